@@ -1,0 +1,51 @@
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@prisma/client";
+import pg from "pg";
+import { databaseKind, type DatabaseKind } from "./database-url";
+import { POSTGRES_CLIENT_DIR } from "./postgres-schema";
+
+export type Db = PrismaClient;
+
+/**
+ * Builds a Prisma client for DATABASE_URL: better-sqlite3 for `file:` URLs, node-postgres for `postgresql://`.
+ *
+ * Both clients are generated from the same models (prisma/schema.prisma and its generated PostgreSQL twin), so the
+ * PostgreSQL client is typed as the SQLite one; application code never knows which it holds. `$kind` says which, for
+ * the few places (the batch writer, the job queue) that emit SQL themselves.
+ */
+export function createPrismaClient(url: string): Db & { $kind: DatabaseKind } {
+  const kind = databaseKind(url);
+  if (kind === "sqlite") {
+    const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) });
+    return Object.assign(client, { $kind: kind });
+  }
+  const PgClient = loadPostgresClient();
+  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  const client = new PgClient({ adapter: new PrismaPg(pool) }) as Db;
+  return Object.assign(client, { $kind: kind });
+}
+
+let pgClientCtor: typeof PrismaClient | undefined;
+
+/**
+ * Loads the generated PostgreSQL client at run time from node_modules (written by `prisma generate` at install),
+ * so bundlers leave it alone and SQLite-only deployments never touch it.
+ */
+function loadPostgresClient(): typeof PrismaClient {
+  if (pgClientCtor) return pgClientCtor;
+  const require = createRequire(import.meta.url);
+  // <root>/node_modules/@prisma/client/package.json → <root>
+  const root = dirname(dirname(dirname(dirname(require.resolve("@prisma/client/package.json")))));
+  const dir = join(root, POSTGRES_CLIENT_DIR);
+  try {
+    pgClientCtor = require(join(dir, "index.js")).PrismaClient as typeof PrismaClient;
+  } catch (error) {
+    throw new Error(
+      `The PostgreSQL Prisma client is missing (${dir}). Run "npm run db:generate". Cause: ${(error as Error).message}`,
+    );
+  }
+  return pgClientCtor;
+}

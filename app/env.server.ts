@@ -1,0 +1,126 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable the app, the worker and the CLIs read, validated once at boot.
+ * A missing or malformed variable stops the process with one line that names it (see `loadEnv`).
+ * `.env.example` documents each of them; README's configuration table mirrors this schema.
+ */
+const booleanFlag = z
+  .enum(["true", "false", "1", "0"])
+  .transform((v) => v === "true" || v === "1");
+
+const optionalUrl = z
+  .string()
+  .url()
+  .optional()
+  .or(z.literal("").transform(() => undefined));
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+
+  /** `file:./data/dev.sqlite` (embedded default) or `postgresql://…` (scale path). */
+  DATABASE_URL: z
+    .string()
+    .min(1)
+    .refine((v) => /^(file:|postgres(ql)?:\/\/)/.test(v), {
+      message: "must start with file: (SQLite) or postgresql:// (PostgreSQL)",
+    }),
+
+  SHOPIFY_API_KEY: z.string().min(1),
+  SHOPIFY_API_SECRET: z.string().min(1),
+  /** Public URL of this app (what Shopify frames and sends webhooks to). */
+  SHOPIFY_APP_URL: z.string().url(),
+  /** Comma-separated scopes; must match shopify.app.toml. */
+  SCOPES: z
+    .string()
+    .min(1)
+    .default("read_customers,read_orders,read_all_orders,read_products,read_fulfillments"),
+  SHOP_CUSTOM_DOMAIN: z.string().optional(),
+
+  /** 32 random bytes, base64 or hex (`openssl rand -base64 32`). Credentials at rest are sealed with it. */
+  ENCRYPTION_KEY: z.string().refine(isValidKeyMaterial, {
+    message: "must be 32 bytes encoded as base64 (44 chars) or hex (64 chars)",
+  }),
+  /** Previous keys (comma-separated, same format) still accepted for decryption during a rotation. */
+  ENCRYPTION_KEYS_OLD: z
+    .string()
+    .optional()
+    .refine((v) => !v || v.split(",").every((k) => isValidKeyMaterial(k.trim())), {
+      message: "every entry must be 32 bytes encoded as base64 or hex",
+    }),
+
+  /** When set, every Shopify Admin/OAuth call goes to this local Shopify emulator (dev, demo, tests only). */
+  SHOPIFY_EMULATOR_URL: optionalUrl,
+  /** App Bridge script URL served to the browser; set to the emulator's stand-in in demo and e2e. */
+  APP_BRIDGE_URL: optionalUrl,
+  /** Allow store URLs on loopback/private networks (local WooCommerce emulator). Never in production. */
+  ALLOW_PRIVATE_STORE_URLS: booleanFlag.default("false"),
+
+  /** Run queued jobs inside the web process (embedded default). Turn off when a separate worker runs. */
+  RUN_JOBS_IN_PROCESS: booleanFlag.default("true"),
+  /** Minutes between scheduled incremental (reconcile) syncs per integration. 0 disables. */
+  RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
+  /** Optional UTC window "HH:MM-HH:MM" for nightly full re-syncs, e.g. "02:00-04:00". */
+  FULL_RESYNC_WINDOW_UTC: z
+    .string()
+    .regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, "must look like 02:00-04:00")
+    .optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+function isValidKeyMaterial(value: string): boolean {
+  const v = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(v)) return true;
+  try {
+    return Buffer.from(v, "base64").length === 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(v);
+  } catch {
+    return false;
+  }
+}
+
+export class EnvError extends Error {
+  constructor(public readonly issues: { variable: string; message: string }[]) {
+    super(
+      issues
+        .map((i) => `Invalid environment: ${i.variable} ${i.message}`)
+        .join("\n"),
+    );
+    this.name = "EnvError";
+  }
+}
+
+/** Parses an env record; throws EnvError whose message has one line per bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  throw new EnvError(
+    result.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? "environment");
+      const missing = issue.code === "invalid_type" && issue.received === "undefined";
+      return { variable, message: missing ? "is required but not set" : issue.message };
+    }),
+  );
+}
+
+let cached: Env | undefined;
+
+/**
+ * The validated environment. On the first call a bad environment prints one line per variable to stderr and exits
+ * the process (code 1): a server must not boot half-configured.
+ */
+export function loadEnv(): Env {
+  if (cached) return cached;
+  try {
+    cached = parseEnv(process.env);
+    return cached;
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
