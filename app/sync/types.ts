@@ -1,0 +1,176 @@
+/**
+ * The contract between store platforms and the sync engine.
+ *
+ * A platform module exposes, per resource, a reader (an async generator of pages of remote records, starting from a
+ * cursor) and a pure mapper (remote record → canonical record). The engine only ever sees these shapes: it never
+ * branches on the platform. Canonical records are ours and platform-free; money is integer minor units (bigint),
+ * external ids are strings, dates are UTC `Date`s.
+ */
+
+export const RESOURCES = ["customers", "orders", "products"] as const;
+export type Resource = (typeof RESOURCES)[number];
+
+export type SyncKind = "full" | "incremental" | "reconcile";
+export type SyncRunStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "cancelled";
+
+/** A customer as we store it. `email` may be un-normalized here; the engine trims and lower-cases it. */
+export interface ContactRecord {
+  externalId: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  phone: string | null;
+  tags: string[];
+  /** Platform extras (orders_count, total_spent, ...). Merged key by key into the contact across stores. */
+  customFields: Record<string, unknown>;
+  /** "subscribed" | "not_subscribed" | "pending" | "unsubscribed" | "invalid" */
+  marketingState: string;
+  /** "single_opt_in" | "confirmed_opt_in" | "unknown" | null */
+  marketingOptInLevel: string | null;
+  marketingUpdatedAt: Date | null;
+  /** The platform's updated-at: a record never overwrites a row holding a newer one. */
+  externalUpdatedAt: Date;
+}
+
+export interface OrderItemRecord {
+  externalId: string | null;
+  productExternalId: string | null;
+  variantExternalId: string | null;
+  title: string;
+  sku: string | null;
+  quantity: number;
+  unitPriceMinor: bigint;
+}
+
+export interface OrderRecord {
+  externalId: string;
+  orderNumber: string;
+  /** Null for guest checkouts. An unknown customer id is fine: the engine links or creates the contact by email. */
+  customerExternalId: string | null;
+  email: string | null;
+  /** Optional buyer name/phone (billing address), used only when the order has to create the contact. */
+  customerFirstName?: string | null;
+  customerLastName?: string | null;
+  customerPhone?: string | null;
+  financialStatus: string | null;
+  fulfillmentStatus: string | null;
+  totalMinor: bigint;
+  currency: string;
+  orderDate: Date;
+  externalUpdatedAt: Date;
+  cancelledAt: Date | null;
+  items: OrderItemRecord[];
+}
+
+export interface ProductVariantRecord {
+  externalId: string;
+  title: string;
+  sku: string | null;
+  priceMinor: bigint | null;
+  externalUpdatedAt: Date | null;
+}
+
+export interface ProductRecord {
+  externalId: string;
+  title: string;
+  status: string;
+  vendor: string | null;
+  productType: string | null;
+  handle: string | null;
+  currency: string | null;
+  minPriceMinor: bigint | null;
+  maxPriceMinor: bigint | null;
+  externalUpdatedAt: Date;
+  variants: ProductVariantRecord[];
+}
+
+export interface CanonicalRecordOf {
+  customers: ContactRecord;
+  orders: OrderRecord;
+  products: ProductRecord;
+}
+export type CanonicalRecord = CanonicalRecordOf[Resource];
+
+/** One page of remote records. */
+export interface SourcePage<T = unknown> {
+  /** Remote records, exactly as the platform sent them (mapped by the reader's `map`). */
+  records: T[];
+  /**
+   * Where to resume after this page (opaque to the engine). Stored in the run's checkpoint in the same transaction
+   * as the page's rows; after the last page it is the starting point of the next incremental sync. Null = no
+   * position yet (the next read starts from the beginning).
+   */
+  cursor: string | null;
+  /** Total records the reader expects for this read, if the platform says (drives the progress bar). */
+  estimatedTotal?: number;
+}
+
+/**
+ * Reads and maps one resource of one store.
+ *
+ * `read(null)` is a full read; `read(cursor)` resumes after the page that returned `cursor` (or an incremental read
+ * from the cursor saved by the previous run). Cursors only move forward; a reader may re-read a small overlap,
+ * which idempotent upserts make safe. `map` is pure and throws on bad data (the record is then counted as failed).
+ */
+export interface ResourceReader<Remote = unknown, R extends Resource = Resource> {
+  read(cursor: string | null, signal: AbortSignal): AsyncGenerator<SourcePage<Remote>>;
+  map(remote: Remote): CanonicalRecordOf[R];
+  /** Stable id of a remote record for error reports when `map` fails (defaults to `remote.id`). */
+  remoteId?(remote: Remote): string | undefined;
+}
+
+export type ResourceReaders = {
+  [R in Resource]?: ResourceReader<never, R> | ResourceReader<unknown, R>;
+};
+
+/** What a platform hands the engine for one integration. */
+export interface SyncSource {
+  /** "shopify" | "woocommerce" | "memory" …: stored as data (Contact.source, Order.platform), never branched on. */
+  platform: string;
+  readers: ResourceReaders;
+  /** Optional up-front count for the progress bar. */
+  count?(resource: Resource, signal?: AbortSignal): Promise<number | undefined>;
+}
+
+/** The seed's result format, per resource. */
+export interface ResourceResult {
+  success: boolean;
+  synced: number;
+  failed: number;
+  errors: string[];
+}
+
+export interface SyncError {
+  resource: Resource;
+  externalId: string | null;
+  message: string;
+  at: string;
+}
+
+export interface ProgressSnapshot {
+  runId: string;
+  integrationId: string;
+  status: SyncRunStatus;
+  currentResource: Resource | null;
+  done: number;
+  total: number | null;
+  resources: Partial<Record<Resource, { synced: number; failed: number; done: boolean; total: number | null }>>;
+}
+
+export interface SyncRunSummary {
+  runId: string;
+  integrationId: string;
+  kind: SyncKind;
+  status: SyncRunStatus;
+  resources: Partial<Record<Resource, ResourceResult>>;
+  /** Total number of errors seen (the stored list is bounded). */
+  errorCount: number;
+  errorMessage: string | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+}
+
+/** Outcome of applying one remote record (webhooks, record-by-record retries). */
+export type RecordOutcome =
+  | { externalId: string | null; status: "applied" }
+  | { externalId: string | null; status: "failed"; error: string };
