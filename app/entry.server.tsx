@@ -1,0 +1,56 @@
+import { PassThrough } from "node:stream";
+import { renderToPipeableStream } from "react-dom/server";
+import { RemixServer } from "@remix-run/react";
+import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
+import { isbot } from "isbot";
+import { addDocumentResponseHeaders } from "./shopify.server";
+import { loadEnv } from "./env.server";
+
+const ABORT_DELAY_MS = 5_000;
+
+export default async function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+) {
+  addDocumentResponseHeaders(request, responseHeaders);
+  allowEmulatorFrame(responseHeaders);
+  const userAgent = request.headers.get("user-agent");
+  const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";
+
+  return new Promise((resolve, reject) => {
+    const { pipe, abort } = renderToPipeableStream(
+      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} />,
+      {
+        [callbackName]: () => {
+          const body = new PassThrough();
+          const stream = createReadableStreamFromReadable(body);
+          responseHeaders.set("Content-Type", "text/html");
+          resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
+          pipe(body);
+        },
+        onShellError(error) {
+          reject(error);
+        },
+        onError(error) {
+          responseStatusCode = 500;
+          console.error(error);
+        },
+      },
+    );
+    setTimeout(abort, ABORT_DELAY_MS);
+  });
+}
+
+/**
+ * With the local Shopify emulator (dev/demo/e2e), the admin that frames the app is the emulator's origin, not
+ * admin.shopify.com: add it to CSP frame-ancestors so the browser lets the mini admin embed the app.
+ */
+function allowEmulatorFrame(headers: Headers) {
+  const emulator = loadEnv().SHOPIFY_EMULATOR_URL;
+  const csp = headers.get("Content-Security-Policy");
+  if (!emulator || !csp) return;
+  const origin = new URL(emulator).origin;
+  headers.set("Content-Security-Policy", csp.replace(/frame-ancestors ([^;]*)/, `frame-ancestors $1 ${origin}`));
+}

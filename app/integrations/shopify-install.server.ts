@@ -1,0 +1,63 @@
+import type { Db } from "../db/client.server";
+
+/**
+ * Records a Shopify install (called from shopify.server.ts's afterAuth): finds or creates the shop's integration and
+ * its organization, and reconnects an integration that had been disconnected (reinstall). Idempotent: afterAuth runs
+ * on every token exchange.
+ */
+export async function recordShopifyInstall(
+  db: Db,
+  input: { shop: string; scope?: string | null; actor?: string },
+): Promise<{ organizationId: string; integrationId: string; created: boolean }> {
+  const existing = await db.integration.findUnique({
+    where: { platform_storeKey: { platform: "shopify", storeKey: input.shop } },
+  });
+  if (existing) {
+    if (existing.status === "disconnected") {
+      await db.$transaction([
+        db.integration.update({
+          where: { id: existing.id },
+          data: { status: "connected", statusReason: null, disconnectedAt: null },
+        }),
+        db.auditLog.create({
+          data: {
+            organizationId: existing.organizationId,
+            integrationId: existing.id,
+            actor: input.actor ?? `merchant:${input.shop}`,
+            action: "integration.reconnected",
+            detail: { platform: "shopify", shop: input.shop, scope: input.scope ?? null },
+          },
+        }),
+      ]);
+    }
+    return { organizationId: existing.organizationId, integrationId: existing.id, created: false };
+  }
+
+  return db.$transaction(async (tx) => {
+    const organization = await tx.organization.create({ data: { name: shopDisplayName(input.shop) } });
+    const integration = await tx.integration.create({
+      data: {
+        organizationId: organization.id,
+        platform: "shopify",
+        name: shopDisplayName(input.shop),
+        storeKey: input.shop,
+        status: "connected",
+      },
+    });
+    await tx.auditLog.create({
+      data: {
+        organizationId: organization.id,
+        integrationId: integration.id,
+        actor: input.actor ?? `merchant:${input.shop}`,
+        action: "integration.connected",
+        detail: { platform: "shopify", shop: input.shop, scope: input.scope ?? null },
+      },
+    });
+    return { organizationId: organization.id, integrationId: integration.id, created: true };
+  });
+}
+
+/** "acme-shop.myshopify.com" → "acme-shop" (a readable default name the merchant can change). */
+export function shopDisplayName(shop: string): string {
+  return shop.replace(/\.myshopify\.com$/, "");
+}
