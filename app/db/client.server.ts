@@ -24,8 +24,18 @@ export function createPrismaClient(url: string): Db & { $kind: DatabaseKind } {
   }
   const PgClient = loadPostgresClient();
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  // An idle connection closed by the server (restart, failover) must not crash the process; the pool replaces it.
+  pool.on("error", (error) => console.warn(`PostgreSQL idle connection closed: ${error.message}`));
   const client = new PgClient({ adapter: new PrismaPg(pool) }) as Db;
-  return Object.assign(client, { $kind: kind });
+  const disconnect = client.$disconnect.bind(client);
+  // The pool is ours, not the adapter's: close it too, so $disconnect() releases every connection.
+  return Object.assign(client, {
+    $kind: kind,
+    $disconnect: async () => {
+      await disconnect();
+      if (!pool.ended) await pool.end();
+    },
+  });
 }
 
 let pgClientCtor: typeof PrismaClient | undefined;

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "./env.server";
+
+const VALID = {
+  DATABASE_URL: "file:./data/test.sqlite",
+  SHOPIFY_API_KEY: "key",
+  SHOPIFY_API_SECRET: "secret",
+  SHOPIFY_APP_URL: "https://app.example.com",
+  ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
+};
+
+function errorOf(source: Record<string, string | undefined>): EnvError {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError) return error;
+    throw error;
+  }
+  throw new Error("expected parseEnv to throw");
+}
+
+describe("environment validation", () => {
+  it("accepts a complete environment and applies defaults", () => {
+    const env = parseEnv(VALID);
+    expect(env.PORT).toBe(3000);
+    expect(env.RUN_JOBS_IN_PROCESS).toBe(true);
+    expect(env.SCOPES).toContain("read_all_orders");
+  });
+
+  it("names a missing SHOPIFY_API_SECRET in one line", () => {
+    const { SHOPIFY_API_SECRET: _omit, ...rest } = VALID;
+    const error = errorOf(rest);
+    expect(error.message).toBe("Invalid environment: SHOPIFY_API_SECRET is required but not set");
+  });
+
+  it("names every bad variable, one per line", () => {
+    const error = errorOf({ ...VALID, DATABASE_URL: "mysql://x", ENCRYPTION_KEY: "short", SHOPIFY_APP_URL: "nope" });
+    const lines = error.message.split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines.some((l) => l.startsWith("Invalid environment: DATABASE_URL must start with file:"))).toBe(true);
+    expect(lines.some((l) => l.startsWith("Invalid environment: ENCRYPTION_KEY must be 32 bytes"))).toBe(true);
+    expect(lines.some((l) => l.startsWith("Invalid environment: SHOPIFY_APP_URL"))).toBe(true);
+  });
+
+  it("accepts a hex key and rejects a 31-byte key", () => {
+    expect(parseEnv({ ...VALID, ENCRYPTION_KEY: "ab".repeat(32) }).ENCRYPTION_KEY).toHaveLength(64);
+    expect(errorOf({ ...VALID, ENCRYPTION_KEY: Buffer.alloc(31).toString("base64") }).issues[0].variable).toBe(
+      "ENCRYPTION_KEY",
+    );
+  });
+
+  it("stops the process with the message when loaded at boot", async () => {
+    const { execFileSync } = await import("node:child_process");
+    let stderr = "";
+    let status = 0;
+    try {
+      execFileSync("npx", ["tsx", "-e", "import('./app/env.server.ts').then(m => m.loadEnv())"], {
+        env: { PATH: process.env.PATH, ...VALID, SHOPIFY_API_SECRET: "" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+    } catch (error) {
+      const e = error as { status: number; stderr: Buffer };
+      status = e.status;
+      stderr = e.stderr.toString();
+    }
+    expect(status).toBe(1);
+    expect(stderr).toContain("Invalid environment: SHOPIFY_API_SECRET");
+  });
+});
