@@ -2,7 +2,6 @@ import { createPrismaClient, type Db } from "./db/client.server";
 import { DEFAULT_SQLITE_URL } from "./db/database-url";
 
 declare global {
-  // eslint-disable-next-line no-var
   var __commerceSyncPrisma: ReturnType<typeof createPrismaClient> | undefined;
 }
 

@@ -1,0 +1,24 @@
+/**
+ * Serves the production build for Playwright on a fresh SQLite database: `tsx scripts/e2e-server.ts --port P`.
+ */
+import { rmSync } from "node:fs";
+import { localAppEnv, localSecrets } from "./lib/local-env";
+import { ensureBuild, run, startAppServer } from "./lib/processes";
+
+const portArg = process.argv.indexOf("--port");
+const appPort = portArg > 0 ? Number(process.argv[portArg + 1]) : 3210;
+const databaseUrl = "file:./tmp/e2e/e2e.sqlite";
+
+rmSync("tmp/e2e", { recursive: true, force: true });
+run("npx", ["tsx", "scripts/migrate.ts"], { DATABASE_URL: databaseUrl });
+ensureBuild();
+const server = startAppServer(
+  localAppEnv({ appPort, databaseUrl, secrets: localSecrets("tmp/e2e/secrets.json") }),
+);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    server.kill("SIGTERM");
+    process.exit(0);
+  });
+}
+server.on("exit", (code) => process.exit(code ?? 1));

@@ -1,0 +1,38 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+
+/** Runs a command to completion with inherited output; throws with the command line when it fails. */
+export function run(command: string, args: string[], env: Record<string, string> = {}): void {
+  const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status})`);
+}
+
+/** Builds the production bundle unless one exists (pass force to rebuild). */
+export function ensureBuild(force = false): void {
+  if (force || !existsSync("build/server/index.js")) run("npx", ["remix", "vite:build"]);
+}
+
+/** Starts the production server (remix-serve) with the given environment. */
+export function startAppServer(env: Record<string, string>): ChildProcess {
+  return spawn("npx", ["remix-serve", "./build/server/index.js"], {
+    stdio: "inherit",
+    env: { ...process.env, ...env },
+  });
+}
+
+/** Waits until `url` answers 200, or throws after `timeoutMs`. */
+export async function waitForOk(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+      last = `HTTP ${res.status}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not become ready within ${timeoutMs} ms (${last})`);
+}

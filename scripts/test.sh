@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# `npm test`: every check the project has, in the order a failure is cheapest to see.
+# typecheck → lint → unit and integration tests (SQLite and PostgreSQL) → production build → end-to-end in Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  echo "==> Installing npm packages"
+  npm install --no-audit --no-fund
+fi
+bash scripts/ensure-system.sh
+
+echo "==> Typecheck"
+npx tsc --noEmit
+echo "==> Lint"
+npx eslint . --max-warnings=0
+npx prettier --check . >/dev/null || { npx prettier --check . ; exit 1; }
+echo "==> Prisma schema"
+npx prisma validate >/dev/null
+npx tsx scripts/db-schema.ts --check
+echo "==> Unit and integration tests"
+npx vitest run
+echo "==> Production build"
+npx remix vite:build >/dev/null
+echo "==> End-to-end tests (Chromium)"
+npx playwright test
