@@ -243,7 +243,7 @@ export class BulkOperations {
         if (++sliceLines >= SLICE_LINES) {
           sliceLines = 0;
           await new Promise((resolve) => setImmediate(resolve));
-          if (op.status === "CANCELING") {
+          if ((op.status as BulkStatus) === "CANCELING") {
             op.objectCount = objects;
             op.rootObjectCount = roots;
             return this.finish(op, "CANCELED", null);

@@ -287,7 +287,7 @@ export class RefundNode {
   readonly __typename = "Refund";
   constructor(
     private readonly shop: EmuShop,
-    private readonly order: EmuOrder,
+    private readonly parentOrder: EmuOrder,
     readonly record: EmuRefund,
   ) {}
   id() {
@@ -306,10 +306,10 @@ export class RefundNode {
     return this.record.note;
   }
   totalRefundedSet() {
-    return moneyBag(this.record.amount, this.order.currency, this.order.presentmentCurrency);
+    return moneyBag(this.record.amount, this.parentOrder.currency, this.parentOrder.presentmentCurrency);
   }
   order() {
-    return new OrderNode(this.shop, this.order);
+    return new OrderNode(this.shop, this.parentOrder);
   }
 }
 

@@ -158,7 +158,7 @@ export function createRootValue(ctx: GqlContext) {
   const connection = (resource: Resource) => (args: ListArgs) => {
     require(ctx, resource, SCOPES[resource]);
     const records = list(ctx, resource, args, resource);
-    return paginate(records.items, records.keyOf, args, wrapFor(shop, resource));
+    return paginate(records.items as unknown[], records.keyOf as (item: unknown) => [number | bigint, bigint], args, wrapFor(shop, resource) as (item: unknown) => unknown);
   };
   const single = (resource: Resource, type: string) => (args: { id: string }) => {
     const parsed = parseGid(args.id);
