@@ -11,7 +11,8 @@ const databaseUrl = "file:./tmp/e2e/e2e.sqlite";
 
 rmSync("tmp/e2e", { recursive: true, force: true });
 run("npx", ["tsx", "scripts/migrate.ts"], { DATABASE_URL: databaseUrl });
-ensureBuild();
+// Always build unless the caller just did (scripts/test.sh): a stale bundle would test old code.
+ensureBuild(process.env.E2E_SKIP_BUILD !== "1");
 const server = startAppServer(
   localAppEnv({ appPort, databaseUrl, secrets: localSecrets("tmp/e2e/secrets.json") }),
 );

@@ -23,4 +23,4 @@ npx vitest run
 echo "==> Production build"
 npx remix vite:build >/dev/null
 echo "==> End-to-end tests (Chromium)"
-npx playwright test
+E2E_SKIP_BUILD=1 npx playwright test
