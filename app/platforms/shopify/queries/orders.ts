@@ -1,0 +1,68 @@
+/** Orders: one page for incremental sync, with line items (first 50; bigger orders are completed by bulk). */
+export const ORDERS_PAGE_QUERY = `#graphql
+  query OrdersPage($first: Int!, $after: String, $query: String) {
+    orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+      edges {
+        cursor
+        node {
+          id
+          legacyResourceId
+          name
+          email
+          phone
+          customer {
+            id
+          }
+          displayFinancialStatus
+          displayFulfillmentStatus
+          currencyCode
+          presentmentCurrencyCode
+          totalPriceSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+            presentmentMoney {
+              amount
+              currencyCode
+            }
+          }
+          test
+          tags
+          processedAt
+          createdAt
+          updatedAt
+          cancelledAt
+          lineItems(first: 50) {
+            nodes {
+              id
+              title
+              sku
+              quantity
+              product {
+                id
+              }
+              variant {
+                id
+              }
+              originalUnitPriceSet {
+                shopMoney {
+                  amount
+                  currencyCode
+                }
+                presentmentMoney {
+                  amount
+                  currencyCode
+                }
+              }
+            }
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
