@@ -1,0 +1,46 @@
+/**
+ * What the job runner (queue.server.ts) needs from a storage backend. Two implementations: the embedded Job table
+ * (SQLite) and pg-boss (PostgreSQL).
+ */
+import type { LockProvider } from "./locks.server";
+import type { BackoffOptions, EnqueueOptions, EnqueueResult, JobInfo, JobStatus } from "./types";
+
+export interface ClaimedJob {
+  id: string;
+  kind: string;
+  payload: unknown;
+  /** 1 for the first attempt. */
+  attempt: number;
+  maxAttempts: number;
+  concurrencyKey: string | null;
+  dedupeKey: string | null;
+  backoff: BackoffOptions | undefined;
+}
+
+export interface ListJobsFilter {
+  status?: JobStatus;
+  kinds?: string[];
+  limit?: number;
+}
+
+export interface QueueBackend {
+  readonly name: "embedded" | "pg-boss";
+  /**
+   * True when a claimed job's concurrency key still has to be taken as a lock before it runs (pg-boss). The embedded
+   * claim query already refuses a job whose key is held.
+   */
+  readonly locksAtRunTime: boolean;
+  readonly locks: LockProvider;
+  start(): Promise<void>;
+  enqueue(kind: string, payload: unknown, options: EnqueueOptions): Promise<EnqueueResult>;
+  claim(kinds: string[], workerId: string): Promise<ClaimedJob | null>;
+  /** Keeps a running job's claim alive; false when it was lost (another worker re-claimed it). */
+  renew(job: ClaimedJob, workerId: string): Promise<boolean>;
+  complete(job: ClaimedJob, workerId: string): Promise<void>;
+  /** Records the error; retries with backoff when `retryable` and attempts remain, else ends the job as failed. */
+  fail(job: ClaimedJob, workerId: string, error: string, retryable: boolean): Promise<"retrying" | "failed">;
+  /** Puts the job back without using an attempt. `payload` replaces the stored one when given. */
+  defer(job: ClaimedJob, workerId: string, delayMs: number, payload?: unknown): Promise<void>;
+  listJobs(filter: ListJobsFilter): Promise<JobInfo[]>;
+  close(): Promise<void>;
+}

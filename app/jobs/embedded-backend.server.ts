@@ -1,0 +1,247 @@
+/**
+ * Embedded queue backend: jobs are rows of the Job table (SQLite default).
+ *
+ * A worker claims a job with one UPDATE … RETURNING that also sets a lease (`lockedBy`, `lockedUntil`); the lease is
+ * renewed while the job runs. SQLite serialises writers, so the claim and the "no running job holds this
+ * concurrency key" check are atomic across every process sharing the file (the app and `npm run worker`). A job
+ * whose worker died keeps status `running` until its lease expires; the next claim takes it again (that counts as an
+ * attempt, so a job that crashes its worker every time still ends as `failed`).
+ */
+import { randomUUID } from "node:crypto";
+import type { Db } from "../db/client.server";
+import type { ClaimedJob, ListJobsFilter, QueueBackend } from "./backend";
+import { LOCK_JOB_KIND, createSqliteLockProvider, sqliteDate } from "./locks.server";
+import {
+  DEFAULT_MAX_ATTEMPTS,
+  backoffDelayMs,
+  type BackoffOptions,
+  type EnqueueOptions,
+  type EnqueueResult,
+  type JobInfo,
+  type JobStatus,
+} from "./types";
+
+/** What the payload column holds: the caller's payload plus the options the runner needs later. */
+interface StoredPayload {
+  data: unknown;
+  backoff?: BackoffOptions;
+}
+
+interface JobRow {
+  id: string;
+  kind: string;
+  payload: unknown;
+  status: string;
+  concurrencyKey: string | null;
+  dedupeKey: string | null;
+  runAt: Date;
+  attempts: number;
+  maxAttempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface EmbeddedBackendOptions {
+  /** How long a claim stays valid without renewal (renewed every third of it). */
+  leaseMs?: number;
+  now?: () => Date;
+}
+
+function parseStored(value: unknown): StoredPayload {
+  const v = typeof value === "string" ? (JSON.parse(value) as unknown) : value;
+  if (v && typeof v === "object" && "data" in v) return v as StoredPayload;
+  // Rows written by hand (or older code) hold the payload itself.
+  return { data: v };
+}
+
+function toClaimed(row: JobRow): ClaimedJob {
+  const stored = parseStored(row.payload);
+  return {
+    id: row.id,
+    kind: row.kind,
+    payload: stored.data,
+    attempt: row.attempts,
+    maxAttempts: row.maxAttempts,
+    concurrencyKey: row.concurrencyKey,
+    dedupeKey: row.dedupeKey,
+    backoff: stored.backoff,
+  };
+}
+
+/** The Job-table backend. */
+export function createEmbeddedBackend(db: Db, options: EmbeddedBackendOptions = {}): QueueBackend {
+  const leaseMs = options.leaseMs ?? 60_000;
+  const now = options.now ?? (() => new Date());
+  const locks = createSqliteLockProvider(db, { leaseMs, now });
+
+  return {
+    name: "embedded",
+    locksAtRunTime: false,
+    locks,
+    async start() {},
+
+    async enqueue(kind, payload, opts: EnqueueOptions): Promise<EnqueueResult> {
+      const id = randomUUID();
+      const at = now();
+      const stored: StoredPayload = { data: payload, ...(opts.backoff ? { backoff: opts.backoff } : {}) };
+      const runAt = opts.runAt ?? at;
+      const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+      if (!opts.dedupeKey) {
+        await db.job.create({
+          data: {
+            id,
+            kind,
+            payload: stored as object,
+            concurrencyKey: opts.concurrencyKey ?? null,
+            runAt,
+            maxAttempts,
+            createdAt: at,
+          },
+        });
+        return { id, created: true };
+      }
+      // Insert only if no job with this dedupe key is waiting; one statement, so two enqueuers cannot both win.
+      const inserted = await db.$executeRawUnsafe(
+        `INSERT INTO "Job" ("id", "kind", "payload", "status", "concurrencyKey", "dedupeKey", "runAt", "attempts",
+                            "maxAttempts", "createdAt")
+         SELECT ?, ?, ?, 'queued', ?, ?, ?, 0, ?, ?
+         WHERE NOT EXISTS (SELECT 1 FROM "Job" WHERE "dedupeKey" = ? AND "status" = 'queued')`,
+        id,
+        kind,
+        JSON.stringify(stored),
+        opts.concurrencyKey ?? null,
+        opts.dedupeKey,
+        sqliteDate(runAt),
+        maxAttempts,
+        sqliteDate(at),
+        opts.dedupeKey,
+      );
+      if (inserted === 1) return { id, created: true };
+      const existing = await db.job.findFirst({
+        where: { dedupeKey: opts.dedupeKey, status: "queued" },
+        select: { id: true },
+      });
+      return { id: existing?.id ?? id, created: false };
+    },
+
+    async claim(kinds, workerId) {
+      if (kinds.length === 0) return null;
+      const at = now();
+      const atText = sqliteDate(at);
+      // A job whose worker vanished on its last attempt must not run again: fail it, naming why.
+      await db.$executeRawUnsafe(
+        `UPDATE "Job" SET "status" = 'failed', "finishedAt" = ?, "lockedBy" = NULL, "lockedUntil" = NULL,
+                "lastError" = 'Attempt ' || "attempts" || '/' || "maxAttempts" ||
+                              ': the worker stopped (crash or kill) while running it and its lease expired'
+                              || COALESCE(char(10) || 'Previous error: ' || "lastError", '')
+         WHERE "status" = 'running' AND "kind" <> ? AND "lockedUntil" < ? AND "attempts" >= "maxAttempts"`,
+        atText,
+        LOCK_JOB_KIND,
+        atText,
+      );
+      const placeholders = kinds.map(() => "?").join(", ");
+      const rows = await db.$queryRawUnsafe<JobRow[]>(
+        `UPDATE "Job" SET "status" = 'running', "lockedBy" = ?, "lockedUntil" = ?, "attempts" = "attempts" + 1
+         WHERE "id" = (
+           SELECT j."id" FROM "Job" j
+           WHERE j."kind" IN (${placeholders})
+             AND ((j."status" = 'queued' AND j."runAt" <= ?) OR (j."status" = 'running' AND j."lockedUntil" < ?))
+             AND (j."concurrencyKey" IS NULL OR NOT EXISTS (
+               SELECT 1 FROM "Job" r
+               WHERE r."concurrencyKey" = j."concurrencyKey" AND r."status" = 'running' AND r."lockedUntil" >= ?
+                 AND r."id" <> j."id"))
+           ORDER BY j."runAt", j."createdAt", j."id"
+           LIMIT 1)
+         RETURNING "id", "kind", "payload", "status", "concurrencyKey", "dedupeKey", "runAt", "attempts",
+                   "maxAttempts", "lastError", "createdAt", "finishedAt"`,
+        workerId,
+        sqliteDate(new Date(at.getTime() + leaseMs)),
+        ...kinds,
+        atText,
+        atText,
+        atText,
+      );
+      return rows[0] ? toClaimed(rows[0]) : null;
+    },
+
+    async renew(job, workerId) {
+      const result = await db.job.updateMany({
+        where: { id: job.id, lockedBy: workerId, status: "running" },
+        data: { lockedUntil: new Date(now().getTime() + leaseMs) },
+      });
+      return result.count === 1;
+    },
+
+    async complete(job, workerId) {
+      await db.job.updateMany({
+        where: { id: job.id, lockedBy: workerId, status: "running" },
+        data: { status: "succeeded", finishedAt: now(), lockedBy: null, lockedUntil: null },
+      });
+    },
+
+    async fail(job, workerId, error, retryable) {
+      const at = now();
+      const lastError = `Attempt ${job.attempt}/${job.maxAttempts}: ${error}`;
+      const retrying = retryable && job.attempt < job.maxAttempts;
+      await db.job.updateMany({
+        where: { id: job.id, lockedBy: workerId, status: "running" },
+        data: retrying
+          ? {
+              status: "queued",
+              runAt: new Date(at.getTime() + backoffDelayMs(job.backoff, job.attempt)),
+              lockedBy: null,
+              lockedUntil: null,
+              lastError,
+            }
+          : { status: "failed", finishedAt: at, lockedBy: null, lockedUntil: null, lastError },
+      });
+      return retrying ? "retrying" : "failed";
+    },
+
+    async defer(job, workerId, delayMs, payload) {
+      await db.job.updateMany({
+        where: { id: job.id, lockedBy: workerId, status: "running" },
+        data: {
+          status: "queued",
+          runAt: new Date(now().getTime() + delayMs),
+          attempts: { decrement: 1 },
+          lockedBy: null,
+          lockedUntil: null,
+          ...(payload === undefined
+            ? {}
+            : { payload: { data: payload, ...(job.backoff ? { backoff: job.backoff } : {}) } as object }),
+        },
+      });
+    },
+
+    async listJobs(filter: ListJobsFilter): Promise<JobInfo[]> {
+      const rows = await db.job.findMany({
+        where: {
+          kind: filter.kinds ? { in: filter.kinds } : { not: LOCK_JOB_KIND },
+          ...(filter.status ? { status: filter.status } : {}),
+        },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: filter.limit ?? 50,
+      });
+      return rows.map((row) => ({
+        id: row.id,
+        kind: row.kind,
+        status: row.status as JobStatus,
+        payload: parseStored(row.payload).data,
+        attempts: row.attempts,
+        maxAttempts: row.maxAttempts,
+        lastError: row.lastError,
+        concurrencyKey: row.concurrencyKey,
+        dedupeKey: row.dedupeKey,
+        runAt: row.runAt,
+        createdAt: row.createdAt,
+        finishedAt: row.finishedAt,
+      }));
+    },
+
+    async close() {
+      await locks.close();
+    },
+  };
+}

@@ -1,0 +1,312 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../tests/setup/db";
+import { createEmbeddedBackend } from "./embedded-backend.server";
+import { createPgBossBackend } from "./pgboss-backend.server";
+import { createJobQueue, type JobQueue, type JobQueueOptions } from "./queue.server";
+import { DeferJobError, PermanentJobError, type JobContext } from "./types";
+
+const FAST = { pollIntervalMs: 20 };
+
+/** Resolves when `check` holds, polling the database; the test's own timeout is the failure. */
+async function until(check: () => Promise<boolean> | boolean, everyMs = 20): Promise<void> {
+  while (!(await check())) await new Promise((r) => setTimeout(r, everyMs));
+}
+
+function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe.each(DATABASE_KINDS)("job queue on %s", (kind) => {
+  let t: TestDatabase;
+  const queues: JobQueue[] = [];
+
+  async function queue(options: JobQueueOptions = {}): Promise<JobQueue> {
+    const q = await createJobQueue(t.db, {
+      databaseUrl: t.url,
+      leaseMs: 300,
+      busyRetryDelayMs: 30,
+      ...options,
+      pgBoss: { maintenanceIntervalSeconds: 1, ...options.pgBoss },
+    });
+    queues.push(q);
+    return q;
+  }
+
+  beforeAll(async () => {
+    t = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    for (const q of queues) await q.close();
+    await t.cleanup();
+  });
+
+  it("uses the backend that fits the database", async () => {
+    const q = await queue();
+    expect(q.backend).toBe(kind === "sqlite" ? "embedded" : "pg-boss");
+    await q.close();
+  });
+
+  it("keeps queued and lease-expired jobs across a restart and runs them on a new queue instance", async () => {
+    // GIVEN a queue that accepted two jobs and then went away
+    const first = await queue();
+    await first.enqueue("test.restart", { n: 1 });
+    await first.enqueue("test.restart", { n: 2 });
+    await first.close();
+    // AND a worker that claimed a third job and died without finishing it
+    const crashKind = "test.crashed";
+    if (kind === "sqlite") {
+      const dead = createEmbeddedBackend(t.db, { leaseMs: 50 });
+      await dead.enqueue(crashKind, { n: 3 }, { backoff: { initialDelayMs: 0 } });
+      expect(await dead.claim([crashKind], "dead-worker")).toMatchObject({ payload: { n: 3 }, attempt: 1 });
+    } else {
+      const dead = createPgBossBackend(t.url, { expireInSeconds: { [crashKind]: 1 } });
+      await dead.start();
+      await dead.enqueue(crashKind, { n: 3 }, { backoff: { initialDelayMs: 0 } });
+      expect(await dead.claim([crashKind], "dead-worker")).toMatchObject({ payload: { n: 3 }, attempt: 1 });
+      await dead.close();
+    }
+
+    // WHEN a new queue instance starts working
+    const second = await queue();
+    const seen: { n: number; attempt: number }[] = [];
+    await second.work(
+      {
+        "test.restart": async (p: { n: number }, ctx: JobContext) =>
+          void seen.push({ n: p.n, attempt: ctx.attempt }),
+        [crashKind]: async (p: { n: number }, ctx: JobContext) =>
+          void seen.push({ n: p.n, attempt: ctx.attempt }),
+      },
+      { workerId: "w2", concurrency: 2, ...FAST },
+    );
+
+    // THEN every job runs exactly once more; the crashed one on its second attempt
+    await until(() => seen.length === 3);
+    expect(seen.map((s) => s.n).sort()).toEqual([1, 2, 3]);
+    expect(seen.find((s) => s.n === 3)?.attempt).toBe(2);
+    await until(
+      async () => (await second.listJobs({ status: "succeeded", kinds: [crashKind] })).length === 1,
+    );
+    await second.close();
+  });
+
+  it("never runs two jobs with the same concurrency key at once, while other keys run alongside", async () => {
+    const q = await queue();
+    const active = new Map<string, number>();
+    let overlaps = 0;
+    const otherStarted = deferred();
+    const done: string[] = [];
+    for (let i = 0; i < 4; i++) await q.enqueue("test.keyed", { key: "a", i }, { concurrencyKey: "a" });
+    await q.enqueue("test.keyed", { key: "b", i: 0 }, { concurrencyKey: "b" });
+
+    await q.work(
+      {
+        "test.keyed": async (p: { key: string; i: number }) => {
+          active.set(p.key, (active.get(p.key) ?? 0) + 1);
+          if ((active.get(p.key) ?? 0) > 1) overlaps++;
+          if (p.key === "b") otherStarted.resolve();
+          // The first "a" job waits until "b" runs: proves different keys run concurrently.
+          if (p.key === "a" && !done.some((d) => d.startsWith("a"))) await otherStarted.promise;
+          await new Promise((r) => setTimeout(r, 15));
+          active.set(p.key, (active.get(p.key) ?? 0) - 1);
+          done.push(`${p.key}${p.i}`);
+        },
+      },
+      { workerId: "w", concurrency: 4, ...FAST },
+    );
+    await until(() => done.length === 5);
+    expect(overlaps).toBe(0);
+    await q.close();
+  });
+
+  it("keeps at most one waiting job per dedupe key", async () => {
+    const q = await queue();
+    const one = await q.enqueue("test.dedupe", { v: 1 }, { dedupeKey: "reconcile:x" });
+    const two = await q.enqueue("test.dedupe", { v: 2 }, { dedupeKey: "reconcile:x" });
+    expect(one.created).toBe(true);
+    expect(two).toEqual({ id: one.id, created: false });
+    expect(await q.listJobs({ kinds: ["test.dedupe"] })).toHaveLength(1);
+
+    const ran: number[] = [];
+    await q.work(
+      { "test.dedupe": async (p: { v: number }) => void ran.push(p.v) },
+      { workerId: "w", ...FAST },
+    );
+    await until(() => ran.length === 1);
+    await until(async () => (await q.listJobs({ kinds: ["test.dedupe"], status: "succeeded" })).length === 1);
+    // Once the waiting job has run, the key is free again.
+    const three = await q.enqueue("test.dedupe", { v: 3 }, { dedupeKey: "reconcile:x" });
+    expect(three.created).toBe(true);
+    await until(() => ran.length === 2);
+    expect(ran).toEqual([1, 3]);
+    await q.close();
+  });
+
+  it("retries with growing delays, then ends as failed with the error visible (a poison job does not loop)", async () => {
+    const q = await queue();
+    const initialDelayMs = kind === "sqlite" ? 40 : 1000; // pg-boss counts retry delays in whole seconds
+    const maxAttempts = kind === "sqlite" ? 3 : 2;
+    const { id } = await q.enqueue(
+      "test.poison",
+      {},
+      { maxAttempts, backoff: { initialDelayMs, factor: 2 } },
+    );
+    const attempts: { attempt: number; startedAtMs: number; endedAtMs: number }[] = [];
+    await q.work(
+      {
+        "test.poison": async (_p: unknown, ctx: JobContext) => {
+          const startedAtMs = Date.now();
+          attempts.push({ attempt: ctx.attempt, startedAtMs, endedAtMs: startedAtMs });
+          attempts[attempts.length - 1].endedAtMs = Date.now();
+          throw new Error(`boom on attempt ${ctx.attempt}`);
+        },
+      },
+      { workerId: "w", ...FAST },
+    );
+    await until(async () => (await q.failedJobs()).some((j) => j.id === id));
+    const [failed] = (await q.failedJobs()).filter((j) => j.id === id);
+    expect(failed).toMatchObject({ status: "failed", attempts: maxAttempts, maxAttempts });
+    expect(failed.lastError).toContain(
+      `Attempt ${maxAttempts}/${maxAttempts}: boom on attempt ${maxAttempts}`,
+    );
+    expect(attempts.map((a) => a.attempt)).toEqual(Array.from({ length: maxAttempts }, (_, i) => i + 1));
+    // The backoff is a lower bound on the gap between attempts: 1×, then 2× the initial delay.
+    for (let i = 1; i < attempts.length; i++) {
+      expect(attempts[i].startedAtMs - attempts[i - 1].endedAtMs).toBeGreaterThanOrEqual(
+        initialDelayMs * 2 ** (i - 1) - 5,
+      );
+    }
+    // Nothing is left to run: the worker does not pick it up again.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(attempts).toHaveLength(maxAttempts);
+    await q.close();
+  });
+
+  it("fails a job at once on a PermanentJobError", async () => {
+    const q = await queue();
+    const { id } = await q.enqueue("test.permanent", {}, { maxAttempts: 5 });
+    let calls = 0;
+    await q.work(
+      {
+        "test.permanent": async () => {
+          calls++;
+          throw new PermanentJobError("payload names no integration");
+        },
+      },
+      { workerId: "w", ...FAST },
+    );
+    await until(async () => (await q.failedJobs()).some((j) => j.id === id));
+    expect(calls).toBe(1);
+    const job = (await q.failedJobs()).find((j) => j.id === id);
+    expect(job?.lastError).toContain("payload names no integration");
+    await q.close();
+  });
+
+  it("puts a job interrupted by shutdown back without using an attempt, and defers on request", async () => {
+    const q = await queue();
+    await q.enqueue("test.long", { step: "start" });
+    const started = deferred();
+    await q.work(
+      {
+        "test.long": async (_p: unknown, ctx: JobContext) => {
+          started.resolve();
+          // Checkpoint-and-return on abort, as the sync handler does.
+          await new Promise((r) => ctx.signal.addEventListener("abort", r, { once: true }));
+          throw new Error("cancelled at a checkpoint");
+        },
+      },
+      { workerId: "w", ...FAST },
+    );
+    await started.promise;
+    await q.close();
+
+    const next = await queue();
+    const runs: { payload: unknown; attempt: number }[] = [];
+    await next.work(
+      {
+        "test.long": async (p: { step: string }, ctx: JobContext) => {
+          runs.push({ payload: p, attempt: ctx.attempt });
+          if (p.step === "start") throw new DeferJobError("resource busy", 10, { step: "resume" });
+        },
+      },
+      { workerId: "w2", ...FAST },
+    );
+    await until(() => runs.length === 2);
+    expect(runs).toEqual([
+      { payload: { step: "start" }, attempt: 1 },
+      { payload: { step: "resume" }, attempt: 1 },
+    ]);
+    await next.close();
+  });
+
+  it("makes queued jobs wait while someone else holds their concurrency key (the CLI's lock)", async () => {
+    const q = await queue();
+    const lock = await q.acquireLock("sync:int-1", "cli");
+    expect(lock).not.toBeNull();
+    expect(await q.acquireLock("sync:int-1", "other")).toBeNull();
+    let ran = false;
+    await q.enqueue("test.locked", {}, { concurrencyKey: "sync:int-1" });
+    await q.work({ "test.locked": async () => void (ran = true) }, { workerId: "w", ...FAST });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ran).toBe(false);
+    await lock?.release();
+    await until(() => ran);
+    const again = await q.acquireLock("sync:int-1", "cli");
+    expect(again).not.toBeNull();
+    await again?.release();
+    await q.close();
+  });
+});
+
+describe("embedded backend with an injected clock", () => {
+  it("schedules retries at exponentially growing delays and fails after maxAttempts", async () => {
+    const t = await createTestDatabase("sqlite");
+    try {
+      let nowMs = Date.parse("2026-01-01T00:00:00Z");
+      const backend = createEmbeddedBackend(t.db, { now: () => new Date(nowMs) });
+      const { id } = await backend.enqueue(
+        "k",
+        {},
+        { maxAttempts: 3, backoff: { initialDelayMs: 1000, factor: 3 } },
+      );
+      const runAts: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const job = await backend.claim(["k"], "w");
+        expect(job?.attempt).toBe(i + 1);
+        expect(await backend.claim(["k"], "w")).toBeNull();
+        const outcome = await backend.fail(job!, "w", "boom", true);
+        expect(outcome).toBe(i < 2 ? "retrying" : "failed");
+        const row = await t.db.job.findUniqueOrThrow({ where: { id } });
+        runAts.push(row.runAt.getTime() - nowMs);
+        // Not claimable before its time…
+        expect(await backend.claim(["k"], "w")).toBeNull();
+        nowMs += 10 * 60_000;
+      }
+      expect(runAts.slice(0, 2)).toEqual([1000, 3000]);
+      const row = await t.db.job.findUniqueOrThrow({ where: { id } });
+      expect(row).toMatchObject({ status: "failed", attempts: 3, lastError: "Attempt 3/3: boom" });
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it("fails a job whose worker keeps dying once its attempts are used up", async () => {
+    const t = await createTestDatabase("sqlite");
+    try {
+      let nowMs = Date.parse("2026-01-01T00:00:00Z");
+      const backend = createEmbeddedBackend(t.db, { leaseMs: 1000, now: () => new Date(nowMs) });
+      const { id } = await backend.enqueue("k", {}, { maxAttempts: 2 });
+      expect((await backend.claim(["k"], "w1"))?.attempt).toBe(1);
+      nowMs += 2000; // lease expired: worker 1 died
+      expect((await backend.claim(["k"], "w2"))?.attempt).toBe(2);
+      nowMs += 2000; // worker 2 died too
+      expect(await backend.claim(["k"], "w3")).toBeNull();
+      const row = await t.db.job.findUniqueOrThrow({ where: { id } });
+      expect(row.status).toBe("failed");
+      expect(row.lastError).toMatch(/Attempt 2\/2: the worker stopped/);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});

@@ -1,0 +1,316 @@
+/**
+ * The job queue: a small service anything may enqueue to, and the runner that executes handlers.
+ *
+ * The backend follows the database (`db.$kind`): rows of the Job table on SQLite (embedded default, run in-process
+ * by the app or by `npm run worker`), pg-boss on PostgreSQL (scale path, any number of worker processes). Both give
+ * the same contract: jobs survive restarts, jobs sharing a `concurrencyKey` never run at the same time, a
+ * `dedupeKey` keeps at most one waiting job, failures retry with exponential backoff and end as `failed` with their
+ * error visible after `maxAttempts`. See docs/decisions/0005-job-queue.md.
+ */
+import type { Db } from "../db/client.server";
+import type { QueueBackend } from "./backend";
+import { createEmbeddedBackend } from "./embedded-backend.server";
+import { createPgBossBackend, type PgBossBackendOptions } from "./pgboss-backend.server";
+import {
+  DeferJobError,
+  PermanentJobError,
+  describeError,
+  type ConcurrencyLock,
+  type EnqueueOptions,
+  type EnqueueResult,
+  type JobContext,
+  type JobHandler,
+  type JobHandlers,
+  type JobInfo,
+  type JobStatus,
+  type WorkOptions,
+} from "./types";
+
+export type QueueDb = Db & { $kind: "sqlite" | "postgres" };
+
+export type LogLevel = "debug" | "info" | "warn";
+export type QueueLogger = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
+
+export interface JobQueueOptions {
+  /** Required on PostgreSQL (pg-boss and the advisory locks open their own connections). */
+  databaseUrl?: string;
+  /** Embedded backend: claim lease, renewed every third of it while a job runs. */
+  leaseMs?: number;
+  /** How long a job whose concurrency key is busy waits before it is tried again. */
+  busyRetryDelayMs?: number;
+  /** Graceful stop: how long running handlers get to checkpoint and return after their signal is aborted. */
+  shutdownTimeoutMs?: number;
+  pgBoss?: PgBossBackendOptions;
+  logger?: QueueLogger;
+  /** Clock (embedded backend), for tests. */
+  now?: () => Date;
+}
+
+export interface JobQueue {
+  readonly backend: "embedded" | "pg-boss";
+  /** Adds a job. With a `dedupeKey` already waiting, returns that job (`created: false`). */
+  enqueue(kind: string, payload: unknown, options?: EnqueueOptions): Promise<EnqueueResult>;
+  /** Starts running jobs of the kinds in `handlers` until `stop()` or `options.signal`. Returns once started. */
+  work(handlers: JobHandlers, options: WorkOptions): Promise<void>;
+  /** Stops claiming, aborts running handlers' signals, waits for them (bounded) and puts interrupted jobs back. */
+  stop(): Promise<void>;
+  /** Takes the same database-level lock a job with `concurrencyKey = key` holds while it runs; null when busy. */
+  acquireLock(key: string, holderId: string): Promise<ConcurrencyLock | null>;
+  /** Newest jobs first (UI). */
+  listJobs(filter?: { status?: JobStatus; kinds?: string[]; limit?: number }): Promise<JobInfo[]>;
+  recentJobs(limit?: number): Promise<JobInfo[]>;
+  /** Failed jobs with their last error (UI). */
+  failedJobs(limit?: number): Promise<JobInfo[]>;
+  /** Stops workers and closes the backend's connections. */
+  close(): Promise<void>;
+}
+
+const quietLogger: QueueLogger = () => {};
+
+/** Logs one JSON line per event to stdout/stderr (worker process). Never prints payloads, which may hold PII. */
+export const consoleLogger: QueueLogger = (level, message, fields) => {
+  const line = JSON.stringify({ at: new Date().toISOString(), level, message, ...fields });
+  if (level === "warn") console.warn(line);
+  else if (level === "info") console.info(line);
+};
+
+/** Builds the queue for a database: embedded on SQLite, pg-boss on PostgreSQL. Call `close()` when done. */
+export async function createJobQueue(db: QueueDb, options: JobQueueOptions = {}): Promise<JobQueue> {
+  let backend: QueueBackend;
+  if (db.$kind === "sqlite") {
+    backend = createEmbeddedBackend(db, { leaseMs: options.leaseMs, now: options.now });
+  } else {
+    const url = options.databaseUrl ?? process.env.DATABASE_URL;
+    if (!url)
+      throw new Error(
+        "The PostgreSQL job queue needs the database URL (options.databaseUrl or DATABASE_URL).",
+      );
+    backend = createPgBossBackend(url, { ...options.pgBoss, onError: options.pgBoss?.onError });
+  }
+  await backend.start();
+  return new Runner(backend, options);
+}
+
+class Runner implements JobQueue {
+  readonly backend: "embedded" | "pg-boss";
+  private readonly log: QueueLogger;
+  private readonly leaseMs: number;
+  private readonly busyRetryDelayMs: number;
+  private readonly shutdownTimeoutMs: number;
+  private loops: Promise<void>[] = [];
+  private running = new Set<Promise<void>>();
+  private stopController = new AbortController();
+  private wake: (() => void) | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly store: QueueBackend,
+    options: JobQueueOptions,
+  ) {
+    this.backend = store.name;
+    this.log = options.logger ?? quietLogger;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.busyRetryDelayMs = options.busyRetryDelayMs ?? 2_000;
+    this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;
+  }
+
+  async enqueue(kind: string, payload: unknown, options: EnqueueOptions = {}): Promise<EnqueueResult> {
+    const result = await this.store.enqueue(kind, payload ?? {}, options);
+    if (!options.runAt || options.runAt.getTime() <= Date.now()) this.wake?.();
+    return result;
+  }
+
+  async work(handlers: JobHandlers, options: WorkOptions): Promise<void> {
+    if (this.closed) throw new Error("The job queue is closed.");
+    if (this.stopController.signal.aborted) this.stopController = new AbortController();
+    const kinds = Object.keys(handlers).filter((k) => handlers[k]);
+    options.signal?.addEventListener("abort", () => void this.stop(), { once: true });
+    this.loops.push(this.loop(handlers, kinds, options));
+  }
+
+  private async loop(handlers: JobHandlers, kinds: string[], options: WorkOptions) {
+    const concurrency = Math.max(1, options.concurrency ?? 1);
+    const pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    const stopSignal = this.stopController.signal;
+    const mine = new Set<Promise<void>>();
+    const stopped = abortPromise(stopSignal);
+    while (!stopSignal.aborted) {
+      if (mine.size >= concurrency) {
+        await Promise.race([...mine, stopped]);
+        continue;
+      }
+      let job;
+      try {
+        job = await this.store.claim(kinds, options.workerId);
+      } catch (error) {
+        if (stopSignal.aborted) break;
+        this.log("warn", "Claiming a job failed; retrying", { error: describeError(error) });
+        await this.sleep(pollIntervalMs, stopSignal);
+        continue;
+      }
+      if (!job) {
+        await this.sleep(pollIntervalMs, stopSignal);
+        continue;
+      }
+      const handler = handlers[job.kind] as JobHandler;
+      const task: Promise<void> = this.runJob(job, handler, options.workerId).finally(() => {
+        mine.delete(task);
+        this.running.delete(task);
+      });
+      mine.add(task);
+      this.running.add(task);
+    }
+  }
+
+  private async runJob(
+    job: Awaited<ReturnType<QueueBackend["claim"]>> & object,
+    handler: JobHandler,
+    workerId: string,
+  ): Promise<void> {
+    const controller = new AbortController();
+    const stopSignal = this.stopController.signal;
+    const onStop = () => controller.abort(new Error("The worker is shutting down"));
+    if (stopSignal.aborted) onStop();
+    else stopSignal.addEventListener("abort", onStop, { once: true });
+
+    let lock: ConcurrencyLock | null = null;
+    let renewTimer: NodeJS.Timeout | undefined;
+    const fields = { jobId: job.id, kind: job.kind, attempt: job.attempt, workerId };
+    try {
+      if (job.concurrencyKey && this.store.locksAtRunTime) {
+        lock = await this.store.locks.tryAcquire(job.concurrencyKey, `${workerId}:${job.id}`);
+        if (!lock) {
+          this.log("debug", "Concurrency key busy; job deferred", { ...fields, key: job.concurrencyKey });
+          await this.store.defer(job, workerId, this.busyRetryDelayMs);
+          return;
+        }
+        lock.signal.addEventListener("abort", () => controller.abort(lock?.signal.reason), { once: true });
+      }
+      renewTimer = setInterval(
+        () => {
+          this.store.renew(job, workerId).then(
+            (ok) => {
+              if (!ok) controller.abort(new Error("The job's lease was lost (another worker took it over)"));
+            },
+            (error) =>
+              this.log("warn", "Renewing a job lease failed", { ...fields, error: describeError(error) }),
+          );
+        },
+        Math.max(10, Math.floor(this.leaseMs / 3)),
+      );
+      renewTimer.unref?.();
+
+      const ctx: JobContext = {
+        jobId: job.id,
+        kind: job.kind,
+        attempt: job.attempt,
+        maxAttempts: job.maxAttempts,
+        workerId,
+        signal: controller.signal,
+      };
+      this.log("info", "Job started", fields);
+      try {
+        await handler(job.payload as never, ctx);
+      } catch (error) {
+        clearInterval(renewTimer);
+        if (error instanceof DeferJobError) {
+          this.log("info", "Job deferred", { ...fields, reason: error.message });
+          await this.store.defer(job, workerId, error.delayMs, error.payload);
+        } else if (stopSignal.aborted && !(error instanceof PermanentJobError)) {
+          // Interrupted by shutdown, not the job's fault: back in the queue without using an attempt.
+          this.log("info", "Job interrupted by shutdown; put back", fields);
+          await this.store.defer(job, workerId, 0);
+        } else {
+          const message = describeError(error);
+          const outcome = await this.store.fail(
+            job,
+            workerId,
+            message,
+            !(error instanceof PermanentJobError),
+          );
+          this.log("warn", outcome === "failed" ? "Job failed" : "Job failed; will retry", {
+            ...fields,
+            error: message,
+          });
+        }
+        return;
+      }
+      clearInterval(renewTimer);
+      await this.store.complete(job, workerId);
+      this.log("info", "Job succeeded", fields);
+    } catch (error) {
+      // Bookkeeping failed (database gone): the lease expires and another claim retries the job.
+      this.log("warn", "Recording a job's outcome failed", { ...fields, error: describeError(error) });
+    } finally {
+      clearInterval(renewTimer);
+      stopSignal.removeEventListener("abort", onStop);
+      await lock?.release().catch(() => {});
+    }
+  }
+
+  private sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        if (this.wake === done) this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener("abort", done, { once: true });
+      this.wake = done;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopController.abort();
+    this.wake?.();
+    await Promise.all(this.loops);
+    this.loops = [];
+    if (this.running.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all([...this.running]),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            this.log("warn", "Jobs still running after the shutdown timeout; their leases will expire", {
+              running: this.running.size,
+            });
+            resolve();
+          }, this.shutdownTimeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+  }
+
+  acquireLock(key: string, holderId: string): Promise<ConcurrencyLock | null> {
+    return this.store.locks.tryAcquire(key, holderId);
+  }
+
+  listJobs(filter: { status?: JobStatus; kinds?: string[]; limit?: number } = {}): Promise<JobInfo[]> {
+    return this.store.listJobs(filter);
+  }
+
+  recentJobs(limit = 50): Promise<JobInfo[]> {
+    return this.store.listJobs({ limit });
+  }
+
+  failedJobs(limit = 50): Promise<JobInfo[]> {
+    return this.store.listJobs({ status: "failed", limit });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.stop();
+    this.closed = true;
+    await this.store.close();
+  }
+}
+
+function abortPromise(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}

@@ -1,0 +1,137 @@
+/**
+ * The job queue's public shapes, shared by both backends (embedded Job table on SQLite, pg-boss on PostgreSQL),
+ * the handlers, the worker and the UI. No I/O here.
+ */
+
+export const JOB_KINDS = [
+  "sync.full",
+  "sync.incremental",
+  "webhook.process",
+  "reconcile",
+  "compliance.customer_redact",
+  "compliance.shop_redact",
+  "compliance.customer_data_request",
+] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+
+/** Exponential backoff between attempts: `initialDelayMs * factor^(attempt-1)`, capped at `maxDelayMs`. */
+export interface BackoffOptions {
+  initialDelayMs: number;
+  factor?: number;
+  maxDelayMs?: number;
+}
+
+export interface EnqueueOptions {
+  /** Jobs sharing this key never run at the same time (e.g. `sync:<integrationId>`). */
+  concurrencyKey?: string;
+  /** At most one queued job per key: a second enqueue while one waits returns the waiting job's id. */
+  dedupeKey?: string;
+  /** Not before this time. */
+  runAt?: Date;
+  /** Attempts before the job ends as `failed` (default 5). */
+  maxAttempts?: number;
+  backoff?: BackoffOptions;
+}
+
+export interface EnqueueResult {
+  id: string;
+  /** False when a queued job with the same dedupe key already existed (its id is returned). */
+  created: boolean;
+}
+
+/** A job as the UI shows it, whatever the backend. */
+export interface JobInfo {
+  id: string;
+  kind: string;
+  status: JobStatus;
+  payload: unknown;
+  attempts: number;
+  maxAttempts: number;
+  lastError: string | null;
+  concurrencyKey: string | null;
+  dedupeKey: string | null;
+  runAt: Date;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface JobContext {
+  jobId: string;
+  kind: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  maxAttempts: number;
+  workerId: string;
+  /** Aborted when the worker stops (finish or checkpoint the current page and return) or the lease is lost. */
+  signal: AbortSignal;
+}
+
+export type JobHandler = (payload: never, ctx: JobContext) => Promise<unknown>;
+export type JobHandlers = Partial<Record<string, JobHandler>>;
+
+export interface WorkOptions {
+  workerId: string;
+  /** Jobs run at the same time by this worker. */
+  concurrency?: number;
+  pollIntervalMs?: number;
+  /** Aborting it stops the worker gracefully (same as `stop()`). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Thrown by a handler (or by the runner) to put the job back without using an attempt, e.g. when the resource it
+ * needs is held by someone else.
+ */
+export class DeferJobError extends Error {
+  constructor(
+    message: string,
+    public readonly delayMs: number,
+    /** Replaces the job's payload for its next run (e.g. to resume a checkpointed sync run). */
+    public readonly payload?: unknown,
+  ) {
+    super(message);
+    this.name = "DeferJobError";
+  }
+}
+
+/** Thrown by a handler when retrying cannot help (bad payload): the job fails at once. */
+export class PermanentJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PermanentJobError";
+  }
+}
+
+/** A held concurrency lock (see locks.server.ts). */
+export interface ConcurrencyLock {
+  key: string;
+  /** Aborted if the lock is lost (lease could not be renewed, connection dropped). */
+  signal: AbortSignal;
+  release(): Promise<void>;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 5;
+export const DEFAULT_BACKOFF: Required<BackoffOptions> = {
+  initialDelayMs: 5_000,
+  factor: 2,
+  maxDelayMs: 15 * 60_000,
+};
+
+/** Delay before attempt `attempt + 1` after attempt `attempt` failed. */
+export function backoffDelayMs(backoff: BackoffOptions | undefined, attempt: number): number {
+  const b = { ...DEFAULT_BACKOFF, ...backoff };
+  return Math.min(b.maxDelayMs, Math.round(b.initialDelayMs * b.factor ** Math.max(0, attempt - 1)));
+}
+
+/** Error text kept on a job: message plus the first stack frames, bounded. */
+export function describeError(error: unknown, maxLength = 2_000): string {
+  const text =
+    error instanceof Error
+      ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`
+      : typeof error === "string"
+        ? error
+        : JSON.stringify(error);
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+}
