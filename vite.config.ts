@@ -1,9 +1,15 @@
 import { vitePlugin as remix } from "@remix-run/dev";
-import { defineConfig } from "vite";
+import { defineConfig, loadEnv } from "vite";
 import tsconfigPaths from "vite-tsconfig-paths";
 
 // Remix on Vite: the maintained Remix build and what Shopify's app template uses (docs/decisions/0001-build-tool.md).
-export default defineConfig({
+export default defineConfig(({ mode }) => {
+  // `npm run dev` outside the Shopify CLI: fill unset variables from .env (the CLI's own values win).
+  for (const [key, value] of Object.entries(loadEnv(mode, process.cwd(), ""))) process.env[key] ??= value;
+  return config;
+});
+
+const config = {
   server: {
     host: "127.0.0.1",
     port: Number(process.env.PORT || 3000),
@@ -25,4 +31,4 @@ export default defineConfig({
   ],
   build: { assetsInlineLimit: 0 },
   optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris"] },
-});
+};

@@ -55,7 +55,7 @@ describe("environment validation", () => {
     let status = 0;
     try {
       execFileSync("npx", ["tsx", "-e", "import('./app/env.server.ts').then(m => m.loadEnv())"], {
-        env: { PATH: process.env.PATH, ...VALID, SHOPIFY_API_SECRET: "" },
+        env: { PATH: process.env.PATH, NODE_ENV: "test", ...VALID, SHOPIFY_API_SECRET: "" },
         stdio: ["ignore", "pipe", "pipe"],
       });
     } catch (error) {

@@ -41,7 +41,11 @@ async function main() {
       scopes: ["read_customers", "read_orders", "read_all_orders", "read_products", "read_fulfillments"],
     },
   });
-  const woo = await startWooEmulator({ port: wooPort, seed: 42, customers: 250, orders: 600, products: 40 });
+  const woo = await startWooEmulator({
+    port: wooPort,
+    seed: 42,
+    counts: { customers: 250, orders: 600, products: 40 },
+  });
 
   console.log("==> Starting Commerce Sync");
   const server = startAppServer(
