@@ -1,0 +1,88 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { makeShop } from "../auth/test-harness";
+import { stringifyJson } from "./json";
+import { customerToRest, formatShopTime, orderToRest, productToRest, shopToRest } from "./rest-bodies";
+
+const REFERENCE = fileURLToPath(new URL("./reference-2026-04", import.meta.url));
+const reference = (name: string) =>
+  JSON.parse(readFileSync(`${REFERENCE}/${name}.json`, "utf8")) as Record<string, unknown>;
+const shop = makeShop("demo.myshopify.com", 9_007_199_254_740_993n);
+const customer = [...shop.customers.values()][0];
+const order = [...shop.orders.values()][0];
+const product = [...shop.products.values()][0];
+
+/** Keys of the reference sample that our body must also have, and keys we add that the sample lacks. */
+function compareKeys(ours: Record<string, unknown>, theirs: Record<string, unknown>) {
+  const ourKeys = new Set(Object.keys(ours));
+  const theirKeys = new Set(Object.keys(theirs));
+  return {
+    missing: [...theirKeys].filter((k) => !ourKeys.has(k)),
+    extra: [...ourKeys].filter((k) => !theirKeys.has(k)),
+  };
+}
+
+describe("REST webhook bodies", () => {
+  it("shapes customers like the 2026-04 sample, without tags or consent", () => {
+    const body = customerToRest(shop, customer);
+    expect(compareKeys(body, reference("customers-create"))).toEqual({ missing: [], extra: [] });
+    expect(body).not.toHaveProperty("tags");
+    expect(body).not.toHaveProperty("email_marketing_consent");
+    expect(body.state).toBe("enabled");
+    expect(body.admin_graphql_api_id).toBe(`gid://shopify/Customer/${customer.id}`);
+    const address = body.default_address as Record<string, unknown>;
+    const sampleAddress = reference("customers-create").default_address as Record<string, unknown>;
+    expect(compareKeys(address, sampleAddress)).toEqual({ missing: [], extra: [] });
+    expect(address.customer_id).toBe(customer.id);
+  });
+
+  it("shapes orders like the 2026-04 sample with exact money arithmetic", () => {
+    const body = orderToRest(shop, order);
+    expect(compareKeys(body, reference("orders-create"))).toEqual({ missing: [], extra: [] });
+    expect(body.total_line_items_price).toBe("39.98");
+    expect(body.current_total_price).toBe("44.88");
+    expect(body.financial_status).toBe("partially_refunded");
+    expect(body.fulfillment_status).toBeNull();
+    expect(body.tags).toBe("gift");
+    const embedded = body.customer as Record<string, unknown>;
+    expect(embedded.id).toBe(customer.id);
+    expect(embedded).not.toHaveProperty("tags");
+    const lineItem = (body.line_items as Record<string, unknown>[])[0];
+    const sampleLine = (reference("orders-create").line_items as Record<string, unknown>[])[0];
+    expect(compareKeys(lineItem, sampleLine)).toEqual({ missing: [], extra: [] });
+    expect(lineItem.name).toBe("Example T-Shirt - Small");
+    expect(body.total_price_set).toEqual({
+      shop_money: { amount: "49.98", currency_code: "USD" },
+      presentment_money: { amount: "49.98", currency_code: "USD" },
+    });
+  });
+
+  it("shapes products like the 2026-04 sample", () => {
+    const body = productToRest(shop, product);
+    expect(compareKeys(body, reference("products-create"))).toEqual({ missing: [], extra: [] });
+    const variant = (body.variants as Record<string, unknown>[])[0];
+    const sampleVariant = (reference("products-create").variants as Record<string, unknown>[])[0];
+    expect(compareKeys(variant, sampleVariant)).toEqual({ missing: [], extra: [] });
+    expect(body.tags).toBe("example, mens");
+  });
+
+  it("shapes app/uninstalled like the sample shop body", () => {
+    expect(compareKeys(shopToRest(shop), reference("app-uninstalled"))).toEqual({ missing: [], extra: [] });
+  });
+
+  it("writes times in the shop's zone and ids above 2^53 exactly", () => {
+    expect(formatShopTime(new Date("2026-11-20T15:30:00Z"), "America/New_York")).toBe(
+      "2026-11-20T10:30:00-05:00",
+    );
+    expect(formatShopTime(new Date("2026-07-01T00:00:00Z"), "Europe/Berlin")).toBe(
+      "2026-07-01T02:00:00+02:00",
+    );
+    expect(formatShopTime(new Date("2026-07-01T00:00:00Z"), "UTC")).toBe("2026-07-01T00:00:00+00:00");
+    const text = stringifyJson(customerToRest(shop, customer));
+    expect(text.startsWith(`{"id":9007199254740994,`)).toBe(true);
+    expect(stringifyJson({ a: [1n, undefined, null], b: undefined, c: 'x"y' })).toBe(
+      '{"a":[1,null,null],"c":"x\\"y"}',
+    );
+  });
+});
