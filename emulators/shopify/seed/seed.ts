@@ -2,7 +2,7 @@
  * Deterministic seed data. A shop is a pure function of (seed, domain, counts, now): realistic names, emails drawn
  * from a pool shared by all shops of one seed (so the same person shops in several stores), guest orders,
  * multi-currency presentment, every email consent state, variants, refunds, mixed financial and fulfillment
- * statuses, updatedAt spread over ~2 years, and a few ids above 2^53. Objects are kept lean so 100,000 customers
+ * statuses, updatedAt spread over ~2 years, and every 500th record with an id above 2^53. Objects are kept lean so 100,000 customers
  * + 100,000 orders generate in seconds.
  */
 import type {
@@ -152,9 +152,9 @@ export function seedShop(options: SeedShopOptions, poolOffset = 0): EmuShop {
   const prng = createPrng(hashSeed(options.seed, options.domain));
   const now = options.now;
   let bigIds = 0n;
-  const allocate = (): bigint => {
-    // About one object in 500 gets an id above 2^53 (Shopify ids can exceed JavaScript's safe integers).
-    if (prng.chance(0.002)) return BIG_ID_BASE + BigInt(hashSeed(options.domain) % 1000) * 1_000_000n + bigIds++;
+  /** Every 500th customer, order and product (starting at the 8th) gets an id above 2^53. */
+  const allocate = (index = -1): bigint => {
+    if (index % 500 === 7) return BIG_ID_BASE + BigInt(hashSeed(options.domain) % 1000) * 1_000_000n + bigIds++;
     const id = shop.nextId;
     shop.nextId += 1n;
     return id;
@@ -165,7 +165,7 @@ export function seedShop(options: SeedShopOptions, poolOffset = 0): EmuShop {
   for (let i = 0; i < options.products; i++) {
     const { createdAt, updatedAt } = spreadDates(prng, now);
     const title = `${prng.pick(PRODUCT_WORDS)} ${prng.pick(PRODUCT_NOUNS)}${i >= 100 ? ` ${i}` : ""}`;
-    const id = allocate();
+    const id = allocate(i);
     const basePriceCents = prng.int(5, 180) * 100 + prng.pick([0, 50, 95, 99]);
     const variantCount = prng.pick([1, 1, 2, 3, 4, 5]);
     const variants: EmuVariant[] = [];
@@ -228,7 +228,7 @@ export function seedShop(options: SeedShopOptions, poolOffset = 0): EmuShop {
         }
       : null;
     const customer: EmuCustomer = {
-      id: allocate(),
+      id: allocate(i),
       firstName: who.firstName,
       lastName: prng.chance(0.02) ? null : who.lastName,
       email: hasEmail ? who.email : null,
@@ -264,7 +264,7 @@ function generateOrder(
   customers: EmuCustomer[],
   products: EmuProduct[],
   options: SeedShopOptions,
-  allocate: () => bigint,
+  allocate: (index?: number) => bigint,
 ): EmuOrder {
   // A sixth of the orders fall in the last 60 days (visible without read_all_orders).
   const recent = prng.chance(1 / 6);
@@ -329,7 +329,7 @@ function generateOrder(
   const presentmentCurrency = prng.weighted({ USD: 70, EUR: 10, GBP: 7, CAD: 7, AUD: 4, JPY: 2 } as const);
   const number = 1001 + index;
   return {
-    id: allocate(),
+    id: allocate(index),
     name: `#${number}`,
     number,
     email,
