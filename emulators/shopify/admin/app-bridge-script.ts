@@ -52,7 +52,9 @@ export function appBridgeScript(options: { emulatorUrl: string; apiKey: string }
   }
 
   window.fetch = function (input, init) {
-    var url = typeof input === "string" || input instanceof URL ? String(input) : input.url;
+    // Resolve relative URLs against the page, as the browser would when building the Request.
+    if (typeof input === "string" || input instanceof URL) input = new URL(String(input), window.location.href).toString();
+    var url = typeof input === "string" ? input : input.url;
     var hasAuth = new Headers((init && init.headers) || (input instanceof Request ? input.headers : undefined)).has("Authorization");
     if (!isAppRequest(url) || hasAuth) return originalFetch(input, init);
     var retryable = new Request(input, init);
