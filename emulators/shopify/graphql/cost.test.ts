@@ -1,0 +1,128 @@
+import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from "graphql";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_SHOP } from "../model";
+import type { RunningShopifyEmulator } from "../server";
+import { gql, issueToken } from "../testing/client";
+import { startTestEmulator, testClock } from "../testing/fixtures";
+import { operationContext, requestedQueryCost } from "./cost";
+import { loadSchema } from "./schema";
+import { LeakyBucket } from "./throttle";
+
+function requested(source: string, variables: Record<string, unknown> = {}): number {
+  const doc = parse(source);
+  const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+  const fragments = doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+  return requestedQueryCost(operationContext(loadSchema(), fragments, variables), op);
+}
+
+describe("requested query cost (Shopify's documented method)", () => {
+  it("GIVEN scalars on an object WHEN costed THEN only the object counts (1)", () => {
+    expect(requested("{ shop { id name timezoneOffsetMinutes customerAccounts } }")).toBe(1);
+  });
+
+  it("GIVEN a connection of 10 WHEN costed THEN 2 + 10 × 1", () => {
+    expect(requested("{ products(first: 10) { edges { node { title } } } }")).toBe(12);
+  });
+
+  it("GIVEN products(first: 10) with variants(first: 5) WHEN costed THEN 2 + 10 × (1 + (2 + 5 × 1)) = 82", () => {
+    // Per product: the product object (1) + its variants connection (2 + 5 variants × 1) = 8; ten of them + 2.
+    expect(requested("{ products(first: 10) { edges { node { title variants(first: 5) { edges { node { title } } } } } } }")).toBe(82);
+  });
+
+  it("GIVEN page sizes from variables and nested objects WHEN costed THEN objects add 1 each", () => {
+    // 2 + 4 × (order 1 + customer 1 + totalPriceSet 1 + shopMoney 1) = 18
+    expect(requested("query($n: Int!) { orders(first: $n) { nodes { id customer { id } totalPriceSet { shopMoney { amount } } } } }", { n: 4 })).toBe(18);
+  });
+
+  it("GIVEN a mutation WHEN costed THEN 10 whatever it selects", () => {
+    expect(requested('mutation { customerCreate(input: { email: "a@example.com" }) { customer { id } userErrors { message } } }')).toBe(10);
+  });
+});
+
+describe("LeakyBucket", () => {
+  it("GIVEN an empty bucket WHEN the clock moves THEN it refills at the restore rate up to the maximum", () => {
+    let nowMs = 0;
+    const bucket = new LeakyBucket(1000, 100, () => nowMs);
+    expect(bucket.tryTake(1000)).toBe(true);
+    expect(bucket.status().currentlyAvailable).toBe(0);
+    nowMs += 2_500;
+    expect(bucket.status().currentlyAvailable).toBe(250);
+    expect(bucket.tryTake(251)).toBe(false);
+    nowMs += 60_000;
+    expect(bucket.status().currentlyAvailable).toBe(1000);
+  });
+});
+
+describe("cost and throttling over HTTP", () => {
+  const clock = testClock();
+  let emu: RunningShopifyEmulator;
+  let token: string;
+
+  beforeAll(async () => {
+    emu = await startTestEmulator({ now: clock.now, throttle: { maximumAvailable: 100, restoreRate: 10 } });
+    token = await issueToken(emu.url, ["read_products", "read_customers"]);
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
+
+  it("GIVEN products with variants WHEN queried THEN actualQueryCost follows the page sizes really returned", async () => {
+    clock.advanceMs(60_000);
+    const res = await gql<{ products: { edges: Array<{ node: { variants: { edges: unknown[] } } }> } }>(
+      emu.url,
+      token,
+      "{ products(first: 10) { edges { node { title variants(first: 5) { edges { node { title } } } } } } }",
+    );
+    const products = res.body.data!.products.edges;
+    const actual = 2 + products.reduce((sum, p) => sum + 1 + 2 + p.node.variants.edges.length, 0);
+    expect(res.body.extensions?.cost.requestedQueryCost).toBe(82);
+    expect(res.body.extensions?.cost.actualQueryCost).toBe(actual);
+    expect(actual).toBeLessThan(82);
+    // The bucket was charged the requested cost and refunded the difference.
+    expect(res.body.extensions?.cost.throttleStatus).toEqual({ maximumAvailable: 100, currentlyAvailable: 100 - actual, restoreRate: 10 });
+  });
+
+  it("GIVEN a drained bucket WHEN querying THEN THROTTLED on HTTP 200, and the configured restore rate lets it through later", async () => {
+    clock.advanceMs(60_000);
+    // 2 + 50 × 1 requested; 15 products exist, so 17 actual: each call nets 17 points.
+    const query = "{ products(first: 50) { nodes { id } } }";
+    const statuses: number[] = [];
+    let last = await gql(emu.url, token, query);
+    while (!last.body.errors) {
+      statuses.push(last.status);
+      last = await gql(emu.url, token, query);
+    }
+    expect(last.status).toBe(200);
+    expect(last.body).toEqual({
+      errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
+      extensions: { cost: { requestedQueryCost: 52, actualQueryCost: null, throttleStatus: expect.any(Object) } },
+    });
+    const available = last.body.extensions!.cost.throttleStatus.currentlyAvailable;
+    expect(available).toBeLessThan(52);
+    // 10 points per second: one point short after (52 - available - 1) / 10 s, enough after (52 - available) / 10 s.
+    clock.advanceMs((52 - available - 1) * 100);
+    expect((await gql(emu.url, token, query)).body.errors?.[0].extensions?.code).toBe("THROTTLED");
+    clock.advanceMs(100);
+    const allowed = await gql(emu.url, token, query);
+    expect(allowed.body.errors).toBeUndefined();
+    expect(allowed.body.extensions?.cost.actualQueryCost).toBe(17);
+  });
+
+  it("GIVEN one query costing more than the bucket WHEN sent THEN MAX_COST_EXCEEDED and nothing is charged", async () => {
+    clock.advanceMs(60_000);
+    const res = await gql(emu.url, token, "{ customers(first: 250) { nodes { id } } }");
+    expect(res.body.errors?.[0]).toMatchObject({
+      message: expect.stringContaining("Query cost is 252, which exceeds the single query max cost limit (100)."),
+      extensions: { code: "MAX_COST_EXCEEDED", cost: 252, maxCost: 100 },
+    });
+    expect(res.body.extensions?.cost.throttleStatus.currentlyAvailable).toBe(100);
+  });
+
+  it("GIVEN an injected REST-style 429 WHEN the next request arrives THEN 429 with Retry-After, then normal service", async () => {
+    await fetch(`${emu.url}/_emulator/faults/http-429`, { method: "POST", body: JSON.stringify({ shop: DEFAULT_SHOP, count: 1, retryAfterS: 3 }) });
+    const limited = await gql(emu.url, token, "{ shop { name } }");
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("3");
+    expect((await gql(emu.url, token, "{ shop { name } }")).status).toBe(200);
+  });
+});
