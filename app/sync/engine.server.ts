@@ -7,6 +7,7 @@
  * fails is retried record by record, so one poison record fails alone.
  */
 import { randomUUID } from "node:crypto";
+import type { Prisma } from "@prisma/client";
 import type { Db } from "../db/client.server";
 import { dialectFor, type SqlExecutor } from "./sql.server";
 import { sourceFor } from "./sources.server";
@@ -237,8 +238,8 @@ export async function runSync(db: SyncDb, options: RunSyncOptions): Promise<Sync
         integrationId: options.integrationId,
         kind: options.kind,
         status: "running",
-        resources: JSON.stringify(resources),
-        checkpoint: JSON.stringify(checkpoint),
+        resources,
+        checkpoint: checkpoint as unknown as Prisma.InputJsonValue,
         triggeredBy: options.triggeredBy ?? "system",
         workerId: options.workerId ?? null,
         heartbeatAt: clock(),

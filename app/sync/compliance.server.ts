@@ -1,0 +1,248 @@
+/**
+ * Data-protection operations behind the mandatory compliance webhooks (customers/redact, shop/redact,
+ * customers/data_request) and the matching WooCommerce/admin actions. Each writes an AuditLog row that records what
+ * was done without repeating the personal data itself.
+ */
+import type { Prisma } from "@prisma/client";
+import type { Db } from "../db/client.server";
+import { guestExternalId, normalizeEmail } from "./writer.server";
+
+export interface CustomerSelector {
+  integrationId: string;
+  /** The store's customer id (ContactSource.externalId). */
+  customerExternalId?: string | null;
+  email?: string | null;
+  /** Orders the platform asks us to redact / report (external ids), in addition to the customer's own. */
+  orderExternalIds?: string[];
+  /** Who asked: "webhook:customers/redact", "merchant:<shop>" … */
+  actor?: string;
+}
+
+async function integrationOrThrow(db: Db | Prisma.TransactionClient, integrationId: string) {
+  const integration = await db.integration.findUnique({ where: { id: integrationId } });
+  if (!integration) throw new Error(`Integration ${integrationId} does not exist.`);
+  return integration;
+}
+
+/** Contacts of this store matching the selector: by customer id, by guest key, or by email within the organization. */
+async function matchingContactIds(tx: Prisma.TransactionClient, organizationId: string, selector: CustomerSelector) {
+  const email = normalizeEmail(selector.email);
+  const externalIds = [selector.customerExternalId, email ? guestExternalId(email) : null].filter(
+    (x): x is string => !!x,
+  );
+  const ids = new Set<string>();
+  if (externalIds.length) {
+    const sources = await tx.contactSource.findMany({
+      where: { integrationId: selector.integrationId, externalId: { in: externalIds } },
+      select: { contactId: true },
+    });
+    for (const s of sources) ids.add(s.contactId);
+  }
+  if (email) {
+    const byEmail = await tx.contact.findFirst({
+      where: { organizationId, email, sources: { some: { integrationId: selector.integrationId } } },
+      select: { id: true },
+    });
+    if (byEmail) ids.add(byEmail.id);
+  }
+  return [...ids];
+}
+
+function orderWhere(selector: CustomerSelector, contactIds: string[]): Prisma.OrderWhereInput {
+  const email = normalizeEmail(selector.email);
+  return {
+    integrationId: selector.integrationId,
+    OR: [
+      ...(contactIds.length ? [{ contactId: { in: contactIds } }] : []),
+      ...(email ? [{ email }] : []),
+      ...(selector.orderExternalIds?.length ? [{ externalId: { in: selector.orderExternalIds } }] : []),
+    ],
+  };
+}
+
+/**
+ * Removes a customer's personal data received from one store.
+ *
+ * This store's orders of the customer lose their email and contact link, and this store's ContactSource links go.
+ * A contact still fed by another store of the organization keeps its data (that store holds it lawfully); otherwise
+ * its email, name, phone, tags and custom fields are cleared and it is marked `redacted` (kept as an anonymous row
+ * so later stale updates cannot bring the data back: the engine never updates a redacted contact).
+ */
+export async function redactCustomer(db: Db, selector: CustomerSelector) {
+  const integration = await integrationOrThrow(db, selector.integrationId);
+  const result = await db.$transaction(async (tx) => {
+    const contactIds = await matchingContactIds(tx, integration.organizationId, selector);
+    const where = orderWhere(selector, contactIds);
+    const orders = where.OR?.length
+      ? await tx.order.updateMany({ where, data: { email: null, contactId: null } })
+      : { count: 0 };
+    let redacted = 0;
+    let unlinked = 0;
+    for (const contactId of contactIds) {
+      await tx.contactSource.deleteMany({ where: { contactId, integrationId: selector.integrationId } });
+      const others = await tx.contactSource.count({ where: { contactId } });
+      if (others > 0) {
+        unlinked += 1;
+        continue;
+      }
+      await tx.contact.update({
+        where: { id: contactId },
+        data: {
+          email: null,
+          firstName: null,
+          lastName: null,
+          phone: null,
+          tags: [],
+          customFields: {},
+          marketingState: "redacted",
+          marketingOptInLevel: null,
+          redactedAt: new Date(),
+        },
+      });
+      redacted += 1;
+    }
+    const detail = {
+      integrationId: selector.integrationId,
+      customerExternalId: selector.customerExternalId ?? null,
+      contactsRedacted: redacted,
+      contactsUnlinked: unlinked,
+      ordersRedacted: orders.count,
+    };
+    await tx.auditLog.create({
+      data: {
+        organizationId: integration.organizationId,
+        integrationId: integration.id,
+        actor: selector.actor ?? "system",
+        action: "customer.redact",
+        detail,
+      },
+    });
+    return detail;
+  });
+  await refreshCounters(db, selector.integrationId);
+  return result;
+}
+
+/**
+ * Deletes everything one store fed us (shop/redact): its orders, products, contact links, and the contacts no other
+ * store of the organization feeds. The Integration row and its sync history stay (they hold no customer data).
+ */
+export async function purgeIntegrationData(db: Db, integrationId: string, options: { actor?: string } = {}) {
+  const integration = await integrationOrThrow(db, integrationId);
+  const result = await db.$transaction(
+    async (tx) => {
+      const fed = await tx.contactSource.findMany({ where: { integrationId }, select: { contactId: true } });
+      const fedIds = [...new Set(fed.map((s) => s.contactId))];
+      const shared = await tx.contactSource.findMany({
+        where: { contactId: { in: fedIds }, integrationId: { not: integrationId } },
+        select: { contactId: true },
+        distinct: ["contactId"],
+      });
+      const sharedIds = new Set(shared.map((s) => s.contactId));
+      const onlyHere = fedIds.filter((id) => !sharedIds.has(id));
+      const orders = await tx.order.deleteMany({ where: { integrationId } });
+      const products = await tx.product.deleteMany({ where: { integrationId } });
+      const sources = await tx.contactSource.deleteMany({ where: { integrationId } });
+      let contacts = 0;
+      for (let i = 0; i < onlyHere.length; i += 1000) {
+        contacts += (await tx.contact.deleteMany({ where: { id: { in: onlyHere.slice(i, i + 1000) } } })).count;
+      }
+      const detail = {
+        integrationId,
+        ordersDeleted: orders.count,
+        productsDeleted: products.count,
+        contactSourcesDeleted: sources.count,
+        contactsDeleted: contacts,
+        contactsKept: sharedIds.size,
+      };
+      await tx.integration.update({
+        where: { id: integrationId },
+        data: { syncedContacts: 0, syncedOrders: 0, syncedProducts: 0 },
+      });
+      await tx.auditLog.create({
+        data: {
+          organizationId: integration.organizationId,
+          integrationId,
+          actor: options.actor ?? "system",
+          action: "shop.purge",
+          detail,
+        },
+      });
+      return detail;
+    },
+    { timeout: 120_000 },
+  );
+  return result;
+}
+
+/**
+ * Everything we hold about one customer of one store (customers/data_request): the contact(s) with their store
+ * links and this store's orders with line items, as a JSON-ready document (money as decimal strings of minor units).
+ */
+export async function exportCustomerData(db: Db, selector: CustomerSelector) {
+  const integration = await integrationOrThrow(db, selector.integrationId);
+  return db.$transaction(async (tx) => {
+    const contactIds = await matchingContactIds(tx, integration.organizationId, selector);
+    const contacts = await tx.contact.findMany({
+      where: { id: { in: contactIds } },
+      include: { sources: { select: { integrationId: true, externalId: true, createdAt: true } } },
+    });
+    const where = orderWhere(selector, contactIds);
+    const orders = where.OR?.length ? await tx.order.findMany({ where, include: { items: true }, orderBy: { orderDate: "asc" } }) : [];
+    const document = {
+      generatedAt: new Date().toISOString(),
+      store: { integrationId: integration.id, platform: integration.platform, storeKey: integration.storeKey },
+      request: { customerExternalId: selector.customerExternalId ?? null, email: normalizeEmail(selector.email) },
+      contacts: contacts.map((c) => ({
+        email: c.email,
+        firstName: c.firstName,
+        lastName: c.lastName,
+        phone: c.phone,
+        tags: c.tags,
+        customFields: c.customFields,
+        marketingState: c.marketingState,
+        marketingOptInLevel: c.marketingOptInLevel,
+        createdAt: c.createdAt.toISOString(),
+        sources: c.sources.map((s) => ({ integrationId: s.integrationId, externalId: s.externalId })),
+      })),
+      orders: orders.map((o) => ({
+        externalId: o.externalId,
+        orderNumber: o.orderNumber,
+        email: o.email,
+        financialStatus: o.financialStatus,
+        fulfillmentStatus: o.fulfillmentStatus,
+        totalMinor: o.totalMinor.toString(),
+        currency: o.currency,
+        orderDate: o.orderDate.toISOString(),
+        items: o.items.map((i) => ({
+          title: i.title,
+          sku: i.sku,
+          quantity: i.quantity,
+          unitPriceMinor: i.unitPriceMinor.toString(),
+        })),
+      })),
+    };
+    await tx.auditLog.create({
+      data: {
+        organizationId: integration.organizationId,
+        integrationId: integration.id,
+        actor: selector.actor ?? "system",
+        action: "customer.data_request",
+        detail: { integrationId: integration.id, contacts: contacts.length, orders: orders.length },
+      },
+    });
+    return document;
+  });
+}
+
+async function refreshCounters(db: Db, integrationId: string) {
+  const [contacts, orders, products] = await Promise.all([
+    db.contactSource.findMany({ where: { integrationId }, select: { contactId: true }, distinct: ["contactId"] }),
+    db.order.count({ where: { integrationId, deletedAt: null } }),
+    db.product.count({ where: { integrationId, deletedAt: null } }),
+  ]);
+  await db.integration.update({
+    where: { id: integrationId },
+    data: { syncedContacts: contacts.length, syncedOrders: orders, syncedProducts: products },
+  });
+}

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
+import { exportCustomerData, purgeIntegrationData, redactCustomer } from "./compliance.server";
+import { runSync } from "./engine.server";
+import { createMemorySource, syntheticCustomer, syntheticOrder, syntheticProduct } from "./testing/memory-source";
+import { seedOrganization } from "./testing/fixtures";
+
+describe.each(DATABASE_KINDS)("compliance operations on %s", (kind) => {
+  let t: TestDatabase;
+  let shop: string;
+  let woo: string;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  /** Shop: customers c0..c3 with orders; Woo: customer c1 again (same email) and a guest order. */
+  async function seed() {
+    await t.db.organization.deleteMany();
+    await t.db.auditLog.deleteMany();
+    [shop, woo] = (await seedOrganization(t.db, ["shopify", "woocommerce"])).integrationIds;
+    await runSync(t.db, {
+      integrationId: shop,
+      kind: "full",
+      source: createMemorySource({
+        customers: [0, 1, 2, 3].map((i) => syntheticCustomer(i)),
+        orders: [0, 1, 2, 3].map((i) => ({ ...syntheticOrder(i, { customerCount: 4 }), customer_id: `c${i}`, email: `customer${i}@example.com` })),
+        products: [syntheticProduct(0)],
+      }),
+    });
+    await runSync(t.db, {
+      integrationId: woo,
+      kind: "full",
+      source: createMemorySource({
+        customers: [{ ...syntheticCustomer(1), id: "501" }],
+        orders: [{ ...syntheticOrder(9), customer_id: null, email: "walkin@example.org" }],
+      }),
+    });
+  }
+
+  it("redacts a customer fed by one store: PII cleared, contact marked redacted, orders unlinked, audited", async () => {
+    await seed();
+    const result = await redactCustomer(t.db, {
+      integrationId: shop,
+      customerExternalId: "c2",
+      email: "customer2@example.com",
+      actor: "webhook:customers/redact",
+    });
+    expect(result).toMatchObject({ contactsRedacted: 1, contactsUnlinked: 0, ordersRedacted: 1 });
+    const contact = await t.db.contact.findFirstOrThrow({ where: { marketingState: "redacted" }, include: { sources: true } });
+    expect(contact).toMatchObject({ email: null, firstName: null, lastName: null, phone: null, tags: [], customFields: {} });
+    expect(contact.redactedAt).toBeInstanceOf(Date);
+    expect(contact.sources).toEqual([]);
+    const order = await t.db.order.findFirstOrThrow({ where: { integrationId: shop, externalId: "o2" } });
+    expect(order).toMatchObject({ email: null, contactId: null });
+    const audit = await t.db.auditLog.findFirstOrThrow({ where: { action: "customer.redact" } });
+    expect(audit.actor).toBe("webhook:customers/redact");
+    expect(JSON.stringify(audit.detail)).not.toContain("customer2@example.com");
+    expect((await t.db.integration.findUniqueOrThrow({ where: { id: shop } })).syncedContacts).toBe(3);
+
+    // A stale re-sync of that customer cannot bring the redacted data back into the redacted row.
+    await runSync(t.db, { integrationId: shop, kind: "full", source: createMemorySource({ customers: [syntheticCustomer(2)] }) });
+    expect((await t.db.contact.findUniqueOrThrow({ where: { id: contact.id } })).email).toBeNull();
+  });
+
+  it("only unlinks a customer another store of the organization also feeds", async () => {
+    await seed();
+    const result = await redactCustomer(t.db, { integrationId: shop, customerExternalId: "c1", email: "customer1@example.com" });
+    expect(result).toMatchObject({ contactsRedacted: 0, contactsUnlinked: 1, ordersRedacted: 1 });
+    const contact = await t.db.contact.findFirstOrThrow({ where: { email: "customer1@example.com" }, include: { sources: true } });
+    expect(contact.marketingState).not.toBe("redacted");
+    expect(contact.sources.map((s) => [s.integrationId, s.externalId])).toEqual([[woo, "501"]]);
+  });
+
+  it("exports what we hold about a customer of a store, and audits it", async () => {
+    await seed();
+    const document = await exportCustomerData(t.db, { integrationId: shop, customerExternalId: "c1" });
+    expect(document.contacts).toHaveLength(1);
+    expect(document.contacts[0]).toMatchObject({ email: "customer1@example.com", firstName: "First1" });
+    expect(document.contacts[0].sources).toHaveLength(2);
+    expect(document.orders.map((o) => o.externalId)).toEqual(["o1"]);
+    expect(document.orders[0].items).toHaveLength(3);
+    expect(JSON.parse(JSON.stringify(document))).toEqual(document);
+    expect(await t.db.auditLog.count({ where: { action: "customer.data_request", integrationId: shop } })).toBe(1);
+  });
+
+  it("purges a store's data and the contacts only it fed (shop/redact), keeping shared contacts", async () => {
+    await seed();
+    const result = await purgeIntegrationData(t.db, shop, { actor: "webhook:shop/redact" });
+    expect(result).toMatchObject({ ordersDeleted: 4, productsDeleted: 1, contactsDeleted: 3, contactsKept: 1 });
+    expect(await t.db.order.count({ where: { integrationId: shop } })).toBe(0);
+    expect(await t.db.product.count()).toBe(0);
+    expect(await t.db.productVariant.count()).toBe(0);
+    expect(await t.db.orderItem.count()).toBe(3);
+    const remaining = await t.db.contact.findMany({ orderBy: { email: "asc" } });
+    expect(remaining.map((c) => c.email)).toEqual(["customer1@example.com", "walkin@example.org"]);
+    expect(await t.db.auditLog.count({ where: { action: "shop.purge" } })).toBe(1);
+    expect((await t.db.integration.findUniqueOrThrow({ where: { id: shop } })).syncedOrders).toBe(0);
+  });
+});
