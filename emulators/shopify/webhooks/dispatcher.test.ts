@@ -308,6 +308,32 @@ uri = "/webhooks/compliance"
     expect(receiver.requests).toHaveLength(1);
   });
 
+  it("sends shop/redact 48 h after an uninstall when asked (compressed time)", async () => {
+    const shop = await setup({ webhookOptions: { timeScale: 0, tomlPath: writeToml(TOML) } });
+    const res = await fetch(`${h.baseUrl}/_emulator/shops/${DEFAULT_SHOP}/uninstall`, {
+      method: "POST",
+      body: JSON.stringify({ shopRedact: true }),
+    });
+    expect(await res.json()).toMatchObject({ webhooksQueued: 2 });
+    await h.webhooks.flush();
+    expect(receiver.requests.map((r) => r.headers["x-shopify-topic"])).toEqual([
+      "app/uninstalled",
+      "shop/redact",
+    ]);
+    expect(receiver.requests[1].rawBody).toBe(`{"shop_id":${shop.id},"shop_domain":"${DEFAULT_SHOP}"}`);
+  });
+
+  it("keeps shop/redact back for 48 h at real time scale", async () => {
+    await setup({ webhookOptions: { timeScale: 1, tomlPath: writeToml(TOML) } });
+    await fetch(`${h.baseUrl}/_emulator/shops/${DEFAULT_SHOP}/uninstall`, {
+      method: "POST",
+      body: '{"shopRedact":true}',
+    });
+    await h.webhooks.flush();
+    expect(receiver.requests.map((r) => r.headers["x-shopify-topic"])).toEqual(["app/uninstalled"]);
+    expect(h.webhooks.pendingCount()).toBe(1);
+  });
+
   it("triggers compliance webhooks with the real shop domain and the customer's orders", async () => {
     const shop = await setup({ webhookOptions: { timeScale: 0, tomlPath: writeToml(TOML) } });
     const customerId = [...shop.customers.keys()][0];

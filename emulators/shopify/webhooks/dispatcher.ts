@@ -296,8 +296,11 @@ export class WebhookDispatcher implements WebhookDispatcherLike {
     this.emitCounted(event);
   }
 
-  /** Like `emit`, returning how many deliveries were queued (duplicates included, drops excluded). */
-  emitCounted(event: EmittedWebhook): number {
+  /**
+   * Like `emit`, returning how many deliveries were queued (duplicates included, drops excluded). `delayMs`
+   * (emulated time, scaled) holds the first attempt back, e.g. shop/redact 48 h after an uninstall.
+   */
+  emitCounted(event: EmittedWebhook, options: { delayMs?: number } = {}): number {
     try {
       if (this.closed) return 0;
       const ctx = this.getContext();
@@ -340,7 +343,7 @@ export class WebhookDispatcher implements WebhookDispatcherLike {
             continue;
           }
           queued++;
-          this.enqueueFirst(job);
+          this.enqueueFirst(job, options.delayMs ?? 0);
         }
       }
       return queued;
@@ -366,7 +369,11 @@ export class WebhookDispatcher implements WebhookDispatcherLike {
     return this.faultState.dropRate > 0 && this.random() < this.faultState.dropRate;
   }
 
-  private enqueueFirst(job: DeliveryJob): void {
+  private enqueueFirst(job: DeliveryJob, extraDelayMs: number): void {
+    if (extraDelayMs > 0) {
+      this.schedule(job, extraDelayMs + this.faultState.delayMs);
+      return;
+    }
     if (this.faultState.reorderWindow > 1) {
       this.held.push(job);
       if (this.held.length >= this.faultState.reorderWindow) this.releaseHeld();

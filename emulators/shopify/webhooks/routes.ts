@@ -8,6 +8,7 @@
  * - POST /_emulator/webhooks/reload-toml               re-read shopify.app.toml
  * - POST /_emulator/webhooks/deliveries/clear          empty the delivery log
  * - POST /_emulator/shops/{shop}/uninstall             uninstall the app: revoke tokens, send app/uninstalled
+ *                                                      ({"shopRedact": true}: shop/redact 48 h later, scaled)
  * - POST /_emulator/shops/{shop}/install               mark the app installed again
  */
 import { randomInt } from "node:crypto";
@@ -80,14 +81,33 @@ function parseFaults(input: Record<string, unknown>): Partial<WebhookFaults> {
   return faults;
 }
 
-/** Uninstalls the app from a shop as Shopify does: installed=false, tokens revoked, app/uninstalled sent. */
-export function uninstallApp(ctx: EmulatorContext, shop: EmuShop): number {
+/** Shopify sends shop/redact 48 hours after an uninstall. */
+export const SHOP_REDACT_DELAY_MS = 48 * 3_600_000;
+
+/**
+ * Uninstalls the app from a shop as Shopify does: installed=false, tokens revoked, app/uninstalled sent; with
+ * `shopRedact`, shop/redact follows 48 h (emulated, scaled by the dispatcher's timeScale) later.
+ */
+export function uninstallApp(
+  ctx: EmulatorContext,
+  shop: EmuShop,
+  options: { shopRedact?: boolean } = {},
+): number {
   shop.installed = false;
   ctx.tokens.revokeShop(shop.domain);
   const event = { shop: shop.domain, topic: "app/uninstalled", body: shopToRest(shop) };
-  if (ctx.webhooks instanceof WebhookDispatcher) return ctx.webhooks.emitCounted(event);
-  ctx.webhooks.emit(event);
-  return 0;
+  if (!(ctx.webhooks instanceof WebhookDispatcher)) {
+    ctx.webhooks.emit(event);
+    return 0;
+  }
+  let queued = ctx.webhooks.emitCounted(event);
+  if (options.shopRedact) {
+    queued += ctx.webhooks.emitCounted(
+      { shop: shop.domain, topic: "shop/redact", body: shopRedactBody(shop) },
+      { delayMs: SHOP_REDACT_DELAY_MS },
+    );
+  }
+  return queued;
 }
 
 /** Builds and queues a compliance webhook. Customer topics need a customer (the first one when not given). */
@@ -156,7 +176,8 @@ export async function handleWebhookControlRoute(
         sendJson(res, 200, { shop: shop.domain, installed: true });
         return true;
       }
-      const queued = uninstallApp(ctx, shop);
+      const input = await readJsonOr400(req);
+      const queued = uninstallApp(ctx, shop, { shopRedact: input.shopRedact === true });
       sendJson(res, 200, { shop: shop.domain, installed: false, webhooksQueued: queued });
       return true;
     }
