@@ -1,0 +1,51 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { parseArgs } from "./cli";
+import { createKeyOverHttp, wooClient } from "./test-helpers";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+describe("npm run emulator -- woocommerce", () => {
+  it("parses the documented flags and refuses unknown ones", () => {
+    expect(parseArgs(["--port", "4200", "--seed", "3", "--customers", "1000", "--orders", "2000", "--products", "100"])).toMatchObject({
+      port: 4200,
+      seed: 3,
+      counts: { customers: 1000, orders: 2000, products: 100 },
+    });
+    expect(() => parseArgs(["--bogus"])).toThrow(/Unknown option --bogus/);
+    expect(() => parseArgs(["--customers", "many"])).toThrow(/--customers needs a non-negative number/);
+  });
+
+  it("GIVEN --customers 1000 --orders 2000 --products 100 WHEN a signed GET /customers?per_page=100 THEN X-WP-Total 1000, X-WP-TotalPages 10; SIGTERM stops it", async () => {
+    // The same entry point as `npm run emulator -- woocommerce ...`, on a free port instead of 4200.
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(new URL("node_modules/tsx/dist/cli.mjs", `file://${ROOT}`)), "emulators/cli.ts", "woocommerce", "--port", "0", "--customers", "1000", "--orders", "2000", "--products", "100"],
+      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let stdout = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+          stdout += chunk.toString();
+          const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+          if (match) resolve(match[1]);
+        });
+        child.on("exit", (code) => reject(new Error(`emulator exited early (${code}): ${stderr}`)));
+      });
+      expect((await fetch(`${url}/_emulator/health`)).status).toBe(200);
+      const key = await createKeyOverHttp({ url }, "read");
+      const response = await wooClient(url, key).get("customers", { per_page: 100 });
+      expect(response.headers["x-wp-total"]).toBe("1000");
+      expect(response.headers["x-wp-totalpages"]).toBe("10");
+      expect(response.data).toHaveLength(100);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+  });
+});
