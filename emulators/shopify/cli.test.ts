@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningShopifyEmulator } from "./server";
+import { startShopifyEmulator } from "./server";
+import { gql, issueToken } from "./testing/client";
+
+// The in-process equivalent of: npm run emulator -- shopify --port 4100 --customers 1000 --orders 2000 --products 100
+let emu: RunningShopifyEmulator;
+beforeAll(async () => {
+  emu = await startShopifyEmulator({ port: 0, customers: 1000, orders: 2000, products: 100, webhooks: { tomlPath: null } });
+});
+afterAll(async () => {
+  await emu.close();
+});
+
+describe("CLI contract", () => {
+  it("GIVEN the documented store size WHEN counting customers THEN 1000", async () => {
+    const token = await issueToken(emu.url, ["read_customers"]);
+    const res = await gql<{ customersCount: { count: number } }>(emu.url, token, "{ customersCount { count } }");
+    expect(res.body.data?.customersCount.count).toBe(1000);
+  });
+
+  it("GIVEN a bulk customers query WHEN it completes THEN the JSONL has 1000 lines", async () => {
+    const token = await issueToken(emu.url, ["read_customers"]);
+    const run = await gql<{ bulkOperationRunQuery: { bulkOperation: { id: string } } }>(
+      emu.url,
+      token,
+      'mutation { bulkOperationRunQuery(query: "{ customers { edges { node { id defaultEmailAddress { emailAddress } } } } }") { bulkOperation { id } userErrors { message } } }',
+    );
+    const id = run.body.data!.bulkOperationRunQuery.bulkOperation.id;
+    let op: { status: string; url: string | null } = { status: "CREATED", url: null };
+    while (op.status !== "COMPLETED") {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      op = (await gql<{ node: typeof op }>(emu.url, token, `{ node(id: "${id}") { ... on BulkOperation { status url } } }`)).body.data!.node;
+      expect(["CREATED", "RUNNING", "COMPLETED"]).toContain(op.status);
+    }
+    const lines = (await (await fetch(op.url!)).text()).trimEnd().split("\n");
+    expect(lines).toHaveLength(1000);
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { seedShop } from "./seed";
+
+const now = new Date("2026-11-01T00:00:00Z");
+const options = { domain: "demo.myshopify.com", seed: 42, customers: 2_000, orders: 4_000, products: 60, now };
+
+describe("seed data", () => {
+  it("GIVEN the same seed WHEN generating twice THEN the shops are identical", () => {
+    const a = seedShop(options);
+    const b = seedShop(options);
+    expect([...a.customers.values()]).toEqual([...b.customers.values()]);
+    expect([...a.orders.values()]).toEqual([...b.orders.values()]);
+    expect(seedShop({ ...options, seed: 43 }).customers.values().next().value).not.toEqual(a.customers.values().next().value);
+  });
+
+  it("GIVEN a generated shop THEN it has the variety the app must handle", () => {
+    const shop = seedShop(options);
+    const customers = [...shop.customers.values()];
+    const orders = [...shop.orders.values()];
+    const states = new Set(customers.map((c) => c.emailConsent?.marketingState ?? "none"));
+    expect([...states].sort()).toEqual(["INVALID", "NOT_SUBSCRIBED", "PENDING", "SUBSCRIBED", "UNSUBSCRIBED", "none"]);
+    expect(orders.some((o) => o.customerId === null && o.email !== null)).toBe(true);
+    expect(new Set(orders.map((o) => o.presentmentCurrency)).size).toBeGreaterThanOrEqual(4);
+    expect(new Set(orders.map((o) => o.financialStatus)).size).toBeGreaterThanOrEqual(6);
+    expect(new Set(orders.map((o) => o.fulfillmentStatus)).size).toBeGreaterThanOrEqual(3);
+    expect(orders.some((o) => o.refunds.length > 0)).toBe(true);
+    expect([...shop.products.values()].some((p) => p.variants.length > 1)).toBe(true);
+    const updated = customers.map((c) => c.updatedAt.getTime());
+    expect(now.getTime() - Math.min(...updated)).toBeGreaterThan(600 * 86_400_000);
+    expect([...shop.customers.keys(), ...shop.orders.keys()].some((id) => id > 2n ** 53n)).toBe(true);
+    const ids = [...shop.customers.keys(), ...shop.orders.keys(), ...shop.products.keys(), ...orders.flatMap((o) => o.lineItems.map((l) => l.id))];
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("GIVEN two shops of one seed WHEN generated THEN some emails appear in both", () => {
+    const a = seedShop(options);
+    const b = seedShop({ ...options, domain: "second.myshopify.com" }, options.customers);
+    const emailsA = new Set([...a.customers.values()].map((c) => c.email).filter(Boolean));
+    const shared = [...b.customers.values()].filter((c) => c.email && emailsA.has(c.email));
+    expect(shared.length).toBeGreaterThan(100);
+    expect(shared.length).toBeLessThan(options.customers);
+  });
+
+  it("GIVEN 100,000 customers and 100,000 orders WHEN generated THEN every record is there", () => {
+    const big = seedShop({ ...options, customers: 100_000, orders: 100_000, products: 200 });
+    expect(big.customers.size).toBe(100_000);
+    expect(big.orders.size).toBe(100_000);
+  });
+});
