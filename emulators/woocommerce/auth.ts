@@ -15,7 +15,10 @@ import { RestError } from "./store";
 export const OAUTH_WINDOW_SECONDS = 15 * 60;
 
 export interface AuthRequest {
+  /** The method the route sees (after `_method` / X-HTTP-Method-Override); permissions are checked against it. */
   method: string;
+  /** The method on the wire ($_SERVER['REQUEST_METHOD']); the OAuth signature covers this one. */
+  wireMethod: string;
   /** Path without query, e.g. /wp-json/wc/v3/orders */
   path: string;
   /** Raw query string without "?" */
@@ -138,7 +141,7 @@ function oauth(req: AuthRequest, keys: Map<string, ApiKeyRecord>): AuthOutcome {
     .sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) : a[0] < b[0] ? -1 : 1))
     .map(([name, value]) => `${name}=${value}`)
     .join("&");
-  const base = `${req.method.toUpperCase()}&${rfc3986(baseUri)}&${rfc3986(normalized)}`;
+  const base = `${req.wireMethod.toUpperCase()}&${rfc3986(baseUri)}&${rfc3986(normalized)}`;
   const algorithm = method === "HMAC-SHA1" ? "sha1" : "sha256";
   const expected = createHmac(algorithm, `${key.consumerSecret}&`).update(base).digest("base64");
   const provided = params.get("oauth_signature")!.replace(/ /g, "+");

@@ -244,6 +244,16 @@ describe("WooCommerce emulator REST v3: pagination, filters and bodies", () => {
     expect(gone.data).toEqual({ code: "woocommerce_rest_shop_order_invalid_id", message: "Invalid ID.", data: { status: 404 } });
   });
 
+  it("honours POST with _method=DELETE, signed as the POST it is on the wire", async () => {
+    const customer = emulator.store.createCustomer({ email: "override@example.test" });
+    const url = signUrl("POST", `${emulator.url}/wp-json/wc/v3/customers/${customer.id}?_method=DELETE&force=true`, key, {
+      timestampSeconds: Math.floor(clock.now() / 1000),
+    });
+    const response = await fetch(url, { method: "POST" });
+    expect(response.status).toBe(200);
+    expect(emulator.store.customers.has(customer.id)).toBe(false);
+  });
+
   it("answers unknown routes with rest_no_route", async () => {
     const error = await failure(wooClient(emulator.url, key).get("coupons-nope"));
     expect(error.status).toBe(404);

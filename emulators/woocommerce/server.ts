@@ -522,7 +522,7 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
         id = webhook.id;
         body = renderWebhook(webhook, ctx);
         // The real controller pings before answering, so the 201 waits for the ping.
-        if (webhook.status === "active") await deliveries.ping(webhook);
+        await deliveries.ping(webhook);
         break;
       }
     }
@@ -793,7 +793,11 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://emulator.invalid");
     const path = url.pathname;
-    const method = (req.method ?? "GET").toUpperCase();
+    const wireMethod = (req.method ?? "GET").toUpperCase();
+    let method = wireMethod;
+    // WordPress honours method overrides on POST (`_method` or X-HTTP-Method-Override), e.g. for DELETE via proxies.
+    const override = url.searchParams.get("_method") ?? req.headers["x-http-method-override"];
+    if (wireMethod === "POST" && typeof override === "string" && override) method = override.toUpperCase();
 
     if (path.startsWith("/_emulator/") || path === "/_emulator") {
       await handleControl(req, res, url, method);
@@ -817,7 +821,7 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
       return;
     }
 
-    const rawBody = method === "GET" || method === "HEAD" ? "" : await readBody(req);
+    const rawBody = wireMethod === "GET" || wireMethod === "HEAD" ? "" : await readBody(req);
     const contentType = String(req.headers["content-type"] ?? "");
     const forwardedProto = String(req.headers["x-forwarded-proto"] ?? "").split(",")[0].trim().toLowerCase();
     const isHttps = useTls || forwardedProto === "https";
@@ -830,6 +834,7 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
         const outcome = authenticate(
           {
             method,
+            wireMethod,
             path,
             rawQuery,
             rawFormBody: contentType.includes("application/x-www-form-urlencoded") ? rawBody : "",

@@ -867,6 +867,9 @@ export class WooStore {
       if (product.manageStock && product.stockQuantity !== null && !li.metaData.some((m) => m.key === "_reduced_stock")) {
         product.stockQuantity -= li.quantity;
         li.metaData.push(this.meta("_reduced_stock", String(li.quantity)));
+        // Saving the new stock level is a product update: real stores send product.updated alongside the order.
+        product.modifiedMs = now;
+        this.emit({ topic: "product.updated", resourceId: product.id });
       }
     }
     const customer = this.customers.get(order.customerId);

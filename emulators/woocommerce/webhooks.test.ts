@@ -144,6 +144,15 @@ describe("WooCommerce emulator webhooks", () => {
     expect(deliveries[0].headers["content-length"]).toBe(String(`{"id":${first.id}}`.length));
   });
 
+  it("sends product.updated when a paid order reduces a product's stock (as the captured store did)", async () => {
+    await createWebhook("product.updated");
+    const product = emulator.store.createProduct({ name: "Stocked", regular_price: "3.00", manage_stock: true, stock_quantity: 10 });
+    await wooClient(emulator.url, key).post("orders", { line_items: [{ product_id: product.id, quantity: 3 }], set_paid: true });
+    await emulator.flushDeliveries();
+    const bodies = receiver.received.filter((r) => r.headers["x-wc-webhook-topic"] === "product.updated").map((r) => JSON.parse(r.body));
+    expect(bodies.map((b) => [b.id, b.stock_quantity, b.total_sales])).toEqual([[product.id, 7, 3]]);
+  });
+
   it("sends {id} only for customer.deleted", async () => {
     await createWebhook("customer.deleted");
     const customer = emulator.store.createCustomer({ email: "leaving@example.test" });
