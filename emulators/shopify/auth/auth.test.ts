@@ -2,6 +2,8 @@ import "@shopify/shopify-api/adapters/node";
 import { ApiVersion, LogSeverity, RequestedTokenType, shopifyApi, type Shopify } from "@shopify/shopify-api";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { SignJWT } from "jose";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SHOP } from "../model";
 import { signSessionToken } from "./session-token";
@@ -265,5 +267,91 @@ describe("authorization-code grant", () => {
     expect((await authorize({ redirect_uri: "https://evil.example/cb", auto_approve: "1" })).status).toBe(
       400,
     );
+  });
+});
+
+describe("authorization-code flow through the real shopify.auth.begin / callback", () => {
+  it("GIVEN an app using begin/callback WHEN the merchant approves THEN callback validates state + hmac and stores an offline session", async () => {
+    const results: { shop: string; accessToken?: string; isOnline: boolean }[] = [];
+    const callbackErrors: string[] = [];
+    const appServer = createServer((req, res) => {
+      void (async () => {
+        const url = new URL(req.url ?? "/", "http://app");
+        if (url.pathname === "/auth") {
+          await app.auth.begin({
+            shop: url.searchParams.get("shop") as string,
+            callbackPath: "/auth/callback",
+            isOnline: false,
+            rawRequest: req,
+            rawResponse: res,
+          });
+          return;
+        }
+        try {
+          const { session } = await app.auth.callback({ rawRequest: req, rawResponse: res });
+          results.push({ shop: session.shop, accessToken: session.accessToken, isOnline: session.isOnline });
+          res.writeHead(200).end("installed");
+        } catch (err) {
+          callbackErrors.push(err instanceof Error ? err.message : String(err));
+          res.writeHead(400).end("callback failed");
+        }
+      })();
+    });
+    await new Promise<void>((resolve) => appServer.listen(0, "127.0.0.1", resolve));
+    const appUrl = `http://127.0.0.1:${(appServer.address() as AddressInfo).port}`;
+    const flow = await startHarness({ appUrl, tokenOptions: { autoApprove: true } });
+    setAbstractFetchFunc(flow.shopFetch as Parameters<typeof setAbstractFetchFunc>[0]);
+    const app = shopifyApi({
+      apiKey: TEST_API_KEY,
+      apiSecretKey: TEST_API_SECRET,
+      scopes: TEST_SCOPES,
+      hostName: new URL(appUrl).host,
+      hostScheme: "http",
+      apiVersion: ApiVersion.April25,
+      isEmbeddedApp: false,
+      logger: { level: LogSeverity.Error, log: async () => undefined },
+    });
+    try {
+      // shopify-api answers 410 to bots; undici's default user agent ("node") counts as one.
+      const browser = { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36" };
+      const begin = await fetch(`${appUrl}/auth?shop=${DEFAULT_SHOP}`, {
+        headers: browser,
+        redirect: "manual",
+      });
+      expect(begin.status).toBe(302);
+      const authorizeUrl = begin.headers.get("location") as string;
+      expect(authorizeUrl.startsWith(`https://${DEFAULT_SHOP}/admin/oauth/authorize?`)).toBe(true);
+      const cookies = begin.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
+
+      const approve = await flow.shopFetch(authorizeUrl);
+      expect(approve.status).toBe(302);
+      const callbackUrl = approve.headers.get("location") as string;
+      expect(callbackUrl.startsWith(`${appUrl}/auth/callback?`)).toBe(true);
+
+      const callback = await fetch(callbackUrl, {
+        headers: { ...browser, Cookie: cookies },
+        redirect: "manual",
+      });
+      expect(callback.status).toBe(200);
+      expect(results).toHaveLength(1);
+      expect(results[0]).toMatchObject({ shop: DEFAULT_SHOP, isOnline: false });
+      expect(flow.tokens.verify(results[0].accessToken as string)?.scopes).toEqual(TEST_SCOPES);
+
+      // Replaying the callback fails: the code was single-use.
+      const replay = await fetch(callbackUrl, {
+        headers: { ...browser, Cookie: cookies },
+        redirect: "manual",
+      });
+      expect(replay.status).toBe(400);
+      expect(callbackErrors).toEqual(["Received an error response (400 Bad Request) from Shopify"]);
+    } finally {
+      setAbstractFetchFunc(h.shopFetch as Parameters<typeof setAbstractFetchFunc>[0]);
+      await flow.close();
+      appServer.closeAllConnections();
+      await new Promise((resolve) => appServer.close(resolve));
+    }
   });
 });
