@@ -1,0 +1,283 @@
+/**
+ * One measurement in a fresh process (so peak RSS belongs to it alone):
+ *   tsx bench/ingest.ts <engine|floor|baseline> <database url> <records> [pageSize]
+ * Prints one JSON line: { mode, kind, records, seconds, records_per_s, peak_rss_mb, rows }.
+ *
+ * - engine:   runSync over the in-memory source (the product's path).
+ * - floor:    the same source, mapped by the same mappers, the same rows written in ONE transaction with prepared
+ *             statements (better-sqlite3 directly for SQLite; node-postgres prepared multi-row INSERTs for
+ *             PostgreSQL). No dedupe lookups, no upsert guards, no checkpoints: a lower bound on write cost.
+ * - baseline: the seed's loop through Prisma, one record at a time: find by email (or external id), then insert or
+ *             update.
+ */
+import { randomUUID } from "node:crypto";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { createPrismaClient } from "../app/db/client.server";
+import { databaseKind, sqlitePath } from "../app/db/database-url";
+import { runSync } from "../app/sync/engine.server";
+import { sqlDate } from "../app/sync/sql.server";
+import type { ContactRecord, OrderRecord, ProductRecord, ResourceReader } from "../app/sync/types";
+import { guestExternalId, normalizeEmail } from "../app/sync/writer.server";
+import { benchSource, shapeFor } from "./dataset";
+
+const [mode, url, recordsArg, pageSizeArg] = process.argv.slice(2);
+const records = Number(recordsArg);
+const pageSize = Number(pageSizeArg ?? 1000);
+const kind = databaseKind(url);
+
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 25);
+
+async function setupIntegration(): Promise<{ organizationId: string; integrationId: string }> {
+  const db = createPrismaClient(url);
+  const organizationId = randomUUID();
+  await db.organization.create({ data: { id: organizationId, name: "Bench" } });
+  const integration = await db.integration.create({
+    data: { organizationId, platform: "memory", name: "Bench store", storeKey: `bench-${organizationId}` },
+  });
+  await db.$disconnect();
+  return { organizationId, integrationId: integration.id };
+}
+
+/** Pages of mapped records of every resource, in order, as the engine would see them. */
+async function* mappedPages() {
+  const source = benchSource(shapeFor(records), pageSize);
+  const signal = new AbortController().signal;
+  for (const resource of ["customers", "orders", "products"] as const) {
+    const reader = source.readers[resource] as ResourceReader<unknown>;
+    for await (const page of reader.read(null, signal)) {
+      yield { resource, records: page.records.map((r) => reader.map(r)) };
+    }
+  }
+}
+
+async function engine() {
+  const { integrationId } = await setupIntegration();
+  const db = createPrismaClient(url);
+  const started = performance.now();
+  const summary = await runSync(db, { integrationId, kind: "full", source: benchSource(shapeFor(records), pageSize) });
+  const seconds = (performance.now() - started) / 1000;
+  if (summary.status !== "succeeded") throw new Error(`bench run ended ${summary.status}: ${summary.errorMessage}`);
+  const rows = {
+    contacts: await db.contact.count(),
+    orders: await db.order.count(),
+    items: await db.orderItem.count(),
+    products: await db.product.count(),
+    variants: await db.productVariant.count(),
+  };
+  await db.$disconnect();
+  return { seconds, rows };
+}
+
+type Row = unknown[];
+interface RowSink {
+  contact(row: Row): void | Promise<void>;
+  source(row: Row): void | Promise<void>;
+  order(row: Row): void | Promise<void>;
+  item(row: Row): void | Promise<void>;
+  product(row: Row): void | Promise<void>;
+  variant(row: Row): void | Promise<void>;
+}
+
+/** Produces exactly the rows the engine writes (ids, guest contacts, links), with the least logic possible. */
+async function produceRows(ctx: { organizationId: string; integrationId: string }, sink: RowSink) {
+  const d = (value: Date | null) => sqlDate(kind, value);
+  const now = d(new Date());
+  const contactBySource = new Map<string, string>();
+  const contactByEmail = new Map<string, string>();
+  let rows = 0;
+  for await (const page of mappedPages()) {
+    if (page.resource === "customers") {
+      for (const c of page.records as ContactRecord[]) {
+        const id = randomUUID();
+        const email = normalizeEmail(c.email);
+        if (email) contactByEmail.set(email, id);
+        contactBySource.set(c.externalId, id);
+        await sink.contact([id, ctx.organizationId, email, c.firstName, c.lastName, c.phone, JSON.stringify(c.tags), JSON.stringify(c.customFields), "memory", c.marketingState, c.marketingOptInLevel, d(c.marketingUpdatedAt), d(c.externalUpdatedAt), now, now]);
+        await sink.source([randomUUID(), id, ctx.integrationId, c.externalId, d(c.externalUpdatedAt), now, now]);
+        rows += 2;
+      }
+    } else if (page.resource === "orders") {
+      for (const o of page.records as OrderRecord[]) {
+        const email = normalizeEmail(o.email);
+        const key = o.customerExternalId ?? (email ? guestExternalId(email) : null);
+        let contactId = key ? contactBySource.get(key) : undefined;
+        if (!contactId && key) {
+          contactId = (email && contactByEmail.get(email)) || randomUUID();
+          if (email && !contactByEmail.has(email)) {
+            contactByEmail.set(email, contactId);
+            await sink.contact([contactId, ctx.organizationId, email, o.customerFirstName ?? null, o.customerLastName ?? null, null, "[]", "{}", "memory", "not_subscribed", null, null, null, now, now]);
+          }
+          contactBySource.set(key, contactId);
+          await sink.source([randomUUID(), contactId, ctx.integrationId, key, null, now, now]);
+          rows += 2;
+        }
+        const orderId = randomUUID();
+        await sink.order([orderId, ctx.organizationId, ctx.integrationId, contactId ?? null, o.externalId, o.orderNumber, "memory", o.financialStatus, o.fulfillmentStatus, o.totalMinor, o.currency, email, d(o.orderDate), d(o.externalUpdatedAt), d(o.cancelledAt), now, now]);
+        rows += 1;
+        for (const [position, item] of o.items.entries()) {
+          await sink.item([randomUUID(), orderId, item.externalId, item.productExternalId, item.variantExternalId, item.title, item.sku, item.quantity, item.unitPriceMinor, position]);
+          rows += 1;
+        }
+      }
+    } else {
+      for (const p of page.records as ProductRecord[]) {
+        const productId = randomUUID();
+        await sink.product([productId, ctx.organizationId, ctx.integrationId, p.externalId, p.title, p.status, p.vendor, p.productType, p.handle, p.currency, p.minPriceMinor, p.maxPriceMinor, d(p.externalUpdatedAt), now, now]);
+        rows += 1;
+        for (const v of p.variants) {
+          await sink.variant([randomUUID(), productId, ctx.integrationId, v.externalId, v.title, v.sku, v.priceMinor, d(v.externalUpdatedAt ?? p.externalUpdatedAt)]);
+          rows += 1;
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+const TABLES = {
+  contact: ["Contact", ["id", "organizationId", "email", "firstName", "lastName", "phone", "tags", "customFields", "source", "marketingState", "marketingOptInLevel", "marketingUpdatedAt", "externalUpdatedAt", "createdAt", "updatedAt"]],
+  source: ["ContactSource", ["id", "contactId", "integrationId", "externalId", "externalUpdatedAt", "createdAt", "updatedAt"]],
+  order: ["Order", ["id", "organizationId", "integrationId", "contactId", "externalId", "orderNumber", "platform", "financialStatus", "fulfillmentStatus", "totalMinor", "currency", "email", "orderDate", "externalUpdatedAt", "cancelledAt", "createdAt", "updatedAt"]],
+  item: ["OrderItem", ["id", "orderId", "externalId", "productExternalId", "variantExternalId", "title", "sku", "quantity", "unitPriceMinor", "position"]],
+  product: ["Product", ["id", "organizationId", "integrationId", "externalId", "title", "status", "vendor", "productType", "handle", "currency", "minPriceMinor", "maxPriceMinor", "externalUpdatedAt", "createdAt", "updatedAt"]],
+  variant: ["ProductVariant", ["id", "productId", "integrationId", "externalId", "title", "sku", "priceMinor", "externalUpdatedAt"]],
+} as const;
+type TableKey = keyof typeof TABLES;
+
+async function floorSqlite(ctx: { organizationId: string; integrationId: string }) {
+  const db = new Database(sqlitePath(url));
+  const statements = Object.fromEntries(
+    Object.entries(TABLES).map(([key, [table, columns]]) => [
+      key,
+      db.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`),
+    ]),
+  ) as Record<TableKey, Database.Statement>;
+  const started = performance.now();
+  db.exec("BEGIN");
+  const run = (key: TableKey) => (row: Row) => void statements[key].run(...row);
+  const rows = await produceRows(ctx, { contact: run("contact"), source: run("source"), order: run("order"), item: run("item"), product: run("product"), variant: run("variant") });
+  db.exec("COMMIT");
+  const seconds = (performance.now() - started) / 1000;
+  db.close();
+  return { seconds, rows: { total: rows } };
+}
+
+const PG_TYPES: Record<string, string> = {
+  totalMinor: "bigint", unitPriceMinor: "bigint", minPriceMinor: "bigint", maxPriceMinor: "bigint", priceMinor: "bigint",
+  quantity: "int", position: "int", tags: "jsonb", customFields: "jsonb",
+  marketingUpdatedAt: "timestamp(3)", externalUpdatedAt: "timestamp(3)", createdAt: "timestamp(3)", updatedAt: "timestamp(3)",
+  orderDate: "timestamp(3)", cancelledAt: "timestamp(3)",
+};
+
+async function floorPostgres(ctx: { organizationId: string; integrationId: string }) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const ROWS_PER_STATEMENT = 100;
+  const buffers = Object.fromEntries(Object.keys(TABLES).map((k) => [k, [] as Row[]])) as Record<TableKey, Row[]>;
+  const sqlFor = (key: TableKey, n: number) => {
+    const [table, columns] = TABLES[key];
+    const tuples = Array.from({ length: n }, (_, r) => `(${columns.map((c, i) => `$${r * columns.length + i + 1}::${PG_TYPES[c] ?? "text"}`).join(", ")})`);
+    return `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples.join(", ")}`;
+  };
+  const flush = async (key: TableKey) => {
+    const rows = buffers[key];
+    if (rows.length === 0) return;
+    buffers[key] = [];
+    const values = rows.flat().map((v) => (typeof v === "bigint" ? v.toString() : v));
+    // A named statement is prepared once per connection and reused for every full batch.
+    const name = rows.length === ROWS_PER_STATEMENT ? `floor_${key}` : undefined;
+    await client.query({ name, text: sqlFor(key, rows.length), values });
+  };
+  const push = (key: TableKey) => async (row: Row) => {
+    buffers[key].push(row);
+    if (buffers[key].length >= ROWS_PER_STATEMENT) await flush(key);
+  };
+  const started = performance.now();
+  await client.query("BEGIN");
+  // Parents before children: flush contacts/orders/products before the rows that reference them.
+  const rows = await produceRows(ctx, {
+    contact: push("contact"),
+    source: async (row) => (await flush("contact"), push("source")(row)),
+    order: async (row) => (await flush("contact"), await flush("source"), push("order")(row)),
+    item: async (row) => (await flush("order"), push("item")(row)),
+    product: push("product"),
+    variant: async (row) => (await flush("product"), push("variant")(row)),
+  });
+  for (const key of ["contact", "source", "order", "item", "product", "variant"] as TableKey[]) await flush(key);
+  await client.query("COMMIT");
+  const seconds = (performance.now() - started) / 1000;
+  await client.end();
+  return { seconds, rows: { total: rows } };
+}
+
+/** The seed's loop: per record, look up by email / external id through Prisma, then create or update. */
+async function baseline(ctx: { organizationId: string; integrationId: string }) {
+  const db = createPrismaClient(url);
+  const started = performance.now();
+  for await (const page of mappedPages()) {
+    if (page.resource === "customers") {
+      for (const c of page.records as ContactRecord[]) {
+        const email = normalizeEmail(c.email);
+        const existing = email ? await db.contact.findFirst({ where: { organizationId: ctx.organizationId, email } }) : null;
+        const data = { firstName: c.firstName, lastName: c.lastName, phone: c.phone, tags: c.tags, customFields: c.customFields as object, marketingState: c.marketingState, externalUpdatedAt: c.externalUpdatedAt };
+        const contact = existing
+          ? await db.contact.update({ where: { id: existing.id }, data })
+          : await db.contact.create({ data: { ...data, organizationId: ctx.organizationId, email, source: "memory" } });
+        await db.contactSource.upsert({
+          where: { integrationId_externalId: { integrationId: ctx.integrationId, externalId: c.externalId } },
+          create: { contactId: contact.id, integrationId: ctx.integrationId, externalId: c.externalId },
+          update: { contactId: contact.id },
+        });
+      }
+    } else if (page.resource === "orders") {
+      for (const o of page.records as OrderRecord[]) {
+        const email = normalizeEmail(o.email);
+        const contact = email ? await db.contact.findFirst({ where: { organizationId: ctx.organizationId, email } }) : null;
+        const existing = await db.order.findUnique({ where: { integrationId_externalId: { integrationId: ctx.integrationId, externalId: o.externalId } } });
+        const data = { contactId: contact?.id ?? null, orderNumber: o.orderNumber, financialStatus: o.financialStatus, fulfillmentStatus: o.fulfillmentStatus, totalMinor: o.totalMinor, currency: o.currency, email, orderDate: o.orderDate, externalUpdatedAt: o.externalUpdatedAt };
+        const items = o.items.map((i, position) => ({ externalId: i.externalId, productExternalId: i.productExternalId, variantExternalId: i.variantExternalId, title: i.title, sku: i.sku, quantity: i.quantity, unitPriceMinor: i.unitPriceMinor, position }));
+        if (existing) await db.order.update({ where: { id: existing.id }, data: { ...data, items: { deleteMany: {}, create: items } } });
+        else await db.order.create({ data: { ...data, organizationId: ctx.organizationId, integrationId: ctx.integrationId, externalId: o.externalId, platform: "memory", items: { create: items } } });
+      }
+    } else {
+      for (const p of page.records as ProductRecord[]) {
+        const existing = await db.product.findUnique({ where: { integrationId_externalId: { integrationId: ctx.integrationId, externalId: p.externalId } } });
+        const data = { title: p.title, status: p.status, vendor: p.vendor, productType: p.productType, handle: p.handle, currency: p.currency, minPriceMinor: p.minPriceMinor, maxPriceMinor: p.maxPriceMinor, externalUpdatedAt: p.externalUpdatedAt };
+        const variants = p.variants.map((v) => ({ integrationId: ctx.integrationId, externalId: v.externalId, title: v.title, sku: v.sku, priceMinor: v.priceMinor, externalUpdatedAt: v.externalUpdatedAt }));
+        if (existing) await db.product.update({ where: { id: existing.id }, data });
+        else await db.product.create({ data: { ...data, organizationId: ctx.organizationId, integrationId: ctx.integrationId, externalId: p.externalId, variants: { create: variants } } });
+      }
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await db.$disconnect();
+  return { seconds, rows: {} };
+}
+
+const ctx = mode === "engine" ? null : await setupIntegration();
+const result =
+  mode === "engine"
+    ? await engine()
+    : mode === "floor"
+      ? kind === "sqlite"
+        ? await floorSqlite(ctx!)
+        : await floorPostgres(ctx!)
+      : await baseline(ctx!);
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage().rss);
+process.stdout.write(
+  `${JSON.stringify({
+    mode,
+    kind,
+    records,
+    pageSize,
+    seconds: Number(result.seconds.toFixed(3)),
+    records_per_s: Math.round(records / result.seconds),
+    peak_rss_mb: Number((peakRss / 1024 / 1024).toFixed(1)),
+    rows: result.rows,
+  })}\n`,
+);

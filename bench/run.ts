@@ -1,0 +1,158 @@
+/**
+ * `npm run bench [-- --records 200000 --baseline-records 2000 --small-records 50000 --page-size 1000 --only sqlite]`
+ *
+ * Ingest benchmark of the sync engine (issue 5, item 7). For SQLite and PostgreSQL, each in a fresh migrated
+ * database and a fresh process: the engine at `records` and at `small-records` (memory must stay flat as the record
+ * count grows), the floor (the same rows through prepared statements in one transaction) and the seed's baseline
+ * loop (on a smaller sample: it is slow). Prints a table and writes bench/results/latest.json. Not a test: figures
+ * depend on the machine; the ratios, measured in the same run, are what to compare.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { resolve } from "node:path";
+import pg from "pg";
+
+interface Measurement {
+  mode: string;
+  kind: string;
+  records: number;
+  pageSize: number;
+  seconds: number;
+  records_per_s: number;
+  peak_rss_mb: number;
+  rows: Record<string, number>;
+}
+
+function arg(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
+}
+
+const records = Number(arg("records", "200000"));
+const smallRecords = Number(arg("small-records", String(Math.round(records / 4))));
+const baselineRecords = Number(arg("baseline-records", "2000"));
+const pageSize = Number(arg("page-size", "1000"));
+const only = arg("only", "");
+const postgresAdmin = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const workDir = resolve("tmp/bench");
+
+function migrate(url: string) {
+  execFileSync("npx", ["prisma", "migrate", "deploy"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+  });
+}
+
+function measure(mode: string, url: string, count: number): Measurement {
+  process.stdout.write(`  ${mode.padEnd(8)} ${String(count).padStart(7)} records … `);
+  const child = spawnSync(process.execPath, ["--import", "tsx", "bench/ingest.ts", mode, url, String(count), String(pageSize)], {
+    encoding: "utf8",
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const line = child.stdout.trim().split("\n").at(-1) ?? "";
+  if (child.status !== 0 || !line.startsWith("{")) {
+    throw new Error(`bench/ingest.ts ${mode} failed (${child.status}):\n${child.stderr}\n${child.stdout}`);
+  }
+  const result = JSON.parse(line) as Measurement;
+  process.stdout.write(`${result.records_per_s} records/s, peak RSS ${result.peak_rss_mb} MB\n`);
+  return result;
+}
+
+interface Databases {
+  fresh(): Promise<string>;
+  done(): Promise<void>;
+}
+
+async function sqliteDatabases(): Promise<Databases> {
+  const template = resolve(workDir, "template.sqlite");
+  migrate(`file:${template}`);
+  let n = 0;
+  return {
+    fresh: async () => {
+      const file = resolve(workDir, `run-${n++}.sqlite`);
+      rmSync(file, { force: true });
+      copyFileSync(template, file);
+      return `file:${file}`;
+    },
+    done: async () => undefined,
+  };
+}
+
+async function postgresDatabases(): Promise<Databases> {
+  const admin = new pg.Client({ connectionString: postgresAdmin });
+  await admin.connect();
+  const prefix = `bench_${process.pid}`;
+  const urlFor = (name: string) => {
+    const url = new URL(postgresAdmin);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+  await admin.query(`CREATE DATABASE "${prefix}_template"`);
+  migrate(urlFor(`${prefix}_template`));
+  const created: string[] = [`${prefix}_template`];
+  return {
+    fresh: async () => {
+      const name = `${prefix}_${created.length}`;
+      await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${prefix}_template"`);
+      created.push(name);
+      return urlFor(name);
+    },
+    done: async () => {
+      for (const name of created.reverse()) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+async function bench(kind: "sqlite" | "postgres") {
+  console.log(`\n${kind}:`);
+  const dbs = kind === "sqlite" ? await sqliteDatabases() : await postgresDatabases();
+  try {
+    const engine = measure("engine", await dbs.fresh(), records);
+    const small = measure("engine", await dbs.fresh(), smallRecords);
+    const floor = measure("floor", await dbs.fresh(), records);
+    const baseline = measure("baseline", await dbs.fresh(), baselineRecords);
+    return {
+      records_per_s: engine.records_per_s,
+      floor_records_per_s: floor.records_per_s,
+      baseline_records_per_s: baseline.records_per_s,
+      peak_rss_mb: engine.peak_rss_mb,
+      floor_over_engine: Number((floor.records_per_s / engine.records_per_s).toFixed(2)),
+      engine_over_baseline: Number((engine.records_per_s / baseline.records_per_s).toFixed(1)),
+      records: engine.records,
+      baseline_records: baseline.records,
+      page_size: pageSize,
+      rows_written: engine.rows,
+      seconds: engine.seconds,
+      memory: { [`peak_rss_mb_at_${small.records}`]: small.peak_rss_mb, [`peak_rss_mb_at_${engine.records}`]: engine.peak_rss_mb },
+    };
+  } finally {
+    await dbs.done();
+  }
+}
+
+mkdirSync(workDir, { recursive: true });
+mkdirSync(resolve("bench/results"), { recursive: true });
+const ingest: Record<string, unknown> = {};
+console.log(`Ingest benchmark: ${records} records (40% customers, 50% orders × 3 items, 10% products × 2 variants), pages of ${pageSize}`);
+console.log(`machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+for (const kind of ["sqlite", "postgres"] as const) {
+  if (only && only !== kind) continue;
+  ingest[kind] = await bench(kind);
+}
+const result = {
+  generatedAt: new Date().toISOString(),
+  machine: { cores: cpus().length, loadAverageAtStart: loadavg().map((l) => Number(l.toFixed(2))), node: process.version },
+  ingest,
+};
+writeFileSync(resolve("bench/results/latest.json"), `${JSON.stringify(result, null, 2)}\n`);
+
+console.log("\n               records/s   floor/s  engine÷floor  baseline/s  engine÷baseline  peak RSS (small → full)");
+for (const [kind, r] of Object.entries(ingest) as [string, Awaited<ReturnType<typeof bench>>][]) {
+  const peaks = Object.values(r.memory).join(" → ");
+  console.log(
+    `${kind.padEnd(10)} ${String(r.records_per_s).padStart(12)} ${String(r.floor_records_per_s).padStart(9)} ${(1 / r.floor_over_engine).toFixed(2).padStart(13)} ${String(r.baseline_records_per_s).padStart(11)} ${String(r.engine_over_baseline).padStart(16)}×  ${peaks} MB`,
+  );
+}
+console.log("\nWrote bench/results/latest.json");
