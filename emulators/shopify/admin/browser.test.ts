@@ -1,0 +1,82 @@
+import { existsSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { chromium, type Browser } from "@playwright/test";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jwtVerify } from "jose";
+import { startHarness, TEST_API_KEY, TEST_API_SECRET, type Harness } from "../auth/test-harness";
+
+const CHROMIUM = "/usr/bin/chromium";
+
+/**
+ * The mini admin in a real browser: the admin page frames a tiny "app" (another origin) that loads the App Bridge
+ * stand-in and calls its own API with fetch; the API echoes the Authorization header it received.
+ */
+describe.skipIf(!existsSync(CHROMIUM))("mini admin in Chromium", () => {
+  let h: Harness;
+  let app: Server;
+  let browser: Browser;
+  const seenAuthorization: string[] = [];
+
+  beforeAll(async () => {
+    app = createServer((req, res) => {
+      const url = new URL(req.url ?? "/", "http://app");
+      if (url.pathname === "/api/whoami") {
+        seenAuthorization.push(String(req.headers.authorization ?? ""));
+        res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ ok: true }));
+        return;
+      }
+      res.writeHead(200, { "Content-Type": "text/html" }).end(`<!doctype html><html><head>
+<script data-api-key="${TEST_API_KEY}" src="${h.baseUrl}/_emulator/app-bridge.js"></script></head>
+<body><ui-nav-menu><a href="/settings">Settings</a></ui-nav-menu><p id="status">loading</p>
+<script>
+  fetch("/api/whoami").then((r) => r.json()).then(async () => {
+    const token = await shopify.idToken();
+    shopify.toast.show("Synced");
+    document.getElementById("status").textContent = "ready " + shopify.config.shop + " " + token.split(".").length;
+  }).catch((e) => { document.getElementById("status").textContent = "error " + e.message; });
+</script></body></html>`);
+    });
+    await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
+    const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/`;
+    h = await startHarness({ appUrl });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+    app?.closeAllConnections();
+    await new Promise((resolve) => app?.close(resolve));
+  });
+
+  it("GIVEN /admin/apps/{handle} in a browser THEN the framed app gets session tokens on its fetches and shopify.* works", async () => {
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on("pageerror", (err) => pageErrors.push(err.message));
+    await page.goto(`${h.baseUrl}/admin/apps/commerce-sync`);
+    const frame = page.frameLocator("#app-iframe");
+    await expect
+      .poll(async () => frame.locator("#status").textContent(), { timeout: 20_000 })
+      .toBe("ready demo.myshopify.com 3");
+    expect(await frame.locator("[data-shopify-emulator-toast]").textContent()).toBe("Synced");
+    expect(await frame.locator("ui-nav-menu").isVisible()).toBe(false);
+    expect(pageErrors).toEqual([]);
+    expect(seenAuthorization).toHaveLength(1);
+    const token = seenAuthorization[0].replace(/^Bearer /, "");
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(TEST_API_SECRET), {
+      audience: TEST_API_KEY,
+    });
+    expect(payload.dest).toBe("https://demo.myshopify.com");
+  });
+});
