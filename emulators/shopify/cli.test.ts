@@ -6,7 +6,13 @@ import { gql, issueToken } from "./testing/client";
 // The in-process equivalent of: npm run emulator -- shopify --port 4100 --customers 1000 --orders 2000 --products 100
 let emu: RunningShopifyEmulator;
 beforeAll(async () => {
-  emu = await startShopifyEmulator({ port: 0, customers: 1000, orders: 2000, products: 100, webhooks: { tomlPath: null } });
+  emu = await startShopifyEmulator({
+    port: 0,
+    customers: 1000,
+    orders: 2000,
+    products: 100,
+    webhooks: { tomlPath: null },
+  });
 });
 afterAll(async () => {
   await emu.close();
@@ -15,7 +21,11 @@ afterAll(async () => {
 describe("CLI contract", () => {
   it("GIVEN the documented store size WHEN counting customers THEN 1000", async () => {
     const token = await issueToken(emu.url, ["read_customers"]);
-    const res = await gql<{ customersCount: { count: number } }>(emu.url, token, "{ customersCount { count } }");
+    const res = await gql<{ customersCount: { count: number } }>(
+      emu.url,
+      token,
+      "{ customersCount { count } }",
+    );
     expect(res.body.data?.customersCount.count).toBe(1000);
   });
 
@@ -30,7 +40,13 @@ describe("CLI contract", () => {
     let op: { status: string; url: string | null } = { status: "CREATED", url: null };
     while (op.status !== "COMPLETED") {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      op = (await gql<{ node: typeof op }>(emu.url, token, `{ node(id: "${id}") { ... on BulkOperation { status url } } }`)).body.data!.node;
+      op = (
+        await gql<{ node: typeof op }>(
+          emu.url,
+          token,
+          `{ node(id: "${id}") { ... on BulkOperation { status url } } }`,
+        )
+      ).body.data!.node;
       expect(["CREATED", "RUNNING", "COMPLETED"]).toContain(op.status);
     }
     const lines = (await (await fetch(op.url!)).text()).trimEnd().split("\n");

@@ -27,13 +27,20 @@ export async function main(argv: string[]): Promise<void> {
   });
   const int = (name: string, value: string | undefined): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got "${value}"`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new Error(`--${name} must be a non-negative integer, got "${value}"`);
     return n;
   };
   const app = {
-    ...(values["api-key"] ?? process.env.SHOPIFY_API_KEY ? { apiKey: values["api-key"] ?? process.env.SHOPIFY_API_KEY } : {}),
-    ...(values["api-secret"] ?? process.env.SHOPIFY_API_SECRET ? { apiSecret: values["api-secret"] ?? process.env.SHOPIFY_API_SECRET } : {}),
-    ...(values["app-url"] ?? process.env.SHOPIFY_APP_URL ? { appUrl: values["app-url"] ?? process.env.SHOPIFY_APP_URL } : {}),
+    ...((values["api-key"] ?? process.env.SHOPIFY_API_KEY)
+      ? { apiKey: values["api-key"] ?? process.env.SHOPIFY_API_KEY }
+      : {}),
+    ...((values["api-secret"] ?? process.env.SHOPIFY_API_SECRET)
+      ? { apiSecret: values["api-secret"] ?? process.env.SHOPIFY_API_SECRET }
+      : {}),
+    ...((values["app-url"] ?? process.env.SHOPIFY_APP_URL)
+      ? { appUrl: values["app-url"] ?? process.env.SHOPIFY_APP_URL }
+      : {}),
     ...(values["app-handle"] ? { appHandle: values["app-handle"] } : {}),
   };
   const started = Date.now();
@@ -43,12 +50,19 @@ export async function main(argv: string[]): Promise<void> {
     customers: int("customers", values.customers),
     orders: int("orders", values.orders),
     products: int("products", values.products),
-    shops: values.shops ? values.shops.split(",").map((s) => s.trim()).filter(Boolean) : [],
+    shops: values.shops
+      ? values.shops
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [],
     strict: !values["no-strict"],
     app,
   });
   const shops = [...emulator.context.shops.keys()].join(", ");
-  console.log(`Shopify emulator listening on ${emulator.url} (shops: ${shops}; seeded in ${Date.now() - started} ms)`);
+  console.log(
+    `Shopify emulator listening on ${emulator.url} (shops: ${shops}; seeded in ${Date.now() - started} ms)`,
+  );
   const stop = () => {
     emulator.close().then(
       () => process.exit(0),

@@ -56,25 +56,41 @@ export const DEFAULT_APP: EmulatorAppConfig = {
   apiSecret: "emulator-api-secret",
   appUrl: "http://127.0.0.1:3000",
   appHandle: "commerce-sync",
-  scopes: ["read_customers", "write_customers", "read_orders", "write_orders", "read_all_orders", "read_products", "write_products"],
+  scopes: [
+    "read_customers",
+    "write_customers",
+    "read_orders",
+    "write_orders",
+    "read_all_orders",
+    "read_products",
+    "write_products",
+  ],
 };
 
 /** Starts the emulator; resolves once seeded and listening (GET /_emulator/health answers 200 from then on). */
-export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {}): Promise<RunningShopifyEmulator> {
+export async function startShopifyEmulator(
+  options: ShopifyEmulatorOptions = {},
+): Promise<RunningShopifyEmulator> {
   const now = options.now ?? (() => new Date());
   const seed = options.seed ?? 1;
-  const counts = { customers: options.customers ?? 50, orders: options.orders ?? 100, products: options.products ?? 20 };
+  const counts = {
+    customers: options.customers ?? 50,
+    orders: options.orders ?? 100,
+    products: options.products ?? 20,
+  };
   loadSchema();
   const shops = new Map<string, EmuShop>();
   const seedOne = (domain: string, index: number) =>
-    seedShop({ domain, seed, ...counts, now: now() }, index === 0 ? 0 : index * Math.max(1, counts.customers));
+    seedShop(
+      { domain, seed, ...counts, now: now() },
+      index === 0 ? 0 : index * Math.max(1, counts.customers),
+    );
   const domains = [DEFAULT_SHOP, ...(options.shops ?? []).filter((d) => d !== DEFAULT_SHOP)];
   domains.forEach((domain, index) => shops.set(domain, seedOne(domain, index)));
 
-  let context: EmulatorContext;
   const tokens = new TokenStore({ ...options.tokens, now });
   const webhooks = new WebhookDispatcher({ ...options.webhooks, getContext: () => context });
-  context = {
+  const context: EmulatorContext = {
     baseUrl: "",
     app: { ...DEFAULT_APP, ...options.app },
     shops,
@@ -91,7 +107,10 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
   const buckets = new Map<string, LeakyBucket>();
   const state: ControlState = {
     strict: options.strict ?? true,
-    throttle: { maximumAvailable: options.throttle?.maximumAvailable ?? 1000, restoreRate: options.throttle?.restoreRate },
+    throttle: {
+      maximumAvailable: options.throttle?.maximumAvailable ?? 1000,
+      restoreRate: options.throttle?.restoreRate,
+    },
     http429: new Map(),
     seed,
     counts,
@@ -121,7 +140,8 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { errors: `Internal error in the Shopify emulator: ${(error as Error).message}` });
+      if (!res.headersSent)
+        sendJson(res, 500, { errors: `Internal error in the Shopify emulator: ${(error as Error).message}` });
       else res.destroy();
     });
   });
@@ -145,20 +165,27 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
     const access = typeof header === "string" ? context.tokens.verify(header) : null;
     if (!access || access.shop !== shop.domain || !shop.installed) {
       await readBody(req);
-      return sendJson(res, 401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+      return sendJson(res, 401, {
+        errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
+      });
     }
     const injected = state.http429.get(shop.domain);
     if (injected && injected.remaining > 0) {
       injected.remaining -= 1;
       await readBody(req);
       res.setHeader("Retry-After", String(injected.retryAfterS));
-      return sendJson(res, 429, { errors: "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." });
+      return sendJson(res, 429, {
+        errors:
+          "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.",
+      });
     }
     let body: Record<string, unknown>;
     try {
       const raw = await readBody(req);
       const contentType = String(req.headers["content-type"] ?? "");
-      body = contentType.includes("application/graphql") ? { query: raw } : (JSON.parse(raw) as Record<string, unknown>);
+      body = contentType.includes("application/graphql")
+        ? { query: raw }
+        : (JSON.parse(raw) as Record<string, unknown>);
     } catch {
       return sendJson(res, 400, { errors: "Bad Request: the body is not valid JSON" });
     }

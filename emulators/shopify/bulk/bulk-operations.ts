@@ -8,7 +8,14 @@
  * part of the children of one parent are deterministically held back until after the next parent's line.
  */
 import { Readable } from "node:stream";
-import { Kind, parse, validate, type FragmentDefinitionNode, type GraphQLObjectType, type OperationDefinitionNode } from "graphql";
+import {
+  Kind,
+  parse,
+  validate,
+  type FragmentDefinitionNode,
+  type GraphQLObjectType,
+  type OperationDefinitionNode,
+} from "graphql";
 import type { EmuShop, EmulatorContext } from "../model";
 import { gid } from "../model";
 import { createPrng, hashSeed } from "../seed/prng";
@@ -18,7 +25,8 @@ import { CustomerNode, OrderNode, ProductNode } from "../graphql/objects";
 import { loadSchema } from "../graphql/schema";
 import { Projector, isConnectionType, type BulkLine } from "./projector";
 
-export type BulkStatus = "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELING" | "CANCELED" | "EXPIRED";
+export type BulkStatus =
+  "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELING" | "CANCELED" | "EXPIRED";
 
 export interface BulkOperationRecord {
   id: bigint;
@@ -95,10 +103,21 @@ export class BulkOperations {
   }
 
   /** bulkOperationRunQuery. */
-  run(ctx: GqlContext, query: string): { operation: BulkOperationRecord | null; userErrors: Array<{ field: string[]; message: string; code: string }> } {
-    const invalid = (message: string) => ({ operation: null, userErrors: [{ field: ["query"], message, code: "INVALID" }] });
+  run(
+    ctx: GqlContext,
+    query: string,
+  ): {
+    operation: BulkOperationRecord | null;
+    userErrors: Array<{ field: string[]; message: string; code: string }>;
+  } {
+    const invalid = (message: string) => ({
+      operation: null,
+      userErrors: [{ field: ["query"], message, code: "INVALID" }],
+    });
     const limit = ctx.apiVersion >= "2026-01" ? 5 : 1;
-    const running = this.all(ctx.shop.domain).filter((op) => op.status === "CREATED" || op.status === "RUNNING" || op.status === "CANCELING");
+    const running = this.all(ctx.shop.domain).filter(
+      (op) => op.status === "CREATED" || op.status === "RUNNING" || op.status === "CANCELING",
+    );
     if (running.length >= limit) {
       const message =
         limit === 1
@@ -115,32 +134,51 @@ export class BulkOperations {
     const schema = loadSchema();
     const errors = validate(schema, document);
     if (errors.length > 0) return invalid(`Invalid bulk query: ${errors[0].message}`);
-    const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-    if (operations.length !== 1 || operations[0].operation !== "query") return invalid("Bulk queries must contain exactly one query operation.");
+    const operations = document.definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
+    if (operations.length !== 1 || operations[0].operation !== "query")
+      return invalid("Bulk queries must contain exactly one query operation.");
     const fragments: Record<string, FragmentDefinitionNode> = {};
-    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+    for (const d of document.definitions)
+      if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
     const projector = new Projector(schema, fragments, ctx);
     const queryType = schema.getQueryType()!;
     const rootFields = projector.collect(queryType, operations[0].selectionSet);
     if (rootFields.length !== 1) return invalid("Bulk queries must have exactly one top-level field.");
     const rootField = rootFields[0];
     const fieldDef = queryType.getFields()[rootField.name.value];
-    if (!isConnectionType(fieldDef.type)) return invalid("Bulk queries must contain at least one connection.");
+    if (!isConnectionType(fieldDef.type))
+      return invalid("Bulk queries must contain at least one connection.");
     const resource = rootField.name.value as Resource;
     if (!(resource in ROOT_SCOPES)) {
-      return invalid(`The emulator supports bulk queries over customers, orders and products, not ${rootField.name.value}.`);
+      return invalid(
+        `The emulator supports bulk queries over customers, orders and products, not ${rootField.name.value}.`,
+      );
     }
     const connectionType = projector.runtimeType({}, fieldDef.type);
     let nodeSelection = null;
     for (const sub of projector.collect(connectionType, rootField.selectionSet!)) {
       nodeSelection = projector.nodeSelection(connectionType, sub) ?? nodeSelection;
     }
-    if (!nodeSelection) return invalid("Bulk queries must select edges { node { … } } or nodes { … } on the top-level connection.");
-    const depth = this.connectionDepth(projector, projector.runtimeType({}, nodeSelection.type), nodeSelection.selectionSet);
+    if (!nodeSelection)
+      return invalid(
+        "Bulk queries must select edges { node { … } } or nodes { … } on the top-level connection.",
+      );
+    const depth = this.connectionDepth(
+      projector,
+      projector.runtimeType({}, nodeSelection.type),
+      nodeSelection.selectionSet,
+    );
     if (depth.count > 5) return invalid("Bulk queries cannot contain more than 5 connections.");
-    if (depth.depth > 2) return invalid("Bulk queries cannot contain connections with a nesting depth greater than 2.");
+    if (depth.depth > 2)
+      return invalid("Bulk queries cannot contain connections with a nesting depth greater than 2.");
 
-    const args = projector.read({ [resource]: (a: unknown) => a } as Record<string, unknown>, fieldDef, rootField) as {
+    const args = projector.read(
+      { [resource]: (a: unknown) => a } as Record<string, unknown>,
+      fieldDef,
+      rootField,
+    ) as {
       query?: string;
       sortKey?: string;
       reverse?: boolean;
@@ -173,7 +211,8 @@ export class BulkOperations {
     const list = listRecords(shop, resource, {
       query: args.query,
       sortKey: args.sortKey,
-      visible: resource === "orders" ? (o) => orderVisible(ctx, (o as { createdAt: Date }).createdAt) : undefined,
+      visible:
+        resource === "orders" ? (o) => orderVisible(ctx, (o as { createdAt: Date }).createdAt) : undefined,
     });
     const roots = args.reverse ? [...list.items].reverse() : list.items;
     const wrap =
@@ -194,7 +233,12 @@ export class BulkOperations {
     return { operation: op, userErrors: [] };
   }
 
-  private connectionDepth(projector: Projector, type: GraphQLObjectType, selectionSet: import("graphql").SelectionSetNode, level = 1): { count: number; depth: number } {
+  private connectionDepth(
+    projector: Projector,
+    type: GraphQLObjectType,
+    selectionSet: import("graphql").SelectionSetNode,
+    level = 1,
+  ): { count: number; depth: number } {
     let count = 1;
     let depth = level;
     for (const field of projector.collect(type, selectionSet)) {
@@ -205,7 +249,12 @@ export class BulkOperations {
         for (const sub of projector.collect(connectionType, field.selectionSet)) {
           const ns = projector.nodeSelection(connectionType, sub);
           if (!ns) continue;
-          const inner = this.connectionDepth(projector, projector.runtimeType({}, ns.type), ns.selectionSet, level + 1);
+          const inner = this.connectionDepth(
+            projector,
+            projector.runtimeType({}, ns.type),
+            ns.selectionSet,
+            level + 1,
+          );
           count += inner.count;
           depth = Math.max(depth, inner.depth);
         }
@@ -215,11 +264,20 @@ export class BulkOperations {
   }
 
   /** bulkOperationCancel. */
-  cancel(shop: EmuShop, id: bigint): { operation: BulkOperationRecord | null; userErrors: Array<{ field: string[]; message: string }> } {
+  cancel(
+    shop: EmuShop,
+    id: bigint,
+  ): { operation: BulkOperationRecord | null; userErrors: Array<{ field: string[]; message: string }> } {
     const op = this.get(shop, id);
-    if (!op) return { operation: null, userErrors: [{ field: ["id"], message: "Bulk operation does not exist" }] };
+    if (!op)
+      return { operation: null, userErrors: [{ field: ["id"], message: "Bulk operation does not exist" }] };
     if (op.status !== "CREATED" && op.status !== "RUNNING") {
-      return { operation: op, userErrors: [{ field: [], message: `A bulk operation cannot be canceled when it is ${op.status.toLowerCase()}` }] };
+      return {
+        operation: op,
+        userErrors: [
+          { field: [], message: `A bulk operation cannot be canceled when it is ${op.status.toLowerCase()}` },
+        ],
+      };
     }
     op.status = "CANCELING";
     return { operation: op, userErrors: [] };
@@ -266,7 +324,11 @@ export class BulkOperations {
     this.finish(op, "COMPLETED", null);
   }
 
-  private finish(op: BulkOperationRecord, status: BulkStatus, errorCode: BulkOperationRecord["errorCode"]): void {
+  private finish(
+    op: BulkOperationRecord,
+    status: BulkStatus,
+    errorCode: BulkOperationRecord["errorCode"],
+  ): void {
     op.status = status;
     op.errorCode = errorCode;
     op.completedAt = this.emu.now();
@@ -299,7 +361,12 @@ export class BulkOperations {
       }
     };
     for (const record of plan.roots) {
-      const line = plan.projector.node(plan.wrap(record as never), plan.rootType, plan.nodeSelection.selectionSet, null);
+      const line = plan.projector.node(
+        plan.wrap(record as never),
+        plan.rootType,
+        plan.nodeSelection.selectionSet,
+        null,
+      );
       yield { line: toJsonLine(line.object), root: true };
       // Children held back from the previous parent come after this parent: still after their own parent.
       yield* flatten(held);

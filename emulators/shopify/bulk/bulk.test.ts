@@ -10,33 +10,66 @@ const ORDER_COUNT = 35_000;
 let emu: RunningShopifyEmulator;
 let token: string;
 
-const ORDERS_BULK = "{ orders { edges { node { id name lineItems { edges { node { id sku quantity } } } } } } }";
+const ORDERS_BULK =
+  "{ orders { edges { node { id name lineItems { edges { node { id sku quantity } } } } } } }";
 
 beforeAll(async () => {
-  emu = await startTestEmulator({ now: clock.now, customers: 200, orders: ORDER_COUNT, products: 40, throttle: { maximumAvailable: 1_000_000, restoreRate: 1000 } });
+  emu = await startTestEmulator({
+    now: clock.now,
+    customers: 200,
+    orders: ORDER_COUNT,
+    products: 40,
+    throttle: { maximumAvailable: 1_000_000, restoreRate: 1000 },
+  });
   token = await issueToken(emu.url, ["read_orders", "read_all_orders", "read_customers"]);
 });
 afterAll(async () => {
   await emu.close();
 });
 
-type Op = { id: string; status: string; objectCount: string; rootObjectCount: string; fileSize: string | null; url: string | null; partialDataUrl: string | null; errorCode: string | null };
-const OP_FIELDS = "id status objectCount rootObjectCount fileSize url partialDataUrl errorCode createdAt completedAt";
+type Op = {
+  id: string;
+  status: string;
+  objectCount: string;
+  rootObjectCount: string;
+  fileSize: string | null;
+  url: string | null;
+  partialDataUrl: string | null;
+  errorCode: string | null;
+};
+const OP_FIELDS =
+  "id status objectCount rootObjectCount fileSize url partialDataUrl errorCode createdAt completedAt";
 
-async function runBulk(query: string, accessToken = token): Promise<{ id: string | null; userErrors: Array<{ message: string; code: string }> }> {
-  const res = await gql<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: Array<{ message: string; code: string }> } }>(
+async function runBulk(
+  query: string,
+  accessToken = token,
+): Promise<{ id: string | null; userErrors: Array<{ message: string; code: string }> }> {
+  const res = await gql<{
+    bulkOperationRunQuery: {
+      bulkOperation: { id: string } | null;
+      userErrors: Array<{ message: string; code: string }>;
+    };
+  }>(
     emu.url,
     accessToken,
     "mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id status } userErrors { field message code } } }",
     { variables: { q: query } },
   );
-  return { id: res.body.data!.bulkOperationRunQuery.bulkOperation?.id ?? null, userErrors: res.body.data!.bulkOperationRunQuery.userErrors };
+  return {
+    id: res.body.data!.bulkOperationRunQuery.bulkOperation?.id ?? null,
+    userErrors: res.body.data!.bulkOperationRunQuery.userErrors,
+  };
 }
 
 /** Polls node(id) like an app would until the operation is finished. */
 async function waitFor(id: string, accessToken = token): Promise<Op> {
   for (;;) {
-    const res = await gql<{ node: Op }>(emu.url, accessToken, `query($id: ID!) { node(id: $id) { ... on BulkOperation { ${OP_FIELDS} } } }`, { variables: { id } });
+    const res = await gql<{ node: Op }>(
+      emu.url,
+      accessToken,
+      `query($id: ID!) { node(id: $id) { ... on BulkOperation { ${OP_FIELDS} } } }`,
+      { variables: { id } },
+    );
     const op = res.body.data!.node;
     if (!["CREATED", "RUNNING", "CANCELING"].includes(op.status)) return op;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -47,7 +80,12 @@ function gqlContext(apiVersion: string): GqlContext {
   return {
     emu: emu.context,
     shop: emu.context.shops.get(DEFAULT_SHOP)!,
-    access: { shop: DEFAULT_SHOP, scopes: ["read_orders", "read_customers"], kind: "offline", expiresAt: null },
+    access: {
+      shop: DEFAULT_SHOP,
+      scopes: ["read_orders", "read_customers"],
+      kind: "offline",
+      expiresAt: null,
+    },
     apiVersion,
     bulk: emu.bulk,
     searchWarnings: [],
@@ -99,7 +137,9 @@ describe("bulk operations", () => {
     for (const order of shop.orders.values()) {
       const id = `gid://shopify/Order/${order.id}`;
       expect(names.get(id)).toBe(order.name);
-      expect((children.get(id) ?? []).sort()).toEqual(order.lineItems.map((li) => `gid://shopify/LineItem/${li.id}`).sort());
+      expect((children.get(id) ?? []).sort()).toEqual(
+        order.lineItems.map((li) => `gid://shopify/LineItem/${li.id}`).sort(),
+      );
     }
 
     const finish = emit.mock.calls.map((c) => c[0]).find((e) => e.topic === "bulk_operations/finish");
@@ -116,7 +156,9 @@ describe("bulk operations", () => {
   it("GIVEN a finished operation WHEN its file is read in-process THEN lines are generated lazily, a chunk at a time", async () => {
     const op = emu.bulk.all(DEFAULT_SHOP).find((o) => o.status === "COMPLETED")!;
     const stream = emu.bulk.stream(op.id, false)!;
-    const buffered = await new Promise<number>((resolve) => stream.once("readable", () => resolve(stream.readableLength)));
+    const buffered = await new Promise<number>((resolve) =>
+      stream.once("readable", () => resolve(stream.readableLength)),
+    );
     const first = String(stream.read());
     stream.destroy();
     // Once readable, the stream holds a chunk or a few (500 lines each), never the whole file.
@@ -138,14 +180,21 @@ describe("bulk operations", () => {
     const recent = gqlContext("2026-01");
     const more = [1, 2, 3, 4].map(() => emu.bulk.run(recent, "{ customers { edges { node { id } } } }"));
     expect(more.every((r) => r.userErrors.length === 0)).toBe(true);
-    expect(emu.bulk.run(recent, "{ customers { edges { node { id } } } }").userErrors[0].code).toBe("OPERATION_IN_PROGRESS");
-    for (const op of emu.bulk.all(DEFAULT_SHOP)) if (op.status === "CREATED") emu.bulk.cancel(emu.context.shops.get(DEFAULT_SHOP)!, op.id);
+    expect(emu.bulk.run(recent, "{ customers { edges { node { id } } } }").userErrors[0].code).toBe(
+      "OPERATION_IN_PROGRESS",
+    );
+    for (const op of emu.bulk.all(DEFAULT_SHOP))
+      if (op.status === "CREATED") emu.bulk.cancel(emu.context.shops.get(DEFAULT_SHOP)!, op.id);
   });
 
   it("GIVEN a running operation WHEN bulkOperationCancel is called THEN it ends CANCELED", async () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const started = await runBulk(ORDERS_BULK);
-    const cancel = await gql<{ bulkOperationCancel: { bulkOperation: { status: string } } }>(emu.url, token, `mutation { bulkOperationCancel(id: "${started.id}") { bulkOperation { status } userErrors { message } } }`);
+    const cancel = await gql<{ bulkOperationCancel: { bulkOperation: { status: string } } }>(
+      emu.url,
+      token,
+      `mutation { bulkOperationCancel(id: "${started.id}") { bulkOperation { status } userErrors { message } } }`,
+    );
     expect(cancel.body.data?.bulkOperationCancel.bulkOperation.status).toBe("CANCELING");
     const op = await waitFor(started.id!);
     expect(op.status).toBe("CANCELED");
@@ -153,10 +202,18 @@ describe("bulk operations", () => {
   });
 
   it("GIVEN an injected failure WHEN the operation runs THEN FAILED with a partialDataUrl serving the objects written so far", async () => {
-    await fetch(`${emu.url}/_emulator/faults/bulk`, { method: "POST", body: JSON.stringify({ shop: DEFAULT_SHOP, errorCode: "INTERNAL_SERVER_ERROR", afterObjects: 25 }) });
+    await fetch(`${emu.url}/_emulator/faults/bulk`, {
+      method: "POST",
+      body: JSON.stringify({ shop: DEFAULT_SHOP, errorCode: "INTERNAL_SERVER_ERROR", afterObjects: 25 }),
+    });
     const started = await runBulk(ORDERS_BULK);
     const op = await waitFor(started.id!);
-    expect(op).toMatchObject({ status: "FAILED", errorCode: "INTERNAL_SERVER_ERROR", url: null, objectCount: "25" });
+    expect(op).toMatchObject({
+      status: "FAILED",
+      errorCode: "INTERNAL_SERVER_ERROR",
+      url: null,
+      objectCount: "25",
+    });
     const partial = await (await fetch(op.partialDataUrl!)).text();
     expect(partial.trimEnd().split("\n")).toHaveLength(25);
   });
@@ -177,7 +234,11 @@ describe("bulk operations", () => {
   });
 
   it("GIVEN currentBulkOperation WHEN queried THEN it is the shop's latest operation", async () => {
-    const res = await gql<{ currentBulkOperation: Op }>(emu.url, token, `{ currentBulkOperation { ${OP_FIELDS} } }`);
+    const res = await gql<{ currentBulkOperation: Op }>(
+      emu.url,
+      token,
+      `{ currentBulkOperation { ${OP_FIELDS} } }`,
+    );
     const latest = emu.bulk.current(emu.context.shops.get(DEFAULT_SHOP)!)!;
     expect(res.body.data?.currentBulkOperation.id).toBe(`gid://shopify/BulkOperation/${latest.id}`);
   });

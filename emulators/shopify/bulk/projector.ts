@@ -44,10 +44,12 @@ export class Projector {
     for (const sel of selectionSet.selections) {
       if (sel.kind === Kind.FIELD) out.push(sel);
       else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        if (!sel.typeCondition || this.applies(type, sel.typeCondition.name.value)) this.collect(type, sel.selectionSet, out);
+        if (!sel.typeCondition || this.applies(type, sel.typeCondition.name.value))
+          this.collect(type, sel.selectionSet, out);
       } else {
         const fragment = this.fragments[sel.name.value];
-        if (fragment && this.applies(type, fragment.typeCondition.name.value)) this.collect(type, fragment.selectionSet, out);
+        if (fragment && this.applies(type, fragment.typeCondition.name.value))
+          this.collect(type, fragment.selectionSet, out);
       }
     }
     return out;
@@ -56,11 +58,20 @@ export class Projector {
   private applies(type: GraphQLObjectType, condition: string): boolean {
     if (condition === type.name) return true;
     const conditionType = this.schema.getType(condition);
-    return conditionType !== undefined && isAbstractType(conditionType) && this.schema.isSubType(conditionType, type);
+    return (
+      conditionType !== undefined &&
+      isAbstractType(conditionType) &&
+      this.schema.isSubType(conditionType, type)
+    );
   }
 
   /** Projects one node; nested connections become child lines with `__parentId`. */
-  node(source: Record<string, unknown>, type: GraphQLObjectType, selectionSet: SelectionSetNode, parentId: string | null): BulkLine {
+  node(
+    source: Record<string, unknown>,
+    type: GraphQLObjectType,
+    selectionSet: SelectionSetNode,
+    parentId: string | null,
+  ): BulkLine {
     const object: Record<string, unknown> = {};
     const children: BulkLine[] = [];
     const pendingConnections: Array<{ field: GraphQLField<unknown, unknown>; node: FieldNode }> = [];
@@ -83,7 +94,13 @@ export class Projector {
       const id = this.idOf(source);
       for (const { field, node } of pendingConnections) {
         // Bulk operations return every item of a nested connection: page size arguments do not apply.
-        const connection = this.read(source, field, node, { first: undefined, last: undefined, after: undefined, before: undefined }, 1_000_000) as {
+        const connection = this.read(
+          source,
+          field,
+          node,
+          { first: undefined, last: undefined, after: undefined, before: undefined },
+          1_000_000,
+        ) as {
           edges: Array<{ node: Record<string, unknown> }>;
         };
         const connectionType = getNamedType(field.type) as GraphQLObjectType;
@@ -149,7 +166,8 @@ export class Projector {
   complete(value: unknown, type: GraphQLOutputType, selectionSet: SelectionSetNode | undefined): unknown {
     if (isNonNullType(type)) return this.complete(value, type.ofType, selectionSet);
     if (value === null || value === undefined) return null;
-    if (isListType(type)) return (value as unknown[]).map((item) => this.complete(item, type.ofType, selectionSet));
+    if (isListType(type))
+      return (value as unknown[]).map((item) => this.complete(item, type.ofType, selectionSet));
     const named = getNamedType(type);
     if (!selectionSet) return value;
     const objectType = this.runtimeType(value as Record<string, unknown>, named);

@@ -17,16 +17,19 @@ export async function readJsonBody(req: IncomingMessage): Promise<Record<string,
   const raw = await readBody(req);
   if (raw.trim() === "") return {};
   const parsed = JSON.parse(raw) as unknown;
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("Expected a JSON object");
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new Error("Expected a JSON object");
   return parsed as Record<string, unknown>;
 }
 
 /** Sends JSON; bigints are written as exact integers. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const json = JSON.stringify(body, (_key, value: unknown) => (typeof value === "bigint" ? `__big__${value}` : value)).replace(
-    /"__big__(-?\d+)"/g,
-    "$1",
-  );
-  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(json) });
+  const json = JSON.stringify(body, (_key, value: unknown) =>
+    typeof value === "bigint" ? `__big__${value}` : value,
+  ).replace(/"__big__(-?\d+)"/g, "$1");
+  res.writeHead(status, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(json),
+  });
   res.end(json);
 }

@@ -45,11 +45,20 @@ function revive(input: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
     if (/At$/.test(key) && typeof value === "string") out[key] = new Date(value);
-    else if (/(^id|Id)$/.test(key) && (typeof value === "string" || typeof value === "number") && /^\d+$/.test(String(value))) out[key] = BigInt(value);
-    else if (key === "lineItems" && Array.isArray(value)) out[key] = value.map((v) => revive(v as Record<string, unknown>));
-    else if (key === "variants" && Array.isArray(value)) out[key] = value.map((v) => revive(v as Record<string, unknown>));
-    else if (key === "refunds" && Array.isArray(value)) out[key] = value.map((v) => revive(v as Record<string, unknown>));
-    else if (key === "emailConsent" && value && typeof value === "object") out[key] = revive(value as Record<string, unknown>);
+    else if (
+      /(^id|Id)$/.test(key) &&
+      (typeof value === "string" || typeof value === "number") &&
+      /^\d+$/.test(String(value))
+    )
+      out[key] = BigInt(value);
+    else if (key === "lineItems" && Array.isArray(value))
+      out[key] = value.map((v) => revive(v as Record<string, unknown>));
+    else if (key === "variants" && Array.isArray(value))
+      out[key] = value.map((v) => revive(v as Record<string, unknown>));
+    else if (key === "refunds" && Array.isArray(value))
+      out[key] = value.map((v) => revive(v as Record<string, unknown>));
+    else if (key === "emailConsent" && value && typeof value === "object")
+      out[key] = revive(value as Record<string, unknown>);
     else out[key] = value;
   }
   return out;
@@ -58,10 +67,34 @@ function revive(input: Record<string, unknown>): Record<string, unknown> {
 function defaults(resource: ResourceName, shop: EmuShop, now: Date): Record<string, unknown> {
   const base = { createdAt: now, updatedAt: now };
   if (resource === "customers") {
-    return { ...base, firstName: null, lastName: null, email: null, phone: null, tags: [], note: null, state: "DISABLED", verifiedEmail: false, emailConsent: null, defaultAddress: null, currency: shop.currencyCode };
+    return {
+      ...base,
+      firstName: null,
+      lastName: null,
+      email: null,
+      phone: null,
+      tags: [],
+      note: null,
+      state: "DISABLED",
+      verifiedEmail: false,
+      emailConsent: null,
+      defaultAddress: null,
+      currency: shop.currencyCode,
+    };
   }
   if (resource === "products") {
-    return { ...base, title: "Untitled", handle: "untitled", descriptionHtml: "", vendor: shop.name, productType: "", status: "ACTIVE", tags: [], variants: [], publishedAt: null };
+    return {
+      ...base,
+      title: "Untitled",
+      handle: "untitled",
+      descriptionHtml: "",
+      vendor: shop.name,
+      productType: "",
+      status: "ACTIVE",
+      tags: [],
+      variants: [],
+      publishedAt: null,
+    };
   }
   const number = 1001 + shop.orders.size;
   return {
@@ -117,13 +150,25 @@ export async function handleControlRoute(
   }
 }
 
-async function route(ctx: EmulatorContext, state: ControlState, req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<boolean> {
+async function route(
+  ctx: EmulatorContext,
+  state: ControlState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  path: string,
+): Promise<boolean> {
   const method = req.method ?? "GET";
   if (path === "/_emulator/health" && method === "GET") {
     sendJson(res, 200, {
       status: "ok",
       platform: "shopify",
-      shops: [...ctx.shops.values()].map((s) => ({ domain: s.domain, customers: s.customers.size, orders: s.orders.size, products: s.products.size })),
+      shops: [...ctx.shops.values()].map((s) => ({
+        domain: s.domain,
+        customers: s.customers.size,
+        orders: s.orders.size,
+        products: s.products.size,
+      })),
     });
     return true;
   }
@@ -146,16 +191,31 @@ async function route(ctx: EmulatorContext, state: ControlState, req: IncomingMes
     return true;
   }
   if (path === "/_emulator/shops" && method === "GET") {
-    sendJson(res, 200, [...ctx.shops.values()].map((s) => ({ domain: s.domain, name: s.name, plan: s.plan, installed: s.installed })));
+    sendJson(
+      res,
+      200,
+      [...ctx.shops.values()].map((s) => ({
+        domain: s.domain,
+        name: s.name,
+        plan: s.plan,
+        installed: s.installed,
+      })),
+    );
     return true;
   }
   if (path === "/_emulator/shops" && method === "POST") {
     const body = await readJsonBody(req);
     const domain = String(body.domain ?? "");
-    if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(domain)) throw new HttpError(400, "domain must look like name.myshopify.com");
+    if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(domain))
+      throw new HttpError(400, "domain must look like name.myshopify.com");
     if (ctx.shops.has(domain)) throw new HttpError(409, `Shop ${domain} already exists`);
     const shop = state.createShop(domain, body.seeded !== false);
-    sendJson(res, 201, { domain: shop.domain, customers: shop.customers.size, orders: shop.orders.size, products: shop.products.size });
+    sendJson(res, 201, {
+      domain: shop.domain,
+      customers: shop.customers.size,
+      orders: shop.orders.size,
+      products: shop.products.size,
+    });
     return true;
   }
   const reset = /^\/_emulator\/shops\/([^/]+)\/reset$/.exec(path);
@@ -165,7 +225,12 @@ async function route(ctx: EmulatorContext, state: ControlState, req: IncomingMes
     ctx.shops.delete(reset[1]);
     const shop = state.createShop(reset[1], body.seeded !== false);
     state.resetBuckets();
-    sendJson(res, 200, { domain: shop.domain, customers: shop.customers.size, orders: shop.orders.size, products: shop.products.size });
+    sendJson(res, 200, {
+      domain: shop.domain,
+      customers: shop.customers.size,
+      orders: shop.orders.size,
+      products: shop.products.size,
+    });
     return true;
   }
   const records = /^\/_emulator\/shops\/([^/]+)\/(customers|orders|products)(?:\/(\d+))?$/.exec(path);
@@ -178,7 +243,11 @@ async function route(ctx: EmulatorContext, state: ControlState, req: IncomingMes
     const id = records[3] ? BigInt(records[3]) : null;
     if (id === null && method === "POST") {
       const body = revive(await readJsonBody(req));
-      const record = { ...defaults(resource, shop, ctx.now()), ...body, id: (body.id as bigint | undefined) ?? nextId(shop) } as never;
+      const record = {
+        ...defaults(resource, shop, ctx.now()),
+        ...body,
+        id: (body.id as bigint | undefined) ?? nextId(shop),
+      } as never;
       putRecord(map, record);
       emit(`${spec.topic}/create`, (spec.toRest as (s: EmuShop, r: never) => unknown)(shop, record));
       sendJson(res, 201, { id: (record as { id: bigint }).id.toString() });
@@ -193,9 +262,17 @@ async function route(ctx: EmulatorContext, state: ControlState, req: IncomingMes
       }
       if (method === "PUT" || method === "PATCH") {
         const body = revive(await readJsonBody(req));
-        const record = { ...existing, ...body, id, updatedAt: (body.updatedAt as Date | undefined) ?? ctx.now() } as never;
+        const record = {
+          ...existing,
+          ...body,
+          id,
+          updatedAt: (body.updatedAt as Date | undefined) ?? ctx.now(),
+        } as never;
         putRecord(map, record);
-        emit(resource === "orders" ? "orders/updated" : `${spec.topic}/update`, (spec.toRest as (s: EmuShop, r: never) => unknown)(shop, record));
+        emit(
+          resource === "orders" ? "orders/updated" : `${spec.topic}/update`,
+          (spec.toRest as (s: EmuShop, r: never) => unknown)(shop, record),
+        );
         sendJson(res, 200, { id: id.toString() });
         return true;
       }
@@ -213,16 +290,24 @@ async function route(ctx: EmulatorContext, state: ControlState, req: IncomingMes
     if (typeof body.restoreRate === "number") state.throttle.restoreRate = body.restoreRate;
     state.resetBuckets();
     if (typeof body.currentlyAvailable === "number") {
-      state.bucketFor(shopOr404(ctx, typeof body.shop === "string" ? body.shop : DEFAULT_SHOP)).setAvailable(body.currentlyAvailable);
+      state
+        .bucketFor(shopOr404(ctx, typeof body.shop === "string" ? body.shop : DEFAULT_SHOP))
+        .setAvailable(body.currentlyAvailable);
     }
-    sendJson(res, 200, { maximumAvailable: state.throttle.maximumAvailable, restoreRate: state.throttle.restoreRate ?? null });
+    sendJson(res, 200, {
+      maximumAvailable: state.throttle.maximumAvailable,
+      restoreRate: state.throttle.restoreRate ?? null,
+    });
     return true;
   }
   if (path === "/_emulator/faults/http-429" && method === "POST") {
     const body = await readJsonBody(req);
     const shop = typeof body.shop === "string" ? body.shop : DEFAULT_SHOP;
     shopOr404(ctx, shop);
-    state.http429.set(shop, { remaining: Number(body.count ?? 1), retryAfterS: Number(body.retryAfterS ?? 2) });
+    state.http429.set(shop, {
+      remaining: Number(body.count ?? 1),
+      retryAfterS: Number(body.retryAfterS ?? 2),
+    });
     sendJson(res, 200, { shop, ...state.http429.get(shop) });
     return true;
   }
@@ -230,7 +315,8 @@ async function route(ctx: EmulatorContext, state: ControlState, req: IncomingMes
     const body = await readJsonBody(req);
     const shop = typeof body.shop === "string" ? body.shop : DEFAULT_SHOP;
     shopOr404(ctx, shop);
-    const errorCode = (body.errorCode ?? "INTERNAL_SERVER_ERROR") as "INTERNAL_SERVER_ERROR" | "TIMEOUT" | "ACCESS_DENIED";
+    const errorCode = (body.errorCode ?? "INTERNAL_SERVER_ERROR") as
+      "INTERNAL_SERVER_ERROR" | "TIMEOUT" | "ACCESS_DENIED";
     state.bulk.injectFailure(shop, { errorCode, afterObjects: Number(body.afterObjects ?? 0) });
     sendJson(res, 200, { shop, errorCode, afterObjects: Number(body.afterObjects ?? 0) });
     return true;

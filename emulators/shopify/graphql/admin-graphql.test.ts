@@ -10,7 +10,15 @@ import { ORDERS_PAGE_QUERY } from "../../../app/platforms/shopify/queries/orders
 
 const clock = testClock();
 const OTHER_SHOP = "second-store.myshopify.com";
-const ALL_SCOPES = ["read_customers", "write_customers", "read_orders", "write_orders", "read_all_orders", "read_products", "write_products"];
+const ALL_SCOPES = [
+  "read_customers",
+  "write_customers",
+  "read_orders",
+  "write_orders",
+  "read_all_orders",
+  "read_products",
+  "write_products",
+];
 let emu: RunningShopifyEmulator;
 let token: string;
 
@@ -24,7 +32,15 @@ afterAll(async () => {
   await emu.close();
 });
 
-type Page = { edges: Array<{ cursor: string; node: { id: string; updatedAt: string } }>; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null } };
+type Page = {
+  edges: Array<{ cursor: string; node: { id: string; updatedAt: string } }>;
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
+};
 
 describe("Admin GraphQL through @shopify/shopify-api", () => {
   it("GIVEN an offline session WHEN the library's GraphQL client runs the app's customers query THEN it gets real data and cost", async () => {
@@ -38,12 +54,20 @@ describe("Admin GraphQL through @shopify/shopify-api", () => {
       isEmbeddedApp: true,
       logger: { level: LogSeverity.Error, log: async () => undefined },
     });
-    const session = new Session({ id: `offline_${DEFAULT_SHOP}`, shop: DEFAULT_SHOP, state: "", isOnline: false, accessToken: token });
+    const session = new Session({
+      id: `offline_${DEFAULT_SHOP}`,
+      shop: DEFAULT_SHOP,
+      state: "",
+      isOnline: false,
+      accessToken: token,
+    });
     const client = new shopify.clients.Graphql({ session });
     const res = await client.request<{ customers: Page }>(CUSTOMERS_PAGE_QUERY, { variables: { first: 5 } });
     expect(res.data?.customers.edges).toHaveLength(5);
     expect(res.data?.customers.edges[0].node.id).toMatch(/^gid:\/\/shopify\/Customer\/\d+$/);
-    expect(res.extensions?.cost).toMatchObject({ throttleStatus: { maximumAvailable: 1000, restoreRate: 100 } });
+    expect(res.extensions?.cost).toMatchObject({
+      throttleStatus: { maximumAvailable: 1000, restoreRate: 100 },
+    });
 
     const bad = client.request("{ shop { nope } }");
     await expect(bad).rejects.toBeInstanceOf(GraphqlQueryError);
@@ -54,7 +78,9 @@ describe("Admin GraphQL endpoint", () => {
   it("GIVEN a wrong access token WHEN querying THEN 401 with Shopify's error body", async () => {
     const res = await gql(emu.url, "shpat_wrong", "{ shop { name } }");
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+    expect(res.body).toEqual({
+      errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
+    });
   });
 
   it("GIVEN a token of one shop WHEN used against another shop THEN 401", async () => {
@@ -64,8 +90,17 @@ describe("Admin GraphQL endpoint", () => {
 
   it("GIVEN two shops WHEN each is queried with its own token THEN X-Emulated-Shop selects the shop", async () => {
     const other = await issueToken(emu.url, ["read_customers"], OTHER_SHOP);
-    const a = await gql<{ shop: { myshopifyDomain: string } }>(emu.url, token, "{ shop { myshopifyDomain } }");
-    const b = await gql<{ shop: { myshopifyDomain: string } }>(emu.url, other, "{ shop { myshopifyDomain } }", { shop: OTHER_SHOP });
+    const a = await gql<{ shop: { myshopifyDomain: string } }>(
+      emu.url,
+      token,
+      "{ shop { myshopifyDomain } }",
+    );
+    const b = await gql<{ shop: { myshopifyDomain: string } }>(
+      emu.url,
+      other,
+      "{ shop { myshopifyDomain } }",
+      { shop: OTHER_SHOP },
+    );
     expect(a.body.data?.shop.myshopifyDomain).toBe(DEFAULT_SHOP);
     expect(b.body.data?.shop.myshopifyDomain).toBe(OTHER_SHOP);
   });
@@ -124,16 +159,27 @@ describe("Admin GraphQL endpoint", () => {
 
   it("GIVEN a write scope WHEN reading the same resource THEN it is allowed (write implies read)", async () => {
     const writer = await issueToken(emu.url, ["write_products"]);
-    const res = await gql<{ productsCount: { count: number } }>(emu.url, writer, "{ productsCount { count } }");
+    const res = await gql<{ productsCount: { count: number } }>(
+      emu.url,
+      writer,
+      "{ productsCount { count } }",
+    );
     expect(res.body.data?.productsCount.count).toBe(15);
   });
 });
 
-async function collect(query: string, pageSize: number, direction: "forward" | "backward", filter?: string, reverse = false): Promise<string[]> {
+async function collect(
+  query: string,
+  pageSize: number,
+  direction: "forward" | "backward",
+  filter?: string,
+  reverse = false,
+): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | null = null;
   for (;;) {
-    const args = direction === "forward" ? `first: ${pageSize}, after: $cursor` : `last: ${pageSize}, before: $cursor`;
+    const args =
+      direction === "forward" ? `first: ${pageSize}, after: $cursor` : `last: ${pageSize}, before: $cursor`;
     const res: Awaited<ReturnType<typeof gql<{ customers: Page }>>> = await gql<{ customers: Page }>(
       emu.url,
       token,
@@ -170,13 +216,26 @@ describe("pagination and search", () => {
     const all = [...emu.context.shops.get(DEFAULT_SHOP)!.customers.values()];
     const sorted = all.map((c) => c.updatedAt.getTime()).sort((a, b) => a - b);
     const pivot = new Date(sorted[60]).toISOString();
-    const expectCount = (predicate: (ms: number) => boolean) => all.filter((c) => predicate(c.updatedAt.getTime())).length;
+    const expectCount = (predicate: (ms: number) => boolean) =>
+      all.filter((c) => predicate(c.updatedAt.getTime())).length;
     const pivotMs = Date.parse(pivot);
-    expect(await collect("", 50, "forward", `updated_at:>'${pivot}'`)).toHaveLength(expectCount((ms) => ms > pivotMs));
-    expect(await collect("", 50, "forward", `updated_at:>='${pivot}'`)).toHaveLength(expectCount((ms) => ms >= pivotMs));
-    expect(await collect("", 50, "forward", `updated_at:<'${pivot}'`)).toHaveLength(expectCount((ms) => ms < pivotMs));
-    expect(await collect("", 50, "forward", `updated_at:<=${pivot}`)).toHaveLength(expectCount((ms) => ms <= pivotMs));
-    const counted = await gql<{ customersCount: { count: number } }>(emu.url, token, `{ customersCount(query: "updated_at:>'${pivot}'") { count precision } }`);
+    expect(await collect("", 50, "forward", `updated_at:>'${pivot}'`)).toHaveLength(
+      expectCount((ms) => ms > pivotMs),
+    );
+    expect(await collect("", 50, "forward", `updated_at:>='${pivot}'`)).toHaveLength(
+      expectCount((ms) => ms >= pivotMs),
+    );
+    expect(await collect("", 50, "forward", `updated_at:<'${pivot}'`)).toHaveLength(
+      expectCount((ms) => ms < pivotMs),
+    );
+    expect(await collect("", 50, "forward", `updated_at:<=${pivot}`)).toHaveLength(
+      expectCount((ms) => ms <= pivotMs),
+    );
+    const counted = await gql<{ customersCount: { count: number } }>(
+      emu.url,
+      token,
+      `{ customersCount(query: "updated_at:>'${pivot}'") { count precision } }`,
+    );
     expect(counted.body.data?.customersCount.count).toBe(expectCount((ms) => ms > pivotMs));
   });
 
@@ -203,7 +262,9 @@ describe("records", () => {
   it("GIVEN the app's orders query WHEN run THEN money bags, statuses and line items resolve", async () => {
     // The clock is frozen: let the leaky bucket refill after the pagination tests.
     clock.advanceMs(10_000);
-    const res = await gql<{ orders: { edges: Array<{ node: Record<string, unknown> & { lineItems: { nodes: unknown[] } } }> } }>(emu.url, token, ORDERS_PAGE_QUERY, {
+    const res = await gql<{
+      orders: { edges: Array<{ node: Record<string, unknown> & { lineItems: { nodes: unknown[] } } }> };
+    }>(emu.url, token, ORDERS_PAGE_QUERY, {
       variables: { first: 3 },
     });
     expect(res.body.errors).toBeUndefined();
@@ -217,7 +278,15 @@ describe("records", () => {
     // Guest orders and foreign presentment currencies exist in the seed and come through the same query.
     // 2 + 190 × (order 1 + customer 1 + money bag 3) = 952 points: under the single-query limit.
     clock.advanceMs(10_000);
-    const guests = await gql<{ orders: { nodes: Array<{ customer: unknown; email: string | null; totalPriceSet: { presentmentMoney: { currencyCode: string } } }> } }>(
+    const guests = await gql<{
+      orders: {
+        nodes: Array<{
+          customer: unknown;
+          email: string | null;
+          totalPriceSet: { presentmentMoney: { currencyCode: string } };
+        }>;
+      };
+    }>(
       emu.url,
       token,
       "{ orders(first: 190) { nodes { customer { id } email totalPriceSet { presentmentMoney { amount currencyCode } } } } }",
@@ -229,20 +298,29 @@ describe("records", () => {
 
   it("GIVEN an id above 2^53 WHEN fetched through node() THEN its GID and legacyResourceId are exact", async () => {
     const shop = emu.context.shops.get(DEFAULT_SHOP)!;
-    const big = [...shop.customers.values(), ...shop.orders.values(), ...shop.products.values()].find((r) => r.id > 2n ** 53n);
+    const big = [...shop.customers.values(), ...shop.orders.values(), ...shop.products.values()].find(
+      (r) => r.id > 2n ** 53n,
+    );
     expect(big).toBeDefined();
     const type = "lineItems" in big! ? "Order" : "variants" in big! ? "Product" : "Customer";
     const id = `gid://shopify/${type}/${big!.id}`;
-    const res = await gql<{ node: { id: string; legacyResourceId: string } }>(emu.url, token, `query($id: ID!) { node(id: $id) { id ... on ${type} { legacyResourceId } } }`, {
-      variables: { id },
-    });
+    const res = await gql<{ node: { id: string; legacyResourceId: string } }>(
+      emu.url,
+      token,
+      `query($id: ID!) { node(id: $id) { id ... on ${type} { legacyResourceId } } }`,
+      {
+        variables: { id },
+      },
+    );
     expect(res.body.data?.node).toEqual({ id, legacyResourceId: big!.id.toString() });
   });
 
   it("GIVEN customerCreate/customerUpdate/productCreate/productUpdate/orderUpdate WHEN run THEN data changes, updatedAt moves and webhooks are emitted", async () => {
     const emit = vi.spyOn(emu.context.webhooks, "emit");
     clock.advanceMs(60_000);
-    const created = await gql<{ customerCreate: { customer: { id: string; updatedAt: string }; userErrors: unknown[] } }>(
+    const created = await gql<{
+      customerCreate: { customer: { id: string; updatedAt: string }; userErrors: unknown[] };
+    }>(
       emu.url,
       token,
       `mutation { customerCreate(input: { email: "new.person@example.com", firstName: "New", emailMarketingConsent: { marketingState: SUBSCRIBED, marketingOptInLevel: SINGLE_OPT_IN } }) { customer { id updatedAt defaultEmailAddress { marketingState } } userErrors { field message } } }`,
@@ -250,8 +328,14 @@ describe("records", () => {
     expect(created.body.data?.customerCreate.userErrors).toEqual([]);
     expect(created.body.extensions?.cost.requestedQueryCost).toBe(10);
     const customerId = created.body.data!.customerCreate.customer.id;
-    expect(created.body.data?.customerCreate.customer.updatedAt).toBe(clock.now().toISOString().replace(".000", ""));
-    const dup = await gql<{ customerCreate: { userErrors: Array<{ message: string }> } }>(emu.url, token, `mutation { customerCreate(input: { email: "NEW.person@example.com" }) { userErrors { field message } } }`);
+    expect(created.body.data?.customerCreate.customer.updatedAt).toBe(
+      clock.now().toISOString().replace(".000", ""),
+    );
+    const dup = await gql<{ customerCreate: { userErrors: Array<{ message: string }> } }>(
+      emu.url,
+      token,
+      `mutation { customerCreate(input: { email: "NEW.person@example.com" }) { userErrors { field message } } }`,
+    );
     expect(dup.body.data?.customerCreate.userErrors[0].message).toBe("Email has already been taken");
     clock.advanceMs(1000);
     const updated = await gql<{ customerUpdate: { customer: { firstName: string; updatedAt: string } } }>(
@@ -260,29 +344,57 @@ describe("records", () => {
       `mutation { customerUpdate(input: { id: "${customerId}", firstName: "Renamed" }) { customer { firstName updatedAt } userErrors { message } } }`,
     );
     expect(updated.body.data?.customerUpdate.customer.firstName).toBe("Renamed");
-    const product = await gql<{ productCreate: { product: { id: string } } }>(emu.url, token, `mutation { productCreate(product: { title: "Test Kettle" }) { product { id variants(first: 1) { nodes { title } } } userErrors { message } } }`);
+    const product = await gql<{ productCreate: { product: { id: string } } }>(
+      emu.url,
+      token,
+      `mutation { productCreate(product: { title: "Test Kettle" }) { product { id variants(first: 1) { nodes { title } } } userErrors { message } } }`,
+    );
     const productId = product.body.data!.productCreate.product.id;
-    await gql(emu.url, token, `mutation { productUpdate(product: { id: "${productId}", title: "Test Kettle 2" }) { product { title } userErrors { message } } }`);
+    await gql(
+      emu.url,
+      token,
+      `mutation { productUpdate(product: { id: "${productId}", title: "Test Kettle 2" }) { product { title } userErrors { message } } }`,
+    );
     const order = [...emu.context.shops.get(DEFAULT_SHOP)!.orders.values()][0];
-    const orderRes = await gql<{ orderUpdate: { order: { note: string } } }>(emu.url, token, `mutation { orderUpdate(input: { id: "gid://shopify/Order/${order.id}", note: "Gift wrap" }) { order { note } userErrors { message } } }`);
+    const orderRes = await gql<{ orderUpdate: { order: { note: string } } }>(
+      emu.url,
+      token,
+      `mutation { orderUpdate(input: { id: "gid://shopify/Order/${order.id}", note: "Gift wrap" }) { order { note } userErrors { message } } }`,
+    );
     expect(orderRes.body.data?.orderUpdate.order.note).toBe("Gift wrap");
-    expect(emit.mock.calls.map((c) => c[0].topic)).toEqual(["customers/create", "customers/update", "products/create", "products/update", "orders/updated"]);
+    expect(emit.mock.calls.map((c) => c[0].topic)).toEqual([
+      "customers/create",
+      "customers/update",
+      "products/create",
+      "products/update",
+      "orders/updated",
+    ]);
     const customerBody = emit.mock.calls[0][0].body as { id: unknown; email: string };
     expect(String(customerBody.id)).toBe(String(parseGid(customerId)!.id));
     expect(customerBody.email).toBe("new.person@example.com");
   });
 
   it("GIVEN webhookSubscriptionCreate WHEN listing and deleting THEN the subscription is stored on the shop", async () => {
-    const created = await gql<{ webhookSubscriptionCreate: { webhookSubscription: { id: string; topic: string } } }>(
+    const created = await gql<{
+      webhookSubscriptionCreate: { webhookSubscription: { id: string; topic: string } };
+    }>(
       emu.url,
       token,
       `mutation { webhookSubscriptionCreate(topic: CUSTOMERS_UPDATE, webhookSubscription: { callbackUrl: "https://app.example.com/webhooks", format: JSON }) { webhookSubscription { id topic endpoint { __typename ... on WebhookHttpEndpoint { callbackUrl } } } userErrors { message } } }`,
     );
     const sub = created.body.data!.webhookSubscriptionCreate.webhookSubscription;
     expect(sub.topic).toBe("CUSTOMERS_UPDATE");
-    const listed = await gql<{ webhookSubscriptions: { nodes: Array<{ id: string }> } }>(emu.url, token, "{ webhookSubscriptions(first: 10) { nodes { id topic } } }");
+    const listed = await gql<{ webhookSubscriptions: { nodes: Array<{ id: string }> } }>(
+      emu.url,
+      token,
+      "{ webhookSubscriptions(first: 10) { nodes { id topic } } }",
+    );
     expect(listed.body.data?.webhookSubscriptions.nodes.map((n) => n.id)).toContain(sub.id);
-    const deleted = await gql<{ webhookSubscriptionDelete: { deletedWebhookSubscriptionId: string } }>(emu.url, token, `mutation { webhookSubscriptionDelete(id: "${sub.id}") { deletedWebhookSubscriptionId userErrors { message } } }`);
+    const deleted = await gql<{ webhookSubscriptionDelete: { deletedWebhookSubscriptionId: string } }>(
+      emu.url,
+      token,
+      `mutation { webhookSubscriptionDelete(id: "${sub.id}") { deletedWebhookSubscriptionId userErrors { message } } }`,
+    );
     expect(deleted.body.data?.webhookSubscriptionDelete.deletedWebhookSubscriptionId).toBe(sub.id);
     expect(emu.context.shops.get(DEFAULT_SHOP)!.webhookSubscriptions.size).toBe(0);
   });

@@ -23,24 +23,43 @@ export type SortTuple = [number | bigint, bigint];
 export interface Connection<N> {
   edges: Array<{ cursor: string; node: N }>;
   nodes: N[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
 }
 
 export function encodeCursor(key: SortTuple): string {
-  return Buffer.from(JSON.stringify({ last_id: key[1].toString(), last_value: key[0].toString() })).toString("base64");
+  return Buffer.from(JSON.stringify({ last_id: key[1].toString(), last_value: key[0].toString() })).toString(
+    "base64",
+  );
 }
 
 export function decodeCursor(cursor: string): SortTuple {
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, "base64").toString("utf8")) as { last_id?: unknown; last_value?: unknown };
-    if (typeof parsed.last_id !== "string" || typeof parsed.last_value !== "string" || !/^\d+$/.test(parsed.last_id)) {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64").toString("utf8")) as {
+      last_id?: unknown;
+      last_value?: unknown;
+    };
+    if (
+      typeof parsed.last_id !== "string" ||
+      typeof parsed.last_value !== "string" ||
+      !/^\d+$/.test(parsed.last_id)
+    ) {
       throw new Error("shape");
     }
-    const value = /^\d+$/.test(parsed.last_value) && parsed.last_value.length > 15 ? BigInt(parsed.last_value) : Number(parsed.last_value);
+    const value =
+      /^\d+$/.test(parsed.last_value) && parsed.last_value.length > 15
+        ? BigInt(parsed.last_value)
+        : Number(parsed.last_value);
     if (typeof value === "number" && Number.isNaN(value)) throw new Error("value");
     return [value, BigInt(parsed.last_id)];
   } catch {
-    throw new GraphQLError(`Invalid cursor for current pagination sort.`, { extensions: { code: "BAD_REQUEST" } });
+    throw new GraphQLError(`Invalid cursor for current pagination sort.`, {
+      extensions: { code: "BAD_REQUEST" },
+    });
   }
 }
 
@@ -50,7 +69,9 @@ export function checkPageArgs(args: PageArgs, requireFirstOrLast = true): void {
     throw new GraphQLError("you must provide one of first or last", { extensions: { code: "BAD_REQUEST" } });
   }
   if (args.first != null && args.last != null) {
-    throw new GraphQLError("providing both first and last is not supported", { extensions: { code: "BAD_REQUEST" } });
+    throw new GraphQLError("providing both first and last is not supported", {
+      extensions: { code: "BAD_REQUEST" },
+    });
   }
   for (const name of ["first", "last"] as const) {
     const size = args[name];
@@ -63,7 +84,12 @@ export function checkPageArgs(args: PageArgs, requireFirstOrLast = true): void {
 }
 
 /** First index i in ascending `items` with key(items[i]) > key (upper) or >= key (lower). */
-function bound<T>(items: readonly T[], keyOf: (item: T) => SortTuple, key: SortTuple, upper: boolean): number {
+function bound<T>(
+  items: readonly T[],
+  keyOf: (item: T) => SortTuple,
+  key: SortTuple,
+  upper: boolean,
+): number {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {

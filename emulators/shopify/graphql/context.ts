@@ -10,7 +10,11 @@ export interface GqlContext {
   apiVersion: string;
   bulk: BulkOperations;
   /** Search warnings collected while resolving (returned in `extensions.search`). */
-  searchWarnings: Array<{ path: string[]; query: string; warnings: Array<{ field: string; message: string }> }>;
+  searchWarnings: Array<{
+    path: string[];
+    query: string;
+    warnings: Array<{ field: string; message: string }>;
+  }>;
 }
 
 /** write_x implies read_x, as on Shopify. */

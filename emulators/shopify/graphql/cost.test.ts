@@ -11,7 +11,9 @@ import { LeakyBucket } from "./throttle";
 function requested(source: string, variables: Record<string, unknown> = {}): number {
   const doc = parse(source);
   const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
-  const fragments = doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+  const fragments = doc.definitions.filter(
+    (d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION,
+  );
   return requestedQueryCost(operationContext(loadSchema(), fragments, variables), op);
 }
 
@@ -26,16 +28,29 @@ describe("requested query cost (Shopify's documented method)", () => {
 
   it("GIVEN products(first: 10) with variants(first: 5) WHEN costed THEN 2 + 10 × (1 + (2 + 5 × 1)) = 82", () => {
     // Per product: the product object (1) + its variants connection (2 + 5 variants × 1) = 8; ten of them + 2.
-    expect(requested("{ products(first: 10) { edges { node { title variants(first: 5) { edges { node { title } } } } } } }")).toBe(82);
+    expect(
+      requested(
+        "{ products(first: 10) { edges { node { title variants(first: 5) { edges { node { title } } } } } } }",
+      ),
+    ).toBe(82);
   });
 
   it("GIVEN page sizes from variables and nested objects WHEN costed THEN objects add 1 each", () => {
     // 2 + 4 × (order 1 + customer 1 + totalPriceSet 1 + shopMoney 1) = 18
-    expect(requested("query($n: Int!) { orders(first: $n) { nodes { id customer { id } totalPriceSet { shopMoney { amount } } } } }", { n: 4 })).toBe(18);
+    expect(
+      requested(
+        "query($n: Int!) { orders(first: $n) { nodes { id customer { id } totalPriceSet { shopMoney { amount } } } } }",
+        { n: 4 },
+      ),
+    ).toBe(18);
   });
 
   it("GIVEN a mutation WHEN costed THEN 10 whatever it selects", () => {
-    expect(requested('mutation { customerCreate(input: { email: "a@example.com" }) { customer { id } userErrors { message } } }')).toBe(10);
+    expect(
+      requested(
+        'mutation { customerCreate(input: { email: "a@example.com" }) { customer { id } userErrors { message } } }',
+      ),
+    ).toBe(10);
   });
 });
 
@@ -79,7 +94,11 @@ describe("cost and throttling over HTTP", () => {
     expect(res.body.extensions?.cost.actualQueryCost).toBe(actual);
     expect(actual).toBeLessThan(82);
     // The bucket was charged the requested cost and refunded the difference.
-    expect(res.body.extensions?.cost.throttleStatus).toEqual({ maximumAvailable: 100, currentlyAvailable: 100 - actual, restoreRate: 10 });
+    expect(res.body.extensions?.cost.throttleStatus).toEqual({
+      maximumAvailable: 100,
+      currentlyAvailable: 100 - actual,
+      restoreRate: 10,
+    });
   });
 
   it("GIVEN a drained bucket WHEN querying THEN THROTTLED on HTTP 200, and the configured restore rate lets it through later", async () => {
@@ -94,8 +113,15 @@ describe("cost and throttling over HTTP", () => {
     }
     expect(last.status).toBe(200);
     expect(last.body).toEqual({
-      errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
-      extensions: { cost: { requestedQueryCost: 52, actualQueryCost: null, throttleStatus: expect.any(Object) } },
+      errors: [
+        {
+          message: "Throttled",
+          extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
+        },
+      ],
+      extensions: {
+        cost: { requestedQueryCost: 52, actualQueryCost: null, throttleStatus: expect.any(Object) },
+      },
     });
     const available = last.body.extensions!.cost.throttleStatus.currentlyAvailable;
     expect(available).toBeLessThan(52);
@@ -112,14 +138,19 @@ describe("cost and throttling over HTTP", () => {
     clock.advanceMs(60_000);
     const res = await gql(emu.url, token, "{ customers(first: 250) { nodes { id } } }");
     expect(res.body.errors?.[0]).toMatchObject({
-      message: expect.stringContaining("Query cost is 252, which exceeds the single query max cost limit (100)."),
+      message: expect.stringContaining(
+        "Query cost is 252, which exceeds the single query max cost limit (100).",
+      ),
       extensions: { code: "MAX_COST_EXCEEDED", cost: 252, maxCost: 100 },
     });
     expect(res.body.extensions?.cost.throttleStatus.currentlyAvailable).toBe(100);
   });
 
   it("GIVEN an injected REST-style 429 WHEN the next request arrives THEN 429 with Retry-After, then normal service", async () => {
-    await fetch(`${emu.url}/_emulator/faults/http-429`, { method: "POST", body: JSON.stringify({ shop: DEFAULT_SHOP, count: 1, retryAfterS: 3 }) });
+    await fetch(`${emu.url}/_emulator/faults/http-429`, {
+      method: "POST",
+      body: JSON.stringify({ shop: DEFAULT_SHOP, count: 1, retryAfterS: 3 }),
+    });
     const limited = await gql(emu.url, token, "{ shop { name } }");
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("3");

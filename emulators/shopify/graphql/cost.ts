@@ -35,7 +35,11 @@ function isConnection(type: GraphQLCompositeType): boolean {
 }
 
 /** Fields of a selection set on a composite type, merged across fragments (upper bound for abstract types). */
-function fieldsOf(walk: Walk, type: GraphQLCompositeType, selectionSet: SelectionSetNode): Array<{ node: FieldNode; def: GraphQLField<unknown, unknown> | null; key: string }> {
+function fieldsOf(
+  walk: Walk,
+  type: GraphQLCompositeType,
+  selectionSet: SelectionSetNode,
+): Array<{ node: FieldNode; def: GraphQLField<unknown, unknown> | null; key: string }> {
   const out: Array<{ node: FieldNode; def: GraphQLField<unknown, unknown> | null; key: string }> = [];
   const lookup = (name: string): GraphQLField<unknown, unknown> | null => {
     if (isObjectType(type) || isInterfaceType(type)) return type.getFields()[name] ?? null;
@@ -45,11 +49,16 @@ function fieldsOf(walk: Walk, type: GraphQLCompositeType, selectionSet: Selectio
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
         let def = within === type ? lookup(sel.name.value) : null;
-        if (!def && (isObjectType(within) || isInterfaceType(within))) def = within.getFields()[sel.name.value] ?? null;
+        if (!def && (isObjectType(within) || isInterfaceType(within)))
+          def = within.getFields()[sel.name.value] ?? null;
         out.push({ node: sel, def, key: sel.alias?.value ?? sel.name.value });
       } else {
-        const condition = sel.kind === Kind.INLINE_FRAGMENT ? sel.typeCondition?.name.value : walk.fragments[sel.name.value]?.typeCondition.name.value;
-        const set2 = sel.kind === Kind.INLINE_FRAGMENT ? sel.selectionSet : walk.fragments[sel.name.value]?.selectionSet;
+        const condition =
+          sel.kind === Kind.INLINE_FRAGMENT
+            ? sel.typeCondition?.name.value
+            : walk.fragments[sel.name.value]?.typeCondition.name.value;
+        const set2 =
+          sel.kind === Kind.INLINE_FRAGMENT ? sel.selectionSet : walk.fragments[sel.name.value]?.selectionSet;
         if (!set2) continue;
         const conditionType = condition ? walk.schema.getType(condition) : within;
         visit(set2, conditionType && isCompositeType(conditionType) ? conditionType : within);
@@ -62,7 +71,10 @@ function fieldsOf(walk: Walk, type: GraphQLCompositeType, selectionSet: Selectio
 
 function pageSize(walk: Walk, def: GraphQLField<unknown, unknown>, node: FieldNode): number {
   try {
-    const args = getArgumentValues(def, node, walk.variables) as { first?: number | null; last?: number | null };
+    const args = getArgumentValues(def, node, walk.variables) as {
+      first?: number | null;
+      last?: number | null;
+    };
     return args.first ?? args.last ?? 0;
   } catch {
     return 0;
@@ -70,16 +82,26 @@ function pageSize(walk: Walk, def: GraphQLField<unknown, unknown>, node: FieldNo
 }
 
 /** Cost of one node of a connection: 1 for the node object plus its selection (max over edges.node / nodes). */
-function connectionNodeCost(walk: Walk, connection: GraphQLCompositeType & { getFields: () => Record<string, GraphQLField<unknown, unknown>> }, selectionSet: SelectionSetNode): number {
+function connectionNodeCost(
+  walk: Walk,
+  connection: GraphQLCompositeType & { getFields: () => Record<string, GraphQLField<unknown, unknown>> },
+  selectionSet: SelectionSetNode,
+): number {
   let cost = 0;
   for (const f of fieldsOf(walk, connection, selectionSet)) {
     if (f.node.name.value === "nodes" && f.node.selectionSet && f.def) {
-      cost = Math.max(cost, 1 + selectionCost(walk, getNamedType(f.def.type) as GraphQLCompositeType, f.node.selectionSet));
+      cost = Math.max(
+        cost,
+        1 + selectionCost(walk, getNamedType(f.def.type) as GraphQLCompositeType, f.node.selectionSet),
+      );
     } else if (f.node.name.value === "edges" && f.node.selectionSet && f.def) {
       const edgeType = getNamedType(f.def.type) as GraphQLCompositeType;
       for (const e of fieldsOf(walk, edgeType, f.node.selectionSet)) {
         if (e.node.name.value === "node" && e.node.selectionSet && e.def) {
-          cost = Math.max(cost, 1 + selectionCost(walk, getNamedType(e.def.type) as GraphQLCompositeType, e.node.selectionSet));
+          cost = Math.max(
+            cost,
+            1 + selectionCost(walk, getNamedType(e.def.type) as GraphQLCompositeType, e.node.selectionSet),
+          );
         }
       }
     }
@@ -94,7 +116,8 @@ function selectionCost(walk: Walk, type: GraphQLCompositeType, selectionSet: Sel
     const named = getNamedType(f.def.type);
     if (!isCompositeType(named)) continue;
     if (isConnection(named)) {
-      total += 2 + pageSize(walk, f.def, f.node) * connectionNodeCost(walk, named as never, f.node.selectionSet);
+      total +=
+        2 + pageSize(walk, f.def, f.node) * connectionNodeCost(walk, named as never, f.node.selectionSet);
     } else {
       let unwrapped = f.def.type;
       if (isNonNullType(unwrapped)) unwrapped = unwrapped.ofType;
@@ -106,19 +129,32 @@ function selectionCost(walk: Walk, type: GraphQLCompositeType, selectionSet: Sel
   return total;
 }
 
-export function operationContext(schema: GraphQLSchema, fragments: FragmentDefinitionNode[], variables: Record<string, unknown>): Walk {
+export function operationContext(
+  schema: GraphQLSchema,
+  fragments: FragmentDefinitionNode[],
+  variables: Record<string, unknown>,
+): Walk {
   return { schema, fragments: Object.fromEntries(fragments.map((f) => [f.name.value, f])), variables };
 }
 
 /** Requested cost of an operation, before execution. */
 export function requestedQueryCost(walk: Walk, operation: OperationDefinitionNode): number {
   if (operation.operation === "mutation") {
-    return fieldsOf(walk, walk.schema.getMutationType()!, operation.selectionSet).filter((f) => f.node.name.value !== "__typename").length * MUTATION_COST;
+    return (
+      fieldsOf(walk, walk.schema.getMutationType()!, operation.selectionSet).filter(
+        (f) => f.node.name.value !== "__typename",
+      ).length * MUTATION_COST
+    );
   }
   return selectionCost(walk, walk.schema.getQueryType()!, operation.selectionSet);
 }
 
-function actualSelectionCost(walk: Walk, type: GraphQLCompositeType, selectionSet: SelectionSetNode, data: Record<string, unknown> | null): number {
+function actualSelectionCost(
+  walk: Walk,
+  type: GraphQLCompositeType,
+  selectionSet: SelectionSetNode,
+  data: Record<string, unknown> | null,
+): number {
   if (!data) return 0;
   let total = 0;
   for (const f of fieldsOf(walk, type, selectionSet)) {
@@ -127,17 +163,37 @@ function actualSelectionCost(walk: Walk, type: GraphQLCompositeType, selectionSe
     if (!isCompositeType(named)) continue;
     const value = data[f.key];
     if (isConnection(named)) {
-      const conn = value as { edges?: Array<{ node?: Record<string, unknown> }>; nodes?: Array<Record<string, unknown>> } | null;
+      const conn = value as {
+        edges?: Array<{ node?: Record<string, unknown> }>;
+        nodes?: Array<Record<string, unknown>>;
+      } | null;
       total += 2;
       if (!conn) continue;
       const connFields = fieldsOf(walk, named, f.node.selectionSet);
       let best = 0;
       for (const cf of connFields) {
-        if (cf.node.name.value === "nodes" && cf.def && cf.node.selectionSet && Array.isArray(conn[cf.key as "nodes"])) {
+        if (
+          cf.node.name.value === "nodes" &&
+          cf.def &&
+          cf.node.selectionSet &&
+          Array.isArray(conn[cf.key as "nodes"])
+        ) {
           const nodeType = getNamedType(cf.def.type) as GraphQLCompositeType;
           const list = conn[cf.key as "nodes"] as Array<Record<string, unknown>>;
-          best = Math.max(best, list.reduce((sum, n) => sum + 1 + actualSelectionCost(walk, resolveType(walk, nodeType, n), cf.node.selectionSet!, n), 0));
-        } else if (cf.node.name.value === "edges" && cf.def && cf.node.selectionSet && Array.isArray(conn[cf.key as "edges"])) {
+          best = Math.max(
+            best,
+            list.reduce(
+              (sum, n) =>
+                sum + 1 + actualSelectionCost(walk, resolveType(walk, nodeType, n), cf.node.selectionSet!, n),
+              0,
+            ),
+          );
+        } else if (
+          cf.node.name.value === "edges" &&
+          cf.def &&
+          cf.node.selectionSet &&
+          Array.isArray(conn[cf.key as "edges"])
+        ) {
           const edgeType = getNamedType(cf.def.type) as GraphQLCompositeType;
           const edges = conn[cf.key as "edges"] as Array<Record<string, unknown>>;
           for (const ef of fieldsOf(walk, edgeType, cf.node.selectionSet)) {
@@ -147,7 +203,11 @@ function actualSelectionCost(walk: Walk, type: GraphQLCompositeType, selectionSe
               best,
               edges.reduce((sum, e) => {
                 const n = e[ef.key] as Record<string, unknown> | null;
-                return sum + 1 + actualSelectionCost(walk, resolveType(walk, nodeType, n), ef.node.selectionSet!, n);
+                return (
+                  sum +
+                  1 +
+                  actualSelectionCost(walk, resolveType(walk, nodeType, n), ef.node.selectionSet!, n)
+                );
               }, 0),
             );
           }
@@ -159,13 +219,24 @@ function actualSelectionCost(walk: Walk, type: GraphQLCompositeType, selectionSe
         total += 1 + actualSelectionCost(walk, resolveType(walk, named, item), f.node.selectionSet, item);
       }
     } else {
-      total += 1 + actualSelectionCost(walk, resolveType(walk, named, value as Record<string, unknown> | null), f.node.selectionSet, value as Record<string, unknown> | null);
+      total +=
+        1 +
+        actualSelectionCost(
+          walk,
+          resolveType(walk, named, value as Record<string, unknown> | null),
+          f.node.selectionSet,
+          value as Record<string, unknown> | null,
+        );
     }
   }
   return total;
 }
 
-function resolveType(walk: Walk, type: GraphQLCompositeType, value: Record<string, unknown> | null): GraphQLCompositeType {
+function resolveType(
+  walk: Walk,
+  type: GraphQLCompositeType,
+  value: Record<string, unknown> | null,
+): GraphQLCompositeType {
   // Response data carries no type; for abstract types every fragment's fields are considered (upper bound).
   void walk;
   void value;
@@ -173,7 +244,11 @@ function resolveType(walk: Walk, type: GraphQLCompositeType, value: Record<strin
 }
 
 /** Actual cost, from the data really returned (page sizes actually served). */
-export function actualQueryCost(walk: Walk, operation: OperationDefinitionNode, data: Record<string, unknown> | null | undefined): number {
+export function actualQueryCost(
+  walk: Walk,
+  operation: OperationDefinitionNode,
+  data: Record<string, unknown> | null | undefined,
+): number {
   if (operation.operation === "mutation") return requestedQueryCost(walk, operation);
   return actualSelectionCost(walk, walk.schema.getQueryType()!, operation.selectionSet, data ?? null);
 }

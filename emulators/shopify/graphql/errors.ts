@@ -16,14 +16,24 @@ export const RATE_LIMITS_DOC = "https://shopify.dev/api/usage/rate-limits";
 
 /** The error a resolver throws when the token lacks a scope (Shopify: ACCESS_DENIED, field resolves to null). */
 export function accessDenied(fieldName: string, scope: string): GraphQLError {
-  return new GraphQLError(`Access denied for ${fieldName} field. Required access: \`${scope}\` access scope.`, {
-    extensions: { code: "ACCESS_DENIED", documentation: ACCESS_SCOPES_DOC, requiredAccess: `\`${scope}\` access scope.` },
-  });
+  return new GraphQLError(
+    `Access denied for ${fieldName} field. Required access: \`${scope}\` access scope.`,
+    {
+      extensions: {
+        code: "ACCESS_DENIED",
+        documentation: ACCESS_SCOPES_DOC,
+        requiredAccess: `\`${scope}\` access scope.`,
+      },
+    },
+  );
 }
 
 /** Converts a graphql-js validation/parse error into graphql-ruby's wording and extensions. */
 export function toShopifyValidationError(error: GraphQLError): ShopifyErrorJson {
-  const base = { locations: error.locations ? [...error.locations] : undefined, path: error.path ? [...error.path] : undefined };
+  const base = {
+    locations: error.locations ? [...error.locations] : undefined,
+    path: error.path ? [...error.path] : undefined,
+  };
   const msg = error.message;
   let m: RegExpExecArray | null;
   if ((m = /^Cannot query field "([^"]+)" on type "([^"]+)"\./.exec(msg))) {
@@ -41,7 +51,11 @@ export function toShopifyValidationError(error: GraphQLError): ShopifyErrorJson 
       extensions: { code: "argumentNotAccepted", name: m[3], typeName: "Field", argumentName: m[1] },
     };
   }
-  if ((m = /^Field "([^"]+)" argument "([^"]+)" of type "([^"]+)" is required, but it was not provided\./.exec(msg))) {
+  if (
+    (m = /^Field "([^"]+)" argument "([^"]+)" of type "([^"]+)" is required, but it was not provided\./.exec(
+      msg,
+    ))
+  ) {
     const name = m[1].split(".").pop() ?? m[1];
     return {
       message: `Field '${name}' is missing required arguments: ${m[2]}`,
@@ -61,11 +75,19 @@ export function toShopifyValidationError(error: GraphQLError): ShopifyErrorJson 
     return {
       message: `Selections can't be made on scalars (field '${m[1]}' returns ${m[2].replace(/[[\]!]/g, "")} but has selections)`,
       ...base,
-      extensions: { code: "selectionMismatch", nodeName: `field '${m[1]}'`, typeName: m[2].replace(/[[\]!]/g, "") },
+      extensions: {
+        code: "selectionMismatch",
+        nodeName: `field '${m[1]}'`,
+        typeName: m[2].replace(/[[\]!]/g, ""),
+      },
     };
   }
   if ((m = /^Variable "\$([^"]+)" is never used/.exec(msg))) {
-    return { message: `Variable $${m[1]} is declared by anonymous query but not used`, ...base, extensions: { code: "variableNotUsed", variableName: m[1] } };
+    return {
+      message: `Variable $${m[1]} is declared by anonymous query but not used`,
+      ...base,
+      extensions: { code: "variableNotUsed", variableName: m[1] },
+    };
   }
   if ((m = /^Syntax Error: (.*)$/.exec(msg))) {
     const loc = error.locations?.[0];
@@ -75,7 +97,12 @@ export function toShopifyValidationError(error: GraphQLError): ShopifyErrorJson 
       extensions: { code: "parseError" },
     };
   }
-  if ((m = /^(?:Int|String|Boolean|Float|ID|Enum "[^"]+"|Value "[^"]+") .*cannot represent|^Expected value of type "([^"]+)", found (.+?);|^Argument "([^"]+)" has invalid value/.exec(msg))) {
+  if (
+    (m =
+      /^(?:Int|String|Boolean|Float|ID|Enum "[^"]+"|Value "[^"]+") .*cannot represent|^Expected value of type "([^"]+)", found (.+?);|^Argument "([^"]+)" has invalid value/.exec(
+        msg,
+      ))
+  ) {
     return { message: msg, ...base, extensions: { code: "argumentLiteralsIncompatible" } };
   }
   return { message: msg, ...base, extensions: { code: "validationError" } };
@@ -87,7 +114,11 @@ export function deprecatedFieldError(error: GraphQLError): ShopifyErrorJson | nu
   const e = /^The enum value "([^.]+)\.([^"]+)" is deprecated\. ?(.*)$/s.exec(error.message);
   const a = /^Field "([^.]+)\.([^"]+)" argument "([^"]+)" is deprecated\. ?(.*)$/s.exec(error.message);
   if (!m && !e && !a) return null;
-  const [typeName, fieldName, reason] = m ? [m[1], m[2], m[3]] : e ? [e[1], e[2], e[3]] : [a![1], `${a![2]}(${a![3]})`, a![4]];
+  const [typeName, fieldName, reason] = m
+    ? [m[1], m[2], m[3]]
+    : e
+      ? [e[1], e[2], e[3]]
+      : [a![1], `${a![2]}(${a![3]})`, a![4]];
   return {
     message: `${m ? "Field" : e ? "Enum value" : "Argument"} '${fieldName}' on type '${typeName}' is deprecated${reason ? `: ${reason}` : ""}`,
     locations: error.locations ? [...error.locations] : undefined,

@@ -17,7 +17,13 @@ import {
 import type { AccessTokenInfo, EmuShop, EmulatorContext } from "../model";
 import type { BulkOperations } from "../bulk/bulk-operations";
 import { actualQueryCost, operationContext, requestedQueryCost } from "./cost";
-import { deprecatedFieldError, executionErrorJson, RATE_LIMITS_DOC, toShopifyValidationError, type ShopifyErrorJson } from "./errors";
+import {
+  deprecatedFieldError,
+  executionErrorJson,
+  RATE_LIMITS_DOC,
+  toShopifyValidationError,
+  type ShopifyErrorJson,
+} from "./errors";
 import { createRootValue } from "./root";
 import { loadSchema } from "./schema";
 import type { GqlContext } from "./context";
@@ -86,7 +92,10 @@ export async function runGraphql(call: GraphqlCall): Promise<GraphqlResult> {
   });
   const query = call.body.query;
   if (typeof query !== "string" || query.trim() === "") {
-    return { errors: [{ message: "No query string was present", extensions: { code: "parseError" } }], extensions: { cost: costOf(0, 0) } };
+    return {
+      errors: [{ message: "No query string was present", extensions: { code: "parseError" } }],
+      extensions: { cost: costOf(0, 0) },
+    };
   }
   let document: DocumentNode;
   try {
@@ -97,16 +106,30 @@ export async function runGraphql(call: GraphqlCall): Promise<GraphqlResult> {
   const validationErrors = validateDocument(document, call.strict);
   if (validationErrors.length > 0) return { errors: validationErrors, extensions: { cost: costOf(0, 0) } };
 
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   const operationName = typeof call.body.operationName === "string" ? call.body.operationName : undefined;
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  const operation = operationName
+    ? operations.find((o) => o.name?.value === operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
   if (!operation) {
     return {
-      errors: [{ message: operationName ? `No operation named "${operationName}"` : "An operation name is required", extensions: { code: "OPERATION_NAME_REQUIRED" } }],
+      errors: [
+        {
+          message: operationName ? `No operation named "${operationName}"` : "An operation name is required",
+          extensions: { code: "OPERATION_NAME_REQUIRED" },
+        },
+      ],
       extensions: { cost: costOf(0, 0) },
     };
   }
-  const variables = call.body.variables && typeof call.body.variables === "object" ? (call.body.variables as Record<string, unknown>) : {};
+  const variables =
+    call.body.variables && typeof call.body.variables === "object"
+      ? (call.body.variables as Record<string, unknown>)
+      : {};
   const walk = operationContext(
     loadSchema(),
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION),
@@ -118,7 +141,12 @@ export async function runGraphql(call: GraphqlCall): Promise<GraphqlResult> {
       errors: [
         {
           message: MAX_COST_MESSAGE(requested, call.bucket.maximumAvailable),
-          extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: call.bucket.maximumAvailable, documentation: RATE_LIMITS_DOC },
+          extensions: {
+            code: "MAX_COST_EXCEEDED",
+            cost: requested,
+            maxCost: call.bucket.maximumAvailable,
+            documentation: RATE_LIMITS_DOC,
+          },
         },
       ],
       extensions: { cost: costOf(requested, null) },
@@ -130,7 +158,14 @@ export async function runGraphql(call: GraphqlCall): Promise<GraphqlResult> {
       extensions: { cost: costOf(requested, null) },
     };
   }
-  const ctx: GqlContext = { emu: call.emu, shop: call.shop, access: call.access, apiVersion: call.apiVersion, bulk: call.bulk, searchWarnings: [] };
+  const ctx: GqlContext = {
+    emu: call.emu,
+    shop: call.shop,
+    access: call.access,
+    apiVersion: call.apiVersion,
+    bulk: call.bulk,
+    searchWarnings: [],
+  };
   const result = await execute({
     schema: loadSchema(),
     document,
@@ -139,7 +174,10 @@ export async function runGraphql(call: GraphqlCall): Promise<GraphqlResult> {
     variableValues: variables,
     operationName,
   });
-  const actual = Math.min(requested, actualQueryCost(walk, operation, result.data as Record<string, unknown> | null));
+  const actual = Math.min(
+    requested,
+    actualQueryCost(walk, operation, result.data as Record<string, unknown> | null),
+  );
   call.bucket.refund(requested - actual);
   const out: GraphqlResult = { data: result.data, extensions: { cost: costOf(requested, actual) } };
   if (result.errors && result.errors.length > 0) {

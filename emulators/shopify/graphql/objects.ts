@@ -4,7 +4,16 @@
  * model resolve to null (or fail as non-null), which is acceptable for an emulator: the product's queries are all
  * covered here.
  */
-import type { EmuCustomer, EmuLineItem, EmuOrder, EmuProduct, EmuRefund, EmuShop, EmuVariant, EmuWebhookSubscription } from "../model";
+import type {
+  EmuCustomer,
+  EmuLineItem,
+  EmuOrder,
+  EmuProduct,
+  EmuRefund,
+  EmuShop,
+  EmuVariant,
+  EmuWebhookSubscription,
+} from "../model";
 import { gid } from "../model";
 import { centsToDecimal, customerTotals, decimalToCents, shopifyDecimal, variantIndex } from "../seed/store";
 import { PRESENTMENT_RATES, ZERO_DECIMAL_CURRENCIES } from "../seed/seed";
@@ -12,7 +21,8 @@ import { paginate, type PageArgs } from "./connection";
 import { orderVisible, type GqlContext } from "./context";
 import { listRecords } from "./records";
 
-const iso = (date: Date | null): string | null => (date ? date.toISOString().replace(/\.\d{3}Z$/, "Z") : null);
+const iso = (date: Date | null): string | null =>
+  date ? date.toISOString().replace(/\.\d{3}Z$/, "Z") : null;
 
 export interface MoneyV2 {
   amount: string;
@@ -114,7 +124,10 @@ export class CustomerNode {
     const consent = r.emailConsent;
     return {
       emailAddress: r.email,
-      marketingState: consent?.marketingState === "REDACTED" ? "UNSUBSCRIBED" : (consent?.marketingState ?? "NOT_SUBSCRIBED"),
+      marketingState:
+        consent?.marketingState === "REDACTED"
+          ? "UNSUBSCRIBED"
+          : (consent?.marketingState ?? "NOT_SUBSCRIBED"),
       marketingOptInLevel: consent?.marketingOptInLevel ?? null,
       marketingUpdatedAt: iso(consent?.marketingUpdatedAt ?? null),
       validFormat: this.validEmailAddress(),
@@ -157,7 +170,8 @@ export class CustomerNode {
       company: null,
       countryCodeV2: a.countryCode,
       name: [a.firstName, a.lastName].filter(Boolean).join(" "),
-      formatted: () => [a.address1, [a.city, a.provinceCode, a.zip].filter(Boolean).join(" "), a.country].filter(Boolean),
+      formatted: () =>
+        [a.address1, [a.city, a.provinceCode, a.zip].filter(Boolean).join(" "), a.country].filter(Boolean),
       formattedArea: [a.city, a.province, a.country].filter(Boolean).join(", "),
       coordinatesValidated: false,
     };
@@ -206,7 +220,9 @@ export class LineItemNode {
     return this.record.title;
   }
   name() {
-    return this.record.variantTitle ? `${this.record.title} - ${this.record.variantTitle}` : this.record.title;
+    return this.record.variantTitle
+      ? `${this.record.title} - ${this.record.variantTitle}`
+      : this.record.title;
   }
   variantTitle() {
     return this.record.variantTitle;
@@ -506,7 +522,9 @@ export class VariantNode {
     return true;
   }
   selectedOptions() {
-    return this.record.title === "Default Title" ? [{ name: "Title", value: "Default Title" }] : [{ name: "Option", value: this.record.title }];
+    return this.record.title === "Default Title"
+      ? [{ name: "Title", value: "Default Title" }]
+      : [{ name: "Option", value: this.record.title }];
   }
   createdAt() {
     return iso(this.record.createdAt);
@@ -685,7 +703,13 @@ export class ShopNode {
     };
   }
   primaryDomain() {
-    return { __typename: "Domain", id: gid("Domain", this.shop.id), host: this.shop.domain, url: `https://${this.shop.domain}`, sslEnabled: true };
+    return {
+      __typename: "Domain",
+      id: gid("Domain", this.shop.id),
+      host: this.shop.domain,
+      url: `https://${this.shop.domain}`,
+      sslEnabled: true,
+    };
   }
   weightUnit() {
     return "KILOGRAMS";

@@ -5,7 +5,11 @@ import { compareTerm, parseSearchDate, parseSearchQuery, type SearchTerm } from 
 import type { SortTuple } from "./connection";
 
 export type Resource = "customers" | "orders" | "products";
-export type RecordOf<R extends Resource> = R extends "customers" ? EmuCustomer : R extends "orders" ? EmuOrder : EmuProduct;
+export type RecordOf<R extends Resource> = R extends "customers"
+  ? EmuCustomer
+  : R extends "orders"
+    ? EmuOrder
+    : EmuProduct;
 
 export interface RecordList<T> {
   items: T[];
@@ -44,7 +48,10 @@ function tagTerm(tags: string[], term: SearchTerm): boolean {
   return term.negated ? !has : has;
 }
 
-function common<T extends { id: bigint; createdAt: Date; updatedAt: Date }>(record: T, term: SearchTerm): boolean | undefined {
+function common<T extends { id: bigint; createdAt: Date; updatedAt: Date }>(
+  record: T,
+  term: SearchTerm,
+): boolean | undefined {
   switch (term.field) {
     case "updated_at":
       return dateTerm(record.updatedAt, term);
@@ -148,7 +155,9 @@ export function listRecords<R extends Resource>(
   const items =
     terms.length === 0 && !visible
       ? all
-      : all.filter((record) => (!visible || visible(record)) && terms.every((term) => matcher(record, term) === true));
+      : all.filter(
+          (record) => (!visible || visible(record)) && terms.every((term) => matcher(record, term) === true),
+        );
   return {
     items,
     keyOf: (item) => [sortValue(item, sortKey), item.id],

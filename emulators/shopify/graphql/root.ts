@@ -8,7 +8,14 @@ import { paginate, type PageArgs } from "./connection";
 import { accessDenied } from "./errors";
 import { hasScope, orderVisible, type GqlContext } from "./context";
 import { listRecords, type Resource } from "./records";
-import { CustomerNode, OrderNode, ProductNode, ShopNode, VariantNode, WebhookSubscriptionNode } from "./objects";
+import {
+  CustomerNode,
+  OrderNode,
+  ProductNode,
+  ShopNode,
+  VariantNode,
+  WebhookSubscriptionNode,
+} from "./objects";
 import type { BulkOperationRecord } from "../bulk/bulk-operations";
 
 type ListArgs = PageArgs & { query?: string | null; sortKey?: string | null };
@@ -44,7 +51,8 @@ function list(ctx: GqlContext, resource: Resource, args: ListArgs, field: string
     sortKey: args.sortKey,
     visible: resource === "orders" ? (o) => orderVisible(ctx, (o as EmuOrder).createdAt) : undefined,
   });
-  if (records.warnings.length > 0) ctx.searchWarnings.push({ path: [field], query: args.query ?? "", warnings: records.warnings });
+  if (records.warnings.length > 0)
+    ctx.searchWarnings.push({ path: [field], query: args.query ?? "", warnings: records.warnings });
   return records;
 }
 
@@ -55,12 +63,19 @@ const wrapFor = (shop: EmuShop, resource: Resource) =>
       ? (r: unknown) => new OrderNode(shop, r as EmuOrder)
       : (r: unknown) => new ProductNode(shop, r as EmuProduct);
 
-const SCOPES: Record<Resource, string> = { customers: "read_customers", orders: "read_orders", products: "read_products" };
+const SCOPES: Record<Resource, string> = {
+  customers: "read_customers",
+  orders: "read_orders",
+  products: "read_products",
+};
 
 /** Resolves any supported GID for node/nodes (null when unknown or not visible; ACCESS_DENIED without scope). */
 function resolveNode(ctx: GqlContext, id: string, field: string): unknown {
   const parsed = parseGid(id);
-  if (!parsed) throw new GraphQLError(`Invalid global id '${id}'`, { extensions: { code: "argumentLiteralsIncompatible" } });
+  if (!parsed)
+    throw new GraphQLError(`Invalid global id '${id}'`, {
+      extensions: { code: "argumentLiteralsIncompatible" },
+    });
   const shop = ctx.shop;
   switch (parsed.type) {
     case "Customer": {
@@ -101,7 +116,12 @@ function resolveNode(ctx: GqlContext, id: string, field: string): unknown {
   }
 }
 
-function countOf(ctx: GqlContext, resource: Resource, args: { query?: string | null; limit?: number | null }, field: string) {
+function countOf(
+  ctx: GqlContext,
+  resource: Resource,
+  args: { query?: string | null; limit?: number | null },
+  field: string,
+) {
   require(ctx, field, SCOPES[resource]);
   const n = list(ctx, resource, { query: args.query }, field).items.length;
   // Shopify caps counts at 10,000 by default (precision AT_LEAST); limit: null lifts the cap where supported.
@@ -114,7 +134,19 @@ const userError = (field: string[], message: string) => ({ field, message });
 
 /** REST webhook topic (customers/create) from the GraphQL enum (CUSTOMERS_CREATE). */
 export function restTopic(topic: string): string {
-  const multiWord = ["BULK_OPERATIONS", "INVENTORY_LEVELS", "INVENTORY_ITEMS", "APP_SUBSCRIPTIONS", "PRODUCT_LISTINGS", "SELLING_PLAN_GROUPS", "FULFILLMENT_ORDERS", "ORDER_TRANSACTIONS", "DRAFT_ORDERS", "CUSTOMER_GROUPS", "SHOP"];
+  const multiWord = [
+    "BULK_OPERATIONS",
+    "INVENTORY_LEVELS",
+    "INVENTORY_ITEMS",
+    "APP_SUBSCRIPTIONS",
+    "PRODUCT_LISTINGS",
+    "SELLING_PLAN_GROUPS",
+    "FULFILLMENT_ORDERS",
+    "ORDER_TRANSACTIONS",
+    "DRAFT_ORDERS",
+    "CUSTOMER_GROUPS",
+    "SHOP",
+  ];
   const lower = topic.toLowerCase();
   for (const prefix of multiWord) {
     if (topic.startsWith(`${prefix}_`)) return `${prefix.toLowerCase()}/${lower.slice(prefix.length + 1)}`;
@@ -125,7 +157,8 @@ export function restTopic(topic: string): string {
 
 function findCustomerByEmail(shop: EmuShop, email: string, exceptId?: bigint): EmuCustomer | undefined {
   const needle = email.toLowerCase();
-  for (const c of shop.customers.values()) if (c.email?.toLowerCase() === needle && c.id !== exceptId) return c;
+  for (const c of shop.customers.values())
+    if (c.email?.toLowerCase() === needle && c.id !== exceptId) return c;
   return undefined;
 }
 
@@ -137,7 +170,11 @@ interface CustomerInput {
   phone?: string | null;
   note?: string | null;
   tags?: string[] | null;
-  emailMarketingConsent?: { marketingState: string; marketingOptInLevel?: string | null; consentUpdatedAt?: string | null } | null;
+  emailMarketingConsent?: {
+    marketingState: string;
+    marketingOptInLevel?: string | null;
+    consentUpdatedAt?: string | null;
+  } | null;
 }
 
 interface ProductInputArgs {
@@ -158,7 +195,12 @@ export function createRootValue(ctx: GqlContext) {
   const connection = (resource: Resource) => (args: ListArgs) => {
     require(ctx, resource, SCOPES[resource]);
     const records = list(ctx, resource, args, resource);
-    return paginate(records.items as unknown[], records.keyOf as (item: unknown) => [number | bigint, bigint], args, wrapFor(shop, resource) as (item: unknown) => unknown);
+    return paginate(
+      records.items as unknown[],
+      records.keyOf as (item: unknown) => [number | bigint, bigint],
+      args,
+      wrapFor(shop, resource) as (item: unknown) => unknown,
+    );
   };
   const single = (resource: Resource, type: string) => (args: { id: string }) => {
     const parsed = parseGid(args.id);
@@ -166,12 +208,17 @@ export function createRootValue(ctx: GqlContext) {
     if (!parsed || parsed.type !== type) return null;
     return resolveNode(ctx, args.id, resource.slice(0, -1));
   };
-  const applyConsent = (input: CustomerInput, previous: EmuCustomer["emailConsent"]): EmuCustomer["emailConsent"] => {
+  const applyConsent = (
+    input: CustomerInput,
+    previous: EmuCustomer["emailConsent"],
+  ): EmuCustomer["emailConsent"] => {
     if (!input.emailMarketingConsent) return previous;
     const c = input.emailMarketingConsent;
     return {
       marketingState: c.marketingState as NonNullable<EmuCustomer["emailConsent"]>["marketingState"],
-      marketingOptInLevel: (c.marketingOptInLevel ?? null) as NonNullable<EmuCustomer["emailConsent"]>["marketingOptInLevel"],
+      marketingOptInLevel: (c.marketingOptInLevel ?? null) as NonNullable<
+        EmuCustomer["emailConsent"]
+      >["marketingOptInLevel"],
       marketingUpdatedAt: c.consentUpdatedAt ? new Date(c.consentUpdatedAt) : ctx.emu.now(),
     };
   };
@@ -184,9 +231,12 @@ export function createRootValue(ctx: GqlContext) {
     customer: single("customers", "Customer"),
     order: single("orders", "Order"),
     product: single("products", "Product"),
-    customersCount: (args: { query?: string | null }) => countOf(ctx, "customers", { query: args.query, limit: undefined }, "customersCount"),
-    ordersCount: (args: { query?: string | null; limit?: number | null }) => countOf(ctx, "orders", args, "ordersCount"),
-    productsCount: (args: { query?: string | null; limit?: number | null }) => countOf(ctx, "products", args, "productsCount"),
+    customersCount: (args: { query?: string | null }) =>
+      countOf(ctx, "customers", { query: args.query, limit: undefined }, "customersCount"),
+    ordersCount: (args: { query?: string | null; limit?: number | null }) =>
+      countOf(ctx, "orders", args, "ordersCount"),
+    productsCount: (args: { query?: string | null; limit?: number | null }) =>
+      countOf(ctx, "products", args, "productsCount"),
     node: (args: { id: string }) => resolveNode(ctx, args.id, "node"),
     nodes: (args: { ids: string[] }) => args.ids.map((id) => resolveNode(ctx, id, "nodes")),
     currentBulkOperation: () => {
@@ -198,7 +248,12 @@ export function createRootValue(ctx: GqlContext) {
         .filter((s) => !args.topics || args.topics.includes(s.topic))
         .filter((s) => !args.callbackUrl || s.callbackUrl === args.callbackUrl)
         .sort((a, b) => (a.id < b.id ? -1 : 1));
-      return paginate(subs, (s) => [s.id, s.id], args, (s) => new WebhookSubscriptionNode(s));
+      return paginate(
+        subs,
+        (s) => [s.id, s.id],
+        args,
+        (s) => new WebhookSubscriptionNode(s),
+      );
     },
 
     // Mutations
@@ -206,7 +261,10 @@ export function createRootValue(ctx: GqlContext) {
       require(ctx, "customerCreate", "write_customers");
       const input = args.input;
       if (!input.email && !input.phone && !input.firstName && !input.lastName) {
-        return { customer: null, userErrors: [userError(["customer"], "Customer must have a name, phone number or email address")] };
+        return {
+          customer: null,
+          userErrors: [userError(["customer"], "Customer must have a name, phone number or email address")],
+        };
       }
       if (input.email && findCustomerByEmail(shop, input.email)) {
         return { customer: null, userErrors: [userError(["email"], "Email has already been taken")] };
@@ -222,7 +280,13 @@ export function createRootValue(ctx: GqlContext) {
         note: input.note ?? null,
         state: "DISABLED",
         verifiedEmail: Boolean(input.email),
-        emailConsent: input.email ? (applyConsent(input, null) ?? { marketingState: "NOT_SUBSCRIBED", marketingOptInLevel: null, marketingUpdatedAt: null }) : null,
+        emailConsent: input.email
+          ? (applyConsent(input, null) ?? {
+              marketingState: "NOT_SUBSCRIBED",
+              marketingOptInLevel: null,
+              marketingUpdatedAt: null,
+            })
+          : null,
         defaultAddress: null,
         currency: shop.currencyCode,
         createdAt: now,
@@ -259,20 +323,41 @@ export function createRootValue(ctx: GqlContext) {
     productCreate: (args: { product?: ProductInputArgs | null }) => {
       require(ctx, "productCreate", "write_products");
       const input = args.product ?? {};
-      if (!input.title) return { product: null, shop: new ShopNode(shop), userErrors: [userError(["title"], "Title can't be blank")] };
+      if (!input.title)
+        return {
+          product: null,
+          shop: new ShopNode(shop),
+          userErrors: [userError(["title"], "Title can't be blank")],
+        };
       const now = ctx.emu.now();
       const id = nextId(shop);
       const product: EmuProduct = {
         id,
         title: input.title,
-        handle: input.handle ?? input.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, ""),
+        handle:
+          input.handle ??
+          input.title
+            .toLowerCase()
+            .replace(/[^a-z0-9]+/g, "-")
+            .replace(/^-|-$/g, ""),
         descriptionHtml: input.descriptionHtml ?? "",
         vendor: input.vendor ?? shop.name,
         productType: input.productType ?? "",
         status: input.status ?? "ACTIVE",
         tags: input.tags ?? [],
         variants: [
-          { id: nextId(shop), productId: id, title: "Default Title", sku: null, price: "0.00", compareAtPrice: null, position: 1, inventoryQuantity: 0, createdAt: now, updatedAt: now },
+          {
+            id: nextId(shop),
+            productId: id,
+            title: "Default Title",
+            sku: null,
+            price: "0.00",
+            compareAtPrice: null,
+            position: 1,
+            inventoryQuantity: 0,
+            createdAt: now,
+            updatedAt: now,
+          },
         ],
         createdAt: now,
         updatedAt: now,
@@ -303,11 +388,14 @@ export function createRootValue(ctx: GqlContext) {
       emit("products/update", productToRest(shop, updated));
       return { product: new ProductNode(shop, updated), userErrors: [] };
     },
-    orderUpdate: (args: { input: { id: string; email?: string | null; note?: string | null; tags?: string[] | null } }) => {
+    orderUpdate: (args: {
+      input: { id: string; email?: string | null; note?: string | null; tags?: string[] | null };
+    }) => {
       require(ctx, "orderUpdate", "write_orders");
       const parsed = parseGid(args.input.id);
       const existing = parsed ? shop.orders.get(parsed.id) : undefined;
-      if (!existing || !orderVisible(ctx, existing.createdAt)) return { order: null, userErrors: [userError(["id"], "Order does not exist")] };
+      if (!existing || !orderVisible(ctx, existing.createdAt))
+        return { order: null, userErrors: [userError(["id"], "Order does not exist")] };
       const updated: EmuOrder = {
         ...existing,
         email: args.input.email !== undefined ? args.input.email : existing.email,
@@ -319,25 +407,51 @@ export function createRootValue(ctx: GqlContext) {
       emit("orders/updated", orderToRest(shop, updated));
       return { order: new OrderNode(shop, updated), userErrors: [] };
     },
-    webhookSubscriptionCreate: (args: { topic: string; webhookSubscription: { callbackUrl?: string | null; format?: string | null } }) => {
+    webhookSubscriptionCreate: (args: {
+      topic: string;
+      webhookSubscription: { callbackUrl?: string | null; format?: string | null };
+    }) => {
       const callbackUrl = args.webhookSubscription.callbackUrl;
       if (!callbackUrl || !/^https?:\/\//.test(callbackUrl)) {
-        return { webhookSubscription: null, userErrors: [userError(["webhookSubscription", "callbackUrl"], "Address is invalid")] };
+        return {
+          webhookSubscription: null,
+          userErrors: [userError(["webhookSubscription", "callbackUrl"], "Address is invalid")],
+        };
       }
       for (const s of shop.webhookSubscriptions.values()) {
         if (s.topic === args.topic && s.callbackUrl === callbackUrl) {
-          return { webhookSubscription: null, userErrors: [userError(["webhookSubscription", "callbackUrl"], "Address for this topic has already been taken")] };
+          return {
+            webhookSubscription: null,
+            userErrors: [
+              userError(
+                ["webhookSubscription", "callbackUrl"],
+                "Address for this topic has already been taken",
+              ),
+            ],
+          };
         }
       }
       const now = ctx.emu.now();
-      const sub = { id: nextId(shop), topic: args.topic, callbackUrl, format: "JSON" as const, source: "graphql" as const, apiVersion: ctx.apiVersion, createdAt: now, updatedAt: now };
+      const sub = {
+        id: nextId(shop),
+        topic: args.topic,
+        callbackUrl,
+        format: "JSON" as const,
+        source: "graphql" as const,
+        apiVersion: ctx.apiVersion,
+        createdAt: now,
+        updatedAt: now,
+      };
       shop.webhookSubscriptions.set(sub.id, sub);
       return { webhookSubscription: new WebhookSubscriptionNode(sub), userErrors: [] };
     },
     webhookSubscriptionDelete: (args: { id: string }) => {
       const parsed = parseGid(args.id);
       if (!parsed || !shop.webhookSubscriptions.delete(parsed.id)) {
-        return { deletedWebhookSubscriptionId: null, userErrors: [userError(["id"], "Webhook subscription does not exist")] };
+        return {
+          deletedWebhookSubscriptionId: null,
+          userErrors: [userError(["id"], "Webhook subscription does not exist")],
+        };
       }
       return { deletedWebhookSubscriptionId: args.id, userErrors: [] };
     },
@@ -347,7 +461,9 @@ export function createRootValue(ctx: GqlContext) {
     },
     bulkOperationCancel: (args: { id: string }) => {
       const parsed = parseGid(args.id);
-      const { operation, userErrors } = parsed ? ctx.bulk.cancel(shop, parsed.id) : { operation: null, userErrors: [userError(["id"], "Bulk operation does not exist")] };
+      const { operation, userErrors } = parsed
+        ? ctx.bulk.cancel(shop, parsed.id)
+        : { operation: null, userErrors: [userError(["id"], "Bulk operation does not exist")] };
       return { bulkOperation: operation ? bulkOperationView(operation) : null, userErrors };
     },
   };

@@ -47,7 +47,11 @@ export function parseSearchDate(value: string): number | null {
 }
 
 /** Compares a record value with a term's value. */
-export function compareTerm(actual: number | bigint | string, term: SearchTerm, expected: number | bigint | string): boolean {
+export function compareTerm(
+  actual: number | bigint | string,
+  term: SearchTerm,
+  expected: number | bigint | string,
+): boolean {
   let outcome: boolean;
   switch (term.op) {
     case ">":
@@ -63,7 +67,10 @@ export function compareTerm(actual: number | bigint | string, term: SearchTerm, 
       outcome = actual <= expected;
       break;
     case ":":
-      outcome = typeof actual === "string" && typeof expected === "string" ? actual.toLowerCase() === expected.toLowerCase() : actual === expected;
+      outcome =
+        typeof actual === "string" && typeof expected === "string"
+          ? actual.toLowerCase() === expected.toLowerCase()
+          : actual === expected;
       break;
   }
   return term.negated ? !outcome : outcome;

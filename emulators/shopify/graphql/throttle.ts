@@ -60,4 +60,10 @@ export class LeakyBucket {
 }
 
 /** Default restore rate per plan (points per second). */
-export const RESTORE_RATE_BY_PLAN = { Basic: 100, Standard: 100, Advanced: 200, Plus: 1000, Enterprise: 2000 } as const;
+export const RESTORE_RATE_BY_PLAN = {
+  Basic: 100,
+  Standard: 100,
+  Advanced: 200,
+  Plus: 1000,
+  Enterprise: 2000,
+} as const;

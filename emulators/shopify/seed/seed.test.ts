@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { seedShop } from "./seed";
 
 const now = new Date("2026-11-01T00:00:00Z");
-const options = { domain: "demo.myshopify.com", seed: 42, customers: 2_000, orders: 4_000, products: 60, now };
+const options = {
+  domain: "demo.myshopify.com",
+  seed: 42,
+  customers: 2_000,
+  orders: 4_000,
+  products: 60,
+  now,
+};
 
 describe("seed data", () => {
   it("GIVEN the same seed WHEN generating twice THEN the shops are identical", () => {
@@ -10,7 +17,11 @@ describe("seed data", () => {
     const b = seedShop(options);
     expect([...a.customers.values()]).toEqual([...b.customers.values()]);
     expect([...a.orders.values()]).toEqual([...b.orders.values()]);
-    expect(seedShop({ ...options, seed: 43 }).customers.values().next().value).not.toEqual(a.customers.values().next().value);
+    expect(
+      seedShop({ ...options, seed: 43 })
+        .customers.values()
+        .next().value,
+    ).not.toEqual(a.customers.values().next().value);
   });
 
   it("GIVEN a generated shop THEN it has the variety the app must handle", () => {
@@ -18,7 +29,14 @@ describe("seed data", () => {
     const customers = [...shop.customers.values()];
     const orders = [...shop.orders.values()];
     const states = new Set(customers.map((c) => c.emailConsent?.marketingState ?? "none"));
-    expect([...states].sort()).toEqual(["INVALID", "NOT_SUBSCRIBED", "PENDING", "SUBSCRIBED", "UNSUBSCRIBED", "none"]);
+    expect([...states].sort()).toEqual([
+      "INVALID",
+      "NOT_SUBSCRIBED",
+      "PENDING",
+      "SUBSCRIBED",
+      "UNSUBSCRIBED",
+      "none",
+    ]);
     expect(orders.some((o) => o.customerId === null && o.email !== null)).toBe(true);
     expect(new Set(orders.map((o) => o.presentmentCurrency)).size).toBeGreaterThanOrEqual(4);
     expect(new Set(orders.map((o) => o.financialStatus)).size).toBeGreaterThanOrEqual(6);
@@ -28,7 +46,12 @@ describe("seed data", () => {
     const updated = customers.map((c) => c.updatedAt.getTime());
     expect(now.getTime() - Math.min(...updated)).toBeGreaterThan(600 * 86_400_000);
     expect([...shop.customers.keys(), ...shop.orders.keys()].some((id) => id > 2n ** 53n)).toBe(true);
-    const ids = [...shop.customers.keys(), ...shop.orders.keys(), ...shop.products.keys(), ...orders.flatMap((o) => o.lineItems.map((l) => l.id))];
+    const ids = [
+      ...shop.customers.keys(),
+      ...shop.orders.keys(),
+      ...shop.products.keys(),
+      ...orders.flatMap((o) => o.lineItems.map((l) => l.id)),
+    ];
     expect(new Set(ids).size).toBe(ids.length);
   });
 

@@ -32,17 +32,108 @@ export interface SeedShopOptions {
 }
 
 const FIRST_NAMES = [
-  "Olivia", "Liam", "Emma", "Noah", "Amelia", "Oliver", "Sophia", "Elijah", "Mia", "Lucas", "Charlotte", "Mateo",
-  "Ava", "Hugo", "Léa", "Jonas", "Zoë", "Aarav", "Priya", "Chen", "Mei", "Hiroshi", "Yuki", "Fatima", "Omar",
-  "Amara", "Kwame", "Sofía", "Diego", "Camila", "Lars", "Ingrid", "Mateusz", "Zofia", "Giulia", "Marco", "Anaïs",
-  "Björn", "Siobhan", "Declan", "Nia", "Tariq", "Ana", "João", "Élodie", "Rafael", "Isla", "Finn", "Maya", "Ethan",
+  "Olivia",
+  "Liam",
+  "Emma",
+  "Noah",
+  "Amelia",
+  "Oliver",
+  "Sophia",
+  "Elijah",
+  "Mia",
+  "Lucas",
+  "Charlotte",
+  "Mateo",
+  "Ava",
+  "Hugo",
+  "Léa",
+  "Jonas",
+  "Zoë",
+  "Aarav",
+  "Priya",
+  "Chen",
+  "Mei",
+  "Hiroshi",
+  "Yuki",
+  "Fatima",
+  "Omar",
+  "Amara",
+  "Kwame",
+  "Sofía",
+  "Diego",
+  "Camila",
+  "Lars",
+  "Ingrid",
+  "Mateusz",
+  "Zofia",
+  "Giulia",
+  "Marco",
+  "Anaïs",
+  "Björn",
+  "Siobhan",
+  "Declan",
+  "Nia",
+  "Tariq",
+  "Ana",
+  "João",
+  "Élodie",
+  "Rafael",
+  "Isla",
+  "Finn",
+  "Maya",
+  "Ethan",
 ];
 const LAST_NAMES = [
-  "Smith", "Johnson", "Williams", "Brown", "Garcia", "Miller", "Davis", "Martinez", "Lopez", "Wilson", "Anderson",
-  "Thomas", "Moore", "Martin", "Lee", "Thompson", "White", "Harris", "Clark", "Lewis", "Müller", "Schmidt",
-  "Dubois", "Lefèvre", "Rossi", "Bianchi", "Nowak", "Kowalski", "Jansen", "de Vries", "Nakamura", "Tanaka", "Kim",
-  "Park", "Nguyen", "Singh", "Patel", "Okafor", "Mensah", "O'Brien", "Murphy", "Andersson", "Johansson", "Silva",
-  "Santos", "Fernández", "González", "Novak", "Horvat", "Yilmaz",
+  "Smith",
+  "Johnson",
+  "Williams",
+  "Brown",
+  "Garcia",
+  "Miller",
+  "Davis",
+  "Martinez",
+  "Lopez",
+  "Wilson",
+  "Anderson",
+  "Thomas",
+  "Moore",
+  "Martin",
+  "Lee",
+  "Thompson",
+  "White",
+  "Harris",
+  "Clark",
+  "Lewis",
+  "Müller",
+  "Schmidt",
+  "Dubois",
+  "Lefèvre",
+  "Rossi",
+  "Bianchi",
+  "Nowak",
+  "Kowalski",
+  "Jansen",
+  "de Vries",
+  "Nakamura",
+  "Tanaka",
+  "Kim",
+  "Park",
+  "Nguyen",
+  "Singh",
+  "Patel",
+  "Okafor",
+  "Mensah",
+  "O'Brien",
+  "Murphy",
+  "Andersson",
+  "Johansson",
+  "Silva",
+  "Santos",
+  "Fernández",
+  "González",
+  "Novak",
+  "Horvat",
+  "Yilmaz",
 ];
 const EMAIL_DOMAINS = ["example.com", "example.net", "example.org", "mail.example.com", "shop.example.net"];
 const CITIES: Array<[string, string, string, string, string]> = [
@@ -57,8 +148,30 @@ const CITIES: Array<[string, string, string, string, string]> = [
   ["Sydney", "New South Wales", "NSW", "Australia", "AU"],
   ["Tokyo", "Tokyo", "JP-13", "Japan", "JP"],
 ];
-const PRODUCT_WORDS = ["Linen", "Wool", "Canvas", "Cedar", "Ceramic", "Organic", "Vintage", "Alpine", "Coastal", "Copper"];
-const PRODUCT_NOUNS = ["Tote", "Mug", "Scarf", "Candle", "Notebook", "Beanie", "Apron", "Planter", "Blanket", "Backpack"];
+const PRODUCT_WORDS = [
+  "Linen",
+  "Wool",
+  "Canvas",
+  "Cedar",
+  "Ceramic",
+  "Organic",
+  "Vintage",
+  "Alpine",
+  "Coastal",
+  "Copper",
+];
+const PRODUCT_NOUNS = [
+  "Tote",
+  "Mug",
+  "Scarf",
+  "Candle",
+  "Notebook",
+  "Beanie",
+  "Apron",
+  "Planter",
+  "Blanket",
+  "Backpack",
+];
 const VENDORS = ["Northwind Goods", "Maple & Co", "Harbor Supply", "Atelier Nord", "Kiln Studio"];
 const SIZES = ["XS", "S", "M", "L", "XL"];
 const COLORS = ["Black", "Green", "Sand", "Navy", "Rust"];
@@ -116,11 +229,18 @@ function spreadDates(prng: Prng, now: Date): { createdAt: Date; updatedAt: Date 
   // Updated between creation and now, biased towards creation (most records are not touched again).
   const span = now.getTime() - createdMs;
   const updatedMs = createdMs + Math.floor(span * prng.next() * prng.next());
-  return { createdAt: new Date(createdMs - (createdMs % 1000)), updatedAt: new Date(updatedMs - (updatedMs % 1000)) };
+  return {
+    createdAt: new Date(createdMs - (createdMs % 1000)),
+    updatedAt: new Date(updatedMs - (updatedMs % 1000)),
+  };
 }
 
 /** Creates an empty shop (no records). */
-export function createEmptyShop(domain: string, seed: number, options: Partial<Pick<EmuShop, "plan" | "currencyCode">> = {}): EmuShop {
+export function createEmptyShop(
+  domain: string,
+  seed: number,
+  options: Partial<Pick<EmuShop, "plan" | "currencyCode">> = {},
+): EmuShop {
   const handle = domain.replace(/\.myshopify\.com$/, "");
   const shopIndex = hashSeed(seed, domain) % 1000;
   return {
@@ -154,7 +274,8 @@ export function seedShop(options: SeedShopOptions, poolOffset = 0): EmuShop {
   let bigIds = 0n;
   /** Every 500th customer, order and product (starting at the 8th) gets an id above 2^53. */
   const allocate = (index = -1): bigint => {
-    if (index % 500 === 7) return BIG_ID_BASE + BigInt(hashSeed(options.domain) % 1000) * 1_000_000n + bigIds++;
+    if (index % 500 === 7)
+      return BIG_ID_BASE + BigInt(hashSeed(options.domain) % 1000) * 1_000_000n + bigIds++;
     const id = shop.nextId;
     shop.nextId += 1n;
     return id;
@@ -270,14 +391,16 @@ function generateOrder(
   const recent = prng.chance(1 / 6);
   const createdMs = options.now.getTime() - Math.floor(prng.next() * (recent ? 59 * DAY_MS : TWO_YEARS_MS));
   const createdAt = new Date(createdMs - (createdMs % 1000));
-  const updatedMs = createdMs + Math.floor((options.now.getTime() - createdMs) * prng.next() * prng.next() * prng.next());
+  const updatedMs =
+    createdMs + Math.floor((options.now.getTime() - createdMs) * prng.next() * prng.next() * prng.next());
   const updatedAt = new Date(updatedMs - (updatedMs % 1000));
   const guest = customers.length === 0 || prng.chance(0.15);
   const customer = guest ? null : prng.pick(customers);
   const email = customer ? customer.email : person(options.seed, 5_000_000 + index).email;
 
   const lineItems: EmuLineItem[] = [];
-  const lineCount = products.length === 0 ? 1 : prng.weighted({ "1": 45, "2": 30, "3": 15, "4": 10 } as const);
+  const lineCount =
+    products.length === 0 ? 1 : prng.weighted({ "1": 45, "2": 30, "3": 15, "4": 10 } as const);
   let subtotalCents = 0n;
   for (let l = 0; l < Number(lineCount); l++) {
     const product = products.length > 0 ? prng.pick(products) : null;
@@ -325,7 +448,13 @@ function generateOrder(
   const cancelled = financialStatus === "VOIDED" || (financialStatus === "REFUNDED" && prng.chance(0.3));
   const fulfillmentStatus = cancelled
     ? "UNFULFILLED"
-    : prng.weighted({ FULFILLED: 65, UNFULFILLED: 25, PARTIALLY_FULFILLED: 6, ON_HOLD: 2, IN_PROGRESS: 2 } as const);
+    : prng.weighted({
+        FULFILLED: 65,
+        UNFULFILLED: 25,
+        PARTIALLY_FULFILLED: 6,
+        ON_HOLD: 2,
+        IN_PROGRESS: 2,
+      } as const);
   const presentmentCurrency = prng.weighted({ USD: 70, EUR: 10, GBP: 7, CAD: 7, AUD: 4, JPY: 2 } as const);
   const number = 1001 + index;
   return {

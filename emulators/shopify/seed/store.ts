@@ -69,10 +69,15 @@ export function sortedRecords<T extends AnyRecord>(map: Map<bigint, T>, sortKey:
 }
 
 /** Order count, total spent (shop currency cents, excluding cancelled orders) and last order per customer. */
-export function customerTotals(shop: EmuShop): Map<bigint, { count: number; spentCents: bigint; lastOrderId: bigint | null }> {
+export function customerTotals(
+  shop: EmuShop,
+): Map<bigint, { count: number; spentCents: bigint; lastOrderId: bigint | null }> {
   const cache = cacheFor(shop.orders);
   if (!cache.customerTotals) {
-    const totals = new Map<bigint, { count: number; spentCents: bigint; lastOrderId: bigint | null; lastAt: number }>();
+    const totals = new Map<
+      bigint,
+      { count: number; spentCents: bigint; lastOrderId: bigint | null; lastAt: number }
+    >();
     for (const order of shop.orders.values()) {
       if (order.customerId === null) continue;
       let entry = totals.get(order.customerId);

@@ -16,7 +16,12 @@ export interface GqlResponse<T = Record<string, unknown>> {
   headers: Headers;
   body: {
     data?: T;
-    errors?: Array<{ message: string; path?: string[]; locations?: unknown; extensions?: Record<string, unknown> }>;
+    errors?: Array<{
+      message: string;
+      path?: string[];
+      locations?: unknown;
+      extensions?: Record<string, unknown>;
+    }>;
     extensions?: {
       cost: {
         requestedQueryCost: number;

@@ -13,7 +13,9 @@ export function testClock(start = new Date("2026-11-01T12:00:00Z")): TestClock {
 }
 
 /** Starts a small seeded emulator (webhooks not read from shopify.app.toml, no real delays). */
-export async function startTestEmulator(options: ShopifyEmulatorOptions = {}): Promise<RunningShopifyEmulator> {
+export async function startTestEmulator(
+  options: ShopifyEmulatorOptions = {},
+): Promise<RunningShopifyEmulator> {
   return startShopifyEmulator({
     seed: 7,
     customers: 120,

@@ -10,7 +10,9 @@ import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 export function emulatorFetch(emulatorUrl: string): typeof fetch {
   const base = new URL(emulatorUrl);
   return async (input, init) => {
-    const original = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
+    const original = new URL(
+      typeof input === "string" ? input : input instanceof URL ? input.href : input.url,
+    );
     if (!original.hostname.endsWith(".myshopify.com")) return fetch(input, init);
     const headers = new Headers(init?.headers);
     headers.set("X-Emulated-Shop", original.hostname);

@@ -11,7 +11,8 @@ const modules = import.meta.glob<Record<string, unknown>>(["./*.ts", "!./*.test.
 const documents: Array<[string, string]> = [];
 for (const [file, mod] of Object.entries(modules)) {
   for (const [name, value] of Object.entries(mod)) {
-    if (typeof value === "string" && value.includes("#graphql")) documents.push([`${file}:${name}`, value.replace("{{FILTER}}", "")]);
+    if (typeof value === "string" && value.includes("#graphql"))
+      documents.push([`${file}:${name}`, value.replace("{{FILTER}}", "")]);
   }
 }
 
@@ -20,10 +21,13 @@ describe("app Shopify queries", () => {
     expect(documents.length).toBeGreaterThanOrEqual(10);
   });
 
-  it.each(documents)("GIVEN %s WHEN validated against Admin 2025-04 THEN it is valid and uses no deprecated field", (_name, source) => {
-    const errors = validateDocument(parse(source), true);
-    expect(errors).toEqual([]);
-  });
+  it.each(documents)(
+    "GIVEN %s WHEN validated against Admin 2025-04 THEN it is valid and uses no deprecated field",
+    (_name, source) => {
+      const errors = validateDocument(parse(source), true);
+      expect(errors).toEqual([]);
+    },
+  );
 
   it("GIVEN a query with a deprecated field WHEN validated strictly THEN the guard rejects it", () => {
     const errors = validateDocument(parse("{ customers(first: 1) { nodes { email } } }"), true);
