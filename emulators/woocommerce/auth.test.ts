@@ -13,7 +13,11 @@ describe("WooCommerce emulator authentication (plain http)", () => {
   const clock = new ManualClock(Date.now());
 
   beforeAll(async () => {
-    emulator = await startWooEmulator({ counts: { customers: 5, orders: 4, products: 3 }, clock, autoDeliver: false });
+    emulator = await startWooEmulator({
+      counts: { customers: 5, orders: 4, products: 3 },
+      clock,
+      autoDeliver: false,
+    });
   });
   afterAll(() => emulator.close());
 
@@ -38,7 +42,9 @@ describe("WooCommerce emulator authentication (plain http)", () => {
 
   it("answers a wrong secret with the exact captured 401 body", async () => {
     const key = emulator.createKey("read_write");
-    const error = await failure(wooClient(emulator.url, { ...key, consumer_secret: "cs_wrong" }).get("customers"));
+    const error = await failure(
+      wooClient(emulator.url, { ...key, consumer_secret: "cs_wrong" }).get("customers"),
+    );
     expect(error.status).toBe(wrongSecret.status);
     expect(error.data).toEqual(wrongSecret.body);
   });
@@ -46,7 +52,9 @@ describe("WooCommerce emulator authentication (plain http)", () => {
   it("refuses HTTP Basic over plain http with the exact captured body (the key is not even looked at)", async () => {
     const key = emulator.createKey("read_write");
     const response = await fetch(`${emulator.url}/wp-json/wc/v3/customers`, {
-      headers: { Authorization: `Basic ${Buffer.from(`${key.consumer_key}:${key.consumer_secret}`).toString("base64")}` },
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${key.consumer_key}:${key.consumer_secret}`).toString("base64")}`,
+      },
     });
     expect(response.status).toBe(basicOverHttp.status);
     expect(await response.json()).toEqual(basicOverHttp.body);
@@ -64,16 +72,28 @@ describe("WooCommerce emulator authentication (plain http)", () => {
   it("rejects a timestamp outside the 15-minute window and accepts one inside it", async () => {
     const key = emulator.createKey("read");
     const nowSeconds = Math.floor(clock.now() / 1000);
-    const stale = await fetch(signUrl("GET", `${emulator.url}/wp-json/wc/v3/customers`, key, { timestampSeconds: nowSeconds - 16 * 60 }));
+    const stale = await fetch(
+      signUrl("GET", `${emulator.url}/wp-json/wc/v3/customers`, key, {
+        timestampSeconds: nowSeconds - 16 * 60,
+      }),
+    );
     expect(stale.status).toBe(401);
     expect(await stale.json()).toEqual({
       code: "woocommerce_rest_authentication_error",
       message: "Invalid timestamp.",
       data: { status: 401 },
     });
-    const future = await fetch(signUrl("GET", `${emulator.url}/wp-json/wc/v3/customers`, key, { timestampSeconds: nowSeconds + 16 * 60 }));
+    const future = await fetch(
+      signUrl("GET", `${emulator.url}/wp-json/wc/v3/customers`, key, {
+        timestampSeconds: nowSeconds + 16 * 60,
+      }),
+    );
     expect(future.status).toBe(401);
-    const recent = await fetch(signUrl("GET", `${emulator.url}/wp-json/wc/v3/customers`, key, { timestampSeconds: nowSeconds - 14 * 60 }));
+    const recent = await fetch(
+      signUrl("GET", `${emulator.url}/wp-json/wc/v3/customers`, key, {
+        timestampSeconds: nowSeconds - 14 * 60,
+      }),
+    );
     expect(recent.status).toBe(200);
   });
 
@@ -86,7 +106,9 @@ describe("WooCommerce emulator authentication (plain http)", () => {
     expect((await fetch(url)).status).toBe(200);
     const replay = await fetch(url);
     expect(replay.status).toBe(401);
-    expect(((await replay.json()) as { message: string }).message).toBe("Invalid nonce - nonce has already been used.");
+    expect(((await replay.json()) as { message: string }).message).toBe(
+      "Invalid nonce - nonce has already been used.",
+    );
   });
 
   it("refuses a write with a read-only key (401) but lets it read", async () => {
@@ -149,7 +171,10 @@ describe("WooCommerce emulator authentication (https semantics)", () => {
   let emulator: WooEmulator;
 
   beforeAll(async () => {
-    emulator = await startWooEmulator({ counts: { customers: 3, orders: 2, products: 2 }, autoDeliver: false });
+    emulator = await startWooEmulator({
+      counts: { customers: 3, orders: 2, products: 2 },
+      autoDeliver: false,
+    });
   });
   afterAll(() => emulator.close());
 
@@ -206,7 +231,11 @@ describe("WooCommerce emulator in TLS mode", () => {
   let emulator: WooEmulator;
 
   beforeAll(async () => {
-    emulator = await startWooEmulator({ counts: { customers: 4, orders: 2, products: 2 }, tls: true, autoDeliver: false });
+    emulator = await startWooEmulator({
+      counts: { customers: 4, orders: 2, products: 2 },
+      tls: true,
+      autoDeliver: false,
+    });
   });
   afterAll(() => emulator.close());
 

@@ -87,7 +87,8 @@ export function authenticate(req: AuthRequest, keys: Map<string, ApiKeyRecord>):
       const key = keys.get(consumerKey);
       // An unknown key is not an error here: the request just stays anonymous (→ 401 from the route).
       if (key) {
-        if (!safeEqual(key.consumerSecret, consumerSecret)) return { error: authError("Consumer secret is invalid.") };
+        if (!safeEqual(key.consumerSecret, consumerSecret))
+          return { error: authError("Consumer secret is invalid.") };
         return checkPermissions(key, req);
       }
     }
@@ -116,13 +117,23 @@ function phpParams(req: AuthRequest): Map<string, string> {
 function oauth(req: AuthRequest, keys: Map<string, ApiKeyRecord>): AuthOutcome {
   const params = phpParams(req);
   const all = [...params.entries()];
-  const required = ["oauth_consumer_key", "oauth_timestamp", "oauth_nonce", "oauth_signature", "oauth_signature_method"];
+  const required = [
+    "oauth_consumer_key",
+    "oauth_timestamp",
+    "oauth_nonce",
+    "oauth_signature",
+    "oauth_signature_method",
+  ];
   const missing = required.filter((name) => !params.get(name));
   if (missing.length === required.length) return { key: null };
   if (missing.length > 0) {
     const noun = missing.length === 1 ? "parameter" : "parameters";
     return {
-      error: new RestError(401, "woocommerce_rest_authentication_missing_parameter", `Missing OAuth ${noun} ${missing.join(", ")}`),
+      error: new RestError(
+        401,
+        "woocommerce_rest_authentication_missing_parameter",
+        `Missing OAuth ${noun} ${missing.join(", ")}`,
+      ),
     };
   }
   const key = keys.get(params.get("oauth_consumer_key")!);
@@ -151,7 +162,11 @@ function oauth(req: AuthRequest, keys: Map<string, ApiKeyRecord>): AuthOutcome {
 
   const timestamp = Number(params.get("oauth_timestamp"));
   const nowSeconds = Math.floor(req.nowMs / 1000);
-  if (!Number.isFinite(timestamp) || timestamp < nowSeconds - OAUTH_WINDOW_SECONDS || timestamp > nowSeconds + OAUTH_WINDOW_SECONDS) {
+  if (
+    !Number.isFinite(timestamp) ||
+    timestamp < nowSeconds - OAUTH_WINDOW_SECONDS ||
+    timestamp > nowSeconds + OAUTH_WINDOW_SECONDS
+  ) {
     return { error: authError("Invalid timestamp.") };
   }
   const nonce = params.get("oauth_nonce")!;

@@ -8,7 +8,20 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 describe("npm run emulator -- woocommerce", () => {
   it("parses the documented flags and refuses unknown ones", () => {
-    expect(parseArgs(["--port", "4200", "--seed", "3", "--customers", "1000", "--orders", "2000", "--products", "100"])).toMatchObject({
+    expect(
+      parseArgs([
+        "--port",
+        "4200",
+        "--seed",
+        "3",
+        "--customers",
+        "1000",
+        "--orders",
+        "2000",
+        "--products",
+        "100",
+      ]),
+    ).toMatchObject({
       port: 4200,
       seed: 3,
       counts: { customers: 1000, orders: 2000, products: 100 },
@@ -21,7 +34,19 @@ describe("npm run emulator -- woocommerce", () => {
     // The same entry point as `npm run emulator -- woocommerce ...`, on a free port instead of 4200.
     const child = spawn(
       process.execPath,
-      [fileURLToPath(new URL("node_modules/tsx/dist/cli.mjs", `file://${ROOT}`)), "emulators/cli.ts", "woocommerce", "--port", "0", "--customers", "1000", "--orders", "2000", "--products", "100"],
+      [
+        fileURLToPath(new URL("node_modules/tsx/dist/cli.mjs", `file://${ROOT}`)),
+        "emulators/cli.ts",
+        "woocommerce",
+        "--port",
+        "0",
+        "--customers",
+        "1000",
+        "--orders",
+        "2000",
+        "--products",
+        "100",
+      ],
       { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
     );
     let stderr = "";

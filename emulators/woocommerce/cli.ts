@@ -17,7 +17,8 @@ export function parseArgs(argv: string[]): WooEmulatorOptions {
   const counts = options.counts!;
   const number = (flag: string, value: string | undefined): number => {
     const n = Number(value);
-    if (value === undefined || !Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a non-negative number.\n${USAGE}`);
+    if (value === undefined || !Number.isFinite(n) || n < 0)
+      throw new Error(`${flag} needs a non-negative number.\n${USAGE}`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -61,7 +62,8 @@ export function parseArgs(argv: string[]): WooEmulatorOptions {
         options.tls = true;
         break;
       case "--wc-auth":
-        if (!["prompt", "approve", "deny"].includes(String(value))) throw new Error(`--wc-auth needs prompt|approve|deny.\n${USAGE}`);
+        if (!["prompt", "approve", "deny"].includes(String(value)))
+          throw new Error(`--wc-auth needs prompt|approve|deny.\n${USAGE}`);
         options.wcAuthMode = value as WcAuthMode;
         i++;
         break;

@@ -12,7 +12,10 @@ describe("WooCommerce emulator control API and faults", () => {
   let key: { consumer_key: string; consumer_secret: string };
 
   beforeAll(async () => {
-    emulator = await startWooEmulator({ counts: { customers: 6, orders: 8, products: 3 }, autoDeliver: false });
+    emulator = await startWooEmulator({
+      counts: { customers: 6, orders: 8, products: 3 },
+      autoDeliver: false,
+    });
     key = emulator.createKey("read_write");
   });
   afterAll(() => emulator.close());
@@ -26,7 +29,12 @@ describe("WooCommerce emulator control API and faults", () => {
   });
 
   it("injects a burst of 503s with Retry-After, then recovers", async () => {
-    await postJson(`${emulator.url}/_emulator/faults`, { type: "error", status: 503, count: 2, retryAfterSeconds: 7 });
+    await postJson(`${emulator.url}/_emulator/faults`, {
+      type: "error",
+      status: 503,
+      count: 2,
+      retryAfterSeconds: 7,
+    });
     const client = wooClient(emulator.url, key);
     for (let i = 0; i < 2; i++) {
       const error = await failure(client.get("orders"));
@@ -37,7 +45,12 @@ describe("WooCommerce emulator control API and faults", () => {
   });
 
   it("injects 429 and WordPress-style 500s, optionally only on one path", async () => {
-    await postJson(`${emulator.url}/_emulator/faults`, { type: "error", status: 429, retryAfterSeconds: 2, pathPrefix: "/wp-json/wc/v3/customers" });
+    await postJson(`${emulator.url}/_emulator/faults`, {
+      type: "error",
+      status: 429,
+      retryAfterSeconds: 2,
+      pathPrefix: "/wp-json/wc/v3/customers",
+    });
     const client = wooClient(emulator.url, key);
     expect((await client.get("orders")).status).toBe(200);
     const limited = await failure(client.get("customers"));
@@ -71,13 +84,25 @@ describe("WooCommerce emulator control API and faults", () => {
   });
 
   it("mutates records through the control API and resets to the seeded store", async () => {
-    const created = await postJson(`${emulator.url}/_emulator/customers`, { email: "control@example.test", first_name: "Control" });
+    const created = await postJson(`${emulator.url}/_emulator/customers`, {
+      email: "control@example.test",
+      first_name: "Control",
+    });
     expect(created.status).toBe(201);
     const customer = (await created.json()) as { id: number };
-    const updated = await postJson(`${emulator.url}/_emulator/customers/${customer.id}`, { last_name: "Plane" }, "PUT");
+    const updated = await postJson(
+      `${emulator.url}/_emulator/customers/${customer.id}`,
+      { last_name: "Plane" },
+      "PUT",
+    );
     expect(((await updated.json()) as { last_name: string }).last_name).toBe("Plane");
-    const order = [...emulator.store.orders.values()].find((o) => o.status === "completed" || o.status === "processing")!;
-    const refunded = await postJson(`${emulator.url}/_emulator/orders/${order.id}/refunds`, { amount: "1.00", reason: "test" });
+    const order = [...emulator.store.orders.values()].find(
+      (o) => o.status === "completed" || o.status === "processing",
+    )!;
+    const refunded = await postJson(`${emulator.url}/_emulator/orders/${order.id}/refunds`, {
+      amount: "1.00",
+      reason: "test",
+    });
     expect(((await refunded.json()) as { refunds: { total: string }[] }).refunds[0].total).toBe("-1.00");
     const trashed = await fetch(`${emulator.url}/_emulator/orders/${order.id}`, { method: "DELETE" });
     expect(((await trashed.json()) as { status: string }).status).toBe("trash");
@@ -113,7 +138,11 @@ describe("WooCommerce emulator seeding", () => {
     const a = seedStore(42);
     const b = seedStore(42);
     const c = seedStore(43);
-    const snapshot = (s: WooStore) => JSON.stringify([[...s.orders.values()].map((o) => ({ ...o, orderKey: "" })), [...s.customers.values()]]);
+    const snapshot = (s: WooStore) =>
+      JSON.stringify([
+        [...s.orders.values()].map((o) => ({ ...o, orderKey: "" })),
+        [...s.customers.values()],
+      ]);
     expect(snapshot(a)).toBe(snapshot(b));
     expect(snapshot(a)).not.toBe(snapshot(c));
   });
@@ -126,8 +155,12 @@ describe("WooCommerce emulator seeding", () => {
     expect(orders.some((o) => o.refunds.length > 0)).toBe(true);
     const variable = [...store.products.values()].filter((p) => p.type === "variable");
     expect(variable.length).toBeGreaterThan(0);
-    expect(variable.every((p) => p.variationIds.every((id) => store.variations.get(id)?.parentId === p.id))).toBe(true);
-    const guestEmails = orders.filter((o) => o.customerId === 0).map((o) => (o.billing.email ?? "").toLowerCase());
+    expect(
+      variable.every((p) => p.variationIds.every((id) => store.variations.get(id)?.parentId === p.id)),
+    ).toBe(true);
+    const guestEmails = orders
+      .filter((o) => o.customerId === 0)
+      .map((o) => (o.billing.email ?? "").toLowerCase());
     expect(new Set(guestEmails).size).toBeLessThan(guestEmails.length);
     const accountEmails = new Set([...store.customers.values()].map((c) => c.email));
     expect(accountEmails.size).toBe(store.customers.size);

@@ -78,7 +78,11 @@ export function validateArgs(
         const n = Math.trunc(Number(text));
         const { minimum, maximum } = spec;
         if (minimum !== undefined && maximum !== undefined && (n < minimum || n > maximum)) {
-          fail(name, "rest_out_of_bounds", `${name} must be between ${minimum} (inclusive) and ${maximum} (inclusive)`);
+          fail(
+            name,
+            "rest_out_of_bounds",
+            `${name} must be between ${minimum} (inclusive) and ${maximum} (inclusive)`,
+          );
         } else if (minimum !== undefined && n < minimum) {
           fail(name, "rest_out_of_bounds", `${name} must be greater than or equal to ${minimum}`);
         } else if (maximum !== undefined && n > maximum) {
@@ -88,7 +92,8 @@ export function validateArgs(
       }
       case "enum": {
         const text = String(value);
-        if (!spec.values.includes(text)) fail(name, "rest_not_in_enum", `${name} is not one of ${listWords(spec.values)}.`);
+        if (!spec.values.includes(text))
+          fail(name, "rest_not_in_enum", `${name} is not one of ${listWords(spec.values)}.`);
         else out[name] = text;
         break;
       }
@@ -97,7 +102,8 @@ export function validateArgs(
         else out[name] = ["true", "1"].includes(String(value).toLowerCase());
         break;
       case "date-time":
-        if (typeof value !== "string" || !parseWpDate(value)) fail(name, "rest_invalid_date", "Invalid date.");
+        if (typeof value !== "string" || !parseWpDate(value))
+          fail(name, "rest_invalid_date", "Invalid date.");
         else out[name] = value;
         break;
       case "string":
@@ -105,7 +111,11 @@ export function validateArgs(
         break;
       case "enum-array": {
         // WordPress turns "a,b" and a[]=… alike into a list.
-        const items = Array.isArray(value) ? value.map(String) : String(value).split(/[,\s]+/).filter(Boolean);
+        const items = Array.isArray(value)
+          ? value.map(String)
+          : String(value)
+              .split(/[,\s]+/)
+              .filter(Boolean);
         const bad = items.findIndex((item) => !spec.values.includes(item));
         if (bad !== -1) {
           fail(name, "rest_not_in_enum", `${name}[${bad}] is not one of ${listWords(spec.values)}.`);
@@ -116,7 +126,10 @@ export function validateArgs(
   }
   const names = Object.keys(params);
   if (names.length > 0) {
-    throw new RestError(400, "rest_invalid_param", `Invalid parameter(s): ${names.join(", ")}`, { params, details });
+    throw new RestError(400, "rest_invalid_param", `Invalid parameter(s): ${names.join(", ")}`, {
+      params,
+      details,
+    });
   }
   return out;
 }

@@ -34,7 +34,11 @@ export function wpDate(ms: number | null, offsetMinutes: number): string | null 
   return new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 19);
 }
 
-function dates(prefix: string, ms: number | null, ctx: RenderContext): [string, string | null, string, string | null] {
+function dates(
+  prefix: string,
+  ms: number | null,
+  ctx: RenderContext,
+): [string, string | null, string, string | null] {
   return [prefix, wpDate(ms, ctx.utcOffsetMinutes), `${prefix}_gmt`, wpDate(ms, 0)];
 }
 
@@ -232,7 +236,9 @@ export function renderVariation(v: VariationRecord, ctx: RenderContext): Record<
   const price = variationPriceCents(v);
   const [dc, dcv, dcg, dcgv] = dates("date_created", v.createdMs, ctx);
   const [dm, dmv, dmg, dmgv] = dates("date_modified", v.modifiedMs, ctx);
-  const query = v.attributes.map((a) => `attribute_${a.name.toLowerCase()}=${a.option.toLowerCase()}`).join("&");
+  const query = v.attributes
+    .map((a) => `attribute_${a.name.toLowerCase()}=${a.option.toLowerCase()}`)
+    .join("&");
   return {
     id: v.id,
     type: "variation",
@@ -292,7 +298,11 @@ export function renderVariation(v: VariationRecord, ctx: RenderContext): Record<
 }
 
 /** Order totals in cents, derived from its lines (no taxes are modelled). */
-export function orderTotals(o: OrderRecord): { itemsCents: number; shippingCents: number; totalCents: number } {
+export function orderTotals(o: OrderRecord): {
+  itemsCents: number;
+  shippingCents: number;
+  totalCents: number;
+} {
   const itemsCents = o.lineItems.reduce((sum, li) => sum + li.totalCents, 0);
   const shippingCents = o.shippingLines.reduce((sum, s) => sum + s.totalCents, 0);
   return { itemsCents, shippingCents, totalCents: itemsCents + shippingCents };

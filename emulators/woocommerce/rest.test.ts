@@ -20,7 +20,8 @@ function keyPaths(value: unknown, prefix = ""): Set<string> {
 
 function stripOAuth(link: string): string {
   const url = new URL(link);
-  for (const name of [...url.searchParams.keys()]) if (name.startsWith("oauth_")) url.searchParams.delete(name);
+  for (const name of [...url.searchParams.keys()])
+    if (name.startsWith("oauth_")) url.searchParams.delete(name);
   return url.toString();
 }
 
@@ -80,7 +81,9 @@ describe("WooCommerce emulator REST v3: pagination, filters and bodies", () => {
     const seen: number[] = first.data.map((o: { id: number }) => o.id);
     let link = nextLink(first.headers.link);
     while (link) {
-      const response = await fetch(signUrl("GET", stripOAuth(link), key, { timestampSeconds: Math.floor(clock.now() / 1000) }));
+      const response = await fetch(
+        signUrl("GET", stripOAuth(link), key, { timestampSeconds: Math.floor(clock.now() / 1000) }),
+      );
       expect(response.status).toBe(200);
       seen.push(...((await response.json()) as { id: number }[]).map((o) => o.id));
       link = nextLink(response.headers.get("link") ?? undefined);
@@ -92,7 +95,8 @@ describe("WooCommerce emulator REST v3: pagination, filters and bodies", () => {
   it("adds the orders controller's normalised defaults (status[0]=any, dp, context) to the Link, like the real store", async () => {
     const response = await wooClient(emulator.url, key).get("orders", { per_page: 2 });
     const captured = fixture<Listing>("real-11.0.1/orders-list.json").headers.link;
-    const elide = (h: string) => h.replace(/oauth_([a-z_]+)=[^&>]*/g, "oauth_$1=…").replace(/^<http:\/\/[^/]+/, "<");
+    const elide = (h: string) =>
+      h.replace(/oauth_([a-z_]+)=[^&>]*/g, "oauth_$1=…").replace(/^<http:\/\/[^/]+/, "<");
     expect(elide(response.headers.link)).toBe(elide(captured));
   });
 
@@ -111,9 +115,20 @@ describe("WooCommerce emulator REST v3: pagination, filters and bodies", () => {
   });
 
   it("supports offset and rel=prev", async () => {
-    const all = await wooClient(emulator.url, key).get("customers", { per_page: 100, orderby: "id", order: "asc" });
-    const byOffset = await wooClient(emulator.url, key).get("customers", { per_page: 3, offset: 4, orderby: "id", order: "asc" });
-    expect(byOffset.data.map((c: { id: number }) => c.id)).toEqual(all.data.slice(4, 7).map((c: { id: number }) => c.id));
+    const all = await wooClient(emulator.url, key).get("customers", {
+      per_page: 100,
+      orderby: "id",
+      order: "asc",
+    });
+    const byOffset = await wooClient(emulator.url, key).get("customers", {
+      per_page: 3,
+      offset: 4,
+      orderby: "id",
+      order: "asc",
+    });
+    expect(byOffset.data.map((c: { id: number }) => c.id)).toEqual(
+      all.data.slice(4, 7).map((c: { id: number }) => c.id),
+    );
     const page3 = await wooClient(emulator.url, key).get("customers", { per_page: 5, page: 3 });
     const [prev, next] = (page3.headers.link as string).split(", ");
     expect(prev).toMatch(/; rel="prev"$/);
@@ -132,11 +147,14 @@ describe("WooCommerce emulator REST v3: pagination, filters and bodies", () => {
     const filtered = await client.get("orders", { modified_after: iso, dates_are_gmt: true, per_page: 100 });
     expect(Number(filtered.headers["x-wp-total"])).toBe(expected);
     expect(expected).toBeLessThan(orders.length);
-    for (const order of filtered.data) expect(Date.parse(`${order.date_modified_gmt}Z`)).toBeGreaterThan(cutMs);
+    for (const order of filtered.data)
+      expect(Date.parse(`${order.date_modified_gmt}Z`)).toBeGreaterThan(cutMs);
 
     // Without dates_are_gmt the same wall time is read as site time (UTC+2 here): two hours earlier in GMT.
     const siteTime = await client.get("orders", { modified_after: iso, per_page: 100 });
-    expect(Number(siteTime.headers["x-wp-total"])).toBe(orders.filter((o) => o.modifiedMs > cutMs - 7_200_000).length);
+    expect(Number(siteTime.headers["x-wp-total"])).toBe(
+      orders.filter((o) => o.modifiedMs > cutMs - 7_200_000).length,
+    );
 
     const products = [...emulator.store.products.values()].sort((a, b) => a.modifiedMs - b.modifiedMs);
     const productCut = products[3].modifiedMs;
@@ -145,9 +163,15 @@ describe("WooCommerce emulator REST v3: pagination, filters and bodies", () => {
       dates_are_gmt: true,
       per_page: 100,
     });
-    expect(Number(productResponse.headers["x-wp-total"])).toBe(products.filter((p) => p.modifiedMs > productCut && p.status !== "trash").length);
+    expect(Number(productResponse.headers["x-wp-total"])).toBe(
+      products.filter((p) => p.modifiedMs > productCut && p.status !== "trash").length,
+    );
 
-    const customers = await client.get("customers", { modified_after: "2099-01-01T00:00:00", dates_are_gmt: true, per_page: 100 });
+    const customers = await client.get("customers", {
+      modified_after: "2099-01-01T00:00:00",
+      dates_are_gmt: true,
+      per_page: 100,
+    });
     expect(customers.headers["x-wp-total"]).toBe("23");
   });
 
@@ -173,7 +197,9 @@ describe("WooCommerce emulator REST v3: pagination, filters and bodies", () => {
     const client = wooClient(emulator.url, key);
     const order = (await client.get("orders", { per_page: 1 })).data[0];
     const realOrder = fixture<Listing>("real-11.0.1/orders-list.json").body[0];
-    const missing = [...keyPaths(realOrder)].filter((p) => !keyPaths(order).has(p) && !p.startsWith("line_items.[].meta_data"));
+    const missing = [...keyPaths(realOrder)].filter(
+      (p) => !keyPaths(order).has(p) && !p.startsWith("line_items.[].meta_data"),
+    );
     expect(missing).toEqual([]);
     expect(Object.keys(order).slice(0, 10)).toEqual(Object.keys(realOrder).slice(0, 10));
     expect(order.total).toMatch(/^\d+\.\d{2}$/);
@@ -194,7 +220,9 @@ describe("WooCommerce emulator REST v3: pagination, filters and bodies", () => {
   });
 
   it("writes JSON the way WordPress does (escaped slashes)", async () => {
-    const url = signUrl("GET", `${emulator.url}/wp-json/wc/v3/customers?per_page=1`, key, { timestampSeconds: Math.floor(clock.now() / 1000) });
+    const url = signUrl("GET", `${emulator.url}/wp-json/wc/v3/customers?per_page=1`, key, {
+      timestampSeconds: Math.floor(clock.now() / 1000),
+    });
     const text = await (await fetch(url)).text();
     expect(text).toContain('"href":"http:\\/\\/127.0.0.1');
   });
@@ -221,10 +249,14 @@ describe("WooCommerce emulator REST v3: pagination, filters and bodies", () => {
     expect(updated.data.last_name).toBe("Person");
     const noTrash = await failure(client.delete(`customers/${created.data.id}`));
     expect(noTrash.status).toBe(501);
-    expect((await client.delete(`customers/${created.data.id}`, { force: true })).data.id).toBe(created.data.id);
+    expect((await client.delete(`customers/${created.data.id}`, { force: true })).data.id).toBe(
+      created.data.id,
+    );
     expect((await failure(client.get(`customers/${created.data.id}`))).status).toBe(404);
 
-    const product = [...emulator.store.products.values()].find((p) => p.type === "simple" && p.regularPriceCents !== null)!;
+    const product = [...emulator.store.products.values()].find(
+      (p) => p.type === "simple" && p.regularPriceCents !== null,
+    )!;
     const order = await client.post("orders", {
       customer_id: 0,
       billing: { email: "guest@example.test" },
@@ -241,14 +273,23 @@ describe("WooCommerce emulator REST v3: pagination, filters and bodies", () => {
     expect(again.status).toBe(410);
     await client.delete(`orders/${order.data.id}`, { force: true });
     const gone = await failure(client.get(`orders/${order.data.id}`));
-    expect(gone.data).toEqual({ code: "woocommerce_rest_shop_order_invalid_id", message: "Invalid ID.", data: { status: 404 } });
+    expect(gone.data).toEqual({
+      code: "woocommerce_rest_shop_order_invalid_id",
+      message: "Invalid ID.",
+      data: { status: 404 },
+    });
   });
 
   it("honours POST with _method=DELETE, signed as the POST it is on the wire", async () => {
     const customer = emulator.store.createCustomer({ email: "override@example.test" });
-    const url = signUrl("POST", `${emulator.url}/wp-json/wc/v3/customers/${customer.id}?_method=DELETE&force=true`, key, {
-      timestampSeconds: Math.floor(clock.now() / 1000),
-    });
+    const url = signUrl(
+      "POST",
+      `${emulator.url}/wp-json/wc/v3/customers/${customer.id}?_method=DELETE&force=true`,
+      key,
+      {
+        timestampSeconds: Math.floor(clock.now() / 1000),
+      },
+    );
     const response = await fetch(url, { method: "POST" });
     expect(response.status).toBe(200);
     expect(emulator.store.customers.has(customer.id)).toBe(false);

@@ -12,13 +12,7 @@ import { fileURLToPath } from "node:url";
 import { authenticate } from "./auth";
 import type { ApiKeyRecord, Clock, KeyPermissions } from "./model";
 import { dateFilterMs, idList, validateArgs, type ArgSpec, type ArgValue } from "./params";
-import {
-  buildPhpQuery,
-  parsePhpQuery,
-  phpJsonEncode,
-  setQueryEntry,
-  type QueryEntry,
-} from "./php";
+import { buildPhpQuery, parsePhpQuery, phpJsonEncode, setQueryEntry, type QueryEntry } from "./php";
 import {
   WC_VERSION,
   WP_VERSION,
@@ -69,7 +63,14 @@ export interface WooEmulatorOptions {
 export type WcAuthMode = "prompt" | "approve" | "deny";
 
 export type Fault =
-  | { type: "error"; status: number; count?: number; persistent?: boolean; retryAfterSeconds?: number; pathPrefix?: string }
+  | {
+      type: "error";
+      status: number;
+      count?: number;
+      persistent?: boolean;
+      retryAfterSeconds?: number;
+      pathPrefix?: string;
+    }
   | { type: "slow"; delayMs: number; count?: number; persistent?: boolean; pathPrefix?: string }
   | { type: "timeout"; count?: number; persistent?: boolean; pathPrefix?: string }
   | { type: "not-woocommerce"; status?: number };
@@ -165,12 +166,23 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
   /** The body a webhook delivery carries: the resource as GET would show it now, or GET's error when it is gone. */
   function webhookPayload(resource: string, id: number): unknown {
     try {
-      if (resource === "order") return renderOrder(mustGet(store.orders, id, 404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID."), ctx);
-      if (resource === "customer") return renderCustomer(mustGet(store.customers, id, 404, "woocommerce_rest_invalid_id", "Invalid resource ID."), ctx);
+      if (resource === "order")
+        return renderOrder(
+          mustGet(store.orders, id, 404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID."),
+          ctx,
+        );
+      if (resource === "customer")
+        return renderCustomer(
+          mustGet(store.customers, id, 404, "woocommerce_rest_invalid_id", "Invalid resource ID."),
+          ctx,
+        );
       if (resource === "product") {
         const variation = store.variations.get(id);
         if (variation) return renderVariation(variation, ctx);
-        return renderProduct(mustGet(store.products, id, 404, "woocommerce_rest_product_invalid_id", "Invalid ID."), ctx);
+        return renderProduct(
+          mustGet(store.products, id, 404, "woocommerce_rest_product_invalid_id", "Invalid ID."),
+          ctx,
+        );
       }
       return { id };
     } catch (error) {
@@ -263,10 +275,16 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
     dates_are_gmt: { type: "boolean", default: false },
   };
 
-  function dateFilter<T>(args: Record<string, ArgValue>, created: (r: T) => number, modified: (r: T) => number) {
+  function dateFilter<T>(
+    args: Record<string, ArgValue>,
+    created: (r: T) => number,
+    modified: (r: T) => number,
+  ) {
     const gmt = args.dates_are_gmt === true;
     const bound = (name: string) =>
-      typeof args[name] === "string" ? dateFilterMs(args[name] as string, gmt, ctx.utcOffsetMinutes) : undefined;
+      typeof args[name] === "string"
+        ? dateFilterMs(args[name] as string, gmt, ctx.utcOffsetMinutes)
+        : undefined;
     const after = bound("after");
     const before = bound("before");
     const modAfter = bound("modified_after");
@@ -278,7 +296,10 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
       (modBefore === undefined || modified(r) < modBefore);
   }
 
-  function includeExclude<T extends { id: number }>(args: Record<string, ArgValue>, raw: Record<string, unknown>) {
+  function includeExclude<T extends { id: number }>(
+    args: Record<string, ArgValue>,
+    raw: Record<string, unknown>,
+  ) {
     const include = new Set(idList(raw.include));
     const exclude = new Set(idList(raw.exclude));
     return (r: T) => (include.size === 0 || include.has(r.id)) && !exclude.has(r.id);
@@ -290,7 +311,11 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
         ...paging,
         ...dateArgs,
         order: { type: "enum", values: ["asc", "desc"], default: "desc" },
-        orderby: { type: "enum", values: ["date", "modified", "id", "include", "title", "slug"], default: "date" },
+        orderby: {
+          type: "enum",
+          values: ["date", "modified", "id", "include", "title", "slug"],
+          default: "date",
+        },
         parent: { type: "string" },
         status: { type: "enum-array", values: ["any", "trash", ...ORDER_STATUSES], default: ["any"] },
         customer: { type: "integer" },
@@ -302,7 +327,11 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
     const statuses = args.status as string[];
     const anyStatus = statuses.includes("any");
     const search = typeof args.search === "string" ? args.search.toLowerCase() : "";
-    const inDates = dateFilter<import("./model").OrderRecord>(args, (o) => o.createdMs, (o) => o.modifiedMs);
+    const inDates = dateFilter<import("./model").OrderRecord>(
+      args,
+      (o) => o.createdMs,
+      (o) => o.modifiedMs,
+    );
     const ids = includeExclude(args, req.params);
     const orderby = args.orderby as string;
     const list = sorted("orders", store.orders, orderby, args.order as "asc" | "desc", (o) =>
@@ -335,10 +364,25 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
         order: { type: "enum", values: ["asc", "desc"], default: "desc" },
         orderby: {
           type: "enum",
-          values: ["date", "modified", "id", "include", "title", "slug", "price", "popularity", "rating", "menu_order"],
+          values: [
+            "date",
+            "modified",
+            "id",
+            "include",
+            "title",
+            "slug",
+            "price",
+            "popularity",
+            "rating",
+            "menu_order",
+          ],
           default: "date",
         },
-        status: { type: "enum", values: ["any", "future", "trash", "draft", "pending", "private", "publish"], default: "any" },
+        status: {
+          type: "enum",
+          values: ["any", "future", "trash", "draft", "pending", "private", "publish"],
+          default: "any",
+        },
         type: { type: "enum", values: ["simple", "grouped", "external", "variable"] },
         sku: { type: "string" },
         featured: { type: "boolean" },
@@ -349,7 +393,11 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
     const orderby = args.orderby as string;
     const status = args.status as string;
     const search = typeof args.search === "string" ? args.search.toLowerCase() : "";
-    const inDates = dateFilter<import("./model").ProductRecord>(args, (p) => p.createdMs, (p) => p.modifiedMs);
+    const inDates = dateFilter<import("./model").ProductRecord>(
+      args,
+      (p) => p.createdMs,
+      (p) => p.modifiedMs,
+    );
     const ids = includeExclude(args, req.params);
     const skus = typeof args.sku === "string" ? new Set(args.sku.split(",")) : null;
     const list = sorted("products", store.products, orderby, args.order as "asc" | "desc", (p) => {
@@ -392,7 +440,16 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
         email: { type: "string" },
         role: {
           type: "enum",
-          values: ["all", "administrator", "editor", "author", "contributor", "subscriber", "customer", "shop_manager"],
+          values: [
+            "all",
+            "administrator",
+            "editor",
+            "author",
+            "contributor",
+            "subscriber",
+            "customer",
+            "shop_manager",
+          ],
           default: "customer",
         },
       },
@@ -421,13 +478,21 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
         ...paging,
         ...dateArgs,
         order: { type: "enum", values: ["asc", "desc"], default: "desc" },
-        orderby: { type: "enum", values: ["date", "id", "include", "title", "slug", "modified"], default: "date" },
+        orderby: {
+          type: "enum",
+          values: ["date", "id", "include", "title", "slug", "modified"],
+          default: "date",
+        },
         status: { type: "enum", values: ["all", "active", "paused", "disabled"], default: "all" },
       },
       req.params,
     );
     const orderby = args.orderby as string;
-    const inDates = dateFilter<import("./model").WebhookRecord>(args, (w) => w.createdMs, (w) => w.modifiedMs);
+    const inDates = dateFilter<import("./model").WebhookRecord>(
+      args,
+      (w) => w.createdMs,
+      (w) => w.modifiedMs,
+    );
     const ids = includeExclude(args, req.params);
     // Observed: newest first, webhooks created in the same second in ascending id order.
     const list = sorted(
@@ -435,32 +500,62 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
       store.webhooks,
       orderby,
       args.order as "asc" | "desc",
-      (w) => (orderby === "date" ? w.createdMs - (w.createdMs % 1000) : orderby === "modified" ? w.modifiedMs : orderby === "title" ? w.name : w.id),
+      (w) =>
+        orderby === "date"
+          ? w.createdMs - (w.createdMs % 1000)
+          : orderby === "modified"
+            ? w.modifiedMs
+            : orderby === "title"
+              ? w.name
+              : w.id,
       true,
     ).filter((w) => (args.status === "all" || w.status === args.status) && inDates(w) && ids(w));
     return paginate(req, args, list, (w) => renderWebhook(w, ctx), "webhooks", false);
   }
 
   function listVariations(req: RestRequest, productId: number): RestResult {
-    const product = mustGet(store.products, productId, 404, "woocommerce_rest_product_invalid_id", "Invalid ID.");
+    const product = mustGet(
+      store.products,
+      productId,
+      404,
+      "woocommerce_rest_product_invalid_id",
+      "Invalid ID.",
+    );
     const args = validateArgs(
       {
         ...paging,
         ...dateArgs,
         order: { type: "enum", values: ["asc", "desc"], default: "desc" },
-        orderby: { type: "enum", values: ["date", "modified", "id", "include", "title", "slug", "menu_order"], default: "date" },
+        orderby: {
+          type: "enum",
+          values: ["date", "modified", "id", "include", "title", "slug", "menu_order"],
+          default: "date",
+        },
       },
       req.params,
     );
     const dir = args.order === "asc" ? 1 : -1;
-    const inDates = dateFilter<import("./model").VariationRecord>(args, (v) => v.createdMs, (v) => v.modifiedMs);
+    const inDates = dateFilter<import("./model").VariationRecord>(
+      args,
+      (v) => v.createdMs,
+      (v) => v.modifiedMs,
+    );
     const list = product.variationIds
       .map((id) => store.variations.get(id))
       .filter((v): v is import("./model").VariationRecord => !!v && v.status !== "trash" && inDates(v))
       .sort((a, b) =>
-        args.orderby === "menu_order" ? (a.menuOrder - b.menuOrder) * dir : (a.createdMs - b.createdMs || a.id - b.id) * dir,
+        args.orderby === "menu_order"
+          ? (a.menuOrder - b.menuOrder) * dir
+          : (a.createdMs - b.createdMs || a.id - b.id) * dir,
       );
-    return paginate(req, args, list, (v) => renderVariation(v, ctx), `products/${productId}/variations`, false);
+    return paginate(
+      req,
+      args,
+      list,
+      (v) => renderVariation(v, ctx),
+      `products/${productId}/variations`,
+      false,
+    );
   }
 
   // ---- REST routing -----------------------------------------------------------------------------------------
@@ -501,10 +596,15 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
   }
 
   const itemAllow = { Allow: "GET, POST, PUT, PATCH, DELETE" };
-  const noRoute = () => new RestError(404, "rest_no_route", "No route was found matching the URL and request method.");
+  const noRoute = () =>
+    new RestError(404, "rest_no_route", "No route was found matching the URL and request method.");
   const isForce = (value: unknown) => value === true || value === "true" || value === "1" || value === 1;
 
-  async function createResource(resource: Resource, params: Record<string, unknown>, userId: number): Promise<RestResult> {
+  async function createResource(
+    resource: Resource,
+    params: Record<string, unknown>,
+    userId: number,
+  ): Promise<RestResult> {
     let body: unknown;
     let id: number;
     switch (resource) {
@@ -556,13 +656,19 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
     switch (resource) {
       case "customers": {
         const before = renderCustomer(mustGet(store.customers, id, 404, code, message), ctx);
-        if (!force) throw new RestError(501, "woocommerce_rest_not_implemented", "Customers do not support trashing.");
+        if (!force)
+          throw new RestError(501, "woocommerce_rest_not_implemented", "Customers do not support trashing.");
         store.deleteCustomer(id);
         return { status: 200, body: before };
       }
       case "webhooks": {
         const before = renderWebhook(mustGet(store.webhooks, id, 404, code, message), ctx);
-        if (!force) throw new RestError(501, "woocommerce_rest_trash_not_supported", "Webhooks do not support trashing.");
+        if (!force)
+          throw new RestError(
+            501,
+            "woocommerce_rest_trash_not_supported",
+            "Webhooks do not support trashing.",
+          );
         store.deleteWebhook(id);
         return { status: 200, body: before };
       }
@@ -593,7 +699,12 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
       const resource = m[1] as Resource;
       if (isRead) {
         // WordPress validates arguments before the permission callback runs.
-        const lister = { customers: listCustomers, orders: listOrders, products: listProducts, webhooks: listWebhooks }[resource];
+        const lister = {
+          customers: listCustomers,
+          orders: listOrders,
+          products: listProducts,
+          webhooks: listWebhooks,
+        }[resource];
         const validateOnly = () => lister({ ...req, query: [...req.query] });
         if (!req.key) {
           validateOnly();
@@ -659,7 +770,11 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
         requireUser(req, "delete");
         const before = renderVariation(find(), ctx);
         if (!isForce(req.params.force)) {
-          throw new RestError(501, "woocommerce_rest_trash_not_supported", "The product_variation does not support trashing.");
+          throw new RestError(
+            501,
+            "woocommerce_rest_trash_not_supported",
+            "The product_variation does not support trashing.",
+          );
         }
         store.deleteVariation(productId, id);
         return { status: 200, body: before };
@@ -667,11 +782,24 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
       throw noRoute();
     }
     if ((m = /^\/orders\/(\d+)\/refunds(?:\/(\d+))?$/.exec(route))) {
-      const order = mustGet(store.orders, Number(m[1]), 404, "woocommerce_rest_invalid_order_id", "Invalid order ID.");
+      const order = mustGet(
+        store.orders,
+        Number(m[1]),
+        404,
+        "woocommerce_rest_invalid_order_id",
+        "Invalid order ID.",
+      );
       if (isRead && !m[2]) {
         requireUser(req, "list");
         const args = validateArgs({ ...paging }, req.params);
-        return paginate(req, args, order.refunds, (r) => renderRefund(order, r, ctx), `orders/${order.id}/refunds`, false);
+        return paginate(
+          req,
+          args,
+          order.refunds,
+          (r) => renderRefund(order, r, ctx),
+          `orders/${order.id}/refunds`,
+          false,
+        );
       }
       if (isRead && m[2]) {
         requireUser(req, "view");
@@ -723,13 +851,21 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
         { type: "product", count: String(store.products.size) },
         { type: "product_variation", count: String(store.variations.size) },
       ],
-      logging: { logging_enabled: true, default_handler: "Automattic\\WooCommerce\\Internal\\Admin\\Logging\\LogHandlerFileV2" },
+      logging: {
+        logging_enabled: true,
+        default_handler: "Automattic\\WooCommerce\\Internal\\Admin\\Logging\\LogHandlerFileV2",
+      },
     };
   }
 
   // ---- HTTP plumbing ----------------------------------------------------------------------------------------
 
-  function send(res: http.ServerResponse, status: number, body: string, headers: Record<string, string>): void {
+  function send(
+    res: http.ServerResponse,
+    status: number,
+    body: string,
+    headers: Record<string, string>,
+  ): void {
     if (res.headersSent) return;
     res.writeHead(status, { ...headers, "Content-Length": String(Buffer.byteLength(body)) });
     res.end(body);
@@ -751,7 +887,12 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
     send(res, status, JSON.stringify(body), { "Content-Type": "application/json; charset=utf-8" });
   }
 
-  function sendHtml(res: http.ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
+  function sendHtml(
+    res: http.ServerResponse,
+    status: number,
+    html: string,
+    headers: Record<string, string> = {},
+  ): void {
     send(res, status, html, { "Content-Type": "text/html; charset=UTF-8", ...headers });
   }
 
@@ -768,9 +909,14 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
       try {
         parsed = JSON.parse(raw);
       } catch {
-        throw new RestError(400, "rest_invalid_json", "Invalid JSON body passed.", { json_error_code: 4, json_error_message: "Syntax error" });
+        throw new RestError(400, "rest_invalid_json", "Invalid JSON body passed.", {
+          json_error_code: 4,
+          json_error_message: "Syntax error",
+        });
       }
-      return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+      return parsed && typeof parsed === "object" && !Array.isArray(parsed)
+        ? (parsed as Record<string, unknown>)
+        : {};
     }
     if (contentType.includes("application/x-www-form-urlencoded")) {
       return Object.fromEntries(parsePhpQuery(raw).map((e) => [e.key, e.value]));
@@ -805,9 +951,15 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
     }
 
     const restRoute = url.searchParams.get("rest_route");
-    const isRest = path.startsWith("/wp-json/") || path === "/wp-json" || (restRoute !== null && (path === "/" || path === "/index.php"));
+    const isRest =
+      path.startsWith("/wp-json/") ||
+      path === "/wp-json" ||
+      (restRoute !== null && (path === "/" || path === "/index.php"));
     const isAuthFlow = path.startsWith("/wc-auth/v1/");
-    const fault = isRest || isAuthFlow || path === "/" ? takeFault(isRest && restRoute ? `/wp-json${restRoute}` : path) : null;
+    const fault =
+      isRest || isAuthFlow || path === "/"
+        ? takeFault(isRest && restRoute ? `/wp-json${restRoute}` : path)
+        : null;
     if (fault) {
       const done = await applyFault(fault, req, res);
       if (done) return;
@@ -823,11 +975,15 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
 
     const rawBody = wireMethod === "GET" || wireMethod === "HEAD" ? "" : await readBody(req);
     const contentType = String(req.headers["content-type"] ?? "");
-    const forwardedProto = String(req.headers["x-forwarded-proto"] ?? "").split(",")[0].trim().toLowerCase();
+    const forwardedProto = String(req.headers["x-forwarded-proto"] ?? "")
+      .split(",")[0]
+      .trim()
+      .toLowerCase();
     const isHttps = useTls || forwardedProto === "https";
     const rawQuery = url.search.slice(1);
     // Only /wp-json/wc/... requests are authenticated (WC_REST_Authentication::is_request_to_rest_api).
-    const restPath = restRoute !== null && !path.startsWith("/wp-json/") ? restRoute : path.slice("/wp-json".length);
+    const restPath =
+      restRoute !== null && !path.startsWith("/wp-json/") ? restRoute : path.slice("/wp-json".length);
     let key: ApiKeyRecord | null = null;
     try {
       if (path.startsWith("/wp-json/wc/")) {
@@ -864,7 +1020,11 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
   }
 
   /** Returns true when the fault answered (or swallowed) the request. */
-  async function applyFault(fault: Fault, req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+  async function applyFault(
+    fault: Fault,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<boolean> {
     switch (fault.type) {
       case "not-woocommerce":
         sendHtml(res, fault.status ?? 200, plainSiteHtml());
@@ -881,20 +1041,29 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
         const headers: Record<string, string> = {};
         if (fault.retryAfterSeconds !== undefined) headers["Retry-After"] = String(fault.retryAfterSeconds);
         if (fault.status === 500) {
-          sendRest(res, {
-            status: 500,
-            body: {
-              code: "internal_server_error",
-              message:
-                '<p>There has been a critical error on this website.</p><p><a href="https://wordpress.org/documentation/article/faq-troubleshooting/">Learn more about troubleshooting WordPress.</a></p>',
-              data: { status: 500 },
-              additional_errors: [],
+          sendRest(
+            res,
+            {
+              status: 500,
+              body: {
+                code: "internal_server_error",
+                message:
+                  '<p>There has been a critical error on this website.</p><p><a href="https://wordpress.org/documentation/article/faq-troubleshooting/">Learn more about troubleshooting WordPress.</a></p>',
+                data: { status: 500 },
+                additional_errors: [],
+              },
+              headers,
             },
-            headers,
-          }, false);
+            false,
+          );
         } else {
           const title = `${fault.status} ${http.STATUS_CODES[fault.status] ?? "Error"}`;
-          sendHtml(res, fault.status, `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`, headers);
+          sendHtml(
+            res,
+            fault.status,
+            `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
+            headers,
+          );
         }
         return true;
       }
@@ -991,13 +1160,18 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
     };
     const result = await post(
       p("callback_url"),
-      { "content-type": "application/json;charset=UTF-8", "user-agent": `WordPress/${WP_VERSION}; ${siteUrl}` },
+      {
+        "content-type": "application/json;charset=UTF-8",
+        "user-agent": `WordPress/${WP_VERSION}; ${siteUrl}`,
+      },
       phpJsonEncode(consumerData),
       60_000,
     );
     if (result.status !== 200) {
       store.deleteKeyById(key.keyId);
-      const reason = result.error ?? "An error occurred in the request and at the time were unable to send the consumer data";
+      const reason =
+        result.error ??
+        "An error occurred in the request and at the time were unable to send the consumer data";
       authDie(res, 401, reason);
       return;
     }
@@ -1007,7 +1181,12 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
 
   // ---- Control API (/_emulator/) ----------------------------------------------------------------------------
 
-  async function handleControl(req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string): Promise<void> {
+  async function handleControl(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    method: string,
+  ): Promise<void> {
     const route = url.pathname.replace(/^\/_emulator/, "").replace(/\/$/, "") || "/";
     let body: Record<string, unknown> = {};
     if (method !== "GET" && method !== "HEAD") {
@@ -1024,7 +1203,8 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
     const query = Object.fromEntries(url.searchParams);
     try {
       const result = await control(method, route, body, query);
-      if (result === undefined) sendControl(res, 404, { error: `No control route ${method} /_emulator${route}` });
+      if (result === undefined)
+        sendControl(res, 404, { error: `No control route ${method} /_emulator${route}` });
       else sendControl(res, result.status, result.body);
     } catch (error) {
       if (error instanceof RestError) sendControl(res, error.status, error.body());
@@ -1050,16 +1230,30 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
           wordpress_version: WP_VERSION,
           url: siteUrl,
           seed,
-          counts: { customers: store.customers.size, orders: store.orders.size, products: store.products.size, variations: store.variations.size },
+          counts: {
+            customers: store.customers.size,
+            orders: store.orders.size,
+            products: store.products.size,
+            variations: store.variations.size,
+          },
           now: new Date(clock.now()).toISOString(),
         },
       };
     }
     if (route === "/keys" && method === "POST") {
       const permissions = String(body.permissions ?? "read_write");
-      if (!["read", "write", "read_write"].includes(permissions)) throw new ControlError('permissions must be "read", "write" or "read_write"');
+      if (!["read", "write", "read_write"].includes(permissions))
+        throw new ControlError('permissions must be "read", "write" or "read_write"');
       const key = store.createKey(permissions as KeyPermissions, String(body.description ?? "Emulator key"));
-      return { status: 201, body: { key_id: key.keyId, consumer_key: key.consumerKey, consumer_secret: key.consumerSecret, permissions } };
+      return {
+        status: 201,
+        body: {
+          key_id: key.keyId,
+          consumer_key: key.consumerKey,
+          consumer_secret: key.consumerSecret,
+          permissions,
+        },
+      };
     }
     if (route === "/keys" && method === "GET") {
       return {
@@ -1076,11 +1270,16 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
     if ((m = /^\/keys\/([^/]+)$/.exec(route)) && method === "DELETE") {
       const ident = decodeURIComponent(m[1]);
       const removed = /^\d+$/.test(ident) ? store.deleteKeyById(Number(ident)) : store.keys.delete(ident);
-      return removed ? { status: 200, body: { revoked: true } } : { status: 404, body: { error: "No such key." } };
+      return removed
+        ? { status: 200, body: { revoked: true } }
+        : { status: 404, body: { error: "No such key." } };
     }
     if (route === "/deliveries" && method === "GET") {
       const webhookId = query.webhook_id ? Number(query.webhook_id) : null;
-      return { status: 200, body: deliveries.log.filter((d) => webhookId === null || d.webhook_id === webhookId) };
+      return {
+        status: 200,
+        body: deliveries.log.filter((d) => webhookId === null || d.webhook_id === webhookId),
+      };
     }
     if (route === "/deliveries" && method === "DELETE") {
       deliveries.log = [];
@@ -1107,7 +1306,10 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
     if (route === "/webhooks" && method === "GET") {
       return {
         status: 200,
-        body: [...store.webhooks.values()].map((w) => ({ ...renderWebhook(w, ctx), failure_count: w.failureCount })),
+        body: [...store.webhooks.values()].map((w) => ({
+          ...renderWebhook(w, ctx),
+          failure_count: w.failureCount,
+        })),
       };
     }
     if (route === "/faults" && method === "GET") return { status: 200, body: faults };
@@ -1133,7 +1335,8 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
       store.seed(seed, counts);
       return { status: 200, body: { seed, counts } };
     }
-    if (route === "/clock" && method === "GET") return { status: 200, body: { now: new Date(clock.now()).toISOString(), offset_ms: clockOffsetMs } };
+    if (route === "/clock" && method === "GET")
+      return { status: 200, body: { now: new Date(clock.now()).toISOString(), offset_ms: clockOffsetMs } };
     if (route === "/clock" && method === "POST") {
       const advanceMs = Number(body.advanceMs ?? body.advance_ms ?? 0);
       if (!Number.isFinite(advanceMs)) throw new ControlError("advanceMs must be a number");
@@ -1142,7 +1345,8 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
     }
     if (route === "/wc-auth" && method === "POST") {
       const mode = String(body.mode);
-      if (!["prompt", "approve", "deny"].includes(mode)) throw new ControlError('mode must be "prompt", "approve" or "deny"');
+      if (!["prompt", "approve", "deny"].includes(mode))
+        throw new ControlError('mode must be "prompt", "approve" or "deny"');
       wcAuthMode = mode as WcAuthMode;
       return { status: 200, body: { mode } };
     }
@@ -1154,7 +1358,8 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
       const resource = m[1] as Resource;
       const id = Number(m[2]);
       if (method === "GET") return { status: 200, body: renderOne(resource, id) };
-      if (method === "PUT" || method === "PATCH" || method === "POST") return updateResource(resource, id, body);
+      if (method === "PUT" || method === "PATCH" || method === "POST")
+        return updateResource(resource, id, body);
       if (method === "DELETE") return deleteResource(resource, id, isForce(query.force ?? body.force));
     }
     if ((m = /^\/orders\/(\d+)\/restore$/.exec(route)) && method === "POST") {
@@ -1167,8 +1372,14 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
     if ((m = /^\/products\/(\d+)\/variations$/.exec(route)) && method === "POST") {
       return { status: 201, body: renderVariation(store.createVariation(Number(m[1]), body), ctx) };
     }
-    if ((m = /^\/products\/(\d+)\/variations\/(\d+)$/.exec(route)) && (method === "PUT" || method === "PATCH")) {
-      return { status: 200, body: renderVariation(store.updateVariation(Number(m[1]), Number(m[2]), body), ctx) };
+    if (
+      (m = /^\/products\/(\d+)\/variations\/(\d+)$/.exec(route)) &&
+      (method === "PUT" || method === "PATCH")
+    ) {
+      return {
+        status: 200,
+        body: renderVariation(store.updateVariation(Number(m[1]), Number(m[2]), body), ctx),
+      };
     }
     return undefined;
   }
@@ -1257,8 +1468,10 @@ function parseFault(body: Record<string, unknown>): Fault {
   switch (type) {
     case "error": {
       const status = Number(body.status);
-      if (!Number.isInteger(status) || status < 400 || status > 599) throw new ControlError("error faults need a 4xx/5xx status");
-      const retryAfterSeconds = body.retryAfterSeconds === undefined ? undefined : Number(body.retryAfterSeconds);
+      if (!Number.isInteger(status) || status < 400 || status > 599)
+        throw new ControlError("error faults need a 4xx/5xx status");
+      const retryAfterSeconds =
+        body.retryAfterSeconds === undefined ? undefined : Number(body.retryAfterSeconds);
       return { type, status, count, persistent, retryAfterSeconds, pathPrefix };
     }
     case "slow":
@@ -1279,6 +1492,8 @@ function mustGet<T>(map: Map<number, T>, id: number, status: number, code: strin
 }
 
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#039;" })[c]!);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#039;" })[c]!,
+  );
 }
-

@@ -84,13 +84,62 @@ export function createRandom(seed: number): () => number {
 }
 
 const FIRST_NAMES = [
-  "Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi", "Ivan", "Judy", "Mallory", "Niaj", "Olivia",
-  "Peggy", "Rupert", "Sybil", "Trent", "Victor", "Walter", "Zoé", "Amélie", "Björn", "Chloé", "Dmitri", "Emeka",
-  "Fatima", "Giulia", "Hiro", "Ingrid", "José",
+  "Alice",
+  "Bob",
+  "Carol",
+  "Dave",
+  "Erin",
+  "Frank",
+  "Grace",
+  "Heidi",
+  "Ivan",
+  "Judy",
+  "Mallory",
+  "Niaj",
+  "Olivia",
+  "Peggy",
+  "Rupert",
+  "Sybil",
+  "Trent",
+  "Victor",
+  "Walter",
+  "Zoé",
+  "Amélie",
+  "Björn",
+  "Chloé",
+  "Dmitri",
+  "Emeka",
+  "Fatima",
+  "Giulia",
+  "Hiro",
+  "Ingrid",
+  "José",
 ];
 const LAST_NAMES = [
-  "Anders", "Brown", "Clark", "Diaz", "Evans", "Fox", "García", "Hughes", "Ito", "Jones", "Khan", "Lopez",
-  "Müller", "Nguyen", "O'Brien", "Patel", "Quinn", "Rossi", "Smith", "Tanaka", "Ulrich", "Vega", "Weber", "Young",
+  "Anders",
+  "Brown",
+  "Clark",
+  "Diaz",
+  "Evans",
+  "Fox",
+  "García",
+  "Hughes",
+  "Ito",
+  "Jones",
+  "Khan",
+  "Lopez",
+  "Müller",
+  "Nguyen",
+  "O'Brien",
+  "Patel",
+  "Quinn",
+  "Rossi",
+  "Smith",
+  "Tanaka",
+  "Ulrich",
+  "Vega",
+  "Weber",
+  "Young",
 ];
 const CITIES: [string, string, string, string][] = [
   ["San Francisco", "CA", "94103", "US"],
@@ -102,8 +151,29 @@ const CITIES: [string, string, string, string][] = [
   ["Paris", "", "75001", "FR"],
   ["Sydney", "NSW", "2000", "AU"],
 ];
-const PRODUCT_WORDS = ["Blue", "Red", "Green", "Classic", "Organic", "Vintage", "Premium", "Everyday", "Mini", "Deluxe"];
-const PRODUCT_NOUNS = ["T-Shirt", "Mug", "Hoodie", "Sticker Pack", "Cap", "Tote Bag", "Notebook", "Poster", "Socks"];
+const PRODUCT_WORDS = [
+  "Blue",
+  "Red",
+  "Green",
+  "Classic",
+  "Organic",
+  "Vintage",
+  "Premium",
+  "Everyday",
+  "Mini",
+  "Deluxe",
+];
+const PRODUCT_NOUNS = [
+  "T-Shirt",
+  "Mug",
+  "Hoodie",
+  "Sticker Pack",
+  "Cap",
+  "Tote Bag",
+  "Notebook",
+  "Poster",
+  "Socks",
+];
 const COLORS = ["Black", "White", "Red", "Blue"];
 const SIZES = ["S", "M", "L", "XL"];
 const PAYMENT_METHODS: [string, string][] = [
@@ -251,7 +321,15 @@ export class WooStore {
         const colors = COLORS.slice(0, 1 + Math.floor(rnd() * 3));
         const sizes = SIZES.slice(0, 1 + Math.floor(rnd() * 3));
         product.attributes = [
-          { id: 0, name: "Color", slug: "color", position: 0, visible: true, variation: true, options: colors },
+          {
+            id: 0,
+            name: "Color",
+            slug: "color",
+            position: 0,
+            visible: true,
+            variation: true,
+            options: colors,
+          },
           { id: 0, name: "Size", slug: "size", position: 1, visible: true, variation: true, options: sizes },
         ];
         const basePrice = 1000 + Math.floor(rnd() * 5000);
@@ -393,7 +471,9 @@ export class WooStore {
       for (let n = 0; n < itemCount; n++) {
         const product = this.products.get(pick(purchasable))!;
         const quantity = 1 + Math.floor(rnd() * 3);
-        lineItems.push(this.buildLineItem(product, product.type === "variable" ? pick(product.variationIds) : 0, quantity));
+        lineItems.push(
+          this.buildLineItem(product, product.type === "variable" ? pick(product.variationIds) : 0, quantity),
+        );
         product.totalSales += quantity;
       }
       const paid = !["pending", "failed", "cancelled"].includes(status);
@@ -407,7 +487,10 @@ export class WooStore {
         createdMs,
         modifiedMs: modifiedAfter(createdMs),
         paidMs: paid ? createdMs + 60_000 : null,
-        completedMs: status === "completed" || status === "refunded" ? createdMs + 2 * 86_400_000 : null,
+        completedMs:
+          status === "completed" || status === "refunded"
+            ? Math.min(SEED_END_MS, createdMs + 2 * 86_400_000)
+            : null,
         customerId: customer?.id ?? 0,
         orderKey: `wc_order_${this.randomKey(rnd)}`,
         billing,
@@ -420,7 +503,15 @@ export class WooStore {
         lineItems,
         shippingLines:
           rnd() < 0.7
-            ? [{ id: this.nextItemId++, methodTitle: "Flat rate", methodId: "flat_rate", instanceId: "1", totalCents: 500 }]
+            ? [
+                {
+                  id: this.nextItemId++,
+                  methodTitle: "Flat rate",
+                  methodId: "flat_rate",
+                  instanceId: "1",
+                  totalCents: 500,
+                },
+              ]
             : [],
         discountCents: 0,
         refunds: [],
@@ -429,7 +520,9 @@ export class WooStore {
       if (order.completedMs !== null) order.modifiedMs = Math.max(order.modifiedMs, order.completedMs);
       order.modifiedMs = Math.min(order.modifiedMs, SEED_END_MS);
       this.orders.set(id, order);
-      const total = lineItems.reduce((s, li) => s + li.totalCents, 0) + order.shippingLines.reduce((s, l) => s + l.totalCents, 0);
+      const total =
+        lineItems.reduce((s, li) => s + li.totalCents, 0) +
+        order.shippingLines.reduce((s, l) => s + l.totalCents, 0);
       if (status === "refunded" || (status === "completed" && rnd() < 0.05 && total > 100)) {
         const refundId = this.nextPostId++;
         const amountCents = status === "refunded" ? total : Math.floor(total / 2);
@@ -462,7 +555,9 @@ export class WooStore {
       : [];
     return {
       id: this.nextItemId++,
-      name: variation ? `${product.name} - ${variation.attributes.map((a) => a.option).join(", ")}` : product.name,
+      name: variation
+        ? `${product.name} - ${variation.attributes.map((a) => a.option).join(", ")}`
+        : product.name,
       productId: product.id,
       variationId: variation ? variation.id : 0,
       quantity,
@@ -491,14 +586,19 @@ export class WooStore {
   }
 
   createCustomer(input: Input): CustomerRecord {
-    if (input.id) throw new RestError(400, "woocommerce_rest_customer_exists", "Cannot create existing resource.");
+    if (input.id)
+      throw new RestError(400, "woocommerce_rest_customer_exists", "Cannot create existing resource.");
     const email = str(input.email).trim();
-    if (!email) throw new RestError(400, "rest_missing_callback_param", "Missing parameter(s): email", { params: ["email"] });
+    if (!email)
+      throw new RestError(400, "rest_missing_callback_param", "Missing parameter(s): email", {
+        params: ["email"],
+      });
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
       throw new RestError(400, "registration-error-invalid-email", "Please provide a valid email address.");
     }
     this.assertEmailFree(email, 0);
-    const username = str(input.username) || email.split("@")[0].replace(/[^a-z0-9._-]/gi, "") || `user${this.nextUserId}`;
+    const username =
+      str(input.username) || email.split("@")[0].replace(/[^a-z0-9._-]/gi, "") || `user${this.nextUserId}`;
     for (const c of this.customers.values()) {
       if (c.username === username) {
         throw new RestError(
@@ -588,7 +688,8 @@ export class WooStore {
   }
 
   createProduct(input: Input): ProductRecord {
-    if (input.id) throw new RestError(400, "woocommerce_rest_product_exists", "Cannot create existing product.");
+    if (input.id)
+      throw new RestError(400, "woocommerce_rest_product_exists", "Cannot create existing product.");
     const type = str(input.type, "simple");
     if (type !== "simple" && type !== "variable") {
       throw new RestError(400, "rest_invalid_param", "Invalid parameter(s): type", {
@@ -763,7 +864,8 @@ export class WooStore {
   // ---- Orders -----------------------------------------------------------------------------------------------
 
   createOrder(input: Input): OrderRecord {
-    if (input.id) throw new RestError(400, "woocommerce_rest_shop_order_exists", "Cannot create existing order.");
+    if (input.id)
+      throw new RestError(400, "woocommerce_rest_shop_order_exists", "Cannot create existing order.");
     const now = this.clock.now();
     const customerId = Number(input.customer_id ?? 0);
     if (customerId && !this.customers.has(customerId)) {
@@ -864,7 +966,11 @@ export class WooStore {
       const product = this.products.get(li.productId);
       if (!product) continue;
       product.totalSales += li.quantity;
-      if (product.manageStock && product.stockQuantity !== null && !li.metaData.some((m) => m.key === "_reduced_stock")) {
+      if (
+        product.manageStock &&
+        product.stockQuantity !== null &&
+        !li.metaData.some((m) => m.key === "_reduced_stock")
+      ) {
         product.stockQuantity -= li.quantity;
         li.metaData.push(this.meta("_reduced_stock", String(li.quantity)));
         // Saving the new stock level is a product update: real stores send product.updated alongside the order.
@@ -953,13 +1059,18 @@ export class WooStore {
     if (!order) throw new RestError(404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.");
     const amountCents = parseCents(input.amount);
     if (amountCents === null || amountCents <= 0) {
-      throw new RestError(400, "woocommerce_rest_cannot_create_order_refund", "Refund amount must be greater than zero.");
+      throw new RestError(
+        400,
+        "woocommerce_rest_cannot_create_order_refund",
+        "Refund amount must be greater than zero.",
+      );
     }
     const now = this.clock.now();
     order.refunds.unshift({ id: this.nextPostId++, reason: str(input.reason), amountCents, createdMs: now });
     const refunded = order.refunds.reduce((s, r) => s + r.amountCents, 0);
     const totalCents =
-      order.lineItems.reduce((s, li) => s + li.totalCents, 0) + order.shippingLines.reduce((s, l) => s + l.totalCents, 0);
+      order.lineItems.reduce((s, li) => s + li.totalCents, 0) +
+      order.shippingLines.reduce((s, l) => s + l.totalCents, 0);
     if (refunded >= totalCents) order.status = "refunded";
     order.modifiedMs = now;
     this.version++;
@@ -972,7 +1083,11 @@ export class WooStore {
   createWebhook(input: Input, userId: number): WebhookRecord {
     const topic = str(input.topic);
     if (!isValidTopic(topic)) {
-      throw new RestError(400, "woocommerce_rest_webhook_invalid_topic", "Webhook topic is required and must be valid.");
+      throw new RestError(
+        400,
+        "woocommerce_rest_webhook_invalid_topic",
+        "Webhook topic is required and must be valid.",
+      );
     }
     const deliveryUrl = str(input.delivery_url);
     if (!/^https?:\/\/\S+$/i.test(deliveryUrl)) {
@@ -1037,10 +1152,21 @@ export class WooStore {
 }
 
 export const WEBHOOK_TOPICS = [
-  "coupon.created", "coupon.updated", "coupon.deleted", "coupon.restored",
-  "customer.created", "customer.updated", "customer.deleted",
-  "order.created", "order.updated", "order.deleted", "order.restored",
-  "product.created", "product.updated", "product.deleted", "product.restored",
+  "coupon.created",
+  "coupon.updated",
+  "coupon.deleted",
+  "coupon.restored",
+  "customer.created",
+  "customer.updated",
+  "customer.deleted",
+  "order.created",
+  "order.updated",
+  "order.deleted",
+  "order.restored",
+  "product.created",
+  "product.updated",
+  "product.deleted",
+  "product.restored",
 ];
 
 function isValidTopic(topic: string): boolean {

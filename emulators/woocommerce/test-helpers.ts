@@ -19,7 +19,11 @@ const WooCommerceRestApi = ((WooModule as unknown as { default?: unknown }).defa
   options: WooClientOptions,
 ) => WooClient;
 
-export function wooClient(url: string, key: { consumer_key: string; consumer_secret: string }, extra: Partial<WooClientOptions> = {}): WooClient {
+export function wooClient(
+  url: string,
+  key: { consumer_key: string; consumer_secret: string },
+  extra: Partial<WooClientOptions> = {},
+): WooClient {
   return new WooCommerceRestApi({
     url,
     consumerKey: key.consumer_key,
@@ -64,7 +68,12 @@ export async function startReceiver(status = 200): Promise<{
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      received.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+      received.push({
+        method: req.method ?? "",
+        path: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      });
       res.writeHead(answer, { "Content-Type": "text/plain" });
       res.end("ok");
     });
@@ -93,7 +102,11 @@ export function signUrl(
   method: string,
   url: string,
   key: { consumer_key: string; consumer_secret: string },
-  overrides: { nonce?: string; timestampSeconds?: number; signatureMethod?: "HMAC-SHA1" | "HMAC-SHA256" } = {},
+  overrides: {
+    nonce?: string;
+    timestampSeconds?: number;
+    signatureMethod?: "HMAC-SHA1" | "HMAC-SHA256";
+  } = {},
 ): string {
   const target = new URL(url);
   const oauth: Record<string, string> = {
@@ -118,7 +131,10 @@ export function signUrl(
 }
 
 /** POST /_emulator/keys through HTTP, as an outside process would. */
-export async function createKeyOverHttp(emulator: Pick<WooEmulator, "url">, permissions: "read" | "read_write" | "write") {
+export async function createKeyOverHttp(
+  emulator: Pick<WooEmulator, "url">,
+  permissions: "read" | "read_write" | "write",
+) {
   const response = await fetch(`${emulator.url}/_emulator/keys`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
@@ -128,11 +144,15 @@ export async function createKeyOverHttp(emulator: Pick<WooEmulator, "url">, perm
 }
 
 /** Awaits an axios promise that must fail and returns its response (status, data, headers). */
-export async function failure(promise: Promise<unknown>): Promise<{ status: number; data: unknown; headers: Record<string, string> }> {
+export async function failure(
+  promise: Promise<unknown>,
+): Promise<{ status: number; data: unknown; headers: Record<string, string> }> {
   try {
     await promise;
   } catch (error) {
-    const response = (error as { response?: { status: number; data: unknown; headers: Record<string, string> } }).response;
+    const response = (
+      error as { response?: { status: number; data: unknown; headers: Record<string, string> } }
+    ).response;
     if (response) return response;
     throw error;
   }

@@ -2,7 +2,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startWooEmulator, type WooEmulator } from "./server";
 import { failure, startReceiver, wooClient } from "./test-helpers";
 
-type Consumer = { key_id: number; user_id: string; consumer_key: string; consumer_secret: string; key_permissions: string };
+type Consumer = {
+  key_id: number;
+  user_id: string;
+  consumer_key: string;
+  consumer_secret: string;
+  key_permissions: string;
+};
 
 describe("WooCommerce emulator key approval flow (/wc-auth/v1/authorize)", () => {
   let emulator: WooEmulator;
@@ -55,7 +61,13 @@ describe("WooCommerce emulator key approval flow (/wc-auth/v1/authorize)", () =>
     expect(callback.received[0].method).toBe("POST");
     expect(callback.received[0].headers["content-type"]).toMatch(/^application\/json/);
     const consumer = JSON.parse(callback.received[0].body) as Consumer;
-    expect(Object.keys(consumer)).toEqual(["key_id", "user_id", "consumer_key", "consumer_secret", "key_permissions"]);
+    expect(Object.keys(consumer)).toEqual([
+      "key_id",
+      "user_id",
+      "consumer_key",
+      "consumer_secret",
+      "key_permissions",
+    ]);
     expect(consumer.user_id).toBe("shop-42");
     expect(consumer.key_permissions).toBe("read_write");
     expect(consumer.consumer_key).toMatch(/^ck_[0-9a-f]{40}$/);
@@ -93,7 +105,9 @@ describe("WooCommerce emulator key approval flow (/wc-auth/v1/authorize)", () =>
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain("Commerce Sync would like to connect to your store");
-    const approve = /href="([^"]+)" class="button button-primary wc-auth-approve"/.exec(html)![1].replace(/&amp;/g, "&");
+    const approve = /href="([^"]+)" class="button button-primary wc-auth-approve"/
+      .exec(html)![1]
+      .replace(/&amp;/g, "&");
     const deny = /href="([^"]+)" class="button wc-auth-deny"/.exec(html)![1].replace(/&amp;/g, "&");
     expect(new URL(deny).searchParams.get("success")).toBe("0");
     const granted = await fetch(approve, { redirect: "manual" });
@@ -115,7 +129,11 @@ describe("WooCommerce emulator key approval flow (/wc-auth/v1/authorize)", () =>
 
 describe("WooCommerce emulator key approval flow with real-store callback rules", () => {
   it("refuses a callback_url that is not https, as a real store does", async () => {
-    const emulator = await startWooEmulator({ counts: { customers: 0, orders: 0, products: 0 }, autoDeliver: false, wcAuthMode: "approve" });
+    const emulator = await startWooEmulator({
+      counts: { customers: 0, orders: 0, products: 0 },
+      autoDeliver: false,
+      wcAuthMode: "approve",
+    });
     try {
       const url = new URL(`${emulator.url}/wc-auth/v1/authorize`);
       for (const [k, v] of Object.entries({

@@ -4,7 +4,10 @@ import { phpJsonEncode } from "./php";
 import { startWooEmulator, type WooEmulator } from "./server";
 import { ManualClock, failure, fixture, startReceiver, wooClient } from "./test-helpers";
 
-type Capture = { note: string; deliveries: { topic: string; headers: Record<string, string>; body: string }[] };
+type Capture = {
+  note: string;
+  deliveries: { topic: string; headers: Record<string, string>; body: string }[];
+};
 const captured = fixture<Capture>("real-11.0.1/webhook-deliveries.json");
 const CAPTURED_SECRET = "whsec-loopback-test";
 
@@ -26,7 +29,11 @@ describe("WooCommerce emulator webhooks", () => {
   let key: { consumer_key: string; consumer_secret: string };
 
   beforeAll(async () => {
-    emulator = await startWooEmulator({ counts: { customers: 5, orders: 5, products: 4 }, clock, autoDeliver: false });
+    emulator = await startWooEmulator({
+      counts: { customers: 5, orders: 5, products: 4 },
+      clock,
+      autoDeliver: false,
+    });
     key = emulator.createKey("read_write");
   });
   afterAll(() => emulator.close());
@@ -61,17 +68,27 @@ describe("WooCommerce emulator webhooks", () => {
     expect(ping.headers["user-agent"]).toBe("WooCommerce/11.0.1 Hookshot (WordPress/7.1)");
     expect(Object.keys(ping.headers).filter((h) => h.startsWith("x-wc-"))).toEqual([]);
     const realPing = captured.deliveries.find((d) => d.topic === "ping")!;
-    expect(Object.keys(ping.headers).filter((h) => h !== "host").sort()).toEqual(Object.keys(realPing.headers).sort());
+    expect(
+      Object.keys(ping.headers)
+        .filter((h) => h !== "host")
+        .sort(),
+    ).toEqual(Object.keys(realPing.headers).sort());
   });
 
   it("queues deliveries for ≈25 s and sends the resource as it is at send time, with the real headers", async () => {
     await createWebhook("order.created");
     receiver.received.length = 0;
-    const product = [...emulator.store.products.values()].find((p) => p.type === "simple" && p.regularPriceCents !== null)!;
+    const product = [...emulator.store.products.values()].find(
+      (p) => p.type === "simple" && p.regularPriceCents !== null,
+    )!;
     const created = await fetch(`${emulator.url}/_emulator/orders`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ status: "pending", billing: { email: "late@example.test" }, line_items: [{ product_id: product.id, quantity: 1 }] }),
+      body: JSON.stringify({
+        status: "pending",
+        billing: { email: "late@example.test" },
+        line_items: [{ product_id: product.id, quantity: 1 }],
+      }),
     });
     const order = (await created.json()) as { id: number; status: string };
     expect(order.status).toBe("pending");
@@ -100,7 +117,11 @@ describe("WooCommerce emulator webhooks", () => {
     expect(delivery.headers["user-agent"]).toBe("WooCommerce/11.0.1 Hookshot (WordPress/7.1)");
     expect(delivery.body).toContain("\\/wp-json\\/wc\\/v3\\/orders");
     const real = captured.deliveries.find((d) => d.topic === "order.created")!;
-    expect(Object.keys(delivery.headers).filter((h) => h !== "host").sort()).toEqual(Object.keys(real.headers).sort());
+    expect(
+      Object.keys(delivery.headers)
+        .filter((h) => h !== "host")
+        .sort(),
+    ).toEqual(Object.keys(real.headers).sort());
   });
 
   it("gives two deliveries of one webhook in the same second the same Delivery-ID (not unique)", async () => {
@@ -127,7 +148,9 @@ describe("WooCommerce emulator webhooks", () => {
     emulator.store.updateProduct(product.id, { name: "Second" });
     expect(emulator.deliveries.pending).toHaveLength(1);
     await emulator.flushDeliveries();
-    const bodies = receiver.received.filter((r) => r.headers["x-wc-webhook-topic"]).map((r) => JSON.parse(r.body).name);
+    const bodies = receiver.received
+      .filter((r) => r.headers["x-wc-webhook-topic"])
+      .map((r) => JSON.parse(r.body).name);
     expect(bodies).toEqual(["Second"]);
   });
 
@@ -146,10 +169,20 @@ describe("WooCommerce emulator webhooks", () => {
 
   it("sends product.updated when a paid order reduces a product's stock (as the captured store did)", async () => {
     await createWebhook("product.updated");
-    const product = emulator.store.createProduct({ name: "Stocked", regular_price: "3.00", manage_stock: true, stock_quantity: 10 });
-    await wooClient(emulator.url, key).post("orders", { line_items: [{ product_id: product.id, quantity: 3 }], set_paid: true });
+    const product = emulator.store.createProduct({
+      name: "Stocked",
+      regular_price: "3.00",
+      manage_stock: true,
+      stock_quantity: 10,
+    });
+    await wooClient(emulator.url, key).post("orders", {
+      line_items: [{ product_id: product.id, quantity: 3 }],
+      set_paid: true,
+    });
     await emulator.flushDeliveries();
-    const bodies = receiver.received.filter((r) => r.headers["x-wc-webhook-topic"] === "product.updated").map((r) => JSON.parse(r.body));
+    const bodies = receiver.received
+      .filter((r) => r.headers["x-wc-webhook-topic"] === "product.updated")
+      .map((r) => JSON.parse(r.body));
     expect(bodies.map((b) => [b.id, b.stock_quantity, b.total_sales])).toEqual([[product.id, 7, 3]]);
   });
 
@@ -158,7 +191,9 @@ describe("WooCommerce emulator webhooks", () => {
     const customer = emulator.store.createCustomer({ email: "leaving@example.test" });
     await wooClient(emulator.url, key).delete(`customers/${customer.id}`, { force: true });
     await emulator.flushDeliveries();
-    expect(receiver.received.filter((r) => r.headers["x-wc-webhook-topic"]).map((r) => r.body)).toEqual([`{"id":${customer.id}}`]);
+    expect(receiver.received.filter((r) => r.headers["x-wc-webhook-topic"]).map((r) => r.body)).toEqual([
+      `{"id":${customer.id}}`,
+    ]);
   });
 
   it("does not retry, and silently disables a webhook whose failure count exceeds 5", async () => {
@@ -179,8 +214,12 @@ describe("WooCommerce emulator webhooks", () => {
     expect(sent).toBe(7);
     emulator.store.createCustomer({ email: "after@example.test" });
     expect(emulator.deliveries.pending).toHaveLength(0);
-    const log = (await (await fetch(`${emulator.url}/_emulator/deliveries?webhook_id=${webhook.id}`)).json()) as { success: boolean; response_status: number }[];
-    expect(log.filter((d) => !d.success).map((d) => d.response_status)).toEqual([500, 500, 500, 500, 500, 500, 500]);
+    const log = (await (
+      await fetch(`${emulator.url}/_emulator/deliveries?webhook_id=${webhook.id}`)
+    ).json()) as { success: boolean; response_status: number }[];
+    expect(log.filter((d) => !d.success).map((d) => d.response_status)).toEqual([
+      500, 500, 500, 500, 500, 500, 500,
+    ]);
   });
 
   it("resets the failure streak on a successful delivery", async () => {
@@ -209,7 +248,9 @@ describe("WooCommerce emulator webhooks", () => {
     const refused = await failure(client.delete(`webhooks/${webhook.id}`));
     expect(refused.status).toBe(501);
     expect((await client.delete(`webhooks/${webhook.id}`, { force: true })).status).toBe(200);
-    const invalid = await failure(client.post("webhooks", { topic: "order.exploded", delivery_url: receiver.url }));
+    const invalid = await failure(
+      client.post("webhooks", { topic: "order.exploded", delivery_url: receiver.url }),
+    );
     expect(invalid.data).toEqual({
       code: "woocommerce_rest_webhook_invalid_topic",
       message: "Webhook topic is required and must be valid.",
@@ -218,12 +259,22 @@ describe("WooCommerce emulator webhooks", () => {
   });
 
   it("delivers on its own after the configured delay when auto delivery runs", async () => {
-    const auto = await startWooEmulator({ counts: { customers: 1, orders: 1, products: 1 }, deliveryDelayMs: 0 });
+    const auto = await startWooEmulator({
+      counts: { customers: 1, orders: 1, products: 1 },
+      deliveryDelayMs: 0,
+    });
     try {
       const autoKey = auto.createKey("read_write");
-      await wooClient(auto.url, autoKey).post("webhooks", { topic: "customer.created", delivery_url: receiver.url });
+      await wooClient(auto.url, autoKey).post("webhooks", {
+        topic: "customer.created",
+        delivery_url: receiver.url,
+      });
       await wooClient(auto.url, autoKey).post("customers", { email: "auto@example.test" });
-      await expect.poll(() => receiver.received.filter((r) => r.headers["x-wc-webhook-topic"]).length, { timeout: 10_000 }).toBe(1);
+      await expect
+        .poll(() => receiver.received.filter((r) => r.headers["x-wc-webhook-topic"]).length, {
+          timeout: 10_000,
+        })
+        .toBe(1);
     } finally {
       await auto.close();
     }

@@ -72,7 +72,9 @@ export class DeliveryQueue {
     const now = this.options.clock.now();
     for (const webhook of this.options.store.webhooks.values()) {
       if (webhook.status !== "active" || webhook.topic !== event.topic) continue;
-      const already = this.pending.some((p) => p.webhookId === webhook.id && p.resourceId === event.resourceId);
+      const already = this.pending.some(
+        (p) => p.webhookId === webhook.id && p.resourceId === event.resourceId,
+      );
       if (already) continue;
       this.pending.push({
         seq: this.seq++,
@@ -138,7 +140,8 @@ export class DeliveryQueue {
 
   private async deliver(webhook: WebhookRecord, job: PendingDelivery): Promise<void> {
     const [resource, event] = job.topic.split(".");
-    const payload = event === "deleted" ? { id: job.resourceId } : this.options.payload(resource, job.resourceId);
+    const payload =
+      event === "deleted" ? { id: job.resourceId } : this.options.payload(resource, job.resourceId);
     const body = phpJsonEncode(payload);
     const nowMs = this.options.clock.now();
     // wp_hash( webhook id . current unix second ): two deliveries of one webhook in the same second share it.
@@ -233,7 +236,12 @@ interface PostResult {
 }
 
 /** One POST, no redirects followed, response body kept (truncated) for the delivery log. */
-export function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<PostResult> {
+export function post(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<PostResult> {
   return new Promise((resolve) => {
     let target: URL;
     try {
@@ -253,12 +261,20 @@ export function post(url: string, headers: Record<string, string>, body: string,
           if (chunks.reduce((n, c) => n + c.length, 0) < 4096) chunks.push(chunk);
         });
         response.on("end", () =>
-          resolve({ status: response.statusCode ?? null, body: Buffer.concat(chunks).toString("utf8").slice(0, 4096), error: null }),
+          resolve({
+            status: response.statusCode ?? null,
+            body: Buffer.concat(chunks).toString("utf8").slice(0, 4096),
+            error: null,
+          }),
         );
-        response.on("error", (error) => resolve({ status: response.statusCode ?? null, body: "", error: error.message }));
+        response.on("error", (error) =>
+          resolve({ status: response.statusCode ?? null, body: "", error: error.message }),
+        );
       },
     );
-    request.on("timeout", () => request.destroy(new Error(`Operation timed out after ${timeoutMs} milliseconds`)));
+    request.on("timeout", () =>
+      request.destroy(new Error(`Operation timed out after ${timeoutMs} milliseconds`)),
+    );
     request.on("error", (error) => resolve({ status: null, body: "", error: error.message }));
     request.end(body);
   });
