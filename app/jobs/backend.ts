@@ -20,6 +20,8 @@ export interface ClaimedJob {
 export interface ListJobsFilter {
   status?: JobStatus;
   kinds?: string[];
+  /** Jobs enqueued with this dedupe key, whatever their state (scheduler idempotency). */
+  dedupeKey?: string;
   limit?: number;
 }
 

@@ -220,6 +220,7 @@ export function createEmbeddedBackend(db: Db, options: EmbeddedBackendOptions = 
         where: {
           kind: filter.kinds ? { in: filter.kinds } : { not: LOCK_JOB_KIND },
           ...(filter.status ? { status: filter.status } : {}),
+          ...(filter.dedupeKey ? { dedupeKey: filter.dedupeKey } : {}),
         },
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
         take: filter.limit ?? 50,

@@ -264,10 +264,16 @@ export function createPgBossBackend(databaseUrl: string, options: PgBossBackendO
          FROM ${PGBOSS_SCHEMA}.job
          WHERE ($1::text[] IS NULL OR name = ANY($1::text[]))
            AND ($2::text[] IS NULL OR state::text = ANY($2::text[]))
+           AND ($4::text IS NULL OR singleton_key = $4::text)
            AND NOT (state = 'completed' AND COALESCE(output->>'deferred', '') = 'true')
          ORDER BY created_on DESC, id DESC
          LIMIT $3`,
-        [filter.kinds ?? null, filter.status ? states[filter.status] : null, filter.limit ?? 50],
+        [
+          filter.kinds ?? null,
+          filter.status ? states[filter.status] : null,
+          filter.limit ?? 50,
+          filter.dedupeKey ?? null,
+        ],
       );
       return result.rows.map((row) => {
         const meta = row.data?.meta;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../tests/setup/db";
+import { DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
+import { createJobsTestDatabase as createTestDatabase } from "./testing/database";
 import { createEmbeddedBackend } from "./embedded-backend.server";
 import { createPgBossBackend } from "./pgboss-backend.server";
 import { createJobQueue, type JobQueue, type JobQueueOptions } from "./queue.server";
@@ -39,7 +40,7 @@ describe.each(DATABASE_KINDS)("job queue on %s", (kind) => {
   });
   afterAll(async () => {
     for (const q of queues) await q.close();
-    await t.cleanup();
+    await t?.cleanup();
   });
 
   it("uses the backend that fits the database", async () => {

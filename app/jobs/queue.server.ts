@@ -8,7 +8,7 @@
  * error visible after `maxAttempts`. See docs/decisions/0005-job-queue.md.
  */
 import type { Db } from "../db/client.server";
-import type { QueueBackend } from "./backend";
+import type { ListJobsFilter, QueueBackend } from "./backend";
 import { createEmbeddedBackend } from "./embedded-backend.server";
 import { createPgBossBackend, type PgBossBackendOptions } from "./pgboss-backend.server";
 import {
@@ -57,7 +57,7 @@ export interface JobQueue {
   /** Takes the same database-level lock a job with `concurrencyKey = key` holds while it runs; null when busy. */
   acquireLock(key: string, holderId: string): Promise<ConcurrencyLock | null>;
   /** Newest jobs first (UI). */
-  listJobs(filter?: { status?: JobStatus; kinds?: string[]; limit?: number }): Promise<JobInfo[]>;
+  listJobs(filter?: ListJobsFilter): Promise<JobInfo[]>;
   recentJobs(limit?: number): Promise<JobInfo[]>;
   /** Failed jobs with their last error (UI). */
   failedJobs(limit?: number): Promise<JobInfo[]>;
@@ -73,6 +73,8 @@ export const consoleLogger: QueueLogger = (level, message, fields) => {
   if (level === "warn") console.warn(line);
   else if (level === "info") console.info(line);
 };
+
+export type { ListJobsFilter };
 
 /** Builds the queue for a database: embedded on SQLite, pg-boss on PostgreSQL. Call `close()` when done. */
 export async function createJobQueue(db: QueueDb, options: JobQueueOptions = {}): Promise<JobQueue> {
@@ -288,7 +290,7 @@ class Runner implements JobQueue {
     return this.store.locks.tryAcquire(key, holderId);
   }
 
-  listJobs(filter: { status?: JobStatus; kinds?: string[]; limit?: number } = {}): Promise<JobInfo[]> {
+  listJobs(filter: ListJobsFilter = {}): Promise<JobInfo[]> {
     return this.store.listJobs(filter);
   }
 

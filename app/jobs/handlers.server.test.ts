@@ -1,0 +1,411 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
+import { createJobsTestDatabase as createTestDatabase } from "./testing/database";
+import { registerSourceFactory, unregisterSourceFactory } from "../sync/sources.server";
+import {
+  createMemorySource,
+  mapMemoryCustomer,
+  syntheticCustomer,
+  syntheticOrder,
+  syntheticProduct,
+  type MemoryCustomer,
+} from "../sync/testing/memory-source";
+import type { Resource, SyncSource } from "../sync/types";
+import { enqueueCompliance } from "./compliance-handlers.server";
+import {
+  createJobHandlers,
+  enqueueInterruptedRuns,
+  enqueueSync,
+  enqueueWebhookEvent,
+  registerWebhookHandler,
+  unregisterWebhookHandler,
+} from "./handlers.server";
+import { createJobQueue, type JobQueue } from "./queue.server";
+import { schedulerTick, windowStartContaining } from "./scheduler.server";
+
+const PLATFORM = "memory-jobs";
+const FAST = { pollIntervalMs: 20 };
+
+async function until(check: () => Promise<boolean> | boolean, everyMs = 20): Promise<void> {
+  while (!(await check())) await new Promise((r) => setTimeout(r, everyMs));
+}
+
+async function seed(t: TestDatabase, count = 1, settings: object[] = []) {
+  const organizationId = randomUUID();
+  await t.db.organization.create({ data: { id: organizationId, name: "Org" } });
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const row = await t.db.integration.create({
+      data: {
+        organizationId,
+        platform: PLATFORM,
+        name: `Store ${i}`,
+        storeKey: `store-${i}-${organizationId}`,
+        settings: (settings[i] ?? {}) as object,
+      },
+    });
+    ids.push(row.id);
+  }
+  return { organizationId, ids };
+}
+
+function smallSource(extra: Parameters<typeof createMemorySource>[0] = {}): SyncSource {
+  return createMemorySource({
+    platform: PLATFORM,
+    pageSize: 10,
+    customers: Array.from({ length: 30 }, (_, i) => syntheticCustomer(i)),
+    orders: Array.from({ length: 20 }, (_, i) => syntheticOrder(i, { customerCount: 30, productCount: 10 })),
+    products: Array.from({ length: 10 }, (_, i) => syntheticProduct(i)),
+    ...extra,
+  });
+}
+
+/** Wraps a source so each read first awaits `before(integrationId)` (to prove two syncs run at the same time). */
+function gatedSource(inner: SyncSource, before: () => Promise<void>): SyncSource {
+  const readers: SyncSource["readers"] = {};
+  for (const [resource, reader] of Object.entries(inner.readers) as [
+    Resource,
+    NonNullable<SyncSource["readers"][Resource]>,
+  ][]) {
+    readers[resource] = {
+      map: reader.map as never,
+      async *read(cursor: string | null, signal: AbortSignal) {
+        await before();
+        yield* reader.read(cursor, signal);
+      },
+    } as never;
+  }
+  return { ...inner, readers };
+}
+
+describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
+  let t: TestDatabase;
+  const queues: JobQueue[] = [];
+
+  async function queue(): Promise<JobQueue> {
+    const q = await createJobQueue(t.db, {
+      databaseUrl: t.url,
+      leaseMs: 2_000,
+      busyRetryDelayMs: 30,
+      pgBoss: { maintenanceIntervalSeconds: 5 },
+    });
+    queues.push(q);
+    return q;
+  }
+
+  async function worker(q: JobQueue, workerId: string, concurrency = 2) {
+    await q.work(createJobHandlers({ db: t.db, queue: q, busyRetryDelayMs: 30 }), {
+      workerId,
+      concurrency,
+      ...FAST,
+    });
+  }
+
+  beforeAll(async () => {
+    t = await createTestDatabase(kind);
+  });
+  afterEach(async () => {
+    for (const q of queues.splice(0)) await q.close();
+    unregisterSourceFactory(PLATFORM);
+    unregisterWebhookHandler(PLATFORM);
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  it("runs a full sync job through the engine and records the run", async () => {
+    const { ids } = await seed(t);
+    registerSourceFactory(PLATFORM, () => smallSource());
+    const q = await queue();
+    const { id } = await enqueueSync(q, ids[0], { full: true, triggeredBy: "test" });
+    await worker(q, "w1");
+    await until(async () => (await q.listJobs({ status: "succeeded" })).some((j) => j.id === id));
+    const run = await t.db.syncRun.findFirstOrThrow({ where: { integrationId: ids[0] } });
+    expect(run).toMatchObject({ kind: "full", status: "succeeded", contactsSynced: 30, ordersSynced: 20 });
+    expect(run.triggeredBy).toBe("test");
+    expect(await t.db.product.count({ where: { integrationId: ids[0] } })).toBe(10);
+  });
+
+  it("fails a sync job for an unknown platform at once, with the reason visible", async () => {
+    const { ids } = await seed(t);
+    const q = await queue();
+    const { id } = await enqueueSync(q, ids[0]);
+    await worker(q, "w1");
+    await until(async () => (await q.failedJobs()).some((j) => j.id === id));
+    const job = (await q.failedJobs()).find((j) => j.id === id);
+    expect(job?.attempts).toBe(1);
+    expect(job?.lastError).toMatch(/No sync source is registered for platform "memory-jobs"/);
+  });
+
+  it("never runs the same integration's sync twice at once across two workers, while two stores sync together", async () => {
+    const { ids } = await seed(t, 2);
+    const [a, b] = ids;
+    // Each store's first read waits until the other store's sync has started: only concurrency lets both finish.
+    const started = new Map<string, () => void>();
+    const startedPromise = new Map<string, Promise<void>>();
+    for (const id of ids) startedPromise.set(id, new Promise<void>((r) => started.set(id, r)));
+    registerSourceFactory(PLATFORM, ({ integration }) => {
+      const other = integration.id === a ? b : a;
+      return gatedSource(smallSource({ pageDelayMs: 5 }), async () => {
+        started.get(integration.id)?.();
+        await startedPromise.get(other);
+      });
+    });
+    const q1 = await queue();
+    const q2 = await queue();
+    for (const id of ids) {
+      await enqueueSync(q1, id, { full: true });
+      await enqueueSync(q1, id);
+      await q1.enqueue("reconcile", { integrationId: id }, { concurrencyKey: `sync:${id}` });
+    }
+    await worker(q1, "worker-1", 3);
+    await worker(q2, "worker-2", 3);
+    await until(
+      async () =>
+        (await t.db.syncRun.count({ where: { integrationId: { in: ids }, status: "succeeded" } })) === 6,
+    );
+
+    for (const id of ids) {
+      const runs = await t.db.syncRun.findMany({
+        where: { integrationId: id },
+        orderBy: { startedAt: "asc" },
+      });
+      expect(runs).toHaveLength(3);
+      expect(runs.every((r) => r.status === "succeeded")).toBe(true);
+      for (let i = 1; i < runs.length; i++) {
+        expect(runs[i].startedAt.getTime()).toBeGreaterThanOrEqual(runs[i - 1].finishedAt!.getTime());
+      }
+    }
+  });
+
+  it("applies webhook events of one record in the order received, even when their jobs run out of order", async () => {
+    const { ids, organizationId } = await seed(t);
+    const applied: string[] = [];
+    registerWebhookHandler(PLATFORM, ({ event, body }) => {
+      if (event.topic !== "customers/update")
+        return { action: "ignore", reason: `Topic ${event.topic} is not handled` };
+      applied.push(event.id);
+      return { action: "apply", resource: "customers", remote: [body], map: mapMemoryCustomer as never };
+    });
+    const base = Date.parse("2026-03-01T10:00:00Z");
+    const events = [];
+    for (let v = 1; v <= 3; v++) {
+      const body: MemoryCustomer = {
+        ...syntheticCustomer(1),
+        first_name: `Version${v}`,
+        updated_at: new Date(base + v * 1000).toISOString(),
+      };
+      events.push(
+        await t.db.webhookEvent.create({
+          data: {
+            integrationId: ids[0],
+            platform: PLATFORM,
+            topic: "customers/update",
+            dedupeKey: randomUUID(),
+            storeKey: "s",
+            resourceId: "c1",
+            payload: JSON.stringify(body),
+            receivedAt: new Date(base + v * 1000),
+          },
+        }),
+      );
+    }
+    const q = await queue();
+    // Newest first: the worker must still apply 1, 2, 3.
+    for (const e of [...events].reverse()) await enqueueWebhookEvent(q, e);
+    await worker(q, "w1", 3);
+    await until(async () => (await t.db.webhookEvent.count({ where: { status: "processed" } })) === 3);
+    expect(applied).toEqual(events.map((e) => e.id));
+    const contact = await t.db.contact.findFirstOrThrow({
+      where: { organizationId, email: "customer1@example.com" },
+    });
+    expect(contact.firstName).toBe("Version3");
+    const rows = await t.db.webhookEvent.findMany({ where: { id: { in: events.map((e) => e.id) } } });
+    expect(rows.every((r) => r.attempts === 1 && r.processedAt !== null && r.lastError === null)).toBe(true);
+    await t.db.webhookEvent.deleteMany();
+  });
+
+  it("marks unknown platforms and topics ignored, rejected records failed, and retries a throwing handler", async () => {
+    const { ids } = await seed(t);
+    let calls = 0;
+    registerWebhookHandler(PLATFORM, ({ event, body }) => {
+      if (event.topic === "orders/paid") throw new Error(`store unreachable (${++calls})`);
+      if (event.topic === "customers/update") {
+        return { action: "apply", resource: "customers", remote: [body], map: mapMemoryCustomer as never };
+      }
+      return { action: "ignore", reason: `Topic ${event.topic} is not handled` };
+    });
+    const make = (platform: string, topic: string, payload: string) =>
+      t.db.webhookEvent.create({
+        data: { integrationId: ids[0], platform, topic, dedupeKey: randomUUID(), storeKey: "s", payload },
+      });
+    const unknownPlatform = await make("nowhere", "customers/update", "{}");
+    const unknownTopic = await make(PLATFORM, "carts/create", "{}");
+    const badRecord = await make(PLATFORM, "customers/update", JSON.stringify({ id: "c9", email: "x@y.z" }));
+    const throwing = await make(PLATFORM, "orders/paid", "{}");
+    const q = await queue();
+    for (const e of [unknownPlatform, unknownTopic, badRecord]) await enqueueWebhookEvent(q, e);
+    const throwingJob = await q.enqueue(
+      "webhook.process",
+      { webhookEventId: throwing.id },
+      { maxAttempts: 2, backoff: { initialDelayMs: kind === "sqlite" ? 10 : 1000 } },
+    );
+    await worker(q, "w1");
+    await until(async () => (await q.failedJobs()).some((j) => j.id === throwingJob.id));
+    const get = (id: string) => t.db.webhookEvent.findUniqueOrThrow({ where: { id } });
+    expect(await get(unknownPlatform.id)).toMatchObject({
+      status: "ignored",
+      lastError: 'No webhook handler is registered for platform "nowhere".',
+    });
+    expect(await get(unknownTopic.id)).toMatchObject({
+      status: "ignored",
+      lastError: "Topic carts/create is not handled",
+    });
+    expect(await get(badRecord.id)).toMatchObject({ status: "failed", attempts: 1 });
+    expect((await get(badRecord.id)).lastError).toMatch(/c9: .*updated_at is missing/);
+    expect(await get(throwing.id)).toMatchObject({
+      status: "failed",
+      attempts: 2,
+      lastError: "store unreachable (2)",
+    });
+    expect((await q.failedJobs()).find((j) => j.id === throwingJob.id)?.lastError).toContain(
+      "Attempt 2/2: store unreachable (2)",
+    );
+    await t.db.webhookEvent.deleteMany();
+  });
+
+  it("resumes a run left running by a dead worker from its checkpoint", async () => {
+    const { ids } = await seed(t);
+    registerSourceFactory(PLATFORM, () => smallSource());
+    const stale = new Date(Date.now() - 10 * 60_000);
+    const run = await t.db.syncRun.create({
+      data: {
+        integrationId: ids[0],
+        kind: "full",
+        status: "running",
+        resources: JSON.stringify(["customers"]),
+        checkpoint: JSON.stringify({
+          version: 1,
+          resources: { customers: { phase: "running", cursor: null, synced: 0, failed: 0, total: null } },
+          errorCount: 0,
+        }),
+        heartbeatAt: stale,
+        startedAt: stale,
+        workerId: "dead",
+      },
+    });
+    const q = await queue();
+    expect(await enqueueInterruptedRuns(t.db, q)).toEqual([run.id]);
+    // Idempotent: a second worker starting at the same time enqueues nothing more.
+    expect(await enqueueInterruptedRuns(t.db, q)).toEqual([]);
+    await worker(q, "w-new");
+    await until(
+      async () => (await t.db.syncRun.findUniqueOrThrow({ where: { id: run.id } })).status !== "running",
+    );
+    const done = await t.db.syncRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(done).toMatchObject({ status: "succeeded", contactsSynced: 30, workerId: "w-new" });
+    expect(await t.db.syncRun.count({ where: { integrationId: ids[0] } })).toBe(1);
+  });
+
+  it("enqueues due reconciles once per slot and one full re-sync inside the off-peak window", async () => {
+    await t.db.syncRun.deleteMany();
+    await t.db.integration.deleteMany();
+    const { ids } = await seed(t, 3, [{}, { reconcileIntervalMinutes: 0 }, { reconcileIntervalMinutes: 30 }]);
+    const [normal, disabled, custom] = ids;
+    const q = await queue();
+    let now = new Date("2026-05-10T01:10:00Z");
+    const options = { reconcileIntervalMinutes: 60, fullResyncWindowUtc: "02:00-04:00", now: () => now };
+
+    // Before the window: reconciles only (the disabled one gets none).
+    let tick = await schedulerTick(t.db, q, options);
+    expect(tick.reconcile.sort()).toEqual([normal, custom].sort());
+    expect(tick.fullResync).toEqual([]);
+    // A second worker ticking in the same slot adds nothing.
+    tick = await schedulerTick(t.db, q, options);
+    expect(tick).toEqual({ reconcile: [], fullResync: [], resumed: [] });
+    // The custom 30-minute interval is due again in its next slot; the 60-minute one is not.
+    now = new Date("2026-05-10T01:40:00Z");
+    tick = await schedulerTick(t.db, q, options);
+    expect(tick.reconcile).toEqual([custom]);
+
+    // Inside the window: one full re-sync each, including the store with reconciles turned off.
+    now = new Date("2026-05-10T02:30:00Z");
+    tick = await schedulerTick(t.db, q, options);
+    expect(tick.fullResync.sort()).toEqual([...ids].sort());
+    tick = await schedulerTick(t.db, q, options);
+    expect(tick.fullResync).toEqual([]);
+    const fullJobs = await q.listJobs({ kinds: ["sync.full"], limit: 100 });
+    expect(
+      fullJobs.filter((j) => ids.includes((j.payload as { integrationId: string }).integrationId)),
+    ).toHaveLength(3);
+
+    // After the window: no full re-sync.
+    now = new Date("2026-05-10T05:00:00Z");
+    tick = await schedulerTick(t.db, q, options);
+    expect(tick.fullResync).toEqual([]);
+    // A disconnected store is never scheduled.
+    await t.db.integration.update({ where: { id: disabled }, data: { status: "disconnected" } });
+    now = new Date("2026-05-11T02:05:00Z");
+    tick = await schedulerTick(t.db, q, options);
+    expect(tick.fullResync.sort()).toEqual([normal, custom].sort());
+  });
+
+  it("runs the compliance jobs through the engine's redaction, purge and export", async () => {
+    const { ids, organizationId } = await seed(t);
+    registerSourceFactory(PLATFORM, () => smallSource());
+    const q = await queue();
+    await worker(q, "w1");
+    const { id: syncJob } = await enqueueSync(q, ids[0], { full: true });
+    await until(async () => (await q.listJobs({ status: "succeeded" })).some((j) => j.id === syncJob));
+
+    const dir = mkdtempSync(join(tmpdir(), "exports-"));
+    process.env.DATA_EXPORT_DIR = dir;
+    try {
+      const exportJob = await enqueueCompliance(q, "compliance.customer_data_request", {
+        integrationId: ids[0],
+        customerExternalId: "c2",
+        dataRequestId: 9001,
+      });
+      await until(async () => (await q.listJobs({ status: "succeeded" })).some((j) => j.id === exportJob.id));
+      const document = JSON.parse(readFileSync(join(dir, `${ids[0]}-9001.json`), "utf8"));
+      expect(document.contacts[0].email).toBe("customer2@example.com");
+    } finally {
+      delete process.env.DATA_EXPORT_DIR;
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    const redact = await enqueueCompliance(q, "compliance.customer_redact", {
+      integrationId: ids[0],
+      customerExternalId: "c2",
+      email: "customer2@example.com",
+    });
+    await until(async () => (await q.listJobs({ status: "succeeded" })).some((j) => j.id === redact.id));
+    expect(await t.db.contact.count({ where: { organizationId, email: "customer2@example.com" } })).toBe(0);
+
+    const purge = await enqueueCompliance(q, "compliance.shop_redact", { integrationId: ids[0] });
+    await until(async () => (await q.listJobs({ status: "succeeded" })).some((j) => j.id === purge.id));
+    expect(await t.db.order.count({ where: { integrationId: ids[0] } })).toBe(0);
+    expect(await t.db.auditLog.count({ where: { integrationId: ids[0] } })).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("off-peak window", () => {
+  it("finds the window occurrence containing a time, across midnight too", () => {
+    expect(windowStartContaining("02:00-04:00", new Date("2026-01-02T03:59:00Z"))?.toISOString()).toBe(
+      "2026-01-02T02:00:00.000Z",
+    );
+    expect(windowStartContaining("02:00-04:00", new Date("2026-01-02T04:00:00Z"))).toBeNull();
+    expect(windowStartContaining("22:00-02:00", new Date("2026-01-02T01:00:00Z"))?.toISOString()).toBe(
+      "2026-01-01T22:00:00.000Z",
+    );
+    expect(windowStartContaining("22:00-02:00", new Date("2026-01-02T23:00:00Z"))?.toISOString()).toBe(
+      "2026-01-02T22:00:00.000Z",
+    );
+    expect(windowStartContaining("22:00-02:00", new Date("2026-01-02T12:00:00Z"))).toBeNull();
+    expect(() => windowStartContaining("2am-4am", new Date())).toThrow(/must look like 02:00-04:00/);
+  });
+});

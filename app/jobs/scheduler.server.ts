@@ -1,0 +1,186 @@
+/**
+ * Reconcile scheduler. Every tick (each worker runs one; they agree through dedupe keys):
+ * - enqueues a `reconcile` job (an incremental sync) for each connected integration whose last sync started more
+ *   than its interval ago: env RECONCILE_INTERVAL_MINUTES, or `settings.reconcileIntervalMinutes` (0 = off);
+ * - inside the optional off-peak window (env FULL_RESYNC_WINDOW_UTC or `settings.fullResyncWindowUtc`, e.g.
+ *   "02:00-04:00", may wrap past midnight) enqueues one nightly full re-sync per integration, as the seed advises
+ *   ("schedule syncs during off-peak hours");
+ * - re-enqueues runs a dead worker left behind (resume from checkpoint).
+ * Dedupe keys name the time slot, so several workers ticking at once enqueue each job once.
+ */
+import {
+  enqueueInterruptedRuns,
+  syncLockKey,
+  type ReconcileJobPayload,
+  type SyncJobPayload,
+} from "./handlers.server";
+import type { JobQueue, QueueDb, QueueLogger } from "./queue.server";
+import { describeError } from "./types";
+
+export interface SchedulerOptions {
+  /** Default reconcile interval in minutes (0 disables). */
+  reconcileIntervalMinutes: number;
+  /** Default off-peak window "HH:MM-HH:MM" (UTC) for nightly full re-syncs; undefined = none. */
+  fullResyncWindowUtc?: string;
+  now?: () => Date;
+}
+
+export interface TickResult {
+  reconcile: string[];
+  fullResync: string[];
+  resumed: string[];
+}
+
+interface IntegrationSettings {
+  reconcileIntervalMinutes?: unknown;
+  fullResyncWindowUtc?: unknown;
+}
+
+const WINDOW_PATTERN = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/;
+
+/**
+ * The start of the window occurrence containing `now`, or null when `now` is outside the window.
+ * "22:00-02:00" wraps midnight: at 01:00 the occurrence started yesterday at 22:00.
+ */
+export function windowStartContaining(window: string, now: Date): Date | null {
+  const m = WINDOW_PATTERN.exec(window);
+  if (!m) throw new Error(`The off-peak window "${window}" must look like 02:00-04:00 (UTC).`);
+  const [startMin, endMin] = [Number(m[1]) * 60 + Number(m[2]), Number(m[3]) * 60 + Number(m[4])];
+  if (startMin >= 24 * 60 || endMin > 24 * 60 || startMin === endMin) {
+    throw new Error(`The off-peak window "${window}" is not a valid time range.`);
+  }
+  const minuteOfDay = now.getUTCHours() * 60 + now.getUTCMinutes();
+  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  if (startMin < endMin) {
+    return minuteOfDay >= startMin && minuteOfDay < endMin ? new Date(midnight + startMin * 60_000) : null;
+  }
+  if (minuteOfDay >= startMin) return new Date(midnight + startMin * 60_000);
+  if (minuteOfDay < endMin) return new Date(midnight - 24 * 3600_000 + startMin * 60_000);
+  return null;
+}
+
+function settingsOf(value: unknown): IntegrationSettings {
+  if (typeof value === "string") {
+    try {
+      return JSON.parse(value) as IntegrationSettings;
+    } catch {
+      return {};
+    }
+  }
+  return value && typeof value === "object" ? (value as IntegrationSettings) : {};
+}
+
+function intervalMinutes(settings: IntegrationSettings, fallback: number): number {
+  const v = settings.reconcileIntervalMinutes;
+  return typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.floor(v) : fallback;
+}
+
+/** One scheduler pass. Safe to run concurrently on several workers. */
+export async function schedulerTick(
+  db: QueueDb,
+  queue: JobQueue,
+  options: SchedulerOptions,
+): Promise<TickResult> {
+  const now = (options.now ?? (() => new Date()))();
+  const result: TickResult = { reconcile: [], fullResync: [], resumed: [] };
+  const integrations = await db.integration.findMany({
+    where: { status: { not: "disconnected" } },
+    select: { id: true, settings: true },
+    orderBy: { id: "asc" },
+  });
+
+  for (const integration of integrations) {
+    const settings = settingsOf(integration.settings);
+    const window =
+      typeof settings.fullResyncWindowUtc === "string" && settings.fullResyncWindowUtc
+        ? settings.fullResyncWindowUtc
+        : options.fullResyncWindowUtc;
+
+    if (window) {
+      const windowStart = windowStartContaining(window, now);
+      if (windowStart) {
+        const dedupeKey = `full-resync:${integration.id}:${windowStart.toISOString()}`;
+        const fullSince = await db.syncRun.findFirst({
+          where: { integrationId: integration.id, kind: "full", startedAt: { gte: windowStart } },
+          select: { id: true },
+        });
+        if (!fullSince) {
+          const existing = await queue.listJobs({ dedupeKey, limit: 1 });
+          if (existing.length === 0) {
+            const payload: SyncJobPayload = { integrationId: integration.id, triggeredBy: "schedule" };
+            const job = await queue.enqueue("sync.full", payload, {
+              concurrencyKey: syncLockKey(integration.id),
+              dedupeKey,
+              maxAttempts: 3,
+              backoff: { initialDelayMs: 5 * 60_000 },
+            });
+            if (job.created) result.fullResync.push(integration.id);
+          }
+          // Until the full re-sync has started, a reconcile would only repeat part of it.
+          if (
+            existing.length === 0 ||
+            existing.some((j) => j.status === "queued" || j.status === "running")
+          ) {
+            continue;
+          }
+        }
+      }
+    }
+
+    const minutes = intervalMinutes(settings, options.reconcileIntervalMinutes);
+    if (minutes <= 0) continue;
+    const intervalMs = minutes * 60_000;
+    const last = await db.syncRun.findFirst({
+      where: { integrationId: integration.id },
+      orderBy: { startedAt: "desc" },
+      select: { startedAt: true },
+    });
+    if (last && now.getTime() - last.startedAt.getTime() < intervalMs) continue;
+    const slotStart = new Date(Math.floor(now.getTime() / intervalMs) * intervalMs);
+    const dedupeKey = `reconcile:${integration.id}:${slotStart.toISOString()}`;
+    // One reconcile per slot, even if it already ran and failed before creating a run.
+    if ((await queue.listJobs({ dedupeKey, limit: 1 })).length > 0) continue;
+    const payload: ReconcileJobPayload = { integrationId: integration.id };
+    const job = await queue.enqueue("reconcile", payload, {
+      concurrencyKey: syncLockKey(integration.id),
+      dedupeKey,
+      maxAttempts: 2,
+      backoff: { initialDelayMs: 60_000 },
+    });
+    if (job.created) result.reconcile.push(integration.id);
+  }
+
+  result.resumed = await enqueueInterruptedRuns(db, queue, { now });
+  return result;
+}
+
+/** Runs `schedulerTick` now and every `tickMs` until stopped. Errors are logged, never thrown. */
+export function startScheduler(
+  db: QueueDb,
+  queue: JobQueue,
+  options: SchedulerOptions & { tickMs?: number; logger?: QueueLogger },
+): { stop: () => Promise<void> } {
+  let stopped = false;
+  let current: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    if (stopped) return;
+    current = schedulerTick(db, queue, options).then(
+      (r) => {
+        if (r.reconcile.length || r.fullResync.length || r.resumed.length) {
+          options.logger?.("info", "Scheduled sync jobs", { ...r });
+        }
+      },
+      (error) => options.logger?.("warn", "Scheduler tick failed", { error: describeError(error) }),
+    );
+  };
+  tick();
+  const timer = setInterval(tick, options.tickMs ?? 60_000);
+  timer.unref?.();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await current;
+    },
+  };
+}
