@@ -112,6 +112,7 @@ describe("Admin GraphQL endpoint", () => {
     expect(res.body.errors?.[0]).toMatchObject({
       message: "Field 'foo' doesn't exist on type 'Customer'",
       locations: [{ line: 1, column: 36 }],
+      path: ["query", "customers", "nodes", "foo"],
       extensions: { code: "undefinedField", typeName: "Customer", fieldName: "foo" },
     });
   });
@@ -120,6 +121,7 @@ describe("Admin GraphQL endpoint", () => {
     const unknown = await gql(emu.url, token, "{ customers(first: 1, color: 2) { nodes { id } } }");
     expect(unknown.body.errors?.[0]).toMatchObject({
       message: "Field 'customers' doesn't accept argument 'color'",
+      path: ["query", "customers", "color"],
       extensions: { code: "argumentNotAccepted" },
     });
     const missing = await gql(emu.url, token, "{ customer { id } }");

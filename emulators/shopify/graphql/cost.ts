@@ -11,7 +11,6 @@ import {
   isListType,
   isNonNullType,
   isObjectType,
-  isUnionType,
   Kind,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -183,8 +182,7 @@ function actualSelectionCost(
           best = Math.max(
             best,
             list.reduce(
-              (sum, n) =>
-                sum + 1 + actualSelectionCost(walk, resolveType(walk, nodeType, n), cf.node.selectionSet!, n),
+              (sum, n) => sum + 1 + actualSelectionCost(walk, nodeType, cf.node.selectionSet!, n),
               0,
             ),
           );
@@ -203,11 +201,7 @@ function actualSelectionCost(
               best,
               edges.reduce((sum, e) => {
                 const n = e[ef.key] as Record<string, unknown> | null;
-                return (
-                  sum +
-                  1 +
-                  actualSelectionCost(walk, resolveType(walk, nodeType, n), ef.node.selectionSet!, n)
-                );
+                return sum + 1 + actualSelectionCost(walk, nodeType, ef.node.selectionSet!, n);
               }, 0),
             );
           }
@@ -216,31 +210,14 @@ function actualSelectionCost(
       total += best;
     } else if (Array.isArray(value)) {
       for (const item of value as Array<Record<string, unknown>>) {
-        total += 1 + actualSelectionCost(walk, resolveType(walk, named, item), f.node.selectionSet, item);
+        total += 1 + actualSelectionCost(walk, named, f.node.selectionSet, item);
       }
     } else {
       total +=
-        1 +
-        actualSelectionCost(
-          walk,
-          resolveType(walk, named, value as Record<string, unknown> | null),
-          f.node.selectionSet,
-          value as Record<string, unknown> | null,
-        );
+        1 + actualSelectionCost(walk, named, f.node.selectionSet, value as Record<string, unknown> | null);
     }
   }
   return total;
-}
-
-function resolveType(
-  walk: Walk,
-  type: GraphQLCompositeType,
-  value: Record<string, unknown> | null,
-): GraphQLCompositeType {
-  // Response data carries no type; for abstract types every fragment's fields are considered (upper bound).
-  void walk;
-  void value;
-  return isUnionType(type) || isInterfaceType(type) ? type : type;
 }
 
 /** Actual cost, from the data really returned (page sizes actually served). */

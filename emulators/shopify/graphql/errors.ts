@@ -2,7 +2,7 @@
  * Shopify-shaped GraphQL errors. Shopify runs graphql-ruby, whose messages and `extensions.code` values differ from
  * graphql-js; clients (and our own error handling) match on them, so the emulator rewrites graphql-js errors.
  */
-import { GraphQLError } from "graphql";
+import { GraphQLError, Kind, visit, type ASTNode, type DocumentNode } from "graphql";
 
 export interface ShopifyErrorJson {
   message: string;
@@ -28,11 +28,48 @@ export function accessDenied(fieldName: string, scope: string): GraphQLError {
   );
 }
 
-/** Converts a graphql-js validation/parse error into graphql-ruby's wording and extensions. */
-export function toShopifyValidationError(error: GraphQLError): ShopifyErrorJson {
+/**
+ * graphql-ruby's static error path: the operation ("query" or "query Name"), then field names (and "... on Type",
+ * "fragment Name", argument names) down to the offending node.
+ */
+export function astPath(document: DocumentNode, target: ASTNode): string[] | undefined {
+  const stack: string[] = [];
+  let found: string[] | undefined;
+  visit(document, {
+    enter(node) {
+      if (found) return false;
+      let label: string | null = null;
+      if (node.kind === Kind.OPERATION_DEFINITION)
+        label = node.name ? `${node.operation} ${node.name.value}` : node.operation;
+      else if (node.kind === Kind.FRAGMENT_DEFINITION) label = `fragment ${node.name.value}`;
+      else if (node.kind === Kind.INLINE_FRAGMENT)
+        label = node.typeCondition ? `... on ${node.typeCondition.name.value}` : "...";
+      else if (node.kind === Kind.FIELD || node.kind === Kind.ARGUMENT) label = node.name.value;
+      if (label !== null) stack.push(label);
+      if (node === target) found = [...stack];
+      return undefined;
+    },
+    leave(node) {
+      if (
+        node.kind === Kind.OPERATION_DEFINITION ||
+        node.kind === Kind.FRAGMENT_DEFINITION ||
+        node.kind === Kind.INLINE_FRAGMENT ||
+        node.kind === Kind.FIELD ||
+        node.kind === Kind.ARGUMENT
+      ) {
+        stack.pop();
+      }
+    },
+  });
+  return found;
+}
+
+/** Converts a graphql-js validation/parse error into graphql-ruby's wording, path and extensions. */
+export function toShopifyValidationError(error: GraphQLError, document?: DocumentNode): ShopifyErrorJson {
+  const target = error.nodes?.[0];
   const base = {
     locations: error.locations ? [...error.locations] : undefined,
-    path: error.path ? [...error.path] : undefined,
+    path: document && target ? astPath(document, target) : undefined,
   };
   const msg = error.message;
   let m: RegExpExecArray | null;
@@ -40,7 +77,6 @@ export function toShopifyValidationError(error: GraphQLError): ShopifyErrorJson 
     return {
       message: `Field '${m[1]}' doesn't exist on type '${m[2]}'`,
       ...base,
-      path: base.path ?? ["query"],
       extensions: { code: "undefinedField", typeName: m[2], fieldName: m[1] },
     };
   }
@@ -109,7 +145,7 @@ export function toShopifyValidationError(error: GraphQLError): ShopifyErrorJson 
 }
 
 /** The strict-mode error for a deprecated field (the emulator's own addition; real Shopify only warns in docs). */
-export function deprecatedFieldError(error: GraphQLError): ShopifyErrorJson | null {
+export function deprecatedFieldError(error: GraphQLError, document?: DocumentNode): ShopifyErrorJson | null {
   const m = /^The field ([^.]+)\.(\S+) is deprecated\. ?(.*)$/s.exec(error.message);
   const e = /^The enum value "([^.]+)\.([^"]+)" is deprecated\. ?(.*)$/s.exec(error.message);
   const a = /^Field "([^.]+)\.([^"]+)" argument "([^"]+)" is deprecated\. ?(.*)$/s.exec(error.message);
@@ -122,7 +158,7 @@ export function deprecatedFieldError(error: GraphQLError): ShopifyErrorJson | nu
   return {
     message: `${m ? "Field" : e ? "Enum value" : "Argument"} '${fieldName}' on type '${typeName}' is deprecated${reason ? `: ${reason}` : ""}`,
     locations: error.locations ? [...error.locations] : undefined,
-    path: ["query"],
+    path: document && error.nodes?.[0] ? astPath(document, error.nodes[0]) : undefined,
     extensions: { code: "deprecatedField", typeName, fieldName, reason },
   };
 }

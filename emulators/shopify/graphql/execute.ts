@@ -73,10 +73,10 @@ function parseCached(query: string): DocumentNode {
 /** Validates a document against the real schema; `strict` adds the deprecated-field rule. Shopify-shaped errors. */
 export function validateDocument(document: DocumentNode, strict: boolean): ShopifyErrorJson[] {
   const schema = loadSchema();
-  const errors = validate(schema, document).map(toShopifyValidationError);
+  const errors = validate(schema, document).map((e) => toShopifyValidationError(e, document));
   if (errors.length > 0 || !strict) return errors;
   return validate(schema, document, [NoDeprecatedCustomRule])
-    .map((e: GraphQLError) => deprecatedFieldError(e))
+    .map((e: GraphQLError) => deprecatedFieldError(e, document))
     .filter((e): e is ShopifyErrorJson => e !== null);
 }
 
