@@ -1,25 +1,55 @@
 /**
- * Serves the production build for Playwright on a fresh SQLite database: `tsx scripts/e2e-server.ts --port P`.
+ * Serves the production build for Playwright: `tsx scripts/e2e-server.ts --port P [--shopify-port S]`.
+ * Fresh SQLite database, plus the local Shopify emulator (in this process) that the app is wired to, so the embedded
+ * app can be opened in the emulator's mini admin exactly like in the real Shopify admin.
  */
 import { rmSync } from "node:fs";
-import { localAppEnv, localSecrets } from "./lib/local-env";
+import { startShopifyEmulator } from "../emulators/shopify/server";
+import { LOCAL_API_KEY, LOCAL_APP_HANDLE, localAppEnv, localSecrets } from "./lib/local-env";
 import { ensureBuild, run, startAppServer } from "./lib/processes";
 
-const portArg = process.argv.indexOf("--port");
-const appPort = portArg > 0 ? Number(process.argv[portArg + 1]) : 3210;
-const databaseUrl = "file:./tmp/e2e/e2e.sqlite";
-
-rmSync("tmp/e2e", { recursive: true, force: true });
-run("npx", ["tsx", "scripts/migrate.ts"], { DATABASE_URL: databaseUrl });
-// Always build unless the caller just did (scripts/test.sh): a stale bundle would test old code.
-ensureBuild(process.env.E2E_SKIP_BUILD !== "1");
-const server = startAppServer(
-  localAppEnv({ appPort, databaseUrl, secrets: localSecrets("tmp/e2e/secrets.json") }),
-);
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    server.kill("SIGTERM");
-    process.exit(0);
-  });
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
-server.on("exit", (code) => process.exit(code ?? 1));
+
+async function main() {
+  const appPort = flag("port", 3210);
+  const shopifyPort = flag("shopify-port", 4310);
+  const databaseUrl = "file:./tmp/e2e/e2e.sqlite";
+
+  rmSync("tmp/e2e", { recursive: true, force: true });
+  run("npx", ["tsx", "scripts/migrate.ts"], { DATABASE_URL: databaseUrl });
+  // Always build unless the caller just did (scripts/test.sh): a stale bundle would test old code.
+  ensureBuild(process.env.E2E_SKIP_BUILD !== "1");
+
+  const secrets = localSecrets("tmp/e2e/secrets.json");
+  const shopify = await startShopifyEmulator({
+    port: shopifyPort,
+    seed: 7,
+    customers: 30,
+    orders: 60,
+    products: 10,
+    app: {
+      apiKey: LOCAL_API_KEY,
+      apiSecret: secrets.shopifyApiSecret,
+      appUrl: `http://127.0.0.1:${appPort}`,
+      appHandle: LOCAL_APP_HANDLE,
+      scopes: ["read_customers", "read_orders", "read_all_orders", "read_products", "read_fulfillments"],
+    },
+  });
+  const server = startAppServer(localAppEnv({ appPort, databaseUrl, shopifyEmulatorUrl: shopify.url, secrets }));
+  const stop = async () => {
+    server.kill("SIGTERM");
+    await shopify.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  server.on("exit", (code) => process.exit(code ?? 1));
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -6,7 +6,6 @@ import {
   BlockStack,
   Card,
   DataTable,
-  EmptyState,
   InlineGrid,
   InlineStack,
   Layout,
@@ -128,9 +127,9 @@ export default function Dashboard() {
                   Recent syncs
                 </Text>
                 {data.recentRuns.length === 0 ? (
-                  <EmptyState heading="No syncs yet" image="">
-                    <p>The first full sync starts when a store is connected.</p>
-                  </EmptyState>
+                  <Text as="p" tone="subdued">
+                    No syncs yet. The first full sync starts when a store is connected.
+                  </Text>
                 ) : (
                   <DataTable
                     columnContentTypes={["text", "text", "text", "numeric", "numeric", "text"]}
