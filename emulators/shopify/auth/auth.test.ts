@@ -210,6 +210,16 @@ describe("authorization-code grant", () => {
     expect(new URL(approved.headers.get("location") as string).searchParams.get("code")).toMatch(
       /^[0-9a-f]{32}$/,
     );
+
+    form.set("decision", "decline");
+    const declined = await fetch(`${h.baseUrl}/admin/oauth/authorize`, {
+      method: "POST",
+      body: form,
+      redirect: "manual",
+    });
+    const back = new URL(declined.headers.get("location") as string);
+    expect(back.searchParams.get("error")).toBe("access_denied");
+    expect(back.searchParams.has("code")).toBe(false);
   });
 
   it("redirects with state, host and an hmac the real validateHmac accepts; the code is single-use", async () => {

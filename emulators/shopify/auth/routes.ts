@@ -108,7 +108,11 @@ async function handleAuthorize(ctx: EmulatorContext, req: IncomingMessage, res: 
     return;
   }
   // grant_options[]=per-user arrives as a repeated key; readParams keeps the last value, which is enough here.
-  const shop = params.shop ? ctx.shops.get(params.shop) : shopForBrowser(ctx, req, url);
+  // The approve form posts the shop back in its body; redirected app calls name it in X-Emulated-Shop.
+  const shop =
+    !req.headers["x-emulated-shop"] && params.shop
+      ? ctx.shops.get(params.shop)
+      : shopForBrowser(ctx, req, url);
   if (!shop) {
     errorPage(res, 404, "Shop not found.");
     return;
@@ -137,8 +141,6 @@ async function handleAuthorize(ctx: EmulatorContext, req: IncomingMessage, res: 
     .filter(Boolean);
   const perUser = params["grant_options[]"] === "per-user" || params.grant_options === "per-user";
   const store = tokenStoreOf(ctx);
-  const approved =
-    req.method === "POST" ? params.decision === "approve" : params.auto_approve === "1" || store.autoApprove;
   if (req.method === "POST" && params.decision !== "approve") {
     // Declining sends the merchant back to the app with an OAuth error, like leaving the install page.
     const declined = new URL(redirectUrl);
@@ -147,6 +149,7 @@ async function handleAuthorize(ctx: EmulatorContext, req: IncomingMessage, res: 
     redirect(res, declined.toString());
     return;
   }
+  const approved = req.method === "POST" || params.auto_approve === "1" || store.autoApprove;
   if (!approved) {
     renderApprovePage(ctx, res, shop, { ...params, shop: shop.domain }, scopes, perUser);
     return;
@@ -227,7 +230,7 @@ async function grantAccessToken(
   const grantType = params.grant_type ?? (params.code ? "authorization_code" : "");
   switch (grantType) {
     case "authorization_code":
-      return authorizationCodeGrant(ctx, store, shop, params);
+      return authorizationCodeGrant(store, shop, params);
     case TOKEN_EXCHANGE_GRANT:
       return tokenExchangeGrant(ctx, store, shop, params);
     case "refresh_token":
@@ -267,7 +270,6 @@ function issueOffline(store: TokenStore, shop: string, scopes: string[], expirin
 }
 
 function authorizationCodeGrant(
-  ctx: EmulatorContext,
   store: TokenStore,
   shop: EmuShop,
   params: Record<string, string>,
@@ -293,7 +295,6 @@ function authorizationCodeGrant(
       }),
     );
   }
-  void ctx;
   return offlineResponse(issueOffline(store, shop.domain, record.scopes, params.expiring === "1"));
 }
 
