@@ -477,6 +477,12 @@ export class WooStore {
         product.totalSales += quantity;
       }
       const paid = !["pending", "failed", "cancelled"].includes(status);
+      if (paid) {
+        for (const li of lineItems) {
+          if (this.products.get(li.productId)?.manageStock)
+            li.metaData.push(this.meta("_reduced_stock", String(li.quantity)));
+        }
+      }
       const [paymentMethod, paymentTitle] = pick(PAYMENT_METHODS);
       const id = this.nextPostId++;
       const order: OrderRecord = {

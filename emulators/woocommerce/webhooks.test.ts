@@ -239,6 +239,13 @@ describe("WooCommerce emulator webhooks", () => {
     const webhook = await createWebhook("order.updated");
     const client = wooClient(emulator.url, key);
     const list = await client.get("webhooks");
+    const real = fixture<{ body: Record<string, unknown>[] }>("real-11.0.1/webhooks-list.json").body.find(
+      (w) => w.topic === "order.updated",
+    )!;
+    const ours = list.data.find((w: { id: number }) => w.id === webhook.id);
+    expect(Object.keys(ours)).toEqual(Object.keys(real));
+    expect(ours.hooks).toEqual(real.hooks);
+    expect(ours.secret).toBe(CAPTURED_SECRET);
     expect(list.data.map((w: { id: number }) => w.id)).toContain(webhook.id);
     const paused = await client.put(`webhooks/${webhook.id}`, { status: "paused" });
     expect(paused.data.status).toBe("paused");
