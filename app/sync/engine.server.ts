@@ -193,9 +193,10 @@ function sqlNow(db: SyncDb): string {
  */
 export async function runSync(db: SyncDb, options: RunSyncOptions): Promise<SyncRunSummary> {
   const clock = options.now ?? (() => new Date());
-  const { integration } = await writeContextFor(db, options.integrationId, undefined, clock());
+  const { integration, ctx: integrationCtx } = await writeContextFor(db, options.integrationId, undefined, clock());
   const source = options.source ?? (await sourceFor(db, integration));
   const signal = options.signal ?? new AbortController().signal;
+  const baseCtx: WriteContext = { ...integrationCtx, platform: source.platform };
   const available = RESOURCES.filter((r) => source.readers[r]);
 
   let run = options.runId ? await db.syncRun.findUnique({ where: { id: options.runId } }) : null;
@@ -361,8 +362,7 @@ export async function runSync(db: SyncDb, options: RunSyncOptions): Promise<Sync
       try {
         for await (const page of reader.read(rc.cursor, signal)) {
           if (page.estimatedTotal !== undefined) rc.total = page.estimatedTotal;
-          const now = clock();
-          const { ctx } = await writeContextFor(db, options.integrationId, source.platform, now);
+          const ctx: WriteContext = { ...baseCtx, now: clock() };
           const mapped: { remote: unknown; record: CanonicalRecordOf[Resource] }[] = [];
           for (const remote of page.records) {
             try {

@@ -117,8 +117,14 @@ export async function insertRows<T = Record<string, unknown>>(
   if (rows.length === 0) return out;
   const columnList = columns.map((c) => `"${c.name}"`).join(", ");
   const sql = `INSERT INTO "${table}" (${columnList}) ${jsonRowsSelect(dialect, 1, columns)} ${tail}`;
+  const bigintColumns = columns.flatMap((c, i) => (c.type === "bigint" ? [i] : []));
   for (let start = 0; start < rows.length; start += MAX_ROWS_PER_STATEMENT) {
-    const param = toJsonParam(rows.slice(start, start + MAX_ROWS_PER_STATEMENT));
+    const chunk = rows.slice(start, start + MAX_ROWS_PER_STATEMENT);
+    // Bigints become decimal strings here (cast back in SQL): cheaper than a JSON.stringify replacer on every value.
+    for (const row of chunk) {
+      for (const i of bigintColumns) if (typeof row[i] === "bigint") row[i] = (row[i] as bigint).toString();
+    }
+    const param = JSON.stringify(chunk);
     if (returning) {
       out.push(...(await tx.$queryRawUnsafe<T[]>(`${sql} RETURNING ${returning}`, param)));
     } else {
