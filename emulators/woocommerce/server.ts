@@ -138,7 +138,6 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
   const hashSalt = randomBytes(16).toString("hex");
   const held = new Set<Socket>();
 
-  let deliveries: DeliveryQueue;
   const store = new WooStore(clock, (event) => deliveries.onEvent(event));
   const ctx: RenderContext = {
     get siteUrl() {
@@ -148,7 +147,7 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
     product: (id) => store.products.get(id),
     variation: (id) => store.variations.get(id),
   };
-  deliveries = new DeliveryQueue({
+  const deliveries: DeliveryQueue = new DeliveryQueue({
     clock,
     store,
     delayMs: options.deliveryDelayMs ?? 25_000,
