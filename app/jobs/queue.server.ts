@@ -10,6 +10,7 @@
 import type { Db } from "../db/client.server";
 import type { ListJobsFilter, QueueBackend } from "./backend";
 import { createEmbeddedBackend } from "./embedded-backend.server";
+import { createPostgresLockProvider, createSqliteLockProvider, type LockProvider } from "./locks.server";
 import { createPgBossBackend, type PgBossBackendOptions } from "./pgboss-backend.server";
 import {
   DeferJobError,
@@ -75,6 +76,17 @@ export const consoleLogger: QueueLogger = (level, message, fields) => {
 };
 
 export type { ListJobsFilter };
+
+/**
+ * The concurrency locks alone, without starting a queue (the `npm run sync` CLI): the same database-level lock a
+ * job holds while it runs, so a foreground sync and a queued sync of one store never overlap.
+ */
+export function createLockProvider(db: QueueDb, options: { databaseUrl?: string } = {}): LockProvider {
+  if (db.$kind === "sqlite") return createSqliteLockProvider(db);
+  const url = options.databaseUrl ?? process.env.DATABASE_URL;
+  if (!url) throw new Error("PostgreSQL locks need the database URL (options.databaseUrl or DATABASE_URL).");
+  return createPostgresLockProvider(url, { maxConnections: 2 });
+}
 
 /** Builds the queue for a database: embedded on SQLite, pg-boss on PostgreSQL. Call `close()` when done. */
 export async function createJobQueue(db: QueueDb, options: JobQueueOptions = {}): Promise<JobQueue> {
