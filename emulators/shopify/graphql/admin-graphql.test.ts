@@ -1,14 +1,23 @@
-import { ApiVersion, GraphqlQueryError, LogSeverity, Session, shopifyApi } from "@shopify/shopify-api";
+import {
+  ApiVersion,
+  GraphqlQueryError,
+  LogSeverity,
+  RequestedTokenType,
+  Session,
+  shopifyApi,
+} from "@shopify/shopify-api";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEFAULT_SHOP, parseGid } from "../model";
 import type { RunningShopifyEmulator } from "../server";
 import { gql, issueToken } from "../testing/client";
 import { startTestEmulator, testClock } from "../testing/fixtures";
 import { redirectShopifyFetch } from "../testing/redirect-fetch";
+import { signSessionToken } from "../auth/session-token";
 import { CUSTOMERS_PAGE_QUERY } from "../../../app/platforms/shopify/queries/customers";
 import { ORDERS_PAGE_QUERY } from "../../../app/platforms/shopify/queries/orders";
 
-const clock = testClock();
+// Starts at the real time: @shopify/shopify-api checks session-token expiry against the real clock.
+const clock = testClock(new Date(Math.floor(Date.now() / 1000) * 1000));
 const OTHER_SHOP = "second-store.myshopify.com";
 const ALL_SCOPES = [
   "read_customers",
@@ -71,6 +80,27 @@ describe("Admin GraphQL through @shopify/shopify-api", () => {
 
     const bad = client.request("{ shop { nope } }");
     await expect(bad).rejects.toBeInstanceOf(GraphqlQueryError);
+  });
+
+  it("GIVEN a session token WHEN the library's tokenExchange runs against the emulator THEN the offline token queries GraphQL", async () => {
+    const shopify = shopifyApi({
+      apiKey: "emulator-api-key",
+      apiSecretKey: "emulator-api-secret",
+      scopes: ["read_customers"],
+      hostName: "127.0.0.1:3000",
+      hostScheme: "http",
+      apiVersion: ApiVersion.April25,
+      isEmbeddedApp: true,
+      logger: { level: LogSeverity.Error, log: async () => undefined },
+    });
+    const { session } = await shopify.auth.tokenExchange({
+      shop: DEFAULT_SHOP,
+      sessionToken: await signSessionToken(emu.context, DEFAULT_SHOP),
+      requestedTokenType: RequestedTokenType.OfflineAccessToken,
+    });
+    const client = new shopify.clients.Graphql({ session });
+    const res = await client.request<{ customersCount: { count: number } }>("{ customersCount { count } }");
+    expect(res.data?.customersCount.count).toBe(120);
   });
 });
 
