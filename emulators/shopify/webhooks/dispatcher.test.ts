@@ -16,7 +16,7 @@ import {
   type HarnessOptions,
   type Receiver,
 } from "../auth/test-harness";
-import { SHOPIFY_RETRY_SCHEDULE_MS } from "./dispatcher";
+import { defaultTomlPath, loadTomlWebhooks, SHOPIFY_RETRY_SCHEDULE_MS } from "./dispatcher";
 import { customerToRest } from "./rest-bodies";
 
 const shopify = shopifyApi({
@@ -280,6 +280,11 @@ uri = "/webhooks/compliance"
       source: "toml",
       compliance: true,
     });
+  });
+
+  it("reads the repository's own shopify.app.toml by default", () => {
+    expect(defaultTomlPath()).toMatch(/\/shopify\.app\.toml$/);
+    expect(loadTomlWebhooks(defaultTomlPath()).apiVersion).toMatch(/^\d{4}-\d{2}$/);
   });
 
   it("has no TOML subscriptions when the file is missing", async () => {
