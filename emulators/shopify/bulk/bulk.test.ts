@@ -233,6 +233,26 @@ describe("bulk operations", () => {
     expect(noConnection.userErrors[0].message).toBe("Bulk queries must contain at least one connection.");
   });
 
+  it("GIVEN customers with their orders nested WHEN bulk-queried THEN every order line points to its customer", async () => {
+    const started = await runBulk("{ customers { edges { node { id orders { edges { node { id } } } } } } }");
+    expect(started.userErrors).toEqual([]);
+    const op = await waitFor(started.id!);
+    const lines = (await (await fetch(op.url!)).text())
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { id: string; __parentId?: string });
+    const shop = emu.context.shops.get(DEFAULT_SHOP)!;
+    const withCustomer = [...shop.orders.values()].filter((o) => o.customerId !== null);
+    expect(lines.filter((l) => !l.__parentId)).toHaveLength(shop.customers.size);
+    const parentOf = new Map(lines.filter((l) => l.__parentId).map((l) => [l.id, l.__parentId]));
+    expect(parentOf.size).toBe(withCustomer.length);
+    for (const order of withCustomer) {
+      expect(parentOf.get(`gid://shopify/Order/${order.id}`)).toBe(
+        `gid://shopify/Customer/${order.customerId}`,
+      );
+    }
+  });
+
   it("GIVEN currentBulkOperation WHEN queried THEN it is the shop's latest operation", async () => {
     const res = await gql<{ currentBulkOperation: Op }>(
       emu.url,

@@ -15,7 +15,16 @@ import type {
   EmuWebhookSubscription,
 } from "../model";
 import { gid } from "../model";
-import { centsToDecimal, customerTotals, decimalToCents, shopifyDecimal, variantIndex } from "../seed/store";
+import {
+  centsToDecimal,
+  customerTotals,
+  decimalToCents,
+  ordersOfCustomer,
+  shopifyDecimal,
+  sortValue,
+  variantIndex,
+  type SortKey,
+} from "../seed/store";
 import { PRESENTMENT_RATES, ZERO_DECIMAL_CURRENCIES } from "../seed/seed";
 import { paginate, type PageArgs } from "./connection";
 import { orderVisible, type GqlContext } from "./context";
@@ -193,13 +202,22 @@ export class CustomerNode {
     return order && orderVisible(ctx, order.createdAt) ? new OrderNode(this.shop, order) : null;
   }
   orders(args: PageArgs & { query?: string; sortKey?: string }, ctx: GqlContext) {
-    const customerId = this.record.id;
-    const list = listRecords(this.shop, "orders", {
-      query: args.query,
-      sortKey: args.sortKey,
-      visible: (o) => o.customerId === customerId && orderVisible(ctx, o.createdAt),
-    });
-    return paginate(list.items, list.keyOf, args, (o) => new OrderNode(this.shop, o));
+    const sortKey = (
+      ["UPDATED_AT", "CREATED_AT", "PROCESSED_AT"].includes(args.sortKey ?? "") ? args.sortKey : "ID"
+    ) as SortKey;
+    let orders = ordersOfCustomer(this.shop, this.record.id, sortKey).filter((o) =>
+      orderVisible(ctx, o.createdAt),
+    );
+    if (args.query) {
+      const allowed = new Set(listRecords(this.shop, "orders", { query: args.query }).items);
+      orders = orders.filter((o) => allowed.has(o));
+    }
+    return paginate(
+      orders,
+      (o) => [sortValue(o, sortKey), o.id],
+      args,
+      (o) => new OrderNode(this.shop, o),
+    );
   }
   statistics() {
     return { predictedSpendTier: null };

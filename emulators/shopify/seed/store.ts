@@ -15,6 +15,7 @@ interface ViewCache {
   sorted: Map<string, AnyRecord[]>;
   customerTotals?: Map<bigint, { count: number; spentCents: bigint; lastOrderId: bigint | null }>;
   variants?: Map<bigint, { product: EmuProduct; variant: EmuVariant }>;
+  ordersByCustomer?: Map<string, Map<bigint, EmuOrder[]>>;
 }
 
 const versions = new WeakMap<Map<bigint, unknown>, number>();
@@ -95,6 +96,24 @@ export function customerTotals(
     cache.customerTotals = totals;
   }
   return cache.customerTotals;
+}
+
+/** A customer's orders in ascending (sortKey, id) order, from a per-shop index rebuilt after order changes. */
+export function ordersOfCustomer(shop: EmuShop, customerId: bigint, sortKey: SortKey): EmuOrder[] {
+  const cache = cacheFor(shop.orders);
+  cache.ordersByCustomer ??= new Map();
+  let index = cache.ordersByCustomer.get(sortKey);
+  if (!index) {
+    index = new Map();
+    for (const order of sortedRecords(shop.orders, sortKey)) {
+      if (order.customerId === null) continue;
+      let list = index.get(order.customerId);
+      if (!list) index.set(order.customerId, (list = []));
+      list.push(order);
+    }
+    cache.ordersByCustomer.set(sortKey, index);
+  }
+  return index.get(customerId) ?? [];
 }
 
 /** Variant id → its product and variant. */
