@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { createPrismaClient } from "../../app/db/client.server";
 import type { DatabaseKind } from "../../app/db/database-url";
-import { PG_TEMPLATE_DB, SQLITE_TEMPLATE, TEST_TMP, postgresAdminUrl, postgresUrlFor } from "./paths";
+import { pgTemplateDb, postgresAdminUrl, postgresUrlFor, sqliteTemplate, testTmp } from "./paths";
 
 export interface TestDatabase {
   kind: DatabaseKind;
@@ -23,8 +23,8 @@ export const DATABASE_KINDS: DatabaseKind[] = ["sqlite", "postgres"];
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   const name = `t_${process.pid}_${randomBytes(4).toString("hex")}`;
   if (kind === "sqlite") {
-    const file = resolve(TEST_TMP, `${name}.sqlite`);
-    copyFileSync(SQLITE_TEMPLATE, file);
+    const file = resolve(testTmp(), `${name}.sqlite`);
+    copyFileSync(sqliteTemplate(), file);
     const url = `file:${file}`;
     const db = createPrismaClient(url);
     return { kind, url, db, cleanup: () => db.$disconnect() };
@@ -32,7 +32,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   const admin = new pg.Client({ connectionString: postgresAdminUrl() });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${PG_TEMPLATE_DB}"`);
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${pgTemplateDb()}"`);
   } finally {
     await admin.end();
   }

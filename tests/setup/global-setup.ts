@@ -1,17 +1,33 @@
 /**
  * Runs once per `vitest run`: builds migrated template databases that each test copies (SQLite) or clones
  * (PostgreSQL `CREATE DATABASE … TEMPLATE`), so every test file gets its own fresh database in milliseconds.
+ * Everything is named after this run's id and removed at the end.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { PG_TEMPLATE_DB, SQLITE_TEMPLATE, TEST_TMP, postgresAdminUrl, postgresUrlFor } from "./paths";
+import { pgTemplateDb, postgresAdminUrl, postgresUrlFor, sqliteTemplate, testTmp } from "./paths";
 
 export default async function setup() {
-  rmSync(TEST_TMP, { recursive: true, force: true });
-  mkdirSync(TEST_TMP, { recursive: true });
-  migrate(`file:${SQLITE_TEMPLATE}`);
+  process.env.COMMERCE_SYNC_TEST_RUN = `${process.pid}_${randomBytes(3).toString("hex")}`;
+  mkdirSync(testTmp(), { recursive: true });
+  migrate(`file:${sqliteTemplate()}`);
 
+  await withAdmin(async (admin) => {
+    await admin.query(`CREATE DATABASE "${pgTemplateDb()}"`);
+  });
+  migrate(postgresUrlFor(pgTemplateDb()));
+
+  return async function teardown() {
+    rmSync(testTmp(), { recursive: true, force: true });
+    await withAdmin(async (admin) => {
+      await admin.query(`DROP DATABASE IF EXISTS "${pgTemplateDb()}" WITH (FORCE)`);
+    });
+  };
+}
+
+async function withAdmin(fn: (client: pg.Client) => Promise<void>) {
   const admin = new pg.Client({ connectionString: postgresAdminUrl() });
   try {
     await admin.connect();
@@ -21,12 +37,10 @@ export default async function setup() {
     );
   }
   try {
-    await admin.query(`DROP DATABASE IF EXISTS "${PG_TEMPLATE_DB}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${PG_TEMPLATE_DB}"`);
+    await fn(admin);
   } finally {
     await admin.end();
   }
-  migrate(postgresUrlFor(PG_TEMPLATE_DB));
 }
 
 function migrate(url: string) {
