@@ -2,7 +2,7 @@
 import { GraphQLError } from "graphql";
 import type { EmuCustomer, EmuOrder, EmuProduct, EmuShop } from "../model";
 import { gid, parseGid } from "../model";
-import { nextId, putRecord } from "../seed/store";
+import { nextId, putRecord, variantIndex } from "../seed/store";
 import { customerToRest, orderToRest, productToRest } from "../webhooks/rest-bodies";
 import { paginate, type PageArgs } from "./connection";
 import { accessDenied } from "./errors";
@@ -95,11 +95,8 @@ function resolveNode(ctx: GqlContext, id: string, field: string): unknown {
     }
     case "ProductVariant": {
       require(ctx, field, "read_products");
-      for (const p of shop.products.values()) {
-        const v = p.variants.find((x) => x.id === parsed.id);
-        if (v) return new VariantNode(shop, p, v);
-      }
-      return null;
+      const hit = variantIndex(shop).get(parsed.id);
+      return hit ? new VariantNode(shop, hit.product, hit.variant) : null;
     }
     case "BulkOperation": {
       const op = ctx.bulk.get(shop, parsed.id);
