@@ -11,6 +11,7 @@
  *             update.
  */
 import { randomUUID } from "node:crypto";
+import { newId } from "../app/sync/ids";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { createPrismaClient } from "../app/db/client.server";
@@ -92,12 +93,12 @@ async function produceRows(ctx: { organizationId: string; integrationId: string 
   for await (const page of mappedPages()) {
     if (page.resource === "customers") {
       for (const c of page.records as ContactRecord[]) {
-        const id = randomUUID();
+        const id = newId();
         const email = normalizeEmail(c.email);
         if (email) contactByEmail.set(email, id);
         contactBySource.set(c.externalId, id);
         await sink.contact([id, ctx.organizationId, email, c.firstName, c.lastName, c.phone, JSON.stringify(c.tags), JSON.stringify(c.customFields), "memory", c.marketingState, c.marketingOptInLevel, d(c.marketingUpdatedAt), d(c.externalUpdatedAt), now, now]);
-        await sink.source([randomUUID(), id, ctx.integrationId, c.externalId, d(c.externalUpdatedAt), now, now]);
+        await sink.source([newId(), id, ctx.integrationId, c.externalId, d(c.externalUpdatedAt), now, now]);
         rows += 2;
       }
     } else if (page.resource === "orders") {
@@ -106,30 +107,30 @@ async function produceRows(ctx: { organizationId: string; integrationId: string 
         const key = o.customerExternalId ?? (email ? guestExternalId(email) : null);
         let contactId = key ? contactBySource.get(key) : undefined;
         if (!contactId && key) {
-          contactId = (email && contactByEmail.get(email)) || randomUUID();
+          contactId = (email && contactByEmail.get(email)) || newId();
           if (email && !contactByEmail.has(email)) {
             contactByEmail.set(email, contactId);
             await sink.contact([contactId, ctx.organizationId, email, o.customerFirstName ?? null, o.customerLastName ?? null, null, "[]", "{}", "memory", "not_subscribed", null, null, null, now, now]);
           }
           contactBySource.set(key, contactId);
-          await sink.source([randomUUID(), contactId, ctx.integrationId, key, null, now, now]);
+          await sink.source([newId(), contactId, ctx.integrationId, key, null, now, now]);
           rows += 2;
         }
-        const orderId = randomUUID();
+        const orderId = newId();
         await sink.order([orderId, ctx.organizationId, ctx.integrationId, contactId ?? null, o.externalId, o.orderNumber, "memory", o.financialStatus, o.fulfillmentStatus, o.totalMinor, o.currency, email, d(o.orderDate), d(o.externalUpdatedAt), d(o.cancelledAt), now, now]);
         rows += 1;
         for (const [position, item] of o.items.entries()) {
-          await sink.item([randomUUID(), orderId, item.externalId, item.productExternalId, item.variantExternalId, item.title, item.sku, item.quantity, item.unitPriceMinor, position]);
+          await sink.item([newId(), orderId, item.externalId, item.productExternalId, item.variantExternalId, item.title, item.sku, item.quantity, item.unitPriceMinor, position]);
           rows += 1;
         }
       }
     } else {
       for (const p of page.records as ProductRecord[]) {
-        const productId = randomUUID();
+        const productId = newId();
         await sink.product([productId, ctx.organizationId, ctx.integrationId, p.externalId, p.title, p.status, p.vendor, p.productType, p.handle, p.currency, p.minPriceMinor, p.maxPriceMinor, d(p.externalUpdatedAt), now, now]);
         rows += 1;
         for (const v of p.variants) {
-          await sink.variant([randomUUID(), productId, ctx.integrationId, v.externalId, v.title, v.sku, v.priceMinor, d(v.externalUpdatedAt ?? p.externalUpdatedAt)]);
+          await sink.variant([newId(), productId, ctx.integrationId, v.externalId, v.title, v.sku, v.priceMinor, d(v.externalUpdatedAt ?? p.externalUpdatedAt)]);
           rows += 1;
         }
       }

@@ -205,6 +205,14 @@ export async function runSync(db: SyncDb, options: RunSyncOptions): Promise<Sync
     throw new Error(`Sync run ${run.id} belongs to another integration.`);
   }
   if (run && (run.status === "succeeded" || run.status === "cancelled")) return summaryOf(run);
+  if (
+    run?.status === "running" &&
+    run.workerId !== (options.workerId ?? null) &&
+    run.heartbeatAt &&
+    run.heartbeatAt.getTime() > clock().getTime() - DEFAULT_STALE_AFTER_MS
+  ) {
+    throw new SyncAlreadyRunningError(run.integrationId, run.id);
+  }
 
   let checkpoint: Checkpoint;
   let resources: Resource[];
@@ -363,48 +371,56 @@ export async function runSync(db: SyncDb, options: RunSyncOptions): Promise<Sync
         for await (const page of reader.read(rc.cursor, signal)) {
           if (page.estimatedTotal !== undefined) rc.total = page.estimatedTotal;
           const ctx: WriteContext = { ...baseCtx, now: clock() };
-          const mapped: { remote: unknown; record: CanonicalRecordOf[Resource] }[] = [];
+          // A page's failures join the run's counters only together with its rows and cursor (one commit), so a
+          // crash before that commit never counts them twice when the page is read again.
+          const pageErrors: SyncError[] = [];
+          const fail = (externalId: string | null, message: string) =>
+            pageErrors.push({ resource, externalId, message, at: clock().toISOString() });
+          const mapped: CanonicalRecordOf[Resource][] = [];
           for (const remote of page.records) {
             try {
-              mapped.push({ remote, record: reader.map(remote) as CanonicalRecordOf[Resource] });
+              mapped.push(reader.map(remote) as CanonicalRecordOf[Resource]);
             } catch (error) {
-              rc.failed += 1;
-              addError(resource, remoteIdOf(reader, remote), `Could not read record: ${errorMessage(error)}`);
+              fail(remoteIdOf(reader, remote), `Could not read record: ${errorMessage(error)}`);
             }
           }
           const writer = WRITERS[resource] as Writer<Resource>;
+          /** Adds the page to the in-memory checkpoint, writes it in `tx`, and undoes the addition if that fails. */
+          const commitPage = async (tx: SqlExecutor, synced: number) => {
+            const before = { synced: rc.synced, failed: rc.failed, cursor: rc.cursor, errors: errors.length, count: checkpoint.errorCount };
+            rc.synced += synced;
+            rc.failed += pageErrors.length;
+            rc.cursor = page.cursor;
+            for (const e of pageErrors) addError(e.resource, e.externalId, e.message);
+            try {
+              await runUpdate(tx);
+            } catch (error) {
+              Object.assign(rc, { synced: before.synced, failed: before.failed, cursor: before.cursor });
+              errors.length = before.errors;
+              checkpoint.errorCount = before.count;
+              throw error;
+            }
+          };
           const batchOk = await serial(async () => {
-            const before = { synced: rc.synced, cursor: rc.cursor };
             try {
               await db.$transaction(async (tx) => {
-                await writer(tx, ctx, mapped.map((m) => m.record));
-                rc.synced += mapped.length;
-                rc.cursor = page.cursor;
-                await runUpdate(tx);
+                await writer(tx, ctx, mapped);
+                await commitPage(tx, mapped.length);
               }, TX_OPTIONS);
               return true;
             } catch {
-              // Rolled back: the checkpoint in memory must match the database again.
-              rc.synced = before.synced;
-              rc.cursor = before.cursor;
               return false;
             }
           });
           if (!batchOk) {
-            // Find the poison record(s): each record in its own transaction, then the checkpoint.
-            const before = rc.synced;
+            // Find the poison record(s): each record in its own transaction, then the page's checkpoint.
             let synced = 0;
-            for (const m of mapped) {
-              const outcome = await serial(() => writeOne(db, ctx, writer, m.record));
+            for (const record of mapped) {
+              const outcome = await serial(() => writeOne(db, ctx, writer, record));
               if (outcome === null) synced += 1;
-              else {
-                rc.failed += 1;
-                addError(resource, (m.record as { externalId: string }).externalId, `Could not save record: ${outcome}`);
-              }
+              else fail((record as { externalId: string }).externalId, `Could not save record: ${outcome}`);
             }
-            rc.synced = before + synced;
-            rc.cursor = page.cursor;
-            await serial(() => db.$transaction((tx) => runUpdate(tx), TX_OPTIONS));
+            await serial(() => db.$transaction((tx) => commitPage(tx, synced), TX_OPTIONS));
           }
           emit();
           if (signal.aborted) break;

@@ -346,8 +346,15 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
     await expect(runSync(t.db, { integrationId, kind: "full" })).rejects.toBeInstanceOf(UnknownPlatformError);
     registerSourceFactory("nowhere", () => createMemorySource({ customers: [syntheticCustomer(1)] }));
     try {
-      await t.db.syncRun.create({ data: { integrationId, kind: "full", status: "running", heartbeatAt: new Date() } });
+      const live = await t.db.syncRun.create({
+        data: { integrationId, kind: "full", status: "running", heartbeatAt: new Date(), workerId: "worker-a" },
+      });
       await expect(runSync(t.db, { integrationId, kind: "full" })).rejects.toBeInstanceOf(SyncAlreadyRunningError);
+      // Nor may another worker resume a run whose worker is still alive.
+      await expect(runSync(t.db, { integrationId, kind: "full", runId: live.id, workerId: "worker-b" })).rejects.toBeInstanceOf(
+        SyncAlreadyRunningError,
+      );
+      expect(await findInterruptedRuns(t.db)).toEqual([]);
       await t.db.syncRun.updateMany({ data: { status: "succeeded" } });
       expect((await runSync(t.db, { integrationId, kind: "full" })).resources.customers?.synced).toBe(1);
     } finally {

@@ -11,7 +11,7 @@
  *   (equal = idempotent re-apply).
  * All functions run inside the caller's transaction and throw on failure (the caller retries record by record).
  */
-import { randomUUID } from "node:crypto";
+import { newId } from "./ids";
 import {
   executeIn,
   insertRows,
@@ -129,7 +129,7 @@ export async function writeContacts(tx: SqlExecutor, ctx: WriteContext, input: C
     const email = normalizeEmail(record.email);
     // The email's owner wins over an older link: a customer who changed their email to one we already know is
     // that person. Otherwise keep the contact this store's customer id is linked to, or create one.
-    const contactId = (email && byEmail.get(email)) || bySource.get(record.externalId) || randomUUID();
+    const contactId = (email && byEmail.get(email)) || bySource.get(record.externalId) || newId();
     if (email) byEmail.set(email, contactId);
     const updatedAt = sqlDate(dialect.kind, record.externalUpdatedAt);
     const row = [
@@ -153,7 +153,7 @@ export async function writeContacts(tx: SqlExecutor, ctx: WriteContext, input: C
     const seen = contactRows.get(contactId);
     const time = record.externalUpdatedAt.getTime();
     if (!seen || time >= seen.updatedAt) contactRows.set(contactId, { row, updatedAt: time });
-    sourceRows.push([randomUUID(), contactId, ctx.integrationId, record.externalId, updatedAt, now, now]);
+    sourceRows.push([newId(), contactId, ctx.integrationId, record.externalId, updatedAt, now, now]);
   }
 
   const newer = `("Contact"."externalUpdatedAt" IS NULL OR excluded."externalUpdatedAt" >= "Contact"."externalUpdatedAt")`;
@@ -225,7 +225,7 @@ async function resolveOrderContacts(
       const email = normalizeEmail(order.email);
       contactId = email ? byEmail.get(email) : undefined;
       if (!contactId) {
-        contactId = randomUUID();
+        contactId = newId();
         if (email) byEmail.set(email, contactId);
         // externalUpdatedAt stays null: the customer record, when it arrives, always fills the contact in.
         newContacts.push([
@@ -248,7 +248,7 @@ async function resolveOrderContacts(
       }
       bySource.set(key, contactId);
       // Linked with a null updated-at so the real customer record (if any) overwrites nothing it shouldn't.
-      newSources.push([randomUUID(), contactId, ctx.integrationId, key, null, now, now]);
+      newSources.push([newId(), contactId, ctx.integrationId, key, null, now, now]);
     }
     result.set(order.externalId, contactId);
   }
@@ -305,7 +305,7 @@ export async function writeOrders(tx: SqlExecutor, ctx: WriteContext, input: Ord
   const contacts = await resolveOrderContacts(tx, ctx, orders);
   const now = sqlDate(dialect.kind, ctx.now);
   const rows = orders.map((o) => [
-    randomUUID(),
+    newId(),
     ctx.organizationId,
     ctx.integrationId,
     contacts.get(o.externalId) ?? null,
@@ -348,7 +348,7 @@ export async function writeOrders(tx: SqlExecutor, ctx: WriteContext, input: Ord
     if (!orderId) continue;
     order.items.forEach((item, position) => {
       items.push([
-        randomUUID(),
+        newId(),
         orderId,
         item.externalId,
         item.productExternalId,
@@ -400,7 +400,7 @@ export async function writeProducts(tx: SqlExecutor, ctx: WriteContext, input: P
   const products = newestByKey(input, (r) => r.externalId, (r) => r.externalUpdatedAt);
   const now = sqlDate(dialect.kind, ctx.now);
   const rows = products.map((p) => [
-    randomUUID(),
+    newId(),
     ctx.organizationId,
     ctx.integrationId,
     p.externalId,
@@ -440,7 +440,7 @@ export async function writeProducts(tx: SqlExecutor, ctx: WriteContext, input: P
     for (const v of newestByKey(product.variants, (x) => x.externalId, (x) => x.externalUpdatedAt)) {
       keep.push(v.externalId);
       variants.push([
-        randomUUID(),
+        newId(),
         productId,
         ctx.integrationId,
         v.externalId,
