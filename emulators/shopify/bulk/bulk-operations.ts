@@ -9,6 +9,7 @@
  */
 import { Readable } from "node:stream";
 import {
+  GraphQLError,
   Kind,
   parse,
   validate,
@@ -308,8 +309,9 @@ export class BulkOperations {
           }
         }
       }
-    } catch {
-      return this.finish(op, "FAILED", "INTERNAL_SERVER_ERROR");
+    } catch (error) {
+      const denied = error instanceof GraphQLError && error.extensions.code === "ACCESS_DENIED";
+      return this.finish(op, "FAILED", denied ? "ACCESS_DENIED" : "INTERNAL_SERVER_ERROR");
     }
     op.objectCount = objects;
     op.rootObjectCount = roots;

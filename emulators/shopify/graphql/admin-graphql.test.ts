@@ -189,6 +189,20 @@ describe("Admin GraphQL endpoint", () => {
     });
   });
 
+  it("GIVEN read_orders without read_customers WHEN an order's customer is selected THEN that field is denied, the order is served", async () => {
+    const ordersOnly = await issueToken(emu.url, ["read_orders", "read_all_orders"]);
+    const res = await gql<{ orders: { nodes: Array<{ id: string; customer: null }> } }>(
+      emu.url,
+      ordersOnly,
+      "{ orders(first: 1) { nodes { id customer { id } } } }",
+    );
+    expect(res.body.data?.orders.nodes[0]).toEqual({ id: expect.any(String), customer: null });
+    expect(res.body.errors?.[0]).toMatchObject({
+      path: ["orders", "nodes", 0, "customer"],
+      extensions: { code: "ACCESS_DENIED" },
+    });
+  });
+
   it("GIVEN a write scope WHEN reading the same resource THEN it is allowed (write implies read)", async () => {
     const writer = await issueToken(emu.url, ["write_products"]);
     const res = await gql<{ productsCount: { count: number } }>(

@@ -27,7 +27,8 @@ import {
 } from "../seed/store";
 import { PRESENTMENT_RATES, ZERO_DECIMAL_CURRENCIES } from "../seed/seed";
 import { paginate, type PageArgs } from "./connection";
-import { orderVisible, type GqlContext } from "./context";
+import { hasScope, orderVisible, type GqlContext } from "./context";
+import { accessDenied } from "./errors";
 import { listRecords } from "./records";
 
 const iso = (date: Date | null): string | null =>
@@ -422,7 +423,9 @@ export class OrderNode {
   updatedAt() {
     return iso(this.record.updatedAt);
   }
-  customer() {
+  /** Customer data needs read_customers even when reached through an order (Shopify: ACCESS_DENIED). */
+  customer(_args: unknown, ctx: GqlContext) {
+    if (!hasScope(ctx.access, "read_customers")) throw accessDenied("customer", "read_customers");
     if (this.record.customerId === null) return null;
     const customer = this.shop.customers.get(this.record.customerId);
     return customer ? new CustomerNode(this.shop, customer) : null;
