@@ -92,33 +92,34 @@ describe.each(DATABASE_KINDS)("job queue on %s", (kind) => {
     await second.close();
   });
 
-  it("never runs two jobs with the same concurrency key at once, while other keys run alongside", async () => {
-    const q = await queue();
+  it("never runs two jobs with the same concurrency key at once across two workers, while other keys run alongside", async () => {
+    // Two queue instances = two independent workers (two pg-boss instances on PostgreSQL).
+    const q1 = await queue();
+    const q2 = await queue();
     const active = new Map<string, number>();
     let overlaps = 0;
     const otherStarted = deferred();
     const done: string[] = [];
-    for (let i = 0; i < 4; i++) await q.enqueue("test.keyed", { key: "a", i }, { concurrencyKey: "a" });
-    await q.enqueue("test.keyed", { key: "b", i: 0 }, { concurrencyKey: "b" });
+    for (let i = 0; i < 6; i++) await q1.enqueue("test.keyed", { key: "a", i }, { concurrencyKey: "a" });
+    await q1.enqueue("test.keyed", { key: "b", i: 0 }, { concurrencyKey: "b" });
 
-    await q.work(
-      {
-        "test.keyed": async (p: { key: string; i: number }) => {
-          active.set(p.key, (active.get(p.key) ?? 0) + 1);
-          if ((active.get(p.key) ?? 0) > 1) overlaps++;
-          if (p.key === "b") otherStarted.resolve();
-          // The first "a" job waits until "b" runs: proves different keys run concurrently.
-          if (p.key === "a" && !done.some((d) => d.startsWith("a"))) await otherStarted.promise;
-          await new Promise((r) => setTimeout(r, 15));
-          active.set(p.key, (active.get(p.key) ?? 0) - 1);
-          done.push(`${p.key}${p.i}`);
-        },
-      },
-      { workerId: "w", concurrency: 4, ...FAST },
-    );
-    await until(() => done.length === 5);
+    const handler = () => async (p: { key: string; i: number }) => {
+      active.set(p.key, (active.get(p.key) ?? 0) + 1);
+      if ((active.get(p.key) ?? 0) > 1) overlaps++;
+      if (p.key === "b") otherStarted.resolve();
+      // The first "a" job waits until "b" runs: proves different keys run concurrently.
+      if (p.key === "a" && !done.some((d) => d.startsWith("a"))) await otherStarted.promise;
+      await new Promise((r) => setTimeout(r, 15));
+      active.set(p.key, (active.get(p.key) ?? 0) - 1);
+      done.push(`${p.key}${p.i}`);
+    };
+    await q1.work({ "test.keyed": handler() }, { workerId: "w1", concurrency: 4, ...FAST });
+    await q2.work({ "test.keyed": handler() }, { workerId: "w2", concurrency: 4, ...FAST });
+    await until(() => done.length === 7);
     expect(overlaps).toBe(0);
-    await q.close();
+    expect(done.filter((d) => d.startsWith("a")).sort()).toEqual(["a0", "a1", "a2", "a3", "a4", "a5"]);
+    await q1.close();
+    await q2.close();
   });
 
   it("keeps at most one waiting job per dedupe key", async () => {
