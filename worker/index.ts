@@ -136,7 +136,6 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var __commerceSyncInProcessWorker: Promise<RunningWorker | null> | undefined;
 }
 

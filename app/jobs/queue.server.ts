@@ -23,7 +23,6 @@ import {
   type JobHandler,
   type JobHandlers,
   type JobInfo,
-  type JobStatus,
   type WorkOptions,
 } from "./types";
 
