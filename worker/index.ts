@@ -61,6 +61,8 @@ export function parseWorkerEnv(source: Record<string, string | undefined>): Work
 
 export interface StartWorkerOptions {
   db: QueueDb;
+  /** Work on this existing queue (the web app's); `stop()` then stops working but leaves the queue open. */
+  queue?: JobQueue;
   databaseUrl?: string;
   workerId?: string;
   concurrency?: number;
@@ -127,7 +129,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     stop() {
       stopping ??= (async () => {
         await scheduler?.stop();
-        await queue.close();
+        if (options.queue) await queue.stop();
+        else await queue.close();
         logger("info", "Worker stopped", { workerId });
       })();
       return stopping;
@@ -141,14 +144,17 @@ declare global {
 
 /**
  * Runs jobs inside the web app's process when RUN_JOBS_IN_PROCESS=true (the embedded default), once per process
- * (kept on globalThis so development reloads do not start a second worker). Returns null when turned off.
+ * (kept on globalThis so development reloads do not start a second worker). Pass the app's queue
+ * (`getJobQueue()` from app/jobs/app-queue.server.ts) so enqueueing and working share one instance. Returns null when
+ * RUN_JOBS_IN_PROCESS=false.
  */
-export function startInProcessWorker(db: QueueDb): Promise<RunningWorker | null> {
+export function startInProcessWorker(db: QueueDb, queue?: JobQueue): Promise<RunningWorker | null> {
   global.__commerceSyncInProcessWorker ??= (async () => {
     const env = parseWorkerEnv(process.env);
     if (!env.RUN_JOBS_IN_PROCESS) return null;
     const worker = await startWorker({
       db,
+      queue,
       databaseUrl: env.DATABASE_URL,
       workerId: env.WORKER_ID ?? `${hostname()}:${process.pid}:web`,
       concurrency: env.WORKER_CONCURRENCY,

@@ -44,5 +44,7 @@ export interface QueueBackend {
   /** Puts the job back without using an attempt. `payload` replaces the stored one when given. */
   defer(job: ClaimedJob, workerId: string, delayMs: number, payload?: unknown): Promise<void>;
   listJobs(filter: ListJobsFilter): Promise<JobInfo[]>;
+  /** Deletes finished jobs: succeeded/cancelled ones finished before `finishedBefore`, failed ones before `failedBefore`. */
+  prune(options: { finishedBefore: Date; failedBefore: Date }): Promise<number>;
   close(): Promise<void>;
 }

@@ -241,6 +241,19 @@ export function createEmbeddedBackend(db: Db, options: EmbeddedBackendOptions = 
       }));
     },
 
+    async prune({ finishedBefore, failedBefore }) {
+      const result = await db.job.deleteMany({
+        where: {
+          kind: { not: LOCK_JOB_KIND },
+          OR: [
+            { status: { in: ["succeeded", "cancelled"] }, finishedAt: { lt: finishedBefore } },
+            { status: "failed", finishedAt: { lt: failedBefore } },
+          ],
+        },
+      });
+      return result.count;
+    },
+
     async close() {
       await locks.close();
     },

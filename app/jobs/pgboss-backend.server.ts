@@ -296,6 +296,11 @@ export function createPgBossBackend(databaseUrl: string, options: PgBossBackendO
       });
     },
 
+    async prune() {
+      // pg-boss archives and deletes finished jobs itself (its maintenance, `retention*` / `deleteAfter*` settings).
+      return 0;
+    },
+
     async close() {
       await boss.stop({ graceful: false, close: true, wait: true });
       await Promise.all([locks.close(), sql.end()]);

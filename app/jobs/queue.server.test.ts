@@ -293,6 +293,34 @@ describe("embedded backend with an injected clock", () => {
     }
   });
 
+  it("prunes old finished jobs but keeps recent ones, failures longer, and waiting jobs always", async () => {
+    const t = await createTestDatabase("sqlite");
+    try {
+      const q = await createJobQueue(t.db);
+      const day = 24 * 3600_000;
+      const now = new Date("2026-06-30T00:00:00Z");
+      const ago = (days: number) => new Date(now.getTime() - days * day);
+      await t.db.job.createMany({
+        data: [
+          { id: "old-ok", kind: "k", status: "succeeded", finishedAt: ago(8) },
+          { id: "new-ok", kind: "k", status: "succeeded", finishedAt: ago(6) },
+          { id: "old-failed", kind: "k", status: "failed", finishedAt: ago(31) },
+          { id: "mid-failed", kind: "k", status: "failed", finishedAt: ago(8) },
+          { id: "old-queued", kind: "k", status: "queued", createdAt: ago(90) },
+        ],
+      });
+      expect(await q.prune({ now })).toBe(2);
+      expect((await t.db.job.findMany({ orderBy: { id: "asc" } })).map((j) => j.id)).toEqual([
+        "mid-failed",
+        "new-ok",
+        "old-queued",
+      ]);
+      await q.close();
+    } finally {
+      await t.cleanup();
+    }
+  });
+
   it("fails a job whose worker keeps dying once its attempts are used up", async () => {
     const t = await createTestDatabase("sqlite");
     try {

@@ -61,6 +61,11 @@ export interface JobQueue {
   recentJobs(limit?: number): Promise<JobInfo[]>;
   /** Failed jobs with their last error (UI). */
   failedJobs(limit?: number): Promise<JobInfo[]>;
+  /**
+   * Deletes old finished jobs (embedded backend; pg-boss prunes itself): succeeded/cancelled after
+   * `keepFinishedDays` (default 7), failed after `keepFailedDays` (default 30). Returns how many went.
+   */
+  prune(options?: { now?: Date; keepFinishedDays?: number; keepFailedDays?: number }): Promise<number>;
   /** Stops workers and closes the backend's connections. */
   close(): Promise<void>;
 }
@@ -311,6 +316,15 @@ class Runner implements JobQueue {
 
   failedJobs(limit = 50): Promise<JobInfo[]> {
     return this.store.listJobs({ status: "failed", limit });
+  }
+
+  prune(options: { now?: Date; keepFinishedDays?: number; keepFailedDays?: number } = {}): Promise<number> {
+    const nowMs = (options.now ?? new Date()).getTime();
+    const day = 24 * 3600_000;
+    return this.store.prune({
+      finishedBefore: new Date(nowMs - (options.keepFinishedDays ?? 7) * day),
+      failedBefore: new Date(nowMs - (options.keepFailedDays ?? 30) * day),
+    });
   }
 
   async close(): Promise<void> {

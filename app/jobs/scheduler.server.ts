@@ -5,7 +5,8 @@
  * - inside the optional off-peak window (env FULL_RESYNC_WINDOW_UTC or `settings.fullResyncWindowUtc`, e.g.
  *   "02:00-04:00", may wrap past midnight) enqueues one nightly full re-sync per integration, as the seed advises
  *   ("schedule syncs during off-peak hours");
- * - re-enqueues runs a dead worker left behind (resume from checkpoint).
+ * - re-enqueues runs a dead worker left behind (resume from checkpoint);
+ * - prunes old finished jobs from the embedded Job table.
  * Dedupe keys name the time slot, so several workers ticking at once enqueue each job once.
  */
 import {
@@ -151,6 +152,7 @@ export async function schedulerTick(
   }
 
   result.resumed = await enqueueInterruptedRuns(db, queue, { now });
+  await queue.prune({ now });
   return result;
 }
 
