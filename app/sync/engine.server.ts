@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../db/client.server";
-import { dialectFor, type SqlExecutor } from "./sql.server";
+import { dialectFor, executeIn, type SqlExecutor } from "./sql.server";
 import { sourceFor } from "./sources.server";
 import {
   RESOURCES,
@@ -427,7 +427,13 @@ export async function runSync(db: SyncDb, options: RunSyncOptions): Promise<Sync
         }
         if (!signal.aborted) {
           rc.phase = "done";
-          await serial(() => runUpdate(db));
+          // Integration counters follow the data resource by resource, not only at the end of the run.
+          await serial(() =>
+            db.$transaction(async (tx) => {
+              await runUpdate(tx);
+              await refreshIntegrationCounters(tx, db, options.integrationId);
+            }, TX_OPTIONS),
+          );
         }
       } catch (error) {
         if (signal.aborted) break;
@@ -644,4 +650,39 @@ export async function applyRecords<R extends Resource>(
   }
   await refreshIntegrationCounters(db, db, options.integrationId);
   return outcomes;
+}
+
+/**
+ * Applies deletions reported by a store (webhooks orders/delete, products/delete, customers/delete): orders and
+ * products are soft-deleted (`deletedAt`, excluded from the counters; a later newer update brings them back), a
+ * deleted customer loses this store's link (the contact stays: it may have orders or come from another store).
+ * Returns how many rows changed.
+ */
+export async function applyDeletions(
+  db: SyncDb,
+  options: { integrationId: string; resource: Resource; externalIds: string[]; deletedAt?: Date },
+): Promise<number> {
+  const dialect = dialectFor(db.$kind);
+  const at = dateParam(db, options.deletedAt ?? new Date());
+  const fixed = [{ value: options.integrationId, type: "text" as const }];
+  let changed = 0;
+  await db.$transaction(async (tx) => {
+    if (options.resource === "customers") {
+      changed = await executeIn(tx, dialect, fixed, options.externalIds, ([integration], list) =>
+        `DELETE FROM "ContactSource" WHERE "integrationId" = ${integration} AND "externalId" IN (${list})`,
+      );
+    } else {
+      const table = options.resource === "orders" ? "Order" : "Product";
+      changed = await executeIn(
+        tx,
+        dialect,
+        [{ value: at, type: "timestamp" }, ...fixed],
+        options.externalIds,
+        ([deletedAt, integration], list) =>
+          `UPDATE "${table}" SET "deletedAt" = ${deletedAt} WHERE "integrationId" = ${integration} AND "externalId" IN (${list}) AND "deletedAt" IS NULL`,
+      );
+    }
+    await refreshIntegrationCounters(tx, db, options.integrationId);
+  }, TX_OPTIONS);
+  return changed;
 }

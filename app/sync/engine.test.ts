@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
-import { applyRecords, findInterruptedRuns, resumeInterruptedRuns, runSync, SyncAlreadyRunningError } from "./engine.server";
+import { applyDeletions, applyRecords, findInterruptedRuns, resumeInterruptedRuns, runSync, SyncAlreadyRunningError } from "./engine.server";
 import { registerSourceFactory, unregisterSourceFactory, UnknownPlatformError } from "./sources.server";
 import {
   createMemorySource,
@@ -338,6 +338,27 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
     expect(incremental.resources.customers?.synced).toBe(2);
     expect(await t.db.contact.count()).toBe(21);
     expect((await t.db.contact.findFirstOrThrow({ where: { email: "customer3@example.com" } })).firstName).toBe("Changed");
+  });
+
+  it("soft-deletes orders and products and unlinks deleted customers, keeping counters in step", async () => {
+    await freshDb();
+    const { integrationIds: [integrationId] } = await seedOrganization(t.db);
+    await runSync(t.db, {
+      integrationId,
+      kind: "full",
+      source: createMemorySource({
+        customers: [0, 1].map((i) => syntheticCustomer(i)),
+        orders: [0, 1, 2].map((i) => syntheticOrder(i, { customerCount: 2 })),
+        products: [0, 1].map((i) => syntheticProduct(i)),
+      }),
+    });
+    expect(await applyDeletions(t.db, { integrationId, resource: "orders", externalIds: ["o1", "o404"] })).toBe(1);
+    expect(await applyDeletions(t.db, { integrationId, resource: "products", externalIds: ["p0"] })).toBe(1);
+    expect(await applyDeletions(t.db, { integrationId, resource: "customers", externalIds: ["c1"] })).toBe(1);
+    const integration = await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
+    expect(integration).toMatchObject({ syncedOrders: 2, syncedProducts: 1, syncedContacts: 1 });
+    expect((await t.db.order.findFirstOrThrow({ where: { externalId: "o1" } })).deletedAt).toBeInstanceOf(Date);
+    expect(await t.db.contact.count()).toBe(2);
   });
 
   it("refuses a second concurrent run of one integration and names unknown platforms", async () => {

@@ -51,6 +51,8 @@ describe("kill -9 during a sync (SQLite file)", () => {
     expect(before.status).toBe("running");
     expect(before.contactsSynced).toBe(1200);
     expect(before.ordersSynced).toBeGreaterThan(0);
+    // Counters were refreshed when the customers finished, before the crash.
+    expect((await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).syncedContacts).toBe(1200);
 
     const [summary] = await resumeInterruptedRuns(t.db, "worker-after-crash", {
       staleAfterMs: 0,
