@@ -59,9 +59,14 @@ async function engine() {
   const { integrationId } = await setupIntegration();
   const db = createPrismaClient(url);
   const started = performance.now();
-  const summary = await runSync(db, { integrationId, kind: "full", source: benchSource(shapeFor(records), pageSize) });
+  const summary = await runSync(db, {
+    integrationId,
+    kind: "full",
+    source: benchSource(shapeFor(records), pageSize),
+  });
   const seconds = (performance.now() - started) / 1000;
-  if (summary.status !== "succeeded") throw new Error(`bench run ended ${summary.status}: ${summary.errorMessage}`);
+  if (summary.status !== "succeeded")
+    throw new Error(`bench run ended ${summary.status}: ${summary.errorMessage}`);
   const rows = {
     contacts: await db.contact.count(),
     orders: await db.order.count(),
@@ -97,7 +102,23 @@ async function produceRows(ctx: { organizationId: string; integrationId: string 
         const email = normalizeEmail(c.email);
         if (email) contactByEmail.set(email, id);
         contactBySource.set(c.externalId, id);
-        await sink.contact([id, ctx.organizationId, email, c.firstName, c.lastName, c.phone, JSON.stringify(c.tags), JSON.stringify(c.customFields), "memory", c.marketingState, c.marketingOptInLevel, d(c.marketingUpdatedAt), d(c.externalUpdatedAt), now, now]);
+        await sink.contact([
+          id,
+          ctx.organizationId,
+          email,
+          c.firstName,
+          c.lastName,
+          c.phone,
+          JSON.stringify(c.tags),
+          JSON.stringify(c.customFields),
+          "memory",
+          c.marketingState,
+          c.marketingOptInLevel,
+          d(c.marketingUpdatedAt),
+          d(c.externalUpdatedAt),
+          now,
+          now,
+        ]);
         await sink.source([newId(), id, ctx.integrationId, c.externalId, d(c.externalUpdatedAt), now, now]);
         rows += 2;
       }
@@ -110,27 +131,97 @@ async function produceRows(ctx: { organizationId: string; integrationId: string 
           contactId = (email && contactByEmail.get(email)) || newId();
           if (email && !contactByEmail.has(email)) {
             contactByEmail.set(email, contactId);
-            await sink.contact([contactId, ctx.organizationId, email, o.customerFirstName ?? null, o.customerLastName ?? null, null, "[]", "{}", "memory", "not_subscribed", null, null, null, now, now]);
+            await sink.contact([
+              contactId,
+              ctx.organizationId,
+              email,
+              o.customerFirstName ?? null,
+              o.customerLastName ?? null,
+              null,
+              "[]",
+              "{}",
+              "memory",
+              "not_subscribed",
+              null,
+              null,
+              null,
+              now,
+              now,
+            ]);
           }
           contactBySource.set(key, contactId);
           await sink.source([newId(), contactId, ctx.integrationId, key, null, now, now]);
           rows += 2;
         }
         const orderId = newId();
-        await sink.order([orderId, ctx.organizationId, ctx.integrationId, contactId ?? null, o.externalId, o.orderNumber, "memory", o.financialStatus, o.fulfillmentStatus, o.totalMinor, o.currency, email, d(o.orderDate), d(o.externalUpdatedAt), d(o.cancelledAt), now, now]);
+        await sink.order([
+          orderId,
+          ctx.organizationId,
+          ctx.integrationId,
+          contactId ?? null,
+          o.externalId,
+          o.orderNumber,
+          "memory",
+          o.financialStatus,
+          o.fulfillmentStatus,
+          o.totalMinor,
+          o.currency,
+          email,
+          d(o.orderDate),
+          d(o.externalUpdatedAt),
+          d(o.cancelledAt),
+          now,
+          now,
+        ]);
         rows += 1;
         for (const [position, item] of o.items.entries()) {
-          await sink.item([newId(), orderId, item.externalId, item.productExternalId, item.variantExternalId, item.title, item.sku, item.quantity, item.unitPriceMinor, position]);
+          await sink.item([
+            newId(),
+            orderId,
+            item.externalId,
+            item.productExternalId,
+            item.variantExternalId,
+            item.title,
+            item.sku,
+            item.quantity,
+            item.unitPriceMinor,
+            position,
+          ]);
           rows += 1;
         }
       }
     } else {
       for (const p of page.records as ProductRecord[]) {
         const productId = newId();
-        await sink.product([productId, ctx.organizationId, ctx.integrationId, p.externalId, p.title, p.status, p.vendor, p.productType, p.handle, p.currency, p.minPriceMinor, p.maxPriceMinor, d(p.externalUpdatedAt), now, now]);
+        await sink.product([
+          productId,
+          ctx.organizationId,
+          ctx.integrationId,
+          p.externalId,
+          p.title,
+          p.status,
+          p.vendor,
+          p.productType,
+          p.handle,
+          p.currency,
+          p.minPriceMinor,
+          p.maxPriceMinor,
+          d(p.externalUpdatedAt),
+          now,
+          now,
+        ]);
         rows += 1;
         for (const v of p.variants) {
-          await sink.variant([newId(), productId, ctx.integrationId, v.externalId, v.title, v.sku, v.priceMinor, d(v.externalUpdatedAt ?? p.externalUpdatedAt)]);
+          await sink.variant([
+            newId(),
+            productId,
+            ctx.integrationId,
+            v.externalId,
+            v.title,
+            v.sku,
+            v.priceMinor,
+            d(v.externalUpdatedAt ?? p.externalUpdatedAt),
+          ]);
           rows += 1;
         }
       }
@@ -140,12 +231,91 @@ async function produceRows(ctx: { organizationId: string; integrationId: string 
 }
 
 const TABLES = {
-  contact: ["Contact", ["id", "organizationId", "email", "firstName", "lastName", "phone", "tags", "customFields", "source", "marketingState", "marketingOptInLevel", "marketingUpdatedAt", "externalUpdatedAt", "createdAt", "updatedAt"]],
-  source: ["ContactSource", ["id", "contactId", "integrationId", "externalId", "externalUpdatedAt", "createdAt", "updatedAt"]],
-  order: ["Order", ["id", "organizationId", "integrationId", "contactId", "externalId", "orderNumber", "platform", "financialStatus", "fulfillmentStatus", "totalMinor", "currency", "email", "orderDate", "externalUpdatedAt", "cancelledAt", "createdAt", "updatedAt"]],
-  item: ["OrderItem", ["id", "orderId", "externalId", "productExternalId", "variantExternalId", "title", "sku", "quantity", "unitPriceMinor", "position"]],
-  product: ["Product", ["id", "organizationId", "integrationId", "externalId", "title", "status", "vendor", "productType", "handle", "currency", "minPriceMinor", "maxPriceMinor", "externalUpdatedAt", "createdAt", "updatedAt"]],
-  variant: ["ProductVariant", ["id", "productId", "integrationId", "externalId", "title", "sku", "priceMinor", "externalUpdatedAt"]],
+  contact: [
+    "Contact",
+    [
+      "id",
+      "organizationId",
+      "email",
+      "firstName",
+      "lastName",
+      "phone",
+      "tags",
+      "customFields",
+      "source",
+      "marketingState",
+      "marketingOptInLevel",
+      "marketingUpdatedAt",
+      "externalUpdatedAt",
+      "createdAt",
+      "updatedAt",
+    ],
+  ],
+  source: [
+    "ContactSource",
+    ["id", "contactId", "integrationId", "externalId", "externalUpdatedAt", "createdAt", "updatedAt"],
+  ],
+  order: [
+    "Order",
+    [
+      "id",
+      "organizationId",
+      "integrationId",
+      "contactId",
+      "externalId",
+      "orderNumber",
+      "platform",
+      "financialStatus",
+      "fulfillmentStatus",
+      "totalMinor",
+      "currency",
+      "email",
+      "orderDate",
+      "externalUpdatedAt",
+      "cancelledAt",
+      "createdAt",
+      "updatedAt",
+    ],
+  ],
+  item: [
+    "OrderItem",
+    [
+      "id",
+      "orderId",
+      "externalId",
+      "productExternalId",
+      "variantExternalId",
+      "title",
+      "sku",
+      "quantity",
+      "unitPriceMinor",
+      "position",
+    ],
+  ],
+  product: [
+    "Product",
+    [
+      "id",
+      "organizationId",
+      "integrationId",
+      "externalId",
+      "title",
+      "status",
+      "vendor",
+      "productType",
+      "handle",
+      "currency",
+      "minPriceMinor",
+      "maxPriceMinor",
+      "externalUpdatedAt",
+      "createdAt",
+      "updatedAt",
+    ],
+  ],
+  variant: [
+    "ProductVariant",
+    ["id", "productId", "integrationId", "externalId", "title", "sku", "priceMinor", "externalUpdatedAt"],
+  ],
 } as const;
 type TableKey = keyof typeof TABLES;
 
@@ -154,13 +324,22 @@ async function floorSqlite(ctx: { organizationId: string; integrationId: string 
   const statements = Object.fromEntries(
     Object.entries(TABLES).map(([key, [table, columns]]) => [
       key,
-      db.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`),
+      db.prepare(
+        `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+      ),
     ]),
   ) as Record<TableKey, Database.Statement>;
   const started = performance.now();
   db.exec("BEGIN");
   const run = (key: TableKey) => (row: Row) => void statements[key].run(...row);
-  const rows = await produceRows(ctx, { contact: run("contact"), source: run("source"), order: run("order"), item: run("item"), product: run("product"), variant: run("variant") });
+  const rows = await produceRows(ctx, {
+    contact: run("contact"),
+    source: run("source"),
+    order: run("order"),
+    item: run("item"),
+    product: run("product"),
+    variant: run("variant"),
+  });
   db.exec("COMMIT");
   const seconds = (performance.now() - started) / 1000;
   db.close();
@@ -168,20 +347,38 @@ async function floorSqlite(ctx: { organizationId: string; integrationId: string 
 }
 
 const PG_TYPES: Record<string, string> = {
-  totalMinor: "bigint", unitPriceMinor: "bigint", minPriceMinor: "bigint", maxPriceMinor: "bigint", priceMinor: "bigint",
-  quantity: "int", position: "int", tags: "jsonb", customFields: "jsonb",
-  marketingUpdatedAt: "timestamp(3)", externalUpdatedAt: "timestamp(3)", createdAt: "timestamp(3)", updatedAt: "timestamp(3)",
-  orderDate: "timestamp(3)", cancelledAt: "timestamp(3)",
+  totalMinor: "bigint",
+  unitPriceMinor: "bigint",
+  minPriceMinor: "bigint",
+  maxPriceMinor: "bigint",
+  priceMinor: "bigint",
+  quantity: "int",
+  position: "int",
+  tags: "jsonb",
+  customFields: "jsonb",
+  marketingUpdatedAt: "timestamp(3)",
+  externalUpdatedAt: "timestamp(3)",
+  createdAt: "timestamp(3)",
+  updatedAt: "timestamp(3)",
+  orderDate: "timestamp(3)",
+  cancelledAt: "timestamp(3)",
 };
 
 async function floorPostgres(ctx: { organizationId: string; integrationId: string }) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const ROWS_PER_STATEMENT = 100;
-  const buffers = Object.fromEntries(Object.keys(TABLES).map((k) => [k, [] as Row[]])) as Record<TableKey, Row[]>;
+  const buffers = Object.fromEntries(Object.keys(TABLES).map((k) => [k, [] as Row[]])) as Record<
+    TableKey,
+    Row[]
+  >;
   const sqlFor = (key: TableKey, n: number) => {
     const [table, columns] = TABLES[key];
-    const tuples = Array.from({ length: n }, (_, r) => `(${columns.map((c, i) => `$${r * columns.length + i + 1}::${PG_TYPES[c] ?? "text"}`).join(", ")})`);
+    const tuples = Array.from(
+      { length: n },
+      (_, r) =>
+        `(${columns.map((c, i) => `$${r * columns.length + i + 1}::${PG_TYPES[c] ?? "text"}`).join(", ")})`,
+    );
     return `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples.join(", ")}`;
   };
   const flush = async (key: TableKey) => {
@@ -208,7 +405,8 @@ async function floorPostgres(ctx: { organizationId: string; integrationId: strin
     product: push("product"),
     variant: async (row) => (await flush("product"), push("variant")(row)),
   });
-  for (const key of ["contact", "source", "order", "item", "product", "variant"] as TableKey[]) await flush(key);
+  for (const key of ["contact", "source", "order", "item", "product", "variant"] as TableKey[])
+    await flush(key);
   await client.query("COMMIT");
   const seconds = (performance.now() - started) / 1000;
   await client.end();
@@ -223,11 +421,23 @@ async function baseline(ctx: { organizationId: string; integrationId: string }) 
     if (page.resource === "customers") {
       for (const c of page.records as ContactRecord[]) {
         const email = normalizeEmail(c.email);
-        const existing = email ? await db.contact.findFirst({ where: { organizationId: ctx.organizationId, email } }) : null;
-        const data = { firstName: c.firstName, lastName: c.lastName, phone: c.phone, tags: c.tags, customFields: c.customFields as object, marketingState: c.marketingState, externalUpdatedAt: c.externalUpdatedAt };
+        const existing = email
+          ? await db.contact.findFirst({ where: { organizationId: ctx.organizationId, email } })
+          : null;
+        const data = {
+          firstName: c.firstName,
+          lastName: c.lastName,
+          phone: c.phone,
+          tags: c.tags,
+          customFields: c.customFields as object,
+          marketingState: c.marketingState,
+          externalUpdatedAt: c.externalUpdatedAt,
+        };
         const contact = existing
           ? await db.contact.update({ where: { id: existing.id }, data })
-          : await db.contact.create({ data: { ...data, organizationId: ctx.organizationId, email, source: "memory" } });
+          : await db.contact.create({
+              data: { ...data, organizationId: ctx.organizationId, email, source: "memory" },
+            });
         await db.contactSource.upsert({
           where: { integrationId_externalId: { integrationId: ctx.integrationId, externalId: c.externalId } },
           create: { contactId: contact.id, integrationId: ctx.integrationId, externalId: c.externalId },
@@ -237,20 +447,85 @@ async function baseline(ctx: { organizationId: string; integrationId: string }) 
     } else if (page.resource === "orders") {
       for (const o of page.records as OrderRecord[]) {
         const email = normalizeEmail(o.email);
-        const contact = email ? await db.contact.findFirst({ where: { organizationId: ctx.organizationId, email } }) : null;
-        const existing = await db.order.findUnique({ where: { integrationId_externalId: { integrationId: ctx.integrationId, externalId: o.externalId } } });
-        const data = { contactId: contact?.id ?? null, orderNumber: o.orderNumber, financialStatus: o.financialStatus, fulfillmentStatus: o.fulfillmentStatus, totalMinor: o.totalMinor, currency: o.currency, email, orderDate: o.orderDate, externalUpdatedAt: o.externalUpdatedAt };
-        const items = o.items.map((i, position) => ({ externalId: i.externalId, productExternalId: i.productExternalId, variantExternalId: i.variantExternalId, title: i.title, sku: i.sku, quantity: i.quantity, unitPriceMinor: i.unitPriceMinor, position }));
-        if (existing) await db.order.update({ where: { id: existing.id }, data: { ...data, items: { deleteMany: {}, create: items } } });
-        else await db.order.create({ data: { ...data, organizationId: ctx.organizationId, integrationId: ctx.integrationId, externalId: o.externalId, platform: "memory", items: { create: items } } });
+        const contact = email
+          ? await db.contact.findFirst({ where: { organizationId: ctx.organizationId, email } })
+          : null;
+        const existing = await db.order.findUnique({
+          where: { integrationId_externalId: { integrationId: ctx.integrationId, externalId: o.externalId } },
+        });
+        const data = {
+          contactId: contact?.id ?? null,
+          orderNumber: o.orderNumber,
+          financialStatus: o.financialStatus,
+          fulfillmentStatus: o.fulfillmentStatus,
+          totalMinor: o.totalMinor,
+          currency: o.currency,
+          email,
+          orderDate: o.orderDate,
+          externalUpdatedAt: o.externalUpdatedAt,
+        };
+        const items = o.items.map((i, position) => ({
+          externalId: i.externalId,
+          productExternalId: i.productExternalId,
+          variantExternalId: i.variantExternalId,
+          title: i.title,
+          sku: i.sku,
+          quantity: i.quantity,
+          unitPriceMinor: i.unitPriceMinor,
+          position,
+        }));
+        if (existing)
+          await db.order.update({
+            where: { id: existing.id },
+            data: { ...data, items: { deleteMany: {}, create: items } },
+          });
+        else
+          await db.order.create({
+            data: {
+              ...data,
+              organizationId: ctx.organizationId,
+              integrationId: ctx.integrationId,
+              externalId: o.externalId,
+              platform: "memory",
+              items: { create: items },
+            },
+          });
       }
     } else {
       for (const p of page.records as ProductRecord[]) {
-        const existing = await db.product.findUnique({ where: { integrationId_externalId: { integrationId: ctx.integrationId, externalId: p.externalId } } });
-        const data = { title: p.title, status: p.status, vendor: p.vendor, productType: p.productType, handle: p.handle, currency: p.currency, minPriceMinor: p.minPriceMinor, maxPriceMinor: p.maxPriceMinor, externalUpdatedAt: p.externalUpdatedAt };
-        const variants = p.variants.map((v) => ({ integrationId: ctx.integrationId, externalId: v.externalId, title: v.title, sku: v.sku, priceMinor: v.priceMinor, externalUpdatedAt: v.externalUpdatedAt }));
+        const existing = await db.product.findUnique({
+          where: { integrationId_externalId: { integrationId: ctx.integrationId, externalId: p.externalId } },
+        });
+        const data = {
+          title: p.title,
+          status: p.status,
+          vendor: p.vendor,
+          productType: p.productType,
+          handle: p.handle,
+          currency: p.currency,
+          minPriceMinor: p.minPriceMinor,
+          maxPriceMinor: p.maxPriceMinor,
+          externalUpdatedAt: p.externalUpdatedAt,
+        };
+        const variants = p.variants.map((v) => ({
+          integrationId: ctx.integrationId,
+          externalId: v.externalId,
+          title: v.title,
+          sku: v.sku,
+          priceMinor: v.priceMinor,
+          externalUpdatedAt: v.externalUpdatedAt,
+        }));
         if (existing) await db.product.update({ where: { id: existing.id }, data });
-        else await db.product.create({ data: { ...data, organizationId: ctx.organizationId, integrationId: ctx.integrationId, externalId: p.externalId, variants: { create: variants } } });
+        else
+          await db.product.create({
+            data: {
+              ...data,
+              organizationId: ctx.organizationId,
+              integrationId: ctx.integrationId,
+              externalId: p.externalId,
+              variants: { create: variants },
+            },
+          });
       }
     }
   }

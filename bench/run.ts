@@ -46,10 +46,14 @@ function migrate(url: string) {
 
 function measure(mode: string, url: string, count: number): Measurement {
   process.stdout.write(`  ${mode.padEnd(8)} ${String(count).padStart(7)} records … `);
-  const child = spawnSync(process.execPath, ["--import", "tsx", "bench/ingest.ts", mode, url, String(count), String(pageSize)], {
-    encoding: "utf8",
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const child = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "bench/ingest.ts", mode, url, String(count), String(pageSize)],
+    {
+      encoding: "utf8",
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   const line = child.stdout.trim().split("\n").at(-1) ?? "";
   if (child.status !== 0 || !line.startsWith("{")) {
     throw new Error(`bench/ingest.ts ${mode} failed (${child.status}):\n${child.stderr}\n${child.stdout}`);
@@ -99,7 +103,8 @@ async function postgresDatabases(): Promise<Databases> {
       return urlFor(name);
     },
     done: async () => {
-      for (const name of created.reverse()) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      for (const name of created.reverse())
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();
     },
   };
@@ -125,7 +130,10 @@ async function bench(kind: "sqlite" | "postgres") {
       page_size: pageSize,
       rows_written: engine.rows,
       seconds: engine.seconds,
-      memory: { [`peak_rss_mb_at_${small.records}`]: small.peak_rss_mb, [`peak_rss_mb_at_${engine.records}`]: engine.peak_rss_mb },
+      memory: {
+        [`peak_rss_mb_at_${small.records}`]: small.peak_rss_mb,
+        [`peak_rss_mb_at_${engine.records}`]: engine.peak_rss_mb,
+      },
     };
   } finally {
     await dbs.done();
@@ -135,20 +143,32 @@ async function bench(kind: "sqlite" | "postgres") {
 mkdirSync(workDir, { recursive: true });
 mkdirSync(resolve("bench/results"), { recursive: true });
 const ingest: Record<string, unknown> = {};
-console.log(`Ingest benchmark: ${records} records (40% customers, 50% orders × 3 items, 10% products × 2 variants), pages of ${pageSize}`);
-console.log(`machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+console.log(
+  `Ingest benchmark: ${records} records (40% customers, 50% orders × 3 items, 10% products × 2 variants), pages of ${pageSize}`,
+);
+console.log(
+  `machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`,
+);
 for (const kind of ["sqlite", "postgres"] as const) {
   if (only && only !== kind) continue;
   ingest[kind] = await bench(kind);
 }
 const result = {
   generatedAt: new Date().toISOString(),
-  machine: { cores: cpus().length, loadAverageAtStart: loadavg().map((l) => Number(l.toFixed(2))), node: process.version },
+  machine: {
+    cores: cpus().length,
+    loadAverageAtStart: loadavg().map((l) => Number(l.toFixed(2))),
+    node: process.version,
+  },
   ingest,
 };
 writeFileSync(resolve("bench/results/latest.json"), `${JSON.stringify(result, null, 2)}\n`);
 
-console.log("\n               records/s   floor/s  engine÷floor  baseline/s  engine÷baseline  peak RSS (small → full)");
+console.log(
+  "\n               records/s   floor/s  engine÷floor  baseline/s  engine÷baseline  peak RSS (small → full)",
+);
 for (const [kind, r] of Object.entries(ingest) as [string, Awaited<ReturnType<typeof bench>>][]) {
   const peaks = Object.values(r.memory).join(" → ");
   console.log(

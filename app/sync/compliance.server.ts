@@ -25,7 +25,11 @@ async function integrationOrThrow(db: Db | Prisma.TransactionClient, integration
 }
 
 /** Contacts of this store matching the selector: by customer id, by guest key, or by email within the organization. */
-async function matchingContactIds(tx: Prisma.TransactionClient, organizationId: string, selector: CustomerSelector) {
+async function matchingContactIds(
+  tx: Prisma.TransactionClient,
+  organizationId: string,
+  selector: CustomerSelector,
+) {
   const email = normalizeEmail(selector.email);
   const externalIds = [selector.customerExternalId, email ? guestExternalId(email) : null].filter(
     (x): x is string => !!x,
@@ -145,7 +149,8 @@ export async function purgeIntegrationData(db: Db, integrationId: string, option
       const sources = await tx.contactSource.deleteMany({ where: { integrationId } });
       let contacts = 0;
       for (let i = 0; i < onlyHere.length; i += 1000) {
-        contacts += (await tx.contact.deleteMany({ where: { id: { in: onlyHere.slice(i, i + 1000) } } })).count;
+        contacts += (await tx.contact.deleteMany({ where: { id: { in: onlyHere.slice(i, i + 1000) } } }))
+          .count;
       }
       const detail = {
         integrationId,
@@ -188,11 +193,20 @@ export async function exportCustomerData(db: Db, selector: CustomerSelector) {
       include: { sources: { select: { integrationId: true, externalId: true, createdAt: true } } },
     });
     const where = orderWhere(selector, contactIds);
-    const orders = where.OR?.length ? await tx.order.findMany({ where, include: { items: true }, orderBy: { orderDate: "asc" } }) : [];
+    const orders = where.OR?.length
+      ? await tx.order.findMany({ where, include: { items: true }, orderBy: { orderDate: "asc" } })
+      : [];
     const document = {
       generatedAt: new Date().toISOString(),
-      store: { integrationId: integration.id, platform: integration.platform, storeKey: integration.storeKey },
-      request: { customerExternalId: selector.customerExternalId ?? null, email: normalizeEmail(selector.email) },
+      store: {
+        integrationId: integration.id,
+        platform: integration.platform,
+        storeKey: integration.storeKey,
+      },
+      request: {
+        customerExternalId: selector.customerExternalId ?? null,
+        email: normalizeEmail(selector.email),
+      },
       contacts: contacts.map((c) => ({
         email: c.email,
         firstName: c.firstName,
@@ -237,7 +251,11 @@ export async function exportCustomerData(db: Db, selector: CustomerSelector) {
 
 async function refreshCounters(db: Db, integrationId: string) {
   const [contacts, orders, products] = await Promise.all([
-    db.contactSource.findMany({ where: { integrationId }, select: { contactId: true }, distinct: ["contactId"] }),
+    db.contactSource.findMany({
+      where: { integrationId },
+      select: { contactId: true },
+      distinct: ["contactId"],
+    }),
     db.order.count({ where: { integrationId, deletedAt: null } }),
     db.product.count({ where: { integrationId, deletedAt: null } }),
   ]);

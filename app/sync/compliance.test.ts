@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
 import { exportCustomerData, purgeIntegrationData, redactCustomer } from "./compliance.server";
 import { runSync } from "./engine.server";
-import { createMemorySource, syntheticCustomer, syntheticOrder, syntheticProduct } from "./testing/memory-source";
+import {
+  createMemorySource,
+  syntheticCustomer,
+  syntheticOrder,
+  syntheticProduct,
+} from "./testing/memory-source";
 import { seedOrganization } from "./testing/fixtures";
 
 describe.each(DATABASE_KINDS)("compliance operations on %s", (kind) => {
@@ -27,7 +32,11 @@ describe.each(DATABASE_KINDS)("compliance operations on %s", (kind) => {
       kind: "full",
       source: createMemorySource({
         customers: [0, 1, 2, 3].map((i) => syntheticCustomer(i)),
-        orders: [0, 1, 2, 3].map((i) => ({ ...syntheticOrder(i, { customerCount: 4 }), customer_id: `c${i}`, email: `customer${i}@example.com` })),
+        orders: [0, 1, 2, 3].map((i) => ({
+          ...syntheticOrder(i, { customerCount: 4 }),
+          customer_id: `c${i}`,
+          email: `customer${i}@example.com`,
+        })),
         products: [syntheticProduct(0)],
       }),
     });
@@ -50,8 +59,18 @@ describe.each(DATABASE_KINDS)("compliance operations on %s", (kind) => {
       actor: "webhook:customers/redact",
     });
     expect(result).toMatchObject({ contactsRedacted: 1, contactsUnlinked: 0, ordersRedacted: 1 });
-    const contact = await t.db.contact.findFirstOrThrow({ where: { marketingState: "redacted" }, include: { sources: true } });
-    expect(contact).toMatchObject({ email: null, firstName: null, lastName: null, phone: null, tags: [], customFields: {} });
+    const contact = await t.db.contact.findFirstOrThrow({
+      where: { marketingState: "redacted" },
+      include: { sources: true },
+    });
+    expect(contact).toMatchObject({
+      email: null,
+      firstName: null,
+      lastName: null,
+      phone: null,
+      tags: [],
+      customFields: {},
+    });
     expect(contact.redactedAt).toBeInstanceOf(Date);
     expect(contact.sources).toEqual([]);
     const order = await t.db.order.findFirstOrThrow({ where: { integrationId: shop, externalId: "o2" } });
@@ -62,15 +81,26 @@ describe.each(DATABASE_KINDS)("compliance operations on %s", (kind) => {
     expect((await t.db.integration.findUniqueOrThrow({ where: { id: shop } })).syncedContacts).toBe(3);
 
     // A stale re-sync of that customer cannot bring the redacted data back into the redacted row.
-    await runSync(t.db, { integrationId: shop, kind: "full", source: createMemorySource({ customers: [syntheticCustomer(2)] }) });
+    await runSync(t.db, {
+      integrationId: shop,
+      kind: "full",
+      source: createMemorySource({ customers: [syntheticCustomer(2)] }),
+    });
     expect((await t.db.contact.findUniqueOrThrow({ where: { id: contact.id } })).email).toBeNull();
   });
 
   it("only unlinks a customer another store of the organization also feeds", async () => {
     await seed();
-    const result = await redactCustomer(t.db, { integrationId: shop, customerExternalId: "c1", email: "customer1@example.com" });
+    const result = await redactCustomer(t.db, {
+      integrationId: shop,
+      customerExternalId: "c1",
+      email: "customer1@example.com",
+    });
     expect(result).toMatchObject({ contactsRedacted: 0, contactsUnlinked: 1, ordersRedacted: 1 });
-    const contact = await t.db.contact.findFirstOrThrow({ where: { email: "customer1@example.com" }, include: { sources: true } });
+    const contact = await t.db.contact.findFirstOrThrow({
+      where: { email: "customer1@example.com" },
+      include: { sources: true },
+    });
     expect(contact.marketingState).not.toBe("redacted");
     expect(contact.sources.map((s) => [s.integrationId, s.externalId])).toEqual([[woo, "501"]]);
   });
@@ -84,13 +114,20 @@ describe.each(DATABASE_KINDS)("compliance operations on %s", (kind) => {
     expect(document.orders.map((o) => o.externalId)).toEqual(["o1"]);
     expect(document.orders[0].items).toHaveLength(3);
     expect(JSON.parse(JSON.stringify(document))).toEqual(document);
-    expect(await t.db.auditLog.count({ where: { action: "customer.data_request", integrationId: shop } })).toBe(1);
+    expect(
+      await t.db.auditLog.count({ where: { action: "customer.data_request", integrationId: shop } }),
+    ).toBe(1);
   });
 
   it("purges a store's data and the contacts only it fed (shop/redact), keeping shared contacts", async () => {
     await seed();
     const result = await purgeIntegrationData(t.db, shop, { actor: "webhook:shop/redact" });
-    expect(result).toMatchObject({ ordersDeleted: 4, productsDeleted: 1, contactsDeleted: 3, contactsKept: 1 });
+    expect(result).toMatchObject({
+      ordersDeleted: 4,
+      productsDeleted: 1,
+      contactsDeleted: 3,
+      contactsKept: 1,
+    });
     expect(await t.db.order.count({ where: { integrationId: shop } })).toBe(0);
     expect(await t.db.product.count()).toBe(0);
     expect(await t.db.productVariant.count()).toBe(0);

@@ -91,7 +91,11 @@ const COUNTER_COLUMNS: Record<Resource, { synced: string; failed: string }> = {
   products: { synced: "productsSynced", failed: "productsFailed" },
 };
 
-type Writer<R extends Resource> = (tx: SqlExecutor, ctx: WriteContext, records: CanonicalRecordOf[R][]) => Promise<void>;
+type Writer<R extends Resource> = (
+  tx: SqlExecutor,
+  ctx: WriteContext,
+  records: CanonicalRecordOf[R][],
+) => Promise<void>;
 const WRITERS: { [R in Resource]: Writer<R> } = {
   customers: writeContacts,
   orders: writeOrders,
@@ -142,7 +146,12 @@ async function writeContextFor(db: SyncDb, integrationId: string, platform: stri
  * Current row counts of an integration, written to Integration.synced* so the counters always match the data.
  * Contacts count distinct people linked to this store (guests included).
  */
-export async function refreshIntegrationCounters(tx: SqlExecutor, db: SyncDb, integrationId: string, extra?: { lastSyncAt?: Date; status?: string; statusReason?: string | null }) {
+export async function refreshIntegrationCounters(
+  tx: SqlExecutor,
+  db: SyncDb,
+  integrationId: string,
+  extra?: { lastSyncAt?: Date; status?: string; statusReason?: string | null },
+) {
   const dialect = dialectFor(db.$kind);
   const p = (i: number) => dialect.param(i, "text");
   // Placeholders are positional on SQLite: every use of a value is its own parameter.
@@ -193,7 +202,12 @@ function sqlNow(db: SyncDb): string {
  */
 export async function runSync(db: SyncDb, options: RunSyncOptions): Promise<SyncRunSummary> {
   const clock = options.now ?? (() => new Date());
-  const { integration, ctx: integrationCtx } = await writeContextFor(db, options.integrationId, undefined, clock());
+  const { integration, ctx: integrationCtx } = await writeContextFor(
+    db,
+    options.integrationId,
+    undefined,
+    clock(),
+  );
   const source = options.source ?? (await sourceFor(db, integration));
   const signal = options.signal ?? new AbortController().signal;
   const baseCtx: WriteContext = { ...integrationCtx, platform: source.platform };
@@ -223,7 +237,13 @@ export async function runSync(db: SyncDb, options: RunSyncOptions): Promise<Sync
     errors = parseJson<SyncError[]>(run.errors, []);
     await db.syncRun.update({
       where: { id: run.id },
-      data: { status: "running", workerId: options.workerId ?? run.workerId, heartbeatAt: clock(), finishedAt: null, errorMessage: null },
+      data: {
+        status: "running",
+        workerId: options.workerId ?? run.workerId,
+        heartbeatAt: clock(),
+        finishedAt: null,
+        errorMessage: null,
+      },
     });
   } else {
     resources = (options.resources ?? available).filter((r) => available.includes(r));
@@ -261,10 +281,17 @@ export async function runSync(db: SyncDb, options: RunSyncOptions): Promise<Sync
   const startedAt = run.startedAt;
 
   if (integration.status !== "disconnected") {
-    await db.integration.update({ where: { id: integration.id }, data: { status: "syncing", statusReason: null } });
+    await db.integration.update({
+      where: { id: integration.id },
+      data: { status: "syncing", statusReason: null },
+    });
   }
 
-  const state = { currentResource: null as Resource | null, lastWriteAt: Date.now(), status: "running" as SyncRunStatus };
+  const state = {
+    currentResource: null as Resource | null,
+    lastWriteAt: Date.now(),
+    status: "running" as SyncRunStatus,
+  };
   const snapshot = (): ProgressSnapshot => {
     let done = 0;
     let total = 0;
@@ -277,7 +304,12 @@ export async function runSync(db: SyncDb, options: RunSyncOptions): Promise<Sync
         if (c.phase !== "done") totalKnown = false;
         else total += c.synced + c.failed;
       } else total += Math.max(c.total, c.synced + c.failed);
-      perResource[r] = { synced: c.synced, failed: c.failed, done: c.phase === "done" || c.phase === "failed", total: c.total };
+      perResource[r] = {
+        synced: c.synced,
+        failed: c.failed,
+        done: c.phase === "done" || c.phase === "failed",
+        total: c.total,
+      };
     }
     return {
       runId,
@@ -349,7 +381,8 @@ export async function runSync(db: SyncDb, options: RunSyncOptions): Promise<Sync
 
   const addError = (resource: Resource, externalId: string | null, message: string) => {
     checkpoint.errorCount += 1;
-    if (errors.length < MAX_STORED_ERRORS) errors.push({ resource, externalId, message, at: clock().toISOString() });
+    if (errors.length < MAX_STORED_ERRORS)
+      errors.push({ resource, externalId, message, at: clock().toISOString() });
   };
 
   let fatal: string | null = null;
@@ -387,7 +420,13 @@ export async function runSync(db: SyncDb, options: RunSyncOptions): Promise<Sync
           const writer = WRITERS[resource] as Writer<Resource>;
           /** Adds the page to the in-memory checkpoint, writes it in `tx`, and undoes the addition if that fails. */
           const commitPage = async (tx: SqlExecutor, synced: number) => {
-            const before = { synced: rc.synced, failed: rc.failed, cursor: rc.cursor, errors: errors.length, count: checkpoint.errorCount };
+            const before = {
+              synced: rc.synced,
+              failed: rc.failed,
+              cursor: rc.cursor,
+              errors: errors.length,
+              count: checkpoint.errorCount,
+            };
             rc.synced += synced;
             rc.failed += pageErrors.length;
             rc.cursor = page.cursor;
@@ -461,11 +500,15 @@ export async function runSync(db: SyncDb, options: RunSyncOptions): Promise<Sync
   const readFailure = rcs.find((c) => c.phase === "failed")?.error;
   const message = fatal ?? (readFailure ? `A store read failed: ${readFailure}` : null);
 
-  const current = await db.integration.findUnique({ where: { id: options.integrationId }, select: { status: true } });
+  const current = await db.integration.findUnique({
+    where: { id: options.integrationId },
+    select: { status: true },
+  });
   await serial(() =>
     db.$transaction(async (tx) => {
       await runUpdate(tx, { status, finishedAt, errorMessage: message, heartbeatAt: finishedAt });
-      const healthy = status === "succeeded" || (status === "partial" && !readFailure) || status === "cancelled";
+      const healthy =
+        status === "succeeded" || (status === "partial" && !readFailure) || status === "cancelled";
       await refreshIntegrationCounters(tx, db, options.integrationId, {
         lastSyncAt: status === "cancelled" ? undefined : finishedAt,
         ...(current?.status === "disconnected"
@@ -483,7 +526,9 @@ export async function runSync(db: SyncDb, options: RunSyncOptions): Promise<Sync
       success: c.phase === "done" && c.failed === 0,
       synced: c.synced,
       failed: c.failed,
-      errors: errors.filter((e) => e.resource === r).map((e) => (e.externalId ? `${e.externalId}: ${e.message}` : e.message)),
+      errors: errors
+        .filter((e) => e.resource === r)
+        .map((e) => (e.externalId ? `${e.externalId}: ${e.message}` : e.message)),
     };
   }
   return {
@@ -550,7 +595,9 @@ export function summaryOf(run: SyncRunRow): SyncRunSummary {
       success: c?.phase === "done" && failed === 0,
       synced,
       failed,
-      errors: errors.filter((e) => e.resource === r).map((e) => (e.externalId ? `${e.externalId}: ${e.message}` : e.message)),
+      errors: errors
+        .filter((e) => e.resource === r)
+        .map((e) => (e.externalId ? `${e.externalId}: ${e.message}` : e.message)),
     };
   }
   return {
@@ -571,7 +618,9 @@ export async function findInterruptedRuns(
   db: SyncDb,
   options: { staleAfterMs?: number; now?: Date } = {},
 ): Promise<{ id: string; integrationId: string; heartbeatAt: Date | null }[]> {
-  const cutoff = new Date((options.now ?? new Date()).getTime() - (options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS));
+  const cutoff = new Date(
+    (options.now ?? new Date()).getTime() - (options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS),
+  );
   return db.syncRun.findMany({
     where: {
       status: "running",
@@ -636,16 +685,29 @@ export async function applyRecords<R extends Resource>(
       mapped.push({ index, record: options.map(remote as never) });
       outcomes.push({ externalId: remoteIdOf({} as ResourceReader<unknown>, remote), status: "applied" });
     } catch (error) {
-      outcomes.push({ externalId: remoteIdOf({} as ResourceReader<unknown>, remote), status: "failed", error: errorMessage(error) });
+      outcomes.push({
+        externalId: remoteIdOf({} as ResourceReader<unknown>, remote),
+        status: "failed",
+        error: errorMessage(error),
+      });
     }
   });
   for (const m of mapped) outcomes[m.index].externalId = (m.record as { externalId: string }).externalId;
   try {
-    await db.$transaction((tx) => writer(tx, ctx, mapped.map((m) => m.record)), TX_OPTIONS);
+    await db.$transaction(
+      (tx) =>
+        writer(
+          tx,
+          ctx,
+          mapped.map((m) => m.record),
+        ),
+      TX_OPTIONS,
+    );
   } catch {
     for (const m of mapped) {
       const failure = await writeOne(db, ctx, writer, m.record);
-      if (failure !== null) outcomes[m.index] = { externalId: outcomes[m.index].externalId, status: "failed", error: failure };
+      if (failure !== null)
+        outcomes[m.index] = { externalId: outcomes[m.index].externalId, status: "failed", error: failure };
     }
   }
   await refreshIntegrationCounters(db, db, options.integrationId);
@@ -668,8 +730,13 @@ export async function applyDeletions(
   let changed = 0;
   await db.$transaction(async (tx) => {
     if (options.resource === "customers") {
-      changed = await executeIn(tx, dialect, fixed, options.externalIds, ([integration], list) =>
-        `DELETE FROM "ContactSource" WHERE "integrationId" = ${integration} AND "externalId" IN (${list})`,
+      changed = await executeIn(
+        tx,
+        dialect,
+        fixed,
+        options.externalIds,
+        ([integration], list) =>
+          `DELETE FROM "ContactSource" WHERE "integrationId" = ${integration} AND "externalId" IN (${list})`,
       );
     } else {
       const table = options.resource === "orders" ? "Order" : "Product";

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
-import { applyDeletions, applyRecords, findInterruptedRuns, resumeInterruptedRuns, runSync, SyncAlreadyRunningError } from "./engine.server";
+import {
+  applyDeletions,
+  applyRecords,
+  findInterruptedRuns,
+  resumeInterruptedRuns,
+  runSync,
+  SyncAlreadyRunningError,
+} from "./engine.server";
 import { registerSourceFactory, unregisterSourceFactory, UnknownPlatformError } from "./sources.server";
 import {
   createMemorySource,
@@ -38,7 +45,14 @@ function tenThousand(extra: Parameters<typeof createMemorySource>[0] = {}) {
     ...extra,
   });
 }
-const EXPECTED = { contacts: 4500, sources: 4500, orders: 5000, items: 15000, products: 1000, variants: 2000 };
+const EXPECTED = {
+  contacts: 4500,
+  sources: 4500,
+  orders: 5000,
+  items: 15000,
+  products: 1000,
+  variants: 2000,
+};
 
 describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
   let t: TestDatabase;
@@ -55,7 +69,9 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
 
   it("syncs a 10,000-record source exactly, and a second full sync changes nothing", async () => {
     await freshDb();
-    const { integrationIds: [integrationId] } = await seedOrganization(t.db);
+    const {
+      integrationIds: [integrationId],
+    } = await seedOrganization(t.db);
     const summary = await runSync(t.db, { integrationId, kind: "full", source: tenThousand() });
     expect(summary.status).toBe("succeeded");
     expect(summary.resources).toEqual({
@@ -66,20 +82,39 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
     expect(await counts(t, integrationId)).toEqual(EXPECTED);
 
     const integration = await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
-    expect(integration).toMatchObject({ status: "connected", syncedContacts: 4500, syncedOrders: 5000, syncedProducts: 1000 });
+    expect(integration).toMatchObject({
+      status: "connected",
+      syncedContacts: 4500,
+      syncedOrders: 5000,
+      syncedProducts: 1000,
+    });
     expect(integration.lastSyncAt).toBeInstanceOf(Date);
 
     // Money and dates survive exactly and read back through Prisma.
-    const order = await t.db.order.findFirstOrThrow({ where: { integrationId, externalId: "o7" }, include: { items: true, contact: true } });
+    const order = await t.db.order.findFirstOrThrow({
+      where: { integrationId, externalId: "o7" },
+      include: { items: true, contact: true },
+    });
     const remote = syntheticOrder(7, { customerCount: 4000, productCount: 1000 });
     expect(order.totalMinor).toBe(mapMemoryOrder(remote).totalMinor);
     expect(order.orderDate.toISOString()).toBe(remote.created_at);
-    expect(order.items.map((i) => i.unitPriceMinor).sort()).toEqual(mapMemoryOrder(remote).items.map((i) => i.unitPriceMinor).sort());
+    expect(order.items.map((i) => i.unitPriceMinor).sort()).toEqual(
+      mapMemoryOrder(remote)
+        .items.map((i) => i.unitPriceMinor)
+        .sort(),
+    );
     expect(order.contact?.email).toBe("customer7@example.com");
     expect(order.contact?.firstName).toBe("First7");
 
     const run = await t.db.syncRun.findUniqueOrThrow({ where: { id: summary.runId } });
-    expect(run).toMatchObject({ status: "succeeded", contactsSynced: 4000, ordersSynced: 5000, productsSynced: 1000, progressDone: 10000, progressTotal: 10000 });
+    expect(run).toMatchObject({
+      status: "succeeded",
+      contactsSynced: 4000,
+      ordersSynced: 5000,
+      productsSynced: 1000,
+      progressDone: 10000,
+      progressTotal: 10000,
+    });
 
     const again = await runSync(t.db, { integrationId, kind: "full", source: tenThousand() });
     expect(again.status).toBe("succeeded");
@@ -88,7 +123,9 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
 
   it("resumes a run that crashed mid-way from its checkpoint, with exact counts and no duplicates", async () => {
     await freshDb();
-    const { integrationIds: [integrationId] } = await seedOrganization(t.db);
+    const {
+      integrationIds: [integrationId],
+    } = await seedOrganization(t.db);
     const crashed = await runSync(t.db, {
       integrationId,
       kind: "full",
@@ -98,7 +135,9 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
     expect(crashed.resources.orders).toMatchObject({ success: false, synced: 7 * 250 });
     const stored = await t.db.syncRun.findUniqueOrThrow({ where: { id: crashed.runId } });
     expect(stored.errorMessage).toContain("Simulated crash");
-    expect((await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).status).toBe("needs_attention");
+    expect((await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).status).toBe(
+      "needs_attention",
+    );
 
     const pagesRead: number[] = [];
     const resumed = await runSync(t.db, {
@@ -114,17 +153,23 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
     expect(resumed.resources.orders).toMatchObject({ success: true, synced: 5000, failed: 0 });
     expect(resumed.resources.customers).toMatchObject({ synced: 4000 });
     expect(await counts(t, integrationId)).toEqual(EXPECTED);
-    expect((await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).status).toBe("connected");
+    expect((await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).status).toBe(
+      "connected",
+    );
   });
 
   it("resumes a run aborted mid-page-stream and left running (worker died) via resumeInterruptedRuns", async () => {
     await freshDb();
-    const { integrationIds: [integrationId] } = await seedOrganization(t.db);
+    const {
+      integrationIds: [integrationId],
+    } = await seedOrganization(t.db);
     const controller = new AbortController();
     const cancelled = await runSync(t.db, {
       integrationId,
       kind: "full",
-      source: tenThousand({ onPage: (resource, page) => resource === "customers" && page === 5 && controller.abort() }),
+      source: tenThousand({
+        onPage: (resource, page) => resource === "customers" && page === 5 && controller.abort(),
+      }),
       signal: controller.signal,
     });
     expect(cancelled.status).toBe("cancelled");
@@ -143,23 +188,65 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
 
   it("keeps the newest version when updates arrive out of order", async () => {
     await freshDb();
-    const { integrationIds: [integrationId] } = await seedOrganization(t.db);
-    const newer: MemoryCustomer = { ...syntheticCustomer(1), first_name: "Newer", updated_at: "2025-06-02T00:00:00.000Z" };
-    const older: MemoryCustomer = { ...syntheticCustomer(1), first_name: "Older", updated_at: "2025-06-01T00:00:00.000Z" };
+    const {
+      integrationIds: [integrationId],
+    } = await seedOrganization(t.db);
+    const newer: MemoryCustomer = {
+      ...syntheticCustomer(1),
+      first_name: "Newer",
+      updated_at: "2025-06-02T00:00:00.000Z",
+    };
+    const older: MemoryCustomer = {
+      ...syntheticCustomer(1),
+      first_name: "Older",
+      updated_at: "2025-06-01T00:00:00.000Z",
+    };
     const order = syntheticOrder(1);
-    const newerOrder: MemoryOrder = { ...order, financial_status: "refunded", total: "0.00", updated_at: "2025-06-02T00:00:00.000Z" };
-    const olderOrder: MemoryOrder = { ...order, financial_status: "paid", updated_at: "2025-06-01T00:00:00.000Z" };
+    const newerOrder: MemoryOrder = {
+      ...order,
+      financial_status: "refunded",
+      total: "0.00",
+      updated_at: "2025-06-02T00:00:00.000Z",
+    };
+    const olderOrder: MemoryOrder = {
+      ...order,
+      financial_status: "paid",
+      updated_at: "2025-06-01T00:00:00.000Z",
+    };
 
-    await applyRecords(t.db, { integrationId, resource: "customers", remote: [newer], map: mapMemoryCustomer });
-    await applyRecords(t.db, { integrationId, resource: "customers", remote: [older], map: mapMemoryCustomer });
-    await applyRecords(t.db, { integrationId, resource: "orders", remote: [newerOrder], map: mapMemoryOrder });
-    const outcomes = await applyRecords(t.db, { integrationId, resource: "orders", remote: [olderOrder], map: mapMemoryOrder });
+    await applyRecords(t.db, {
+      integrationId,
+      resource: "customers",
+      remote: [newer],
+      map: mapMemoryCustomer,
+    });
+    await applyRecords(t.db, {
+      integrationId,
+      resource: "customers",
+      remote: [older],
+      map: mapMemoryCustomer,
+    });
+    await applyRecords(t.db, {
+      integrationId,
+      resource: "orders",
+      remote: [newerOrder],
+      map: mapMemoryOrder,
+    });
+    const outcomes = await applyRecords(t.db, {
+      integrationId,
+      resource: "orders",
+      remote: [olderOrder],
+      map: mapMemoryOrder,
+    });
     expect(outcomes).toEqual([{ externalId: "o1", status: "applied" }]);
 
     const contact = await t.db.contact.findFirstOrThrow({ where: { email: "customer1@example.com" } });
     expect(contact.firstName).toBe("Newer");
     expect(contact.externalUpdatedAt?.toISOString()).toBe("2025-06-02T00:00:00.000Z");
-    const stored = await t.db.order.findFirstOrThrow({ where: { externalId: "o1" }, include: { items: true } });
+    const stored = await t.db.order.findFirstOrThrow({
+      where: { externalId: "o1" },
+      include: { items: true },
+    });
     expect(stored.financialStatus).toBe("refunded");
     expect(stored.totalMinor).toBe(0n);
     expect(stored.items).toHaveLength(3);
@@ -171,7 +258,9 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
       remote: [{ ...newer, first_name: "Newest", updated_at: "2025-06-03T00:00:00.000Z" }, older],
       map: mapMemoryCustomer,
     });
-    expect((await t.db.contact.findFirstOrThrow({ where: { email: "customer1@example.com" } })).firstName).toBe("Newest");
+    expect(
+      (await t.db.contact.findFirstOrThrow({ where: { email: "customer1@example.com" } })).firstName,
+    ).toBe("Newest");
     // An equal timestamp re-applies idempotently.
     await applyRecords(t.db, {
       integrationId,
@@ -185,15 +274,33 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
 
   it("merges one person shopping in two stores of the organization into one contact with two sources", async () => {
     await freshDb();
-    const { integrationIds: [shop, woo] } = await seedOrganization(t.db, ["shopify", "woocommerce"]);
-    const person: MemoryCustomer = { ...syntheticCustomer(5), id: "gid://shopify/Customer/5", email: "  Ada@Example.COM " };
-    await runSync(t.db, { integrationId: shop, kind: "full", source: createMemorySource({ platform: "shopify", customers: [person] }) });
+    const {
+      integrationIds: [shop, woo],
+    } = await seedOrganization(t.db, ["shopify", "woocommerce"]);
+    const person: MemoryCustomer = {
+      ...syntheticCustomer(5),
+      id: "gid://shopify/Customer/5",
+      email: "  Ada@Example.COM ",
+    };
+    await runSync(t.db, {
+      integrationId: shop,
+      kind: "full",
+      source: createMemorySource({ platform: "shopify", customers: [person] }),
+    });
     await runSync(t.db, {
       integrationId: woo,
       kind: "full",
       source: createMemorySource({
         platform: "woocommerce",
-        customers: [{ ...person, id: "77", email: "ada@example.com", total_spent: "10.00", updated_at: "2025-07-01T00:00:00.000Z" }],
+        customers: [
+          {
+            ...person,
+            id: "77",
+            email: "ada@example.com",
+            total_spent: "10.00",
+            updated_at: "2025-07-01T00:00:00.000Z",
+          },
+        ],
       }),
     });
     const contacts = await t.db.contact.findMany({ include: { sources: true } });
@@ -201,28 +308,55 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
     expect(contacts[0].email).toBe("ada@example.com");
     expect(contacts[0].source).toBe("shopify");
     expect(contacts[0].sources.map((s) => [s.integrationId, s.externalId]).sort()).toEqual(
-      [[shop, "gid://shopify/Customer/5"], [woo, "77"]].sort(),
+      [
+        [shop, "gid://shopify/Customer/5"],
+        [woo, "77"],
+      ].sort(),
     );
     // Custom fields from both stores are kept (the newer store's keys win).
-    expect(contacts[0].customFields).toMatchObject({ memory_id: "77", total_spent: "10.00", orders_count: 5 });
+    expect(contacts[0].customFields).toMatchObject({
+      memory_id: "77",
+      total_spent: "10.00",
+      orders_count: 5,
+    });
     const integrations = await t.db.integration.findMany({ orderBy: { platform: "asc" } });
     expect(integrations.map((i) => i.syncedContacts)).toEqual([1, 1]);
   });
 
   it("creates or links contacts from orders whose customer is a guest or not synced yet", async () => {
     await freshDb();
-    const { integrationIds: [integrationId] } = await seedOrganization(t.db);
-    const guest: MemoryOrder = { ...syntheticOrder(1), customer_id: null, email: "Guest@Example.org", first_name: "Gus" };
-    const unknownCustomer: MemoryOrder = { ...syntheticOrder(2), customer_id: "c900", email: "late@example.org" };
-    const secondGuestOrder: MemoryOrder = { ...syntheticOrder(3), customer_id: null, email: "guest@example.org" };
+    const {
+      integrationIds: [integrationId],
+    } = await seedOrganization(t.db);
+    const guest: MemoryOrder = {
+      ...syntheticOrder(1),
+      customer_id: null,
+      email: "Guest@Example.org",
+      first_name: "Gus",
+    };
+    const unknownCustomer: MemoryOrder = {
+      ...syntheticOrder(2),
+      customer_id: "c900",
+      email: "late@example.org",
+    };
+    const secondGuestOrder: MemoryOrder = {
+      ...syntheticOrder(3),
+      customer_id: null,
+      email: "guest@example.org",
+    };
     const summary = await runSync(t.db, {
       integrationId,
       kind: "full",
       source: createMemorySource({ orders: [guest, unknownCustomer, secondGuestOrder] }),
     });
     expect(summary.resources.orders).toMatchObject({ success: true, synced: 3 });
-    const contacts = await t.db.contact.findMany({ include: { sources: true, orders: true }, orderBy: { email: "asc" } });
-    expect(contacts.map((c) => [c.email, c.firstName, c.orders.length, c.sources.map((s) => s.externalId)])).toEqual([
+    const contacts = await t.db.contact.findMany({
+      include: { sources: true, orders: true },
+      orderBy: { email: "asc" },
+    });
+    expect(
+      contacts.map((c) => [c.email, c.firstName, c.orders.length, c.sources.map((s) => s.externalId)]),
+    ).toEqual([
       ["guest@example.org", "Gus", 2, ["guest:guest@example.org"]],
       ["late@example.org", null, 1, ["c900"]],
     ]);
@@ -230,9 +364,14 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
     await runSync(t.db, {
       integrationId,
       kind: "full",
-      source: createMemorySource({ customers: [{ ...syntheticCustomer(900), email: "late@example.org", first_name: "Late" }] }),
+      source: createMemorySource({
+        customers: [{ ...syntheticCustomer(900), email: "late@example.org", first_name: "Late" }],
+      }),
     });
-    const late = await t.db.contact.findFirstOrThrow({ where: { email: "late@example.org" }, include: { orders: true } });
+    const late = await t.db.contact.findFirstOrThrow({
+      where: { email: "late@example.org" },
+      include: { orders: true },
+    });
     expect(late.firstName).toBe("Late");
     expect(late.orders).toHaveLength(1);
     expect(await t.db.contact.count()).toBe(2);
@@ -240,7 +379,9 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
 
   it("fails a poison record alone (bad data or rejected write) and keeps its error, writing the others", async () => {
     await freshDb();
-    const { integrationIds: [integrationId] } = await seedOrganization(t.db);
+    const {
+      integrationIds: [integrationId],
+    } = await seedOrganization(t.db);
     const orders = Array.from({ length: 30 }, (_, i) => syntheticOrder(i, { customerCount: 10 }));
     orders[4] = { ...orders[4], total: "12.3.4" };
     const base = createMemorySource({ orders, pageSize: 10 });
@@ -270,14 +411,25 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
     const run = await t.db.syncRun.findUniqueOrThrow({ where: { id: summary.runId } });
     expect(run).toMatchObject({ ordersSynced: 28, ordersFailed: 2 });
     // A record-level failure is not a store problem.
-    expect((await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).status).toBe("connected");
+    expect((await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).status).toBe(
+      "connected",
+    );
   });
 
   it("bounds the stored error list but counts every failure", async () => {
     await freshDb();
-    const { integrationIds: [integrationId] } = await seedOrganization(t.db);
-    const customers = Array.from({ length: 150 }, (_, i) => ({ ...syntheticCustomer(i), updated_at: "not a date" }));
-    const summary = await runSync(t.db, { integrationId, kind: "full", source: createMemorySource({ customers }) });
+    const {
+      integrationIds: [integrationId],
+    } = await seedOrganization(t.db);
+    const customers = Array.from({ length: 150 }, (_, i) => ({
+      ...syntheticCustomer(i),
+      updated_at: "not a date",
+    }));
+    const summary = await runSync(t.db, {
+      integrationId,
+      kind: "full",
+      source: createMemorySource({ customers }),
+    });
     expect(summary).toMatchObject({ status: "partial", errorCount: 150 });
     expect(summary.resources.customers).toMatchObject({ synced: 0, failed: 150 });
     expect(summary.resources.customers?.errors).toHaveLength(100);
@@ -285,7 +437,9 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
 
   it("persists progress with every page and a heartbeat while the store is slow", async () => {
     await freshDb();
-    const { integrationIds: [integrationId] } = await seedOrganization(t.db);
+    const {
+      integrationIds: [integrationId],
+    } = await seedOrganization(t.db);
     const observed: { done: number; total: number | null; resource: string | null }[] = [];
     let heartbeatSeen = false;
     const reader: ResourceReader<MemoryCustomer, "customers"> = {
@@ -294,11 +448,17 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
         for (let page = 0; page < 3; page++) {
           if (page > 0) {
             const run = await t.db.syncRun.findFirstOrThrow({ where: { integrationId } });
-            observed.push({ done: run.progressDone, total: run.progressTotal, resource: run.currentResource });
+            observed.push({
+              done: run.progressDone,
+              total: run.progressTotal,
+              resource: run.currentResource,
+            });
           }
           if (page === 2) {
             // A slow page: wait (however long it takes) until the heartbeat has been written again.
-            const before = (await t.db.syncRun.findFirstOrThrow({ where: { integrationId } })).heartbeatAt!.getTime();
+            const before = (
+              await t.db.syncRun.findFirstOrThrow({ where: { integrationId } })
+            ).heartbeatAt!.getTime();
             for (;;) {
               await new Promise((resolve) => setTimeout(resolve, 100));
               const run = await t.db.syncRun.findFirstOrThrow({ where: { integrationId } });
@@ -329,20 +489,38 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
 
   it("continues an incremental sync from where the last run ended", async () => {
     await freshDb();
-    const { integrationIds: [integrationId] } = await seedOrganization(t.db);
+    const {
+      integrationIds: [integrationId],
+    } = await seedOrganization(t.db);
     const customers = Array.from({ length: 20 }, (_, i) => syntheticCustomer(i));
-    const first = await runSync(t.db, { integrationId, kind: "full", source: createMemorySource({ customers, pageSize: 7 }) });
+    const first = await runSync(t.db, {
+      integrationId,
+      kind: "full",
+      source: createMemorySource({ customers, pageSize: 7 }),
+    });
     expect(first.resources.customers?.synced).toBe(20);
-    customers.push(syntheticCustomer(20), { ...syntheticCustomer(3), first_name: "Changed", updated_at: "2026-01-01T00:00:00.000Z" });
-    const incremental = await runSync(t.db, { integrationId, kind: "incremental", source: createMemorySource({ customers, pageSize: 7 }) });
+    customers.push(syntheticCustomer(20), {
+      ...syntheticCustomer(3),
+      first_name: "Changed",
+      updated_at: "2026-01-01T00:00:00.000Z",
+    });
+    const incremental = await runSync(t.db, {
+      integrationId,
+      kind: "incremental",
+      source: createMemorySource({ customers, pageSize: 7 }),
+    });
     expect(incremental.resources.customers?.synced).toBe(2);
     expect(await t.db.contact.count()).toBe(21);
-    expect((await t.db.contact.findFirstOrThrow({ where: { email: "customer3@example.com" } })).firstName).toBe("Changed");
+    expect(
+      (await t.db.contact.findFirstOrThrow({ where: { email: "customer3@example.com" } })).firstName,
+    ).toBe("Changed");
   });
 
   it("soft-deletes orders and products and unlinks deleted customers, keeping counters in step", async () => {
     await freshDb();
-    const { integrationIds: [integrationId] } = await seedOrganization(t.db);
+    const {
+      integrationIds: [integrationId],
+    } = await seedOrganization(t.db);
     await runSync(t.db, {
       integrationId,
       kind: "full",
@@ -352,29 +530,43 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
         products: [0, 1].map((i) => syntheticProduct(i)),
       }),
     });
-    expect(await applyDeletions(t.db, { integrationId, resource: "orders", externalIds: ["o1", "o404"] })).toBe(1);
+    expect(
+      await applyDeletions(t.db, { integrationId, resource: "orders", externalIds: ["o1", "o404"] }),
+    ).toBe(1);
     expect(await applyDeletions(t.db, { integrationId, resource: "products", externalIds: ["p0"] })).toBe(1);
     expect(await applyDeletions(t.db, { integrationId, resource: "customers", externalIds: ["c1"] })).toBe(1);
     const integration = await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
     expect(integration).toMatchObject({ syncedOrders: 2, syncedProducts: 1, syncedContacts: 1 });
-    expect((await t.db.order.findFirstOrThrow({ where: { externalId: "o1" } })).deletedAt).toBeInstanceOf(Date);
+    expect((await t.db.order.findFirstOrThrow({ where: { externalId: "o1" } })).deletedAt).toBeInstanceOf(
+      Date,
+    );
     expect(await t.db.contact.count()).toBe(2);
   });
 
   it("refuses a second concurrent run of one integration and names unknown platforms", async () => {
     await freshDb();
-    const { integrationIds: [integrationId] } = await seedOrganization(t.db, ["nowhere"]);
+    const {
+      integrationIds: [integrationId],
+    } = await seedOrganization(t.db, ["nowhere"]);
     await expect(runSync(t.db, { integrationId, kind: "full" })).rejects.toBeInstanceOf(UnknownPlatformError);
     registerSourceFactory("nowhere", () => createMemorySource({ customers: [syntheticCustomer(1)] }));
     try {
       const live = await t.db.syncRun.create({
-        data: { integrationId, kind: "full", status: "running", heartbeatAt: new Date(), workerId: "worker-a" },
+        data: {
+          integrationId,
+          kind: "full",
+          status: "running",
+          heartbeatAt: new Date(),
+          workerId: "worker-a",
+        },
       });
-      await expect(runSync(t.db, { integrationId, kind: "full" })).rejects.toBeInstanceOf(SyncAlreadyRunningError);
-      // Nor may another worker resume a run whose worker is still alive.
-      await expect(runSync(t.db, { integrationId, kind: "full", runId: live.id, workerId: "worker-b" })).rejects.toBeInstanceOf(
+      await expect(runSync(t.db, { integrationId, kind: "full" })).rejects.toBeInstanceOf(
         SyncAlreadyRunningError,
       );
+      // Nor may another worker resume a run whose worker is still alive.
+      await expect(
+        runSync(t.db, { integrationId, kind: "full", runId: live.id, workerId: "worker-b" }),
+      ).rejects.toBeInstanceOf(SyncAlreadyRunningError);
       expect(await findInterruptedRuns(t.db)).toEqual([]);
       await t.db.syncRun.updateMany({ data: { status: "succeeded" } });
       expect((await runSync(t.db, { integrationId, kind: "full" })).resources.customers?.synced).toBe(1);

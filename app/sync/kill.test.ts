@@ -19,11 +19,17 @@ describe("kill -9 during a sync (SQLite file)", () => {
   });
 
   it("resumes the killed run from its checkpoint with exact counts", async () => {
-    const { integrationIds: [integrationId] } = await seedOrganization(t.db);
-    const child = spawn(process.execPath, ["--import", "tsx", "app/sync/testing/kill-child.ts", integrationId], {
-      env: { ...process.env, DATABASE_URL: t.url },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const {
+      integrationIds: [integrationId],
+    } = await seedOrganization(t.db);
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "app/sync/testing/kill-child.ts", integrationId],
+      {
+        env: { ...process.env, DATABASE_URL: t.url },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stderr = "";
     child.stderr.on("data", (chunk) => (stderr += chunk));
     // Kill once orders are being written (customers done, some orders committed), whatever the machine's speed.
@@ -52,7 +58,9 @@ describe("kill -9 during a sync (SQLite file)", () => {
     expect(before.contactsSynced).toBe(1200);
     expect(before.ordersSynced).toBeGreaterThan(0);
     // Counters were refreshed when the customers finished, before the crash.
-    expect((await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).syncedContacts).toBe(1200);
+    expect((await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).syncedContacts).toBe(
+      1200,
+    );
 
     const [summary] = await resumeInterruptedRuns(t.db, "worker-after-crash", {
       staleAfterMs: 0,
@@ -74,6 +82,11 @@ describe("kill -9 during a sync (SQLite file)", () => {
       variants: await t.db.productVariant.count(),
     }).toEqual(KILL_TEST_EXPECTED);
     const integration = await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
-    expect(integration).toMatchObject({ status: "connected", syncedContacts: 1350, syncedOrders: 1500, syncedProducts: 300 });
+    expect(integration).toMatchObject({
+      status: "connected",
+      syncedContacts: 1350,
+      syncedOrders: 1500,
+      syncedProducts: 300,
+    });
   });
 });

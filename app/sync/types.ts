@@ -154,7 +154,9 @@ export interface ProgressSnapshot {
   currentResource: Resource | null;
   done: number;
   total: number | null;
-  resources: Partial<Record<Resource, { synced: number; failed: number; done: boolean; total: number | null }>>;
+  resources: Partial<
+    Record<Resource, { synced: number; failed: number; done: boolean; total: number | null }>
+  >;
 }
 
 export interface SyncRunSummary {

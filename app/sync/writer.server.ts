@@ -79,7 +79,8 @@ function newestByKey<T>(records: T[], key: (r: T) => string, updatedAt: (r: T) =
   for (const record of records) {
     const k = key(record);
     const seen = byKey.get(k);
-    if (!seen || (updatedAt(record)?.getTime() ?? 0) >= (updatedAt(seen)?.getTime() ?? 0)) byKey.set(k, record);
+    if (!seen || (updatedAt(record)?.getTime() ?? 0) >= (updatedAt(seen)?.getTime() ?? 0))
+      byKey.set(k, record);
   }
   return [...byKey.values()];
 }
@@ -100,25 +101,42 @@ async function sourcesByExternalId(
   return new Map(rows.map((r) => [r.externalId, r.contactId]));
 }
 
-async function contactsByEmail(tx: SqlExecutor, ctx: WriteContext, emails: string[]): Promise<Map<string, string>> {
+async function contactsByEmail(
+  tx: SqlExecutor,
+  ctx: WriteContext,
+  emails: string[],
+): Promise<Map<string, string>> {
   const rows = await selectIn<{ id: string; email: string }>(
     tx,
     ctx.dialect,
     [{ value: ctx.organizationId, type: "text" }],
     [...new Set(emails)],
-    ([org], list) => `SELECT "id", "email" FROM "Contact" WHERE "organizationId" = ${org} AND "email" IN (${list})`,
+    ([org], list) =>
+      `SELECT "id", "email" FROM "Contact" WHERE "organizationId" = ${org} AND "email" IN (${list})`,
   );
   return new Map(rows.map((r) => [r.email, r.id]));
 }
 
 /** Upserts contacts and their ContactSource links for one page of customers. */
-export async function writeContacts(tx: SqlExecutor, ctx: WriteContext, input: ContactRecord[]): Promise<void> {
+export async function writeContacts(
+  tx: SqlExecutor,
+  ctx: WriteContext,
+  input: ContactRecord[],
+): Promise<void> {
   if (input.length === 0) return;
   const { dialect } = ctx;
-  const records = newestByKey(input, (r) => r.externalId, (r) => r.externalUpdatedAt);
+  const records = newestByKey(
+    input,
+    (r) => r.externalId,
+    (r) => r.externalUpdatedAt,
+  );
   const emails = records.map((r) => normalizeEmail(r.email)).filter((e): e is string => e !== null);
   const [bySource, byEmail] = await Promise.all([
-    sourcesByExternalId(tx, ctx, records.map((r) => r.externalId)),
+    sourcesByExternalId(
+      tx,
+      ctx,
+      records.map((r) => r.externalId),
+    ),
     contactsByEmail(tx, ctx, emails),
   ]);
 
@@ -157,7 +175,8 @@ export async function writeContacts(tx: SqlExecutor, ctx: WriteContext, input: C
   }
 
   const newer = `("Contact"."externalUpdatedAt" IS NULL OR excluded."externalUpdatedAt" >= "Contact"."externalUpdatedAt")`;
-  const pick = (column: string) => `"${column}" = CASE WHEN ${newer} THEN excluded."${column}" ELSE "Contact"."${column}" END`;
+  const pick = (column: string) =>
+    `"${column}" = CASE WHEN ${newer} THEN excluded."${column}" ELSE "Contact"."${column}" END`;
   await insertRows(
     tx,
     dialect,
@@ -301,7 +320,11 @@ const ITEM_COLUMNS: Column[] = [
 export async function writeOrders(tx: SqlExecutor, ctx: WriteContext, input: OrderRecord[]): Promise<void> {
   if (input.length === 0) return;
   const { dialect } = ctx;
-  const orders = newestByKey(input, (r) => r.externalId, (r) => r.externalUpdatedAt);
+  const orders = newestByKey(
+    input,
+    (r) => r.externalId,
+    (r) => r.externalUpdatedAt,
+  );
   const contacts = await resolveOrderContacts(tx, ctx, orders);
   const now = sqlDate(dialect.kind, ctx.now);
   const rows = orders.map((o) => [
@@ -341,7 +364,13 @@ export async function writeOrders(tx: SqlExecutor, ctx: WriteContext, input: Ord
   );
   if (written.length === 0) return;
   const idByExternal = new Map(written.map((w) => [w.externalId, w.id]));
-  await executeIn(tx, dialect, [], [...idByExternal.values()], (_, list) => `DELETE FROM "OrderItem" WHERE "orderId" IN (${list})`);
+  await executeIn(
+    tx,
+    dialect,
+    [],
+    [...idByExternal.values()],
+    (_, list) => `DELETE FROM "OrderItem" WHERE "orderId" IN (${list})`,
+  );
   const items: unknown[][] = [];
   for (const order of orders) {
     const orderId = idByExternal.get(order.externalId);
@@ -394,10 +423,18 @@ const VARIANT_COLUMNS: Column[] = [
 ];
 
 /** Upserts one page of products with their variants (variants no longer listed are removed). */
-export async function writeProducts(tx: SqlExecutor, ctx: WriteContext, input: ProductRecord[]): Promise<void> {
+export async function writeProducts(
+  tx: SqlExecutor,
+  ctx: WriteContext,
+  input: ProductRecord[],
+): Promise<void> {
   if (input.length === 0) return;
   const { dialect } = ctx;
-  const products = newestByKey(input, (r) => r.externalId, (r) => r.externalUpdatedAt);
+  const products = newestByKey(
+    input,
+    (r) => r.externalId,
+    (r) => r.externalUpdatedAt,
+  );
   const now = sqlDate(dialect.kind, ctx.now);
   const rows = products.map((p) => [
     newId(),
@@ -437,7 +474,11 @@ export async function writeProducts(tx: SqlExecutor, ctx: WriteContext, input: P
   for (const product of products) {
     const productId = idByExternal.get(product.externalId);
     if (!productId) continue;
-    for (const v of newestByKey(product.variants, (x) => x.externalId, (x) => x.externalUpdatedAt)) {
+    for (const v of newestByKey(
+      product.variants,
+      (x) => x.externalId,
+      (x) => x.externalUpdatedAt,
+    )) {
       keep.push(v.externalId);
       variants.push([
         newId(),
@@ -462,7 +503,13 @@ export async function writeProducts(tx: SqlExecutor, ctx: WriteContext, input: P
     (_, list) => `SELECT "id", "externalId" FROM "ProductVariant" WHERE "productId" IN (${list})`,
   );
   const stale = existing.filter((v) => !keepSet.has(v.externalId)).map((v) => v.id);
-  await executeIn(tx, dialect, [], stale, (_, list) => `DELETE FROM "ProductVariant" WHERE "id" IN (${list})`);
+  await executeIn(
+    tx,
+    dialect,
+    [],
+    stale,
+    (_, list) => `DELETE FROM "ProductVariant" WHERE "id" IN (${list})`,
+  );
   await insertRows(
     tx,
     dialect,

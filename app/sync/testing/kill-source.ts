@@ -1,4 +1,10 @@
-import { createMemorySource, generated, syntheticCustomer, syntheticOrder, syntheticProduct } from "./memory-source";
+import {
+  createMemorySource,
+  generated,
+  syntheticCustomer,
+  syntheticOrder,
+  syntheticProduct,
+} from "./memory-source";
 
 /** The source the kill -9 test syncs: 1,200 customers, 1,500 orders, 300 products in pages of 50. */
 export function killTestSource(options: { pageDelayMs?: number } = {}) {

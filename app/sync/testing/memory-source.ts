@@ -123,7 +123,12 @@ export function mapMemoryCustomer(remote: MemoryCustomer): ContactRecord {
     firstName: remote.first_name ?? null,
     lastName: remote.last_name ?? null,
     phone: remote.phone ?? null,
-    tags: remote.tags ? remote.tags.split(",").map((t) => t.trim()).filter(Boolean) : [],
+    tags: remote.tags
+      ? remote.tags
+          .split(",")
+          .map((t) => t.trim())
+          .filter(Boolean)
+      : [],
     customFields: {
       memory_id: remote.id,
       ...(remote.orders_count !== undefined ? { orders_count: remote.orders_count } : {}),
@@ -169,7 +174,9 @@ export function mapMemoryOrder(remote: MemoryOrder): OrderRecord {
 /** Pure mapper: memory product → ProductRecord. */
 export function mapMemoryProduct(remote: MemoryProduct): ProductRecord {
   const currency = remote.currency ?? "USD";
-  const prices = remote.variants.filter((v) => v.price !== null).map((v) => toMinorUnits(v.price as string, currency));
+  const prices = remote.variants
+    .filter((v) => v.price !== null)
+    .map((v) => toMinorUnits(v.price as string, currency));
   const updatedAt = parseDate(remote.updated_at, "updated_at");
   return {
     externalId: requireId(remote.id, "product id"),
@@ -208,7 +215,9 @@ function reader<T, R extends Resource>(
       while (index < sizeOf(data)) {
         if (signal.aborted) return;
         if (options.failAfter?.resource === resource && pages >= options.failAfter.afterPages) {
-          throw new Error(options.failAfter.message ?? `Simulated crash reading ${resource} after ${pages} pages`);
+          throw new Error(
+            options.failAfter.message ?? `Simulated crash reading ${resource} after ${pages} pages`,
+          );
         }
         if (options.pageDelayMs) await new Promise((r) => setTimeout(r, options.pageDelayMs));
         const end = Math.min(index + pageSize, sizeOf(data));
@@ -232,9 +241,13 @@ export function createMemorySource(options: MemorySourceOptions): SyncSource {
   return {
     platform: options.platform ?? "memory",
     readers: {
-      ...(options.customers ? { customers: reader("customers", options.customers, mapMemoryCustomer, options) } : {}),
+      ...(options.customers
+        ? { customers: reader("customers", options.customers, mapMemoryCustomer, options) }
+        : {}),
       ...(options.orders ? { orders: reader("orders", options.orders, mapMemoryOrder, options) } : {}),
-      ...(options.products ? { products: reader("products", options.products, mapMemoryProduct, options) } : {}),
+      ...(options.products
+        ? { products: reader("products", options.products, mapMemoryProduct, options) }
+        : {}),
     },
   };
 }
@@ -242,7 +255,10 @@ export function createMemorySource(options: MemorySourceOptions): SyncSource {
 const ISO_BASE = Date.UTC(2025, 0, 1);
 
 /** Deterministic customer #i (emails unique per `emailDomain`). */
-export function syntheticCustomer(i: number, options: { emailDomain?: string; updatedOffsetMs?: number } = {}): MemoryCustomer {
+export function syntheticCustomer(
+  i: number,
+  options: { emailDomain?: string; updatedOffsetMs?: number } = {},
+): MemoryCustomer {
   return {
     id: `c${i}`,
     email: `Customer${i}@${options.emailDomain ?? "example.com"}`,
@@ -258,7 +274,10 @@ export function syntheticCustomer(i: number, options: { emailDomain?: string; up
 }
 
 /** Deterministic order #i with `itemCount` line items; every 10th is a guest order, customers cycle over `customerCount`. */
-export function syntheticOrder(i: number, options: { customerCount?: number; itemCount?: number; productCount?: number } = {}): MemoryOrder {
+export function syntheticOrder(
+  i: number,
+  options: { customerCount?: number; itemCount?: number; productCount?: number } = {},
+): MemoryOrder {
   const customerCount = options.customerCount ?? 1000;
   const productCount = options.productCount ?? 100;
   const guest = i % 10 === 9;
@@ -302,7 +321,12 @@ export function syntheticProduct(i: number, options: { variantCount?: number } =
   const variants: MemoryVariant[] = [];
   for (let k = 0; k < (options.variantCount ?? 2); k++) {
     const cents = 999 + i * 10 + k * 100;
-    variants.push({ id: `v${i}_${k}`, title: `Size ${k}`, sku: `SKU-${i}-${k}`, price: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}` });
+    variants.push({
+      id: `v${i}_${k}`,
+      title: `Size ${k}`,
+      sku: `SKU-${i}-${k}`,
+      price: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`,
+    });
   }
   return {
     id: `p${i}`,
