@@ -367,7 +367,7 @@ const PG_TYPES: Record<string, string> = {
 async function floorPostgres(ctx: { organizationId: string; integrationId: string }) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const ROWS_PER_STATEMENT = 100;
+  const ROWS_PER_STATEMENT = 500;
   const buffers = Object.fromEntries(Object.keys(TABLES).map((k) => [k, [] as Row[]])) as Record<
     TableKey,
     Row[]
@@ -386,27 +386,26 @@ async function floorPostgres(ctx: { organizationId: string; integrationId: strin
     if (rows.length === 0) return;
     buffers[key] = [];
     const values = rows.flat().map((v) => (typeof v === "bigint" ? v.toString() : v));
-    // A named statement is prepared once per connection and reused for every full batch.
-    const name = rows.length === ROWS_PER_STATEMENT ? `floor_${key}` : undefined;
-    await client.query({ name, text: sqlFor(key, rows.length), values });
+    // Named statements are prepared once per connection (and per batch size) and reused.
+    await client.query({ name: `floor_${key}_${rows.length}`, text: sqlFor(key, rows.length), values });
   };
+  // Foreign keys are checked per statement: when any buffer is full, flush all of them, parents first.
+  const ORDER: TableKey[] = ["contact", "source", "order", "item", "product", "variant"];
   const push = (key: TableKey) => async (row: Row) => {
     buffers[key].push(row);
-    if (buffers[key].length >= ROWS_PER_STATEMENT) await flush(key);
+    if (buffers[key].length >= ROWS_PER_STATEMENT) for (const k of ORDER) await flush(k);
   };
   const started = performance.now();
   await client.query("BEGIN");
-  // Parents before children: flush contacts/orders/products before the rows that reference them.
   const rows = await produceRows(ctx, {
     contact: push("contact"),
-    source: async (row) => (await flush("contact"), push("source")(row)),
-    order: async (row) => (await flush("contact"), await flush("source"), push("order")(row)),
-    item: async (row) => (await flush("order"), push("item")(row)),
+    source: push("source"),
+    order: push("order"),
+    item: push("item"),
     product: push("product"),
-    variant: async (row) => (await flush("product"), push("variant")(row)),
+    variant: push("variant"),
   });
-  for (const key of ["contact", "source", "order", "item", "product", "variant"] as TableKey[])
-    await flush(key);
+  for (const key of ORDER) await flush(key);
   await client.query("COMMIT");
   const seconds = (performance.now() - started) / 1000;
   await client.end();
