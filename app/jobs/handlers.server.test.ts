@@ -9,6 +9,7 @@ import { registerSourceFactory, unregisterSourceFactory } from "../sync/sources.
 import {
   createMemorySource,
   mapMemoryCustomer,
+  mapMemoryOrder,
   syntheticCustomer,
   syntheticOrder,
   syntheticProduct,
@@ -275,6 +276,43 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
     expect((await q.failedJobs()).find((j) => j.id === throwingJob.id)?.lastError).toContain(
       "Attempt 2/2: store unreachable (2)",
     );
+    await t.db.webhookEvent.deleteMany();
+  });
+
+  it("applies a store's deletions through the engine", async () => {
+    const { ids } = await seed(t);
+    registerWebhookHandler(PLATFORM, ({ event, body }) => {
+      if (event.topic === "orders/delete") {
+        return { action: "delete", resource: "orders", externalIds: [(body as { id: string }).id] };
+      }
+      return { action: "apply", resource: "orders", remote: [body], map: mapMemoryOrder as never };
+    });
+    const order = syntheticOrder(3, { customerCount: 5 });
+    const make = (topic: string, payload: object, receivedAt: Date) =>
+      t.db.webhookEvent.create({
+        data: {
+          integrationId: ids[0],
+          platform: PLATFORM,
+          topic,
+          dedupeKey: randomUUID(),
+          storeKey: "s",
+          resourceId: order.id,
+          payload: JSON.stringify(payload),
+          receivedAt,
+        },
+      });
+    const created = await make("orders/create", order, new Date("2026-04-01T00:00:00Z"));
+    const deleted = await make("orders/delete", { id: order.id }, new Date("2026-04-01T00:00:05Z"));
+    const q = await queue();
+    await enqueueWebhookEvent(q, created);
+    await enqueueWebhookEvent(q, deleted);
+    await worker(q, "w1");
+    await until(
+      async () => (await t.db.webhookEvent.count({ where: { id: deleted.id, status: "processed" } })) === 1,
+    );
+    const row = await t.db.order.findFirstOrThrow({ where: { integrationId: ids[0], externalId: order.id } });
+    expect(row.deletedAt).toBeInstanceOf(Date);
+    expect((await t.db.integration.findUniqueOrThrow({ where: { id: ids[0] } })).syncedOrders).toBe(0);
     await t.db.webhookEvent.deleteMany();
   });
 

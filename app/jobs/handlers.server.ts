@@ -7,7 +7,13 @@
  *   purges) and the `npm run sync` CLI. One at a time per integration, on every backend.
  * - `webhook:<integrationId>`: webhook events of one store are processed one at a time, in order of receipt.
  */
-import { runSync, findInterruptedRuns, applyRecords, SyncAlreadyRunningError } from "../sync/engine.server";
+import {
+  applyDeletions,
+  applyRecords,
+  findInterruptedRuns,
+  runSync,
+  SyncAlreadyRunningError,
+} from "../sync/engine.server";
 import { UnknownPlatformError } from "../sync/sources.server";
 import { RESOURCES, type Resource, type SyncKind, type SyncRunSummary } from "../sync/types";
 import type { JobQueue, QueueDb } from "./queue.server";
@@ -221,6 +227,15 @@ async function applyWebhookEvent(
     if (decision.action === "ignore") return finish("ignored", decision.reason);
     if (decision.action === "done") return finish("processed", decision.note ?? null);
     if (!integration) return finish("ignored", `No connected store matches ${event.storeKey}.`);
+    if (decision.action === "delete") {
+      const changed = await applyDeletions(db, {
+        integrationId: integration.id,
+        resource: decision.resource,
+        externalIds: decision.externalIds,
+        deletedAt: decision.deletedAt,
+      });
+      return finish("processed", changed === 0 ? "Nothing to delete (unknown or already deleted)" : null);
+    }
     const outcomes = await applyRecords(db, {
       integrationId: integration.id,
       resource: decision.resource,

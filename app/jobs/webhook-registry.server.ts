@@ -46,8 +46,18 @@ export interface ApplyDecision<R extends Resource = Resource> {
   map: (remote: never) => CanonicalRecordOf[R];
 }
 
+/** The store deleted these records (orders/products soft-deleted, a customer's store link removed). */
+export interface DeleteDecision {
+  action: "delete";
+  resource: Resource;
+  externalIds: string[];
+  /** When the store deleted them (defaults to now). */
+  deletedAt?: Date;
+}
+
 export type WebhookDecision =
   | ApplyDecision
+  | DeleteDecision
   /** Nothing to do for this topic (kept as `ignored` with the reason, visible in the UI). */
   | { action: "ignore"; reason: string }
   /** The handler did the work itself (e.g. enqueued a compliance job, marked the integration disconnected). */
