@@ -135,9 +135,10 @@ export function createJobHandlers(deps: HandlerDeps): JobHandlers {
       if (error instanceof UnknownPlatformError) throw new PermanentJobError(error.message);
       throw error;
     }
-    if (summary.status === "cancelled" && ctx.signal.aborted) {
-      // Shutdown: every finished page is committed. Run again later (incremental resumes from the last cursor).
-      throw new DeferJobError("Interrupted by shutdown", 0);
+    if (summary.status === "running") {
+      // Stopped for shutdown or a lost lease (a resumable abort): the run kept its checkpoint and is due at once for
+      // the interrupted-run scan (worker start, every scheduler tick), which resumes it under the store's lock.
+      return { runId: summary.runId, status: "interrupted" };
     }
     if (summary.status === "failed") {
       throw new Error(`Sync run ${summary.runId} failed: ${summary.errorMessage ?? "see the run's errors"}`);

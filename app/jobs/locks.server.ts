@@ -13,6 +13,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { Db } from "../db/client.server";
 import type { ConcurrencyLock } from "./types";
+import { resumableAbort } from "./abort";
 
 export const LOCK_JOB_KIND = "__lock";
 
@@ -73,7 +74,7 @@ export function createSqliteLockProvider(db: Db, options: LockProviderOptions = 
       const lose = (reason: string) => {
         if (controller.signal.aborted) return;
         options.onLost?.(key, reason);
-        controller.abort(new Error(`Lost the lock on ${key}: ${reason}`));
+        controller.abort(resumableAbort(`Lost the lock on ${key}: ${reason}`));
       };
       let renewing: Promise<void> = Promise.resolve();
       const timer = setInterval(
@@ -142,7 +143,7 @@ export function createPostgresLockProvider(
       const onError = (error: Error) => {
         if (controller.signal.aborted) return;
         options.onLost?.(key, error.message);
-        controller.abort(new Error(`Lost the lock on ${key}: ${error.message}`));
+        controller.abort(resumableAbort(`Lost the lock on ${key}: ${error.message}`));
       };
       client.on("error", onError);
       let released = false;

@@ -12,6 +12,7 @@ import type { ListJobsFilter, QueueBackend } from "./backend";
 import { createEmbeddedBackend } from "./embedded-backend.server";
 import { createPostgresLockProvider, createSqliteLockProvider, type LockProvider } from "./locks.server";
 import { createPgBossBackend, type PgBossBackendOptions } from "./pgboss-backend.server";
+import { resumableAbort } from "./abort";
 import {
   DeferJobError,
   PermanentJobError,
@@ -187,7 +188,7 @@ class Runner implements JobQueue {
   ): Promise<void> {
     const controller = new AbortController();
     const stopSignal = this.stopController.signal;
-    const onStop = () => controller.abort(new Error("The worker is shutting down"));
+    const onStop = () => controller.abort(resumableAbort("The worker is shutting down"));
     if (stopSignal.aborted) onStop();
     else stopSignal.addEventListener("abort", onStop, { once: true });
 
@@ -208,7 +209,7 @@ class Runner implements JobQueue {
         () => {
           this.store.renew(job, workerId).then(
             (ok) => {
-              if (!ok) controller.abort(new Error("The job's lease was lost (another worker took it over)"));
+              if (!ok) controller.abort(resumableAbort("The job's lease was lost (another worker took it over)"));
             },
             (error) =>
               this.log("warn", "Renewing a job lease failed", { ...fields, error: describeError(error) }),

@@ -488,6 +488,22 @@ export async function runSync(db: SyncDb, options: RunSyncOptions): Promise<Sync
     clearInterval(heartbeat);
   }
 
+  if (signal.aborted && isResumableAbort(signal.reason)) {
+    // Stopped to be resumed (worker shutdown, lost lease): the run stays `running` with its checkpoint and a
+    // heartbeat in the past, so the next worker picks it up at once (findInterruptedRuns) and continues from there.
+    await serial(() =>
+      db.$transaction(async (tx) => {
+        await runUpdate(tx, { workerId: null, heartbeatAt: new Date(0) });
+        await tx.integration.updateMany({
+          where: { id: options.integrationId, status: "syncing" },
+          data: { status: "connected" },
+        });
+      }, TX_OPTIONS),
+    );
+    emit();
+    return summaryOf((await db.syncRun.findUnique({ where: { id: runId } }))!);
+  }
+
   const rcs = resources.map((r) => checkpoint.resources[r]!);
   let status: SyncRunStatus;
   if (signal.aborted) status = "cancelled";
@@ -613,7 +629,25 @@ export function summaryOf(run: SyncRunRow): SyncRunSummary {
   };
 }
 
-/** Runs left `running` whose heartbeat is older than `staleAfterMs` (their worker died). */
+/**
+ * Abort reason meaning "stop now, resume later" (worker shutdown, a lost lease). Any other abort cancels the run.
+ */
+export class SyncInterruptedError extends Error {
+  constructor(message = "The sync was interrupted and will resume from its checkpoint.") {
+    super(message);
+    this.name = "SyncInterruptedError";
+  }
+}
+
+/** True for abort reasons that mean "resume later": SyncInterruptedError or any error marked `resumable: true`. */
+export function isResumableAbort(reason: unknown): boolean {
+  return (
+    reason instanceof SyncInterruptedError ||
+    (typeof reason === "object" && reason !== null && (reason as { resumable?: unknown }).resumable === true)
+  );
+}
+
+/** Runs left `running` whose heartbeat is older than `staleAfterMs` (their worker died or was stopped). */
 export async function findInterruptedRuns(
   db: SyncDb,
   options: { staleAfterMs?: number; now?: Date } = {},

@@ -5,6 +5,7 @@ import {
   applyRecords,
   findInterruptedRuns,
   resumeInterruptedRuns,
+  SyncInterruptedError,
   runSync,
   SyncAlreadyRunningError,
 } from "./engine.server";
@@ -184,6 +185,39 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
     expect(resumed.resources.customers).toMatchObject({ synced: 4000, failed: 0 });
     expect(await counts(t, integrationId)).toEqual(EXPECTED);
     expect(await findInterruptedRuns(t.db)).toEqual([]);
+  });
+
+  it("leaves a run stopped for shutdown resumable at once, and continues it from its checkpoint", async () => {
+    await freshDb();
+    const {
+      integrationIds: [integrationId],
+    } = await seedOrganization(t.db);
+    const controller = new AbortController();
+    const stopped = await runSync(t.db, {
+      integrationId,
+      kind: "full",
+      workerId: "worker-1",
+      source: tenThousand({
+        onPage: (resource, page) =>
+          resource === "orders" && page === 4 && controller.abort(new SyncInterruptedError("shutting down")),
+      }),
+      signal: controller.signal,
+    });
+    // Not cancelled: still running, no worker, heartbeat in the past, so the next worker resumes it immediately.
+    expect(stopped.status).toBe("running");
+    const row = await t.db.syncRun.findUniqueOrThrow({ where: { id: stopped.runId } });
+    expect(row.workerId).toBeNull();
+    expect((await findInterruptedRuns(t.db)).map((r) => r.id)).toEqual([stopped.runId]);
+    expect((await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).status).toBe("connected");
+
+    const pagesRead: number[] = [];
+    const [resumed] = await resumeInterruptedRuns(t.db, "worker-2", {
+      source: tenThousand({ onPage: (resource, page) => resource === "orders" && pagesRead.push(page) }),
+    });
+    expect(resumed).toMatchObject({ runId: stopped.runId, status: "succeeded" });
+    expect(pagesRead.length).toBeLessThan(20);
+    expect(resumed.resources.orders).toMatchObject({ synced: 5000, failed: 0 });
+    expect(await counts(t, integrationId)).toEqual(EXPECTED);
   });
 
   it("keeps the newest version when updates arrive out of order", async () => {
