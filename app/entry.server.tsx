@@ -5,8 +5,21 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { loadEnv } from "./env.server";
+import prisma from "./db.server";
+import { getJobQueue } from "./jobs/app-queue.server";
+import { startInProcessWorker } from "../worker/index";
 
 const ABORT_DELAY_MS = 5_000;
+
+// Embedded default (RUN_JOBS_IN_PROCESS=true): the web process also runs queued jobs and the reconcile scheduler.
+// Started once per process at boot; a failure is logged and retried by the next server start, never hidden.
+if (process.env.NODE_ENV !== "test" && loadEnv().RUN_JOBS_IN_PROCESS) {
+  getJobQueue()
+    .then((queue) => startInProcessWorker(prisma, queue))
+    .catch((error: unknown) =>
+      console.error(`Could not start the in-process job worker: ${error instanceof Error ? error.message : error}`),
+    );
+}
 
 export default async function handleRequest(
   request: Request,

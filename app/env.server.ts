@@ -15,48 +15,20 @@ const optionalUrl = z
   .optional()
   .or(z.literal("").transform(() => undefined));
 
-export const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-
+/** The database: shared by the web app, the worker and the CLIs. */
+export const databaseEnvSchema = z.object({
   /** `file:./data/dev.sqlite` (embedded default) or `postgresql://…` (scale path). */
   DATABASE_URL: z
     .string()
     .min(1)
+    .default("file:./data/dev.sqlite")
     .refine((v) => /^(file:|postgres(ql)?:\/\/)/.test(v), {
       message: "must start with file: (SQLite) or postgresql:// (PostgreSQL)",
     }),
+});
 
-  SHOPIFY_API_KEY: z.string().min(1),
-  SHOPIFY_API_SECRET: z.string().min(1),
-  /** Public URL of this app (what Shopify frames and sends webhooks to). */
-  SHOPIFY_APP_URL: z.string().url(),
-  /** Comma-separated scopes; must match shopify.app.toml. */
-  SCOPES: z
-    .string()
-    .min(1)
-    .default("read_customers,read_orders,read_all_orders,read_products,read_fulfillments"),
-  SHOP_CUSTOM_DOMAIN: z.string().optional(),
-
-  /** 32 random bytes, base64 or hex (`openssl rand -base64 32`). Credentials at rest are sealed with it. */
-  ENCRYPTION_KEY: z.string().refine(isValidKeyMaterial, {
-    message: "must be 32 bytes encoded as base64 (44 chars) or hex (64 chars)",
-  }),
-  /** Previous keys (comma-separated, same format) still accepted for decryption during a rotation. */
-  ENCRYPTION_KEYS_OLD: z
-    .string()
-    .optional()
-    .refine((v) => !v || v.split(",").every((k) => isValidKeyMaterial(k.trim())), {
-      message: "every entry must be 32 bytes encoded as base64 or hex",
-    }),
-
-  /** When set, every Shopify Admin/OAuth call goes to this local Shopify emulator (dev, demo, tests only). */
-  SHOPIFY_EMULATOR_URL: optionalUrl,
-  /** App Bridge script URL served to the browser; set to the emulator's stand-in in demo and e2e. */
-  APP_BRIDGE_URL: optionalUrl,
-  /** Allow store URLs on loopback/private networks (local WooCommerce emulator). Never in production. */
-  ALLOW_PRIVATE_STORE_URLS: booleanFlag.default("false"),
-
+/** Job running: read by the worker process and by the web app's in-process worker. */
+export const jobsEnvSchema = z.object({
   /** Run queued jobs inside the web process (embedded default). Turn off when a separate worker runs. */
   RUN_JOBS_IN_PROCESS: booleanFlag.default("true"),
   /** Minutes between scheduled incremental (reconcile) syncs per integration. 0 disables. */
@@ -65,9 +37,58 @@ export const envSchema = z.object({
   FULL_RESYNC_WINDOW_UTC: z
     .string()
     .regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, "must look like 02:00-04:00")
-    .optional(),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** Names this worker in locks and run records (default host:pid). */
+  WORKER_ID: z.string().optional(),
+  /** Jobs run at the same time by one worker process. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  JOB_POLL_INTERVAL_MS: z.coerce.number().int().min(20).default(1_000),
+  SCHEDULER_TICK_MS: z.coerce.number().int().min(100).default(60_000),
+  /** How long a stopping worker waits for running jobs to checkpoint. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Where customer data exports (compliance data requests) are written. */
+  DATA_EXPORT_DIR: z.string().default("./data/exports"),
 });
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+
+    SHOPIFY_API_KEY: z.string().min(1),
+    SHOPIFY_API_SECRET: z.string().min(1),
+    /** Public URL of this app (what Shopify frames and sends webhooks to). */
+    SHOPIFY_APP_URL: z.string().url(),
+    /** Comma-separated scopes; must match shopify.app.toml. */
+    SCOPES: z
+      .string()
+      .min(1)
+      .default("read_customers,read_orders,read_all_orders,read_products,read_fulfillments"),
+    SHOP_CUSTOM_DOMAIN: z.string().optional(),
+
+    /** 32 random bytes, base64 or hex (`openssl rand -base64 32`). Credentials at rest are sealed with it. */
+    ENCRYPTION_KEY: z.string().refine(isValidKeyMaterial, {
+      message: "must be 32 bytes encoded as base64 (44 chars) or hex (64 chars)",
+    }),
+    /** Previous keys (comma-separated, same format) still accepted for decryption during a rotation. */
+    ENCRYPTION_KEYS_OLD: z
+      .string()
+      .optional()
+      .refine((v) => !v || v.split(",").every((k) => isValidKeyMaterial(k.trim())), {
+        message: "every entry must be 32 bytes encoded as base64 or hex",
+      }),
+
+    /** When set, every Shopify Admin/OAuth call goes to this local Shopify emulator (dev, demo, tests only). */
+    SHOPIFY_EMULATOR_URL: optionalUrl,
+    /** App Bridge script URL served to the browser; set to the emulator's stand-in in demo and e2e. */
+    APP_BRIDGE_URL: optionalUrl,
+    /** Allow store URLs on loopback/private networks (local WooCommerce emulator). Never in production. */
+    ALLOW_PRIVATE_STORE_URLS: booleanFlag.default("false"),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  })
+  .merge(databaseEnvSchema)
+  .merge(jobsEnvSchema);
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -92,9 +113,11 @@ export class EnvError extends Error {
   }
 }
 
-/** Parses an env record; throws EnvError whose message has one line per bad variable. */
-export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = envSchema.safeParse(source);
+/** Parses an env record against `schema` (the app's by default); throws EnvError, one line per bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env;
+export function parseEnv<S extends z.ZodTypeAny>(source: Record<string, string | undefined>, schema: S): z.infer<S>;
+export function parseEnv(source: Record<string, string | undefined>, schema: z.ZodTypeAny = envSchema) {
+  const result = schema.safeParse(source);
   if (result.success) return result.data;
   throw new EnvError(
     result.error.issues.map((issue) => {

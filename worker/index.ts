@@ -11,9 +11,9 @@
  */
 import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
+import type { z } from "zod";
 import { createPrismaClient } from "../app/db/client.server";
-import { DEFAULT_SQLITE_URL } from "../app/db/database-url";
+import { databaseEnvSchema, jobsEnvSchema, parseEnv } from "../app/env.server";
 import { createJobHandlers, enqueueInterruptedRuns } from "../app/jobs/handlers.server";
 import { loadPlatforms } from "../app/jobs/load-platforms.server";
 import {
@@ -27,36 +27,12 @@ import { startScheduler } from "../app/jobs/scheduler.server";
 import { describeError } from "../app/jobs/types";
 
 /** The worker's slice of the environment (the app's full schema also requires Shopify settings it does not need). */
-const workerEnvSchema = z.object({
-  DATABASE_URL: z
-    .string()
-    .default(DEFAULT_SQLITE_URL)
-    .refine((v) => /^(file:|postgres(ql)?:\/\/)/.test(v), "must start with file: or postgresql://"),
-  WORKER_ID: z.string().optional(),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-  JOB_POLL_INTERVAL_MS: z.coerce.number().int().min(20).default(1_000),
-  RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
-  FULL_RESYNC_WINDOW_UTC: z
-    .string()
-    .regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, "must look like 02:00-04:00")
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
-  SCHEDULER_TICK_MS: z.coerce.number().int().min(100).default(60_000),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
-  RUN_JOBS_IN_PROCESS: z
-    .enum(["true", "false", "1", "0"])
-    .default("true")
-    .transform((v) => v === "true" || v === "1"),
-});
+const workerEnvSchema = databaseEnvSchema.merge(jobsEnvSchema);
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 
 /** Validates the worker's environment; throws one line per bad variable. */
 export function parseWorkerEnv(source: Record<string, string | undefined>): WorkerEnv {
-  const result = workerEnvSchema.safeParse(source);
-  if (result.success) return result.data;
-  throw new Error(
-    result.error.issues.map((i) => `Invalid environment: ${String(i.path[0])} ${i.message}`).join("\n"),
-  );
+  return parseEnv(source, workerEnvSchema);
 }
 
 export interface StartWorkerOptions {
