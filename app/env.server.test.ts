@@ -67,3 +67,19 @@ describe("environment validation", () => {
     expect(stderr).toContain("Invalid environment: SHOPIFY_API_SECRET");
   });
 });
+
+describe("environment documentation", () => {
+  const documented = (text: string, pattern: RegExp) => new Set([...text.matchAll(pattern)].map((m) => m[1]));
+
+  it(".env.example and the README table name every variable the schema reads", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { envSchema } = await import("./env.server");
+    const keys = Object.keys(envSchema.shape);
+    const example = documented(readFileSync(".env.example", "utf8"), /^#?\s*([A-Z][A-Z0-9_]+)=/gm);
+    const readme = documented(readFileSync("README.md", "utf8"), /^\| `([A-Z][A-Z0-9_]+)` \|/gm);
+    for (const key of keys.filter((k) => k !== "NODE_ENV")) {
+      expect(example.has(key), `.env.example documents ${key}`).toBe(true);
+      expect(readme.has(key), `README documents ${key}`).toBe(true);
+    }
+  });
+});
