@@ -7,6 +7,7 @@
  * explicit cast, so multi-row VALUES never depend on type inference.
  */
 import type { Prisma } from "@prisma/client";
+import { connectionFor, prepared } from "./sqlite-connection.server";
 
 export type SqlType = "text" | "int" | "bigint" | "timestamp" | "json";
 
@@ -55,6 +56,23 @@ export function sqlDate(kind: Dialect["kind"], value: Date | null | undefined): 
 export interface Column {
   name: string;
   type: SqlType;
+}
+
+/**
+ * Runs one statement in `tx`: on SQLite inside a transaction, directly on the adapter's better-sqlite3 connection
+ * with a cached prepared statement (same SQL, same transaction; see sqlite-connection.server.ts), else through
+ * Prisma's raw-query path. `rows` returns the result rows, `run` the affected row count.
+ */
+async function queryRows<T>(tx: SqlExecutor, dialect: Dialect, sql: string, params: unknown[]): Promise<T[]> {
+  const connection = dialect.kind === "sqlite" ? connectionFor(tx) : null;
+  if (connection) return prepared(connection, sql).all(...params) as T[];
+  return tx.$queryRawUnsafe<T[]>(sql, ...params);
+}
+
+async function execute(tx: SqlExecutor, dialect: Dialect, sql: string, params: unknown[]): Promise<number> {
+  const connection = dialect.kind === "sqlite" ? connectionFor(tx) : null;
+  if (connection) return prepared(connection, sql).run(...params).changes;
+  return tx.$executeRawUnsafe(sql, ...params);
 }
 
 /** Most rows per statement (keeps a single JSON parameter and a transaction's statements reasonably sized). */
@@ -126,9 +144,9 @@ export async function insertRows<T = Record<string, unknown>>(
     }
     const param = JSON.stringify(chunk);
     if (returning) {
-      out.push(...(await tx.$queryRawUnsafe<T[]>(`${sql} RETURNING ${returning}`, param)));
+      out.push(...(await queryRows<T>(tx, dialect, `${sql} RETURNING ${returning}`, [param])));
     } else {
-      await tx.$executeRawUnsafe(sql, param);
+      await execute(tx, dialect, sql, [param]);
     }
   }
   return out;
@@ -147,7 +165,7 @@ export async function selectIn<T>(
 ): Promise<T[]> {
   const out: T[] = [];
   for (const [sql, params] of inStatements(dialect, fixed, values, build)) {
-    out.push(...(await tx.$queryRawUnsafe<T[]>(sql, ...params)));
+    out.push(...(await queryRows<T>(tx, dialect, sql, params)));
   }
   return out;
 }
@@ -162,7 +180,7 @@ export async function executeIn(
 ): Promise<number> {
   let count = 0;
   for (const [sql, params] of inStatements(dialect, fixed, values, build)) {
-    count += await tx.$executeRawUnsafe(sql, ...params);
+    count += await execute(tx, dialect, sql, params);
   }
   return count;
 }

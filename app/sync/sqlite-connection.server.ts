@@ -1,0 +1,96 @@
+/**
+ * SQLite fast path for the batch writer: the better-sqlite3 connection under Prisma's SQLite adapter.
+ *
+ * Why: profiling `npm run bench` showed that on SQLite most of a page's time went to Prisma's raw-query path, not to
+ * SQLite: every `$queryRawUnsafe` / `$executeRawUnsafe` is compiled by the query compiler (WASM, which copies the
+ * page's JSON parameter in and out), then the adapter prepares the statement again. Running the *same* SQL with the
+ * same single JSON parameter on the adapter's own connection, with statements prepared once per connection, removes
+ * that overhead.
+ *
+ * Why it stays inside the page transaction: Prisma's better-sqlite3 adapter has ONE connection; an interactive
+ * transaction is `BEGIN` on that connection, held under the adapter's mutex until COMMIT/ROLLBACK. Statements run on
+ * that connection while `inTransaction` is true are therefore part of the caller's `$transaction` — they commit
+ * or roll back together with the page's checkpoint (kill -9 test: app/sync/kill.test.ts). `connectionFor` returns
+ * null (callers then use Prisma's path) unless that is the case.
+ *
+ * How the connection is found: `PrismaBetterSQLite3.connect()` (the adapter factory given to `new PrismaClient`)
+ * is wrapped once to remember the connection it opens, keyed by the factory; a Prisma client (or its transaction
+ * client) exposes its factory as `_engineConfig.adapter`. That property is Prisma-internal: if a Prisma upgrade
+ * removes it, `connectionFor` returns null and the writer silently keeps working through Prisma (slower); the test
+ * `sqlite-connection.test.ts` fails to flag it.
+ *
+ * Connection pragmas, set once per connection when it opens (outside any transaction, as SQLite requires):
+ * - `journal_mode = WAL`: a commit appends to the write-ahead log instead of rewriting and journaling pages;
+ *   readers (the UI) do not block the sync's writer and vice versa.
+ * - `synchronous = NORMAL`: with WAL, commits are not fsynced one by one (the log is synced at checkpoints). A
+ *   process crash (`kill -9`, what resume must survive) loses nothing committed: the WAL is in the OS page cache
+ *   and is replayed when the database is next opened. Only an OS crash / power loss can drop the last commits, and
+ *   the database stays consistent (a page and its checkpoint are in the same commit), so the sync then resumes from
+ *   an earlier checkpoint and re-applies pages idempotently.
+ */
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type Database from "better-sqlite3";
+
+type Connection = Database.Database;
+
+const connections = new WeakMap<object, Connection>();
+const statementCache = new WeakMap<Connection, Map<string, Database.Statement>>();
+const INSTALLED = Symbol.for("commerce-sync.sqlite-connection.installed");
+
+/** Pragmas for a connection the app opened; failures (e.g. a read-only file) leave SQLite's defaults. */
+function configure(connection: Connection) {
+  try {
+    connection.pragma("journal_mode = WAL");
+    connection.pragma("synchronous = NORMAL");
+  } catch {
+    // WAL is an optimisation: the writer is correct in any journal mode.
+  }
+}
+
+function install() {
+  const proto = PrismaBetterSQLite3.prototype as unknown as Record<PropertyKey, unknown> & {
+    connect: () => Promise<unknown>;
+  };
+  if (proto[INSTALLED]) return;
+  proto[INSTALLED] = true;
+  const connect = proto.connect;
+  proto.connect = async function (this: object) {
+    const adapter = await connect.call(this);
+    const connection = (adapter as { client?: Connection } | undefined)?.client;
+    if (connection && typeof connection.prepare === "function") {
+      configure(connection);
+      connections.set(this, connection);
+    }
+    return adapter;
+  };
+}
+install();
+
+/**
+ * The better-sqlite3 connection under `client` (a Prisma client or transaction client on SQLite) when it is inside a
+ * transaction — i.e. inside the caller's `$transaction` — else null (use Prisma's raw-query path).
+ */
+export function connectionFor(client: unknown): Connection | null {
+  const factory = (client as { _engineConfig?: { adapter?: unknown } } | null)?._engineConfig?.adapter;
+  if (!factory || typeof factory !== "object") return null;
+  const connection = connections.get(factory);
+  if (!connection || !connection.open || !connection.inTransaction) return null;
+  return connection;
+}
+
+/** `sql` prepared once per connection (the batch writer's statements are a small fixed set). */
+export function prepared(connection: Connection, sql: string): Database.Statement {
+  let cache = statementCache.get(connection);
+  if (!cache) {
+    cache = new Map();
+    statementCache.set(connection, cache);
+  }
+  let statement = cache.get(sql);
+  if (!statement) {
+    // Bounded in case a caller builds SQL dynamically: re-preparing is only slower, never wrong.
+    if (cache.size >= 256) cache.clear();
+    statement = connection.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement;
+}

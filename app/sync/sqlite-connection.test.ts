@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../tests/setup/db";
+import { connectionFor } from "./sqlite-connection.server";
+import { dialectFor } from "./sql.server";
+import { seedOrganization } from "./testing/fixtures";
+import { writeContacts, type WriteContext } from "./writer.server";
+import type { ContactRecord } from "./types";
+
+function contact(i: number): ContactRecord {
+  return {
+    externalId: `c-${i}`,
+    email: `person${i}@example.com`,
+    firstName: "Ada",
+    lastName: `N${i}`,
+    phone: null,
+    tags: [],
+    customFields: {},
+    marketingState: "not_subscribed",
+    marketingOptInLevel: null,
+    marketingUpdatedAt: null,
+    externalUpdatedAt: new Date("2024-01-01T00:00:00Z"),
+  } as ContactRecord;
+}
+
+class Rollback extends Error {}
+
+describe("SQLite fast path (writer on the adapter's better-sqlite3 connection)", () => {
+  let t: TestDatabase;
+  let ctx: WriteContext;
+  beforeAll(async () => {
+    t = await createTestDatabase("sqlite");
+    const { organizationId, integrationIds } = await seedOrganization(t.db);
+    ctx = {
+      dialect: dialectFor("sqlite"),
+      organizationId,
+      integrationId: integrationIds[0],
+      platform: "memory",
+      now: new Date(),
+    };
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  it("is used only inside a transaction, on the transaction's own connection", async () => {
+    expect(connectionFor(t.db)).toBeNull();
+    const seen = await t.db.$transaction(async (tx) => {
+      const connection = connectionFor(tx);
+      expect(connection).not.toBeNull();
+      await writeContacts(tx, ctx, [contact(1), contact(2)]);
+      // Prisma, in the same transaction, sees the rows the fast path wrote: one connection, one transaction.
+      return tx.contact.count({ where: { organizationId: ctx.organizationId } });
+    });
+    expect(seen).toBe(2);
+    expect(await t.db.contactSource.count({ where: { integrationId: ctx.integrationId } })).toBe(2);
+  });
+
+  it("rolls back with the Prisma transaction (page and checkpoint stay atomic)", async () => {
+    await expect(
+      t.db.$transaction(async (tx) => {
+        await writeContacts(tx, ctx, [contact(3), contact(4)]);
+        await tx.syncRun.create({
+          data: { integrationId: ctx.integrationId, kind: "full", status: "running" },
+        });
+        throw new Rollback("checkpoint failed");
+      }),
+    ).rejects.toBeInstanceOf(Rollback);
+    expect(await t.db.contact.count({ where: { organizationId: ctx.organizationId } })).toBe(2);
+    expect(await t.db.syncRun.count({ where: { integrationId: ctx.integrationId } })).toBe(0);
+  });
+
+  it("opens connections in WAL mode with synchronous = NORMAL", async () => {
+    const rows = await t.db.$transaction(async (tx) => {
+      const connection = connectionFor(tx)!;
+      return {
+        journal: connection.pragma("journal_mode", { simple: true }),
+        synchronous: connection.pragma("synchronous", { simple: true }),
+      };
+    });
+    // synchronous: 1 = NORMAL
+    expect(rows).toEqual({ journal: "wal", synchronous: 1n });
+  });
+});
+
+describe("PostgreSQL", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase("postgres");
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  it("never takes the SQLite fast path", async () => {
+    await t.db.$transaction(async (tx) => {
+      expect(connectionFor(tx)).toBeNull();
+    });
+  });
+});
