@@ -33,6 +33,19 @@ export async function recordShopifyInstall(
     return { organizationId: existing.organizationId, integrationId: existing.id, created: false };
   }
 
+  try {
+    return await createShopifyIntegration(db, input);
+  } catch (error) {
+    // Two first requests of a new shop can run afterAuth at once: the loser finds the winner's integration.
+    if ((error as { code?: string }).code === "P2002") return recordShopifyInstall(db, input);
+    throw error;
+  }
+}
+
+async function createShopifyIntegration(
+  db: Db,
+  input: { shop: string; scope?: string | null; actor?: string },
+): Promise<{ organizationId: string; integrationId: string; created: boolean }> {
   return db.$transaction(async (tx) => {
     const organization = await tx.organization.create({ data: { name: shopDisplayName(input.shop) } });
     const integration = await tx.integration.create({

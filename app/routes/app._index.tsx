@@ -128,7 +128,7 @@ export default function Dashboard() {
                 </Text>
                 {data.recentRuns.length === 0 ? (
                   <Text as="p" tone="subdued">
-                    No syncs yet. The first full sync starts when a store is connected.
+                    No sync has run for these stores yet.
                   </Text>
                 ) : (
                   <DataTable

@@ -46,3 +46,23 @@ describe.each(DATABASE_KINDS)("Shopify install on %s", (kind) => {
     expect((await loadShopDashboard(t.db, "unknown.myshopify.com")).integrations).toEqual([]);
   });
 });
+
+describe.each(DATABASE_KINDS)("concurrent first installs on %s", (kind) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+
+  it("creates one integration when afterAuth runs twice at the same moment", async () => {
+    const results = await Promise.all([
+      recordShopifyInstall(t.db, { shop: "race.myshopify.com" }),
+      recordShopifyInstall(t.db, { shop: "race.myshopify.com" }),
+    ]);
+    expect(results[0].integrationId).toBe(results[1].integrationId);
+    expect(await t.db.integration.count({ where: { storeKey: "race.myshopify.com" } })).toBe(1);
+    expect(await t.db.organization.count()).toBe(1);
+  });
+});
