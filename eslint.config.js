@@ -5,7 +5,15 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["build/**", "node_modules/**", "data/**", "tmp/**", "public/build/**", "playwright-report/**", "test-results/**"],
+    ignores: [
+      "build/**",
+      "node_modules/**",
+      "data/**",
+      "tmp/**",
+      "public/build/**",
+      "playwright-report/**",
+      "test-results/**",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -17,7 +17,9 @@ if (process.env.NODE_ENV !== "test" && loadEnv().RUN_JOBS_IN_PROCESS) {
   getJobQueue()
     .then((queue) => startInProcessWorker(prisma, queue))
     .catch((error: unknown) =>
-      console.error(`Could not start the in-process job worker: ${error instanceof Error ? error.message : error}`),
+      console.error(
+        `Could not start the in-process job worker: ${error instanceof Error ? error.message : error}`,
+      ),
     );
 }
 
@@ -65,5 +67,8 @@ function allowEmulatorFrame(headers: Headers) {
   const csp = headers.get("Content-Security-Policy");
   if (!emulator || !csp) return;
   const origin = new URL(emulator).origin;
-  headers.set("Content-Security-Policy", csp.replace(/frame-ancestors ([^;]*)/, `frame-ancestors $1 ${origin}`));
+  headers.set(
+    "Content-Security-Policy",
+    csp.replace(/frame-ancestors ([^;]*)/, `frame-ancestors $1 ${origin}`),
+  );
 }

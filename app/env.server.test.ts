@@ -34,19 +34,28 @@ describe("environment validation", () => {
   });
 
   it("names every bad variable, one per line", () => {
-    const error = errorOf({ ...VALID, DATABASE_URL: "mysql://x", ENCRYPTION_KEY: "short", SHOPIFY_APP_URL: "nope" });
+    const error = errorOf({
+      ...VALID,
+      DATABASE_URL: "mysql://x",
+      ENCRYPTION_KEY: "short",
+      SHOPIFY_APP_URL: "nope",
+    });
     const lines = error.message.split("\n");
     expect(lines).toHaveLength(3);
-    expect(lines.some((l) => l.startsWith("Invalid environment: DATABASE_URL must start with file:"))).toBe(true);
-    expect(lines.some((l) => l.startsWith("Invalid environment: ENCRYPTION_KEY must be 32 bytes"))).toBe(true);
+    expect(lines.some((l) => l.startsWith("Invalid environment: DATABASE_URL must start with file:"))).toBe(
+      true,
+    );
+    expect(lines.some((l) => l.startsWith("Invalid environment: ENCRYPTION_KEY must be 32 bytes"))).toBe(
+      true,
+    );
     expect(lines.some((l) => l.startsWith("Invalid environment: SHOPIFY_APP_URL"))).toBe(true);
   });
 
   it("accepts a hex key and rejects a 31-byte key", () => {
     expect(parseEnv({ ...VALID, ENCRYPTION_KEY: "ab".repeat(32) }).ENCRYPTION_KEY).toHaveLength(64);
-    expect(errorOf({ ...VALID, ENCRYPTION_KEY: Buffer.alloc(31).toString("base64") }).issues[0].variable).toBe(
-      "ENCRYPTION_KEY",
-    );
+    expect(
+      errorOf({ ...VALID, ENCRYPTION_KEY: Buffer.alloc(31).toString("base64") }).issues[0].variable,
+    ).toBe("ENCRYPTION_KEY");
   });
 
   it("stops the process with the message when loaded at boot", async () => {

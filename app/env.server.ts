@@ -5,9 +5,7 @@ import { z } from "zod";
  * A missing or malformed variable stops the process with one line that names it (see `loadEnv`).
  * `.env.example` documents each of them; README's configuration table mirrors this schema.
  */
-const booleanFlag = z
-  .enum(["true", "false", "1", "0"])
-  .transform((v) => v === "true" || v === "1");
+const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
 const optionalUrl = z
   .string()
@@ -104,18 +102,17 @@ function isValidKeyMaterial(value: string): boolean {
 
 export class EnvError extends Error {
   constructor(public readonly issues: { variable: string; message: string }[]) {
-    super(
-      issues
-        .map((i) => `Invalid environment: ${i.variable} ${i.message}`)
-        .join("\n"),
-    );
+    super(issues.map((i) => `Invalid environment: ${i.variable} ${i.message}`).join("\n"));
     this.name = "EnvError";
   }
 }
 
 /** Parses an env record against `schema` (the app's by default); throws EnvError, one line per bad variable. */
 export function parseEnv(source: Record<string, string | undefined>): Env;
-export function parseEnv<S extends z.ZodTypeAny>(source: Record<string, string | undefined>, schema: S): z.infer<S>;
+export function parseEnv<S extends z.ZodTypeAny>(
+  source: Record<string, string | undefined>,
+  schema: S,
+): z.infer<S>;
 export function parseEnv(source: Record<string, string | undefined>, schema: z.ZodTypeAny = envSchema) {
   const result = schema.safeParse(source);
   if (result.success) return result.data;

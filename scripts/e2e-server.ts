@@ -38,7 +38,9 @@ async function main() {
       scopes: ["read_customers", "read_orders", "read_all_orders", "read_products", "read_fulfillments"],
     },
   });
-  const server = startAppServer(localAppEnv({ appPort, databaseUrl, shopifyEmulatorUrl: shopify.url, secrets }));
+  const server = startAppServer(
+    localAppEnv({ appPort, databaseUrl, shopifyEmulatorUrl: shopify.url, secrets }),
+  );
   const stop = async () => {
     server.kill("SIGTERM");
     await shopify.close();

@@ -41,7 +41,12 @@ export async function loadShopDashboard(db: Db, shop: string, recentRunLimit = 1
     include: { organization: true },
   });
   if (!current) {
-    return { organizationName: null, totals: { contacts: 0, orders: 0, products: 0 }, integrations: [], recentRuns: [] };
+    return {
+      organizationName: null,
+      totals: { contacts: 0, orders: 0, products: 0 },
+      integrations: [],
+      recentRuns: [],
+    };
   }
   const organizationId = current.organizationId;
   const [integrations, contacts, orders, products, runs] = await Promise.all([

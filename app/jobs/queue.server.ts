@@ -209,7 +209,8 @@ class Runner implements JobQueue {
         () => {
           this.store.renew(job, workerId).then(
             (ok) => {
-              if (!ok) controller.abort(resumableAbort("The job's lease was lost (another worker took it over)"));
+              if (!ok)
+                controller.abort(resumableAbort("The job's lease was lost (another worker took it over)"));
             },
             (error) =>
               this.log("warn", "Renewing a job lease failed", { ...fields, error: describeError(error) }),

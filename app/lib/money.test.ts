@@ -7,7 +7,9 @@ describe("money", () => {
   });
 
   it("adds amounts that floats get wrong (0.1 + 0.2)", () => {
-    expect(formatMinorUnits(sum([toMinorUnits("0.10", "EUR"), toMinorUnits("0.20", "EUR")]), "EUR")).toBe("0.30");
+    expect(formatMinorUnits(sum([toMinorUnits("0.10", "EUR"), toMinorUnits("0.20", "EUR")]), "EUR")).toBe(
+      "0.30",
+    );
   });
 
   it("respects zero- and three-decimal currencies", () => {

@@ -41,7 +41,10 @@ function humanize(value: string) {
 
 function formatTime(iso: string | null) {
   if (!iso) return "Never";
-  return new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
+  return (
+    new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) +
+    " UTC"
+  );
 }
 
 function Stat({ label, value }: { label: string; value: number }) {

@@ -208,7 +208,9 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
     const row = await t.db.syncRun.findUniqueOrThrow({ where: { id: stopped.runId } });
     expect(row.workerId).toBeNull();
     expect((await findInterruptedRuns(t.db)).map((r) => r.id)).toEqual([stopped.runId]);
-    expect((await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).status).toBe("connected");
+    expect((await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).status).toBe(
+      "connected",
+    );
 
     const pagesRead: number[] = [];
     const [resumed] = await resumeInterruptedRuns(t.db, "worker-2", {

@@ -63,7 +63,9 @@ describe.each(DATABASE_KINDS)("database on %s", (kind) => {
   it("keeps one source row per (integration, external customer id) and per order/product/variant key", async () => {
     const o = await org();
     const i = await integration(o.id, "keys.myshopify.com");
-    const c = await t.db.contact.create({ data: { organizationId: o.id, email: "k@example.com", source: "shopify" } });
+    const c = await t.db.contact.create({
+      data: { organizationId: o.id, email: "k@example.com", source: "shopify" },
+    });
     await t.db.contactSource.create({ data: { contactId: c.id, integrationId: i.id, externalId: "1" } });
     await expect(
       t.db.contactSource.create({ data: { contactId: c.id, integrationId: i.id, externalId: "1" } }),
@@ -95,14 +97,27 @@ describe.each(DATABASE_KINDS)("database on %s", (kind) => {
     });
     await expect(
       t.db.product.create({
-        data: { organizationId: o.id, integrationId: i.id, externalId: "p1", title: "x", status: "active", externalUpdatedAt: new Date() },
+        data: {
+          organizationId: o.id,
+          integrationId: i.id,
+          externalId: "p1",
+          title: "x",
+          status: "active",
+          externalUpdatedAt: new Date(),
+        },
       }),
     ).rejects.toThrow(/Unique constraint/);
     const variant = { productId: product.id, integrationId: i.id, externalId: "v1", title: "S" };
     await t.db.productVariant.create({ data: variant });
     await expect(t.db.productVariant.create({ data: variant })).rejects.toThrow(/Unique constraint/);
 
-    const event = { platform: "shopify", topic: "orders/create", dedupeKey: "evt-1", storeKey: "keys", payload: "{}" };
+    const event = {
+      platform: "shopify",
+      topic: "orders/create",
+      dedupeKey: "evt-1",
+      storeKey: "keys",
+      payload: "{}",
+    };
     await t.db.webhookEvent.create({ data: event });
     await expect(t.db.webhookEvent.create({ data: event })).rejects.toThrow(/Unique constraint/);
   });
@@ -122,7 +137,11 @@ describe.each(DATABASE_KINDS)("database on %s", (kind) => {
         currency: "USD",
         orderDate: new Date("2026-01-02T03:04:05.678Z"),
         externalUpdatedAt: new Date("2026-01-02T03:04:05.678Z"),
-        items: { create: [{ title: "Mug", quantity: 3, unitPriceMinor: unit, productExternalId: "9007199254740995" }] },
+        items: {
+          create: [
+            { title: "Mug", quantity: 3, unitPriceMinor: unit, productExternalId: "9007199254740995" },
+          ],
+        },
       },
     });
     const back = await t.db.order.findUniqueOrThrow({ where: { id: created.id }, include: { items: true } });
@@ -132,7 +151,10 @@ describe.each(DATABASE_KINDS)("database on %s", (kind) => {
     expect(back.items[0].productExternalId).toBe("9007199254740995");
     expect(back.orderDate.toISOString()).toBe("2026-01-02T03:04:05.678Z");
 
-    const huge = await t.db.order.update({ where: { id: created.id }, data: { totalMinor: 9007199254740993n } });
+    const huge = await t.db.order.update({
+      where: { id: created.id },
+      data: { totalMinor: 9007199254740993n },
+    });
     expect(huge.totalMinor).toBe(9007199254740993n);
   });
 

@@ -28,7 +28,9 @@ describe("shopify.app.toml", () => {
 
   it("never points a webhook subscription at a missing route", async () => {
     const { readdirSync } = await import("node:fs");
-    const routes = new Set(readdirSync("app/routes").map((f) => f.replace(/\.tsx?$/, "").replace(/\/route$/, "")));
+    const routes = new Set(
+      readdirSync("app/routes").map((f) => f.replace(/\.tsx?$/, "").replace(/\/route$/, "")),
+    );
     for (const sub of toml.webhooks.subscriptions ?? []) {
       const routeName = sub.uri.replace(/^\//, "").replace(/\//g, ".");
       expect(routes.has(routeName), `route file for ${sub.uri}`).toBe(true);

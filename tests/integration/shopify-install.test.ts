@@ -33,7 +33,9 @@ describe.each(DATABASE_KINDS)("Shopify install on %s", (kind) => {
   it("shows a shop only its own organization's data", async () => {
     const mine = await recordShopifyInstall(t.db, { shop: "mine.myshopify.com" });
     const theirs = await recordShopifyInstall(t.db, { shop: "theirs.myshopify.com" });
-    await t.db.contact.create({ data: { organizationId: mine.organizationId, email: "a@x.com", source: "shopify" } });
+    await t.db.contact.create({
+      data: { organizationId: mine.organizationId, email: "a@x.com", source: "shopify" },
+    });
     await t.db.contact.createMany({
       data: [
         { organizationId: theirs.organizationId, email: "b@x.com", source: "shopify" },

@@ -6,7 +6,10 @@ import { resolve } from "node:path";
  */
 export function testRunId(): string {
   const id = process.env.COMMERCE_SYNC_TEST_RUN;
-  if (!id) throw new Error("COMMERCE_SYNC_TEST_RUN is not set: run tests through vitest (tests/setup/global-setup.ts)");
+  if (!id)
+    throw new Error(
+      "COMMERCE_SYNC_TEST_RUN is not set: run tests through vitest (tests/setup/global-setup.ts)",
+    );
   return id;
 }
 

@@ -21,6 +21,8 @@ afterEach(() => {
   console.error = original;
   vi.restoreAllMocks();
   if (seen.length > 0) {
-    throw new Error(`console.error was called ${seen.length} time(s); first: ${seen[0].map(String).join(" ")}`);
+    throw new Error(
+      `console.error was called ${seen.length} time(s); first: ${seen[0].map(String).join(" ")}`,
+    );
   }
 });

@@ -6,10 +6,15 @@ import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
  * production keeps the library's real fetch. The library reads this function on every request, so it must be
  * installed before the first Shopify call.
  */
-export function routeShopifyToEmulator(emulatorUrl: string, baseFetch: typeof fetch = globalThis.fetch): void {
+export function routeShopifyToEmulator(
+  emulatorUrl: string,
+  baseFetch: typeof fetch = globalThis.fetch,
+): void {
   const base = new URL(emulatorUrl);
   setAbstractFetchFunc(async (input, init) => {
-    const original = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
+    const original = new URL(
+      typeof input === "string" ? input : input instanceof URL ? input.href : input.url,
+    );
     if (!original.hostname.endsWith(".myshopify.com") && original.hostname !== "admin.shopify.com") {
       return baseFetch(input, init);
     }
