@@ -85,7 +85,7 @@ describe("environment documentation", () => {
     const { envSchema } = await import("./env.server");
     const keys = Object.keys(envSchema.shape);
     const example = documented(readFileSync(".env.example", "utf8"), /^#?\s*([A-Z][A-Z0-9_]+)=/gm);
-    const readme = documented(readFileSync("README.md", "utf8"), /^\| `([A-Z][A-Z0-9_]+)` \|/gm);
+    const readme = documented(readFileSync("README.md", "utf8"), /^\| `([A-Z][A-Z0-9_]+)`\s*\|/gm);
     for (const key of keys.filter((k) => k !== "NODE_ENV")) {
       expect(example.has(key), `.env.example documents ${key}`).toBe(true);
       expect(readme.has(key), `README documents ${key}`).toBe(true);
