@@ -1,3 +1,5 @@
+import { CUSTOMER_FIELDS, LINE_ITEM_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, VARIANT_FIELDS } from "./fields";
+
 /**
  * Bulk operations for full (historical) syncs. The inner queries are plain strings passed as the `query`
  * argument of bulkOperationRunQuery; `{{FILTER}}` is replaced by a search filter (or nothing) before sending.
@@ -6,32 +8,7 @@ export const BULK_CUSTOMERS_QUERY = `#graphql
   {
     customers(query: "{{FILTER}}") {
       edges {
-        node {
-          id
-          firstName
-          lastName
-          state
-          note
-          tags
-          verifiedEmail
-          numberOfOrders
-          amountSpent {
-            amount
-            currencyCode
-          }
-          defaultEmailAddress {
-            emailAddress
-            marketingState
-            marketingOptInLevel
-            marketingUpdatedAt
-          }
-          defaultPhoneNumber {
-            phoneNumber
-            marketingState
-          }
-          createdAt
-          updatedAt
-        }
+        node {${CUSTOMER_FIELDS}}
       }
     }
   }
@@ -41,58 +18,10 @@ export const BULK_ORDERS_QUERY = `#graphql
   {
     orders(query: "{{FILTER}}") {
       edges {
-        node {
-          id
-          name
-          email
-          phone
-          customer {
-            id
-          }
-          displayFinancialStatus
-          displayFulfillmentStatus
-          currencyCode
-          presentmentCurrencyCode
-          totalPriceSet {
-            shopMoney {
-              amount
-              currencyCode
-            }
-            presentmentMoney {
-              amount
-              currencyCode
-            }
-          }
-          test
-          tags
-          processedAt
-          createdAt
-          updatedAt
-          cancelledAt
+        node {${ORDER_FIELDS}
           lineItems {
             edges {
-              node {
-                id
-                title
-                sku
-                quantity
-                product {
-                  id
-                }
-                variant {
-                  id
-                }
-                originalUnitPriceSet {
-                  shopMoney {
-                    amount
-                    currencyCode
-                  }
-                  presentmentMoney {
-                    amount
-                    currencyCode
-                  }
-                }
-              }
+              node {${LINE_ITEM_FIELDS}}
             }
           }
         }
@@ -105,30 +34,10 @@ export const BULK_PRODUCTS_QUERY = `#graphql
   {
     products(query: "{{FILTER}}") {
       edges {
-        node {
-          id
-          title
-          handle
-          status
-          vendor
-          productType
-          tags
-          descriptionHtml
-          createdAt
-          updatedAt
+        node {${PRODUCT_FIELDS}
           variants {
             edges {
-              node {
-                id
-                title
-                sku
-                price
-                compareAtPrice
-                position
-                inventoryQuantity
-                createdAt
-                updatedAt
-              }
+              node {${VARIANT_FIELDS}}
             }
           }
         }

@@ -1,3 +1,5 @@
+import { LINE_ITEM_FIELDS, ORDER_FIELDS } from "./fields";
+
 /**
  * Orders: one page for incremental sync, with line items (first 50). Requested cost is 2 + first × 307 by
  * Shopify's method (each order asks for up to 50 line items with product, variant and a money bag), so a page of
@@ -8,58 +10,9 @@ export const ORDERS_PAGE_QUERY = `#graphql
     orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
       edges {
         cursor
-        node {
-          id
-          legacyResourceId
-          name
-          email
-          phone
-          customer {
-            id
-          }
-          displayFinancialStatus
-          displayFulfillmentStatus
-          currencyCode
-          presentmentCurrencyCode
-          totalPriceSet {
-            shopMoney {
-              amount
-              currencyCode
-            }
-            presentmentMoney {
-              amount
-              currencyCode
-            }
-          }
-          test
-          tags
-          processedAt
-          createdAt
-          updatedAt
-          cancelledAt
+        node {${ORDER_FIELDS}
           lineItems(first: 50) {
-            nodes {
-              id
-              title
-              sku
-              quantity
-              product {
-                id
-              }
-              variant {
-                id
-              }
-              originalUnitPriceSet {
-                shopMoney {
-                  amount
-                  currencyCode
-                }
-                presentmentMoney {
-                  amount
-                  currencyCode
-                }
-              }
-            }
+            nodes {${LINE_ITEM_FIELDS}}
           }
         }
       }
