@@ -134,6 +134,8 @@ export async function insertRows<T = Record<string, unknown>>(
   const out: T[] = [];
   if (rows.length === 0) return out;
   const columnList = columns.map((c) => `"${c.name}"`).join(", ");
+  const connection = dialect.kind === "sqlite" ? connectionFor(tx) : null;
+  if (connection) return insertRowsBound<T>(connection, table, columnList, columns, rows, tail, returning);
   const sql = `INSERT INTO "${table}" (${columnList}) ${jsonRowsSelect(dialect, 1, columns)} ${tail}`;
   const bigintColumns = columns.flatMap((c, i) => (c.type === "bigint" ? [i] : []));
   for (let start = 0; start < rows.length; start += MAX_ROWS_PER_STATEMENT) {
@@ -150,6 +152,62 @@ export async function insertRows<T = Record<string, unknown>>(
     }
   }
   return out;
+}
+
+/**
+ * Most bound parameters per statement on the SQLite fast path (SQLite allows 32,766; a few thousand keeps each
+ * statement's parse and bind small).
+ */
+const MAX_BOUND_PARAMS = 4000;
+
+/**
+ * SQLite fast path of insertRows: the same upsert (`tail`, `returning`) with the rows bound directly as
+ * `VALUES (?, …), (…)` through better-sqlite3 — batches of up to MAX_BOUND_PARAMS parameters, each statement
+ * prepared once per connection. Measured on 50,000 orders (17 columns, upsert + RETURNING):
+ * ~19 µs/row through `json_each` (SQLite re-reads the row's JSON for every column) vs ~9 µs/row bound; binding is
+ * cheap here because no Prisma query compilation sits in between. Values are converted as the JSON path's SQL
+ * casts would: bigints stay exact (bound as BigInt), JSON columns as JSON text, booleans as 0/1.
+ */
+function insertRowsBound<T>(
+  connection: NonNullable<ReturnType<typeof connectionFor>>,
+  table: string,
+  columnList: string,
+  columns: Column[],
+  rows: unknown[][],
+  tail: string,
+  returning: string | undefined,
+): T[] {
+  const out: T[] = [];
+  const tuple = `(${columns.map(() => "?").join(", ")})`;
+  const batchRows = Math.max(1, Math.floor(MAX_BOUND_PARAMS / columns.length));
+  const sqlFor = (n: number) =>
+    `INSERT INTO "${table}" (${columnList}) VALUES ${Array.from({ length: n }, () => tuple).join(", ")} ${tail}${returning ? ` RETURNING ${returning}` : ""}`;
+  const bind = (params: unknown[], row: unknown[]) => {
+    for (let i = 0; i < columns.length; i++) params.push(bindValue(columns[i].type, row[i]));
+  };
+  const runStatement = (sql: string, params: unknown[]) => {
+    const statement = prepared(connection, sql);
+    if (returning) for (const r of statement.all(...params)) out.push(r as T);
+    else statement.run(...params);
+  };
+  // Full batches, then one statement for the remainder. Pages of a sync have a steady size, so the remainder's
+  // statement is prepared once too.
+  for (let start = 0; start < rows.length; start += batchRows) {
+    const end = Math.min(start + batchRows, rows.length);
+    const params: unknown[] = [];
+    for (let r = start; r < end; r++) bind(params, rows[r]);
+    runStatement(sqlFor(end - start), params);
+  }
+  return out;
+}
+
+/** A row value as better-sqlite3 binds it, matching what the JSON path's `value ->> i` / CAST would store. */
+function bindValue(type: SqlType, value: unknown): unknown {
+  if (type === "json") return value === undefined ? "null" : JSON.stringify(value);
+  if (value === undefined || value === null) return null;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if ((type === "bigint" || type === "int") && typeof value === "string") return BigInt(value);
+  return value;
 }
 
 /**
