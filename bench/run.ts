@@ -143,11 +143,13 @@ async function bench(kind: "sqlite" | "postgres") {
 mkdirSync(workDir, { recursive: true });
 mkdirSync(resolve("bench/results"), { recursive: true });
 const ingest: Record<string, unknown> = {};
+// Taken before the first measurement (other processes on a shared machine move the figures).
+const loadAtStart = loadavg();
 console.log(
   `Ingest benchmark: ${records} records (40% customers, 50% orders × 3 items, 10% products × 2 variants), pages of ${pageSize}`,
 );
 console.log(
-  `machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadavg()
+  `machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadAtStart
     .map((l) => l.toFixed(1))
     .join(" ")}`,
 );
@@ -159,7 +161,8 @@ const result = {
   generatedAt: new Date().toISOString(),
   machine: {
     cores: cpus().length,
-    loadAverageAtStart: loadavg().map((l) => Number(l.toFixed(2))),
+    loadAverageAtStart: loadAtStart.map((l) => Number(l.toFixed(2))),
+    loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(2))),
     node: process.version,
   },
   ingest,
