@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "ContactSource_integrationId_contactId_idx" ON "ContactSource"("integrationId", "contactId");
+
