@@ -670,6 +670,25 @@ export class WooStore {
     return customer;
   }
 
+  /** Moves a post to the trash as wp_trash_post does: remembers its status and fires `<resource>.deleted`. */
+  private trash(
+    record: { status: string; trashedFrom?: string; modifiedMs: number },
+    resource: "order" | "product",
+    id: number,
+  ): void {
+    if (record.status === "trash") {
+      throw new RestError(
+        410,
+        "woocommerce_rest_already_trashed",
+        `The ${resource} has already been deleted.`,
+      );
+    }
+    record.trashedFrom = record.status;
+    record.status = "trash";
+    record.modifiedMs = this.clock.now();
+    this.emit({ topic: `${resource}.deleted`, resourceId: id });
+  }
+
   private applyMeta(target: MetaDatum[], input: unknown): void {
     if (!Array.isArray(input)) return;
     for (const raw of input) {
@@ -786,13 +805,7 @@ export class WooStore {
       for (const vid of product.variationIds) this.variations.delete(vid);
       this.products.delete(id);
     } else {
-      if (product.status === "trash") {
-        throw new RestError(410, "woocommerce_rest_already_trashed", "The product has already been deleted.");
-      }
-      product.trashedFrom = product.status;
-      product.status = "trash";
-      product.modifiedMs = this.clock.now();
-      this.emit({ topic: "product.deleted", resourceId: id });
+      this.trash(product, "product", id);
     }
     this.version++;
     return product;
@@ -1033,13 +1046,7 @@ export class WooStore {
     if (force) {
       this.orders.delete(id);
     } else {
-      if (order.status === "trash") {
-        throw new RestError(410, "woocommerce_rest_already_trashed", "The order has already been deleted.");
-      }
-      order.trashedFrom = order.status;
-      order.status = "trash";
-      order.modifiedMs = this.clock.now();
-      this.emit({ topic: "order.deleted", resourceId: id });
+      this.trash(order, "order", id);
     }
     this.version++;
     return order;
