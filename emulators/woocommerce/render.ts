@@ -53,38 +53,47 @@ function meta(items: MetaDatum[]) {
   return items.map((m) => ({ id: m.id, key: m.key, value: m.value }));
 }
 
-function customerAddress(a: WooAddress, withEmail: boolean) {
-  const out: Record<string, string> = {
-    first_name: a.first_name,
-    last_name: a.last_name,
-    company: a.company,
-    address_1: a.address_1,
-    address_2: a.address_2,
-    city: a.city,
-    postcode: a.postcode,
-    country: a.country,
-    state: a.state,
-  };
+type AddressKey = Exclude<keyof WooAddress, "email" | "phone">;
+
+// The real store orders the keys differently in customer and order bodies (state before or after postcode); the
+// captures are compared byte for byte, so each keeps its own order.
+const CUSTOMER_ADDRESS_KEYS: AddressKey[] = [
+  "first_name",
+  "last_name",
+  "company",
+  "address_1",
+  "address_2",
+  "city",
+  "postcode",
+  "country",
+  "state",
+];
+const ORDER_ADDRESS_KEYS: AddressKey[] = [
+  "first_name",
+  "last_name",
+  "company",
+  "address_1",
+  "address_2",
+  "city",
+  "state",
+  "postcode",
+  "country",
+];
+
+function address(a: WooAddress, keys: AddressKey[], withEmail: boolean) {
+  const out: Record<string, string> = {};
+  for (const key of keys) out[key] = a[key];
   if (withEmail) out.email = a.email ?? "";
   out.phone = a.phone;
   return out;
 }
 
+function customerAddress(a: WooAddress, withEmail: boolean) {
+  return address(a, CUSTOMER_ADDRESS_KEYS, withEmail);
+}
+
 function orderAddress(a: WooAddress, withEmail: boolean) {
-  const out: Record<string, string> = {
-    first_name: a.first_name,
-    last_name: a.last_name,
-    company: a.company,
-    address_1: a.address_1,
-    address_2: a.address_2,
-    city: a.city,
-    state: a.state,
-    postcode: a.postcode,
-    country: a.country,
-  };
-  if (withEmail) out.email = a.email ?? "";
-  out.phone = a.phone;
-  return out;
+  return address(a, ORDER_ADDRESS_KEYS, withEmail);
 }
 
 /** Gravatar URL as WordPress 7 builds it (SHA-256 of the trimmed, lower-cased email). */
