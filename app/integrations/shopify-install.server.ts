@@ -7,7 +7,7 @@ import type { Db } from "../db/client.server";
  */
 export async function recordShopifyInstall(
   db: Db,
-  input: { shop: string; scope?: string | null; actor?: string },
+  input: InstallInput,
 ): Promise<{ organizationId: string; integrationId: string; created: boolean }> {
   const existing = await db.integration.findUnique({
     where: { platform_storeKey: { platform: "shopify", storeKey: input.shop } },
@@ -19,15 +19,7 @@ export async function recordShopifyInstall(
           where: { id: existing.id },
           data: { status: "connected", statusReason: null, disconnectedAt: null },
         }),
-        db.auditLog.create({
-          data: {
-            organizationId: existing.organizationId,
-            integrationId: existing.id,
-            actor: input.actor ?? `merchant:${input.shop}`,
-            action: "integration.reconnected",
-            detail: { platform: "shopify", shop: input.shop, scope: input.scope ?? null },
-          },
-        }),
+        db.auditLog.create({ data: installAudit(input, existing, "integration.reconnected") }),
       ]);
     }
     return { organizationId: existing.organizationId, integrationId: existing.id, created: false };
@@ -44,7 +36,7 @@ export async function recordShopifyInstall(
 
 async function createShopifyIntegration(
   db: Db,
-  input: { shop: string; scope?: string | null; actor?: string },
+  input: InstallInput,
 ): Promise<{ organizationId: string; integrationId: string; created: boolean }> {
   return db.$transaction(async (tx) => {
     const organization = await tx.organization.create({ data: { name: shopDisplayName(input.shop) } });
@@ -57,17 +49,25 @@ async function createShopifyIntegration(
         status: "connected",
       },
     });
-    await tx.auditLog.create({
-      data: {
-        organizationId: organization.id,
-        integrationId: integration.id,
-        actor: input.actor ?? `merchant:${input.shop}`,
-        action: "integration.connected",
-        detail: { platform: "shopify", shop: input.shop, scope: input.scope ?? null },
-      },
-    });
+    await tx.auditLog.create({ data: installAudit(input, integration, "integration.connected") });
     return { organizationId: organization.id, integrationId: integration.id, created: true };
   });
+}
+
+type InstallInput = { shop: string; scope?: string | null; actor?: string };
+
+function installAudit(
+  input: InstallInput,
+  integration: { id: string; organizationId: string },
+  action: "integration.connected" | "integration.reconnected",
+) {
+  return {
+    organizationId: integration.organizationId,
+    integrationId: integration.id,
+    actor: input.actor ?? `merchant:${input.shop}`,
+    action,
+    detail: { platform: "shopify", shop: input.shop, scope: input.scope ?? null },
+  };
 }
 
 /** "acme-shop.myshopify.com" → "acme-shop" (a readable default name the merchant can change). */
