@@ -1,0 +1,25 @@
+/**
+ * The app's one error base class. Every error the app raises on purpose extends it and carries a stable `code`
+ * (snake_case, never reworded: tests, logs, the API and the UI key on it). `message` is written for the person who
+ * will read it — a merchant for store errors ("WooCommerce rejected the consumer key (401). Check …"), a developer
+ * for configuration errors — and never contains a token, key, secret or request body.
+ */
+export class AppError extends Error {
+  /** Stable machine-readable code, e.g. "store_auth_rejected", "sync_already_running". */
+  readonly code: string;
+  /** HTTP status a route should answer with when this error reaches it (defaults to 500). */
+  readonly httpStatus: number;
+
+  constructor(code: string, message: string, options: { httpStatus?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.httpStatus = options.httpStatus ?? 500;
+  }
+}
+
+/** True for an AppError with this code (works across module copies, e.g. vite's SSR graph and tsx). */
+export function isAppError(error: unknown, code?: string): error is AppError {
+  if (!(error instanceof Error) || typeof (error as Partial<AppError>).code !== "string") return false;
+  return code === undefined || (error as AppError).code === code;
+}
