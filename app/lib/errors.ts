@@ -20,6 +20,9 @@ export class AppError extends Error {
 
 /** True for an AppError with this code (works across module copies, e.g. vite's SSR graph and tsx). */
 export function isAppError(error: unknown, code?: string): error is AppError {
-  if (!(error instanceof Error) || typeof (error as Partial<AppError>).code !== "string") return false;
+  if (!(error instanceof Error)) return false;
+  const candidate = error as Partial<AppError>;
+  // Node's system errors also carry a string `code`; only ours carry an `httpStatus` too.
+  if (typeof candidate.code !== "string" || typeof candidate.httpStatus !== "number") return false;
   return code === undefined || (error as AppError).code === code;
 }
