@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWooEmulator, type WooEmulator } from "./server";
-import { WooStore } from "./store";
-import { failure, wooClient } from "./test-helpers";
+import { startWooEmulator, type WooEmulator } from "../server";
+import { WooStore } from "../store/store";
+import { failure, wooClient } from "../test-helpers";
 
 async function postJson(url: string, body: unknown, method = "POST") {
   return fetch(url, { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
