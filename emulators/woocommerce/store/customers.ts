@@ -13,6 +13,14 @@ export function unknownUser(): RestError {
   return new RestError(404, "wc_user_invalid_id", "Invalid user ID.");
 }
 
+/**
+ * WC_Customer::set_email's refusal. The REST route's argument check (rest_invalid_email) answers first; this one
+ * shows where that check does not run — batch items and the control API.
+ */
+function invalidEmail(): RestError {
+  return new RestError(400, "customer_invalid_email", "Invalid email address");
+}
+
 function mustGetUser(store: WooStore, id: number): EmulatedWooCustomer {
   const user = store.user(id);
   if (!user) throw unknownUser();
@@ -57,9 +65,7 @@ export function createCustomer(store: WooStore, input: StoreInput): EmulatedWooC
     throw new RestError(400, "rest_missing_callback_param", "Missing parameter(s): email", {
       params: ["email"],
     });
-  if (!isEmail(email)) {
-    throw new RestError(400, "registration-error-invalid-email", "Please provide a valid email address.");
-  }
+  if (!isEmail(email)) throw invalidEmail();
   assertEmailFree(store, email, 0);
   const username =
     str(input.username) || email.split("@")[0].replace(/[^a-z0-9._-]/gi, "") || `user${store.ids.user}`;
@@ -93,6 +99,7 @@ export function updateCustomer(store: WooStore, id: number, input: StoreInput): 
   const customer = mustGetUser(store, id);
   if (input.email !== undefined) {
     const email = str(input.email).trim();
+    if (email && !isEmail(email)) throw invalidEmail();
     assertEmailFree(store, email, id);
     customer.email = email;
   }
