@@ -44,17 +44,18 @@ function listCustomers(ctx: WooEmulatorContext, req: RestRequest): RestResult {
   const sortKey = (c: EmulatedWooCustomer) =>
     orderby === "name" ? c.username : orderby === "registered_date" ? c.createdMs : c.id;
   const { store } = ctx;
-  // Customers are many and cached; the few staff users join only when the role asks for them.
-  const users =
-    role === "customer"
+  const list = ctx.lists.filtered("customers", args, () =>
+    // Customers are many and cached; the few staff users join only when the role asks for them.
+    (role === "customer"
       ? ctx.lists.sorted("customers", store.customers, orderby, order, sortKey)
-      : ctx.lists.sorted("users", new Map([...store.customers, ...store.staff]), orderby, order, sortKey);
-  const list = users.filter(
-    (c) =>
-      (role === "all" || c.role === role) &&
-      (!email || c.email.toLowerCase() === email) &&
-      ids(c) &&
-      (!search || c.email.toLowerCase().includes(search) || c.username.toLowerCase().includes(search)),
+      : ctx.lists.sorted("users", new Map([...store.customers, ...store.staff]), orderby, order, sortKey)
+    ).filter(
+      (c) =>
+        (role === "all" || c.role === role) &&
+        (!email || c.email.toLowerCase() === email) &&
+        ids(c) &&
+        (!search || c.email.toLowerCase().includes(search) || c.username.toLowerCase().includes(search)),
+    ),
   );
   return paginate(ctx.siteUrl, req, args, list, (c) => renderCustomer(c, ctx.render), "customers", false);
 }

@@ -29,14 +29,20 @@ export const DATE_ARGS: Record<string, ArgSpec> = {
 export const ORDER_ARG: ArgSpec = { type: "enum", values: ["asc", "desc"], default: "desc" };
 
 /**
- * Sorted id lists per list + orderby + order, rebuilt only when the store changed: a full sync pages through the
- * same sorted list hundreds of times.
+ * Sorted lists and filtered results per store version: a full sync pages through the same filtered list hundreds
+ * of times, so each page should cost its own 100 records, not a sort and a filter of 50,000. Any mutation bumps
+ * the store version, which invalidates everything here.
  */
 export class ListCache {
-  private readonly entries = new Map<string, { version: number; ids: number[] }>();
+  private readonly sortedLists = new Map<string, { version: number; list: unknown[] }>();
+  private readonly results = new Map<string, { version: number; list: unknown[] }>();
 
-  constructor(private readonly store: WooStore) {}
+  constructor(
+    private readonly store: WooStore,
+    private readonly maxResults = 32,
+  ) {}
 
+  /** The records sorted by `key` (ties by id); the returned array is shared: never mutate it. */
   sorted<T extends { id: number }>(
     name: string,
     records: Map<number, T>,
@@ -44,17 +50,10 @@ export class ListCache {
     order: "asc" | "desc",
     key: (r: T) => number | string,
     tieAscending = false,
-  ): T[] {
+  ): readonly T[] {
     const cacheKey = `${name}|${orderby}|${order}`;
-    const cached = this.entries.get(cacheKey);
-    if (cached && cached.version === this.store.version) {
-      const out: T[] = [];
-      for (const id of cached.ids) {
-        const record = records.get(id);
-        if (record) out.push(record);
-      }
-      return out;
-    }
+    const cached = this.sortedLists.get(cacheKey);
+    if (cached && cached.version === this.store.version) return cached.list as T[];
     const list = [...records.values()];
     const dir = order === "asc" ? 1 : -1;
     const tieDir = tieAscending ? 1 : dir;
@@ -65,12 +64,29 @@ export class ListCache {
       if (ka > kb) return dir;
       return (a.id - b.id) * tieDir;
     });
-    this.entries.set(cacheKey, { version: this.store.version, ids: list.map((r) => r.id) });
+    this.sortedLists.set(cacheKey, { version: this.store.version, list });
+    return list;
+  }
+
+  /**
+   * A list's full result for one set of arguments (paging aside), computed once per store version. `args` are the
+   * validated arguments; page, per_page, offset and context do not change the result.
+   */
+  filtered<T>(name: string, args: Record<string, ArgValue>, compute: () => T[]): readonly T[] {
+    const { page: _page, per_page: _perPage, offset: _offset, context: _context, ...rest } = args;
+    const cacheKey = `${name}|${JSON.stringify(rest)}`;
+    const cached = this.results.get(cacheKey);
+    if (cached && cached.version === this.store.version) return cached.list as T[];
+    const list = compute();
+    this.results.delete(cacheKey);
+    this.results.set(cacheKey, { version: this.store.version, list });
+    if (this.results.size > this.maxResults) this.results.delete(this.results.keys().next().value!);
     return list;
   }
 
   clear(): void {
-    this.entries.clear();
+    this.sortedLists.clear();
+    this.results.clear();
   }
 }
 
@@ -113,7 +129,7 @@ export function paginate<T>(
   siteUrl: string,
   req: RestRequest,
   args: Record<string, ArgValue>,
-  all: T[],
+  all: readonly T[],
   render: (item: T) => unknown,
   restBase: string,
   hposTotals: boolean,

@@ -43,21 +43,24 @@ function listOrders(ctx: WooEmulatorContext, req: RestRequest): RestResult {
   );
   const ids = includeExclude<EmulatedWooOrder>(req.params);
   const orderby = args.orderby as string;
-  const sorted = ctx.lists.sorted("orders", ctx.store.orders, orderby, args.order as "asc" | "desc", (o) =>
-    orderby === "modified" ? o.modifiedMs : orderby === "date" ? o.createdMs : o.id,
-  );
-  const list = sorted.filter(
-    (o) =>
-      (anyStatus ? o.status !== "trash" && o.status !== "checkout-draft" : statuses.includes(o.status)) &&
-      (args.customer === undefined || o.customerId === args.customer) &&
-      (args.product === undefined || o.lineItems.some((li) => li.productId === args.product)) &&
-      inDates(o) &&
-      ids(o) &&
-      (!search ||
-        String(o.id) === search ||
-        (o.billing.email ?? "").toLowerCase().includes(search) ||
-        `${o.billing.first_name} ${o.billing.last_name}`.toLowerCase().includes(search) ||
-        o.lineItems.some((li) => li.name.toLowerCase().includes(search))),
+  const list = ctx.lists.filtered("orders", args, () =>
+    ctx.lists
+      .sorted("orders", ctx.store.orders, orderby, args.order as "asc" | "desc", (o) =>
+        orderby === "modified" ? o.modifiedMs : orderby === "date" ? o.createdMs : o.id,
+      )
+      .filter(
+        (o) =>
+          (anyStatus ? o.status !== "trash" && o.status !== "checkout-draft" : statuses.includes(o.status)) &&
+          (args.customer === undefined || o.customerId === args.customer) &&
+          (args.product === undefined || o.lineItems.some((li) => li.productId === args.product)) &&
+          inDates(o) &&
+          ids(o) &&
+          (!search ||
+            String(o.id) === search ||
+            (o.billing.email ?? "").toLowerCase().includes(search) ||
+            `${o.billing.first_name} ${o.billing.last_name}`.toLowerCase().includes(search) ||
+            o.lineItems.some((li) => li.name.toLowerCase().includes(search))),
+      ),
   );
   setQueryEntry(req.query, "status", statuses);
   setQueryEntry(req.query, "dp", String(args.dp));

@@ -78,30 +78,33 @@ function listProducts(ctx: WooEmulatorContext, req: RestRequest): RestResult {
   const ids = includeExclude<{ id: number }>(req.params);
   const skus = typeof args.sku === "string" ? new Set(args.sku.split(",")) : null;
   const statusMatches = (s: string) => (status === "any" ? s !== "trash" : s === status);
-  const products = ctx.lists
-    .sorted("products", ctx.store.products, orderby, order, (p) => productSortKey(orderby, p))
-    .filter(
-      (p) =>
-        statusMatches(p.status) &&
-        (args.type === undefined || p.type === args.type) &&
-        (!skus || skus.has(p.sku)) &&
-        (args.featured === undefined || p.featured === args.featured) &&
-        inDates(p) &&
-        ids(p) &&
-        (!search || p.name.toLowerCase().includes(search)),
-    );
-  let list: Listed[] = products.map((record) => ({ kind: "product", record }));
-  if (skus && args.type === undefined && args.featured !== true) {
-    const variations = [...ctx.store.variations.values()].filter(
-      (v) => skus.has(v.sku) && statusMatches(v.status) && inDates(v) && ids(v) && !search,
-    );
-    if (variations.length) {
-      const dir = order === "asc" ? 1 : -1;
-      list = [...list, ...variations.map((record): Listed => ({ kind: "variation", record }))].sort(
-        (a, b) => (a.record.createdMs - b.record.createdMs || a.record.id - b.record.id) * dir,
+  const list = ctx.lists.filtered<Listed>("products", args, () => {
+    const products = ctx.lists
+      .sorted("products", ctx.store.products, orderby, order, (p) => productSortKey(orderby, p))
+      .filter(
+        (p) =>
+          statusMatches(p.status) &&
+          (args.type === undefined || p.type === args.type) &&
+          (!skus || skus.has(p.sku)) &&
+          (args.featured === undefined || p.featured === args.featured) &&
+          inDates(p) &&
+          ids(p) &&
+          (!search || p.name.toLowerCase().includes(search)),
       );
+    let listed: Listed[] = products.map((record) => ({ kind: "product", record }));
+    if (skus && args.type === undefined && args.featured !== true) {
+      const variations = [...ctx.store.variations.values()].filter(
+        (v) => skus.has(v.sku) && statusMatches(v.status) && inDates(v) && ids(v) && !search,
+      );
+      if (variations.length) {
+        const dir = order === "asc" ? 1 : -1;
+        listed = [...listed, ...variations.map((record): Listed => ({ kind: "variation", record }))].sort(
+          (a, b) => (a.record.createdMs - b.record.createdMs || a.record.id - b.record.id) * dir,
+        );
+      }
     }
-  }
+    return listed;
+  });
   const render = (item: Listed) =>
     item.kind === "product"
       ? renderProduct(item.record, ctx.render)

@@ -45,9 +45,11 @@ function listWebhooks(ctx: WooEmulatorContext, req: RestRequest): RestResult {
         : orderby === "title"
           ? w.name
           : w.id;
-  const list = ctx.lists
-    .sorted("webhooks", ctx.store.webhooks, orderby, args.order as "asc" | "desc", sortKey, true)
-    .filter((w) => (args.status === "all" || w.status === args.status) && inDates(w) && ids(w));
+  const list = ctx.lists.filtered("webhooks", args, () =>
+    ctx.lists
+      .sorted("webhooks", ctx.store.webhooks, orderby, args.order as "asc" | "desc", sortKey, true)
+      .filter((w) => (args.status === "all" || w.status === args.status) && inDates(w) && ids(w)),
+  );
   return paginate(ctx.siteUrl, req, args, list, (w) => renderWebhook(w, ctx.render), "webhooks", false);
 }
 
