@@ -58,8 +58,6 @@ describe("WooCommerce emulator deletions as a real store makes them", () => {
         expect(order._links.customer).toBeUndefined();
       }
       expect(emulator.deliveries.pending).toEqual([]);
-      const guests = await client.get("orders", { customer: 0, per_page: 100 });
-      expect(guests.data.map((o: { id: number }) => o.id)).toEqual(expect.arrayContaining(orderIds));
     } finally {
       await receiver.close();
     }
