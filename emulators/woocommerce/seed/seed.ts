@@ -12,6 +12,7 @@ import {
   PRODUCT_ADJECTIVES,
   PRODUCT_NOUNS,
   slugify,
+  type SampleCity,
 } from "../../shared/names";
 import { createPrng, type Prng } from "../../shared/prng";
 import { buildLineItem, orderKey, orderTotals } from "../store/orders";
@@ -55,6 +56,16 @@ const ORDER_STATUS_WEIGHTS = {
   refunded: 6,
   failed: 6,
 } as const;
+
+/** The city part of a WooCommerce address (state and country as codes, as the checkout stores them). */
+function cityFields(place: SampleCity): Pick<EmulatedWooAddress, "city" | "state" | "postcode" | "country"> {
+  return {
+    city: place.city,
+    state: place.provinceCode,
+    postcode: place.postcode,
+    country: place.countryCode,
+  };
+}
 
 /** Time helpers bound to one generator: dates spread over the seed span, on whole seconds. */
 function timeline(prng: Prng) {
@@ -211,10 +222,7 @@ function seedCustomers(store: WooStore, prng: Prng, count: number): number[] {
       company: prng.chance(0.1) ? `${last} GmbH` : "",
       address_1: `${prng.int(1, 999)} Test St`,
       address_2: "",
-      city: place.city,
-      state: place.provinceCode,
-      postcode: place.postcode,
-      country: place.countryCode,
+      ...cityFields(place),
       email,
       phone: prng.chance(0.5) ? `+1555${String(Math.floor(prng.next() * 1e7)).padStart(7, "0")}` : "",
     };
@@ -267,10 +275,7 @@ function guestBilling(
     company: "",
     address_1: `${prng.int(1, 999)} Guest Ave`,
     address_2: "",
-    city: place.city,
-    state: place.provinceCode,
-    postcode: place.postcode,
-    country: place.countryCode,
+    ...cityFields(place),
     email,
     phone: "",
   };
