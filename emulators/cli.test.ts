@@ -33,6 +33,12 @@ describe("npm run emulator", () => {
       expect(stdout).toContain(flag);
   });
 
+  it("answers shopify --help with exit 0 too", async () => {
+    const { code, stdout } = await runCli(["shopify", "--help"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("npm run emulator -- shopify");
+  });
+
   it("exits 2 with the usage on stderr when the platform is missing or unknown", async () => {
     const missing = await runCli([]);
     expect(missing.code).toBe(2);

@@ -2,7 +2,13 @@
  * `npm run emulator -- <shopify|woocommerce> [options]`: starts a local store emulator on 127.0.0.1.
  * `npm run emulator -- --help` prints the usage; `npm run emulator -- <platform> --help` the platform's options.
  */
-const platforms: Record<string, () => Promise<{ main: (argv: string[]) => Promise<void> }>> = {
+/** A platform's command line: `main` runs it; `USAGE`, when exported, is its --help text. */
+interface PlatformCli {
+  main: (argv: string[]) => Promise<void>;
+  USAGE?: string;
+}
+
+const platforms: Record<string, () => Promise<PlatformCli>> = {
   shopify: () => import("./shopify/cli"),
   woocommerce: () => import("./woocommerce/cli"),
 };
@@ -28,8 +34,13 @@ if (!load) {
   console.error(platform ? `Unknown platform "${platform}".\n\n${USAGE}` : USAGE);
   process.exit(2);
 }
+const wantsHelp = rest.includes("--help") || rest.includes("-h");
 load()
-  .then((mod) => mod.main(rest))
+  .then((mod) => {
+    if (!wantsHelp) return mod.main(rest);
+    // A platform without its own usage text gets the general one (which shows its flags).
+    console.log(mod.USAGE ?? USAGE);
+  })
   .catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
