@@ -7,7 +7,7 @@
  * - floor:    the same source, mapped by the same mappers, the same rows written in ONE transaction with prepared
  *             statements (better-sqlite3 directly for SQLite; node-postgres prepared multi-row INSERTs for
  *             PostgreSQL). No dedupe lookups, no upsert guards, no checkpoints: a lower bound on write cost.
- * - baseline: the seed's loop through Prisma, one record at a time: find by email (or external id), then insert or
+ * - baseline: a naive loop through Prisma, one record at a time: find by email (or external id), then insert or
  *             update.
  */
 import { randomUUID } from "node:crypto";
@@ -329,7 +329,7 @@ async function floorPostgres(ctx: { organizationId: string; integrationId: strin
   return { seconds, rows: { total: rows } };
 }
 
-/** The seed's loop: per record, look up by email / external id through Prisma, then create or update. */
+/** The naive loop: per record, look up by email / external id through Prisma, then create or update. */
 async function baseline(ctx: { organizationId: string; integrationId: string }) {
   const db = createPrismaClient(url);
   const started = performance.now();
