@@ -18,6 +18,7 @@ describe("import boundaries", () => {
   it.each([
     ["app/sync/probe.ts", "../jobs/enqueue.server", "sync may not import jobs"],
     ["app/sync/probe.ts", "../platforms/index.server", "sync may not import platforms"],
+    ["app/sync/probe.ts", "~/jobs/enqueue.server", "sync may not import jobs"],
     ["app/sync/probe.ts", "../../worker/index", "sync may not import worker"],
     ["app/jobs/probe.ts", "../platforms/index.server", "jobs may not import platforms"],
     ["app/jobs/probe.ts", "../../scripts/sync", "jobs may not import scripts"],
