@@ -2,6 +2,7 @@ import js from "@eslint/js";
 import globals from "globals";
 import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
+import { boundariesConfig, noTestHelpersConfig } from "./eslint.boundaries.js";
 
 export default tseslint.config(
   {
@@ -26,6 +27,8 @@ export default tseslint.config(
       "no-console": ["error", { allow: ["warn", "error", "info", "log"] }],
     },
   },
+  boundariesConfig,
+  noTestHelpersConfig,
   {
     files: ["emulators/**/*.js", "emulators/**/assets/**"],
     languageOptions: { globals: globals.browser },

@@ -2,7 +2,8 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { defineConfig } from "prisma/config";
-import { DEFAULT_SQLITE_URL, databaseKind, prismaPaths } from "./app/db/database-url";
+import { databaseKind, prismaPaths } from "./app/db/database-url";
+import { databaseEnvSchema, parseEnv } from "./app/env.server";
 import { assertSupportedNode } from "./app/lib/node-runtime";
 
 /**
@@ -12,7 +13,7 @@ import { assertSupportedNode } from "./app/lib/node-runtime";
  * downloaded. DATABASE_URL picks SQLite (file:) or PostgreSQL (postgresql://) and with it the schema and migrations.
  * See docs/decisions/0003-prisma-sqlite-and-postgres.md.
  */
-const url = process.env.DATABASE_URL || DEFAULT_SQLITE_URL;
+const url = parseEnv(process.env, databaseEnvSchema).DATABASE_URL;
 // The schema reads env("DATABASE_URL"); without it the CLI would try to download a native engine.
 process.env.DATABASE_URL = url;
 const kind = databaseKind(url);

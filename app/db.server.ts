@@ -1,5 +1,6 @@
 import { createPrismaClient, type AppDb } from "./db/client.server";
 import { loadEnv } from "./env.server";
+import { appLogger } from "./logger.server";
 
 declare global {
   var __commerceSyncPrisma: AppDb | undefined;
@@ -12,7 +13,11 @@ declare global {
 function getClient(): AppDb {
   if (!global.__commerceSyncPrisma) {
     const env = loadEnv();
-    global.__commerceSyncPrisma = createPrismaClient(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
+    global.__commerceSyncPrisma = createPrismaClient(env.DATABASE_URL, {
+      poolSize: env.DATABASE_POOL_SIZE,
+      onIdleConnectionError: (error) =>
+        appLogger()("warn", "PostgreSQL idle connection closed", { error: error.message }),
+    });
   }
   return global.__commerceSyncPrisma;
 }

@@ -13,6 +13,7 @@ import { getJobQueue } from "./queue.server";
 
 const ABORT_DELAY_MS = 5_000;
 
+// Under the test runner (NODE_ENV=test, set before any module loads) nothing boots: tests wire what they need.
 if (process.env.NODE_ENV !== "test") bootProcess();
 
 /**

@@ -91,4 +91,14 @@ describe("environment documentation", () => {
       expect(readme.has(key), `README documents ${key}`).toBe(true);
     }
   });
+
+  it("README and .env.example show the scopes the app asks for (SHOPIFY_SCOPES)", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { SHOPIFY_SCOPES } = await import("./env.server");
+    const scopes = SHOPIFY_SCOPES.join(",");
+    expect(readFileSync("README.md", "utf8")).toMatch(
+      new RegExp(`^\\| \`SCOPES\`\\s*\\|[^|]*\\| \`${scopes}\` \\|`, "m"),
+    );
+    expect(readFileSync(".env.example", "utf8")).toMatch(new RegExp(`^#?\\s*SCOPES=${scopes}$`, "m"));
+  });
 });

@@ -7,7 +7,7 @@
  * - floor:    the same source, mapped by the same mappers, the same rows written in ONE transaction with prepared
  *             statements (better-sqlite3 directly for SQLite; node-postgres prepared multi-row INSERTs for
  *             PostgreSQL). No dedupe lookups, no upsert guards, no checkpoints: a lower bound on write cost.
- * - baseline: the seed's loop through Prisma, one record at a time: find by email (or external id), then insert or
+ * - baseline: a naive loop through Prisma, one record at a time: find by email (or external id), then insert or
  *             update.
  */
 import { randomUUID } from "node:crypto";
@@ -17,9 +17,13 @@ import pg from "pg";
 import { createPrismaClient } from "../app/db/client.server";
 import { databaseKind, sqlitePath } from "../app/db/database-url";
 import { runSync } from "../app/sync/engine.server";
-import { sqlDate } from "../app/sync/sql.server";
+import { sqlDate } from "../app/db/sql-date";
+import type { Column } from "../app/sync/sql.server";
 import type { ContactRecord, OrderRecord, ProductRecord, ResourceReader } from "../app/sync/types";
-import { guestExternalId, normalizeEmail } from "../app/sync/writer.server";
+import { CONTACT_COLUMNS, CONTACT_SOURCE_COLUMNS } from "../app/sync/writer/contacts.server";
+import { guestExternalId, normalizeEmail } from "../app/sync/writer/context";
+import { ORDER_COLUMNS, ORDER_ITEM_COLUMNS } from "../app/sync/writer/orders.server";
+import { PRODUCT_COLUMNS, PRODUCT_VARIANT_COLUMNS } from "../app/sync/writer/products.server";
 import { benchSource, shapeFor } from "./dataset";
 
 const [mode, url, recordsArg, pageSizeArg] = process.argv.slice(2);
@@ -230,94 +234,16 @@ async function produceRows(ctx: { organizationId: string; integrationId: string 
   return rows;
 }
 
-const TABLES = {
-  contact: [
-    "Contact",
-    [
-      "id",
-      "organizationId",
-      "email",
-      "firstName",
-      "lastName",
-      "phone",
-      "tags",
-      "customFields",
-      "source",
-      "marketingState",
-      "marketingOptInLevel",
-      "marketingUpdatedAt",
-      "externalUpdatedAt",
-      "createdAt",
-      "updatedAt",
-    ],
-  ],
-  source: [
-    "ContactSource",
-    ["id", "contactId", "integrationId", "externalId", "externalUpdatedAt", "createdAt", "updatedAt"],
-  ],
-  order: [
-    "Order",
-    [
-      "id",
-      "organizationId",
-      "integrationId",
-      "contactId",
-      "externalId",
-      "orderNumber",
-      "platform",
-      "financialStatus",
-      "fulfillmentStatus",
-      "totalMinor",
-      "currency",
-      "email",
-      "orderDate",
-      "externalUpdatedAt",
-      "cancelledAt",
-      "createdAt",
-      "updatedAt",
-    ],
-  ],
-  item: [
-    "OrderItem",
-    [
-      "id",
-      "orderId",
-      "externalId",
-      "productExternalId",
-      "variantExternalId",
-      "title",
-      "sku",
-      "quantity",
-      "unitPriceMinor",
-      "position",
-    ],
-  ],
-  product: [
-    "Product",
-    [
-      "id",
-      "organizationId",
-      "integrationId",
-      "externalId",
-      "title",
-      "status",
-      "vendor",
-      "productType",
-      "handle",
-      "currency",
-      "minPriceMinor",
-      "maxPriceMinor",
-      "externalUpdatedAt",
-      "createdAt",
-      "updatedAt",
-    ],
-  ],
-  variant: [
-    "ProductVariant",
-    ["id", "productId", "integrationId", "externalId", "title", "sku", "priceMinor", "externalUpdatedAt"],
-  ],
-} as const;
-type TableKey = keyof typeof TABLES;
+/** The writer's own column lists (the rows above are produced in the same order). */
+const TABLES: Record<string, readonly [string, Column[]]> = {
+  contact: ["Contact", CONTACT_COLUMNS],
+  source: ["ContactSource", CONTACT_SOURCE_COLUMNS],
+  order: ["Order", ORDER_COLUMNS],
+  item: ["OrderItem", ORDER_ITEM_COLUMNS],
+  product: ["Product", PRODUCT_COLUMNS],
+  variant: ["ProductVariant", PRODUCT_VARIANT_COLUMNS],
+};
+type TableKey = "contact" | "source" | "order" | "item" | "product" | "variant";
 
 async function floorSqlite(ctx: { organizationId: string; integrationId: string }) {
   const db = new Database(sqlitePath(url));
@@ -325,7 +251,7 @@ async function floorSqlite(ctx: { organizationId: string; integrationId: string 
     Object.entries(TABLES).map(([key, [table, columns]]) => [
       key,
       db.prepare(
-        `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+        `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
       ),
     ]),
   ) as Record<TableKey, Database.Statement>;
@@ -346,22 +272,13 @@ async function floorSqlite(ctx: { organizationId: string; integrationId: string 
   return { seconds, rows: { total: rows } };
 }
 
-const PG_TYPES: Record<string, string> = {
-  totalMinor: "bigint",
-  unitPriceMinor: "bigint",
-  minPriceMinor: "bigint",
-  maxPriceMinor: "bigint",
-  priceMinor: "bigint",
-  quantity: "int",
-  position: "int",
-  tags: "jsonb",
-  customFields: "jsonb",
-  marketingUpdatedAt: "timestamp(3)",
-  externalUpdatedAt: "timestamp(3)",
-  createdAt: "timestamp(3)",
-  updatedAt: "timestamp(3)",
-  orderDate: "timestamp(3)",
-  cancelledAt: "timestamp(3)",
+/** PostgreSQL casts of the writer's column types. */
+const PG_TYPES: Record<Column["type"], string> = {
+  text: "text",
+  int: "int",
+  bigint: "bigint",
+  timestamp: "timestamp(3)",
+  json: "jsonb",
 };
 
 async function floorPostgres(ctx: { organizationId: string; integrationId: string }) {
@@ -377,9 +294,9 @@ async function floorPostgres(ctx: { organizationId: string; integrationId: strin
     const tuples = Array.from(
       { length: n },
       (_, r) =>
-        `(${columns.map((c, i) => `$${r * columns.length + i + 1}::${PG_TYPES[c] ?? "text"}`).join(", ")})`,
+        `(${columns.map((c, i) => `$${r * columns.length + i + 1}::${PG_TYPES[c.type]}`).join(", ")})`,
     );
-    return `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples.join(", ")}`;
+    return `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) VALUES ${tuples.join(", ")}`;
   };
   const flush = async (key: TableKey) => {
     const rows = buffers[key];
@@ -412,7 +329,7 @@ async function floorPostgres(ctx: { organizationId: string; integrationId: strin
   return { seconds, rows: { total: rows } };
 }
 
-/** The seed's loop: per record, look up by email / external id through Prisma, then create or update. */
+/** The naive loop: per record, look up by email / external id through Prisma, then create or update. */
 async function baseline(ctx: { organizationId: string; integrationId: string }) {
   const db = createPrismaClient(url);
   const started = performance.now();

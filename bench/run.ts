@@ -1,9 +1,9 @@
 /**
  * `npm run bench [-- --records 200000 --baseline-records 2000 --small-records 50000 --page-size 1000 --only sqlite]`
  *
- * Ingest benchmark of the sync engine (issue 5, item 7). For SQLite and PostgreSQL, each in a fresh migrated
+ * Ingest benchmark of the sync engine. For SQLite and PostgreSQL, each in a fresh migrated
  * database and a fresh process: the engine at `records` and at `small-records` (memory must stay flat as the record
- * count grows), the floor (the same rows through prepared statements in one transaction) and the seed's baseline
+ * count grows), the floor (the same rows through prepared statements in one transaction) and the naive baseline
  * loop (on a smaller sample: it is slow). Prints a table and writes bench/results/latest.json. Not a test: figures
  * depend on the machine; the ratios, measured in the same run, are what to compare.
  */

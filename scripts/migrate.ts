@@ -3,24 +3,41 @@
  * One command for both: `npm run db:migrate`. Creates the SQLite file's folder, or the PostgreSQL database, when
  * missing, so a fresh machine needs nothing else.
  */
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import pg from "pg";
-import { DEFAULT_SQLITE_URL, databaseKind, sqlitePath } from "../app/db/database-url";
+import { databaseKind, sqlitePath } from "../app/db/database-url";
+import { databaseEnvSchema, parseEnv } from "../app/env.server";
+
+/**
+ * Prisma's CLI warns on every run that the schema's datasource `url` is unused with a driver adapter. The url must
+ * stay (without it the CLI tries to download a native engine: see prisma.config.ts), so the warning says nothing
+ * actionable; it is dropped from the output, everything else is shown.
+ */
+export function withoutAdapterUrlWarning(output: string): string {
+  return output.replace(
+    /\n?WARNING: Your schema specifies the following datasource properties but you are using a Driver Adapter[\s\S]*?only using driver adapters\.\n/,
+    "",
+  );
+}
 
 async function main() {
-  const url = process.env.DATABASE_URL || DEFAULT_SQLITE_URL;
+  const url = parseEnv(process.env, databaseEnvSchema).DATABASE_URL;
   const kind = databaseKind(url);
   if (kind === "sqlite") {
     mkdirSync(dirname(sqlitePath(url)), { recursive: true });
   } else {
     await ensurePostgresDatabase(url);
   }
-  execFileSync("npx", ["prisma", "migrate", "deploy"], {
-    stdio: ["ignore", "inherit", "inherit"],
+  const result = spawnSync("npx", ["prisma", "migrate", "deploy"], {
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
     env: { ...process.env, DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
   });
+  process.stdout.write(withoutAdapterUrlWarning(result.stdout ?? ""));
+  if (result.status !== 0)
+    throw new Error(`prisma migrate deploy failed (exit ${result.status ?? result.signal})`);
 }
 
 async function ensurePostgresDatabase(url: string) {
@@ -46,7 +63,9 @@ async function ensurePostgresDatabase(url: string) {
   }
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+if (process.argv[1]?.endsWith("migrate.ts")) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -29,7 +29,11 @@ export async function main(source: Record<string, string | undefined> = process.
     process.stderr.write(`The worker cannot start: ${(error as Error).message}\n`);
     process.exit(1);
   }
-  const db = createPrismaClient(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
+  const db = createPrismaClient(env.DATABASE_URL, {
+    poolSize: env.DATABASE_POOL_SIZE,
+    onIdleConnectionError: (error) =>
+      log("warn", "PostgreSQL idle connection closed", { error: error.message }),
+  });
   // The signal handlers are in place before the runtime starts (and logs "Worker started"): a SIGTERM that arrives
   // right after that line must stop the worker gracefully, not kill it with the default action.
   const starting = startJobRuntime({

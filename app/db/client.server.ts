@@ -19,6 +19,8 @@ export type AppDb = Db & { $kind: DatabaseKind };
 export interface PrismaClientOptions {
   /** PostgreSQL connections this process may open (DATABASE_POOL_SIZE; ignored on SQLite). */
   poolSize?: number;
+  /** Reports an idle PostgreSQL connection closed by the server (the pool replaces it). */
+  onIdleConnectionError?: (error: Error) => void;
 }
 
 /**
@@ -38,7 +40,11 @@ export function createPrismaClient(url: string, options: PrismaClientOptions = {
   const PgClient = loadPostgresClient();
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle connection closed by the server (restart, failover) must not crash the process; the pool replaces it.
-  pool.on("error", (error) => console.warn(`PostgreSQL idle connection closed: ${error.message}`));
+  pool.on(
+    "error",
+    options.onIdleConnectionError ??
+      ((error) => console.warn(`PostgreSQL idle connection closed: ${error.message}`)),
+  );
   const client = new PgClient({ adapter: new PrismaPg(pool) }) as Db;
   const disconnect = client.$disconnect.bind(client);
   // The pool is ours, not the adapter's: close it too, so $disconnect() releases every connection.

@@ -8,9 +8,11 @@
  * attempt, so a job that crashes its worker every time still ends as `failed`).
  */
 import { randomUUID } from "node:crypto";
-import type { Db } from "../db/client.server";
+import type { AppDb } from "../db/client.server";
+import { sqlDate } from "../db/sql-date";
+import { parseJsonValue } from "../lib/json";
 import type { ClaimedJob, ListJobsFilter, QueueBackend } from "./backend";
-import { LOCK_JOB_KIND, createSqliteLockProvider, sqliteDate } from "./locks.server";
+import { LOCK_JOB_KIND, createSqliteLockProvider } from "./locks.server";
 import {
   DEFAULT_MAX_ATTEMPTS,
   backoffDelayMs,
@@ -49,7 +51,7 @@ export interface EmbeddedBackendOptions {
 }
 
 function parseStored(value: unknown): StoredPayload {
-  const v = typeof value === "string" ? (JSON.parse(value) as unknown) : value;
+  const v = parseJsonValue<unknown>(value, null);
   if (v && typeof v === "object" && "data" in v) return v as StoredPayload;
   // Rows written by hand (or older code) hold the payload itself.
   return { data: v };
@@ -70,7 +72,7 @@ function toClaimed(row: JobRow): ClaimedJob {
 }
 
 /** The Job-table backend. */
-export function createEmbeddedBackend(db: Db, options: EmbeddedBackendOptions = {}): QueueBackend {
+export function createEmbeddedBackend(db: AppDb, options: EmbeddedBackendOptions = {}): QueueBackend {
   const leaseMs = options.leaseMs ?? 60_000;
   const now = options.now ?? (() => new Date());
   const locks = createSqliteLockProvider(db, { leaseMs, now });
@@ -112,9 +114,9 @@ export function createEmbeddedBackend(db: Db, options: EmbeddedBackendOptions = 
         JSON.stringify(stored),
         opts.concurrencyKey ?? null,
         opts.dedupeKey,
-        sqliteDate(runAt),
+        sqlDate("sqlite", runAt),
         maxAttempts,
-        sqliteDate(at),
+        sqlDate("sqlite", at),
         opts.dedupeKey,
       );
       if (inserted === 1) return { id, created: true };
@@ -128,7 +130,7 @@ export function createEmbeddedBackend(db: Db, options: EmbeddedBackendOptions = 
     async claim(kinds, workerId) {
       if (kinds.length === 0) return null;
       const at = now();
-      const atText = sqliteDate(at);
+      const atText = sqlDate("sqlite", at);
       // A job whose worker vanished on its last attempt must not run again: fail it, naming why.
       await db.$executeRawUnsafe(
         `UPDATE "Job" SET "status" = 'failed', "finishedAt" = ?, "lockedBy" = NULL, "lockedUntil" = NULL,
@@ -156,7 +158,7 @@ export function createEmbeddedBackend(db: Db, options: EmbeddedBackendOptions = 
          RETURNING "id", "kind", "payload", "status", "concurrencyKey", "dedupeKey", "runAt", "attempts",
                    "maxAttempts", "lastError", "createdAt", "finishedAt"`,
         workerId,
-        sqliteDate(new Date(at.getTime() + leaseMs)),
+        sqlDate("sqlite", new Date(at.getTime() + leaseMs)),
         ...kinds,
         atText,
         atText,

@@ -11,7 +11,8 @@
  */
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import type { Db } from "../db/client.server";
+import type { AppDb } from "../db/client.server";
+import { sqlDate } from "../db/sql-date";
 import type { ConcurrencyLock } from "./types";
 import { resumableAbort } from "./abort";
 
@@ -31,13 +32,8 @@ export interface LockProviderOptions {
   onLost?: (key: string, reason: string) => void;
 }
 
-/** SQLite stores Prisma DateTimes as ISO text with "+00:00"; raw SQL must write the same format to compare. */
-export function sqliteDate(date: Date): string {
-  return date.toISOString().replace("Z", "+00:00");
-}
-
 /** Job-table leases (SQLite). */
-export function createSqliteLockProvider(db: Db, options: LockProviderOptions = {}): LockProvider {
+export function createSqliteLockProvider(db: AppDb, options: LockProviderOptions = {}): LockProvider {
   const leaseMs = options.leaseMs ?? 30_000;
   const now = options.now ?? (() => new Date());
   return {
@@ -48,7 +44,7 @@ export function createSqliteLockProvider(db: Db, options: LockProviderOptions = 
         `DELETE FROM "Job" WHERE "kind" = ? AND "concurrencyKey" = ? AND "lockedUntil" < ?`,
         LOCK_JOB_KIND,
         key,
-        sqliteDate(at),
+        sqlDate("sqlite", at),
       );
       const id = `lock_${randomUUID()}`;
       const inserted = await db.$executeRawUnsafe(
@@ -61,12 +57,12 @@ export function createSqliteLockProvider(db: Db, options: LockProviderOptions = 
         id,
         LOCK_JOB_KIND,
         key,
-        sqliteDate(at),
+        sqlDate("sqlite", at),
         holderId,
-        sqliteDate(new Date(at.getTime() + leaseMs)),
-        sqliteDate(at),
+        sqlDate("sqlite", new Date(at.getTime() + leaseMs)),
+        sqlDate("sqlite", at),
         key,
-        sqliteDate(at),
+        sqlDate("sqlite", at),
       );
       if (inserted !== 1) return null;
 

@@ -12,7 +12,7 @@
 import type { AppDb } from "../db/client.server";
 import { parseJsonValue } from "../lib/json";
 import type { Logger } from "../lib/logger";
-import { findInterruptedRuns } from "../sync/engine.server";
+import { findInterruptedRuns } from "../sync/run-records.server";
 import { enqueueSync, syncDedupeKey, type SyncRequest } from "./enqueue.server";
 import type { JobQueue } from "./queue.server";
 import { describeError } from "./types";

@@ -50,15 +50,17 @@ export interface JobPayloads {
 
 export type JobKind = keyof JobPayloads;
 
-export const JOB_KINDS = [
-  "sync.full",
-  "sync.incremental",
-  "webhook.process",
-  "reconcile",
-  "compliance.customer_redact",
-  "compliance.shop_redact",
-  "compliance.customer_data_request",
-] as const satisfies readonly JobKind[];
+/** Every kind once: a kind added to JobPayloads and not here fails to compile (pg-boss creates a queue per kind). */
+const EVERY_JOB_KIND: Record<JobKind, true> = {
+  "sync.full": true,
+  "sync.incremental": true,
+  "webhook.process": true,
+  reconcile: true,
+  "compliance.customer_redact": true,
+  "compliance.shop_redact": true,
+  "compliance.customer_data_request": true,
+};
+export const JOB_KINDS = Object.keys(EVERY_JOB_KIND) as JobKind[];
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 

@@ -8,7 +8,7 @@
  */
 import type { AppDb } from "../db/client.server";
 import type { Logger } from "../lib/logger";
-import { applyDeletions, applyRecords } from "../sync/engine.server";
+import { applyDeletions, applyRecords } from "../sync/apply.server";
 import { errorMessage } from "../sync/errors";
 import type {
   ComplianceRequest,

@@ -2,6 +2,7 @@
  * Exact money: amounts are integer minor units (bigint) of an ISO 4217 currency. Platforms send decimal strings
  * ("29.99"); they are parsed digit by digit, never through floating point.
  */
+import { AppError } from "./errors";
 const ZERO_DECIMAL = new Set([
   "BIF",
   "CLP",
@@ -23,10 +24,10 @@ const ZERO_DECIMAL = new Set([
 ]);
 const THREE_DECIMAL = new Set(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]);
 
-export class MoneyError extends Error {
+/** An amount that cannot be represented exactly (bad text, too many decimals, not finite). */
+export class MoneyError extends AppError {
   constructor(message: string) {
-    super(message);
-    this.name = "MoneyError";
+    super("invalid_money", message, { httpStatus: 422 });
   }
 }
 

@@ -4,8 +4,9 @@
  * was done without repeating the personal data itself.
  */
 import type { Prisma } from "@prisma/client";
-import type { Db } from "../db/client.server";
-import { guestExternalId, normalizeEmail } from "./writer.server";
+import type { AppDb } from "../db/client.server";
+import { refreshIntegrationCounters } from "./run-records.server";
+import { guestExternalId, normalizeEmail } from "./writer/context";
 
 export interface CustomerSelector {
   integrationId: string;
@@ -18,7 +19,7 @@ export interface CustomerSelector {
   actor?: string;
 }
 
-async function integrationOrThrow(db: Db | Prisma.TransactionClient, integrationId: string) {
+async function integrationOrThrow(db: AppDb | Prisma.TransactionClient, integrationId: string) {
   const integration = await db.integration.findUnique({ where: { id: integrationId } });
   if (!integration) throw new Error(`Integration ${integrationId} does not exist.`);
   return integration;
@@ -72,7 +73,7 @@ function orderWhere(selector: CustomerSelector, contactIds: string[]): Prisma.Or
  * its email, name, phone, tags and custom fields are cleared and it is marked `redacted` (kept as an anonymous row
  * so later stale updates cannot bring the data back: the engine never updates a redacted contact).
  */
-export async function redactCustomer(db: Db, selector: CustomerSelector) {
+export async function redactCustomer(db: AppDb, selector: CustomerSelector) {
   const integration = await integrationOrThrow(db, selector.integrationId);
   const result = await db.$transaction(async (tx) => {
     const contactIds = await matchingContactIds(tx, integration.organizationId, selector);
@@ -123,7 +124,7 @@ export async function redactCustomer(db: Db, selector: CustomerSelector) {
     });
     return detail;
   });
-  await refreshCounters(db, selector.integrationId);
+  await refreshIntegrationCounters(db, db, selector.integrationId);
   return result;
 }
 
@@ -131,7 +132,11 @@ export async function redactCustomer(db: Db, selector: CustomerSelector) {
  * Deletes everything one store fed us (shop/redact): its orders, products, contact links, and the contacts no other
  * store of the organization feeds. The Integration row and its sync history stay (they hold no customer data).
  */
-export async function purgeIntegrationData(db: Db, integrationId: string, options: { actor?: string } = {}) {
+export async function purgeIntegrationData(
+  db: AppDb,
+  integrationId: string,
+  options: { actor?: string } = {},
+) {
   const integration = await integrationOrThrow(db, integrationId);
   const result = await db.$transaction(
     async (tx) => {
@@ -160,10 +165,7 @@ export async function purgeIntegrationData(db: Db, integrationId: string, option
         contactsDeleted: contacts,
         contactsKept: sharedIds.size,
       };
-      await tx.integration.update({
-        where: { id: integrationId },
-        data: { syncedContacts: 0, syncedOrders: 0, syncedProducts: 0 },
-      });
+      await refreshIntegrationCounters(tx, db, integrationId);
       await tx.auditLog.create({
         data: {
           organizationId: integration.organizationId,
@@ -184,7 +186,7 @@ export async function purgeIntegrationData(db: Db, integrationId: string, option
  * Everything we hold about one customer of one store (customers/data_request): the contact(s) with their store
  * links and this store's orders with line items, as a JSON-ready document (money as decimal strings of minor units).
  */
-export async function exportCustomerData(db: Db, selector: CustomerSelector) {
+export async function exportCustomerData(db: AppDb, selector: CustomerSelector) {
   const integration = await integrationOrThrow(db, selector.integrationId);
   return db.$transaction(async (tx) => {
     const contactIds = await matchingContactIds(tx, integration.organizationId, selector);
@@ -246,21 +248,5 @@ export async function exportCustomerData(db: Db, selector: CustomerSelector) {
       },
     });
     return document;
-  });
-}
-
-async function refreshCounters(db: Db, integrationId: string) {
-  const [contacts, orders, products] = await Promise.all([
-    db.contactSource.findMany({
-      where: { integrationId },
-      select: { contactId: true },
-      distinct: ["contactId"],
-    }),
-    db.order.count({ where: { integrationId, deletedAt: null } }),
-    db.product.count({ where: { integrationId, deletedAt: null } }),
-  ]);
-  await db.integration.update({
-    where: { id: integrationId },
-    data: { syncedContacts: contacts.length, syncedOrders: orders, syncedProducts: products },
   });
 }

@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
-import {
-  applyDeletions,
-  applyRecords,
-  findInterruptedRuns,
-  resumeInterruptedRuns,
-  runSync,
-} from "./engine.server";
+import { applyDeletions, applyRecords } from "./apply.server";
+import { resumeInterruptedRuns, runSync } from "./engine.server";
+import { findInterruptedRuns } from "./run-records.server";
 import { testPlatform, testPlatforms } from "../platforms/testing/test-platforms";
 import { SyncAlreadyRunningError, SyncInterruptedError, UnknownPlatformError } from "./errors";
 import {

@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tests/setup/db";
-import { findInterruptedRuns, resumeInterruptedRuns } from "./engine.server";
+import { resumeInterruptedRuns } from "./engine.server";
+import { findInterruptedRuns } from "./run-records.server";
 import { seedOrganization } from "./testing/fixtures";
 import { KILL_TEST_EXPECTED, killTestSource } from "./testing/kill-source";
 

@@ -110,9 +110,16 @@ export type WebhookDecision =
   | DeleteDecision
   /** Nothing to do for this topic (kept as `ignored` with the reason, visible in the UI). */
   | { action: "ignore"; reason: string }
-  /** The store removed the app (Shopify app/uninstalled): disconnect the integration, keep its data. */
+  /**
+   * The store removed the app (Shopify app/uninstalled): the job marks the integration `disconnected` with a reason
+   * (schedules skip it), audits it and keeps its data until the store asks for deletion. Platform-side state (e.g.
+   * Shopify sessions) is the platform's to remove before it returns this decision.
+   */
   | { action: "uninstalled" }
-  /** A data-protection request: run through the compliance operations as a job (idempotent, audited). */
+  /**
+   * A data-protection request: enqueued as the matching compliance job, deduplicated on the webhook event
+   * (idempotent; the operations audit what they did). Ignored when no integration matches (nothing is held).
+   */
   | { action: "compliance"; request: ComplianceRequest }
   /** Something changed that the body cannot carry: enqueue a sync of these resources (deduplicated). */
   | { action: "sync"; kind: "incremental" | "full"; resources?: Resource[]; reason: string }

@@ -1,10 +1,8 @@
 /**
  * A tiny SQL dialect layer for the batch writer: the same multi-row statements run on SQLite and PostgreSQL.
  *
- * Values are always sent as parameters. Dates are sent as ISO-8601 text in the exact format Prisma's SQLite adapter
- * writes (`2024-05-06T07:08:09.123+00:00`), so rows written here read back through Prisma unchanged and compare
- * correctly as text (`>=` on equal-width ISO strings is chronological). On PostgreSQL every placeholder carries an
- * explicit cast, so multi-row VALUES never depend on type inference.
+ * Values are always sent as parameters; dates as `sqlDate` (app/db/sql-date.ts) formats them. On PostgreSQL every
+ * placeholder carries an explicit cast, so multi-row VALUES never depend on type inference.
  */
 import type { Prisma } from "@prisma/client";
 import { connectionFor, prepared } from "./sqlite-connection.server";
@@ -12,6 +10,9 @@ import { connectionFor, prepared } from "./sqlite-connection.server";
 export type SqlType = "text" | "int" | "bigint" | "timestamp" | "json";
 
 export type SqlExecutor = Pick<Prisma.TransactionClient, "$executeRawUnsafe" | "$queryRawUnsafe">;
+
+/** Interactive transactions of the engine: a page of a slow database may take a while, never forever. */
+export const TX_OPTIONS = { maxWait: 30_000, timeout: 120_000 };
 
 export interface Dialect {
   kind: "sqlite" | "postgres";
@@ -44,13 +45,6 @@ export const POSTGRES: Dialect = {
 
 export function dialectFor(kind: "sqlite" | "postgres"): Dialect {
   return kind === "postgres" ? POSTGRES : SQLITE;
-}
-
-/** A date as a parameter value for `kind` (null stays null). */
-export function sqlDate(kind: Dialect["kind"], value: Date | null | undefined): string | null {
-  if (!value) return null;
-  const iso = value.toISOString();
-  return kind === "sqlite" ? iso.replace("Z", "+00:00") : iso;
 }
 
 export interface Column {

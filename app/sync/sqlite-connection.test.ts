@@ -3,7 +3,8 @@ import { createTestDatabase, type TestDatabase } from "../../tests/setup/db";
 import { connectionFor } from "./sqlite-connection.server";
 import { dialectFor } from "./sql.server";
 import { seedOrganization } from "./testing/fixtures";
-import { writeContacts, type WriteContext } from "./writer.server";
+import { writeContacts } from "./writer/contacts.server";
+import type { WriteContext } from "./writer/context";
 import type { ContactRecord } from "./types";
 
 function contact(i: number): ContactRecord {

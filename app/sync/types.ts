@@ -134,7 +134,7 @@ export interface SyncSource {
   close?(): Promise<void>;
 }
 
-/** The seed's result format, per resource. */
+/** The result of a run, per resource: what the product reports for each sync (`{ success, synced, failed, errors }`). */
 export interface ResourceResult {
   success: boolean;
   synced: number;

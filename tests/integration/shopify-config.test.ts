@@ -20,12 +20,17 @@ describe("shopify.app.toml", () => {
     expect(defaults.split(",")).toEqual([...SHOPIFY_SCOPES]);
   });
 
-  it("never points a webhook subscription at a missing route", async () => {
+  it("declares webhook subscriptions, each handled by an existing route file", async () => {
     const { readdirSync } = await import("node:fs");
+    const subscriptions = toml.webhooks.subscriptions ?? [];
+    // An empty list would make the loop below pass without checking anything.
+    expect(subscriptions.length, "shopify.app.toml declares no [[webhooks.subscriptions]]").toBeGreaterThan(
+      0,
+    );
     const routes = new Set(
       readdirSync("app/routes").map((f) => f.replace(/\.tsx?$/, "").replace(/\/route$/, "")),
     );
-    for (const sub of toml.webhooks.subscriptions ?? []) {
+    for (const sub of subscriptions) {
       const routeName = sub.uri.replace(/^\//, "").replace(/\//g, ".");
       expect(routes.has(routeName), `route file for ${sub.uri}`).toBe(true);
     }

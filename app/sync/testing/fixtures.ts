@@ -2,11 +2,11 @@
  * Test helpers shared by the sync engine's tests (and the job runner's): an organization with integrations.
  */
 import { randomUUID } from "node:crypto";
-import type { Db } from "../../db/client.server";
+import type { AppDb } from "../../db/client.server";
 
 /** Creates an organization and one integration per platform given; returns their ids. */
 export async function seedOrganization(
-  db: Db,
+  db: AppDb,
   platforms: string[] = ["memory"],
 ): Promise<{ organizationId: string; integrationIds: string[] }> {
   const organizationId = randomUUID();

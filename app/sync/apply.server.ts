@@ -1,0 +1,126 @@
+/**
+ * Changes that arrive outside a run (webhooks): remote records applied with the same mapping, upsert rules and
+ * newest-wins as a sync, and deletions reported by the store. Integration counters follow.
+ */
+import type { AppDb } from "../db/client.server";
+import { sqlDate } from "../db/sql-date";
+import { errorMessage, SyncTargetNotFoundError } from "./errors";
+import { refreshIntegrationCounters } from "./run-records.server";
+import { remoteIdOf } from "./run-loop.server";
+import { dialectFor, executeIn, TX_OPTIONS } from "./sql.server";
+import type { CanonicalRecordOf, RecordOutcome, Resource } from "./types";
+import type { WriteContext } from "./writer/context";
+import { writeRecordAlone, writerFor } from "./writer/index.server";
+
+/** Loads the integration and the context every write needs. */
+export async function writeContextFor(
+  db: AppDb,
+  integrationId: string,
+  platform: string | undefined,
+  now: Date,
+) {
+  const integration = await db.integration.findUnique({ where: { id: integrationId } });
+  if (!integration) throw new SyncTargetNotFoundError(`Integration ${integrationId} does not exist.`);
+  const ctx: WriteContext = {
+    dialect: dialectFor(db.$kind),
+    organizationId: integration.organizationId,
+    integrationId,
+    platform: platform ?? integration.platform,
+    now,
+  };
+  return { integration, ctx };
+}
+
+/**
+ * Applies remote records outside a run (webhooks): same mapping, upsert rules and newest-wins as a sync. The batch
+ * is written in one transaction; if that fails, record by record. Integration counters are refreshed.
+ */
+export async function applyRecords<R extends Resource>(
+  db: AppDb,
+  options: {
+    integrationId: string;
+    resource: R;
+    remote: unknown[];
+    /** The platform's pure mapper (method syntax: a mapper typed for the platform's record shape fits). */
+    map(remote: unknown): CanonicalRecordOf[R];
+    /** Stored as Contact.source / Order.platform on new rows (defaults to the integration's platform). */
+    platform?: string;
+  },
+): Promise<RecordOutcome[]> {
+  const { ctx } = await writeContextFor(db, options.integrationId, options.platform, new Date());
+  const writer = writerFor(options.resource);
+  const outcomes: RecordOutcome[] = [];
+  const mapped: { index: number; record: CanonicalRecordOf[Resource] }[] = [];
+  options.remote.forEach((remote, index) => {
+    try {
+      mapped.push({ index, record: options.map(remote) });
+      outcomes.push({ externalId: remoteIdOf({}, remote), status: "applied" });
+    } catch (error) {
+      outcomes.push({
+        externalId: remoteIdOf({}, remote),
+        status: "failed",
+        error: errorMessage(error),
+      });
+    }
+  });
+  for (const m of mapped) outcomes[m.index].externalId = m.record.externalId;
+  try {
+    await db.$transaction(
+      (tx) =>
+        writer(
+          tx,
+          ctx,
+          mapped.map((m) => m.record),
+        ),
+      TX_OPTIONS,
+    );
+  } catch {
+    for (const m of mapped) {
+      const failure = await writeRecordAlone(db, ctx, writer, m.record);
+      if (failure !== null)
+        outcomes[m.index] = { externalId: outcomes[m.index].externalId, status: "failed", error: failure };
+    }
+  }
+  await refreshIntegrationCounters(db, db, options.integrationId);
+  return outcomes;
+}
+
+/**
+ * Applies deletions reported by a store (webhooks orders/delete, products/delete, customers/delete): orders and
+ * products are soft-deleted (`deletedAt`, excluded from the counters; a later newer update brings them back), a
+ * deleted customer loses this store's link (the contact stays: it may have orders or come from another store).
+ * Returns how many rows changed.
+ */
+export async function applyDeletions(
+  db: AppDb,
+  options: { integrationId: string; resource: Resource; externalIds: string[]; deletedAt?: Date },
+): Promise<number> {
+  const dialect = dialectFor(db.$kind);
+  const at = sqlDate(db.$kind, options.deletedAt ?? new Date());
+  const fixed = [{ value: options.integrationId, type: "text" as const }];
+  let changed = 0;
+  await db.$transaction(async (tx) => {
+    if (options.resource === "customers") {
+      changed = await executeIn(
+        tx,
+        dialect,
+        fixed,
+        options.externalIds,
+        ([integration], list) =>
+          `DELETE FROM "ContactSource" WHERE "integrationId" = ${integration} AND "externalId" IN (${list})`,
+      );
+    } else {
+      const table = options.resource === "orders" ? "Order" : "Product";
+      changed = await executeIn(
+        tx,
+        dialect,
+        [{ value: at, type: "timestamp" }, ...fixed],
+        options.externalIds,
+        ([deletedAt, integration], list) =>
+          `UPDATE "${table}" SET "deletedAt" = ${deletedAt} WHERE "integrationId" = ${integration} AND "externalId" IN (${list}) AND "deletedAt" IS NULL`,
+      );
+    }
+    await refreshIntegrationCounters(tx, db, options.integrationId);
+  }, TX_OPTIONS);
+  return changed;
+}

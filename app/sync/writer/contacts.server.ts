@@ -1,0 +1,161 @@
+/**
+ * Contacts: deduplicated by normalized email within the organization and linked through ContactSource to every
+ * (integration, external customer id) they came from. A record never overwrites a newer one: every update is
+ * guarded by `excluded.externalUpdatedAt >= current` (equal = idempotent re-apply); redacted contacts are never
+ * updated again. Runs inside the caller's transaction and throws on failure (the caller retries record by record).
+ */
+import { newId } from "../ids";
+import { insertRows, selectIn, type Column, type SqlExecutor } from "../sql.server";
+import type { ContactRecord } from "../types";
+import { sqlDate } from "../../db/sql-date";
+import { newestByKey, normalizeEmail, type WriteContext } from "./context";
+
+/** Contact columns, in the order the writer binds them (bench/ reuses them). */
+export const CONTACT_COLUMNS: Column[] = [
+  { name: "id", type: "text" },
+  { name: "organizationId", type: "text" },
+  { name: "email", type: "text" },
+  { name: "firstName", type: "text" },
+  { name: "lastName", type: "text" },
+  { name: "phone", type: "text" },
+  { name: "tags", type: "json" },
+  { name: "customFields", type: "json" },
+  { name: "source", type: "text" },
+  { name: "marketingState", type: "text" },
+  { name: "marketingOptInLevel", type: "text" },
+  { name: "marketingUpdatedAt", type: "timestamp" },
+  { name: "externalUpdatedAt", type: "timestamp" },
+  { name: "createdAt", type: "timestamp" },
+  { name: "updatedAt", type: "timestamp" },
+];
+
+/** ContactSource columns, in the order the writer binds them. */
+export const CONTACT_SOURCE_COLUMNS: Column[] = [
+  { name: "id", type: "text" },
+  { name: "contactId", type: "text" },
+  { name: "integrationId", type: "text" },
+  { name: "externalId", type: "text" },
+  { name: "externalUpdatedAt", type: "timestamp" },
+  { name: "createdAt", type: "timestamp" },
+  { name: "updatedAt", type: "timestamp" },
+];
+
+/** This store's ContactSource links by external customer id (externalId → contactId). */
+export async function sourcesByExternalId(
+  tx: SqlExecutor,
+  ctx: WriteContext,
+  externalIds: string[],
+): Promise<Map<string, string>> {
+  const rows = await selectIn<{ externalId: string; contactId: string }>(
+    tx,
+    ctx.dialect,
+    [{ value: ctx.integrationId, type: "text" }],
+    [...new Set(externalIds)],
+    ([integration], list) =>
+      `SELECT "externalId", "contactId" FROM "ContactSource" WHERE "integrationId" = ${integration} AND "externalId" IN (${list})`,
+  );
+  return new Map(rows.map((r) => [r.externalId, r.contactId]));
+}
+
+/** The organization's contacts by normalized email (email → contactId). */
+export async function contactsByEmail(
+  tx: SqlExecutor,
+  ctx: WriteContext,
+  emails: string[],
+): Promise<Map<string, string>> {
+  const rows = await selectIn<{ id: string; email: string }>(
+    tx,
+    ctx.dialect,
+    [{ value: ctx.organizationId, type: "text" }],
+    [...new Set(emails)],
+    ([org], list) =>
+      `SELECT "id", "email" FROM "Contact" WHERE "organizationId" = ${org} AND "email" IN (${list})`,
+  );
+  return new Map(rows.map((r) => [r.email, r.id]));
+}
+
+/** Upserts contacts and their ContactSource links for one page of customers. */
+export async function writeContacts(
+  tx: SqlExecutor,
+  ctx: WriteContext,
+  input: ContactRecord[],
+): Promise<void> {
+  if (input.length === 0) return;
+  const { dialect } = ctx;
+  const records = newestByKey(
+    input,
+    (r) => r.externalId,
+    (r) => r.externalUpdatedAt,
+  );
+  const emails = records.map((r) => normalizeEmail(r.email)).filter((e): e is string => e !== null);
+  const [bySource, byEmail] = await Promise.all([
+    sourcesByExternalId(
+      tx,
+      ctx,
+      records.map((r) => r.externalId),
+    ),
+    contactsByEmail(tx, ctx, emails),
+  ]);
+
+  const now = sqlDate(dialect.kind, ctx.now);
+  const contactRows = new Map<string, { row: unknown[]; updatedAt: number }>();
+  const sourceRows: unknown[][] = [];
+  for (const record of records) {
+    const email = normalizeEmail(record.email);
+    // The email's owner wins over an older link: a customer who changed their email to one we already know is
+    // that person. Otherwise keep the contact this store's customer id is linked to, or create one.
+    const contactId = (email && byEmail.get(email)) || bySource.get(record.externalId) || newId();
+    if (email) byEmail.set(email, contactId);
+    const updatedAt = sqlDate(dialect.kind, record.externalUpdatedAt);
+    const row = [
+      contactId,
+      ctx.organizationId,
+      email,
+      record.firstName,
+      record.lastName,
+      record.phone,
+      // JSON columns travel as JSON values inside the batch parameter (not as strings, which would double-encode).
+      record.tags ?? [],
+      record.customFields ?? {},
+      ctx.platform,
+      record.marketingState,
+      record.marketingOptInLevel,
+      sqlDate(dialect.kind, record.marketingUpdatedAt),
+      updatedAt,
+      now,
+      now,
+    ];
+    const seen = contactRows.get(contactId);
+    const time = record.externalUpdatedAt.getTime();
+    if (!seen || time >= seen.updatedAt) contactRows.set(contactId, { row, updatedAt: time });
+    sourceRows.push([newId(), contactId, ctx.integrationId, record.externalId, updatedAt, now, now]);
+  }
+
+  const newer = `("Contact"."externalUpdatedAt" IS NULL OR excluded."externalUpdatedAt" >= "Contact"."externalUpdatedAt")`;
+  const pick = (column: string) =>
+    `"${column}" = CASE WHEN ${newer} THEN excluded."${column}" ELSE "Contact"."${column}" END`;
+  await insertRows(
+    tx,
+    dialect,
+    "Contact",
+    CONTACT_COLUMNS,
+    [...contactRows.values()].map((c) => c.row),
+    `ON CONFLICT ("id") DO UPDATE SET
+       "email" = COALESCE(CASE WHEN ${newer} THEN excluded."email" ELSE "Contact"."email" END, "Contact"."email"),
+       ${["firstName", "lastName", "phone", "tags", "marketingState", "marketingOptInLevel", "marketingUpdatedAt", "externalUpdatedAt"].map(pick).join(",\n       ")},
+       "customFields" = CASE WHEN ${newer} THEN ${dialect.jsonMerge(`"Contact"."customFields"`, `excluded."customFields"`)}
+                        ELSE ${dialect.jsonMerge(`excluded."customFields"`, `"Contact"."customFields"`)} END,
+       "updatedAt" = excluded."updatedAt"
+     WHERE "Contact"."redactedAt" IS NULL`,
+  );
+  await insertRows(
+    tx,
+    dialect,
+    "ContactSource",
+    CONTACT_SOURCE_COLUMNS,
+    sourceRows,
+    `ON CONFLICT ("integrationId", "externalId") DO UPDATE SET
+       "contactId" = excluded."contactId", "externalUpdatedAt" = excluded."externalUpdatedAt", "updatedAt" = excluded."updatedAt"
+     WHERE "ContactSource"."externalUpdatedAt" IS NULL OR excluded."externalUpdatedAt" >= "ContactSource"."externalUpdatedAt"`,
+  );
+}

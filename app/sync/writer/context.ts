@@ -1,0 +1,39 @@
+/**
+ * What every batch writer shares: the write context, email normalization, guest keys and the per-key dedupe of a
+ * page. Pure, no I/O.
+ */
+import type { Dialect } from "../sql.server";
+
+export interface WriteContext {
+  dialect: Dialect;
+  organizationId: string;
+  integrationId: string;
+  /** Stored as data on new rows (Contact.source, Order.platform). */
+  platform: string;
+  now: Date;
+}
+
+/** Trimmed, lower-cased email, or null when empty. */
+export function normalizeEmail(email: string | null | undefined): string | null {
+  const value = email?.trim().toLowerCase();
+  return value ? value : null;
+}
+
+export const GUEST_PREFIX = "guest:";
+
+/** ContactSource external id of a guest buyer of a store (orders without a customer account). */
+export function guestExternalId(email: string): string {
+  return `${GUEST_PREFIX}${email}`;
+}
+
+/** Keeps, per key, the record with the newest updated-at (the later one on ties): one row per key per statement. */
+export function newestByKey<T>(records: T[], key: (r: T) => string, updatedAt: (r: T) => Date | null): T[] {
+  const byKey = new Map<string, T>();
+  for (const record of records) {
+    const k = key(record);
+    const seen = byKey.get(k);
+    if (!seen || (updatedAt(record)?.getTime() ?? 0) >= (updatedAt(seen)?.getTime() ?? 0))
+      byKey.set(k, record);
+  }
+  return [...byKey.values()];
+}
