@@ -22,6 +22,7 @@ export async function main(argv: string[]): Promise<void> {
       "app-url": { type: "string" },
       "app-handle": { type: "string" },
       "no-strict": { type: "boolean", default: false },
+      "unapproved-customer-data": { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<void> {
       ? { appUrl: values["app-url"] ?? process.env.SHOPIFY_APP_URL }
       : {}),
     ...(values["app-handle"] ? { appHandle: values["app-handle"] } : {}),
+    ...(values["unapproved-customer-data"] ? { protectedCustomerDataApproved: false } : {}),
   };
   const started = Date.now();
   const emulator = await startShopifyEmulator({

@@ -197,6 +197,8 @@ export interface TokenStoreLike {
 }
 
 export interface WebhookDispatcherLike {
+  /** The app's configured webhook API version, used by every delivery (when the dispatcher knows it). */
+  readonly apiVersion?: string;
   /** Queues delivery of a data change to every subscription of `shop` for `topic`. Never throws. */
   emit(event: EmittedWebhook): void;
   /** Sends everything due now (tests), returns when the queue is idle. */

@@ -15,7 +15,7 @@ import { createEmptyShop, seedShop } from "./seed/seed";
 import { BulkOperations } from "./bulk/bulk-operations";
 import { runGraphql } from "./graphql/execute";
 import { loadSchema, SCHEMA_VERSIONS, schemaVersionFor } from "./graphql/schema";
-import { LeakyBucket, RESTORE_RATE_BY_PLAN } from "./graphql/throttle";
+import { DEFAULT_BUCKET_SIZE, LeakyBucket, RESTORE_RATE_BY_PLAN } from "./graphql/throttle";
 import { handleControlRoute, type ControlState } from "./control/routes";
 import { readBody, sendJson } from "./control/http";
 
@@ -32,7 +32,7 @@ export interface ShopifyEmulatorOptions {
   app?: Partial<EmulatorAppConfig>;
   /** Reject deprecated fields (default true: the app must not use them). */
   strict?: boolean;
-  /** Leaky bucket per shop+app (default 1000 points, restore by plan: Standard 100/s). */
+  /** Leaky bucket per shop+app (default 2000 points, as on the Standard plan; restore by plan: Standard 100/s). */
   throttle?: { maximumAvailable?: number; restoreRate?: number };
   /** Clock for every time decision (token expiry, throttle restore, updatedAt); default the real clock. */
   now?: () => Date;
@@ -110,7 +110,7 @@ export async function startShopifyEmulator(
   const state: ControlState = {
     strict: options.strict ?? true,
     throttle: {
-      maximumAvailable: options.throttle?.maximumAvailable ?? 1000,
+      maximumAvailable: options.throttle?.maximumAvailable ?? DEFAULT_BUCKET_SIZE,
       restoreRate: options.throttle?.restoreRate,
     },
     http429: new Map(),

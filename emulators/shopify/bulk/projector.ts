@@ -4,6 +4,7 @@
  * than running the executor per record, which matters for 1,000,000-record shops.
  */
 import {
+  GraphQLError,
   getArgumentValues,
   getNamedType,
   isAbstractType,
@@ -154,7 +155,13 @@ export class Projector {
     if (typeof value !== "function") return value;
     const args = { ...getArgumentValues(field, node, {}), ...overrides };
     if (defaultSize !== undefined) args.__defaultSize = defaultSize;
-    return (value as (a: unknown, c: unknown, i: unknown) => unknown).call(source, args, this.ctx, null);
+    try {
+      return (value as (a: unknown, c: unknown, i: unknown) => unknown).call(source, args, this.ctx, null);
+    } catch (error) {
+      // Protected customer data the app is not approved for is written as null, the rest of the line stays.
+      if (error instanceof GraphQLError && error.extensions.protectedCustomerData) return null;
+      throw error;
+    }
   }
 
   complete(value: unknown, type: GraphQLOutputType, selectionSet: SelectionSetNode | undefined): unknown {

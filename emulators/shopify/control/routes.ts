@@ -321,6 +321,24 @@ async function route(
     sendJson(res, 200, { shop, errorCode, afterObjects: Number(body.afterObjects ?? 0) });
     return true;
   }
+  if (path === "/_emulator/app" && (method === "GET" || method === "POST")) {
+    // App-level switches; today protected customer data approval.
+    if (method === "POST") {
+      const body = await readJsonBody(req);
+      if (body.protectedCustomerDataApproved !== undefined) {
+        if (typeof body.protectedCustomerDataApproved !== "boolean")
+          throw new HttpError(400, "protectedCustomerDataApproved must be true or false");
+        ctx.app.protectedCustomerDataApproved = body.protectedCustomerDataApproved;
+      }
+    }
+    sendJson(res, 200, {
+      apiKey: ctx.app.apiKey,
+      appUrl: ctx.app.appUrl,
+      scopes: ctx.app.scopes,
+      protectedCustomerDataApproved: ctx.app.protectedCustomerDataApproved !== false,
+    });
+    return true;
+  }
   if (path === "/_emulator/strict" && method === "POST") {
     const body = await readJsonBody(req);
     state.strict = body.strict !== false;

@@ -28,7 +28,7 @@ import {
 import { PRESENTMENT_RATES, ZERO_DECIMAL_CURRENCIES } from "../seed/seed";
 import { paginate, type PageArgs } from "./connection";
 import { hasScope, orderVisible, type GqlContext } from "./context";
-import { accessDenied } from "./errors";
+import { accessDenied, protectedDataDenied } from "./errors";
 import { listRecords } from "./records";
 
 const iso = (date: Date | null): string | null =>
@@ -64,6 +64,11 @@ export function moneyBag(amount: string, shopCurrency: string, presentmentCurren
 
 const count = (n: number) => ({ count: n, precision: "EXACT" });
 
+/** Protected customer data (name, email, phone, address) resolves to null with an error until the app is approved. */
+function guardProtected(ctx: GqlContext | undefined, field: string): void {
+  if (ctx?.emu.app.protectedCustomerDataApproved === false) throw protectedDataDenied(field);
+}
+
 export class CustomerNode {
   readonly __typename = "Customer";
   constructor(
@@ -76,20 +81,24 @@ export class CustomerNode {
   legacyResourceId() {
     return this.record.id.toString();
   }
-  firstName() {
+  firstName(_args?: unknown, ctx?: GqlContext) {
+    guardProtected(ctx, "firstName");
     return this.record.firstName;
   }
-  lastName() {
+  lastName(_args?: unknown, ctx?: GqlContext) {
+    guardProtected(ctx, "lastName");
     return this.record.lastName;
   }
   displayName() {
     const name = [this.record.firstName, this.record.lastName].filter(Boolean).join(" ");
     return name || this.record.email || this.record.phone || "";
   }
-  email() {
+  email(_args?: unknown, ctx?: GqlContext) {
+    guardProtected(ctx, "email");
     return this.record.email;
   }
-  phone() {
+  phone(_args?: unknown, ctx?: GqlContext) {
+    guardProtected(ctx, "phone");
     return this.record.phone;
   }
   note() {
@@ -128,7 +137,8 @@ export class CustomerNode {
   updatedAt() {
     return iso(this.record.updatedAt);
   }
-  defaultEmailAddress() {
+  defaultEmailAddress(_args?: unknown, ctx?: GqlContext) {
+    guardProtected(ctx, "defaultEmailAddress");
     const r = this.record;
     if (!r.email) return null;
     const consent = r.emailConsent;
@@ -157,7 +167,8 @@ export class CustomerNode {
       consentUpdatedAt: iso(consent.marketingUpdatedAt),
     };
   }
-  defaultPhoneNumber() {
+  defaultPhoneNumber(_args?: unknown, ctx?: GqlContext) {
+    guardProtected(ctx, "defaultPhoneNumber");
     const r = this.record;
     if (!r.phone) return null;
     return {
@@ -169,7 +180,8 @@ export class CustomerNode {
       sourceLocation: null,
     };
   }
-  defaultAddress() {
+  defaultAddress(_args?: unknown, ctx?: GqlContext) {
+    guardProtected(ctx, "defaultAddress");
     const a = this.record.defaultAddress;
     if (!a) return null;
     return {
@@ -186,7 +198,9 @@ export class CustomerNode {
       coordinatesValidated: false,
     };
   }
-  addresses() {
+  addresses(_args?: unknown, ctx?: GqlContext) {
+    // A non-null list: without approval it is empty rather than an error.
+    if (ctx?.emu.app.protectedCustomerDataApproved === false) return [];
     const a = this.defaultAddress();
     return a ? [a] : [];
   }
@@ -366,10 +380,12 @@ export class OrderNode {
   name() {
     return this.record.name;
   }
-  email() {
+  email(_args?: unknown, ctx?: GqlContext) {
+    guardProtected(ctx, "email");
     return this.record.email;
   }
-  phone() {
+  phone(_args?: unknown, ctx?: GqlContext) {
+    guardProtected(ctx, "phone");
     return this.record.phone;
   }
   note() {
@@ -680,8 +696,10 @@ export class WebhookSubscriptionNode {
   filter() {
     return null;
   }
-  apiVersion() {
-    return { handle: this.record.apiVersion, displayName: this.record.apiVersion, supported: true };
+  /** Deliveries use the app's configured webhook version, whatever version created the subscription. */
+  apiVersion(_args: unknown, ctx: GqlContext) {
+    const handle = ctx.emu.webhooks.apiVersion ?? this.record.apiVersion;
+    return { handle, displayName: handle, supported: true };
   }
   createdAt() {
     return iso(this.record.createdAt);

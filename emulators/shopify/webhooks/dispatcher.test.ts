@@ -16,7 +16,8 @@ import {
   type HarnessOptions,
   type Receiver,
 } from "../auth/test-harness";
-import { defaultTomlPath, loadTomlWebhooks, SHOPIFY_RETRY_SCHEDULE_MS } from "./dispatcher";
+import { SHOPIFY_RETRY_SCHEDULE_MS } from "./dispatcher";
+import { defaultTomlPath, loadTomlWebhooks } from "./toml";
 import { customerToRest } from "./rest-bodies";
 
 const shopify = shopifyApi({
