@@ -17,7 +17,7 @@ import { runGraphql } from "./graphql/execute";
 import { loadSchema, SCHEMA_VERSIONS, schemaVersionFor } from "./graphql/schema";
 import { DEFAULT_BUCKET_SIZE, LeakyBucket, RESTORE_RATE_BY_PLAN } from "./graphql/throttle";
 import { handleControlRoute, type ControlState } from "./control/routes";
-import { readBody, sendJson } from "./control/http";
+import { readBody, sendJson } from "../shared/http";
 
 export interface ShopifyEmulatorOptions {
   /** 0 (default) = an ephemeral port. */

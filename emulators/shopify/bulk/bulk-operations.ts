@@ -19,7 +19,7 @@ import {
 } from "graphql";
 import type { EmuShop, EmulatorContext } from "../model";
 import { gid } from "../model";
-import { createPrng, hashSeed } from "../seed/prng";
+import { createPrng, hashSeed } from "../../shared/prng";
 import { hasScope, orderVisible, type GqlContext } from "../graphql/context";
 import { listRecords, type Resource } from "../graphql/records";
 import { CustomerNode, OrderNode, ProductNode } from "../graphql/objects";
@@ -29,7 +29,7 @@ import { Projector } from "./projector";
 import { groupedLines, ungroupedLines, type BulkLine } from "./ordering";
 import { ResultUrlSigner, type UrlCheck } from "./result-url";
 import { BulkQueryValidator, invalidBulkQuery } from "./validate";
-import type { BulkOperationRecord, BulkService, BulkStatus, BulkUserError } from "../graphql/bulk-service";
+import type { BulkOperationRecord, BulkService, BulkStatus, BulkUserError } from "../graphql/context";
 
 export type { BulkOperationRecord, BulkStatus };
 

@@ -9,7 +9,7 @@
  *   line; the first parent that has children always gets this treatment, so any file with nested lines has at
  *   least one child ahead of its parent. Others are deferred past the next parent.
  */
-import type { Prng } from "../seed/prng";
+import type { Prng } from "../../shared/prng";
 
 export interface BulkLine {
   object: Record<string, unknown>;

@@ -9,7 +9,7 @@ import type { BulkOperations } from "../bulk/bulk-operations";
 import { deleteRecord, nextId, putRecord } from "../seed/store";
 import { customerToRest, orderToRest, productToRest } from "../webhooks/rest-bodies";
 import type { LeakyBucket } from "../graphql/throttle";
-import { readJsonBody, sendJson } from "./http";
+import { readJsonObject as readJsonBody, sendJson } from "../../shared/http";
 
 export interface ControlState {
   strict: boolean;

@@ -15,7 +15,6 @@ import {
   type OperationDefinitionNode,
 } from "graphql";
 import type { AccessTokenInfo, EmuShop, EmulatorContext } from "../model";
-import type { BulkService } from "./bulk-service";
 import { actualQueryCost, operationContext, requestedQueryCost } from "./cost";
 import {
   deprecatedFieldError,
@@ -26,7 +25,7 @@ import {
 } from "./errors";
 import { createRootValue } from "./root";
 import { loadSchema, schemaVersionFor, type SchemaVersion } from "./schema";
-import type { GqlContext } from "./context";
+import type { BulkService, GqlContext } from "./context";
 import { SINGLE_QUERY_MAX_COST, type LeakyBucket, type ThrottleStatus } from "./throttle";
 
 export interface GraphqlRequestBody {

@@ -16,7 +16,7 @@ import type {
   EmuShop,
   EmuVariant,
 } from "../model";
-import { createPrng, hashSeed, type Prng } from "./prng";
+import { createPrng, hashSeed, type Prng } from "../../shared/prng";
 import { centsToDecimal, decimalToCents, touch } from "./store";
 
 export interface SeedShopOptions {

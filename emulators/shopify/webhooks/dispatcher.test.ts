@@ -15,7 +15,7 @@ import {
   type Harness,
   type HarnessOptions,
   type Receiver,
-} from "../auth/test-harness";
+} from "../testing/harness";
 import { SHOPIFY_RETRY_SCHEDULE_MS } from "./dispatcher";
 import { defaultTomlPath, loadTomlWebhooks } from "./toml";
 import { customerToRest } from "./rest-bodies";

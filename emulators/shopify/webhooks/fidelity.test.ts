@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_SHOP } from "../model";
 import type { RunningShopifyEmulator } from "../server";
-import { startReceiver, type Receiver } from "../auth/test-harness";
+import { startReceiver, type Receiver } from "../testing/harness";
 import { gql, issueToken } from "../testing/client";
 import { startTestEmulator } from "../testing/fixtures";
 import { MAX_CONSECUTIVE_FAILURES } from "./subscriptions";
