@@ -223,6 +223,7 @@ export async function startShopifyEmulator(
     bulk,
     async close() {
       await webhooks.close();
+      bulk.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

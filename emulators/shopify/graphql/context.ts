@@ -32,6 +32,15 @@ export function hasScope(access: AccessTokenInfo, scope: string): boolean {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * The creation time (epoch ms) before which `resource` records are hidden from this token, or null when all are
+ * visible: orders older than 60 days need read_all_orders.
+ */
+export function visibleSince(ctx: GqlContext, resource: string): number | null {
+  if (resource !== "orders" || hasScope(ctx.access, "read_all_orders")) return null;
+  return ctx.emu.now().getTime() - 60 * DAY_MS;
+}
+
 /** Orders older than 60 days need read_all_orders (Shopify silently hides them otherwise). */
 export function orderVisible(ctx: GqlContext, createdAt: Date): boolean {
   if (hasScope(ctx.access, "read_all_orders")) return true;

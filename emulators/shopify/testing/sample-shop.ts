@@ -1,5 +1,6 @@
 /** A small hand-made shop for tests that need exact values (one customer with an id above 2^53, one order, one product). */
 import type { EmuCustomer, EmuOrder, EmuProduct, EmuShop } from "../model";
+import { RecordTable } from "../store/table";
 
 /** A shop with one customer (id above 2^53), one order and one product. */
 export function makeShop(domain: string, idBase: bigint): EmuShop {
@@ -110,10 +111,11 @@ export function makeShop(domain: string, idBase: bigint): EmuShop {
     currencyCode: "USD",
     ianaTimezone: "America/New_York",
     plan: "Standard",
-    customers: new Map([[customer.id, customer]]),
-    orders: new Map([[order.id, order]]),
-    products: new Map([[product.id, product]]),
+    customers: RecordTable.of([customer]),
+    orders: RecordTable.of([order]),
+    products: RecordTable.of([product]),
     webhookSubscriptions: new Map(),
+    seeded: null,
     installed: true,
     nextId: idBase + 100n,
   };
