@@ -5,24 +5,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmuShop, EmulatorContext } from "../model";
 import { DEFAULT_SHOP } from "../model";
-import type { BulkOperations } from "../bulk/bulk-operations";
 import { ControlError as HttpError } from "../webhooks/control-error";
 import { handleRecordRoute } from "./records";
-import type { LeakyBucket } from "../graphql/throttle";
+import type { ControlState } from "./state";
 import { readJsonObject as readJsonBody, sendJson } from "../../shared/http";
-
-export interface ControlState {
-  strict: boolean;
-  throttle: { maximumAvailable: number; restoreRate?: number };
-  /** Injected REST-style 429s per shop. */
-  http429: Map<string, { remaining: number; retryAfterS: number }>;
-  seed: number;
-  counts: { customers: number; orders: number; products: number };
-  bucketFor(shop: EmuShop): LeakyBucket;
-  resetBuckets(): void;
-  createShop(domain: string, seeded: boolean): EmuShop;
-  bulk: BulkOperations;
-}
 
 function shopOr404(ctx: EmulatorContext, domain: string): EmuShop {
   const shop = ctx.shops.get(domain);
@@ -69,6 +55,10 @@ async function route(
         products: s.products.size,
       })),
     });
+    return true;
+  }
+  if (path === "/_emulator/clock" && method === "GET") {
+    sendJson(res, 200, { now: ctx.now().toISOString(), timeScale: state.timeScale });
     return true;
   }
   if (path === "/_emulator/tokens" && method === "POST") {

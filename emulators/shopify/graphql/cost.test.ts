@@ -196,3 +196,39 @@ describe("Shopify's limits at default settings", () => {
     expect(res.body.extensions?.cost.throttleStatus.currentlyAvailable).toBe(1999);
   });
 });
+
+describe("an accelerated clock (timeScale)", () => {
+  it("GIVEN timeScale 10 WHEN one real second passes THEN the Standard bucket restores 1000 points and still reports 100/s", async () => {
+    const clock = testClock();
+    const emu = await startTestEmulator({
+      now: clock.now,
+      timeScale: 10,
+      customers: 5,
+      orders: 5,
+      products: 5,
+    });
+    try {
+      const token = await issueToken(emu.url, ["read_customers"]);
+      await fetch(`${emu.url}/_emulator/faults/throttle`, {
+        method: "POST",
+        body: JSON.stringify({ currentlyAvailable: 0 }),
+      });
+      clock.advanceMs(1000);
+      const res = await gql(emu.url, token, "{ shop { name } }");
+      // 10 emulated seconds × 100/s = 1000 points, minus the shop object's 1.
+      expect(res.body.extensions?.cost.throttleStatus).toEqual({
+        maximumAvailable: 2000,
+        currentlyAvailable: 999,
+        restoreRate: 100,
+      });
+      const time = (await (await fetch(`${emu.url}/_emulator/clock`)).json()) as {
+        now: string;
+        timeScale: number;
+      };
+      expect(time.timeScale).toBe(10);
+      expect(Date.parse(time.now) - clock.now().getTime()).toBe(9000);
+    } finally {
+      await emu.close();
+    }
+  });
+});
