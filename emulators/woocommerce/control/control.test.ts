@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startWooEmulator, type WooEmulator } from "../server";
+import { failure, wooClient } from "../test-helpers";
+
+async function postJson(url: string, body: unknown, method = "POST") {
+  return fetch(url, { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+}
+
+describe("WooCommerce emulator control API and faults", () => {
+  let emulator: WooEmulator;
+  let key: { consumer_key: string; consumer_secret: string };
+
+  beforeAll(async () => {
+    emulator = await startWooEmulator({
+      counts: { customers: 6, orders: 8, products: 3 },
+      autoDeliver: false,
+    });
+    key = emulator.createKey("read_write");
+  });
+  afterAll(() => emulator.close());
+
+  it("reports health once ready", async () => {
+    const response = await fetch(`${emulator.url}/_emulator/health`);
+    expect(response.status).toBe(200);
+    const health = (await response.json()) as { status: string; counts: { customers: number } };
+    expect(health.status).toBe("ok");
+    expect(health.counts.customers).toBe(6);
+  });
+
+  it("injects a burst of 503s with Retry-After, then recovers", async () => {
+    await postJson(`${emulator.url}/_emulator/faults`, {
+      type: "error",
+      status: 503,
+      count: 2,
+      retryAfterSeconds: 7,
+    });
+    const client = wooClient(emulator.url, key);
+    for (let i = 0; i < 2; i++) {
+      const error = await failure(client.get("orders"));
+      expect(error.status).toBe(503);
+      expect(error.headers["retry-after"]).toBe("7");
+    }
+    expect((await client.get("orders")).status).toBe(200);
+  });
+
+  it("injects 429 and WordPress-style 500s, optionally only on one path", async () => {
+    await postJson(`${emulator.url}/_emulator/faults`, {
+      type: "error",
+      status: 429,
+      retryAfterSeconds: 2,
+      pathPrefix: "/wp-json/wc/v3/customers",
+    });
+    const client = wooClient(emulator.url, key);
+    expect((await client.get("orders")).status).toBe(200);
+    const limited = await failure(client.get("customers"));
+    expect(limited.status).toBe(429);
+    expect(limited.headers["retry-after"]).toBe("2");
+    await postJson(`${emulator.url}/_emulator/faults`, { type: "error", status: 500 });
+    const crashed = await failure(client.get("customers"));
+    expect(crashed.status).toBe(500);
+    expect((crashed.data as { code: string }).code).toBe("internal_server_error");
+  });
+
+  it("can answer slowly and can never answer (client timeout)", async () => {
+    const client = wooClient(emulator.url, key);
+    await postJson(`${emulator.url}/_emulator/faults`, { type: "slow", delayMs: 50 });
+    expect((await client.get("products")).status).toBe(200);
+    await postJson(`${emulator.url}/_emulator/faults`, { type: "timeout" });
+    const timedOut = wooClient(emulator.url, key, { timeout: 300 }).get("products");
+    await expect(timedOut).rejects.toMatchObject({ code: "ECONNABORTED" });
+    expect((await client.get("products")).status).toBe(200);
+  });
+
+  it("can pretend not to be WooCommerce: HTML everywhere until faults are cleared", async () => {
+    await postJson(`${emulator.url}/_emulator/faults`, { type: "not-woocommerce" });
+    const response = await fetch(`${emulator.url}/wp-json/wc/v3/system_status`);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await response.text();
+    expect(html).not.toContain("wp-json");
+    expect(html).not.toMatch(/WordPress|WooCommerce/);
+    await fetch(`${emulator.url}/_emulator/faults`, { method: "DELETE" });
+    expect((await wooClient(emulator.url, key).get("system_status")).status).toBe(200);
+  });
+
+  it("mutates records through the control API and resets to the seeded store", async () => {
+    const created = await postJson(`${emulator.url}/_emulator/customers`, {
+      email: "control@example.test",
+      first_name: "Control",
+    });
+    expect(created.status).toBe(201);
+    const customer = (await created.json()) as { id: number };
+    const updated = await postJson(
+      `${emulator.url}/_emulator/customers/${customer.id}`,
+      { last_name: "Plane" },
+      "PUT",
+    );
+    expect(((await updated.json()) as { last_name: string }).last_name).toBe("Plane");
+    const order = [...emulator.store.orders.values()].find(
+      (o) => o.status === "completed" || o.status === "processing",
+    )!;
+    const refunded = await postJson(`${emulator.url}/_emulator/orders/${order.id}/refunds`, {
+      amount: "1.00",
+      reason: "test",
+    });
+    expect(((await refunded.json()) as { refunds: { total: string }[] }).refunds[0].total).toBe("-1.00");
+    const trashed = await fetch(`${emulator.url}/_emulator/orders/${order.id}`, { method: "DELETE" });
+    expect(((await trashed.json()) as { status: string }).status).toBe("trash");
+    const restored = await fetch(`${emulator.url}/_emulator/orders/${order.id}/restore`, { method: "POST" });
+    expect(((await restored.json()) as { status: string }).status).not.toBe("trash");
+
+    const reset = await postJson(`${emulator.url}/_emulator/reset`, { customers: 4 });
+    expect(reset.status).toBe(200);
+    const customers = await wooClient(emulator.url, key).get("customers");
+    expect(customers.headers["x-wp-total"]).toBe("4");
+  });
+
+  it("moves its clock forward on request (e.g. to expire OAuth timestamps)", async () => {
+    const before = (await (await fetch(`${emulator.url}/_emulator/clock`)).json()) as { now: string };
+    await postJson(`${emulator.url}/_emulator/clock`, { advanceMs: 20 * 60_000 });
+    const error = await failure(wooClient(emulator.url, key).get("customers"));
+    expect((error.data as { message: string }).message).toBe("Invalid timestamp.");
+    await postJson(`${emulator.url}/_emulator/clock`, { advanceMs: -20 * 60_000 });
+    const after = (await (await fetch(`${emulator.url}/_emulator/clock`)).json()) as { now: string };
+    expect(Date.parse(after.now)).toBeGreaterThanOrEqual(Date.parse(before.now));
+  });
+});
