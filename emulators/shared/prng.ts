@@ -35,38 +35,80 @@ export function hashSeed(...parts: Array<string | number>): number {
   return h >>> 0;
 }
 
+/** Cumulative weights per weights object, so a hoisted constant is summed once, not on every draw. */
+const weightTables = new WeakMap<object, { keys: string[]; weights: number[]; total: number }>();
+
+function weightTable(weights: Readonly<Record<string, number>>) {
+  let table = weightTables.get(weights);
+  if (!table) {
+    const keys = Object.keys(weights);
+    const values = keys.map((key) => weights[key]);
+    table = { keys, weights: values, total: values.reduce((sum, w) => sum + w, 0) };
+    weightTables.set(weights, table);
+  }
+  return table;
+}
+
+/**
+ * sfc32 as a class: creating a generator per record (emulators generate records on demand, each from its own seed)
+ * costs a few bound methods, not a fresh closure (and, under tsx, a name-keeping wrapper) per method.
+ */
+class Sfc32 implements Prng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: number) {
+    const init = splitmix32(seed);
+    this.a = init();
+    this.b = init();
+    this.c = init();
+    this.d = init();
+    // Warm up: the first outputs of a freshly seeded sfc32 are poorly mixed.
+    for (let i = 0; i < 12; i++) this.next();
+    // Callers may take a method off the generator (`const pick = prng.pick`): keep them bound.
+    this.next = this.next.bind(this);
+    this.int = this.int.bind(this);
+    this.pick = this.pick.bind(this);
+    this.chance = this.chance.bind(this);
+    this.weighted = this.weighted.bind(this);
+  }
+
+  next(): number {
+    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
+    this.d = (this.d + 1) >>> 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) >>> 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) >>> 0;
+    return t / 4294967296;
+  }
+
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)];
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  weighted<T extends string>(weights: Readonly<Record<T, number>>): T {
+    const table = weightTable(weights);
+    let roll = this.next() * table.total;
+    for (let i = 0; i < table.keys.length; i++) {
+      roll -= table.weights[i];
+      if (roll < 0) return table.keys[i] as T;
+    }
+    return table.keys[table.keys.length - 1] as T;
+  }
+}
+
 /** Creates a deterministic generator from a 32-bit seed. */
 export function createPrng(seed: number): Prng {
-  const init = splitmix32(seed);
-  let a = init();
-  let b = init();
-  let c = init();
-  let d = init();
-  const next = (): number => {
-    const t = (((a + b) >>> 0) + d) >>> 0;
-    d = (d + 1) >>> 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) >>> 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) >>> 0;
-    return t / 4294967296;
-  };
-  // Warm up: the first outputs of a freshly seeded sfc32 are poorly mixed.
-  for (let i = 0; i < 12; i++) next();
-  return {
-    next,
-    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
-    pick: (items) => items[Math.floor(next() * items.length)],
-    chance: (p) => next() < p,
-    weighted: (weights) => {
-      const entries = Object.entries(weights) as Array<[never, number]>;
-      const total = entries.reduce((sum, [, w]) => sum + w, 0);
-      let roll = next() * total;
-      for (const [key, w] of entries) {
-        roll -= w;
-        if (roll < 0) return key;
-      }
-      return entries[entries.length - 1][0];
-    },
-  };
+  return new Sfc32(seed);
 }

@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningShopifyEmulator } from "./server";
 import { startShopifyEmulator } from "./server";
@@ -51,5 +53,37 @@ describe("CLI contract", () => {
     }
     const lines = (await (await fetch(op.url!)).text()).trimEnd().split("\n");
     expect(lines).toHaveLength(1000);
+  });
+});
+
+describe("a developer's first minutes", () => {
+  it("GIVEN --help WHEN the command runs THEN it prints the options and exits 0", async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "emulators/cli.ts", "shopify", "--help"],
+      { timeout: 30_000 },
+    );
+    expect(stdout).toContain("Usage: npm run emulator -- shopify [options]");
+    expect(stdout).toContain("--time-scale K");
+  });
+
+  it("GIVEN a request for an unknown path WHEN answered THEN 404 is one log line, without query or stack", async () => {
+    const lines: string[] = [];
+    const logged = await startShopifyEmulator({
+      customers: 1,
+      orders: 1,
+      products: 1,
+      webhooks: { tomlPath: null },
+      log: (line) => lines.push(line),
+    });
+    try {
+      const res = await fetch(`${logged.url}/admin/nothing-here?hmac=secret`);
+      expect(res.status).toBe(404);
+      await res.text();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(lines).toEqual(["404 GET /admin/nothing-here"]);
+    } finally {
+      await logged.close();
+    }
   });
 });

@@ -1,10 +1,23 @@
 /**
- * `npm run emulator -- shopify --port P [--seed S] [--customers N] [--orders N] [--products N]
- *   [--shops a.myshopify.com,b.myshopify.com] [--api-key K --api-secret S --app-url U] [--no-strict]`
+ * `npm run emulator -- shopify [options]`: starts the Shopify emulator on 127.0.0.1 (see USAGE and README.md).
  * App config defaults come from SHOPIFY_API_KEY / SHOPIFY_API_SECRET / SHOPIFY_APP_URL.
  */
 import { parseArgs } from "node:util";
 import { startShopifyEmulator } from "./server";
+
+export const USAGE = `Usage: npm run emulator -- shopify [options]
+
+  --port P                     port on 127.0.0.1 (default 4100; 0 = any free port)
+  --seed S                     seed of the generated shops (default 1)
+  --customers N --orders N --products N
+                               records per shop (default 1000, 2000, 100; 1,000,000 is fine)
+  --shops a.myshopify.com,...  shops besides demo.myshopify.com
+  --api-key K --api-secret S --app-url U --app-handle H
+                               the app (defaults: SHOPIFY_API_KEY, SHOPIFY_API_SECRET, SHOPIFY_APP_URL)
+  --no-strict                  accept deprecated fields (default: rejected)
+  --unapproved-customer-data   the app is not approved for protected customer data
+  --time-scale K               emulated time runs K times faster (throttle restore, expiries, webhook delays)
+  --help                       this text`;
 
 /** Parses argv, starts the emulator, prints its URL and stops cleanly on SIGINT/SIGTERM. */
 export async function main(argv: string[]): Promise<void> {
@@ -22,15 +35,25 @@ export async function main(argv: string[]): Promise<void> {
       "app-url": { type: "string" },
       "app-handle": { type: "string" },
       "no-strict": { type: "boolean", default: false },
+      "unapproved-customer-data": { type: "boolean", default: false },
+      "time-scale": { type: "string", default: "1" },
+      help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
   });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   const int = (name: string, value: string | undefined): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 0)
       throw new Error(`--${name} must be a non-negative integer, got "${value}"`);
     return n;
   };
+  const timeScale = Number(values["time-scale"]);
+  if (!(timeScale > 0))
+    throw new Error(`--time-scale must be a positive number, got "${values["time-scale"]}"`);
   const app = {
     ...((values["api-key"] ?? process.env.SHOPIFY_API_KEY)
       ? { apiKey: values["api-key"] ?? process.env.SHOPIFY_API_KEY }
@@ -42,6 +65,7 @@ export async function main(argv: string[]): Promise<void> {
       ? { appUrl: values["app-url"] ?? process.env.SHOPIFY_APP_URL }
       : {}),
     ...(values["app-handle"] ? { appHandle: values["app-handle"] } : {}),
+    ...(values["unapproved-customer-data"] ? { protectedCustomerDataApproved: false } : {}),
   };
   const started = Date.now();
   const emulator = await startShopifyEmulator({
@@ -57,7 +81,9 @@ export async function main(argv: string[]): Promise<void> {
           .filter(Boolean)
       : [],
     strict: !values["no-strict"],
+    timeScale,
     app,
+    log: (line) => console.log(line),
   });
   const shops = [...emulator.context.shops.keys()].join(", ");
   console.log(

@@ -8,6 +8,8 @@
  * Money: decimal strings exactly as Shopify shows them ("19.99"). Times: Date in UTC.
  */
 
+import type { RecordTable } from "./store/table";
+
 export type Money = string;
 
 export interface EmuMarketingConsent {
@@ -156,14 +158,33 @@ export interface EmuShop {
   ianaTimezone: string;
   /** Plan name drives the default throttle restore rate (Standard 100/s, Advanced 200, Plus 1000, Enterprise 2000). */
   plan: "Basic" | "Standard" | "Advanced" | "Plus" | "Enterprise";
-  customers: Map<bigint, EmuCustomer>;
-  orders: Map<bigint, EmuOrder>;
-  products: Map<bigint, EmuProduct>;
+  /** Seeded records are generated on demand; see store/table.ts. Reads look like a Map. */
+  customers: RecordTable<EmuCustomer>;
+  orders: RecordTable<EmuOrder>;
+  products: RecordTable<EmuProduct>;
   webhookSubscriptions: Map<bigint, EmuWebhookSubscription>;
+  /** What seeding knows about its generated rows (null for shops without seeded records). */
+  seeded: SeededFacts | null;
   /** Whether the app is installed (false after uninstall). */
   installed: boolean;
   /** Next id for any object in this shop (monotonic). */
   nextId: bigint;
+}
+
+/** Per seeded order row, what totals and per-customer views need, computed once without generating records. */
+export interface OrderFacts {
+  /** The seeded customer row of the order, -1 for a guest order. */
+  customerRow: Int32Array;
+  totalCents: Float64Array;
+  /** 1 when cancelled (not counted in amountSpent). */
+  cancelled: Uint8Array;
+}
+
+/** What seeding knows about a shop's generated rows. */
+export interface SeededFacts {
+  orderFacts(): OrderFacts;
+  /** The seeded product row and variant index behind a variant id, or null. */
+  variantSlot(variantId: bigint): { productRow: number; index: number } | null;
 }
 
 /** A webhook as Shopify delivers it: REST-style JSON body plus headers (computed by the dispatcher). */
@@ -197,6 +218,8 @@ export interface TokenStoreLike {
 }
 
 export interface WebhookDispatcherLike {
+  /** The app's configured webhook API version, used by every delivery (when the dispatcher knows it). */
+  readonly apiVersion?: string;
   /** Queues delivery of a data change to every subscription of `shop` for `topic`. Never throws. */
   emit(event: EmittedWebhook): void;
   /** Sends everything due now (tests), returns when the queue is idle. */
@@ -237,6 +260,13 @@ export const DEFAULT_SHOP = "demo.myshopify.com";
 
 export function gid(type: string, id: bigint): string {
   return `gid://shopify/${type}/${id.toString()}`;
+}
+
+/** Allocates the next id for a record created in `shop` (shared by every object type, like Shopify's global ids). */
+export function allocateId(shop: EmuShop): bigint {
+  const id = shop.nextId;
+  shop.nextId += 1n;
+  return id;
 }
 
 export function parseGid(value: string): { type: string; id: bigint } | null {

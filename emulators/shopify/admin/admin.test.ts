@@ -3,7 +3,7 @@ import { runInNewContext, Script } from "node:vm";
 import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SHOP } from "../model";
-import { startHarness, TEST_API_KEY, TEST_API_SECRET, TEST_SCOPES, type Harness } from "../auth/test-harness";
+import { startHarness, TEST_API_KEY, TEST_API_SECRET, TEST_SCOPES, type Harness } from "../testing/harness";
 
 const APP_URL = "http://127.0.0.1:3998/app";
 const shopify = shopifyApi({

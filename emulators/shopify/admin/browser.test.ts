@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { chromium, type Browser } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jwtVerify } from "jose";
-import { startHarness, TEST_API_KEY, TEST_API_SECRET, type Harness } from "../auth/test-harness";
+import { startHarness, TEST_API_KEY, TEST_API_SECRET, type Harness } from "../testing/harness";
 
 const CHROMIUM = "/usr/bin/chromium";
 

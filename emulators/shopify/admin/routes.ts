@@ -7,7 +7,8 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorContext, EmuShop } from "../model";
-import { escapeHtml, sendHtml, sendJson, shopForBrowser } from "../auth/http-utils";
+import { escapeHtml, sendHtml, sendJson } from "../../shared/http";
+import { shopForBrowser } from "../auth/request";
 import { hostParam, queryHmac } from "../auth/query-hmac";
 import { SESSION_TOKEN_TTL_S, signSessionToken } from "../auth/session-token";
 import { appBridgeScript } from "./app-bridge-script";

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SHOP } from "../model";
 import { signSessionToken } from "./session-token";
-import { startHarness, TEST_API_KEY, TEST_API_SECRET, TEST_SCOPES, type Harness } from "./test-harness";
+import { startHarness, TEST_API_KEY, TEST_API_SECRET, TEST_SCOPES, type Harness } from "../testing/harness";
 
 const APP_URL = "http://127.0.0.1:3999";
 let h: Harness;

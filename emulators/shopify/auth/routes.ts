@@ -6,7 +6,8 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorContext, EmuShop } from "../model";
-import { escapeHtml, readParams, redirect, sendHtml, sendJson, shopForBrowser } from "./http-utils";
+import { escapeHtml, redirect, sendHtml, sendJson } from "../../shared/http";
+import { readParams, shopForBrowser } from "./request";
 import { hostParam, queryHmac } from "./query-hmac";
 import { verifySessionToken } from "./session-token";
 import { TokenStore, type AssociatedUser, type IssuedTokenSet } from "./token-store";

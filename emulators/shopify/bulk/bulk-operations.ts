@@ -1,13 +1,12 @@
 /**
  * Bulk query operations: CREATED → RUNNING → COMPLETED (or FAILED / CANCELED), one JSONL file per operation.
  *
- * Nothing is held in memory but a snapshot of record references taken when the operation starts: RUNNING walks
- * the output once to count objects and bytes (in slices, yielding to the event loop), and the file is generated
- * again, lazily and identically, while it is downloaded. Records are replaced (never mutated) on change, so the
- * snapshot stays consistent. Line order follows `groupObjects` (see ordering.ts): grouped before API 2026-01,
+ * Nothing is held in memory but the rows to export and a snapshot of the records changed since seeding: RUNNING
+ * generates the output once, in slices that yield to the event loop, into a file on disk (result-files.ts), and
+ * the download streams that file. Records are replaced (never mutated) on change, so the snapshot stays consistent. Line order follows `groupObjects` (see ordering.ts): grouped before API 2026-01,
  * ungrouped — children possibly before their parent — from 2026-01 unless `groupObjects: true`.
  */
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import {
   GraphQLError,
   Kind,
@@ -19,24 +18,27 @@ import {
 } from "graphql";
 import type { EmuShop, EmulatorContext } from "../model";
 import { gid } from "../model";
-import { createPrng, hashSeed } from "../seed/prng";
-import { hasScope, orderVisible, type GqlContext } from "../graphql/context";
+import { createPrng, hashSeed } from "../../shared/prng";
+import { hasScope, visibleSince, type GqlContext } from "../graphql/context";
 import { listRecords, type Resource } from "../graphql/records";
-import { CustomerNode, OrderNode, ProductNode } from "../graphql/objects";
+import { nodeOf } from "../graphql/root";
+import type { RecordTable, TimestampedRecord } from "../store/table";
 import { toShopifyValidationError } from "../graphql/errors";
 import { bulkGroupObjectsDefault, bulkQueryConcurrency } from "../graphql/versions";
 import { Projector } from "./projector";
 import { groupedLines, ungroupedLines, type BulkLine } from "./ordering";
+import { ResultFiles } from "./result-files";
 import { ResultUrlSigner, type UrlCheck } from "./result-url";
 import { BulkQueryValidator, invalidBulkQuery } from "./validate";
-import type { BulkOperationRecord, BulkService, BulkStatus, BulkUserError } from "../graphql/bulk-service";
+import type { BulkOperationRecord, BulkService, BulkStatus, BulkUserError } from "../graphql/context";
 
 export type { BulkOperationRecord, BulkStatus };
 
 interface Plan {
   ctx: GqlContext;
-  roots: unknown[];
-  wrap: (record: never) => Record<string, unknown>;
+  /** The rows to export, in file order. */
+  rows: Int32Array;
+  wrap: (row: number) => Record<string, unknown>;
   rootType: GraphQLObjectType;
   projector: Projector;
   nodeSelection: NonNullable<ReturnType<Projector["nodeSelection"]>>;
@@ -68,9 +70,9 @@ const SLICE_LINES = 2_000;
 
 const ACTIVE: readonly BulkStatus[] = ["CREATED", "RUNNING", "CANCELING"];
 
-/** Shopify writes JSON with escaped slashes (`gid:\/\/shopify\/…`). */
-export function toJsonLine(object: Record<string, unknown>): string {
-  return JSON.stringify(object).replace(/\//g, "\\/");
+/** Shopify writes JSON with escaped slashes (`gid:\/\/shopify\/…`); in JSON a "/" can only be inside a string. */
+export function escapeSlashes(json: string): string {
+  return json.replaceAll("/", "\\/");
 }
 
 export class BulkOperations implements BulkService {
@@ -78,6 +80,7 @@ export class BulkOperations implements BulkService {
   private readonly plans = new Map<bigint, Plan>();
   private readonly faults = new Map<string, BulkFault>();
   private readonly signer: ResultUrlSigner;
+  private readonly files = new ResultFiles();
   private readonly seed: number;
 
   constructor(
@@ -194,20 +197,17 @@ export class BulkOperations implements BulkService {
     const list = listRecords(shop, resource, {
       query: args.query,
       sortKey: args.sortKey,
-      visible:
-        resource === "orders" ? (o) => orderVisible(ctx, (o as { createdAt: Date }).createdAt) : undefined,
+      visibleSince: visibleSince(ctx, resource),
     });
-    const roots = args.reverse ? [...list.items].reverse() : list.items;
-    const wrap =
-      resource === "customers"
-        ? (r: never) => new CustomerNode(shop, r) as unknown as Record<string, unknown>
-        : resource === "orders"
-          ? (r: never) => new OrderNode(shop, r) as unknown as Record<string, unknown>
-          : (r: never) => new ProductNode(shop, r) as unknown as Record<string, unknown>;
+    const rows = Int32Array.from(list.rows);
+    if (args.reverse) rows.reverse();
+    // Later writes must not change what this operation exports: read records through a snapshot.
+    const reader = (shop[resource] as unknown as RecordTable<TimestampedRecord>).snapshot();
+    const node = nodeOf(ctx, resource);
     this.plans.set(id, {
       ctx,
-      roots,
-      wrap,
+      rows,
+      wrap: (row: number) => node(reader.record(row) as never),
       rootType: projector.runtimeType({}, nodeSelection!.type),
       projector,
       nodeSelection: nodeSelection!,
@@ -272,43 +272,48 @@ export class BulkOperations implements BulkService {
     op.status = "RUNNING";
     const fault = this.faults.get(op.shop);
     if (fault) this.faults.delete(op.shop);
-    let objects = 0;
-    let roots = 0;
-    let bytes = 0;
+    const file = this.files.writer(op.id);
     let sliceLines = 0;
     try {
       for (const { line, root } of this.generate(op.id)) {
-        if (fault && objects >= fault.afterObjects) break;
-        objects += 1;
-        if (root) roots += 1;
-        bytes += Buffer.byteLength(line) + 1;
+        if (fault && op.objectCount >= fault.afterObjects) break;
+        // objectCount grows while RUNNING, as on Shopify (apps show progress from it).
+        op.objectCount += 1;
+        if (root) op.rootObjectCount += 1;
+        const written = file.add(line);
+        if (written) await written;
         if (++sliceLines >= SLICE_LINES) {
           sliceLines = 0;
           await new Promise((resolve) => setImmediate(resolve));
           if ((op.status as BulkStatus) === "CANCELING") {
-            op.objectCount = objects;
-            op.rootObjectCount = roots;
+            await file.end();
+            this.files.remove(op.id);
             return this.finish(op, "CANCELED", null);
           }
         }
       }
+      await file.end();
     } catch (error) {
+      await file.end().catch(() => undefined);
+      this.files.remove(op.id);
       const denied = error instanceof GraphQLError && error.extensions.code === "ACCESS_DENIED";
       return this.finish(op, "FAILED", denied ? "ACCESS_DENIED" : "INTERNAL_SERVER_ERROR");
     }
-    op.objectCount = objects;
-    op.rootObjectCount = roots;
-    op.lineLimit = objects;
+    op.lineLimit = op.objectCount;
     const completedAt = this.emu.now();
     if (fault) {
       op.partialDataUrl =
-        objects > 0 ? this.signer.sign(this.emu.baseUrl, this.filePath(op.id, true), completedAt) : null;
+        op.objectCount > 0
+          ? this.signer.sign(this.emu.baseUrl, this.filePath(op.id, true), completedAt)
+          : null;
       return this.finish(op, "FAILED", fault.errorCode);
     }
-    op.fileSize = bytes;
+    op.fileSize = file.bytes;
     // Shopify gives no URL for an empty result.
     op.url =
-      objects > 0 ? this.signer.sign(this.emu.baseUrl, this.filePath(op.id, false), completedAt) : null;
+      op.objectCount > 0
+        ? this.signer.sign(this.emu.baseUrl, this.filePath(op.id, false), completedAt)
+        : null;
     this.finish(op, "COMPLETED", null);
   }
 
@@ -324,7 +329,8 @@ export class BulkOperations implements BulkService {
     op.status = status;
     op.errorCode = errorCode;
     op.completedAt = this.emu.now();
-    if (status !== "COMPLETED" && status !== "FAILED") this.plans.delete(op.id);
+    // The file is written: the snapshot of records is no longer needed.
+    this.plans.delete(op.id);
     const iso = (d: Date | null) => (d ? d.toISOString().replace(/\.\d{3}Z$/, "Z") : null);
     this.emu.webhooks.emit({
       shop: op.shop,
@@ -347,17 +353,12 @@ export class BulkOperations implements BulkService {
     if (!plan || !op) return;
     const prng = createPrng(hashSeed(this.seed, "bulk", id.toString()));
     const trees = function* (): Generator<BulkLine> {
-      for (const record of plan.roots) {
-        yield plan.projector.node(
-          plan.wrap(record as never),
-          plan.rootType,
-          plan.nodeSelection.selectionSet,
-          null,
-        );
+      for (const row of plan.rows) {
+        yield plan.projector.node(plan.wrap(row), plan.rootType, plan.nodeSelection.selectionSet, null);
       }
     };
     const ordered = op.groupObjects ? groupedLines(trees(), prng) : ungroupedLines(trees(), prng);
-    for (const { object, root } of ordered) yield { line: toJsonLine(object), root };
+    for (const { json, root } of ordered) yield { line: escapeSlashes(json), root };
   }
 
   /**
@@ -381,26 +382,16 @@ export class BulkOperations implements BulkService {
     return stream ? { stream } : noSuchKey;
   }
 
-  /** The JSONL file as a stream (backpressure-aware), or null when the operation has no such file. */
+  /** The JSONL file as a stream from disk, or null when the operation has no such file. */
   stream(id: bigint, partial: boolean): Readable | null {
     const op = this.operations.get(id);
     if (!op || op.lineLimit === null) return null;
     if (partial ? op.status !== "FAILED" || !op.partialDataUrl : op.status !== "COMPLETED") return null;
-    const limit = op.lineLimit;
-    const source = this.generate(id);
-    let written = 0;
-    return new Readable({
-      read() {
-        const chunk: string[] = [];
-        while (chunk.length < 500 && written < limit) {
-          const next = source.next();
-          if (next.done) break;
-          chunk.push(next.value.line);
-          written += 1;
-        }
-        if (chunk.length === 0) this.push(null);
-        else this.push(`${chunk.join("\n")}\n`);
-      },
-    });
+    return this.files.read(id);
+  }
+
+  /** Removes the result files. */
+  close(): void {
+    this.files.close();
   }
 }

@@ -9,41 +9,39 @@
  *   line; the first parent that has children always gets this treatment, so any file with nested lines has at
  *   least one child ahead of its parent. Others are deferred past the next parent.
  */
-import type { Prng } from "../seed/prng";
+import type { Prng } from "../../shared/prng";
 
 export interface BulkLine {
-  object: Record<string, unknown>;
+  /** The object as a JSON line (slashes not yet escaped). */
+  json: string;
   /** Nested connection children (and grandchildren), in output order after the object. */
   children: BulkLine[];
 }
 
 export interface OrderedLine {
-  object: Record<string, unknown>;
+  json: string;
   /** True for top-level objects (rootObjectCount). */
   root: boolean;
 }
 
 /** Depth first: each child followed by its own descendants. */
-function flatten(
-  lines: BulkLine[],
-  out: Array<Record<string, unknown>> = [],
-): Array<Record<string, unknown>> {
+function flatten(lines: BulkLine[], out: string[] = []): string[] {
   for (const line of lines) {
-    out.push(line.object);
+    out.push(line.json);
     flatten(line.children, out);
   }
   return out;
 }
 
-function* asChildren(objects: Array<Record<string, unknown>>): Generator<OrderedLine> {
-  for (const object of objects) yield { object, root: false };
+function* asChildren(objects: string[]): Generator<OrderedLine> {
+  for (const json of objects) yield { json, root: false };
 }
 
 /** Grouped order: every child after its parent, some deferred past the next parent. */
 export function* groupedLines(trees: Iterable<BulkLine>, prng: Prng): Generator<OrderedLine> {
-  let held: Array<Record<string, unknown>> = [];
+  let held: string[] = [];
   for (const tree of trees) {
-    yield { object: tree.object, root: true };
+    yield { json: tree.json, root: true };
     // Children held back from the previous parent come after this parent: still after their own parent.
     yield* asChildren(held);
     held = [];
@@ -61,7 +59,7 @@ export function* groupedLines(trees: Iterable<BulkLine>, prng: Prng): Generator<
 
 /** Ungrouped order: children may come before their parent (see the file comment). */
 export function* ungroupedLines(trees: Iterable<BulkLine>, prng: Prng): Generator<OrderedLine> {
-  let deferred: Array<Record<string, unknown>> = [];
+  let deferred: string[] = [];
   let forcedAhead = false;
   for (const tree of trees) {
     const children = flatten(tree.children);
@@ -70,16 +68,16 @@ export function* ungroupedLines(trees: Iterable<BulkLine>, prng: Prng): Generato
       forcedAhead = true;
       const ahead = prng.int(1, children.length);
       yield* asChildren(children.slice(0, ahead).reverse());
-      yield { object: tree.object, root: true };
+      yield { json: tree.json, root: true };
       yield* asChildren(deferred);
       deferred = [];
       yield* asChildren(children.slice(ahead));
     } else if (children.length > 0 && roll < 0.55) {
-      yield { object: tree.object, root: true };
+      yield { json: tree.json, root: true };
       yield* asChildren(deferred);
       deferred = children;
     } else {
-      yield { object: tree.object, root: true };
+      yield { json: tree.json, root: true };
       yield* asChildren(deferred);
       deferred = [];
       yield* asChildren(children);

@@ -1,12 +1,16 @@
 /**
- * Bulk-operation output without graphql-js execution: walks the bulk query's selection over resolver objects and
- * yields JSONL objects, nested connections as separate objects carrying `__parentId` (Shopify's format). Cheaper
- * than running the executor per record, which matters for 1,000,000-record shops.
+ * Bulk-operation output without graphql-js execution: the bulk query's selection is compiled once per (type,
+ * selection) into a plan — response keys, resolver names, argument values, how to write each value — and every
+ * record is written straight to JSON text by walking the plan over the resolver objects (no intermediate object).
+ * Nested connections become separate lines carrying `__parentId` (Shopify's format). This is what makes a
+ * 1,000,000-record export take seconds, not minutes.
  */
 import {
+  GraphQLError,
   getArgumentValues,
   getNamedType,
   isAbstractType,
+  isLeafType,
   isListType,
   isNonNullType,
   isObjectType,
@@ -26,7 +30,45 @@ import { isConnectionType } from "./validate";
 export type { BulkLine };
 export { isConnectionType };
 
+type Source = Record<string, unknown>;
+/** Writes a resolved value as JSON text. */
+type Completer = (value: unknown) => string;
+
+interface ValueField {
+  /** `"key":`, JSON-encoded once. */
+  key: string;
+  name: string;
+  args: Record<string, unknown>;
+  complete: Completer;
+}
+
+interface ConnectionField {
+  name: string;
+  args: Record<string, unknown>;
+  /** The node type and selection under `edges { node }` (or `nodes`). */
+  nodeType: GraphQLOutputType;
+  nodeSelection: SelectionSetNode;
+}
+
+interface ObjectPlan {
+  /** `"key":"Type"` members for each response key that selects `__typename`. */
+  typenameMembers: string[];
+  values: ValueField[];
+  connections: ConnectionField[];
+}
+
+/** Bulk operations return every item of a nested connection: page size arguments do not apply. */
+const ALL_ITEMS = {
+  first: undefined,
+  last: undefined,
+  after: undefined,
+  before: undefined,
+  __defaultSize: 1e9,
+};
+
 export class Projector {
+  private readonly plans = new WeakMap<SelectionSetNode, Map<string, ObjectPlan>>();
+
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly fragments: Record<string, FragmentDefinitionNode>,
@@ -59,58 +101,6 @@ export class Projector {
     );
   }
 
-  /** Projects one node; nested connections become child lines with `__parentId`. */
-  node(
-    source: Record<string, unknown>,
-    type: GraphQLObjectType,
-    selectionSet: SelectionSetNode,
-    parentId: string | null,
-  ): BulkLine {
-    const object: Record<string, unknown> = {};
-    const children: BulkLine[] = [];
-    const pendingConnections: Array<{ field: GraphQLField<unknown, unknown>; node: FieldNode }> = [];
-    for (const fieldNode of this.collect(type, selectionSet)) {
-      const key = fieldNode.alias?.value ?? fieldNode.name.value;
-      if (fieldNode.name.value === "__typename") {
-        object[key] = type.name;
-        continue;
-      }
-      const field = type.getFields()[fieldNode.name.value];
-      if (!field) continue;
-      if (isConnectionType(field.type)) {
-        pendingConnections.push({ field, node: fieldNode });
-        continue;
-      }
-      object[key] = this.complete(this.read(source, field, fieldNode), field.type, fieldNode.selectionSet);
-    }
-    if (parentId !== null) object.__parentId = parentId;
-    if (pendingConnections.length > 0) {
-      const id = this.idOf(source);
-      for (const { field, node } of pendingConnections) {
-        // Bulk operations return every item of a nested connection: page size arguments do not apply.
-        const connection = this.read(
-          source,
-          field,
-          node,
-          { first: undefined, last: undefined, after: undefined, before: undefined },
-          1_000_000,
-        ) as {
-          edges: Array<{ node: Record<string, unknown> }>;
-        };
-        const connectionType = getNamedType(field.type) as GraphQLObjectType;
-        for (const sub of this.collect(connectionType, node.selectionSet!)) {
-          const nodeSelection = this.nodeSelection(connectionType, sub);
-          if (!nodeSelection) continue;
-          for (const edge of connection.edges) {
-            const childType = this.runtimeType(edge.node, nodeSelection.type);
-            children.push(this.node(edge.node, childType, nodeSelection.selectionSet, id));
-          }
-        }
-      }
-    }
-    return { object, children };
-  }
-
   /** For `edges { node { … } }` or `nodes { … }` under a connection: the node type and selection. */
   nodeSelection(
     connectionType: GraphQLObjectType,
@@ -130,7 +120,7 @@ export class Projector {
     return null;
   }
 
-  runtimeType(value: Record<string, unknown>, type: GraphQLOutputType): GraphQLObjectType {
+  runtimeType(value: Source, type: GraphQLOutputType): GraphQLObjectType {
     const named = getNamedType(type);
     if (isObjectType(named)) return named;
     const resolved = this.schema.getType(String(value.__typename));
@@ -138,33 +128,121 @@ export class Projector {
     return resolved;
   }
 
-  private idOf(source: Record<string, unknown>): string {
-    const id = source.id;
-    return String(typeof id === "function" ? (id as () => unknown).call(source) : id);
+  /** Writes one node as a JSON line (slashes not yet escaped); nested connections become child lines. */
+  node(
+    source: Source,
+    type: GraphQLObjectType,
+    selectionSet: SelectionSetNode,
+    parentId: string | null,
+  ): BulkLine {
+    const plan = this.plan(type, selectionSet);
+    let json = this.project(source, plan);
+    if (parentId !== null)
+      json = `${json.slice(0, -1)}${json.length > 2 ? "," : ""}"__parentId":${JSON.stringify(parentId)}}`;
+    const children: BulkLine[] = [];
+    if (plan.connections.length > 0) {
+      const id = String(this.call(source, "id", EMPTY));
+      for (const connection of plan.connections) {
+        const result = this.call(source, connection.name, connection.args) as { nodes: Source[] } | null;
+        for (const child of result?.nodes ?? []) {
+          const childType = this.runtimeType(child, connection.nodeType);
+          children.push(this.node(child, childType, connection.nodeSelection, id));
+        }
+      }
+    }
+    return { json, children };
   }
 
-  read(
-    source: Record<string, unknown>,
-    field: GraphQLField<unknown, unknown>,
-    node: FieldNode,
-    overrides: Record<string, unknown> = {},
-    defaultSize?: number,
-  ): unknown {
-    const value = source[field.name];
+  /** Reads one field of a resolver object the way graphql-js would (a method is called with args and context). */
+  read(source: Source, field: GraphQLField<unknown, unknown>, node: FieldNode): unknown {
+    return this.call(source, field.name, getArgumentValues(field, node, {}));
+  }
+
+  private call(source: Source, name: string, args: Record<string, unknown>): unknown {
+    const value = source[name];
     if (typeof value !== "function") return value;
-    const args = { ...getArgumentValues(field, node, {}), ...overrides };
-    if (defaultSize !== undefined) args.__defaultSize = defaultSize;
-    return (value as (a: unknown, c: unknown, i: unknown) => unknown).call(source, args, this.ctx, null);
+    try {
+      return (value as (a: unknown, c: unknown, i: unknown) => unknown).call(source, args, this.ctx, null);
+    } catch (error) {
+      // Protected customer data the app is not approved for is written as null, the rest of the line stays.
+      if (error instanceof GraphQLError && error.extensions.protectedCustomerData) return null;
+      throw error;
+    }
   }
 
-  complete(value: unknown, type: GraphQLOutputType, selectionSet: SelectionSetNode | undefined): unknown {
-    if (isNonNullType(type)) return this.complete(value, type.ofType, selectionSet);
-    if (value === null || value === undefined) return null;
-    if (isListType(type))
-      return (value as unknown[]).map((item) => this.complete(item, type.ofType, selectionSet));
-    const named = getNamedType(type);
-    if (!selectionSet) return value;
-    const objectType = this.runtimeType(value as Record<string, unknown>, named);
-    return this.node(value as Record<string, unknown>, objectType, selectionSet, null).object;
+  private project(source: Source, plan: ObjectPlan): string {
+    const members = plan.typenameMembers.slice();
+    for (const field of plan.values)
+      members.push(field.key + field.complete(this.call(source, field.name, field.args)));
+    return `{${members.join(",")}}`;
+  }
+
+  private plan(type: GraphQLObjectType, selectionSet: SelectionSetNode): ObjectPlan {
+    let byType = this.plans.get(selectionSet);
+    if (!byType) this.plans.set(selectionSet, (byType = new Map()));
+    let plan = byType.get(type.name);
+    if (plan) return plan;
+    plan = { typenameMembers: [], values: [], connections: [] };
+    for (const fieldNode of this.collect(type, selectionSet)) {
+      const key = fieldNode.alias?.value ?? fieldNode.name.value;
+      if (fieldNode.name.value === "__typename") {
+        plan.typenameMembers.push(`${JSON.stringify(key)}:${JSON.stringify(type.name)}`);
+        continue;
+      }
+      const field = type.getFields()[fieldNode.name.value];
+      if (!field) continue;
+      const args = getArgumentValues(field, fieldNode, {});
+      if (isConnectionType(field.type)) {
+        const connectionType = getNamedType(field.type) as GraphQLObjectType;
+        for (const sub of this.collect(connectionType, fieldNode.selectionSet!)) {
+          const nodes = this.nodeSelection(connectionType, sub);
+          if (nodes)
+            plan.connections.push({
+              name: field.name,
+              args: { ...args, ...ALL_ITEMS },
+              nodeType: nodes.type,
+              nodeSelection: nodes.selectionSet,
+            });
+        }
+        continue;
+      }
+      plan.values.push({
+        key: `${JSON.stringify(key)}:`,
+        name: field.name,
+        args,
+        complete: this.completer(field.type, fieldNode.selectionSet),
+      });
+    }
+    byType.set(type.name, plan);
+    return plan;
+  }
+
+  /** How a value of `type` is written: leaves as JSON, lists item by item, objects through their plan. */
+  private completer(type: GraphQLOutputType, selectionSet: SelectionSetNode | undefined): Completer {
+    const inner = isNonNullType(type) ? type.ofType : type;
+    if (isListType(inner)) {
+      const item = this.completer(inner.ofType, selectionSet);
+      return (value) => (value == null ? "null" : `[${(value as unknown[]).map(item).join(",")}]`);
+    }
+    if (isLeafType(inner) || !selectionSet) return leaf;
+    if (isObjectType(inner)) {
+      // A concrete type: its plan is known now, no type resolution per value.
+      const plan = this.plan(inner, selectionSet);
+      return (value) => (value == null ? "null" : this.project(value as Source, plan));
+    }
+    return (value) => {
+      if (value == null) return "null";
+      const source = value as Source;
+      return this.project(source, this.plan(this.runtimeType(source, inner), selectionSet));
+    };
   }
 }
+
+/** A scalar or enum value as JSON (undefined as null; bigint as an exact integer). */
+function leaf(value: unknown): string {
+  if (value === undefined || value === null) return "null";
+  if (typeof value === "bigint") return value.toString();
+  return JSON.stringify(value);
+}
+
+const EMPTY: Record<string, unknown> = {};

@@ -20,7 +20,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from "graphql";
-import type { BulkUserError } from "../graphql/bulk-service";
+import type { BulkUserError } from "../graphql/context";
 
 export const MAX_BULK_CONNECTIONS = 5;
 /** Nesting below the top-level connection (top level = 0). */

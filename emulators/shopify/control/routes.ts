@@ -3,127 +3,12 @@
  * records (emitting the matching webhooks), faults and bulk operation files.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { EmuCustomer, EmuOrder, EmuProduct, EmuShop, EmulatorContext } from "../model";
+import type { EmuShop, EmulatorContext } from "../model";
 import { DEFAULT_SHOP } from "../model";
-import type { BulkOperations } from "../bulk/bulk-operations";
-import { deleteRecord, nextId, putRecord } from "../seed/store";
-import { customerToRest, orderToRest, productToRest } from "../webhooks/rest-bodies";
-import type { LeakyBucket } from "../graphql/throttle";
-import { readJsonBody, sendJson } from "./http";
-
-export interface ControlState {
-  strict: boolean;
-  throttle: { maximumAvailable: number; restoreRate?: number };
-  /** Injected REST-style 429s per shop. */
-  http429: Map<string, { remaining: number; retryAfterS: number }>;
-  seed: number;
-  counts: { customers: number; orders: number; products: number };
-  bucketFor(shop: EmuShop): LeakyBucket;
-  resetBuckets(): void;
-  createShop(domain: string, seeded: boolean): EmuShop;
-  bulk: BulkOperations;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const RESOURCES = {
-  customers: { topic: "customers", toRest: customerToRest, deleteTopic: "customers/delete" },
-  orders: { topic: "orders", toRest: orderToRest, deleteTopic: "orders/delete" },
-  products: { topic: "products", toRest: productToRest, deleteTopic: "products/delete" },
-} as const;
-type ResourceName = keyof typeof RESOURCES;
-
-/** Revives JSON input into a record: ISO strings → Date for *At fields, numeric strings → bigint for ids. */
-function revive(input: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) {
-    if (/At$/.test(key) && typeof value === "string") out[key] = new Date(value);
-    else if (
-      /(^id|Id)$/.test(key) &&
-      (typeof value === "string" || typeof value === "number") &&
-      /^\d+$/.test(String(value))
-    )
-      out[key] = BigInt(value);
-    else if (key === "lineItems" && Array.isArray(value))
-      out[key] = value.map((v) => revive(v as Record<string, unknown>));
-    else if (key === "variants" && Array.isArray(value))
-      out[key] = value.map((v) => revive(v as Record<string, unknown>));
-    else if (key === "refunds" && Array.isArray(value))
-      out[key] = value.map((v) => revive(v as Record<string, unknown>));
-    else if (key === "emailConsent" && value && typeof value === "object")
-      out[key] = revive(value as Record<string, unknown>);
-    else out[key] = value;
-  }
-  return out;
-}
-
-function defaults(resource: ResourceName, shop: EmuShop, now: Date): Record<string, unknown> {
-  const base = { createdAt: now, updatedAt: now };
-  if (resource === "customers") {
-    return {
-      ...base,
-      firstName: null,
-      lastName: null,
-      email: null,
-      phone: null,
-      tags: [],
-      note: null,
-      state: "DISABLED",
-      verifiedEmail: false,
-      emailConsent: null,
-      defaultAddress: null,
-      currency: shop.currencyCode,
-    };
-  }
-  if (resource === "products") {
-    return {
-      ...base,
-      title: "Untitled",
-      handle: "untitled",
-      descriptionHtml: "",
-      vendor: shop.name,
-      productType: "",
-      status: "ACTIVE",
-      tags: [],
-      variants: [],
-      publishedAt: null,
-    };
-  }
-  const number = 1001 + shop.orders.size;
-  return {
-    ...base,
-    name: `#${number}`,
-    number,
-    email: null,
-    phone: null,
-    customerId: null,
-    currency: shop.currencyCode,
-    presentmentCurrency: shop.currencyCode,
-    subtotalPrice: "0.00",
-    totalTax: "0.00",
-    totalShipping: "0.00",
-    totalDiscounts: "0.00",
-    totalPrice: "0.00",
-    financialStatus: "PAID",
-    fulfillmentStatus: "UNFULFILLED",
-    tags: [],
-    note: null,
-    lineItems: [],
-    refunds: [],
-    test: false,
-    cancelledAt: null,
-    cancelReason: null,
-    closedAt: null,
-    processedAt: now,
-  };
-}
+import { ControlError as HttpError } from "../webhooks/control-error";
+import { handleRecordRoute } from "./records";
+import type { ControlState } from "./state";
+import { readJsonObject as readJsonBody, sendJson } from "../../shared/http";
 
 function shopOr404(ctx: EmulatorContext, domain: string): EmuShop {
   const shop = ctx.shops.get(domain);
@@ -170,6 +55,10 @@ async function route(
         products: s.products.size,
       })),
     });
+    return true;
+  }
+  if (path === "/_emulator/clock" && method === "GET") {
+    sendJson(res, 200, { now: ctx.now().toISOString(), timeScale: state.timeScale });
     return true;
   }
   if (path === "/_emulator/tokens" && method === "POST") {
@@ -233,57 +122,7 @@ async function route(
     });
     return true;
   }
-  const records = /^\/_emulator\/shops\/([^/]+)\/(customers|orders|products)(?:\/(\d+))?$/.exec(path);
-  if (records) {
-    const shop = shopOr404(ctx, records[1]);
-    const resource = records[2] as ResourceName;
-    const map = shop[resource] as Map<bigint, EmuCustomer | EmuOrder | EmuProduct>;
-    const spec = RESOURCES[resource];
-    const emit = (topic: string, body: unknown) => ctx.webhooks.emit({ shop: shop.domain, topic, body });
-    const id = records[3] ? BigInt(records[3]) : null;
-    if (id === null && method === "POST") {
-      const body = revive(await readJsonBody(req));
-      const record = {
-        ...defaults(resource, shop, ctx.now()),
-        ...body,
-        id: (body.id as bigint | undefined) ?? nextId(shop),
-      } as never;
-      putRecord(map, record);
-      emit(`${spec.topic}/create`, (spec.toRest as (s: EmuShop, r: never) => unknown)(shop, record));
-      sendJson(res, 201, { id: (record as { id: bigint }).id.toString() });
-      return true;
-    }
-    if (id !== null) {
-      const existing = map.get(id);
-      if (!existing) throw new HttpError(404, `No ${resource.slice(0, -1)} ${id} in ${shop.domain}`);
-      if (method === "GET") {
-        sendJson(res, 200, existing);
-        return true;
-      }
-      if (method === "PUT" || method === "PATCH") {
-        const body = revive(await readJsonBody(req));
-        const record = {
-          ...existing,
-          ...body,
-          id,
-          updatedAt: (body.updatedAt as Date | undefined) ?? ctx.now(),
-        } as never;
-        putRecord(map, record);
-        emit(
-          resource === "orders" ? "orders/updated" : `${spec.topic}/update`,
-          (spec.toRest as (s: EmuShop, r: never) => unknown)(shop, record),
-        );
-        sendJson(res, 200, { id: id.toString() });
-        return true;
-      }
-      if (method === "DELETE") {
-        deleteRecord(map, id);
-        emit(spec.deleteTopic, { id });
-        sendJson(res, 200, { deleted: id.toString() });
-        return true;
-      }
-    }
-  }
+  if (await handleRecordRoute(ctx, req, res, path)) return true;
   if (path === "/_emulator/faults/throttle" && method === "POST") {
     const body = await readJsonBody(req);
     if (typeof body.maximumAvailable === "number") state.throttle.maximumAvailable = body.maximumAvailable;
@@ -319,6 +158,24 @@ async function route(
       "INTERNAL_SERVER_ERROR" | "TIMEOUT" | "ACCESS_DENIED";
     state.bulk.injectFailure(shop, { errorCode, afterObjects: Number(body.afterObjects ?? 0) });
     sendJson(res, 200, { shop, errorCode, afterObjects: Number(body.afterObjects ?? 0) });
+    return true;
+  }
+  if (path === "/_emulator/app" && (method === "GET" || method === "POST")) {
+    // App-level switches; today protected customer data approval.
+    if (method === "POST") {
+      const body = await readJsonBody(req);
+      if (body.protectedCustomerDataApproved !== undefined) {
+        if (typeof body.protectedCustomerDataApproved !== "boolean")
+          throw new HttpError(400, "protectedCustomerDataApproved must be true or false");
+        ctx.app.protectedCustomerDataApproved = body.protectedCustomerDataApproved;
+      }
+    }
+    sendJson(res, 200, {
+      apiKey: ctx.app.apiKey,
+      appUrl: ctx.app.appUrl,
+      scopes: ctx.app.scopes,
+      protectedCustomerDataApproved: ctx.app.protectedCustomerDataApproved !== false,
+    });
     return true;
   }
   if (path === "/_emulator/strict" && method === "POST") {

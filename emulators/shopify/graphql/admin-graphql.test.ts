@@ -75,7 +75,7 @@ describe("Admin GraphQL through @shopify/shopify-api", () => {
     expect(res.data?.customers.edges).toHaveLength(5);
     expect(res.data?.customers.edges[0].node.id).toMatch(/^gid:\/\/shopify\/Customer\/\d+$/);
     expect(res.extensions?.cost).toMatchObject({
-      throttleStatus: { maximumAvailable: 1000, restoreRate: 100 },
+      throttleStatus: { maximumAvailable: 2000, restoreRate: 100 },
     });
 
     const bad = client.request("{ shop { nope } }");

@@ -5,7 +5,7 @@
  * CREATED_AT or COMPLETED_AT).
  */
 import { gid, parseGid } from "../model";
-import type { BulkOperationRecord } from "./bulk-service";
+import type { BulkOperationRecord } from "./context";
 import { paginate, type PageArgs } from "./connection";
 import type { GqlContext } from "./context";
 import { compareTerm, parseSearchDate, parseSearchQuery, type SearchTerm } from "./search-query";

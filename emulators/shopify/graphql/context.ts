@@ -1,7 +1,10 @@
-/** What every resolver receives as graphql-js `contextValue`. */
+/**
+ * What every resolver receives as graphql-js `contextValue`, including the bulk operation service (implemented by
+ * bulk/bulk-operations.ts: the resolvers depend on this interface, the bulk module on the GraphQL layer — never the
+ * other way round).
+ */
 import type { GraphQLSchema } from "graphql";
 import type { AccessTokenInfo, EmuShop, EmulatorContext } from "../model";
-import type { BulkService } from "./bulk-service";
 
 export interface GqlContext {
   emu: EmulatorContext;
@@ -29,8 +32,67 @@ export function hasScope(access: AccessTokenInfo, scope: string): boolean {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * The creation time (epoch ms) before which `resource` records are hidden from this token, or null when all are
+ * visible: orders older than 60 days need read_all_orders.
+ */
+export function visibleSince(ctx: GqlContext, resource: string): number | null {
+  if (resource !== "orders" || hasScope(ctx.access, "read_all_orders")) return null;
+  return ctx.emu.now().getTime() - 60 * DAY_MS;
+}
+
 /** Orders older than 60 days need read_all_orders (Shopify silently hides them otherwise). */
 export function orderVisible(ctx: GqlContext, createdAt: Date): boolean {
   if (hasScope(ctx.access, "read_all_orders")) return true;
   return createdAt.getTime() >= ctx.emu.now().getTime() - 60 * DAY_MS;
+}
+
+export type BulkStatus =
+  "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELING" | "CANCELED" | "EXPIRED";
+
+export interface BulkOperationRecord {
+  id: bigint;
+  shop: string;
+  query: string;
+  type: "QUERY";
+  status: BulkStatus;
+  errorCode: "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT" | null;
+  createdAt: Date;
+  completedAt: Date | null;
+  objectCount: number;
+  rootObjectCount: number;
+  fileSize: number | null;
+  url: string | null;
+  partialDataUrl: string | null;
+  /** Number of lines the file has (COMPLETED) or the partial file has (FAILED). */
+  lineLimit: number | null;
+  /** Children grouped under their parent (true) or not (false: a child may precede its parent). */
+  groupObjects: boolean;
+  /** The API version of the request that started it. */
+  apiVersion: string;
+  /** Set by `expireUrls` (control API): its URLs answer as expired from then on. */
+  urlsExpired: boolean;
+}
+
+export interface BulkUserError {
+  field: string[] | null;
+  message: string;
+  code: "INVALID" | "OPERATION_IN_PROGRESS" | "LIMIT_REACHED";
+}
+
+export interface BulkService {
+  get(shop: EmuShop, id: bigint): BulkOperationRecord | undefined;
+  /** The shop's latest operation (currentBulkOperation). */
+  current(shop: EmuShop): BulkOperationRecord | null;
+  all(shop?: string): BulkOperationRecord[];
+  /** bulkOperationRunQuery; `groupObjects` unset = the requested API version's default. */
+  run(
+    ctx: GqlContext,
+    query: string,
+    options?: { groupObjects?: boolean | null },
+  ): { operation: BulkOperationRecord | null; userErrors: BulkUserError[] };
+  cancel(
+    shop: EmuShop,
+    id: bigint,
+  ): { operation: BulkOperationRecord | null; userErrors: Array<{ field: string[]; message: string }> };
 }

@@ -157,3 +157,78 @@ describe("cost and throttling over HTTP", () => {
     expect((await gql(emu.url, token, "{ shop { name } }")).status).toBe(200);
   });
 });
+
+describe("Shopify's limits at default settings", () => {
+  let emu: RunningShopifyEmulator;
+  let token: string;
+
+  beforeAll(async () => {
+    emu = await startTestEmulator({ now: testClock().now });
+    token = await issueToken(emu.url, ["read_customers", "read_orders", "read_all_orders"]);
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
+
+  it("GIVEN the default settings THEN the bucket is the Standard plan's: 2000 points restored at 100/s", async () => {
+    const res = await gql(emu.url, token, "{ shop { name } }");
+    // The shop object cost 1 point; the frozen clock restores nothing.
+    expect(res.body.extensions?.cost.throttleStatus).toEqual({
+      maximumAvailable: 2000,
+      currentlyAvailable: 1999,
+      restoreRate: 100,
+    });
+  });
+
+  it("GIVEN a query over 1,000 points WHEN the 2000-point bucket could pay it THEN MAX_COST_EXCEEDED at 1,000 and nothing is charged", async () => {
+    // 2 + 250 × (customer 1 + defaultAddress 1 + lastOrder 1 + amountSpent 1) = 1002.
+    const res = await gql(
+      emu.url,
+      token,
+      "{ customers(first: 250) { nodes { id defaultAddress { city } lastOrder { id } amountSpent { amount } } } }",
+    );
+    expect(res.body.errors?.[0]).toMatchObject({
+      message: expect.stringContaining(
+        "Query cost is 1002, which exceeds the single query max cost limit (1000).",
+      ),
+      extensions: { code: "MAX_COST_EXCEEDED", cost: 1002, maxCost: 1000 },
+    });
+    expect(res.body.extensions?.cost.throttleStatus.currentlyAvailable).toBe(1999);
+  });
+});
+
+describe("an accelerated clock (timeScale)", () => {
+  it("GIVEN timeScale 10 WHEN one real second passes THEN the Standard bucket restores 1000 points and still reports 100/s", async () => {
+    const clock = testClock();
+    const emu = await startTestEmulator({
+      now: clock.now,
+      timeScale: 10,
+      customers: 5,
+      orders: 5,
+      products: 5,
+    });
+    try {
+      const token = await issueToken(emu.url, ["read_customers"]);
+      await fetch(`${emu.url}/_emulator/faults/throttle`, {
+        method: "POST",
+        body: JSON.stringify({ currentlyAvailable: 0 }),
+      });
+      clock.advanceMs(1000);
+      const res = await gql(emu.url, token, "{ shop { name } }");
+      // 10 emulated seconds × 100/s = 1000 points, minus the shop object's 1.
+      expect(res.body.extensions?.cost.throttleStatus).toEqual({
+        maximumAvailable: 2000,
+        currentlyAvailable: 999,
+        restoreRate: 100,
+      });
+      const time = (await (await fetch(`${emu.url}/_emulator/clock`)).json()) as {
+        now: string;
+        timeScale: number;
+      };
+      expect(time.timeScale).toBe(10);
+      expect(Date.parse(time.now) - clock.now().getTime()).toBe(9000);
+    } finally {
+      await emu.close();
+    }
+  });
+});

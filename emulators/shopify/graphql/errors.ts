@@ -28,6 +28,19 @@ export function accessDenied(fieldName: string, scope: string): GraphQLError {
   );
 }
 
+export const PROTECTED_DATA_DOC = "https://shopify.dev/docs/apps/launch/protected-customer-data";
+
+/**
+ * The error for a protected customer data field (name, email, phone, address) while the app is not approved for
+ * it: the field resolves to null. `extensions.protectedCustomerData` lets bulk output null the field instead.
+ */
+export function protectedDataDenied(fieldName: string): GraphQLError {
+  return new GraphQLError(
+    `This app is not approved to use the ${fieldName} field. See ${PROTECTED_DATA_DOC} for more details.`,
+    { extensions: { code: "ACCESS_DENIED", documentation: PROTECTED_DATA_DOC, protectedCustomerData: true } },
+  );
+}
+
 /**
  * graphql-ruby's static error path: the operation ("query" or "query Name"), then field names (and "... on Type",
  * "fragment Name", argument names) down to the offending node.

@@ -1,8 +1,12 @@
-/** Filtering and sorting of a shop's records for connections, counts and bulk operations. */
+/**
+ * Filtering and sorting of a shop's records for connections, counts and bulk operations. Works on table rows:
+ * sorting and the `updated_at` / `created_at` / `id` filters read the tables' key arrays, so paging a
+ * 1,000,000-record shop by date generates only the records on the page. Other filters generate each record once.
+ */
 import type { EmuCustomer, EmuOrder, EmuProduct, EmuShop } from "../model";
-import { sortValue, sortedRecords, type SortKey } from "../seed/store";
+import type { SortKey, SortTuple } from "../store/keys";
+import type { RecordTable } from "../store/table";
 import { compareTerm, parseSearchDate, parseSearchQuery, type SearchTerm } from "./search-query";
-import type { SortTuple } from "./connection";
 
 export type Resource = "customers" | "orders" | "products";
 export type RecordOf<R extends Resource> = R extends "customers"
@@ -11,9 +15,11 @@ export type RecordOf<R extends Resource> = R extends "customers"
     ? EmuOrder
     : EmuProduct;
 
-export interface RecordList<T> {
-  items: T[];
-  keyOf: (item: T) => SortTuple;
+/** Matching rows of a table in connection order, with what paging and wrapping need. */
+export interface RowList<T> {
+  rows: ArrayLike<number>;
+  keyOf: (row: number) => SortTuple;
+  record: (row: number) => T;
   warnings: Array<{ field: string; message: string }>;
 }
 
@@ -23,18 +29,20 @@ const SUPPORTED_SORT: Record<Resource, SortKey[]> = {
   products: ["UPDATED_AT", "CREATED_AT", "ID"],
 };
 
-type Matcher<T> = (record: T, term: SearchTerm) => boolean | undefined;
+/** Decides a term on a row: true/false, or undefined when the field is not supported. */
+type RowMatcher = (row: number, term: SearchTerm) => boolean | undefined;
+type RecordMatcher<T> = (record: T, term: SearchTerm) => boolean | undefined;
 
-function dateTerm(value: Date | null, term: SearchTerm): boolean | undefined {
+function dateTerm(valueMs: number | null, term: SearchTerm): boolean | undefined {
   const expected = parseSearchDate(term.value);
   if (expected === null) return undefined;
-  if (value === null) return term.negated;
+  if (valueMs === null) return term.negated;
   // `field:date` (no operator) matches the whole day.
   if (term.op === ":") {
-    const inDay = value.getTime() >= expected && value.getTime() < expected + 86_400_000;
+    const inDay = valueMs >= expected && valueMs < expected + 86_400_000;
     return term.negated ? !inDay : inDay;
   }
-  return compareTerm(value.getTime(), term, expected);
+  return compareTerm(valueMs, term, expected);
 }
 
 function idTerm(id: bigint, term: SearchTerm): boolean | undefined {
@@ -48,23 +56,7 @@ function tagTerm(tags: string[], term: SearchTerm): boolean {
   return term.negated ? !has : has;
 }
 
-function common<T extends { id: bigint; createdAt: Date; updatedAt: Date }>(
-  record: T,
-  term: SearchTerm,
-): boolean | undefined {
-  switch (term.field) {
-    case "updated_at":
-      return dateTerm(record.updatedAt, term);
-    case "created_at":
-      return dateTerm(record.createdAt, term);
-    case "id":
-      return idTerm(record.id, term);
-    default:
-      return undefined;
-  }
-}
-
-const matchers: { [R in Resource]: Matcher<RecordOf<R>> } = {
+const matchers: { [R in Resource]: RecordMatcher<RecordOf<R>> } = {
   customers: (c, term) => {
     switch (term.field) {
       case "email":
@@ -74,13 +66,13 @@ const matchers: { [R in Resource]: Matcher<RecordOf<R>> } = {
       case "state":
         return compareTerm(c.state, term, term.value.toUpperCase());
       default:
-        return common(c, term);
+        return undefined;
     }
   },
   orders: (o, term) => {
     switch (term.field) {
       case "processed_at":
-        return dateTerm(o.processedAt, term);
+        return dateTerm(o.processedAt.getTime(), term);
       case "email":
         return compareTerm(o.email ?? "", term, term.value);
       case "name":
@@ -102,7 +94,7 @@ const matchers: { [R in Resource]: Matcher<RecordOf<R>> } = {
         return term.negated ? !ok : ok;
       }
       default:
-        return common(o, term);
+        return undefined;
     }
   },
   products: (p, term) => {
@@ -120,47 +112,135 @@ const matchers: { [R in Resource]: Matcher<RecordOf<R>> } = {
       case "tag":
         return tagTerm(p.tags, term);
       default:
-        return common(p, term);
+        return undefined;
     }
   },
 };
 
+/** Fields every resource supports, decided from the key arrays without generating the record. */
+const KEY_FIELDS = new Set(["updated_at", "created_at", "id"]);
+
 /**
- * The records of `resource` matching `query`, ordered by `sortKey` then id (ascending; `reverse` is applied by
- * pagination). `visible` hides records the token may not see (orders older than 60 days).
+ * The rows of `resource` matching `query`, ordered by `sortKey` then id (ascending; `reverse` is applied by
+ * pagination). `visible` hides rows the token may not see (orders older than 60 days), by creation time.
  */
 export function listRecords<R extends Resource>(
   shop: EmuShop,
   resource: R,
-  options: { query?: string | null; sortKey?: string | null; visible?: (record: RecordOf<R>) => boolean },
-): RecordList<RecordOf<R>> {
+  options: { query?: string | null; sortKey?: string | null; visibleSince?: number | null },
+): RowList<RecordOf<R>> {
   const requested = (options.sortKey ?? "ID") as SortKey;
   const sortKey: SortKey = SUPPORTED_SORT[resource].includes(requested) ? requested : "ID";
-  const map = shop[resource] as unknown as Map<bigint, RecordOf<R>>;
-  const all = sortedRecords(map, sortKey);
-  const parsed = parseSearchQuery(options.query);
-  const matcher = matchers[resource] as Matcher<RecordOf<R>>;
-  const warnings: RecordList<RecordOf<R>>["warnings"] = [];
+  const table = shop[resource] as unknown as RecordTable<RecordOf<R>>;
+  const all = table.sortedRows(sortKey);
+  const recordMatcher = matchers[resource] as RecordMatcher<RecordOf<R>>;
+  const probe = (term: SearchTerm) => {
+    if (KEY_FIELDS.has(term.field)) return term.field === "id" ? idTerm(0n, term) : dateTerm(0, term);
+    return term.field === "processed_at" && resource === "orders"
+      ? dateTerm(0, term)
+      : recordMatcher(PROBES[resource] as RecordOf<R>, term);
+  };
+  const warnings: RowList<RecordOf<R>>["warnings"] = [];
   const terms: SearchTerm[] = [];
-  for (const term of parsed.terms) {
-    // Probe the matcher with the first record (or a dummy check) to find unsupported fields once, not per record.
-    const probe = all.length > 0 ? matcher(all[0], term) : true;
-    if (probe === undefined) {
-      warnings.push({ field: term.field, message: `Invalid search field for this query.` });
-    } else {
-      terms.push(term);
-    }
+  for (const term of parseSearchQuery(options.query).terms) {
+    if (probe(term) === undefined)
+      warnings.push({ field: term.field, message: "Invalid search field for this query." });
+    else terms.push(term);
   }
-  const visible = options.visible;
-  const items =
-    terms.length === 0 && !visible
-      ? all
-      : all.filter(
-          (record) => (!visible || visible(record)) && terms.every((term) => matcher(record, term) === true),
-        );
+  const keyMatcher: RowMatcher = (row, term) => {
+    switch (term.field) {
+      case "updated_at":
+        return dateTerm(table.sortValue(row, "UPDATED_AT") as number, term);
+      case "created_at":
+        return dateTerm(table.sortValue(row, "CREATED_AT") as number, term);
+      default:
+        return idTerm(table.idOfRow(row), term);
+    }
+  };
+  const keyTerms = terms.filter((t) => KEY_FIELDS.has(t.field));
+  const recordTerms = terms.filter((t) => !KEY_FIELDS.has(t.field));
+  const since = options.visibleSince ?? null;
+  let rows: ArrayLike<number> = all;
+  if (terms.length > 0 || since !== null) {
+    const kept: number[] = [];
+    for (const row of all) {
+      if (since !== null && (table.sortValue(row, "CREATED_AT") as number) < since) continue;
+      if (!keyTerms.every((term) => keyMatcher(row, term) === true)) continue;
+      if (recordTerms.length > 0) {
+        const record = table.record(row);
+        if (!recordTerms.every((term) => recordMatcher(record, term) === true)) continue;
+      }
+      kept.push(row);
+    }
+    rows = kept;
+  }
   return {
-    items,
-    keyOf: (item) => [sortValue(item, sortKey), item.id],
+    rows,
+    keyOf: (row) => table.keyOf(row, sortKey),
+    record: (row) => table.record(row),
     warnings,
   };
 }
+
+const EPOCH = new Date(0);
+/** Stand-in records that tell supported search fields from unknown ones without touching the shop. */
+const PROBES: { [R in Resource]: RecordOf<R> } = {
+  customers: {
+    id: 0n,
+    firstName: null,
+    lastName: null,
+    email: null,
+    phone: null,
+    tags: [],
+    note: null,
+    state: "DISABLED",
+    verifiedEmail: false,
+    emailConsent: null,
+    defaultAddress: null,
+    currency: "USD",
+    createdAt: EPOCH,
+    updatedAt: EPOCH,
+  },
+  orders: {
+    id: 0n,
+    name: "#0",
+    number: 0,
+    email: null,
+    phone: null,
+    customerId: null,
+    currency: "USD",
+    presentmentCurrency: "USD",
+    subtotalPrice: "0.00",
+    totalTax: "0.00",
+    totalShipping: "0.00",
+    totalDiscounts: "0.00",
+    totalPrice: "0.00",
+    financialStatus: "PAID",
+    fulfillmentStatus: "UNFULFILLED",
+    tags: [],
+    note: null,
+    lineItems: [],
+    refunds: [],
+    test: false,
+    cancelledAt: null,
+    cancelReason: null,
+    closedAt: null,
+    processedAt: EPOCH,
+    createdAt: EPOCH,
+    updatedAt: EPOCH,
+  },
+  products: {
+    id: 0n,
+    title: "",
+    handle: "",
+    descriptionHtml: "",
+    vendor: "",
+    productType: "",
+    status: "ACTIVE",
+    tags: [],
+    variants: [],
+    createdAt: EPOCH,
+    updatedAt: EPOCH,
+    publishedAt: null,
+  },
+};

@@ -59,6 +59,12 @@ export class LeakyBucket {
   }
 }
 
+/** Bucket size on the Standard plan (points), the emulator's default. */
+export const DEFAULT_BUCKET_SIZE = 2000;
+
+/** Shopify refuses any single query above this cost (MAX_COST_EXCEEDED), whatever the bucket. */
+export const SINGLE_QUERY_MAX_COST = 1000;
+
 /** Default restore rate per plan (points per second). */
 export const RESTORE_RATE_BY_PLAN = {
   Basic: 100,

@@ -6,7 +6,7 @@
  */
 import type { EmuWebhookSubscription } from "../model";
 import { parseGid } from "../model";
-import { nextId } from "../seed/store";
+import { allocateId } from "../model";
 import { paginate, type PageArgs } from "./connection";
 import type { GqlContext } from "./context";
 import { WebhookSubscriptionNode } from "./objects";
@@ -90,7 +90,7 @@ export function webhookResolvers(ctx: GqlContext) {
       }
       const now = ctx.emu.now();
       const sub: EmuWebhookSubscription = {
-        id: nextId(shop),
+        id: allocateId(shop),
         topic: args.topic,
         uri: address,
         name: input.name ?? null,

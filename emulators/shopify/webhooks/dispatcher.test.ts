@@ -15,8 +15,9 @@ import {
   type Harness,
   type HarnessOptions,
   type Receiver,
-} from "../auth/test-harness";
-import { defaultTomlPath, loadTomlWebhooks, SHOPIFY_RETRY_SCHEDULE_MS } from "./dispatcher";
+} from "../testing/harness";
+import { SHOPIFY_RETRY_SCHEDULE_MS } from "./dispatcher";
+import { defaultTomlPath, loadTomlWebhooks } from "./toml";
 import { customerToRest } from "./rest-bodies";
 
 const shopify = shopifyApi({

@@ -1,16 +1,24 @@
 /**
- * Webhook delivery as Shopify does it: every emitted event goes to each matching subscription (GraphQL-created ones
- * in `shop.webhookSubscriptions` and those declared in `shopify.app.toml`) as a REST JSON body signed with the app
- * secret. Failures (non-2xx, network error, timeout) are retried with backoff up to 8 times; the schedule is
- * scaled by `timeScale` so tests run it in milliseconds. Faults (duplicates, drops, delays, reordering) can be
- * injected to exercise the receiver's idempotency.
+ * Webhook delivery as Shopify does it: every emitted event goes to each matching subscription (subscriptions.ts)
+ * as a REST JSON body in the app's configured webhook API version, signed with the app secret. Failures (non-2xx,
+ * network error, timeout) are retried with backoff up to 8 times; the schedule is scaled by `timeScale` so tests run
+ * it in milliseconds. An API-created subscription is deleted after 8 consecutive failed attempts. Faults
+ * (faults.ts) can be injected to exercise the receiver's idempotency.
  */
 import { createHmac, randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { parse as parseToml } from "smol-toml";
 import type { EmittedWebhook, EmulatorContext, WebhookDispatcherLike } from "../model";
-import { stringifyJson } from "./json";
+import { stringifyJson } from "../../shared/json";
+import { DeliveryLog, type DeliveryLogEntry } from "./delivery-log";
+import { FaultState, type WebhookFaults } from "./faults";
+import { bodyForVersion } from "./payload-versions";
+import {
+  ALWAYS_DELIVERED,
+  FailureTracker,
+  subscriptionsFor,
+  transportUrl,
+  type ResolvedSubscription,
+} from "./subscriptions";
+import { defaultTomlPath, loadTomlWebhooks, type TomlWebhookConfig } from "./toml";
 
 /**
  * Delay before retry n (index 0 = first retry), in ms of emulated time. Eight retries spread over four hours, as
@@ -22,73 +30,8 @@ export const SHOPIFY_RETRY_SCHEDULE_MS: readonly number[] = [
 
 export const DEFAULT_DELIVERY_TIMEOUT_MS = 5_000;
 
-/** Injectable delivery faults. Rates are 0..1 and drawn from a seeded generator, so runs repeat. */
-export interface WebhookFaults {
-  /** Share of events delivered twice (the copy has the same event id and a new webhook id). */
-  duplicateRate: number;
-  /** The next N events are delivered twice. */
-  duplicateNext: number;
-  /** Share of deliveries silently dropped (never sent, logged as "dropped"). */
-  dropRate: number;
-  /** The next N deliveries are dropped. */
-  dropNext: number;
-  /** Extra delay before the first attempt, in ms of emulated time (scaled by timeScale). */
-  delayMs: number;
-  /** Holds first attempts until this many are queued, then releases them in reverse order (0 or 1 = off). */
-  reorderWindow: number;
-}
-
-export const NO_FAULTS: WebhookFaults = {
-  duplicateRate: 0,
-  duplicateNext: 0,
-  dropRate: 0,
-  dropNext: 0,
-  delayMs: 0,
-  reorderWindow: 0,
-};
-
-/** One delivery attempt (or a dropped delivery) as shown by GET /_emulator/deliveries. */
-export interface DeliveryLogEntry {
-  seq: number;
-  shop: string;
-  topic: string;
-  url: string;
-  webhookId: string;
-  eventId: string;
-  apiVersion: string;
-  /** 1 for the first attempt; retries count up to 1 + maxRetries. */
-  attempt: number;
-  /** "delivered" (2xx), "failed" (will retry), "gave_up" (last retry failed), "dropped" (fault injection). */
-  outcome: "delivered" | "failed" | "gave_up" | "dropped";
-  status: number | null;
-  error: string | null;
-  headers: Record<string, string>;
-  /** The raw body exactly as sent (and signed). */
-  body: string;
-  duplicate: boolean;
-  triggeredAt: string;
-  sentAt: string;
-  completedAt: string;
-  durationMs: number;
-  /** When the next attempt is due (emulated time), if one is scheduled. */
-  nextAttemptAt: string | null;
-}
-
-/** A subscription after merging GraphQL and TOML sources. */
-export interface ResolvedSubscription {
-  /** REST topic, e.g. customers/update. */
-  topic: string;
-  url: string;
-  apiVersion: string;
-  source: "graphql" | "toml";
-  /** True for compliance_topics entries of the TOML. */
-  compliance: boolean;
-}
-
-export interface TomlWebhookConfig {
-  apiVersion: string | null;
-  subscriptions: { topics: string[]; uri: string; compliance: boolean }[];
-}
+/** Used when neither the options nor shopify.app.toml name the app's webhook API version. */
+export const FALLBACK_WEBHOOK_API_VERSION = "2025-04";
 
 type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -110,7 +53,9 @@ export interface WebhookDispatcherOptions {
   faults?: Partial<WebhookFaults>;
   /** Seed of the generator behind fault rates. */
   seed?: number;
-  /** API version used when a subscription has none (default: TOML api_version, else 2025-04). */
+  /** The app's webhook API version (every delivery); default the TOML's api_version, else `defaultApiVersion`. */
+  apiVersion?: string;
+  /** Fallback when neither `apiVersion` nor the TOML says (default 2025-04). */
   defaultApiVersion?: string;
   /** Oldest log entries are discarded beyond this count. */
   maxLogEntries?: number;
@@ -120,6 +65,7 @@ interface DeliveryJob {
   shop: string;
   topic: string;
   url: string;
+  subscriptionId: bigint | null;
   apiVersion: string;
   webhookId: string;
   eventId: string;
@@ -133,69 +79,13 @@ interface DeliveryJob {
   timer: ReturnType<typeof setTimeout> | null;
 }
 
-/** Topics that are delivered even after the app was uninstalled from the shop. */
-const ALWAYS_DELIVERED = new Set([
-  "app/uninstalled",
-  "shop/redact",
-  "customers/redact",
-  "customers/data_request",
-]);
-export const COMPLIANCE_TOPICS = ["customers/data_request", "customers/redact", "shop/redact"] as const;
-
-/**
- * Where a delivery is really sent. Shopify only accepts https:// endpoints; a local app serves plain http behind a
- * TLS-terminating tunnel (what `shopify app dev` sets up). The emulator stands in for that tunnel: an https://
- * address on a loopback host (127.0.0.1, localhost, [::1]) is delivered over http to the same host and port.
- */
-export function transportUrl(url: string): string {
-  const m = /^https:\/\/(127\.0\.0\.1|localhost|\[::1\])([:/?#]|$)/i.exec(url);
-  return m ? `http://${url.slice("https://".length)}` : url;
-}
-
-/** REST topic (customers/update) → GraphQL enum (CUSTOMERS_UPDATE). The reverse is ambiguous, so match this way. */
-export function topicToEnum(restTopic: string): string {
-  return restTopic.replace(/\//g, "_").toUpperCase();
-}
-
-export function defaultTomlPath(): string {
-  return fileURLToPath(new URL("../../../shopify.app.toml", import.meta.url));
-}
-
-/** Reads the `[webhooks]` part of shopify.app.toml; a missing file means no subscriptions. */
-export function loadTomlWebhooks(path: string | null): TomlWebhookConfig {
-  if (!path || !existsSync(path)) return { apiVersion: null, subscriptions: [] };
-  const doc = parseToml(readFileSync(path, "utf8")) as Record<string, unknown>;
-  const webhooks = (doc.webhooks ?? {}) as Record<string, unknown>;
-  const apiVersion = typeof webhooks.api_version === "string" ? webhooks.api_version : null;
-  const subs = Array.isArray(webhooks.subscriptions)
-    ? (webhooks.subscriptions as Record<string, unknown>[])
-    : [];
-  const subscriptions: TomlWebhookConfig["subscriptions"] = [];
-  for (const sub of subs) {
-    const uri = typeof sub.uri === "string" ? sub.uri : null;
-    if (!uri) continue;
-    const topics = Array.isArray(sub.topics)
-      ? sub.topics.filter((t): t is string => typeof t === "string")
-      : [];
-    const compliance = Array.isArray(sub.compliance_topics)
-      ? sub.compliance_topics.filter((t): t is string => typeof t === "string")
-      : [];
-    if (topics.length) subscriptions.push({ topics, uri, compliance: false });
-    if (compliance.length) subscriptions.push({ topics: compliance, uri, compliance: true });
-  }
-  return { apiVersion, subscriptions };
-}
-
-/** mulberry32: small seeded generator so injected fault rates are reproducible. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+interface AttemptResult {
+  outcome: DeliveryLogEntry["outcome"];
+  status: number | null;
+  error: string | null;
+  headers: Record<string, string>;
+  startedMs: number;
+  nextAttemptAt: Date | null;
 }
 
 /** The emulator's webhook dispatcher (see the file comment). */
@@ -208,18 +98,17 @@ export class WebhookDispatcher implements WebhookDispatcherLike {
   retryScheduleMs: readonly number[];
   timeoutMs: number;
   private readonly concurrency: number;
-  private readonly defaultApiVersion: string | undefined;
-  private readonly maxLogEntries: number;
-  private faultState: WebhookFaults;
-  private random: () => number;
+  private readonly configuredApiVersion: string | undefined;
+  private readonly fallbackApiVersion: string;
+  private readonly faultState: FaultState;
+  private readonly log: DeliveryLog;
+  private readonly failures = new FailureTracker();
 
   private readonly waiting = new Set<DeliveryJob>();
   private readonly ready: DeliveryJob[] = [];
   private held: DeliveryJob[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private readonly aborts = new Set<AbortController>();
-  private log: DeliveryLogEntry[] = [];
-  private seq = 0;
   private closed = false;
 
   constructor(options: WebhookDispatcherOptions) {
@@ -231,10 +120,10 @@ export class WebhookDispatcher implements WebhookDispatcherLike {
     this.retryScheduleMs = options.retryScheduleMs ?? SHOPIFY_RETRY_SCHEDULE_MS;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
     this.concurrency = Math.max(1, options.concurrency ?? 4);
-    this.defaultApiVersion = options.defaultApiVersion;
-    this.maxLogEntries = options.maxLogEntries ?? 10_000;
-    this.faultState = { ...NO_FAULTS, ...options.faults };
-    this.random = seededRandom(options.seed ?? 1);
+    this.configuredApiVersion = options.apiVersion;
+    this.fallbackApiVersion = options.defaultApiVersion ?? FALLBACK_WEBHOOK_API_VERSION;
+    this.log = new DeliveryLog(options.maxLogEntries);
+    this.faultState = new FaultState(options.faults, options.seed ?? 1);
   }
 
   /** Re-reads shopify.app.toml (after the developer edits it). */
@@ -247,61 +136,30 @@ export class WebhookDispatcher implements WebhookDispatcherLike {
     return this.toml;
   }
 
+  /** The API version every delivery is made in: the app's configured webhook version. */
+  get apiVersion(): string {
+    return this.configuredApiVersion ?? this.toml.apiVersion ?? this.fallbackApiVersion;
+  }
+
   faults(): WebhookFaults {
-    return { ...this.faultState };
+    return this.faultState.get();
   }
 
   /** Merges fault settings; `setFaults(NO_FAULTS)` turns them all off. */
   setFaults(faults: Partial<WebhookFaults>, seed?: number): WebhookFaults {
-    this.faultState = { ...this.faultState, ...faults };
-    if (seed !== undefined) this.random = seededRandom(seed);
-    if (this.faultState.reorderWindow <= 1) this.releaseHeld();
-    return this.faults();
-  }
-
-  private apiVersionFallback(): string {
-    return this.defaultApiVersion ?? this.toml.apiVersion ?? "2025-04";
+    const state = this.faultState.set(faults, seed);
+    if (state.reorderWindow <= 1) this.releaseHeld();
+    return state;
   }
 
   /** The subscriptions an event on `shop` for REST `topic` is delivered to (deduplicated by URL). */
   subscriptionsFor(shopDomain: string, topic: string): ResolvedSubscription[] {
     const ctx = this.getContext();
     const shop = ctx.shops.get(shopDomain);
-    if (!shop) return [];
-    const result: ResolvedSubscription[] = [];
-    const seen = new Set<string>();
-    const add = (sub: ResolvedSubscription) => {
-      if (seen.has(sub.url)) return;
-      seen.add(sub.url);
-      result.push(sub);
-    };
-    const enumTopic = topicToEnum(topic);
-    for (const sub of shop.webhookSubscriptions.values()) {
-      if (sub.topic !== enumTopic) continue;
-      add({
-        topic,
-        url: sub.uri,
-        apiVersion: sub.apiVersion || this.apiVersionFallback(),
-        source: sub.source,
-        compliance: false,
-      });
-    }
-    for (const sub of this.toml.subscriptions) {
-      if (!sub.topics.includes(topic)) continue;
-      let url: string;
-      try {
-        url = new URL(sub.uri, ctx.app.appUrl).toString();
-      } catch {
-        continue;
-      }
-      // Pub/Sub and EventBridge URIs cannot be reached from here.
-      if (!/^https?:/.test(url)) continue;
-      add({ topic, url, apiVersion: this.apiVersionFallback(), source: "toml", compliance: sub.compliance });
-    }
-    return result;
+    return shop ? subscriptionsFor(ctx, this.toml, shop, topic) : [];
   }
 
-  /** Queues delivery of an event to every matching subscription. Never throws; returns the number queued. */
+  /** Queues delivery of an event to every matching subscription. Never throws. */
   emit(event: EmittedWebhook): void {
     this.emitCounted(event);
   }
@@ -319,19 +177,21 @@ export class WebhookDispatcher implements WebhookDispatcherLike {
       if (!shop.installed && !ALWAYS_DELIVERED.has(event.topic)) return 0;
       const subs = this.subscriptionsFor(event.shop, event.topic);
       if (subs.length === 0) return 0;
-      const body = typeof event.body === "string" ? event.body : stringifyJson(event.body);
+      const apiVersion = this.apiVersion;
+      const shaped = bodyForVersion(event.topic, event.body, apiVersion);
+      const body = typeof shaped === "string" ? shaped : stringifyJson(shaped);
       const eventId = event.eventId ?? randomUUID();
       const triggeredAt = ctx.now();
-      const duplicateEvent = this.takeDuplicate();
+      const copies = this.faultState.takeDuplicate() ? 2 : 1;
       let queued = 0;
       for (const sub of subs) {
-        const copies = duplicateEvent ? 2 : 1;
         for (let copy = 0; copy < copies; copy++) {
           const job: DeliveryJob = {
             shop: event.shop,
             topic: event.topic,
             url: sub.url,
-            apiVersion: sub.apiVersion,
+            subscriptionId: sub.subscriptionId,
+            apiVersion,
             webhookId: randomUUID(),
             eventId,
             body,
@@ -341,7 +201,7 @@ export class WebhookDispatcher implements WebhookDispatcherLike {
             dueAtMs: 0,
             timer: null,
           };
-          if (this.takeDrop()) {
+          if (this.faultState.takeDrop()) {
             this.record(job, {
               outcome: "dropped",
               status: null,
@@ -363,20 +223,22 @@ export class WebhookDispatcher implements WebhookDispatcherLike {
     }
   }
 
-  private takeDuplicate(): boolean {
-    if (this.faultState.duplicateNext > 0) {
-      this.faultState.duplicateNext--;
-      return true;
+  /**
+   * Sends now what was held back for later (e.g. the shop/redact Shopify sends 48 h after an uninstall) for
+   * `shop` and `topic`; returns how many deliveries that released.
+   */
+  releaseDelayed(shop: string, topic: string): number {
+    let released = 0;
+    for (const job of [...this.waiting]) {
+      if (job.shop !== shop || job.topic !== topic || job.attempt !== 1) continue;
+      if (job.timer) clearTimeout(job.timer);
+      job.timer = null;
+      this.waiting.delete(job);
+      this.ready.push(job);
+      released++;
     }
-    return this.faultState.duplicateRate > 0 && this.random() < this.faultState.duplicateRate;
-  }
-
-  private takeDrop(): boolean {
-    if (this.faultState.dropNext > 0) {
-      this.faultState.dropNext--;
-      return true;
-    }
-    return this.faultState.dropRate > 0 && this.random() < this.faultState.dropRate;
+    if (released > 0) setImmediate(() => this.pump());
+    return released;
   }
 
   private enqueueFirst(job: DeliveryJob, extraDelayMs: number): void {
@@ -476,6 +338,8 @@ export class WebhookDispatcher implements WebhookDispatcherLike {
       clearTimeout(timer);
       this.aborts.delete(abort);
     }
+    const ctx = this.getContext();
+    this.failures.record(ctx.shops.get(job.shop), job.subscriptionId, error === null);
     if (error === null) {
       this.record(job, { outcome: "delivered", status, error, headers, startedMs, nextAttemptAt: null });
       return;
@@ -486,27 +350,16 @@ export class WebhookDispatcher implements WebhookDispatcherLike {
       return;
     }
     const delayMs = this.retryScheduleMs[retryIndex];
-    const nextAttemptAt = new Date(this.getContext().now().getTime() + delayMs);
+    const nextAttemptAt = new Date(ctx.now().getTime() + delayMs);
     this.record(job, { outcome: "failed", status, error, headers, startedMs, nextAttemptAt });
     job.attempt++;
     this.schedule(job, delayMs);
   }
 
-  private record(
-    job: DeliveryJob,
-    result: {
-      outcome: DeliveryLogEntry["outcome"];
-      status: number | null;
-      error: string | null;
-      headers: Record<string, string>;
-      startedMs: number;
-      nextAttemptAt: Date | null;
-    },
-  ): void {
+  private record(job: DeliveryJob, result: AttemptResult): void {
     const now = this.getContext().now();
     const durationMs = Date.now() - result.startedMs;
-    this.log.push({
-      seq: ++this.seq,
+    this.log.add({
       shop: job.shop,
       topic: job.topic,
       url: job.url,
@@ -526,7 +379,6 @@ export class WebhookDispatcher implements WebhookDispatcherLike {
       durationMs,
       nextAttemptAt: result.nextAttemptAt ? result.nextAttemptAt.toISOString() : null,
     });
-    if (this.log.length > this.maxLogEntries) this.log = this.log.slice(-this.maxLogEntries);
   }
 
   /**
@@ -556,11 +408,11 @@ export class WebhookDispatcher implements WebhookDispatcherLike {
   }
 
   deliveries(): DeliveryLogEntry[] {
-    return [...this.log];
+    return this.log.all();
   }
 
   clearDeliveries(): void {
-    this.log = [];
+    this.log.clear();
   }
 
   /** Cancels scheduled retries and aborts sends in flight. */

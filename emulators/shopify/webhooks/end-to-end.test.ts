@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SHOP } from "../model";
 import { startShopifyEmulator, type RunningShopifyEmulator } from "../server";
 import { redirectShopifyFetch } from "../testing/redirect-fetch";
-import { startReceiver, type Receiver } from "../auth/test-harness";
+import { startReceiver, type Receiver } from "../testing/harness";
 import { signSessionToken } from "../auth/session-token";
 
 const API_KEY = "e2e-api-key";

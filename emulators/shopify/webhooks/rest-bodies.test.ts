@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { makeShop } from "../auth/test-harness";
-import { stringifyJson } from "./json";
+import { makeShop } from "../testing/harness";
+import { stringifyJson } from "../../shared/json";
 import { customerToRest, formatShopTime, orderToRest, productToRest, shopToRest } from "./rest-bodies";
 
 const REFERENCE = fileURLToPath(new URL("./reference-2026-04", import.meta.url));

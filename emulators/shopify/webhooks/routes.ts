@@ -7,38 +7,19 @@
  * - GET  /_emulator/webhooks/subscriptions?shop=       effective subscriptions (GraphQL + TOML)
  * - POST /_emulator/webhooks/reload-toml               re-read shopify.app.toml
  * - POST /_emulator/webhooks/deliveries/clear          empty the delivery log
- * - POST /_emulator/shops/{shop}/uninstall             uninstall the app: revoke tokens, send app/uninstalled
+ * - POST /_emulator/webhooks/shop-redact               {shop} → the shop/redact an uninstall scheduled 48 h
+ *                                                      later, sent now (or a new one when none is waiting)
+ * - POST /_emulator/shops/{shop}/uninstall             uninstall the app: revoke tokens, delete API-created
+ *                                                      subscriptions, send app/uninstalled
  *                                                      ({"shopRedact": true}: shop/redact 48 h later, scaled)
  * - POST /_emulator/shops/{shop}/install               mark the app installed again
  */
-import { randomInt } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseGid, type EmulatorContext, type EmuShop } from "../model";
-import { readJson, sendJson } from "../auth/http-utils";
-import { COMPLIANCE_TOPICS, NO_FAULTS, WebhookDispatcher, type WebhookFaults } from "./dispatcher";
-import {
-  customerToRest,
-  customersDataRequestBody,
-  customersRedactBody,
-  orderToRest,
-  productToRest,
-  shopRedactBody,
-  shopToRest,
-} from "./rest-bodies";
-
-class ControlError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function dispatcherOf(ctx: EmulatorContext): WebhookDispatcher {
-  if (ctx.webhooks instanceof WebhookDispatcher) return ctx.webhooks;
-  throw new ControlError(501, "The emulator's webhook dispatcher does not support this control endpoint");
-}
+import { readJsonObject, sendJson } from "../../shared/http";
+import { ControlError } from "./control-error";
+import { FAULT_KEYS, NO_FAULTS, type WebhookFaults } from "./faults";
+import { bodyForTopic, dispatcherOf, shopRedactNow, triggerCompliance, uninstallApp } from "./lifecycle";
 
 function requireShop(ctx: EmulatorContext, domain: unknown): EmuShop {
   if (typeof domain !== "string" || !domain) throw new ControlError(400, "shop is required");
@@ -56,15 +37,6 @@ function parseId(value: unknown): bigint | null {
   return null;
 }
 
-const FAULT_KEYS: (keyof WebhookFaults)[] = [
-  "duplicateRate",
-  "duplicateNext",
-  "dropRate",
-  "dropNext",
-  "delayMs",
-  "reorderWindow",
-];
-
 function parseFaults(input: Record<string, unknown>): Partial<WebhookFaults> {
   const faults: Partial<WebhookFaults> = {};
   for (const key of FAULT_KEYS) {
@@ -79,82 +51,6 @@ function parseFaults(input: Record<string, unknown>): Partial<WebhookFaults> {
     faults[key] = value;
   }
   return faults;
-}
-
-/** Shopify sends shop/redact 48 hours after an uninstall. */
-export const SHOP_REDACT_DELAY_MS = 48 * 3_600_000;
-
-/**
- * Uninstalls the app from a shop as Shopify does: installed=false, tokens revoked, app/uninstalled sent; with
- * `shopRedact`, shop/redact follows 48 h (emulated, scaled by the dispatcher's timeScale) later.
- */
-export function uninstallApp(
-  ctx: EmulatorContext,
-  shop: EmuShop,
-  options: { shopRedact?: boolean } = {},
-): number {
-  shop.installed = false;
-  ctx.tokens.revokeShop(shop.domain);
-  const event = { shop: shop.domain, topic: "app/uninstalled", body: shopToRest(shop) };
-  if (!(ctx.webhooks instanceof WebhookDispatcher)) {
-    ctx.webhooks.emit(event);
-    return 0;
-  }
-  let queued = ctx.webhooks.emitCounted(event);
-  if (options.shopRedact) {
-    queued += ctx.webhooks.emitCounted(
-      { shop: shop.domain, topic: "shop/redact", body: shopRedactBody(shop) },
-      { delayMs: SHOP_REDACT_DELAY_MS },
-    );
-  }
-  return queued;
-}
-
-/** Builds and queues a compliance webhook. Customer topics need a customer (the first one when not given). */
-export function triggerCompliance(
-  ctx: EmulatorContext,
-  shop: EmuShop,
-  topic: string,
-  customerId: bigint | null,
-): number {
-  if (!(COMPLIANCE_TOPICS as readonly string[]).includes(topic)) {
-    throw new ControlError(400, `topic must be one of ${COMPLIANCE_TOPICS.join(", ")}`);
-  }
-  let body: Record<string, unknown>;
-  if (topic === "shop/redact") {
-    body = shopRedactBody(shop);
-  } else {
-    const customer =
-      customerId === null ? shop.customers.values().next().value : shop.customers.get(customerId);
-    if (!customer) throw new ControlError(404, "Customer not found");
-    body =
-      topic === "customers/redact"
-        ? customersRedactBody(shop, customer)
-        : customersDataRequestBody(shop, customer, BigInt(randomInt(1, 2 ** 31)));
-  }
-  return dispatcherOf(ctx).emitCounted({ shop: shop.domain, topic, body });
-}
-
-/** Body for a data topic built from the shop's current record (customers/*, orders/*, products/*). */
-function bodyForTopic(shop: EmuShop, topic: string, id: bigint): Record<string, unknown> {
-  const resource = topic.split("/")[0];
-  const missing = () => new ControlError(404, `No ${resource} with id ${id}`);
-  if (resource === "customers") {
-    const c = shop.customers.get(id);
-    if (!c) throw missing();
-    return customerToRest(shop, c);
-  }
-  if (resource === "orders") {
-    const o = shop.orders.get(id);
-    if (!o) throw missing();
-    return orderToRest(shop, o);
-  }
-  if (resource === "products") {
-    const p = shop.products.get(id);
-    if (!p) throw missing();
-    return productToRest(shop, p);
-  }
-  throw new ControlError(400, `Cannot build a body for ${topic}; pass "body"`);
 }
 
 /** Handles the webhook control API. True when answered. */
@@ -214,6 +110,13 @@ export async function handleWebhookControlRoute(
         sendJson(res, 200, { ok: true, webhooksQueued: queued });
         return true;
       }
+      case "/_emulator/webhooks/shop-redact": {
+        expectMethod(req, "POST");
+        const input = await readJsonOr400(req);
+        const shop = requireShop(ctx, input.shop);
+        sendJson(res, 200, { ok: true, webhooksQueued: shopRedactNow(ctx, shop) });
+        return true;
+      }
       case "/_emulator/webhooks/trigger": {
         expectMethod(req, "POST");
         const input = await readJsonOr400(req);
@@ -239,15 +142,29 @@ export async function handleWebhookControlRoute(
           id: sub.id.toString(),
           topic: sub.topic,
           url: sub.uri,
-          apiVersion: sub.apiVersion,
+          apiVersion: dispatcher.apiVersion,
           source: sub.source,
         }));
         const tomlTopics = new Set(toml.subscriptions.flatMap((sub) => sub.topics));
         const fromToml = [...tomlTopics].flatMap((topic) =>
-          dispatcher.subscriptionsFor(shop.domain, topic).filter((sub) => sub.source === "toml"),
+          dispatcher
+            .subscriptionsFor(shop.domain, topic)
+            .filter((sub) => sub.source === "toml")
+            .map((sub) => ({
+              topic: sub.topic,
+              url: sub.url,
+              apiVersion: dispatcher.apiVersion,
+              source: sub.source,
+              compliance: sub.compliance,
+            })),
         );
         const subscriptions = { graphql, toml: fromToml };
-        sendJson(res, 200, { shop: shop.domain, tomlApiVersion: toml.apiVersion, subscriptions });
+        sendJson(res, 200, {
+          shop: shop.domain,
+          tomlApiVersion: toml.apiVersion,
+          deliveryApiVersion: dispatcher.apiVersion,
+          subscriptions,
+        });
         return true;
       }
       case "/_emulator/webhooks/reload-toml": {
@@ -279,7 +196,7 @@ function expectMethod(req: IncomingMessage, method: string): void {
 
 async function readJsonOr400(req: IncomingMessage): Promise<Record<string, unknown>> {
   try {
-    return await readJson(req);
+    return await readJsonObject(req);
   } catch {
     throw new ControlError(400, "The body must be a JSON object");
   }

@@ -1,0 +1,70 @@
+/**
+ * `POST /admin/api/{version}/graphql.json`: the access token (401 as Shopify words it), injected REST-style 429s,
+ * the body (JSON or application/graphql), then one request through execute.ts. The answer says which vendored
+ * schema served the version.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { BulkOperations } from "../bulk/bulk-operations";
+import type { ControlState } from "../control/state";
+import type { EmulatorContext } from "../model";
+import { readBody, sendJson } from "../../shared/http";
+import { runGraphql } from "./execute";
+import { schemaVersionFor } from "./schema";
+
+export const GRAPHQL_PATH = /^\/admin\/api\/(\d{4}-\d{2}|unstable)\/graphql\.json$/;
+
+/** Answers one GraphQL request for `apiVersion`. */
+export async function handleGraphqlRequest(
+  context: EmulatorContext,
+  state: ControlState,
+  bulk: BulkOperations,
+  req: IncomingMessage,
+  res: ServerResponse,
+  apiVersion: string,
+): Promise<void> {
+  // The version asked for, and the vendored schema that serves it (the nearest at or below it).
+  res.setHeader("X-Shopify-API-Version", apiVersion);
+  res.setHeader("X-Emulator-Schema-Version", schemaVersionFor(apiVersion));
+  if (req.method !== "POST") return sendJson(res, 405, { errors: "Method Not Allowed" });
+  const shop = context.shopFor(req.headers);
+  if (!shop) return sendJson(res, 404, { errors: "Not Found" });
+  const header = req.headers["x-shopify-access-token"];
+  const access = typeof header === "string" ? context.tokens.verify(header) : null;
+  if (!access || access.shop !== shop.domain || !shop.installed) {
+    await readBody(req);
+    return sendJson(res, 401, {
+      errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
+    });
+  }
+  const injected = state.http429.get(shop.domain);
+  if (injected && injected.remaining > 0) {
+    injected.remaining -= 1;
+    await readBody(req);
+    res.setHeader("Retry-After", String(injected.retryAfterS));
+    return sendJson(res, 429, {
+      errors:
+        "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.",
+    });
+  }
+  let body: Record<string, unknown>;
+  try {
+    const raw = await readBody(req);
+    const contentType = String(req.headers["content-type"] ?? "");
+    body = contentType.includes("application/graphql")
+      ? { query: raw }
+      : (JSON.parse(raw) as Record<string, unknown>);
+  } catch {
+    return sendJson(res, 400, { errors: "Bad Request: the body is not valid JSON" });
+  }
+  const result = await runGraphql({
+    emu: context,
+    shop,
+    access,
+    apiVersion,
+    bulk,
+    bucket: state.bucketFor(shop),
+    strict: state.strict,
+    body,
+  });
+  sendJson(res, 200, result);
+}
