@@ -1,17 +1,21 @@
 import { CUSTOMER_FIELDS } from "./fields";
 
-/** Customers: one page for incremental sync (sorted by updatedAt, filtered with `updated_at:>'…'`). */
+/** Customers: one page, oldest change first (`sortKey: UPDATED_AT`), filtered with `updated_at:>'…'` when resuming. */
 export const CUSTOMERS_PAGE_QUERY = `#graphql
   query CustomersPage($first: Int!, $after: String, $query: String) {
     customers(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-      edges {
-        cursor
-        node {${CUSTOMER_FIELDS}}
-      }
+      nodes {${CUSTOMER_FIELDS}}
       pageInfo {
         hasNextPage
         endCursor
       }
     }
+  }
+`;
+
+/** One customer, read when a customer webhook arrives (its body no longer carries consent or tags). */
+export const CUSTOMER_QUERY = `#graphql
+  query Customer($id: ID!) {
+    customer(id: $id) {${CUSTOMER_FIELDS}}
   }
 `;
