@@ -33,6 +33,18 @@ export const SYNC_WEBHOOK_TOPICS = [
 /** Path of the route receiving every data topic. */
 export const DATA_WEBHOOK_PATH = "/api/webhooks/shopify";
 
+/**
+ * The address Shopify delivers data topics to. Shopify accepts only https:// endpoints; an app running locally on
+ * plain http at a loopback address is reached through a TLS-terminating tunnel (what `shopify app dev` sets up, and
+ * what the local emulator stands in for), so its address is given as https on the same host and port.
+ */
+export function dataWebhookUri(appUrl: string): string {
+  const url = new URL(DATA_WEBHOOK_PATH, appUrl);
+  if (url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname))
+    url.protocol = "https:";
+  return url.toString();
+}
+
 /** `orders/updated` → `ORDERS_UPDATED` (WebhookSubscriptionTopic). */
 export function topicEnumOf(topic: string): string {
   return topic.replace(/\//g, "_").toUpperCase();
@@ -85,7 +97,7 @@ export async function ensureWebhookSubscriptions(
   appUrl: string,
   signal?: AbortSignal,
 ): Promise<WebhookMaintenanceReport> {
-  const uri = new URL(DATA_WEBHOOK_PATH, appUrl).toString();
+  const uri = dataWebhookUri(appUrl);
   const existing = await listSubscriptions(client, signal);
   const report: WebhookMaintenanceReport = { healthy: [], repaired: [], gapSuspected: false, problems: [] };
   for (const topic of SYNC_WEBHOOK_TOPICS) {
