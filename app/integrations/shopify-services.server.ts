@@ -1,16 +1,17 @@
 /**
- * The Shopify services of this process, built once on first use from the validated environment: the Shopify
- * platform, the install bookkeeping (afterAuth and the authorization-code grant) and the grant's settings. Routes and
- * shopify.server.ts call these; nothing here runs at import.
+ * The Shopify services of this process, built once on first use: the Shopify platform (from the process's
+ * `getPlatforms()`), the install bookkeeping (afterAuth and the authorization-code grant) and the grant's settings.
+ * Routes and shopify.server.ts call these; nothing here runs at import.
  */
 import prisma from "../db.server";
 import { loadEnv } from "../env.server";
 import { appKeyring } from "../crypto/keyring.server";
 import { appSessionStorage } from "../shopify-sessions.server";
-import { getJobQueue } from "../jobs/app-queue.server";
-import { enqueueSync, enqueueWebhookEvent } from "../jobs/handlers.server";
-import { createShopifyPlatform, type ShopifyPlatform } from "../platforms/shopify/index.server";
-import { adminUrlFor, shopifyFetch, shopifyPlatformDeps } from "../platforms/shopify/config.server";
+import { getJobQueue } from "../queue.server";
+import { getPlatforms } from "../platforms.server";
+import { enqueueSync, enqueueWebhookEvent } from "../jobs/enqueue.server";
+import type { ShopifyPlatform } from "../platforms/shopify/index.server";
+import { adminUrlFor, shopifyFetch } from "../platforms/shopify/config.server";
 import { completeShopifyInstall, type InstallOutcome } from "./shopify-install.server";
 import type { ShopifyOAuthDeps } from "./shopify-oauth.server";
 import { receiveShopifyWebhook, type WebhookIngestDeps } from "./shopify-webhooks.server";
@@ -37,14 +38,14 @@ export function shopifyServices(): ShopifyServices {
   if (global.__commerceSyncShopifyServices) return global.__commerceSyncShopifyServices;
   const env = loadEnv();
   const sessions = appSessionStorage();
-  const platform = createShopifyPlatform(shopifyPlatformDeps(env, sessions));
+  const platform = getPlatforms().get("shopify") as ShopifyPlatform;
   const install: ShopifyServices["install"] = (input) =>
     completeShopifyInstall(
       {
         db: prisma,
         platform,
         enqueueFullSync: async (integrationId) =>
-          enqueueSync(await getJobQueue(), integrationId, { full: true, triggeredBy: "install" }),
+          enqueueSync(await getJobQueue(), { integrationId, kind: "full", triggeredBy: "install" }),
       },
       input,
     );

@@ -3,7 +3,7 @@ import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { SHOPIFY_API_VERSION } from "../../app/platforms/shopify/api-version";
 import { SYNC_WEBHOOK_TOPICS } from "../../app/platforms/shopify/webhook-subscriptions.server";
-import { envSchema } from "../../app/env.server";
+import { envSchema, SHOPIFY_SCOPES } from "../../app/env.server";
 
 const text = readFileSync("shopify.app.toml", "utf8");
 const toml = parse(text) as {
@@ -35,13 +35,7 @@ describe("shopify.app.toml", () => {
   it("requests exactly the scopes the app uses by default", () => {
     const defaults = envSchema.shape.SCOPES.parse(undefined);
     expect(toml.access_scopes.scopes).toBe(defaults);
-    expect(defaults.split(",")).toEqual([
-      "read_customers",
-      "read_orders",
-      "read_all_orders",
-      "read_products",
-      "read_fulfillments",
-    ]);
+    expect(defaults.split(",")).toEqual([...SHOPIFY_SCOPES]);
   });
 
   it("subscribes the data topics the sync needs, app/uninstalled, bulk_operations/finish and the compliance topics", () => {

@@ -10,31 +10,36 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
-import type { PlatformContext, StorePlatform, StoreCallRecorder } from "../../sync/platform";
+import type {
+  AppDb,
+  PlatformContext,
+  PlatformDeps,
+  StoreCallRecorder,
+  StorePlatform,
+} from "../../sync/platform";
 import { SHOPIFY_API_VERSION } from "./api-version";
 import { OfflineTokens } from "./access-token.server";
 import { BulkOperations } from "./bulk/operation.server";
 import { ShopifyGraphqlClient } from "./client.server";
+import { shopifyFetch } from "./config.server";
 import { createShopifySource } from "./readers/source.server";
+import { EncryptedSessionStorage } from "./session-storage.server";
 import { fetchShopInfo, saveShopInfo, storedShopInfo, type ShopInfo } from "./shop-info.server";
 import { ShopifyThrottle } from "./throttle";
 import { decideWebhook } from "./webhooks.server";
 import { ensureWebhookSubscriptions, removeWebhookSubscriptions } from "./webhook-subscriptions.server";
 
-export interface ShopifyPlatformDeps {
-  apiKey: string;
-  apiSecret: string;
-  /** The app's public URL (webhook addresses are built from it). */
-  appUrl: string;
-  /** The app's session storage (encrypted), holding each shop's offline token. */
-  sessions: SessionStorage;
-  /** HTTP client for every Shopify call (the emulator redirect in dev, demo and tests). */
+/** Options beyond the process deps (tests, measurements). */
+export interface ShopifyPlatformOptions {
+  /** The session storage holding each shop's offline token, per database (default: encrypted Prisma sessions). */
+  sessionsFor?: (db: AppDb) => SessionStorage;
+  /** HTTP client for every Shopify call (default: the emulator redirect when SHOPIFY_EMULATOR_URL is set). */
   fetch?: typeof fetch;
   apiVersion?: string;
   /** Folder for bulk spool files; default the system temp folder. */
   spoolDir?: string;
-  /** Tuning for tests and measurements. */
   tuning?: {
+    /** 0 = always bulk, Infinity = always pages (default: per resource, see readers/specs.ts). */
     bulkThreshold?: number;
     bulkPollMs?: { initial: number; max: number };
     clientTimeoutMs?: number;
@@ -47,24 +52,46 @@ export interface ShopifyPlatform extends StorePlatform {
   readonly platform: "shopify";
   /** A GraphQL client acting for the integration's shop. */
   clientFor(ctx: PlatformContext): ShopifyGraphqlClient;
-  /** A client for a shop outside any integration context (install), counting calls through `recordCall`. */
-  clientForShop(shop: string, recordCall: StoreCallRecorder): ShopifyGraphqlClient;
   /** The shop's name, currency and plan (kept in the integration's settings). */
   shopInfo(ctx: PlatformContext, signal?: AbortSignal): Promise<ShopInfo>;
-  readonly deps: Readonly<ShopifyPlatformDeps>;
+  /** The session storage of `db` (where each shop's offline token is). */
+  sessionsFor(db: AppDb): SessionStorage;
 }
 
-/** Builds the Shopify platform once per process. */
-export function createShopifyPlatform(deps: ShopifyPlatformDeps): ShopifyPlatform {
-  const fetchFn = deps.fetch ?? globalThis.fetch;
-  const apiVersion = deps.apiVersion ?? SHOPIFY_API_VERSION;
-  const spoolDir = deps.spoolDir ?? join(tmpdir(), "commerce-sync", "shopify-bulk");
-  const tokens = new OfflineTokens({
-    sessions: deps.sessions,
-    apiKey: deps.apiKey,
-    apiSecret: deps.apiSecret,
-    fetch: fetchFn,
-  });
+/**
+ * Builds the Shopify platform once per process (a PlatformFactory: `buildPlatforms` passes the validated env and
+ * the keyring). The offline tokens live in the app's encrypted session storage, opened per database with `keyring`.
+ */
+export function createShopifyPlatform(
+  deps: PlatformDeps,
+  options: ShopifyPlatformOptions = {},
+): ShopifyPlatform {
+  const { env } = deps;
+  const fetchFn = options.fetch ?? shopifyFetch(env);
+  const apiVersion = options.apiVersion ?? SHOPIFY_API_VERSION;
+  const spoolDir = options.spoolDir ?? join(tmpdir(), "commerce-sync", "shopify-bulk");
+  const storages = new WeakMap<AppDb, SessionStorage>();
+  const sessionsFor =
+    options.sessionsFor ??
+    ((db: AppDb) => {
+      let storage = storages.get(db);
+      if (!storage) storages.set(db, (storage = new EncryptedSessionStorage(db, deps.keyring)));
+      return storage;
+    });
+  const tokens = new WeakMap<AppDb, OfflineTokens>();
+  const tokensFor = (db: AppDb) => {
+    let t = tokens.get(db);
+    if (!t) {
+      t = new OfflineTokens({
+        sessions: sessionsFor(db),
+        apiKey: env.SHOPIFY_API_KEY,
+        apiSecret: env.SHOPIFY_API_SECRET,
+        fetch: fetchFn,
+      });
+      tokens.set(db, t);
+    }
+    return t;
+  };
   const throttles = new Map<string, ShopifyThrottle>();
   const throttleFor = (shop: string) => {
     let throttle = throttles.get(shop);
@@ -72,18 +99,18 @@ export function createShopifyPlatform(deps: ShopifyPlatformDeps): ShopifyPlatfor
     return throttle;
   };
 
-  const clientForShop = (shop: string, recordCall: StoreCallRecorder) =>
+  const clientForShop = (db: AppDb, shop: string, recordCall: StoreCallRecorder) =>
     new ShopifyGraphqlClient({
       shop,
       apiVersion,
       fetch: fetchFn,
-      accessToken: tokens.sourceFor(shop, recordCall),
+      accessToken: tokensFor(db).sourceFor(shop, recordCall),
       recordCall,
       throttle: throttleFor(shop),
-      timeoutMs: deps.tuning?.clientTimeoutMs,
-      maxAttempts: deps.tuning?.maxClientAttempts,
+      timeoutMs: options.tuning?.clientTimeoutMs,
+      maxAttempts: options.tuning?.maxClientAttempts,
     });
-  const clientFor = (ctx: PlatformContext) => clientForShop(ctx.integration.storeKey, ctx.recordCall);
+  const clientFor = (ctx: PlatformContext) => clientForShop(ctx.db, ctx.integration.storeKey, ctx.recordCall);
 
   const shopInfo = async (ctx: PlatformContext, signal?: AbortSignal): Promise<ShopInfo> => {
     const stored = storedShopInfo(ctx.integration.settings);
@@ -95,10 +122,9 @@ export function createShopifyPlatform(deps: ShopifyPlatformDeps): ShopifyPlatfor
 
   return {
     platform: "shopify",
-    deps,
     clientFor,
-    clientForShop,
     shopInfo,
+    sessionsFor,
 
     createSource(ctx) {
       const client = clientFor(ctx);
@@ -107,7 +133,7 @@ export function createShopifyPlatform(deps: ShopifyPlatformDeps): ShopifyPlatfor
         client,
         fetch: fetchFn,
         recordCall: ctx.recordCall,
-        pollIntervalMs: deps.tuning?.bulkPollMs,
+        pollIntervalMs: options.tuning?.bulkPollMs,
         finishedSignal: async (operationId) =>
           (await ctx.db.webhookEvent.findFirst({
             where: {
@@ -125,7 +151,7 @@ export function createShopifyPlatform(deps: ShopifyPlatformDeps): ShopifyPlatfor
         integrationId: ctx.integration.id,
         spoolDir,
         shopCurrency: async (signal) => (await shopInfo(ctx, signal)).currencyCode,
-        bulkThreshold: deps.tuning?.bulkThreshold,
+        bulkThreshold: options.tuning?.bulkThreshold,
       });
     },
 
@@ -134,9 +160,10 @@ export function createShopifyPlatform(deps: ShopifyPlatformDeps): ShopifyPlatfor
         {
           clientFor,
           shopCurrency: async (c) => (await shopInfo(c)).currencyCode,
-          removeSessions: async (shop) => {
-            const sessions = await deps.sessions.findSessionsByShop(shop);
-            if (sessions.length > 0) await deps.sessions.deleteSessions(sessions.map((s) => s.id));
+          removeSessions: async (db, shop) => {
+            const storage = sessionsFor(db);
+            const sessions = await storage.findSessionsByShop(shop);
+            if (sessions.length > 0) await storage.deleteSessions(sessions.map((s) => s.id));
           },
         },
         event,
@@ -145,7 +172,7 @@ export function createShopifyPlatform(deps: ShopifyPlatformDeps): ShopifyPlatfor
     },
 
     maintainWebhooks(ctx, signal) {
-      return ensureWebhookSubscriptions(clientFor(ctx), deps.appUrl, signal);
+      return ensureWebhookSubscriptions(clientFor(ctx), env.SHOPIFY_APP_URL, signal);
     },
 
     async disconnect(ctx) {

@@ -9,7 +9,7 @@
  *   and keeps its data until shop/redact.
  * - Compliance topics: forwarded to the compliance operations, with ids as GIDs.
  */
-import type { PlatformContext, StoredWebhookEvent, WebhookDecision } from "../../sync/platform";
+import type { AppDb, PlatformContext, StoredWebhookEvent, WebhookDecision } from "../../sync/platform";
 import type { ShopifyGraphqlClient } from "./client.server";
 import { parseJsonLossless } from "./mapping/json";
 import { gidOf, optionalGidOf, type ShopifyIdType } from "./mapping/ids";
@@ -23,7 +23,7 @@ export interface WebhookDeps {
   clientFor(ctx: PlatformContext): ShopifyGraphqlClient;
   shopCurrency(ctx: PlatformContext, client: ShopifyGraphqlClient): Promise<string>;
   /** Removes every stored session of the shop (offline and online). */
-  removeSessions(shop: string): Promise<void>;
+  removeSessions(db: AppDb, shop: string): Promise<void>;
 }
 
 type Body = Record<string, unknown> & { id?: string | number; admin_graphql_api_id?: string };
@@ -105,7 +105,8 @@ export async function decideWebhook(
     case "shop/redact":
       return complianceDecision(topic, body as ComplianceBody);
     case "app/uninstalled":
-      await deps.removeSessions(event.storeKey);
+      // The tokens died with the install; a reinstall stores new ones.
+      if (ctx) await deps.removeSessions(ctx.db, event.storeKey);
       return { action: "uninstalled" };
     case "bulk_operations/finish":
       // The waiting reader looks for this event itself (it is stored under the operation's id).
