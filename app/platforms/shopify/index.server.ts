@@ -152,6 +152,8 @@ export function createShopifyPlatform(
         spoolDir,
         shopCurrency: async (signal) => (await shopInfo(ctx, signal)).currencyCode,
         bulkThreshold: options.tuning?.bulkThreshold,
+        // Several bulk operations per shop at once from 2026-01 (one before).
+        prefetch: apiVersion >= "2026-01",
       });
     },
 

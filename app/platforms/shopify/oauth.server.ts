@@ -36,13 +36,16 @@ interface TokenResponse {
   error_description?: string;
 }
 
-/** Shopify's query-string HMAC (hex SHA-256 of the sorted `key=value` pairs except `hmac`, with the app secret). */
+/**
+ * Shopify's query-string HMAC: hex SHA-256, with the app secret, of the other parameters sorted by name and
+ * form-encoded (spaces as %20), the message Shopify signs on its admin → app redirects.
+ */
 export function queryHmac(params: Record<string, string>, apiSecret: string): string {
-  const message = Object.keys(params)
-    .filter((key) => key !== "hmac" && key !== "signature")
-    .sort()
-    .map((key) => `${key}=${params[key]}`)
-    .join("&");
+  const search = new URLSearchParams();
+  for (const key of Object.keys(params).sort((a, b) => a.localeCompare(b))) {
+    if (key !== "hmac" && key !== "signature") search.append(key, params[key]);
+  }
+  const message = search.toString().replace(/\+/g, "%20");
   return createHmac("sha256", apiSecret).update(message).digest("hex");
 }
 

@@ -86,9 +86,17 @@ export class BulkOperations {
     this.sleep = options.sleep ?? abortableSleep;
   }
 
-  /** Starts a bulk query (ungrouped output). Waits while the shop already runs as many as its version allows. */
-  async start(query: string, signal?: AbortSignal): Promise<BulkOperationState> {
-    const deadline = Date.now() + (this.options.maxQueueWaitMs ?? 10 * 60_000);
+  /**
+   * Starts a bulk query (ungrouped output). Waits while the shop already runs as many as its version allows, unless
+   * `waitWhenBusy` is false (then the busy answer is thrown at once).
+   */
+  async start(
+    query: string,
+    signal?: AbortSignal,
+    options: { waitWhenBusy?: boolean } = {},
+  ): Promise<BulkOperationState> {
+    const deadline =
+      Date.now() + (options.waitWhenBusy === false ? 0 : (this.options.maxQueueWaitMs ?? 10 * 60_000));
     for (let attempt = 1; ; attempt++) {
       const data = await this.options.client.request<{
         bulkOperationRunQuery: {

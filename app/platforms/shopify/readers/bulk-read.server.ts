@@ -35,9 +35,10 @@ export async function startBulkRead(
   filter: string | null,
   since: string | null,
   signal: AbortSignal,
+  options: { waitWhenBusy?: boolean } = {},
 ): Promise<BulkCursor> {
   BulkSpool.remove(deps.spoolPath);
-  const op = await deps.bulk.start(bulkQueryFor(spec, filter), signal);
+  const op = await deps.bulk.start(bulkQueryFor(spec, filter), signal, options);
   return {
     v: 1,
     mode: "bulk",

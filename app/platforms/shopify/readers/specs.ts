@@ -50,7 +50,7 @@ export const RESOURCE_SPECS: Record<Resource, ResourceSpec> = {
     bulkDocument: BULK_CUSTOMERS_QUERY,
     countOperation: "CustomersCount",
     countDocument: CUSTOMERS_COUNT_QUERY,
-    bulkThreshold: 2_000,
+    bulkThreshold: 500,
   },
   orders: {
     resource: "orders",
@@ -70,7 +70,7 @@ export const RESOURCE_SPECS: Record<Resource, ResourceSpec> = {
     bulkDocument: BULK_ORDERS_QUERY,
     countOperation: "OrdersCount",
     countDocument: ORDERS_COUNT_QUERY,
-    bulkThreshold: 500,
+    bulkThreshold: 100,
   },
   products: {
     resource: "products",
@@ -90,7 +90,7 @@ export const RESOURCE_SPECS: Record<Resource, ResourceSpec> = {
     bulkDocument: BULK_PRODUCTS_QUERY,
     countOperation: "ProductsCount",
     countDocument: PRODUCTS_COUNT_QUERY,
-    bulkThreshold: 1_000,
+    bulkThreshold: 300,
   },
 };
 
