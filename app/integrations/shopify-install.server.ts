@@ -188,6 +188,13 @@ export async function completeShopifyInstall(
     await deps.enqueueFullSync(integration.id);
     fullSyncEnqueued = true;
   }
+  if (webhooks) {
+    // The same record the scheduled reconcile keeps (Integration.webhookHealth), so the merchant's view shows it.
+    await db.integration.update({
+      where: { id: integration.id },
+      data: { webhookHealth: { ...webhooks, checkedAt: new Date().toISOString() } },
+    });
+  }
   if (problems.length > 0) {
     await db.integration.update({
       where: { id: integration.id },

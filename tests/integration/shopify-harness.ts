@@ -69,6 +69,8 @@ export interface ShopifyHarness {
   oauth: ShopifyOAuthDeps;
   shopify: ReturnType<typeof shopifyApp>;
   runtime: JobRuntime | null;
+  /** Where the job runtime writes customer data exports. */
+  exportDir: string;
   /** Integration of SHOP (after install). */
   integrationId: string;
   /** Stored webhook events, by status. */
@@ -247,6 +249,7 @@ export async function startShopifyHarness(
     oauth,
     shopify,
     runtime,
+    exportDir: join(spoolDir, "exports"),
     integrationId: "",
     async webhookStatuses() {
       const rows = await db.webhookEvent.groupBy({ by: ["status"], _count: { _all: true } });
