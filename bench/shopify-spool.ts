@@ -47,7 +47,14 @@ function ungroupedExport(orders: number): ReadableStream<Uint8Array> {
             }),
           );
         }
-        lines.push(JSON.stringify({ id, name: `#${next}`, email: `buyer${next}@example.com`, updatedAt: "2026-11-01T00:00:00Z" }));
+        lines.push(
+          JSON.stringify({
+            id,
+            name: `#${next}`,
+            email: `buyer${next}@example.com`,
+            updatedAt: "2026-11-01T00:00:00Z",
+          }),
+        );
       }
       controller.enqueue(encoder.encode(`${lines.join("\n")}\n`));
     },
@@ -92,11 +99,13 @@ if (process.argv.includes("--child")) {
 } else {
   const results = [arg("small", 100_000), arg("large", 1_000_000)].map((orders) =>
     JSON.parse(
-      execFileSync("npx", ["tsx", "bench/shopify-spool.ts", "--child", "--orders", String(orders)], { encoding: "utf8" })
+      execFileSync("npx", ["tsx", "bench/shopify-spool.ts", "--child", "--orders", String(orders)], {
+        encoding: "utf8",
+      })
         .trim()
         .split("\n")
         .at(-1)!,
     ),
   );
-  console.table(results);
+  for (const r of results) console.log(JSON.stringify(r));
 }

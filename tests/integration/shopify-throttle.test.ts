@@ -31,18 +31,24 @@ describe.each(DATABASE_KINDS)("Shopify sync under throttle pressure on %s", (kin
         body: JSON.stringify(body),
       });
     // A 1,000-point bucket restoring 250 points/s, empty when the sync starts, and two REST-style 429s.
-    expect((await fault("throttle", { maximumAvailable: 1000, restoreRate: 250, currentlyAvailable: 0 })).status).toBe(
-      200,
-    );
+    expect(
+      (await fault("throttle", { maximumAvailable: 1000, restoreRate: 250, currentlyAvailable: 0 })).status,
+    ).toBe(200);
     expect((await fault("http-429", { shop: SHOP, count: 2, retryAfterS: 1 })).status).toBe(200);
 
-    const summary = await runSync(h.db, { integrationId: h.integrationId, kind: "full", sources: h.platforms });
+    const summary = await runSync(h.db, {
+      integrationId: h.integrationId,
+      kind: "full",
+      sources: h.platforms,
+    });
     expect(summary.status).toBe("succeeded");
     expect(summary.errorCount).toBe(0);
     expect(summary.errorMessage).toBeNull();
     await expectStoreMatchesShop(h.db, h.integrationId, h.emu.context.shops.get(SHOP)!);
 
-    const audit = await h.db.auditLog.findMany({ where: { integrationId: h.integrationId, action: "store.calls" } });
+    const audit = await h.db.auditLog.findMany({
+      where: { integrationId: h.integrationId, action: "store.calls" },
+    });
     const text = JSON.stringify(audit.map((a) => a.detail));
     // The pressure was real (Shopify said THROTTLED or 429 at least once) and was absorbed by waiting.
     expect(text).toMatch(/THROTTLED|rate limited/);
