@@ -21,6 +21,7 @@ import {
 } from "./errors";
 import type { QueryCost, ShopifyThrottle } from "./throttle";
 import { abortableSleep, backoffDelayMs, isAbortError, retryAfterMs } from "./retry";
+import { startCall } from "./call-record";
 
 /** Where the client gets the shop's offline access token (see access-token.server.ts). */
 export interface AccessTokenSource {
@@ -106,16 +107,7 @@ export class ShopifyGraphqlClient {
       const delayMs = throttle.delayBeforeMs(operation);
       if (delayMs > 0) await this.sleep(delayMs, signal);
       const release = throttle.reserve(operation);
-      const started = Date.now();
-      const record = (outcome: "ok" | "retried" | "error", httpStatus?: number, error?: string) =>
-        this.options.recordCall({
-          operation: `graphql:${operation}`,
-          outcome,
-          ...(httpStatus === undefined ? {} : { httpStatus }),
-          durationMs: Date.now() - started,
-          attempt,
-          ...(error ? { error } : {}),
-        });
+      const record = startCall(this.options.recordCall, `graphql:${operation}`, attempt);
       let response: Response;
       try {
         response = await this.send(token, query, variables, operation, signal);

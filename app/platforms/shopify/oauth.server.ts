@@ -6,6 +6,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { StoreCallRecorder } from "../../sync/platform";
 import { ShopifyAuthError, ShopifyHttpError } from "./errors";
+import { startCall } from "./call-record";
 
 /** What the token endpoint answers (offline token; expiring ones carry the refresh fields). */
 export interface ShopifyTokenSet {
@@ -62,16 +63,7 @@ async function tokenRequest(
   operation: string,
   body: Record<string, string>,
 ): Promise<ShopifyTokenSet> {
-  const started = Date.now();
-  const record = (outcome: "ok" | "error", httpStatus?: number, error?: string) =>
-    options.recordCall({
-      operation,
-      outcome,
-      ...(httpStatus === undefined ? {} : { httpStatus }),
-      durationMs: Date.now() - started,
-      attempt: 1,
-      ...(error ? { error } : {}),
-    });
+  const record = startCall(options.recordCall, operation, 1);
   let response: Response;
   try {
     response = await options.fetch(`https://${options.shop}/admin/oauth/access_token`, {

@@ -2,6 +2,7 @@
  * The connected shop's identity (name, currency, plan), read once through GraphQL and kept in the integration's
  * settings under `shopify`, so webhook processing can price products without asking Shopify every time.
  */
+import { parseJsonValue } from "../../lib/json";
 import type { AppDb } from "../../sync/platform";
 import type { ShopifyGraphqlClient } from "./client.server";
 import { SHOP_QUERY } from "./queries/shop";
@@ -23,15 +24,10 @@ interface ShopNode {
 
 /** Settings JSON as an object, whether the driver returned it parsed or as text. */
 export function settingsObject(settings: unknown): Record<string, unknown> {
-  if (typeof settings === "string") {
-    try {
-      const parsed = JSON.parse(settings) as unknown;
-      return parsed && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
-    } catch {
-      return {};
-    }
-  }
-  return settings && typeof settings === "object" ? { ...(settings as Record<string, unknown>) } : {};
+  const value = parseJsonValue<unknown>(settings, {});
+  return value && typeof value === "object" && !Array.isArray(value)
+    ? { ...(value as Record<string, unknown>) }
+    : {};
 }
 
 /** The shop info kept in an integration's settings, if any. */

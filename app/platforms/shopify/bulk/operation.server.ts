@@ -12,6 +12,7 @@ import {
   BULK_OPERATION_RUN_QUERY,
 } from "../queries/bulk";
 import { abortableSleep, backoffDelayMs } from "../retry";
+import { startCall } from "../call-record";
 
 export type BulkStatus =
   "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
@@ -166,16 +167,7 @@ export class BulkOperations {
   /** Opens the result file as a byte stream. Retries server errors; a gone file raises BulkResultGoneError. */
   async download(url: string, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
     for (let attempt = 1; ; attempt++) {
-      const started = Date.now();
-      const record = (outcome: "ok" | "retried" | "error", httpStatus?: number, error?: string) =>
-        this.options.recordCall({
-          operation: "bulk:download",
-          outcome,
-          ...(httpStatus === undefined ? {} : { httpStatus }),
-          durationMs: Date.now() - started,
-          attempt,
-          ...(error ? { error } : {}),
-        });
+      const record = startCall(this.options.recordCall, "bulk:download", attempt);
       let response: Response;
       try {
         // The signed URL carries its own authorization: no access token is sent with it.
