@@ -50,6 +50,11 @@ describe.each(DATABASE_KINDS)("Shopify full sync of 50,000 records on %s", (kind
       ORDERS,
     ]);
     await expectStoreMatchesShop(h.db, h.integrationId, shop);
+    // Each export's bulk_operations/finish webhook was stored under its operation id, where the waiting read looks.
+    const finished = await h.db.webhookEvent.findMany({ where: { topic: "bulk_operations/finish" } });
+    expect(finished.map((e) => e.resourceId).sort()).toEqual(
+      ops.map((op) => `gid://shopify/BulkOperation/${op.id}`).sort(),
+    );
     const records = CUSTOMERS + ORDERS + PRODUCTS;
     console.info(
       `[shopify 50k full sync] ${kind}: ${(wallMs / 1000).toFixed(1)} s wall, ${Math.round(records / (wallMs / 1000))} records/s`,
