@@ -62,7 +62,8 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_ATTEMPTS = 5;
 const DEFAULT_MAX_THROTTLE_WAIT_MS = 5 * 60_000;
 
-const PROTECTED_DATA = /protected customer data|not approved to (access|subscribe)/i;
+/** Shopify's refusals of protected customer data ("This app is not approved to use the email field. See …"). */
+const PROTECTED_DATA = /protected[- ]customer[- ]data|not approved to (access|use|subscribe)/i;
 
 export class ShopifyGraphqlClient {
   private readonly timeoutMs: number;

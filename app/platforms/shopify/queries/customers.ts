@@ -19,3 +19,21 @@ export const CUSTOMER_QUERY = `#graphql
     customer(id: $id) {${CUSTOMER_FIELDS}}
   }
 `;
+
+/**
+ * Whether the app may read customers' protected data (name, email, phone). Bulk exports write refused fields as null
+ * without an error, so a bulk read of customers asks this first (a page query reports the refusal itself).
+ */
+export const CUSTOMER_PROTECTED_DATA_PROBE = `#graphql
+  query CustomerProtectedDataProbe {
+    customers(first: 1) {
+      nodes {
+        id
+        firstName
+        defaultEmailAddress {
+          emailAddress
+        }
+      }
+    }
+  }
+`;

@@ -39,3 +39,18 @@ export const ORDER_LINE_ITEMS_QUERY = `#graphql
     }
   }
 `;
+
+/** Whether the app may read orders' protected data (buyer email, billing name): asked before a bulk read of orders. */
+export const ORDER_PROTECTED_DATA_PROBE = `#graphql
+  query OrderProtectedDataProbe {
+    orders(first: 1) {
+      nodes {
+        id
+        email
+        billingAddress {
+          firstName
+        }
+      }
+    }
+  }
+`;

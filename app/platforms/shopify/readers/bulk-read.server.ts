@@ -10,6 +10,7 @@
  * A FAILED operation's partial file (`partialDataUrl`) is used first — everything it holds is handed over — and a
  * fallback operation then reads the rest; parents the partial file already delivered whole are skipped.
  */
+import type { ShopifyGraphqlClient } from "../client.server";
 import { ShopifyAccessDeniedError, ShopifyBulkOperationError } from "../errors";
 import type { SourcePage } from "../../../sync/types";
 import { BulkResultGoneError, type BulkOperations, type BulkOperationState } from "../bulk/operation.server";
@@ -23,6 +24,7 @@ const MAX_FALLBACKS = 3;
 export const BULK_PAGE_SIZE = 500;
 
 export interface BulkReadDeps {
+  client: ShopifyGraphqlClient;
   bulk: BulkOperations;
   /** The spool file of this integration's resource. */
   spoolPath: string;
@@ -37,6 +39,16 @@ export async function startBulkRead(
   signal: AbortSignal,
   options: { waitWhenBusy?: boolean } = {},
 ): Promise<BulkCursor> {
+  if (spec.protectedDataProbe) {
+    // A bulk export writes refused protected fields as null without an error: ask first (the client raises
+    // ShopifyProtectedDataError), rather than store customers without names or emails.
+    await deps.client.request(
+      spec.protectedDataProbe.operation,
+      spec.protectedDataProbe.document,
+      {},
+      { signal },
+    );
+  }
   BulkSpool.remove(deps.spoolPath);
   const op = await deps.bulk.start(bulkQueryFor(spec, filter), signal, options);
   return {

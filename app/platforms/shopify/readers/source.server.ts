@@ -51,6 +51,7 @@ export function createShopifySource(options: ShopifySourceOptions): SyncSource {
   const prefetched = new Map<Resource, Promise<BulkCursor | null>>();
   const consumed = new Set<Resource>();
   const bulkDeps = (spec: ResourceSpec): BulkReadDeps => ({
+    client: options.client,
     bulk: options.bulk,
     spoolPath: join(options.spoolDir, `${options.integrationId}-${spec.resource}.sqlite`),
   });

@@ -6,8 +6,8 @@
 import type { Resource } from "../../../sync/types";
 import { BULK_CUSTOMERS_QUERY, BULK_ORDERS_QUERY, BULK_PRODUCTS_QUERY } from "../queries/bulk";
 import { CUSTOMERS_COUNT_QUERY, ORDERS_COUNT_QUERY, PRODUCTS_COUNT_QUERY } from "../queries/counts";
-import { CUSTOMERS_PAGE_QUERY } from "../queries/customers";
-import { ORDER_LINE_ITEMS_QUERY, ORDERS_PAGE_QUERY } from "../queries/orders";
+import { CUSTOMER_PROTECTED_DATA_PROBE, CUSTOMERS_PAGE_QUERY } from "../queries/customers";
+import { ORDER_LINE_ITEMS_QUERY, ORDER_PROTECTED_DATA_PROBE, ORDERS_PAGE_QUERY } from "../queries/orders";
 import { PRODUCT_VARIANTS_QUERY, PRODUCTS_PAGE_QUERY } from "../queries/products";
 
 export interface ChildConnectionSpec {
@@ -35,6 +35,8 @@ export interface ResourceSpec {
   bulkDocument: string;
   countOperation: string;
   countDocument: string;
+  /** Asked before a bulk read: raises ShopifyProtectedDataError when the app may not read the resource's PII. */
+  protectedDataProbe: { operation: string; document: string } | null;
   /** Above this many matching records a read goes through a bulk operation instead of pages (see ADR 0018). */
   bulkThreshold: number;
 }
@@ -50,6 +52,7 @@ export const RESOURCE_SPECS: Record<Resource, ResourceSpec> = {
     bulkDocument: BULK_CUSTOMERS_QUERY,
     countOperation: "CustomersCount",
     countDocument: CUSTOMERS_COUNT_QUERY,
+    protectedDataProbe: { operation: "CustomerProtectedDataProbe", document: CUSTOMER_PROTECTED_DATA_PROBE },
     bulkThreshold: 500,
   },
   orders: {
@@ -70,6 +73,7 @@ export const RESOURCE_SPECS: Record<Resource, ResourceSpec> = {
     bulkDocument: BULK_ORDERS_QUERY,
     countOperation: "OrdersCount",
     countDocument: ORDERS_COUNT_QUERY,
+    protectedDataProbe: { operation: "OrderProtectedDataProbe", document: ORDER_PROTECTED_DATA_PROBE },
     bulkThreshold: 100,
   },
   products: {
@@ -90,6 +94,7 @@ export const RESOURCE_SPECS: Record<Resource, ResourceSpec> = {
     bulkDocument: BULK_PRODUCTS_QUERY,
     countOperation: "ProductsCount",
     countDocument: PRODUCTS_COUNT_QUERY,
+    protectedDataProbe: null,
     bulkThreshold: 300,
   },
 };
