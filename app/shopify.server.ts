@@ -1,12 +1,10 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
-import prisma from "./db.server";
 import { loadEnv } from "./env.server";
-import { appKeyring } from "./crypto/keyring.server";
-import { recordShopifyInstall } from "./integrations/shopify-install.server";
 import { SHOPIFY_API_VERSION } from "./platforms/shopify/api-version";
 import { routeShopifyToEmulator } from "./platforms/shopify/emulator-fetch.server";
-import { EncryptedSessionStorage } from "./platforms/shopify/session-storage.server";
+import { appSessionStorage } from "./shopify-sessions.server";
+import { shopifyServices } from "./shopify-services.server";
 
 const env = loadEnv();
 
@@ -15,7 +13,15 @@ if (env.SHOPIFY_EMULATOR_URL) {
   routeShopifyToEmulator(env.SHOPIFY_EMULATOR_URL);
 }
 
-/** The app's only shopifyApp(): everything Shopify-related is configured here. */
+/** The one session storage of the process: shopify-app-remix and the Shopify platform share it. */
+const sessionStorage = appSessionStorage();
+
+/**
+ * The app's only shopifyApp(): everything Shopify-related is configured here. Embedded installs use Shopify-managed
+ * install and token exchange, with expiring offline tokens (refreshed by the library during requests and by the
+ * Shopify platform in the worker); `afterAuth` runs the install bookkeeping (organization, integration, webhooks,
+ * first full sync). Installs started outside the admin use the authorization-code grant of `/auth/login`.
+ */
 const shopify = shopifyApp({
   apiKey: env.SHOPIFY_API_KEY,
   apiSecretKey: env.SHOPIFY_API_SECRET,
@@ -23,14 +29,16 @@ const shopify = shopifyApp({
   scopes: env.SCOPES.split(",").map((s) => s.trim()),
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new EncryptedSessionStorage(prisma, appKeyring()),
+  sessionStorage,
   distribution: AppDistribution.AppStore,
   future: {
     unstable_newEmbeddedAuthStrategy: true,
+    expiringOfflineAccessTokens: true,
   },
   hooks: {
     afterAuth: async ({ session }) => {
-      await recordShopifyInstall(prisma, { shop: session.shop, scope: session.scope });
+      // The token exchange itself was made (and succeeded) inside shopify-app-remix just before this hook.
+      await shopifyServices().install({ shop: session.shop, scope: session.scope ?? null });
     },
   },
   ...(env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [env.SHOP_CUSTOM_DOMAIN] } : {}),
@@ -43,4 +51,4 @@ export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const registerWebhooks = shopify.registerWebhooks;
-export const sessionStorage = shopify.sessionStorage;
+export { sessionStorage };

@@ -1,28 +1,78 @@
+/**
+ * Shopify install bookkeeping, shared by both ways a shop arrives: token exchange in the embedded app
+ * (shopify-app-remix's afterAuth) and the authorization-code grant (installs started outside the admin).
+ *
+ * `recordShopifyInstall` makes the organization and the `shopify` integration exist (a disconnected one is revived on
+ * reinstall). `completeShopifyInstall` then reads the shop, makes its webhook subscriptions exist and enqueues the
+ * first full sync; the Shopify calls it makes are counted in one audit entry. Idempotent: afterAuth runs again each
+ * time the embedded app needs a new token.
+ */
 import type { Db } from "../db/client.server";
+import { AppError } from "../lib/errors";
+import type { AppDb, PlatformContext, StoreCall, WebhookMaintenanceReport } from "../sync/platform";
+import type { ShopifyPlatform } from "../platforms/shopify/index.server";
+import { fetchShopInfo, saveShopInfo } from "../platforms/shopify/shop-info.server";
+
+type InstallInput = {
+  shop: string;
+  scope?: string | null;
+  actor?: string;
+  /** Attach a new integration to this organization (an install started from an existing account). */
+  organizationId?: string;
+  /** Store calls already made for this install (the authorization-code exchange), for the audit entry. */
+  calls?: StoreCall[];
+};
+
+export interface InstallRecord {
+  organizationId: string;
+  integrationId: string;
+  /** First install of this shop. */
+  created: boolean;
+  /** A disconnected integration came back (reinstall). */
+  reconnected: boolean;
+}
+
+/** The shop is already connected to another organization: installing must not move it (or its data). */
+export class ShopifyShopClaimedError extends AppError {
+  constructor(readonly shop: string) {
+    super(
+      "shopify_shop_claimed",
+      `${shop} is already connected to another Commerce Sync account. Disconnect it there first.`,
+      { httpStatus: 409 },
+    );
+  }
+}
 
 /**
- * Records a Shopify install (called from shopify.server.ts's afterAuth): finds or creates the shop's integration and
- * its organization, and reconnects an integration that had been disconnected (reinstall). Idempotent: afterAuth runs
- * on every token exchange.
+ * Finds or creates the shop's integration and its organization, and reconnects an integration that had been
+ * disconnected (reinstall).
  */
-export async function recordShopifyInstall(
-  db: Db,
-  input: InstallInput,
-): Promise<{ organizationId: string; integrationId: string; created: boolean }> {
+export async function recordShopifyInstall(db: Db, input: InstallInput): Promise<InstallRecord> {
   const existing = await db.integration.findUnique({
     where: { platform_storeKey: { platform: "shopify", storeKey: input.shop } },
   });
   if (existing) {
-    if (existing.status === "disconnected") {
-      await db.$transaction([
-        db.integration.update({
-          where: { id: existing.id },
-          data: { status: "connected", statusReason: null, disconnectedAt: null },
-        }),
-        db.auditLog.create({ data: installAudit(input, existing, "integration.reconnected") }),
-      ]);
+    if (input.organizationId && input.organizationId !== existing.organizationId) {
+      throw new ShopifyShopClaimedError(input.shop);
     }
-    return { organizationId: existing.organizationId, integrationId: existing.id, created: false };
+    let reconnected = false;
+    if (existing.status === "disconnected") {
+      // Only one of two concurrent reinstalls flips the status (and writes the audit entry).
+      const flipped = await db.integration.updateMany({
+        where: { id: existing.id, status: "disconnected" },
+        data: { status: "connected", statusReason: null, disconnectedAt: null },
+      });
+      if (flipped.count === 1) {
+        reconnected = true;
+        await db.auditLog.create({ data: installAudit(input, existing, "integration.reconnected") });
+      }
+    }
+    return {
+      organizationId: existing.organizationId,
+      integrationId: existing.id,
+      created: false,
+      reconnected,
+    };
   }
 
   try {
@@ -34,12 +84,11 @@ export async function recordShopifyInstall(
   }
 }
 
-async function createShopifyIntegration(
-  db: Db,
-  input: InstallInput,
-): Promise<{ organizationId: string; integrationId: string; created: boolean }> {
+async function createShopifyIntegration(db: Db, input: InstallInput): Promise<InstallRecord> {
   return db.$transaction(async (tx) => {
-    const organization = await tx.organization.create({ data: { name: shopDisplayName(input.shop) } });
+    const organization = input.organizationId
+      ? await tx.organization.findUniqueOrThrow({ where: { id: input.organizationId } })
+      : await tx.organization.create({ data: { name: shopDisplayName(input.shop) } });
     const integration = await tx.integration.create({
       data: {
         organizationId: organization.id,
@@ -50,11 +99,14 @@ async function createShopifyIntegration(
       },
     });
     await tx.auditLog.create({ data: installAudit(input, integration, "integration.connected") });
-    return { organizationId: organization.id, integrationId: integration.id, created: true };
+    return {
+      organizationId: organization.id,
+      integrationId: integration.id,
+      created: true,
+      reconnected: false,
+    };
   });
 }
-
-type InstallInput = { shop: string; scope?: string | null; actor?: string };
 
 function installAudit(
   input: InstallInput,
@@ -73,4 +125,114 @@ function installAudit(
 /** "acme-shop.myshopify.com" → "acme-shop" (a readable default name the merchant can change). */
 export function shopDisplayName(shop: string): string {
   return shop.replace(/\.myshopify\.com$/, "");
+}
+
+export interface ShopifyInstallDeps {
+  db: AppDb;
+  platform: ShopifyPlatform;
+  /** Enqueues the first full sync (deduplicated by the queue). */
+  enqueueFullSync(integrationId: string): Promise<unknown>;
+}
+
+export interface InstallOutcome extends InstallRecord {
+  webhooks: WebhookMaintenanceReport | null;
+  fullSyncEnqueued: boolean;
+  /** What went wrong with the store-side steps (the install itself stands; the merchant sees the reason). */
+  problems: string[];
+}
+
+/**
+ * Everything after a shop granted access (its offline token is already in the session storage): bookkeeping, the
+ * shop's identity, webhook subscriptions, the first full sync. Store-side failures never undo the install: they
+ * move the integration to `needs_attention` with the reason, and the next reconcile repairs the subscriptions.
+ */
+export async function completeShopifyInstall(
+  deps: ShopifyInstallDeps,
+  input: InstallInput,
+): Promise<InstallOutcome> {
+  const { db, platform } = deps;
+  const record = await recordShopifyInstall(db, input);
+  const integration = await db.integration.findUniqueOrThrow({ where: { id: record.integrationId } });
+  const calls: StoreCall[] = [...(input.calls ?? [])];
+  const ctx: PlatformContext = {
+    db,
+    integration,
+    credentials: null,
+    webhookSecret: null,
+    recordCall: (call) => calls.push(call),
+    saveCredentials: async () => undefined,
+  };
+  const problems: string[] = [];
+  let webhooks: WebhookMaintenanceReport | null = null;
+  try {
+    const client = platform.clientFor(ctx);
+    const info = await fetchShopInfo(client);
+    await saveShopInfo(db, integration.id, info);
+    if (record.created && info.name) {
+      await db.integration.update({ where: { id: integration.id }, data: { name: info.name } });
+    }
+    webhooks = await platform.maintainWebhooks!(ctx, new AbortController().signal);
+    problems.push(...webhooks.problems);
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+  }
+
+  const needsFirstSync =
+    record.created ||
+    record.reconnected ||
+    (await db.syncRun.count({
+      where: { integrationId: integration.id, kind: "full", status: { in: ["succeeded", "partial"] } },
+    })) === 0;
+  let fullSyncEnqueued = false;
+  if (needsFirstSync) {
+    await deps.enqueueFullSync(integration.id);
+    fullSyncEnqueued = true;
+  }
+  if (webhooks) {
+    // The same record the scheduled reconcile keeps (Integration.webhookHealth), so the merchant's view shows it.
+    await db.integration.update({
+      where: { id: integration.id },
+      data: { webhookHealth: { ...webhooks, checkedAt: new Date().toISOString() } },
+    });
+  }
+  if (problems.length > 0) {
+    await db.integration.update({
+      where: { id: integration.id },
+      data: { status: "needs_attention", statusReason: problems[0].slice(0, 500) },
+    });
+  } else if (integration.status === "needs_attention") {
+    await db.integration.update({
+      where: { id: integration.id },
+      data: { status: "connected", statusReason: null },
+    });
+  }
+  await db.auditLog.create({
+    data: {
+      organizationId: record.organizationId,
+      integrationId: record.integrationId,
+      actor: input.actor ?? `merchant:${input.shop}`,
+      action: "shopify.install.completed",
+      detail: {
+        shop: input.shop,
+        created: record.created,
+        reconnected: record.reconnected,
+        fullSyncEnqueued,
+        webhooksRepaired: webhooks?.repaired.map((r) => r.topic) ?? [],
+        problems,
+        calls: summarizeCalls(calls),
+      },
+    },
+  });
+  return { ...record, webhooks, fullSyncEnqueued, problems };
+}
+
+/** Store calls for an audit entry: operation, outcome and status of each (never tokens or bodies). */
+export function summarizeCalls(calls: StoreCall[]) {
+  return calls.map((c) => ({
+    operation: c.operation,
+    outcome: c.outcome,
+    ...(c.httpStatus === undefined ? {} : { httpStatus: c.httpStatus }),
+    durationMs: c.durationMs,
+    ...(c.error ? { error: c.error } : {}),
+  }));
 }

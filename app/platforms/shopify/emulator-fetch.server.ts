@@ -1,17 +1,16 @@
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 
 /**
- * Sends every Shopify call of @shopify/shopify-api (`https://{shop}/admin/...`) to the local Shopify emulator at
- * `emulatorUrl`, naming the shop in `X-Emulated-Shop`. Used only when SHOPIFY_EMULATOR_URL is set (dev, demo, e2e);
- * production keeps the library's real fetch. The library reads this function on every request, so it must be
- * installed before the first Shopify call.
+ * A fetch that sends Shopify calls (`https://{shop}/admin/...`) to the local Shopify emulator at `emulatorUrl`,
+ * naming the shop in `X-Emulated-Shop`; every other URL (bulk result files, for example) goes out unchanged. Used
+ * only when SHOPIFY_EMULATOR_URL is set (dev, demo, e2e, tests); production uses the plain fetch.
  */
-export function routeShopifyToEmulator(
+export function emulatorRedirectFetch(
   emulatorUrl: string,
   baseFetch: typeof fetch = globalThis.fetch,
-): void {
+): typeof fetch {
   const base = new URL(emulatorUrl);
-  setAbstractFetchFunc(async (input, init) => {
+  return (async (input: RequestInfo | URL, init?: RequestInit) => {
     const original = new URL(
       typeof input === "string" ? input : input instanceof URL ? input.href : input.url,
     );
@@ -22,5 +21,18 @@ export function routeShopifyToEmulator(
     const headers = new Headers(init?.headers);
     headers.set("X-Emulated-Shop", original.hostname);
     return baseFetch(target, { ...init, headers });
-  });
+  }) as typeof fetch;
+}
+
+/**
+ * Routes every call of @shopify/shopify-api (OAuth, token exchange, its GraphQL client) to the emulator. The library
+ * reads this function on every request, so it must be installed before the first Shopify call.
+ */
+export function routeShopifyToEmulator(
+  emulatorUrl: string,
+  baseFetch: typeof fetch = globalThis.fetch,
+): void {
+  setAbstractFetchFunc(
+    emulatorRedirectFetch(emulatorUrl, baseFetch) as Parameters<typeof setAbstractFetchFunc>[0],
+  );
 }

@@ -1,13 +1,7 @@
-import type { LoginError } from "@shopify/shopify-app-remix/server";
-import { LoginErrorType } from "@shopify/shopify-app-remix/server";
+import { isAppError } from "../../lib/errors";
 
-/** Turns shopify-app-remix's login errors into messages a merchant can act on. */
-export function loginErrorMessage(loginErrors: LoginError | undefined): { shop?: string } {
-  if (loginErrors?.shop === LoginErrorType.MissingShop) {
-    return { shop: "Enter your shop domain to log in, for example my-store.myshopify.com." };
-  }
-  if (loginErrors?.shop === LoginErrorType.InvalidShop) {
-    return { shop: "That is not a Shopify shop domain. Use the form my-store.myshopify.com." };
-  }
-  return {};
+/** The message to show under the shop field for an error raised while starting a login (null: not ours). */
+export function loginErrorMessage(error: unknown): { shop?: string } | null {
+  if (isAppError(error, "shopify_invalid_shop")) return { shop: error.message };
+  return null;
 }

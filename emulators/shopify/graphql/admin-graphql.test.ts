@@ -71,9 +71,11 @@ describe("Admin GraphQL through @shopify/shopify-api", () => {
       accessToken: token,
     });
     const client = new shopify.clients.Graphql({ session });
-    const res = await client.request<{ customers: Page }>(CUSTOMERS_PAGE_QUERY, { variables: { first: 5 } });
-    expect(res.data?.customers.edges).toHaveLength(5);
-    expect(res.data?.customers.edges[0].node.id).toMatch(/^gid:\/\/shopify\/Customer\/\d+$/);
+    const res = await client.request<{ customers: { nodes: Array<{ id: string }> } }>(CUSTOMERS_PAGE_QUERY, {
+      variables: { first: 5 },
+    });
+    expect(res.data?.customers.nodes).toHaveLength(5);
+    expect(res.data?.customers.nodes[0].id).toMatch(/^gid:\/\/shopify\/Customer\/\d+$/);
     expect(res.extensions?.cost).toMatchObject({
       throttleStatus: { maximumAvailable: 2000, restoreRate: 100 },
     });
@@ -309,12 +311,12 @@ describe("records", () => {
     // The clock is frozen: let the leaky bucket refill after the pagination tests.
     clock.advanceMs(10_000);
     const res = await gql<{
-      orders: { edges: Array<{ node: Record<string, unknown> & { lineItems: { nodes: unknown[] } } }> };
+      orders: { nodes: Array<Record<string, unknown> & { lineItems: { nodes: unknown[] } }> };
     }>(emu.url, token, ORDERS_PAGE_QUERY, {
-      variables: { first: 3 },
+      variables: { first: 3, lineItems: 5 },
     });
     expect(res.body.errors).toBeUndefined();
-    const nodes = res.body.data!.orders.edges.map((e) => e.node);
+    const nodes = res.body.data!.orders.nodes;
     expect(nodes[0]).toMatchObject({
       displayFinancialStatus: expect.any(String),
       displayFulfillmentStatus: expect.any(String),

@@ -1,20 +1,26 @@
 /**
- * The app's own documents (app/platforms/shopify/queries) run against the emulator without errors and return data:
- * what the sync engine sends is what the emulator answers.
+ * The app's own documents (app/platforms/shopify/queries) run against the emulator at the app's API version (2026-10,
+ * served by the 2026-07 schema, strict: deprecated fields refused) without errors and return data: what the sync
+ * sends is what the emulator answers. Validation of every document against the schema is in queries.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningShopifyEmulator } from "../server";
 import { gql, issueToken } from "../testing/client";
 import { startTestEmulator, testClock } from "../testing/fixtures";
-import { CUSTOMERS_PAGE_QUERY } from "../../../app/platforms/shopify/queries/customers";
-import { ORDERS_PAGE_QUERY } from "../../../app/platforms/shopify/queries/orders";
-import { PRODUCTS_PAGE_QUERY } from "../../../app/platforms/shopify/queries/products";
-import { COUNTS_QUERY } from "../../../app/platforms/shopify/queries/counts";
+import { SHOPIFY_API_VERSION } from "../../../app/platforms/shopify/api-version";
+import { CUSTOMER_QUERY, CUSTOMERS_PAGE_QUERY } from "../../../app/platforms/shopify/queries/customers";
+import { ORDER_LINE_ITEMS_QUERY, ORDERS_PAGE_QUERY } from "../../../app/platforms/shopify/queries/orders";
+import { PRODUCT_VARIANTS_QUERY, PRODUCTS_PAGE_QUERY } from "../../../app/platforms/shopify/queries/products";
+import {
+  CUSTOMERS_COUNT_QUERY,
+  ORDERS_COUNT_QUERY,
+  PRODUCTS_COUNT_QUERY,
+} from "../../../app/platforms/shopify/queries/counts";
 import { SHOP_QUERY } from "../../../app/platforms/shopify/queries/shop";
 import {
   BULK_CUSTOMERS_QUERY,
+  BULK_OPERATION_QUERY,
   BULK_OPERATION_RUN_QUERY,
-  BULK_OPERATION_STATUS_QUERY,
   BULK_ORDERS_QUERY,
   BULK_PRODUCTS_QUERY,
 } from "../../../app/platforms/shopify/queries/bulk";
@@ -36,36 +42,59 @@ afterAll(async () => {
   await emu.close();
 });
 
-async function run(query: string, variables: Record<string, unknown> = {}) {
-  clock.advanceMs(10_000); // keep the bucket full: this test is about answers, not throttling
-  const res = await gql(emu.url, token, query, { variables });
+async function run<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}) {
+  clock.advanceMs(30_000); // keep the bucket full: this test is about answers, not throttling
+  const res = await gql(emu.url, token, query, { variables, apiVersion: SHOPIFY_API_VERSION });
   expect(res.body.errors).toBeUndefined();
-  return res.body.data as Record<string, unknown>;
+  return res.body.data as T;
 }
 
+type Connection<T> = { nodes: T[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+
 describe("the app's Shopify queries against the emulator", () => {
-  it("GIVEN the page queries WHEN run with an updated_at filter THEN they answer without errors", async () => {
+  it("GIVEN the page queries WHEN run with an updated_at filter THEN they answer at the reader's page sizes", async () => {
     const filter = "updated_at:>'2025-01-01T00:00:00Z'";
-    const customers = (await run(CUSTOMERS_PAGE_QUERY, { first: 100, query: filter })) as {
-      customers: { edges: unknown[] };
-    };
-    expect(customers.customers.edges.length).toBeGreaterThan(0);
-    const orders = (await run(ORDERS_PAGE_QUERY, { first: 3, query: filter })) as {
-      orders: { edges: unknown[] };
-    };
-    expect(orders.orders.edges).toHaveLength(3);
-    const products = (await run(PRODUCTS_PAGE_QUERY, { first: 5 })) as { products: { edges: unknown[] } };
-    expect(products.products.edges).toHaveLength(5);
+    const customers = await run<{ customers: Connection<{ id: string }> }>(CUSTOMERS_PAGE_QUERY, {
+      first: 100,
+      query: filter,
+    });
+    expect(customers.customers.nodes.length).toBeGreaterThan(0);
+    const orders = await run<{ orders: Connection<{ id: string; lineItems: Connection<unknown> }> }>(
+      ORDERS_PAGE_QUERY,
+      { first: 30, lineItems: 1, query: filter },
+    );
+    expect(orders.orders.nodes).toHaveLength(30);
+    const withMore = orders.orders.nodes.find((o) => o.lineItems.pageInfo.hasNextPage)!;
+    const rest = await run<{ order: { lineItems: Connection<unknown> } }>(ORDER_LINE_ITEMS_QUERY, {
+      id: withMore.id,
+      first: 150,
+      after: withMore.lineItems.pageInfo.endCursor,
+    });
+    expect(rest.order.lineItems.nodes.length).toBeGreaterThan(0);
+    const products = await run<{ products: Connection<{ id: string; variants: Connection<unknown> }> }>(
+      PRODUCTS_PAGE_QUERY,
+      { first: 5, variants: 1 },
+    );
+    expect(products.products.nodes).toHaveLength(5);
+    const product = products.products.nodes.find((p) => p.variants.pageInfo.hasNextPage)!;
+    const variants = await run<{ product: { variants: Connection<unknown> } }>(PRODUCT_VARIANTS_QUERY, {
+      id: product.id,
+      first: 250,
+      after: product.variants.pageInfo.endCursor,
+    });
+    expect(variants.product.variants.nodes.length).toBeGreaterThan(0);
+    const one = await run<{ customer: { id: string } }>(CUSTOMER_QUERY, {
+      id: customers.customers.nodes[0].id,
+    });
+    expect(one.customer.id).toBe(customers.customers.nodes[0].id);
   });
 
-  it("GIVEN the counts and shop queries WHEN run THEN they report the seeded store", async () => {
-    expect(await run(COUNTS_QUERY)).toEqual({
-      customersCount: { count: 120, precision: "EXACT" },
-      ordersCount: { count: 240, precision: "EXACT" },
-      productsCount: { count: 15, precision: "EXACT" },
-    });
+  it("GIVEN the count and shop queries WHEN run THEN they report the seeded store", async () => {
+    expect(await run(CUSTOMERS_COUNT_QUERY)).toEqual({ customersCount: { count: 120, precision: "EXACT" } });
+    expect(await run(ORDERS_COUNT_QUERY)).toEqual({ ordersCount: { count: 240, precision: "EXACT" } });
+    expect(await run(PRODUCTS_COUNT_QUERY)).toEqual({ productsCount: { count: 15, precision: "EXACT" } });
     expect(await run(SHOP_QUERY)).toMatchObject({
-      shop: { myshopifyDomain: "demo.myshopify.com", currencyCode: "USD" },
+      shop: { myshopifyDomain: "demo.myshopify.com", currencyCode: "USD", plan: { shopifyPlus: false } },
     });
   });
 
@@ -74,19 +103,17 @@ describe("the app's Shopify queries against the emulator", () => {
     ["orders", BULK_ORDERS_QUERY, 240],
     ["products", BULK_PRODUCTS_QUERY, 15],
   ])(
-    "GIVEN the bulk %s query WHEN run THEN the JSONL holds every root object",
+    "GIVEN the bulk %s query WHEN run ungrouped and read by id THEN the JSONL holds every root object",
     async (_name, bulkQuery, roots) => {
-      const started = (await run(BULK_OPERATION_RUN_QUERY, {
-        query: bulkQuery.replace("{{FILTER}}", ""),
-      })) as {
+      const started = await run<{
         bulkOperationRunQuery: { bulkOperation: { id: string }; userErrors: unknown[] };
-      };
+      }>(BULK_OPERATION_RUN_QUERY, { query: bulkQuery.replace("{{FILTER}}", ""), groupObjects: false });
       expect(started.bulkOperationRunQuery.userErrors).toEqual([]);
       const id = started.bulkOperationRunQuery.bulkOperation.id;
       let op = { status: "CREATED", url: null as string | null, rootObjectCount: "0" };
       while (op.status === "CREATED" || op.status === "RUNNING") {
         await new Promise((resolve) => setTimeout(resolve, 20));
-        op = ((await run(BULK_OPERATION_STATUS_QUERY, { id })) as { node: typeof op }).node;
+        op = (await run<{ bulkOperation: typeof op }>(BULK_OPERATION_QUERY, { id })).bulkOperation;
       }
       expect(op.status).toBe("COMPLETED");
       expect(Number(op.rootObjectCount)).toBe(roots);
@@ -98,22 +125,31 @@ describe("the app's Shopify queries against the emulator", () => {
     },
   );
 
-  it("GIVEN the webhook subscription documents WHEN run THEN create, list and delete work", async () => {
-    const created = (await run(WEBHOOK_SUBSCRIPTION_CREATE_MUTATION, {
+  it("GIVEN the webhook subscription documents WHEN run THEN create (by uri), list and delete work", async () => {
+    const created = await run<{
+      webhookSubscriptionCreate: { webhookSubscription: { id: string; uri: string }; userErrors: unknown[] };
+    }>(WEBHOOK_SUBSCRIPTION_CREATE_MUTATION, {
       topic: "ORDERS_UPDATED",
-      callbackUrl: "https://app.example.com/webhooks/orders/updated",
-    })) as {
-      webhookSubscriptionCreate: { webhookSubscription: { id: string; endpoint: { callbackUrl: string } } };
-    };
-    const sub = created.webhookSubscriptionCreate.webhookSubscription;
-    expect(sub.endpoint).toEqual({
-      __typename: "WebhookHttpEndpoint",
-      callbackUrl: "https://app.example.com/webhooks/orders/updated",
+      uri: "https://app.example.com/api/webhooks/shopify",
     });
-    const listed = (await run(WEBHOOK_SUBSCRIPTIONS_QUERY, { first: 10 })) as {
-      webhookSubscriptions: { nodes: Array<{ id: string }> };
-    };
-    expect(listed.webhookSubscriptions.nodes.map((n) => n.id)).toEqual([sub.id]);
+    const sub = created.webhookSubscriptionCreate.webhookSubscription;
+    expect(sub.uri).toBe("https://app.example.com/api/webhooks/shopify");
+    const listed = await run<{ webhookSubscriptions: Connection<{ id: string; topic: string }> }>(
+      WEBHOOK_SUBSCRIPTIONS_QUERY,
+      { first: 10 },
+    );
+    expect(listed.webhookSubscriptions.nodes.map((n) => [n.id, n.topic])).toEqual([
+      [sub.id, "ORDERS_UPDATED"],
+    ]);
     await run(WEBHOOK_SUBSCRIPTION_DELETE_MUTATION, { id: sub.id });
+    const refused = await gql<{
+      webhookSubscriptionCreate: { userErrors: Array<{ message: string }> };
+    }>(emu.url, token, WEBHOOK_SUBSCRIPTION_CREATE_MUTATION, {
+      variables: { topic: "ORDERS_UPDATED", uri: "http://app.example.com/x" },
+      apiVersion: SHOPIFY_API_VERSION,
+    });
+    expect(refused.body.data?.webhookSubscriptionCreate.userErrors[0].message).toMatch(
+      /http:\/\/ is not supported/,
+    );
   });
 });

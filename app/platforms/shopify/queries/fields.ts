@@ -1,14 +1,12 @@
 /**
- * Field selections shared by the page queries (incremental syncs) and the bulk queries (history), so both read
- * exactly the same data and map through the same code. Composed into documents; validated through them by the
- * guard test.
+ * Field selections shared by the page queries (small stores, incremental syncs, webhook reads) and the bulk queries
+ * (history), so both read exactly the same data and map through the same code (../mapping). Valid against Admin
+ * 2026-07 with no deprecated field (the guard test checks every document built from them).
+ *
+ * SMS consent is not read: in 2026-07 it is only reachable through deprecated fields (see ADR 0006).
  */
-const MONEY_BAG = `
+const SHOP_MONEY = `
   shopMoney {
-    amount
-    currencyCode
-  }
-  presentmentMoney {
     amount
     currencyCode
   }
@@ -19,9 +17,7 @@ export const CUSTOMER_FIELDS = `
   legacyResourceId
   firstName
   lastName
-  displayName
   state
-  note
   tags
   verifiedEmail
   numberOfOrders
@@ -37,9 +33,6 @@ export const CUSTOMER_FIELDS = `
   }
   defaultPhoneNumber {
     phoneNumber
-    marketingState
-    marketingOptInLevel
-    marketingUpdatedAt
   }
   createdAt
   updatedAt
@@ -54,17 +47,20 @@ export const ORDER_FIELDS = `
   customer {
     id
   }
+  billingAddress {
+    firstName
+    lastName
+    phone
+  }
   displayFinancialStatus
   displayFulfillmentStatus
   currencyCode
-  presentmentCurrencyCode
-  totalPriceSet {${MONEY_BAG}}
-  test
-  tags
+  totalPriceSet {${SHOP_MONEY}}
   processedAt
   createdAt
   updatedAt
   cancelledAt
+  cancelReason
 `;
 
 export const LINE_ITEM_FIELDS = `
@@ -78,7 +74,7 @@ export const LINE_ITEM_FIELDS = `
   variant {
     id
   }
-  originalUnitPriceSet {${MONEY_BAG}}
+  originalUnitPriceSet {${SHOP_MONEY}}
 `;
 
 export const PRODUCT_FIELDS = `
@@ -89,9 +85,6 @@ export const PRODUCT_FIELDS = `
   status
   vendor
   productType
-  tags
-  descriptionHtml
-  createdAt
   updatedAt
 `;
 
@@ -100,9 +93,5 @@ export const VARIANT_FIELDS = `
   title
   sku
   price
-  compareAtPrice
-  position
-  inventoryQuantity
-  createdAt
   updatedAt
 `;

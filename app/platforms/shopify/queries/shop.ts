@@ -1,16 +1,16 @@
-/** The connected shop's identity and settings. */
+/** The connected shop's identity and settings (its currency prices products; its plan sets the restore rate). */
 export const SHOP_QUERY = `#graphql
   query ShopInfo {
     shop {
       id
       name
-      email
       myshopifyDomain
       currencyCode
       ianaTimezone
       plan {
-        displayName
+        publicDisplayName
         shopifyPlus
+        partnerDevelopment
       }
     }
   }

@@ -1,16 +1,14 @@
-/** Webhook subscriptions created at runtime (the app's static ones live in shopify.app.toml). */
+/**
+ * Shop-scoped webhook subscriptions made through the API (`uri`, 2025-07+). The app-scoped ones declared in
+ * shopify.app.toml are not listed by `webhookSubscriptions`; see ADR 0017.
+ */
 export const WEBHOOK_SUBSCRIPTION_CREATE_MUTATION = `#graphql
-  mutation WebhookSubscriptionCreate($topic: WebhookSubscriptionTopic!, $callbackUrl: URL!) {
-    webhookSubscriptionCreate(topic: $topic, webhookSubscription: { callbackUrl: $callbackUrl, format: JSON }) {
+  mutation WebhookSubscriptionCreate($topic: WebhookSubscriptionTopic!, $uri: String!) {
+    webhookSubscriptionCreate(topic: $topic, webhookSubscription: { uri: $uri, format: JSON }) {
       webhookSubscription {
         id
         topic
-        endpoint {
-          __typename
-          ... on WebhookHttpEndpoint {
-            callbackUrl
-          }
-        }
+        uri
       }
       userErrors {
         field
@@ -38,12 +36,7 @@ export const WEBHOOK_SUBSCRIPTIONS_QUERY = `#graphql
       nodes {
         id
         topic
-        endpoint {
-          __typename
-          ... on WebhookHttpEndpoint {
-            callbackUrl
-          }
-        }
+        uri
       }
       pageInfo {
         hasNextPage

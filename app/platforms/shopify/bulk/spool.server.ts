@@ -1,0 +1,192 @@
+/**
+ * A bulk operation's JSONL result, spooled to a temporary SQLite file so that parents and their children
+ * (`__parentId`) can be joined whatever their order in the file, with memory that stays flat however big the store.
+ *
+ * Shopify's ungrouped output (the default from 2026-01) may put a child before its parent, and nothing bounds the
+ * distance between them: holding unmatched lines in memory would grow with the store. Instead every line goes to
+ * disk once while downloading, and pages are read back in ascending id order with their children attached. Ordering
+ * by id also gives the read its resume point: "everything up to id N was handed to the engine".
+ *
+ * The file also remembers which parents were already emitted (and with how many children), so the complete file of
+ * a fallback operation can skip what a failed operation's partial file already delivered.
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { legacyIdOf } from "../mapping/ids";
+
+/** Lines inserted per transaction while loading. */
+const LOAD_BATCH_LINES = 5_000;
+
+export interface SpooledRecord {
+  /** Sort key: the numeric id, zero-padded so text order is numeric order. */
+  key: string;
+  /** The parent node with its children gathered under the child field (`{ nodes: [...] }`). */
+  node: Record<string, unknown>;
+  childCount: number;
+}
+
+/** Zero-padded numeric id of a GID: text comparison gives numeric order (ids are below 10^20). */
+export function sortKeyOf(gid: string): string {
+  return legacyIdOf(gid).padStart(20, "0");
+}
+
+export class BulkSpool {
+  private readonly db: Database.Database;
+
+  private constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    // Scratch data: a crash loses nothing that cannot be downloaded again.
+    this.db.pragma("journal_mode = OFF");
+    this.db.pragma("synchronous = OFF");
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS parents (key TEXT PRIMARY KEY, id TEXT NOT NULL, json TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS children (parent_id TEXT NOT NULL, seq INTEGER NOT NULL, json TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS children_parent ON children (parent_id, seq);
+      CREATE TABLE IF NOT EXISTS emitted (key TEXT PRIMARY KEY, children INTEGER NOT NULL);
+    `);
+  }
+
+  /** Opens (or creates) the spool file at `path`. */
+  static open(path: string): BulkSpool {
+    return new BulkSpool(path);
+  }
+
+  /** Deletes a spool file if it exists. */
+  static remove(path: string): void {
+    rmSync(path, { force: true });
+  }
+
+  /** The source loaded completely into this file (e.g. "url:gid://…/BulkOperation/1"), or null. */
+  loadedSource(): string | null {
+    const row = this.db.prepare("SELECT value FROM meta WHERE name = 'loaded'").get() as
+      { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  /**
+   * Replaces the spooled lines with `lines` (one JSON object each) and records `source` once all are in.
+   * Returns the number of parent and child lines.
+   */
+  async load(source: string, lines: AsyncIterable<string>): Promise<{ parents: number; children: number }> {
+    this.db.exec("DELETE FROM meta WHERE name = 'loaded'; DELETE FROM parents; DELETE FROM children;");
+    const insertParent = this.db.prepare("INSERT OR REPLACE INTO parents (key, id, json) VALUES (?, ?, ?)");
+    const insertChild = this.db.prepare("INSERT INTO children (parent_id, seq, json) VALUES (?, ?, ?)");
+    let parents = 0;
+    let children = 0;
+    let batch: string[] = [];
+    const flush = this.db.transaction((rows: string[]) => {
+      for (const line of rows) {
+        const object = JSON.parse(line) as { id?: unknown; __parentId?: unknown };
+        if (typeof object.__parentId === "string") {
+          insertChild.run(object.__parentId, children, line);
+          children += 1;
+        } else {
+          if (typeof object.id !== "string") throw new Error("A bulk result line has no id.");
+          insertParent.run(sortKeyOf(object.id), object.id, line);
+          parents += 1;
+        }
+      }
+    });
+    for await (const line of lines) {
+      if (line.trim() === "") continue;
+      batch.push(line);
+      if (batch.length >= LOAD_BATCH_LINES) {
+        flush(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) flush(batch);
+    this.db.prepare("INSERT OR REPLACE INTO meta (name, value) VALUES ('loaded', ?)").run(source);
+    return { parents, children };
+  }
+
+  /** Number of parents spooled. */
+  parentCount(): number {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM parents").get() as { n: number }).n;
+  }
+
+  /**
+   * The next parents after `afterKey` (ascending), with their children under `childField` as `{ nodes: [...] }`
+   * (children lose their `__parentId`, and keep file order).
+   */
+  page(afterKey: string, limit: number, childField: string | null): SpooledRecord[] {
+    const parents = this.db
+      .prepare("SELECT key, id, json FROM parents WHERE key > ? ORDER BY key LIMIT ?")
+      .all(afterKey, limit) as Array<{ key: string; id: string; json: string }>;
+    if (parents.length === 0) return [];
+    const byId = new Map<string, { key: string; node: Record<string, unknown>; children: unknown[] }>();
+    for (const p of parents) byId.set(p.id, { key: p.key, node: JSON.parse(p.json), children: [] });
+    if (childField) {
+      const rows = this.db
+        .prepare(
+          `SELECT parent_id, json FROM children WHERE parent_id IN (
+             SELECT id FROM parents WHERE key > ? ORDER BY key LIMIT ?
+           ) ORDER BY seq`,
+        )
+        .all(afterKey, limit) as Array<{ parent_id: string; json: string }>;
+      for (const row of rows) {
+        const child = JSON.parse(row.json) as Record<string, unknown>;
+        delete child.__parentId;
+        byId.get(row.parent_id)?.children.push(child);
+      }
+    }
+    return [...byId.values()].map(({ key, node, children }) => {
+      if (childField) node[childField] = { nodes: children };
+      return { key, node, childCount: children.length };
+    });
+  }
+
+  /** Remembers that these parents were handed to the engine, with how many children. */
+  markEmitted(records: Array<{ key: string; childCount: number }>): void {
+    const insert = this.db.prepare("INSERT OR REPLACE INTO emitted (key, children) VALUES (?, ?)");
+    this.db.transaction(() => {
+      for (const r of records) insert.run(r.key, r.childCount);
+    })();
+  }
+
+  /** True when this parent was already emitted with exactly `childCount` children (nothing new to give). */
+  alreadyEmitted(key: string, childCount: number): boolean {
+    const row = this.db.prepare("SELECT children FROM emitted WHERE key = ?").get(key) as
+      { children: number } | undefined;
+    return row !== undefined && row.children === childCount;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Splits a byte stream into text lines without holding more than one line (plus a chunk) in memory. */
+export async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let rest = "";
+  const reader = stream.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        finished = true;
+        break;
+      }
+      rest += decoder.decode(value, { stream: true });
+      let newline = rest.indexOf("\n");
+      let start = 0;
+      while (newline !== -1) {
+        yield rest.slice(start, newline);
+        start = newline + 1;
+        newline = rest.indexOf("\n", start);
+      }
+      rest = rest.slice(start);
+    }
+    rest += decoder.decode();
+    if (rest.length > 0) yield rest;
+  } finally {
+    // Abandoned early (an error downstream): stop the download instead of leaving the socket open.
+    if (!finished) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Errors the Shopify platform raises on purpose. Messages are written for the merchant or developer who reads them
+ * (they end up as a run's error or an integration's status reason) and never contain a token or a request body.
+ */
+import { AppError } from "../../lib/errors";
+
+/** Shopify answered with an HTTP status the client could not recover from (after retries where they help). */
+export class ShopifyHttpError extends AppError {
+  constructor(
+    readonly operation: string,
+    readonly responseStatus: number,
+    detail = "",
+  ) {
+    super(
+      "shopify_http_error",
+      `Shopify answered ${responseStatus} to ${operation}${detail ? `: ${detail}` : ""}.`,
+      { httpStatus: 502 },
+    );
+  }
+}
+
+/** The access token was refused (401/403): the app was uninstalled or its access revoked. */
+export class ShopifyAuthError extends AppError {
+  constructor(
+    readonly shop: string,
+    readonly responseStatus: number,
+  ) {
+    super(
+      "shopify_access_revoked",
+      `Shopify refused Commerce Sync's access to ${shop} (${responseStatus}). Open the app from the Shopify admin ` +
+        `to reconnect it; if it was uninstalled, install it again.`,
+      { httpStatus: 502 },
+    );
+  }
+}
+
+/** No offline access token is stored for the shop (never installed, or removed on uninstall). */
+export class ShopifyNotInstalledError extends AppError {
+  constructor(readonly shop: string) {
+    super(
+      "shopify_not_installed",
+      `Commerce Sync holds no access to ${shop}. Install the app from the Shopify admin (or open it once) to connect the store.`,
+      { httpStatus: 409 },
+    );
+  }
+}
+
+/** Throttled again and again: the bucket never had room within the retry budget. */
+export class ShopifyThrottledError extends AppError {
+  constructor(
+    readonly operation: string,
+    readonly waitedMs: number,
+  ) {
+    super(
+      "shopify_throttled",
+      `Shopify kept throttling ${operation} after waiting ${Math.round(waitedMs / 1000)} s for its rate limit; the next sync will continue.`,
+      { httpStatus: 503 },
+    );
+  }
+}
+
+/** The request never completed in time, even after retries. */
+export class ShopifyTimeoutError extends AppError {
+  constructor(
+    readonly operation: string,
+    readonly timeoutMs: number,
+  ) {
+    super("shopify_timeout", `Shopify did not answer ${operation} within ${timeoutMs / 1000} s.`, {
+      httpStatus: 504,
+    });
+  }
+}
+
+/** A query costs more than Shopify accepts for one request: a bug in the app's page sizes, not a merchant problem. */
+export class ShopifyQueryCostError extends AppError {
+  constructor(
+    readonly operation: string,
+    readonly requestedCostPoints: number | null,
+    readonly maxCostPoints: number,
+  ) {
+    super(
+      "shopify_query_too_costly",
+      `${operation} asks for ${requestedCostPoints ?? "more than"} points; Shopify accepts at most ${maxCostPoints} per query.`,
+    );
+  }
+}
+
+/** A scope the app needs is missing (ACCESS_DENIED). */
+export class ShopifyAccessDeniedError extends AppError {
+  constructor(
+    readonly operation: string,
+    detail: string,
+  ) {
+    super(
+      "shopify_access_denied",
+      `Shopify denied ${operation}: ${detail} Reinstall the app from the Shopify admin to grant the missing access.`,
+      { httpStatus: 502 },
+    );
+  }
+}
+
+/**
+ * Shopify has not approved the app for protected customer data: names, emails, phones and addresses come back null
+ * and customer/order webhooks are refused. Syncing contacts without them would create empty people, so the read stops.
+ */
+export class ShopifyProtectedDataError extends AppError {
+  constructor(readonly operation: string) {
+    super(
+      "shopify_protected_customer_data",
+      "Shopify has not approved Commerce Sync to read protected customer data (names, emails, phone numbers, " +
+        "addresses), so customers and orders cannot be synced. The app developer must request access in the Partner " +
+        "Dashboard (API access → Protected customer data, with name, email, phone and address); after approval, run " +
+        "a full sync. Products keep syncing meanwhile.",
+      { httpStatus: 502 },
+    );
+  }
+}
+
+/** GraphQL errors the client does not otherwise understand. */
+export class ShopifyGraphqlError extends AppError {
+  constructor(
+    readonly operation: string,
+    readonly errorCodes: string[],
+    firstMessage: string,
+  ) {
+    super("shopify_graphql_error", `Shopify rejected ${operation}: ${firstMessage}`, { httpStatus: 502 });
+  }
+}
+
+/** A mutation answered with userErrors. */
+export class ShopifyUserError extends AppError {
+  constructor(
+    readonly operation: string,
+    readonly userErrors: Array<{ field?: string[] | null; message: string; code?: string | null }>,
+  ) {
+    super(
+      "shopify_user_error",
+      `Shopify refused ${operation}: ${userErrors.map((e) => e.message).join("; ")}`,
+      { httpStatus: 502 },
+    );
+  }
+}
+
+/** A bulk operation ended without a usable result. */
+export class ShopifyBulkOperationError extends AppError {
+  constructor(
+    readonly operationId: string,
+    readonly status: string,
+    readonly errorCode: string | null,
+  ) {
+    super(
+      "shopify_bulk_operation_failed",
+      `Shopify's export of the store data ended ${status.toLowerCase()}${errorCode ? ` (${errorCode})` : ""}.`,
+      { httpStatus: 502 },
+    );
+  }
+}

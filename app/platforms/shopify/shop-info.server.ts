@@ -1,0 +1,60 @@
+/**
+ * The connected shop's identity (name, currency, plan), read once through GraphQL and kept in the integration's
+ * settings under `shopify`, so webhook processing can price products without asking Shopify every time.
+ */
+import { parseJsonValue } from "../../lib/json";
+import type { AppDb } from "../../sync/platform";
+import type { ShopifyGraphqlClient } from "./client.server";
+import { SHOP_QUERY } from "./queries/shop";
+
+export interface ShopInfo {
+  name: string;
+  currencyCode: string;
+  timezone: string | null;
+  plan: string | null;
+  shopifyPlus: boolean;
+}
+
+interface ShopNode {
+  name: string;
+  currencyCode: string;
+  ianaTimezone: string | null;
+  plan: { publicDisplayName: string; shopifyPlus: boolean } | null;
+}
+
+/** Settings JSON as an object, whether the driver returned it parsed or as text. */
+export function settingsObject(settings: unknown): Record<string, unknown> {
+  const value = parseJsonValue<unknown>(settings, {});
+  return value && typeof value === "object" && !Array.isArray(value)
+    ? { ...(value as Record<string, unknown>) }
+    : {};
+}
+
+/** The shop info kept in an integration's settings, if any. */
+export function storedShopInfo(settings: unknown): ShopInfo | null {
+  const info = settingsObject(settings).shopify as Partial<ShopInfo> | undefined;
+  return info?.currencyCode ? (info as ShopInfo) : null;
+}
+
+/** Reads the shop through GraphQL. */
+export async function fetchShopInfo(client: ShopifyGraphqlClient, signal?: AbortSignal): Promise<ShopInfo> {
+  const { shop } = await client.request<{ shop: ShopNode }>("ShopInfo", SHOP_QUERY, {}, { signal });
+  return {
+    name: shop.name,
+    currencyCode: shop.currencyCode,
+    timezone: shop.ianaTimezone ?? null,
+    plan: shop.plan?.publicDisplayName ?? null,
+    shopifyPlus: shop.plan?.shopifyPlus ?? false,
+  };
+}
+
+/** Keeps `info` in the integration's settings (other settings untouched). */
+export async function saveShopInfo(db: AppDb, integrationId: string, info: ShopInfo): Promise<void> {
+  const row = await db.integration.findUnique({ where: { id: integrationId }, select: { settings: true } });
+  if (!row) return;
+  const settings = settingsObject(row.settings);
+  await db.integration.update({
+    where: { id: integrationId },
+    data: { settings: { ...settings, shopify: { ...info } } },
+  });
+}

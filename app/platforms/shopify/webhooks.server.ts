@@ -1,0 +1,169 @@
+/**
+ * Turns a stored Shopify webhook into a decision for the job runner (see WebhookDecision in app/sync/platform.ts).
+ * Bodies are re-parsed from the stored raw payload so ids above 2^53 stay exact.
+ *
+ * - Orders and products: mapped from the REST-shaped body (the same records a sync would write; the engine's
+ *   newest-wins rule keeps a late, older delivery from overwriting newer data).
+ * - Customers: the body lacks consent and tags since 2025-01, so the customer is read through GraphQL.
+ * - app/uninstalled: the shop's sessions are removed here (tokens are dead); the runner disconnects the integration
+ *   and keeps its data until shop/redact.
+ * - Compliance topics: forwarded to the compliance operations, with ids as GIDs.
+ */
+import type { AppDb, PlatformContext, StoredWebhookEvent, WebhookDecision } from "../../sync/platform";
+import type { ShopifyGraphqlClient } from "./client.server";
+import { parseJsonLossless } from "./mapping/json";
+import { gidOf, optionalGidOf, type ShopifyIdType } from "./mapping/ids";
+import { mapCustomerNode } from "./mapping/customers";
+import { mapOrderWebhook } from "./mapping/orders";
+import { mapProductWebhook } from "./mapping/products";
+import type { ShopifyCustomerNode, ShopifyRestOrder, ShopifyRestProduct } from "./mapping/types";
+import { CUSTOMER_QUERY } from "./queries/customers";
+
+export interface WebhookDeps {
+  clientFor(ctx: PlatformContext): ShopifyGraphqlClient;
+  shopCurrency(ctx: PlatformContext, client: ShopifyGraphqlClient): Promise<string>;
+  /** Removes every stored session of the shop (offline and online). */
+  removeSessions(db: AppDb, shop: string): Promise<void>;
+}
+
+type Body = Record<string, unknown> & { id?: string | number; admin_graphql_api_id?: string };
+
+function recordGid(type: ShopifyIdType, body: Body): string {
+  if (typeof body.admin_graphql_api_id === "string") return body.admin_graphql_api_id;
+  if (body.id === undefined) throw new Error(`The webhook body names no ${type}.`);
+  return gidOf(type, body.id);
+}
+
+/** The record a webhook is about (orders a store's events for one record), or null. */
+export function webhookResourceId(topic: string, body: unknown): string | null {
+  const b = (body ?? {}) as Body;
+  const type = topicResource(topic);
+  if (!type) return typeof b.admin_graphql_api_id === "string" ? b.admin_graphql_api_id : null;
+  try {
+    return recordGid(type, b);
+  } catch {
+    return null;
+  }
+}
+
+function topicResource(topic: string): ShopifyIdType | null {
+  if (topic.startsWith("customers/") && !topic.endsWith("redact") && !topic.endsWith("data_request"))
+    return "Customer";
+  if (topic.startsWith("orders/")) return "Order";
+  if (topic.startsWith("products/")) return "Product";
+  return null;
+}
+
+interface ComplianceBody {
+  customer?: { id?: string | number | null; email?: string | null } | null;
+  orders_to_redact?: Array<string | number>;
+  orders_requested?: Array<string | number>;
+  data_request?: { id?: string | number | null } | null;
+}
+
+function complianceDecision(topic: string, body: ComplianceBody): WebhookDecision {
+  if (topic === "shop/redact") return { action: "compliance", request: { kind: "shop_redact" } };
+  const customerExternalId = optionalGidOf("Customer", body.customer?.id ?? null);
+  const email = body.customer?.email ?? null;
+  if (topic === "customers/redact") {
+    return {
+      action: "compliance",
+      request: {
+        kind: "customer_redact",
+        customerExternalId,
+        email,
+        orderExternalIds: (body.orders_to_redact ?? []).map((id) => gidOf("Order", id)),
+      },
+    };
+  }
+  return {
+    action: "compliance",
+    request: {
+      kind: "customer_data_request",
+      customerExternalId,
+      email,
+      orderExternalIds: (body.orders_requested ?? []).map((id) => gidOf("Order", id)),
+      dataRequestId:
+        body.data_request?.id === undefined || body.data_request?.id === null
+          ? null
+          : String(body.data_request.id),
+    },
+  };
+}
+
+/** The decision for one stored webhook. Throws (the job retries) when a needed read from Shopify fails. */
+export async function decideWebhook(
+  deps: WebhookDeps,
+  event: StoredWebhookEvent,
+  ctx: PlatformContext | null,
+): Promise<WebhookDecision> {
+  const body = parseJsonLossless(event.payload) as Body;
+  const topic = event.topic;
+  switch (topic) {
+    case "customers/redact":
+    case "customers/data_request":
+    case "shop/redact":
+      return complianceDecision(topic, body as ComplianceBody);
+    case "app/uninstalled":
+      // The tokens died with the install; a reinstall stores new ones.
+      if (ctx) await deps.removeSessions(ctx.db, event.storeKey);
+      return { action: "uninstalled" };
+    case "bulk_operations/finish":
+      // The waiting reader looks for this event itself (it is stored under the operation's id).
+      return {
+        action: "done",
+        note: `Bulk operation ${String(body.admin_graphql_api_id)} ended ${String(body.status)}`,
+      };
+  }
+  if (!ctx) return { action: "ignore", reason: `No connected store matches ${event.storeKey}.` };
+  if (ctx.integration.status === "disconnected") {
+    return {
+      action: "ignore",
+      reason: "The store is disconnected from Commerce Sync; its changes are not synced.",
+    };
+  }
+  switch (topic) {
+    case "customers/create":
+    case "customers/update": {
+      const client = deps.clientFor(ctx);
+      const data = await client.request<{ customer: ShopifyCustomerNode | null }>(
+        "Customer",
+        CUSTOMER_QUERY,
+        {
+          id: recordGid("Customer", body),
+        },
+      );
+      if (!data.customer) return { action: "ignore", reason: "The customer no longer exists in Shopify." };
+      return { action: "apply", resource: "customers", remote: [data.customer], map: mapCustomerNode };
+    }
+    case "orders/create":
+    case "orders/updated":
+    case "orders/fulfilled":
+    case "orders/paid":
+    case "orders/cancelled":
+      return {
+        action: "apply",
+        resource: "orders",
+        remote: [body],
+        map: (b: ShopifyRestOrder) => mapOrderWebhook(b),
+      };
+    case "products/create":
+    case "products/update": {
+      const currency = await deps.shopCurrency(ctx, deps.clientFor(ctx));
+      return {
+        action: "apply",
+        resource: "products",
+        remote: [body],
+        map: (b: ShopifyRestProduct) => mapProductWebhook(b, currency),
+      };
+    }
+    case "customers/delete":
+      return { action: "delete", resource: "customers", externalIds: [recordGid("Customer", body)] };
+    case "orders/delete":
+      return { action: "delete", resource: "orders", externalIds: [recordGid("Order", body)] };
+    case "products/delete":
+      return { action: "delete", resource: "products", externalIds: [recordGid("Product", body)] };
+    default:
+      return { action: "ignore", reason: `Commerce Sync does not use ${topic} webhooks.` };
+  }
+}
