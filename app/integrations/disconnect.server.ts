@@ -1,0 +1,162 @@
+/**
+ * Disconnecting a store, whoever asks (the embedded app, the integrations API, a WooCommerce owner's standalone
+ * page): store-side cleanup through the platform (its webhooks), credentials forgotten, the integration marked
+ * `disconnected`, synced data kept or deleted as the person chose, one audit entry.
+ *
+ * The platform cleanup runs first because it needs the credentials; it is best effort (a dead store or revoked key
+ * must not keep a merchant connected), and its outcome is recorded. Deleting the data goes through the compliance
+ * purge under the integration's sync lock, so it never interleaves with a sync page that could write rows back: when
+ * a sync holds the lock, the purge is queued behind it as a `compliance.shop_redact` job.
+ */
+import { AppError } from "../lib/errors";
+import { purgeIntegrationData } from "../sync/compliance.server";
+import type { AppDb, IntegrationRow } from "../sync/platform";
+
+/** The parts of the job queue a disconnect uses (the app's queue satisfies it). */
+export interface DisconnectQueue {
+  acquireLock(key: string, holderId: string): Promise<{ release(): Promise<void> } | null>;
+  enqueue(
+    kind: string,
+    payload: unknown,
+    options?: { concurrencyKey?: string; dedupeKey?: string },
+  ): Promise<{ id: string }>;
+}
+
+export interface DisconnectDeps {
+  db: AppDb;
+  /** Without a queue the purge runs at once (CLI, tests); with one it waits for a running sync. */
+  queue?: DisconnectQueue;
+  /**
+   * Removes what the app created on the store (the platform's `disconnect`, e.g. its webhooks), with the
+   * integration's credentials still in place. Absent for platforms with nothing to clean up.
+   */
+  cleanupStore?: (integration: IntegrationRow) => Promise<void>;
+}
+
+export interface DisconnectInput {
+  organizationId: string;
+  integrationId: string;
+  /** True keeps contacts, orders and products; false deletes what only this store fed. */
+  keepData: boolean;
+  /** Who asked, for the audit trail: "merchant:<shop>", "api-token:<id>", "woo-owner:<id>". */
+  actor: string;
+}
+
+export interface DisconnectResult {
+  integrationId: string;
+  status: "disconnected";
+  /** "kept"; "deleted" (done now); "deletion_queued" (runs when the current sync stops). */
+  data: "kept" | "deleted" | "deletion_queued";
+  /** Store-side cleanup: done, skipped (nothing to clean or already disconnected) or failed with its reason. */
+  storeCleanup: { outcome: "done" | "skipped" | "failed"; message?: string };
+  /** True when the integration was already disconnected (the call still applies a data deletion). */
+  alreadyDisconnected: boolean;
+}
+
+/** Raised for an integration that does not exist or belongs to another organization (both look the same). */
+export class IntegrationNotFoundError extends AppError {
+  constructor() {
+    super("integration_not_found", "No integration with this id exists in your organization.", {
+      httpStatus: 404,
+    });
+  }
+}
+
+/** The sync lock key shared with the job handlers (`sync:<integrationId>`). */
+function syncLockKey(integrationId: string) {
+  return `sync:${integrationId}`;
+}
+
+/**
+ * Disconnects one integration of one organization. Another organization's integration is reported as not found.
+ * Idempotent: a second call changes nothing but may still delete the data when asked.
+ */
+export async function disconnectIntegration(
+  deps: DisconnectDeps,
+  input: DisconnectInput,
+): Promise<DisconnectResult> {
+  const { db } = deps;
+  const integration = await db.integration.findFirst({
+    where: { id: input.integrationId, organizationId: input.organizationId },
+  });
+  if (!integration) throw new IntegrationNotFoundError();
+  const alreadyDisconnected = integration.status === "disconnected";
+
+  const storeCleanup = await cleanUpStore(deps, integration, alreadyDisconnected);
+  const reason = input.keepData
+    ? "Disconnected. Synced contacts, orders and products were kept."
+    : "Disconnected. Synced data from this store is deleted.";
+  await db.$transaction([
+    db.integration.update({
+      where: { id: integration.id },
+      data: {
+        status: "disconnected",
+        statusReason: reason,
+        credentials: null,
+        webhookSecret: null,
+        ...(alreadyDisconnected ? {} : { disconnectedAt: new Date() }),
+      },
+    }),
+    db.auditLog.create({
+      data: {
+        organizationId: integration.organizationId,
+        integrationId: integration.id,
+        actor: input.actor,
+        action: "integration.disconnected",
+        detail: {
+          platform: integration.platform,
+          keepData: input.keepData,
+          storeCleanup: storeCleanup.outcome,
+          ...(storeCleanup.message ? { storeCleanupMessage: storeCleanup.message } : {}),
+          alreadyDisconnected,
+        },
+      },
+    }),
+  ]);
+
+  const data = input.keepData ? "kept" : await deleteSyncedData(deps, integration.id, input.actor);
+  return { integrationId: integration.id, status: "disconnected", data, storeCleanup, alreadyDisconnected };
+}
+
+async function cleanUpStore(
+  deps: DisconnectDeps,
+  integration: IntegrationRow,
+  alreadyDisconnected: boolean,
+): Promise<DisconnectResult["storeCleanup"]> {
+  if (alreadyDisconnected || !deps.cleanupStore || !integration.credentials) return { outcome: "skipped" };
+  try {
+    await deps.cleanupStore(integration);
+    return { outcome: "done" };
+  } catch (error) {
+    // Never blocks the disconnect: the person asked to stop, and a store that cannot be reached has nothing to clean.
+    const message = error instanceof Error ? error.message : String(error);
+    return { outcome: "failed", message: message.slice(0, 300) };
+  }
+}
+
+async function deleteSyncedData(
+  deps: DisconnectDeps,
+  integrationId: string,
+  actor: string,
+): Promise<"deleted" | "deletion_queued"> {
+  const { db, queue } = deps;
+  if (!queue) {
+    await purgeIntegrationData(db, integrationId, { actor });
+    return "deleted";
+  }
+  const lock = await queue.acquireLock(syncLockKey(integrationId), `disconnect:${integrationId}`);
+  if (!lock) {
+    await queue.enqueue(
+      "compliance.shop_redact",
+      { integrationId, actor },
+      { concurrencyKey: syncLockKey(integrationId), dedupeKey: `disconnect-purge:${integrationId}` },
+    );
+    return "deletion_queued";
+  }
+  try {
+    await purgeIntegrationData(db, integrationId, { actor });
+    return "deleted";
+  } finally {
+    await lock.release();
+  }
+}
