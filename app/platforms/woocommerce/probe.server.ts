@@ -85,7 +85,7 @@ export async function discoverStore(
     );
   }
   const discovered = await checkAddress(normalizeStoreUrl(apiRoot.replace(/\/wp-json\/?.*$/, "")), deps);
-  return { url: discovered, name: null };
+  return { url: discovered, name: htmlTitle(home.text) };
 }
 
 /** Step 3: the key on `system_status`. Throws WooRequestError (auth, forbidden, …) as the store answered. */
@@ -225,4 +225,20 @@ export function apiLinkOf(linkHeader: string | undefined, html: string): string 
   const tag = /<link[^>]+rel=["']https:\/\/api\.w\.org\/["'][^>]*>/i.exec(html);
   const href = tag ? /href=["']([^"']+)["']/i.exec(tag[0]) : null;
   return href ? href[1].replace(/&amp;/g, "&") : null;
+}
+
+/** The page title, entities decoded: a WordPress home page's title is the site name (and maybe its tagline). */
+export function htmlTitle(html: string): string | null {
+  const match = /<title[^>]*>([^<]*)<\/title>/i.exec(html);
+  if (!match) return null;
+  const text = match[1]
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, n: string) => String.fromCodePoint(parseInt(n, 16)))
+    .replace(/&amp;/g, "&")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#039;|&apos;/g, "'")
+    .trim();
+  return text ? text.slice(0, 120) : null;
 }
