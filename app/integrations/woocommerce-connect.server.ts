@@ -17,11 +17,7 @@ import { withWooSettings } from "../platforms/woocommerce/settings";
 import type { WooCredentials, WooKeyPermissions } from "../platforms/woocommerce/types";
 import { READ_ONLY_PROBLEM } from "../platforms/woocommerce/webhooks.server";
 import type { AppDb } from "../sync/platform";
-import {
-  openIntegrationWebhookSecret,
-  sealIntegrationCredentials,
-  sealIntegrationWebhookSecret,
-} from "./woocommerce-secrets.server";
+import { openWebhookSecret, sealCredentials, sealWebhookSecret } from "../crypto/integration-secrets.server";
 
 export interface WooConnectDeps {
   db: AppDb;
@@ -110,7 +106,7 @@ async function connect(
   }
   const integrationId = existing?.id ?? randomUUID();
   const previousSecret = existing?.webhookSecret
-    ? safeOpen(() => openIntegrationWebhookSecret(keyring, existing.id, existing.webhookSecret!))
+    ? safeOpen(() => openWebhookSecret(keyring, existing.id, existing.webhookSecret!))
     : null;
   const secret = previousSecret ?? randomBytes(32).toString("base64url");
 
@@ -154,8 +150,8 @@ async function connect(
     name: store.name,
     status: "connected",
     statusReason: readOnly ? "Read-only key: no webhooks, changes arrive with the scheduled syncs." : null,
-    credentials: sealIntegrationCredentials(keyring, integrationId, key),
-    webhookSecret: sealIntegrationWebhookSecret(keyring, integrationId, secret),
+    credentials: sealCredentials(keyring, integrationId, key),
+    webhookSecret: sealWebhookSecret(keyring, integrationId, secret),
     settings,
     disconnectedAt: null,
   };

@@ -23,12 +23,13 @@ import type {
 } from "../sync/platform";
 import type { SyncSource } from "../sync/types";
 import { createCallAudit } from "./call-audit.server";
+import { createWooCommercePlatform } from "./woocommerce/index.server";
 
 /**
  * Every platform module of the app. The Shopify and WooCommerce modules add `createShopifyPlatform` and
  * `createWooCommercePlatform` here (from ./shopify/index.server and ./woocommerce/index.server).
  */
-export const PLATFORM_FACTORIES: readonly PlatformFactory[] = [];
+export const PLATFORM_FACTORIES: readonly PlatformFactory[] = [createWooCommercePlatform];
 
 /** A platform module could not be built: the process must not start half-wired. */
 export class PlatformSetupError extends AppError {

@@ -30,8 +30,10 @@ import {
 /** Default list pages in flight per store: a polite few (WORDPRESS runs each in a PHP worker). */
 export const DEFAULT_PAGE_CONCURRENCY = 4;
 
+/** What the module reads from `PlatformDeps` (tests pass just this). */
 export interface WooPlatformDeps {
-  env: Pick<Env, "SHOPIFY_APP_URL" | "ALLOW_PRIVATE_STORE_URLS"> & { WOOCOMMERCE_PAGE_CONCURRENCY?: number };
+  env: Pick<Env, "SHOPIFY_APP_URL" | "ALLOW_PRIVATE_STORE_URLS"> &
+    Partial<Pick<Env, "WOOCOMMERCE_PAGE_CONCURRENCY">>;
 }
 
 /** Knobs for tests, benchmarks and scripts; production uses the defaults and the environment. */
