@@ -4,7 +4,7 @@
  * a random token (signed, http-only, SameSite=Lax, Secure over https); only its SHA-256 is stored, so a database
  * leak reveals no usable session, and ending a session (sign out, disconnect) takes effect at once.
  */
-import { createHash, hkdfSync, randomBytes } from "node:crypto";
+import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
 import { createCookie, redirect, type Cookie } from "@remix-run/node";
 import type { Keyring } from "../crypto/encryption.server";
 import type { AppDb } from "../sync/platform";
@@ -127,4 +127,64 @@ export async function requireOwner(
   const session = await readOwnerSession(db, token);
   if (!session || !token) throw redirect("/woocommerce/connect?signin=1");
   return { session, token };
+}
+
+/**
+ * A short-lived grant to connect stores into an organization, handed from the embedded app (where the merchant is
+ * authenticated by Shopify) to the standalone connect page, which the key approval needs (a first-party cookie
+ * binds the approval to the browser; an iframe cannot set one). HMAC-signed with a key derived from ENCRYPTION_KEY.
+ */
+export function signOrganizationGrant(keyring: Keyring, organizationId: string, now = new Date()): string {
+  const payload = Buffer.from(
+    JSON.stringify({ o: organizationId, e: now.getTime() + GRANT_TTL_MS }),
+  ).toString("base64url");
+  return `${payload}.${grantMac(keyring.current, payload)}`;
+}
+
+/** The organization a grant names, or null when it is forged, malformed or expired. */
+export function readOrganizationGrant(
+  keyring: Keyring,
+  grant: string | null,
+  now = new Date(),
+): string | null {
+  if (!grant) return null;
+  const [payload, mac] = grant.split(".");
+  if (!payload || !mac) return null;
+  const valid = [keyring.current, ...keyring.old].some((key) => {
+    const expected = Buffer.from(grantMac(key, payload));
+    const given = Buffer.from(mac);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  });
+  if (!valid) return null;
+  try {
+    const { o, e } = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
+      o?: unknown;
+      e?: unknown;
+    };
+    return typeof o === "string" && typeof e === "number" && e > now.getTime() ? o : null;
+  } catch {
+    return null;
+  }
+}
+
+const GRANT_TTL_MS = 30 * 60_000;
+
+function grantMac(key: Buffer, payload: string): string {
+  const macKey = Buffer.from(
+    hkdfSync("sha256", key, Buffer.alloc(0), "commerce-sync organization grant", 32),
+  );
+  return createHmac("sha256", macKey).update(payload).digest("base64url");
+}
+
+/**
+ * Refuses a cross-site form post (login CSRF: a foreign page making this browser connect someone else's store and
+ * sign in to their account). Browsers send `Origin` on POST; `Sec-Fetch-Site` where they support it.
+ */
+export function assertSameOrigin(request: Request, appUrl: string): void {
+  const site = request.headers.get("sec-fetch-site");
+  const origin = request.headers.get("origin");
+  const allowed = new Set([new URL(appUrl).origin, new URL(request.url).origin]);
+  if ((site && site !== "same-origin" && site !== "none") || (origin && !allowed.has(origin))) {
+    throw new Response("Cross-site requests are not accepted here.", { status: 403 });
+  }
 }
