@@ -30,7 +30,9 @@ export async function main(source: Record<string, string | undefined> = process.
     process.exit(1);
   }
   const db = createPrismaClient(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
-  const runtime = await startJobRuntime({
+  // The signal handlers are in place before the runtime starts (and logs "Worker started"): a SIGTERM that arrives
+  // right after that line must stop the worker gracefully, not kill it with the default action.
+  const starting = startJobRuntime({
     db,
     platforms,
     logger: log,
@@ -45,8 +47,8 @@ export async function main(source: Record<string, string | undefined> = process.
       process.exit(130);
     }
     log("info", `Received ${signal}; finishing the current page of running jobs, then exiting`);
-    void runtime
-      .stop()
+    void starting
+      .then((runtime) => runtime.stop())
       .then(() => db.$disconnect())
       .then(
         () => process.exit(0),
@@ -58,6 +60,7 @@ export async function main(source: Record<string, string | undefined> = process.
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+  await starting;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -4,6 +4,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
+import { assertSupportedNode } from "../lib/node-runtime";
 import { databaseKind, type DatabaseKind } from "./database-url";
 import { POSTGRES_CLIENT_DIR } from "./postgres-schema";
 
@@ -30,6 +31,7 @@ export interface PrismaClientOptions {
 export function createPrismaClient(url: string, options: PrismaClientOptions = {}): AppDb {
   const kind = databaseKind(url);
   if (kind === "sqlite") {
+    assertSupportedNode();
     const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) });
     return Object.assign(client, { $kind: kind });
   }
