@@ -2,14 +2,12 @@
  * How much bounded page concurrency buys against a slow WooCommerce host:
  * `npx tsx bench/woocommerce-pages.ts [--latency-ms 300] [--orders 6000] [--customers 3000] [--concurrency 1,4,8]`.
  *
- * The WooCommerce emulator sits behind a small proxy that delays every answer by `latency-ms` (a PHP host rendering a
- * page of 100 orders) and counts requests in flight. Each concurrency setting runs a full sync of orders and
+ * The WooCommerce emulator answers every REST list page `latency-ms` late (a PHP host rendering a page of 100
+ * orders) and reports the most requests it had in flight. Each concurrency setting runs a full sync of orders and
  * customers into a fresh SQLite database; the output gives wall time, pages, the in-flight high-water mark and the
  * ratio to one page at a time. Not a test: figures depend on the machine.
  */
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { execFileSync } from "node:child_process";
 import { startWooEmulator } from "../emulators/woocommerce/server";
 import { createPrismaClient } from "../app/db/client.server";
@@ -22,28 +20,12 @@ function arg(name: string, fallback: string): string {
   return i > 0 ? process.argv[i + 1] : fallback;
 }
 
-/** A delaying, counting proxy in front of the emulator. */
-async function slowProxy(latencyMs: number) {
-  const stats = { inFlight: 0, highWater: 0, requests: 0 };
-  const target = { port: 0 };
-  const server = http.createServer((req, res) => {
-    stats.inFlight++;
-    stats.requests++;
-    stats.highWater = Math.max(stats.highWater, stats.inFlight);
-    const upstream = http.request(
-      { host: "127.0.0.1", port: target.port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        setTimeout(() => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-          answer.on("end", () => stats.inFlight--);
-        }, latencyMs);
-      },
-    );
-    req.pipe(upstream);
+/** The emulator's view of the load: requests in flight at most since the last reset, and how many. */
+async function load(url: string, reset = false): Promise<{ max_in_flight: number; requests: number }> {
+  const response = await fetch(`${url}/_emulator/concurrency${reset ? "/reset" : ""}`, {
+    method: reset ? "POST" : "GET",
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  return { port: (server.address() as AddressInfo).port, target, stats, close: () => server.close() };
+  return (await response.json()) as { max_in_flight: number; requests: number };
 }
 
 async function main() {
@@ -62,22 +44,16 @@ async function main() {
     env: { ...process.env, DATABASE_URL: `file:./${template}` },
   });
 
-  // The emulator checks OAuth signatures against its site URL: the proxy's, the address the app talks to.
-  const proxy = await slowProxy(latencyMs);
-  const store = await startWooEmulator({
-    counts,
-    autoDeliver: false,
-    siteUrl: `http://127.0.0.1:${proxy.port}`,
-  });
-  proxy.target.port = store.port;
+  // The emulator answers every REST list page `latencyMs` late and counts the requests in flight.
+  const store = await startWooEmulator({ counts, autoDeliver: false, latencyMs });
   const results: Array<{ concurrency: number; seconds: number; highWater: number; pages: number }> = [];
   for (const concurrency of settings) {
     const file = `tmp/bench/woo-${concurrency}.sqlite`;
     copyFileSync(template, file);
     const db = createPrismaClient(`file:./${file}`) as unknown as AppDb;
     const platform = testPlatform({ pageConcurrency: concurrency, timeoutMs: 60_000 });
-    const seeded = await seedWooStore(db, `http://127.0.0.1:${proxy.port}`, store.createKey("read"));
-    Object.assign(proxy.stats, { inFlight: 0, highWater: 0, requests: 0 });
+    const seeded = await seedWooStore(db, store.url, store.createKey("read"));
+    await load(store.url, true);
     const started = performance.now();
     const summary = await runSync(db, {
       integrationId: seeded.integration.id,
@@ -87,7 +63,8 @@ async function main() {
     });
     const seconds = (performance.now() - started) / 1000;
     if (summary.status !== "succeeded") throw new Error(`sync ${summary.status}: ${summary.errorMessage}`);
-    results.push({ concurrency, seconds, highWater: proxy.stats.highWater, pages: proxy.stats.requests });
+    const seen = await load(store.url);
+    results.push({ concurrency, seconds, highWater: seen.max_in_flight, pages: seen.requests });
     platform.close();
     await db.$disconnect();
   }
@@ -99,7 +76,6 @@ async function main() {
         `${(sequential / r.seconds).toFixed(2)}× one page at a time`,
     );
   }
-  proxy.close();
   await store.close();
 }
 

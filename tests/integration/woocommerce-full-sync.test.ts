@@ -99,6 +99,8 @@ describe.each(DATABASE_KINDS)("WooCommerce full sync of 52,000 records on %s", (
           externalId: { in: theirOrders.map((o) => String(o.id)) },
         },
       });
+      expect(theirOrders.every((o) => woo.store.orders.get(o.id)!.customerId === 0)).toBe(true);
+      expect(rows).toHaveLength(theirOrders.length);
       expect(rows.every((r) => r.contactId !== null)).toBe(true);
     },
   );
