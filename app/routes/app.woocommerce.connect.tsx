@@ -115,7 +115,7 @@ export default function EmbeddedConnectWooCommerce() {
                     </BlockStack>
                   </Banner>
                 )}
-                <Form method="post">
+                <Form method="post" aria-label="Paste REST API keys">
                   <BlockStack gap="400">
                     <Text as="h2" variant="headingMd">
                       Or paste REST API keys

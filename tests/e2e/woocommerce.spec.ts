@@ -30,6 +30,22 @@ async function pasteKeys(
 
 test.describe.configure({ mode: "serial" });
 
+const SHOPIFY = `http://127.0.0.1:${process.env.E2E_SHOPIFY_PORT || 4310}`;
+
+test("a Shopify merchant connects WooCommerce from inside the embedded app", async ({ page }) => {
+  await page.goto(`${SHOPIFY}/admin/apps/commerce-sync/app/woocommerce/connect?shop=demo.myshopify.com`);
+  const app = page.frameLocator("iframe").first();
+  const form = app.getByRole("form", { name: "Paste REST API keys" });
+  await expect(form).toBeVisible({ timeout: 30_000 });
+  const key = await newKey("read_write");
+  await form.getByLabel("Store address").fill(woo().url);
+  await form.getByLabel("Consumer key").fill(key.consumer_key);
+  await form.getByLabel("Consumer secret").fill(key.consumer_secret);
+  await form.getByRole("button", { name: "Connect" }).click();
+  await expect(app.getByText("E2E Woo Store is connected")).toBeVisible({ timeout: 30_000 });
+  await page.screenshot({ path: "test-results/embedded-woocommerce-connect.png", fullPage: true });
+});
+
 test("an owner who is not signed in is sent to the connect page", async ({ page }) => {
   await page.goto("/woocommerce");
   await expect(page).toHaveURL(/\/woocommerce\/connect/);
