@@ -41,6 +41,7 @@ export async function startKeyApproval(
     throw error;
   }
   const now = deps.now?.() ?? new Date();
+  await pruneConnectAttempts(deps);
   const attemptId = randomBytes(24).toString("base64url");
   const browserNonce = randomBytes(24).toString("base64url");
   const expiresAt = new Date(now.getTime() + APPROVAL_TTL_MS);

@@ -31,6 +31,7 @@ export async function createOwnerSession(
   now = new Date(),
 ): Promise<string> {
   const token = randomBytes(32).toString("base64url");
+  await pruneOwnerSessions(db, now);
   await db.wooOwnerSession.create({
     data: {
       tokenHash: hash(token),
