@@ -6,10 +6,11 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Box, Button, Card, Layout, Page, Text, TextField } from "@shopify/polaris";
+import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Banner, BlockStack, Box, Button, Card, Layout, Page, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { useState } from "react";
+import { WooKeyForm } from "../components/woocommerce-key-form";
 import { wooApp } from "../integrations/woocommerce-app.server";
 import { connectWooCommerce } from "../integrations/woocommerce-connect.server";
 import { signOrganizationGrant } from "../integrations/woocommerce-session.server";
@@ -54,12 +55,6 @@ export default function EmbeddedConnectWooCommerce() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const [storeUrl, setStoreUrl] = useState("");
-  const [consumerKey, setConsumerKey] = useState("");
-  const [consumerSecret, setConsumerSecret] = useState("");
-  const error = result && !result.success ? result.error : null;
-  const readOnly = !!result && !result.success && !!result.needsReadOnlyConfirmation;
-  // A problem with one field is shown on that field; anything else (and the read-only question) in a banner.
-  const fieldError = (name: string) => (!readOnly && error?.field === name ? error.message : undefined);
 
   return (
     <Page backAction={{ content: "Dashboard", url: "/app" }}>
@@ -92,97 +87,15 @@ export default function EmbeddedConnectWooCommerce() {
                 </Box>
               </BlockStack>
             </Card>
-            <Card>
-              <BlockStack gap="400">
-                {error && (readOnly || !error.field) && (
-                  <Banner
-                    tone={
-                      result && !result.success && result.needsReadOnlyConfirmation ? "warning" : "critical"
-                    }
-                  >
-                    <BlockStack gap="200">
-                      <p>{error.message}</p>
-                      {result && !result.success && result.needsReadOnlyConfirmation && (
-                        <Box>
-                          <ContinueReadOnly
-                            storeUrl={storeUrl}
-                            consumerKey={consumerKey}
-                            consumerSecret={consumerSecret}
-                            busy={busy}
-                          />
-                        </Box>
-                      )}
-                    </BlockStack>
-                  </Banner>
-                )}
-                <Form method="post" aria-label="Paste REST API keys">
-                  <BlockStack gap="400">
-                    <Text as="h2" variant="headingMd">
-                      Or paste REST API keys
-                    </Text>
-                    <TextField
-                      label="Store address"
-                      name="storeUrl"
-                      value={storeUrl}
-                      onChange={setStoreUrl}
-                      placeholder="https://mystore.com"
-                      autoComplete="url"
-                      error={fieldError("storeUrl")}
-                    />
-                    <TextField
-                      label="Consumer key"
-                      name="consumerKey"
-                      value={consumerKey}
-                      onChange={setConsumerKey}
-                      autoComplete="off"
-                      monospaced
-                      error={fieldError("consumerKey")}
-                    />
-                    <TextField
-                      label="Consumer secret"
-                      name="consumerSecret"
-                      type="password"
-                      value={consumerSecret}
-                      onChange={setConsumerSecret}
-                      autoComplete="off"
-                      monospaced
-                      error={fieldError("consumerSecret")}
-                    />
-                    <Box>
-                      <Button submit loading={busy}>
-                        Connect
-                      </Button>
-                    </Box>
-                  </BlockStack>
-                </Form>
-              </BlockStack>
-            </Card>
+            <WooKeyForm
+              failure={result && !result.success ? result : null}
+              busy={busy}
+              storeUrl={storeUrl}
+              onStoreUrlChange={setStoreUrl}
+            />
           </BlockStack>
         </Layout.Section>
       </Layout>
     </Page>
-  );
-}
-
-/** Re-sends the same key with the owner's consent to a read-only connection. */
-function ContinueReadOnly(props: {
-  storeUrl: string;
-  consumerKey: string;
-  consumerSecret: string;
-  busy: boolean;
-  grant?: string | null;
-}) {
-  return (
-    <Form method="post">
-      <input type="hidden" name="intent" value="keys" />
-      <input type="hidden" name="allowReadOnly" value="1" />
-      <input type="hidden" name="storeUrl" value={props.storeUrl} />
-      <input type="hidden" name="consumerKey" value={props.consumerKey} />
-      <input type="hidden" name="consumerSecret" value={props.consumerSecret} />
-      {props.grant && <input type="hidden" name="grant" value={props.grant} />}
-      <Button submit loading={props.busy}>
-        Continue read-only
-      </Button>
-    </Form>
   );
 }

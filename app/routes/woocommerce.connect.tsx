@@ -6,20 +6,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import {
-  Banner,
-  BlockStack,
-  Box,
-  Button,
-  Card,
-  InlineStack,
-  Layout,
-  List,
-  Page,
-  Text,
-  TextField,
-} from "@shopify/polaris";
+import { Banner, BlockStack, Box, Button, Card, Layout, List, Page, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
+import { WooKeyForm } from "../components/woocommerce-key-form";
 import { loadEnv } from "../env.server";
 import { startKeyApproval } from "../integrations/woocommerce-approval.server";
 import { wooApp } from "../integrations/woocommerce-app.server";
@@ -106,15 +95,7 @@ export default function ConnectWooCommerce() {
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" ? String(navigation.formData?.get("intent") ?? "") : "";
   const [storeUrl, setStoreUrl] = useState(result?.values.storeUrl ?? loaded.storeUrl);
-  const [consumerKey, setConsumerKey] = useState("");
-  const [consumerSecret, setConsumerSecret] = useState("");
-  const keysError = result?.intent === "keys" ? result.error : null;
   const approveError = result?.intent === "approve" ? result.error : null;
-  const readOnly = result?.intent === "keys" && result.needsReadOnlyConfirmation;
-  // A problem with one field is shown on that field; anything else (and the read-only question) in a banner.
-  const fieldError = (name: string) =>
-    !readOnly && keysError?.field === name ? keysError.message : undefined;
-  const bannerError = keysError && (readOnly || !keysError.field) ? keysError : null;
 
   return (
     <Page
@@ -172,75 +153,13 @@ export default function ConnectWooCommerce() {
                 </BlockStack>
               </Form>
             </Card>
-            <Card>
-              <BlockStack gap="400">
-                {bannerError && (
-                  <Banner
-                    tone={readOnly ? "warning" : "critical"}
-                    title={readOnly ? "This key is read-only" : "The store could not be connected"}
-                  >
-                    <BlockStack gap="200">
-                      <p>{bannerError.message}</p>
-                      {readOnly && (
-                        <InlineStack gap="200">
-                          <ContinueReadOnly
-                            storeUrl={storeUrl}
-                            consumerKey={consumerKey}
-                            consumerSecret={consumerSecret}
-                            busy={busy === "keys"}
-                            grant={loaded.grant}
-                          />
-                        </InlineStack>
-                      )}
-                    </BlockStack>
-                  </Banner>
-                )}
-                <Form method="post" aria-label="Paste REST API keys">
-                  <BlockStack gap="400">
-                    <Text as="h2" variant="headingMd">
-                      Or paste REST API keys
-                    </Text>
-                    <input type="hidden" name="intent" value="keys" />
-                    {loaded.grant && <input type="hidden" name="grant" value={loaded.grant} />}
-                    <TextField
-                      label="Store address"
-                      name="storeUrl"
-                      value={storeUrl}
-                      onChange={setStoreUrl}
-                      placeholder="https://mystore.com"
-                      autoComplete="url"
-                      error={fieldError("storeUrl")}
-                    />
-                    <TextField
-                      label="Consumer key"
-                      name="consumerKey"
-                      value={consumerKey}
-                      onChange={setConsumerKey}
-                      placeholder="ck_…"
-                      autoComplete="off"
-                      monospaced
-                      error={fieldError("consumerKey")}
-                    />
-                    <TextField
-                      label="Consumer secret"
-                      name="consumerSecret"
-                      type="password"
-                      value={consumerSecret}
-                      onChange={setConsumerSecret}
-                      placeholder="cs_…"
-                      autoComplete="off"
-                      monospaced
-                      error={fieldError("consumerSecret")}
-                    />
-                    <Box>
-                      <Button submit loading={busy === "keys"}>
-                        Connect
-                      </Button>
-                    </Box>
-                  </BlockStack>
-                </Form>
-              </BlockStack>
-            </Card>
+            <WooKeyForm
+              failure={result?.intent === "keys" ? result : null}
+              busy={busy === "keys"}
+              storeUrl={storeUrl}
+              onStoreUrlChange={setStoreUrl}
+              hidden={{ intent: "keys", ...(loaded.grant ? { grant: loaded.grant } : {}) }}
+            />
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
@@ -263,28 +182,5 @@ export default function ConnectWooCommerce() {
         </Layout.Section>
       </Layout>
     </Page>
-  );
-}
-
-/** Re-sends the same key with the owner's consent to a read-only connection. */
-function ContinueReadOnly(props: {
-  storeUrl: string;
-  consumerKey: string;
-  consumerSecret: string;
-  busy: boolean;
-  grant?: string | null;
-}) {
-  return (
-    <Form method="post">
-      <input type="hidden" name="intent" value="keys" />
-      <input type="hidden" name="allowReadOnly" value="1" />
-      <input type="hidden" name="storeUrl" value={props.storeUrl} />
-      <input type="hidden" name="consumerKey" value={props.consumerKey} />
-      <input type="hidden" name="consumerSecret" value={props.consumerSecret} />
-      {props.grant && <input type="hidden" name="grant" value={props.grant} />}
-      <Button submit loading={props.busy}>
-        Continue read-only
-      </Button>
-    </Form>
   );
 }
