@@ -84,9 +84,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     organizationId: result.organizationId,
     integrationId: result.integrationId,
   });
-  return redirect(`/woocommerce/stores/${result.integrationId}?connected=1`, {
-    headers: { "Set-Cookie": await app.cookies.session.serialize(sessionToken) },
-  });
+  return redirect(
+    `/woocommerce/stores/${result.integrationId}?${result.created ? "connected" : "signedin"}=1`,
+    {
+      headers: { "Set-Cookie": await app.cookies.session.serialize(sessionToken) },
+    },
+  );
 };
 
 export default function ConnectWooCommerce() {

@@ -32,7 +32,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const headers = new Headers();
   headers.append("Set-Cookie", clearApproval);
   headers.append("Set-Cookie", await app.cookies.session.serialize(token));
-  return redirect(`/woocommerce/stores/${result.integrationId}?connected=1`, { headers });
+  return redirect(
+    `/woocommerce/stores/${result.integrationId}?${result.created ? "connected" : "signedin"}=1`,
+    {
+      headers,
+    },
+  );
 };
 
 export default function ApprovalReturn() {

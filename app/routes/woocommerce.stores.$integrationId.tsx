@@ -41,7 +41,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const app = wooApp();
   const { session } = await requireOwner(app.db, app.cookies, request);
   const store = await detailOr404(session.organizationId, params.integrationId ?? "");
-  return json({ store, justConnected: new URL(request.url).searchParams.has("connected") });
+  const query = new URL(request.url).searchParams;
+  return json({ store, justConnected: query.has("connected"), signedIn: query.has("signedin") });
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -70,7 +71,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 export default function StoreStatus() {
-  const { store, justConnected } = useLoaderData<typeof loader>();
+  const { store, justConnected, signedIn } = useLoaderData<typeof loader>();
   const done = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" ? String(navigation.formData?.get("intent") ?? "") : "";
@@ -95,6 +96,11 @@ export default function StoreStatus() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            {signedIn && (
+              <Banner tone="success" title="You are signed in">
+                <p>The store's new key is saved; syncs and webhooks carry on with it.</p>
+              </Banner>
+            )}
             {justConnected && (
               <Banner tone="success" title="Your store is connected">
                 <p>The first sync has started; counts below fill in as it runs.</p>
