@@ -165,6 +165,20 @@ describe.each(DATABASE_KINDS)("WooCommerce webhooks end to end on %s", (kind) =>
     expect((await db.contact.findUniqueOrThrow({ where: { id: contact.id } })).lastName).toBe("Buyer-Smith");
   });
 
+  it("applies a variation's change (delivered as product.updated with the variation's body) to its product", async () => {
+    const product = [...woo.store.products.values()].find(
+      (p) => p.type === "variable" && p.status === "publish",
+    )!;
+    const variationId = product.variationIds[0];
+    woo.store.updateVariation(product.id, variationId, { regular_price: "77.70", sale_price: "" });
+    await deliverAndProcess();
+    const variant = await db.productVariant.findFirstOrThrow({
+      where: { integrationId, externalId: String(variationId) },
+    });
+    expect(variant.priceMinor).toBe(7770n);
+    expect(await db.product.count({ where: { integrationId, externalId: String(variationId) } })).toBe(0);
+  });
+
   it("removes what the store deleted: a trashed order and product, a deleted customer's store link", async () => {
     const order = [...woo.store.orders.values()].find((o) => o.status === "processing")!;
     const product = [...woo.store.products.values()].find((p) => p.status === "publish")!;

@@ -133,11 +133,16 @@ export function createWooCommercePlatform(
     deleteWebhooks: (c, integrationId) => deleteAppWebhooks(c, integrationId),
   };
 
-  async function expandProduct(product: WooProduct, ctx: PlatformContext): Promise<WooProductWithVariations> {
+  async function expandProduct(body: WooProduct, ctx: PlatformContext): Promise<WooProductWithVariations> {
     const settings = wooSettingsOf(ctx.integration.settings);
+    const c = clientFor(ctx);
+    // A variation's change arrives as `product.updated` with the variation's body: apply its product instead.
+    const product =
+      body.type === "variation" && body.parent_id
+        ? (await c.get<WooProduct>(`products/${body.parent_id}`, { _fields: FIELDS.products })).data
+        : body;
     const variations: WooVariation[] = [];
     if (product.type === "variable") {
-      const c = clientFor(ctx);
       for (let page = 1; ; page++) {
         const { data } = await c.get<WooVariation[]>(`products/${product.id}/variations`, {
           per_page: PER_PAGE,

@@ -99,6 +99,8 @@ export interface WooProduct {
   date_modified_gmt: string | null;
   /** Ids of the variations of a variable product. */
   variations?: number[];
+  /** A variation's product (webhook bodies of `product.updated` can be a variation). */
+  parent_id?: number;
   brands?: Array<{ id: number; name: string }>;
 }
 
