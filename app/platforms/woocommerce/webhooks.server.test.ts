@@ -19,7 +19,11 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
   });
 
   /** A context for integration `id` with a fresh key of `permissions`. */
-  function context(id: string, permissions: "read" | "read_write" = "read_write", secret = "s3cret"): PlatformContext {
+  function context(
+    id: string,
+    permissions: "read" | "read_write" = "read_write",
+    secret = "s3cret",
+  ): PlatformContext {
     const key = woo.createKey(permissions);
     return {
       db: null as never,
@@ -40,13 +44,18 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
       saveCredentials: async () => undefined,
     };
   }
-  const ours = (id: string) => [...woo.store.webhooks.values()].filter((w) => w.deliveryUrl === deliveryUrlFor(appUrl, id));
+  const ours = (id: string) =>
+    [...woo.store.webhooks.values()].filter((w) => w.deliveryUrl === deliveryUrlFor(appUrl, id));
 
   it("creates the nine topics once, then finds them healthy", async () => {
     const ctx = context("int-a");
     const first = await platform.maintainWebhooks!(ctx, new AbortController().signal);
     expect(first.repaired.map((r) => r.action)).toEqual(Array(9).fill("created"));
-    expect(ours("int-a").map((w) => w.topic).sort()).toEqual([...WEBHOOK_TOPICS].sort());
+    expect(
+      ours("int-a")
+        .map((w) => w.topic)
+        .sort(),
+    ).toEqual([...WEBHOOK_TOPICS].sort());
     expect(ours("int-a").every((w) => w.secret === "s3cret" && w.status === "active")).toBe(true);
     const second = await platform.maintainWebhooks!(ctx, new AbortController().signal);
     expect(second).toEqual({ healthy: [...WEBHOOK_TOPICS], repaired: [], gapSuspected: false, problems: [] });
@@ -60,7 +69,10 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
     );
     woo.store.updateWebhook(disabled.id, { status: "disabled" });
     woo.store.deleteWebhook(deleted.id);
-    woo.store.createWebhook({ name: "copy", topic: duplicated.topic, delivery_url: duplicated.deliveryUrl, secret: "x" }, 1);
+    woo.store.createWebhook(
+      { name: "copy", topic: duplicated.topic, delivery_url: duplicated.deliveryUrl, secret: "x" },
+      1,
+    );
 
     const report = await platform.maintainWebhooks!(ctx, new AbortController().signal);
     expect(report.gapSuspected).toBe(true);
@@ -79,9 +91,13 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
     const ctx = context("int-c");
     await platform.maintainWebhooks!(ctx, new AbortController().signal);
     const moved = ours("int-c").find((w) => w.topic === "order.created")!;
-    woo.store.updateWebhook(moved.id, { delivery_url: "https://old-app.example/api/webhooks/woocommerce?integration=int-c" });
+    woo.store.updateWebhook(moved.id, {
+      delivery_url: "https://old-app.example/api/webhooks/woocommerce?integration=int-c",
+    });
     const report = await platform.maintainWebhooks!(ctx, new AbortController().signal);
-    expect(report.repaired).toEqual([{ topic: "order.created", action: "recreated", reason: "delivered to an old address" }]);
+    expect(report.repaired).toEqual([
+      { topic: "order.created", action: "recreated", reason: "delivered to an old address" },
+    ]);
     expect(woo.store.webhooks.get(moved.id)!.deliveryUrl).toBe(deliveryUrlFor(appUrl, "int-c"));
   });
 
