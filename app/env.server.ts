@@ -96,6 +96,8 @@ export const envSchema = z
     APP_BRIDGE_URL: optionalUrl,
     /** Allow store URLs on loopback/private networks (local WooCommerce emulator). Never in production. */
     ALLOW_PRIVATE_STORE_URLS: booleanFlag.default("false"),
+    /** WooCommerce list pages read at once per store after the first (1 = one page at a time). */
+    WOOCOMMERCE_PAGE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
     /** Lowest level the app, the job runner and the worker log (app/lib/logger.ts). */
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   })

@@ -1,10 +1,12 @@
 /**
  * Serves the production build for Playwright: `tsx scripts/e2e-server.ts --port P [--shopify-port S]`.
  * Fresh SQLite database, plus the local Shopify emulator (in this process) that the app is wired to, so the embedded
- * app can be opened in the emulator's mini admin exactly like in the real Shopify admin.
+ * app can be opened in the emulator's mini admin exactly like in the real Shopify admin, and a local WooCommerce
+ * emulator for the standalone WooCommerce pages.
  */
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { startShopifyEmulator } from "../emulators/shopify/server";
+import { startWooEmulator } from "../emulators/woocommerce/server";
 import { SHOPIFY_SCOPES } from "../app/env.server";
 import { LOCAL_API_KEY, LOCAL_APP_HANDLE, localAppEnv, localSecrets } from "./lib/local-env";
 import { ensureBuild, run, startAppServer } from "./lib/processes";
@@ -39,12 +41,25 @@ async function main() {
       scopes: [...SHOPIFY_SCOPES],
     },
   });
+  // A WooCommerce store for the standalone owner's flows; tests find it in tmp/e2e/woocommerce.json.
+  const woo = await startWooEmulator({
+    port: 0,
+    seed: 11,
+    counts: { customers: 40, orders: 80, products: 12 },
+    siteName: "E2E Woo Store",
+    deliveryDelayMs: 1_000,
+    // The app runs on plain http here; real stores require an https callback.
+    allowHttpAuthCallback: true,
+  });
+  mkdirSync("tmp/e2e", { recursive: true });
+  writeFileSync("tmp/e2e/woocommerce.json", JSON.stringify({ url: woo.url }));
   const server = startAppServer(
     localAppEnv({ appPort, databaseUrl, shopifyEmulatorUrl: shopify.url, secrets }),
   );
   const stop = async () => {
     server.kill("SIGTERM");
     await shopify.close();
+    await woo.close();
     process.exit(0);
   };
   process.on("SIGINT", stop);

@@ -24,12 +24,13 @@ import type {
 import type { SyncSource } from "../sync/types";
 import { createCallAudit } from "./call-audit.server";
 import { createShopifyPlatform } from "./shopify/index.server";
+import { createWooCommercePlatform } from "./woocommerce/index.server";
 
-/**
- * Every platform module of the app. The Shopify and WooCommerce modules add `createShopifyPlatform` and
- * `createWooCommercePlatform` here (from ./shopify/index.server and ./woocommerce/index.server).
- */
-export const PLATFORM_FACTORIES: readonly PlatformFactory[] = [createShopifyPlatform];
+/** Every platform module of the app, one factory each. */
+export const PLATFORM_FACTORIES: readonly PlatformFactory[] = [
+  createShopifyPlatform,
+  createWooCommercePlatform,
+];
 
 /** A platform module could not be built: the process must not start half-wired. */
 export class PlatformSetupError extends AppError {

@@ -8,6 +8,7 @@ import {
   Button,
   Card,
   InlineGrid,
+  InlineStack,
   Page,
   Text,
   TextField,
@@ -66,6 +67,20 @@ export default function Landing() {
               </Card>
             ))}
           </InlineGrid>
+          <Card>
+            <InlineStack align="space-between" blockAlign="center" gap="300">
+              <BlockStack gap="100">
+                <Text as="h2" variant="headingMd">
+                  Running WooCommerce?
+                </Text>
+                <Text as="p" tone="subdued">
+                  Connect your store with one click in your WP admin, or with REST API keys. No Shopify
+                  needed.
+                </Text>
+              </BlockStack>
+              <Button url="/woocommerce/connect">Connect WooCommerce</Button>
+            </InlineStack>
+          </Card>
           {showForm && (
             <Card>
               <Form method="post" action="/auth/login">

@@ -1,0 +1,215 @@
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startWooEmulator, type WooEmulator } from "../../emulators/woocommerce/server";
+import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../tests/setup/db";
+import { keyringFrom } from "../crypto/encryption.server";
+import type { WooCommercePlatform } from "../platforms/woocommerce/index.server";
+import { testPlatform } from "../platforms/woocommerce/testing/harness";
+import type { AppDb } from "../sync/platform";
+import {
+  finishKeyApproval,
+  receiveApprovedKeys,
+  startKeyApproval,
+  type ApprovalDeps,
+} from "./woocommerce-approval.server";
+
+const keyring = keyringFrom(randomBytes(32).toString("base64"));
+
+/** The app's callback endpoint as the store sees it: POST /wc-auth/callback/<attempt> → receiveApprovedKeys. */
+async function callbackServer(deps: () => ApprovalDeps) {
+  const answers: number[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const attemptId = decodeURIComponent((req.url ?? "").replace(/^\/wc-auth\/callback\//, ""));
+      receiveApprovedKeys(deps(), attemptId, Buffer.concat(chunks).toString("utf8")).then((answer) => {
+        answers.push(answer.status);
+        res.writeHead(answer.status, { "Content-Type": "text/plain" });
+        res.end(answer.message);
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    answers,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe.each(DATABASE_KINDS)("WooCommerce key approval on %s", (kind) => {
+  let t: TestDatabase;
+  let woo: WooEmulator;
+  let app: Awaited<ReturnType<typeof callbackServer>>;
+  let platform: WooCommercePlatform;
+  let deps: ApprovalDeps;
+  const queued: string[] = [];
+
+  beforeAll(async () => {
+    t = await createTestDatabase(kind);
+    woo = await startWooEmulator({
+      counts: { customers: 2, orders: 2, products: 1 },
+      autoDeliver: false,
+      wcAuthMode: "approve",
+      allowHttpAuthCallback: true,
+    });
+    app = await callbackServer(() => deps);
+    platform = testPlatform({ appUrl: app.url });
+    deps = {
+      db: t.db as unknown as AppDb,
+      keyring,
+      connector: platform.connector,
+      enqueueSync: async (id) => {
+        queued.push(id);
+      },
+    };
+  });
+  afterAll(async () => {
+    platform?.close();
+    await app?.close();
+    await woo?.close();
+    await t?.cleanup();
+  });
+
+  /** The owner's trip through the store: authorize → (store POSTs the key) → redirect back. */
+  async function approveInStore(authorizeUrl: string) {
+    const response = await fetch(authorizeUrl, { redirect: "manual" });
+    expect(response.status).toBe(302);
+    return new URL(response.headers.get("location")!);
+  }
+
+  it("connects through the store's approval and lands back with a connected store", async () => {
+    const started = await startKeyApproval(deps, { storeUrl: woo.url });
+    if (!started.success) throw new Error(started.error.message);
+    const authorize = new URL(started.authorizeUrl);
+    expect(authorize.pathname).toBe("/wc-auth/v1/authorize");
+    expect(authorize.searchParams.get("scope")).toBe("read_write");
+    expect(authorize.searchParams.get("user_id")).toBe(started.attemptId);
+    expect(authorize.searchParams.get("callback_url")).toBe(
+      `${app.url}/wc-auth/callback/${started.attemptId}`,
+    );
+
+    const back = await approveInStore(started.authorizeUrl);
+    expect(`${back.origin}${back.pathname}`).toBe(`${app.url}/woocommerce/connect/return`);
+    expect(back.searchParams.get("success")).toBe("1");
+    expect(app.answers).toEqual([200]);
+    const pending = await t.db.wooConnectAttempt.findUniqueOrThrow({ where: { id: started.attemptId } });
+    expect(pending.status).toBe("keys_received");
+    expect(pending.credentials).toMatch(/^enc:v1:/);
+
+    const finished = await finishKeyApproval(deps, {
+      attemptId: back.searchParams.get("attempt")!,
+      browserNonce: started.browserNonce,
+      approved: back.searchParams.get("success") === "1",
+      actor: "woo-owner",
+    });
+    expect(finished).toMatchObject({
+      success: true,
+      created: true,
+      returnTo: "standalone",
+      store: { url: woo.url },
+    });
+    const done = await t.db.wooConnectAttempt.findUniqueOrThrow({ where: { id: started.attemptId } });
+    expect(done).toMatchObject({ status: "completed", credentials: null });
+    expect(queued).toHaveLength(1);
+
+    // The same return again (reload, replay): refused.
+    const again = await finishKeyApproval(deps, {
+      attemptId: started.attemptId,
+      browserNonce: started.browserNonce,
+      approved: true,
+      actor: "woo-owner",
+    });
+    expect(again).toMatchObject({ success: false, error: { code: "approval_used" } });
+  });
+
+  it("refuses a second key for the same attempt, an unknown attempt and an expired one", async () => {
+    const started = await startKeyApproval(deps, { storeUrl: woo.url });
+    if (!started.success) throw new Error(started.error.message);
+    await approveInStore(started.authorizeUrl);
+    const body = JSON.stringify({
+      key_id: 1,
+      user_id: started.attemptId,
+      consumer_key: `ck_${"a".repeat(40)}`,
+      consumer_secret: `cs_${"b".repeat(40)}`,
+      key_permissions: "read_write",
+    });
+    expect(await receiveApprovedKeys(deps, started.attemptId, body)).toMatchObject({ status: 409 });
+    expect(await receiveApprovedKeys(deps, "no-such-attempt", body)).toMatchObject({ status: 404 });
+
+    const later = await startKeyApproval(
+      { ...deps, now: () => new Date(Date.now() - 31 * 60_000) },
+      { storeUrl: woo.url },
+    );
+    if (!later.success) throw new Error(later.error.message);
+    const expired = JSON.stringify({ ...JSON.parse(body), user_id: later.attemptId });
+    expect(await receiveApprovedKeys(deps, later.attemptId, expired)).toMatchObject({ status: 410 });
+  });
+
+  it("refuses a callback whose user_id is not the attempt's, and a malformed key", async () => {
+    const started = await startKeyApproval(deps, { storeUrl: woo.url });
+    if (!started.success) throw new Error(started.error.message);
+    const wrongUser = JSON.stringify({
+      user_id: "someone",
+      consumer_key: `ck_${"a".repeat(40)}`,
+      consumer_secret: `cs_${"b".repeat(40)}`,
+    });
+    expect(await receiveApprovedKeys(deps, started.attemptId, wrongUser)).toMatchObject({ status: 400 });
+    const noKey = JSON.stringify({ user_id: started.attemptId, consumer_key: "", consumer_secret: "" });
+    expect(await receiveApprovedKeys(deps, started.attemptId, noKey)).toMatchObject({ status: 400 });
+    expect(await receiveApprovedKeys(deps, started.attemptId, "not json")).toMatchObject({ status: 400 });
+  });
+
+  it("only the browser that started the approval can finish it", async () => {
+    const started = await startKeyApproval(deps, { storeUrl: woo.url });
+    if (!started.success) throw new Error(started.error.message);
+    await approveInStore(started.authorizeUrl);
+    for (const browserNonce of [null, "a-different-browser"]) {
+      const result = await finishKeyApproval(deps, {
+        attemptId: started.attemptId,
+        browserNonce,
+        approved: true,
+        actor: "woo-owner",
+      });
+      expect(result).toMatchObject({ success: false, error: { code: "approval_other_browser" } });
+    }
+    const attempt = await t.db.wooConnectAttempt.findUniqueOrThrow({ where: { id: started.attemptId } });
+    expect(attempt.status).toBe("keys_received");
+  });
+
+  it("says so when the owner denied the request in WordPress", async () => {
+    const started = await startKeyApproval(deps, { storeUrl: woo.url });
+    if (!started.success) throw new Error(started.error.message);
+    await fetch(`${woo.url}/_emulator/wc-auth`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: '{"mode":"deny"}',
+    });
+    const back = await approveInStore(started.authorizeUrl);
+    expect(back.searchParams.get("success")).toBe("0");
+    const result = await finishKeyApproval(deps, {
+      attemptId: started.attemptId,
+      browserNonce: started.browserNonce,
+      approved: false,
+      actor: "woo-owner",
+    });
+    expect(result).toMatchObject({
+      success: false,
+      error: { code: "approval_denied", message: expect.stringMatching(/denied/) },
+    });
+    await fetch(`${woo.url}/_emulator/wc-auth`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: '{"mode":"approve"}',
+    });
+  });
+
+  it("cannot start an approval for an address that is not a WooCommerce store", async () => {
+    const result = await startKeyApproval(deps, { storeUrl: "file:///etc/passwd" });
+    expect(result).toMatchObject({ success: false, error: { code: "store_url_invalid", field: "storeUrl" } });
+    expect(await t.db.wooConnectAttempt.count({ where: { storeUrl: { startsWith: "file:" } } })).toBe(0);
+  });
+});

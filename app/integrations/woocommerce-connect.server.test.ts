@@ -1,0 +1,226 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startWooEmulator, type WooEmulator } from "../../emulators/woocommerce/server";
+import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../tests/setup/db";
+import { keyringFrom, open } from "../crypto/encryption.server";
+import { wooSettingsOf } from "../platforms/woocommerce/settings";
+import { testPlatform } from "../platforms/woocommerce/testing/harness";
+import type { WooCommercePlatform } from "../platforms/woocommerce/index.server";
+import type { AppDb } from "../sync/platform";
+import { connectWooCommerce, type WooConnectDeps } from "./woocommerce-connect.server";
+
+const keyring = keyringFrom(randomBytes(32).toString("base64"));
+
+describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
+  let t: TestDatabase;
+  let woo: WooEmulator;
+  let platform: WooCommercePlatform;
+  let deps: WooConnectDeps;
+  const queued: Array<{ integrationId: string; full: boolean }> = [];
+  const appWebhooks = () =>
+    [...woo.store.webhooks.values()].filter((w) => w.deliveryUrl.includes("/api/webhooks/woocommerce"));
+
+  beforeAll(async () => {
+    t = await createTestDatabase(kind);
+    woo = await startWooEmulator({
+      counts: { customers: 3, orders: 3, products: 2 },
+      siteName: "Acme Store",
+      autoDeliver: false,
+    });
+    // Nothing listens on the discard port: the store's creation pings fail at once, as pings may (they change nothing).
+    platform = testPlatform({ appUrl: "http://127.0.0.1:9" });
+    deps = {
+      db: t.db as unknown as AppDb,
+      keyring,
+      connector: platform.connector,
+      enqueueSync: async (integrationId, options) => {
+        queued.push({ integrationId, full: options.full });
+      },
+    };
+  });
+  beforeEach(() => {
+    queued.length = 0;
+  });
+  afterAll(async () => {
+    platform?.close();
+    await woo?.close();
+    await t?.cleanup();
+  });
+
+  const key = (permissions: "read" | "read_write" = "read_write") => {
+    const k = woo.createKey(permissions);
+    return { consumerKey: k.consumer_key, consumerSecret: k.consumer_secret };
+  };
+
+  it("connects: store facts, sealed credentials and secret, nine webhooks, a first full sync", async () => {
+    const k = key();
+    const result = await connectWooCommerce(deps, { storeUrl: `${woo.url}/`, ...k, actor: "woo-owner" });
+    if (!result.success) throw new Error(result.error.message);
+    expect(result).toMatchObject({
+      created: true,
+      readOnly: false,
+      store: { url: woo.url, name: "Acme Store", wooCommerceVersion: "11.0.1", currency: "USD" },
+      webhooks: { active: 9, problems: [] },
+      initialSync: "full",
+    });
+    expect(queued).toEqual([{ integrationId: result.integrationId, full: true }]);
+
+    const row = await t.db.integration.findUniqueOrThrow({ where: { id: result.integrationId } });
+    expect(row).toMatchObject({
+      platform: "woocommerce",
+      storeKey: woo.url,
+      name: "Acme Store",
+      status: "connected",
+    });
+    expect(row.credentials).not.toContain(k.consumerSecret);
+    expect(row.credentials).not.toContain(k.consumerKey);
+    const credentials = JSON.parse(open(keyring, row.credentials!, `integration:${row.id}:credentials`));
+    expect(credentials).toMatchObject(k);
+    const secret = open(keyring, row.webhookSecret!, `integration:${row.id}:webhookSecret`);
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    expect(wooSettingsOf(row.settings)).toMatchObject({
+      currency: "USD",
+      wooCommerceVersion: "11.0.1",
+      readOnly: false,
+    });
+
+    const hooks = appWebhooks();
+    expect(hooks.map((h) => h.topic).sort()).toEqual([
+      "customer.created",
+      "customer.deleted",
+      "customer.updated",
+      "order.created",
+      "order.deleted",
+      "order.updated",
+      "product.created",
+      "product.deleted",
+      "product.updated",
+    ]);
+    for (const h of hooks) {
+      expect(h.deliveryUrl).toBe(`http://127.0.0.1:9/api/webhooks/woocommerce?integration=${row.id}`);
+      expect(h.secret).toBe(secret);
+      expect(h.status).toBe("active");
+    }
+    const audit = await t.db.auditLog.findMany({ where: { integrationId: row.id } });
+    expect(audit.map((a) => a.action)).toEqual(["integration.connected"]);
+    expect(JSON.stringify(audit)).not.toContain(k.consumerSecret);
+  });
+
+  it("reconnects the same store (any spelling) without a second integration or duplicate webhooks", async () => {
+    const again = await connectWooCommerce(deps, {
+      storeUrl: `${woo.url}/wp-admin/admin.php?page=wc-settings`,
+      ...key(),
+      actor: "woo-owner",
+    });
+    if (!again.success) throw new Error(again.error.message);
+    expect(again.created).toBe(false);
+    expect(await t.db.integration.count({ where: { platform: "woocommerce", storeKey: woo.url } })).toBe(1);
+    expect(appWebhooks()).toHaveLength(9);
+    expect(queued).toEqual([{ integrationId: again.integrationId, full: true }]); // never synced yet
+  });
+
+  it("says the key was rejected, and writes nothing", async () => {
+    const before = await t.db.integration.count();
+    const k = key();
+    const result = await connectWooCommerce(deps, {
+      storeUrl: woo.url,
+      consumerKey: k.consumerKey,
+      consumerSecret: `cs_${"0".repeat(40)}`,
+      actor: "woo-owner",
+    });
+    expect(result).toMatchObject({
+      success: false,
+      error: { code: "woocommerce_auth", field: "consumerKey" },
+    });
+    expect(await t.db.integration.count()).toBe(before);
+    expect(queued).toEqual([]);
+  });
+
+  it("catches swapped or malformed keys before calling the store", async () => {
+    const k = key();
+    const swapped = await connectWooCommerce(deps, {
+      storeUrl: woo.url,
+      consumerKey: k.consumerSecret,
+      consumerSecret: k.consumerKey,
+      actor: "woo-owner",
+    });
+    expect(swapped).toMatchObject({
+      success: false,
+      error: { field: "consumerKey", message: expect.stringMatching(/swapped/) },
+    });
+  });
+
+  it("asks before connecting a read-only key, then connects it without webhooks", async () => {
+    const second = await startWooEmulator({
+      counts: { customers: 1, orders: 1, products: 1 },
+      autoDeliver: false,
+    });
+    try {
+      const readKey = second.createKey("read");
+      const input = {
+        storeUrl: second.url,
+        consumerKey: readKey.consumer_key,
+        consumerSecret: readKey.consumer_secret,
+        actor: "woo-owner",
+      };
+      const first = await connectWooCommerce(deps, input);
+      expect(first).toMatchObject({
+        success: false,
+        needsReadOnlyConfirmation: true,
+        error: { code: "read_only_key", message: expect.stringMatching(/read-only/) },
+        store: { url: second.url },
+      });
+      expect(await t.db.integration.count({ where: { storeKey: second.url } })).toBe(0);
+      const accepted = await connectWooCommerce(deps, { ...input, allowReadOnly: true });
+      expect(accepted).toMatchObject({ success: true, readOnly: true, webhooks: { active: 0 } });
+      expect(second.store.webhooks.size).toBe(0);
+      const row = await t.db.integration.findFirstOrThrow({ where: { storeKey: second.url } });
+      expect(row.statusReason).toMatch(/Read-only key/);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("connects into a given organization, and refuses to take a store another organization holds", async () => {
+    const org = await t.db.organization.create({ data: { name: "Shopify merchant" } });
+    const other = await startWooEmulator({
+      counts: { customers: 1, orders: 1, products: 1 },
+      autoDeliver: false,
+    });
+    try {
+      const k = other.createKey("read_write");
+      const result = await connectWooCommerce(deps, {
+        storeUrl: other.url,
+        consumerKey: k.consumer_key,
+        consumerSecret: k.consumer_secret,
+        organizationId: org.id,
+        actor: "merchant:shop.myshopify.com",
+      });
+      expect(result).toMatchObject({ success: true, organizationId: org.id });
+      const intruder = await t.db.organization.create({ data: { name: "Someone else" } });
+      const taken = await connectWooCommerce(deps, {
+        storeUrl: other.url,
+        consumerKey: k.consumer_key,
+        consumerSecret: k.consumer_secret,
+        organizationId: intruder.id,
+        actor: "merchant:other.myshopify.com",
+      });
+      expect(taken).toMatchObject({ success: false, error: { code: "store_in_other_organization" } });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("refuses a private store address when the deployment does not allow it", async () => {
+    const strict = testPlatform({ allowPrivate: false });
+    const result = await connectWooCommerce(
+      { ...deps, connector: strict.connector },
+      { storeUrl: woo.url, ...key(), actor: "woo-owner" },
+    );
+    expect(result).toMatchObject({
+      success: false,
+      error: { code: "store_address_refused", field: "storeUrl" },
+    });
+    strict.close();
+  });
+});

@@ -1,0 +1,268 @@
+/**
+ * Connecting a WooCommerce store with a consumer key and secret — pasted on the connect page, or sent by the store
+ * after the owner approved a key (woocommerce-approval.server.ts). Used by the standalone page, the embedded app, the
+ * integrations API and `npm run demo` (callable without a browser).
+ *
+ * Order of work: the connection test (SSRF guard, WordPress + WooCommerce found, key accepted) → the nine webhooks
+ * registered with this integration's secret (a read-only key cannot: the owner is asked whether to continue
+ * read-only) → organization and integration written with the key and secret sealed, audited → first sync queued.
+ * Nothing is written when the test fails; webhooks created for a store whose row could not be written are removed.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Keyring } from "../crypto/encryption.server";
+import { AppError, isAppError } from "../lib/errors";
+import type { WooConnector } from "../platforms/woocommerce/index.server";
+import type { StoreFacts } from "../platforms/woocommerce/probe.server";
+import { withWooSettings } from "../platforms/woocommerce/settings";
+import type { WooCredentials, WooKeyPermissions } from "../platforms/woocommerce/types";
+import { READ_ONLY_PROBLEM } from "../platforms/woocommerce/webhooks.server";
+import type { AppDb } from "../sync/platform";
+import { openWebhookSecret, sealCredentials, sealWebhookSecret } from "../crypto/integration-secrets.server";
+
+export interface WooConnectDeps {
+  db: AppDb;
+  keyring: Keyring;
+  connector: WooConnector;
+  /** Queues the first sync of a new or reconnected store (the app's queue; scripts may run it at once). */
+  enqueueSync(integrationId: string, options: { full: boolean; triggeredBy: string }): Promise<unknown>;
+}
+
+export interface WooConnectInput {
+  storeUrl: string;
+  consumerKey: string;
+  consumerSecret: string;
+  /** Connect into this organization (a Shopify merchant's); otherwise the store's own organization or a new one. */
+  organizationId?: string | null;
+  /** The owner accepted a read-only key (no webhooks, scheduled syncs only). */
+  allowReadOnly?: boolean;
+  /** As the key approval reported it. */
+  keyPermissions?: WooKeyPermissions | null;
+  /** Who asked, for the audit trail ("woo-owner", "merchant:<shop>", "api-token:<id>", "demo"). */
+  actor: string;
+  signal?: AbortSignal;
+}
+
+export type WooConnectField = "storeUrl" | "consumerKey" | "consumerSecret";
+
+/** The seed's `woocommerceConnect` result. */
+export type WooConnectResult =
+  | {
+      success: true;
+      integrationId: string;
+      organizationId: string;
+      /** False when the store was already connected (credentials replaced, webhooks checked). */
+      created: boolean;
+      store: StoreFacts;
+      readOnly: boolean;
+      webhooks: { active: number; problems: string[] };
+      initialSync: "full" | "incremental";
+    }
+  | {
+      success: false;
+      error: { code: string; message: string; field?: WooConnectField };
+      /** The key is read-only: ask the owner, then call again with `allowReadOnly: true`. */
+      needsReadOnlyConfirmation?: boolean;
+      store?: StoreFacts;
+    };
+
+/** Connects (or reconnects) a store. Returns a failure the owner can act on; throws only for unexpected errors. */
+export async function connectWooCommerce(
+  deps: WooConnectDeps,
+  input: WooConnectInput,
+): Promise<WooConnectResult> {
+  try {
+    return await connect(deps, input, 0);
+  } catch (error) {
+    if (isAppError(error)) return failure(error);
+    throw error;
+  }
+}
+
+async function connect(
+  deps: WooConnectDeps,
+  input: WooConnectInput,
+  round: number,
+): Promise<WooConnectResult> {
+  const { db, connector, keyring } = deps;
+  const key: WooCredentials = {
+    consumerKey: checkKey(input.consumerKey, "ck_", "consumerKey"),
+    consumerSecret: checkKey(input.consumerSecret, "cs_", "consumerSecret"),
+    keyPermissions: input.keyPermissions ?? null,
+  };
+  const discovered = await connector.discover(input.storeUrl, input.signal);
+  const store = await connector.testKey(discovered, key, input.signal);
+
+  const existing = await db.integration.findUnique({
+    where: { platform_storeKey: { platform: "woocommerce", storeKey: store.url } },
+  });
+  const moving = !!existing && !!input.organizationId && existing.organizationId !== input.organizationId;
+  if (moving && !(existing.status === "disconnected" && !(await hasData(db, existing.id)))) {
+    throw new AppError(
+      "store_in_other_organization",
+      `${store.url} is already connected to another Commerce Sync account. Disconnect it there first (and delete ` +
+        "its synced data), or sign in to that account as the WooCommerce owner.",
+      { httpStatus: 409 },
+    );
+  }
+  const integrationId = existing?.id ?? randomUUID();
+  const previousSecret = existing?.webhookSecret
+    ? safeOpen(() => openWebhookSecret(keyring, existing.id, existing.webhookSecret!))
+    : null;
+  const secret = previousSecret ?? randomBytes(32).toString("base64url");
+
+  const client = connector.client(store.url, key);
+  const webhooks =
+    key.keyPermissions === "read"
+      ? { healthy: [], repaired: [], gapSuspected: false, problems: [READ_ONLY_PROBLEM] }
+      : await connector.ensureWebhooks(client, {
+          integrationId,
+          secret,
+          resendSecret: previousSecret === null,
+          signal: input.signal,
+        });
+  const readOnly = webhooks.problems.includes(READ_ONLY_PROBLEM);
+  if (readOnly && !input.allowReadOnly) {
+    return {
+      success: false,
+      needsReadOnlyConfirmation: true,
+      store,
+      error: {
+        code: "read_only_key",
+        field: "consumerKey",
+        message:
+          "This key is read-only, so WooCommerce will not let Commerce Sync create webhooks: changes would arrive " +
+          "only with the scheduled syncs, not in real time. Create a key with Read/Write permission, or continue " +
+          "read-only.",
+      },
+    };
+  }
+
+  const organizationId = input.organizationId ?? existing?.organizationId ?? randomUUID();
+  const settings = withWooSettings(existing?.settings ?? {}, {
+    storeName: store.name,
+    currency: store.currency,
+    wooCommerceVersion: store.wooCommerceVersion,
+    wordPressVersion: store.wordPressVersion,
+    readOnly,
+    keyPermissions: key.keyPermissions ?? (readOnly ? "read" : "read_write"),
+  }) as object;
+  const row = {
+    name: store.name,
+    status: "connected",
+    statusReason: readOnly ? "Read-only key: no webhooks, changes arrive with the scheduled syncs." : null,
+    credentials: sealCredentials(keyring, integrationId, key),
+    webhookSecret: sealWebhookSecret(keyring, integrationId, secret),
+    settings,
+    disconnectedAt: null,
+  };
+  const audit = {
+    organizationId,
+    integrationId,
+    actor: input.actor,
+    action: existing ? "integration.reconnected" : "integration.connected",
+    detail: {
+      platform: "woocommerce",
+      storeUrl: store.url,
+      wooCommerceVersion: store.wooCommerceVersion,
+      readOnly,
+      webhooks: { healthy: webhooks.healthy.length, repaired: webhooks.repaired.length },
+      ...(moving ? { movedFromOrganization: existing!.organizationId } : {}),
+    },
+  };
+  try {
+    await db.$transaction(async (tx) => {
+      if (!(await tx.organization.findUnique({ where: { id: organizationId }, select: { id: true } }))) {
+        await tx.organization.create({ data: { id: organizationId, name: store.name } });
+      }
+      if (existing)
+        await tx.integration.update({ where: { id: existing.id }, data: { ...row, organizationId } });
+      else
+        await tx.integration.create({
+          data: { ...row, id: integrationId, organizationId, platform: "woocommerce", storeKey: store.url },
+        });
+      await tx.auditLog.create({ data: audit });
+    });
+  } catch (error) {
+    if (!existing) await connector.deleteWebhooks(client, integrationId).catch(() => undefined);
+    // Two connects of the same new store at once: the loser retries as a reconnect of the winner's row.
+    if ((error as { code?: string }).code === "P2002" && round === 0) return connect(deps, input, 1);
+    throw error;
+  }
+
+  const full = !existing || existing.status === "disconnected" || !existing.lastSyncAt;
+  await deps.enqueueSync(integrationId, { full, triggeredBy: input.actor });
+  return {
+    success: true,
+    integrationId,
+    organizationId,
+    created: !existing,
+    store,
+    readOnly,
+    webhooks: {
+      active: readOnly ? 0 : webhooks.healthy.length + webhooks.repaired.length,
+      problems: webhooks.problems,
+    },
+    initialSync: full ? "full" : "incremental",
+  };
+}
+
+function checkKey(value: string, prefix: "ck_" | "cs_", field: WooConnectField): string {
+  const trimmed = (value ?? "").trim();
+  const name = field === "consumerKey" ? "consumer key" : "consumer secret";
+  if (!trimmed) throw new FieldError(field, `Paste the ${name} (it starts with ${prefix}).`);
+  const other = prefix === "ck_" ? "cs_" : "ck_";
+  if (trimmed.startsWith(other)) {
+    throw new FieldError(
+      field,
+      `This looks like the ${prefix === "ck_" ? "secret" : "key"}: the ${name} starts with ${prefix}. The two may be swapped.`,
+    );
+  }
+  if (!trimmed.startsWith(prefix) || !/^[A-Za-z0-9_]{10,100}$/.test(trimmed)) {
+    throw new FieldError(
+      field,
+      `A WooCommerce ${name} starts with ${prefix} followed by letters and digits.`,
+    );
+  }
+  return trimmed;
+}
+
+class FieldError extends AppError {
+  constructor(
+    readonly field: WooConnectField,
+    message: string,
+  ) {
+    super("invalid_key", message, { httpStatus: 400 });
+  }
+}
+
+const STORE_URL_CODES =
+  /^(store_|woocommerce_(not_found|tls|timeout|host_not_found|unreachable|redirect|not_json|server|forbidden))/;
+
+function failure(error: AppError): WooConnectResult {
+  const field: WooConnectField | undefined =
+    error instanceof FieldError
+      ? error.field
+      : error.code === "woocommerce_auth"
+        ? "consumerKey"
+        : STORE_URL_CODES.test(error.code)
+          ? "storeUrl"
+          : undefined;
+  return { success: false, error: { code: error.code, message: error.message, ...(field ? { field } : {}) } };
+}
+
+async function hasData(db: AppDb, integrationId: string): Promise<boolean> {
+  const [orders, products, sources] = await Promise.all([
+    db.order.count({ where: { integrationId } }),
+    db.product.count({ where: { integrationId } }),
+    db.contactSource.count({ where: { integrationId } }),
+  ]);
+  return orders + products + sources > 0;
+}
+
+function safeOpen(fn: () => string): string | null {
+  try {
+    return fn();
+  } catch {
+    return null; // unreadable with this server's keys: a new secret is made and sent to the store
+  }
+}

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../tests/setup/db";
+import { withWooSettings } from "../platforms/woocommerce/settings";
+import type { AppDb } from "../sync/platform";
+import { listOwnerStores, ownerStoreDetail } from "./woocommerce-status.server";
+
+describe.each(DATABASE_KINDS)("WooCommerce owner status pages on %s", (kind) => {
+  let t: TestDatabase;
+  let db: AppDb;
+  const ids = { mine: "", theirs: "", myOrg: "", theirOrg: "" };
+  beforeAll(async () => {
+    t = await createTestDatabase(kind);
+    db = t.db as unknown as AppDb;
+    for (const who of ["mine", "theirs"] as const) {
+      const org = await db.organization.create({ data: { name: who } });
+      const row = await db.integration.create({
+        data: {
+          organizationId: org.id,
+          platform: "woocommerce",
+          name: `${who} store`,
+          storeKey: `https://${who}.example`,
+          syncedOrders: who === "mine" ? 12 : 99,
+          settings: withWooSettings({}, { currency: "EUR", readOnly: who === "mine" }) as object,
+        },
+      });
+      ids[who] = row.id;
+      ids[who === "mine" ? "myOrg" : "theirOrg"] = org.id;
+    }
+    await db.syncRun.create({
+      data: { integrationId: ids.mine, kind: "full", status: "succeeded", ordersSynced: 12 },
+    });
+    await db.webhookEvent.create({
+      data: {
+        integrationId: ids.mine,
+        platform: "woocommerce",
+        topic: "order.updated",
+        dedupeKey: "k1",
+        storeKey: "https://mine.example",
+        payload: "{}",
+        status: "processed",
+      },
+    });
+  });
+  afterAll(() => t.cleanup());
+
+  it("lists only the organization's own stores", async () => {
+    const stores = await listOwnerStores(db, ids.myOrg);
+    expect(stores.map((s) => [s.name, s.counts.orders, s.readOnly, s.currency])).toEqual([
+      ["mine store", 12, true, "EUR"],
+    ]);
+  });
+
+  it("shows a store's syncs and webhook activity, and another organization's store as not found", async () => {
+    const detail = await ownerStoreDetail(db, ids.myOrg, ids.mine);
+    expect(detail.runs.map((r) => [r.kind, r.status, r.synced.orders])).toEqual([["full", "succeeded", 12]]);
+    expect(detail.webhooks).toMatchObject({ topics: 9, last24h: { received: 1, processed: 1, failed: 0 } });
+    await expect(ownerStoreDetail(db, ids.myOrg, ids.theirs)).rejects.toMatchObject({
+      code: "integration_not_found",
+      httpStatus: 404,
+    });
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * What a WooCommerce owner's status pages show, always scoped by their organization: another organization's store
+ * id is "not found", never data.
+ */
+import { AppError } from "../lib/errors";
+import { wooSettingsOf } from "../platforms/woocommerce/settings";
+import { WEBHOOK_TOPICS } from "../platforms/woocommerce/webhooks.server";
+import type { AppDb } from "../sync/platform";
+
+export class StoreNotFoundError extends AppError {
+  constructor() {
+    super("integration_not_found", "No store with this id is connected to your account.", {
+      httpStatus: 404,
+    });
+  }
+}
+
+export interface OwnerStoreSummary {
+  id: string;
+  name: string;
+  url: string;
+  status: string;
+  statusReason: string | null;
+  lastSyncAt: string | null;
+  counts: { contacts: number; orders: number; products: number };
+  readOnly: boolean;
+  wooCommerceVersion: string | null;
+  currency: string | null;
+}
+
+export interface OwnerStoreDetail extends OwnerStoreSummary {
+  connectedAt: string;
+  running: { kind: string; done: number; total: number | null; currentResource: string | null } | null;
+  runs: Array<{
+    id: string;
+    kind: string;
+    status: string;
+    startedAt: string;
+    finishedAt: string | null;
+    synced: { contacts: number; orders: number; products: number };
+    failed: number;
+    errorMessage: string | null;
+  }>;
+  webhooks: {
+    topics: number;
+    checkedAt: string | null;
+    healthy: number;
+    repaired: Array<{ topic: string; action: string; reason: string }>;
+    problems: string[];
+    last24h: { received: number; processed: number; failed: number };
+    recent: Array<{ topic: string; status: string; receivedAt: string; lastError: string | null }>;
+  };
+}
+
+type Row = {
+  id: string;
+  name: string;
+  storeKey: string;
+  status: string;
+  statusReason: string | null;
+  lastSyncAt: Date | null;
+  syncedContacts: number;
+  syncedOrders: number;
+  syncedProducts: number;
+  settings: unknown;
+};
+
+function summary(row: Row): OwnerStoreSummary {
+  const settings = wooSettingsOf(row.settings);
+  return {
+    id: row.id,
+    name: row.name,
+    url: row.storeKey,
+    status: row.status,
+    statusReason: row.statusReason,
+    lastSyncAt: row.lastSyncAt?.toISOString() ?? null,
+    counts: { contacts: row.syncedContacts, orders: row.syncedOrders, products: row.syncedProducts },
+    readOnly: settings.readOnly === true,
+    wooCommerceVersion: settings.wooCommerceVersion ?? null,
+    currency: settings.currency ?? null,
+  };
+}
+
+/** The organization's WooCommerce stores (connected first, then by name). */
+export async function listOwnerStores(db: AppDb, organizationId: string): Promise<OwnerStoreSummary[]> {
+  const rows = await db.integration.findMany({
+    where: { organizationId, platform: "woocommerce" },
+    orderBy: [{ createdAt: "asc" }],
+  });
+  return rows
+    .map(summary)
+    .sort((a, b) => Number(a.status === "disconnected") - Number(b.status === "disconnected"));
+}
+
+/** One store of the organization, with its recent syncs and webhook health. Throws StoreNotFoundError. */
+export async function ownerStoreDetail(
+  db: AppDb,
+  organizationId: string,
+  integrationId: string,
+  now = new Date(),
+): Promise<OwnerStoreDetail> {
+  const row = await db.integration.findFirst({
+    where: { id: integrationId, organizationId, platform: "woocommerce" },
+  });
+  if (!row) throw new StoreNotFoundError();
+  const since = new Date(now.getTime() - 24 * 60 * 60_000);
+  const [runs, recent, received, processed, failed] = await Promise.all([
+    db.syncRun.findMany({ where: { integrationId }, orderBy: { startedAt: "desc" }, take: 10 }),
+    db.webhookEvent.findMany({
+      where: { integrationId },
+      orderBy: { receivedAt: "desc" },
+      take: 10,
+      select: { topic: true, status: true, receivedAt: true, lastError: true },
+    }),
+    db.webhookEvent.count({ where: { integrationId, receivedAt: { gte: since } } }),
+    db.webhookEvent.count({ where: { integrationId, receivedAt: { gte: since }, status: "processed" } }),
+    db.webhookEvent.count({ where: { integrationId, receivedAt: { gte: since }, status: "failed" } }),
+  ]);
+  const live = runs.find((r) => r.status === "running" || r.status === "queued");
+  const health = row.webhookHealth as {
+    checkedAt?: string;
+    healthy?: string[];
+    repaired?: Array<{ topic: string; action: string; reason: string }>;
+    problems?: string[];
+  } | null;
+  return {
+    ...summary(row),
+    connectedAt: row.createdAt.toISOString(),
+    running: live
+      ? {
+          kind: live.kind,
+          done: live.progressDone,
+          total: live.progressTotal,
+          currentResource: live.currentResource,
+        }
+      : null,
+    runs: runs.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      status: r.status,
+      startedAt: r.startedAt.toISOString(),
+      finishedAt: r.finishedAt?.toISOString() ?? null,
+      synced: { contacts: r.contactsSynced, orders: r.ordersSynced, products: r.productsSynced },
+      failed: r.contactsFailed + r.ordersFailed + r.productsFailed,
+      errorMessage: r.errorMessage,
+    })),
+    webhooks: {
+      topics: WEBHOOK_TOPICS.length,
+      checkedAt: health?.checkedAt ?? null,
+      healthy: health?.healthy?.length ?? 0,
+      repaired: health?.repaired ?? [],
+      problems: health?.problems ?? [],
+      last24h: { received, processed, failed },
+      recent: recent.map((e) => ({
+        topic: e.topic,
+        status: e.status,
+        receivedAt: e.receivedAt.toISOString(),
+        lastError: e.lastError,
+      })),
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Ingest of WooCommerce webhook deliveries (`POST /api/webhooks/woocommerce?integration=<id>`): answer within
+ * milliseconds, because the store's request waits for us (60 s timeout, a failure counts towards disabling the
+ * webhook). Verify, store once, queue, answer; the `webhook.process` job does the work.
+ *
+ * - A ping (sent when a webhook is created: `webhook_id=N`, no signature) is answered 200 and not stored.
+ * - The signature is checked on the raw bytes with the integration's own secret, in constant time; a bad one gets
+ *   401 and nothing is stored.
+ * - Duplicates (same integration, topic and bytes) are answered 200 and stored once — `X-WC-Webhook-Delivery-ID`
+ *   is not unique per delivery, so it is not the key.
+ */
+import { openWebhookSecret } from "../crypto/integration-secrets.server";
+import type { Keyring } from "../crypto/encryption.server";
+import {
+  dedupeKeyFor,
+  deliveryHeaders,
+  isPing,
+  resourceIdOf,
+  verifySignature,
+} from "../platforms/woocommerce/webhook-events.server";
+import type { AppDb } from "../sync/platform";
+
+/** Bigger bodies are refused (a product with thousands of variations is far below it). */
+export const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
+
+export interface WooWebhookIngestDeps {
+  db: AppDb;
+  keyring: Keyring;
+  /** Queues `webhook.process` for a stored event. */
+  enqueue(event: { id: string; integrationId: string | null }): Promise<unknown>;
+}
+
+export interface IngestAnswer {
+  status: 200 | 400 | 401 | 404 | 410 | 413;
+  body: string;
+}
+
+export async function ingestWooWebhook(
+  deps: WooWebhookIngestDeps,
+  request: { integrationId: string | null; headers: Headers; rawBody: Buffer },
+): Promise<IngestAnswer> {
+  const { db } = deps;
+  if (request.rawBody.length > MAX_WEBHOOK_BYTES) return { status: 413, body: "Body too large." };
+  if (isPing(request.headers, request.rawBody)) return { status: 200, body: "pong" };
+  if (!request.integrationId) return { status: 400, body: "The delivery URL names no integration." };
+
+  const integration = await db.integration.findFirst({
+    where: { id: request.integrationId, platform: "woocommerce" },
+    select: { id: true, status: true, storeKey: true, webhookSecret: true },
+  });
+  if (!integration) return { status: 404, body: "Unknown integration." };
+  if (integration.status === "disconnected" || !integration.webhookSecret) {
+    return { status: 410, body: "This store is disconnected." };
+  }
+  const secret = openWebhookSecret(deps.keyring, integration.id, integration.webhookSecret);
+  const headers = deliveryHeaders(request.headers);
+  if (!verifySignature(request.rawBody, secret, request.headers.get("x-wc-webhook-signature"))) {
+    return { status: 401, body: "Invalid signature." };
+  }
+  if (!/^[a-z_]+\.[a-z_]+$/.test(headers.topic)) return { status: 400, body: "Missing or unknown topic." };
+  let body: unknown;
+  try {
+    body = JSON.parse(request.rawBody.toString("utf8"));
+  } catch {
+    return { status: 400, body: "The body is not JSON." };
+  }
+  const recordId = resourceIdOf(body);
+  try {
+    const event = await db.webhookEvent.create({
+      data: {
+        integrationId: integration.id,
+        platform: "woocommerce",
+        topic: headers.topic,
+        dedupeKey: dedupeKeyFor(integration.id, headers.topic, request.rawBody),
+        storeKey: integration.storeKey,
+        // Customers are users and orders/products are posts: their ids overlap, so the kind is part of the key.
+        resourceId: recordId ? `${headers.topic.split(".")[0]}:${recordId}` : null,
+        payload: request.rawBody.toString("utf8"),
+      },
+      select: { id: true, integrationId: true },
+    });
+    await deps.enqueue(event);
+  } catch (error) {
+    if ((error as { code?: string }).code === "P2002") return { status: 200, body: "Duplicate delivery." };
+    throw error;
+  }
+  return { status: 200, body: "Received." };
+}

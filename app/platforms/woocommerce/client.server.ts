@@ -1,0 +1,302 @@
+/**
+ * The WooCommerce REST client: the official `@woocommerce/woocommerce-rest-api` (OAuth 1.0a signatures over http,
+ * HTTP Basic over https, only `/wp-json/` URLs) plus what a connector needs around it:
+ *
+ * - every connection goes through the SSRF policy (`lookup` on the agents; IP literals checked up front) and
+ *   redirects are never followed (a signed request must not be replayed elsewhere);
+ * - retries with exponential backoff and jitter on 429, 5xx, timeouts and dropped connections, honouring
+ *   `Retry-After` (seconds or an HTTP date); writes are retried only when the store refused them outright (429);
+ * - every attempt is reported to `recordCall` (operation, status, duration, attempt): never keys, URLs or bodies.
+ */
+import http from "node:http";
+import https from "node:https";
+import { isIP } from "node:net";
+import { rootCertificates } from "node:tls";
+import WooModule from "@woocommerce/woocommerce-rest-api";
+import type { AddressPolicy } from "../../lib/network-guard.server";
+import { AddressRefusedError } from "../../lib/network-guard.server";
+import type { StoreCallRecorder } from "../../sync/platform";
+import { WooRequestError, errorFromResponse, errorFromTransport } from "./errors";
+
+type OfficialClient = import("@woocommerce/woocommerce-rest-api").default;
+type OfficialOptions = import("@woocommerce/woocommerce-rest-api").IWooCommerceRestApiOptions;
+
+/** The CommonJS package's default export, however the loader (Node, Vite SSR) exposes it. */
+const WooCommerceRestApi = ((WooModule as unknown as { default?: unknown }).default ?? WooModule) as new (
+  options: OfficialOptions,
+) => OfficialClient;
+
+export interface RetryPolicy {
+  /** Attempts per request, the first included. */
+  maxAttempts: number;
+  /** First backoff; doubles per attempt, with full jitter. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A `Retry-After` longer than this fails the request instead (the job runner retries much later). */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 120_000,
+};
+
+/** HTTP agents shared by every client of one platform module (keep-alive, SSRF lookup, optional extra CA). */
+export interface WooAgents {
+  http: http.Agent;
+  https: https.Agent;
+  policy: AddressPolicy;
+  destroy(): void;
+}
+
+/** Builds the agents once per process. `extraCa` adds a trusted certificate (tests' self-signed emulator). */
+export function createWooAgents(
+  policy: AddressPolicy,
+  options: { extraCa?: string; maxSockets?: number } = {},
+) {
+  const common = { keepAlive: true, maxSockets: options.maxSockets ?? 32, lookup: policy.lookup };
+  const agents: WooAgents = {
+    http: new http.Agent(common),
+    https: new https.Agent({
+      ...common,
+      ...(options.extraCa ? { ca: [...rootCertificates, options.extraCa] } : {}),
+    }),
+    policy,
+    destroy() {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+  return agents;
+}
+
+export interface WooClientOptions {
+  /** Canonical store URL (no trailing slash), e.g. https://shop.example.com or https://example.com/shop. */
+  storeUrl: string;
+  consumerKey: string;
+  consumerSecret: string;
+  agents: WooAgents;
+  recordCall?: StoreCallRecorder;
+  /** Per attempt. Default 30 s. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Waits between attempts (tests replace it). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface WooResponse<T> {
+  status: number;
+  data: T;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+}
+
+export type Params = Record<string, string | number | boolean | undefined>;
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Statuses the caller handles itself (returned, not thrown), e.g. 404 when probing. */
+  accept?: number[];
+}
+
+type Method = "get" | "post" | "put" | "delete";
+
+/** A client for one store and one key. Cheap to create; the agents carry the connections. */
+export class WooClient {
+  readonly storeUrl: string;
+  private readonly retry: RetryPolicy;
+  private readonly timeoutMs: number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+
+  constructor(private readonly options: WooClientOptions) {
+    this.storeUrl = options.storeUrl.replace(/\/+$/, "");
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.sleep = options.sleep ?? abortableSleep;
+    // Connections to an IP literal skip the agents' lookup: check it here, once (the URL never changes).
+    const host = new URL(this.storeUrl).hostname.replace(/^\[|\]$/g, "");
+    if (isIP(host)) {
+      const kind = options.agents.policy.classify(host);
+      const allowed =
+        kind === "public" ||
+        (options.agents.policy.allowPrivate && (kind === "loopback" || kind === "private"));
+      if (!allowed) throw new AddressRefusedError(host, kind as Exclude<typeof kind, "public">);
+    }
+  }
+
+  get<T>(endpoint: string, params: Params = {}, options: RequestOptions = {}) {
+    return this.request<T>("get", endpoint, params, undefined, options);
+  }
+  post<T>(endpoint: string, body: unknown, options: RequestOptions = {}) {
+    return this.request<T>("post", endpoint, {}, body, options);
+  }
+  put<T>(endpoint: string, body: unknown, options: RequestOptions = {}) {
+    return this.request<T>("put", endpoint, {}, body, options);
+  }
+  delete<T>(endpoint: string, params: Params = {}, options: RequestOptions = {}) {
+    return this.request<T>("delete", endpoint, params, undefined, options);
+  }
+
+  /** One REST call under `/wp-json/wc/v3/`, with retries. Throws WooRequestError (or the abort reason). */
+  async request<T>(
+    method: Method,
+    endpoint: string,
+    params: Params,
+    body: unknown,
+    options: RequestOptions,
+  ): Promise<WooResponse<T>> {
+    const operation = `${method.toUpperCase()} /wc/v3/${endpoint.replace(/\/\d+(?=\/|$)/g, "/{id}")}`;
+    const cleanParams = Object.fromEntries(
+      Object.entries(params).filter(([, v]) => v !== undefined),
+    ) as Record<string, string | number | boolean>;
+    for (let attempt = 1; ; attempt++) {
+      options.signal?.throwIfAborted();
+      const started = performance.now();
+      let failure: WooRequestError;
+      let retryAfterMs: number | null = null;
+      try {
+        const response = await this.send(method, endpoint, cleanParams, body, options.signal);
+        const headers = lowerCaseHeaders(response.headers);
+        const ok = response.status >= 200 && response.status < 300;
+        if (ok || options.accept?.includes(response.status)) {
+          this.record(operation, "ok", started, attempt, response.status);
+          return { status: response.status, data: response.data as T, headers };
+        }
+        failure = errorFromResponse(response.status, response.data, headers, operation);
+        retryAfterMs = parseRetryAfter(headers["retry-after"]);
+      } catch (error) {
+        if (options.signal?.aborted) throw options.signal.reason;
+        const refused = refusalIn(error);
+        if (refused) {
+          this.record(operation, "error", started, attempt, undefined, refused.message);
+          throw refused;
+        }
+        failure = errorFromTransport(error, operation, this.timeoutMs);
+      }
+      // Writes are repeated only when the store said it did nothing (429); a 5xx may have applied them.
+      const mayRetry = failure.retryable && (method === "get" || failure.kind === "rate_limited");
+      const delayMs = mayRetry ? this.delayBefore(attempt + 1, retryAfterMs) : null;
+      if (delayMs === null) {
+        this.record(operation, "error", started, attempt, failure.status ?? undefined, failure.message);
+        throw failure;
+      }
+      this.record(operation, "retried", started, attempt, failure.status ?? undefined, failure.message);
+      await this.sleep(delayMs, options.signal);
+    }
+  }
+
+  /** Milliseconds to wait before `attempt`, or null when it should not be made. */
+  private delayBefore(attempt: number, retryAfterMs: number | null): number | null {
+    if (attempt > this.retry.maxAttempts) return null;
+    if (retryAfterMs !== null) return retryAfterMs > this.retry.maxRetryAfterMs ? null : retryAfterMs;
+    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 2));
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+
+  private send(
+    method: Method,
+    endpoint: string,
+    params: Record<string, string | number | boolean>,
+    body: unknown,
+    signal?: AbortSignal,
+  ) {
+    // A fresh official client per request: its axios config (abort signal) is per instance.
+    const client = new WooCommerceRestApi({
+      url: this.storeUrl,
+      consumerKey: this.options.consumerKey,
+      consumerSecret: this.options.consumerSecret,
+      version: "wc/v3",
+      timeout: this.timeoutMs,
+      axiosConfig: {
+        signal,
+        httpAgent: this.options.agents.http,
+        httpsAgent: this.options.agents.https,
+        maxRedirects: 0,
+        maxContentLength: 64 * 1024 * 1024,
+        validateStatus: () => true,
+        transitional: { clarifyTimeoutError: true, silentJSONParsing: true },
+      },
+    });
+    const stringParams = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
+    switch (method) {
+      case "get":
+        return client.get(endpoint, stringParams);
+      case "delete":
+        return client.delete(endpoint, stringParams);
+      case "post":
+        return client.post(endpoint, body as object, stringParams);
+      case "put":
+        return client.put(endpoint, body as object, stringParams);
+    }
+  }
+
+  private record(
+    operation: string,
+    outcome: "ok" | "retried" | "error",
+    started: number,
+    attempt: number,
+    httpStatus?: number,
+    error?: string,
+  ) {
+    try {
+      this.options.recordCall?.({
+        operation,
+        outcome,
+        durationMs: Math.round(performance.now() - started),
+        attempt,
+        ...(httpStatus !== undefined ? { httpStatus } : {}),
+        ...(error ? { error: error.slice(0, 300) } : {}),
+      });
+    } catch {
+      // The audit trail must never break a sync.
+    }
+  }
+}
+
+/** The SSRF refusal behind a transport error (axios wraps what the agent's lookup raised). */
+function refusalIn(error: unknown): AddressRefusedError | null {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof AddressRefusedError) return e;
+  }
+  return null;
+}
+
+/** `Retry-After: 30` or an HTTP date → milliseconds from now (null when absent or unreadable). */
+export function parseRetryAfter(value: string | undefined, nowMs = Date.now()): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
+}
+
+function lowerCaseHeaders(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const source =
+    headers && typeof (headers as { toJSON?: () => unknown }).toJSON === "function"
+      ? ((headers as { toJSON: () => Record<string, unknown> }).toJSON() as Record<string, unknown>)
+      : ((headers ?? {}) as Record<string, unknown>);
+  for (const [k, v] of Object.entries(source)) {
+    if (v === undefined || v === null) continue;
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : String(v);
+  }
+  return out;
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

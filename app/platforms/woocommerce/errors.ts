@@ -1,0 +1,215 @@
+/**
+ * What can go wrong talking to a WooCommerce store, as AppErrors a store owner can act on. Messages never contain
+ * keys, secrets or bodies; the store's own error message (WordPress `message`) is quoted because it is what the
+ * owner would see in their WP admin.
+ */
+import { AppError } from "../../lib/errors";
+
+export type WooFailureKind =
+  | "auth"
+  | "read_only"
+  | "forbidden"
+  | "not_found"
+  | "rate_limited"
+  | "server"
+  | "timeout"
+  | "tls"
+  | "host_not_found"
+  | "unreachable"
+  | "redirect"
+  | "not_json"
+  | "bad_request";
+
+const HTTP_STATUS_OF: Record<WooFailureKind, number> = {
+  auth: 401,
+  read_only: 403,
+  forbidden: 403,
+  not_found: 404,
+  rate_limited: 429,
+  server: 502,
+  timeout: 504,
+  tls: 502,
+  host_not_found: 400,
+  unreachable: 502,
+  redirect: 502,
+  not_json: 502,
+  bad_request: 400,
+};
+
+/** A request to the store failed. `code` is `woocommerce_<kind>`. */
+export class WooRequestError extends AppError {
+  readonly kind: WooFailureKind;
+  /** HTTP status of the store's answer, when there was one. */
+  readonly status: number | null;
+  /** WordPress error code of the answer (`woocommerce_rest_authentication_error`…), when JSON. */
+  readonly wooCode: string | null;
+  /** Where a redirect pointed (kind "redirect"). */
+  readonly location: string | null;
+  /** True when trying again later may succeed (rate limits, server errors, timeouts, dropped connections). */
+  readonly retryable: boolean;
+
+  constructor(
+    kind: WooFailureKind,
+    message: string,
+    details: {
+      status?: number | null;
+      wooCode?: string | null;
+      location?: string | null;
+      retryable?: boolean;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(`woocommerce_${kind}`, message, { httpStatus: HTTP_STATUS_OF[kind], cause: details.cause });
+    this.kind = kind;
+    this.status = details.status ?? null;
+    this.wooCode = details.wooCode ?? null;
+    this.location = details.location ?? null;
+    this.retryable = details.retryable ?? false;
+  }
+}
+
+/** The WordPress `{code, message}` of an error body, if it is one. */
+export function wordpressError(data: unknown): { code: string; message: string } | null {
+  if (!data || typeof data !== "object") return null;
+  const { code, message } = data as { code?: unknown; message?: unknown };
+  if (typeof code !== "string") return null;
+  return { code, message: typeof message === "string" ? stripTags(message) : "" };
+}
+
+/** Turns a store's HTTP answer into an error (the caller decided it is one). */
+export function errorFromResponse(
+  status: number,
+  data: unknown,
+  headers: Record<string, string>,
+  operation: string,
+): WooRequestError {
+  const wp = wordpressError(data);
+  const said = wp ? ` WooCommerce said: "${wp.message}" (${wp.code}).` : "";
+  const details = { status, wooCode: wp?.code ?? null };
+  if (status === 401 && /write permissions/i.test(wp?.message ?? "")) {
+    return new WooRequestError(
+      "read_only",
+      "This API key is read-only, so Commerce Sync cannot create the webhooks that keep data current. " +
+        "Create a key with Read/Write permission, or continue read-only with scheduled syncs.",
+      details,
+    );
+  }
+  if (status === 401) {
+    return new WooRequestError(
+      "auth",
+      `WooCommerce rejected the API key (401).${said} Check that the consumer key and secret were copied whole, ` +
+        "that the key was not revoked (WooCommerce → Settings → Advanced → REST API), and that the store address " +
+        "is the one the key belongs to.",
+      details,
+    );
+  }
+  if (status === 403) {
+    return new WooRequestError(
+      "forbidden",
+      `The store refused access (403).${said} A security plugin or firewall may be blocking the REST API; ` +
+        "allow requests to /wp-json/wc/ for this app.",
+      details,
+    );
+  }
+  if (status === 404) {
+    return new WooRequestError("not_found", `The store has no ${operation} (404).${said}`, details);
+  }
+  if (status === 429) {
+    return new WooRequestError(
+      "rate_limited",
+      "The store is limiting how fast it can be read (429). Commerce Sync will try again later.",
+      { ...details, retryable: true },
+    );
+  }
+  if (status >= 500) {
+    return new WooRequestError(
+      "server",
+      `The store had an error answering ${operation} (${status}).${said} Commerce Sync will try again later.`,
+      { ...details, retryable: true },
+    );
+  }
+  if (status >= 300 && status < 400) {
+    const location = headers.location ?? null;
+    return new WooRequestError(
+      "redirect",
+      `The store redirected ${operation} to ${location ?? "another address"} (${status}). Reconnect the store ` +
+        "with the address it redirects to.",
+      { ...details, location },
+    );
+  }
+  return new WooRequestError("bad_request", `The store refused ${operation} (${status}).${said}`, details);
+}
+
+const TLS_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_REVOKED",
+  "CERT_UNTRUSTED",
+  "EPROTO",
+  "ERR_SSL_WRONG_VERSION_NUMBER",
+]);
+
+const TRANSIENT_CODES = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "ECONNREFUSED",
+  "EAI_AGAIN",
+  "ERR_SOCKET_CONNECTION_TIMEOUT",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+]);
+
+/** Turns a transport failure (no HTTP answer) into an error. */
+export function errorFromTransport(error: unknown, operation: string, timeoutMs: number): WooRequestError {
+  const code = String((error as { code?: unknown })?.code ?? "");
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === "ECONNABORTED" || code === "ETIMEDOUT" || /timeout/i.test(message)) {
+    return new WooRequestError(
+      "timeout",
+      `The store did not answer ${operation} within ${Math.round(timeoutMs / 1000)} seconds. It may be ` +
+        "overloaded or down; Commerce Sync will try again later.",
+      { retryable: true, cause: error },
+    );
+  }
+  if (TLS_CODES.has(code) || /certificate|ssl|tls/i.test(message)) {
+    return new WooRequestError(
+      "tls",
+      `The store's HTTPS certificate could not be verified (${code || "TLS error"}). Install a valid ` +
+        "certificate for this address (an expired, self-signed or other-domain certificate is refused).",
+      { cause: error },
+    );
+  }
+  if (code === "ENOTFOUND") {
+    return new WooRequestError(
+      "host_not_found",
+      "No server with this name could be found. Check the store address for typos.",
+      { cause: error },
+    );
+  }
+  if (TRANSIENT_CODES.has(code) || /socket hang up/i.test(message)) {
+    return new WooRequestError(
+      "unreachable",
+      `The store could not be reached for ${operation} (${code || "connection lost"}). Commerce Sync will try ` +
+        "again later.",
+      { retryable: true, cause: error },
+    );
+  }
+  return new WooRequestError("unreachable", `The store could not be reached for ${operation}.`, {
+    retryable: false,
+    cause: error,
+  });
+}
+
+function stripTags(text: string): string {
+  return text
+    .replace(/<[^>]*>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 300);
+}

@@ -1,0 +1,207 @@
+/**
+ * The WooCommerce platform module: `createWooCommercePlatform(deps)` builds it once per process (see
+ * app/platforms/index.server.ts). Besides the StorePlatform contract (sync source, webhook decisions, webhook repair,
+ * disconnect) it carries a `connector` used by the connect services (connection test, key approval URL, webhook
+ * registration), so every request to a store — connect or sync — shares the same SSRF policy, agents and retries.
+ */
+import type { Env } from "../../env.server";
+import { createAddressPolicy, type ResolveFn } from "../../lib/network-guard.server";
+import type {
+  PlatformContext,
+  StorePlatform,
+  StoreCallRecorder,
+  WebhookMaintenanceReport,
+} from "../../sync/platform";
+import { AppError } from "../../lib/errors";
+import { WooClient, createWooAgents, type RetryPolicy, type WooAgents } from "./client.server";
+import { discoverStore, testKey, type DiscoveredStore, type StoreFacts } from "./probe.server";
+import { wooSettingsOf, withWooSettings } from "./settings";
+import { FIELDS, PER_PAGE, createWooSource } from "./source.server";
+import type { WooCredentials, WooProduct, WooProductWithVariations, WooVariation } from "./types";
+import { decideWebhook } from "./webhook-events.server";
+import {
+  READ_ONLY_PROBLEM,
+  deleteAppWebhooks,
+  deliveryUrlFor,
+  ensureWebhooks,
+  type EnsureWebhooksOptions,
+} from "./webhooks.server";
+
+/** Default list pages in flight per store: a polite few (WORDPRESS runs each in a PHP worker). */
+export const DEFAULT_PAGE_CONCURRENCY = 4;
+
+/** What the module reads from `PlatformDeps` (tests pass just this). */
+export interface WooPlatformDeps {
+  env: Pick<Env, "SHOPIFY_APP_URL" | "ALLOW_PRIVATE_STORE_URLS"> &
+    Partial<Pick<Env, "WOOCOMMERCE_PAGE_CONCURRENCY">>;
+}
+
+/** Knobs for tests, benchmarks and scripts; production uses the defaults and the environment. */
+export interface WooPlatformOptions {
+  pageConcurrency?: number;
+  /** Per request of syncs and webhook upkeep (default 30 s). */
+  timeoutMs?: number;
+  /** Per request of the connection test (default 15 s: a person is waiting). */
+  probeTimeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** An extra trusted CA certificate (PEM), e.g. the emulator's self-signed one. */
+  extraCa?: string;
+  /** DNS resolution for the SSRF policy (tests map names to addresses). */
+  resolve?: ResolveFn;
+  /** Addresses the SSRF policy treats as public (tests only). */
+  treatAsPublic?: string[];
+  /** Where the store delivers webhooks and sends approved keys (default SHOPIFY_APP_URL). */
+  appUrl?: string;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface WooConnector {
+  readonly appUrl: string;
+  readonly agents: WooAgents;
+  discover(url: string, signal?: AbortSignal): Promise<DiscoveredStore>;
+  testKey(store: DiscoveredStore, key: WooCredentials, signal?: AbortSignal): Promise<StoreFacts>;
+  client(storeUrl: string, key: WooCredentials, recordCall?: StoreCallRecorder): WooClient;
+  ensureWebhooks(
+    client: WooClient,
+    options: Omit<EnsureWebhooksOptions, "deliveryUrl">,
+  ): Promise<WebhookMaintenanceReport>;
+  deleteWebhooks(client: WooClient, integrationId: string): Promise<number>;
+}
+
+export interface WooCommercePlatform extends StorePlatform {
+  readonly platform: "woocommerce";
+  readonly connector: WooConnector;
+  /** Closes kept-alive connections (process shutdown, tests). */
+  close(): void;
+}
+
+/** The store credentials of a context, or an error saying the store must be reconnected. */
+export function credentialsOf(ctx: PlatformContext): WooCredentials {
+  const c = ctx.credentials as Partial<WooCredentials> | null;
+  if (!c || typeof c.consumerKey !== "string" || typeof c.consumerSecret !== "string") {
+    throw new AppError(
+      "credentials_missing",
+      "This WooCommerce store has no API key stored. Reconnect it from the connect page.",
+      { httpStatus: 409 },
+    );
+  }
+  return {
+    consumerKey: c.consumerKey,
+    consumerSecret: c.consumerSecret,
+    keyPermissions: c.keyPermissions ?? null,
+  };
+}
+
+export function createWooCommercePlatform(
+  deps: WooPlatformDeps,
+  options: WooPlatformOptions = {},
+): WooCommercePlatform {
+  const policy = createAddressPolicy({
+    allowPrivate: deps.env.ALLOW_PRIVATE_STORE_URLS,
+    resolve: options.resolve,
+    treatAsPublic: options.treatAsPublic,
+  });
+  const agents = createWooAgents(policy, { extraCa: options.extraCa });
+  const appUrl = (options.appUrl ?? deps.env.SHOPIFY_APP_URL).replace(/\/+$/, "");
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const probe = { agents, timeoutMs: options.probeTimeoutMs ?? 15_000 };
+  const pageConcurrency =
+    options.pageConcurrency ?? deps.env.WOOCOMMERCE_PAGE_CONCURRENCY ?? DEFAULT_PAGE_CONCURRENCY;
+
+  const client = (storeUrl: string, key: WooCredentials, recordCall?: StoreCallRecorder) =>
+    new WooClient({
+      storeUrl,
+      consumerKey: key.consumerKey,
+      consumerSecret: key.consumerSecret,
+      agents,
+      recordCall,
+      timeoutMs,
+      retry: options.retry,
+      sleep: options.sleep,
+    });
+  const clientFor = (ctx: PlatformContext) =>
+    client(ctx.integration.storeKey, credentialsOf(ctx), ctx.recordCall);
+
+  const connector: WooConnector = {
+    appUrl,
+    agents,
+    discover: (url, signal) => discoverStore(url, probe, signal),
+    testKey: (store, key, signal) => testKey(store, key, probe, signal),
+    client,
+    ensureWebhooks: (c, o) =>
+      ensureWebhooks(c, { ...o, deliveryUrl: deliveryUrlFor(appUrl, o.integrationId) }),
+    deleteWebhooks: (c, integrationId) => deleteAppWebhooks(c, integrationId),
+  };
+
+  async function expandProduct(body: WooProduct, ctx: PlatformContext): Promise<WooProductWithVariations> {
+    const settings = wooSettingsOf(ctx.integration.settings);
+    const c = clientFor(ctx);
+    // A variation's change arrives as `product.updated` with the variation's body: apply its product instead.
+    const product =
+      body.type === "variation" && body.parent_id
+        ? (await c.get<WooProduct>(`products/${body.parent_id}`, { _fields: FIELDS.products })).data
+        : body;
+    const variations: WooVariation[] = [];
+    if (product.type === "variable") {
+      for (let page = 1; ; page++) {
+        const { data } = await c.get<WooVariation[]>(`products/${product.id}/variations`, {
+          per_page: PER_PAGE,
+          page,
+          _fields: FIELDS.variations,
+        });
+        const list = Array.isArray(data) ? data : [];
+        variations.push(...list);
+        if (list.length < PER_PAGE) break;
+      }
+    }
+    return { product, variations, currency: settings.currency ?? null };
+  }
+
+  return {
+    platform: "woocommerce",
+    connector,
+    createSource(ctx) {
+      const settings = wooSettingsOf(ctx.integration.settings);
+      return createWooSource({
+        client: clientFor(ctx),
+        pageConcurrency: settings.pageConcurrency ?? pageConcurrency,
+        currency: settings.currency ?? null,
+      });
+    },
+    handleWebhook: (event, body, ctx) => decideWebhook(event, body, ctx, expandProduct),
+    async maintainWebhooks(ctx, signal) {
+      const settings = wooSettingsOf(ctx.integration.settings);
+      if (settings.readOnly)
+        return { healthy: [], repaired: [], gapSuspected: false, problems: [READ_ONLY_PROBLEM] };
+      if (!ctx.webhookSecret) {
+        return {
+          healthy: [],
+          repaired: [],
+          gapSuspected: false,
+          problems: ["No webhook secret is stored for this store: reconnect it to receive webhooks again."],
+        };
+      }
+      const report = await connector.ensureWebhooks(clientFor(ctx), {
+        integrationId: ctx.integration.id,
+        secret: ctx.webhookSecret,
+        signal,
+      });
+      if (report.problems.includes(READ_ONLY_PROBLEM)) {
+        // The key lost write access since connect: remember it so upkeep stops trying every reconcile.
+        await ctx.db.integration.update({
+          where: { id: ctx.integration.id },
+          data: { settings: withWooSettings(ctx.integration.settings, { readOnly: true }) as object },
+        });
+      }
+      return report;
+    },
+    async disconnect(ctx) {
+      try {
+        await connector.deleteWebhooks(clientFor(ctx), ctx.integration.id);
+      } catch {
+        // Best effort: a store that is gone or a revoked key must not block disconnecting.
+      }
+    },
+    close: () => agents.destroy(),
+  };
+}

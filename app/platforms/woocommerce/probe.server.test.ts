@@ -1,0 +1,248 @@
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startWooEmulator, type WooEmulator } from "../../../emulators/woocommerce/server";
+import { apiLinkOf, htmlTitle } from "./probe.server";
+import { testPlatform } from "./testing/harness";
+
+const TLS_DIR = new URL("../../../emulators/woocommerce/fixtures/tls/", import.meta.url);
+const CERT = readFileSync(new URL("localhost-cert.pem", TLS_DIR), "utf8");
+const KEY = readFileSync(new URL("localhost-key.pem", TLS_DIR), "utf8");
+
+/** A bare local server: counts what reaches it and answers with `handler`. */
+async function stubServer(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+  options: { tls?: boolean; host?: string } = {},
+) {
+  const hits: string[] = [];
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    hits.push(`${req.method} ${req.url}`);
+    handler(req, res);
+  };
+  const server = options.tls
+    ? https.createServer({ key: KEY, cert: CERT }, listener)
+    : http.createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, options.host ?? "127.0.0.1", () => resolve()));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    hits,
+    url: `${options.tls ? "https" : "http"}://${options.tls ? "localhost" : "127.0.0.1"}:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe("connection test: SSRF guard", () => {
+  const strict = testPlatform({ allowPrivate: false });
+  afterAll(() => strict.close());
+
+  it("refuses 127.0.0.1 without the allow-list, before any request reaches it", async () => {
+    const target = await stubServer((_req, res) => res.end("hello"));
+    await expect(strict.connector.discover(target.url)).rejects.toMatchObject({
+      code: "store_address_refused",
+    });
+    expect(target.hits).toEqual([]);
+    await target.close();
+  });
+
+  it("refuses the cloud metadata address and link-local addresses, even when private ones are allowed", async () => {
+    const dev = testPlatform({ allowPrivate: true });
+    await expect(dev.connector.discover("http://169.254.169.254/latest/meta-data/")).rejects.toMatchObject({
+      code: "store_address_refused",
+      kind: "metadata",
+    });
+    await expect(dev.connector.discover("https://[fe80::1]/")).rejects.toMatchObject({ kind: "link_local" });
+    dev.close();
+  });
+
+  it("refuses file: and other schemes", async () => {
+    await expect(strict.connector.discover("file:///etc/passwd")).rejects.toMatchObject({
+      code: "store_url_invalid",
+    });
+    await expect(strict.connector.discover("gopher://shop.example")).rejects.toMatchObject({
+      code: "store_url_invalid",
+    });
+  });
+
+  it("refuses a host name that resolves to a 10.x address", async () => {
+    const platform = testPlatform({
+      allowPrivate: false,
+      resolve: async (host) => (host === "shop.example" ? ["10.20.30.40"] : []),
+    });
+    await expect(platform.connector.discover("https://shop.example")).rejects.toMatchObject({
+      code: "store_address_refused",
+      kind: "private",
+    });
+    platform.close();
+  });
+
+  it("refuses a redirect to a private address before following it", async () => {
+    const inside = await stubServer((_req, res) => res.end("secret"), { host: "127.0.0.2" });
+    const redirector = await stubServer(
+      (req, res) => {
+        res.writeHead(301, { Location: `http://127.0.0.2:${inside.port}${req.url}` });
+        res.end();
+      },
+      { tls: true },
+    );
+    // The redirector stands in for a public store: 127.0.0.1 is treated as public for this test only.
+    const platform = testPlatform({ allowPrivate: false, extraCa: CERT, treatAsPublic: ["127.0.0.1"] });
+    await expect(platform.connector.discover(redirector.url)).rejects.toMatchObject({
+      code: "store_address_refused",
+      kind: "loopback",
+    });
+    expect(redirector.hits).toHaveLength(1);
+    expect(inside.hits).toEqual([]);
+    platform.close();
+    await Promise.all([inside.close(), redirector.close()]);
+  });
+
+  it("requires https for a public store", async () => {
+    const platform = testPlatform({ allowPrivate: false, resolve: async () => ["93.184.216.34"] });
+    await expect(platform.connector.discover("http://shop.example")).rejects.toThrow(
+      /Use the store's https:\/\//,
+    );
+    platform.close();
+  });
+});
+
+describe("connection test against the emulator", () => {
+  let woo: WooEmulator;
+  const platform = testPlatform({ probeTimeoutMs: 800 });
+  beforeAll(async () => {
+    woo = await startWooEmulator({
+      counts: { customers: 3, orders: 3, products: 2 },
+      siteName: "Acme & Co",
+      autoDeliver: false,
+    });
+  });
+  afterAll(async () => {
+    platform.close();
+    await woo.close();
+  });
+
+  it("reports the store's name, WooCommerce version and currency for a good key", async () => {
+    const store = await platform.connector.discover(`${woo.url}/wp-admin/`);
+    const key = woo.createKey("read_write");
+    const facts = await platform.connector.testKey(store, {
+      consumerKey: key.consumer_key,
+      consumerSecret: key.consumer_secret,
+    });
+    expect(facts).toEqual({
+      url: woo.url,
+      name: "Acme & Co",
+      wooCommerceVersion: "11.0.1",
+      wordPressVersion: "7.1",
+      currency: "USD",
+    });
+  });
+
+  it("says the key was rejected when the secret is wrong", async () => {
+    const store = await platform.connector.discover(woo.url);
+    const key = woo.createKey("read_write");
+    await expect(
+      platform.connector.testKey(store, {
+        consumerKey: key.consumer_key,
+        consumerSecret: `${key.consumer_secret}x`,
+      }),
+    ).rejects.toMatchObject({
+      code: "woocommerce_auth",
+      message: expect.stringMatching(/Invalid signature/),
+    });
+  });
+
+  it("says when the site is not WooCommerce", async () => {
+    woo.addFault({ type: "not-woocommerce" });
+    await expect(platform.connector.discover(woo.url)).rejects.toThrow(
+      /does not look like a WordPress site with WooCommerce/,
+    );
+    woo.clearFaults();
+  });
+
+  it("says when the store does not answer in time", async () => {
+    woo.addFault({ type: "timeout", count: 1 });
+    await expect(platform.connector.discover(woo.url)).rejects.toMatchObject({ code: "woocommerce_timeout" });
+    woo.clearFaults();
+  });
+});
+
+describe("connection test over https", () => {
+  let woo: WooEmulator;
+  beforeAll(async () => {
+    woo = await startWooEmulator({
+      counts: { customers: 2, orders: 2, products: 1 },
+      tls: true,
+      autoDeliver: false,
+    });
+  });
+  afterAll(() => woo.close());
+
+  it("refuses a certificate it cannot verify", async () => {
+    const platform = testPlatform();
+    await expect(
+      platform.connector.discover(woo.url.replace("127.0.0.1", "localhost")),
+    ).rejects.toMatchObject({
+      code: "woocommerce_tls",
+    });
+    platform.close();
+  });
+
+  it("connects with HTTP Basic over a trusted certificate", async () => {
+    const platform = testPlatform({ extraCa: CERT });
+    const store = await platform.connector.discover(woo.url);
+    const key = woo.createKey("read");
+    const facts = await platform.connector.testKey(store, {
+      consumerKey: key.consumer_key,
+      consumerSecret: key.consumer_secret,
+    });
+    expect(facts.url.startsWith("https://")).toBe(true);
+    expect(facts.wooCommerceVersion).toBe("11.0.1");
+    platform.close();
+  });
+});
+
+describe("store pages without a REST index", () => {
+  it("explains plain permalinks", async () => {
+    const site = await stubServer((req, res) => {
+      if (req.url?.startsWith("/wp-json")) {
+        res.writeHead(404, { "Content-Type": "text/html" });
+        res.end("<html><title>Not found</title></html>");
+        return;
+      }
+      res.writeHead(200, {
+        "Content-Type": "text/html",
+        Link: `<http://127.0.0.1/?rest_route=/>; rel="https://api.w.org/"`,
+      });
+      res.end("<html><head><title>Plain Shop</title></head></html>");
+    });
+    const platform = testPlatform();
+    await expect(platform.connector.discover(site.url)).rejects.toThrow(/Settings → Permalinks/);
+    platform.close();
+    await site.close();
+  });
+
+  it("says when WordPress runs without WooCommerce", async () => {
+    const site = await stubServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ name: "A blog", namespaces: ["oembed/1.0", "wp/v2"] }));
+    });
+    const platform = testPlatform();
+    await expect(platform.connector.discover(site.url)).rejects.toThrow(
+      /WooCommerce plugin is installed and active/,
+    );
+    platform.close();
+    await site.close();
+  });
+
+  it("reads the REST root from the page head and the title as the site's name", () => {
+    expect(
+      apiLinkOf(undefined, `<link rel="https://api.w.org/" href="https://x.test/shop/wp-json/" />`),
+    ).toBe("https://x.test/shop/wp-json/");
+    expect(apiLinkOf(`<https://x.test/wp-json/>; rel="https://api.w.org/"`, "")).toBe(
+      "https://x.test/wp-json/",
+    );
+    expect(htmlTitle("<title>Bob&#039;s &amp; Co &#8211; Shop</title>")).toBe("Bob's & Co – Shop");
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * What the WooCommerce module keeps in `Integration.settings` (JSON shared with other features), under its own
+ * `woocommerce` key so nothing else's settings are touched. Pure.
+ */
+import type { WooKeyPermissions } from "./types";
+
+export interface WooSettings {
+  storeName?: string;
+  currency?: string | null;
+  wooCommerceVersion?: string | null;
+  wordPressVersion?: string | null;
+  /** The key cannot write: no webhooks, scheduled syncs only (the owner accepted it). */
+  readOnly?: boolean;
+  keyPermissions?: WooKeyPermissions | null;
+  /** Overrides the deployment's page concurrency for this store (a slow host). */
+  pageConcurrency?: number;
+}
+
+export function wooSettingsOf(settings: unknown): WooSettings {
+  const own = (settings as { woocommerce?: unknown } | null)?.woocommerce;
+  return own && typeof own === "object" ? (own as WooSettings) : {};
+}
+
+/** `settings` with the WooCommerce part replaced by `patch` merged over it; other keys kept. */
+export function withWooSettings(settings: unknown, patch: WooSettings): Record<string, unknown> {
+  const base = settings && typeof settings === "object" ? (settings as Record<string, unknown>) : {};
+  return { ...base, woocommerce: { ...wooSettingsOf(settings), ...patch } };
+}

@@ -1,0 +1,201 @@
+/**
+ * The WooCommerce sync source: one reader per resource over the REST client.
+ *
+ * - Orders and products: `modified_after` (+ `dates_are_gmt=true`) from the cursor, ordered by id (an order
+ *   modified during the read keeps its place, so no page shifts under the reader).
+ * - Customers: WooCommerce ignores `modified_after` on `/customers`, so every read goes through all of them and keeps
+ *   those whose `date_modified_gmt` is after the cursor.
+ * - Products bring their variations (fetched per variable product, a few at a time).
+ * - `_fields` asks only for what the mapping reads; `per_page=100`, the most WordPress allows.
+ * Cursors: see cursor.ts.
+ */
+import type { Resource, ResourceReader, SourcePage, SyncSource } from "../../sync/types";
+import type { WooClient } from "./client.server";
+import {
+  finishScan,
+  fingerprint,
+  isWanted,
+  modifiedAfterFor,
+  newScan,
+  observe,
+  parseCursor,
+  serializeCursor,
+  storeClock,
+  type ScanState,
+  type WooCursor,
+} from "./cursor";
+import { mapCustomer, mapOrder, mapProduct } from "./mapping";
+import { mapLimit, streamPages, type FetchedPage } from "./pages.server";
+import type {
+  WooCustomer,
+  WooOrder,
+  WooProduct,
+  WooProductWithVariations,
+  WooSystemStatus,
+  WooVariation,
+} from "./types";
+
+export const PER_PAGE = 100;
+
+export const FIELDS = {
+  customers:
+    "id,email,first_name,last_name,username,role,billing,is_paying_customer,date_created_gmt,date_modified_gmt",
+  orders:
+    "id,number,status,currency,total,customer_id,billing,line_items,refunds,date_created_gmt,date_modified_gmt,date_paid_gmt",
+  products: "id,name,slug,type,status,sku,price,variations,brands,date_created_gmt,date_modified_gmt",
+  variations: "id,sku,price,status,name,attributes,date_modified_gmt",
+} as const;
+
+export interface WooSourceOptions {
+  client: WooClient;
+  /** List pages in flight at once after the first one. */
+  pageConcurrency: number;
+  /** The store currency when already known (saved at connect); read from system_status otherwise. */
+  currency?: string | null;
+}
+
+type Listed = { id: number; date_modified_gmt?: string | null; date_created_gmt?: string | null };
+
+/** Builds the SyncSource of one WooCommerce store. */
+export function createWooSource(options: WooSourceOptions): SyncSource {
+  const { client } = options;
+  let currency: Promise<string | null> | null = options.currency ? Promise.resolve(options.currency) : null;
+  const storeCurrency = (signal: AbortSignal) => {
+    currency ??= client
+      .get<WooSystemStatus>("system_status", { _fields: "settings" }, { signal })
+      .then((r) => r.data.settings?.currency?.toUpperCase() ?? null);
+    return currency;
+  };
+
+  const list = <T>(endpoint: string, params: Record<string, string>) => {
+    return async (page: number, signal: AbortSignal): Promise<FetchedPage<T>> => {
+      const response = await client.get<T[]>(endpoint, { ...params, page, per_page: PER_PAGE }, { signal });
+      const data = Array.isArray(response.data) ? response.data : [];
+      const int = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : null);
+      return {
+        records: data,
+        totalPages: int(response.headers["x-wp-totalpages"]),
+        total: int(response.headers["x-wp-total"]),
+        date: response.headers.date,
+      };
+    };
+  };
+
+  function reader<T extends Listed, Out, R extends Resource>(spec: {
+    endpoint: string;
+    params: (cursor: WooCursor) => Record<string, string>;
+    /** Turns a page of listed records into what `map` takes (products: + variations). */
+    expand: (records: T[], signal: AbortSignal) => Promise<Out[]>;
+    map: ResourceReader<Out, R>["map"];
+    remoteId: (remote: Out) => string | undefined;
+    /** False when the server filters by date itself and its total is the number of changes. */
+    totalIsChanges: boolean;
+  }): ResourceReader<Out, R> {
+    return {
+      map: spec.map,
+      remoteId: spec.remoteId,
+      async *read(cursorText, signal): AsyncGenerator<SourcePage<Out>> {
+        const cursor = parseCursor(cursorText);
+        const scan: ScanState = cursor.scan ?? newScan();
+        const base = { v: 1 as const, since: cursor.since, seen: cursor.seen };
+        let yielded = false;
+        for await (const [page, fetched] of streamPages(list<T>(spec.endpoint, spec.params(cursor)), {
+          startPage: scan.page + 1,
+          perPage: PER_PAGE,
+          concurrency: options.pageConcurrency,
+          signal,
+        })) {
+          if (scan.startedAt === null && scan.page === 0) scan.startedAt = storeClock(fetched.date);
+          const wanted: T[] = [];
+          for (const record of fetched.records) {
+            const modified = record.date_modified_gmt ?? record.date_created_gmt ?? null;
+            if (!modified) {
+              wanted.push(record); // unreadable date: let the mapping report it
+              continue;
+            }
+            const print = fingerprint(record);
+            observe(scan, modified, String(record.id), print);
+            if (isWanted(cursor, modified, String(record.id), () => print)) wanted.push(record);
+          }
+          scan.page = page;
+          const last = fetched.records.length < PER_PAGE;
+          const nextCursor = last ? finishScan(base, scan) : { ...base, scan: { ...scan } };
+          yielded = true;
+          yield {
+            records: await spec.expand(wanted, signal),
+            cursor: serializeCursor(nextCursor),
+            ...(fetched.total !== null && (spec.totalIsChanges || cursor.since === null)
+              ? { estimatedTotal: fetched.total }
+              : {}),
+          };
+          if (last) return;
+        }
+        // The stream ended on an empty page (past the end): close the scan with what was read.
+        const done = yielded || scan.page > 0 ? finishScan(base, scan) : base;
+        yield { records: [], cursor: serializeCursor(done) };
+      },
+    };
+  }
+
+  const byModified = (cursor: WooCursor): Record<string, string> => {
+    const after = modifiedAfterFor(cursor.since);
+    return {
+      orderby: "id",
+      order: "asc",
+      dates_are_gmt: "true",
+      ...(after ? { modified_after: after } : {}),
+    };
+  };
+
+  async function variationsOf(product: WooProduct, signal: AbortSignal): Promise<WooVariation[]> {
+    if (product.type !== "variable") return [];
+    const all: WooVariation[] = [];
+    for (let page = 1; ; page++) {
+      const response = await client.get<WooVariation[]>(
+        `products/${product.id}/variations`,
+        { per_page: PER_PAGE, page, _fields: FIELDS.variations, orderby: "id", order: "asc" },
+        { signal },
+      );
+      const data = Array.isArray(response.data) ? response.data : [];
+      all.push(...data);
+      if (data.length < PER_PAGE) return all;
+    }
+  }
+
+  return {
+    platform: "woocommerce",
+    readers: {
+      customers: reader<WooCustomer, WooCustomer, "customers">({
+        endpoint: "customers",
+        params: () => ({ orderby: "id", order: "asc", _fields: FIELDS.customers }),
+        expand: async (records) => records,
+        map: mapCustomer,
+        remoteId: (c) => (c?.id ? String(c.id) : undefined),
+        totalIsChanges: false,
+      }),
+      orders: reader<WooOrder, WooOrder, "orders">({
+        endpoint: "orders",
+        params: (cursor) => ({ ...byModified(cursor), _fields: FIELDS.orders }),
+        expand: async (records) => records,
+        map: mapOrder,
+        remoteId: (o) => (o?.id ? String(o.id) : undefined),
+        totalIsChanges: true,
+      }),
+      products: reader<WooProduct, WooProductWithVariations, "products">({
+        endpoint: "products",
+        params: (cursor) => ({ ...byModified(cursor), _fields: FIELDS.products }),
+        expand: async (records, signal) => {
+          const money = await storeCurrency(signal);
+          return mapLimit(records, options.pageConcurrency, async (product) => ({
+            product,
+            variations: await variationsOf(product, signal),
+            currency: money,
+          }));
+        },
+        map: mapProduct,
+        remoteId: (p) => (p?.product?.id ? String(p.product.id) : undefined),
+        totalIsChanges: true,
+      }),
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Test helpers for the WooCommerce module: a platform wired to a local emulator, an integration row for it, and a
+ * PlatformContext as `Platforms.contextFor` would hand it (credentials already opened, store calls collected).
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Db } from "../../../db/client.server";
+import type { AppDb, IntegrationRow, PlatformContext, StoreCall } from "../../../sync/platform";
+import {
+  createWooCommercePlatform,
+  type WooCommercePlatform,
+  type WooPlatformOptions,
+} from "../index.server";
+import { withWooSettings, type WooSettings } from "../settings";
+import type { WooCredentials } from "../types";
+
+/** The platform as a development deployment builds it (private store URLs allowed), with quick retries. */
+export function testPlatform(
+  options: WooPlatformOptions & { allowPrivate?: boolean } = {},
+): WooCommercePlatform {
+  const { allowPrivate = true, ...rest } = options;
+  return createWooCommercePlatform(
+    { env: { SHOPIFY_APP_URL: "http://127.0.0.1:9", ALLOW_PRIVATE_STORE_URLS: allowPrivate } },
+    { retry: { baseDelayMs: 5, maxDelayMs: 20 }, timeoutMs: 5_000, probeTimeoutMs: 5_000, ...rest },
+  );
+}
+
+export interface TestStore {
+  organizationId: string;
+  integration: IntegrationRow;
+  credentials: WooCredentials;
+  webhookSecret: string;
+  calls: StoreCall[];
+  ctx: PlatformContext;
+}
+
+/** An organization with one WooCommerce integration for `storeUrl` (credentials kept in the clear for the test). */
+export async function seedWooStore(
+  db: AppDb | (Db & { $kind: "sqlite" | "postgres" }),
+  storeUrl: string,
+  key: { consumer_key: string; consumer_secret: string },
+  settings: WooSettings = { currency: "USD" },
+): Promise<TestStore> {
+  const organizationId = randomUUID();
+  await db.organization.create({ data: { id: organizationId, name: "Woo test organization" } });
+  const row = await db.integration.create({
+    data: {
+      organizationId,
+      platform: "woocommerce",
+      name: "Emulated store",
+      storeKey: storeUrl,
+      settings: withWooSettings({}, settings) as object,
+    },
+  });
+  const credentials: WooCredentials = { consumerKey: key.consumer_key, consumerSecret: key.consumer_secret };
+  const webhookSecret = randomBytes(24).toString("base64url");
+  const integration: IntegrationRow = { ...row, settings: row.settings as unknown };
+  const calls: StoreCall[] = [];
+  const ctx: PlatformContext = {
+    db: db as AppDb,
+    integration,
+    credentials,
+    webhookSecret,
+    recordCall: (call) => calls.push(call),
+    async saveCredentials() {
+      throw new Error("not used in these tests");
+    },
+  };
+  return { organizationId, integration, credentials, webhookSecret, calls, ctx };
+}

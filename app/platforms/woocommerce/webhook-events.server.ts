@@ -1,0 +1,116 @@
+/**
+ * WooCommerce webhook deliveries, from the raw request to a decision.
+ *
+ * Ingest (the route, within milliseconds — the store blocks on the call): a ping (form body `webhook_id=N`, no
+ * `X-WC-*` headers) is answered 200 and dropped; anything else must carry `X-WC-Webhook-Signature`, the base64
+ * HMAC-SHA256 of the raw body with the integration's secret, compared in constant time. The dedupe key is a hash of
+ * integration, topic and raw body — never `X-WC-Webhook-Delivery-ID`, which is only webhook id + current second.
+ *
+ * Processing (the job): bodies are the resource as it was when the store *sent* it, so the engine's newest-wins rule
+ * on `date_modified_gmt` keeps a late, older body from overwriting newer data. "deleted" bodies carry only `{id}`.
+ */
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import type { PlatformContext, StoredWebhookEvent, WebhookDecision } from "../../sync/platform";
+import type { Resource } from "../../sync/types";
+import { mapCustomer, mapOrder, mapProduct } from "./mapping";
+import type { WooProduct, WooProductWithVariations } from "./types";
+
+const RESOURCE_OF: Record<string, Resource> = { customer: "customers", order: "orders", product: "products" };
+
+/** Lower-case header lookup over a Fetch `Headers` or a plain record. */
+type HeaderSource = Headers | Record<string, string | string[] | undefined>;
+function header(headers: HeaderSource, name: string): string | null {
+  if (headers instanceof Headers) return headers.get(name);
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+}
+
+/** The creation ping: `webhook_id=N`, form-encoded, without `X-WC-Webhook-*` headers. */
+export function isPing(headers: HeaderSource, rawBody: Buffer): boolean {
+  if (header(headers, "x-wc-webhook-topic") || header(headers, "x-wc-webhook-signature")) return false;
+  return /^webhook_id=\d+$/.test(rawBody.toString("utf8").trim());
+}
+
+/** Constant-time check of `X-WC-Webhook-Signature` against the raw body. */
+export function verifySignature(rawBody: Buffer, secret: string, signatureHeader: string | null): boolean {
+  if (!signatureHeader || !secret) return false;
+  const expected = createHmac("sha256", secret).update(rawBody).digest();
+  let given: Buffer;
+  try {
+    given = Buffer.from(signatureHeader.trim(), "base64");
+  } catch {
+    return false;
+  }
+  // Equal lengths for timingSafeEqual; a wrong length is simply a wrong signature.
+  if (given.length !== expected.length) return false;
+  return timingSafeEqual(given, expected);
+}
+
+export interface DeliveryHeaders {
+  topic: string;
+  /** `X-WC-Webhook-Resource` id of the record, read from the body when present. */
+  webhookId: string | null;
+  source: string | null;
+}
+
+export function deliveryHeaders(headers: HeaderSource): DeliveryHeaders {
+  return {
+    topic: (header(headers, "x-wc-webhook-topic") ?? "").trim().toLowerCase(),
+    webhookId: header(headers, "x-wc-webhook-id"),
+    source: header(headers, "x-wc-webhook-source"),
+  };
+}
+
+/** Same integration, topic and bytes = the same delivery (a duplicate), whatever its delivery id says. */
+export function dedupeKeyFor(integrationId: string, topic: string, rawBody: Buffer): string {
+  const digest = createHash("sha256").update(`${integrationId}\n${topic}\n`).update(rawBody).digest("hex");
+  return `woocommerce:${digest}`;
+}
+
+/** The record id a body is about (for per-record ordering of processing). */
+export function resourceIdOf(body: unknown): string | null {
+  const id = (body as { id?: unknown } | null)?.id;
+  return typeof id === "number" || (typeof id === "string" && id !== "") ? String(id) : null;
+}
+
+/** Loads what a product body lacks (its variations) through the store; given by the platform module. */
+export type ProductExpander = (
+  product: WooProduct,
+  ctx: PlatformContext,
+) => Promise<WooProductWithVariations>;
+
+/** Turns a stored delivery into what the engine should do. */
+export async function decideWebhook(
+  event: StoredWebhookEvent,
+  body: unknown,
+  ctx: PlatformContext | null,
+  expandProduct: ProductExpander,
+): Promise<WebhookDecision> {
+  const [resourceName, action] = event.topic.split(".");
+  const resource = RESOURCE_OF[resourceName];
+  if (!resource) return { action: "ignore", reason: `Topic ${event.topic} is not synced.` };
+  if (!ctx) return { action: "ignore", reason: "No connected store matches this webhook." };
+  const id = resourceIdOf(body);
+  if (!id) return { action: "ignore", reason: `The ${event.topic} body names no record.` };
+  const record = body as { status?: string; date_modified_gmt?: string };
+  // A trashed order or product arrives as "deleted"; an update that shows it in the trash means the same.
+  if (action === "deleted" || record.status === "trash") {
+    return { action: "delete", resource, externalIds: [id], deletedAt: event.receivedAt };
+  }
+  if (action !== "created" && action !== "updated" && action !== "restored") {
+    return { action: "ignore", reason: `Topic ${event.topic} is not synced.` };
+  }
+  switch (resource) {
+    case "customers":
+      return { action: "apply", resource, remote: [body], map: mapCustomer as never };
+    case "orders":
+      return { action: "apply", resource, remote: [body], map: mapOrder as never };
+    case "products":
+      return {
+        action: "apply",
+        resource,
+        remote: [await expandProduct(body as WooProduct, ctx)],
+        map: mapProduct as never,
+      };
+  }
+}

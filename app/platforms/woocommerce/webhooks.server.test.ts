@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startWooEmulator, type WooEmulator } from "../../../emulators/woocommerce/server";
+import type { PlatformContext } from "../../sync/platform";
+import type { WooCommercePlatform } from "./index.server";
+import { testPlatform } from "./testing/harness";
+import { READ_ONLY_PROBLEM, WEBHOOK_TOPICS, deliveryUrlFor } from "./webhooks.server";
+
+describe("WooCommerce webhook upkeep against the emulator", () => {
+  let woo: WooEmulator;
+  let platform: WooCommercePlatform;
+  const appUrl = "http://127.0.0.1:9";
+  beforeAll(async () => {
+    woo = await startWooEmulator({ counts: { customers: 1, orders: 1, products: 1 }, autoDeliver: false });
+    platform = testPlatform({ appUrl });
+  });
+  afterAll(async () => {
+    platform.close();
+    await woo.close();
+  });
+
+  /** A context for integration `id` with a fresh key of `permissions`. */
+  function context(
+    id: string,
+    permissions: "read" | "read_write" = "read_write",
+    secret = "s3cret",
+  ): PlatformContext {
+    const key = woo.createKey(permissions);
+    return {
+      db: null as never,
+      integration: {
+        id,
+        organizationId: "org",
+        platform: "woocommerce",
+        name: "Store",
+        storeKey: woo.url,
+        status: "connected",
+        credentials: null,
+        webhookSecret: null,
+        settings: {},
+      },
+      credentials: { consumerKey: key.consumer_key, consumerSecret: key.consumer_secret },
+      webhookSecret: secret,
+      recordCall: () => undefined,
+      saveCredentials: async () => undefined,
+    };
+  }
+  const ours = (id: string) =>
+    [...woo.store.webhooks.values()].filter((w) => w.deliveryUrl === deliveryUrlFor(appUrl, id));
+
+  it("creates the nine topics once, then finds them healthy", async () => {
+    const ctx = context("int-a");
+    const first = await platform.maintainWebhooks!(ctx, new AbortController().signal);
+    expect(first.repaired.map((r) => r.action)).toEqual(Array(9).fill("created"));
+    expect(
+      ours("int-a")
+        .map((w) => w.topic)
+        .sort(),
+    ).toEqual([...WEBHOOK_TOPICS].sort());
+    expect(ours("int-a").every((w) => w.secret === "s3cret" && w.status === "active")).toBe(true);
+    const second = await platform.maintainWebhooks!(ctx, new AbortController().signal);
+    expect(second).toEqual({ healthy: [...WEBHOOK_TOPICS], repaired: [], gapSuspected: false, problems: [] });
+  });
+
+  it("re-activates a disabled one, re-creates a deleted one, removes a duplicate, and suspects a gap", async () => {
+    const ctx = context("int-b");
+    await platform.maintainWebhooks!(ctx, new AbortController().signal);
+    const [disabled, deleted, duplicated] = ["order.updated", "customer.created", "product.updated"].map(
+      (topic) => ours("int-b").find((w) => w.topic === topic)!,
+    );
+    woo.store.updateWebhook(disabled.id, { status: "disabled" });
+    woo.store.deleteWebhook(deleted.id);
+    woo.store.createWebhook(
+      { name: "copy", topic: duplicated.topic, delivery_url: duplicated.deliveryUrl, secret: "x" },
+      1,
+    );
+
+    const report = await platform.maintainWebhooks!(ctx, new AbortController().signal);
+    expect(report.gapSuspected).toBe(true);
+    expect(report.repaired).toEqual(
+      expect.arrayContaining([
+        { topic: "order.updated", action: "reactivated", reason: "was disabled" },
+        { topic: "customer.created", action: "created", reason: "missing" },
+      ]),
+    );
+    expect(woo.store.webhooks.get(disabled.id)!.status).toBe("active");
+    expect(ours("int-b")).toHaveLength(9);
+    expect(ours("int-b").filter((w) => w.topic === "product.updated")).toHaveLength(1);
+  });
+
+  it("points webhooks left at an old app address back at the current one", async () => {
+    const ctx = context("int-c");
+    await platform.maintainWebhooks!(ctx, new AbortController().signal);
+    const moved = ours("int-c").find((w) => w.topic === "order.created")!;
+    woo.store.updateWebhook(moved.id, {
+      delivery_url: "https://old-app.example/api/webhooks/woocommerce?integration=int-c",
+    });
+    const report = await platform.maintainWebhooks!(ctx, new AbortController().signal);
+    expect(report.repaired).toEqual([
+      { topic: "order.created", action: "recreated", reason: "delivered to an old address" },
+    ]);
+    expect(woo.store.webhooks.get(moved.id)!.deliveryUrl).toBe(deliveryUrlFor(appUrl, "int-c"));
+  });
+
+  it("reports a read-only key instead of failing", async () => {
+    const report = await platform.maintainWebhooks!(
+      { ...context("int-d", "read"), db: { integration: { update: async () => undefined } } as never },
+      new AbortController().signal,
+    );
+    expect(report.problems).toEqual([READ_ONLY_PROBLEM]);
+    expect(ours("int-d")).toHaveLength(0);
+  });
+
+  it("removes only this integration's webhooks on disconnect, and never throws for a dead store", async () => {
+    const ctx = context("int-e");
+    await platform.maintainWebhooks!(ctx, new AbortController().signal);
+    const others = ours("int-a").length;
+    await platform.disconnect!(ctx);
+    expect(ours("int-e")).toHaveLength(0);
+    expect(ours("int-a")).toHaveLength(others);
+    woo.addFault({ type: "error", status: 503, persistent: true });
+    await expect(platform.disconnect!(context("int-a"))).resolves.toBeUndefined();
+    woo.clearFaults();
+  });
+});

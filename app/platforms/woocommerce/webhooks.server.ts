@@ -1,0 +1,167 @@
+/**
+ * The app's webhooks on a WooCommerce store: the nine topics (customer / order / product × created / updated /
+ * deleted), each delivering to `POST /api/webhooks/woocommerce?integration=<id>` and signed with the integration's
+ * own secret (the store never returns a secret, so the app keeps it).
+ *
+ * `ensureWebhooks` is both registration (on connect) and repair (before each reconcile): it lists the store's
+ * webhooks, keeps one per topic, re-activates disabled or paused ones (WooCommerce disables a webhook silently after
+ * repeated failed deliveries and never retries them), re-creates missing ones, points stray ones back at the current
+ * address, and removes duplicates. Anything absent or inactive means deliveries were lost: `gapSuspected`.
+ */
+import type { WebhookMaintenanceReport } from "../../sync/platform";
+import type { WooClient } from "./client.server";
+import { WooRequestError } from "./errors";
+import type { WooWebhook } from "./types";
+
+export const WEBHOOK_TOPICS = [
+  "customer.created",
+  "customer.updated",
+  "customer.deleted",
+  "order.created",
+  "order.updated",
+  "order.deleted",
+  "product.created",
+  "product.updated",
+  "product.deleted",
+] as const;
+export type WooWebhookTopic = (typeof WEBHOOK_TOPICS)[number];
+
+export const WEBHOOK_PATH = "/api/webhooks/woocommerce";
+
+/** The delivery URL of an integration's webhooks. */
+export function deliveryUrlFor(appUrl: string, integrationId: string): string {
+  return `${appUrl.replace(/\/+$/, "")}${WEBHOOK_PATH}?integration=${encodeURIComponent(integrationId)}`;
+}
+
+/** True when a store webhook delivers to this app for this integration (at any app address). */
+export function isAppWebhookFor(webhook: WooWebhook, integrationId: string): boolean {
+  try {
+    const url = new URL(webhook.delivery_url);
+    return (
+      url.pathname.replace(/\/+$/, "") === WEBHOOK_PATH &&
+      url.searchParams.get("integration") === integrationId
+    );
+  } catch {
+    return false;
+  }
+}
+
+export const READ_ONLY_PROBLEM =
+  "The store's API key is read-only, so webhooks cannot be created: changes arrive only with the scheduled syncs. " +
+  "Reconnect with a Read/Write key to get them in real time.";
+
+/** Every webhook on the store (all pages). */
+export async function listStoreWebhooks(client: WooClient, signal?: AbortSignal): Promise<WooWebhook[]> {
+  const all: WooWebhook[] = [];
+  for (let page = 1; ; page++) {
+    const response = await client.get<WooWebhook[]>(
+      "webhooks",
+      { per_page: 100, page, orderby: "id", order: "asc" },
+      { signal },
+    );
+    const data = Array.isArray(response.data) ? response.data : [];
+    all.push(...data);
+    if (data.length < 100) return all;
+  }
+}
+
+export interface EnsureWebhooksOptions {
+  integrationId: string;
+  deliveryUrl: string;
+  secret: string;
+  /** Re-send the secret to every kept webhook (the app's secret changed). */
+  resendSecret?: boolean;
+  /** Store name shown in the webhook list of the WP admin. */
+  appName?: string;
+  signal?: AbortSignal;
+}
+
+/** Makes the nine webhooks exist, be active and deliver here. Never throws for a read-only key (reports it). */
+export async function ensureWebhooks(
+  client: WooClient,
+  options: EnsureWebhooksOptions,
+): Promise<WebhookMaintenanceReport> {
+  const report: WebhookMaintenanceReport = { healthy: [], repaired: [], gapSuspected: false, problems: [] };
+  const existing = (await listStoreWebhooks(client, options.signal)).filter((w) =>
+    isAppWebhookFor(w, options.integrationId),
+  );
+  const name = (topic: string) => `${options.appName ?? "Commerce Sync"} — ${topic}`;
+  let readOnly = false;
+  const write = async (what: () => Promise<unknown>): Promise<boolean> => {
+    if (readOnly) return false;
+    try {
+      await what();
+      return true;
+    } catch (error) {
+      if (error instanceof WooRequestError && error.kind === "read_only") {
+        // A read-only key answers 401 "does not have write permissions" to any write.
+        readOnly = true;
+        report.problems.push(READ_ONLY_PROBLEM);
+        return false;
+      }
+      throw error;
+    }
+  };
+
+  for (const topic of WEBHOOK_TOPICS) {
+    const matches = existing.filter((w) => w.topic === topic);
+    const keeper =
+      matches.find((w) => w.status === "active" && w.delivery_url === options.deliveryUrl) ?? matches[0];
+    for (const duplicate of matches.filter((w) => w !== keeper)) {
+      await write(() =>
+        client.delete(`webhooks/${duplicate.id}`, { force: "true" }, { signal: options.signal }),
+      );
+    }
+    if (!keeper) {
+      const created = await write(() =>
+        client.post(
+          "webhooks",
+          {
+            name: name(topic),
+            topic,
+            delivery_url: options.deliveryUrl,
+            secret: options.secret,
+            status: "active",
+          },
+          { signal: options.signal },
+        ),
+      );
+      if (created) report.repaired.push({ topic, action: "created", reason: "missing" });
+      report.gapSuspected = true;
+      continue;
+    }
+    const inactive = keeper.status !== "active";
+    const moved = keeper.delivery_url !== options.deliveryUrl;
+    if (!inactive && !moved && !options.resendSecret) {
+      report.healthy.push(topic);
+      continue;
+    }
+    const updated = await write(() =>
+      client.put(
+        `webhooks/${keeper.id}`,
+        { status: "active", delivery_url: options.deliveryUrl, secret: options.secret },
+        { signal: options.signal },
+      ),
+    );
+    if (inactive) report.gapSuspected = true;
+    if (!updated) continue;
+    if (inactive) report.repaired.push({ topic, action: "reactivated", reason: `was ${keeper.status}` });
+    else if (moved)
+      report.repaired.push({ topic, action: "recreated", reason: "delivered to an old address" });
+    else report.healthy.push(topic);
+  }
+  return report;
+}
+
+/** Removes the app's webhooks for this integration from the store (disconnect). Returns how many were removed. */
+export async function deleteAppWebhooks(
+  client: WooClient,
+  integrationId: string,
+  signal?: AbortSignal,
+): Promise<number> {
+  const ours = (await listStoreWebhooks(client, signal)).filter((w) => isAppWebhookFor(w, integrationId));
+  for (const webhook of ours) {
+    await client.delete(`webhooks/${webhook.id}`, { force: "true" }, { signal, accept: [404] });
+  }
+  return ours.length;
+}

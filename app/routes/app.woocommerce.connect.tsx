@@ -1,0 +1,101 @@
+/**
+ * `/app/woocommerce/connect`: "Connect WooCommerce" inside the embedded Shopify app. The store joins the shop's
+ * organization, so its customers merge with the Shopify ones by email. Pasted keys connect here; the key approval
+ * needs a top-level window (WordPress's login page cannot be framed), so it opens the standalone connect page with a
+ * short-lived grant for this organization.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Banner, BlockStack, Box, Button, Card, Layout, Page, Text } from "@shopify/polaris";
+import { TitleBar } from "@shopify/app-bridge-react";
+import { useState } from "react";
+import { WooKeyForm } from "../components/woocommerce-key-form";
+import { wooApp } from "../woocommerce-app.server";
+import { connectWooCommerce } from "../integrations/woocommerce-connect.server";
+import { signOrganizationGrant } from "../integrations/woocommerce-session.server";
+import { authenticate } from "../shopify.server";
+
+async function shopOrganization(request: Request) {
+  const { session } = await authenticate.admin(request);
+  const app = wooApp();
+  const shop = await app.db.integration.findUnique({
+    where: { platform_storeKey: { platform: "shopify", storeKey: session.shop } },
+    select: { organizationId: true },
+  });
+  if (!shop)
+    throw new Response("This shop has no Commerce Sync account yet. Reload the app.", { status: 409 });
+  return { app, shop: session.shop, organizationId: shop.organizationId };
+}
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { app, organizationId } = await shopOrganization(request);
+  return json({
+    approveUrl: `/woocommerce/connect?grant=${signOrganizationGrant(app.keyring, organizationId)}`,
+  });
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { app, shop, organizationId } = await shopOrganization(request);
+  const form = await request.formData();
+  const field = (name: string) => String(form.get(name) ?? "");
+  const result = await connectWooCommerce(app, {
+    storeUrl: field("storeUrl"),
+    consumerKey: field("consumerKey"),
+    consumerSecret: field("consumerSecret"),
+    allowReadOnly: field("allowReadOnly") === "1",
+    organizationId,
+    actor: `merchant:${shop}`,
+  });
+  return json(result, { status: result.success ? 200 : 400 });
+};
+
+export default function EmbeddedConnectWooCommerce() {
+  const { approveUrl } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const [storeUrl, setStoreUrl] = useState("");
+
+  return (
+    <Page backAction={{ content: "Dashboard", url: "/app" }}>
+      <TitleBar title="Connect WooCommerce" />
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {result?.success && (
+              <Banner tone="success" title={`${result.store.name} is connected`}>
+                <p>
+                  WooCommerce {result.store.wooCommerceVersion} · {result.store.currency}. The first sync is
+                  running; its customers merge with your Shopify contacts by email.
+                  {result.readOnly ? " Read-only key: changes arrive with the scheduled syncs." : ""}
+                </p>
+              </Banner>
+            )}
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  Approve in your WordPress admin
+                </Text>
+                <Text as="p" tone="subdued">
+                  Opens your store in a new tab to log in and approve a key; you come back to the store's
+                  status page.
+                </Text>
+                <Box>
+                  <Button url={approveUrl} target="_blank" variant="primary">
+                    Approve in WooCommerce
+                  </Button>
+                </Box>
+              </BlockStack>
+            </Card>
+            <WooKeyForm
+              failure={result && !result.success ? result : null}
+              busy={busy}
+              storeUrl={storeUrl}
+              onStoreUrlChange={setStoreUrl}
+            />
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

@@ -1,0 +1,104 @@
+/**
+ * The WooCommerce-only owner, in a browser: connect by pasting keys (errors first), watch the first sync, sign back
+ * in through the store's key approval, sign out. Screenshots land in test-results/.
+ */
+import { readFileSync } from "node:fs";
+import { expect, test, type Page } from "@playwright/test";
+
+const woo = () => JSON.parse(readFileSync("tmp/e2e/woocommerce.json", "utf8")) as { url: string };
+
+async function newKey(permissions: "read" | "read_write") {
+  const response = await fetch(`${woo().url}/_emulator/keys`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ permissions }),
+  });
+  return (await response.json()) as { consumer_key: string; consumer_secret: string };
+}
+
+async function pasteKeys(
+  page: Page,
+  storeUrl: string,
+  key: { consumer_key: string; consumer_secret: string },
+) {
+  const card = page.getByRole("form", { name: "Paste REST API keys" });
+  await card.getByLabel("Store address").fill(storeUrl);
+  await card.getByLabel("Consumer key").fill(key.consumer_key);
+  await card.getByLabel("Consumer secret").fill(key.consumer_secret);
+  await card.getByRole("button", { name: "Connect" }).click();
+}
+
+test.describe.configure({ mode: "serial" });
+
+const SHOPIFY = `http://127.0.0.1:${process.env.E2E_SHOPIFY_PORT || 4310}`;
+
+test("a Shopify merchant connects WooCommerce from inside the embedded app", async ({ page }) => {
+  await page.goto(`${SHOPIFY}/admin/apps/commerce-sync/app/woocommerce/connect?shop=demo.myshopify.com`);
+  const app = page.frameLocator("iframe").first();
+  const form = app.getByRole("form", { name: "Paste REST API keys" });
+  await expect(form).toBeVisible({ timeout: 30_000 });
+  const key = await newKey("read_write");
+  await form.getByLabel("Store address").fill(woo().url);
+  await form.getByLabel("Consumer key").fill(key.consumer_key);
+  await form.getByLabel("Consumer secret").fill(key.consumer_secret);
+  await form.getByRole("button", { name: "Connect" }).click();
+  await expect(app.getByText("E2E Woo Store is connected")).toBeVisible({ timeout: 30_000 });
+  await page.screenshot({ path: "test-results/embedded-woocommerce-connect.png", fullPage: true });
+});
+
+test("an owner who is not signed in is sent to the connect page", async ({ page }) => {
+  await page.goto("/woocommerce");
+  await expect(page).toHaveURL(/\/woocommerce\/connect/);
+  await expect(page.getByRole("heading", { name: "Sign in with your WooCommerce store" })).toBeVisible();
+  await page.screenshot({ path: "test-results/woocommerce-connect.png", fullPage: true });
+});
+
+test("a wrong secret and a private-looking address get messages a person can act on", async ({ page }) => {
+  await page.goto("/woocommerce/connect");
+  const key = await newKey("read_write");
+  await pasteKeys(page, woo().url, { ...key, consumer_secret: `cs_${"0".repeat(40)}` });
+  await expect(page.getByText("WooCommerce rejected the API key (401)")).toBeVisible();
+  await page.screenshot({ path: "test-results/woocommerce-connect-wrong-key.png", fullPage: true });
+  await pasteKeys(page, "file:///etc/passwd", key);
+  await expect(page.getByText("Only https:// store addresses are supported")).toBeVisible();
+});
+
+test("pasting keys opens the store's status page, filled by the first sync", async ({ page }) => {
+  await page.goto("/woocommerce/connect");
+  await pasteKeys(page, woo().url, await newKey("read_write"));
+  await expect(page).toHaveURL(/\/woocommerce\/stores\//);
+  // The embedded test connected this store first: connecting it again here signs the owner in.
+  await expect(page.getByText("You are signed in")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "E2E Woo Store" })).toBeVisible();
+  // The in-process job runner syncs the store; the page follows it.
+  await expect(page.getByRole("cell", { name: "Full" })).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator("text=Succeeded").first()).toBeVisible({ timeout: 30_000 });
+  await page.reload();
+  await expect(page.getByText("9 webhooks registered at connect")).toBeVisible();
+  await page.screenshot({ path: "test-results/woocommerce-store-status.png", fullPage: true });
+
+  await page.goto("/woocommerce");
+  await expect(page.getByRole("heading", { name: "Your WooCommerce stores" })).toBeVisible();
+  await page.screenshot({ path: "test-results/woocommerce-stores.png", fullPage: true });
+  const missing = await page.goto("/woocommerce/stores/not-one-of-yours");
+  expect(missing?.status()).toBe(404);
+});
+
+test("signing back in through the store's key approval, then signing out", async ({ page }) => {
+  await page.goto("/woocommerce/connect");
+  const card = page.getByRole("form", { name: "Approve a key in your store" });
+  await card.getByLabel("Store address").fill(woo().url);
+  await card.getByRole("button", { name: "Approve in WooCommerce" }).click();
+  await expect(page.getByRole("heading", { name: /would like to connect to your store/ })).toBeVisible();
+  await page.screenshot({ path: "test-results/woocommerce-approve-in-store.png", fullPage: true });
+  await page.getByRole("link", { name: "Approve" }).click();
+  await expect(page).toHaveURL(/\/woocommerce\/stores\//);
+  await expect(page.getByRole("heading", { name: "E2E Woo Store" })).toBeVisible();
+  await page.screenshot({ path: "test-results/woocommerce-after-approval.png", fullPage: true });
+
+  await page.goto("/woocommerce");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/woocommerce\/connect/);
+  await page.goto("/woocommerce");
+  await expect(page).toHaveURL(/\/woocommerce\/connect/);
+});
