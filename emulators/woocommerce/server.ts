@@ -7,8 +7,18 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
-import type { AddressInfo, Socket } from "node:net";
 import { fileURLToPath } from "node:url";
+import {
+  closeWithSockets,
+  escapeHtml,
+  listen,
+  readBody,
+  readJsonObject,
+  redirect,
+  sendHtml,
+  sendJson,
+  sendText,
+} from "../shared/http";
 import { authenticate } from "./auth";
 import type { ApiKeyRecord, Clock, KeyPermissions } from "./model";
 import { dateFilterMs, idList, validateArgs, type ArgSpec, type ArgValue } from "./params";
@@ -136,7 +146,6 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
   let wcAuthMode: WcAuthMode = options.wcAuthMode ?? "prompt";
   let faults: (Fault & { remaining: number })[] = [];
   const hashSalt = randomBytes(16).toString("hex");
-  const held = new Set<Socket>();
 
   const store = new WooStore(clock, (event) => deliveries.onEvent(event));
   const ctx: RenderContext = {
@@ -859,17 +868,6 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
 
   // ---- HTTP plumbing ----------------------------------------------------------------------------------------
 
-  function send(
-    res: http.ServerResponse,
-    status: number,
-    body: string,
-    headers: Record<string, string>,
-  ): void {
-    if (res.headersSent) return;
-    res.writeHead(status, { ...headers, "Content-Length": String(Buffer.byteLength(body)) });
-    res.end(body);
-  }
-
   function sendRest(res: http.ServerResponse, result: RestResult, head: boolean): void {
     const headers: Record<string, string> = { ...JSON_HEADERS, ...result.headers };
     if (!headers.Link) headers.Link = `<${siteUrl}/wp-json/>; rel="https://api.w.org/"`;
@@ -879,26 +877,7 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
       res.end();
       return;
     }
-    send(res, result.status, body, headers);
-  }
-
-  function sendControl(res: http.ServerResponse, status: number, body: unknown): void {
-    send(res, status, JSON.stringify(body), { "Content-Type": "application/json; charset=utf-8" });
-  }
-
-  function sendHtml(
-    res: http.ServerResponse,
-    status: number,
-    html: string,
-    headers: Record<string, string> = {},
-  ): void {
-    send(res, status, html, { "Content-Type": "text/html; charset=UTF-8", ...headers });
-  }
-
-  async function readBody(req: http.IncomingMessage): Promise<string> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString("utf8");
+    sendText(res, result.status, body, headers);
   }
 
   function parseBody(raw: string, contentType: string): Record<string, unknown> {
@@ -1033,8 +1012,6 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
         return false;
       case "timeout":
         // Never answer; the socket is released when the client gives up or the emulator closes.
-        held.add(req.socket);
-        req.socket.once("close", () => held.delete(req.socket));
         return true;
       case "error": {
         const headers: Record<string, string> = {};
@@ -1126,7 +1103,7 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
     const denyUrl = withQuery(p("return_url"), { success: "0", user_id: p("user_id") });
     if (endpoint === "authorize") {
       if (wcAuthMode === "deny") {
-        send(res, 302, "", { Location: denyUrl });
+        redirect(res, denyUrl);
         return;
       }
       if (wcAuthMode === "prompt") {
@@ -1174,7 +1151,7 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
       authDie(res, 401, reason);
       return;
     }
-    send(res, 302, "", { Location: withQuery(p("return_url"), { success: "1", user_id: p("user_id") }) });
+    redirect(res, withQuery(p("return_url"), { success: "1", user_id: p("user_id") }));
   }
   const authNonce = randomBytes(5).toString("hex");
 
@@ -1189,25 +1166,22 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
     const route = url.pathname.replace(/^\/_emulator/, "").replace(/\/$/, "") || "/";
     let body: Record<string, unknown> = {};
     if (method !== "GET" && method !== "HEAD") {
-      const raw = await readBody(req);
-      if (raw) {
-        try {
-          body = JSON.parse(raw) as Record<string, unknown>;
-        } catch {
-          sendControl(res, 400, { error: "Body must be JSON." });
-          return;
-        }
+      try {
+        body = await readJsonObject(req);
+      } catch (error) {
+        sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
+        return;
       }
     }
     const query = Object.fromEntries(url.searchParams);
     try {
       const result = await control(method, route, body, query);
       if (result === undefined)
-        sendControl(res, 404, { error: `No control route ${method} /_emulator${route}` });
-      else sendControl(res, result.status, result.body);
+        sendJson(res, 404, { error: `No control route ${method} /_emulator${route}` });
+      else sendJson(res, result.status, result.body);
     } catch (error) {
-      if (error instanceof RestError) sendControl(res, error.status, error.body());
-      else if (error instanceof ControlError) sendControl(res, 400, { error: error.message });
+      if (error instanceof RestError) sendJson(res, error.status, error.body());
+      else if (error instanceof ControlError) sendJson(res, 400, { error: error.message });
       else throw error;
     }
   }
@@ -1392,9 +1366,7 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       // An emulator bug must be visible to the test that hit it, not swallowed.
-      send(res, 500, JSON.stringify({ error: error instanceof Error ? error.stack : String(error) }), {
-        "Content-Type": "application/json",
-      });
+      sendJson(res, 500, { error: error instanceof Error ? error.stack : String(error) });
     });
   };
   let server: http.Server;
@@ -1410,20 +1382,8 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
   } else {
     server = http.createServer(listener);
   }
-  const sockets = new Set<Socket>();
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  server.on("secureConnection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const closeServer = closeWithSockets(server);
+  const port = await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
   const url = `${useTls ? "https" : "http"}://127.0.0.1:${port}`;
   if (!siteUrl) siteUrl = url;
   if (options.autoDeliver !== false) deliveries.start();
@@ -1448,11 +1408,7 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
     },
     async close() {
       deliveries.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-        for (const socket of held) socket.destroy();
-      });
+      await closeServer();
     },
   };
 }
@@ -1488,11 +1444,4 @@ function mustGet<T>(map: Map<number, T>, id: number, status: number, code: strin
   const item = map.get(id);
   if (!item) throw new RestError(status, code, message);
   return item;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#039;" })[c]!,
-  );
 }

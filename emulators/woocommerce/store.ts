@@ -3,7 +3,17 @@
  * WooCommerce hook they correspond to (as a webhook topic + resource id) so the delivery queue can react exactly as
  * the real store would; REST handlers and the control API share these methods.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
+import {
+  CITIES,
+  COLORS,
+  FIRST_NAMES,
+  LAST_NAMES,
+  PRODUCT_ADJECTIVES,
+  PRODUCT_NOUNS,
+  slugify,
+} from "../shared/names";
+import { createPrng } from "../shared/prng";
 import {
   emptyAddress,
   parseCents,
@@ -71,126 +81,15 @@ function str(value: unknown, fallback = ""): string {
   return String(value);
 }
 
-/** mulberry32: small, fast, deterministic. */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const FIRST_NAMES = [
-  "Alice",
-  "Bob",
-  "Carol",
-  "Dave",
-  "Erin",
-  "Frank",
-  "Grace",
-  "Heidi",
-  "Ivan",
-  "Judy",
-  "Mallory",
-  "Niaj",
-  "Olivia",
-  "Peggy",
-  "Rupert",
-  "Sybil",
-  "Trent",
-  "Victor",
-  "Walter",
-  "Zoé",
-  "Amélie",
-  "Björn",
-  "Chloé",
-  "Dmitri",
-  "Emeka",
-  "Fatima",
-  "Giulia",
-  "Hiro",
-  "Ingrid",
-  "José",
-];
-const LAST_NAMES = [
-  "Anders",
-  "Brown",
-  "Clark",
-  "Diaz",
-  "Evans",
-  "Fox",
-  "García",
-  "Hughes",
-  "Ito",
-  "Jones",
-  "Khan",
-  "Lopez",
-  "Müller",
-  "Nguyen",
-  "O'Brien",
-  "Patel",
-  "Quinn",
-  "Rossi",
-  "Smith",
-  "Tanaka",
-  "Ulrich",
-  "Vega",
-  "Weber",
-  "Young",
-];
-const CITIES: [string, string, string, string][] = [
-  ["San Francisco", "CA", "94103", "US"],
-  ["New York", "NY", "10001", "US"],
-  ["Austin", "TX", "73301", "US"],
-  ["Toronto", "ON", "M5H 2N2", "CA"],
-  ["London", "", "SW1A 1AA", "GB"],
-  ["Berlin", "", "10115", "DE"],
-  ["Paris", "", "75001", "FR"],
-  ["Sydney", "NSW", "2000", "AU"],
-];
-const PRODUCT_WORDS = [
-  "Blue",
-  "Red",
-  "Green",
-  "Classic",
-  "Organic",
-  "Vintage",
-  "Premium",
-  "Everyday",
-  "Mini",
-  "Deluxe",
-];
-const PRODUCT_NOUNS = [
-  "T-Shirt",
-  "Mug",
-  "Hoodie",
-  "Sticker Pack",
-  "Cap",
-  "Tote Bag",
-  "Notebook",
-  "Poster",
-  "Socks",
-];
-const COLORS = ["Black", "White", "Red", "Blue"];
-const SIZES = ["S", "M", "L", "XL"];
 const PAYMENT_METHODS: [string, string][] = [
   ["bacs", "Direct bank transfer"],
   ["cod", "Cash on delivery"],
   ["stripe", "Credit Card (Stripe)"],
   ["ppcp-gateway", "PayPal"],
 ];
-
-function slugify(text: string): string {
-  return text
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "");
-}
+/** Variable products draw their Color × Size axes from the start of these lists. */
+const VARIATION_COLORS = COLORS.slice(0, 3);
+const VARIATION_SIZES = ["S", "M", "L", "XL"];
 
 function mergeAddress(target: WooAddress, input: unknown): void {
   if (!input || typeof input !== "object") return;
@@ -271,8 +170,9 @@ export class WooStore {
 
   /** Generates a deterministic store: same seed and counts → same records, ids and dates. */
   seed(seed: number, counts: SeedCounts): void {
-    const rnd = createRandom(seed);
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
+    const prng = createPrng(seed);
+    const rnd = prng.next;
+    const pick = prng.pick;
     const startMs = SEED_END_MS - SEED_SPAN_MS;
     const spread = (index: number, total: number) =>
       Math.floor((startMs + (SEED_SPAN_MS * (index + rnd() * 0.9)) / Math.max(total, 1)) / 1000) * 1000;
@@ -285,7 +185,7 @@ export class WooStore {
     const productIds: number[] = [];
     for (let i = 0; i < counts.products; i++) {
       const createdMs = startMs + Math.floor((i * 3600 * 1000) / 1000) * 1000;
-      const name = `${pick(PRODUCT_WORDS)} ${pick(PRODUCT_NOUNS)} ${i + 1}`;
+      const name = `${pick(PRODUCT_ADJECTIVES)} ${pick(PRODUCT_NOUNS)} ${i + 1}`;
       const variable = rnd() < 0.3;
       const id = this.nextPostId++;
       const product: ProductRecord = {
@@ -318,8 +218,8 @@ export class WooStore {
       this.products.set(id, product);
       productIds.push(id);
       if (variable) {
-        const colors = COLORS.slice(0, 1 + Math.floor(rnd() * 3));
-        const sizes = SIZES.slice(0, 1 + Math.floor(rnd() * 3));
+        const colors = VARIATION_COLORS.slice(0, 1 + Math.floor(rnd() * 3));
+        const sizes = VARIATION_SIZES.slice(0, 1 + Math.floor(rnd() * 3));
         product.attributes = [
           {
             id: 0,
@@ -372,17 +272,17 @@ export class WooStore {
       const modifiedMs = modifiedAfter(createdMs);
       const localPart = `${slugify(first)}.${slugify(last)}${id}`.replace(/-/g, "");
       const email = `${localPart}@example.test`;
-      const [city, state, postcode, country] = pick(CITIES);
+      const place = pick(CITIES);
       const billing: WooAddress = {
         first_name: first,
         last_name: last,
         company: rnd() < 0.1 ? `${last} GmbH` : "",
         address_1: `${1 + Math.floor(rnd() * 999)} Test St`,
         address_2: "",
-        city,
-        state,
-        postcode,
-        country,
+        city: place.city,
+        state: place.provinceCode,
+        postcode: place.postcode,
+        country: place.countryCode,
         email,
         phone: rnd() < 0.5 ? `+1555${String(Math.floor(rnd() * 1e7)).padStart(7, "0")}` : "",
       };
@@ -449,17 +349,17 @@ export class WooStore {
         } else {
           email = pick(guestPool);
         }
-        const [city, state, postcode, country] = pick(CITIES);
+        const place = pick(CITIES);
         billing = {
           first_name: pick(FIRST_NAMES),
           last_name: pick(LAST_NAMES),
           company: "",
           address_1: `${1 + Math.floor(rnd() * 999)} Guest Ave`,
           address_2: "",
-          city,
-          state,
-          postcode,
-          country,
+          city: place.city,
+          state: place.provinceCode,
+          postcode: place.postcode,
+          country: place.countryCode,
           email,
           phone: "",
         };
@@ -902,7 +802,7 @@ export class WooStore {
       paidMs: null,
       completedMs: null,
       customerId,
-      orderKey: `wc_order_${this.randomKey(Math.random)}`,
+      orderKey: `wc_order_${this.randomKey(() => randomInt(0, 2 ** 32) / 2 ** 32)}`,
       billing: emptyAddress(true),
       shipping: emptyAddress(false),
       paymentMethod: str(input.payment_method),
