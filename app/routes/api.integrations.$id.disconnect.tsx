@@ -6,15 +6,16 @@ import { disconnectIntegration } from "../integrations/disconnect.server";
 
 /** POST /api/integrations/{id}/disconnect — disconnects a store, keeping (default) or deleting its synced data. */
 export const action = ({ request, params }: ActionFunctionArgs) =>
-  withApi(request, async ({ db, principal, queue }) => {
-    if (request.method !== "POST") return methodNotAllowed(["POST"]);
-    const { id } = parseInput(integrationIdParam, params, "path");
-    const { keepData } = parseInput(disconnectBody, await readJsonBody(request), "body");
-    const result = await disconnectIntegration(
-      { db, queue: await queue() },
-      { organizationId: principal.organizationId, integrationId: id, keepData, actor: principal.actor },
-    );
-    return jsonResponse(result);
-  });
+  request.method !== "POST"
+    ? methodNotAllowed(["POST"])
+    : withApi(request, async ({ db, principal, queue }) => {
+        const { id } = parseInput(integrationIdParam, params, "path");
+        const { keepData } = parseInput(disconnectBody, await readJsonBody(request), "body");
+        const result = await disconnectIntegration(
+          { db, queue: await queue() },
+          { organizationId: principal.organizationId, integrationId: id, keepData, actor: principal.actor },
+        );
+        return jsonResponse(result);
+      });
 
 export const loader = () => methodNotAllowed(["POST"]);

@@ -6,15 +6,16 @@ import { requestSync } from "../integrations/sync-request.server";
 
 /** POST /api/integrations/{id}/sync — queues a full or incremental sync (the seed's `sync`); 202 with the job. */
 export const action = ({ request, params }: ActionFunctionArgs) =>
-  withApi(request, async ({ db, principal, queue }) => {
-    if (request.method !== "POST") return methodNotAllowed(["POST"]);
-    const { id } = parseInput(integrationIdParam, params, "path");
-    const body = parseInput(syncBody, await readJsonBody(request), "body");
-    const result = await requestSync(
-      { db, queue: await queue() },
-      { organizationId: principal.organizationId, integrationId: id, ...body, actor: principal.actor },
-    );
-    return jsonResponse(result, 202);
-  });
+  request.method !== "POST"
+    ? methodNotAllowed(["POST"])
+    : withApi(request, async ({ db, principal, queue }) => {
+        const { id } = parseInput(integrationIdParam, params, "path");
+        const body = parseInput(syncBody, await readJsonBody(request), "body");
+        const result = await requestSync(
+          { db, queue: await queue() },
+          { organizationId: principal.organizationId, integrationId: id, ...body, actor: principal.actor },
+        );
+        return jsonResponse(result, 202);
+      });
 
 export const loader = () => methodNotAllowed(["POST"]);
