@@ -8,10 +8,10 @@ import { loadRoutes, type RouteHarness } from "./routes-harness";
 function pathOf(file: string): string {
   const segments = file
     .replace(/\.tsx?$/, "")
-    .replace(/\[\.\]/g, "\u0000")
+    .replace(/\[\.\]/g, "~dot~")
     .split(".")
     .filter((segment) => segment !== "_index")
-    .map((segment) => segment.replace(/\u0000/g, ".").replace(/^\$(.+)$/, "{$1}"));
+    .map((segment) => segment.replace(/~dot~/g, ".").replace(/^\$(.+)$/, "{$1}"));
   return `/${segments.join("/")}`;
 }
 
