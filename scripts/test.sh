@@ -11,7 +11,7 @@ fi
 bash scripts/ensure-system.sh
 
 echo "==> Typecheck"
-npx tsc --noEmit
+npm run typecheck --silent
 echo "==> Lint"
 npx eslint . --max-warnings=0
 npx prettier --check . >/dev/null || { npx prettier --check . ; exit 1; }
@@ -21,6 +21,6 @@ npx tsx scripts/db-schema.ts --check
 echo "==> Unit and integration tests"
 npx vitest run
 echo "==> Production build"
-npx remix vite:build >/dev/null
+npm run build --silent >/dev/null
 echo "==> End-to-end tests (Chromium)"
 E2E_SKIP_BUILD=1 npx playwright test
