@@ -3,6 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { defineConfig } from "prisma/config";
 import { DEFAULT_SQLITE_URL, databaseKind, prismaPaths } from "./app/db/database-url";
+import { assertSupportedNode } from "./app/lib/node-runtime";
 
 /**
  * Prisma CLI configuration (generate, migrate deploy, migrate status).
@@ -15,6 +16,8 @@ const url = process.env.DATABASE_URL || DEFAULT_SQLITE_URL;
 // The schema reads env("DATABASE_URL"); without it the CLI would try to download a native engine.
 process.env.DATABASE_URL = url;
 const kind = databaseKind(url);
+// better-sqlite3 13 crashes natively on Node 20: say so instead (the npm scripts run the bundled Node 24).
+if (kind === "sqlite") assertSupportedNode();
 const paths = prismaPaths(kind);
 
 /**

@@ -5,7 +5,7 @@
  */
 import prisma from "./db.server";
 import { loadEnv } from "./env.server";
-import { getJobQueue } from "./jobs/app-queue.server";
+import { getJobQueue } from "./queue.server";
 import type { JobQueue } from "./jobs/queue.server";
 import {
   authenticateApiRequest,

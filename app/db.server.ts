@@ -1,20 +1,21 @@
-import { createPrismaClient, type Db } from "./db/client.server";
-import { DEFAULT_SQLITE_URL } from "./db/database-url";
+import { createPrismaClient, type AppDb } from "./db/client.server";
+import { loadEnv } from "./env.server";
 
 declare global {
-  var __commerceSyncPrisma: ReturnType<typeof createPrismaClient> | undefined;
+  var __commerceSyncPrisma: AppDb | undefined;
 }
 
 /**
  * The one Prisma client of a process. Kept on globalThis in development so Vite's module reloads don't open a new
  * connection pool on every change (as in Shopify's template).
  */
-function getClient() {
+function getClient(): AppDb {
   if (!global.__commerceSyncPrisma) {
-    global.__commerceSyncPrisma = createPrismaClient(process.env.DATABASE_URL || DEFAULT_SQLITE_URL);
+    const env = loadEnv();
+    global.__commerceSyncPrisma = createPrismaClient(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
   }
   return global.__commerceSyncPrisma;
 }
 
-const prisma: Db & { $kind: "sqlite" | "postgres" } = getClient();
+const prisma: AppDb = getClient();
 export default prisma;

@@ -6,7 +6,7 @@
 import { json } from "@remix-run/node";
 import prisma from "./db.server";
 import { authenticate } from "./shopify.server";
-import { getJobQueue } from "./jobs/app-queue.server";
+import { getJobQueue } from "./queue.server";
 import { isAppError } from "./lib/errors";
 import { requireShopOrganization, type ShopOrganization } from "./integrations/organization.server";
 

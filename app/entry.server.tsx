@@ -6,21 +6,35 @@ import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { loadEnv } from "./env.server";
 import prisma from "./db.server";
-import { getJobQueue } from "./jobs/app-queue.server";
-import { startInProcessWorker } from "../worker/index";
+import { startInProcessJobs } from "./jobs/runtime.server";
+import { appLogger } from "./logger.server";
+import { getPlatforms } from "./platforms.server";
+import { getJobQueue } from "./queue.server";
 
 const ABORT_DELAY_MS = 5_000;
 
-// Embedded default (RUN_JOBS_IN_PROCESS=true): the web process also runs queued jobs and the reconcile scheduler.
-// Started once per process at boot; a failure is logged and retried by the next server start, never hidden.
-if (process.env.NODE_ENV !== "test" && loadEnv().RUN_JOBS_IN_PROCESS) {
-  getJobQueue()
-    .then((queue) => startInProcessWorker(prisma, queue))
-    .catch((error: unknown) =>
-      console.error(
-        `Could not start the in-process job worker: ${error instanceof Error ? error.message : error}`,
-      ),
-    );
+if (process.env.NODE_ENV !== "test") bootProcess();
+
+/**
+ * At server start: the platform modules are built (a process that cannot build them refuses to start, with one
+ * line), then, on the embedded default (RUN_JOBS_IN_PROCESS=true), the web process also runs queued jobs and the
+ * reconcile scheduler. A failure to start the job runtime is logged and retried by the next server start.
+ */
+function bootProcess() {
+  const env = loadEnv();
+  let platforms;
+  try {
+    platforms = getPlatforms();
+  } catch (error) {
+    console.error(`Commerce Sync cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+  startInProcessJobs({ db: prisma, platforms, logger: appLogger(), env, queue: getJobQueue }).catch(
+    (error: unknown) =>
+      appLogger()("error", "Could not start the in-process job worker", {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+  );
 }
 
 export default async function handleRequest(

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { AppError } from "./lib/errors";
+import { LOG_LEVELS } from "./lib/logger";
 
 /**
  * Every environment variable the app, the worker and the CLIs read, validated once at boot.
@@ -13,6 +15,18 @@ const optionalUrl = z
   .optional()
   .or(z.literal("").transform(() => undefined));
 
+/**
+ * The Shopify access scopes the app asks for: the SCOPES default, what `shopify.app.toml` declares (a test checks),
+ * and what the demo and e2e emulators grant. Defined here once; everything else derives from it.
+ */
+export const SHOPIFY_SCOPES = [
+  "read_customers",
+  "read_orders",
+  "read_all_orders",
+  "read_products",
+  "read_fulfillments",
+] as const;
+
 /** The database: shared by the web app, the worker and the CLIs. */
 export const databaseEnvSchema = z.object({
   /** `file:./data/dev.sqlite` (embedded default) or `postgresql://…` (scale path). */
@@ -23,6 +37,8 @@ export const databaseEnvSchema = z.object({
     .refine((v) => /^(file:|postgres(ql)?:\/\/)/.test(v), {
       message: "must start with file: (SQLite) or postgresql:// (PostgreSQL)",
     }),
+  /** PostgreSQL connections per process (ignored on SQLite). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
 
 /** Job running: read by the worker process and by the web app's in-process worker. */
@@ -59,10 +75,7 @@ export const envSchema = z
     /** Public URL of this app (what Shopify frames and sends webhooks to). */
     SHOPIFY_APP_URL: z.string().url(),
     /** Comma-separated scopes; must match shopify.app.toml. */
-    SCOPES: z
-      .string()
-      .min(1)
-      .default("read_customers,read_orders,read_all_orders,read_products,read_fulfillments"),
+    SCOPES: z.string().min(1).default(SHOPIFY_SCOPES.join(",")),
     SHOP_CUSTOM_DOMAIN: z.string().optional(),
 
     /** 32 random bytes, base64 or hex (`openssl rand -base64 32`). Credentials at rest are sealed with it. */
@@ -83,7 +96,8 @@ export const envSchema = z
     APP_BRIDGE_URL: optionalUrl,
     /** Allow store URLs on loopback/private networks (local WooCommerce emulator). Never in production. */
     ALLOW_PRIVATE_STORE_URLS: booleanFlag.default("false"),
-    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /** Lowest level the app, the job runner and the worker log (app/lib/logger.ts). */
+    LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   })
   .merge(databaseEnvSchema)
   .merge(jobsEnvSchema);
@@ -100,10 +114,13 @@ function isValidKeyMaterial(value: string): boolean {
   }
 }
 
-export class EnvError extends Error {
+/** A missing or malformed environment variable: one line per variable, naming it. */
+export class EnvError extends AppError {
   constructor(public readonly issues: { variable: string; message: string }[]) {
-    super(issues.map((i) => `Invalid environment: ${i.variable} ${i.message}`).join("\n"));
-    this.name = "EnvError";
+    super(
+      "invalid_environment",
+      issues.map((i) => `Invalid environment: ${i.variable} ${i.message}`).join("\n"),
+    );
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { rmSync } from "node:fs";
 import { startShopifyEmulator } from "../emulators/shopify/server";
+import { SHOPIFY_SCOPES } from "../app/env.server";
 import { LOCAL_API_KEY, LOCAL_APP_HANDLE, localAppEnv, localSecrets } from "./lib/local-env";
 import { ensureBuild, run, startAppServer } from "./lib/processes";
 
@@ -35,7 +36,7 @@ async function main() {
       apiSecret: secrets.shopifyApiSecret,
       appUrl: `http://127.0.0.1:${appPort}`,
       appHandle: LOCAL_APP_HANDLE,
-      scopes: ["read_customers", "read_orders", "read_all_orders", "read_products", "read_fulfillments"],
+      scopes: [...SHOPIFY_SCOPES],
     },
   });
   const server = startAppServer(

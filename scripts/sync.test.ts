@@ -3,7 +3,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DATABASE_KINDS, type TestDatabase } from "../tests/setup/db";
 import { createJobsTestDatabase as createTestDatabase } from "../app/jobs/testing/database";
 import { createLockProvider } from "../app/jobs/queue.server";
-import { registerSourceFactory, unregisterSourceFactory } from "../app/sync/sources.server";
+import { testPlatform, testPlatforms } from "../app/platforms/testing/test-platforms";
+import type { Platforms } from "../app/sync/platform";
+import type { SyncSource } from "../app/sync/types";
 import {
   createMemorySource,
   syntheticCustomer,
@@ -49,8 +51,32 @@ describe("sync CLI arguments", () => {
   });
 });
 
+describe("sync CLI environment", () => {
+  it("refuses to start, naming each bad variable, when it cannot build its platforms", async () => {
+    const out = capture();
+    const err = capture();
+    const code = await main(["--integration", "abc"], {
+      stdout: out.stream,
+      stderr: err.stream,
+      env: { SHOPIFY_API_KEY: "k", SHOPIFY_APP_URL: "https://app.example.com", ENCRYPTION_KEY: "short" },
+    });
+    expect(code).toBe(1);
+    expect(err.text()).toBe(
+      "The sync cannot start: Invalid environment: SHOPIFY_API_SECRET is required but not set\n" +
+        "Invalid environment: ENCRYPTION_KEY must be 32 bytes encoded as base64 (44 chars) or hex (64 chars)\n",
+    );
+    expect(out.text()).toBe("");
+  });
+});
+
 describe.each(DATABASE_KINDS)("sync CLI on %s", (kind) => {
   let t: TestDatabase;
+  let platforms: Platforms = testPlatforms([]);
+
+  /** The CLI's platforms: one test platform whose source `createSource` builds. */
+  function serve(createSource: () => SyncSource) {
+    platforms = testPlatforms([testPlatform(PLATFORM, { createSource })]);
+  }
 
   async function integration(): Promise<string> {
     const organizationId = randomUUID();
@@ -69,6 +95,7 @@ describe.each(DATABASE_KINDS)("sync CLI on %s", (kind) => {
       stderr: err.stream,
       db: t.db,
       databaseUrl: t.url,
+      platforms,
       progressIntervalMs: 0,
       signal: options.signal,
     }).then((code) => ({ code, stdout: out.text(), stderr: err.text() }));
@@ -77,14 +104,16 @@ describe.each(DATABASE_KINDS)("sync CLI on %s", (kind) => {
   beforeAll(async () => {
     t = await createTestDatabase(kind);
   });
-  afterEach(() => unregisterSourceFactory(PLATFORM));
+  afterEach(() => {
+    platforms = testPlatforms([]);
+  });
   afterAll(async () => {
     await t?.cleanup();
   });
 
   it("runs a full sync, shows progress and a summary table, and exits 0", async () => {
     const id = await integration();
-    registerSourceFactory(PLATFORM, () =>
+    serve(() =>
       createMemorySource({
         platform: PLATFORM,
         pageSize: 10,
@@ -109,7 +138,7 @@ describe.each(DATABASE_KINDS)("sync CLI on %s", (kind) => {
 
   it("draws progress bars on a terminal and syncs only the resource asked for", async () => {
     const id = await integration();
-    registerSourceFactory(PLATFORM, () =>
+    serve(() =>
       createMemorySource({
         platform: PLATFORM,
         pageSize: 5,
@@ -131,7 +160,7 @@ describe.each(DATABASE_KINDS)("sync CLI on %s", (kind) => {
     );
     orders[2] = { ...orders[2], total: `not-a-price-${"x".repeat(200)}` };
     orders[4] = { ...orders[4], currency: "" };
-    registerSourceFactory(PLATFORM, () => createMemorySource({ platform: PLATFORM, pageSize: 10, orders }));
+    serve(() => createMemorySource({ platform: PLATFORM, pageSize: 10, orders }));
     const result = await run(["--integration", id, "--resource", "orders"]);
     expect(result.code).toBe(1);
     const row = result.stdout.split("\n").find((l) => l.startsWith("orders "));
@@ -142,7 +171,7 @@ describe.each(DATABASE_KINDS)("sync CLI on %s", (kind) => {
 
   it("exits 1 when the store cannot be read at all", async () => {
     const id = await integration();
-    registerSourceFactory(PLATFORM, () =>
+    serve(() =>
       createMemorySource({
         platform: PLATFORM,
         customers: Array.from({ length: 10 }, (_, i) => syntheticCustomer(i)),
@@ -164,7 +193,7 @@ describe.each(DATABASE_KINDS)("sync CLI on %s", (kind) => {
 
   it("refuses to run while a worker holds the store's sync lock", async () => {
     const id = await integration();
-    registerSourceFactory(PLATFORM, () => createMemorySource({ platform: PLATFORM, customers: [] }));
+    serve(() => createMemorySource({ platform: PLATFORM, customers: [] }));
     const locks = createLockProvider(t.db, { databaseUrl: t.url });
     const held = await locks.tryAcquire(`sync:${id}`, "worker-1");
     try {
@@ -183,7 +212,7 @@ describe.each(DATABASE_KINDS)("sync CLI on %s", (kind) => {
   it("stops after the current page when interrupted and exits 130", async () => {
     const id = await integration();
     const controller = new AbortController();
-    registerSourceFactory(PLATFORM, () =>
+    serve(() =>
       createMemorySource({
         platform: PLATFORM,
         pageSize: 5,

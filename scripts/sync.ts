@@ -9,20 +9,16 @@
  * store, another sync running); 2 bad arguments; 130 interrupted (Ctrl-C; committed pages are kept).
  */
 import { fileURLToPath } from "node:url";
-import { createPrismaClient } from "../app/db/client.server";
-import { DEFAULT_SQLITE_URL } from "../app/db/database-url";
-import { syncLockKey } from "../app/jobs/handlers.server";
-import { loadPlatforms } from "../app/jobs/load-platforms.server";
-import { createLockProvider, type QueueDb } from "../app/jobs/queue.server";
-import { runSync, SyncAlreadyRunningError } from "../app/sync/engine.server";
-import { UnknownPlatformError } from "../app/sync/sources.server";
-import {
-  RESOURCES,
-  type ProgressSnapshot,
-  type Resource,
-  type SyncRunSummary,
-  type SyncSource,
-} from "../app/sync/types";
+import { createPrismaClient, type AppDb } from "../app/db/client.server";
+import { parseEnv, type Env } from "../app/env.server";
+import { syncLockKey } from "../app/jobs/enqueue.server";
+import { createLockProvider } from "../app/jobs/queue.server";
+import { isAppError } from "../app/lib/errors";
+import { createLogger } from "../app/lib/logger";
+import { buildPlatformsFromEnv } from "../app/platforms/index.server";
+import { runSync } from "../app/sync/engine.server";
+import type { Platforms } from "../app/sync/platform";
+import { RESOURCES, type ProgressSnapshot, type Resource, type SyncRunSummary } from "../app/sync/types";
 
 export const USAGE =
   "Usage: npm run sync -- --integration <id> [--full] [--resource customers|orders|products]";
@@ -39,10 +35,10 @@ export interface CliIo {
   /** Defaults to process.env. */
   env?: Record<string, string | undefined>;
   /** Use this database instead of opening DATABASE_URL (tests). */
-  db?: QueueDb;
+  db?: AppDb;
   databaseUrl?: string;
-  /** Overrides the registered sync source (tests). */
-  source?: SyncSource;
+  /** Use these platform modules instead of building the app's from the environment (tests). */
+  platforms?: Platforms;
   /** Aborting it interrupts the run like Ctrl-C (tests); the script wires SIGINT/SIGTERM to it. */
   signal?: AbortSignal;
   /** Minimum time between plain progress lines when stdout is not a terminal (default 2000 ms). */
@@ -194,10 +190,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const env = io.env ?? process.env;
-  const databaseUrl = io.databaseUrl ?? env.DATABASE_URL ?? DEFAULT_SQLITE_URL;
+  // Everything is read through the validated environment; a process that cannot build its platforms stops here.
+  let env: Env | null = null;
+  let platforms: Platforms;
+  try {
+    if (!io.platforms || !io.db || !io.databaseUrl) env = parseEnv(io.env ?? process.env);
+    platforms = io.platforms ?? buildPlatformsFromEnv(env!, createLogger(env!.LOG_LEVEL));
+  } catch (error) {
+    io.stderr.write(`The sync cannot start: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const databaseUrl = io.databaseUrl ?? env!.DATABASE_URL;
   const ownDb = !io.db;
-  const db = io.db ?? createPrismaClient(databaseUrl);
+  const db = io.db ?? createPrismaClient(databaseUrl, { poolSize: env!.DATABASE_POOL_SIZE });
   try {
     const integration = await db.integration.findUnique({ where: { id: args.integrationId } });
     if (!integration) {
@@ -211,10 +216,6 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`${integration.name} is disconnected; reconnect it before syncing.\n`);
       return 1;
     }
-    if (!io.source && !(await loadPlatforms()) && ownDb) {
-      io.stderr.write("Note: no platform modules found (app/platforms/index.server.ts).\n");
-    }
-
     const locks = createLockProvider(db, { databaseUrl });
     const lock = await locks.tryAcquire(syncLockKey(integration.id), `cli:${process.pid}`);
     if (!lock) {
@@ -242,7 +243,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         integrationId: integration.id,
         kind,
         ...(args.resources ? { resources: args.resources } : {}),
-        ...(io.source ? { source: io.source } : {}),
+        sources: platforms,
         workerId: `cli:${process.pid}`,
         triggeredBy: "cli",
         signal: controller.signal,
@@ -256,7 +257,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         },
       });
     } catch (error) {
-      if (error instanceof SyncAlreadyRunningError || error instanceof UnknownPlatformError) {
+      // Raised on purpose (another run alive, unknown platform, unreadable credentials): the message says it all.
+      if (isAppError(error)) {
         io.stderr.write(`${error.message}\n`);
         return 1;
       }
@@ -306,7 +308,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     signal: controller.signal,
   }).then(
     (code) => process.exit(code),
-    (error) => {
+    (error: unknown) => {
       process.stderr.write(`Sync failed: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exit(1);
     },

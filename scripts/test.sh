@@ -9,6 +9,8 @@ if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ]
   npm install --no-audit --no-fund
 fi
 bash scripts/ensure-system.sh
+# npm puts node_modules/.bin first on PATH: the `node` devDependency (Node 24 LTS) runs everything below.
+echo "==> Node $(node --version) ($(command -v node))"
 
 echo "==> Typecheck"
 npm run typecheck --silent

@@ -1,86 +1,59 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestDatabase } from "../tests/setup/db";
 import { createJobsTestDatabase as createTestDatabase } from "../app/jobs/testing/database";
-import { enqueueSync } from "../app/jobs/handlers.server";
-import { registerSourceFactory, unregisterSourceFactory } from "../app/sync/sources.server";
-import { createMemorySource, syntheticCustomer } from "../app/sync/testing/memory-source";
-import { parseWorkerEnv, startInProcessWorker, startWorker } from "./index";
+import { TEST_ENV } from "../app/platforms/testing/test-platforms";
 
-const PLATFORM = "memory-worker";
-
-async function until(check: () => Promise<boolean> | boolean, everyMs = 20): Promise<void> {
-  while (!(await check())) await new Promise((r) => setTimeout(r, everyMs));
+/** Runs `tsx worker/index.ts` with exactly `env`; resolves with its exit code and output once it exits. */
+function startWorker(env: Record<string, string>) {
+  // Node itself (tsx as a loader), so signals reach the worker and not a wrapper.
+  const child = spawn(process.execPath, ["--import", "tsx", "worker/index.ts"], {
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on("exit", (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, exited, stdout: () => stdout };
 }
 
-describe("worker environment", () => {
-  it("defaults to the embedded SQLite database and names bad values", () => {
-    const env = parseWorkerEnv({});
-    expect(env).toMatchObject({
-      DATABASE_URL: "file:./data/dev.sqlite",
-      WORKER_CONCURRENCY: 2,
-      RECONCILE_INTERVAL_MINUTES: 60,
-      RUN_JOBS_IN_PROCESS: true,
-    });
-    expect(() => parseWorkerEnv({ FULL_RESYNC_WINDOW_UTC: "2am" })).toThrow(
-      "Invalid environment: FULL_RESYNC_WINDOW_UTC must look like 02:00-04:00",
-    );
-    expect(() => parseWorkerEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL must start with file:/);
-  });
-});
-
-describe("worker on sqlite", () => {
+describe("worker process", () => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createTestDatabase("sqlite");
-  });
-  afterEach(() => {
-    unregisterSourceFactory(PLATFORM);
-    delete process.env.RUN_JOBS_IN_PROCESS;
-    global.__commerceSyncInProcessWorker = undefined;
   });
   afterAll(async () => {
     await t?.cleanup();
   });
 
-  it("runs queued syncs and scheduled reconciles, then stops gracefully", async () => {
-    const organizationId = randomUUID();
-    await t.db.organization.create({ data: { id: organizationId, name: "Org" } });
-    const a = await t.db.integration.create({
-      data: { organizationId, platform: PLATFORM, name: "A", storeKey: `a-${organizationId}` },
-    });
-    registerSourceFactory(PLATFORM, () =>
-      createMemorySource({
-        platform: PLATFORM,
-        customers: Array.from({ length: 5 }, (_, i) => syntheticCustomer(i)),
-      }),
+  it("refuses to start with a bad environment, naming the variable in one line", async () => {
+    const { exited } = startWorker({ ...TEST_ENV, DATABASE_URL: t.url, ENCRYPTION_KEY: "short" });
+    const result = await exited;
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      "The worker cannot start: Invalid environment: ENCRYPTION_KEY must be 32 bytes encoded as base64 (44 chars) or hex (64 chars)",
     );
-    const worker = await startWorker({
-      db: t.db,
-      workerId: "test-worker",
-      pollIntervalMs: 20,
-      reconcileIntervalMinutes: 5,
-      logger: () => {},
-    });
-    // The scheduler's first tick finds A never synced and enqueues a reconcile; a manual full sync joins it.
-    await enqueueSync(worker.queue, a.id, { full: true, triggeredBy: "merchant:test" });
-    await until(
-      async () => (await t.db.syncRun.count({ where: { integrationId: a.id, status: "succeeded" } })) === 2,
-    );
-    const runs = await t.db.syncRun.findMany({ where: { integrationId: a.id }, orderBy: { kind: "asc" } });
-    expect(runs.map((r) => [r.kind, r.workerId])).toEqual([
-      ["full", "test-worker"],
-      ["reconcile", "test-worker"],
-    ]);
-    await worker.stop();
-    // Stopped: nothing claims a new job any more.
-    const { id } = await enqueueSync(worker.queue, a.id);
-    await new Promise((r) => setTimeout(r, 100));
-    expect((await t.db.job.findUniqueOrThrow({ where: { id } })).status).toBe("queued");
   });
 
-  it("starts no in-process worker when RUN_JOBS_IN_PROCESS=false", async () => {
-    process.env.RUN_JOBS_IN_PROCESS = "false";
-    expect(await startInProcessWorker(t.db)).toBeNull();
+  it("starts with the validated environment, logs at LOG_LEVEL, and stops on SIGTERM", async () => {
+    const worker = startWorker({ ...TEST_ENV, DATABASE_URL: t.url, LOG_LEVEL: "info", WORKER_ID: "w-test" });
+    while (!worker.stdout().includes('"message":"Worker started"')) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const started = JSON.parse(
+      worker
+        .stdout()
+        .split("\n")
+        .find((l) => l.includes("Worker started"))!,
+    );
+    expect(started).toMatchObject({ level: "info", workerId: "w-test", backend: "embedded", concurrency: 2 });
+    worker.child.kill("SIGTERM");
+    const result = await worker.exited;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('"message":"Worker stopped"');
   });
 });

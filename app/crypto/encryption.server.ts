@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { AppError } from "../lib/errors";
 
 /**
  * AES-256-GCM sealing for secrets at rest (store credentials, webhook secrets, Shopify access tokens).
@@ -12,10 +13,9 @@ const PREFIX = "enc";
 const VERSION = "v1";
 const IV_BYTES = 12;
 
-export class DecryptionError extends Error {
+export class DecryptionError extends AppError {
   constructor(message: string) {
-    super(message);
-    this.name = "DecryptionError";
+    super("decryption_failed", message);
   }
 }
 

@@ -4,10 +4,22 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
+import { assertSupportedNode } from "../lib/node-runtime";
 import { databaseKind, type DatabaseKind } from "./database-url";
 import { POSTGRES_CLIENT_DIR } from "./postgres-schema";
 
 export type Db = PrismaClient;
+
+/**
+ * The app's database handle: a Prisma client that also says which SQL dialect it speaks (`$kind`), for the few
+ * places that emit SQL themselves (the batch writer, the job queue, locks). Every module takes this one type.
+ */
+export type AppDb = Db & { $kind: DatabaseKind };
+
+export interface PrismaClientOptions {
+  /** PostgreSQL connections this process may open (DATABASE_POOL_SIZE; ignored on SQLite). */
+  poolSize?: number;
+}
 
 /**
  * Builds a Prisma client for DATABASE_URL: better-sqlite3 for `file:` URLs, node-postgres for `postgresql://`.
@@ -16,14 +28,15 @@ export type Db = PrismaClient;
  * PostgreSQL client is typed as the SQLite one; application code never knows which it holds. `$kind` says which, for
  * the few places (the batch writer, the job queue) that emit SQL themselves.
  */
-export function createPrismaClient(url: string): Db & { $kind: DatabaseKind } {
+export function createPrismaClient(url: string, options: PrismaClientOptions = {}): AppDb {
   const kind = databaseKind(url);
   if (kind === "sqlite") {
+    assertSupportedNode();
     const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) });
     return Object.assign(client, { $kind: kind });
   }
   const PgClient = loadPostgresClient();
-  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle connection closed by the server (restart, failover) must not crash the process; the pool replaces it.
   pool.on("error", (error) => console.warn(`PostgreSQL idle connection closed: ${error.message}`));
   const client = new PgClient({ adapter: new PrismaPg(pool) }) as Db;

@@ -3,7 +3,7 @@
  * organization and is connected, queues the run (one waiting request per store and kind: asking twice returns the
  * waiting job) and notes who asked.
  */
-import { enqueueSync } from "../jobs/handlers.server";
+import { enqueueSync } from "../jobs/enqueue.server";
 import type { JobQueue } from "../jobs/queue.server";
 import { AppError } from "../lib/errors";
 import type { AppDb } from "../sync/platform";
@@ -45,8 +45,9 @@ export async function requestSync(
       },
     );
   }
-  const job = await enqueueSync(queue, integration.id, {
-    full: input.kind === "full",
+  const job = await enqueueSync(queue, {
+    integrationId: integration.id,
+    kind: input.kind,
     ...(input.resources?.length ? { resources: input.resources } : {}),
     triggeredBy: input.actor,
   });

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
 import { createJobsTestDatabase as createTestDatabase } from "./testing/database";
-import { registerSourceFactory, unregisterSourceFactory } from "../sync/sources.server";
+import { testPlatform, testPlatforms } from "../platforms/testing/test-platforms";
+import type { Platforms, StorePlatform, WebhookDecision } from "../sync/platform";
 import {
   createMemorySource,
   mapMemoryCustomer,
@@ -16,17 +17,10 @@ import {
   type MemoryCustomer,
 } from "../sync/testing/memory-source";
 import type { Resource, SyncSource } from "../sync/types";
-import { enqueueCompliance } from "./compliance-handlers.server";
-import {
-  createJobHandlers,
-  enqueueInterruptedRuns,
-  enqueueSync,
-  enqueueWebhookEvent,
-  registerWebhookHandler,
-  unregisterWebhookHandler,
-} from "./handlers.server";
+import { enqueueCompliance, enqueueSync, enqueueWebhookEvent } from "./enqueue.server";
+import { createJobHandlers } from "./handlers.server";
 import { createJobQueue, type JobQueue } from "./queue.server";
-import { schedulerTick, windowStartContaining } from "./scheduler.server";
+import { enqueueInterruptedRuns, schedulerTick, windowStartContaining } from "./scheduler.server";
 
 const PLATFORM = "memory-jobs";
 const FAST = { pollIntervalMs: 20 };
@@ -86,6 +80,17 @@ function gatedSource(inner: SyncSource, before: () => Promise<void>): SyncSource
 describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
   let t: TestDatabase;
   const queues: JobQueue[] = [];
+  /** The platform modules the workers run with (each test sets the ones it needs). */
+  let platforms: Platforms = testPlatforms([]);
+  let exportDir = join(tmpdir(), "exports-unused");
+
+  function serve(...modules: StorePlatform[]) {
+    platforms = testPlatforms(modules);
+  }
+  /** The test platform with a source built by `createSource` and webhooks decided by `handleWebhook`. */
+  function memory(parts: Parameters<typeof testPlatform>[1]) {
+    serve(testPlatform(PLATFORM, parts));
+  }
 
   async function queue(): Promise<JobQueue> {
     const q = await createJobQueue(t.db, {
@@ -99,7 +104,7 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
   }
 
   async function worker(q: JobQueue, workerId: string, concurrency = 2) {
-    await q.work(createJobHandlers({ db: t.db, queue: q, busyRetryDelayMs: 30 }), {
+    await q.work(createJobHandlers({ db: t.db, queue: q, platforms, exportDir, busyRetryDelayMs: 30 }), {
       workerId,
       concurrency,
       ...FAST,
@@ -111,8 +116,7 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
   });
   afterEach(async () => {
     for (const q of queues.splice(0)) await q.close();
-    unregisterSourceFactory(PLATFORM);
-    unregisterWebhookHandler(PLATFORM);
+    platforms = testPlatforms([]);
   });
   afterAll(async () => {
     await t?.cleanup();
@@ -120,9 +124,9 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
 
   it("runs a full sync job through the engine and records the run", async () => {
     const { ids } = await seed(t);
-    registerSourceFactory(PLATFORM, () => smallSource());
+    memory({ createSource: () => smallSource() });
     const q = await queue();
-    const { id } = await enqueueSync(q, ids[0], { full: true, triggeredBy: "test" });
+    const { id } = await enqueueSync(q, { integrationId: ids[0], kind: "full", triggeredBy: "test" });
     await worker(q, "w1");
     await until(async () => (await q.listJobs({ status: "succeeded" })).some((j) => j.id === id));
     const run = await t.db.syncRun.findFirstOrThrow({ where: { integrationId: ids[0] } });
@@ -134,12 +138,18 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
   it("fails a sync job for an unknown platform at once, with the reason visible", async () => {
     const { ids } = await seed(t);
     const q = await queue();
-    const { id } = await enqueueSync(q, ids[0]);
+    const { id } = await enqueueSync(q, { integrationId: ids[0], kind: "incremental" });
     await worker(q, "w1");
     await until(async () => (await q.failedJobs()).some((j) => j.id === id));
     const job = (await q.failedJobs()).find((j) => j.id === id);
     expect(job?.attempts).toBe(1);
-    expect(job?.lastError).toMatch(/No sync source is registered for platform "memory-jobs"/);
+    expect(job?.lastError).toMatch(/cannot connect to "memory-jobs" stores/);
+    // The merchant sees why nothing syncs: a failed run and the store needing attention, in words.
+    const integration = await t.db.integration.findUniqueOrThrow({ where: { id: ids[0] } });
+    expect(integration.status).toBe("needs_attention");
+    expect(integration.statusReason).toMatch(/^Commerce Sync could not start syncing this store: /);
+    const run = await t.db.syncRun.findFirstOrThrow({ where: { integrationId: ids[0] } });
+    expect(run).toMatchObject({ status: "failed", kind: "incremental" });
   });
 
   it("never runs the same integration's sync twice at once across two workers, while two stores sync together", async () => {
@@ -149,18 +159,20 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
     const started = new Map<string, () => void>();
     const startedPromise = new Map<string, Promise<void>>();
     for (const id of ids) startedPromise.set(id, new Promise<void>((r) => started.set(id, r)));
-    registerSourceFactory(PLATFORM, ({ integration }) => {
-      const other = integration.id === a ? b : a;
-      return gatedSource(smallSource({ pageDelayMs: 5 }), async () => {
-        started.get(integration.id)?.();
-        await startedPromise.get(other);
-      });
+    memory({
+      createSource: ({ integration }) => {
+        const other = integration.id === a ? b : a;
+        return gatedSource(smallSource({ pageDelayMs: 5 }), async () => {
+          started.get(integration.id)?.();
+          await startedPromise.get(other);
+        });
+      },
     });
     const q1 = await queue();
     const q2 = await queue();
     for (const id of ids) {
-      await enqueueSync(q1, id, { full: true });
-      await enqueueSync(q1, id);
+      await enqueueSync(q1, { integrationId: id, kind: "full" });
+      await enqueueSync(q1, { integrationId: id, kind: "incremental" });
       await q1.enqueue("reconcile", { integrationId: id }, { concurrencyKey: `sync:${id}` });
     }
     await worker(q1, "worker-1", 3);
@@ -186,11 +198,13 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
   it("applies webhook events of one record in the order received, even when their jobs run out of order", async () => {
     const { ids, organizationId } = await seed(t);
     const applied: string[] = [];
-    registerWebhookHandler(PLATFORM, ({ event, body }) => {
-      if (event.topic !== "customers/update")
-        return { action: "ignore", reason: `Topic ${event.topic} is not handled` };
-      applied.push(event.id);
-      return { action: "apply", resource: "customers", remote: [body], map: mapMemoryCustomer as never };
+    memory({
+      handleWebhook: async (event, body): Promise<WebhookDecision> => {
+        if (event.topic !== "customers/update")
+          return { action: "ignore", reason: `Topic ${event.topic} is not handled` };
+        applied.push(event.id);
+        return { action: "apply", resource: "customers", remote: [body], map: mapMemoryCustomer };
+      },
     });
     const base = Date.parse("2026-03-01T10:00:00Z");
     const events = [];
@@ -233,12 +247,14 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
   it("marks unknown platforms and topics ignored, rejected records failed, and retries a throwing handler", async () => {
     const { ids } = await seed(t);
     let calls = 0;
-    registerWebhookHandler(PLATFORM, ({ event, body }) => {
-      if (event.topic === "orders/paid") throw new Error(`store unreachable (${++calls})`);
-      if (event.topic === "customers/update") {
-        return { action: "apply", resource: "customers", remote: [body], map: mapMemoryCustomer as never };
-      }
-      return { action: "ignore", reason: `Topic ${event.topic} is not handled` };
+    memory({
+      handleWebhook: async (event, body): Promise<WebhookDecision> => {
+        if (event.topic === "orders/paid") throw new Error(`store unreachable (${++calls})`);
+        if (event.topic === "customers/update") {
+          return { action: "apply", resource: "customers", remote: [body], map: mapMemoryCustomer };
+        }
+        return { action: "ignore", reason: `Topic ${event.topic} is not handled` };
+      },
     });
     const make = (platform: string, topic: string, payload: string) =>
       t.db.webhookEvent.create({
@@ -260,7 +276,7 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
     const get = (id: string) => t.db.webhookEvent.findUniqueOrThrow({ where: { id } });
     expect(await get(unknownPlatform.id)).toMatchObject({
       status: "ignored",
-      lastError: 'No webhook handler is registered for platform "nowhere".',
+      lastError: 'No platform module handles "nowhere" webhooks.',
     });
     expect(await get(unknownTopic.id)).toMatchObject({
       status: "ignored",
@@ -281,11 +297,13 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
 
   it("applies a store's deletions through the engine", async () => {
     const { ids } = await seed(t);
-    registerWebhookHandler(PLATFORM, ({ event, body }) => {
-      if (event.topic === "orders/delete") {
-        return { action: "delete", resource: "orders", externalIds: [(body as { id: string }).id] };
-      }
-      return { action: "apply", resource: "orders", remote: [body], map: mapMemoryOrder as never };
+    memory({
+      handleWebhook: async (event, body): Promise<WebhookDecision> => {
+        if (event.topic === "orders/delete") {
+          return { action: "delete", resource: "orders", externalIds: [(body as { id: string }).id] };
+        }
+        return { action: "apply", resource: "orders", remote: [body], map: mapMemoryOrder };
+      },
     });
     const order = syntheticOrder(3, { customerCount: 5 });
     const make = (topic: string, payload: object, receivedAt: Date) =>
@@ -318,7 +336,7 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
 
   it("resumes a run left running by a dead worker from its checkpoint", async () => {
     const { ids } = await seed(t);
-    registerSourceFactory(PLATFORM, () => smallSource());
+    memory({ createSource: () => smallSource() });
     const stale = new Date(Date.now() - 10 * 60_000);
     const run = await t.db.syncRun.create({
       data: {
@@ -394,14 +412,14 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
 
   it("runs the compliance jobs through the engine's redaction, purge and export", async () => {
     const { ids, organizationId } = await seed(t);
-    registerSourceFactory(PLATFORM, () => smallSource());
+    memory({ createSource: () => smallSource() });
+    const dir = mkdtempSync(join(tmpdir(), "exports-"));
+    exportDir = dir;
     const q = await queue();
     await worker(q, "w1");
-    const { id: syncJob } = await enqueueSync(q, ids[0], { full: true });
+    const { id: syncJob } = await enqueueSync(q, { integrationId: ids[0], kind: "full" });
     await until(async () => (await q.listJobs({ status: "succeeded" })).some((j) => j.id === syncJob));
 
-    const dir = mkdtempSync(join(tmpdir(), "exports-"));
-    process.env.DATA_EXPORT_DIR = dir;
     try {
       const exportJob = await enqueueCompliance(q, "compliance.customer_data_request", {
         integrationId: ids[0],
@@ -412,7 +430,6 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
       const document = JSON.parse(readFileSync(join(dir, `${ids[0]}-9001.json`), "utf8"));
       expect(document.contacts[0].email).toBe("customer2@example.com");
     } finally {
-      delete process.env.DATA_EXPORT_DIR;
       rmSync(dir, { recursive: true, force: true });
     }
 

@@ -8,6 +8,18 @@ import { DeferJobError, PermanentJobError, type JobContext } from "./types";
 
 const FAST = { pollIntervalMs: 20 };
 
+/** The runner is tested on kinds of its own. */
+interface TestJobs {
+  "test.restart": { n: number };
+  "test.crashed": { n: number };
+  "test.keyed": { key: string; i: number };
+  "test.dedupe": { v: number };
+  "test.poison": Record<string, never>;
+  "test.permanent": Record<string, never>;
+  "test.long": { step: string };
+  "test.locked": Record<string, never>;
+}
+
 /** Resolves when `check` holds, polling the database; the test's own timeout is the failure. */
 async function until(check: () => Promise<boolean> | boolean, everyMs = 20): Promise<void> {
   while (!(await check())) await new Promise((r) => setTimeout(r, everyMs));
@@ -21,10 +33,10 @@ function deferred<T = void>() {
 
 describe.each(DATABASE_KINDS)("job queue on %s", (kind) => {
   let t: TestDatabase;
-  const queues: JobQueue[] = [];
+  const queues: JobQueue<TestJobs>[] = [];
 
-  async function queue(options: JobQueueOptions = {}): Promise<JobQueue> {
-    const q = await createJobQueue(t.db, {
+  async function queue(options: JobQueueOptions = {}): Promise<JobQueue<TestJobs>> {
+    const q = await createJobQueue<TestJobs>(t.db, {
       databaseUrl: t.url,
       leaseMs: 300,
       busyRetryDelayMs: 30,

@@ -7,7 +7,8 @@
  * `dedupeKey` keeps at most one waiting job, failures retry with exponential backoff and end as `failed` with their
  * error visible after `maxAttempts`. See docs/decisions/0005-job-queue.md.
  */
-import type { Db } from "../db/client.server";
+import type { AppDb } from "../db/client.server";
+import { silentLogger, type Logger } from "../lib/logger";
 import type { ListJobsFilter, QueueBackend } from "./backend";
 import { createEmbeddedBackend } from "./embedded-backend.server";
 import { createPostgresLockProvider, createSqliteLockProvider, type LockProvider } from "./locks.server";
@@ -24,13 +25,9 @@ import {
   type JobHandler,
   type JobHandlers,
   type JobInfo,
+  type JobPayloads,
   type WorkOptions,
 } from "./types";
-
-export type QueueDb = Db & { $kind: "sqlite" | "postgres" };
-
-export type LogLevel = "debug" | "info" | "warn";
-export type QueueLogger = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
 
 export interface JobQueueOptions {
   /** Required on PostgreSQL (pg-boss and the advisory locks open their own connections). */
@@ -42,17 +39,25 @@ export interface JobQueueOptions {
   /** Graceful stop: how long running handlers get to checkpoint and return after their signal is aborted. */
   shutdownTimeoutMs?: number;
   pgBoss?: PgBossBackendOptions;
-  logger?: QueueLogger;
+  logger?: Logger;
   /** Clock (embedded backend), for tests. */
   now?: () => Date;
 }
 
-export interface JobQueue {
+/**
+ * The queue. `P` maps each job kind to its payload type: the app's `JobPayloads` by default, so
+ * `queue.enqueue("sync.full", payload)` is checked at compile time (tests of the runner use their own map).
+ */
+export interface JobQueue<P extends object = JobPayloads> {
   readonly backend: "embedded" | "pg-boss";
   /** Adds a job. With a `dedupeKey` already waiting, returns that job (`created: false`). */
-  enqueue(kind: string, payload: unknown, options?: EnqueueOptions): Promise<EnqueueResult>;
+  enqueue<K extends keyof P & string>(
+    kind: K,
+    payload: P[K],
+    options?: EnqueueOptions,
+  ): Promise<EnqueueResult>;
   /** Starts running jobs of the kinds in `handlers` until `stop()` or `options.signal`. Returns once started. */
-  work(handlers: JobHandlers, options: WorkOptions): Promise<void>;
+  work(handlers: JobHandlers<P>, options: WorkOptions): Promise<void>;
   /** Stops claiming, aborts running handlers' signals, waits for them (bounded) and puts interrupted jobs back. */
   stop(): Promise<void>;
   /** Takes the same database-level lock a job with `concurrencyKey = key` holds while it runs; null when busy. */
@@ -71,48 +76,45 @@ export interface JobQueue {
   close(): Promise<void>;
 }
 
-const quietLogger: QueueLogger = () => {};
-
-/** Logs one JSON line per event to stdout/stderr (worker process). Never prints payloads, which may hold PII. */
-export const consoleLogger: QueueLogger = (level, message, fields) => {
-  const line = JSON.stringify({ at: new Date().toISOString(), level, message, ...fields });
-  if (level === "warn") console.warn(line);
-  else if (level === "info") console.info(line);
-};
-
 export type { ListJobsFilter };
 
 /**
  * The concurrency locks alone, without starting a queue (the `npm run sync` CLI): the same database-level lock a
  * job holds while it runs, so a foreground sync and a queued sync of one store never overlap.
  */
-export function createLockProvider(db: QueueDb, options: { databaseUrl?: string } = {}): LockProvider {
+export function createLockProvider(db: AppDb, options: { databaseUrl?: string } = {}): LockProvider {
   if (db.$kind === "sqlite") return createSqliteLockProvider(db);
-  const url = options.databaseUrl ?? process.env.DATABASE_URL;
-  if (!url) throw new Error("PostgreSQL locks need the database URL (options.databaseUrl or DATABASE_URL).");
-  return createPostgresLockProvider(url, { maxConnections: 2 });
+  if (!options.databaseUrl) throw new Error("PostgreSQL locks need the database URL (options.databaseUrl).");
+  return createPostgresLockProvider(options.databaseUrl, { maxConnections: 2 });
 }
 
 /** Builds the queue for a database: embedded on SQLite, pg-boss on PostgreSQL. Call `close()` when done. */
-export async function createJobQueue(db: QueueDb, options: JobQueueOptions = {}): Promise<JobQueue> {
+export async function createJobQueue<P extends object = JobPayloads>(
+  db: AppDb,
+  options: JobQueueOptions = {},
+): Promise<JobQueue<P>> {
   let backend: QueueBackend;
   if (db.$kind === "sqlite") {
     backend = createEmbeddedBackend(db, { leaseMs: options.leaseMs, now: options.now });
   } else {
-    const url = options.databaseUrl ?? process.env.DATABASE_URL;
-    if (!url)
-      throw new Error(
-        "The PostgreSQL job queue needs the database URL (options.databaseUrl or DATABASE_URL).",
-      );
-    backend = createPgBossBackend(url, { ...options.pgBoss, onError: options.pgBoss?.onError });
+    if (!options.databaseUrl) {
+      throw new Error("The PostgreSQL job queue needs the database URL (options.databaseUrl).");
+    }
+    const log = options.logger ?? silentLogger;
+    backend = createPgBossBackend(options.databaseUrl, {
+      ...options.pgBoss,
+      onError:
+        options.pgBoss?.onError ??
+        ((error) => log("warn", "pg-boss reported an error", { error: describeError(error) })),
+    });
   }
   await backend.start();
-  return new Runner(backend, options);
+  return new Runner<P>(backend, options);
 }
 
-class Runner implements JobQueue {
+class Runner<P extends object> implements JobQueue<P> {
   readonly backend: "embedded" | "pg-boss";
-  private readonly log: QueueLogger;
+  private readonly log: Logger;
   private readonly leaseMs: number;
   private readonly busyRetryDelayMs: number;
   private readonly shutdownTimeoutMs: number;
@@ -127,27 +129,37 @@ class Runner implements JobQueue {
     options: JobQueueOptions,
   ) {
     this.backend = store.name;
-    this.log = options.logger ?? quietLogger;
+    this.log = options.logger ?? silentLogger;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.busyRetryDelayMs = options.busyRetryDelayMs ?? 2_000;
     this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;
   }
 
-  async enqueue(kind: string, payload: unknown, options: EnqueueOptions = {}): Promise<EnqueueResult> {
+  async enqueue<K extends keyof P & string>(
+    kind: K,
+    payload: P[K],
+    options: EnqueueOptions = {},
+  ): Promise<EnqueueResult> {
     const result = await this.store.enqueue(kind, payload ?? {}, options);
     if (!options.runAt || options.runAt.getTime() <= Date.now()) this.wake?.();
     return result;
   }
 
-  async work(handlers: JobHandlers, options: WorkOptions): Promise<void> {
+  async work(handlers: JobHandlers<P>, options: WorkOptions): Promise<void> {
     if (this.closed) throw new Error("The job queue is closed.");
     if (this.stopController.signal.aborted) this.stopController = new AbortController();
-    const kinds = Object.keys(handlers).filter((k) => handlers[k]);
+    // The backends speak strings and unknown payloads; the kind → payload typing is the callers' contract.
+    const byKind = handlers as Record<string, JobHandler<unknown> | undefined>;
+    const kinds = Object.keys(byKind).filter((k) => byKind[k]);
     options.signal?.addEventListener("abort", () => void this.stop(), { once: true });
-    this.loops.push(this.loop(handlers, kinds, options));
+    this.loops.push(this.loop(byKind, kinds, options));
   }
 
-  private async loop(handlers: JobHandlers, kinds: string[], options: WorkOptions) {
+  private async loop(
+    handlers: Record<string, JobHandler<unknown> | undefined>,
+    kinds: string[],
+    options: WorkOptions,
+  ) {
     const concurrency = Math.max(1, options.concurrency ?? 1);
     const pollIntervalMs = options.pollIntervalMs ?? 1_000;
     const stopSignal = this.stopController.signal;
@@ -171,7 +183,8 @@ class Runner implements JobQueue {
         await this.sleep(pollIntervalMs, stopSignal);
         continue;
       }
-      const handler = handlers[job.kind] as JobHandler;
+      const handler = handlers[job.kind];
+      if (!handler) continue;
       const task: Promise<void> = this.runJob(job, handler, options.workerId).finally(() => {
         mine.delete(task);
         this.running.delete(task);
@@ -183,7 +196,7 @@ class Runner implements JobQueue {
 
   private async runJob(
     job: Awaited<ReturnType<QueueBackend["claim"]>> & object,
-    handler: JobHandler,
+    handler: JobHandler<unknown>,
     workerId: string,
   ): Promise<void> {
     const controller = new AbortController();
@@ -230,7 +243,7 @@ class Runner implements JobQueue {
       };
       this.log("info", "Job started", fields);
       try {
-        await handler(job.payload as never, ctx);
+        await handler(job.payload, ctx);
       } catch (error) {
         clearInterval(renewTimer);
         if (error instanceof DeferJobError) {

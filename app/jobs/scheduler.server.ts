@@ -3,19 +3,18 @@
  * - enqueues a `reconcile` job (an incremental sync) for each connected integration whose last sync started more
  *   than its interval ago: env RECONCILE_INTERVAL_MINUTES, or `settings.reconcileIntervalMinutes` (0 = off);
  * - inside the optional off-peak window (env FULL_RESYNC_WINDOW_UTC or `settings.fullResyncWindowUtc`, e.g.
- *   "02:00-04:00", may wrap past midnight) enqueues one nightly full re-sync per integration, as the seed advises
- *   ("schedule syncs during off-peak hours");
+ *   "02:00-04:00", may wrap past midnight) enqueues one nightly full re-sync per integration, so heavy reads
+ *   happen off-peak;
  * - re-enqueues runs a dead worker left behind (resume from checkpoint);
  * - prunes old finished jobs from the embedded Job table.
  * Dedupe keys name the time slot, so several workers ticking at once enqueue each job once.
  */
-import {
-  enqueueInterruptedRuns,
-  syncLockKey,
-  type ReconcileJobPayload,
-  type SyncJobPayload,
-} from "./handlers.server";
-import type { JobQueue, QueueDb, QueueLogger } from "./queue.server";
+import type { AppDb } from "../db/client.server";
+import { parseJsonValue } from "../lib/json";
+import type { Logger } from "../lib/logger";
+import { findInterruptedRuns } from "../sync/engine.server";
+import { enqueueSync, syncDedupeKey, type SyncRequest } from "./enqueue.server";
+import type { JobQueue } from "./queue.server";
 import { describeError } from "./types";
 
 export interface SchedulerOptions {
@@ -61,14 +60,8 @@ export function windowStartContaining(window: string, now: Date): Date | null {
 }
 
 function settingsOf(value: unknown): IntegrationSettings {
-  if (typeof value === "string") {
-    try {
-      return JSON.parse(value) as IntegrationSettings;
-    } catch {
-      return {};
-    }
-  }
-  return value && typeof value === "object" ? (value as IntegrationSettings) : {};
+  const parsed = parseJsonValue<unknown>(value, {});
+  return parsed && typeof parsed === "object" ? (parsed as IntegrationSettings) : {};
 }
 
 function intervalMinutes(settings: IntegrationSettings, fallback: number): number {
@@ -78,7 +71,7 @@ function intervalMinutes(settings: IntegrationSettings, fallback: number): numbe
 
 /** One scheduler pass. Safe to run concurrently on several workers. */
 export async function schedulerTick(
-  db: QueueDb,
+  db: AppDb,
   queue: JobQueue,
   options: SchedulerOptions,
 ): Promise<TickResult> {
@@ -100,21 +93,20 @@ export async function schedulerTick(
     if (window) {
       const windowStart = windowStartContaining(window, now);
       if (windowStart) {
-        const dedupeKey = `full-resync:${integration.id}:${windowStart.toISOString()}`;
+        const request: SyncRequest = {
+          integrationId: integration.id,
+          kind: "full",
+          slot: windowStart,
+          triggeredBy: "schedule",
+        };
         const fullSince = await db.syncRun.findFirst({
           where: { integrationId: integration.id, kind: "full", startedAt: { gte: windowStart } },
           select: { id: true },
         });
         if (!fullSince) {
-          const existing = await queue.listJobs({ dedupeKey, limit: 1 });
+          const existing = await queue.listJobs({ dedupeKey: syncDedupeKey(request), limit: 1 });
           if (existing.length === 0) {
-            const payload: SyncJobPayload = { integrationId: integration.id, triggeredBy: "schedule" };
-            const job = await queue.enqueue("sync.full", payload, {
-              concurrencyKey: syncLockKey(integration.id),
-              dedupeKey,
-              maxAttempts: 3,
-              backoff: { initialDelayMs: 5 * 60_000 },
-            });
+            const job = await enqueueSync(queue, request);
             if (job.created) result.fullResync.push(integration.id);
           }
           // Until the full re-sync has started, a reconcile would only repeat part of it.
@@ -137,17 +129,15 @@ export async function schedulerTick(
       select: { startedAt: true },
     });
     if (last && now.getTime() - last.startedAt.getTime() < intervalMs) continue;
-    const slotStart = new Date(Math.floor(now.getTime() / intervalMs) * intervalMs);
-    const dedupeKey = `reconcile:${integration.id}:${slotStart.toISOString()}`;
+    const request: SyncRequest = {
+      integrationId: integration.id,
+      kind: "reconcile",
+      slot: new Date(Math.floor(now.getTime() / intervalMs) * intervalMs),
+      triggeredBy: "schedule",
+    };
     // One reconcile per slot, even if it already ran and failed before creating a run.
-    if ((await queue.listJobs({ dedupeKey, limit: 1 })).length > 0) continue;
-    const payload: ReconcileJobPayload = { integrationId: integration.id };
-    const job = await queue.enqueue("reconcile", payload, {
-      concurrencyKey: syncLockKey(integration.id),
-      dedupeKey,
-      maxAttempts: 2,
-      backoff: { initialDelayMs: 60_000 },
-    });
+    if ((await queue.listJobs({ dedupeKey: syncDedupeKey(request), limit: 1 })).length > 0) continue;
+    const job = await enqueueSync(queue, request);
     if (job.created) result.reconcile.push(integration.id);
   }
 
@@ -158,9 +148,9 @@ export async function schedulerTick(
 
 /** Runs `schedulerTick` now and every `tickMs` until stopped. Errors are logged, never thrown. */
 export function startScheduler(
-  db: QueueDb,
+  db: AppDb,
   queue: JobQueue,
-  options: SchedulerOptions & { tickMs?: number; logger?: QueueLogger },
+  options: SchedulerOptions & { tickMs?: number; logger?: Logger },
 ): { stop: () => Promise<void> } {
   let stopped = false;
   let current: Promise<unknown> = Promise.resolve();
@@ -185,4 +175,28 @@ export function startScheduler(
       await current;
     },
   };
+}
+
+/**
+ * Re-enqueues runs left `running` by a dead worker as resume jobs under the integration's sync lock (so a resume
+ * never races a new sync of the same store). Called at worker start and on every scheduler tick; idempotent.
+ */
+export async function enqueueInterruptedRuns(
+  db: AppDb,
+  queue: JobQueue,
+  options: { staleAfterMs?: number; now?: Date } = {},
+): Promise<string[]> {
+  const runs = await findInterruptedRuns(db, options);
+  const enqueued: string[] = [];
+  for (const run of runs) {
+    const row = await db.syncRun.findUnique({ where: { id: run.id }, select: { kind: true } });
+    const result = await enqueueSync(queue, {
+      integrationId: run.integrationId,
+      kind: row?.kind === "full" ? "full" : "incremental",
+      resumeRunId: run.id,
+      triggeredBy: "resume",
+    });
+    if (result.created) enqueued.push(run.id);
+  }
+  return enqueued;
 }

@@ -2,6 +2,53 @@
  * The job queue's public shapes, shared by both backends (embedded Job table on SQLite, pg-boss on PostgreSQL),
  * the handlers, the worker and the UI. No I/O here.
  */
+import { AppError } from "../lib/errors";
+import type { CustomerSelector } from "../sync/compliance.server";
+import type { Resource } from "../sync/types";
+
+/** Payload of `sync.full`, `sync.incremental` and `reconcile` jobs. */
+export interface SyncJobPayload {
+  integrationId: string;
+  resources?: Resource[];
+  /** Resume this interrupted run from its checkpoint. */
+  runId?: string;
+  /** "system" | "schedule" | "resume" | "merchant:<who>" | "webhook:<topic>" … (stored on the run). */
+  triggeredBy?: string;
+}
+
+/** Payload of `webhook.process`: the stored WebhookEvent to apply. */
+export interface WebhookJobPayload {
+  webhookEventId: string;
+}
+
+/** Payload of `compliance.customer_redact`. */
+export type CustomerRedactPayload = CustomerSelector;
+
+/** Payload of `compliance.shop_redact`. */
+export interface ShopRedactPayload {
+  integrationId: string;
+  actor?: string;
+}
+
+/** Payload of `compliance.customer_data_request`. */
+export type CustomerDataRequestPayload = CustomerSelector & {
+  /** The platform's request id (Shopify `data_request.id`), used to name the export. */
+  dataRequestId?: string | number | null;
+};
+
+/** Every job kind of the app and its payload. */
+export interface JobPayloads {
+  "sync.full": SyncJobPayload;
+  "sync.incremental": SyncJobPayload;
+  /** A scheduled incremental sync, preceded by the platform's webhook maintenance. */
+  reconcile: SyncJobPayload;
+  "webhook.process": WebhookJobPayload;
+  "compliance.customer_redact": CustomerRedactPayload;
+  "compliance.shop_redact": ShopRedactPayload;
+  "compliance.customer_data_request": CustomerDataRequestPayload;
+}
+
+export type JobKind = keyof JobPayloads;
 
 export const JOB_KINDS = [
   "sync.full",
@@ -11,8 +58,7 @@ export const JOB_KINDS = [
   "compliance.customer_redact",
   "compliance.shop_redact",
   "compliance.customer_data_request",
-] as const;
-export type JobKind = (typeof JOB_KINDS)[number];
+] as const satisfies readonly JobKind[];
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
@@ -68,8 +114,11 @@ export interface JobContext {
   signal: AbortSignal;
 }
 
-export type JobHandler = (payload: never, ctx: JobContext) => Promise<unknown>;
-export type JobHandlers = Partial<Record<string, JobHandler>>;
+/** Runs one job of a kind whose payload is `Payload`. */
+export type JobHandler<Payload> = (payload: Payload, ctx: JobContext) => Promise<unknown>;
+
+/** Handlers by kind, for `queue.work(...)`. `P` is the queue's payload map (the app's JobPayloads by default). */
+export type JobHandlers<P extends object = JobPayloads> = { [K in keyof P]?: JobHandler<P[K]> };
 
 export interface WorkOptions {
   workerId: string;
@@ -84,23 +133,21 @@ export interface WorkOptions {
  * Thrown by a handler (or by the runner) to put the job back without using an attempt, e.g. when the resource it
  * needs is held by someone else.
  */
-export class DeferJobError extends Error {
+export class DeferJobError extends AppError {
   constructor(
     message: string,
     public readonly delayMs: number,
     /** Replaces the job's payload for its next run (e.g. to resume a checkpointed sync run). */
     public readonly payload?: unknown,
   ) {
-    super(message);
-    this.name = "DeferJobError";
+    super("job_deferred", message, { httpStatus: 503 });
   }
 }
 
-/** Thrown by a handler when retrying cannot help (bad payload): the job fails at once. */
-export class PermanentJobError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "PermanentJobError";
+/** Thrown by a handler when retrying cannot help (bad payload, unknown platform): the job fails at once. */
+export class PermanentJobError extends AppError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super("job_failed_permanently", message, { httpStatus: 422, cause: options.cause });
   }
 }
 

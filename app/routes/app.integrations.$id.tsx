@@ -22,7 +22,8 @@ import {
 } from "@shopify/polaris";
 import { z } from "zod";
 import { embeddedContext, rethrowAsResponse } from "../embedded.server";
-import { disconnectIntegration } from "../integrations/disconnect.server";
+import { disconnectIntegration, platformCleanup } from "../integrations/disconnect.server";
+import { getPlatforms } from "../platforms.server";
 import { failedJobNotices, getIntegration, syncHistory } from "../integrations/integrations-view.server";
 import { requestSync } from "../integrations/sync-request.server";
 import { webhookActivity } from "../integrations/webhook-activity.server";
@@ -72,7 +73,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     });
   }
   const result = await disconnectIntegration(
-    { db, queue: await queue() },
+    { db, queue: await queue(), cleanupStore: platformCleanup(getPlatforms(), db) },
     { ...base, keepData: parsed.data.keepData === "true" },
   ).catch(rethrowAsResponse);
   return json({

@@ -8,9 +8,10 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
-import type { Db } from "../db/client.server";
+import type { AppDb, Db } from "../db/client.server";
+import { errorMessage, isResumableAbort, SyncAlreadyRunningError, SyncTargetNotFoundError } from "./errors";
+import type { SourceProvider } from "./platform";
 import { dialectFor, executeIn, type SqlExecutor } from "./sql.server";
-import { sourceFor } from "./sources.server";
 import {
   RESOURCES,
   type CanonicalRecordOf,
@@ -27,7 +28,7 @@ import {
 } from "./types";
 import { writeContacts, writeOrders, writeProducts, type WriteContext } from "./writer.server";
 
-export type SyncDb = Db & { $kind: "sqlite" | "postgres" };
+type SyncDb = AppDb;
 
 /** Errors kept on a run (the total is counted separately). */
 export const MAX_STORED_ERRORS = 100;
@@ -47,23 +48,15 @@ export interface RunSyncOptions {
   runId?: string;
   workerId?: string;
   signal?: AbortSignal;
-  /** Overrides the registered source (tests, benchmarks). */
+  /** Builds the integration's source (the process's `Platforms`). */
+  sources?: SourceProvider;
+  /** Reads from this source instead of asking `sources` (tests, benchmarks). */
   source?: SyncSource;
   onProgress?: (snapshot: ProgressSnapshot) => void;
   /** "system" | "cli" | "merchant:<who>" … (stored on the run). */
   triggeredBy?: string;
   /** Clock, injectable for tests. */
   now?: () => Date;
-}
-
-export class SyncAlreadyRunningError extends Error {
-  constructor(
-    readonly integrationId: string,
-    readonly runId: string,
-  ) {
-    super(`A sync of this store is already running (run ${runId}); wait for it to finish.`);
-    this.name = "SyncAlreadyRunningError";
-  }
 }
 
 type Phase = "pending" | "running" | "done" | "failed";
@@ -102,12 +95,8 @@ const WRITERS: { [R in Resource]: Writer<R> } = {
   products: writeProducts,
 };
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function remoteIdOf(reader: ResourceReader<unknown>, remote: unknown): string | null {
-  const custom = reader.remoteId?.(remote as never);
+function remoteIdOf(reader: Pick<ResourceReader<unknown>, "remoteId">, remote: unknown): string | null {
+  const custom = reader.remoteId?.(remote);
   if (custom !== undefined) return custom;
   if (remote && typeof remote === "object" && "id" in remote) {
     const id = (remote as { id: unknown }).id;
@@ -131,7 +120,7 @@ function parseJson<T>(value: unknown, fallback: T): T {
 /** Loads the integration and the context every write needs. */
 async function writeContextFor(db: SyncDb, integrationId: string, platform: string | undefined, now: Date) {
   const integration = await db.integration.findUnique({ where: { id: integrationId } });
-  if (!integration) throw new Error(`Integration ${integrationId} does not exist.`);
+  if (!integration) throw new SyncTargetNotFoundError(`Integration ${integrationId} does not exist.`);
   const ctx: WriteContext = {
     dialect: dialectFor(db.$kind),
     organizationId: integration.organizationId,
@@ -208,15 +197,12 @@ export async function runSync(db: SyncDb, options: RunSyncOptions): Promise<Sync
     undefined,
     clock(),
   );
-  const source = options.source ?? (await sourceFor(db, integration));
   const signal = options.signal ?? new AbortController().signal;
-  const baseCtx: WriteContext = { ...integrationCtx, platform: source.platform };
-  const available = RESOURCES.filter((r) => source.readers[r]);
 
-  let run = options.runId ? await db.syncRun.findUnique({ where: { id: options.runId } }) : null;
-  if (options.runId && !run) throw new Error(`Sync run ${options.runId} does not exist.`);
+  const run = options.runId ? await db.syncRun.findUnique({ where: { id: options.runId } }) : null;
+  if (options.runId && !run) throw new SyncTargetNotFoundError(`Sync run ${options.runId} does not exist.`);
   if (run && run.integrationId !== options.integrationId) {
-    throw new Error(`Sync run ${run.id} belongs to another integration.`);
+    throw new SyncTargetNotFoundError(`Sync run ${run.id} belongs to another integration.`);
   }
   if (run && (run.status === "succeeded" || run.status === "cancelled")) return summaryOf(run);
   if (
@@ -227,6 +213,78 @@ export async function runSync(db: SyncDb, options: RunSyncOptions): Promise<Sync
   ) {
     throw new SyncAlreadyRunningError(run.integrationId, run.id);
   }
+  if (!run) await assertNoLiveRun(db, options.integrationId, clock());
+
+  let source: SyncSource;
+  try {
+    if (options.source) source = options.source;
+    else if (options.sources) source = await options.sources.sourceFor(db, integration);
+    else throw new Error("runSync needs a source or a source provider.");
+  } catch (error) {
+    await recordStartFailure(db, options, run?.id ?? null, errorMessage(error), clock());
+    throw error;
+  }
+  try {
+    return await runWithSource(db, options, integration, integrationCtx, source, run, signal, clock);
+  } finally {
+    await source.close?.().catch(() => undefined);
+  }
+}
+
+/**
+ * A run that could not start (its source could not be built: unknown platform, credentials missing or unreadable)
+ * is recorded as a failed run and puts the integration in `needs_attention`, so the merchant sees why nothing syncs.
+ */
+async function recordStartFailure(
+  db: SyncDb,
+  options: RunSyncOptions,
+  runId: string | null,
+  cause: string,
+  now: Date,
+) {
+  const message = `Commerce Sync could not start syncing this store: ${cause}`;
+  await db.$transaction(async (tx) => {
+    if (runId) {
+      await tx.syncRun.update({
+        where: { id: runId },
+        data: { status: "failed", finishedAt: now, errorMessage: message, heartbeatAt: now },
+      });
+    } else {
+      await tx.syncRun.create({
+        data: {
+          id: randomUUID(),
+          integrationId: options.integrationId,
+          kind: options.kind,
+          status: "failed",
+          resources: (options.resources ?? [...RESOURCES]) as unknown as Prisma.InputJsonValue,
+          triggeredBy: options.triggeredBy ?? "system",
+          workerId: options.workerId ?? null,
+          startedAt: now,
+          finishedAt: now,
+          errorMessage: message,
+        },
+      });
+    }
+    await tx.integration.updateMany({
+      where: { id: options.integrationId, status: { not: "disconnected" } },
+      data: { status: "needs_attention", statusReason: message },
+    });
+  }, TX_OPTIONS);
+}
+
+async function runWithSource(
+  db: SyncDb,
+  options: RunSyncOptions,
+  integration: { id: string; status: string },
+  integrationCtx: WriteContext,
+  source: SyncSource,
+  existing: NonNullable<Awaited<ReturnType<Db["syncRun"]["findUnique"]>>> | null,
+  signal: AbortSignal,
+  clock: () => Date,
+): Promise<SyncRunSummary> {
+  let run = existing;
+  const baseCtx: WriteContext = { ...integrationCtx, platform: source.platform };
+  const available = RESOURCES.filter((r) => source.readers[r]);
 
   let checkpoint: Checkpoint;
   let resources: Resource[];
@@ -247,7 +305,6 @@ export async function runSync(db: SyncDb, options: RunSyncOptions): Promise<Sync
     });
   } else {
     resources = (options.resources ?? available).filter((r) => available.includes(r));
-    await assertNoLiveRun(db, options.integrationId, clock());
     checkpoint = { version: 1, resources: {}, errorCount: 0 };
     const previous = options.kind === "full" ? null : await lastFinishedCheckpoint(db, options.integrationId);
     for (const r of resources) {
@@ -629,24 +686,6 @@ export function summaryOf(run: SyncRunRow): SyncRunSummary {
   };
 }
 
-/**
- * Abort reason meaning "stop now, resume later" (worker shutdown, a lost lease). Any other abort cancels the run.
- */
-export class SyncInterruptedError extends Error {
-  constructor(message = "The sync was interrupted and will resume from its checkpoint.") {
-    super(message);
-    this.name = "SyncInterruptedError";
-  }
-}
-
-/** True for abort reasons that mean "resume later": SyncInterruptedError or any error marked `resumable: true`. */
-export function isResumableAbort(reason: unknown): boolean {
-  return (
-    reason instanceof SyncInterruptedError ||
-    (typeof reason === "object" && reason !== null && (reason as { resumable?: unknown }).resumable === true)
-  );
-}
-
 /** Runs left `running` whose heartbeat is older than `staleAfterMs` (their worker died or was stopped). */
 export async function findInterruptedRuns(
   db: SyncDb,
@@ -672,7 +711,13 @@ export async function findInterruptedRuns(
 export async function resumeInterruptedRuns(
   db: SyncDb,
   workerId: string,
-  options: { staleAfterMs?: number; signal?: AbortSignal; source?: SyncSource; now?: Date } = {},
+  options: {
+    staleAfterMs?: number;
+    signal?: AbortSignal;
+    sources?: SourceProvider;
+    source?: SyncSource;
+    now?: Date;
+  } = {},
 ): Promise<SyncRunSummary[]> {
   const summaries: SyncRunSummary[] = [];
   for (const run of await findInterruptedRuns(db, options)) {
@@ -688,6 +733,7 @@ export async function resumeInterruptedRuns(
         runId: run.id,
         workerId,
         signal: options.signal,
+        sources: options.sources,
         source: options.source,
       }),
     );
@@ -705,7 +751,8 @@ export async function applyRecords<R extends Resource>(
     integrationId: string;
     resource: R;
     remote: unknown[];
-    map: (remote: never) => CanonicalRecordOf[R];
+    /** The platform's pure mapper (method syntax: a mapper typed for the platform's record shape fits). */
+    map(remote: unknown): CanonicalRecordOf[R];
     /** Stored as Contact.source / Order.platform on new rows (defaults to the integration's platform). */
     platform?: string;
   },
@@ -716,11 +763,11 @@ export async function applyRecords<R extends Resource>(
   const mapped: { index: number; record: CanonicalRecordOf[Resource] }[] = [];
   options.remote.forEach((remote, index) => {
     try {
-      mapped.push({ index, record: options.map(remote as never) });
-      outcomes.push({ externalId: remoteIdOf({} as ResourceReader<unknown>, remote), status: "applied" });
+      mapped.push({ index, record: options.map(remote) });
+      outcomes.push({ externalId: remoteIdOf({}, remote), status: "applied" });
     } catch (error) {
       outcomes.push({
-        externalId: remoteIdOf({} as ResourceReader<unknown>, remote),
+        externalId: remoteIdOf({}, remote),
         status: "failed",
         error: errorMessage(error),
       });

@@ -5,11 +5,10 @@ import {
   applyRecords,
   findInterruptedRuns,
   resumeInterruptedRuns,
-  SyncInterruptedError,
   runSync,
-  SyncAlreadyRunningError,
 } from "./engine.server";
-import { registerSourceFactory, unregisterSourceFactory, UnknownPlatformError } from "./sources.server";
+import { testPlatform, testPlatforms } from "../platforms/testing/test-platforms";
+import { SyncAlreadyRunningError, SyncInterruptedError, UnknownPlatformError } from "./errors";
 import {
   createMemorySource,
   generated,
@@ -584,30 +583,49 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
     const {
       integrationIds: [integrationId],
     } = await seedOrganization(t.db, ["nowhere"]);
-    await expect(runSync(t.db, { integrationId, kind: "full" })).rejects.toBeInstanceOf(UnknownPlatformError);
-    registerSourceFactory("nowhere", () => createMemorySource({ customers: [syntheticCustomer(1)] }));
-    try {
-      const live = await t.db.syncRun.create({
-        data: {
-          integrationId,
-          kind: "full",
-          status: "running",
-          heartbeatAt: new Date(),
-          workerId: "worker-a",
-        },
-      });
-      await expect(runSync(t.db, { integrationId, kind: "full" })).rejects.toBeInstanceOf(
-        SyncAlreadyRunningError,
-      );
-      // Nor may another worker resume a run whose worker is still alive.
-      await expect(
-        runSync(t.db, { integrationId, kind: "full", runId: live.id, workerId: "worker-b" }),
-      ).rejects.toBeInstanceOf(SyncAlreadyRunningError);
-      expect(await findInterruptedRuns(t.db)).toEqual([]);
-      await t.db.syncRun.updateMany({ data: { status: "succeeded" } });
-      expect((await runSync(t.db, { integrationId, kind: "full" })).resources.customers?.synced).toBe(1);
-    } finally {
-      unregisterSourceFactory("nowhere");
-    }
+    await expect(
+      runSync(t.db, { integrationId, kind: "full", sources: testPlatforms([]) }),
+    ).rejects.toBeInstanceOf(UnknownPlatformError);
+    // A run that cannot start is visible: a failed run, and the store needing attention with the reason.
+    expect(await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).toMatchObject({
+      status: "needs_attention",
+      statusReason:
+        'Commerce Sync could not start syncing this store: Commerce Sync cannot connect to "nowhere" stores: this server knows no store platform.',
+    });
+    expect(await t.db.syncRun.findFirstOrThrow({ where: { integrationId } })).toMatchObject({
+      status: "failed",
+    });
+    await t.db.syncRun.deleteMany({ where: { integrationId } });
+    const sources = testPlatforms([
+      testPlatform("nowhere", {
+        createSource: () => createMemorySource({ customers: [syntheticCustomer(1)] }),
+      }),
+    ]);
+    const live = await t.db.syncRun.create({
+      data: {
+        integrationId,
+        kind: "full",
+        status: "running",
+        heartbeatAt: new Date(),
+        workerId: "worker-a",
+      },
+    });
+    await expect(runSync(t.db, { integrationId, kind: "full", sources })).rejects.toBeInstanceOf(
+      SyncAlreadyRunningError,
+    );
+    // Nor may another worker resume a run whose worker is still alive.
+    await expect(
+      runSync(t.db, { integrationId, kind: "full", runId: live.id, workerId: "worker-b", sources }),
+    ).rejects.toBeInstanceOf(SyncAlreadyRunningError);
+    expect(await findInterruptedRuns(t.db)).toEqual([]);
+    await t.db.syncRun.updateMany({ data: { status: "succeeded" } });
+    expect((await runSync(t.db, { integrationId, kind: "full", sources })).resources.customers?.synced).toBe(
+      1,
+    );
+    // A clean run brings the store back to connected.
+    expect(await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).toMatchObject({
+      status: "connected",
+      statusReason: null,
+    });
   });
 });

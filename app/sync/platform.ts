@@ -5,11 +5,13 @@
  * explicitly to the job handlers, the worker, `npm run sync` and the routes. Nothing registers itself on import.
  * The engine and the job handlers only see these shapes and never branch on the platform name.
  */
-import type { Db } from "../db/client.server";
+import type { Keyring } from "../crypto/encryption.server";
+import type { AppDb } from "../db/client.server";
+import type { Env } from "../env.server";
+import type { Logger } from "../lib/logger";
 import type { CanonicalRecordOf, Resource, SyncSource } from "./types";
 
-/** The app's database handle: a Prisma client that knows which SQL dialect it speaks. */
-export type AppDb = Db & { $kind: "sqlite" | "postgres" };
+export type { AppDb };
 
 /** An integration row as platform modules receive it (credentials still sealed). */
 export interface IntegrationRow {
@@ -82,13 +84,17 @@ export interface StoredWebhookEvent {
   receivedAt: Date;
 }
 
-/** Apply remote records through the engine (same mapping, upsert and newest-wins rules as a sync). */
-export interface ApplyDecision<R extends Resource = Resource> {
+/** Apply remote records of one resource through the engine (same mapping, upsert and newest-wins rules as a sync). */
+export interface ApplyDecisionOf<R extends Resource, Remote = unknown> {
   action: "apply";
   resource: R;
-  remote: unknown[];
-  map: (remote: never) => CanonicalRecordOf[R];
+  remote: Remote[];
+  /** The platform's pure mapper (method syntax: a mapper typed for the platform's record shape fits). */
+  map(remote: Remote): CanonicalRecordOf[R];
 }
+
+/** An ApplyDecision for one of the resources `R` (its mapper returns that resource's canonical record). */
+export type ApplyDecision<R extends Resource = Resource> = { [K in R]: ApplyDecisionOf<K> }[R];
 
 /** The store deleted these records (orders/products soft-deleted, a customer's store link removed). */
 export interface DeleteDecision {
@@ -150,4 +156,46 @@ export interface StorePlatform {
   maintainWebhooks?(ctx: PlatformContext, signal: AbortSignal): Promise<WebhookMaintenanceReport>;
   /** On disconnect: remove what the app created on the store (webhooks). Best effort, never throws for a dead store. */
   disconnect?(ctx: PlatformContext): Promise<void>;
+}
+
+/** What every platform factory receives from `buildPlatforms` (one set per process). */
+export interface PlatformDeps {
+  /** The validated environment (API keys, emulator URL, ALLOW_PRIVATE_STORE_URLS …). */
+  env: Env;
+  /** Seals and opens secrets at rest (the platforms' own, e.g. Shopify sessions; credentials go through the context). */
+  keyring: Keyring;
+  logger: Logger;
+}
+
+/** `createShopifyPlatform`, `createWooCommercePlatform`: build the platform module once per process. */
+export type PlatformFactory = (deps: PlatformDeps) => StorePlatform;
+
+/** A PlatformContext owned by its caller, who closes it when the work is done (flushes the buffered store calls). */
+export interface OpenedPlatformContext extends PlatformContext {
+  /** Writes the store calls recorded so far to the audit trail. Never throws. */
+  close(): Promise<void>;
+}
+
+/** Builds the sync source of an integration (the engine asks; `Platforms` answers). */
+export interface SourceProvider {
+  /**
+   * The source reading this integration's store. Its `close()` (when present) must be awaited when the run ends.
+   * Throws an AppError when it cannot be built (unknown platform, credentials missing or unreadable).
+   */
+  sourceFor(db: AppDb, integration: IntegrationRow): Promise<SyncSource>;
+}
+
+/** The platform modules of one process (built by `buildPlatforms`), passed explicitly to whoever needs them. */
+export interface Platforms extends SourceProvider {
+  /** Every platform module this process serves. */
+  list(): readonly StorePlatform[];
+  has(platform: string): boolean;
+  /** The module for `platform`; throws UnknownPlatformError (code `unknown_platform`) when there is none. */
+  get(platform: string): StorePlatform;
+  /**
+   * Everything a platform needs to act for one integration: credentials and webhook secret decrypted, `recordCall`
+   * buffering store calls for the audit trail, `saveCredentials` sealing new ones. Close it when done.
+   * Throws an AppError `credentials_unreadable` when a stored secret cannot be opened with this server's keys.
+   */
+  contextFor(db: AppDb, integration: IntegrationRow): Promise<OpenedPlatformContext>;
 }

@@ -130,6 +130,8 @@ export interface SyncSource {
   readers: ResourceReaders;
   /** Optional up-front count for the progress bar. */
   count?(resource: Resource, signal?: AbortSignal): Promise<number | undefined>;
+  /** Called once when the run ends, however it ends (flushes the audit trail of store calls, closes connections). */
+  close?(): Promise<void>;
 }
 
 /** The seed's result format, per resource. */

@@ -134,7 +134,10 @@ export interface EmuWebhookSubscription {
   id: bigint;
   /** GraphQL enum form, e.g. CUSTOMERS_CREATE; REST topic is customers/create. */
   topic: string;
-  callbackUrl: string;
+  /** The endpoint (`uri` from 2026-07; `callbackUrl`/`endpoint` before, deprecated since): https://, pubsub:// or arn:. */
+  uri: string;
+  /** Optional name (2026-07). */
+  name?: string | null;
   format: "JSON";
   /** "graphql" (created with webhookSubscriptionCreate) or "toml" (declared in shopify.app.toml). */
   source: "graphql" | "toml";
@@ -211,6 +214,11 @@ export interface EmulatorAppConfig {
   /** Handle used by /admin/apps/{handle}. */
   appHandle: string;
   scopes: string[];
+  /**
+   * Whether the app is approved for protected customer data (default true). false: customer name, email, phone
+   * and address fields resolve to null with ACCESS_DENIED errors, customers/orders webhook topics are refused.
+   */
+  protectedCustomerDataApproved?: boolean;
 }
 
 export interface EmulatorContext {

@@ -14,7 +14,7 @@ import { WebhookDispatcher, type WebhookDispatcherOptions } from "./webhooks/dis
 import { createEmptyShop, seedShop } from "./seed/seed";
 import { BulkOperations } from "./bulk/bulk-operations";
 import { runGraphql } from "./graphql/execute";
-import { loadSchema } from "./graphql/schema";
+import { loadSchema, SCHEMA_VERSIONS, schemaVersionFor } from "./graphql/schema";
 import { LeakyBucket, RESTORE_RATE_BY_PLAN } from "./graphql/throttle";
 import { handleControlRoute, type ControlState } from "./control/routes";
 import { readBody, sendJson } from "./control/http";
@@ -38,6 +38,8 @@ export interface ShopifyEmulatorOptions {
   now?: () => Date;
   tokens?: Omit<TokenStoreOptions, "now">;
   webhooks?: Omit<WebhookDispatcherOptions, "getContext">;
+  /** Bulk operation settings: result URL lifetime (default 7 days, as Shopify). */
+  bulk?: { resultUrlTtlS?: number };
 }
 
 export interface RunningShopifyEmulator {
@@ -78,7 +80,7 @@ export async function startShopifyEmulator(
     orders: options.orders ?? 100,
     products: options.products ?? 20,
   };
-  loadSchema();
+  for (const version of SCHEMA_VERSIONS) loadSchema(version);
   const shops = new Map<string, EmuShop>();
   const seedOne = (domain: string, index: number) =>
     seedShop(
@@ -103,7 +105,7 @@ export async function startShopifyEmulator(
       return shops.get(domain);
     },
   };
-  const bulk = new BulkOperations(context);
+  const bulk = new BulkOperations(context, { seed, resultUrlTtlS: options.bulk?.resultUrlTtlS });
   const buckets = new Map<string, LeakyBucket>();
   const state: ControlState = {
     strict: options.strict ?? true,
@@ -152,7 +154,12 @@ export async function startShopifyEmulator(
     if (await handleAdminRoute(context, req, res, url)) return;
     if (await handleWebhookControlRoute(context, req, res, url)) return;
     const graphql = GRAPHQL_PATH.exec(url.pathname);
-    if (graphql) return handleGraphql(req, res, graphql[1]);
+    if (graphql) {
+      // The version asked for, and the vendored schema that serves it (the nearest at or below it).
+      res.setHeader("X-Shopify-API-Version", graphql[1]);
+      res.setHeader("X-Emulator-Schema-Version", schemaVersionFor(graphql[1]));
+      return handleGraphql(req, res, graphql[1]);
+    }
     if (await handleControlRoute(context, state, req, res, url)) return;
     sendJson(res, 404, { errors: "Not Found" });
   }

@@ -25,7 +25,8 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks`;
+  // https:// (Shopify refuses http://); the emulator delivers https://127.0.0.1 over http, like a dev tunnel.
+  receiverUrl = `https://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks`;
   emu = await startTestEmulator({ app: { apiSecret: "integration-secret" } });
 });
 afterAll(async () => {

@@ -4,8 +4,8 @@
  * Nothing is held in memory but a snapshot of record references taken when the operation starts: RUNNING walks
  * the output once to count objects and bytes (in slices, yielding to the event loop), and the file is generated
  * again, lazily and identically, while it is downloaded. Records are replaced (never mutated) on change, so the
- * snapshot stays consistent. Like Shopify, a nested child comes after its parent but not always right after it:
- * part of the children of one parent are deterministically held back until after the next parent's line.
+ * snapshot stays consistent. Line order follows `groupObjects` (see ordering.ts): grouped before API 2026-01,
+ * ungrouped — children possibly before their parent — from 2026-01 unless `groupObjects: true`.
  */
 import { Readable } from "node:stream";
 import {
@@ -23,29 +23,15 @@ import { createPrng, hashSeed } from "../seed/prng";
 import { hasScope, orderVisible, type GqlContext } from "../graphql/context";
 import { listRecords, type Resource } from "../graphql/records";
 import { CustomerNode, OrderNode, ProductNode } from "../graphql/objects";
-import { loadSchema } from "../graphql/schema";
-import { Projector, isConnectionType, type BulkLine } from "./projector";
+import { toShopifyValidationError } from "../graphql/errors";
+import { bulkGroupObjectsDefault, bulkQueryConcurrency } from "../graphql/versions";
+import { Projector } from "./projector";
+import { groupedLines, ungroupedLines, type BulkLine } from "./ordering";
+import { ResultUrlSigner, type UrlCheck } from "./result-url";
+import { BulkQueryValidator, invalidBulkQuery } from "./validate";
+import type { BulkOperationRecord, BulkService, BulkStatus, BulkUserError } from "../graphql/bulk-service";
 
-export type BulkStatus =
-  "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELING" | "CANCELED" | "EXPIRED";
-
-export interface BulkOperationRecord {
-  id: bigint;
-  shop: string;
-  query: string;
-  type: "QUERY";
-  status: BulkStatus;
-  errorCode: "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT" | null;
-  createdAt: Date;
-  completedAt: Date | null;
-  objectCount: number;
-  rootObjectCount: number;
-  fileSize: number | null;
-  url: string | null;
-  partialDataUrl: string | null;
-  /** Number of lines the file has (COMPLETED) or the partial file has (FAILED). */
-  lineLimit: number | null;
-}
+export type { BulkOperationRecord, BulkStatus };
 
 interface Plan {
   ctx: GqlContext;
@@ -62,6 +48,15 @@ export interface BulkFault {
   afterObjects: number;
 }
 
+export interface BulkOperationsOptions {
+  /** The emulator's seed: line order is a function of it and the operation id. */
+  seed?: number;
+  /** Lifetime of result URLs (default 7 days, as Shopify). */
+  resultUrlTtlS?: number;
+}
+
+export type BulkFile = { stream: Readable } | { status: number; body: string; contentType: string };
+
 const ROOT_SCOPES: Record<Resource, string> = {
   customers: "read_customers",
   orders: "read_orders",
@@ -71,17 +66,27 @@ const ROOT_SCOPES: Record<Resource, string> = {
 /** Lines generated per event-loop slice while counting (keeps the server responsive during big runs). */
 const SLICE_LINES = 2_000;
 
+const ACTIVE: readonly BulkStatus[] = ["CREATED", "RUNNING", "CANCELING"];
+
 /** Shopify writes JSON with escaped slashes (`gid:\/\/shopify\/…`). */
 export function toJsonLine(object: Record<string, unknown>): string {
   return JSON.stringify(object).replace(/\//g, "\\/");
 }
 
-export class BulkOperations {
+export class BulkOperations implements BulkService {
   private readonly operations = new Map<bigint, BulkOperationRecord>();
   private readonly plans = new Map<bigint, Plan>();
   private readonly faults = new Map<string, BulkFault>();
+  private readonly signer: ResultUrlSigner;
+  private readonly seed: number;
 
-  constructor(private readonly emu: EmulatorContext) {}
+  constructor(
+    private readonly emu: EmulatorContext,
+    options: BulkOperationsOptions = {},
+  ) {
+    this.seed = options.seed ?? 1;
+    this.signer = new ResultUrlSigner(options.resultUrlTtlS);
+  }
 
   /** Makes the next bulk operation of `shop` fail (fault injection from the control API). */
   injectFailure(shop: string, fault: BulkFault): void {
@@ -103,89 +108,63 @@ export class BulkOperations {
     return [...this.operations.values()].filter((op) => !shop || op.shop === shop);
   }
 
-  /** bulkOperationRunQuery. */
+  /** bulkOperationRunQuery. `groupObjects` unset = the requested API version's default. */
   run(
     ctx: GqlContext,
     query: string,
-  ): {
-    operation: BulkOperationRecord | null;
-    userErrors: Array<{ field: string[]; message: string; code: string }>;
-  } {
-    const invalid = (message: string) => ({
-      operation: null,
-      userErrors: [{ field: ["query"], message, code: "INVALID" }],
-    });
-    const limit = ctx.apiVersion >= "2026-01" ? 5 : 1;
-    const running = this.all(ctx.shop.domain).filter(
-      (op) => op.status === "CREATED" || op.status === "RUNNING" || op.status === "CANCELING",
-    );
-    if (running.length >= limit) {
-      const message =
-        limit === 1
-          ? `A bulk query operation for this app and shop is already in progress: ${gid("BulkOperation", running[0].id)}.`
-          : `A maximum of ${limit} bulk query operations can run at the same time for this app and shop.`;
-      return { operation: null, userErrors: [{ field: ["query"], message, code: "OPERATION_IN_PROGRESS" }] };
-    }
+    options: { groupObjects?: boolean | null } = {},
+  ): { operation: BulkOperationRecord | null; userErrors: BulkUserError[] } {
+    const invalid = (errors: BulkUserError[]) => ({ operation: null, userErrors: errors });
     let document;
     try {
       document = parse(query);
     } catch (error) {
-      return invalid(`Invalid bulk query: ${(error as Error).message}`);
+      return invalid([invalidBulkQuery(`Invalid bulk query: ${(error as Error).message}`)]);
     }
-    const schema = loadSchema();
+    const schema = ctx.schema;
     const errors = validate(schema, document);
-    if (errors.length > 0) return invalid(`Invalid bulk query: ${errors[0].message}`);
+    if (errors.length > 0)
+      return invalid([
+        invalidBulkQuery(`Invalid bulk query: ${toShopifyValidationError(errors[0], document).message}`),
+      ]);
     const operations = document.definitions.filter(
       (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
     );
     if (operations.length !== 1 || operations[0].operation !== "query")
-      return invalid("Bulk queries must contain exactly one query operation.");
+      return invalid([invalidBulkQuery("Bulk queries must contain exactly one query operation.")]);
     const fragments: Record<string, FragmentDefinitionNode> = {};
     for (const d of document.definitions)
       if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
     const projector = new Projector(schema, fragments, ctx);
     const queryType = schema.getQueryType()!;
     const rootFields = projector.collect(queryType, operations[0].selectionSet);
-    if (rootFields.length !== 1) return invalid("Bulk queries must have exactly one top-level field.");
+    if (rootFields.length !== 1)
+      return invalid([invalidBulkQuery("Bulk queries must contain exactly one top-level field.")]);
+    const structural = new BulkQueryValidator(schema, fragments).validate(rootFields);
+    if (structural.length > 0) return invalid(structural);
     const rootField = rootFields[0];
     const fieldDef = queryType.getFields()[rootField.name.value];
-    if (!isConnectionType(fieldDef.type))
-      return invalid("Bulk queries must contain at least one connection.");
     const resource = rootField.name.value as Resource;
     if (!(resource in ROOT_SCOPES)) {
-      return invalid(
-        `The emulator supports bulk queries over customers, orders and products, not ${rootField.name.value}.`,
-      );
+      return invalid([
+        invalidBulkQuery(
+          `The emulator supports bulk queries over customers, orders and products, not ${rootField.name.value}.`,
+        ),
+      ]);
     }
+    const busy = this.concurrencyError(ctx);
+    if (busy) return invalid([busy]);
     const connectionType = projector.runtimeType({}, fieldDef.type);
     let nodeSelection = null;
     for (const sub of projector.collect(connectionType, rootField.selectionSet!)) {
       nodeSelection = projector.nodeSelection(connectionType, sub) ?? nodeSelection;
     }
-    if (!nodeSelection)
-      return invalid(
-        "Bulk queries must select edges { node { … } } or nodes { … } on the top-level connection.",
-      );
-    const depth = this.connectionDepth(
-      projector,
-      projector.runtimeType({}, nodeSelection.type),
-      nodeSelection.selectionSet,
-    );
-    if (depth.count > 5) return invalid("Bulk queries cannot contain more than 5 connections.");
-    if (depth.depth > 2)
-      return invalid("Bulk queries cannot contain connections with a nesting depth greater than 2.");
-
     const args = projector.read(
       { [resource]: (a: unknown) => a } as Record<string, unknown>,
       fieldDef,
       rootField,
-    ) as {
-      query?: string;
-      sortKey?: string;
-      reverse?: boolean;
-    };
+    ) as { query?: string; sortKey?: string; reverse?: boolean };
     const shop = ctx.shop;
-    const now = this.emu.now();
     const id = shop.nextId++;
     const op: BulkOperationRecord = {
       id,
@@ -194,7 +173,7 @@ export class BulkOperations {
       type: "QUERY",
       status: "CREATED",
       errorCode: null,
-      createdAt: now,
+      createdAt: this.emu.now(),
       completedAt: null,
       objectCount: 0,
       rootObjectCount: 0,
@@ -202,6 +181,9 @@ export class BulkOperations {
       url: null,
       partialDataUrl: null,
       lineLimit: null,
+      groupObjects: options.groupObjects ?? bulkGroupObjectsDefault(ctx.apiVersion),
+      apiVersion: ctx.apiVersion,
+      urlsExpired: false,
     };
     this.operations.set(id, op);
     if (!hasScope(ctx.access, ROOT_SCOPES[resource])) {
@@ -226,42 +208,35 @@ export class BulkOperations {
       ctx,
       roots,
       wrap,
-      rootType: projector.runtimeType({}, nodeSelection.type),
+      rootType: projector.runtimeType({}, nodeSelection!.type),
       projector,
-      nodeSelection,
+      nodeSelection: nodeSelection!,
     });
     setImmediate(() => void this.execute(op));
     return { operation: op, userErrors: [] };
   }
 
-  private connectionDepth(
-    projector: Projector,
-    type: GraphQLObjectType,
-    selectionSet: import("graphql").SelectionSetNode,
-    level = 1,
-  ): { count: number; depth: number } {
-    let count = 1;
-    let depth = level;
-    for (const field of projector.collect(type, selectionSet)) {
-      const def = type.getFields()[field.name.value];
-      if (!def || !field.selectionSet) continue;
-      if (isConnectionType(def.type)) {
-        const connectionType = projector.runtimeType({}, def.type);
-        for (const sub of projector.collect(connectionType, field.selectionSet)) {
-          const ns = projector.nodeSelection(connectionType, sub);
-          if (!ns) continue;
-          const inner = this.connectionDepth(
-            projector,
-            projector.runtimeType({}, ns.type),
-            ns.selectionSet,
-            level + 1,
-          );
-          count += inner.count;
-          depth = Math.max(depth, inner.depth);
-        }
-      }
+  /**
+   * Before 2026-01 one bulk query at a time (OPERATION_IN_PROGRESS naming it); from 2026-01 five
+   * (LIMIT_REACHED listing the running ones).
+   */
+  private concurrencyError(ctx: GqlContext): BulkUserError | null {
+    const limit = bulkQueryConcurrency(ctx.apiVersion);
+    const running = this.all(ctx.shop.domain).filter((op) => ACTIVE.includes(op.status));
+    if (running.length < limit) return null;
+    const ids = running.map((op) => gid("BulkOperation", op.id));
+    if (limit === 1) {
+      return {
+        field: null,
+        message: `A bulk query operation for this app and shop is already in progress: ${ids[0]}.`,
+        code: "OPERATION_IN_PROGRESS",
+      };
     }
-    return { count, depth };
+    return {
+      field: null,
+      message: `Bulk operations limit reached: ${limit} bulk query operations are already running for this app and shop (${ids.join(", ")}). Please try again later.`,
+      code: "LIMIT_REACHED",
+    };
   }
 
   /** bulkOperationCancel. */
@@ -282,6 +257,14 @@ export class BulkOperations {
     }
     op.status = "CANCELING";
     return { operation: op, userErrors: [] };
+  }
+
+  /** Makes an operation's result URLs answer as expired from now on (control API). False when unknown. */
+  expireUrls(id: bigint): boolean {
+    const op = this.operations.get(id);
+    if (!op) return false;
+    op.urlsExpired = true;
+    return true;
   }
 
   private async execute(op: BulkOperationRecord): Promise<void> {
@@ -316,14 +299,21 @@ export class BulkOperations {
     op.objectCount = objects;
     op.rootObjectCount = roots;
     op.lineLimit = objects;
+    const completedAt = this.emu.now();
     if (fault) {
-      op.partialDataUrl = objects > 0 ? `${this.emu.baseUrl}/_emulator/bulk/${op.id}.partial.jsonl` : null;
+      op.partialDataUrl =
+        objects > 0 ? this.signer.sign(this.emu.baseUrl, this.filePath(op.id, true), completedAt) : null;
       return this.finish(op, "FAILED", fault.errorCode);
     }
     op.fileSize = bytes;
     // Shopify gives no URL for an empty result.
-    op.url = objects > 0 ? `${this.emu.baseUrl}/_emulator/bulk/${op.id}.jsonl` : null;
+    op.url =
+      objects > 0 ? this.signer.sign(this.emu.baseUrl, this.filePath(op.id, false), completedAt) : null;
     this.finish(op, "COMPLETED", null);
+  }
+
+  private filePath(id: bigint, partial: boolean): string {
+    return `/_emulator/bulk/${id}${partial ? ".partial" : ""}.jsonl`;
   }
 
   private finish(
@@ -353,36 +343,42 @@ export class BulkOperations {
   /** Yields the operation's lines in file order, generated on demand from the snapshot. */
   *generate(id: bigint): Generator<{ line: string; root: boolean }> {
     const plan = this.plans.get(id);
-    if (!plan) return;
-    const prng = createPrng(hashSeed("bulk", id.toString()));
-    let held: BulkLine[] = [];
-    const flatten = function* (lines: BulkLine[]): Generator<{ line: string; root: boolean }> {
-      for (const l of lines) {
-        yield { line: toJsonLine(l.object), root: false };
-        yield* flatten(l.children);
+    const op = this.operations.get(id);
+    if (!plan || !op) return;
+    const prng = createPrng(hashSeed(this.seed, "bulk", id.toString()));
+    const trees = function* (): Generator<BulkLine> {
+      for (const record of plan.roots) {
+        yield plan.projector.node(
+          plan.wrap(record as never),
+          plan.rootType,
+          plan.nodeSelection.selectionSet,
+          null,
+        );
       }
     };
-    for (const record of plan.roots) {
-      const line = plan.projector.node(
-        plan.wrap(record as never),
-        plan.rootType,
-        plan.nodeSelection.selectionSet,
-        null,
-      );
-      yield { line: toJsonLine(line.object), root: true };
-      // Children held back from the previous parent come after this parent: still after their own parent.
-      yield* flatten(held);
-      held = [];
-      const children = line.children;
-      if (children.length > 1 && prng.chance(0.3)) {
-        const keep = prng.int(1, children.length - 1);
-        yield* flatten(children.slice(0, keep));
-        held = children.slice(keep);
-      } else {
-        yield* flatten(children);
-      }
-    }
-    yield* flatten(held);
+    const ordered = op.groupObjects ? groupedLines(trees(), prng) : ungroupedLines(trees(), prng);
+    for (const { object, root } of ordered) yield { line: toJsonLine(object), root };
+  }
+
+  /**
+   * The JSONL file behind a result URL as a stream (backpressure-aware, a chunk of lines at a time), or the error
+   * a storage bucket gives: 403 for a bad signature, 400 once expired, 404 when there is no such file.
+   */
+  open(path: string, query: URLSearchParams): BulkFile {
+    const m = /^\/_emulator\/bulk\/(\d+)(\.partial)?\.jsonl$/.exec(path);
+    const xml = "application/xml; charset=UTF-8";
+    const noSuchKey = {
+      status: 404,
+      contentType: xml,
+      body: "<?xml version='1.0' encoding='UTF-8'?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>",
+    };
+    if (!m) return noSuchKey;
+    const id = BigInt(m[1]);
+    const op = this.operations.get(id);
+    const check: UrlCheck = this.signer.check(path, query, this.emu.now().getTime(), op?.urlsExpired);
+    if (!check.ok) return { status: check.status, body: check.body, contentType: xml };
+    const stream = this.stream(id, Boolean(m[2]));
+    return stream ? { stream } : noSuchKey;
   }
 
   /** The JSONL file as a stream (backpressure-aware), or null when the operation has no such file. */

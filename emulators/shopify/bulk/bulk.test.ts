@@ -4,6 +4,7 @@ import type { RunningShopifyEmulator } from "../server";
 import { gql, issueToken } from "../testing/client";
 import { startTestEmulator, testClock } from "../testing/fixtures";
 import type { GqlContext } from "../graphql/context";
+import { loadSchema, schemaVersionFor } from "../graphql/schema";
 
 const clock = testClock();
 const ORDER_COUNT = 35_000;
@@ -87,6 +88,7 @@ function gqlContext(apiVersion: string): GqlContext {
       expiresAt: null,
     },
     apiVersion,
+    schema: loadSchema(schemaVersionFor(apiVersion)),
     bulk: emu.bulk,
     searchWarnings: [],
   };
@@ -180,9 +182,11 @@ describe("bulk operations", () => {
     const recent = gqlContext("2026-01");
     const more = [1, 2, 3, 4].map(() => emu.bulk.run(recent, "{ customers { edges { node { id } } } }"));
     expect(more.every((r) => r.userErrors.length === 0)).toBe(true);
-    expect(emu.bulk.run(recent, "{ customers { edges { node { id } } } }").userErrors[0].code).toBe(
-      "OPERATION_IN_PROGRESS",
-    );
+    const sixth = emu.bulk.run(recent, "{ customers { edges { node { id } } } }").userErrors[0];
+    expect(sixth.code).toBe("LIMIT_REACHED");
+    // The error lists the five running operations.
+    for (const op of emu.bulk.all(DEFAULT_SHOP).filter((o) => o.status === "CREATED"))
+      expect(sixth.message).toContain(`gid://shopify/BulkOperation/${op.id}`);
     for (const op of emu.bulk.all(DEFAULT_SHOP))
       if (op.status === "CREATED") emu.bulk.cancel(emu.context.shops.get(DEFAULT_SHOP)!, op.id);
   });

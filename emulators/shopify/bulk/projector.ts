@@ -20,17 +20,11 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import type { GqlContext } from "../graphql/context";
+import type { BulkLine } from "./ordering";
+import { isConnectionType } from "./validate";
 
-export interface BulkLine {
-  object: Record<string, unknown>;
-  /** Nested connection children (and grandchildren), in output order after the object. */
-  children: BulkLine[];
-}
-
-export function isConnectionType(type: GraphQLOutputType): boolean {
-  const named = getNamedType(type);
-  return isObjectType(named) && named.name.endsWith("Connection") && "edges" in named.getFields();
-}
+export type { BulkLine };
+export { isConnectionType };
 
 export class Projector {
   constructor(

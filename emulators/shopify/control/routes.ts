@@ -327,13 +327,22 @@ async function route(
     sendJson(res, 200, { strict: state.strict });
     return true;
   }
-  const file = /^\/_emulator\/bulk\/(\d+)(\.partial)?\.jsonl$/.exec(path);
-  if (file && method === "GET") {
-    const stream = state.bulk.stream(BigInt(file[1]), Boolean(file[2]));
-    if (!stream) throw new HttpError(404, "No such bulk operation file");
+  if (/^\/_emulator\/bulk\/\d+(\.partial)?\.jsonl$/.test(path) && method === "GET") {
+    const file = state.bulk.open(path, url.searchParams);
+    if (!("stream" in file)) {
+      res.writeHead(file.status, { "Content-Type": file.contentType });
+      res.end(file.body);
+      return true;
+    }
     res.writeHead(200, { "Content-Type": "application/jsonl" });
-    stream.pipe(res);
+    file.stream.pipe(res);
     await new Promise<void>((resolve) => res.on("close", () => resolve()));
+    return true;
+  }
+  const expire = /^\/_emulator\/bulk\/(\d+)\/expire$/.exec(path);
+  if (expire && method === "POST") {
+    if (!state.bulk.expireUrls(BigInt(expire[1]))) throw new HttpError(404, "No such bulk operation");
+    sendJson(res, 200, { id: expire[1], urlsExpired: true });
     return true;
   }
   void url;

@@ -1,14 +1,17 @@
 /** What every resolver receives as graphql-js `contextValue`. */
+import type { GraphQLSchema } from "graphql";
 import type { AccessTokenInfo, EmuShop, EmulatorContext } from "../model";
-import type { BulkOperations } from "../bulk/bulk-operations";
+import type { BulkService } from "./bulk-service";
 
 export interface GqlContext {
   emu: EmulatorContext;
   shop: EmuShop;
   access: AccessTokenInfo;
-  /** From the URL, e.g. "2025-04" (the schema is always 2025-04; the version drives behaviour such as bulk limits). */
+  /** From the URL, e.g. "2026-10"; drives version-dependent behaviour such as bulk limits (see versions.ts). */
   apiVersion: string;
-  bulk: BulkOperations;
+  /** The vendored schema serving `apiVersion` (the nearest at or below it). */
+  schema: GraphQLSchema;
+  bulk: BulkService;
   /** Search warnings collected while resolving (returned in `extensions.search`). */
   searchWarnings: Array<{
     path: string[];

@@ -149,14 +149,17 @@ export function deprecatedFieldError(error: GraphQLError, document?: DocumentNod
   const m = /^The field ([^.]+)\.(\S+) is deprecated\. ?(.*)$/s.exec(error.message);
   const e = /^The enum value "([^.]+)\.([^"]+)" is deprecated\. ?(.*)$/s.exec(error.message);
   const a = /^Field "([^.]+)\.([^"]+)" argument "([^"]+)" is deprecated\. ?(.*)$/s.exec(error.message);
-  if (!m && !e && !a) return null;
-  const [typeName, fieldName, reason] = m
-    ? [m[1], m[2], m[3]]
+  const i = /^The input field ([^.]+)\.(\S+) is deprecated\. ?(.*)$/s.exec(error.message);
+  if (!m && !e && !a && !i) return null;
+  const [kind, typeName, fieldName, reason] = m
+    ? ["Field", m[1], m[2], m[3]]
     : e
-      ? [e[1], e[2], e[3]]
-      : [a![1], `${a![2]}(${a![3]})`, a![4]];
+      ? ["Enum value", e[1], e[2], e[3]]
+      : i
+        ? ["Input field", i[1], i[2], i[3]]
+        : ["Argument", a![1], `${a![2]}(${a![3]})`, a![4]];
   return {
-    message: `${m ? "Field" : e ? "Enum value" : "Argument"} '${fieldName}' on type '${typeName}' is deprecated${reason ? `: ${reason}` : ""}`,
+    message: `${kind} '${fieldName}' on type '${typeName}' is deprecated${reason ? `: ${reason}` : ""}`,
     locations: error.locations ? [...error.locations] : undefined,
     path: document && error.nodes?.[0] ? astPath(document, error.nodes[0]) : undefined,
     extensions: { code: "deprecatedField", typeName, fieldName, reason },

@@ -15,7 +15,7 @@ import {
   type OperationDefinitionNode,
 } from "graphql";
 import type { AccessTokenInfo, EmuShop, EmulatorContext } from "../model";
-import type { BulkOperations } from "../bulk/bulk-operations";
+import type { BulkService } from "./bulk-service";
 import { actualQueryCost, operationContext, requestedQueryCost } from "./cost";
 import {
   deprecatedFieldError,
@@ -25,7 +25,7 @@ import {
   type ShopifyErrorJson,
 } from "./errors";
 import { createRootValue } from "./root";
-import { loadSchema } from "./schema";
+import { loadSchema, schemaVersionFor, type SchemaVersion } from "./schema";
 import type { GqlContext } from "./context";
 import type { LeakyBucket, ThrottleStatus } from "./throttle";
 
@@ -40,7 +40,7 @@ export interface GraphqlCall {
   shop: EmuShop;
   access: AccessTokenInfo;
   apiVersion: string;
-  bulk: BulkOperations;
+  bulk: BulkService;
   bucket: LeakyBucket;
   strict: boolean;
   body: GraphqlRequestBody;
@@ -70,9 +70,16 @@ function parseCached(query: string): DocumentNode {
   return doc;
 }
 
-/** Validates a document against the real schema; `strict` adds the deprecated-field rule. Shopify-shaped errors. */
-export function validateDocument(document: DocumentNode, strict: boolean): ShopifyErrorJson[] {
-  const schema = loadSchema();
+/**
+ * Validates a document against the real schema serving `apiVersion` (default 2025-04; "2026-10" is validated
+ * against 2026-07); `strict` adds the deprecated-field rule. Shopify-shaped errors.
+ */
+export function validateDocument(
+  document: DocumentNode,
+  strict: boolean,
+  apiVersion: string = "2025-04",
+): ShopifyErrorJson[] {
+  const schema = loadSchema(schemaVersionFor(apiVersion));
   const errors = validate(schema, document).map((e) => toShopifyValidationError(e, document));
   if (errors.length > 0 || !strict) return errors;
   return validate(schema, document, [NoDeprecatedCustomRule])
@@ -103,7 +110,9 @@ export async function runGraphql(call: GraphqlCall): Promise<GraphqlResult> {
   } catch (error) {
     return { errors: [toShopifyValidationError(error as GraphQLError)], extensions: { cost: costOf(0, 0) } };
   }
-  const validationErrors = validateDocument(document, call.strict);
+  const schemaVersion: SchemaVersion = schemaVersionFor(call.apiVersion);
+  const schema = loadSchema(schemaVersion);
+  const validationErrors = validateDocument(document, call.strict, call.apiVersion);
   if (validationErrors.length > 0) return { errors: validationErrors, extensions: { cost: costOf(0, 0) } };
 
   const operations = document.definitions.filter(
@@ -131,7 +140,7 @@ export async function runGraphql(call: GraphqlCall): Promise<GraphqlResult> {
       ? (call.body.variables as Record<string, unknown>)
       : {};
   const walk = operationContext(
-    loadSchema(),
+    schema,
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION),
     variables,
   );
@@ -163,11 +172,12 @@ export async function runGraphql(call: GraphqlCall): Promise<GraphqlResult> {
     shop: call.shop,
     access: call.access,
     apiVersion: call.apiVersion,
+    schema,
     bulk: call.bulk,
     searchWarnings: [],
   };
   const result = await execute({
-    schema: loadSchema(),
+    schema,
     document,
     rootValue: createRootValue(ctx),
     contextValue: ctx,

@@ -651,11 +651,25 @@ export class WebhookSubscriptionNode {
   format() {
     return this.record.format;
   }
-  callbackUrl() {
-    return this.record.callbackUrl;
+  uri() {
+    return this.record.uri;
   }
+  name() {
+    return this.record.name ?? null;
+  }
+  /** Deprecated since 2025-10 (strict mode rejects it on 2026-07): `uri`. */
+  callbackUrl() {
+    return this.record.uri;
+  }
+  /** Deprecated since 2025-10 (strict mode rejects it on 2026-07): `uri`. */
   endpoint() {
-    return { __typename: "WebhookHttpEndpoint", callbackUrl: this.record.callbackUrl };
+    const uri = this.record.uri;
+    if (uri.startsWith("pubsub://")) {
+      const [project, topic] = uri.slice("pubsub://".length).split(":");
+      return { __typename: "WebhookPubSubEndpoint", pubSubProject: project, pubSubTopic: topic };
+    }
+    if (uri.startsWith("arn:")) return { __typename: "WebhookEventBridgeEndpoint", arn: uri };
+    return { __typename: "WebhookHttpEndpoint", callbackUrl: uri };
   }
   includeFields() {
     return [];
@@ -717,8 +731,11 @@ export class ShopNode {
     return -300;
   }
   plan() {
+    const name = this.shop.plan === "Standard" ? "Shopify" : this.shop.plan;
     return {
-      displayName: this.shop.plan === "Standard" ? "Shopify" : this.shop.plan,
+      publicDisplayName: name,
+      /** Deprecated on 2026-07: `publicDisplayName`. */
+      displayName: name,
       partnerDevelopment: false,
       shopifyPlus: this.shop.plan === "Plus" || this.shop.plan === "Enterprise",
     };

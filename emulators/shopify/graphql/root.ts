@@ -1,7 +1,7 @@
 /** Root resolvers (QueryRoot and Mutation) over a shop. */
 import { GraphQLError } from "graphql";
 import type { EmuCustomer, EmuOrder, EmuProduct, EmuShop } from "../model";
-import { gid, parseGid } from "../model";
+import { parseGid } from "../model";
 import { nextId, putRecord, variantIndex } from "../seed/store";
 import { customerToRest, orderToRest, productToRest } from "../webhooks/rest-bodies";
 import { paginate, type PageArgs } from "./connection";
@@ -16,32 +16,13 @@ import {
   VariantNode,
   WebhookSubscriptionNode,
 } from "./objects";
-import type { BulkOperationRecord } from "../bulk/bulk-operations";
+import { bulkOperationView, bulkResolvers } from "./bulk-resolvers";
+import { webhookResolvers } from "./webhook-resolvers";
 
 type ListArgs = PageArgs & { query?: string | null; sortKey?: string | null };
 
-const iso = (d: Date | null) => (d ? d.toISOString().replace(/\.\d{3}Z$/, "Z") : null);
-
 function require(ctx: GqlContext, field: string, scope: string): void {
   if (!hasScope(ctx.access, scope)) throw accessDenied(field, scope);
-}
-
-export function bulkOperationView(op: BulkOperationRecord) {
-  return {
-    __typename: "BulkOperation",
-    id: gid("BulkOperation", op.id),
-    status: op.status,
-    errorCode: op.errorCode,
-    type: op.type,
-    query: op.query,
-    createdAt: iso(op.createdAt),
-    completedAt: iso(op.completedAt),
-    objectCount: String(op.objectCount),
-    rootObjectCount: String(op.rootObjectCount),
-    fileSize: op.fileSize === null ? null : String(op.fileSize),
-    url: op.url,
-    partialDataUrl: op.partialDataUrl,
-  };
 }
 
 function list(ctx: GqlContext, resource: Resource, args: ListArgs, field: string) {
@@ -228,30 +209,16 @@ export function createRootValue(ctx: GqlContext) {
     customer: single("customers", "Customer"),
     order: single("orders", "Order"),
     product: single("products", "Product"),
-    customersCount: (args: { query?: string | null }) =>
-      countOf(ctx, "customers", { query: args.query, limit: undefined }, "customersCount"),
+    customersCount: (args: { query?: string | null; limit?: number | null }) =>
+      countOf(ctx, "customers", args, "customersCount"),
     ordersCount: (args: { query?: string | null; limit?: number | null }) =>
       countOf(ctx, "orders", args, "ordersCount"),
     productsCount: (args: { query?: string | null; limit?: number | null }) =>
       countOf(ctx, "products", args, "productsCount"),
     node: (args: { id: string }) => resolveNode(ctx, args.id, "node"),
     nodes: (args: { ids: string[] }) => args.ids.map((id) => resolveNode(ctx, id, "nodes")),
-    currentBulkOperation: () => {
-      const op = ctx.bulk.current(shop);
-      return op ? bulkOperationView(op) : null;
-    },
-    webhookSubscriptions: (args: PageArgs & { topics?: string[] | null; callbackUrl?: string | null }) => {
-      const subs = [...shop.webhookSubscriptions.values()]
-        .filter((s) => !args.topics || args.topics.includes(s.topic))
-        .filter((s) => !args.callbackUrl || s.callbackUrl === args.callbackUrl)
-        .sort((a, b) => (a.id < b.id ? -1 : 1));
-      return paginate(
-        subs,
-        (s) => [s.id, s.id],
-        args,
-        (s) => new WebhookSubscriptionNode(s),
-      );
-    },
+    ...bulkResolvers(ctx),
+    ...webhookResolvers(ctx),
 
     // Mutations
     customerCreate: (args: { input: CustomerInput }) => {
@@ -403,65 +370,6 @@ export function createRootValue(ctx: GqlContext) {
       putRecord(shop.orders, updated);
       emit("orders/updated", orderToRest(shop, updated));
       return { order: new OrderNode(shop, updated), userErrors: [] };
-    },
-    webhookSubscriptionCreate: (args: {
-      topic: string;
-      webhookSubscription: { callbackUrl?: string | null; format?: string | null };
-    }) => {
-      const callbackUrl = args.webhookSubscription.callbackUrl;
-      if (!callbackUrl || !/^https?:\/\//.test(callbackUrl)) {
-        return {
-          webhookSubscription: null,
-          userErrors: [userError(["webhookSubscription", "callbackUrl"], "Address is invalid")],
-        };
-      }
-      for (const s of shop.webhookSubscriptions.values()) {
-        if (s.topic === args.topic && s.callbackUrl === callbackUrl) {
-          return {
-            webhookSubscription: null,
-            userErrors: [
-              userError(
-                ["webhookSubscription", "callbackUrl"],
-                "Address for this topic has already been taken",
-              ),
-            ],
-          };
-        }
-      }
-      const now = ctx.emu.now();
-      const sub = {
-        id: nextId(shop),
-        topic: args.topic,
-        callbackUrl,
-        format: "JSON" as const,
-        source: "graphql" as const,
-        apiVersion: ctx.apiVersion,
-        createdAt: now,
-        updatedAt: now,
-      };
-      shop.webhookSubscriptions.set(sub.id, sub);
-      return { webhookSubscription: new WebhookSubscriptionNode(sub), userErrors: [] };
-    },
-    webhookSubscriptionDelete: (args: { id: string }) => {
-      const parsed = parseGid(args.id);
-      if (!parsed || !shop.webhookSubscriptions.delete(parsed.id)) {
-        return {
-          deletedWebhookSubscriptionId: null,
-          userErrors: [userError(["id"], "Webhook subscription does not exist")],
-        };
-      }
-      return { deletedWebhookSubscriptionId: args.id, userErrors: [] };
-    },
-    bulkOperationRunQuery: (args: { query: string }) => {
-      const { operation, userErrors } = ctx.bulk.run(ctx, args.query);
-      return { bulkOperation: operation ? bulkOperationView(operation) : null, userErrors };
-    },
-    bulkOperationCancel: (args: { id: string }) => {
-      const parsed = parseGid(args.id);
-      const { operation, userErrors } = parsed
-        ? ctx.bulk.cancel(shop, parsed.id)
-        : { operation: null, userErrors: [userError(["id"], "Bulk operation does not exist")] };
-      return { bulkOperation: operation ? bulkOperationView(operation) : null, userErrors };
     },
   };
 }

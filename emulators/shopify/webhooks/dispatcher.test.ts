@@ -50,7 +50,7 @@ function subscribe(shop: EmuShop, topic: string, path: string): void {
   shop.webhookSubscriptions.set(id, {
     id,
     topic,
-    callbackUrl: `${receiver.url}${path}`,
+    uri: `${receiver.url}${path}`,
     format: "JSON",
     source: "graphql",
     apiVersion: "2025-04",

@@ -142,6 +142,16 @@ const ALWAYS_DELIVERED = new Set([
 ]);
 export const COMPLIANCE_TOPICS = ["customers/data_request", "customers/redact", "shop/redact"] as const;
 
+/**
+ * Where a delivery is really sent. Shopify only accepts https:// endpoints; a local app serves plain http behind a
+ * TLS-terminating tunnel (what `shopify app dev` sets up). The emulator stands in for that tunnel: an https://
+ * address on a loopback host (127.0.0.1, localhost, [::1]) is delivered over http to the same host and port.
+ */
+export function transportUrl(url: string): string {
+  const m = /^https:\/\/(127\.0\.0\.1|localhost|\[::1\])([:/?#]|$)/i.exec(url);
+  return m ? `http://${url.slice("https://".length)}` : url;
+}
+
 /** REST topic (customers/update) → GraphQL enum (CUSTOMERS_UPDATE). The reverse is ambiguous, so match this way. */
 export function topicToEnum(restTopic: string): string {
   return restTopic.replace(/\//g, "_").toUpperCase();
@@ -270,7 +280,7 @@ export class WebhookDispatcher implements WebhookDispatcherLike {
       if (sub.topic !== enumTopic) continue;
       add({
         topic,
-        url: sub.callbackUrl,
+        url: sub.uri,
         apiVersion: sub.apiVersion || this.apiVersionFallback(),
         source: sub.source,
         compliance: false,
@@ -444,7 +454,7 @@ export class WebhookDispatcher implements WebhookDispatcherLike {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const response = await this.fetchFn(job.url, {
+      const response = await this.fetchFn(transportUrl(job.url), {
         method: "POST",
         headers,
         body: job.body,

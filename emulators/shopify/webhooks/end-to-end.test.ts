@@ -60,7 +60,8 @@ describe("the full emulator (server.ts) with the app's real libraries", () => {
           userErrors { field message }
         }
       }`,
-      { variables: { url: `${receiver.url}/webhooks/customers/update` } },
+      // https:// (Shopify refuses http://); delivered over http to the loopback receiver, like a dev tunnel.
+      { variables: { url: `${receiver.url.replace("http://", "https://")}/webhooks/customers/update` } },
     );
     expect(created.data?.webhookSubscriptionCreate.userErrors).toEqual([]);
 

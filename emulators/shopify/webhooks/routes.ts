@@ -238,7 +238,7 @@ export async function handleWebhookControlRoute(
         const graphql = [...shop.webhookSubscriptions.values()].map((sub) => ({
           id: sub.id.toString(),
           topic: sub.topic,
-          url: sub.callbackUrl,
+          url: sub.uri,
           apiVersion: sub.apiVersion,
           source: sub.source,
         }));

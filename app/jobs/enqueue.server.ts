@@ -1,0 +1,151 @@
+/**
+ * How work is put on the queue: the lock, dedupe and retry policy of every job kind, in one place. The scheduler,
+ * the webhook processing, the compliance handlers, resume paths, routes and CLIs all enqueue through these
+ * functions, so one store's syncs share one lock key and one dedupe scheme whoever asks.
+ *
+ * Concurrency (lock) keys:
+ * - `sync:<integrationId>`: every job that bulk-writes a store's data (full, incremental, reconcile, compliance
+ *   redactions and purges) and `npm run sync`. One at a time per integration, on every backend.
+ * - `webhook:<integrationId>`: webhook events of one store are processed one at a time, in order of receipt.
+ */
+import { isAppError } from "../lib/errors";
+import type { Resource, SyncKind } from "../sync/types";
+import type { JobQueue } from "./queue.server";
+import type { BackoffOptions, EnqueueResult, JobPayloads, SyncJobPayload } from "./types";
+
+/** The lock key of everything that bulk-writes an integration's data. */
+export function syncLockKey(integrationId: string): string {
+  return `sync:${integrationId}`;
+}
+
+/** The lock key that keeps one store's webhook events in order. */
+export function webhookLockKey(integrationId: string): string {
+  return `webhook:${integrationId}`;
+}
+
+interface RetryPolicy {
+  maxAttempts: number;
+  backoff: BackoffOptions;
+}
+
+/** Retry settings per kind of work. */
+export const RETRY = {
+  /** A failed sync is retried a few times, minutes apart (the store may be down). */
+  sync: { maxAttempts: 4, backoff: { initialDelayMs: 60_000, factor: 4, maxDelayMs: 60 * 60_000 } },
+  /** The nightly full re-sync: a few tries inside its window. */
+  scheduledFullSync: { maxAttempts: 3, backoff: { initialDelayMs: 5 * 60_000 } },
+  /** A reconcile is repeated by the next slot anyway: one retry. */
+  reconcile: { maxAttempts: 2, backoff: { initialDelayMs: 60_000 } },
+  webhook: { maxAttempts: 6, backoff: { initialDelayMs: 5_000, factor: 3, maxDelayMs: 30 * 60_000 } },
+  /** Data-protection requests must complete: long, patient retries. */
+  compliance: { maxAttempts: 8, backoff: { initialDelayMs: 30_000, factor: 3, maxDelayMs: 6 * 3600_000 } },
+} satisfies Record<string, RetryPolicy>;
+
+/**
+ * True when retrying cannot help: an AppError raised on purpose with a 4xx status (unknown platform, credentials
+ * missing or unreadable, a record that no longer exists). Jobs then fail at once instead of using their attempts.
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  return isAppError(error) && error.httpStatus >= 400 && error.httpStatus < 500;
+}
+
+/** The job kind that runs each sync kind. */
+export const SYNC_JOB_KINDS = {
+  full: "sync.full",
+  incremental: "sync.incremental",
+  reconcile: "reconcile",
+} as const satisfies Record<SyncKind, keyof JobPayloads>;
+
+/** A request to sync one integration. */
+export interface SyncRequest {
+  integrationId: string;
+  kind: SyncKind;
+  /** Only these resources (default: every resource the store offers). */
+  resources?: Resource[];
+  /** Stored on the run: "merchant:<who>", "schedule", "webhook:<topic>", "cli" … */
+  triggeredBy?: string;
+  /** Not before this time. */
+  runAt?: Date;
+  /**
+   * The schedule slot this request belongs to (start of the reconcile interval or of the nightly window): at most
+   * one job per slot, even when several workers tick at once.
+   */
+  slot?: Date;
+  /** Continue this interrupted run from its checkpoint (one resume job per run). */
+  resumeRunId?: string;
+}
+
+/**
+ * The dedupe key of a sync request: one waiting job per integration and kind (resource-limited requests get their
+ * own key so they never swallow a whole-store request), per schedule slot, or per resumed run.
+ */
+export function syncDedupeKey(request: SyncRequest): string {
+  const id = request.integrationId;
+  if (request.resumeRunId) return `resume:${request.resumeRunId}`;
+  if (request.slot) {
+    return `${request.kind === "full" ? "full-resync" : "reconcile"}:${id}:${request.slot.toISOString()}`;
+  }
+  const resources = request.resources?.length ? `:${[...request.resources].sort().join(",")}` : "";
+  return `${SYNC_JOB_KINDS[request.kind]}:${id}${resources}`;
+}
+
+function syncRetry(request: SyncRequest): RetryPolicy {
+  if (request.slot && request.kind === "full") return RETRY.scheduledFullSync;
+  if (request.slot) return RETRY.reconcile;
+  return RETRY.sync;
+}
+
+/** The one way to enqueue a sync: deduplicated, under the integration's sync lock, with its retry policy. */
+export function enqueueSync(queue: JobQueue, request: SyncRequest): Promise<EnqueueResult> {
+  const payload: SyncJobPayload = {
+    integrationId: request.integrationId,
+    ...(request.resources?.length ? { resources: request.resources } : {}),
+    ...(request.resumeRunId ? { runId: request.resumeRunId } : {}),
+    ...(request.triggeredBy ? { triggeredBy: request.triggeredBy } : {}),
+  };
+  return queue.enqueue(SYNC_JOB_KINDS[request.kind], payload, {
+    concurrencyKey: syncLockKey(request.integrationId),
+    dedupeKey: syncDedupeKey(request),
+    ...(request.runAt ? { runAt: request.runAt } : {}),
+    ...syncRetry(request),
+  });
+}
+
+/** Enqueues processing of a stored WebhookEvent (call right after inserting it). */
+export function enqueueWebhookEvent(
+  queue: JobQueue,
+  event: { id: string; integrationId: string | null },
+): Promise<EnqueueResult> {
+  return queue.enqueue(
+    "webhook.process",
+    { webhookEventId: event.id },
+    {
+      ...(event.integrationId ? { concurrencyKey: webhookLockKey(event.integrationId) } : {}),
+      dedupeKey: `webhook:${event.id}`,
+      ...RETRY.webhook,
+    },
+  );
+}
+
+export type ComplianceJobKind =
+  "compliance.customer_redact" | "compliance.shop_redact" | "compliance.customer_data_request";
+
+/**
+ * Enqueues one compliance job. Redactions and purges wait for the store's sync lock, so they never interleave
+ * with a sync page that could write the same rows back; the export only reads. A dedupe key (e.g. the webhook
+ * event's) makes a redelivered request enqueue nothing new.
+ */
+export function enqueueCompliance<K extends ComplianceJobKind>(
+  queue: JobQueue,
+  kind: K,
+  payload: JobPayloads[K],
+  options: { dedupeKey?: string } = {},
+): Promise<EnqueueResult> {
+  return queue.enqueue(kind, payload, {
+    ...(kind === "compliance.customer_data_request"
+      ? {}
+      : { concurrencyKey: syncLockKey(payload.integrationId) }),
+    ...(options.dedupeKey ? { dedupeKey: options.dedupeKey } : {}),
+    ...RETRY.compliance,
+  });
+}

@@ -1,0 +1,145 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
+import { testPlatform, testPlatforms } from "../platforms/testing/test-platforms";
+import type { StorePlatform, WebhookMaintenanceReport } from "../sync/platform";
+import { createMemorySource, syntheticCustomer } from "../sync/testing/memory-source";
+import { createJobHandlers } from "./handlers.server";
+import { createJobQueue, type JobQueue } from "./queue.server";
+import { createJobsTestDatabase as createTestDatabase } from "./testing/database";
+import type { JobContext } from "./types";
+
+const PLATFORM = "memory-reconcile";
+
+const ctx: JobContext = {
+  jobId: "job",
+  kind: "reconcile",
+  attempt: 1,
+  maxAttempts: 2,
+  workerId: "w",
+  signal: new AbortController().signal,
+};
+
+describe.each(DATABASE_KINDS)("scheduled reconcile on %s", (kind) => {
+  let t: TestDatabase;
+  let q: JobQueue;
+  beforeAll(async () => {
+    t = await createTestDatabase(kind);
+    q = await createJobQueue(t.db, { databaseUrl: t.url, pgBoss: { maintenanceIntervalSeconds: 5 } });
+  });
+  afterAll(async () => {
+    await q?.close();
+    await t?.cleanup();
+  });
+
+  async function store() {
+    const organizationId = randomUUID();
+    await t.db.organization.create({ data: { id: organizationId, name: "Org" } });
+    const row = await t.db.integration.create({
+      data: { organizationId, platform: PLATFORM, name: "Store", storeKey: `s-${organizationId}` },
+    });
+    return row.id;
+  }
+
+  /** Runs one reconcile job with a platform whose webhook maintenance is `maintain`; records the call order. */
+  async function reconcile(integrationId: string, maintain?: StorePlatform["maintainWebhooks"]) {
+    const order: string[] = [];
+    const platforms = testPlatforms([
+      testPlatform(PLATFORM, {
+        createSource: () => {
+          order.push("sync");
+          return createMemorySource({ platform: PLATFORM, customers: [syntheticCustomer(1)] });
+        },
+        ...(maintain
+          ? {
+              maintainWebhooks: async (c, signal) => {
+                order.push("maintain");
+                return maintain(c, signal);
+              },
+            }
+          : {}),
+      }),
+    ]);
+    const handlers = createJobHandlers({ db: t.db, queue: q, platforms, exportDir: "unused" });
+    const result = await handlers.reconcile!({ integrationId }, ctx);
+    const integration = await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
+    return { order, result, integration };
+  }
+
+  const healthy = (extra: Partial<WebhookMaintenanceReport> = {}): WebhookMaintenanceReport => ({
+    healthy: ["orders/updated"],
+    repaired: [],
+    gapSuspected: false,
+    problems: [],
+    ...extra,
+  });
+
+  it("repairs the store's webhooks before its incremental sync and keeps the report where the UI reads it", async () => {
+    const id = await store();
+    const { order, integration, result } = await reconcile(id, async () =>
+      healthy({
+        repaired: [
+          { topic: "customers/update", action: "recreated", reason: "missing (deleted by the store)" },
+        ],
+        gapSuspected: true,
+      }),
+    );
+    expect(order).toEqual(["maintain", "sync"]);
+    expect(result).toMatchObject({ status: "succeeded", webhooks: { repaired: 1, problems: [] } });
+    expect(integration.status).toBe("connected");
+    expect(integration.webhookHealth).toMatchObject({
+      healthy: ["orders/updated"],
+      repaired: [{ topic: "customers/update", action: "recreated" }],
+      gapSuspected: true,
+      problems: [],
+      checkedAt: expect.any(String),
+    });
+    const audit = await t.db.auditLog.findFirstOrThrow({
+      where: { integrationId: id, action: "webhooks.maintained" },
+    });
+    expect(audit.detail).toMatchObject({ repaired: [{ topic: "customers/update" }], gapSuspected: true });
+    const run = await t.db.syncRun.findFirstOrThrow({ where: { integrationId: id } });
+    expect(run).toMatchObject({ kind: "reconcile", triggeredBy: "schedule", status: "succeeded" });
+  });
+
+  it("writes no audit entry when every subscription was healthy", async () => {
+    const id = await store();
+    await reconcile(id, async () => healthy());
+    expect(await t.db.auditLog.count({ where: { integrationId: id, action: "webhooks.maintained" } })).toBe(
+      0,
+    );
+    expect((await t.db.integration.findUniqueOrThrow({ where: { id } })).webhookHealth).toMatchObject({
+      healthy: ["orders/updated"],
+    });
+  });
+
+  it("puts the store in needs_attention with the problems in merchant words, even after a clean sync", async () => {
+    const id = await store();
+    const problem = "The REST key is read-only: Commerce Sync cannot create webhooks. Use a Read/Write key.";
+    const { integration, order } = await reconcile(id, async () => healthy({ problems: [problem] }));
+    expect(order).toEqual(["maintain", "sync"]);
+    expect(integration).toMatchObject({ status: "needs_attention", statusReason: problem });
+    // Fixed on the store: the next reconcile brings it back to connected.
+    const next = await reconcile(id, async () => healthy());
+    expect(next.integration).toMatchObject({ status: "connected", statusReason: null });
+  });
+
+  it("records a check that failed as a problem and still syncs", async () => {
+    const id = await store();
+    const { integration, order } = await reconcile(id, async () => {
+      throw new Error("Shopify answered 503");
+    });
+    expect(order).toEqual(["maintain", "sync"]);
+    expect(integration.statusReason).toBe(
+      "Commerce Sync could not check this store's webhook subscriptions: Shopify answered 503",
+    );
+    expect(await t.db.syncRun.count({ where: { integrationId: id, status: "succeeded" } })).toBe(1);
+  });
+
+  it("only syncs for a platform without webhook maintenance", async () => {
+    const id = await store();
+    const { integration, order } = await reconcile(id);
+    expect(order).toEqual(["sync"]);
+    expect(integration).toMatchObject({ status: "connected", webhookHealth: null });
+  });
+});

@@ -1,0 +1,16 @@
+/**
+ * A JSON column's value as an object. Prisma hands JSON columns back as parsed values on PostgreSQL and on SQLite,
+ * but rows written by raw SQL, payloads from pg-boss and older rows may hold the JSON text instead: accept both.
+ * Unparseable text and null give `fallback`.
+ */
+export function parseJsonValue<T>(value: unknown, fallback: T): T {
+  if (value === null || value === undefined) return fallback;
+  if (typeof value === "string") {
+    try {
+      return JSON.parse(value) as T;
+    } catch {
+      return fallback;
+    }
+  }
+  return value as T;
+}
