@@ -9,7 +9,8 @@ export function run(command: string, args: string[], env: Record<string, string>
 
 /** Builds the production bundle unless one exists (pass force to rebuild). */
 export function ensureBuild(force = false): void {
-  if (force || !existsSync("build/server/index.js") || !existsSync("build/extensions/manifest.json")) run("npm", ["run", "build", "--silent"]);
+  if (force || !existsSync("build/server/index.js") || !existsSync("build/extensions/manifest.json"))
+    run("npm", ["run", "build", "--silent"]);
 }
 
 /** Starts the production server (remix-serve) with the given environment. */
