@@ -4,7 +4,7 @@
  * `--rebuild` forces a fresh production build.
  */
 import { localAppEnv, localSecrets, LOCAL_API_KEY, LOCAL_APP_HANDLE } from "./lib/local-env";
-import { ensureBuild, run, startAppServer, waitForOk } from "./lib/processes";
+import { builtAdminExtensions, ensureBuild, run, startAppServer, waitForOk } from "./lib/processes";
 import { startShopifyEmulator } from "../emulators/shopify/server";
 import { startWooEmulator } from "../emulators/woocommerce/server";
 
@@ -39,6 +39,7 @@ async function main() {
       appUrl,
       appHandle: LOCAL_APP_HANDLE,
       scopes: ["read_customers", "read_orders", "read_all_orders", "read_products", "read_fulfillments"],
+      adminExtensions: builtAdminExtensions(),
     },
   });
   const woo = await startWooEmulator({

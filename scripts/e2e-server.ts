@@ -7,7 +7,7 @@ import { rmSync } from "node:fs";
 import { startShopifyEmulator } from "../emulators/shopify/server";
 import { SHOPIFY_SCOPES } from "../app/env.server";
 import { LOCAL_API_KEY, LOCAL_APP_HANDLE, localAppEnv, localSecrets } from "./lib/local-env";
-import { ensureBuild, run, startAppServer } from "./lib/processes";
+import { builtAdminExtensions, ensureBuild, run, startAppServer } from "./lib/processes";
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -37,6 +37,7 @@ async function main() {
       appUrl: `http://127.0.0.1:${appPort}`,
       appHandle: LOCAL_APP_HANDLE,
       scopes: [...SHOPIFY_SCOPES],
+      adminExtensions: builtAdminExtensions(),
     },
   });
   const server = startAppServer(

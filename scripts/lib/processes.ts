@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
 /** Runs a command to completion with inherited output; throws with the command line when it fails. */
 export function run(command: string, args: string[], env: Record<string, string> = {}): void {
@@ -36,4 +36,15 @@ export async function waitForOk(url: string, timeoutMs = 60_000): Promise<void> 
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not become ready within ${timeoutMs} ms (${last})`);
+}
+
+/** The admin UI extensions `npm run build` bundled (build/extensions/manifest.json), for the Shopify emulator. */
+export function builtAdminExtensions(): Array<{ handle: string; target: string; file: string }> {
+  const manifest = "build/extensions/manifest.json";
+  if (!existsSync(manifest)) return [];
+  return JSON.parse(readFileSync(manifest, "utf8")) as Array<{
+    handle: string;
+    target: string;
+    file: string;
+  }>;
 }
