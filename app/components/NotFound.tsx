@@ -3,7 +3,7 @@ import { Card, EmptyState, Page } from "@shopify/polaris";
 /** The page shown for an address that does not exist (or a record of another organization). */
 export function NotFound({ homeUrl, message }: { homeUrl: string; message?: string }) {
   return (
-    <Page narrowWidth>
+    <Page narrowWidth title="Page not found">
       <Card>
         <EmptyState
           heading="This page doesn’t exist"

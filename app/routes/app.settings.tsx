@@ -110,9 +110,11 @@ export default function Settings() {
                       maxLength={60}
                     />
                   </Box>
-                  <Button submit variant="primary" loading={creating}>
-                    Create token
-                  </Button>
+                  <div style={{ whiteSpace: "nowrap" }}>
+                    <Button submit variant="primary" loading={creating}>
+                      Create token
+                    </Button>
+                  </div>
                 </InlineStack>
               </Form>
             </Card>
