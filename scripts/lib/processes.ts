@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { existsSync, openSync, readFileSync } from "node:fs";
 
 /** Runs a command to completion with inherited output; throws with the command line when it fails. */
 export function run(command: string, args: string[], env: Record<string, string> = {}): void {
@@ -14,9 +15,15 @@ export function ensureBuild(force = false): void {
 }
 
 /** Starts the production server (remix-serve) with the given environment. */
-export function startAppServer(env: Record<string, string>): ChildProcess {
-  return spawn("npx", ["remix-serve", "./build/server/index.js"], {
-    stdio: "inherit",
+export function startAppServer(
+  env: Record<string, string>,
+  options: { logFile?: string } = {},
+): ChildProcess {
+  const out = options.logFile ? openSync(options.logFile, "a") : "inherit";
+  // remix-serve started by node itself (not through npx): signals reach the server, not a wrapper that outlives it.
+  const cli = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
+  return spawn(process.execPath, [cli, "./build/server/index.js"], {
+    stdio: ["ignore", out, out],
     env: { ...process.env, ...env },
   });
 }
