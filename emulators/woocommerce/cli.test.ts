@@ -26,6 +26,7 @@ describe("npm run emulator -- woocommerce", () => {
       seed: 3,
       counts: { customers: 1000, orders: 2000, products: 100 },
     });
+    expect(parseArgs(["--latency-ms", "300"])).toMatchObject({ latencyMs: 300 });
     expect(() => parseArgs(["--bogus"])).toThrow(/Unknown option --bogus/);
     expect(() => parseArgs(["--customers", "many"])).toThrow(/--customers needs a non-negative number/);
   });
@@ -50,6 +51,7 @@ describe("npm run emulator -- woocommerce", () => {
       { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
     );
     let stderr = "";
+    const stdoutLines: string[] = [];
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     try {
@@ -57,6 +59,7 @@ describe("npm run emulator -- woocommerce", () => {
         let stdout = "";
         child.stdout.on("data", (chunk: Buffer) => {
           stdout += chunk.toString();
+          stdoutLines.splice(0, stdoutLines.length, ...stdout.split("\n").filter(Boolean));
           const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
           if (match) resolve(match[1]);
         });
@@ -68,6 +71,11 @@ describe("npm run emulator -- woocommerce", () => {
       expect(response.headers["x-wp-total"]).toBe("1000");
       expect(response.headers["x-wp-totalpages"]).toBe("10");
       expect(response.data).toHaveLength(100);
+      // A wrong URL is logged as one line, never a stack trace (nor the query, which may carry keys).
+      const lines = stdoutLines.length;
+      expect((await fetch(`${url}/wp-json/wc/v3/nope?consumer_key=ck_x`)).status).toBe(404);
+      await expect.poll(() => stdoutLines.slice(lines)).toEqual(["404 GET /wp-json/wc/v3/nope"]);
+      expect(stdoutLines.join("\n")).not.toMatch(/^\s+at /m);
     } finally {
       child.kill("SIGTERM");
     }

@@ -1,15 +1,36 @@
 /**
- * `npm run emulator -- woocommerce --port P [--seed S] [--customers N] [--orders N] [--products N]
- *   [--delivery-delay-ms MS] [--site-url URL] [--utc-offset-minutes M] [--tls] [--wc-auth prompt|approve|deny]
- *   [--allow-http-auth-callback]`
- * Serves the WooCommerce emulator on 127.0.0.1 until SIGINT/SIGTERM.
+ * `npm run emulator -- woocommerce [options]`: serves the WooCommerce emulator on 127.0.0.1 until SIGINT/SIGTERM.
+ * `--help` prints the options.
  */
 import { startWooEmulator, type WcAuthMode, type WooEmulatorOptions } from "./server";
 
-const USAGE =
-  "Usage: npm run emulator -- woocommerce --port P [--seed S] [--customers N] [--orders N] [--products N] " +
-  "[--delivery-delay-ms MS] [--site-url URL] [--utc-offset-minutes M] [--tls] [--wc-auth prompt|approve|deny] " +
-  "[--allow-http-auth-callback]";
+export const USAGE = `Usage: npm run emulator -- woocommerce [options]
+
+A local WooCommerce 11.0.1 store (REST v3, OAuth 1.0a / Basic, webhooks, key approval) on 127.0.0.1.
+
+Options:
+  --port P                    port to listen on (default 0: any free port)
+  --seed S                    seed of the generated store (default 1)
+  --customers N               customers to generate (default 25)
+  --orders N                  orders to generate (default 50)
+  --products N                products to generate (default 10)
+  --latency-ms MS             extra time before each REST list page is answered (default 0)
+  --delivery-delay-ms MS      delay before a webhook is delivered (default 25000, as Action Scheduler)
+  --site-url URL              public site URL (OAuth signatures are checked against it)
+  --utc-offset-minutes M      site timezone as a UTC offset (default 0)
+  --tls                       serve https with the bundled self-signed localhost certificate
+  --wc-auth MODE              key approval: prompt (default), approve or deny
+  --allow-http-auth-callback  accept http:// callback URLs in the key approval flow
+  --help, -h                  show this help
+
+Then: POST <url>/_emulator/keys for an API key. See emulators/woocommerce/README.md.`;
+
+const SEE_HELP = "Run `npm run emulator -- woocommerce --help` for the options.";
+
+/** True when the arguments ask for the usage text. */
+export function wantsHelp(argv: string[]): boolean {
+  return argv.includes("--help") || argv.includes("-h");
+}
 
 /** Parses CLI flags into emulator options; throws with the usage text on anything unknown or malformed. */
 export function parseArgs(argv: string[]): WooEmulatorOptions {
@@ -18,7 +39,7 @@ export function parseArgs(argv: string[]): WooEmulatorOptions {
   const number = (flag: string, value: string | undefined): number => {
     const n = Number(value);
     if (value === undefined || !Number.isFinite(n) || n < 0)
-      throw new Error(`${flag} needs a non-negative number.\n${USAGE}`);
+      throw new Error(`${flag} needs a non-negative number.\n${SEE_HELP}`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -45,6 +66,10 @@ export function parseArgs(argv: string[]): WooEmulatorOptions {
         counts.products = number(flag, value);
         i++;
         break;
+      case "--latency-ms":
+        options.latencyMs = number(flag, value);
+        i++;
+        break;
       case "--delivery-delay-ms":
         options.deliveryDelayMs = number(flag, value);
         i++;
@@ -54,7 +79,7 @@ export function parseArgs(argv: string[]): WooEmulatorOptions {
         i++;
         break;
       case "--site-url":
-        if (!value) throw new Error(`--site-url needs a URL.\n${USAGE}`);
+        if (!value) throw new Error(`--site-url needs a URL.\n${SEE_HELP}`);
         options.siteUrl = value;
         i++;
         break;
@@ -63,18 +88,15 @@ export function parseArgs(argv: string[]): WooEmulatorOptions {
         break;
       case "--wc-auth":
         if (!["prompt", "approve", "deny"].includes(String(value)))
-          throw new Error(`--wc-auth needs prompt|approve|deny.\n${USAGE}`);
+          throw new Error(`--wc-auth needs prompt|approve|deny.\n${SEE_HELP}`);
         options.wcAuthMode = value as WcAuthMode;
         i++;
         break;
       case "--allow-http-auth-callback":
         options.allowHttpAuthCallback = true;
         break;
-      case "--help":
-      case "-h":
-        throw new Error(USAGE);
       default:
-        throw new Error(`Unknown option ${flag}.\n${USAGE}`);
+        throw new Error(`Unknown option ${flag}.\n${SEE_HELP}`);
     }
   }
   return options;
@@ -82,8 +104,12 @@ export function parseArgs(argv: string[]): WooEmulatorOptions {
 
 /** Entry point used by emulators/cli.ts: starts the emulator, prints its URL, stops on SIGINT/SIGTERM. */
 export async function main(argv: string[]): Promise<void> {
-  const options = parseArgs(argv);
-  const emulator = await startWooEmulator(options);
+  if (wantsHelp(argv)) {
+    console.log(USAGE);
+    return;
+  }
+  // One line per 404 or 5xx answer, so a developer sees a wrong URL without a stack trace.
+  const emulator = await startWooEmulator({ ...parseArgs(argv), log: (line) => console.log(line) });
   const health = emulator.store;
   console.log(
     `WooCommerce emulator listening on ${emulator.url} ` +

@@ -100,3 +100,11 @@ export function setQueryEntry(entries: QueryEntry[], key: string, value: string 
   if (existing) existing.value = value;
   else entries.push({ key, value });
 }
+
+/**
+ * WordPress's `is_email()` in short: one @, a local part, a dotted domain, no spaces. The REST schema validates
+ * `format: email` arguments with it before any handler runs.
+ */
+export function isEmail(value: string): boolean {
+  return /^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$/.test(value);
+}

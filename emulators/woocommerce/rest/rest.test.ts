@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWooEmulator, type WooEmulator } from "./server";
-import { ManualClock, failure, fixture, signUrl, wooClient } from "./test-helpers";
+import { startWooEmulator, type WooEmulator } from "../server";
+import { ManualClock, failure, fixture, signUrl, wooClient } from "../test-helpers";
 
 type Listing = { headers: Record<string, string>; body: Record<string, unknown>[] };
 
@@ -267,8 +267,10 @@ describe("WooCommerce emulator REST v3: pagination, filters and bodies", () => {
     expect(order.data.status).toBe("processing");
     expect(order.data.customer_id).toBe(0);
     expect(order.data.created_via).toBe("rest-api");
+    // PLATFORM_FACTS ✔ "DELETE without force (trash) returns the record as it was before trashing".
     const trashed = await client.delete(`orders/${order.data.id}`);
-    expect(trashed.data.status).toBe("trash");
+    expect(trashed.data.status).toBe("processing");
+    expect((await client.get(`orders/${order.data.id}`)).data.status).toBe("trash");
     const again = await failure(client.delete(`orders/${order.data.id}`));
     expect(again.status).toBe(410);
     await client.delete(`orders/${order.data.id}`, { force: true });

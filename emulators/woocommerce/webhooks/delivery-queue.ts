@@ -5,12 +5,11 @@
  * Pings are synchronous, form-encoded `webhook_id=N`, without X-WC-* headers.
  */
 import { createHmac } from "node:crypto";
-import http from "node:http";
-import https from "node:https";
-import type { Clock, WebhookRecord } from "./model";
-import { phpJsonEncode } from "./php";
-import { WC_VERSION, WP_VERSION } from "./render";
-import type { StoreEvent, WooStore } from "./store";
+import { phpJsonEncode } from "../php";
+import { WC_VERSION, WP_VERSION } from "../render/common";
+import type { Clock, EmulatedWooWebhook } from "../store/records";
+import type { StoreEvent, WooStore } from "../store/store";
+import { post } from "./post";
 
 export const HOOKSHOT_USER_AGENT = `WooCommerce/${WC_VERSION} Hookshot (WordPress/${WP_VERSION})`;
 /** `woocommerce_max_webhook_delivery_failures` default. */
@@ -138,7 +137,7 @@ export class DeliveryQueue {
     return next;
   }
 
-  private async deliver(webhook: WebhookRecord, job: PendingDelivery): Promise<void> {
+  private async deliver(webhook: EmulatedWooWebhook, job: PendingDelivery): Promise<void> {
     const [resource, event] = job.topic.split(".");
     const payload =
       event === "deleted" ? { id: job.resourceId } : this.options.payload(resource, job.resourceId);
@@ -193,7 +192,7 @@ export class DeliveryQueue {
   }
 
   /** The creation ping: `webhook_id=N`, form-encoded, no X-WC-* headers, 5 s timeout; its result changes nothing. */
-  async ping(webhook: WebhookRecord): Promise<void> {
+  async ping(webhook: EmulatedWooWebhook): Promise<void> {
     const body = `webhook_id=${webhook.id}`;
     const headers: Record<string, string> = {
       "user-agent": HOOKSHOT_USER_AGENT,
@@ -227,55 +226,4 @@ export class DeliveryQueue {
     this.log.push(entry);
     if (this.log.length > MAX_LOG_ENTRIES) this.log.splice(0, this.log.length - MAX_LOG_ENTRIES);
   }
-}
-
-interface PostResult {
-  status: number | null;
-  body: string;
-  error: string | null;
-}
-
-/** One POST, no redirects followed, response body kept (truncated) for the delivery log. */
-export function post(
-  url: string,
-  headers: Record<string, string>,
-  body: string,
-  timeoutMs: number,
-): Promise<PostResult> {
-  return new Promise((resolve) => {
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch {
-      resolve({ status: null, body: "", error: `Invalid URL: ${url}` });
-      return;
-    }
-    const transport = target.protocol === "https:" ? https : http;
-    const request = transport.request(
-      target,
-      // A local emulator talks to local test servers, often with self-signed certificates.
-      { method: "POST", headers, timeout: timeoutMs, rejectUnauthorized: false },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => {
-          if (chunks.reduce((n, c) => n + c.length, 0) < 4096) chunks.push(chunk);
-        });
-        response.on("end", () =>
-          resolve({
-            status: response.statusCode ?? null,
-            body: Buffer.concat(chunks).toString("utf8").slice(0, 4096),
-            error: null,
-          }),
-        );
-        response.on("error", (error) =>
-          resolve({ status: response.statusCode ?? null, body: "", error: error.message }),
-        );
-      },
-    );
-    request.on("timeout", () =>
-      request.destroy(new Error(`Operation timed out after ${timeoutMs} milliseconds`)),
-    );
-    request.on("error", (error) => resolve({ status: null, body: "", error: error.message }));
-    request.end(body);
-  });
 }

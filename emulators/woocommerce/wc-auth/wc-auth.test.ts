@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startWooEmulator, type WooEmulator } from "./server";
-import { failure, startReceiver, wooClient } from "./test-helpers";
+import { startWooEmulator, type WooEmulator } from "../server";
+import { failure, startReceiver, wooClient } from "../test-helpers";
 
 type Consumer = {
   key_id: number;

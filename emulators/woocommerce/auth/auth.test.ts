@@ -1,7 +1,7 @@
 import https from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWooEmulator, type WooEmulator } from "./server";
-import { ManualClock, createKeyOverHttp, failure, fixture, signUrl, wooClient } from "./test-helpers";
+import { startWooEmulator, type WooEmulator } from "../server";
+import { ManualClock, createKeyOverHttp, failure, fixture, signUrl, wooClient } from "../test-helpers";
 
 type Captured = { status: number; body: unknown };
 const wrongSecret = fixture<Captured>("real-11.0.1/error-wrong-secret.json");

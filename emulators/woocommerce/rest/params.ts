@@ -2,7 +2,8 @@
  * WordPress REST argument validation for list endpoints, with WordPress's exact messages
  * (`rest_invalid_param` with `params` and `details`), and date parsing for the date filters.
  */
-import { RestError, listWords } from "./store";
+import { RestError, listWords } from "../errors";
+import { isEmail } from "../php";
 
 export type ArgSpec =
   | { type: "integer"; minimum?: number; maximum?: number; default?: number }
@@ -56,10 +57,8 @@ export function validateArgs(
   raw: Record<string, unknown>,
 ): Record<string, ArgValue> {
   const out: Record<string, ArgValue> = {};
-  const params: Record<string, string> = {};
   const details: Record<string, { code: string; message: string; data: null }> = {};
   const fail = (name: string, code: string, message: string) => {
-    params[name] = message;
     details[name] = { code, message, data: null };
   };
   for (const [name, spec] of Object.entries(specs)) {
@@ -124,15 +123,36 @@ export function validateArgs(
       }
     }
   }
-  const names = Object.keys(params);
-  if (names.length > 0) {
-    throw new RestError(400, "rest_invalid_param", `Invalid parameter(s): ${names.join(", ")}`, {
-      params,
-      details,
-    });
-  }
+  if (Object.keys(details).length > 0) throw invalidParams(details);
   return out;
 }
+
+/** WordPress's 400 `rest_invalid_param`, listing each invalid parameter with its message and error code. */
+export function invalidParams(
+  details: Record<string, { code: string; message: string; data: null }>,
+): RestError {
+  const names = Object.keys(details);
+  const params = Object.fromEntries(names.map((name) => [name, details[name].message]));
+  return new RestError(400, "rest_invalid_param", `Invalid parameter(s): ${names.join(", ")}`, {
+    params,
+    details,
+  });
+}
+
+/**
+ * The `format: email` check WordPress runs on arguments before the handler: a non-empty `email` (and
+ * `billing.email`, reported as `billing`) must pass is_email(). Empty strings pass: the fields are not required.
+ */
+export function validateEmailArgs(raw: Record<string, unknown>): void {
+  const details: Record<string, { code: string; message: string; data: null }> = {};
+  const bad = (value: unknown) => typeof value === "string" && value !== "" && !isEmail(value.trim());
+  if (bad(raw.email)) details.email = INVALID_EMAIL;
+  const billing = raw.billing as Record<string, unknown> | undefined;
+  if (billing && typeof billing === "object" && bad(billing.email)) details.billing = INVALID_EMAIL;
+  if (Object.keys(details).length > 0) throw invalidParams(details);
+}
+
+const INVALID_EMAIL = { code: "rest_invalid_email", message: "Invalid email address.", data: null };
 
 /** Comma list or array of ids (`include`, `exclude`). */
 export function idList(value: unknown): number[] {

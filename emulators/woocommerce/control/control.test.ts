@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWooEmulator, type WooEmulator } from "./server";
-import { WooStore } from "./store";
-import { failure, wooClient } from "./test-helpers";
+import { startWooEmulator, type WooEmulator } from "../server";
+import { failure, wooClient } from "../test-helpers";
 
 async function postJson(url: string, body: unknown, method = "POST") {
   return fetch(url, { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
@@ -123,55 +122,5 @@ describe("WooCommerce emulator control API and faults", () => {
     await postJson(`${emulator.url}/_emulator/clock`, { advanceMs: -20 * 60_000 });
     const after = (await (await fetch(`${emulator.url}/_emulator/clock`)).json()) as { now: string };
     expect(Date.parse(after.now)).toBeGreaterThanOrEqual(Date.parse(before.now));
-  });
-});
-
-describe("WooCommerce emulator seeding", () => {
-  const clock = { now: () => Date.UTC(2026, 10, 24) };
-  const seedStore = (seed: number, counts = { customers: 300, orders: 600, products: 30 }) => {
-    const store = new WooStore(clock, () => {});
-    store.seed(seed, counts);
-    return store;
-  };
-
-  it("is deterministic for a seed and differs across seeds", () => {
-    const a = seedStore(42);
-    const b = seedStore(42);
-    const c = seedStore(43);
-    const snapshot = (s: WooStore) =>
-      JSON.stringify([
-        [...s.orders.values()].map((o) => ({ ...o, orderKey: "" })),
-        [...s.customers.values()],
-      ]);
-    expect(snapshot(a)).toBe(snapshot(b));
-    expect(snapshot(a)).not.toBe(snapshot(c));
-  });
-
-  it("has guest orders, variable products with variations, refunds, several statuses and shared guest emails", () => {
-    const store = seedStore(5);
-    const orders = [...store.orders.values()];
-    expect(orders.some((o) => o.customerId === 0)).toBe(true);
-    expect(new Set(orders.map((o) => o.status)).size).toBeGreaterThanOrEqual(5);
-    expect(orders.some((o) => o.refunds.length > 0)).toBe(true);
-    const variable = [...store.products.values()].filter((p) => p.type === "variable");
-    expect(variable.length).toBeGreaterThan(0);
-    expect(
-      variable.every((p) => p.variationIds.every((id) => store.variations.get(id)?.parentId === p.id)),
-    ).toBe(true);
-    const guestEmails = orders
-      .filter((o) => o.customerId === 0)
-      .map((o) => (o.billing.email ?? "").toLowerCase());
-    expect(new Set(guestEmails).size).toBeLessThan(guestEmails.length);
-    const accountEmails = new Set([...store.customers.values()].map((c) => c.email));
-    expect(accountEmails.size).toBe(store.customers.size);
-    expect(guestEmails.some((e) => accountEmails.has(e))).toBe(true);
-    const modified = [...store.customers.values()].filter((c) => c.modifiedMs > c.createdMs);
-    expect(modified.length).toBeGreaterThan(0);
-  });
-
-  it("builds 100,000 customers and 100,000 orders", () => {
-    const store = seedStore(1, { customers: 100_000, orders: 100_000, products: 100 });
-    expect(store.customers.size).toBe(100_000);
-    expect(store.orders.size).toBe(100_000);
   });
 });

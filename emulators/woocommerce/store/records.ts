@@ -1,7 +1,8 @@
 /**
- * The WooCommerce emulator's in-memory records. They are kept compact (money in integer cents, times in epoch
- * milliseconds) so that 100,000 customers and orders fit comfortably; `render.ts` turns them into the exact
- * REST v3 bodies of WooCommerce 11.0.1.
+ * The WooCommerce emulator's in-memory records. Named `EmulatedWoo*` so they are never mistaken for the app's
+ * canonical records or for the REST bodies a WooCommerce client reads. Kept compact (money in integer cents, times
+ * in epoch milliseconds on whole seconds, as WordPress stores them) so 100,000 customers and orders fit comfortably;
+ * `render/` turns them into the exact REST v3 bodies of WooCommerce 11.0.1.
  */
 
 /** Source of "now" in epoch milliseconds; tests inject a manual clock instead of sleeping. */
@@ -9,7 +10,7 @@ export interface Clock {
   now(): number;
 }
 
-export interface WooAddress {
+export interface EmulatedWooAddress {
   first_name: string;
   last_name: string;
   company: string;
@@ -23,13 +24,14 @@ export interface WooAddress {
   phone: string;
 }
 
-export interface MetaDatum {
+export interface EmulatedWooMeta {
   id: number;
   key: string;
   value: string;
 }
 
-export interface CustomerRecord {
+/** A WordPress user as `/customers` shows it: customers, and (role ≠ customer) the shop's staff. */
+export interface EmulatedWooCustomer {
   id: number;
   createdMs: number;
   modifiedMs: number;
@@ -38,13 +40,13 @@ export interface CustomerRecord {
   lastName: string;
   username: string;
   role: string;
-  billing: WooAddress;
-  shipping: WooAddress;
+  billing: EmulatedWooAddress;
+  shipping: EmulatedWooAddress;
   isPayingCustomer: boolean;
-  metaData: MetaDatum[];
+  metaData: EmulatedWooMeta[];
 }
 
-export interface ProductAttribute {
+export interface EmulatedWooAttribute {
   id: number;
   name: string;
   slug: string;
@@ -54,7 +56,7 @@ export interface ProductAttribute {
   options: string[];
 }
 
-export interface ProductRecord {
+export interface EmulatedWooProduct {
   id: number;
   name: string;
   slug: string;
@@ -73,15 +75,15 @@ export interface ProductRecord {
   stockQuantity: number | null;
   totalSales: number;
   categories: { id: number; name: string; slug: string }[];
-  attributes: ProductAttribute[];
+  attributes: EmulatedWooAttribute[];
   variationIds: number[];
   weight: string;
-  metaData: MetaDatum[];
+  metaData: EmulatedWooMeta[];
   /** Status before trashing, restored on untrash. */
   trashedFrom?: string;
 }
 
-export interface VariationRecord {
+export interface EmulatedWooVariation {
   id: number;
   parentId: number;
   sku: string;
@@ -95,25 +97,28 @@ export interface VariationRecord {
   attributes: { id: number; name: string; option: string }[];
   description: string;
   menuOrder: number;
-  metaData: MetaDatum[];
+  metaData: EmulatedWooMeta[];
 }
 
-export interface LineItemRecord {
+/**
+ * A line item keeps the ids it was sold with (0 once the product is force-deleted, as on a real store); its `sku`
+ * and `image` are read from the live product when rendered, as WooCommerce's REST API does.
+ */
+export interface EmulatedWooLineItem {
   id: number;
   name: string;
   productId: number;
   variationId: number;
   quantity: number;
-  sku: string;
   /** Unit price in cents (rendered as a JSON number, as real WooCommerce does). */
   unitPriceCents: number;
   subtotalCents: number;
   totalCents: number;
   parentName: string | null;
-  metaData: MetaDatum[];
+  metaData: EmulatedWooMeta[];
 }
 
-export interface ShippingLineRecord {
+export interface EmulatedWooShippingLine {
   id: number;
   methodTitle: string;
   methodId: string;
@@ -121,14 +126,16 @@ export interface ShippingLineRecord {
   totalCents: number;
 }
 
-export interface RefundRecord {
+export interface EmulatedWooRefund {
   id: number;
   reason: string;
   amountCents: number;
   createdMs: number;
+  /** True when the payment gateway refunded the money (`api_refund`), false for a manual refund. */
+  refundedPayment: boolean;
 }
 
-export interface OrderRecord {
+export interface EmulatedWooOrder {
   id: number;
   parentId: number;
   status: string;
@@ -137,27 +144,29 @@ export interface OrderRecord {
   modifiedMs: number;
   paidMs: number | null;
   completedMs: number | null;
+  /** 0 for a guest order, including one whose customer was deleted. */
   customerId: number;
   orderKey: string;
-  billing: WooAddress;
-  shipping: WooAddress;
+  billing: EmulatedWooAddress;
+  shipping: EmulatedWooAddress;
   paymentMethod: string;
   paymentMethodTitle: string;
   transactionId: string;
   createdVia: string;
   customerNote: string;
-  lineItems: LineItemRecord[];
-  shippingLines: ShippingLineRecord[];
+  lineItems: EmulatedWooLineItem[];
+  shippingLines: EmulatedWooShippingLine[];
   discountCents: number;
-  refunds: RefundRecord[];
-  metaData: MetaDatum[];
+  /** Newest first, as the REST body lists them. */
+  refunds: EmulatedWooRefund[];
+  metaData: EmulatedWooMeta[];
   /** Status before trashing, restored on untrash. */
   trashedFrom?: string;
 }
 
 export type KeyPermissions = "read" | "write" | "read_write";
 
-export interface ApiKeyRecord {
+export interface EmulatedWooApiKey {
   keyId: number;
   userId: number;
   description: string;
@@ -171,12 +180,13 @@ export interface ApiKeyRecord {
 
 export type WebhookStatus = "active" | "paused" | "disabled";
 
-export interface WebhookRecord {
+export interface EmulatedWooWebhook {
   id: number;
   name: string;
   status: WebhookStatus;
   topic: string;
   deliveryUrl: string;
+  /** Signs deliveries; never part of a REST body (a real store never returns it). */
   secret: string;
   createdMs: number;
   modifiedMs: number;
@@ -201,8 +211,8 @@ export function parseCents(value: unknown): number | null {
   return match[1] ? -cents : cents;
 }
 
-export function emptyAddress(withEmail: boolean): WooAddress {
-  const address: WooAddress = {
+export function emptyAddress(withEmail: boolean): EmulatedWooAddress {
+  const address: EmulatedWooAddress = {
     first_name: "",
     last_name: "",
     company: "",
@@ -216,4 +226,9 @@ export function emptyAddress(withEmail: boolean): WooAddress {
   };
   if (withEmail) address.email = "";
   return address;
+}
+
+/** WordPress stores dates to the second: every record time is a whole second. */
+export function toWholeSecondMs(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
 }

@@ -8,9 +8,9 @@
  * A request that carries no credentials is simply anonymous: the route's permission check answers 401 later.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { ApiKeyRecord } from "./model";
-import { decodeForm, parsePhpQuery, rfc3986 } from "./php";
-import { RestError } from "./store";
+import { RestError } from "../errors";
+import { decodeForm, parsePhpQuery, rfc3986 } from "../php";
+import type { EmulatedWooApiKey } from "../store/records";
 
 export const OAUTH_WINDOW_SECONDS = 15 * 60;
 
@@ -32,7 +32,7 @@ export interface AuthRequest {
   nowMs: number;
 }
 
-export type AuthOutcome = { key: ApiKeyRecord | null } | { error: RestError };
+export type AuthOutcome = { key: EmulatedWooApiKey | null } | { error: RestError };
 
 function authError(message: string): RestError {
   return new RestError(401, "woocommerce_rest_authentication_error", message);
@@ -66,7 +66,7 @@ function parseOAuthHeader(header: string): [string, string][] {
 }
 
 /** Authenticates one request against the store's keys (mutating nonce memory on success). */
-export function authenticate(req: AuthRequest, keys: Map<string, ApiKeyRecord>): AuthOutcome {
+export function authenticate(req: AuthRequest, keys: Map<string, EmulatedWooApiKey>): AuthOutcome {
   if (req.https) {
     let consumerKey = "";
     let consumerSecret = "";
@@ -114,7 +114,7 @@ function phpParams(req: AuthRequest): Map<string, string> {
   return params;
 }
 
-function oauth(req: AuthRequest, keys: Map<string, ApiKeyRecord>): AuthOutcome {
+function oauth(req: AuthRequest, keys: Map<string, EmulatedWooApiKey>): AuthOutcome {
   const params = phpParams(req);
   const all = [...params.entries()];
   const required = [
@@ -180,7 +180,7 @@ function oauth(req: AuthRequest, keys: Map<string, ApiKeyRecord>): AuthOutcome {
   return checkPermissions(key, req);
 }
 
-function checkPermissions(key: ApiKeyRecord, req: AuthRequest): AuthOutcome {
+function checkPermissions(key: EmulatedWooApiKey, req: AuthRequest): AuthOutcome {
   const method = req.method.toUpperCase();
   if (method === "GET" || method === "HEAD") {
     if (key.permissions !== "read" && key.permissions !== "read_write") {

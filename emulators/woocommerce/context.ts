@@ -1,0 +1,146 @@
+/**
+ * The one object every part of the WooCommerce emulator receives: the store, the delivery queue, the clock, the
+ * site URL, faults, load settings and the key approval mode. `createWooContext` wires them from the options.
+ */
+import { randomBytes } from "node:crypto";
+import type { LogLine } from "../shared/http";
+import { LoadMeter } from "./control/load";
+import { FaultInjector, type Fault } from "./control/faults";
+import type { RenderContext } from "./render/common";
+import { ListCache } from "./rest/list";
+import type { Clock, KeyPermissions } from "./store/records";
+import { WooStore, type SeedCounts } from "./store/store";
+import { DeliveryQueue } from "./webhooks/delivery-queue";
+import { webhookPayload } from "./webhooks/payload";
+
+export type WcAuthMode = "prompt" | "approve" | "deny";
+export type { Fault } from "./control/faults";
+
+export interface WooEmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Seed for the generated store (default 1). */
+  seed?: number;
+  /** How many records to generate (defaults: 25 customers, 50 orders, 10 products). */
+  counts?: Partial<SeedCounts>;
+  siteName?: string;
+  /** Public site URL (no trailing slash); default http(s)://127.0.0.1:<port>. OAuth signatures are checked against it. */
+  siteUrl?: string;
+  /** Site timezone as a UTC offset; dates without `_gmt` are in site time. Default 0 (UTC). */
+  utcOffsetMinutes?: number;
+  /** Delay between a hook firing and its webhook delivery (Action Scheduler). Default 25,000 ms. */
+  deliveryDelayMs?: number;
+  /** Timeout of one webhook delivery (a timeout counts as a failed delivery). Default 60,000 ms. */
+  deliveryTimeoutMs?: number;
+  /** Run due deliveries automatically (default true). Tests with a manual clock call flushDeliveries(). */
+  autoDeliver?: boolean;
+  /** Time source (epoch ms). Default Date.now. The control API can shift it with POST /_emulator/clock. */
+  clock?: Clock;
+  /** Serve HTTPS with the bundled self-signed localhost certificate (or the given key/cert). */
+  tls?: boolean | { key: string; cert: string };
+  /** How /wc-auth/v1/authorize answers: show the approve/deny page (default), or approve / deny at once. */
+  wcAuthMode?: WcAuthMode;
+  /** Accept http:// callback URLs in the key approval flow (real stores require https). Default false. */
+  allowHttpAuthCallback?: boolean;
+  /** Extra time before every REST list page is answered (real stores take hundreds of ms). Default 0. */
+  latencyMs?: number;
+  /** Where to write one line per 404 or 5xx answer (the command line passes console.log). Default: silent. */
+  log?: LogLine;
+}
+
+export interface WooEmulator {
+  url: string;
+  port: number;
+  store: WooStore;
+  deliveries: DeliveryQueue;
+  /** The context every part of the emulator shares (latency, load, faults, clock, site URL). */
+  context: WooEmulatorContext;
+  /** Creates an API key (ck_/cs_ + 40 hex), as POST /_emulator/keys does. */
+  createKey(permissions?: KeyPermissions): { consumer_key: string; consumer_secret: string; key_id: number };
+  /** Sends every queued webhook delivery now. */
+  flushDeliveries(): Promise<number>;
+  /** Shifts the emulator clock forward (on top of the injected clock). */
+  advanceClock(ms: number): void;
+  now(): number;
+  addFault(fault: Fault): void;
+  clearFaults(): void;
+  close(): Promise<void>;
+}
+
+export interface WooEmulatorContext {
+  readonly store: WooStore;
+  readonly deliveries: DeliveryQueue;
+  /** The emulator clock: the injected clock plus `clockOffsetMs`. */
+  readonly clock: Clock;
+  readonly render: RenderContext;
+  readonly lists: ListCache;
+  readonly faults: FaultInjector;
+  readonly load: LoadMeter;
+  readonly config: {
+    siteName: string;
+    tls: boolean;
+    allowHttpAuthCallback: boolean;
+    /** The seed `POST /_emulator/reset` falls back to. */
+    defaultSeed: number;
+  };
+  readonly log?: LogLine;
+  /** Site URL without trailing slash; known once the server listens. */
+  siteUrl: string;
+  seed: number;
+  counts: SeedCounts;
+  clockOffsetMs: number;
+  wcAuthMode: WcAuthMode;
+  /** The nonce the approve link carries (wc_auth_nonce). */
+  readonly wcAuthNonce: string;
+}
+
+const DEFAULT_COUNTS: SeedCounts = { customers: 25, orders: 50, products: 10 };
+
+/** Builds and seeds the emulator's context (the server sets `siteUrl` once it knows its port). */
+export function createWooContext(options: WooEmulatorOptions): WooEmulatorContext {
+  const baseClock = options.clock ?? { now: () => Date.now() };
+  const clock: Clock = { now: () => baseClock.now() + ctx.clockOffsetMs };
+  const store = new WooStore(clock, (event) => deliveries.onEvent(event));
+  const deliveries: DeliveryQueue = new DeliveryQueue({
+    clock,
+    store,
+    delayMs: options.deliveryDelayMs ?? 25_000,
+    timeoutMs: options.deliveryTimeoutMs ?? 60_000,
+    siteUrl: () => ctx.siteUrl,
+    payload: (resource, id) => webhookPayload(ctx, resource, id),
+    hashSalt: randomBytes(16).toString("hex"),
+  });
+  const utcOffsetMinutes = options.utcOffsetMinutes ?? 0;
+  const ctx: WooEmulatorContext = {
+    store,
+    deliveries,
+    clock,
+    render: {
+      get siteUrl() {
+        return ctx.siteUrl;
+      },
+      utcOffsetMinutes,
+      product: (id) => store.products.get(id),
+      variation: (id) => store.variations.get(id),
+    },
+    lists: new ListCache(store),
+    faults: new FaultInjector(),
+    load: new LoadMeter(options.latencyMs ?? 0),
+    config: {
+      siteName: options.siteName ?? "Commerce Sync Emulator Store",
+      tls: !!options.tls,
+      allowHttpAuthCallback: options.allowHttpAuthCallback ?? false,
+      defaultSeed: options.seed ?? 1,
+    },
+    log: options.log,
+    siteUrl: options.siteUrl?.replace(/\/$/, "") ?? "",
+    seed: options.seed ?? 1,
+    counts: { ...DEFAULT_COUNTS, ...options.counts },
+    clockOffsetMs: 0,
+    wcAuthMode: options.wcAuthMode ?? "prompt",
+    wcAuthNonce: randomBytes(5).toString("hex"),
+  };
+  store.seed(ctx.seed, ctx.counts);
+  return ctx;
+}

@@ -1,0 +1,87 @@
+/**
+ * `/customers`: WordPress users. The default list holds only the `customer` role (`role=all` adds the
+ * administrator and other staff) while `customers/{id}` reads any user. `modified_after` & co. are not arguments
+ * of this route: a real store accepts and silently ignores them, so they are ignored here too.
+ */
+import type { WooEmulatorContext } from "../context";
+import { RestError, missingParams } from "../errors";
+import { renderCustomer } from "../render/customer";
+import { unknownUser } from "../store/customers";
+import type { EmulatedWooCustomer } from "../store/records";
+import { includeExclude, paginate, PAGING_ARGS } from "./list";
+import { validateArgs, validateEmailArgs } from "./params";
+import type { RestRequest, RestResult } from "./request";
+import type { RestResource } from "./resource";
+
+const ROLES = [
+  "all",
+  "administrator",
+  "editor",
+  "author",
+  "contributor",
+  "subscriber",
+  "customer",
+  "shop_manager",
+];
+
+function listCustomers(ctx: WooEmulatorContext, req: RestRequest): RestResult {
+  const args = validateArgs(
+    {
+      ...PAGING_ARGS,
+      order: { type: "enum", values: ["asc", "desc"], default: "asc" },
+      orderby: { type: "enum", values: ["id", "include", "name", "registered_date"], default: "name" },
+      email: { type: "string" },
+      role: { type: "enum", values: ROLES, default: "customer" },
+    },
+    req.params,
+  );
+  const orderby = args.orderby as string;
+  const order = args.order as "asc" | "desc";
+  const role = args.role as string;
+  const search = typeof args.search === "string" ? args.search.toLowerCase().replace(/^\*|\*$/g, "") : "";
+  const email = typeof args.email === "string" ? args.email.toLowerCase() : "";
+  const ids = includeExclude<EmulatedWooCustomer>(req.params);
+  const sortKey = (c: EmulatedWooCustomer) =>
+    orderby === "name" ? c.username : orderby === "registered_date" ? c.createdMs : c.id;
+  const { store } = ctx;
+  const list = ctx.lists.filtered("customers", args, () =>
+    // Customers are many and cached; the few staff users join only when the role asks for them.
+    (role === "customer"
+      ? ctx.lists.sorted("customers", store.customers, orderby, order, sortKey)
+      : ctx.lists.sorted("users", new Map([...store.customers, ...store.staff]), orderby, order, sortKey)
+    ).filter(
+      (c) =>
+        (role === "all" || c.role === role) &&
+        (!email || c.email.toLowerCase() === email) &&
+        ids(c) &&
+        (!search || c.email.toLowerCase().includes(search) || c.username.toLowerCase().includes(search)),
+    ),
+  );
+  return paginate(ctx.siteUrl, req, args, list, (c) => renderCustomer(c, ctx.render), "customers", false);
+}
+
+function mustGetUser(ctx: WooEmulatorContext, id: number): EmulatedWooCustomer {
+  const user = ctx.store.user(id);
+  if (!user) throw unknownUser();
+  return user;
+}
+
+export const customersResource: RestResource = {
+  base: "customers",
+  list: listCustomers,
+  read: (ctx, id) => renderCustomer(mustGetUser(ctx, id), ctx.render),
+  validateCreate(params) {
+    if (params.email === undefined || params.email === "") throw missingParams(["email"]);
+    validateEmailArgs(params);
+  },
+  validateUpdate: validateEmailArgs,
+  create: (ctx, params) => renderCustomer(ctx.store.createCustomer(params), ctx.render),
+  update: (ctx, id, params) => renderCustomer(ctx.store.updateCustomer(id, params), ctx.render),
+  remove(ctx, id, force) {
+    const before = renderCustomer(mustGetUser(ctx, id), ctx.render);
+    if (!force)
+      throw new RestError(501, "woocommerce_rest_trash_not_supported", "Customers do not support trashing.");
+    ctx.store.deleteCustomer(id);
+    return before;
+  },
+};

@@ -1,0 +1,138 @@
+/**
+ * Customer (WordPress user) mutations. Deleting a user turns their orders into guest orders, as a real store does:
+ * `customer_id` becomes 0 and the orders' `date_modified` moves, without any order webhook.
+ */
+import { RestError } from "../errors";
+import { isEmail } from "../php";
+import { applyMeta, emitCreated, mergeAddress, str } from "./input";
+import { emptyAddress, type EmulatedWooCustomer } from "./records";
+import type { StoreInput, WooStore } from "./store";
+
+/** WooCommerce's 404 for a user id that does not exist (any customers/{id} route). */
+export function unknownUser(): RestError {
+  return new RestError(404, "wc_user_invalid_id", "Invalid user ID.");
+}
+
+/**
+ * WC_Customer::set_email's refusal. The REST route's argument check (rest_invalid_email) answers first; this one
+ * shows where that check does not run — batch items and the control API.
+ */
+function invalidEmail(): RestError {
+  return new RestError(400, "customer_invalid_email", "Invalid email address");
+}
+
+function mustGetUser(store: WooStore, id: number): EmulatedWooCustomer {
+  const user = store.user(id);
+  if (!user) throw unknownUser();
+  return user;
+}
+
+function assertEmailFree(store: WooStore, email: string, exceptId: number): void {
+  const lower = email.toLowerCase();
+  for (const users of [store.customers, store.staff]) {
+    for (const user of users.values()) {
+      if (user.id !== exceptId && user.email.toLowerCase() === lower) {
+        throw new RestError(
+          400,
+          "registration-error-email-exists",
+          'An account is already registered with your email address. <a href="#" class="showlogin">Please log in.</a>',
+        );
+      }
+    }
+  }
+}
+
+function assertUsernameFree(store: WooStore, username: string): void {
+  for (const users of [store.customers, store.staff]) {
+    for (const user of users.values()) {
+      if (user.username === username) {
+        throw new RestError(
+          400,
+          "registration-error-username-exists",
+          "An account is already registered with that username. Please choose another.",
+        );
+      }
+    }
+  }
+}
+
+/** Registers a customer (`wc_create_new_customer`); fires customer.created and customer.updated. */
+export function createCustomer(store: WooStore, input: StoreInput): EmulatedWooCustomer {
+  if (input.id)
+    throw new RestError(400, "woocommerce_rest_customer_exists", "Cannot create existing resource.");
+  const email = str(input.email).trim();
+  if (!email)
+    throw new RestError(400, "rest_missing_callback_param", "Missing parameter(s): email", {
+      params: ["email"],
+    });
+  if (!isEmail(email)) throw invalidEmail();
+  assertEmailFree(store, email, 0);
+  const username =
+    str(input.username) || email.split("@")[0].replace(/[^a-z0-9._-]/gi, "") || `user${store.ids.user}`;
+  assertUsernameFree(store, username);
+  const now = store.nowMs();
+  const customer: EmulatedWooCustomer = {
+    id: store.ids.user++,
+    createdMs: now,
+    modifiedMs: now,
+    email,
+    firstName: str(input.first_name),
+    lastName: str(input.last_name),
+    username,
+    role: "customer",
+    billing: emptyAddress(true),
+    shipping: emptyAddress(false),
+    isPayingCustomer: false,
+    metaData: [],
+  };
+  mergeAddress(customer.billing, input.billing);
+  mergeAddress(customer.shipping, input.shipping);
+  applyMeta(store, customer.metaData, input.meta_data);
+  store.customers.set(customer.id, customer);
+  store.version++;
+  emitCreated(store, "customer", customer.id);
+  return customer;
+}
+
+/** Updates any user (customers/{id} edits staff too); fires customer.updated. */
+export function updateCustomer(store: WooStore, id: number, input: StoreInput): EmulatedWooCustomer {
+  const customer = mustGetUser(store, id);
+  if (input.email !== undefined) {
+    const email = str(input.email).trim();
+    if (email && !isEmail(email)) throw invalidEmail();
+    assertEmailFree(store, email, id);
+    customer.email = email;
+  }
+  if (input.username !== undefined && str(input.username) !== customer.username) {
+    throw new RestError(400, "woocommerce_rest_customer_invalid_argument", "Username isn't editable.");
+  }
+  if (input.first_name !== undefined) customer.firstName = str(input.first_name);
+  if (input.last_name !== undefined) customer.lastName = str(input.last_name);
+  mergeAddress(customer.billing, input.billing);
+  mergeAddress(customer.shipping, input.shipping);
+  applyMeta(store, customer.metaData, input.meta_data);
+  customer.modifiedMs = store.nowMs();
+  store.version++;
+  store.emit({ topic: "customer.updated", resourceId: id });
+  return customer;
+}
+
+/**
+ * Deletes a user for good (there is no trash for users). `delete_user` fires customer.deleted before the row goes,
+ * so the delivery carries `{id}` only; then every order of theirs becomes a guest order with a new date_modified —
+ * silently, no order.updated.
+ */
+export function deleteCustomer(store: WooStore, id: number): EmulatedWooCustomer {
+  const customer = mustGetUser(store, id);
+  store.emit({ topic: "customer.deleted", resourceId: id });
+  store.customers.delete(id);
+  store.staff.delete(id);
+  const now = store.nowMs();
+  for (const order of store.orders.values()) {
+    if (order.customerId !== id) continue;
+    order.customerId = 0;
+    order.modifiedMs = now;
+  }
+  store.version++;
+  return customer;
+}

@@ -1,0 +1,119 @@
+/**
+ * The key approval flow (`/wc-auth/v1/authorize`): the owner approves (or denies) an app; the store creates a key,
+ * POSTs it to the app's callback and keeps it only if the callback answered exactly 200, then sends the owner
+ * back to `return_url` with `success=1|0&user_id=…`.
+ */
+import type http from "node:http";
+import { escapeHtml, redirect, sendHtml } from "../../shared/http";
+import type { WooEmulatorContext } from "../context";
+import { phpJsonEncode } from "../php";
+import { WP_VERSION, wpDate } from "../render/common";
+import type { KeyPermissions } from "../store/records";
+import { post } from "../webhooks/post";
+
+const SCOPES = ["read", "write", "read_write"];
+const SCOPE_VERBS: Record<string, string> = { read: "View", write: "Create", read_write: "View and manage" };
+
+/** wp_die() as the wc-auth endpoints use it. */
+function authDie(res: http.ServerResponse, status: number, message: string): void {
+  sendHtml(
+    res,
+    status,
+    `<!DOCTYPE html>\n<html lang="en-US">\n<head><meta charset="UTF-8"><title>Access denied</title></head>\n<body id="error-page"><div class="wp-die-message">Error: ${escapeHtml(message)}.</div></body>\n</html>\n`,
+  );
+}
+
+function withQuery(target: string, extra: Record<string, string>): string {
+  const parsed = new URL(target);
+  for (const [name, value] of Object.entries(extra)) parsed.searchParams.set(name, value);
+  return parsed.toString();
+}
+
+/** The parameter problem WooCommerce reports first, or null when the request is complete and valid. */
+function invalidRequest(ctx: WooEmulatorContext, p: (name: string) => string): string | null {
+  for (const name of ["app_name", "user_id", "return_url", "callback_url", "scope"]) {
+    if (!p(name)) return `Missing parameter ${name}`;
+  }
+  if (!SCOPES.includes(p("scope"))) return `Invalid scope ${p("scope")}`;
+  for (const name of ["return_url", "callback_url"]) {
+    try {
+      new URL(p(name));
+    } catch {
+      return `The ${name} is not a valid URL`;
+    }
+  }
+  if (!/^https:\/\//i.test(p("callback_url")) && !ctx.config.allowHttpAuthCallback)
+    return "The callback_url needs to be over SSL";
+  return null;
+}
+
+function approvalPage(ctx: WooEmulatorContext, url: URL, denyUrl: string): string {
+  const p = (name: string) => url.searchParams.get(name) ?? "";
+  const grant = new URL(`${ctx.siteUrl}/wc-auth/v1/access_granted`);
+  for (const [name, value] of url.searchParams) grant.searchParams.set(name, value);
+  grant.searchParams.set("wc_auth_nonce", ctx.wcAuthNonce);
+  const verb = SCOPE_VERBS[p("scope")];
+  const app = escapeHtml(p("app_name"));
+  const items = ["coupons", "customers", "orders", "products", "reports"]
+    .map((r) => `<li>${verb} ${r}</li>`)
+    .join("");
+  return `<!DOCTYPE html>\n<html lang="en-US">\n<head><meta charset="UTF-8"><title>Application authentication request</title></head>\n<body class="wc-auth">\n<h1>${app} would like to connect to your store</h1>\n<p>This will give "${app}" <strong>${escapeHtml(p("scope"))}</strong> access which will allow it to:</p>\n<ul class="wc-auth-permissions">${items}</ul>\n<p class="wc-auth-actions"><a href="${escapeHtml(grant.toString())}" class="button button-primary wc-auth-approve">Approve</a> <a href="${escapeHtml(denyUrl)}" class="button wc-auth-deny">Deny</a></p>\n</body>\n</html>\n`;
+}
+
+/** Answers `/wc-auth/v1/authorize` and `/wc-auth/v1/access_granted`. */
+export async function handleWcAuth(
+  ctx: WooEmulatorContext,
+  res: http.ServerResponse,
+  url: URL,
+  method: string,
+): Promise<void> {
+  const endpoint = url.pathname.replace(/^\/wc-auth\/v1\//, "").replace(/\/$/, "");
+  if (method !== "GET" || (endpoint !== "authorize" && endpoint !== "access_granted")) {
+    authDie(res, 404, "Invalid endpoint");
+    return;
+  }
+  const p = (name: string) => url.searchParams.get(name) ?? "";
+  const problem = invalidRequest(ctx, p);
+  if (problem) {
+    authDie(res, 400, problem);
+    return;
+  }
+  const denyUrl = withQuery(p("return_url"), { success: "0", user_id: p("user_id") });
+  if (endpoint === "authorize") {
+    if (ctx.wcAuthMode === "deny") return redirect(res, denyUrl);
+    if (ctx.wcAuthMode === "prompt") return sendHtml(res, 200, approvalPage(ctx, url, denyUrl));
+  } else if (p("wc_auth_nonce") !== ctx.wcAuthNonce) {
+    authDie(res, 403, "Invalid nonce");
+    return;
+  }
+  // Approved: create the key, hand it to the callback, keep it only if the callback answered exactly 200.
+  const createdAt = wpDate(ctx.clock.now(), ctx.render.utcOffsetMinutes)?.replace("T", " ");
+  const key = ctx.store.createKey(p("scope") as KeyPermissions, `${p("app_name")} - API (${createdAt})`);
+  const consumerData = {
+    key_id: key.keyId,
+    user_id: p("user_id"),
+    consumer_key: key.consumerKey,
+    consumer_secret: key.consumerSecret,
+    key_permissions: key.permissions,
+  };
+  const result = await post(
+    p("callback_url"),
+    {
+      "content-type": "application/json;charset=UTF-8",
+      "user-agent": `WordPress/${WP_VERSION}; ${ctx.siteUrl}`,
+    },
+    phpJsonEncode(consumerData),
+    60_000,
+  );
+  if (result.status !== 200) {
+    ctx.store.deleteKeyById(key.keyId);
+    authDie(
+      res,
+      401,
+      result.error ??
+        "An error occurred in the request and at the time were unable to send the consumer data",
+    );
+    return;
+  }
+  redirect(res, withQuery(p("return_url"), { success: "1", user_id: p("user_id") }));
+}
