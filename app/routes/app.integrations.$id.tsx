@@ -22,6 +22,7 @@ import {
 } from "@shopify/polaris";
 import { z } from "zod";
 import { embeddedContext, rethrowAsResponse } from "../embedded.server";
+import { isAppError } from "../lib/errors";
 import { disconnectIntegration, platformCleanup } from "../integrations/disconnect.server";
 import { getPlatforms } from "../platforms.server";
 import { failedJobNotices, getIntegration, syncHistory } from "../integrations/integrations-view.server";
@@ -63,8 +64,13 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const base = { organizationId: organization.organizationId, integrationId: params.id ?? "", actor };
   if (parsed.data.intent === "sync") {
     const result = await requestSync({ db, queue: await queue() }, { ...base, kind: parsed.data.kind }).catch(
-      rethrowAsResponse,
+      (error: unknown) => {
+        // A disconnected store: say so on the page (404s and unexpected errors go to the ErrorBoundary).
+        if (isAppError(error, "integration_disconnected")) return error;
+        return rethrowAsResponse(error);
+      },
     );
+    if (result instanceof Error) return json({ ok: false, message: result.message }, { status: 409 });
     return json({
       ok: true,
       message: result.queued
@@ -227,7 +233,7 @@ export default function IntegrationDetail() {
           submit({ intent: "disconnect", keepData: String(keepData) }, { method: "post" })
         }
       />
-      {toast && <Toast content={toast} onDismiss={() => setToast(null)} />}
+      {toast && <Toast content={toast} error={actionData?.ok === false} onDismiss={() => setToast(null)} />}
     </Page>
   );
 }
