@@ -172,7 +172,7 @@ export default function IntegrationDetail() {
           </Banner>
         )}
         {disconnected && (
-          <Banner tone="info" title="Disconnected">
+          <Banner tone="info" title="This store no longer syncs">
             <p>{integration.statusReason ?? "This store no longer syncs."}</p>
           </Banner>
         )}

@@ -104,3 +104,21 @@ test("the Shopify customer page shows the Commerce Sync block", async ({ page })
   await expect(block.locator("s-spinner")).toHaveCount(0, { timeout: 15_000 });
   await page.screenshot({ path: "test-results/admin-block.png", fullPage: true });
 });
+
+test("a store's detail page disconnects it behind a confirmation that keeps the data", async ({ page }) => {
+  const app = await openApp(page);
+  await expectPage(app, "Overview");
+  await app.getByRole("link", { name: "View details" }).first().click();
+  await expect(app.getByRole("heading", { name: "Sync history" })).toBeVisible({ timeout: 30_000 });
+  await expect(app.getByRole("heading", { name: "Webhook activity" })).toBeVisible();
+  await screenshot(page, "detail-before-disconnect");
+  await app.getByRole("button", { name: "Disconnect" }).click();
+  const dialog = app.getByRole("dialog");
+  await expect(dialog.getByText("Keep them")).toBeVisible();
+  await screenshot(page, "detail-disconnect-modal");
+  await dialog.getByRole("button", { name: "Disconnect and keep data" }).click();
+  await expect(app.getByText("Store disconnected; its data was kept").first()).toBeVisible();
+  await expect(app.getByText("Disconnected", { exact: true }).first()).toBeVisible();
+  await expect(app.getByRole("button", { name: "Sync now" })).toBeDisabled();
+  await screenshot(page, "detail-disconnected");
+});
