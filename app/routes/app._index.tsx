@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { BlockStack, Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
+import { BlockStack, Button, Card, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { embeddedContext } from "../embedded.server";
 import { organizationTotals } from "../integrations/dashboard.server";
@@ -75,6 +75,22 @@ export default function Overview() {
                 integrations.map((i) => (
                   <IntegrationCard key={i.id} integration={i} href={`/app/integrations/${i.id}`} />
                 ))
+              )}
+              {integrations.length > 0 && !integrations.some((i) => i.platform === "woocommerce") && (
+                <Card>
+                  <InlineStack align="space-between" blockAlign="center" gap="300">
+                    <BlockStack gap="100">
+                      <Text as="h3" variant="headingMd">
+                        Also selling with WooCommerce?
+                      </Text>
+                      <Text as="p" tone="subdued">
+                        Connect the store to merge its customers with these, by email, and see all orders
+                        together.
+                      </Text>
+                    </BlockStack>
+                    <Button url={CONNECT_WOOCOMMERCE_URL}>Connect WooCommerce</Button>
+                  </InlineStack>
+                </Card>
               )}
             </BlockStack>
           </Layout.Section>
