@@ -119,6 +119,14 @@ function useLiveProgress(
   return { ...initial, ...live };
 }
 
+/** The history with the running run's live numbers (and the run itself when it started after the page loaded). */
+function withLiveRun<R extends { id: string }>(runs: R[], live: R | null): R[] {
+  if (!live) return runs;
+  return runs.some((r) => r.id === live.id)
+    ? runs.map((r) => (r.id === live.id ? live : r))
+    : [live, ...runs];
+}
+
 /** One store: status, live sync progress, "Sync now", sync history, webhook activity, disconnect. */
 export default function IntegrationDetail() {
   const { integration: initial, runs, webhooks } = useLoaderData<typeof loader>();
@@ -217,7 +225,7 @@ export default function IntegrationDetail() {
                   </BlockStack>
                 </Card>
               )}
-              <SyncHistory runs={runs} />
+              <SyncHistory runs={withLiveRun(runs, integration.activeRun)} />
               <WebhookActivityCard activity={webhooks} />
             </BlockStack>
           </Layout.Section>
