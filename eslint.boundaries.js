@@ -70,6 +70,12 @@ export const boundariesConfig = {
             from: { element: { type: from } },
             allow: { to: { element: { types: { anyOf: to } } } },
           })),
+          // Components render the view models the integration services return: they may import their types,
+          // never their code (a type import is erased from the bundle).
+          {
+            from: { element: { type: "ui" } },
+            allow: { to: { element: { type: "integrations" } }, dependency: { kind: "type" } },
+          },
           // Whoever may import the bottom layer may import the environment too.
           {
             from: {

@@ -1,6 +1,9 @@
 import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT || 3210);
+// The Shopify emulator's port follows the app's, so runs with different E2E_PORTs never collide.
+const SHOPIFY_PORT = Number(process.env.E2E_SHOPIFY_PORT || PORT + 1000);
+process.env.E2E_SHOPIFY_PORT = String(SHOPIFY_PORT);
 
 /**
  * End-to-end tests drive Debian's Chromium (/usr/bin/chromium; scripts/test.sh installs it when missing) against the
@@ -35,7 +38,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx tsx scripts/e2e-server.ts --port ${PORT}`,
+    command: `npx tsx scripts/e2e-server.ts --port ${PORT} --shopify-port ${SHOPIFY_PORT}`,
     url: `http://127.0.0.1:${PORT}/healthz`,
     timeout: 180_000,
     reuseExistingServer: false,

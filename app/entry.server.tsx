@@ -46,6 +46,7 @@ export default async function handleRequest(
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
   allowEmulatorFrame(responseHeaders);
+  preloadLocalAppBridge(responseHeaders);
   const userAgent = request.headers.get("user-agent");
   const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";
 
@@ -85,5 +86,20 @@ function allowEmulatorFrame(headers: Headers) {
   headers.set(
     "Content-Security-Policy",
     csp.replace(/frame-ancestors ([^;]*)/, `frame-ancestors $1 ${origin}`),
+  );
+}
+
+/**
+ * shopify-app-remix adds `Link: <https://cdn.shopify.com/shopifycloud/app-bridge.js>; rel="preload"` to every
+ * document. With the local App Bridge stand-in (demo/e2e, APP_BRIDGE_URL set) that preload is a request to Shopify's
+ * CDN the page never uses: point it at the script the page really loads, so nothing leaves the machine.
+ */
+function preloadLocalAppBridge(headers: Headers) {
+  const appBridgeUrl = loadEnv().APP_BRIDGE_URL;
+  const link = headers.get("Link");
+  if (!appBridgeUrl || !link?.includes("cdn.shopify.com")) return;
+  headers.set(
+    "Link",
+    link.replace(/<https:\/\/cdn\.shopify\.com\/shopifycloud\/app-bridge\.js>/, `<${appBridgeUrl}>`),
   );
 }

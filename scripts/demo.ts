@@ -1,82 +1,156 @@
 /**
  * `npm run demo`: Commerce Sync on its embedded default — SQLite plus the local Shopify and WooCommerce emulators —
- * with nothing to configure. Ports: --app-port (3000), --shopify-port (4100), --woo-port (4200).
- * `--rebuild` forces a fresh production build.
+ * with nothing to configure: both stores seeded with a few thousand records, the app installed into the emulated
+ * shop, the WooCommerce store connected, first syncs run, then new orders and customer changes every few seconds.
+ * Prints the URLs to open and one line `DEMO_READY {json}` (appUrl, adminUrl, wooUrl, apiToken).
+ *
+ * Flags: --app-port (3000), --shopify-port (4100), --woo-port (4200), --data-dir (data), --activity-ms (4000),
+ * --rebuild (fresh production build). Fails, exit 1, when a port is taken or another demo uses the data folder.
  */
-import { localAppEnv, localSecrets, LOCAL_API_KEY, LOCAL_APP_HANDLE } from "./lib/local-env";
-import { ensureBuild, run, startAppServer, waitForOk } from "./lib/processes";
+import { join } from "node:path";
+import { createPrismaClient } from "../app/db/client.server";
+import { SHOPIFY_SCOPES } from "../app/env.server";
 import { startShopifyEmulator } from "../emulators/shopify/server";
 import { startWooEmulator } from "../emulators/woocommerce/server";
+import { startActivity } from "./lib/demo-activity";
+import { assertPortFree, DemoSetupError, lockDataDir } from "./lib/demo-guards";
+import { connectWooCommerce, demoApiToken, installIntoShop, waitForFirstSyncs } from "./lib/demo-setup";
+import { localAppEnv, localSecrets, LOCAL_API_KEY, LOCAL_APP_HANDLE } from "./lib/local-env";
+import { builtAdminExtensions, ensureBuild, run, startAppServer, waitForOk } from "./lib/processes";
 
-function flag(name: string, fallback: number): number {
+const SHOP = "demo.myshopify.com";
+/** Seed sizes per store: a few thousand records each. */
+const SEED = { customers: 1_200, orders: 2_500, products: 150 };
+
+function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+function port(name: string, fallback: number): number {
+  const value = Number(option(name, String(fallback)));
+  if (!Number.isInteger(value) || value < 1 || value > 65535)
+    throw new DemoSetupError(`--${name} must be a port number.`);
+  return value;
 }
 
 async function main() {
-  const appPort = flag("app-port", 3000);
-  const shopifyPort = flag("shopify-port", 4100);
-  const wooPort = flag("woo-port", 4200);
-  const databaseUrl = process.env.DATABASE_URL || "file:./data/dev.sqlite";
-  const secrets = localSecrets();
+  const appPort = port("app-port", 3000);
+  const shopifyPort = port("shopify-port", 4100);
+  const wooPort = port("woo-port", 4200);
+  const dataDir = option("data-dir", "data");
+  const activityMs = Number(option("activity-ms", "4000"));
+  const databaseUrl = `file:./${dataDir}/dev.sqlite`;
   const appUrl = `http://127.0.0.1:${appPort}`;
 
-  console.log("==> Migrating the database");
-  run("npx", ["tsx", "scripts/migrate.ts"], { DATABASE_URL: databaseUrl });
-  console.log("==> Building the app (once; --rebuild to force)");
-  ensureBuild(process.argv.includes("--rebuild"));
-
-  console.log("==> Starting the local Shopify and WooCommerce emulators");
-  const shopify = await startShopifyEmulator({
-    port: shopifyPort,
-    seed: 42,
-    customers: 250,
-    orders: 600,
-    products: 40,
-    app: {
-      apiKey: LOCAL_API_KEY,
-      apiSecret: secrets.shopifyApiSecret,
-      appUrl,
-      appHandle: LOCAL_APP_HANDLE,
-      scopes: ["read_customers", "read_orders", "read_all_orders", "read_products", "read_fulfillments"],
-    },
-  });
-  const woo = await startWooEmulator({
-    port: wooPort,
-    seed: 42,
-    counts: { customers: 250, orders: 600, products: 40 },
-  });
-
-  console.log("==> Starting Commerce Sync");
-  const server = startAppServer(
-    localAppEnv({ appPort, databaseUrl, shopifyEmulatorUrl: shopify.url, secrets }),
-  );
-  const stop = async () => {
-    server.kill("SIGTERM");
-    await Promise.allSettled([shopify.close(), woo.close()]);
-    process.exit(0);
+  // Before anything starts: every port free, and no other demo on this data folder.
+  await assertPortFree(appPort, "--app-port", "the app");
+  await assertPortFree(shopifyPort, "--shopify-port", "the Shopify emulator");
+  await assertPortFree(wooPort, "--woo-port", "the WooCommerce emulator");
+  const unlock = lockDataDir(dataDir);
+  const cleanups: Array<() => unknown> = [unlock];
+  const stop = async (code: number) => {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+    process.exit(code);
   };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  server.on("exit", (code) => {
-    console.error(`The app stopped (exit ${code}).`);
-    void stop();
-  });
-  await waitForOk(`${appUrl}/healthz`);
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
 
-  console.log(`
-Commerce Sync is running on SQLite (${databaseUrl}).
+  try {
+    console.log("==> Migrating the database");
+    run("npx", ["tsx", "scripts/migrate.ts"], { DATABASE_URL: databaseUrl });
+    console.log("==> Building the app (once; --rebuild to force)");
+    ensureBuild(process.argv.includes("--rebuild"));
+    const secrets = localSecrets(join(dataDir, "local-secrets.json"));
 
-  Open the app inside the local Shopify admin:
-    ${shopify.url}/admin/apps/${LOCAL_APP_HANDLE}?shop=demo.myshopify.com
+    console.log(
+      `==> Starting the local stores (${SEED.customers + SEED.orders + SEED.products} records each)`,
+    );
+    const shopify = await startShopifyEmulator({
+      port: shopifyPort,
+      seed: 42,
+      ...SEED,
+      app: {
+        apiKey: LOCAL_API_KEY,
+        apiSecret: secrets.shopifyApiSecret,
+        appUrl,
+        appHandle: LOCAL_APP_HANDLE,
+        scopes: [...SHOPIFY_SCOPES],
+        adminExtensions: builtAdminExtensions(),
+      },
+    });
+    cleanups.push(() => shopify.close());
+    const woo = await startWooEmulator({ port: wooPort, seed: 42, counts: SEED });
+    cleanups.push(() => woo.close());
 
-  Local WooCommerce store: ${woo.url}  (create REST keys: POST ${woo.url}/_emulator/keys)
-  App directly:            ${appUrl}
+    console.log(`==> Starting Commerce Sync (log: ${dataDir}/app.log)`);
+    const server = startAppServer(
+      localAppEnv({ appPort, databaseUrl, shopifyEmulatorUrl: shopify.url, secrets }),
+      {
+        logFile: join(dataDir, "app.log"),
+      },
+    );
+    let ready = false;
+    cleanups.push(() => server.exitCode === null && server.kill("SIGTERM"));
+    const died = new Promise<never>((_, reject) =>
+      server.on("exit", (code) => {
+        if (!ready)
+          reject(
+            new DemoSetupError(`The app stopped while starting (exit ${code}); see ${dataDir}/app.log.`),
+          );
+        else {
+          console.error(`The app stopped (exit ${code}); see ${dataDir}/app.log. Stopping the demo.`);
+          void stop(1);
+        }
+      }),
+    );
+    await Promise.race([waitForOk(`${appUrl}/healthz`, 120_000), died]);
 
-Press Ctrl-C to stop.`);
+    const db = createPrismaClient(databaseUrl);
+    cleanups.push(() => db.$disconnect());
+    const adminUrl = `${shopify.url}/admin/apps/${LOCAL_APP_HANDLE}?shop=${SHOP}`;
+    console.log("==> Installing the app into the emulated shop");
+    const shopIntegration = await Promise.race([installIntoShop(db, adminUrl, SHOP), died]);
+    const apiToken = await demoApiToken(db, shopIntegration.organizationId);
+    console.log("==> Connecting the emulated WooCommerce store");
+    const wooIntegrationId = await Promise.race([connectWooCommerce(appUrl, apiToken, woo.url), died]);
+    console.log("==> Running the first syncs");
+    await Promise.race([
+      waitForFirstSyncs(db, [shopIntegration.id, wooIntegrationId], (line) => console.log(line)),
+      died,
+    ]);
+    ready = true;
+
+    cleanups.push(
+      startActivity({
+        shopifyUrl: shopify.url,
+        shop: SHOP,
+        wooUrl: woo.url,
+        intervalMs: activityMs,
+        log: (line) => console.warn(line),
+      }),
+    );
+    const wooPage = `${appUrl}/woocommerce`;
+    console.log(`
+Commerce Sync is running on SQLite (${databaseUrl}); new orders and customer changes arrive every ${activityMs / 1000} s.
+
+  The app inside the local Shopify admin:  ${adminUrl}
+  A customer page with the app's block:    ${shopify.url}/admin/customers?shop=${SHOP}
+  WooCommerce owner's pages:               ${wooPage}
+  Integrations API (token below):          ${appUrl}/api/integrations   (OpenAPI: ${appUrl}/api/openapi.json)
+  Local WooCommerce store:                 ${woo.url}
+
+Press Ctrl-C to stop. Data stays in ${dataDir}/.`);
+    console.log(
+      `DEMO_READY ${JSON.stringify({ appUrl, adminUrl, wooUrl: wooPage, apiToken, shopifyUrl: shopify.url, wooStoreUrl: woo.url })}`,
+    );
+  } catch (error) {
+    console.error(`Demo failed: ${error instanceof Error ? error.message : String(error)}`);
+    await stop(1);
+  }
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(`Demo failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

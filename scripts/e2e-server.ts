@@ -9,7 +9,7 @@ import { startShopifyEmulator } from "../emulators/shopify/server";
 import { startWooEmulator } from "../emulators/woocommerce/server";
 import { SHOPIFY_SCOPES } from "../app/env.server";
 import { LOCAL_API_KEY, LOCAL_APP_HANDLE, localAppEnv, localSecrets } from "./lib/local-env";
-import { ensureBuild, run, startAppServer } from "./lib/processes";
+import { builtAdminExtensions, ensureBuild, run, startAppServer } from "./lib/processes";
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,6 +39,7 @@ async function main() {
       appUrl: `http://127.0.0.1:${appPort}`,
       appHandle: LOCAL_APP_HANDLE,
       scopes: [...SHOPIFY_SCOPES],
+      adminExtensions: builtAdminExtensions(),
     },
   });
   // A WooCommerce store for the standalone owner's flows; tests find it in tmp/e2e/woocommerce.json.

@@ -13,7 +13,7 @@ bash scripts/ensure-system.sh
 echo "==> Node $(node --version) ($(command -v node))"
 
 echo "==> Typecheck"
-npx tsc --noEmit
+npm run typecheck --silent
 echo "==> Lint"
 npx eslint . --max-warnings=0
 npx prettier --check . >/dev/null || { npx prettier --check . ; exit 1; }
@@ -23,6 +23,6 @@ npx tsx scripts/db-schema.ts --check
 echo "==> Unit and integration tests"
 npx vitest run
 echo "==> Production build"
-npx remix vite:build >/dev/null
+npm run build --silent >/dev/null
 echo "==> End-to-end tests (Chromium)"
 E2E_SKIP_BUILD=1 npx playwright test

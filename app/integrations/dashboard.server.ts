@@ -88,3 +88,13 @@ export async function loadShopDashboard(db: Db, shop: string, recentRunLimit = 1
     })),
   };
 }
+
+/** Distinct contacts, live orders and products of the organization (across all its stores). */
+export async function organizationTotals(db: Db, organizationId: string) {
+  const [contacts, orders, products] = await Promise.all([
+    db.contact.count({ where: { organizationId, redactedAt: null } }),
+    db.order.count({ where: { organizationId, deletedAt: null } }),
+    db.product.count({ where: { organizationId, deletedAt: null } }),
+  ]);
+  return { contacts, orders, products };
+}

@@ -8,24 +8,16 @@
  * purge under the integration's sync lock, so it never interleaves with a sync page that could write rows back: when
  * a sync holds the lock, the purge is queued behind it as a `compliance.shop_redact` job.
  */
+import { enqueueCompliance, syncLockKey } from "../jobs/enqueue.server";
+import type { JobQueue } from "../jobs/queue.server";
 import { AppError } from "../lib/errors";
 import { purgeIntegrationData } from "../sync/compliance.server";
-import type { AppDb, IntegrationRow } from "../sync/platform";
-
-/** The parts of the job queue a disconnect uses (the app's queue satisfies it). */
-export interface DisconnectQueue {
-  acquireLock(key: string, holderId: string): Promise<{ release(): Promise<void> } | null>;
-  enqueue(
-    kind: string,
-    payload: unknown,
-    options?: { concurrencyKey?: string; dedupeKey?: string },
-  ): Promise<{ id: string }>;
-}
+import type { AppDb, IntegrationRow, Platforms } from "../sync/platform";
 
 export interface DisconnectDeps {
   db: AppDb;
   /** Without a queue the purge runs at once (CLI, tests); with one it waits for a running sync. */
-  queue?: DisconnectQueue;
+  queue?: JobQueue;
   /**
    * Removes what the app created on the store (the platform's `disconnect`, e.g. its webhooks), with the
    * integration's credentials still in place. Absent for platforms with nothing to clean up.
@@ -62,9 +54,25 @@ export class IntegrationNotFoundError extends AppError {
   }
 }
 
-/** The sync lock key shared with the job handlers (`sync:<integrationId>`). */
-function syncLockKey(integrationId: string) {
-  return `sync:${integrationId}`;
+/**
+ * Store-side cleanup through the integration's platform module (`StorePlatform.disconnect`, e.g. deleting the app's
+ * webhooks), with the credentials opened by `Platforms`. Nothing to do for a platform without one.
+ */
+export function platformCleanup(
+  platforms: Platforms,
+  db: AppDb,
+): NonNullable<DisconnectDeps["cleanupStore"]> {
+  return async (integration) => {
+    if (!platforms.has(integration.platform)) return;
+    const module = platforms.get(integration.platform);
+    if (!module.disconnect) return;
+    const ctx = await platforms.contextFor(db, integration);
+    try {
+      await module.disconnect(ctx);
+    } finally {
+      await ctx.close();
+    }
+  };
 }
 
 /**
@@ -146,10 +154,11 @@ async function deleteSyncedData(
   }
   const lock = await queue.acquireLock(syncLockKey(integrationId), `disconnect:${integrationId}`);
   if (!lock) {
-    await queue.enqueue(
+    await enqueueCompliance(
+      queue,
       "compliance.shop_redact",
       { integrationId, actor },
-      { concurrencyKey: syncLockKey(integrationId), dedupeKey: `disconnect-purge:${integrationId}` },
+      { dedupeKey: `disconnect-purge:${integrationId}` },
     );
     return "deletion_queued";
   }

@@ -1,51 +1,32 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import {
-  Badge,
-  BlockStack,
-  Card,
-  DataTable,
-  InlineGrid,
-  InlineStack,
-  Layout,
-  Page,
-  Text,
-} from "@shopify/polaris";
+import { BlockStack, Button, Card, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
-import prisma from "../db.server";
-import { authenticate } from "../shopify.server";
-import { loadShopDashboard, type DashboardIntegration } from "../integrations/dashboard.server";
+import { embeddedContext } from "../embedded.server";
+import { organizationTotals } from "../integrations/dashboard.server";
+import { failedJobNotices, listIntegrations } from "../integrations/integrations-view.server";
+import { ordersPerDay } from "../integrations/orders-view.server";
+import { EmptyStores } from "../components/EmptyStores";
+import { IntegrationCard } from "../components/IntegrationCard";
+import { OrdersChart } from "../components/OrdersChart";
+import { PageError } from "../components/PageError";
+import { formatCount } from "../components/format";
+import { useLiveRefresh } from "../components/useLiveRefresh";
+import { CONNECT_WOOCOMMERCE_URL } from "../components/links";
+
+const CHART_DAYS = 30;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  return json(await loadShopDashboard(prisma, session.shop));
+  const { db, organization, queue } = await embeddedContext(request);
+  const failedJobs = failedJobNotices(await (await queue()).failedJobs(50));
+  const [integrations, totals, series] = await Promise.all([
+    listIntegrations(db, organization.organizationId, { failedJobs }),
+    organizationTotals(db, organization.organizationId),
+    ordersPerDay(db, organization.organizationId, { days: CHART_DAYS }),
+  ]);
+  return json({ organizationName: organization.organizationName, integrations, totals, series });
 };
-
-const STATUS_TONE: Record<string, "success" | "info" | "attention" | "critical" | undefined> = {
-  connected: "success",
-  syncing: "info",
-  needs_attention: "attention",
-  disconnected: undefined,
-  succeeded: "success",
-  running: "info",
-  partial: "attention",
-  failed: "critical",
-  cancelled: undefined,
-  queued: undefined,
-};
-
-function humanize(value: string) {
-  return value.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
-}
-
-function formatTime(iso: string | null) {
-  if (!iso) return "Never";
-  return (
-    new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) +
-    " UTC"
-  );
-}
 
 function Stat({ label, value }: { label: string; value: number }) {
   return (
@@ -55,105 +36,70 @@ function Stat({ label, value }: { label: string; value: number }) {
           {label}
         </Text>
         <Text as="p" variant="heading2xl">
-          {value.toLocaleString("en-US")}
+          {formatCount(value)}
         </Text>
       </BlockStack>
     </Card>
   );
 }
 
-function IntegrationCard({ integration }: { integration: DashboardIntegration }) {
+/** The overview: totals across stores, every connected store with its status, and orders per day. */
+export default function Overview() {
+  const { integrations, totals, series } = useLoaderData<typeof loader>();
+  const syncing = integrations.some((i) => i.activeRun);
+  useLiveRefresh(syncing ? 2_000 : 15_000);
+  const connected = integrations.filter((i) => i.status !== "disconnected");
   return (
-    <Card>
-      <BlockStack gap="200">
-        <InlineStack align="space-between" blockAlign="center">
-          <Text as="h3" variant="headingMd">
-            {integration.name}
-          </Text>
-          <InlineStack gap="200">
-            <Badge>{integration.platform === "shopify" ? "Shopify" : "WooCommerce"}</Badge>
-            <Badge tone={STATUS_TONE[integration.status]}>{humanize(integration.status)}</Badge>
-          </InlineStack>
-        </InlineStack>
-        <Text as="p" tone="subdued">
-          {integration.storeKey}
-        </Text>
-        {integration.statusReason && (
-          <Text as="p" tone="critical">
-            {integration.statusReason}
-          </Text>
-        )}
-        <Text as="p">
-          {integration.syncedContacts.toLocaleString("en-US")} contacts ·{" "}
-          {integration.syncedOrders.toLocaleString("en-US")} orders ·{" "}
-          {integration.syncedProducts.toLocaleString("en-US")} products
-        </Text>
-        <Text as="p" tone="subdued">
-          Last sync: {formatTime(integration.lastSyncAt)}
-        </Text>
-      </BlockStack>
-    </Card>
-  );
-}
-
-/** The merchant's dashboard: what is synced, from which stores, and how the recent syncs went. */
-export default function Dashboard() {
-  const data = useLoaderData<typeof loader>();
-  return (
-    <Page>
+    <Page
+      title="Overview"
+      primaryAction={{ content: "Connect WooCommerce", url: CONNECT_WOOCOMMERCE_URL }}
+      secondaryActions={[{ content: "Search contacts", url: "/app/contacts" }]}
+    >
       <TitleBar title="Commerce Sync" />
       <BlockStack gap="500">
         <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
-          <Stat label="Contacts" value={data.totals.contacts} />
-          <Stat label="Orders" value={data.totals.orders} />
-          <Stat label="Products" value={data.totals.products} />
+          <Stat label="Contacts" value={totals.contacts} />
+          <Stat label="Orders" value={totals.orders} />
+          <Stat label="Products" value={totals.products} />
         </InlineGrid>
         <Layout>
           <Layout.Section>
             <BlockStack gap="400">
+              <OrdersChart series={series} days={CHART_DAYS} />
               <Text as="h2" variant="headingLg">
-                Connected stores
+                Stores
               </Text>
-              {data.integrations.length === 0 ? (
-                <Card>
-                  <Text as="p">No store is connected yet.</Text>
-                </Card>
+              {connected.length === 0 && integrations.length === 0 ? (
+                <EmptyStores connectWooUrl={CONNECT_WOOCOMMERCE_URL} />
               ) : (
-                data.integrations.map((i) => <IntegrationCard key={i.id} integration={i} />)
+                integrations.map((i) => (
+                  <IntegrationCard key={i.id} integration={i} href={`/app/integrations/${i.id}`} />
+                ))
+              )}
+              {integrations.length > 0 && !integrations.some((i) => i.platform === "woocommerce") && (
+                <Card>
+                  <InlineStack align="space-between" blockAlign="center" gap="300">
+                    <BlockStack gap="100">
+                      <Text as="h3" variant="headingMd">
+                        Also selling with WooCommerce?
+                      </Text>
+                      <Text as="p" tone="subdued">
+                        Connect the store to merge its customers with these, by email, and see all orders
+                        together.
+                      </Text>
+                    </BlockStack>
+                    <Button url={CONNECT_WOOCOMMERCE_URL}>Connect WooCommerce</Button>
+                  </InlineStack>
+                </Card>
               )}
             </BlockStack>
-          </Layout.Section>
-          <Layout.Section>
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingLg">
-                  Recent syncs
-                </Text>
-                {data.recentRuns.length === 0 ? (
-                  <Text as="p" tone="subdued">
-                    No sync has run for these stores yet.
-                  </Text>
-                ) : (
-                  <DataTable
-                    columnContentTypes={["text", "text", "text", "numeric", "numeric", "text"]}
-                    headings={["Store", "Kind", "Status", "Synced", "Failed", "Started"]}
-                    rows={data.recentRuns.map((r) => [
-                      r.integrationName,
-                      humanize(r.kind),
-                      <Badge key={r.id} tone={STATUS_TONE[r.status]}>
-                        {humanize(r.status)}
-                      </Badge>,
-                      r.synced.toLocaleString("en-US"),
-                      r.failed.toLocaleString("en-US"),
-                      formatTime(r.startedAt),
-                    ])}
-                  />
-                )}
-              </BlockStack>
-            </Card>
           </Layout.Section>
         </Layout>
       </BlockStack>
     </Page>
   );
+}
+
+export function ErrorBoundary() {
+  return <PageError />;
 }

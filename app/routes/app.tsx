@@ -1,14 +1,20 @@
 import type { HeadersFunction, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
+import { Frame, Loading } from "@shopify/polaris";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { authenticate } from "../shopify.server";
 import { loadEnv } from "../env.server";
+import { CONNECT_WOOCOMMERCE_URL } from "../components/links";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: polarisStyles },
+  { rel: "stylesheet", href: polarisVizStyles },
+];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
@@ -20,14 +26,22 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 /** Embedded layout: App Bridge + Polaris for every /app page, with the admin navigation menu. */
 export default function App() {
   const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
       <NavMenu>
         <Link to="/app" rel="home">
-          Dashboard
+          Overview
         </Link>
+        <Link to="/app/contacts">Contacts</Link>
+        <Link to="/app/orders">Orders</Link>
+        <Link to={CONNECT_WOOCOMMERCE_URL}>Connect WooCommerce</Link>
+        <Link to="/app/settings">Settings</Link>
       </NavMenu>
-      <Outlet />
+      <Frame>
+        {navigation.state === "loading" && <Loading />}
+        <Outlet />
+      </Frame>
     </AppProvider>
   );
 }

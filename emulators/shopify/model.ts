@@ -229,6 +229,14 @@ export interface WebhookDispatcherLike {
   close(): Promise<void>;
 }
 
+/** One built admin UI extension bundle: an IIFE that calls `shopify.extend(target, fn)`. */
+export interface AdminExtensionConfig {
+  handle: string;
+  target: string;
+  /** Path of the bundle on disk. */
+  file: string;
+}
+
 export interface EmulatorAppConfig {
   apiKey: string;
   apiSecret: string;
@@ -242,6 +250,11 @@ export interface EmulatorAppConfig {
    * and address fields resolve to null with ACCESS_DENIED errors, customers/orders webhook topics are refused.
    */
   protectedCustomerDataApproved?: boolean;
+  /**
+   * The app's built admin UI extensions (what `shopify app deploy` would upload): the mini admin's customer page
+   * runs the blocks of `admin.customer-details.block.render` (see admin/extension-host.ts).
+   */
+  adminExtensions?: AdminExtensionConfig[];
 }
 
 export interface EmulatorContext {

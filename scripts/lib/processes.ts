@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { existsSync, openSync, readFileSync } from "node:fs";
 
 /** Runs a command to completion with inherited output; throws with the command line when it fails. */
 export function run(command: string, args: string[], env: Record<string, string> = {}): void {
@@ -9,13 +10,20 @@ export function run(command: string, args: string[], env: Record<string, string>
 
 /** Builds the production bundle unless one exists (pass force to rebuild). */
 export function ensureBuild(force = false): void {
-  if (force || !existsSync("build/server/index.js")) run("npx", ["remix", "vite:build"]);
+  if (force || !existsSync("build/server/index.js") || !existsSync("build/extensions/manifest.json"))
+    run("npm", ["run", "build", "--silent"]);
 }
 
 /** Starts the production server (remix-serve) with the given environment. */
-export function startAppServer(env: Record<string, string>): ChildProcess {
-  return spawn("npx", ["remix-serve", "./build/server/index.js"], {
-    stdio: "inherit",
+export function startAppServer(
+  env: Record<string, string>,
+  options: { logFile?: string } = {},
+): ChildProcess {
+  const out = options.logFile ? openSync(options.logFile, "a") : "inherit";
+  // remix-serve started by node itself (not through npx): signals reach the server, not a wrapper that outlives it.
+  const cli = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
+  return spawn(process.execPath, [cli, "./build/server/index.js"], {
+    stdio: ["ignore", out, out],
     env: { ...process.env, ...env },
   });
 }
@@ -35,4 +43,15 @@ export async function waitForOk(url: string, timeoutMs = 60_000): Promise<void> 
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not become ready within ${timeoutMs} ms (${last})`);
+}
+
+/** The admin UI extensions `npm run build` bundled (build/extensions/manifest.json), for the Shopify emulator. */
+export function builtAdminExtensions(): Array<{ handle: string; target: string; file: string }> {
+  const manifest = "build/extensions/manifest.json";
+  if (!existsSync(manifest)) return [];
+  return JSON.parse(readFileSync(manifest, "utf8")) as Array<{
+    handle: string;
+    target: string;
+    file: string;
+  }>;
 }

@@ -45,6 +45,14 @@ describe("import boundaries", () => {
     expect(await problemsOf(filePath, use(specifier))).toEqual([]);
   });
 
+  it("lets components import the integration services' view-model types, never their code", async () => {
+    const typeImport = `import type { IntegrationListItem } from "../integrations/integrations-view.server";\nexport type Shown = IntegrationListItem;\n`;
+    expect(await problemsOf("app/components/Probe.tsx", typeImport)).toEqual([]);
+    expect(
+      await problemsOf("app/components/Probe.tsx", use("../integrations/integrations-view.server")),
+    ).toEqual([expect.stringContaining("boundaries/dependencies: ui may not import integrations")]);
+  });
+
   it("keeps test helpers out of production code, and lets tests import across layers", async () => {
     expect(await problemsOf("app/jobs/probe.ts", use("../sync/testing/memory-source"))).toEqual([
       expect.stringContaining("no-restricted-imports"),

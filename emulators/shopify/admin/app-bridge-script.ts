@@ -111,10 +111,25 @@ export function appBridgeScript(options: { emulatorUrl: string; apiKey: string }
   }
 
   // Admin web components render in Shopify's admin, not in the app: define them as hidden, inert elements.
+  // The navigation menu is hidden in the app and shown by the admin: its links are posted to the mini admin, which
+  // lists them under the app's name (as Shopify's admin sidebar does).
+  function postNavMenu(menu) {
+    var items = Array.prototype.map.call(menu.querySelectorAll("a"), function (a) {
+      return { label: (a.textContent || "").trim(), href: a.getAttribute("href") || "", home: a.getAttribute("rel") === "home" };
+    });
+    if (window.parent !== window) window.parent.postMessage({ type: "shopify-emulator:nav-menu", items: items }, "*");
+  }
   ["ui-nav-menu", "s-app-nav", "ui-title-bar", "ui-save-bar", "ui-modal", "s-app-window"].forEach(function (name) {
     if (window.customElements && !window.customElements.get(name)) {
+      var isNav = name === "ui-nav-menu" || name === "s-app-nav";
       window.customElements.define(name, class extends HTMLElement {
-        connectedCallback() { this.style.display = "none"; }
+        connectedCallback() {
+          this.style.display = "none";
+          if (!isNav) return;
+          var menu = this;
+          postNavMenu(menu);
+          new MutationObserver(function () { postNavMenu(menu); }).observe(menu, { childList: true, subtree: true, characterData: true });
+        }
       });
     }
   });

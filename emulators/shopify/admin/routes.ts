@@ -12,6 +12,7 @@ import { shopForBrowser } from "../auth/request";
 import { hostParam, queryHmac } from "../auth/query-hmac";
 import { SESSION_TOKEN_TTL_S, signSessionToken } from "../auth/session-token";
 import { appBridgeScript } from "./app-bridge-script";
+import { handleExtensionRoute } from "./extension-routes";
 
 const CORS_HEADERS = {
   "Access-Control-Allow-Origin": "*",
@@ -86,6 +87,7 @@ export async function handleAdminRoute(
     sendJson(res, 200, { token, shop: shop.domain, expires_in: SESSION_TOKEN_TTL_S }, CORS_HEADERS);
     return true;
   }
+  if (await handleExtensionRoute(ctx, req, res, url)) return true;
   const appMatch = /^\/admin\/apps\/([^/]+)(\/.*)?$/.exec(url.pathname);
   if (!appMatch || (req.method !== "GET" && req.method !== "HEAD")) return false;
   const handle = decodeURIComponent(appMatch[1]);
@@ -111,10 +113,12 @@ export async function handleAdminRoute(
 
 function adminPage(ctx: EmulatorContext, shop: EmuShop, iframeSrc: string): string {
   const title = `${ctx.app.appHandle} · ${shop.name} · Shopify emulator`;
+  const appPath = `/admin/apps/${encodeURIComponent(ctx.app.appHandle)}`;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <style>
   html,body{margin:0;height:100%;font-family:system-ui,sans-serif;background:#f1f1f1}
@@ -126,15 +130,44 @@ function adminPage(ctx: EmulatorContext, shop: EmuShop, iframeSrc: string): stri
   nav a.active{background:#fff;font-weight:600}
   main{flex:1;padding:8px 8px 0 0}
   iframe{width:100%;height:100%;border:0;border-radius:12px 12px 0 0;background:#fff}
+  @media (max-width: 768px){nav{display:none}main{padding:0}iframe{border-radius:0}}
 </style>
 </head>
 <body>
 <header><strong>Shopify emulator</strong><span>${escapeHtml(shop.name)} (${escapeHtml(shop.domain)})</span></header>
 <div class="layout">
-  <nav><a>Home</a><a>Orders</a><a>Products</a><a>Customers</a><a class="active">${escapeHtml(ctx.app.appHandle)}</a></nav>
+  <nav aria-label="Admin"><a>Home</a><a>Orders</a><a>Products</a><a href="/admin/customers?shop=${encodeURIComponent(shop.domain)}">Customers</a><a class="active" href="${escapeHtml(appPath)}">${escapeHtml(ctx.app.appHandle)}</a><div id="app-nav"></div></nav>
   <main><iframe id="app-iframe" name="app-iframe" title="${escapeHtml(ctx.app.appHandle)}" src="${escapeHtml(iframeSrc)}"
     allow="clipboard-write"></iframe></main>
 </div>
+<script>
+// The app's navigation menu (ui-nav-menu), posted by the App Bridge stand-in: each link opens that page of the app.
+(function () {
+  var frame = document.getElementById("app-iframe");
+  var appPath = ${JSON.stringify(appPath).replace(/</g, "\\u003c")};
+  var shop = ${JSON.stringify(shop.domain)};
+  var appOrigin = ${JSON.stringify(new URL(ctx.app.appUrl).origin)};
+  window.addEventListener("message", function (event) {
+    if (event.source !== frame.contentWindow || event.origin !== appOrigin) return;
+    if (!event.data || event.data.type !== "shopify-emulator:nav-menu") return;
+    var nav = document.getElementById("app-nav");
+    var key = JSON.stringify(event.data.items);
+    if (nav.getAttribute("data-items") === key) return;
+    nav.setAttribute("data-items", key);
+    nav.textContent = "";
+    var current = window.location.pathname;
+    event.data.items.forEach(function (item) {
+      if (item.home || !item.href || item.href.charAt(0) !== "/") return;
+      var a = document.createElement("a");
+      a.href = appPath + item.href + "?shop=" + encodeURIComponent(shop);
+      a.textContent = item.label;
+      a.style.paddingLeft = "20px";
+      if (current === appPath + item.href) a.className = "active";
+      nav.appendChild(a);
+    });
+  });
+})();
+</script>
 </body>
 </html>`;
 }

@@ -1,0 +1,122 @@
+import { useState } from "react";
+import {
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  Collapsible,
+  DataTable,
+  InlineStack,
+  List,
+  Text,
+} from "@shopify/polaris";
+import type { SyncRunView } from "../integrations/sync-runs.server";
+import { formatCount, formatDateTime, formatDuration, humanize } from "./format";
+import { RunStatusBadge } from "./StatusBadge";
+
+function countsOf(run: SyncRunView, resource: string) {
+  const r = run.resources.find((x) => x.resource === resource);
+  if (!r) return "—";
+  return r.failed > 0 ? `${formatCount(r.synced)} (${formatCount(r.failed)} failed)` : formatCount(r.synced);
+}
+
+function RunErrors({ run }: { run: SyncRunView }) {
+  const [open, setOpen] = useState(false);
+  const readErrors = run.resources.filter((r) => r.error);
+  if (run.errorCount === 0 && !run.errorMessage && readErrors.length === 0) return null;
+  const id = `run-errors-${run.id}`;
+  return (
+    <BlockStack gap="200">
+      <InlineStack gap="200" blockAlign="center">
+        <Button
+          variant="plain"
+          onClick={() => setOpen(!open)}
+          ariaExpanded={open}
+          ariaControls={id}
+          disclosure={open ? "up" : "down"}
+        >
+          {open
+            ? "Hide errors"
+            : `Show errors (${formatCount(Math.max(run.errorCount, readErrors.length, 1))})`}
+        </Button>
+        <Text as="span" tone="subdued" variant="bodySm">
+          {formatDateTime(run.startedAt)}
+        </Text>
+      </InlineStack>
+      <Collapsible id={id} open={open}>
+        <Box paddingBlockStart="100">
+          <BlockStack gap="200">
+            {run.errorMessage && (
+              <Text as="p" tone="critical">
+                {run.errorMessage}
+              </Text>
+            )}
+            {readErrors.map((r) => (
+              <Text as="p" key={r.resource}>
+                {humanize(r.resource)} could not be read: {r.error}
+              </Text>
+            ))}
+            {run.errors.length > 0 && (
+              <List type="bullet">
+                {run.errors.slice(0, 50).map((e, i) => (
+                  <List.Item key={i}>
+                    {humanize(e.resource)} {e.externalId ? `#${e.externalId}` : ""}: {e.message}
+                  </List.Item>
+                ))}
+              </List>
+            )}
+            {run.errorCount > run.errors.length && (
+              <Text as="p" tone="subdued" variant="bodySm">
+                {formatCount(run.errorCount - run.errors.length)} more not shown (the first{" "}
+                {run.errors.length} are kept).
+              </Text>
+            )}
+          </BlockStack>
+        </Box>
+      </Collapsible>
+    </BlockStack>
+  );
+}
+
+/** The store's sync runs with per-resource counts, duration and an error drill-down (the seed's `syncHistory`). */
+export function SyncHistory({ runs }: { runs: SyncRunView[] }) {
+  return (
+    <Card padding="0">
+      <Box padding="400">
+        <Text as="h2" variant="headingMd">
+          Sync history
+        </Text>
+      </Box>
+      {runs.length === 0 ? (
+        <Box padding="400" paddingBlockStart="0">
+          <Text as="p" tone="subdued">
+            No sync has run for this store yet. Use “Sync now” to start the first one.
+          </Text>
+        </Box>
+      ) : (
+        <>
+          <DataTable
+            columnContentTypes={["text", "text", "text", "numeric", "numeric", "numeric", "text"]}
+            headings={["Started", "Kind", "Status", "Customers", "Orders", "Products", "Duration"]}
+            rows={runs.map((run) => [
+              formatDateTime(run.startedAt),
+              `${humanize(run.kind)}${run.triggeredBy && run.triggeredBy !== "system" ? ` · ${humanize(run.triggeredBy.split(":")[0])}` : ""}`,
+              <RunStatusBadge key={run.id} status={run.active ? "running" : run.status} />,
+              countsOf(run, "customers"),
+              countsOf(run, "orders"),
+              countsOf(run, "products"),
+              run.active ? "Running" : formatDuration(run.durationMs),
+            ])}
+          />
+          <Box padding="400">
+            <BlockStack gap="300">
+              {runs.map((run) => (
+                <RunErrors key={run.id} run={run} />
+              ))}
+            </BlockStack>
+          </Box>
+        </>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,43 @@
+/** Display helpers shared by the merchant's pages (UTC, en-US, exact strings for money). */
+
+/** "Nov 30, 2026, 11:42 PM UTC", or the fallback for null. */
+export function formatDateTime(iso: string | null, fallback = "Never"): string {
+  if (!iso) return fallback;
+  return `${new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
+}
+
+export function formatDate(iso: string): string {
+  return new Date(iso).toLocaleDateString("en-US", { dateStyle: "medium", timeZone: "UTC" });
+}
+
+/** "2 min 5 s", "850 ms", "—" for a run still going. */
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return "—";
+  if (ms < 1000) return `${ms} ms`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/** "needs_attention" → "Needs attention". */
+export function humanize(value: string): string {
+  return value.replace(/[_.]/g, " ").replace(/^./, (c) => c.toUpperCase());
+}
+
+export function platformLabel(platform: string): string {
+  return platform === "shopify" ? "Shopify" : platform === "woocommerce" ? "WooCommerce" : humanize(platform);
+}
+
+/** An exact decimal amount with its currency code: "1,234.50 USD" (grouping added to the integer part only). */
+export function formatMoney(amount: string, currency: string): string {
+  const [whole, fraction] = amount.replace(/^-/, "").split(".");
+  const sign = amount.startsWith("-") ? "-" : "";
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${sign}${grouped}${fraction !== undefined ? `.${fraction}` : ""} ${currency}`;
+}

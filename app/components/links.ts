@@ -1,0 +1,4 @@
+/** Addresses of the embedded app's pages that several pages link to. */
+export const APP_HOME_URL = "/app";
+/** The in-app WooCommerce connect flow (built with the WooCommerce bridge). */
+export const CONNECT_WOOCOMMERCE_URL = "/app/woocommerce/connect";

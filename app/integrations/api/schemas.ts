@@ -1,0 +1,166 @@
+/**
+ * The integrations API's inputs and outputs as zod schemas: the routes validate with them and the OpenAPI document
+ * (openapi.ts) is generated from the same objects, so the two cannot drift apart.
+ */
+import { z } from "zod";
+import { RESOURCES } from "../../sync/types";
+
+export const integrationIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, "must be an integration id"),
+});
+
+export const syncBody = z
+  .object({
+    /** "incremental" (default) reads what changed since the last sync; "full" re-reads everything. */
+    kind: z.enum(["full", "incremental"]).default("incremental"),
+    resources: z.array(z.enum(RESOURCES)).min(1).max(RESOURCES.length).optional(),
+  })
+  .strict();
+
+export const disconnectBody = z
+  .object({
+    /** Keep synced contacts, orders and products (default) or delete what only this store fed. */
+    keepData: z.boolean().default(true),
+  })
+  .strict();
+
+export const syncHistoryQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  before: z.string().datetime({ offset: true }).optional(),
+});
+
+export const shopifyConnectBody = z
+  .object({
+    shop: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be a shop domain like mystore.myshopify.com"),
+  })
+  .strict();
+
+export const shopifyCallbackQuery = z.object({
+  shop: z.string().min(1),
+  code: z.string().min(1),
+  state: z.string().min(1),
+  hmac: z.string().min(1),
+  timestamp: z.string().min(1),
+  host: z.string().optional(),
+});
+
+export const woocommerceConnectBody = z
+  .object({
+    storeUrl: z.string().trim().min(1).max(2048),
+    consumerKey: z
+      .string()
+      .trim()
+      .regex(/^ck_[A-Za-z0-9]+$/, "must start with ck_"),
+    consumerSecret: z
+      .string()
+      .trim()
+      .regex(/^cs_[A-Za-z0-9]+$/, "must start with cs_"),
+  })
+  .strict();
+
+const isoDate = z.string().datetime({ offset: true });
+
+export const resourceProgress = z.object({
+  resource: z.enum(RESOURCES),
+  phase: z.enum(["pending", "running", "done", "failed"]).or(z.string()),
+  synced: z.number().int(),
+  failed: z.number().int(),
+  total: z.number().int().nullable(),
+  error: z.string().nullable(),
+});
+
+export const syncRun = z.object({
+  id: z.string(),
+  kind: z.enum(["full", "incremental", "reconcile"]).or(z.string()),
+  status: z.enum(["queued", "running", "succeeded", "partial", "failed", "cancelled"]).or(z.string()),
+  triggeredBy: z.string(),
+  startedAt: isoDate,
+  finishedAt: isoDate.nullable(),
+  durationMs: z.number().int().nullable(),
+  active: z.boolean(),
+  currentResource: z.string().nullable(),
+  progress: z.object({ done: z.number().int(), total: z.number().int().nullable() }),
+  resources: z.array(resourceProgress),
+  synced: z.number().int(),
+  failed: z.number().int(),
+  errorCount: z.number().int(),
+  errorMessage: z.string().nullable(),
+  errors: z.array(
+    z.object({
+      resource: z.string(),
+      externalId: z.string().nullable(),
+      message: z.string(),
+      at: z.string(),
+    }),
+  ),
+});
+
+export const integrationItem = z.object({
+  id: z.string(),
+  platform: z.enum(["shopify", "woocommerce"]).or(z.string()),
+  name: z.string(),
+  storeKey: z.string(),
+  status: z.enum(["connected", "syncing", "needs_attention", "disconnected"]),
+  statusReason: z.string().nullable(),
+  lastSyncAt: isoDate.nullable(),
+  syncedContacts: z.number().int(),
+  syncedOrders: z.number().int(),
+  syncedProducts: z.number().int(),
+  createdAt: isoDate,
+  disconnectedAt: isoDate.nullable(),
+  activeRun: syncRun.nullable(),
+  lastRun: z
+    .object({
+      id: z.string(),
+      status: z.string(),
+      finishedAt: isoDate.nullable(),
+      errorMessage: z.string().nullable(),
+    })
+    .nullable(),
+});
+
+export const integrationList = z.array(integrationItem);
+
+export const syncHistoryPage = z.object({ runs: z.array(syncRun), nextBefore: isoDate.nullable() });
+
+export const syncAccepted = z.object({
+  integrationId: z.string(),
+  kind: z.enum(["full", "incremental"]),
+  jobId: z.string(),
+  queued: z.boolean(),
+});
+
+export const disconnectResult = z.object({
+  integrationId: z.string(),
+  status: z.literal("disconnected"),
+  data: z.enum(["kept", "deleted", "deletion_queued"]),
+  storeCleanup: z.object({ outcome: z.enum(["done", "skipped", "failed"]), message: z.string().optional() }),
+  alreadyDisconnected: z.boolean(),
+});
+
+export const shopifyConnectResult = z.object({ authUrl: z.string().url() });
+
+export const woocommerceConnectResult = z.object({
+  integrationId: z.string(),
+  success: z.boolean(),
+  storeName: z.string().nullable().optional(),
+  message: z.string().optional(),
+});
+
+export const apiError = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** For invalid input: the field that is wrong ("body.kind", "query.limit"). */
+    field: z.string().optional(),
+    issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  }),
+});

@@ -1,0 +1,182 @@
+/**
+ * Orders as the merchant filters them (by store, financial and fulfillment status), and orders per day per store for
+ * the overview chart. Money stays exact: minor units in, decimal strings out.
+ */
+import type { Prisma } from "@prisma/client";
+import { formatMinorUnits } from "../lib/money";
+import type { AppDb } from "../sync/platform";
+
+export interface OrderFilters {
+  integrationId?: string | null;
+  financialStatus?: string | null;
+  fulfillmentStatus?: string | null;
+  /** Matches the order number or the customer's email. */
+  query?: string | null;
+}
+
+export interface OrderRow {
+  id: string;
+  orderNumber: string;
+  integrationId: string;
+  storeName: string;
+  platform: string;
+  email: string | null;
+  customerName: string | null;
+  financialStatus: string | null;
+  fulfillmentStatus: string | null;
+  total: string;
+  currency: string;
+  orderDate: string;
+  cancelled: boolean;
+}
+
+export interface OrderPage {
+  orders: OrderRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  /** Values present in the organization's orders, for the filter choices. */
+  facets: {
+    stores: Array<{ id: string; name: string }>;
+    financialStatuses: string[];
+    fulfillmentStatuses: string[];
+  };
+}
+
+/** Stands for "no fulfillment status" in filters (WooCommerce and unfulfilled Shopify orders have none). */
+export const UNFULFILLED = "unfulfilled";
+
+function where(organizationId: string, filters: OrderFilters): Prisma.OrderWhereInput {
+  const query = filters.query?.trim();
+  return {
+    organizationId,
+    deletedAt: null,
+    ...(filters.integrationId ? { integrationId: filters.integrationId } : {}),
+    ...(filters.financialStatus ? { financialStatus: filters.financialStatus } : {}),
+    ...(filters.fulfillmentStatus
+      ? filters.fulfillmentStatus === UNFULFILLED
+        ? { OR: [{ fulfillmentStatus: null }, { fulfillmentStatus: UNFULFILLED }] }
+        : { fulfillmentStatus: filters.fulfillmentStatus }
+      : {}),
+    ...(query
+      ? {
+          AND: [{ OR: [{ orderNumber: { contains: query } }, { email: { contains: query.toLowerCase() } }] }],
+        }
+      : {}),
+  };
+}
+
+/** One page of the organization's orders, newest first. */
+export async function listOrders(
+  db: AppDb,
+  organizationId: string,
+  filters: OrderFilters,
+  options: { page?: number; pageSize?: number } = {},
+): Promise<OrderPage> {
+  const pageSize = Math.min(Math.max(options.pageSize ?? 25, 1), 100);
+  const page = Math.max(options.page ?? 1, 1);
+  const w = where(organizationId, filters);
+  const [total, rows, stores, financial, fulfillment] = await Promise.all([
+    db.order.count({ where: w }),
+    db.order.findMany({
+      where: w,
+      include: {
+        integration: { select: { name: true, platform: true } },
+        contact: { select: { firstName: true, lastName: true } },
+      },
+      orderBy: [{ orderDate: "desc" }, { id: "asc" }],
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+    }),
+    db.integration.findMany({
+      where: { organizationId },
+      select: { id: true, name: true },
+      orderBy: { createdAt: "asc" },
+    }),
+    db.order.findMany({
+      where: { organizationId, deletedAt: null, financialStatus: { not: null } },
+      select: { financialStatus: true },
+      distinct: ["financialStatus"],
+    }),
+    db.order.findMany({
+      where: { organizationId, deletedAt: null, fulfillmentStatus: { not: null } },
+      select: { fulfillmentStatus: true },
+      distinct: ["fulfillmentStatus"],
+    }),
+  ]);
+  return {
+    orders: rows.map((o) => ({
+      id: o.id,
+      orderNumber: o.orderNumber,
+      integrationId: o.integrationId,
+      storeName: o.integration.name,
+      platform: o.integration.platform,
+      email: o.email,
+      customerName: [o.contact?.firstName, o.contact?.lastName].filter(Boolean).join(" ") || null,
+      financialStatus: o.financialStatus,
+      fulfillmentStatus: o.fulfillmentStatus,
+      total: formatMinorUnits(o.totalMinor, o.currency),
+      currency: o.currency,
+      orderDate: o.orderDate.toISOString(),
+      cancelled: o.cancelledAt !== null,
+    })),
+    total,
+    page,
+    pageSize,
+    facets: {
+      stores,
+      financialStatuses: financial.map((f) => f.financialStatus as string).sort(),
+      fulfillmentStatuses: [
+        ...new Set([UNFULFILLED, ...fulfillment.map((f) => f.fulfillmentStatus as string)]),
+      ].sort(),
+    },
+  };
+}
+
+export interface OrdersPerDaySeries {
+  integrationId: string;
+  name: string;
+  /** One point per UTC day of the window, oldest first (zero-filled). */
+  points: Array<{ day: string; orders: number }>;
+}
+
+/**
+ * Orders placed per UTC day for each store over the last `days` days (today included). Days without orders are 0,
+ * so every series has the same keys.
+ */
+export async function ordersPerDay(
+  db: AppDb,
+  organizationId: string,
+  options: { days?: number; now?: Date } = {},
+): Promise<OrdersPerDaySeries[]> {
+  const days = Math.min(Math.max(options.days ?? 30, 1), 366);
+  const now = options.now ?? new Date();
+  const end = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const start = new Date(end - (days - 1) * 86_400_000);
+  const keys = Array.from({ length: days }, (_, i) =>
+    new Date(start.getTime() + i * 86_400_000).toISOString().slice(0, 10),
+  );
+  const [stores, orders] = await Promise.all([
+    db.integration.findMany({
+      where: { organizationId },
+      select: { id: true, name: true },
+      orderBy: { createdAt: "asc" },
+    }),
+    db.order.findMany({
+      where: { organizationId, deletedAt: null, orderDate: { gte: start } },
+      select: { integrationId: true, orderDate: true },
+    }),
+  ]);
+  const counts = new Map<string, Map<string, number>>();
+  for (const o of orders) {
+    const day = o.orderDate.toISOString().slice(0, 10);
+    const perStore = counts.get(o.integrationId) ?? new Map<string, number>();
+    perStore.set(day, (perStore.get(day) ?? 0) + 1);
+    counts.set(o.integrationId, perStore);
+  }
+  return stores.map((s) => ({
+    integrationId: s.id,
+    name: s.name,
+    points: keys.map((day) => ({ day, orders: counts.get(s.id)?.get(day) ?? 0 })),
+  }));
+}

@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
+import { searchContacts } from "./contacts-view.server";
+import { displayStatus, listIntegrations } from "./integrations-view.server";
+import { listOrders, ordersPerDay } from "./orders-view.server";
+import { describeRun } from "./sync-runs.server";
+import { seedMerchant, type MerchantFixture } from "./testing/merchant";
+import { webhookActivity } from "./webhook-activity.server";
+
+describe.each(DATABASE_KINDS)("the merchant's views on %s", (kind) => {
+  let t: TestDatabase;
+  let m: MerchantFixture;
+  beforeAll(async () => {
+    t = await createTestDatabase(kind);
+    m = await seedMerchant(t.db);
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  it("finds contacts by part of the email or by first and last name, case-insensitively", async () => {
+    const byEmail = await searchContacts(t.db, m.organizationId, { query: "CUSTOMER3@" });
+    expect(byEmail.contacts.map((c) => c.email)).toEqual(["customer3@example.com"]);
+    const byName = await searchContacts(t.db, m.organizationId, { query: "first4 LAST4" });
+    expect(byName.contacts.map((c) => c.email)).toEqual(["customer4@example.com"]);
+    const nobody = await searchContacts(t.db, m.organizationId, { query: "first4 last5" });
+    expect(nobody.total).toBe(0);
+    // Another organization's contacts never match.
+    expect((await searchContacts(t.db, m.otherOrganizationId, { query: "customer" })).total).toBe(0);
+  });
+
+  it("gives the cross-store profile: both stores, all orders, exact totals per currency", async () => {
+    const [c1] = (await searchContacts(t.db, m.organizationId, { query: "customer1@example.com" })).contacts;
+    expect(c1.stores.map((s) => s.name)).toEqual(["Acme Shopify", "Acme Woo"]);
+    expect(c1.ordersCount).toBe(3);
+    const eur = c1.totalSpent.find((x) => x.currency === "EUR");
+    expect(eur).toEqual({ currency: "EUR", amount: "10.15", minor: "1015" });
+    const guest = (await searchContacts(t.db, m.organizationId, { query: "walkin" })).contacts[0];
+    expect(guest.stores).toEqual([
+      expect.objectContaining({ name: "Acme Woo", externalId: "guest:walkin@example.org" }),
+    ]);
+  });
+
+  it("filters orders by store, payment and fulfillment status, with the choices present", async () => {
+    const all = await listOrders(t.db, m.organizationId, {});
+    expect(all.total).toBe(9);
+    expect(all.facets.stores.map((s) => s.name)).toEqual(["Acme Shopify", "Acme Woo"]);
+    expect(all.facets.financialStatuses).toEqual(["paid", "pending"]);
+    const woo = await listOrders(t.db, m.organizationId, { integrationId: m.wooId });
+    expect(woo.orders.every((o) => o.storeName === "Acme Woo" && o.currency === "EUR")).toBe(true);
+    expect(woo.orders.map((o) => o.total).sort()).toEqual(["0.10", "10.05", "5.00"]);
+    const pending = await listOrders(t.db, m.organizationId, { financialStatus: "pending" });
+    expect(pending.total).toBe(3);
+    const fulfilled = await listOrders(t.db, m.organizationId, { fulfillmentStatus: "fulfilled" });
+    expect(fulfilled.orders.map((o) => o.orderNumber).sort()).toEqual(["1000", "1003", "1020"]);
+    const unfulfilled = await listOrders(t.db, m.organizationId, {
+      integrationId: m.shopifyId,
+      fulfillmentStatus: "unfulfilled",
+    });
+    expect(unfulfilled.total).toBe(4);
+    expect((await listOrders(t.db, m.otherOrganizationId, {})).total).toBe(0);
+  });
+
+  it("counts orders per UTC day per store, zero-filled over the window", async () => {
+    const day = (iso: string) => new Date(iso);
+    await t.db.order.updateMany({
+      where: { integrationId: m.wooId },
+      data: { orderDate: day("2026-03-09T23:59:59Z") },
+    });
+    const series = await ordersPerDay(t.db, m.organizationId, { days: 3, now: day("2026-03-10T08:00:00Z") });
+    expect(series.map((s) => s.name)).toEqual(["Acme Shopify", "Acme Woo"]);
+    expect(series[1].points).toEqual([
+      { day: "2026-03-08", orders: 0 },
+      { day: "2026-03-09", orders: 3 },
+      { day: "2026-03-10", orders: 0 },
+    ]);
+    expect(series[0].points.every((p) => p.orders === 0)).toBe(true);
+  });
+
+  it("lists integrations with counts and never a healthy status over a failure", async () => {
+    const items = await listIntegrations(t.db, m.organizationId);
+    expect(items.map((i) => [i.name, i.status, i.syncedOrders])).toEqual([
+      ["Acme Shopify", "connected", 6],
+      ["Acme Woo", "connected", 3],
+    ]);
+    const failedJob = {
+      integrationId: m.wooId,
+      kind: "reconcile",
+      error: "No sync source",
+      finishedAt: new Date(Date.now() + 60_000),
+    };
+    const withJob = await listIntegrations(t.db, m.organizationId, { failedJobs: [failedJob] });
+    expect(withJob[1]).toMatchObject({
+      status: "needs_attention",
+      statusReason: expect.stringContaining("No sync source"),
+    });
+    expect(withJob[0].status).toBe("connected");
+  });
+
+  it("shows webhook events, failures of the last day and recorded subscription repairs", async () => {
+    await t.db.webhookEvent.createMany({
+      data: [
+        {
+          integrationId: m.wooId,
+          platform: "woocommerce",
+          topic: "order.created",
+          dedupeKey: `a-${kind}`,
+          storeKey: "x",
+          payload: "{}",
+          status: "processed",
+        },
+        {
+          integrationId: m.wooId,
+          platform: "woocommerce",
+          topic: "customer.updated",
+          dedupeKey: `b-${kind}`,
+          storeKey: "x",
+          payload: "{}",
+          status: "failed",
+          lastError: "bad email",
+        },
+      ],
+    });
+    await t.db.auditLog.create({
+      data: {
+        organizationId: m.organizationId,
+        integrationId: m.wooId,
+        actor: "job:reconcile",
+        action: "webhooks.repaired",
+        detail: {
+          repaired: [{ topic: "order.updated", action: "reactivated", reason: "disabled after failures" }],
+        },
+      },
+    });
+    const activity = await webhookActivity(t.db, m.organizationId, m.wooId);
+    expect(activity.last24h).toEqual({ received: 2, failed: 1 });
+    expect(activity.recent.map((e) => e.topic).sort()).toEqual(["customer.updated", "order.created"]);
+    expect(activity.repairs).toEqual([
+      expect.objectContaining({ summary: "order.updated reactivated (disabled after failures)" }),
+    ]);
+    await expect(webhookActivity(t.db, m.otherOrganizationId, m.wooId)).rejects.toMatchObject({
+      httpStatus: 404,
+    });
+  });
+});
+
+describe("status shown for a store", () => {
+  const run = (status: string, extra: Partial<Parameters<typeof describeRun>[0]> = {}) =>
+    describeRun({
+      id: "r",
+      kind: "incremental",
+      status,
+      triggeredBy: "system",
+      resources: ["orders"],
+      checkpoint: { resources: { orders: { phase: "done", synced: 1, failed: 0, total: 1 } } },
+      errors: [],
+      errorMessage: null,
+      currentResource: null,
+      progressDone: 1,
+      progressTotal: 1,
+      heartbeatAt: new Date(),
+      startedAt: new Date("2026-01-01T00:00:00Z"),
+      finishedAt: new Date("2026-01-01T00:01:00Z"),
+      contactsSynced: 0,
+      contactsFailed: 0,
+      ordersSynced: 1,
+      ordersFailed: 0,
+      productsSynced: 0,
+      productsFailed: 0,
+      ...extra,
+    });
+  const connected = { status: "connected", statusReason: null };
+
+  it("is disconnected before anything else, then syncing while a run is live", () => {
+    expect(
+      displayStatus({ status: "disconnected", statusReason: "Bye" }, run("running"), null, null).status,
+    ).toBe("disconnected");
+    expect(displayStatus(connected, run("running"), run("failed"), null).status).toBe("syncing");
+  });
+
+  it("needs attention after a failed or partial run, with the reason", () => {
+    expect(
+      displayStatus(connected, null, run("failed", { errorMessage: "401 from the store" }), null),
+    ).toEqual({
+      status: "needs_attention",
+      statusReason: "The last sync failed: 401 from the store",
+    });
+    expect(displayStatus(connected, null, run("partial", { ordersFailed: 2 }), null).statusReason).toBe(
+      "The last sync skipped 2 record(s) it could not save.",
+    );
+    expect(displayStatus(connected, null, run("succeeded"), null)).toEqual({
+      status: "connected",
+      statusReason: null,
+    });
+  });
+
+  it("ignores a failed job older than the last finished run", () => {
+    const old = {
+      integrationId: "i",
+      kind: "sync.incremental",
+      error: "x",
+      finishedAt: new Date("2025-12-31T00:00:00Z"),
+    };
+    expect(displayStatus(connected, null, run("succeeded"), old).status).toBe("connected");
+  });
+});

@@ -1,0 +1,180 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  Badge,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  EmptyState,
+  IndexTable,
+  InlineStack,
+  Page,
+  Pagination,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useState } from "react";
+import { embeddedContext } from "../embedded.server";
+import { searchContacts } from "../integrations/contacts-view.server";
+import { ConsentBadge } from "../components/ConsentBadge";
+import { PageError } from "../components/PageError";
+import { formatCount, formatMoney } from "../components/format";
+
+const PAGE_SIZE = 25;
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { db, organization } = await embeddedContext(request);
+  const url = new URL(request.url);
+  const query = (url.searchParams.get("q") ?? "").slice(0, 200);
+  const page = Math.max(1, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1);
+  const result = await searchContacts(db, organization.organizationId, { query, page, pageSize: PAGE_SIZE });
+  return json({ ...result, query });
+};
+
+/** Contacts across stores: search by email or name; consent, stores, orders and total spent per currency. */
+export default function Contacts() {
+  const { contacts, total, page, query } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  const [value, setValue] = useState(query);
+  const searching = navigation.state === "loading" && navigation.location?.pathname === "/app/contacts";
+  const pageUrl = (p: number) => {
+    const next = new URLSearchParams(params);
+    next.set("page", String(p));
+    return `?${next.toString()}`;
+  };
+  return (
+    <Page
+      title="Contacts"
+      subtitle="Everyone who bought or signed up in any of your stores, once per email address."
+    >
+      <BlockStack gap="400">
+        <Card>
+          <Form method="get" role="search">
+            <InlineStack gap="200" blockAlign="end" wrap={false}>
+              <Box width="100%">
+                <TextField
+                  label="Search contacts"
+                  name="q"
+                  value={value}
+                  onChange={setValue}
+                  autoComplete="off"
+                  placeholder="Email or name, e.g. jane@example.com or Jane Doe"
+                  clearButton
+                  onClearButtonClick={() => setValue("")}
+                />
+              </Box>
+              <Button submit loading={searching}>
+                Search
+              </Button>
+            </InlineStack>
+          </Form>
+        </Card>
+        <Card padding="0">
+          {contacts.length === 0 ? (
+            <EmptyState
+              heading={query ? "No contact matches your search" : "No contacts yet"}
+              image="/not-found.svg"
+            >
+              <p>
+                {query
+                  ? `Nobody’s email or name contains “${query}”. Check the spelling or search for part of it.`
+                  : "Contacts appear here once a store has synced its customers."}
+              </p>
+            </EmptyState>
+          ) : (
+            <IndexTable
+              resourceName={{ singular: "contact", plural: "contacts" }}
+              itemCount={contacts.length}
+              selectable={false}
+              headings={[
+                { title: "Contact" },
+                { title: "Email consent" },
+                { title: "Stores" },
+                { title: "Orders", alignment: "end" },
+                { title: "Total spent", alignment: "end" },
+              ]}
+            >
+              {contacts.map((c, index) => (
+                <IndexTable.Row id={c.id} key={c.id} position={index}>
+                  <IndexTable.Cell>
+                    <BlockStack gap="050">
+                      <Text as="span" fontWeight="semibold">
+                        {[c.firstName, c.lastName].filter(Boolean).join(" ") || "—"}
+                      </Text>
+                      <Text as="span" tone="subdued" variant="bodySm">
+                        {c.email ?? c.phone ?? "No email"}
+                      </Text>
+                    </BlockStack>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <ConsentBadge state={c.marketingState} optInLevel={c.marketingOptInLevel} />
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <InlineStack gap="100" wrap>
+                      {c.stores.map((s) => (
+                        <Badge
+                          key={`${s.integrationId}:${s.externalId}`}
+                          tone={s.platform === "shopify" ? "success" : "info"}
+                        >
+                          {`${s.name}${s.externalId.startsWith("guest:") ? " (guest)" : ""}`}
+                        </Badge>
+                      ))}
+                      {c.stores.length === 0 && (
+                        <Text as="span" tone="subdued">
+                          —
+                        </Text>
+                      )}
+                    </InlineStack>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {formatCount(c.ordersCount)}
+                    </Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <BlockStack gap="050" inlineAlign="end">
+                      {c.totalSpent.length === 0 ? (
+                        <Text as="span" tone="subdued">
+                          —
+                        </Text>
+                      ) : (
+                        c.totalSpent.map((m) => (
+                          <Text as="span" key={m.currency} numeric>
+                            {formatMoney(m.amount, m.currency)}
+                          </Text>
+                        ))
+                      )}
+                    </BlockStack>
+                  </IndexTable.Cell>
+                </IndexTable.Row>
+              ))}
+            </IndexTable>
+          )}
+          {total > 0 && (
+            <Box padding="300">
+              <InlineStack align="space-between" blockAlign="center">
+                <Text as="span" tone="subdued">
+                  {formatCount(total)} contact{total === 1 ? "" : "s"}
+                  {query ? ` matching “${query}”` : ""}
+                </Text>
+                <Pagination
+                  hasPrevious={page > 1}
+                  previousURL={pageUrl(page - 1)}
+                  hasNext={page * PAGE_SIZE < total}
+                  nextURL={pageUrl(page + 1)}
+                />
+              </InlineStack>
+            </Box>
+          )}
+        </Card>
+      </BlockStack>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <PageError />;
+}

@@ -1,0 +1,198 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useLoaderData, useSearchParams, useSubmit } from "@remix-run/react";
+import {
+  Badge,
+  BlockStack,
+  Box,
+  Card,
+  EmptyState,
+  IndexTable,
+  InlineGrid,
+  InlineStack,
+  Page,
+  Pagination,
+  Select,
+  Text,
+} from "@shopify/polaris";
+import { embeddedContext } from "../embedded.server";
+import { listOrders } from "../integrations/orders-view.server";
+import { PageError } from "../components/PageError";
+import { formatCount, formatDate, formatMoney, humanize } from "../components/format";
+
+const PAGE_SIZE = 25;
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { db, organization } = await embeddedContext(request);
+  const url = new URL(request.url);
+  const filters = {
+    integrationId: url.searchParams.get("store") || null,
+    financialStatus: url.searchParams.get("financial") || null,
+    fulfillmentStatus: url.searchParams.get("fulfillment") || null,
+  };
+  const page = Math.max(1, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1);
+  return json({
+    ...(await listOrders(db, organization.organizationId, filters, { page, pageSize: PAGE_SIZE })),
+    filters,
+  });
+};
+
+function financialTone(status: string | null) {
+  if (status === "paid" || status === "completed") return "success" as const;
+  if (status === "refunded" || status === "voided" || status === "failed" || status === "cancelled")
+    return "critical" as const;
+  if (status === "pending" || status === "on-hold" || status === "partially_paid")
+    return "attention" as const;
+  return undefined;
+}
+
+/** Orders from every store, filtered by store, financial status and fulfillment status. */
+export default function Orders() {
+  const { orders, total, page, facets, filters } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const submit = useSubmit();
+  const pageUrl = (p: number) => {
+    const next = new URLSearchParams(params);
+    next.set("page", String(p));
+    return `?${next.toString()}`;
+  };
+  const apply = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    next.delete("page");
+    submit(next, { method: "get", replace: true });
+  };
+  const filtered = !!(filters.integrationId || filters.financialStatus || filters.fulfillmentStatus);
+  return (
+    <Page
+      title="Orders"
+      subtitle="Orders from all your stores, newest first. Amounts are shown in each order’s currency."
+    >
+      <BlockStack gap="400">
+        <Card>
+          <Form method="get">
+            <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
+              <Select
+                label="Store"
+                name="store"
+                value={filters.integrationId ?? ""}
+                onChange={(v) => apply("store", v)}
+                options={[
+                  { label: "All stores", value: "" },
+                  ...facets.stores.map((s) => ({ label: s.name, value: s.id })),
+                ]}
+              />
+              <Select
+                label="Payment status"
+                name="financial"
+                value={filters.financialStatus ?? ""}
+                onChange={(v) => apply("financial", v)}
+                options={[
+                  { label: "Any", value: "" },
+                  ...facets.financialStatuses.map((s) => ({ label: humanize(s), value: s })),
+                ]}
+              />
+              <Select
+                label="Fulfillment status"
+                name="fulfillment"
+                value={filters.fulfillmentStatus ?? ""}
+                onChange={(v) => apply("fulfillment", v)}
+                options={[
+                  { label: "Any", value: "" },
+                  ...facets.fulfillmentStatuses.map((s) => ({ label: humanize(s), value: s })),
+                ]}
+              />
+            </InlineGrid>
+            <noscript>
+              <button type="submit">Apply filters</button>
+            </noscript>
+          </Form>
+        </Card>
+        <Card padding="0">
+          {orders.length === 0 ? (
+            <EmptyState
+              heading={filtered ? "No order matches these filters" : "No orders yet"}
+              image="/not-found.svg"
+            >
+              <p>
+                {filtered
+                  ? "Try another store or status."
+                  : "Orders appear here once a store has synced them."}
+              </p>
+            </EmptyState>
+          ) : (
+            <IndexTable
+              resourceName={{ singular: "order", plural: "orders" }}
+              itemCount={orders.length}
+              selectable={false}
+              headings={[
+                { title: "Order" },
+                { title: "Date" },
+                { title: "Customer" },
+                { title: "Store" },
+                { title: "Payment" },
+                { title: "Fulfillment" },
+                { title: "Total", alignment: "end" },
+              ]}
+            >
+              {orders.map((o, index) => (
+                <IndexTable.Row id={o.id} key={o.id} position={index}>
+                  <IndexTable.Cell>
+                    <Text as="span" fontWeight="semibold">
+                      #{o.orderNumber}
+                    </Text>
+                    {o.cancelled && (
+                      <Box as="span" paddingInlineStart="100">
+                        <Badge tone="critical">Cancelled</Badge>
+                      </Box>
+                    )}
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>{formatDate(o.orderDate)}</IndexTable.Cell>
+                  <IndexTable.Cell>{o.customerName ?? o.email ?? "Guest"}</IndexTable.Cell>
+                  <IndexTable.Cell>{o.storeName}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    {o.financialStatus ? (
+                      <Badge tone={financialTone(o.financialStatus)}>{humanize(o.financialStatus)}</Badge>
+                    ) : (
+                      "—"
+                    )}
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Badge tone={o.fulfillmentStatus === "fulfilled" ? "success" : "attention"}>
+                      {humanize(o.fulfillmentStatus ?? "unfulfilled")}
+                    </Badge>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {formatMoney(o.total, o.currency)}
+                    </Text>
+                  </IndexTable.Cell>
+                </IndexTable.Row>
+              ))}
+            </IndexTable>
+          )}
+          {total > 0 && (
+            <Box padding="300">
+              <InlineStack align="space-between" blockAlign="center">
+                <Text as="span" tone="subdued">
+                  {formatCount(total)} order{total === 1 ? "" : "s"}
+                </Text>
+                <Pagination
+                  hasPrevious={page > 1}
+                  previousURL={pageUrl(page - 1)}
+                  hasNext={page * PAGE_SIZE < total}
+                  nextURL={pageUrl(page + 1)}
+                />
+              </InlineStack>
+            </Box>
+          )}
+        </Card>
+      </BlockStack>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <PageError />;
+}

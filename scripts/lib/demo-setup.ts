@@ -1,0 +1,102 @@
+/**
+ * The demo's setup steps against the running app: install it into the emulated shop the way the admin does (open
+ * the embedded app with a session token: token exchange + afterAuth), create the demo organization's API token,
+ * connect the emulated WooCommerce store through the integrations API, and wait for the first syncs.
+ */
+import { createApiToken } from "../../app/integrations/api-tokens.server";
+import type { AppDb } from "../../app/sync/platform";
+
+const BROWSER_UA =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
+/** Opens the app inside the emulator's admin once (no browser needed) and waits for the shop's integration. */
+export async function installIntoShop(db: AppDb, adminUrl: string, shop: string, timeoutMs = 60_000) {
+  const admin = await fetch(adminUrl);
+  const src = /<iframe[^>]*\ssrc="([^"]+)"/.exec(await admin.text())?.[1]?.replace(/&amp;/g, "&");
+  if (!src) throw new Error(`The emulator's admin page did not frame the app (${adminUrl}).`);
+  const res = await fetch(src, { headers: { "User-Agent": BROWSER_UA } });
+  if (!res.ok) throw new Error(`Opening the app from the admin answered ${res.status}.`);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const integration = await db.integration.findUnique({
+      where: { platform_storeKey: { platform: "shopify", storeKey: shop } },
+    });
+    if (integration) return integration;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`The app did not record the install of ${shop} within ${timeoutMs / 1000} s.`);
+}
+
+/** A fresh API token for the demo organization (earlier demo tokens are revoked). */
+export async function demoApiToken(db: AppDb, organizationId: string): Promise<string> {
+  await db.apiToken.updateMany({
+    where: { organizationId, createdBy: "demo", revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
+  return (await createApiToken(db, { organizationId, name: "Demo", createdBy: "demo" })).token;
+}
+
+/** Connects the emulated WooCommerce store through `POST /api/integrations/woocommerce/connect`. */
+export async function connectWooCommerce(appUrl: string, apiToken: string, wooUrl: string) {
+  const keys = (await (
+    await fetch(`${wooUrl}/_emulator/keys`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ permissions: "read_write" }),
+    })
+  ).json()) as { consumer_key: string; consumer_secret: string };
+  const res = await fetch(`${appUrl}/api/integrations/woocommerce/connect`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${apiToken}`, "Content-Type": "application/json" },
+    body: JSON.stringify({
+      storeUrl: wooUrl,
+      consumerKey: keys.consumer_key,
+      consumerSecret: keys.consumer_secret,
+    }),
+  });
+  const body = (await res.json().catch(() => null)) as {
+    integrationId?: string;
+    error?: { message?: string };
+  } | null;
+  if (!res.ok || !body?.integrationId) {
+    throw new Error(
+      `Connecting the WooCommerce store failed (${res.status}): ${body?.error?.message ?? "no answer"}`,
+    );
+  }
+  return body.integrationId;
+}
+
+/** Waits until every integration finished a first sync; prints progress. Throws after `timeoutMs`. */
+export async function waitForFirstSyncs(
+  db: AppDb,
+  integrationIds: string[],
+  log: (l: string) => void,
+  timeoutMs = 600_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    const rows = await db.integration.findMany({ where: { id: { in: integrationIds } } });
+    const finished = await Promise.all(
+      integrationIds.map((id) =>
+        db.syncRun.findFirst({
+          where: { integrationId: id, status: { in: ["succeeded", "partial", "failed"] } },
+        }),
+      ),
+    );
+    const line = rows
+      .map(
+        (r) =>
+          `${r.name}: ${r.syncedContacts} contacts, ${r.syncedOrders} orders, ${r.syncedProducts} products`,
+      )
+      .join(" · ");
+    if (line !== last) log(`    ${line}`);
+    last = line;
+    const failed = finished.find((run) => run?.status === "failed");
+    if (failed)
+      throw new Error(`The first sync failed: ${failed.errorMessage ?? "see the app's sync history"}`);
+    if (finished.every(Boolean)) return;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  throw new Error(`The first syncs did not finish within ${timeoutMs / 1000} s.`);
+}

@@ -1,0 +1,30 @@
+/** Helpers for driving the embedded app inside the Shopify emulator's mini admin. */
+import { expect, type FrameLocator, type Page } from "@playwright/test";
+
+export const SHOPIFY = `http://127.0.0.1:${process.env.E2E_SHOPIFY_PORT || 4310}`;
+export const SHOP = "demo.myshopify.com";
+
+/** Opens `/app{path}` of the embedded app in the mini admin and returns the app's frame. */
+export async function openApp(page: Page, path = ""): Promise<FrameLocator> {
+  await page.goto(`${SHOPIFY}/admin/apps/commerce-sync/app${path}?shop=${SHOP}`);
+  return page.frameLocator("#app-iframe");
+}
+
+/**
+ * A full-page screenshot of the admin with the app frame grown to its content (a framed page scrolls inside its
+ * frame, which a plain full-page screenshot would cut off).
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const width = page.viewportSize()?.width ?? 1280;
+  const frame = page.frames().find((f) => f !== page.mainFrame());
+  const height = frame ? await frame.evaluate(() => document.documentElement.scrollHeight).catch(() => 0) : 0;
+  await page.setViewportSize({ width, height: Math.max(720, height + 64) });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: `test-results/${name}.png`, fullPage: true });
+  await page.setViewportSize({ width, height: 720 });
+}
+
+/** Waits until the app shows its page title. */
+export async function expectPage(app: FrameLocator, title: string) {
+  await expect(app.getByRole("heading", { name: title, level: 1 })).toBeVisible({ timeout: 30_000 });
+}

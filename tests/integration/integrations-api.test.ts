@@ -1,0 +1,349 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createApiToken, revokeApiToken } from "../../app/integrations/api-tokens.server";
+import { seedMerchant, type MerchantFixture } from "../../app/integrations/testing/merchant";
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../setup/db";
+import { loadRoutes, sessionToken, type RouteHarness } from "./routes-harness";
+
+const LIST = "api.integrations._index.tsx";
+const SYNC = "api.integrations.$id.sync.tsx";
+const DISCONNECT = "api.integrations.$id.disconnect.tsx";
+const HISTORY = "api.integrations.$id.sync-history.tsx";
+
+describe.each(DATABASE_KINDS)("integrations API on %s", (kind) => {
+  let t: TestDatabase;
+  let api: RouteHarness;
+  let m: MerchantFixture;
+  let token: string;
+  let otherToken: string;
+
+  /** Jobs that name this integration (the queue outlives each test's data). */
+  async function jobsFor(integrationId: string) {
+    const jobs = await api.queue.listJobs({ limit: 100 });
+    return jobs.filter((j) => (j.payload as { integrationId?: string }).integrationId === integrationId);
+  }
+
+  beforeAll(async () => {
+    t = await createTestDatabase(kind);
+    api = await loadRoutes(t);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await t?.cleanup();
+  });
+  beforeEach(async () => {
+    await t.db.organization.deleteMany();
+    m = await seedMerchant(t.db);
+    token = (
+      await createApiToken(t.db, { organizationId: m.organizationId, name: "Desk", createdBy: "test" })
+    ).token;
+    otherToken = (
+      await createApiToken(t.db, { organizationId: m.otherOrganizationId, name: "Other", createdBy: "test" })
+    ).token;
+  });
+
+  describe("authentication", () => {
+    it("answers 401 with a JSON error and WWW-Authenticate when no token is sent", async () => {
+      const res = await api.call(LIST, { path: "/api/integrations" });
+      expect(res.status).toBe(401);
+      expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
+      expect((await res.json()).error.code).toBe("missing_token");
+    });
+
+    it("answers 401 for an unknown token and for a revoked one", async () => {
+      const unknown = await api.call(LIST, { path: "/api/integrations", token: `cst_${"A".repeat(43)}` });
+      expect(unknown.status).toBe(401);
+      const created = await createApiToken(t.db, {
+        organizationId: m.organizationId,
+        name: "Old",
+        createdBy: "t",
+      });
+      expect((await api.call(LIST, { path: "/api/integrations", token: created.token })).status).toBe(200);
+      await revokeApiToken(t.db, { organizationId: m.organizationId, tokenId: created.id, actor: "t" });
+      const revoked = await api.call(LIST, { path: "/api/integrations", token: created.token });
+      expect(revoked.status).toBe(401);
+      expect((await revoked.json()).error).toMatchObject({ code: "invalid_token" });
+    });
+
+    it("accepts a Shopify session token of an installed shop and refuses forged or expired ones", async () => {
+      const shop = (await t.db.integration.findUniqueOrThrow({ where: { id: m.shopifyId } })).storeKey;
+      const ok = await api.call(LIST, { path: "/api/integrations", token: await sessionToken(shop) });
+      expect(ok.status).toBe(200);
+      expect((await ok.json()).map((i: { id: string }) => i.id)).toEqual([m.shopifyId, m.wooId]);
+      const forged = await sessionToken(shop, { secret: "not-the-app-secret" });
+      expect((await api.call(LIST, { path: "/api/integrations", token: forged })).status).toBe(401);
+      const expired = await sessionToken(shop, { expiresInS: -120 });
+      expect((await api.call(LIST, { path: "/api/integrations", token: expired })).status).toBe(401);
+      const wrongApp = await sessionToken(shop, { audience: "another-app" });
+      expect((await api.call(LIST, { path: "/api/integrations", token: wrongApp })).status).toBe(401);
+      const notInstalled = await sessionToken("stranger.myshopify.com");
+      const res = await api.call(LIST, { path: "/api/integrations", token: notInstalled });
+      expect(res.status).toBe(401);
+      expect((await res.json()).error.code).toBe("shop_not_installed");
+    });
+  });
+
+  describe("GET /api/integrations", () => {
+    it("lists only the caller's stores with the seed's fields and the synced counts", async () => {
+      const res = await api.call(LIST, { path: "/api/integrations", token });
+      expect(res.status).toBe(200);
+      const items = await res.json();
+      expect(items).toHaveLength(2);
+      expect(items[0]).toMatchObject({
+        id: m.shopifyId,
+        platform: "shopify",
+        name: "Acme Shopify",
+        status: "connected",
+        statusReason: null,
+        syncedContacts: 6,
+        syncedOrders: 6,
+        syncedProducts: 3,
+      });
+      expect(items[0].lastSyncAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+      expect(items[1]).toMatchObject({
+        id: m.wooId,
+        platform: "woocommerce",
+        syncedContacts: 2,
+        syncedOrders: 3,
+      });
+      const others = await (await api.call(LIST, { path: "/api/integrations", token: otherToken })).json();
+      expect(others.map((i: { id: string }) => i.id)).toEqual([m.otherIntegrationId]);
+    });
+
+    it("never shows a failing store as healthy: a failed last run means needs attention, with the reason", async () => {
+      await t.db.syncRun.create({
+        data: {
+          integrationId: m.wooId,
+          kind: "incremental",
+          status: "failed",
+          resources: ["orders"],
+          errorMessage: "WooCommerce rejected the consumer key (401).",
+          startedAt: new Date(Date.now() + 1000),
+          finishedAt: new Date(Date.now() + 2000),
+        },
+      });
+      const items = await (await api.call(LIST, { path: "/api/integrations", token })).json();
+      expect(items[1]).toMatchObject({
+        status: "needs_attention",
+        statusReason: "The last sync failed: WooCommerce rejected the consumer key (401).",
+      });
+    });
+
+    it("refuses other methods with 405", async () => {
+      const res = await api.call(LIST, { method: "POST", path: "/api/integrations", token, body: {} });
+      expect(res.status).toBe(405);
+      expect(res.headers.get("allow")).toBe("GET");
+    });
+  });
+
+  describe("POST /api/integrations/{id}/sync", () => {
+    it("queues a sync (202), deduplicates a second identical request and audits it", async () => {
+      const first = await api.call(SYNC, {
+        method: "POST",
+        path: `/api/integrations/${m.wooId}/sync`,
+        params: { id: m.wooId },
+        token,
+        body: { kind: "full" },
+      });
+      expect(first.status).toBe(202);
+      const body = await first.json();
+      expect(body).toMatchObject({ integrationId: m.wooId, kind: "full", queued: true });
+      const second = await api.call(SYNC, {
+        method: "POST",
+        path: `/api/integrations/${m.wooId}/sync`,
+        params: { id: m.wooId },
+        token,
+        body: { kind: "full" },
+      });
+      expect(await second.json()).toMatchObject({ jobId: body.jobId, queued: false });
+      const jobs = await jobsFor(m.wooId);
+      expect(jobs.map((j) => j.kind)).toEqual(["sync.full"]);
+      expect(await t.db.auditLog.count({ where: { integrationId: m.wooId, action: "sync.requested" } })).toBe(
+        1,
+      );
+    });
+
+    it("defaults to an incremental sync when the body is empty", async () => {
+      const res = await api.call(SYNC, {
+        method: "POST",
+        path: `/api/integrations/${m.wooId}/sync`,
+        params: { id: m.wooId },
+        token,
+      });
+      expect(res.status).toBe(202);
+      expect((await res.json()).kind).toBe("incremental");
+    });
+
+    it("answers 400 naming the bad field", async () => {
+      const cases: Array<[unknown, string]> = [
+        [{ kind: "everything" }, "body.kind"],
+        [{ resources: ["customers", "coupons"] }, "body.resources.1"],
+        [{ resources: [] }, "body.resources"],
+        [{ kind: "full", force: true }, "body.force"],
+      ];
+      for (const [body, field] of cases) {
+        const res = await api.call(SYNC, {
+          method: "POST",
+          path: `/api/integrations/${m.wooId}/sync`,
+          params: { id: m.wooId },
+          token,
+          body,
+        });
+        expect(res.status, JSON.stringify(body)).toBe(400);
+        expect((await res.json()).error).toMatchObject({ code: "invalid_input", field });
+      }
+      const notJson = await api.call(SYNC, {
+        method: "POST",
+        path: `/api/integrations/${m.wooId}/sync`,
+        params: { id: m.wooId },
+        token,
+        body: "{kind:",
+      });
+      expect(notJson.status).toBe(400);
+      expect((await notJson.json()).error.code).toBe("invalid_json");
+      const wrongType = await api.call(SYNC, {
+        method: "POST",
+        path: `/api/integrations/${m.wooId}/sync`,
+        params: { id: m.wooId },
+        token,
+        body: "kind=full",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      });
+      expect(wrongType.status).toBe(415);
+      const huge = await api.call(SYNC, {
+        method: "POST",
+        path: `/api/integrations/${m.wooId}/sync`,
+        params: { id: m.wooId },
+        token,
+        body: { kind: "full", pad: "x".repeat(20_000) },
+      });
+      expect(huge.status).toBe(413);
+      expect(await jobsFor(m.wooId)).toEqual([]);
+    });
+
+    it("answers 404 for another organization's integration and queues nothing", async () => {
+      const res = await api.call(SYNC, {
+        method: "POST",
+        path: `/api/integrations/${m.wooId}/sync`,
+        params: { id: m.wooId },
+        token: otherToken,
+        body: { kind: "full" },
+      });
+      expect(res.status).toBe(404);
+      const body = await res.json();
+      expect(body).toEqual({
+        error: {
+          code: "integration_not_found",
+          message: "No integration with this id exists in your organization.",
+        },
+      });
+      expect(await jobsFor(m.wooId)).toEqual([]);
+    });
+
+    it("answers 409 for a disconnected store", async () => {
+      await t.db.integration.update({ where: { id: m.wooId }, data: { status: "disconnected" } });
+      const res = await api.call(SYNC, {
+        method: "POST",
+        path: `/api/integrations/${m.wooId}/sync`,
+        params: { id: m.wooId },
+        token,
+      });
+      expect(res.status).toBe(409);
+      expect((await res.json()).error.code).toBe("integration_disconnected");
+    });
+  });
+
+  describe("GET /api/integrations/{id}/sync-history", () => {
+    it("returns runs newest first with per-resource counts and duration, paginated", async () => {
+      const res = await api.call(HISTORY, {
+        path: `/api/integrations/${m.shopifyId}/sync-history?limit=1`,
+        params: { id: m.shopifyId },
+        token,
+      });
+      expect(res.status).toBe(200);
+      const page = await res.json();
+      expect(page.runs).toHaveLength(1);
+      const run = page.runs[0];
+      expect(run).toMatchObject({
+        kind: "full",
+        status: "succeeded",
+        triggeredBy: "test",
+        synced: 15,
+        failed: 0,
+      });
+      expect(run.resources.map((r: { resource: string; synced: number }) => [r.resource, r.synced])).toEqual([
+        ["customers", 6],
+        ["orders", 6],
+        ["products", 3],
+      ]);
+      expect(run.durationMs).toBeGreaterThanOrEqual(0);
+      expect(page.nextBefore).toBeNull();
+    });
+
+    it("answers 400 for a bad limit and 404 for another organization's store", async () => {
+      const bad = await api.call(HISTORY, {
+        path: `/api/integrations/${m.shopifyId}/sync-history?limit=1000`,
+        params: { id: m.shopifyId },
+        token,
+      });
+      expect(bad.status).toBe(400);
+      expect((await bad.json()).error.field).toBe("query.limit");
+      const foreign = await api.call(HISTORY, {
+        path: `/api/integrations/${m.otherIntegrationId}/sync-history`,
+        params: { id: m.otherIntegrationId },
+        token,
+      });
+      expect(foreign.status).toBe(404);
+      expect(Object.keys(await foreign.json())).toEqual(["error"]);
+    });
+  });
+
+  describe("POST /api/integrations/{id}/disconnect", () => {
+    it("disconnects and keeps the data by default", async () => {
+      const res = await api.call(DISCONNECT, {
+        method: "POST",
+        path: `/api/integrations/${m.wooId}/disconnect`,
+        params: { id: m.wooId },
+        token,
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ status: "disconnected", data: "kept" });
+      expect(await t.db.order.count({ where: { integrationId: m.wooId } })).toBe(3);
+      const items = await (await api.call(LIST, { path: "/api/integrations", token })).json();
+      expect(items[1].status).toBe("disconnected");
+    });
+
+    it("deletes the data when asked, and validates keepData", async () => {
+      const bad = await api.call(DISCONNECT, {
+        method: "POST",
+        path: `/api/integrations/${m.wooId}/disconnect`,
+        params: { id: m.wooId },
+        token,
+        body: { keepData: "no" },
+      });
+      expect(bad.status).toBe(400);
+      expect((await bad.json()).error.field).toBe("body.keepData");
+      const res = await api.call(DISCONNECT, {
+        method: "POST",
+        path: `/api/integrations/${m.wooId}/disconnect`,
+        params: { id: m.wooId },
+        token,
+        body: { keepData: false },
+      });
+      expect(await res.json()).toMatchObject({ data: "deleted" });
+      expect(await t.db.order.count({ where: { integrationId: m.wooId } })).toBe(0);
+    });
+
+    it("answers 404 for another organization's store and changes nothing", async () => {
+      const res = await api.call(DISCONNECT, {
+        method: "POST",
+        path: `/api/integrations/${m.wooId}/disconnect`,
+        params: { id: m.wooId },
+        token: otherToken,
+        body: { keepData: false },
+      });
+      expect(res.status).toBe(404);
+      const row = await t.db.integration.findUniqueOrThrow({ where: { id: m.wooId } });
+      expect(row.status).toBe("connected");
+    });
+  });
+});
