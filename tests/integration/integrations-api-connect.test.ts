@@ -56,7 +56,8 @@ describe.each(DATABASE_KINDS)("integrations API connect endpoints on %s", (kind)
   });
   afterAll(async () => {
     await api?.close();
-    global.__commerceSyncPlatforms?.list().forEach((p) => p.close?.());
+    // The WooCommerce module keeps keep-alive agents: let them go with the emulators.
+    for (const p of global.__commerceSyncPlatforms?.list() ?? []) (p as { close?: () => void }).close?.();
     global.__commerceSyncPlatforms = undefined;
     global.__commerceSyncShopifyServices = undefined;
     global.__commerceSyncShopifySessions = undefined;
