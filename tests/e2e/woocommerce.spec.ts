@@ -71,7 +71,7 @@ test("pasting keys opens the store's status page, filled by the first sync", asy
   await expect(page.getByText("You are signed in")).toBeVisible();
   await expect(page.getByRole("heading", { name: "E2E Woo Store" })).toBeVisible();
   // The in-process job runner syncs the store; the page follows it.
-  await expect(page.getByRole("cell", { name: "Full" })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole("cell", { name: "Full" }).first()).toBeVisible({ timeout: 30_000 });
   await expect(page.locator("text=Succeeded").first()).toBeVisible({ timeout: 30_000 });
   await page.reload();
   await expect(page.getByRole("heading", { name: "Webhook activity" })).toBeVisible();
