@@ -91,7 +91,7 @@ export default function StoreStatus() {
       actionData={actionData}
       banners={
         <>
-          {signedIn && (
+          {signedIn && !disconnected && (
             <Banner tone="success" title="You are signed in">
               <p>The store's new key is saved; syncs and webhooks carry on with it.</p>
             </Banner>
