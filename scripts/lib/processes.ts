@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
-import { existsSync, openSync, readFileSync } from "node:fs";
+import { existsSync, openSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 
 /** Runs a command to completion with inherited output; throws with the command line when it fails. */
 export function run(command: string, args: string[], env: Record<string, string> = {}): void {
@@ -8,10 +9,31 @@ export function run(command: string, args: string[], env: Record<string, string>
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status})`);
 }
 
-/** Builds the production bundle unless one exists (pass force to rebuild). */
+/** The newest modification time (ms) of the files under `path` (a file or a folder), skipping node_modules. */
+function newestMtimeMs(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(path)) {
+    if (entry === "node_modules" || entry.startsWith(".")) continue;
+    newest = Math.max(newest, newestMtimeMs(join(path, entry)));
+  }
+  return newest;
+}
+
+/** What the production bundle is built from: a build older than any of these is rebuilt. */
+const BUILD_INPUTS = ["app", "extensions", "public", "vite.config.ts", "package-lock.json"];
+
+/** Builds the production bundle unless an up-to-date one exists (pass force to rebuild). */
 export function ensureBuild(force = false): void {
-  if (force || !existsSync("build/server/index.js") || !existsSync("build/extensions/manifest.json"))
-    run("npm", ["run", "build", "--silent"]);
+  const built = ["build/server/index.js", "build/extensions/manifest.json"];
+  const stale =
+    force ||
+    !built.every((file) => existsSync(file)) ||
+    Math.min(...built.map((file) => statSync(file).mtimeMs)) <
+      Math.max(...BUILD_INPUTS.map((input) => newestMtimeMs(input)));
+  if (stale) run("npm", ["run", "build", "--silent"]);
 }
 
 /** Starts the production server (remix-serve) with the given environment. */

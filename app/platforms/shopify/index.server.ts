@@ -178,8 +178,8 @@ export function createShopifyPlatform(
     },
 
     async disconnect(ctx) {
-      // Best effort: a shop that uninstalled the app refuses the token, and that is fine.
-      await removeWebhookSubscriptions(clientFor(ctx)).catch(() => undefined);
+      // A shop that uninstalled the app refuses the token: the disconnect service records that and goes on.
+      await removeWebhookSubscriptions(clientFor(ctx));
     },
   };
 }

@@ -196,11 +196,8 @@ export function createWooCommercePlatform(
       return report;
     },
     async disconnect(ctx) {
-      try {
-        await connector.deleteWebhooks(clientFor(ctx), ctx.integration.id);
-      } catch {
-        // Best effort: a store that is gone or a revoked key must not block disconnecting.
-      }
+      // A store that is gone or a revoked key throws here: the disconnect service records it and goes on.
+      await connector.deleteWebhooks(clientFor(ctx), ctx.integration.id);
     },
     close: () => agents.destroy(),
   };
