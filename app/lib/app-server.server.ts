@@ -122,6 +122,31 @@ function plain(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
+const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\b/i;
+
+/**
+ * A form a browser posted from another site (the only cross-site write a browser sends without a CORS preflight):
+ * its Origin names another host than the request's. Remix refuses these too, but as a bare 500 with an error log;
+ * here they get a 403 that says why. JSON API calls (bearer tokens, preflighted) and server-to-server webhooks
+ * (no Origin) are not concerned.
+ */
+function isCrossSiteFormPost(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin || !UNSAFE_METHODS.has(req.method ?? "")) return false;
+  const type = req.headers["content-type"];
+  if (type && !FORM_TYPES.test(type)) return false;
+  const forwarded = req.headers["x-forwarded-host"];
+  const host = (typeof forwarded === "string" ? forwarded.split(",")[0].trim() : "") || req.headers.host;
+  let originHost: string;
+  try {
+    originHost = origin === "null" ? "null" : new URL(origin).host;
+  } catch {
+    return true;
+  }
+  return originHost !== host;
+}
+
 /** Creates (does not start) the HTTP server. */
 export function createAppServer(options: AppServerOptions): Server {
   const handle = createRequestHandler(options.build, options.mode);
@@ -160,6 +185,10 @@ export function createAppServer(options: AppServerOptions): Server {
     if (declared > maxBodyBytes) {
       req.resume();
       return plain(res, 413, `Request body too large: the limit is ${maxBodyBytes} bytes.`);
+    }
+    if (isCrossSiteFormPost(req)) {
+      req.resume();
+      return plain(res, 403, "Cross-site requests are not accepted here: submit the form from the app's own pages.");
     }
     let url: URL;
     try {
