@@ -20,7 +20,9 @@ async function main() {
   const logger = createLogger(env.LOG_LEVEL);
   const buildFile = path.resolve("build/server/index.js");
   if (!existsSync(buildFile)) {
-    console.error(`Commerce Sync cannot start: no production build at ${buildFile}. Run \`npm run build\` first.`);
+    console.error(
+      `Commerce Sync cannot start: no production build at ${buildFile}. Run \`npm run build\` first.`,
+    );
     process.exit(1);
   }
   const build = (await import(pathToFileURL(buildFile).href)) as ServerBuild;
@@ -53,8 +55,9 @@ async function main() {
     const { forced } = await closeGracefully(server, env.SHUTDOWN_TIMEOUT_MS);
     if (forced) logger("warn", "Requests still running at the shutdown timeout were cut off");
     // The in-process job runtime (RUN_JOBS_IN_PROCESS) stops on the same signal; wait for its checkpoint.
-    const inProcess = (globalThis as { __commerceSyncInProcessJobs?: Promise<{ stop(): Promise<void> } | null> })
-      .__commerceSyncInProcessJobs;
+    const inProcess = (
+      globalThis as { __commerceSyncInProcessJobs?: Promise<{ stop(): Promise<void> } | null> }
+    ).__commerceSyncInProcessJobs;
     const runtime = await inProcess?.catch(() => null);
     await runtime?.stop();
     logger("info", "Stopped");

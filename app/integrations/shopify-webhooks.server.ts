@@ -60,7 +60,10 @@ export async function receiveShopifyWebhook(deps: WebhookIngestDeps, request: Re
   const raw = await request.clone().text();
   // Refused before anything is parsed or stored, each with a reason the sender's logs can show.
   if (!validSignature(raw, request.headers.get("X-Shopify-Hmac-Sha256"), deps.apiSecret)) {
-    return refuse(401, "Missing or invalid X-Shopify-Hmac-Sha256: the body is not signed with this app's secret.");
+    return refuse(
+      401,
+      "Missing or invalid X-Shopify-Hmac-Sha256: the body is not signed with this app's secret.",
+    );
   }
   const shopHeader = request.headers.get("X-Shopify-Shop-Domain") ?? "";
   if (normalizeShopDomain(shopHeader, deps.customShopDomain) !== shopHeader.toLowerCase()) {

@@ -188,7 +188,11 @@ export function createAppServer(options: AppServerOptions): Server {
     }
     if (isCrossSiteFormPost(req)) {
       req.resume();
-      return plain(res, 403, "Cross-site requests are not accepted here: submit the form from the app's own pages.");
+      return plain(
+        res,
+        403,
+        "Cross-site requests are not accepted here: submit the form from the app's own pages.",
+      );
     }
     let url: URL;
     try {

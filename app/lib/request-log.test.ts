@@ -20,7 +20,8 @@ describe("redactRequestTarget", () => {
     const out = redactRequestTarget(
       "/auth/callback?code=c0de&state=st4te&consumer_key=ck_1&consumer_secret=cs_2&oauth_signature=S1gn4ture&whatever=v",
     );
-    for (const secret of ["c0de", "st4te", "ck_1", "cs_2", "S1gn4ture", "=v"]) expect(out).not.toContain(secret);
+    for (const secret of ["c0de", "st4te", "ck_1", "cs_2", "S1gn4ture", "=v"])
+      expect(out).not.toContain(secret);
     expect(out).toContain(`code=${REDACTED}`);
   });
 

@@ -1,3 +1,4 @@
+/* eslint-disable no-console -- this helper captures console output for the secret scan */
 /**
  * The app over real HTTP on loopback for security tests: the Remix server build (routes, entry, error handling) as
  * Vite compiles it, served by the production server module (app/lib/app-server.server.ts: body cap, request log),
@@ -30,11 +31,17 @@ export interface HttpApp {
 
 /** Captures console output (and what the app's logger writes through it) into `lines`, still printing nothing. */
 export function captureConsole(lines: string[]): () => void {
-  const methods = ["log", "info", "warn", "error", "debug"] as const;
+  const methods = ["log", "info", "warn", "error"] as const;
   const saved = methods.map((m) => console[m]);
   for (const m of methods) {
     console[m] = (...args: unknown[]) => {
-      lines.push(args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : typeof a === "string" ? a : safeJson(a))).join(" "));
+      lines.push(
+        args
+          .map((a) =>
+            a instanceof Error ? `${a.message}\n${a.stack}` : typeof a === "string" ? a : safeJson(a),
+          )
+          .join(" "),
+      );
     };
   }
   return () => methods.forEach((m, i) => (console[m] = saved[i]));
