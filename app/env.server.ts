@@ -69,6 +69,8 @@ export const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /** Address the production server binds to (server.ts); unset = every interface. */
+    HOST: z.string().min(1).optional(),
 
     SHOPIFY_API_KEY: z.string().min(1),
     SHOPIFY_API_SECRET: z.string().min(1),

@@ -84,6 +84,7 @@ export async function receiveShopifyWebhookHere(
       db: prisma,
       authenticate,
       apiSecret: env.SHOPIFY_API_SECRET,
+      customShopDomain: env.SHOP_CUSTOM_DOMAIN,
       enqueue: async (event) => enqueueWebhookEvent(await getJobQueue(), event),
     },
     request,

@@ -9,6 +9,7 @@
  * - Deduplication on X-Shopify-Event-Id: Shopify's retries, its duplicate deliveries and the same event arriving
  *   through both the app-scoped (toml) and the shop-scoped (API) subscription are stored once.
  */
+import { normalizeShopDomain } from "./shopify-oauth.server";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../db/client.server";
@@ -30,8 +31,16 @@ export interface WebhookIngestDeps {
   authenticate(request: Request): Promise<AuthenticatedWebhook>;
   /** Enqueues processing of a stored event (deduplicated per event by the queue). */
   enqueue(event: { id: string; integrationId: string | null }): Promise<unknown>;
-  /** The app secret, for the fallback check below. */
+  /** The app secret: every delivery's HMAC is checked with it first. */
   apiSecret: string;
+  /** SHOP_CUSTOM_DOMAIN: an extra allowed shop domain pattern (regular expression source). */
+  customShopDomain?: string;
+}
+
+const TOPIC = /^[a-z_]+\/[a-z_]+$/;
+
+function refuse(status: 400 | 401, message: string): Response {
+  return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
 
 export interface IngestResult {
@@ -49,6 +58,25 @@ export interface IngestResult {
  */
 export async function receiveShopifyWebhook(deps: WebhookIngestDeps, request: Request): Promise<Response> {
   const raw = await request.clone().text();
+  // Refused before anything is parsed or stored, each with a reason the sender's logs can show.
+  if (!validSignature(raw, request.headers.get("X-Shopify-Hmac-Sha256"), deps.apiSecret)) {
+    return refuse(
+      401,
+      "Missing or invalid X-Shopify-Hmac-Sha256: the body is not signed with this app's secret.",
+    );
+  }
+  const shopHeader = request.headers.get("X-Shopify-Shop-Domain") ?? "";
+  if (normalizeShopDomain(shopHeader, deps.customShopDomain) !== shopHeader.toLowerCase()) {
+    return refuse(400, "X-Shopify-Shop-Domain is not a Shopify shop domain (*.myshopify.com).");
+  }
+  if (!TOPIC.test(request.headers.get("X-Shopify-Topic") ?? "")) {
+    return refuse(400, "Missing or malformed X-Shopify-Topic (expected e.g. orders/create).");
+  }
+  try {
+    JSON.parse(raw);
+  } catch {
+    return refuse(400, "The body is not JSON.");
+  }
   let webhook: AuthenticatedWebhook;
   try {
     webhook = await deps.authenticate(request);
@@ -96,7 +124,7 @@ export async function ingestShopifyWebhook(
   try {
     body = parseJsonLossless(rawBody);
   } catch {
-    // Stored anyway: processing reports the unreadable body on the event.
+    // receiveShopifyWebhook refuses non-JSON bodies; a direct caller's unreadable body is reported on the event.
   }
   const integration = await db.integration.findUnique({
     where: { platform_storeKey: { platform: "shopify", storeKey: shop } },

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { existsSync, openSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 /** Runs a command to completion with inherited output; throws with the command line when it fails. */
 export function run(command: string, args: string[], env: Record<string, string> = {}): void {
@@ -36,15 +37,15 @@ export function ensureBuild(force = false): void {
   if (stale) run("npm", ["run", "build", "--silent"]);
 }
 
-/** Starts the production server (remix-serve) with the given environment. */
+/** Starts the production server (server.ts, what `npm start` runs) with the given environment. */
 export function startAppServer(
   env: Record<string, string>,
   options: { logFile?: string } = {},
 ): ChildProcess {
   const out = options.logFile ? openSync(options.logFile, "a") : "inherit";
-  // remix-serve started by node itself (not through npx): signals reach the server, not a wrapper that outlives it.
-  const cli = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
-  return spawn(process.execPath, [cli, "./build/server/index.js"], {
+  // Started by node itself (not through npm or npx): signals reach the server, not a wrapper that outlives it.
+  const tsx = createRequire(import.meta.url).resolve("tsx");
+  return spawn(process.execPath, ["--import", pathToFileURL(tsx).href, "server.ts"], {
     stdio: ["ignore", out, out],
     env: { ...process.env, ...env },
   });
