@@ -132,7 +132,11 @@ export async function waitForIdle(db: AppDb, integrationId: string, timeoutMs = 
       const runs = await db.syncRun.findMany({ where: { integrationId }, orderBy: { startedAt: "asc" } });
       if (runs.length === 0 || runs.some((r) => r.status === "running")) return null;
       const jobs = await db.job.count({
-        where: { status: { in: ["queued", "running"] }, kind: { not: "__lock" } },
+        // Jobs due now (a failed sync's retry minutes later is not waited for).
+        where: {
+          kind: { not: "__lock" },
+          OR: [{ status: "running" }, { status: "queued", runAt: { lte: new Date() } }],
+        },
       });
       return jobs === 0 ? runs : null;
     },
