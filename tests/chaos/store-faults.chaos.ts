@@ -202,7 +202,11 @@ describe("WooCommerce faults (worker process, 3 s request timeout)", () => {
     );
     const run = await syncToEnd(s.db, s.t.url, s.integrationId, "full");
     expect(run.status, `${run.errorMessage} ${JSON.stringify(run.errors)}`).toBe("succeeded");
-    checked(`full sync ${run.status}`);
+    const retried = await retriedCalls(s.db, s.integrationId);
+    expect(retried.total).toBeGreaterThanOrEqual(7);
+    checked(
+      `full sync ${run.status}; ${retried.total} retried store calls in the audit trail (${retried.statuses})`,
+    );
     await expectWooExact(s);
   });
 
@@ -238,12 +242,16 @@ describe("WooCommerce faults (worker process, 3 s request timeout)", () => {
         }),
       },
     });
+    const due = await s.db.job.updateMany({
+      where: { status: "queued", kind: "sync.full" },
+      data: { runAt: new Date() },
+    });
     did(
-      "the owner connected new keys and asked for a full sync (the failed run left no cursor to go on from)",
+      `the owner connected new keys; the failed sync's queued retry (${due.count}) came due (moved from minutes to now)`,
     );
-    const next = await syncToEnd(s.db, s.t.url, s.integrationId, "full");
+    const next = (await waitForIdle(s.db, s.integrationId)).at(-1)!;
     expect(next.status).toBe("succeeded");
-    checked(`the next full sync ${next.status}`);
+    checked(`the retried full sync ${next.status}`);
     await expectWooExact(s);
   });
 });
