@@ -131,6 +131,7 @@ export async function waitForIdle(db: AppDb, integrationId: string, timeoutMs = 
     async () => {
       const runs = await db.syncRun.findMany({ where: { integrationId }, orderBy: { startedAt: "asc" } });
       if (runs.length === 0 || runs.some((r) => r.status === "running")) return null;
+      if (db.$kind !== "sqlite") return runs;
       const jobs = await db.job.count({
         // Jobs due now (a failed sync's retry minutes later is not waited for).
         where: {

@@ -146,7 +146,9 @@ async function loadResult(
         // A download cut short at a line boundary looks like a smaller file: Shopify's objectCount says how many
         // lines the file has, so a short file is downloaded again instead of silently losing records.
         if (op.objectCount > 0 && lines.parents + lines.children < op.objectCount) {
-          throw new BulkDownloadIncompleteError(`${lines.parents + lines.children} of ${op.objectCount} lines`);
+          throw new BulkDownloadIncompleteError(
+            `${lines.parents + lines.children} of ${op.objectCount} lines`,
+          );
         }
         return "full";
       } catch (error) {
@@ -154,7 +156,8 @@ async function loadResult(
         if (signal.aborted) throw error;
         spool.forget();
         // A cut connection, a truncated last line or a short file: download it again, then give up clearly.
-        if (attempt >= MAX_DOWNLOAD_ATTEMPTS) throw new ShopifyBulkDownloadError(spec.resource, describe(error));
+        if (attempt >= MAX_DOWNLOAD_ATTEMPTS)
+          throw new ShopifyBulkDownloadError(spec.resource, describe(error));
       }
     }
   }
