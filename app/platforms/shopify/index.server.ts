@@ -107,7 +107,7 @@ export function createShopifyPlatform(
       accessToken: tokensFor(db).sourceFor(shop, recordCall),
       recordCall,
       throttle: throttleFor(shop),
-      timeoutMs: options.tuning?.clientTimeoutMs,
+      timeoutMs: options.tuning?.clientTimeoutMs ?? env.STORE_REQUEST_TIMEOUT_MS,
       maxAttempts: options.tuning?.maxClientAttempts,
     });
   const clientFor = (ctx: PlatformContext) => clientForShop(ctx.db, ctx.integration.storeKey, ctx.recordCall);
