@@ -53,59 +53,73 @@ export function sumAmounts(amounts: string[]): string {
   return `${cents / 100n}.${String(cents % 100n).padStart(2, "0")}`;
 }
 
-/** One customer in both stores (subscribed to email in Shopify), with the given orders in each. */
-export async function createSharedCustomer(
+/**
+ * Customers in both stores (subscribed to email in Shopify), with the given orders in each. WooCommerce first, then
+ * — once its second-precision clock has moved on — Shopify: they bought in the WooCommerce store and later signed up
+ * for email in the Shopify one. The engine keeps the newest record's consent (WooCommerce has none, so its contacts
+ * read `not_subscribed`; docs/decisions/0020), so this order is what makes the Shopify consent the one shown.
+ */
+export async function createSharedCustomers(
   t: StoreTargets,
-  input: SharedCustomerInput,
-): Promise<SharedCustomer> {
-  const shopBase = `${t.shopifyUrl}/_emulator/shops/${encodeURIComponent(t.shop)}`;
-  const customer = await send(`${shopBase}/customers`, {
-    firstName: input.firstName,
-    lastName: input.lastName,
-    email: input.email,
-    state: "ENABLED",
-    verifiedEmail: true,
-    emailConsent: {
-      marketingState: "SUBSCRIBED",
-      marketingOptInLevel: "CONFIRMED_OPT_IN",
-      marketingUpdatedAt: new Date().toISOString(),
-    },
-  });
-  const shopifyCustomerId = String(customer.id);
-  for (const amount of input.shopifyOrders) {
-    await send(`${shopBase}/orders`, {
+  inputs: SharedCustomerInput[],
+): Promise<SharedCustomer[]> {
+  const wooIds: number[] = [];
+  for (const input of inputs) {
+    const billing = { first_name: input.firstName, last_name: input.lastName, email: input.email };
+    const wooCustomer = await send(`${t.wooUrl}/_emulator/customers`, {
       email: input.email,
-      customerId: shopifyCustomerId,
-      subtotalPrice: amount,
-      totalPrice: amount,
-      financialStatus: "PAID",
-    });
-  }
-  const billing = { first_name: input.firstName, last_name: input.lastName, email: input.email };
-  const wooCustomer = await send(`${t.wooUrl}/_emulator/customers`, {
-    email: input.email,
-    first_name: input.firstName,
-    last_name: input.lastName,
-    billing,
-  });
-  for (const amount of input.wooOrders) {
-    const order = await send(`${t.wooUrl}/_emulator/orders`, {
-      customer_id: wooCustomer.id,
-      status: "completed",
+      first_name: input.firstName,
+      last_name: input.lastName,
       billing,
-      line_items: [{ name: "Ceramic mug", quantity: 1, total: amount, subtotal: amount }],
     });
-    if (order.total !== amount)
-      throw new Error(`The WooCommerce emulator made an order of ${String(order.total)}, not ${amount}.`);
+    wooIds.push(Number(wooCustomer.id));
+    for (const amount of input.wooOrders) {
+      const order = await send(`${t.wooUrl}/_emulator/orders`, {
+        customer_id: wooCustomer.id,
+        status: "completed",
+        billing,
+        line_items: [{ name: "Ceramic mug", quantity: 1, total: amount, subtotal: amount }],
+      });
+      if (order.total !== amount)
+        throw new Error(`The WooCommerce emulator made an order of ${String(order.total)}, not ${amount}.`);
+    }
   }
-  return {
-    email: input.email,
-    name: `${input.firstName} ${input.lastName}`,
-    shopifyCustomerId,
-    wooCustomerId: Number(wooCustomer.id),
-    ordersCount: input.shopifyOrders.length + input.wooOrders.length,
-    totalSpent: sumAmounts([...input.shopifyOrders, ...input.wooOrders]),
-  };
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  const shopBase = `${t.shopifyUrl}/_emulator/shops/${encodeURIComponent(t.shop)}`;
+  const made: SharedCustomer[] = [];
+  for (const [i, input] of inputs.entries()) {
+    const customer = await send(`${shopBase}/customers`, {
+      firstName: input.firstName,
+      lastName: input.lastName,
+      email: input.email,
+      state: "ENABLED",
+      verifiedEmail: true,
+      emailConsent: {
+        marketingState: "SUBSCRIBED",
+        marketingOptInLevel: "CONFIRMED_OPT_IN",
+        marketingUpdatedAt: new Date().toISOString(),
+      },
+    });
+    const shopifyCustomerId = String(customer.id);
+    for (const amount of input.shopifyOrders) {
+      await send(`${shopBase}/orders`, {
+        email: input.email,
+        customerId: shopifyCustomerId,
+        subtotalPrice: amount,
+        totalPrice: amount,
+        financialStatus: "PAID",
+      });
+    }
+    made.push({
+      email: input.email,
+      name: `${input.firstName} ${input.lastName}`,
+      shopifyCustomerId,
+      wooCustomerId: wooIds[i],
+      ordersCount: input.shopifyOrders.length + input.wooOrders.length,
+      totalSpent: sumAmounts([...input.shopifyOrders, ...input.wooOrders]),
+    });
+  }
+  return made;
 }
 
 const PEOPLE = [
@@ -118,21 +132,17 @@ const PEOPLE = [
 
 /** The demo's shared customers: a few people who shop in both stores (their emails are fixed per data folder). */
 export async function createDemoSharedCustomers(t: StoreTargets): Promise<SharedCustomer[]> {
-  const made: SharedCustomer[] = [];
-  for (const [i, [first, last]] of PEOPLE.entries()) {
-    const local = `${first}.${last}`
-      .normalize("NFD")
-      .replace(/[^A-Za-z.]/g, "")
-      .toLowerCase();
-    made.push(
-      await createSharedCustomer(t, {
-        firstName: first,
-        lastName: last,
-        email: `${local}.both-stores@example.com`,
-        shopifyOrders: [`${24 + i * 11}.50`, `${112 + i * 7}.25`],
-        wooOrders: [`${38 + i * 5}.99`],
-      }),
-    );
-  }
-  return made;
+  return createSharedCustomers(
+    t,
+    PEOPLE.map(([first, last], i) => ({
+      firstName: first,
+      lastName: last,
+      email: `${`${first}.${last}`
+        .normalize("NFD")
+        .replace(/[^A-Za-z.]/g, "")
+        .toLowerCase()}.both-stores@example.com`,
+      shopifyOrders: [`${24 + i * 11}.50`, `${112 + i * 7}.25`],
+      wooOrders: [`${38 + i * 5}.99`],
+    })),
+  );
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { createSharedCustomer } from "../../scripts/lib/demo-shared-customers";
+import { createSharedCustomers } from "../../scripts/lib/demo-shared-customers";
 import {
   expectNoHorizontalOverflow,
   expectPage,
@@ -125,8 +125,7 @@ test("the Shopify customer page's block shows a customer of both stores: consent
   await expectPage(await openApp(page), "Overview");
   // One person, one email, orders in both stores: 19.99 + 100.01 in Shopify, 45.50 in WooCommerce.
   const wooUrl = (JSON.parse(readFileSync("tmp/e2e/woocommerce.json", "utf8")) as { url: string }).url;
-  const customer = await createSharedCustomer(
-    { shopifyUrl: SHOPIFY, shop: SHOP, wooUrl },
+  const [customer] = await createSharedCustomers({ shopifyUrl: SHOPIFY, shop: SHOP, wooUrl }, [
     {
       firstName: "Amara",
       lastName: "Both-Stores",
@@ -134,7 +133,7 @@ test("the Shopify customer page's block shows a customer of both stores: consent
       shopifyOrders: ["19.99", "100.01"],
       wooOrders: ["45.50"],
     },
-  );
+  ]);
   expect(customer).toMatchObject({ ordersCount: 3, totalSpent: "165.50" });
 
   // The Shopify side arrives by webhook; the WooCommerce store is (re)connected from the app, which syncs it.
@@ -168,7 +167,30 @@ test("the Shopify customer page's block shows a customer of both stores: consent
     )
     .toContain("E2E Woo Store");
   await expect(block.locator("s-banner")).toHaveCount(0);
-  await expect(block.getByText("Subscribed to email (confirmed)")).toBeVisible();
+  // Consent: the newest store record wins (WooCommerce records carry none and read "not subscribed",
+  // docs/decisions/0020). The customer now confirms their email subscription in the Shopify store.
+  const patched = await fetch(`${SHOPIFY}/_emulator/shops/${SHOP}/customers/${customer.shopifyCustomerId}`, {
+    method: "PATCH",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      emailConsent: {
+        marketingState: "SUBSCRIBED",
+        marketingOptInLevel: "CONFIRMED_OPT_IN",
+        marketingUpdatedAt: new Date().toISOString(),
+      },
+    }),
+  });
+  expect(patched.status).toBe(200);
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        await expect(block.locator("s-spinner")).toHaveCount(0, { timeout: 15_000 });
+        return block.locator("s-badge").first().textContent();
+      },
+      { timeout: 60_000, intervals: [2_000] },
+    )
+    .toBe("Subscribed to email (confirmed)");
   const stores = block.locator("s-badge[tone=info]");
   await expect(stores).toHaveCount(2);
   expect((await stores.allTextContents()).sort()).toEqual(["Demo", "E2E Woo Store"]);
