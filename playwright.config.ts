@@ -19,10 +19,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     screenshot: "only-on-failure",
-    // Headless Chromium announces itself as "HeadlessChrome", which shopify-app-remix rejects as a bot (410).
-    // A merchant's browser does not, so the tests present a regular Chrome user agent.
-    userAgent:
-      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
+    // No user-agent override: Chromium's own "HeadlessChrome" agent must not be refused by any page (issue 11).
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
       args: [

@@ -47,7 +47,28 @@ const shopify = shopifyApp({
 export default shopify;
 export const apiVersion = SHOPIFY_API_VERSION;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
-export const authenticate = shopify.authenticate;
+/**
+ * Against the local Shopify emulator (dev, demo, e2e) a headless browser opening the admin is a person's tool
+ * (Playwright, a screenshot script), not a crawler: shopify-app-remix would answer 410 to its "HeadlessChrome" user
+ * agent, so it is presented as the browser it is. Against real Shopify the library's bot check is left as it is.
+ * See docs/decisions/0033-demo-owner-sign-in-and-headless-browsers.md.
+ */
+export function allowHeadlessBrowser(
+  request: Request,
+  emulated = Boolean(env.SHOPIFY_EMULATOR_URL),
+): Request {
+  const agent = request.headers.get("user-agent") ?? "";
+  if (!emulated || !HEADLESS_BROWSER.test(agent)) return request;
+  const headers = new Headers(request.headers);
+  headers.set("user-agent", agent.replace(HEADLESS_BROWSER, "Chrome/"));
+  return new Request(request, { headers });
+}
+const HEADLESS_BROWSER = /HeadlessChrome\//;
+
+export const authenticate: typeof shopify.authenticate = {
+  ...shopify.authenticate,
+  admin: (request) => shopify.authenticate.admin(allowHeadlessBrowser(request)),
+};
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const registerWebhooks = shopify.registerWebhooks;

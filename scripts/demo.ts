@@ -14,7 +14,14 @@ import { startShopifyEmulator } from "../emulators/shopify/server";
 import { startWooEmulator } from "../emulators/woocommerce/server";
 import { startActivity } from "./lib/demo-activity";
 import { assertPortFree, DemoSetupError, lockDataDir } from "./lib/demo-guards";
-import { connectWooCommerce, demoApiToken, installIntoShop, waitForFirstSyncs } from "./lib/demo-setup";
+import {
+  connectWooCommerce,
+  demoApiToken,
+  installIntoShop,
+  ownerSignInUrl,
+  waitForFirstSyncs,
+} from "./lib/demo-setup";
+import { createDemoSharedCustomers } from "./lib/demo-shared-customers";
 import { localAppEnv, localSecrets, LOCAL_API_KEY, LOCAL_APP_HANDLE } from "./lib/local-env";
 import { builtAdminExtensions, ensureBuild, run, startAppServer, waitForOk } from "./lib/processes";
 
@@ -92,6 +99,8 @@ async function main() {
     cleanups.push(() => shopify.close());
     const woo = await startWooEmulator({ port: wooPort, seed: 42, counts: SEED });
     cleanups.push(() => woo.close());
+    // A few people who buy in both stores under one email: the cross-store profile has something real to show.
+    const shared = await createDemoSharedCustomers({ shopifyUrl: shopify.url, shop: SHOP, wooUrl: woo.url });
 
     console.log(`==> Starting Commerce Sync (log: ${dataDir}/app.log)`);
     const server = startAppServer(
@@ -144,19 +153,24 @@ async function main() {
     if (server.exitCode !== null || server.signalCode !== null)
       throw new DemoSetupError(`The app stopped (exit ${server.exitCode}); see ${dataDir}/app.log.`);
     await waitForOk(`${appUrl}/healthz`, 10_000);
-    const wooPage = `${appUrl}/woocommerce`;
+    // The WooCommerce owner's way in: a one-time sign-in link for the connected store (the demo holds the database).
+    const wooPage = await ownerSignInUrl(db, appUrl, {
+      organizationId: shopIntegration.organizationId,
+      integrationId: wooIntegrationId,
+    });
+    const sharedCustomerUrl = `${shopify.url}/admin/customers/${shared[0].shopifyCustomerId}?shop=${SHOP}`;
     console.log(`
 Commerce Sync is running on SQLite (${databaseUrl}); new orders and customer changes arrive every ${activityMs / 1000} s.
 
   The app inside the local Shopify admin:  ${adminUrl}
-  A customer page with the app's block:    ${shopify.url}/admin/customers?shop=${SHOP}
-  WooCommerce owner's pages:               ${wooPage}
+  A customer of both stores (admin block): ${sharedCustomerUrl}
+  WooCommerce owner's pages (sign-in link, once, within 30 min): ${wooPage}
   Integrations API (token below):          ${appUrl}/api/integrations   (OpenAPI: ${appUrl}/api/openapi.json)
   Local WooCommerce store:                 ${woo.url}
 
 Press Ctrl-C to stop. Data stays in ${dataDir}/.`);
     console.log(
-      `DEMO_READY ${JSON.stringify({ appUrl, adminUrl, wooUrl: wooPage, apiToken, shopifyUrl: shopify.url, wooStoreUrl: woo.url })}`,
+      `DEMO_READY ${JSON.stringify({ appUrl, adminUrl, wooUrl: wooPage, apiToken, shopifyUrl: shopify.url, wooStoreUrl: woo.url, sharedCustomerUrl, sharedCustomer: shared[0] })}`,
     );
   } catch (error) {
     console.error(`Demo failed: ${error instanceof Error ? error.message : String(error)}`);

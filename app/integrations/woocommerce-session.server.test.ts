@@ -5,7 +5,10 @@ import { keyringFrom } from "../crypto/encryption.server";
 import type { AppDb } from "../sync/platform";
 import {
   OWNER_SESSION_TTL_MS,
+  SIGN_IN_LINK_TTL_MS,
   createOwnerSession,
+  createSignInLink,
+  redeemSignInLink,
   endOwnerSession,
   readOwnerSession,
   requireOwner,
@@ -30,6 +33,23 @@ describe.each(DATABASE_KINDS)("WooCommerce owner sessions on %s", (kind) => {
     expect(JSON.stringify(rows)).not.toContain(token);
     expect(await readOwnerSession(db, token)).toMatchObject({ organizationId });
     expect(await readOwnerSession(db, `${token}x`)).toBeNull();
+  });
+
+  it("a sign-in link is spent once, expires, and is never itself a session (nor a session a link)", async () => {
+    const link = await createSignInLink(db, { organizationId, integrationId: null });
+    expect(JSON.stringify(await db.wooOwnerSession.findMany())).not.toContain(link);
+    expect(await readOwnerSession(db, link)).toBeNull();
+    const [first, second] = await Promise.all([redeemSignInLink(db, link), redeemSignInLink(db, link)]);
+    const won = [first, second].filter(Boolean);
+    expect(won).toHaveLength(1);
+    expect(await readOwnerSession(db, won[0]!.token)).toMatchObject({ organizationId });
+    expect(await redeemSignInLink(db, link)).toBeNull();
+    expect(await redeemSignInLink(db, won[0]!.token)).toBeNull();
+
+    const start = new Date();
+    const stale = await createSignInLink(db, { organizationId }, start);
+    expect(await redeemSignInLink(db, stale, new Date(start.getTime() + SIGN_IN_LINK_TTL_MS + 1))).toBeNull();
+    expect(await redeemSignInLink(db, "not a token")).toBeNull();
   });
 
   it("expires, and ends at once on sign out", async () => {

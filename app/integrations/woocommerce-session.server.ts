@@ -73,6 +73,58 @@ export async function endOwnerSession(db: AppDb, token: string | null): Promise<
   if (token) await db.wooOwnerSession.deleteMany({ where: { tokenHash: hash(token) } });
 }
 
+/** How long a one-time sign-in link stays usable. */
+export const SIGN_IN_LINK_TTL_MS = 30 * 60_000;
+/** Link rows live beside sessions, under a prefixed hash, so a link token never reads as a session and vice versa. */
+const LINK_PREFIX = "sign-in-link:";
+
+/**
+ * A one-time sign-in link token for an organization's owner pages (`/woocommerce/sign-in/{token}`), minted by
+ * someone who already holds the database (the demo, an operator's script): single-use, expires after
+ * {@link SIGN_IN_LINK_TTL_MS}, only its hash is stored. No HTTP route mints one.
+ */
+export async function createSignInLink(
+  db: AppDb,
+  input: { organizationId: string; integrationId?: string | null },
+  now = new Date(),
+): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  await pruneOwnerSessions(db, now);
+  await db.wooOwnerSession.create({
+    data: {
+      tokenHash: LINK_PREFIX + hash(token),
+      organizationId: input.organizationId,
+      integrationId: input.integrationId ?? null,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + SIGN_IN_LINK_TTL_MS),
+    },
+  });
+  return token;
+}
+
+/**
+ * Spends a sign-in link: a new owner session (its token, for the cookie) when the link is known, unexpired and not
+ * used before; null otherwise. Of two concurrent uses only one wins (the delete counts the row once).
+ */
+export async function redeemSignInLink(
+  db: AppDb,
+  token: string,
+  now = new Date(),
+): Promise<{ token: string; integrationId: string | null } | null> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  const row = await db.wooOwnerSession.findUnique({ where: { tokenHash: LINK_PREFIX + hash(token) } });
+  if (!row) return null;
+  const spent = await db.wooOwnerSession.deleteMany({ where: { id: row.id, expiresAt: { gt: now } } });
+  if (spent.count !== 1) return null;
+  const session = await createOwnerSession(
+    db,
+    { organizationId: row.organizationId, integrationId: row.integrationId },
+    now,
+  );
+  return { token: session, integrationId: row.integrationId };
+}
+
 /** Removes expired sessions. */
 export async function pruneOwnerSessions(db: AppDb, now = new Date()): Promise<number> {
   return (await db.wooOwnerSession.deleteMany({ where: { expiresAt: { lte: now } } })).count;

@@ -140,7 +140,8 @@ export default function Orders() {
                 <IndexTable.Row id={o.id} key={o.id} position={index}>
                   <IndexTable.Cell>
                     <Text as="span" fontWeight="semibold">
-                      #{o.orderNumber}
+                      {/* Shopify's order names carry their "#" already; WooCommerce numbers do not. */}
+                      {o.orderNumber.startsWith("#") ? o.orderNumber : `#${o.orderNumber}`}
                     </Text>
                     {o.cancelled && (
                       <Box as="span" paddingInlineStart="100">

@@ -30,6 +30,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return json({
     signedIn: !!session,
     signIn: url.searchParams.has("signin") && !session,
+    linkSpent: url.searchParams.get("link") === "spent" && !session,
     grant: grantValid ? grant : null,
     grantExpired: !!grant && !grantValid,
     storeUrl: url.searchParams.get("store") ?? "",
@@ -114,6 +115,13 @@ export default function ConnectWooCommerce() {
                 <p>
                   Approve a key in your store, or paste a key: whoever controls the store can open its
                   account.
+                </p>
+              </Banner>
+            )}
+            {loaded.linkSpent && (
+              <Banner tone="warning" title="This sign-in link was already used or has expired">
+                <p>
+                  A sign-in link opens your stores once, within 30 minutes. Sign in through your store below.
                 </p>
               </Banner>
             )}

@@ -4,6 +4,7 @@
  * connect the emulated WooCommerce store through the integrations API, and wait for the first syncs.
  */
 import { createApiToken } from "../../app/integrations/api-tokens.server";
+import { createSignInLink } from "../../app/integrations/woocommerce-session.server";
 import type { AppDb } from "../../app/sync/platform";
 
 const BROWSER_UA =
@@ -34,6 +35,15 @@ export async function demoApiToken(db: AppDb, organizationId: string): Promise<s
     data: { revokedAt: new Date() },
   });
   return (await createApiToken(db, { organizationId, name: "Demo", createdBy: "demo" })).token;
+}
+
+/** A one-time, short-lived sign-in link to the WooCommerce owner's pages of the demo organization. */
+export async function ownerSignInUrl(
+  db: AppDb,
+  appUrl: string,
+  owner: { organizationId: string; integrationId: string },
+): Promise<string> {
+  return `${appUrl}/woocommerce/sign-in/${await createSignInLink(db, owner)}`;
 }
 
 /** Connects the emulated WooCommerce store through `POST /api/integrations/woocommerce/connect`. */

@@ -1,5 +1,22 @@
+import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { expectPage, openApp, screenshot, SHOP, SHOPIFY } from "./support/admin";
+import { createSharedCustomers } from "../../scripts/lib/demo-shared-customers";
+import {
+  expectNoHorizontalOverflow,
+  expectPage,
+  openApp,
+  recordOffHostRequests,
+  screenshot,
+  SHOP,
+  SHOPIFY,
+} from "./support/admin";
+
+// No page loads anything from off this machine (no Shopify CDN, fonts, admin.shopify.com).
+let offHost: string[] = [];
+test.beforeEach(({ page }) => {
+  offHost = recordOffHostRequests(page);
+});
+test.afterEach(() => expect(offHost, "requests that left 127.0.0.1").toEqual([]));
 
 test.describe.configure({ mode: "serial" });
 
@@ -21,17 +38,27 @@ test("the admin's navigation menu leads to every page of the app, each usable at
     await expectPage(app, title);
     await screenshot(page, shot);
   }
+  // Every page at three widths: nothing wider than the window (the admin or the app's frame), full-page shots.
+  app = await openApp(page);
+  await expectPage(app, "Overview");
+  const detail = await app.getByRole("link", { name: "View details" }).first().getAttribute("href");
+  const detailPath = /\/app(\/integrations\/[^?]+)/.exec(detail ?? "")?.[1];
+  expect(detailPath, `the detail link ${detail}`).toBeTruthy();
   for (const width of [1280, 768, 420]) {
     await page.setViewportSize({ width, height: 720 });
-    app = await openApp(page);
-    await expectPage(app, "Overview");
-    // Nothing wider than the frame: no horizontal scrolling inside the app.
-    const frame = page.frames().find((f) => f !== page.mainFrame())!;
-    const overflow = await frame.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    );
-    expect(overflow, `horizontal overflow at ${width}px`).toBeLessThanOrEqual(1);
-    await screenshot(page, `overview-${width}`);
+    for (const [path, title, name] of [
+      ["", "Overview", "overview"],
+      [detailPath!, null, "detail"],
+      ["/contacts", "Contacts", "contacts"],
+      ["/orders", "Orders", "orders"],
+      ["/settings", "Settings", "settings"],
+    ] as const) {
+      app = await openApp(page, path);
+      if (title) await expectPage(app, title);
+      else await expect(app.getByRole("heading", { name: "Sync history" })).toBeVisible({ timeout: 30_000 });
+      await expectNoHorizontalOverflow(page, name);
+      await screenshot(page, `${name}-${width}`);
+    }
   }
 });
 
@@ -91,17 +118,84 @@ test("Settings creates an API token shown once; the API accepts it until it is r
   expect((await doc.json()).paths["/api/integrations"]).toBeDefined();
 });
 
-test("the Shopify customer page shows the Commerce Sync block", async ({ page }) => {
-  await openApp(page);
-  await page.goto(`${SHOPIFY}/admin/customers?shop=${SHOP}`);
-  await page.getByRole("main").getByRole("link").first().click();
-  const block = page.frameLocator("iframe.block");
-  await expect(block.locator("s-admin-block")).toHaveAttribute("heading", "Commerce Sync profile", {
-    timeout: 30_000,
-  });
-  // The block asked the app with the merchant's session token and shows its answer, not an error.
+test("the Shopify customer page's block shows a customer of both stores: consent, stores, orders, total spent", async ({
+  page,
+}) => {
+  test.setTimeout(150_000);
+  await expectPage(await openApp(page), "Overview");
+  // One person, one email, orders in both stores: 19.99 + 100.01 in Shopify, 45.50 in WooCommerce.
+  const wooUrl = (JSON.parse(readFileSync("tmp/e2e/woocommerce.json", "utf8")) as { url: string }).url;
+  const [customer] = await createSharedCustomers({ shopifyUrl: SHOPIFY, shop: SHOP, wooUrl }, [
+    {
+      firstName: "Amara",
+      lastName: "Both-Stores",
+      email: `amara.${Date.now()}@example.com`,
+      shopifyOrders: ["19.99", "100.01"],
+      wooOrders: ["45.50"],
+    },
+  ]);
+  expect(customer).toMatchObject({ ordersCount: 3, totalSpent: "165.50" });
+
+  // The Shopify side arrives by webhook; the WooCommerce store is (re)connected from the app, which syncs it.
+  const app = await openApp(page, "/woocommerce/connect");
+  const form = app.getByRole("form", { name: "Paste REST API keys" });
+  await expect(form).toBeVisible({ timeout: 30_000 });
+  const key = (await (
+    await fetch(`${wooUrl}/_emulator/keys`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ permissions: "read_write" }),
+    })
+  ).json()) as { consumer_key: string; consumer_secret: string };
+  await form.getByLabel("Store address").fill(wooUrl);
+  await form.getByLabel("Consumer key").fill(key.consumer_key);
+  await form.getByLabel("Consumer secret").fill(key.consumer_secret);
+  await form.getByRole("button", { name: "Connect" }).click();
+  await expect(app.getByText("E2E Woo Store is connected")).toBeVisible({ timeout: 30_000 });
+
+  // The customer's page in the admin: the block asks the app with the merchant's session token.
+  const block = page.frameLocator("iframe.block").locator("s-admin-block");
+  await expect
+    .poll(
+      async () => {
+        await page.goto(`${SHOPIFY}/admin/customers/${customer.shopifyCustomerId}?shop=${SHOP}`);
+        await expect(block).toHaveAttribute("heading", "Commerce Sync profile", { timeout: 30_000 });
+        await expect(block.locator("s-spinner")).toHaveCount(0, { timeout: 15_000 });
+        return block.textContent();
+      },
+      { timeout: 90_000, intervals: [2_000] },
+    )
+    .toContain("E2E Woo Store");
   await expect(block.locator("s-banner")).toHaveCount(0);
-  await expect(block.locator("s-spinner")).toHaveCount(0, { timeout: 15_000 });
+  // Consent: the newest store record wins (WooCommerce records carry none and read "not subscribed",
+  // docs/decisions/0020). The customer now confirms their email subscription in the Shopify store.
+  const patched = await fetch(`${SHOPIFY}/_emulator/shops/${SHOP}/customers/${customer.shopifyCustomerId}`, {
+    method: "PATCH",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      emailConsent: {
+        marketingState: "SUBSCRIBED",
+        marketingOptInLevel: "CONFIRMED_OPT_IN",
+        marketingUpdatedAt: new Date().toISOString(),
+      },
+    }),
+  });
+  expect(patched.status).toBe(200);
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        await expect(block.locator("s-spinner")).toHaveCount(0, { timeout: 15_000 });
+        return block.locator("s-badge").first().textContent();
+      },
+      { timeout: 60_000, intervals: [2_000] },
+    )
+    .toBe("Subscribed to email (confirmed)");
+  const stores = block.locator("s-badge[tone=info]");
+  await expect(stores).toHaveCount(2);
+  expect((await stores.allTextContents()).sort()).toEqual(["Demo", "E2E Woo Store"]);
+  await expect(block.getByText("3", { exact: true })).toBeVisible();
+  await expect(block.getByText("165.50 USD", { exact: true })).toBeVisible();
   await page.screenshot({ path: "test-results/admin-block.png", fullPage: true });
 });
 

@@ -28,3 +28,27 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function expectPage(app: FrameLocator, title: string) {
   await expect(app.getByRole("heading", { name: title, level: 1 })).toBeVisible({ timeout: 30_000 });
 }
+
+/** Every request of the page (its frames included) to a host other than this machine, collected as they happen. */
+export function recordOffHostRequests(page: Page): string[] {
+  const external: string[] = [];
+  page.on("request", (req) => {
+    const url = new URL(req.url());
+    if (url.protocol === "data:" || url.protocol === "blob:" || url.protocol === "about:") return;
+    if (url.hostname !== "127.0.0.1" && url.hostname !== "localhost") external.push(req.url());
+  });
+  return external;
+}
+
+/** The page (or the app's frame inside the admin) is no wider than the window: no horizontal scrolling. */
+export async function expectNoHorizontalOverflow(page: Page, what: string) {
+  const frame = page.frames().find((f) => f !== page.mainFrame() && f.name() === "app-iframe");
+  for (const target of frame ? [page.mainFrame(), frame] : [page.mainFrame()]) {
+    const overflow = await target.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow, `horizontal overflow of ${what} at ${page.viewportSize()?.width}px`).toBeLessThanOrEqual(
+      1,
+    );
+  }
+}
