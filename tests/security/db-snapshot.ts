@@ -37,13 +37,9 @@ export async function snapshotDatabase(db: AppDb): Promise<Record<string, string
   return out;
 }
 
-/** Shapes of credentials that must never appear in a log or a dump, whatever their value. */
-export const TOKEN_SHAPES: Record<string, RegExp> = {
-  "JWT (session token)": /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/,
-  "Shopify access token": /\bshp(?:at|ua|ca|pa|ss)_[A-Za-z0-9]{16,}/,
-  "WooCommerce consumer key/secret": /\b(?:ck|cs)_[A-Za-z0-9]{20,}/,
-  "Commerce Sync API token": /\bcst_[A-Za-z0-9_-]{30,}/,
-};
+import { TOKEN_SHAPES } from "../../scripts/lib/secret-scan";
+
+export { TOKEN_SHAPES };
 
 /** The names of the secrets (and token shapes) found in `texts`, with where: [] when clean. */
 export function findSecrets(
