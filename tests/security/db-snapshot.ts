@@ -22,7 +22,7 @@ export async function tableNames(db: AppDb): Promise<string[]> {
     return rows.map((r) => r.name);
   }
   const rows = await db.$queryRawUnsafe<{ name: string }[]>(
-    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations' ORDER BY table_name",
+    "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations' ORDER BY table_name",
   );
   return rows.map((r) => r.name);
 }

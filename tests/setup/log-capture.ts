@@ -1,3 +1,4 @@
+/* eslint-disable no-console -- this module wraps every console method to capture what the app logs */
 /**
  * Log capture for the secret scan (issue 12, item 4). In every test worker (installLogCapture, from per-file.ts):
  * every console call and every direct process.stdout/stderr write — which is where app/lib/logger.ts and the
