@@ -54,8 +54,10 @@ async function main() {
   });
   mkdirSync("tmp/e2e", { recursive: true });
   writeFileSync("tmp/e2e/woocommerce.json", JSON.stringify({ url: woo.url }));
+  // The app's every log line goes to tmp/e2e/app.log: scripts/test.sh scans it for secrets after the e2e run.
   const server = startAppServer(
     localAppEnv({ appPort, databaseUrl, shopifyEmulatorUrl: shopify.url, secrets }),
+    { logFile: "tmp/e2e/app.log" },
   );
   const stop = async () => {
     server.kill("SIGTERM");

@@ -26,3 +26,5 @@ echo "==> Production build"
 npm run build --silent >/dev/null
 echo "==> End-to-end tests (Chromium)"
 E2E_SKIP_BUILD=1 npx playwright test
+echo "==> Secret scan of the e2e app server's log"
+npx tsx scripts/scan-logs.ts --secrets tmp/e2e/secrets.json tmp/e2e/app.log

@@ -22,7 +22,7 @@ export async function tableNames(db: AppDb): Promise<string[]> {
     return rows.map((r) => r.name);
   }
   const rows = await db.$queryRawUnsafe<{ name: string }[]>(
-    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations' ORDER BY table_name",
+    "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations' ORDER BY table_name",
   );
   return rows.map((r) => r.name);
 }
@@ -37,13 +37,9 @@ export async function snapshotDatabase(db: AppDb): Promise<Record<string, string
   return out;
 }
 
-/** Shapes of credentials that must never appear in a log or a dump, whatever their value. */
-export const TOKEN_SHAPES: Record<string, RegExp> = {
-  "JWT (session token)": /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/,
-  "Shopify access token": /\bshp(?:at|ua|ca|pa|ss)_[A-Za-z0-9]{16,}/,
-  "WooCommerce consumer key/secret": /\b(?:ck|cs)_[A-Za-z0-9]{20,}/,
-  "Commerce Sync API token": /\bcst_[A-Za-z0-9_-]{30,}/,
-};
+import { TOKEN_SHAPES } from "../../scripts/lib/secret-scan";
+
+export { TOKEN_SHAPES };
 
 /** The names of the secrets (and token shapes) found in `texts`, with where: [] when clean. */
 export function findSecrets(

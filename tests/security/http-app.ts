@@ -14,6 +14,7 @@ import { closeGracefully, createAppServer, listen } from "../../app/lib/app-serv
 import { createLogger } from "../../app/lib/logger";
 import { createJobQueue, type JobQueue } from "../../app/jobs/queue.server";
 import type { TestDatabase } from "../setup/db";
+import { captureLine, registerSecret } from "../setup/log-capture";
 
 export const HTTP_APP = {
   apiKey: "sec-test-api-key",
@@ -35,13 +36,13 @@ export function captureConsole(lines: string[]): () => void {
   const saved = methods.map((m) => console[m]);
   for (const m of methods) {
     console[m] = (...args: unknown[]) => {
-      lines.push(
-        args
-          .map((a) =>
-            a instanceof Error ? `${a.message}\n${a.stack}` : typeof a === "string" ? a : safeJson(a),
-          )
-          .join(" "),
-      );
+      const line = args
+        .map((a) =>
+          a instanceof Error ? `${a.message}\n${a.stack}` : typeof a === "string" ? a : safeJson(a),
+        )
+        .join(" ");
+      lines.push(line);
+      captureLine(line);
     };
   }
   return () => methods.forEach((m, i) => (console[m] = saved[i]));
@@ -66,7 +67,13 @@ async function freePort(): Promise<number> {
 export async function startHttpApp(t: TestDatabase, extraEnv: Record<string, string> = {}): Promise<HttpApp> {
   const lines: string[] = [];
   const restoreConsole = captureConsole(lines);
-  const logger = createLogger("debug", { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+  const keep = (l: string) => {
+    lines.push(l);
+    captureLine(l);
+  };
+  const logger = createLogger("debug", { out: keep, err: keep });
+  registerSecret("http-app SHOPIFY_API_SECRET", HTTP_APP.apiSecret);
+  registerSecret("http-app ENCRYPTION_KEY", HTTP_APP.encryptionKey);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   Object.assign(process.env, {

@@ -3,6 +3,10 @@
  * asserted, not scrolled past. Tests that expect one spy on console.error themselves.
  */
 import { afterEach, beforeEach, vi } from "vitest";
+import { installLogCapture } from "./log-capture";
+
+// Every log line of the run is also captured for the secret scan at the end (tests/setup/log-capture.ts).
+installLogCapture();
 
 let errors: unknown[][] = [];
 let original: typeof console.error;
