@@ -367,6 +367,113 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
     expect(await t.db.syncRun.count({ where: { integrationId: ids[0] } })).toBe(1);
   });
 
+  it("a sync job on its second attempt resumes its interrupted run of the same kind instead of reading the store again", async () => {
+    const { ids } = await seed(t);
+    const reads: Array<string | null> = [];
+    memory({
+      createSource: () => {
+        const inner = smallSource();
+        const readers: SyncSource["readers"] = {};
+        for (const [resource, reader] of Object.entries(inner.readers) as [
+          Resource,
+          NonNullable<SyncSource["readers"][Resource]>,
+        ][]) {
+          readers[resource] = {
+            map: reader.map as never,
+            read(cursor: string | null, signal: AbortSignal) {
+              reads.push(`${resource}:${cursor ?? "start"}`);
+              return reader.read(cursor, signal);
+            },
+          } as never;
+        }
+        return { ...inner, readers };
+      },
+    });
+    const stale = new Date(Date.now() - 10 * 60_000);
+    const checkpoint = (customers: string) =>
+      JSON.stringify({
+        version: 1,
+        resources: { customers: JSON.parse(customers) },
+        errorCount: 0,
+      });
+    // An older interrupted incremental run of the same store, and the full run the job's first attempt opened.
+    const other = await t.db.syncRun.create({
+      data: {
+        integrationId: ids[0],
+        kind: "incremental",
+        status: "running",
+        resources: JSON.stringify(["customers"]),
+        checkpoint: checkpoint('{"phase":"running","cursor":null,"synced":0,"failed":0,"total":null}'),
+        heartbeatAt: new Date(stale.getTime() - 60_000),
+        startedAt: new Date(stale.getTime() - 60_000),
+        workerId: "dead",
+      },
+    });
+    const run = await t.db.syncRun.create({
+      data: {
+        integrationId: ids[0],
+        kind: "full",
+        status: "running",
+        resources: JSON.stringify(["customers"]),
+        checkpoint: checkpoint('{"phase":"running","cursor":"10","synced":10,"failed":0,"total":30}'),
+        contactsSynced: 10,
+        heartbeatAt: stale,
+        startedAt: stale,
+        workerId: "dead",
+      },
+    });
+    const q = await queue();
+    const handlers = createJobHandlers({ db: t.db, queue: q, platforms, exportDir, busyRetryDelayMs: 30 });
+    const ctx = (attempt: number) => ({
+      jobId: `job-${attempt}`,
+      kind: "sync.full",
+      attempt,
+      maxAttempts: 5,
+      workerId: "w-retry",
+      signal: new AbortController().signal,
+    });
+    const outcome = await handlers["sync.full"]!(
+      { integrationId: ids[0], resources: ["customers"], triggeredBy: "test" },
+      ctx(2),
+    );
+    expect(outcome).toEqual({ runId: run.id, status: "succeeded" });
+    // Read on from the checkpoint (after customer 10), not from the start.
+    expect(reads).toEqual(["customers:10"]);
+    const done = await t.db.syncRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(done).toMatchObject({ status: "succeeded", contactsSynced: 30, workerId: "w-retry" });
+    expect((await t.db.syncRun.findUniqueOrThrow({ where: { id: other.id } })).status).toBe("running");
+    expect(await t.db.syncRun.count({ where: { integrationId: ids[0], kind: "full" } })).toBe(1);
+    await t.db.syncRun.deleteMany({ where: { id: other.id } });
+  });
+
+  it("a sync job on its first attempt, or with no interrupted run of its kind, starts a new run", async () => {
+    const { ids } = await seed(t);
+    memory({ createSource: () => smallSource() });
+    const q = await queue();
+    const handlers = createJobHandlers({ db: t.db, queue: q, platforms, exportDir, busyRetryDelayMs: 30 });
+    const signal = new AbortController().signal;
+    const stale = new Date(Date.now() - 10 * 60_000);
+    const incremental = await t.db.syncRun.create({
+      data: {
+        integrationId: ids[0],
+        kind: "incremental",
+        status: "running",
+        resources: JSON.stringify(["customers"]),
+        heartbeatAt: stale,
+        startedAt: stale,
+        workerId: "dead",
+      },
+    });
+    const outcome = (await handlers["sync.full"]!(
+      { integrationId: ids[0], resources: ["customers"], triggeredBy: "test" },
+      { jobId: "j", kind: "sync.full", attempt: 3, maxAttempts: 5, workerId: "w", signal },
+    )) as { runId: string; status: string };
+    expect(outcome.status).toBe("succeeded");
+    expect(outcome.runId).not.toBe(incremental.id);
+    expect((await t.db.syncRun.findUniqueOrThrow({ where: { id: incremental.id } })).status).toBe("running");
+    await t.db.syncRun.deleteMany({ where: { id: incremental.id } });
+  });
+
   it("enqueues due reconciles once per slot and one full re-sync inside the off-peak window", async () => {
     await t.db.syncRun.deleteMany();
     await t.db.integration.deleteMany();

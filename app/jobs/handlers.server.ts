@@ -68,12 +68,19 @@ async function runSyncJob(
   if (!payload.runId && ctx.attempt > 1) {
     // This job is running again after its worker died (its lease expired): the run its first attempt opened was
     // left `running`. Resume that run rather than read the whole store a second time.
-    const interrupted = await findInterruptedRuns(db, {});
-    const mine = interrupted.find((r) => r.integrationId === payload.integrationId);
-    if (mine) {
-      const row = await db.syncRun.findUnique({ where: { id: mine.id }, select: { kind: true } });
-      if (row?.kind === kind) payload = { ...payload, runId: mine.id };
-    }
+    // Of this store's interrupted runs, the newest one of this job's kind (another kind's run — e.g. an older
+    // interrupted incremental — is resumed by its own job or the interrupted-run scan).
+    const interrupted = (await findInterruptedRuns(db, {})).filter(
+      (r) => r.integrationId === payload.integrationId,
+    );
+    const mine = interrupted.length
+      ? await db.syncRun.findFirst({
+          where: { id: { in: interrupted.map((r) => r.id) }, kind },
+          orderBy: { startedAt: "desc" },
+          select: { id: true },
+        })
+      : null;
+    if (mine) payload = { ...payload, runId: mine.id };
   }
   if (payload.runId) {
     const run = await db.syncRun.findUnique({ where: { id: payload.runId }, select: { status: true } });

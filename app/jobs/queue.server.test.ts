@@ -134,6 +134,25 @@ describe.each(DATABASE_KINDS)("job queue on %s", (kind) => {
     await q2.close();
   });
 
+  // The embedded (SQLite) backend; pg-boss defers a busy key's job by busyRetryDelayMs instead (not changed).
+  it.runIf(kind === "sqlite")(
+    "runs the next job of a busy concurrency key as soon as the holder finishes, not a poll interval later",
+    async () => {
+      const q = await queue();
+      const done: number[] = [];
+      for (let i = 0; i < 4; i++) await q.enqueue("test.keyed", { key: "c", i }, { concurrencyKey: "c" });
+      // A poll interval far longer than the test may take: only finishing jobs can wake the loop in time.
+      await q.work(
+        { "test.keyed": async (p) => void done.push(p.i) },
+        { workerId: "w-wake", concurrency: 2, pollIntervalMs: 600_000 },
+      );
+      await until(() => done.length === 4);
+      expect(done.sort()).toEqual([0, 1, 2, 3]);
+      await q.close();
+    },
+    20_000,
+  );
+
   it("keeps at most one waiting job per dedupe key", async () => {
     const q = await queue();
     const one = await q.enqueue("test.dedupe", { v: 1 }, { dedupeKey: "reconcile:x" });

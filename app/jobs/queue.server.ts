@@ -180,7 +180,10 @@ class Runner<P extends object> implements JobQueue<P> {
         continue;
       }
       if (!job) {
-        await this.sleep(pollIntervalMs, stopSignal);
+        // Nothing claimable — often because the due jobs wait for a concurrency key one of ours holds (a store's
+        // webhooks run one at a time). Look again as soon as one of ours finishes, not a whole interval later:
+        // otherwise a store's webhooks are processed at one per poll interval (found by tests/chaos/webhooks.chaos.ts).
+        await Promise.race([this.sleep(pollIntervalMs, stopSignal), ...mine]);
         continue;
       }
       const handler = handlers[job.kind];

@@ -39,12 +39,27 @@ const INSTALLED = Symbol.for("commerce-sync.sqlite-connection.installed");
 
 /** Pragmas for a connection the app opened; failures (e.g. a read-only file) leave SQLite's defaults. */
 function configure(connection: Connection) {
+  immediateTransactions(connection);
   try {
     connection.pragma("journal_mode = WAL");
     connection.pragma("synchronous = NORMAL");
   } catch {
     // WAL is an optimisation: the writer is correct in any journal mode.
   }
+}
+
+/**
+ * Prisma's adapter opens every interactive transaction with a deferred `BEGIN`. Across processes (the app server
+ * storing webhooks while a worker applies them) that fails: a deferred transaction that has read and then writes gets
+ * `SQLITE_BUSY` ("database is locked") at once — without waiting for the busy timeout — when another connection
+ * committed in between (WAL snapshot). The chaos suite saw webhook events fail this way
+ * (tests/chaos/webhooks.chaos.ts). `BEGIN IMMEDIATE` takes the write lock up front, so a transaction waits for the
+ * busy timeout instead and never fails half-way (docs/decisions/0030-chaos-suite.md).
+ */
+function immediateTransactions(connection: Connection) {
+  const prepare = connection.prepare.bind(connection);
+  connection.prepare = ((sql: string) =>
+    prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql)) as Connection["prepare"];
 }
 
 function install() {

@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tests/setup/db";
 import { connectionFor } from "./sqlite-connection.server";
@@ -80,6 +81,32 @@ describe("SQLite fast path (writer on the adapter's better-sqlite3 connection)",
     });
     // synchronous: 1 = NORMAL
     expect(rows).toEqual({ journal: "wal", synchronous: 1n });
+  });
+
+  it("takes the write lock when a transaction begins, so another process's commit cannot make it fail half-way", async () => {
+    // Another process (the app server storing webhooks) on the same file; it does not wait for locks.
+    const other = new Database(t.url.slice("file:".length), { timeout: 0 });
+    const otherWrite = () =>
+      other.prepare(`UPDATE "Organization" SET "name" = 'Other' WHERE "id" = ?`).run(ctx.organizationId);
+    try {
+      let refused: unknown = null;
+      await t.db.$transaction(async (tx) => {
+        await tx.contact.count(); // a read first: with a deferred BEGIN this fixes the snapshot
+        try {
+          otherWrite();
+        } catch (error) {
+          refused = error;
+        }
+        // With a deferred BEGIN the other write commits and this write fails at once ("database is locked").
+        await writeContacts(tx, ctx, [contact(50)]);
+      });
+      expect((refused as { code?: string } | null)?.code).toBe("SQLITE_BUSY");
+      expect(await t.db.contactSource.count({ where: { externalId: "c-50" } })).toBe(1);
+      // Once the transaction committed, the other process writes normally.
+      expect(otherWrite().changes).toBe(1);
+    } finally {
+      other.close();
+    }
   });
 });
 

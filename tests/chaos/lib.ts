@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { mkdirSync, openSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { expect } from "vitest";
 import { TEST_ENV } from "../../app/platforms/testing/test-platforms";
 import type { AppDb } from "../../app/sync/platform";
@@ -97,10 +98,13 @@ export function workerProcess(name: string, env: Record<string, string>): ChaosP
   return new ChaosProcess(name, ["--import", "tsx", "worker/index.ts"], env);
 }
 
-/** The production app server (remix-serve on the build), as scripts/lib/processes.ts starts it. */
+/**
+ * The production app server: `server.ts` on the build (what `npm start` runs), started by node itself so a SIGKILL
+ * reaches the server and not a wrapper (as scripts/lib/processes.ts `startAppServer` does).
+ */
 export function appProcess(name: string, env: Record<string, string>): ChaosProcess {
-  const cli = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
-  return new ChaosProcess(name, [cli, "./build/server/index.js"], env);
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  return new ChaosProcess(name, ["--import", tsx, "server.ts"], env);
 }
 
 /** Polls `probe` until it returns a value that is not null/false, or throws naming `what`. */
