@@ -5,6 +5,7 @@
  * placeholder carries an explicit cast, so multi-row VALUES never depend on type inference.
  */
 import type { Prisma } from "@prisma/client";
+import { connectionFor as postgresConnectionFor } from "./postgres-connection.server";
 import { connectionFor, prepared } from "./sqlite-connection.server";
 
 export type SqlType = "text" | "int" | "bigint" | "timestamp" | "json";
@@ -60,12 +61,16 @@ export interface Column {
 async function queryRows<T>(tx: SqlExecutor, dialect: Dialect, sql: string, params: unknown[]): Promise<T[]> {
   const connection = dialect.kind === "sqlite" ? connectionFor(tx) : null;
   if (connection) return prepared(connection, sql).all(...params) as T[];
+  const pg = dialect.kind === "postgres" ? await postgresConnectionFor(tx) : null;
+  if (pg) return (await pg.query<T>(sql, params)).rows;
   return tx.$queryRawUnsafe<T[]>(sql, ...params);
 }
 
 async function execute(tx: SqlExecutor, dialect: Dialect, sql: string, params: unknown[]): Promise<number> {
   const connection = dialect.kind === "sqlite" ? connectionFor(tx) : null;
   if (connection) return prepared(connection, sql).run(...params).changes;
+  const pg = dialect.kind === "postgres" ? await postgresConnectionFor(tx) : null;
+  if (pg) return (await pg.query(sql, params)).rowCount;
   return tx.$executeRawUnsafe(sql, ...params);
 }
 
@@ -130,6 +135,9 @@ export async function insertRows<T = Record<string, unknown>>(
   const columnList = columns.map((c) => `"${c.name}"`).join(", ");
   const connection = dialect.kind === "sqlite" ? connectionFor(tx) : null;
   if (connection) return insertRowsBound<T>(connection, table, columnList, columns, rows, tail, returning);
+  // PostgreSQL fast path: COPY into a staging table, then one INSERT … SELECT with the same tail.
+  const pg = dialect.kind === "postgres" ? await postgresConnectionFor(tx) : null;
+  if (pg) return pg.insertRows<T>(table, columns, rows, tail, returning);
   const sql = `INSERT INTO "${table}" (${columnList}) ${jsonRowsSelect(dialect, 1, columns)} ${tail}`;
   const bigintColumns = columns.flatMap((c, i) => (c.type === "bigint" ? [i] : []));
   for (let start = 0; start < rows.length; start += MAX_ROWS_PER_STATEMENT) {
