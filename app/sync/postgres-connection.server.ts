@@ -17,15 +17,16 @@
  * throws instead of writing outside it. `connectionFor` returns null (callers use Prisma's raw path) for anything
  * that is not an interactive transaction on a pool this process tracks.
  *
- * Staging tables: `pg_temp."cs_stage_<Table>"`, created on first use per connection (`CREATE TEMP TABLE IF NOT
- * EXISTS`, checked on every use because a creation inside a transaction that rolls back is undone) with
- * `ON COMMIT DELETE ROWS`, so they are empty at the start of every transaction; each use also empties them first
- * (a table staged twice in one transaction). They live in the connection's own temporary schema: concurrent
- * connections (two syncs, webhooks) never see each other's rows.
+ * Staging tables: `pg_temp."cs_stage_<Table>_<hash>"`, created on first use per connection with
+ * `ON COMMIT DELETE ROWS`, so they are empty at the start of every transaction (a second use within one
+ * transaction empties the table first). Which ones exist is read at the start of each transaction (with the pid),
+ * because a creation inside a transaction that rolls back is undone. They live in the connection's own temporary
+ * schema: concurrent connections (two syncs, webhooks) never see each other's rows.
  *
  * Results come back as node-postgres parses them (text as strings; int8 as strings): the writer only reads text
  * columns (ids) from its statements.
  */
+import { createHash } from "node:crypto";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { leasedClient, stillLeased, type PostgresLease } from "../db/postgres-connections.server";
@@ -49,32 +50,59 @@ export class TransactionConnectionLostError extends Error {
 
 /** The direct connection of one Prisma interactive transaction on PostgreSQL. */
 export class PostgresTxConnection {
-  constructor(private readonly found: PostgresLease) {}
+  /** Staging tables used in this transaction (a second use empties the table first). */
+  private readonly usedStaging = new Set<string>();
+
+  /**
+   * @param found the pool client and its lease
+   * @param existingStaging the staging tables this connection already had when the transaction began
+   */
+  constructor(
+    private readonly found: PostgresLease,
+    private readonly existingStaging: Set<string>,
+  ) {}
 
   private client(): pg.PoolClient {
     if (!stillLeased(this.found)) throw new TransactionConnectionLostError();
     return this.found.client;
   }
 
+  private chain: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Runs `fn` after every statement sent before it has finished: callers may issue statements concurrently
+   * (`Promise.all` of two lookups), a connection runs one at a time (node-postgres deprecates queueing).
+   */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(fn);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
   /** One statement with positional parameters; returns its rows and affected row count. */
-  async query<T>(sql: string, params: unknown[] = []): Promise<{ rows: T[]; rowCount: number }> {
-    const result = await this.client().query(sql, params);
-    return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
+  query<T>(sql: string, params: unknown[] = []): Promise<{ rows: T[]; rowCount: number }> {
+    return this.serial(async () => {
+      const result = await this.client().query(sql, params);
+      return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
+    });
   }
 
   /** `COPY "table" (columns) FROM STDIN` of `rows` (arrays in `columns` order). Returns the rows copied. */
-  async copyIn(table: string, columns: Column[], rows: unknown[][], schema?: string): Promise<number> {
-    if (rows.length === 0) return 0;
+  copyIn(table: string, columns: Column[], rows: unknown[][], schema?: string): Promise<number> {
+    if (rows.length === 0) return Promise.resolve(0);
     const target = `${schema ? `${schema}.` : ""}"${table}"`;
-    const stream = this.client().query(
-      copyFrom(`COPY ${target} (${columns.map((c) => `"${c.name}"`).join(", ")}) FROM STDIN`),
-    );
-    await new Promise<void>((resolve, reject) => {
-      stream.on("error", reject);
-      stream.on("finish", resolve);
-      stream.end(copyText(columns, rows));
+    const text = copyText(columns, rows);
+    return this.serial(async () => {
+      const stream = this.client().query(
+        copyFrom(`COPY ${target} (${columns.map((c) => `"${c.name}"`).join(", ")}) FROM STDIN`),
+      );
+      await new Promise<void>((resolve, reject) => {
+        stream.on("error", reject);
+        stream.on("finish", resolve);
+        stream.end(text);
+      });
+      return rows.length;
     });
-    return rows.length;
   }
 
   /**
@@ -102,38 +130,56 @@ export class PostgresTxConnection {
     return out;
   }
 
-  /** The (empty) staging table of `table`, created if this connection has none yet. */
+  /**
+   * The empty staging table of `table` with these columns. Created in this transaction if the connection has none
+   * (a creation is undone if the transaction rolls back, which is why existence is read at the start of each
+   * transaction rather than remembered per connection). The name carries a hash of the column definitions, so a
+   * different column list never reuses an old table.
+   */
   private async staging(table: string, columns: Column[]): Promise<string> {
-    const name = `cs_stage_${table}`;
     const definition = columns.map((c) => `"${c.name}" ${STAGING_TYPES[c.type]}`).join(", ");
-    // One round trip (simple query protocol: no parameters). IF NOT EXISTS notices are not errors.
-    await this.client().query(
-      `CREATE TEMP TABLE IF NOT EXISTS "${name}" (${definition}) ON COMMIT DELETE ROWS; DELETE FROM pg_temp."${name}"`,
-    );
+    const name = `${STAGING_PREFIX}${table}_${createHash("sha1").update(definition).digest("hex").slice(0, 8)}`;
+    if (this.usedStaging.has(name)) {
+      await this.query(`DELETE FROM pg_temp."${name}"`);
+    } else if (!this.existingStaging.has(name)) {
+      this.existingStaging.add(name);
+      await this.query(`CREATE TEMP TABLE "${name}" (${definition}) ON COMMIT DELETE ROWS`);
+    }
+    this.usedStaging.add(name);
     return name;
   }
 }
 
-const cache = new WeakMap<object, PostgresTxConnection | null>();
+const STAGING_PREFIX = "cs_stage_";
+
+const cache = new WeakMap<object, Promise<PostgresTxConnection | null>>();
 
 /**
  * The direct connection under `tx` when `tx` is a Prisma interactive transaction client on a tracked PostgreSQL
- * pool, else null (use Prisma's raw-query path). One `pg_backend_pid()` query per transaction, then cached.
+ * pool, else null (use Prisma's raw-query path). One query per transaction (its backend pid and the staging tables
+ * the connection has), then cached.
  */
-export async function connectionFor(tx: SqlExecutor): Promise<PostgresTxConnection | null> {
-  if (cache.has(tx)) return cache.get(tx)!;
+export function connectionFor(tx: SqlExecutor): Promise<PostgresTxConnection | null> {
+  let found = cache.get(tx);
+  if (!found) {
+    found = lookUp(tx);
+    cache.set(tx, found);
+  }
+  return found;
+}
+
+async function lookUp(tx: SqlExecutor): Promise<PostgresTxConnection | null> {
   const client = tx as unknown as { _engineConfig?: { adapter?: unknown }; $transaction?: unknown };
   const owner = client._engineConfig?.adapter;
   // A transaction client has no $transaction (Prisma denies it there); a plain client may use any connection.
-  if (!owner || typeof owner !== "object" || typeof client.$transaction === "function") {
-    cache.set(tx, null);
-    return null;
-  }
-  const [row] = await tx.$queryRawUnsafe<{ pid: number }[]>(`SELECT pg_backend_pid() AS "pid"`);
+  if (!owner || typeof owner !== "object" || typeof client.$transaction === "function") return null;
+  const [row] = await tx.$queryRawUnsafe<{ pid: number; staging: string[] | null }[]>(
+    `SELECT pg_backend_pid() AS "pid",
+            ARRAY(SELECT "relname"::text FROM pg_class
+                  WHERE "relnamespace" = pg_my_temp_schema() AND "relname" LIKE '${STAGING_PREFIX}%') AS "staging"`,
+  );
   const found = row ? leasedClient(owner, Number(row.pid)) : null;
-  const connection = found ? new PostgresTxConnection(found) : null;
-  cache.set(tx, connection);
-  return connection;
+  return found ? new PostgresTxConnection(found, new Set(row.staging ?? [])) : null;
 }
 
 // COPY text format: columns separated by tabs, rows by newlines, NULL as \N, and backslash, tab, newline and

@@ -51,8 +51,8 @@ export async function sourcesByExternalId(
     ctx.dialect,
     [{ value: ctx.integrationId, type: "text" }],
     [...new Set(externalIds)],
-    ([integration], list) =>
-      `SELECT "externalId", "contactId" FROM "ContactSource" WHERE "integrationId" = ${integration} AND "externalId" IN (${list})`,
+    ([integration], inList) =>
+      `SELECT "externalId", "contactId" FROM "ContactSource" WHERE "integrationId" = ${integration} AND ${inList('"externalId"')}`,
   );
   return new Map(rows.map((r) => [r.externalId, r.contactId]));
 }
@@ -68,8 +68,8 @@ export async function contactsByEmail(
     ctx.dialect,
     [{ value: ctx.organizationId, type: "text" }],
     [...new Set(emails)],
-    ([org], list) =>
-      `SELECT "id", "email" FROM "Contact" WHERE "organizationId" = ${org} AND "email" IN (${list})`,
+    ([org], inList) =>
+      `SELECT "id", "email" FROM "Contact" WHERE "organizationId" = ${org} AND ${inList('"email"')}`,
   );
   return new Map(rows.map((r) => [r.email, r.id]));
 }
