@@ -6,7 +6,7 @@
  */
 import { newId } from "../ids";
 import { insertRows, selectIn, type Column, type SqlExecutor } from "../sql.server";
-import type { ContactRecord } from "../types";
+import { UNKNOWN_CONSENT, type ContactRecord } from "../types";
 import { sqlDate } from "../../db/sql-date";
 import { newestByKey, normalizeEmail, type WriteContext } from "./context";
 
@@ -134,6 +134,11 @@ export async function writeContacts(
   const newer = `("Contact"."externalUpdatedAt" IS NULL OR excluded."externalUpdatedAt" >= "Contact"."externalUpdatedAt")`;
   const pick = (column: string) =>
     `"${column}" = CASE WHEN ${newer} THEN excluded."${column}" ELSE "Contact"."${column}" END`;
+  // Consent moves only on a record that knows it: "unknown" (a platform without consent, ADR 0020) never replaces
+  // a known state, and any known state replaces "unknown"; between known states the newest record wins.
+  const consentFromRecord = `(excluded."marketingState" <> '${UNKNOWN_CONSENT}' AND ("Contact"."marketingState" = '${UNKNOWN_CONSENT}' OR ${newer}))`;
+  const pickConsent = (column: string) =>
+    `"${column}" = CASE WHEN ${consentFromRecord} THEN excluded."${column}" ELSE "Contact"."${column}" END`;
   await insertRows(
     tx,
     dialect,
@@ -142,7 +147,8 @@ export async function writeContacts(
     [...contactRows.values()].map((c) => c.row),
     `ON CONFLICT ("id") DO UPDATE SET
        "email" = COALESCE(CASE WHEN ${newer} THEN excluded."email" ELSE "Contact"."email" END, "Contact"."email"),
-       ${["firstName", "lastName", "phone", "tags", "marketingState", "marketingOptInLevel", "marketingUpdatedAt", "externalUpdatedAt"].map(pick).join(",\n       ")},
+       ${["firstName", "lastName", "phone", "tags", "externalUpdatedAt"].map(pick).join(",\n       ")},
+       ${["marketingState", "marketingOptInLevel", "marketingUpdatedAt"].map(pickConsent).join(",\n       ")},
        "customFields" = CASE WHEN ${newer} THEN ${dialect.jsonMerge(`"Contact"."customFields"`, `excluded."customFields"`)}
                         ELSE ${dialect.jsonMerge(`excluded."customFields"`, `"Contact"."customFields"`)} END,
        "updatedAt" = excluded."updatedAt"
