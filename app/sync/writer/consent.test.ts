@@ -107,6 +107,20 @@ describe.each(DATABASE_KINDS)("consent across stores on %s", (kind) => {
     expect((await theContact()).marketingState).toBe("unsubscribed");
   });
 
+  it("applies an unsubscribe dated after the stored consent even when a newer WooCommerce update came first", async () => {
+    await write(shopify, shopifyCustomer("subscribed", T1));
+    await write(woo, wooCustomer(T3));
+    // Shopify's unsubscribe happened at T2 (after the consent we hold, before WooCommerce's update) and arrives last.
+    await write(shopify, shopifyCustomer("unsubscribed", T2, "Shop late"));
+    expect(await theContact()).toMatchObject({
+      marketingState: "unsubscribed",
+      marketingUpdatedAt: T2,
+      // The other columns still follow the newest record (WooCommerce's, at T3).
+      firstName: "Woo",
+      externalUpdatedAt: T3,
+    });
+  });
+
   it("stores unknown for a contact only a store without consent feeds", async () => {
     await write(woo, wooCustomer(T1));
     expect(await theContact()).toMatchObject({

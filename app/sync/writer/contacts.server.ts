@@ -135,8 +135,11 @@ export async function writeContacts(
   const pick = (column: string) =>
     `"${column}" = CASE WHEN ${newer} THEN excluded."${column}" ELSE "Contact"."${column}" END`;
   // Consent moves only on a record that knows it: "unknown" (a platform without consent, ADR 0020) never replaces
-  // a known state, and any known state replaces "unknown"; between known states the newest record wins.
-  const consentFromRecord = `(excluded."marketingState" <> '${UNKNOWN_CONSENT}' AND ("Contact"."marketingState" = '${UNKNOWN_CONSENT}' OR ${newer}))`;
+  // a known state, and any known state replaces "unknown". Between known states the record must be at least as new
+  // as the stored consent's own date (so a store without consent advancing externalUpdatedAt cannot make a later
+  // unsubscribe from another store look stale); undated consent falls back to the record-level newest-wins.
+  const consentNewer = `(CASE WHEN "Contact"."marketingUpdatedAt" IS NOT NULL THEN excluded."externalUpdatedAt" >= "Contact"."marketingUpdatedAt" ELSE ${newer} END)`;
+  const consentFromRecord = `(excluded."marketingState" <> '${UNKNOWN_CONSENT}' AND ("Contact"."marketingState" = '${UNKNOWN_CONSENT}' OR ${consentNewer}))`;
   const pickConsent = (column: string) =>
     `"${column}" = CASE WHEN ${consentFromRecord} THEN excluded."${column}" ELSE "Contact"."${column}" END`;
   await insertRows(
