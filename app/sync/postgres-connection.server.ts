@@ -30,7 +30,14 @@ import { createHash } from "node:crypto";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { leasedClient, stillLeased, type PostgresLease } from "../db/postgres-connections.server";
-import type { Column, SqlExecutor, SqlType } from "./sql.server";
+import {
+  jsonRowsSelect,
+  POSTGRES,
+  toJsonParam,
+  type Column,
+  type SqlExecutor,
+  type SqlType,
+} from "./sql.server";
 
 const STAGING_TYPES: Record<SqlType, string> = {
   text: "text",
@@ -39,6 +46,13 @@ const STAGING_TYPES: Record<SqlType, string> = {
   timestamp: "timestamp(3)",
   json: "jsonb",
 };
+
+/**
+ * Batches smaller than `minRows` go as one `INSERT … SELECT … FROM jsonb_array_elements($1)` on the same connection
+ * (the JSON path's SQL, without Prisma in between) instead of COPY + INSERT … SELECT: for a few rows the extra round
+ * trip costs more than COPY saves. Mutable for tests, which run the writer both ways.
+ */
+export const COPY_TUNING = { minRows: 32 };
 
 /** Thrown when a fast-path statement would run after its transaction ended (never written outside it). */
 export class TransactionConnectionLostError extends Error {
@@ -117,6 +131,14 @@ export class PostgresTxConnection {
     returning: string | undefined,
   ): Promise<T[]> {
     if (rows.length === 0) return [];
+    if (rows.length < COPY_TUNING.minRows) {
+      // A handful of rows (a webhook, a record retried alone): one statement beats COPY + INSERT … SELECT.
+      const { rows: out } = await this.query<T>(
+        `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) ${jsonRowsSelect(POSTGRES, 1, columns)} ${tail}${returning ? ` RETURNING ${returning}` : ""}`,
+        [toJsonParam(rows)],
+      );
+      return out;
+    }
     if (!tail.trim() && !returning) {
       await this.copyIn(table, columns, rows);
       return [];

@@ -6,7 +6,12 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tests/setup/db";
 import { runSync } from "./engine.server";
-import { connectionFor, copyText, TransactionConnectionLostError } from "./postgres-connection.server";
+import {
+  connectionFor,
+  COPY_TUNING,
+  copyText,
+  TransactionConnectionLostError,
+} from "./postgres-connection.server";
 import { dialectFor, type Column } from "./sql.server";
 import { seedOrganization } from "./testing/fixtures";
 import { createMemorySource, syntheticOrder, type MemoryOrder } from "./testing/memory-source";
@@ -66,12 +71,18 @@ function order(externalId: string, overrides: Partial<OrderRecord> = {}): OrderR
 
 class Rollback extends Error {}
 
-describe("PostgreSQL write path (COPY into staging tables)", () => {
+// Every batch through COPY + staging (minRows 1), and every batch as one JSON statement on the same connection.
+describe.each([
+  { path: "COPY into staging tables", minRows: 1 },
+  { path: "one JSON statement per batch", minRows: Number.POSITIVE_INFINITY },
+])("PostgreSQL write path on the transaction's connection: $path", ({ minRows }) => {
   let t: TestDatabase;
   let ctx: WriteContext;
   let url: string;
+  const defaultMinRows = COPY_TUNING.minRows;
 
   beforeAll(async () => {
+    COPY_TUNING.minRows = minRows;
     t = await createTestDatabase("postgres");
     url = t.url;
   });
@@ -86,6 +97,7 @@ describe("PostgreSQL write path (COPY into staging tables)", () => {
     };
   });
   afterAll(async () => {
+    COPY_TUNING.minRows = defaultMinRows;
     await t?.cleanup();
   });
 
