@@ -1,12 +1,16 @@
 /**
  * One measurement in a fresh process (so peak RSS belongs to it alone):
- *   tsx bench/ingest.ts <engine|floor|baseline> <database url> <records> [pageSize]
+ *   tsx bench/ingest.ts <engine|floor|copy_floor|baseline> <database url> <records> [pageSize]
  * Prints one JSON line: { mode, kind, records, seconds, records_per_s, peak_rss_mb, rows }.
  *
  * - engine:   runSync over the in-memory source (the product's path).
  * - floor:    the same source, mapped by the same mappers, the same rows written in ONE transaction with prepared
  *             statements (better-sqlite3 directly for SQLite; node-postgres prepared multi-row INSERTs for
  *             PostgreSQL). No dedupe lookups, no upsert guards, no checkpoints: a lower bound on write cost.
+ * - copy_floor: PostgreSQL only: the same rows as `floor`, written with `COPY … FROM STDIN` into the real tables in
+ *             ONE transaction (pg-copy-streams, text format as the engine's COPY path encodes it), in chunks of
+ *             5,000 rows, parents first. The fastest way PostgreSQL accepts these rows: what the engine's
+ *             PostgreSQL path is measured against.
  * - baseline: a naive loop through Prisma, one record at a time: find by email (or external id), then insert or
  *             update.
  */
@@ -14,9 +18,11 @@ import { randomUUID } from "node:crypto";
 import { newId } from "../app/sync/ids";
 import Database from "better-sqlite3";
 import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import { createPrismaClient } from "../app/db/client.server";
 import { databaseKind, sqlitePath } from "../app/db/database-url";
 import { runSync } from "../app/sync/engine.server";
+import { copyText } from "../app/sync/postgres-connection.server";
 import { sqlDate } from "../app/db/sql-date";
 import type { Column } from "../app/sync/sql.server";
 import type { ContactRecord, OrderRecord, ProductRecord, ResourceReader } from "../app/sync/types";
@@ -329,6 +335,56 @@ async function floorPostgres(ctx: { organizationId: string; integrationId: strin
   return { seconds, rows: { total: rows } };
 }
 
+/**
+ * The same rows through `COPY … FROM STDIN` into the real tables, one transaction. Rows are buffered per table and,
+ * when any buffer fills, every buffer is copied parents first (foreign keys are checked as rows arrive).
+ */
+async function copyFloorPostgres(ctx: { organizationId: string; integrationId: string }) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const ROWS_PER_COPY = 5000;
+  const buffers = Object.fromEntries(Object.keys(TABLES).map((k) => [k, [] as Row[]])) as Record<
+    TableKey,
+    Row[]
+  >;
+  const flush = async (key: TableKey) => {
+    const rows = buffers[key];
+    if (rows.length === 0) return;
+    buffers[key] = [];
+    const [table, columns] = TABLES[key];
+    const stream = client.query(
+      copyFrom(`COPY "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) FROM STDIN`),
+    );
+    await new Promise<void>((resolve, reject) => {
+      stream.on("error", reject);
+      stream.on("finish", resolve);
+      // produceRows hands JSON columns over as JSON text (the floor's prepared statements bind text).
+      const typed = columns.map((c) => (c.type === "json" ? { ...c, type: "text" as const } : c));
+      stream.end(copyText(typed, rows));
+    });
+  };
+  const ORDER: TableKey[] = ["contact", "source", "order", "item", "product", "variant"];
+  const push = (key: TableKey) => async (row: Row) => {
+    buffers[key].push(row);
+    if (buffers[key].length >= ROWS_PER_COPY) for (const k of ORDER) await flush(k);
+  };
+  const started = performance.now();
+  await client.query("BEGIN");
+  const rows = await produceRows(ctx, {
+    contact: push("contact"),
+    source: push("source"),
+    order: push("order"),
+    item: push("item"),
+    product: push("product"),
+    variant: push("variant"),
+  });
+  for (const key of ORDER) await flush(key);
+  await client.query("COMMIT");
+  const seconds = (performance.now() - started) / 1000;
+  await client.end();
+  return { seconds, rows: { total: rows } };
+}
+
 /** The naive loop: per record, look up by email / external id through Prisma, then create or update. */
 async function baseline(ctx: { organizationId: string; integrationId: string }) {
   const db = createPrismaClient(url);
@@ -450,6 +506,7 @@ async function baseline(ctx: { organizationId: string; integrationId: string }) 
   return { seconds, rows: {} };
 }
 
+if (mode === "copy_floor" && kind !== "postgres") throw new Error("copy_floor is a PostgreSQL measurement");
 const ctx = mode === "engine" ? null : await setupIntegration();
 const result =
   mode === "engine"
@@ -458,7 +515,9 @@ const result =
       ? kind === "sqlite"
         ? await floorSqlite(ctx!)
         : await floorPostgres(ctx!)
-      : await baseline(ctx!);
+      : mode === "copy_floor"
+        ? await copyFloorPostgres(ctx!)
+        : await baseline(ctx!);
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 process.stdout.write(

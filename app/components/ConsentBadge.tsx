@@ -7,6 +7,7 @@ const LABEL: Record<string, string> = {
   unsubscribed: "Unsubscribed",
   invalid: "Invalid address",
   redacted: "Redacted",
+  unknown: "Not recorded by the store",
 };
 
 /** Email marketing consent exactly as the store reported it (never "subscribed" on a guess). */

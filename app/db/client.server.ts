@@ -6,6 +6,7 @@ import { PrismaClient } from "@prisma/client";
 import pg from "pg";
 import { assertSupportedNode } from "../lib/node-runtime";
 import { databaseKind, type DatabaseKind } from "./database-url";
+import { trackPostgresPool } from "./postgres-connections.server";
 import { POSTGRES_CLIENT_DIR } from "./postgres-schema";
 
 export type Db = PrismaClient;
@@ -45,7 +46,10 @@ export function createPrismaClient(url: string, options: PrismaClientOptions = {
     options.onIdleConnectionError ??
       ((error) => console.warn(`PostgreSQL idle connection closed: ${error.message}`)),
   );
-  const client = new PgClient({ adapter: new PrismaPg(pool) }) as Db;
+  const adapter = new PrismaPg(pool);
+  // Lets the sync writer find the connection of a page's transaction (COPY fast path, see the module).
+  trackPostgresPool(adapter, pool);
+  const client = new PgClient({ adapter }) as Db;
   const disconnect = client.$disconnect.bind(client);
   // The pool is ours, not the adapter's: close it too, so $disconnect() releases every connection.
   return Object.assign(client, {

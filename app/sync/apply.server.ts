@@ -106,8 +106,8 @@ export async function applyDeletions(
         dialect,
         fixed,
         options.externalIds,
-        ([integration], list) =>
-          `DELETE FROM "ContactSource" WHERE "integrationId" = ${integration} AND "externalId" IN (${list})`,
+        ([integration], inList) =>
+          `DELETE FROM "ContactSource" WHERE "integrationId" = ${integration} AND ${inList('"externalId"')}`,
       );
     } else {
       const table = options.resource === "orders" ? "Order" : "Product";
@@ -116,8 +116,8 @@ export async function applyDeletions(
         dialect,
         [{ value: at, type: "timestamp" }, ...fixed],
         options.externalIds,
-        ([deletedAt, integration], list) =>
-          `UPDATE "${table}" SET "deletedAt" = ${deletedAt} WHERE "integrationId" = ${integration} AND "externalId" IN (${list}) AND "deletedAt" IS NULL`,
+        ([deletedAt, integration], inList) =>
+          `UPDATE "${table}" SET "deletedAt" = ${deletedAt} WHERE "integrationId" = ${integration} AND ${inList('"externalId"')} AND "deletedAt" IS NULL`,
       );
     }
     await refreshIntegrationCounters(tx, db, options.integrationId);

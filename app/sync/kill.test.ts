@@ -1,19 +1,20 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../tests/setup/db";
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
 import { resumeInterruptedRuns } from "./engine.server";
 import { findInterruptedRuns } from "./run-records.server";
 import { seedOrganization } from "./testing/fixtures";
 import { KILL_TEST_EXPECTED, killTestSource } from "./testing/kill-source";
 
 /**
- * A real crash: a child process syncs into a file SQLite database and is SIGKILLed mid-run (possibly inside a page
- * transaction). The run is then resumed in this process and must end with exact counts and no duplicates.
+ * A real crash: a child process syncs into a file SQLite database, or PostgreSQL (where the writer COPYs into staging
+ * tables on the page transaction's connection), and is SIGKILLed mid-run (possibly inside a page transaction). The
+ * run is then resumed in this process and must end with exact counts and no duplicates.
  */
-describe("kill -9 during a sync (SQLite file)", () => {
+describe.each(DATABASE_KINDS)("kill -9 during a sync (%s)", (kind) => {
   let t: TestDatabase;
   beforeAll(async () => {
-    t = await createTestDatabase("sqlite");
+    t = await createTestDatabase(kind);
   });
   afterAll(async () => {
     await t?.cleanup();

@@ -5,6 +5,7 @@
  * placeholder carries an explicit cast, so multi-row VALUES never depend on type inference.
  */
 import type { Prisma } from "@prisma/client";
+import { connectionFor as postgresConnectionFor } from "./postgres-connection.server";
 import { connectionFor, prepared } from "./sqlite-connection.server";
 
 export type SqlType = "text" | "int" | "bigint" | "timestamp" | "json";
@@ -60,12 +61,16 @@ export interface Column {
 async function queryRows<T>(tx: SqlExecutor, dialect: Dialect, sql: string, params: unknown[]): Promise<T[]> {
   const connection = dialect.kind === "sqlite" ? connectionFor(tx) : null;
   if (connection) return prepared(connection, sql).all(...params) as T[];
+  const pg = dialect.kind === "postgres" ? await postgresConnectionFor(tx) : null;
+  if (pg) return (await pg.query<T>(sql, params)).rows;
   return tx.$queryRawUnsafe<T[]>(sql, ...params);
 }
 
 async function execute(tx: SqlExecutor, dialect: Dialect, sql: string, params: unknown[]): Promise<number> {
   const connection = dialect.kind === "sqlite" ? connectionFor(tx) : null;
   if (connection) return prepared(connection, sql).run(...params).changes;
+  const pg = dialect.kind === "postgres" ? await postgresConnectionFor(tx) : null;
+  if (pg) return (await pg.query(sql, params)).rowCount;
   return tx.$executeRawUnsafe(sql, ...params);
 }
 
@@ -104,11 +109,17 @@ function columnExpr(dialect: Dialect, type: SqlType, index: number): string {
   return `(value ->> ${index})${cast}`;
 }
 
-/** SQL for "the strings in this JSON array parameter", for `x IN (…)`. */
-export function jsonListSelect(dialect: Dialect, paramIndex: number): string {
+/**
+ * `expr IN <the strings in this JSON array parameter>`: `IN (SELECT value FROM json_each(?))` on SQLite;
+ * `= ANY (ARRAY(SELECT jsonb_array_elements_text($n::jsonb)))` on PostgreSQL. The PostgreSQL form makes the list an
+ * index condition (one probe per value) whatever the table's statistics say; as `IN (SELECT …)` the planner, with
+ * statistics taken while the table was small, chose to read every row of the organization and hash-join them
+ * (measured: 8 ms per 1,000-email lookup at 22,500 contacts, growing with the table; 4 ms as ANY, flat).
+ */
+export function jsonInList(dialect: Dialect, paramIndex: number, expr: string): string {
   return dialect.kind === "sqlite"
-    ? `SELECT value FROM json_each(${dialect.param(paramIndex, "json")})`
-    : `SELECT jsonb_array_elements_text(${dialect.param(paramIndex, "json")})`;
+    ? `${expr} IN (SELECT value FROM json_each(${dialect.param(paramIndex, "json")}))`
+    : `${expr} = ANY (ARRAY(SELECT jsonb_array_elements_text(${dialect.param(paramIndex, "json")})))`;
 }
 
 /**
@@ -130,6 +141,9 @@ export async function insertRows<T = Record<string, unknown>>(
   const columnList = columns.map((c) => `"${c.name}"`).join(", ");
   const connection = dialect.kind === "sqlite" ? connectionFor(tx) : null;
   if (connection) return insertRowsBound<T>(connection, table, columnList, columns, rows, tail, returning);
+  // PostgreSQL fast path: COPY into a staging table, then one INSERT … SELECT with the same tail.
+  const pg = dialect.kind === "postgres" ? await postgresConnectionFor(tx) : null;
+  if (pg) return pg.insertRows<T>(table, columns, rows, tail, returning);
   const sql = `INSERT INTO "${table}" (${columnList}) ${jsonRowsSelect(dialect, 1, columns)} ${tail}`;
   const bigintColumns = columns.flatMap((c, i) => (c.type === "bigint" ? [i] : []));
   for (let start = 0; start < rows.length; start += MAX_ROWS_PER_STATEMENT) {
@@ -205,15 +219,15 @@ function bindValue(type: SqlType, value: unknown): unknown {
 }
 
 /**
- * Runs `build(fixedPlaceholders, listSelect)` for `values` in chunks; `fixed` parameters come first in every
- * statement and `listSelect` is a sub-select of the chunk's values (use as `x IN (${listSelect})`).
+ * Runs `build(fixedPlaceholders, inList)` for `values` in chunks; `fixed` parameters come first in every
+ * statement and `inList(expr)` is the predicate "expr is one of the chunk's values" (see jsonInList).
  */
 export async function selectIn<T>(
   tx: SqlExecutor,
   dialect: Dialect,
   fixed: { value: unknown; type: SqlType }[],
   values: string[],
-  build: (fixedPlaceholders: string[], listSelect: string) => string,
+  build: (fixedPlaceholders: string[], inList: (expr: string) => string) => string,
 ): Promise<T[]> {
   const out: T[] = [];
   for (const [sql, params] of inStatements(dialect, fixed, values, build)) {
@@ -228,7 +242,7 @@ export async function executeIn(
   dialect: Dialect,
   fixed: { value: unknown; type: SqlType }[],
   values: string[],
-  build: (fixedPlaceholders: string[], listSelect: string) => string,
+  build: (fixedPlaceholders: string[], inList: (expr: string) => string) => string,
 ): Promise<number> {
   let count = 0;
   for (const [sql, params] of inStatements(dialect, fixed, values, build)) {
@@ -241,11 +255,11 @@ function* inStatements(
   dialect: Dialect,
   fixed: { value: unknown; type: SqlType }[],
   values: string[],
-  build: (fixedPlaceholders: string[], listSelect: string) => string,
+  build: (fixedPlaceholders: string[], inList: (expr: string) => string) => string,
 ): Generator<[string, unknown[]]> {
   const perChunk = MAX_ROWS_PER_STATEMENT * 5;
   const fixedPh = fixed.map((f, i) => dialect.param(i + 1, f.type));
-  const sql = build(fixedPh, jsonListSelect(dialect, fixed.length + 1));
+  const sql = build(fixedPh, (expr) => jsonInList(dialect, fixed.length + 1, expr));
   for (let start = 0; start < values.length; start += perChunk) {
     yield [sql, [...fixed.map((f) => f.value), JSON.stringify(values.slice(start, start + perChunk))]];
   }

@@ -14,6 +14,9 @@ export type SyncKind = "full" | "incremental" | "reconcile";
 export type SyncRunStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "cancelled";
 
 /** A customer as we store it. `email` may be un-normalized here; the engine trims and lower-cases it. */
+/** Marketing state of a record whose platform records no consent (WooCommerce): never overwrites a known state. */
+export const UNKNOWN_CONSENT = "unknown";
+
 export interface ContactRecord {
   externalId: string;
   email: string | null;
@@ -23,7 +26,10 @@ export interface ContactRecord {
   tags: string[];
   /** Platform extras (orders_count, total_spent, ...). Merged key by key into the contact across stores. */
   customFields: Record<string, unknown>;
-  /** "subscribed" | "not_subscribed" | "pending" | "unsubscribed" | "invalid" */
+  /**
+   * "subscribed" | "not_subscribed" | "pending" | "unsubscribed" | "invalid", or UNKNOWN_CONSENT ("unknown") when
+   * the platform has no consent signal at all: the contact writer never lets "unknown" replace a known state.
+   */
   marketingState: string;
   /** "single_opt_in" | "confirmed_opt_in" | "unknown" | null */
   marketingOptInLevel: string | null;

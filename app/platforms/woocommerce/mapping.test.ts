@@ -26,7 +26,7 @@ describe("WooCommerce customer mapping (real 11.0.1 bodies)", () => {
       phone: null,
       tags: [],
       customFields: { woocommerce_id: "2", username: "alice", is_paying_customer: true },
-      marketingState: "not_subscribed",
+      marketingState: "unknown",
       marketingOptInLevel: null,
       marketingUpdatedAt: null,
       externalUpdatedAt: new Date("2026-11-24T04:35:02Z"),

@@ -5,19 +5,21 @@
  * - Contacts follow the seed: name from the account or else billing, phone from billing, custom fields
  *   `woocommerce_id`, `username`, `is_paying_customer` (+ `orders_count`, `total_spent` when a store sends them:
  *   WooCommerce removed both from REST v2 on, so WooCommerce 11 never does). Consent: WooCommerce has no
- *   marketing-consent field, so a contact is never `subscribed` on its say-so: `not_subscribed` (see ADR 0020).
+ *   marketing-consent field, so a contact is never `subscribed` on its say-so: `unknown`, which the engine never
+ *   lets replace a state another store knows (see ADR 0020 and its addendum).
  * - Orders: guest checkouts and orders whose customer account was deleted (`customer_id: 0`) carry no customer id,
  *   so the engine links them by billing email. Fulfilled when completed. Money exact from decimal strings.
  * - Products: a variable product's variations are its variants; any other product is one variant of its own (its
  *   SKU and price), as Shopify's single "Default Title" variant.
  */
 import { MoneyError, currencyExponent, toMinorUnits } from "../../lib/money";
-import type {
-  ContactRecord,
-  OrderItemRecord,
-  OrderRecord,
-  ProductRecord,
-  ProductVariantRecord,
+import {
+  UNKNOWN_CONSENT,
+  type ContactRecord,
+  type OrderItemRecord,
+  type OrderRecord,
+  type ProductRecord,
+  type ProductVariantRecord,
 } from "../../sync/types";
 import type { WooCustomer, WooLineItem, WooOrder, WooProductWithVariations, WooVariation } from "./types";
 
@@ -66,7 +68,8 @@ export function mapCustomer(customer: WooCustomer): ContactRecord {
     phone: text(billing.phone),
     tags: [],
     customFields,
-    marketingState: "not_subscribed",
+    // WooCommerce records no consent: "unknown" keeps another store's known state on the same contact.
+    marketingState: UNKNOWN_CONSENT,
     marketingOptInLevel: null,
     marketingUpdatedAt: null,
     externalUpdatedAt: requiredDate(

@@ -6,7 +6,7 @@
  */
 import { newId } from "../ids";
 import { insertRows, selectIn, type Column, type SqlExecutor } from "../sql.server";
-import type { ContactRecord } from "../types";
+import { UNKNOWN_CONSENT, type ContactRecord } from "../types";
 import { sqlDate } from "../../db/sql-date";
 import { newestByKey, normalizeEmail, type WriteContext } from "./context";
 
@@ -51,8 +51,8 @@ export async function sourcesByExternalId(
     ctx.dialect,
     [{ value: ctx.integrationId, type: "text" }],
     [...new Set(externalIds)],
-    ([integration], list) =>
-      `SELECT "externalId", "contactId" FROM "ContactSource" WHERE "integrationId" = ${integration} AND "externalId" IN (${list})`,
+    ([integration], inList) =>
+      `SELECT "externalId", "contactId" FROM "ContactSource" WHERE "integrationId" = ${integration} AND ${inList('"externalId"')}`,
   );
   return new Map(rows.map((r) => [r.externalId, r.contactId]));
 }
@@ -68,8 +68,8 @@ export async function contactsByEmail(
     ctx.dialect,
     [{ value: ctx.organizationId, type: "text" }],
     [...new Set(emails)],
-    ([org], list) =>
-      `SELECT "id", "email" FROM "Contact" WHERE "organizationId" = ${org} AND "email" IN (${list})`,
+    ([org], inList) =>
+      `SELECT "id", "email" FROM "Contact" WHERE "organizationId" = ${org} AND ${inList('"email"')}`,
   );
   return new Map(rows.map((r) => [r.email, r.id]));
 }
@@ -134,6 +134,14 @@ export async function writeContacts(
   const newer = `("Contact"."externalUpdatedAt" IS NULL OR excluded."externalUpdatedAt" >= "Contact"."externalUpdatedAt")`;
   const pick = (column: string) =>
     `"${column}" = CASE WHEN ${newer} THEN excluded."${column}" ELSE "Contact"."${column}" END`;
+  // Consent moves only on a record that knows it: "unknown" (a platform without consent, ADR 0020) never replaces
+  // a known state, and any known state replaces "unknown". Between known states the record must be at least as new
+  // as the stored consent's own date (so a store without consent advancing externalUpdatedAt cannot make a later
+  // unsubscribe from another store look stale); undated consent falls back to the record-level newest-wins.
+  const consentNewer = `(CASE WHEN "Contact"."marketingUpdatedAt" IS NOT NULL THEN excluded."externalUpdatedAt" >= "Contact"."marketingUpdatedAt" ELSE ${newer} END)`;
+  const consentFromRecord = `(excluded."marketingState" <> '${UNKNOWN_CONSENT}' AND ("Contact"."marketingState" = '${UNKNOWN_CONSENT}' OR ${consentNewer}))`;
+  const pickConsent = (column: string) =>
+    `"${column}" = CASE WHEN ${consentFromRecord} THEN excluded."${column}" ELSE "Contact"."${column}" END`;
   await insertRows(
     tx,
     dialect,
@@ -142,7 +150,8 @@ export async function writeContacts(
     [...contactRows.values()].map((c) => c.row),
     `ON CONFLICT ("id") DO UPDATE SET
        "email" = COALESCE(CASE WHEN ${newer} THEN excluded."email" ELSE "Contact"."email" END, "Contact"."email"),
-       ${["firstName", "lastName", "phone", "tags", "marketingState", "marketingOptInLevel", "marketingUpdatedAt", "externalUpdatedAt"].map(pick).join(",\n       ")},
+       ${["firstName", "lastName", "phone", "tags", "externalUpdatedAt"].map(pick).join(",\n       ")},
+       ${["marketingState", "marketingOptInLevel", "marketingUpdatedAt"].map(pickConsent).join(",\n       ")},
        "customFields" = CASE WHEN ${newer} THEN ${dialect.jsonMerge(`"Contact"."customFields"`, `excluded."customFields"`)}
                         ELSE ${dialect.jsonMerge(`excluded."customFields"`, `"Contact"."customFields"`)} END,
        "updatedAt" = excluded."updatedAt"

@@ -179,12 +179,15 @@ export async function writeOrders(tx: SqlExecutor, ctx: WriteContext, input: Ord
   );
   if (written.length === 0) return;
   const idByExternal = new Map(written.map((w) => [w.externalId, w.id]));
+  // An order that came back with the id this page generated for it was inserted, not updated (an update keeps the
+  // existing id): no line items can point at it yet, so only updated orders need their items deleted.
+  const newIds = new Set(rows.map((r) => r[0] as string));
   await executeIn(
     tx,
     dialect,
     [],
-    [...idByExternal.values()],
-    (_, list) => `DELETE FROM "OrderItem" WHERE "orderId" IN (${list})`,
+    written.filter((w) => !newIds.has(w.id)).map((w) => w.id),
+    (_, inList) => `DELETE FROM "OrderItem" WHERE ${inList('"orderId"')}`,
   );
   const items: unknown[][] = [];
   for (const order of orders) {

@@ -111,14 +111,17 @@ export async function writeProducts(
     }
   }
   // Variants dropped from a product we just updated are gone on the platform too.
-  const productIds = [...idByExternal.values()];
+  // Only products that existed before this page can have variants to drop (an inserted product came back with the
+  // id generated for it here; an update keeps the existing id).
+  const newIds = new Set(rows.map((r) => r[0] as string));
+  const productIds = written.filter((w) => !newIds.has(w.id)).map((w) => w.id);
   const keepSet = new Set(keep);
   const existing = await selectIn<{ id: string; externalId: string }>(
     tx,
     dialect,
     [],
     productIds,
-    (_, list) => `SELECT "id", "externalId" FROM "ProductVariant" WHERE "productId" IN (${list})`,
+    (_, inList) => `SELECT "id", "externalId" FROM "ProductVariant" WHERE ${inList('"productId"')}`,
   );
   const stale = existing.filter((v) => !keepSet.has(v.externalId)).map((v) => v.id);
   await executeIn(
@@ -126,7 +129,7 @@ export async function writeProducts(
     dialect,
     [],
     stale,
-    (_, list) => `DELETE FROM "ProductVariant" WHERE "id" IN (${list})`,
+    (_, inList) => `DELETE FROM "ProductVariant" WHERE ${inList('"id"')}`,
   );
   await insertRows(
     tx,
