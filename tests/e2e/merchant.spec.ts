@@ -3,6 +3,7 @@ import { expect, test } from "@playwright/test";
 import { createSharedCustomers } from "../../scripts/lib/demo-shared-customers";
 import {
   expectNoHorizontalOverflow,
+  expectNothingClipped,
   expectPage,
   openApp,
   recordOffHostRequests,
@@ -57,6 +58,7 @@ test("the admin's navigation menu leads to every page of the app, each usable at
       if (title) await expectPage(app, title);
       else await expect(app.getByRole("heading", { name: "Sync history" })).toBeVisible({ timeout: 30_000 });
       await expectNoHorizontalOverflow(page, name);
+      await expectNothingClipped(page, name);
       await screenshot(page, `${name}-${width}`);
     }
   }
