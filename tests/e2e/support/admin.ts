@@ -85,7 +85,11 @@ export async function expectNothingClipped(page: Page, what: string) {
           hiddenOnPurpose = getComputedStyle(a).overflow !== "visible";
           if (hiddenOnPurpose) break;
         }
-        if (!reason && getComputedStyle(a).overflowX !== "visible" && (left < box.left - 1 || right > box.right + 1))
+        if (
+          !reason &&
+          getComputedStyle(a).overflowX !== "visible" &&
+          (left < box.left - 1 || right > box.right + 1)
+        )
           reason = `cut by <${a.tagName.toLowerCase()} class="${a.className}"> (${Math.round(box.left)}–${Math.round(box.right)}px)`;
       }
       if (reason && !hiddenOnPurpose)
