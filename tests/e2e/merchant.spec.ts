@@ -67,6 +67,8 @@ test("the admin's navigation menu leads to every page of the app, each usable at
 });
 
 const MONEY = /\d\.\d{2} [A-Z]{3}/;
+// The emulated Shopify shop and the WooCommerce store that journey.spec.ts connects.
+const STORE = /Demo|E2E Woo Store/;
 
 /**
  * The layout each width should get once the page is hydrated (Polaris's breakpoints are read in the browser): below
@@ -80,14 +82,16 @@ async function expectLayoutFor(app: FrameLocator, name: string, width: number) {
   if (name === "orders") {
     if (phone) {
       await expect(condensedRows).toHaveCount(25);
-      for (const row of await condensedRows.allTextContents()) {
-        // Order number, date, store, customer, payment, fulfillment, total.
-        expect(row).toMatch(/#\d+/);
-        expect(row).toMatch(/[A-Z][a-z]{2} \d{1,2}, \d{4}/);
-        expect(row).toContain("Demo");
-        expect(row).toMatch(/Paid|Refunded|Partially|Pending|Expired|Authorized|Voided|No payment status/);
-        expect(row).toMatch(/Fulfilled|Unfulfilled|Partially fulfilled/);
-        expect(row).toMatch(MONEY);
+      for (const row of await condensedRows.all()) {
+        // Order number, date, store, customer, payment and fulfillment badges, total.
+        const text = (await row.textContent()) ?? "";
+        expect(text).toMatch(/#\d+/);
+        expect(text).toMatch(/[A-Z][a-z]{2} \d{1,2}, \d{4}/);
+        expect(text).toMatch(STORE);
+        const badges = await row.locator(".Polaris-Badge").count();
+        expect(badges + (text.includes("No payment status") ? 1 : 0), text).toBeGreaterThanOrEqual(2);
+        expect(text).toMatch(/[Ff]ulfilled/);
+        expect(text).toMatch(MONEY);
       }
     } else {
       await expect(header(width < 1040 ? "Status" : "Fulfillment")).toBeVisible();
@@ -100,7 +104,7 @@ async function expectLayoutFor(app: FrameLocator, name: string, width: number) {
         // Name or email, consent, stores, orders count, total spent (or a dash when nothing was bought).
         expect(row).toMatch(/@|\+\d/);
         expect(row).toMatch(/[Ss]ubscribed|Pending confirmation|Invalid address|Redacted/);
-        expect(row).toContain("Demo");
+        expect(row).toMatch(STORE);
         expect(row).toMatch(/\d+ orders?/);
         expect(row).toMatch(new RegExp(`${MONEY.source}|—`));
       }
@@ -108,7 +112,7 @@ async function expectLayoutFor(app: FrameLocator, name: string, width: number) {
   } else if (name === "detail") {
     if (phone) {
       await expect(header("Duration")).toHaveCount(0);
-      await expect(app.getByText(/^Customers \d+ · Orders \d+ · Products \d+$/).first()).toBeVisible();
+      await expect(app.getByText(/^Customers .+ · Orders .+ · Products .+$/).first()).toBeVisible();
     } else await expect(header("Duration")).toBeVisible();
   }
 }
