@@ -154,6 +154,7 @@ test("Settings creates an API token shown once; the API accepts it until it is r
   await expect(shown).toBeVisible();
   const token = (await shown.textContent())?.trim() ?? "";
   expect(token).toMatch(/^cst_/);
+  await expectNothingClipped(page, "settings with a token");
   await screenshot(page, "settings-token-created");
   // The token list on a phone: a stacked block per token, nothing cut off.
   await page.setViewportSize({ width: 420, height: 720 });
