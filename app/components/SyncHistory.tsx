@@ -9,6 +9,7 @@ import {
   InlineStack,
   List,
   Text,
+  useBreakpoints,
 } from "@shopify/polaris";
 import type { SyncRunView } from "../integrations/sync-runs.server";
 import { formatCount, formatDateTime, formatDuration, humanize } from "./format";
@@ -20,10 +21,13 @@ function countsOf(run: SyncRunView, resource: string) {
   return r.failed > 0 ? `${formatCount(r.synced)} (${formatCount(r.failed)} failed)` : formatCount(r.synced);
 }
 
+const hasErrors = (run: SyncRunView) =>
+  run.errorCount > 0 || !!run.errorMessage || run.resources.some((r) => r.error);
+
 function RunErrors({ run }: { run: SyncRunView }) {
   const [open, setOpen] = useState(false);
   const readErrors = run.resources.filter((r) => r.error);
-  if (run.errorCount === 0 && !run.errorMessage && readErrors.length === 0) return null;
+  if (!hasErrors(run)) return null;
   const id = `run-errors-${run.id}`;
   return (
     <BlockStack gap="200">
@@ -78,8 +82,44 @@ function RunErrors({ run }: { run: SyncRunView }) {
   );
 }
 
+function kindOf(run: SyncRunView) {
+  return `${humanize(run.kind)}${run.triggeredBy && run.triggeredBy !== "system" ? ` · ${humanize(run.triggeredBy.split(":")[0])}` : ""}`;
+}
+
+function durationOf(run: SyncRunView) {
+  return run.active ? "Running" : formatDuration(run.durationMs);
+}
+
+/** Phones: one stacked block per run with the table's fields (a seven-column table would scroll inside the card). */
+function RunList({ runs }: { runs: SyncRunView[] }) {
+  return (
+    <BlockStack>
+      {runs.map((run) => (
+        <Box key={run.id} padding="400" borderBlockStartWidth="025" borderColor="border-secondary">
+          <BlockStack gap="100">
+            <InlineStack align="space-between" blockAlign="center" gap="200">
+              <Text as="span" fontWeight="semibold">
+                {kindOf(run)}
+              </Text>
+              <RunStatusBadge status={run.active ? "running" : run.status} />
+            </InlineStack>
+            <Text as="span" tone="subdued" variant="bodySm">
+              {formatDateTime(run.startedAt)} · {durationOf(run)}
+            </Text>
+            <Text as="span" variant="bodySm">
+              Customers {countsOf(run, "customers")} · Orders {countsOf(run, "orders")} · Products{" "}
+              {countsOf(run, "products")}
+            </Text>
+          </BlockStack>
+        </Box>
+      ))}
+    </BlockStack>
+  );
+}
+
 /** The store's sync runs with per-resource counts, duration and an error drill-down (the seed's `syncHistory`). */
 export function SyncHistory({ runs }: { runs: SyncRunView[] }) {
+  const { mdDown } = useBreakpoints();
   return (
     <Card padding="0">
       <Box padding="400">
@@ -95,26 +135,32 @@ export function SyncHistory({ runs }: { runs: SyncRunView[] }) {
         </Box>
       ) : (
         <>
-          <DataTable
-            columnContentTypes={["text", "text", "text", "numeric", "numeric", "numeric", "text"]}
-            headings={["Started", "Kind", "Status", "Customers", "Orders", "Products", "Duration"]}
-            rows={runs.map((run) => [
-              formatDateTime(run.startedAt),
-              `${humanize(run.kind)}${run.triggeredBy && run.triggeredBy !== "system" ? ` · ${humanize(run.triggeredBy.split(":")[0])}` : ""}`,
-              <RunStatusBadge key={run.id} status={run.active ? "running" : run.status} />,
-              countsOf(run, "customers"),
-              countsOf(run, "orders"),
-              countsOf(run, "products"),
-              run.active ? "Running" : formatDuration(run.durationMs),
-            ])}
-          />
-          <Box padding="400">
-            <BlockStack gap="300">
-              {runs.map((run) => (
-                <RunErrors key={run.id} run={run} />
-              ))}
-            </BlockStack>
-          </Box>
+          {mdDown ? (
+            <RunList runs={runs} />
+          ) : (
+            <DataTable
+              columnContentTypes={["text", "text", "text", "numeric", "numeric", "numeric", "text"]}
+              headings={["Started", "Kind", "Status", "Customers", "Orders", "Products", "Duration"]}
+              rows={runs.map((run) => [
+                formatDateTime(run.startedAt),
+                kindOf(run),
+                <RunStatusBadge key={run.id} status={run.active ? "running" : run.status} />,
+                countsOf(run, "customers"),
+                countsOf(run, "orders"),
+                countsOf(run, "products"),
+                durationOf(run),
+              ])}
+            />
+          )}
+          {runs.some(hasErrors) && (
+            <Box padding="400">
+              <BlockStack gap="300">
+                {runs.filter(hasErrors).map((run) => (
+                  <RunErrors key={run.id} run={run} />
+                ))}
+              </BlockStack>
+            </Box>
+          )}
         </>
       )}
     </Card>

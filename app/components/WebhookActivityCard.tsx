@@ -1,10 +1,14 @@
-import { BlockStack, Box, Card, DataTable, InlineStack, List, Text } from "@shopify/polaris";
+import { BlockStack, Box, Card, DataTable, InlineStack, List, Text, useBreakpoints } from "@shopify/polaris";
 import type { WebhookActivity } from "../integrations/webhook-activity.server";
 import { formatCount, formatDateTime } from "./format";
 import { WebhookStatusBadge } from "./StatusBadge";
 
 /** Recent webhook events, failures over the last day and repaired subscriptions. */
 export function WebhookActivityCard({ activity }: { activity: WebhookActivity }) {
+  // Phones get one stacked block per event: four columns with error details would scroll inside the card.
+  const { mdDown } = useBreakpoints();
+  const details = (e: WebhookActivity["recent"][number]) =>
+    e.lastError ?? (e.resourceId ? `Record ${e.resourceId}` : "");
   return (
     <Card padding="0">
       <Box padding="400">
@@ -27,16 +31,43 @@ export function WebhookActivityCard({ activity }: { activity: WebhookActivity })
           </Text>
         </Box>
       ) : (
-        <DataTable
-          columnContentTypes={["text", "text", "text", "text"]}
-          headings={["Received", "Topic", "Status", "Details"]}
-          rows={activity.recent.map((e) => [
-            formatDateTime(e.receivedAt),
-            e.topic,
-            <WebhookStatusBadge key={e.id} status={e.status} />,
-            e.lastError ?? (e.resourceId ? `Record ${e.resourceId}` : ""),
-          ])}
-        />
+        <>
+          {mdDown ? (
+            <BlockStack>
+              {activity.recent.map((e) => (
+                <Box key={e.id} padding="400" borderBlockStartWidth="025" borderColor="border-secondary">
+                  <BlockStack gap="100">
+                    <InlineStack align="space-between" blockAlign="center" gap="200">
+                      <Text as="span" fontWeight="semibold" breakWord>
+                        {e.topic}
+                      </Text>
+                      <WebhookStatusBadge status={e.status} />
+                    </InlineStack>
+                    <Text as="span" tone="subdued" variant="bodySm">
+                      {formatDateTime(e.receivedAt)}
+                    </Text>
+                    {details(e) && (
+                      <Text as="span" variant="bodySm" breakWord>
+                        {details(e)}
+                      </Text>
+                    )}
+                  </BlockStack>
+                </Box>
+              ))}
+            </BlockStack>
+          ) : (
+            <DataTable
+              columnContentTypes={["text", "text", "text", "text"]}
+              headings={["Received", "Topic", "Status", "Details"]}
+              rows={activity.recent.map((e) => [
+                formatDateTime(e.receivedAt),
+                e.topic,
+                <WebhookStatusBadge key={e.id} status={e.status} />,
+                details(e),
+              ])}
+            />
+          )}
+        </>
       )}
       <Box padding="400">
         <BlockStack gap="200">

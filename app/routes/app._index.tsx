@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { BlockStack, Button, Card, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { embeddedContext } from "../embedded.server";
 import { organizationTotals } from "../integrations/dashboard.server";
@@ -68,9 +68,12 @@ export default function Overview() {
           <Layout.Section>
             <BlockStack gap="400">
               <OrdersChart series={series} days={CHART_DAYS} />
-              <Text as="h2" variant="headingLg">
-                Stores
-              </Text>
+              {/* Below Polaris's sm breakpoint the page has no side padding (cards run edge to edge); text does not. */}
+              <Box paddingInlineStart={{ xs: "400", sm: "0" }}>
+                <Text as="h2" variant="headingLg">
+                  Stores
+                </Text>
+              </Box>
               {connected.length === 0 && integrations.length === 0 ? (
                 <EmptyStores connectWooUrl={CONNECT_WOOCOMMERCE_URL} />
               ) : (

@@ -14,6 +14,7 @@ import {
   Pagination,
   Select,
   Text,
+  useBreakpoints,
 } from "@shopify/polaris";
 import { embeddedContext } from "../embedded.server";
 import { listOrders } from "../integrations/orders-view.server";
@@ -44,6 +45,161 @@ function financialTone(status: string | null) {
   if (status === "pending" || status === "on-hold" || status === "partially_paid")
     return "attention" as const;
   return undefined;
+}
+
+type OrderRow = ReturnType<typeof useLoaderData<typeof loader>>["orders"][number];
+
+function OrderNumber({ order }: { order: OrderRow }) {
+  return (
+    <InlineStack gap="100" blockAlign="center" wrap={false}>
+      <Text as="span" fontWeight="semibold">
+        {/* Shopify's order names carry their "#" already; WooCommerce numbers do not. */}
+        {order.orderNumber.startsWith("#") ? order.orderNumber : `#${order.orderNumber}`}
+      </Text>
+      {order.cancelled && <Badge tone="critical">Cancelled</Badge>}
+    </InlineStack>
+  );
+}
+
+function PaymentBadge({ order }: { order: OrderRow }) {
+  return order.financialStatus ? (
+    <Badge tone={financialTone(order.financialStatus)}>{humanize(order.financialStatus)}</Badge>
+  ) : (
+    <Text as="span" tone="subdued">
+      No payment status
+    </Text>
+  );
+}
+
+function FulfillmentBadge({ order }: { order: OrderRow }) {
+  return (
+    <Badge tone={order.fulfillmentStatus === "fulfilled" ? "success" : "attention"}>
+      {humanize(order.fulfillmentStatus ?? "unfulfilled")}
+    </Badge>
+  );
+}
+
+function OrderTotal({ order }: { order: OrderRow }) {
+  return (
+    <Text as="span" alignment="end" numeric>
+      {formatMoney(order.total, order.currency)}
+    </Text>
+  );
+}
+
+const customerOf = (o: OrderRow) => o.customerName ?? o.email ?? "Guest";
+
+/**
+ * Seven columns need the width of a desktop window. Below Polaris's md breakpoint (phones) the IndexTable is
+ * condensed, one stacked row per order; between md and lg (tablets, narrow windows) the order's date and customer
+ * sit under its number and both statuses share a column. Every field stays visible at every width.
+ */
+function OrdersTable({ orders }: { orders: OrderRow[] }) {
+  const { mdDown, lgDown } = useBreakpoints();
+  const resourceName = { singular: "order", plural: "orders" };
+  if (mdDown)
+    return (
+      <IndexTable
+        condensed
+        resourceName={resourceName}
+        itemCount={orders.length}
+        selectable={false}
+        headings={[{ title: "Order" }]}
+      >
+        {orders.map((o, index) => (
+          <IndexTable.Row id={o.id} key={o.id} position={index}>
+            <Box padding="300" width="100%">
+              <BlockStack gap="100">
+                <InlineStack align="space-between" blockAlign="center" gap="200" wrap={false}>
+                  <OrderNumber order={o} />
+                  <OrderTotal order={o} />
+                </InlineStack>
+                <Text as="span" tone="subdued" variant="bodySm" breakWord>
+                  {formatDate(o.orderDate)} · {o.storeName} · {customerOf(o)}
+                </Text>
+                <InlineStack gap="100">
+                  <PaymentBadge order={o} />
+                  <FulfillmentBadge order={o} />
+                </InlineStack>
+              </BlockStack>
+            </Box>
+          </IndexTable.Row>
+        ))}
+      </IndexTable>
+    );
+  if (lgDown)
+    return (
+      <IndexTable
+        resourceName={resourceName}
+        itemCount={orders.length}
+        selectable={false}
+        headings={[
+          { title: "Order" },
+          { title: "Store" },
+          { title: "Status" },
+          { title: "Total", alignment: "end" },
+        ]}
+      >
+        {orders.map((o, index) => (
+          <IndexTable.Row id={o.id} key={o.id} position={index}>
+            <IndexTable.Cell>
+              <BlockStack gap="050">
+                <OrderNumber order={o} />
+                <Text as="span" tone="subdued" variant="bodySm" breakWord>
+                  {formatDate(o.orderDate)} · {customerOf(o)}
+                </Text>
+              </BlockStack>
+            </IndexTable.Cell>
+            <IndexTable.Cell>{o.storeName}</IndexTable.Cell>
+            <IndexTable.Cell>
+              <InlineStack gap="100">
+                <PaymentBadge order={o} />
+                <FulfillmentBadge order={o} />
+              </InlineStack>
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              <OrderTotal order={o} />
+            </IndexTable.Cell>
+          </IndexTable.Row>
+        ))}
+      </IndexTable>
+    );
+  return (
+    <IndexTable
+      resourceName={resourceName}
+      itemCount={orders.length}
+      selectable={false}
+      headings={[
+        { title: "Order" },
+        { title: "Date" },
+        { title: "Customer" },
+        { title: "Store" },
+        { title: "Payment" },
+        { title: "Fulfillment" },
+        { title: "Total", alignment: "end" },
+      ]}
+    >
+      {orders.map((o, index) => (
+        <IndexTable.Row id={o.id} key={o.id} position={index}>
+          <IndexTable.Cell>
+            <OrderNumber order={o} />
+          </IndexTable.Cell>
+          <IndexTable.Cell>{formatDate(o.orderDate)}</IndexTable.Cell>
+          <IndexTable.Cell>{customerOf(o)}</IndexTable.Cell>
+          <IndexTable.Cell>{o.storeName}</IndexTable.Cell>
+          <IndexTable.Cell>
+            <PaymentBadge order={o} />
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <FulfillmentBadge order={o} />
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <OrderTotal order={o} />
+          </IndexTable.Cell>
+        </IndexTable.Row>
+      ))}
+    </IndexTable>
+  );
 }
 
 /** Orders from every store, filtered by store, financial status and fulfillment status. */
@@ -122,56 +278,7 @@ export default function Orders() {
               </p>
             </EmptyState>
           ) : (
-            <IndexTable
-              resourceName={{ singular: "order", plural: "orders" }}
-              itemCount={orders.length}
-              selectable={false}
-              headings={[
-                { title: "Order" },
-                { title: "Date" },
-                { title: "Customer" },
-                { title: "Store" },
-                { title: "Payment" },
-                { title: "Fulfillment" },
-                { title: "Total", alignment: "end" },
-              ]}
-            >
-              {orders.map((o, index) => (
-                <IndexTable.Row id={o.id} key={o.id} position={index}>
-                  <IndexTable.Cell>
-                    <Text as="span" fontWeight="semibold">
-                      {/* Shopify's order names carry their "#" already; WooCommerce numbers do not. */}
-                      {o.orderNumber.startsWith("#") ? o.orderNumber : `#${o.orderNumber}`}
-                    </Text>
-                    {o.cancelled && (
-                      <Box as="span" paddingInlineStart="100">
-                        <Badge tone="critical">Cancelled</Badge>
-                      </Box>
-                    )}
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>{formatDate(o.orderDate)}</IndexTable.Cell>
-                  <IndexTable.Cell>{o.customerName ?? o.email ?? "Guest"}</IndexTable.Cell>
-                  <IndexTable.Cell>{o.storeName}</IndexTable.Cell>
-                  <IndexTable.Cell>
-                    {o.financialStatus ? (
-                      <Badge tone={financialTone(o.financialStatus)}>{humanize(o.financialStatus)}</Badge>
-                    ) : (
-                      "—"
-                    )}
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <Badge tone={o.fulfillmentStatus === "fulfilled" ? "success" : "attention"}>
-                      {humanize(o.fulfillmentStatus ?? "unfulfilled")}
-                    </Badge>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <Text as="span" alignment="end" numeric>
-                      {formatMoney(o.total, o.currency)}
-                    </Text>
-                  </IndexTable.Cell>
-                </IndexTable.Row>
-              ))}
-            </IndexTable>
+            <OrdersTable orders={orders} />
           )}
           {total > 0 && (
             <Box padding="300">

@@ -15,6 +15,7 @@ import {
   Page,
   Text,
   TextField,
+  useBreakpoints,
 } from "@shopify/polaris";
 import { z } from "zod";
 import { embeddedContext, rethrowAsResponse } from "../embedded.server";
@@ -60,6 +61,67 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   }
 };
 
+type TokenRow = ReturnType<typeof useLoaderData<typeof loader>>["tokens"][number];
+
+function RevokeToken({ token }: { token: TokenRow }) {
+  if (token.revokedAt) return <Badge>Revoked</Badge>;
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value="revoke" />
+      <input type="hidden" name="tokenId" value={token.id} />
+      <Button submit tone="critical" variant="plain" accessibilityLabel={`Revoke token ${token.name}`}>
+        Revoke
+      </Button>
+    </Form>
+  );
+}
+
+/** The organization's tokens: a table, or on phones one stacked block per token (five columns would scroll). */
+function TokenList({ tokens }: { tokens: TokenRow[] }) {
+  const { mdDown } = useBreakpoints();
+  if (mdDown)
+    return (
+      <BlockStack>
+        {tokens.map((t, i) => (
+          <Box
+            key={t.id}
+            padding="400"
+            borderBlockStartWidth={i === 0 ? "0" : "025"}
+            borderColor="border-secondary"
+          >
+            <BlockStack gap="100">
+              <InlineStack align="space-between" blockAlign="center" gap="200">
+                <Text as="span" fontWeight="semibold" breakWord>
+                  {t.name}
+                </Text>
+                <RevokeToken token={t} />
+              </InlineStack>
+              <Text as="span" variant="bodySm">
+                <code>{t.preview}</code>
+              </Text>
+              <Text as="span" tone="subdued" variant="bodySm">
+                Created {formatDateTime(t.createdAt)} · Last used {formatDateTime(t.lastUsedAt, "not yet")}
+              </Text>
+            </BlockStack>
+          </Box>
+        ))}
+      </BlockStack>
+    );
+  return (
+    <DataTable
+      columnContentTypes={["text", "text", "text", "text", "text"]}
+      headings={["Name", "Token", "Created", "Last used", ""]}
+      rows={tokens.map((t) => [
+        t.name,
+        <code key="p">{t.preview}</code>,
+        formatDateTime(t.createdAt),
+        formatDateTime(t.lastUsedAt, "Not yet"),
+        <RevokeToken key="r" token={t} />,
+      ])}
+    />
+  );
+}
+
 /** Settings: organization API tokens for the integrations API (created, shown once, revoked). */
 export default function Settings() {
   const { tokens } = useLoaderData<typeof loader>();
@@ -74,8 +136,21 @@ export default function Settings() {
     <Page title="Settings">
       <Layout>
         <Layout.AnnotatedSection
-          title="API tokens"
-          description="Tokens let your support & marketing tools call the integrations API (GET /api/integrations, sync, disconnect, sync history) with 'Authorization: Bearer <token>'. The API is described at /api/openapi.json."
+          title={
+            // Below Polaris's sm breakpoint the page has no side padding (cards run edge to edge); text does not.
+            <Box as="span" paddingInlineStart={{ xs: "400", sm: "0" }}>
+              API tokens
+            </Box>
+          }
+          description={
+            <Box paddingInline={{ xs: "400", sm: "0" }}>
+              <Text as="p">
+                Tokens let your support & marketing tools call the integrations API (GET /api/integrations,
+                sync, disconnect, sync history) with &apos;Authorization: Bearer &lt;token&gt;&apos;. The API
+                is described at /api/openapi.json.
+              </Text>
+            </Box>
+          }
         >
           <BlockStack gap="400">
             {result?.created && (
@@ -126,32 +201,7 @@ export default function Settings() {
                   </Text>
                 </Box>
               ) : (
-                <DataTable
-                  columnContentTypes={["text", "text", "text", "text", "text"]}
-                  headings={["Name", "Token", "Created", "Last used", ""]}
-                  rows={tokens.map((t) => [
-                    t.name,
-                    <code key="p">{t.preview}</code>,
-                    formatDateTime(t.createdAt),
-                    formatDateTime(t.lastUsedAt, "Not yet"),
-                    t.revokedAt ? (
-                      <Badge key="r">Revoked</Badge>
-                    ) : (
-                      <Form method="post" key="f">
-                        <input type="hidden" name="intent" value="revoke" />
-                        <input type="hidden" name="tokenId" value={t.id} />
-                        <Button
-                          submit
-                          tone="critical"
-                          variant="plain"
-                          accessibilityLabel={`Revoke token ${t.name}`}
-                        >
-                          Revoke
-                        </Button>
-                      </Form>
-                    ),
-                  ])}
-                />
+                <TokenList tokens={tokens} />
               )}
             </Card>
           </BlockStack>

@@ -57,7 +57,11 @@ export default function EmbeddedConnectWooCommerce() {
   const [storeUrl, setStoreUrl] = useState("");
 
   return (
-    <Page backAction={{ content: "Dashboard", url: "/app" }}>
+    <Page
+      title="Connect WooCommerce"
+      subtitle="Your WooCommerce customers merge with your Shopify contacts by email."
+      backAction={{ content: "Overview", url: "/app" }}
+    >
       <TitleBar title="Connect WooCommerce" />
       <Layout>
         <Layout.Section>

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test, type FrameLocator } from "@playwright/test";
 import { createSharedCustomers } from "../../scripts/lib/demo-shared-customers";
 import {
   expectNoHorizontalOverflow,
+  expectNothingClipped,
   expectPage,
   openApp,
   recordOffHostRequests,
@@ -52,15 +53,69 @@ test("the admin's navigation menu leads to every page of the app, each usable at
       ["/contacts", "Contacts", "contacts"],
       ["/orders", "Orders", "orders"],
       ["/settings", "Settings", "settings"],
+      ["/woocommerce/connect", "Connect WooCommerce", "connect"],
     ] as const) {
       app = await openApp(page, path);
       if (title) await expectPage(app, title);
       else await expect(app.getByRole("heading", { name: "Sync history" })).toBeVisible({ timeout: 30_000 });
+      await expectLayoutFor(app, name, width);
       await expectNoHorizontalOverflow(page, name);
+      await expectNothingClipped(page, name);
       await screenshot(page, `${name}-${width}`);
     }
   }
 });
+
+const MONEY = /\d\.\d{2} [A-Z]{3}/;
+// The emulated Shopify shop and the WooCommerce store that journey.spec.ts connects.
+const STORE = /Demo|E2E Woo Store/;
+
+/**
+ * The layout each width should get once the page is hydrated (Polaris's breakpoints are read in the browser): below
+ * 768 px the contacts and orders are condensed lists whose every row still shows all its fields, and the sync history
+ * is a stacked list; wider, the tables with their columns.
+ */
+async function expectLayoutFor(app: FrameLocator, name: string, width: number) {
+  const phone = width < 768;
+  const condensedRows = app.locator(".Polaris-IndexTable__CondensedList > li");
+  const header = (title: string) => app.getByRole("columnheader", { name: title, exact: true });
+  if (name === "orders") {
+    if (phone) {
+      await expect(condensedRows).toHaveCount(25);
+      for (const row of await condensedRows.all()) {
+        // Order number, date, store, customer, payment and fulfillment badges, total.
+        const text = (await row.textContent()) ?? "";
+        expect(text).toMatch(/#\d+/);
+        expect(text).toMatch(/[A-Z][a-z]{2} \d{1,2}, \d{4}/);
+        expect(text).toMatch(STORE);
+        const badges = await row.locator(".Polaris-Badge").count();
+        expect(badges + (text.includes("No payment status") ? 1 : 0), text).toBeGreaterThanOrEqual(2);
+        expect(text).toMatch(/[Ff]ulfilled/);
+        expect(text).toMatch(MONEY);
+      }
+    } else {
+      await expect(header(width < 1040 ? "Status" : "Fulfillment")).toBeVisible();
+      await expect(header("Total")).toBeVisible();
+    }
+  } else if (name === "contacts") {
+    if (phone) {
+      await expect(condensedRows).toHaveCount(25);
+      for (const row of await condensedRows.allTextContents()) {
+        // Name or email, consent, stores, orders count, total spent (or a dash when nothing was bought).
+        expect(row).toMatch(/@|\+\d/);
+        expect(row).toMatch(/[Ss]ubscribed|Pending confirmation|Invalid address|Redacted/);
+        expect(row).toMatch(STORE);
+        expect(row).toMatch(/\d+ orders?/);
+        expect(row).toMatch(new RegExp(`${MONEY.source}|—`));
+      }
+    } else await expect(header("Total spent")).toBeVisible();
+  } else if (name === "detail") {
+    if (phone) {
+      await expect(header("Duration")).toHaveCount(0);
+      await expect(app.getByText(/^Customers .+ · Orders .+ · Products .+$/).first()).toBeVisible();
+    } else await expect(header("Duration")).toBeVisible();
+  }
+}
 
 test("the overview and contacts are usable with the keyboard alone", async ({ page }) => {
   const app = await openApp(page, "/contacts");
@@ -99,7 +154,18 @@ test("Settings creates an API token shown once; the API accepts it until it is r
   await expect(shown).toBeVisible();
   const token = (await shown.textContent())?.trim() ?? "";
   expect(token).toMatch(/^cst_/);
+  await expectNothingClipped(page, "settings with a token");
   await screenshot(page, "settings-token-created");
+  // The token list on a phone: a stacked block per token, nothing cut off.
+  await page.setViewportSize({ width: 420, height: 720 });
+  const phone = await openApp(page, "/settings");
+  await expect(phone.getByRole("columnheader", { name: "Last used" })).toHaveCount(0, { timeout: 30_000 });
+  await expect(phone.getByText(/^Created .+ · Last used not yet$/).first()).toBeVisible();
+  await expectNoHorizontalOverflow(page, "settings with a token");
+  await expectNothingClipped(page, "settings with a token");
+  await screenshot(page, "settings-token-420");
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await expectPage(await openApp(page, "/settings"), "Settings");
 
   const listed = await page.request.get("/api/integrations", {
     headers: { Authorization: `Bearer ${token}` },

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { recordOffHostRequests } from "./support/admin";
+import { expectNothingClipped, recordOffHostRequests } from "./support/admin";
 
 // No page loads anything from off this machine (no Shopify CDN, fonts, admin.shopify.com).
 let offHost: string[] = [];
@@ -88,21 +88,32 @@ test("pasting keys opens the store's status page, filled by the first sync", asy
   await expect(page.getByText("Incremental sync started")).toBeVisible();
   await expect(page.getByRole("cell", { name: "Incremental" }).first()).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: "test-results/woocommerce-store-status.png", fullPage: true });
+  const statusUrl = page.url();
 
   await page.goto("/woocommerce");
   await expect(page.getByRole("heading", { name: "Your WooCommerce stores" })).toBeVisible();
   await expect(page.getByRole("link", { name: "View details" })).toBeVisible();
   await page.screenshot({ path: "test-results/woocommerce-stores.png", fullPage: true });
+  const storePage = new URL(statusUrl).pathname;
   for (const width of [768, 420]) {
     await page.setViewportSize({ width, height: 800 });
-    for (const path of ["/woocommerce", page.url()]) {
+    for (const [path, shot] of [
+      ["/woocommerce", "woocommerce-stores"],
+      [storePage, "woocommerce-store-status"],
+    ] as const) {
       await page.goto(path);
+      if (path === storePage) {
+        await expect(page.getByRole("heading", { name: "Sync history" })).toBeVisible();
+        // Phones get the stacked run list once Polaris reads the breakpoint in the browser.
+        if (width < 768) await expect(page.getByRole("columnheader", { name: "Duration" })).toHaveCount(0);
+      }
       const overflow = await page.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       );
       expect(overflow, `horizontal overflow of ${path} at ${width}px`).toBeLessThanOrEqual(1);
+      await expectNothingClipped(page, path);
+      await page.screenshot({ path: `test-results/${shot}-${width}.png`, fullPage: true });
     }
-    await page.screenshot({ path: `test-results/woocommerce-stores-${width}.png`, fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 800 });
   const missing = await page.goto("/woocommerce/stores/not-one-of-yours");

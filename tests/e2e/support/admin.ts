@@ -52,3 +52,50 @@ export async function expectNoHorizontalOverflow(page: Page, what: string) {
     );
   }
 }
+
+/**
+ * No text of the page (or of the app's frame inside the admin) is cut off sideways: every visible piece of text lies
+ * inside the window and inside each ancestor that clips or scrolls horizontally (a table scrolling inside its card,
+ * a column pushed past the card's edge). Returns nothing; fails naming the first clipped texts and where they are.
+ */
+export async function expectNothingClipped(page: Page, what: string) {
+  const frame = page.frames().find((f) => f !== page.mainFrame() && f.name() === "app-iframe");
+  const target = frame ?? page.mainFrame();
+  const clipped = await target.evaluate(() => {
+    const found: string[] = [];
+    const viewportWidth = document.documentElement.clientWidth;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode() && found.length < 10) {
+      const node = walker.currentNode;
+      const text = node.textContent?.trim() ?? "";
+      const el = node.parentElement;
+      if (!text || !el || el.closest("script, style, noscript, [aria-hidden='true']")) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+      if (rects.length === 0 || getComputedStyle(el).visibility === "hidden") continue;
+      const left = Math.min(...rects.map((r) => r.left));
+      const right = Math.max(...rects.map((r) => r.right));
+      let reason = left < -1 || right > viewportWidth + 1 ? `outside the ${viewportWidth}px window` : "";
+      // Screen-reader-only text sits in a 1px box on purpose; anything inside one is not shown, hence not clipped.
+      let hiddenOnPurpose = false;
+      for (let a: HTMLElement | null = el; a && a !== document.body; a = a.parentElement) {
+        const box = a.getBoundingClientRect();
+        if (box.width <= 1 || box.height <= 1) {
+          hiddenOnPurpose = getComputedStyle(a).overflow !== "visible";
+          if (hiddenOnPurpose) break;
+        }
+        if (
+          !reason &&
+          getComputedStyle(a).overflowX !== "visible" &&
+          (left < box.left - 1 || right > box.right + 1)
+        )
+          reason = `cut by <${a.tagName.toLowerCase()} class="${a.className}"> (${Math.round(box.left)}–${Math.round(box.right)}px)`;
+      }
+      if (reason && !hiddenOnPurpose)
+        found.push(`"${text.slice(0, 40)}" at ${Math.round(left)}–${Math.round(right)}px, ${reason}`);
+    }
+    return found;
+  });
+  expect.soft(clipped, `text cut off sideways on ${what} at ${page.viewportSize()?.width}px`).toEqual([]);
+}
