@@ -69,19 +69,7 @@ import { guestExternalId, normalizeEmail } from "../../app/sync/writer/context";
 import { ORDER_COLUMNS, ORDER_ITEM_COLUMNS } from "../../app/sync/writer/orders.server";
 import { PRODUCT_COLUMNS, PRODUCT_VARIANT_COLUMNS } from "../../app/sync/writer/products.server";
 import { peakRssMb } from "./common";
-
-export const SHOP = "demo.myshopify.com";
-export const BENCH_API_KEY = "bench-api-key";
-export const BENCH_API_SECRET = "bench-api-secret-not-for-production";
-
-export interface ChildOptions {
-  /** Records the shop holds, per resource (checked against what the sync reports). */
-  expected: { customers: number; orders: number; products: number };
-  /** Port of the app URL (the webhook receiver). */
-  appPort: number;
-  /** Emulated time runs this many times faster (throttled mode). */
-  timeScale?: number;
-}
+import { BENCH_API_KEY, BENCH_API_SECRET, SHOP, type ChildOptions } from "./shopify-shared";
 
 const [mode, url, emulatorUrl, optionsJson] = process.argv.slice(2);
 const options = JSON.parse(optionsJson ?? "{}") as ChildOptions;
@@ -104,10 +92,6 @@ async function startWebhookReceiver(db: AppDb, port: number): Promise<Server> {
       receiveShopifyWebhook(
         {
           db,
-          // shopify-app-remix is not in this process: the service's own constant-time HMAC check decides.
-          authenticate: async () => {
-            throw new Error("authenticate.webhook is not available here");
-          },
           apiSecret: BENCH_API_SECRET,
           enqueue: async () => undefined,
         },

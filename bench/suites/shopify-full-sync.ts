@@ -4,8 +4,7 @@
  * it the floor (the same JSONL parsed and written by prepared statements, same run). Records: 40 % customers, 50 %
  * orders (line items from the emulator's generator), 10 % products (with variants).
  */
-import type { ChildOptions } from "./shopify-child";
-import { BENCH_API_KEY, BENCH_API_SECRET } from "./shopify-child";
+import { BENCH_API_KEY, BENCH_API_SECRET, type ChildOptions } from "./shopify-shared";
 import { openDatabases, PORT_BASE, QUICK, runChild, startEmulator, type DatabaseKind } from "./common";
 import { ratio, type Figure, type SuiteResult } from "./figures";
 
