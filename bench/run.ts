@@ -163,7 +163,9 @@ for (const kind of ["sqlite", "postgres"] as const) {
   ingest[kind] = await bench(kind);
 }
 // The end-to-end suites (bench/suites/): each its own module, each figure beside a floor or limit of this run.
-const suites = await runOtherSuites({ kinds: only ? [only as "sqlite" | "postgres"] : ["sqlite", "postgres"] });
+const suites = await runOtherSuites({
+  kinds: only ? [only as "sqlite" | "postgres"] : ["sqlite", "postgres"],
+});
 const result = {
   quick: QUICK,
   generatedAt: new Date().toISOString(),

@@ -49,7 +49,8 @@ export interface IngestResult {
  * have. Measured by `npm run bench` (`webhook_ingest`, bench/README.md).
  */
 export async function receiveShopifyWebhook(deps: WebhookIngestDeps, request: Request): Promise<Response> {
-  if (request.method !== "POST") return new Response(undefined, { status: 405, statusText: "Method not allowed" });
+  if (request.method !== "POST")
+    return new Response(undefined, { status: 405, statusText: "Method not allowed" });
   const raw = await request.text();
   if (!validSignature(raw, request.headers.get("X-Shopify-Hmac-Sha256"), deps.apiSecret)) {
     return new Response(undefined, { status: 401, statusText: "Unauthorized" });

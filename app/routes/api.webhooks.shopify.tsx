@@ -2,5 +2,4 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { receiveShopifyWebhookHere } from "../shopify-services.server";
 
 /** POST /api/webhooks/shopify: every Shopify data topic (the toml's and the shop-scoped subscriptions the app makes). Verified, stored once, queued; 200 at once. */
-export const action = ({ request }: ActionFunctionArgs) =>
-  receiveShopifyWebhookHere(request);
+export const action = ({ request }: ActionFunctionArgs) => receiveShopifyWebhookHere(request);

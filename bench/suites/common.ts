@@ -118,7 +118,9 @@ export function runChild<T>(
       const line = out.trim().split("\n").at(-1) ?? "";
       if (code !== 0 || !line.startsWith("{")) {
         reject(
-          new Error(`${script} ${args[0] ?? ""} failed (${code ?? signal}):\n${err.slice(-4000)}\n${out.slice(-2000)}`),
+          new Error(
+            `${script} ${args[0] ?? ""} failed (${code ?? signal}):\n${err.slice(-4000)}\n${out.slice(-2000)}`,
+          ),
         );
         return;
       }

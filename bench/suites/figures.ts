@@ -24,7 +24,11 @@ export const ratio = (a: number | null | undefined, b: number | null | undefined
   a == null || b == null || b === 0 ? null : Number((a / b).toFixed(digits));
 
 const fmt = (n: number | null | undefined) =>
-  n == null ? "—" : Number.isInteger(n) ? n.toLocaleString("en-US") : n.toLocaleString("en-US", { maximumFractionDigits: 2 });
+  n == null
+    ? "—"
+    : Number.isInteger(n)
+      ? n.toLocaleString("en-US")
+      : n.toLocaleString("en-US", { maximumFractionDigits: 2 });
 
 /** The one table `npm run bench` prints. */
 export function formatTable(figures: Figure[]): string {

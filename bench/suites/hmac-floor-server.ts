@@ -19,5 +19,7 @@ const server = createServer((req, res) => {
     res.end();
   });
 });
-server.listen(Number(port), "127.0.0.1", () => console.log(`HMAC floor listening on http://127.0.0.1:${port}`));
+server.listen(Number(port), "127.0.0.1", () =>
+  console.log(`HMAC floor listening on http://127.0.0.1:${port}`),
+);
 process.once("SIGTERM", () => server.close(() => process.exit(0)));

@@ -46,7 +46,10 @@ import { SHOPIFY_API_VERSION } from "../../app/platforms/shopify/api-version";
 import { BulkOperations } from "../../app/platforms/shopify/bulk/operation.server";
 import { ShopifyGraphqlClient } from "../../app/platforms/shopify/client.server";
 import { shopifyFetch } from "../../app/platforms/shopify/config.server";
-import { emulatorRedirectFetch, routeShopifyToEmulator } from "../../app/platforms/shopify/emulator-fetch.server";
+import {
+  emulatorRedirectFetch,
+  routeShopifyToEmulator,
+} from "../../app/platforms/shopify/emulator-fetch.server";
 import { createShopifyPlatform } from "../../app/platforms/shopify/index.server";
 import { mapCustomerNode } from "../../app/platforms/shopify/mapping/customers";
 import { mapOrderNode } from "../../app/platforms/shopify/mapping/orders";
@@ -152,14 +155,18 @@ async function install(fetchFn?: typeof fetch) {
     keyring: deps.keyring,
     fetch: shopifyFetch(env),
     sessions: platform.sessionsFor(db),
-    install: (input) => completeShopifyInstall({ db, platform, enqueueFullSync: async () => undefined }, input),
+    install: (input) =>
+      completeShopifyInstall({ db, platform, enqueueFullSync: async () => undefined }, input),
     adminUrlFor: () => `${emulatorUrl}/admin`,
   };
   const { authUrl } = beginShopifyAuthorization(oauth, { shop: SHOP, callbackPath: "/auth/callback" });
   const approved = await fetch(`${authUrl}&auto_approve=1`, { redirect: "manual" });
   const location = approved.headers.get("Location");
   if (!location) throw new Error(`The emulator did not approve the install (HTTP ${approved.status}).`);
-  const result = await completeShopifyAuthorization(oauth, Object.fromEntries(new URL(location).searchParams));
+  const result = await completeShopifyAuthorization(
+    oauth,
+    Object.fromEntries(new URL(location).searchParams),
+  );
   const close = async () => {
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
     receiver.closeAllConnections();
@@ -379,7 +386,10 @@ async function downloadExports(dir: string): Promise<Record<string, string>> {
       continue;
     }
     const stream = await bulk.download(done.url);
-    await pipeline(Readable.fromWeb(stream as import("node:stream/web").ReadableStream), createWriteStream(files[resource]));
+    await pipeline(
+      Readable.fromWeb(stream as import("node:stream/web").ReadableStream),
+      createWriteStream(files[resource]),
+    );
   }
   return files;
 }
@@ -454,7 +464,10 @@ async function floor() {
   // Children (line items, variants) whose parent line has not been read yet wait here; the rest go at once.
   const parentIds = new Map<string, { id: string; children: number; currency: string }>();
   const pending = new Map<string, Record<string, unknown>[]>();
-  const writeItem = async (parent: { id: string; children: number; currency: string }, item: ShopifyLineItemNode) => {
+  const writeItem = async (
+    parent: { id: string; children: number; currency: string },
+    item: ShopifyLineItemNode,
+  ) => {
     const money = item.originalUnitPriceSet?.shopMoney;
     await write("item", {
       id: newRowId(),
@@ -531,7 +544,8 @@ async function floor() {
       createdAt: now,
       updatedAt: now,
     });
-    for (const item of pending.get(o.externalId) ?? []) await writeItem(parent, item as unknown as ShopifyLineItemNode);
+    for (const item of pending.get(o.externalId) ?? [])
+      await writeItem(parent, item as unknown as ShopifyLineItemNode);
     pending.delete(o.externalId);
   }
 
@@ -556,7 +570,10 @@ async function floor() {
       else pending.set(parentGid, [...(pending.get(parentGid) ?? []), node]);
       continue;
     }
-    const p = mapProductNode({ ...(node as unknown as ShopifyProductNode), variants: { nodes: [] } }, currency);
+    const p = mapProductNode(
+      { ...(node as unknown as ShopifyProductNode), variants: { nodes: [] } },
+      currency,
+    );
     records += 1;
     const parent = { id: newRowId(), children: 0, currency };
     parentIds.set(p.externalId, parent);
@@ -575,7 +592,8 @@ async function floor() {
       createdAt: now,
       updatedAt: now,
     });
-    for (const v of pending.get(p.externalId) ?? []) await writeVariant(parent, v as unknown as ShopifyVariantNode);
+    for (const v of pending.get(p.externalId) ?? [])
+      await writeVariant(parent, v as unknown as ShopifyVariantNode);
     pending.delete(p.externalId);
   }
   await sink.finish();

@@ -57,14 +57,18 @@ export async function shopifyFullSync(kinds: DatabaseKind[]): Promise<SuiteResul
         for (const kind of kinds) {
           const options: ChildOptions = { expected, appPort };
           for (const mode of ["engine", "floor"] as const) {
-            process.stdout.write(`    ${kind} ${mode.padEnd(6)} ${records.toLocaleString("en-US")} records … `);
+            process.stdout.write(
+              `    ${kind} ${mode.padEnd(6)} ${records.toLocaleString("en-US")} records … `,
+            );
             const result = await runChild<Measured>("bench/suites/shopify-child.ts", [
               mode,
               await dbs[kind].fresh(),
               emulator.url,
               JSON.stringify(options),
             ]);
-            console.log(`${result.records_per_s} records/s, ${result.seconds} s, peak RSS ${result.peak_rss_mb} MB`);
+            console.log(
+              `${result.records_per_s} records/s, ${result.seconds} s, peak RSS ${result.peak_rss_mb} MB`,
+            );
             byKind[kind][mode].push(result);
           }
         }
@@ -119,7 +123,10 @@ export async function shopifyFullSync(kinds: DatabaseKind[]): Promise<SuiteResul
       {
         name: `${p}.small_records_per_s`,
         value: entry.small_records_per_s,
-        against: { label: `floor, ${small.records.toLocaleString("en-US")}`, value: entry.small_floor_records_per_s },
+        against: {
+          label: `floor, ${small.records.toLocaleString("en-US")}`,
+          value: entry.small_floor_records_per_s,
+        },
         ratio: ratio(entry.small_records_per_s, entry.small_floor_records_per_s),
         target: `at ${small.records.toLocaleString("en-US")} records`,
         met: null,

@@ -45,7 +45,9 @@ export async function wooFullSync(): Promise<SuiteResult> {
     });
     const key = (await keyResponse.json()) as { consumer_key: string; consumer_secret: string };
     for (const setting of [concurrency, 1]) {
-      process.stdout.write(`  ${orders.toLocaleString("en-US")} orders, ${latencyMs} ms/page, concurrency ${setting} … `);
+      process.stdout.write(
+        `  ${orders.toLocaleString("en-US")} orders, ${latencyMs} ms/page, concurrency ${setting} … `,
+      );
       const db = createPrismaClient(await dbs.fresh()) as unknown as AppDb;
       const platform = testPlatform({ pageConcurrency: setting, timeoutMs: 60_000 });
       const seeded = await seedWooStore(db, emulator.url, key);
@@ -58,13 +60,16 @@ export async function wooFullSync(): Promise<SuiteResult> {
         source: await platform.createSource(seeded.ctx),
       });
       const seconds = (performance.now() - started) / 1000;
-      if (summary.status !== "succeeded") throw new Error(`woo sync ${summary.status}: ${summary.errorMessage}`);
+      if (summary.status !== "succeeded")
+        throw new Error(`woo sync ${summary.status}: ${summary.errorMessage}`);
       const synced = summary.resources.orders?.synced ?? 0;
       if (synced !== orders || (await db.order.count()) !== orders)
         throw new Error(`woo sync stored ${synced} of ${orders} orders`);
       const seen = await load(emulator.url);
       runs[setting] = { seconds, maxInFlight: seen.max_in_flight, pages: seen.requests, synced };
-      console.log(`${Math.round(orders / seconds)} records/s, ${seconds.toFixed(1)} s, ${seen.max_in_flight} in flight at most`);
+      console.log(
+        `${Math.round(orders / seconds)} records/s, ${seconds.toFixed(1)} s, ${seen.max_in_flight} in flight at most`,
+      );
       platform.close();
       await db.$disconnect();
     }
