@@ -33,7 +33,7 @@ function arg(name: string, fallback: string): string {
   return index >= 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
 }
 
-const records = Number(arg("records", QUICK ? "20000" : "200000"));
+const records = Number(arg("records", QUICK ? "10000" : "200000"));
 const smallRecords = Number(arg("small-records", String(Math.round(records / 4))));
 const baselineRecords = Number(arg("baseline-records", QUICK ? "300" : "2000"));
 const pageSize = Number(arg("page-size", "1000"));

@@ -17,7 +17,6 @@
  *   `JSON.parse`, mapped and written with prepared statements in one transaction (timed): no spool, no engine.
  */
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createReadStream, createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,7 +1,8 @@
 /**
  * `shopify_full_sync.{sqlite,postgres}`: a first sync of an emulated Shopify store through the product's real path
- * (bench/suites/shopify-child.ts, engine mode), the emulator in its own process, at a small and a large size; beside
- * it the floor (the same JSONL parsed and written by prepared statements, same run). Records: 40 % customers, 50 %
+ * (bench/suites/shopify-child.ts, engine mode), the emulator in its own process, at a small and a large size (peak RSS
+ * must not grow with the size); beside the large one the floor (the same JSONL parsed and written by prepared
+ * statements, same run). Records: 40 % customers, 50 %
  * orders (line items from the emulator's generator), 10 % products (with variants).
  */
 import { BENCH_API_KEY, BENCH_API_SECRET, type ChildOptions } from "./shopify-shared";
@@ -23,7 +24,7 @@ export function shapeFor(records: number) {
 }
 
 export async function shopifyFullSync(kinds: DatabaseKind[]): Promise<SuiteResult> {
-  const sizes = QUICK ? [5_000, 20_000] : [100_000, 1_000_000];
+  const sizes = QUICK ? [2_000, 10_000] : [100_000, 1_000_000];
   const emulatorPort = PORT_BASE + 1;
   const appPort = PORT_BASE + 3;
   const byKind: Record<string, { engine: Measured[]; floor: Measured[] }> = {};
@@ -56,7 +57,10 @@ export async function shopifyFullSync(kinds: DatabaseKind[]): Promise<SuiteResul
       try {
         for (const kind of kinds) {
           const options: ChildOptions = { expected, appPort };
-          for (const mode of ["engine", "floor"] as const) {
+          // The floor is measured at the large size (where the engine's figure is compared with it).
+          for (const mode of records === sizes[sizes.length - 1]
+            ? (["engine", "floor"] as const)
+            : (["engine"] as const)) {
             process.stdout.write(
               `    ${kind} ${mode.padEnd(6)} ${records.toLocaleString("en-US")} records … `,
             );
@@ -98,7 +102,6 @@ export async function shopifyFullSync(kinds: DatabaseKind[]): Promise<SuiteResul
       small_records_per_s: small.records_per_s,
       small_seconds: small.seconds,
       small_peak_rss_mb: small.peak_rss_mb,
-      small_floor_records_per_s: floor[0].records_per_s,
       peak_rss_growth: ratio(large.peak_rss_mb, small.peak_rss_mb),
       rows_written: large.rows,
     };
@@ -123,11 +126,6 @@ export async function shopifyFullSync(kinds: DatabaseKind[]): Promise<SuiteResul
       {
         name: `${p}.small_records_per_s`,
         value: entry.small_records_per_s,
-        against: {
-          label: `floor, ${small.records.toLocaleString("en-US")}`,
-          value: entry.small_floor_records_per_s,
-        },
-        ratio: ratio(entry.small_records_per_s, entry.small_floor_records_per_s),
         target: `at ${small.records.toLocaleString("en-US")} records`,
         met: null,
       },

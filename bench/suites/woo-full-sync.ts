@@ -18,7 +18,7 @@ async function load(url: string, reset = false): Promise<{ max_in_flight: number
 }
 
 export async function wooFullSync(): Promise<SuiteResult> {
-  const orders = QUICK ? 2_500 : 50_000;
+  const orders = QUICK ? 2_000 : 50_000;
   const latencyMs = 300;
   const concurrency = 8;
   const emulator = await startEmulator("woocommerce", [
