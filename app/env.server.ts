@@ -69,6 +69,8 @@ export const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /** Address the production server binds to (server.ts); unset = every interface. */
+    HOST: z.string().min(1).optional(),
 
     SHOPIFY_API_KEY: z.string().min(1),
     SHOPIFY_API_SECRET: z.string().min(1),
@@ -98,6 +100,8 @@ export const envSchema = z
     ALLOW_PRIVATE_STORE_URLS: booleanFlag.default("false"),
     /** WooCommerce list pages read at once per store after the first (1 = one page at a time). */
     WOOCOMMERCE_PAGE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
+    /** How long one store request (Shopify GraphQL, a WooCommerce page) may take before it is retried. */
+    STORE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
     /** Lowest level the app, the job runner and the worker log (app/lib/logger.ts). */
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   })

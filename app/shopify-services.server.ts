@@ -80,6 +80,7 @@ export async function receiveShopifyWebhookHere(request: Request): Promise<Respo
     {
       db: prisma,
       apiSecret: env.SHOPIFY_API_SECRET,
+      customShopDomain: env.SHOP_CUSTOM_DOMAIN,
       enqueue: async (event) => enqueueWebhookEvent(await getJobQueue(), event),
     },
     request,

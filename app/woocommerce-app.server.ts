@@ -10,8 +10,11 @@ import { enqueueSync } from "./jobs/enqueue.server";
 import { getPlatforms } from "./platforms.server";
 import type { WooCommercePlatform } from "./platforms/woocommerce/index.server";
 import { getJobQueue } from "./queue.server";
-import type { IntegrationRow } from "./sync/platform";
-import { disconnectIntegration, type DisconnectInput } from "./integrations/disconnect.server";
+import {
+  disconnectIntegration,
+  platformCleanup,
+  type DisconnectInput,
+} from "./integrations/disconnect.server";
 import type { ApprovalDeps } from "./integrations/woocommerce-approval.server";
 import { wooCookies, type WooCookies } from "./integrations/woocommerce-session.server";
 
@@ -51,14 +54,7 @@ export function wooApp(): WooApp {
         {
           db: prisma,
           queue: await getJobQueue(),
-          cleanupStore: async (integration: IntegrationRow) => {
-            const context = await getPlatforms().contextFor(prisma, integration);
-            try {
-              await platform.disconnect?.(context);
-            } finally {
-              await context.close();
-            }
-          },
+          cleanupStore: platformCleanup(getPlatforms(), prisma),
         },
         input,
       ),

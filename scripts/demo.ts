@@ -5,7 +5,7 @@
  * Prints the URLs to open and one line `DEMO_READY {json}` (appUrl, adminUrl, wooUrl, apiToken).
  *
  * Flags: --app-port (3000), --shopify-port (4100), --woo-port (4200), --data-dir (data), --activity-ms (4000),
- * --rebuild (fresh production build). Fails, exit 1, when a port is taken or another demo uses the data folder.
+ * --customers/--orders/--products (seed sizes per store), --rebuild (fresh production build). Fails, exit 1, when a port is taken or another demo uses the data folder.
  */
 import { join } from "node:path";
 import { createPrismaClient } from "../app/db/client.server";
@@ -19,8 +19,8 @@ import { localAppEnv, localSecrets, LOCAL_API_KEY, LOCAL_APP_HANDLE } from "./li
 import { builtAdminExtensions, ensureBuild, run, startAppServer, waitForOk } from "./lib/processes";
 
 const SHOP = "demo.myshopify.com";
-/** Seed sizes per store: a few thousand records each. */
-const SEED = { customers: 1_200, orders: 2_500, products: 150 };
+/** Seed sizes per store: a few thousand records each (smaller with --customers/--orders/--products, for tests). */
+const DEFAULT_SEED = { customers: 1_200, orders: 2_500, products: 150 };
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,12 +34,22 @@ function port(name: string, fallback: number): number {
   return value;
 }
 
+function count(name: keyof typeof DEFAULT_SEED): number {
+  const value = Number(option(name, String(DEFAULT_SEED[name])));
+  if (!Number.isInteger(value) || value < 1 || value > 100_000)
+    throw new DemoSetupError(`--${name} must be a whole number from 1 to 100000.`);
+  return value;
+}
+
 async function main() {
+  const SEED = { customers: count("customers"), orders: count("orders"), products: count("products") };
   const appPort = port("app-port", 3000);
   const shopifyPort = port("shopify-port", 4100);
   const wooPort = port("woo-port", 4200);
   const dataDir = option("data-dir", "data");
   const activityMs = Number(option("activity-ms", "4000"));
+  if (!Number.isInteger(activityMs) || activityMs < 200)
+    throw new DemoSetupError("--activity-ms must be a whole number of milliseconds, at least 200.");
   const databaseUrl = `file:./${dataDir}/dev.sqlite`;
   const appUrl = `http://127.0.0.1:${appPort}`;
 
@@ -130,6 +140,10 @@ async function main() {
         log: (line) => console.warn(line),
       }),
     );
+    // Only say "running" about a server that still runs.
+    if (server.exitCode !== null || server.signalCode !== null)
+      throw new DemoSetupError(`The app stopped (exit ${server.exitCode}); see ${dataDir}/app.log.`);
+    await waitForOk(`${appUrl}/healthz`, 10_000);
     const wooPage = `${appUrl}/woocommerce`;
     console.log(`
 Commerce Sync is running on SQLite (${databaseUrl}); new orders and customer changes arrive every ${activityMs / 1000} s.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
+import { syncLockKey } from "../jobs/enqueue.server";
 import { createJobQueue, type JobQueue } from "../jobs/queue.server";
 import { isAppError } from "../lib/errors";
 import { disconnectIntegration } from "./disconnect.server";
@@ -81,6 +82,22 @@ describe.each(DATABASE_KINDS)("disconnecting a store on %s", (kind) => {
     expect(await t.db.order.count({ where: { integrationId: m.wooId } })).toBe(3);
   });
 
+  it("cleans up a store whose access is not on the row (Shopify keeps its token in the session table)", async () => {
+    const shopify = await t.db.integration.findUniqueOrThrow({ where: { id: m.shopifyId } });
+    expect(shopify.credentials).toBeNull();
+    const cleaned: string[] = [];
+    const result = await disconnectIntegration(
+      { db: t.db, cleanupStore: async (integration) => void cleaned.push(integration.id) },
+      { organizationId: m.organizationId, integrationId: m.shopifyId, keepData: true, actor: "merchant:t" },
+    );
+    expect(cleaned).toEqual([m.shopifyId]);
+    expect(result.storeCleanup).toEqual({ outcome: "done" });
+    const audit = await t.db.auditLog.findFirstOrThrow({
+      where: { integrationId: m.shopifyId, action: "integration.disconnected" },
+    });
+    expect(audit.detail).toMatchObject({ platform: "shopify", storeCleanup: "done" });
+  });
+
   it("still disconnects when the store cannot be cleaned up, and records why", async () => {
     const result = await disconnectIntegration(
       {
@@ -124,7 +141,7 @@ describe.each(DATABASE_KINDS)("disconnecting a store on %s", (kind) => {
     });
 
     it("queues the deletion behind a sync that holds the store's lock", async () => {
-      const held = await queue.acquireLock(`sync:${m.wooId}`, "a-running-sync");
+      const held = await queue.acquireLock(syncLockKey(m.wooId), "a-running-sync");
       expect(held).not.toBeNull();
       try {
         const result = await disconnectIntegration(

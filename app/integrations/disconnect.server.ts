@@ -3,8 +3,9 @@
  * page): store-side cleanup through the platform (its webhooks), credentials forgotten, the integration marked
  * `disconnected`, synced data kept or deleted as the person chose, one audit entry.
  *
- * The platform cleanup runs first because it needs the credentials; it is best effort (a dead store or revoked key
- * must not keep a merchant connected), and its outcome is recorded. Deleting the data goes through the compliance
+ * The platform cleanup runs first because it needs the store access (the row's credentials for WooCommerce, the
+ * shop's offline session for Shopify); it is best effort (a dead store or revoked key must not keep a merchant
+ * connected): a platform throws when it could not clean up, and the outcome (done or failed, with why) is recorded. Deleting the data goes through the compliance
  * purge under the integration's sync lock, so it never interleaves with a sync page that could write rows back: when
  * a sync holds the lock, the purge is queued behind it as a `compliance.shop_redact` job.
  */
@@ -131,7 +132,9 @@ async function cleanUpStore(
   integration: IntegrationRow,
   alreadyDisconnected: boolean,
 ): Promise<DisconnectResult["storeCleanup"]> {
-  if (alreadyDisconnected || !deps.cleanupStore || !integration.credentials) return { outcome: "skipped" };
+  // Credentials are not looked at here: a Shopify store's token lives in the session table, not on the row, and
+  // the platform module knows where its own access is.
+  if (alreadyDisconnected || !deps.cleanupStore) return { outcome: "skipped" };
   try {
     await deps.cleanupStore(integration);
     return { outcome: "done" };

@@ -8,9 +8,10 @@
  * existing account started it), a nonce and an expiry, so it cannot be forged, replayed for another shop, or used
  * after 10 minutes. A browser-started flow also binds it to the browser with the nonce in a cookie. The callback is
  * accepted only with Shopify's HMAC over its query (checked in constant time) and a shop domain on myshopify.com,
- * the only hosts the app ever sends a token request to.
+ * the only hosts the app ever sends a token request to. Each state is accepted once: its nonce is spent (a row in
+ * `SpentNonce`, unique) before the code is exchanged, so a replayed callback is refused even within the 10 minutes.
  */
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { open, seal, type Keyring } from "../crypto/encryption.server";
 import { AppError } from "../lib/errors";
@@ -25,6 +26,8 @@ export const STATE_TTL_MS = 10 * 60_000;
 /** Shopify's callback timestamp may differ from our clock by this much. */
 const TIMESTAMP_TOLERANCE_MS = 10 * 60_000;
 const STATE_CONTEXT = "shopify-oauth-state";
+/** Where Shopify returns installs started through the integrations API (one of the toml's `[auth] redirect_urls`). */
+export const SHOPIFY_API_CALLBACK_PATH = "/api/integrations/shopify/callback";
 
 export class ShopifyAuthorizationError extends AppError {
   constructor(code: string, message: string, httpStatus = 400) {
@@ -124,6 +127,17 @@ export function beginShopifyAuthorization(
   return { authUrl: url.toString(), nonce, shop };
 }
 
+/** The app inside `shop`'s admin: where a merchant lands once the store is connected. */
+export function shopifyAppInAdminUrl(
+  deps: Pick<ShopifyOAuthDeps, "adminUrlFor" | "apiKey">,
+  shop: string,
+): string {
+  const admin = (deps.adminUrlFor ?? ((s: string) => `https://${s}/admin`))(shop);
+  const appInAdmin = new URL(`${admin}/apps/${deps.apiKey}`);
+  if (!appInAdmin.hostname.endsWith(shop)) appInAdmin.searchParams.set("shop", shop);
+  return appInAdmin.toString();
+}
+
 export interface AuthorizationResult extends InstallOutcome {
   shop: string;
 }
@@ -201,6 +215,7 @@ export async function completeShopifyAuthorization(
       "Shopify's answer carries no authorization code.",
     );
   }
+  await spendStateNonce(deps, state);
   if (state.o) {
     // Refuse before any token changes hands: a shop connected elsewhere is not moved to this account.
     const existing = await deps.db.integration.findUnique({
@@ -230,6 +245,24 @@ export async function completeShopifyAuthorization(
     calls,
   });
   return { ...outcome, shop };
+}
+
+/**
+ * Marks the state's nonce as used; a second callback with the same state is a replay (a leaked URL, a reloaded
+ * page, an attacker) and is refused. The insert is the check, so two concurrent replays cannot both pass.
+ */
+async function spendStateNonce(deps: ShopifyOAuthDeps, state: StatePayload): Promise<void> {
+  const key = `shopify-oauth:${createHash("sha256").update(state.n).digest("hex")}`;
+  await deps.db.spentNonce.deleteMany({ where: { expiresAt: { lt: new Date(nowMs(deps)) } } });
+  try {
+    await deps.db.spentNonce.create({ data: { key, expiresAt: new Date(state.e) } });
+  } catch (error) {
+    if ((error as { code?: string }).code !== "P2002") throw error;
+    throw new ShopifyAuthorizationError(
+      "shopify_oauth_replayed",
+      "This Shopify connection link was already used. Start connecting the store again.",
+    );
+  }
 }
 
 /** Cookie binding a browser-started authorization to that browser (HttpOnly, 10 minutes, only sent to /auth). */

@@ -9,6 +9,7 @@
  * - Deduplication on X-Shopify-Event-Id: Shopify's retries, its duplicate deliveries and the same event arriving
  *   through both the app-scoped (toml) and the shop-scoped (API) subscription are stored once.
  */
+import { normalizeShopDomain } from "./shopify-oauth.server";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../db/client.server";
@@ -28,8 +29,16 @@ export interface WebhookIngestDeps {
   db: Db;
   /** Enqueues processing of a stored event (deduplicated per event by the queue). */
   enqueue(event: { id: string; integrationId: string | null }): Promise<unknown>;
-  /** The app secret the deliveries are signed with. */
+  /** The app secret: every delivery's HMAC is checked with it first. */
   apiSecret: string;
+  /** SHOP_CUSTOM_DOMAIN: an extra allowed shop domain pattern (regular expression source). */
+  customShopDomain?: string;
+}
+
+const TOPIC = /^[a-z_]+\/[a-z_]+$/;
+
+function refuse(status: 400 | 401, message: string): Response {
+  return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
 
 export interface IngestResult {
@@ -39,8 +48,8 @@ export interface IngestResult {
 
 /**
  * Handles one webhook delivery and returns the HTTP response for Shopify: 405 unless POST, 401 unless the HMAC of
- * the raw body is valid, 400 when Shopify's headers (topic, shop domain, webhook id) are missing, else 200 once the
- * delivery is stored and enqueued.
+ * the raw body is valid, 400 when the shop domain or topic is missing or malformed, the body is not JSON or the
+ * webhook id is missing, else 200 once the delivery is stored and enqueued.
  *
  * The signature is checked here (the same check shopify-app-remix's `authenticate.webhook` makes, constant time)
  * instead of through `authenticate.webhook`: that also loads and decrypts the shop's offline session, parses the
@@ -52,11 +61,27 @@ export async function receiveShopifyWebhook(deps: WebhookIngestDeps, request: Re
   if (request.method !== "POST")
     return new Response(undefined, { status: 405, statusText: "Method not allowed" });
   const raw = await request.text();
+  // Refused before anything is parsed or stored, each with a reason the sender's logs can show.
   if (!validSignature(raw, request.headers.get("X-Shopify-Hmac-Sha256"), deps.apiSecret)) {
-    return new Response(undefined, { status: 401, statusText: "Unauthorized" });
+    return refuse(
+      401,
+      "Missing or invalid X-Shopify-Hmac-Sha256: the body is not signed with this app's secret.",
+    );
+  }
+  const shopHeader = request.headers.get("X-Shopify-Shop-Domain") ?? "";
+  if (normalizeShopDomain(shopHeader, deps.customShopDomain) !== shopHeader.toLowerCase()) {
+    return refuse(400, "X-Shopify-Shop-Domain is not a Shopify shop domain (*.myshopify.com).");
+  }
+  if (!TOPIC.test(request.headers.get("X-Shopify-Topic") ?? "")) {
+    return refuse(400, "Missing or malformed X-Shopify-Topic (expected e.g. orders/create).");
+  }
+  try {
+    JSON.parse(raw);
+  } catch {
+    return refuse(400, "The body is not JSON.");
   }
   const webhook = webhookFromHeaders(request.headers);
-  if (!webhook) return new Response(undefined, { status: 400, statusText: "Bad Request" });
+  if (!webhook) return refuse(400, "Missing X-Shopify-Webhook-Id.");
   const result = await ingestShopifyWebhook(deps, webhook, raw);
   return new Response(null, { status: 200, headers: { "X-Commerce-Sync-Webhook": result.status } });
 }
@@ -96,7 +121,7 @@ export async function ingestShopifyWebhook(
   try {
     body = parseJsonLossless(rawBody);
   } catch {
-    // Stored anyway: processing reports the unreadable body on the event.
+    // receiveShopifyWebhook refuses non-JSON bodies; a direct caller's unreadable body is reported on the event.
   }
   const integration = await db.integration.findUnique({
     where: { platform_storeKey: { platform: "shopify", storeKey: shop } },

@@ -17,6 +17,8 @@ import { connectWooCommerce, type WooConnectDeps, type WooConnectResult } from "
 import { openAttemptKey, sealAttemptKey } from "./woocommerce-secrets.server";
 
 export const APPROVAL_TTL_MS = 30 * 60_000;
+/** The store's callback body is five short fields; anything bigger is refused before it is read as JSON. */
+export const MAX_CALLBACK_BYTES = 16 * 1024;
 export const APP_NAME = "Commerce Sync";
 
 export type ApprovalDeps = WooConnectDeps & { now?: () => Date };
@@ -74,7 +76,7 @@ export async function startKeyApproval(
 }
 
 export interface CallbackAnswer {
-  status: 200 | 400 | 404 | 409 | 410;
+  status: 200 | 400 | 404 | 409 | 410 | 413;
   message: string;
 }
 
@@ -84,6 +86,8 @@ export async function receiveApprovedKeys(
   attemptId: string,
   rawBody: string,
 ): Promise<CallbackAnswer> {
+  if (Buffer.byteLength(rawBody, "utf8") > MAX_CALLBACK_BYTES)
+    return { status: 413, message: `The body is too large (limit ${MAX_CALLBACK_BYTES} bytes).` };
   const attempt = await deps.db.wooConnectAttempt.findUnique({ where: { id: attemptId } });
   if (!attempt) return { status: 404, message: "Unknown connect attempt." };
   const now = deps.now?.() ?? new Date();

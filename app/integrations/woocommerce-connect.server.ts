@@ -206,6 +206,40 @@ async function connect(
   };
 }
 
+/**
+ * The integrations API's answer for a connect: 201 (new store) or 200 (reconnected) with the store; 409 when the
+ * store belongs to another organization; 422 for anything else the store or key refused, naming the field.
+ */
+export function wooConnectApiAnswer(result: WooConnectResult): { status: number; body: unknown } {
+  if (result.success) {
+    return {
+      status: result.created ? 201 : 200,
+      body: {
+        success: true,
+        integrationId: result.integrationId,
+        created: result.created,
+        storeName: result.store.name,
+        storeUrl: result.store.url,
+        readOnly: result.readOnly,
+        webhooks: result.webhooks,
+        initialSync: result.initialSync,
+      },
+    };
+  }
+  const { code, message, field } = result.error;
+  return {
+    status: code === "store_in_other_organization" ? 409 : 422,
+    body: {
+      error: {
+        code,
+        message,
+        ...(field ? { field: `body.${field}` } : {}),
+        ...(result.needsReadOnlyConfirmation ? { needsReadOnlyConfirmation: true } : {}),
+      },
+    },
+  };
+}
+
 function checkKey(value: string, prefix: "ck_" | "cs_", field: WooConnectField): string {
   const trimmed = (value ?? "").trim();
   const name = field === "consumerKey" ? "consumer key" : "consumer secret";

@@ -9,6 +9,7 @@
  * - Duplicates (same integration, topic and bytes) are answered 200 and stored once — `X-WC-Webhook-Delivery-ID`
  *   is not unique per delivery, so it is not the key.
  */
+import { WEBHOOK_TOPICS } from "../platforms/woocommerce/webhooks.server";
 import { openWebhookSecret } from "../crypto/integration-secrets.server";
 import type { Keyring } from "../crypto/encryption.server";
 import {
@@ -21,6 +22,8 @@ import {
 import type { AppDb } from "../sync/platform";
 
 /** Bigger bodies are refused (a product with thousands of variations is far below it). */
+const KNOWN_TOPICS: ReadonlySet<string> = new Set(WEBHOOK_TOPICS);
+
 export const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
 
 export interface WooWebhookIngestDeps {
@@ -58,6 +61,12 @@ export async function ingestWooWebhook(
     return { status: 401, body: "Invalid signature." };
   }
   if (!/^[a-z_]+\.[a-z_]+$/.test(headers.topic)) return { status: 400, body: "Missing or unknown topic." };
+  if (!KNOWN_TOPICS.has(headers.topic)) {
+    return {
+      status: 400,
+      body: `Unknown topic ${headers.topic}: this app subscribes to ${WEBHOOK_TOPICS.join(", ")}.`,
+    };
+  }
   let body: unknown;
   try {
     body = JSON.parse(request.rawBody.toString("utf8"));

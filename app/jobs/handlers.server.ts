@@ -8,6 +8,7 @@ import type { Logger } from "../lib/logger";
 import { runSync } from "../sync/engine.server";
 import { errorMessage, SyncAlreadyRunningError } from "../sync/errors";
 import type { Platforms } from "../sync/platform";
+import { findInterruptedRuns } from "../sync/run-records.server";
 import { RESOURCES, type Resource, type SyncKind, type SyncRunSummary } from "../sync/types";
 import { complianceHandlers, type ComplianceOperations } from "./compliance-handlers.server";
 import { isPermanentFailure } from "./enqueue.server";
@@ -64,6 +65,16 @@ async function runSyncJob(
   });
   if (!integration) throw new PermanentJobError(`Integration ${payload.integrationId} no longer exists.`);
   if (integration.status === "disconnected") return { skipped: "the store is disconnected" };
+  if (!payload.runId && ctx.attempt > 1) {
+    // This job is running again after its worker died (its lease expired): the run its first attempt opened was
+    // left `running`. Resume that run rather than read the whole store a second time.
+    const interrupted = await findInterruptedRuns(db, {});
+    const mine = interrupted.find((r) => r.integrationId === payload.integrationId);
+    if (mine) {
+      const row = await db.syncRun.findUnique({ where: { id: mine.id }, select: { kind: true } });
+      if (row?.kind === kind) payload = { ...payload, runId: mine.id };
+    }
+  }
   if (payload.runId) {
     const run = await db.syncRun.findUnique({ where: { id: payload.runId }, select: { status: true } });
     // Someone already finished it (or it never existed): nothing to resume.

@@ -3,3 +3,6 @@ import { receiveShopifyWebhookHere } from "../shopify-services.server";
 
 /** POST /api/webhooks/shopify: every Shopify data topic (the toml's and the shop-scoped subscriptions the app makes). Verified, stored once, queued; 200 at once. */
 export const action = ({ request }: ActionFunctionArgs) => receiveShopifyWebhookHere(request);
+
+/** Shopify only POSTs here. */
+export const loader = () => new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });

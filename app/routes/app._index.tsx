@@ -30,16 +30,18 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 function Stat({ label, value }: { label: string; value: number }) {
   return (
-    <Card>
-      <BlockStack gap="100">
-        <Text as="h3" variant="headingSm" tone="subdued">
-          {label}
-        </Text>
-        <Text as="p" variant="heading2xl">
-          {formatCount(value)}
-        </Text>
-      </BlockStack>
-    </Card>
+    <div data-testid={`total-${label.toLowerCase()}`}>
+      <Card>
+        <BlockStack gap="100">
+          <Text as="h3" variant="headingSm" tone="subdued">
+            {label}
+          </Text>
+          <Text as="p" variant="heading2xl">
+            {formatCount(value)}
+          </Text>
+        </BlockStack>
+      </Card>
+    </div>
   );
 }
 

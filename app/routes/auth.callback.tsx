@@ -9,6 +9,7 @@ import {
   clearedNonceCookie,
   completeShopifyAuthorization,
   nonceFromCookie,
+  shopifyAppInAdminUrl,
 } from "../integrations/shopify-oauth.server";
 import { shopifyServices } from "../shopify-services.server";
 
@@ -27,10 +28,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     const result = await completeShopifyAuthorization(oauth, params, {
       nonce: nonceFromCookie(request.headers.get("Cookie")),
     });
-    const admin = (oauth.adminUrlFor ?? ((s: string) => `https://${s}/admin`))(result.shop);
-    const appInAdmin = new URL(`${admin}/apps/${oauth.apiKey}`);
-    if (!appInAdmin.hostname.endsWith(result.shop)) appInAdmin.searchParams.set("shop", result.shop);
-    return redirect(appInAdmin.toString(), { headers });
+    return redirect(shopifyAppInAdminUrl(oauth, result.shop), { headers });
   } catch (error) {
     if (!isAppError(error)) throw error;
     return json({ message: error.message, polarisTranslations }, { status: error.httpStatus, headers });

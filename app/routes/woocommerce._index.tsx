@@ -1,23 +1,30 @@
-/** `/woocommerce`: the signed-in owner's WooCommerce stores. */
+/** `/woocommerce`: the signed-in owner's WooCommerce stores, as the embedded overview shows stores. */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Button, Card, InlineGrid, InlineStack, Page, Text } from "@shopify/polaris";
+import { BlockStack, Button, InlineGrid, Page } from "@shopify/polaris";
+import { getJobQueue } from "../queue.server";
 import { wooApp } from "../woocommerce-app.server";
 import { requireOwner } from "../integrations/woocommerce-session.server";
-import { listOwnerStores } from "../integrations/woocommerce-status.server";
-import { StatusBadge, formatTime } from "../components/woocommerce-status";
+import { failedJobNotices, listIntegrations } from "../integrations/integrations-view.server";
+import { IntegrationCard } from "../components/IntegrationCard";
+import { PageError } from "../components/PageError";
+import { useLiveRefresh } from "../components/useLiveRefresh";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const app = wooApp();
   const { session } = await requireOwner(app.db, app.cookies, request);
-  const stores = await listOwnerStores(app.db, session.organizationId);
+  const failedJobs = failedJobNotices(await (await getJobQueue()).failedJobs(50));
+  const stores = (await listIntegrations(app.db, session.organizationId, { failedJobs })).filter(
+    (i) => i.platform === "woocommerce",
+  );
   if (stores.length === 0) throw redirect("/woocommerce/connect");
   return json({ stores });
 };
 
 export default function OwnerStores() {
   const { stores } = useLoaderData<typeof loader>();
+  useLiveRefresh(stores.some((s) => s.activeRun) ? 2_000 : 15_000);
   return (
     <Page
       title="Your WooCommerce stores"
@@ -25,35 +32,11 @@ export default function OwnerStores() {
       secondaryActions={<SignOut />}
     >
       <BlockStack gap="400">
-        {stores.map((store) => (
-          <Card key={store.id}>
-            <BlockStack gap="300">
-              <InlineStack align="space-between" blockAlign="center">
-                <BlockStack gap="100">
-                  <InlineStack gap="200" blockAlign="center">
-                    <Text as="h2" variant="headingMd">
-                      {store.name}
-                    </Text>
-                    <StatusBadge status={store.status} />
-                    {store.readOnly && <Badge tone="attention">Read-only key</Badge>}
-                  </InlineStack>
-                  <Text as="p" tone="subdued">
-                    {store.url}
-                  </Text>
-                </BlockStack>
-                <Button url={`/woocommerce/stores/${store.id}`}>View status</Button>
-              </InlineStack>
-              <InlineGrid columns={{ xs: 1, sm: 4 }} gap="300">
-                <Text as="p">{store.counts.contacts.toLocaleString("en-US")} contacts</Text>
-                <Text as="p">{store.counts.orders.toLocaleString("en-US")} orders</Text>
-                <Text as="p">{store.counts.products.toLocaleString("en-US")} products</Text>
-                <Text as="p" tone="subdued">
-                  Last sync: {formatTime(store.lastSyncAt)}
-                </Text>
-              </InlineGrid>
-            </BlockStack>
-          </Card>
-        ))}
+        <InlineGrid columns={{ xs: 1, md: stores.length > 1 ? 2 : 1 }} gap="400">
+          {stores.map((store) => (
+            <IntegrationCard key={store.id} integration={store} href={`/woocommerce/stores/${store.id}`} />
+          ))}
+        </InlineGrid>
       </BlockStack>
     </Page>
   );
@@ -67,4 +50,8 @@ function SignOut() {
       </Button>
     </Form>
   );
+}
+
+export function ErrorBoundary() {
+  return <PageError homeUrl="/woocommerce" />;
 }

@@ -5,7 +5,7 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Outlet, useLoaderData } from "@remix-run/react";
-import { AppProvider } from "@shopify/polaris";
+import { AppProvider, Frame } from "@shopify/polaris";
 import polarisTranslations from "@shopify/polaris/locales/en.json";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 
@@ -18,7 +18,10 @@ export default function WooCommerceLayout() {
   const { polarisTranslations: i18n } = useLoaderData<typeof loader>();
   return (
     <AppProvider i18n={i18n}>
-      <Outlet />
+      {/* Frame: the store pages' toasts and modals need it, as they have inside the Shopify admin. */}
+      <Frame>
+        <Outlet />
+      </Frame>
     </AppProvider>
   );
 }

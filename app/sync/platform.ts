@@ -161,7 +161,10 @@ export interface StorePlatform {
   ): Promise<WebhookDecision>;
   /** Before a scheduled reconcile: make the store's webhook subscriptions exist and be active. */
   maintainWebhooks?(ctx: PlatformContext, signal: AbortSignal): Promise<WebhookMaintenanceReport>;
-  /** On disconnect: remove what the app created on the store (webhooks). Best effort, never throws for a dead store. */
+  /**
+   * On disconnect: remove what the app created on the store (webhooks). Throws when that failed (a dead store, a
+   * revoked key): the caller records the failure and disconnects anyway.
+   */
   disconnect?(ctx: PlatformContext): Promise<void>;
 }
 

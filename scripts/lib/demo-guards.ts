@@ -49,7 +49,16 @@ export function lockDataDir(dataDir: string): () => void {
       );
     }
   }
-  writeFileSync(file, String(process.pid));
+  // Another demo that dies right now leaves its lock behind: take it over. Two demos starting at the same moment:
+  // only one creates the file ("wx" fails when it exists).
+  if (existsSync(file)) rmSync(file, { force: true });
+  try {
+    writeFileSync(file, String(process.pid), { flag: "wx" });
+  } catch {
+    throw new DemoSetupError(
+      `Another demo is starting on ${dataDir}/ right now. Stop it first, or run another with --data-dir <folder>.`,
+    );
+  }
   let released = false;
   return () => {
     if (released) return;

@@ -1,6 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
-import { existsSync, openSync, readFileSync } from "node:fs";
+import { existsSync, openSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 /** Runs a command to completion with inherited output; throws with the command line when it fails. */
 export function run(command: string, args: string[], env: Record<string, string> = {}): void {
@@ -8,21 +10,42 @@ export function run(command: string, args: string[], env: Record<string, string>
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status})`);
 }
 
-/** Builds the production bundle unless one exists (pass force to rebuild). */
-export function ensureBuild(force = false): void {
-  if (force || !existsSync("build/server/index.js") || !existsSync("build/extensions/manifest.json"))
-    run("npm", ["run", "build", "--silent"]);
+/** The newest modification time (ms) of the files under `path` (a file or a folder), skipping node_modules. */
+function newestMtimeMs(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(path)) {
+    if (entry === "node_modules" || entry.startsWith(".")) continue;
+    newest = Math.max(newest, newestMtimeMs(join(path, entry)));
+  }
+  return newest;
 }
 
-/** Starts the production server (remix-serve) with the given environment. */
+/** What the production bundle is built from: a build older than any of these is rebuilt. */
+const BUILD_INPUTS = ["app", "extensions", "public", "vite.config.ts", "package-lock.json"];
+
+/** Builds the production bundle unless an up-to-date one exists (pass force to rebuild). */
+export function ensureBuild(force = false): void {
+  const built = ["build/server/index.js", "build/extensions/manifest.json"];
+  const stale =
+    force ||
+    !built.every((file) => existsSync(file)) ||
+    Math.min(...built.map((file) => statSync(file).mtimeMs)) <
+      Math.max(...BUILD_INPUTS.map((input) => newestMtimeMs(input)));
+  if (stale) run("npm", ["run", "build", "--silent"]);
+}
+
+/** Starts the production server (server.ts, what `npm start` runs) with the given environment. */
 export function startAppServer(
   env: Record<string, string>,
   options: { logFile?: string } = {},
 ): ChildProcess {
   const out = options.logFile ? openSync(options.logFile, "a") : "inherit";
-  // remix-serve started by node itself (not through npx): signals reach the server, not a wrapper that outlives it.
-  const cli = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
-  return spawn(process.execPath, [cli, "./build/server/index.js"], {
+  // Started by node itself (not through npm or npx): signals reach the server, not a wrapper that outlives it.
+  const tsx = createRequire(import.meta.url).resolve("tsx");
+  return spawn(process.execPath, ["--import", pathToFileURL(tsx).href, "server.ts"], {
     stdio: ["ignore", out, out],
     env: { ...process.env, ...env },
   });

@@ -71,15 +71,32 @@ test("pasting keys opens the store's status page, filled by the first sync", asy
   await expect(page.getByText("You are signed in")).toBeVisible();
   await expect(page.getByRole("heading", { name: "E2E Woo Store" })).toBeVisible();
   // The in-process job runner syncs the store; the page follows it.
-  await expect(page.getByRole("cell", { name: "Full" })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole("cell", { name: "Full" }).first()).toBeVisible({ timeout: 30_000 });
   await expect(page.locator("text=Succeeded").first()).toBeVisible({ timeout: 30_000 });
   await page.reload();
-  await expect(page.getByText("9 webhooks registered at connect")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Webhook activity" })).toBeVisible();
+  await expect(page.getByText("Integration id")).toBeVisible();
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByText("Incremental sync started")).toBeVisible();
+  await expect(page.getByRole("cell", { name: "Incremental" }).first()).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: "test-results/woocommerce-store-status.png", fullPage: true });
 
   await page.goto("/woocommerce");
   await expect(page.getByRole("heading", { name: "Your WooCommerce stores" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "View details" })).toBeVisible();
   await page.screenshot({ path: "test-results/woocommerce-stores.png", fullPage: true });
+  for (const width of [768, 420]) {
+    await page.setViewportSize({ width, height: 800 });
+    for (const path of ["/woocommerce", page.url()]) {
+      await page.goto(path);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow, `horizontal overflow of ${path} at ${width}px`).toBeLessThanOrEqual(1);
+    }
+    await page.screenshot({ path: `test-results/woocommerce-stores-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
   const missing = await page.goto("/woocommerce/stores/not-one-of-yours");
   expect(missing?.status()).toBe(404);
 });
@@ -95,6 +112,17 @@ test("signing back in through the store's key approval, then signing out", async
   await expect(page).toHaveURL(/\/woocommerce\/stores\//);
   await expect(page.getByRole("heading", { name: "E2E Woo Store" })).toBeVisible();
   await page.screenshot({ path: "test-results/woocommerce-after-approval.png", fullPage: true });
+
+  // Disconnect behind the confirmation, keeping the data: the page says so and offers to reconnect.
+  await page.getByRole("button", { name: "Disconnect" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByText("Keep them")).toBeVisible();
+  await page.screenshot({ path: "test-results/woocommerce-disconnect-modal.png", fullPage: true });
+  await dialog.getByRole("button", { name: "Disconnect and keep data" }).click();
+  await expect(page.getByText("Store disconnected; its data was kept").first()).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sync now" })).toBeDisabled();
+  await expect(page.getByRole("link", { name: "Reconnect" })).toBeVisible();
+  await page.screenshot({ path: "test-results/woocommerce-disconnected.png", fullPage: true });
 
   await page.goto("/woocommerce");
   await page.getByRole("button", { name: "Sign out" }).click();

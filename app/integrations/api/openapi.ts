@@ -34,7 +34,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: "Missing, unknown or revoked token",
   404: "No such integration in your organization",
   405: "Method not allowed",
-  409: "The integration is disconnected",
+  409: "The integration is disconnected, or the store belongs to another organization",
   413: "Request body too large",
   415: "Body is not JSON",
   422: "The store refused the connection (wrong keys, not WooCommerce, …)",
@@ -56,6 +56,47 @@ export const API_OPERATIONS: ApiOperation[] = [
     operationId: "list",
     summary: "List the organization's connected stores",
     success: { status: 200, description: "Every integration, oldest first", schema: s.integrationList },
+  },
+  {
+    method: "post",
+    path: "/api/integrations/shopify/connect",
+    operationId: "shopifyConnect",
+    summary: "Start connecting a Shopify shop: the consent URL to send the merchant to",
+    description:
+      "Open `authUrl` in the merchant's browser. After approval Shopify redirects to " +
+      "/api/integrations/shopify/callback, which connects the shop to your organization and runs its first sync.",
+    body: s.shopifyConnectBody,
+    success: { status: 200, description: "Shopify's consent URL", schema: s.shopifyConnectResult },
+    errors: [413, 415],
+  },
+  {
+    method: "get",
+    path: "/api/integrations/shopify/callback",
+    operationId: "shopifyCallback",
+    summary: "Shopify's redirect after the merchant approved (browser, not called directly)",
+    description:
+      "Verified by Shopify's HMAC and the single-use state made by shopifyConnect (a replayed callback is " +
+      "refused). Redirects to the app inside the shop's admin.",
+    public: true,
+    query: s.shopifyCallbackQuery,
+    success: {
+      status: 302,
+      description: "Connected: redirect to the app in the admin",
+      schema: z.object({}),
+    },
+    errors: [401, 409],
+  },
+  {
+    method: "post",
+    path: "/api/integrations/woocommerce/connect",
+    operationId: "woocommerceConnect",
+    summary: "Connect a WooCommerce store with a REST API key (Read/Write)",
+    description:
+      "Tests the key against the store, registers webhooks and queues the first full sync. 201 for a new store, " +
+      "200 when it was connected already (the key is replaced).",
+    body: s.woocommerceConnectBody,
+    success: { status: 201, description: "Connected", schema: s.woocommerceConnectResult },
+    errors: [409, 413, 415, 422],
   },
   {
     method: "post",

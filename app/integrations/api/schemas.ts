@@ -63,6 +63,8 @@ export const woocommerceConnectBody = z
       .string()
       .trim()
       .regex(/^cs_[A-Za-z0-9]+$/, "must start with cs_"),
+    /** Connect with a read-only key anyway (no webhooks: changes arrive with the scheduled syncs). */
+    allowReadOnly: z.boolean().default(false),
   })
   .strict();
 
@@ -149,10 +151,15 @@ export const disconnectResult = z.object({
 export const shopifyConnectResult = z.object({ authUrl: z.string().url() });
 
 export const woocommerceConnectResult = z.object({
+  success: z.literal(true),
   integrationId: z.string(),
-  success: z.boolean(),
-  storeName: z.string().nullable().optional(),
-  message: z.string().optional(),
+  /** False when the store was connected already (key replaced, webhooks checked). */
+  created: z.boolean(),
+  storeName: z.string(),
+  storeUrl: z.string(),
+  readOnly: z.boolean(),
+  webhooks: z.object({ active: z.number().int(), problems: z.array(z.string()) }),
+  initialSync: z.enum(["full", "incremental"]),
 });
 
 export const apiError = z.object({
@@ -162,5 +169,7 @@ export const apiError = z.object({
     /** For invalid input: the field that is wrong ("body.kind", "query.limit"). */
     field: z.string().optional(),
     issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    /** WooCommerce connect: the key is read-only; send `allowReadOnly: true` to connect without webhooks. */
+    needsReadOnlyConfirmation: z.boolean().optional(),
   }),
 });

@@ -155,3 +155,18 @@ export class ShopifyBulkOperationError extends AppError {
     );
   }
 }
+
+/** A bulk export's result file kept arriving incomplete (cut connection, truncated file). */
+export class ShopifyBulkDownloadError extends AppError {
+  constructor(
+    readonly resource: string,
+    readonly detail: string,
+  ) {
+    super(
+      "shopify_bulk_download_incomplete",
+      `Shopify's export of your ${resource} could not be downloaded completely (${detail}). Nothing was lost: the ` +
+        `next sync downloads it again.`,
+      { httpStatus: 502 },
+    );
+  }
+}

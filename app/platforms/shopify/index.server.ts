@@ -113,7 +113,7 @@ export function createShopifyPlatform(
       accessToken: tokensFor(db).sourceFor(shop, recordCall),
       recordCall,
       throttle: throttleFor(shop),
-      timeoutMs: options.tuning?.clientTimeoutMs,
+      timeoutMs: options.tuning?.clientTimeoutMs ?? env.STORE_REQUEST_TIMEOUT_MS,
       maxAttempts: options.tuning?.maxClientAttempts,
     });
   const clientFor = (ctx: PlatformContext) => clientForShop(ctx.db, ctx.integration.storeKey, ctx.recordCall);
@@ -184,8 +184,8 @@ export function createShopifyPlatform(
     },
 
     async disconnect(ctx) {
-      // Best effort: a shop that uninstalled the app refuses the token, and that is fine.
-      await removeWebhookSubscriptions(clientFor(ctx)).catch(() => undefined);
+      // A shop that uninstalled the app refuses the token: the disconnect service records that and goes on.
+      await removeWebhookSubscriptions(clientFor(ctx));
     },
   };
 }

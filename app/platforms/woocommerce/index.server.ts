@@ -33,7 +33,7 @@ export const DEFAULT_PAGE_CONCURRENCY = 4;
 /** What the module reads from `PlatformDeps` (tests pass just this). */
 export interface WooPlatformDeps {
   env: Pick<Env, "SHOPIFY_APP_URL" | "ALLOW_PRIVATE_STORE_URLS"> &
-    Partial<Pick<Env, "WOOCOMMERCE_PAGE_CONCURRENCY">>;
+    Partial<Pick<Env, "WOOCOMMERCE_PAGE_CONCURRENCY" | "STORE_REQUEST_TIMEOUT_MS">>;
 }
 
 /** Knobs for tests, benchmarks and scripts; production uses the defaults and the environment. */
@@ -103,7 +103,7 @@ export function createWooCommercePlatform(
   });
   const agents = createWooAgents(policy, { extraCa: options.extraCa });
   const appUrl = (options.appUrl ?? deps.env.SHOPIFY_APP_URL).replace(/\/+$/, "");
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? deps.env.STORE_REQUEST_TIMEOUT_MS ?? 30_000;
   const probe = { agents, timeoutMs: options.probeTimeoutMs ?? 15_000 };
   const pageConcurrency =
     options.pageConcurrency ?? deps.env.WOOCOMMERCE_PAGE_CONCURRENCY ?? DEFAULT_PAGE_CONCURRENCY;
@@ -196,11 +196,8 @@ export function createWooCommercePlatform(
       return report;
     },
     async disconnect(ctx) {
-      try {
-        await connector.deleteWebhooks(clientFor(ctx), ctx.integration.id);
-      } catch {
-        // Best effort: a store that is gone or a revoked key must not block disconnecting.
-      }
+      // A store that is gone or a revoked key throws here: the disconnect service records it and goes on.
+      await connector.deleteWebhooks(clientFor(ctx), ctx.integration.id);
     },
     close: () => agents.destroy(),
   };

@@ -3,6 +3,7 @@
  * records (emitting the matching webhooks), faults and bulk operation files.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Readable } from "node:stream";
 import type { EmuShop, EmulatorContext } from "../model";
 import { DEFAULT_SHOP } from "../model";
 import { ControlError as HttpError } from "../webhooks/control-error";
@@ -150,6 +151,52 @@ async function route(
     sendJson(res, 200, { shop, ...state.http429.get(shop) });
     return true;
   }
+  if (path === "/_emulator/faults/http-5xx" && method === "POST") {
+    const body = await readJsonBody(req);
+    const shop = typeof body.shop === "string" ? body.shop : DEFAULT_SHOP;
+    shopOr404(ctx, shop);
+    const status = Number(body.status ?? 503);
+    if (!Number.isInteger(status) || status < 500 || status > 599)
+      throw new HttpError(400, "status must be a 5xx status");
+    state.http5xx.set(shop, { remaining: Number(body.count ?? 1), status });
+    sendJson(res, 200, { shop, ...state.http5xx.get(shop) });
+    return true;
+  }
+  if (path === "/_emulator/faults/hang" && method === "POST") {
+    const body = await readJsonBody(req);
+    const shop = typeof body.shop === "string" ? body.shop : DEFAULT_SHOP;
+    shopOr404(ctx, shop);
+    state.hang.set(shop, { remaining: Number(body.count ?? 1) });
+    sendJson(res, 200, { shop, ...state.hang.get(shop) });
+    return true;
+  }
+  if (path === "/_emulator/faults/bulk-download" && method === "POST") {
+    const body = await readJsonBody(req);
+    const afterBytes = Number(body.afterBytes ?? 0);
+    if (!Number.isInteger(afterBytes) || afterBytes < 0)
+      throw new HttpError(400, "afterBytes must be a whole number");
+    const mode = body.mode === "end" ? "end" : "drop";
+    state.bulkDownload = { remaining: Number(body.count ?? 1), afterBytes, mode };
+    sendJson(res, 200, state.bulkDownload);
+    return true;
+  }
+  if (path === "/_emulator/faults" && method === "DELETE") {
+    state.http429.clear();
+    state.http5xx.clear();
+    state.hang.clear();
+    state.bulkDownload = null;
+    sendJson(res, 200, { cleared: true });
+    return true;
+  }
+  if (path === "/_emulator/tokens/revoke" && method === "POST") {
+    // The merchant (or Shopify) revoked the app's access: every token of the shop stops working, refresh too.
+    const body = await readJsonBody(req);
+    const shop = typeof body.shop === "string" ? body.shop : DEFAULT_SHOP;
+    shopOr404(ctx, shop);
+    ctx.tokens.revokeShop(shop);
+    sendJson(res, 200, { shop, revoked: true });
+    return true;
+  }
   if (path === "/_emulator/faults/bulk" && method === "POST") {
     const body = await readJsonBody(req);
     const shop = typeof body.shop === "string" ? body.shop : DEFAULT_SHOP;
@@ -192,7 +239,12 @@ async function route(
       return true;
     }
     res.writeHead(200, { "Content-Type": "application/jsonl" });
-    file.stream.pipe(res);
+    const cut = state.bulkDownload;
+    if (cut && cut.remaining > 0) {
+      cut.remaining -= 1;
+      if (cut.remaining === 0) state.bulkDownload = null;
+      truncated(file.stream, res, cut.afterBytes, cut.mode);
+    } else file.stream.pipe(res);
     await new Promise<void>((resolve) => res.on("close", () => resolve()));
     return true;
   }
@@ -204,4 +256,21 @@ async function route(
   }
   void url;
   return false;
+}
+
+/** Sends the first `afterBytes` bytes of `stream`, then cuts the connection ("drop") or ends the file there ("end"). */
+function truncated(stream: Readable, res: ServerResponse, afterBytes: number, mode: "drop" | "end"): void {
+  let sent = 0;
+  stream.on("data", (chunk: Buffer) => {
+    if (sent >= afterBytes) return;
+    const part = chunk.subarray(0, afterBytes - sent);
+    sent += part.length;
+    res.write(part);
+    if (sent >= afterBytes) {
+      stream.destroy();
+      if (mode === "end") res.end();
+      else res.destroy();
+    }
+  });
+  stream.on("end", () => res.end());
 }

@@ -12,6 +12,12 @@ export interface ControlState {
   throttle: { maximumAvailable: number; restoreRate?: number };
   /** Injected REST-style 429s per shop. */
   http429: Map<string, { remaining: number; retryAfterS: number }>;
+  /** Injected server errors (5xx) per shop: the next `remaining` GraphQL calls get `status`. */
+  http5xx: Map<string, { remaining: number; status: number }>;
+  /** Injected hangs per shop: the next `remaining` GraphQL calls never get an answer. */
+  hang: Map<string, { remaining: number }>;
+  /** The next `remaining` bulk result downloads stop after `afterBytes` (cut connection, or a clean short file). */
+  bulkDownload: { remaining: number; afterBytes: number; mode: "drop" | "end" } | null;
   seed: number;
   counts: { customers: number; orders: number; products: number };
   bucketFor(shop: EmuShop): LeakyBucket;
@@ -58,6 +64,9 @@ export function createControlState(options: ControlStateOptions): ControlState {
       restoreRate: options.throttle?.restoreRate,
     },
     http429: new Map(),
+    http5xx: new Map(),
+    hang: new Map(),
+    bulkDownload: null,
     seed: options.seed,
     counts: options.counts,
     timeScale: options.timeScale,

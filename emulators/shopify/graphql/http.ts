@@ -46,6 +46,21 @@ export async function handleGraphqlRequest(
         "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.",
     });
   }
+  const serverError = state.http5xx.get(shop.domain);
+  if (serverError && serverError.remaining > 0) {
+    serverError.remaining -= 1;
+    await readBody(req);
+    return sendJson(res, serverError.status, {
+      errors: "Internal Server Error: something went wrong on Shopify's side.",
+    });
+  }
+  const hang = state.hang.get(shop.domain);
+  if (hang && hang.remaining > 0) {
+    // Never answer: the client's timeout has to notice (the socket closes when the client gives up).
+    hang.remaining -= 1;
+    await readBody(req);
+    return;
+  }
   let body: Record<string, unknown>;
   try {
     const raw = await readBody(req);

@@ -103,6 +103,11 @@ export class BulkSpool {
     return { parents, children };
   }
 
+  /** Drops a half-loaded file's lines (a failed download), so it is not taken for a complete one. */
+  forget(): void {
+    this.db.exec("DELETE FROM meta WHERE name = 'loaded'; DELETE FROM parents; DELETE FROM children;");
+  }
+
   /** Number of parents spooled. */
   parentCount(): number {
     return (this.db.prepare("SELECT COUNT(*) AS n FROM parents").get() as { n: number }).n;

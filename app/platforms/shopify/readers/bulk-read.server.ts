@@ -11,12 +11,24 @@
  * fallback operation then reads the rest; parents the partial file already delivered whole are skipped.
  */
 import type { ShopifyGraphqlClient } from "../client.server";
-import { ShopifyAccessDeniedError, ShopifyBulkOperationError } from "../errors";
+import { ShopifyAccessDeniedError, ShopifyBulkDownloadError, ShopifyBulkOperationError } from "../errors";
 import type { SourcePage } from "../../../sync/types";
 import { BulkResultGoneError, type BulkOperations, type BulkOperationState } from "../bulk/operation.server";
 import { BulkSpool, linesOf } from "../bulk/spool.server";
 import { andFilter, encodeCursor, sinceAfter, type BulkCursor } from "./cursor";
 import { bulkQueryFor, type ResourceSpec } from "./specs";
+
+/** Downloads of one result file before a read gives up on it (cut connections, truncated files). */
+const MAX_DOWNLOAD_ATTEMPTS = 3;
+
+/** The downloaded file has fewer lines than the operation's objectCount. */
+class BulkDownloadIncompleteError extends Error {}
+
+function describe(error: unknown): string {
+  if (error instanceof BulkDownloadIncompleteError) return `the file ended early (${error.message})`;
+  if (error instanceof SyntaxError) return "the file ended in the middle of a record";
+  return `the download was cut (${error instanceof Error ? error.message : String(error)})`;
+}
 
 /** Fallback operations one read may start before it gives up (the next sync tries again). */
 const MAX_FALLBACKS = 3;
@@ -82,7 +94,7 @@ export async function* readBulk(
           "the app lacks an access scope it needs.",
         );
       }
-      const loaded = await loadResult(deps, spool, op, state, signal);
+      const loaded = await loadResult(deps, spec, spool, op, state, signal);
       if (loaded === "gone") {
         state = await fallback(deps, spec, state, signal);
         yield { records: [], cursor: encodeCursor(state) };
@@ -118,6 +130,7 @@ export async function* readBulk(
 /** Spools the operation's result (or its partial result) unless already spooled. */
 async function loadResult(
   deps: BulkReadDeps,
+  spec: ResourceSpec,
   spool: BulkSpool,
   op: BulkOperationState,
   state: BulkCursor,
@@ -127,12 +140,25 @@ async function loadResult(
     if (!op.url) return "empty";
     const source = `url:${op.id}`;
     if (spool.loadedSource() === source) return "full";
-    try {
-      await spool.load(source, linesOf(await deps.bulk.download(op.url, signal)));
-      return "full";
-    } catch (error) {
-      if (error instanceof BulkResultGoneError) return "gone";
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const lines = await spool.load(source, linesOf(await deps.bulk.download(op.url, signal)));
+        // A download cut short at a line boundary looks like a smaller file: Shopify's objectCount says how many
+        // lines the file has, so a short file is downloaded again instead of silently losing records.
+        if (op.objectCount > 0 && lines.parents + lines.children < op.objectCount) {
+          throw new BulkDownloadIncompleteError(
+            `${lines.parents + lines.children} of ${op.objectCount} lines`,
+          );
+        }
+        return "full";
+      } catch (error) {
+        if (error instanceof BulkResultGoneError) return "gone";
+        if (signal.aborted) throw error;
+        spool.forget();
+        // A cut connection, a truncated last line or a short file: download it again, then give up clearly.
+        if (attempt >= MAX_DOWNLOAD_ATTEMPTS)
+          throw new ShopifyBulkDownloadError(spec.resource, describe(error));
+      }
     }
   }
   // FAILED, CANCELED or EXPIRED. A partial file is used when reading of this operation had not started (or was

@@ -1,0 +1,224 @@
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useFetcher, useNavigation, useRevalidator, useSubmit } from "@remix-run/react";
+import {
+  Banner,
+  BlockStack,
+  Card,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+  Toast,
+} from "@shopify/polaris";
+import type { IntegrationListItem } from "../integrations/integrations-view.server";
+import type { SyncRunView } from "../integrations/sync-runs.server";
+import type { WebhookActivity } from "../integrations/webhook-activity.server";
+import { CopyableId } from "./CopyableId";
+import { DisconnectModal } from "./DisconnectModal";
+import { IntegrationStatusBadge } from "./StatusBadge";
+import { SyncHistory } from "./SyncHistory";
+import { SyncProgress } from "./SyncProgress";
+import { WebhookActivityCard } from "./WebhookActivityCard";
+import { formatCount, formatDateTime, platformLabel } from "./format";
+
+const PROGRESS_POLL_MS = 1_000;
+
+/** What the progress endpoint answers (`/app/integrations/:id/progress`, `/woocommerce/stores/:id/progress`). */
+export type LiveProgress = Pick<
+  IntegrationListItem,
+  | "status"
+  | "statusReason"
+  | "activeRun"
+  | "syncedContacts"
+  | "syncedOrders"
+  | "syncedProducts"
+  | "lastSyncAt"
+>;
+
+/** The live part of a store: polls `progressUrl` while a run is active, and reloads the page once it ends. */
+function useLiveProgress(progressUrl: string, initial: IntegrationListItem): IntegrationListItem {
+  const fetcher = useFetcher<LiveProgress>();
+  const revalidator = useRevalidator();
+  // A fresh page load (after revalidation) wins over an older poll answer.
+  const [loadedAt, setLoadedAt] = useState(initial);
+  const [polled, setPolled] = useState<LiveProgress | null>(null);
+  if (loadedAt !== initial) {
+    setLoadedAt(initial);
+    setPolled(null);
+  }
+  useEffect(() => {
+    if (fetcher.data) setPolled(fetcher.data);
+  }, [fetcher.data]);
+  const live = { ...initial, ...(polled ?? {}) };
+  const active = !!live.activeRun;
+  const wasActive = useRef(active);
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === "visible" && fetcher.state === "idle") fetcher.load(progressUrl);
+    }, PROGRESS_POLL_MS);
+    return () => clearInterval(timer);
+  }, [active, progressUrl, fetcher]);
+  useEffect(() => {
+    // The run just finished: reload history and webhook activity once.
+    if (wasActive.current && !active && revalidator.state === "idle") revalidator.revalidate();
+    wasActive.current = active;
+  }, [active, revalidator]);
+  return live;
+}
+
+/** The history with the running run's live numbers (and the run itself when it started after the page loaded). */
+function withLiveRun(runs: SyncRunView[], live: SyncRunView | null): SyncRunView[] {
+  if (!live) return runs;
+  return runs.some((r) => r.id === live.id)
+    ? runs.map((r) => (r.id === live.id ? live : r))
+    : [live, ...runs];
+}
+
+export interface IntegrationDetailViewProps {
+  integration: IntegrationListItem;
+  runs: SyncRunView[];
+  webhooks: WebhookActivity;
+  /** Polled while a sync runs. */
+  progressUrl: string;
+  backAction: { content: string; url: string };
+  /** The page action's answer (sync queued, disconnected, or why not). */
+  actionData?: { ok: boolean; message: string } | null;
+  /** Extra banners above the numbers (just connected, signed in…). */
+  banners?: ReactNode;
+  /** A side column (store facts, reconnect). */
+  aside?: ReactNode;
+}
+
+/**
+ * One store, as the embedded app and the WooCommerce owner's pages show it: status with its reason, counts, last
+ * sync, the integration id, "Sync now" (incremental) and "Full re-sync", live progress, history with error
+ * drill-down, webhook activity, and Disconnect behind a confirmation (keep or delete the data). The page's action
+ * receives `intent=sync&kind=…` or `intent=disconnect&keepData=true|false`.
+ */
+export function IntegrationDetailView(props: IntegrationDetailViewProps) {
+  const { runs, webhooks, actionData } = props;
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const integration = useLiveProgress(props.progressUrl, props.integration);
+  const [disconnectOpen, setDisconnectOpen] = useState(false);
+  const [toast, setToast] = useState<string | null>(null);
+  useEffect(() => {
+    if (actionData?.message) {
+      setToast(actionData.message);
+      setDisconnectOpen(false);
+    }
+  }, [actionData]);
+  const busyIntent = navigation.state !== "idle" ? navigation.formData?.get("intent") : null;
+  const disconnected = integration.status === "disconnected";
+  const syncNow = (kind: "full" | "incremental") => submit({ intent: "sync", kind }, { method: "post" });
+
+  const body = (
+    <BlockStack gap="400">
+      <Card>
+        <BlockStack gap="300">
+          <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
+            {(
+              [
+                ["Contacts", integration.syncedContacts],
+                ["Orders", integration.syncedOrders],
+                ["Products", integration.syncedProducts],
+              ] as const
+            ).map(([label, value]) => (
+              <BlockStack key={label} gap="050">
+                <Text as="span" tone="subdued">
+                  {label}
+                </Text>
+                <Text as="span" variant="headingLg">
+                  {formatCount(value)}
+                </Text>
+              </BlockStack>
+            ))}
+          </InlineGrid>
+          <Text as="p" tone="subdued">
+            Last sync: {formatDateTime(integration.lastSyncAt)}
+          </Text>
+          <CopyableId id={integration.id} />
+        </BlockStack>
+      </Card>
+      {integration.activeRun && (
+        <Card>
+          <BlockStack gap="300">
+            <InlineStack align="space-between">
+              <Text as="h2" variant="headingMd">
+                Syncing now
+              </Text>
+            </InlineStack>
+            <SyncProgress run={integration.activeRun} />
+          </BlockStack>
+        </Card>
+      )}
+      <SyncHistory runs={withLiveRun(runs, integration.activeRun)} />
+      <WebhookActivityCard activity={webhooks} />
+    </BlockStack>
+  );
+
+  return (
+    <Page
+      backAction={props.backAction}
+      title={integration.name}
+      titleMetadata={<IntegrationStatusBadge status={integration.status} />}
+      subtitle={`${platformLabel(integration.platform)} · ${integration.storeKey}`}
+      primaryAction={{
+        content: "Sync now",
+        disabled: disconnected || !!integration.activeRun,
+        loading: busyIntent === "sync",
+        onAction: () => syncNow("incremental"),
+        helpText: "Fetch what changed since the last sync",
+      }}
+      secondaryActions={[
+        {
+          content: "Full re-sync",
+          disabled: disconnected || !!integration.activeRun,
+          onAction: () => syncNow("full"),
+        },
+        {
+          content: "Disconnect",
+          destructive: true,
+          disabled: disconnected,
+          onAction: () => setDisconnectOpen(true),
+        },
+      ]}
+    >
+      <BlockStack gap="500">
+        {props.banners}
+        {actionData && !actionData.ok && (
+          <Banner tone="critical" title="That did not work">
+            <p>{actionData.message}</p>
+          </Banner>
+        )}
+        {integration.status === "needs_attention" && (
+          <Banner tone="critical" title="This store needs attention">
+            <p>{integration.statusReason}</p>
+          </Banner>
+        )}
+        {disconnected && (
+          <Banner tone="info" title="This store no longer syncs">
+            <p>{integration.statusReason ?? "This store no longer syncs."}</p>
+          </Banner>
+        )}
+        <Layout>
+          <Layout.Section>{body}</Layout.Section>
+          {props.aside && <Layout.Section variant="oneThird">{props.aside}</Layout.Section>}
+        </Layout>
+      </BlockStack>
+      <DisconnectModal
+        open={disconnectOpen}
+        storeName={integration.name}
+        platform={integration.platform}
+        busy={busyIntent === "disconnect"}
+        onClose={() => setDisconnectOpen(false)}
+        onConfirm={(keepData) =>
+          submit({ intent: "disconnect", keepData: String(keepData) }, { method: "post" })
+        }
+      />
+      {toast && <Toast content={toast} error={actionData?.ok === false} onDismiss={() => setToast(null)} />}
+    </Page>
+  );
+}
