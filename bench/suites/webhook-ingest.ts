@@ -42,10 +42,11 @@ async function waitForHealth(url: string): Promise<string | null> {
 }
 
 /**
- * autocannon against `url`: `amount` requests (all answered before it returns, so the stored rows can be compared
- * with the 200s one for one), each one of the bodies, signed, with a fresh event and webhook id.
+ * autocannon against `url` for `durationS` seconds (a time, not a count: with `amount` autocannon only stops on its
+ * next one-second tick, which quantizes short runs), every request one of the bodies, signed, with a fresh event
+ * and webhook id.
  */
-async function load(url: string, amount: number): Promise<AutocannonResult> {
+async function load(url: string, durationS: number): Promise<AutocannonResult> {
   const deliveries = BODIES.map(({ topic, file }) => {
     // Compact, as Shopify sends it; the HMAC covers exactly these bytes.
     const body = JSON.stringify(JSON.parse(readFileSync(file, "utf8")));
@@ -55,7 +56,7 @@ async function load(url: string, amount: number): Promise<AutocannonResult> {
   return autocannon({
     url,
     connections: 10,
-    amount,
+    duration: durationS,
     timeout: 10,
     requests: [
       {
@@ -85,7 +86,8 @@ async function load(url: string, amount: number): Promise<AutocannonResult> {
 }
 
 export async function webhookIngest(): Promise<SuiteResult> {
-  const amount = QUICK ? 2_000 : 20_000;
+  const durationS = QUICK ? 5 : 20;
+  const connections = 10;
   // Full mode always builds; quick mode (CI, after `npm test` built) only when app/ changed since the last build.
   if (!QUICK || buildIsStale()) {
     console.log("  npm run build …");
@@ -124,8 +126,6 @@ export async function webhookIngest(): Promise<SuiteResult> {
   let route: AutocannonResult;
   let floor: AutocannonResult;
   let stored: number;
-  let routeSeconds = 0;
-  let floorSeconds = 0;
   try {
     console.log(`  npm start (production build) on port ${appPort} …`);
     app = await startBackground("npm", ["start"], () => waitForHealth(`http://127.0.0.1:${appPort}`), {
@@ -145,15 +145,16 @@ export async function webhookIngest(): Promise<SuiteResult> {
       },
     });
     // A short warm-up (module loading, JIT, the first database connection), not counted.
-    await load(app.url, 300);
+    await load(app.url, 1);
+    await new Promise((r) => setTimeout(r, 1_000)); // the warm-up's last deliveries land before the count
     const before = await countStored(databaseUrl);
-    process.stdout.write(`  route: ${amount} signed deliveries, 10 connections … `);
-    let started = performance.now();
-    route = await load(app.url, amount);
-    routeSeconds = (performance.now() - started) / 1000;
+    process.stdout.write(`  route: ${durationS} s of signed deliveries, ${connections} connections … `);
+    route = await load(app.url, durationS);
+    // Deliveries still in flight when the load stopped are answered and stored after it: let them land.
+    await new Promise((r) => setTimeout(r, 1_000));
     stored = (await countStored(databaseUrl)) - before;
     console.log(
-      `${Math.round(route["2xx"] / route.duration)} requests/s (${routeSeconds.toFixed(1)} s with autocannon's start), p50 ${route.latency.p50} ms, p99 ${route.latency.p99} ms, ${route["2xx"]} × 200, ${stored} stored`,
+      `${Math.round(route["2xx"] / route.duration)} requests/s, p50 ${route.latency.p50} ms, p99 ${route.latency.p99} ms, ${route["2xx"]} × 200, ${stored} stored`,
     );
     await app.stop();
     app = null;
@@ -162,26 +163,22 @@ export async function webhookIngest(): Promise<SuiteResult> {
       ["--import", "tsx", "bench/suites/hmac-floor-server.ts", String(floorPort), SECRET],
       (output) => /listening on (http:\/\/[^\s]+)/.exec(output)?.[1] ?? null,
     );
-    await load(floorServer.url, 300);
-    process.stdout.write(`  floor: bare HMAC server, ${amount * 3} deliveries … `);
-    started = performance.now();
-    floor = await load(floorServer.url, amount * 3);
-    floorSeconds = (performance.now() - started) / 1000;
-    console.log(
-      `${Math.round(floor["2xx"] / floor.duration)} requests/s (${floorSeconds.toFixed(1)} s), p99 ${floor.latency.p99} ms`,
-    );
+    await load(floorServer.url, 1);
+    process.stdout.write(`  floor: bare HMAC server, ${durationS} s … `);
+    floor = await load(floorServer.url, durationS);
+    console.log(`${Math.round(floor["2xx"] / floor.duration)} requests/s, p99 ${floor.latency.p99} ms`);
   } finally {
     await app?.stop();
     await floorServer?.stop();
     await dbs.done();
   }
-  // 200s ÷ the load's duration as autocannon measured it (from its first request to its last answer).
+  // 200s ÷ the load's duration as autocannon measured it.
   const requestsPerS = Math.round(route["2xx"] / route.duration);
   const floorPerS = Math.round(floor["2xx"] / floor.duration);
   const floorOverRoute = ratio(floorPerS, requestsPerS);
   const json = {
-    deliveries: amount,
-    connections: 10,
+    duration_s: durationS,
+    connections,
     requests_per_s: requestsPerS,
     p50_ms: route.latency.p50,
     p99_ms: route.latency.p99,
@@ -225,8 +222,13 @@ export async function webhookIngest(): Promise<SuiteResult> {
         value: stored,
         against: { label: "200s received", value: route["2xx"] },
         ratio: ratio(stored, route["2xx"]),
-        target: "= 200s, none lost",
-        met: stored === route["2xx"] && route.errors === 0 && route.non2xx === 0,
+        // Every 200 is a stored row; at most the deliveries in flight when the load stopped are stored unanswered.
+        target: `≥ 200s (+ ≤ ${connections} in flight), none lost`,
+        met:
+          stored >= route["2xx"] &&
+          stored - route["2xx"] <= connections &&
+          route.errors === 0 &&
+          route.non2xx === 0,
       },
     ],
   };
