@@ -14,7 +14,7 @@ import type { ShopifyPlatform } from "./platforms/shopify/index.server";
 import { adminUrlFor, shopifyFetch } from "./platforms/shopify/config.server";
 import { completeShopifyInstall, type InstallOutcome } from "./integrations/shopify-install.server";
 import type { ShopifyOAuthDeps } from "./integrations/shopify-oauth.server";
-import { receiveShopifyWebhook, type WebhookIngestDeps } from "./integrations/shopify-webhooks.server";
+import { receiveShopifyWebhook } from "./integrations/shopify-webhooks.server";
 
 export interface ShopifyServices {
   platform: ShopifyPlatform;
@@ -71,18 +71,14 @@ export function shopifyServices(): ShopifyServices {
 }
 
 /**
- * Receives one Shopify webhook delivery for this process (the webhook routes' whole body): `authenticate` is
- * shopify-app-remix's `authenticate.webhook`.
+ * Receives one Shopify webhook delivery for this process (the webhook routes' whole body): signature checked on
+ * the raw body, stored once, enqueued (app/integrations/shopify-webhooks.server.ts).
  */
-export async function receiveShopifyWebhookHere(
-  request: Request,
-  authenticate: WebhookIngestDeps["authenticate"],
-): Promise<Response> {
+export async function receiveShopifyWebhookHere(request: Request): Promise<Response> {
   const env = loadEnv();
   return receiveShopifyWebhook(
     {
       db: prisma,
-      authenticate,
       apiSecret: env.SHOPIFY_API_SECRET,
       customShopDomain: env.SHOP_CUSTOM_DOMAIN,
       enqueue: async (event) => enqueueWebhookEvent(await getJobQueue(), event),

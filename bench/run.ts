@@ -12,6 +12,10 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { resolve } from "node:path";
 import pg from "pg";
+import { QUICK, suiteSelected } from "./suites/common";
+import { ingestFigures } from "./suites/ingest-figures";
+import { runOtherSuites } from "./suites/index";
+import { formatTable } from "./suites/figures";
 
 interface Measurement {
   mode: string;
@@ -29,9 +33,9 @@ function arg(name: string, fallback: string): string {
   return index >= 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
 }
 
-const records = Number(arg("records", "200000"));
+const records = Number(arg("records", QUICK ? "10000" : "200000"));
 const smallRecords = Number(arg("small-records", String(Math.round(records / 4))));
-const baselineRecords = Number(arg("baseline-records", "2000"));
+const baselineRecords = Number(arg("baseline-records", QUICK ? "300" : "2000"));
 const pageSize = Number(arg("page-size", "1000"));
 const only = arg("only", "");
 const postgresAdmin = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -164,9 +168,15 @@ console.log(
 );
 for (const kind of ["sqlite", "postgres"] as const) {
   if (only && only !== kind) continue;
+  if (!suiteSelected("ingest")) continue;
   ingest[kind] = await bench(kind);
 }
+// The end-to-end suites (bench/suites/): each its own module, each figure beside a floor or limit of this run.
+const suites = await runOtherSuites({
+  kinds: only ? [only as "sqlite" | "postgres"] : ["sqlite", "postgres"],
+});
 const result = {
+  quick: QUICK,
   generatedAt: new Date().toISOString(),
   machine: {
     cores: cpus().length,
@@ -175,22 +185,12 @@ const result = {
     node: process.version,
   },
   ingest,
+  ...suites.json,
 };
-writeFileSync(resolve("bench/results/latest.json"), `${JSON.stringify(result, null, 2)}\n`);
+// A run of some suites only (--suites, --only) does not replace the complete results.
+const partial = process.argv.includes("--suites") || only !== "";
+const output = partial ? resolve(workDir, "partial.json") : resolve("bench/results/latest.json");
+writeFileSync(output, `${JSON.stringify(result, null, 2)}\n`);
 
-console.log(
-  "\n               records/s   floor/s  engine÷floor  baseline/s  engine÷baseline  peak RSS (small → full)",
-);
-for (const [kind, r] of Object.entries(ingest) as [string, Awaited<ReturnType<typeof bench>>][]) {
-  const peaks = Object.values(r.memory).join(" → ");
-  console.log(
-    `${kind.padEnd(10)} ${String(r.records_per_s).padStart(12)} ${String(r.floor_records_per_s).padStart(9)} ${(1 / r.floor_over_engine).toFixed(2).padStart(13)} ${String(r.baseline_records_per_s).padStart(11)} ${String(r.engine_over_baseline).padStart(16)}×  ${peaks} MB`,
-  );
-}
-for (const [kind, r] of Object.entries(ingest) as [string, Awaited<ReturnType<typeof bench>>][]) {
-  if (r.copy_floor_records_per_s === undefined) continue;
-  console.log(
-    `${kind}: COPY floor ${r.copy_floor_records_per_s} records/s, COPY floor ÷ engine ${r.copy_floor_over_engine} (target ≤ 3; engine target ≥ 25,000 records/s)`,
-  );
-}
-console.log("\nWrote bench/results/latest.json");
+console.log(`\n${formatTable([...ingestFigures(ingest), ...suites.figures])}`);
+console.log(`\nWrote ${output}`);

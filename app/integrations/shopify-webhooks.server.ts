@@ -3,8 +3,8 @@
  * gets its 200 in milliseconds and processing (app/jobs, through the platform's `handleWebhook` and the engine) runs
  * asynchronously and in order per record.
  *
- * - Verification is shopify-app-remix's `authenticate.webhook`: HMAC-SHA256 of the raw body with the app secret,
- *   compared in constant time. A bad signature gets 401 and nothing is stored.
+ * - Verification: HMAC-SHA256 of the raw body with the app secret, compared in constant time (what
+ *   shopify-app-remix's `authenticate.webhook` checks). A bad signature gets 401 and nothing is stored.
  * - The raw body is stored as received (ids above 2^53 stay exact; the platform parses it losslessly).
  * - Deduplication on X-Shopify-Event-Id: Shopify's retries, its duplicate deliveries and the same event arriving
  *   through both the app-scoped (toml) and the shop-scoped (API) subscription are stored once.
@@ -16,7 +16,7 @@ import type { Db } from "../db/client.server";
 import { parseJsonLossless } from "../platforms/shopify/mapping/json";
 import { webhookResourceId } from "../platforms/shopify/webhooks.server";
 
-/** What shopify-app-remix's `authenticate.webhook` resolves to (the fields used here). */
+/** A verified delivery, as its headers describe it. */
 export interface AuthenticatedWebhook {
   shop: string;
   topic: string;
@@ -27,8 +27,6 @@ export interface AuthenticatedWebhook {
 
 export interface WebhookIngestDeps {
   db: Db;
-  /** `authenticate.webhook` of the app's shopifyApp (throws a 401/400/405 Response when it refuses). */
-  authenticate(request: Request): Promise<AuthenticatedWebhook>;
   /** Enqueues processing of a stored event (deduplicated per event by the queue). */
   enqueue(event: { id: string; integrationId: string | null }): Promise<unknown>;
   /** The app secret: every delivery's HMAC is checked with it first. */
@@ -49,15 +47,20 @@ export interface IngestResult {
 }
 
 /**
- * Handles one webhook delivery and returns the HTTP response for Shopify.
+ * Handles one webhook delivery and returns the HTTP response for Shopify: 405 unless POST, 401 unless the HMAC of
+ * the raw body is valid, 400 when the shop domain or topic is missing or malformed, the body is not JSON or the
+ * webhook id is missing, else 200 once the delivery is stored and enqueued.
  *
- * `authenticate.webhook` also loads (and, for an expiring token close to expiry, refreshes) the shop's session. When
- * that fails after the signature was accepted — e.g. `app/uninstalled` arrives when the token is already revoked — the
- * delivery must still be stored, or Shopify would retry it for hours: the signature is then checked here (same
- * algorithm, constant time) and the headers give topic and shop.
+ * The signature is checked here (the same check shopify-app-remix's `authenticate.webhook` makes, constant time)
+ * instead of through `authenticate.webhook`: that also loads and decrypts the shop's offline session, parses the
+ * body and builds an Admin client — a database read and work per delivery that intake never uses (processing loads
+ * the session when it needs one), and a failure mode (a revoked token during `app/uninstalled`) intake must not
+ * have. Measured by `npm run bench` (`webhook_ingest`, bench/README.md).
  */
 export async function receiveShopifyWebhook(deps: WebhookIngestDeps, request: Request): Promise<Response> {
-  const raw = await request.clone().text();
+  if (request.method !== "POST")
+    return new Response(undefined, { status: 405, statusText: "Method not allowed" });
+  const raw = await request.text();
   // Refused before anything is parsed or stored, each with a reason the sender's logs can show.
   if (!validSignature(raw, request.headers.get("X-Shopify-Hmac-Sha256"), deps.apiSecret)) {
     return refuse(
@@ -77,21 +80,9 @@ export async function receiveShopifyWebhook(deps: WebhookIngestDeps, request: Re
   } catch {
     return refuse(400, "The body is not JSON.");
   }
-  let webhook: AuthenticatedWebhook;
-  try {
-    webhook = await deps.authenticate(request);
-  } catch (error) {
-    if (error instanceof Response && error.status < 500) return error;
-    if (!validSignature(raw, request.headers.get("X-Shopify-Hmac-Sha256"), deps.apiSecret)) {
-      return new Response(undefined, { status: 401, statusText: "Unauthorized" });
-    }
-    const fromHeaders = webhookFromHeaders(request.headers);
-    if (!fromHeaders) return new Response(undefined, { status: 400, statusText: "Bad Request" });
-    webhook = fromHeaders;
-  }
-  // The REST topic as Shopify sends it ("customers/data_request"); the library's copy is upper-cased.
-  const topic = request.headers.get("X-Shopify-Topic") ?? webhook.topic;
-  const result = await ingestShopifyWebhook(deps, { ...webhook, topic }, raw);
+  const webhook = webhookFromHeaders(request.headers);
+  if (!webhook) return refuse(400, "Missing X-Shopify-Webhook-Id.");
+  const result = await ingestShopifyWebhook(deps, webhook, raw);
   return new Response(null, { status: 200, headers: { "X-Commerce-Sync-Webhook": result.status } });
 }
 
@@ -100,7 +91,13 @@ function webhookFromHeaders(headers: Headers): AuthenticatedWebhook | null {
   const topic = headers.get("X-Shopify-Topic");
   const webhookId = headers.get("X-Shopify-Webhook-Id");
   if (!shop || !topic || !webhookId) return null;
-  return { shop, topic, webhookId, eventId: headers.get("X-Shopify-Event-Id") ?? undefined };
+  return {
+    shop,
+    topic,
+    webhookId,
+    eventId: headers.get("X-Shopify-Event-Id") ?? undefined,
+    apiVersion: headers.get("X-Shopify-API-Version") ?? undefined,
+  };
 }
 
 /** Shopify's webhook signature: base64 HMAC-SHA256 of the raw body with the app secret (constant-time compare). */

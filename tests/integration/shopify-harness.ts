@@ -218,7 +218,6 @@ export async function startShopifyHarness(
     receiveShopifyWebhook(
       {
         db,
-        authenticate: shopify.authenticate.webhook,
         apiSecret: env.SHOPIFY_API_SECRET,
         enqueue: async (event) => {
           if (runtime) await enqueueWebhookEvent(runtime.queue, event);

@@ -44,6 +44,11 @@ export interface ShopifyPlatformOptions {
     bulkPollMs?: { initial: number; max: number };
     clientTimeoutMs?: number;
     maxClientAttempts?: number;
+    /**
+     * Emulated time runs this many times faster than the clock (the Shopify emulator's `--time-scale`, for
+     * benchmarks): throttle waits are divided by it. Default 1; never set against real Shopify.
+     */
+    timeScale?: number;
   };
 }
 
@@ -95,7 +100,8 @@ export function createShopifyPlatform(
   const throttles = new Map<string, ShopifyThrottle>();
   const throttleFor = (shop: string) => {
     let throttle = throttles.get(shop);
-    if (!throttle) throttles.set(shop, (throttle = new ShopifyThrottle()));
+    if (!throttle)
+      throttles.set(shop, (throttle = new ShopifyThrottle(Date.now, options.tuning?.timeScale ?? 1)));
     return throttle;
   };
 

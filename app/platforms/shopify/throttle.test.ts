@@ -24,6 +24,20 @@ describe("ShopifyThrottle", () => {
     expect(throttle.availablePoints()).toBe(1000);
   });
 
+  it("GIVEN an emulator whose time runs 10× faster WHEN the cost does not fit THEN every wait is a tenth", () => {
+    let now = 0;
+    const throttle = new ShopifyThrottle(() => now, 10);
+    throttle.observe("OrdersPage", {
+      requestedQueryCost: 900,
+      actualQueryCost: 120,
+      throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 400, restoreRate: 100 },
+    });
+    expect(throttle.delayBeforeMs("OrdersPage")).toBe(500);
+    now = 200; // 2 emulated seconds: 600 available
+    expect(throttle.delayBeforeMs("OrdersPage")).toBe(300);
+    expect(throttle.waitAfterThrottleMs("OrdersPage")).toBe(500);
+  });
+
   it("GIVEN a request in flight WHEN another one asks THEN the first one's points are reserved", () => {
     const throttle = new ShopifyThrottle(() => 0);
     throttle.observe("Page", {

@@ -7,6 +7,10 @@
  * was observed), minus what requests already in flight in this process reserved. If the operation's last requested
  * cost fits, it goes at once (the bucket is used fully); otherwise it waits exactly long enough (never overdrawn).
  * An operation never seen before goes at once: its first answer (or its THROTTLED error) teaches its cost.
+ *
+ * `timeScale` (default 1) is for emulators whose time runs K times faster than the clock (the Shopify emulator's
+ * `--time-scale`): the bucket then restores K × `restoreRate` points per real second while still reporting Shopify's
+ * numbers, so every wait is divided by K. Against real Shopify it is always 1.
  */
 
 export interface ThrottleStatus {
@@ -28,7 +32,15 @@ export class ShopifyThrottle {
   private reservedPoints = 0;
   private readonly requestedCostPoints = new Map<string, number>();
 
-  constructor(private readonly nowMs: () => number = Date.now) {}
+  constructor(
+    private readonly nowMs: () => number = Date.now,
+    private readonly timeScale = 1,
+  ) {}
+
+  /** Points restored per real second by the last report. */
+  private restorePerS(): number {
+    return Math.max(this.status?.restoreRate ?? 0, 1) * this.timeScale;
+  }
 
   /** Points Shopify reserves for `operation`, as it last said (undefined until first seen). */
   costOf(operation: string): number | undefined {
@@ -39,7 +51,7 @@ export class ShopifyThrottle {
   availablePoints(): number | null {
     if (!this.status) return null;
     const elapsedS = Math.max(0, this.nowMs() - this.observedAtMs) / 1000;
-    const restored = this.status.currentlyAvailable + this.status.restoreRate * elapsedS;
+    const restored = this.status.currentlyAvailable + this.status.restoreRate * this.timeScale * elapsedS;
     return Math.min(this.status.maximumAvailable, restored) - this.reservedPoints;
   }
 
@@ -50,8 +62,7 @@ export class ShopifyThrottle {
     if (cost === undefined || available === null || !this.status) return 0;
     // A query costing more than the whole bucket can never fit; send it and let Shopify say so.
     if (cost > this.status.maximumAvailable || available >= cost) return 0;
-    const restoreRate = Math.max(this.status.restoreRate, 1);
-    return Math.ceil(((cost - available) / restoreRate) * 1000);
+    return Math.ceil(((cost - available) / this.restorePerS()) * 1000);
   }
 
   /** Marks `operation`'s points as taken until its answer arrives; returns the release function. */
@@ -84,6 +95,6 @@ export class ShopifyThrottle {
     const cost = this.requestedCostPoints.get(operation);
     if (!this.status || cost === undefined) return 1_000;
     const missing = cost - this.status.currentlyAvailable;
-    return Math.max(50, Math.ceil((missing / Math.max(this.status.restoreRate, 1)) * 1000));
+    return Math.max(50 / this.timeScale, Math.ceil((missing / this.restorePerS()) * 1000));
   }
 }

@@ -1,0 +1,150 @@
+/**
+ * `shopify_full_sync.{sqlite,postgres}`: a first sync of an emulated Shopify store through the product's real path
+ * (bench/suites/shopify-child.ts, engine mode), the emulator in its own process, at a small and a large size (peak RSS
+ * must not grow with the size); beside the large one the floor (the same JSONL parsed and written by prepared
+ * statements, same run). Records: 40 % customers, 50 %
+ * orders (line items from the emulator's generator), 10 % products (with variants).
+ */
+import { BENCH_API_KEY, BENCH_API_SECRET, type ChildOptions } from "./shopify-shared";
+import { openDatabases, PORT_BASE, QUICK, runChild, startEmulator, type DatabaseKind } from "./common";
+import { ratio, type Figure, type SuiteResult } from "./figures";
+
+interface Measured {
+  records: number;
+  seconds: number;
+  records_per_s: number;
+  peak_rss_mb: number;
+  rows?: Record<string, number>;
+}
+
+export function shapeFor(records: number) {
+  const customers = Math.round(records * 0.4);
+  const products = Math.round(records * 0.1);
+  return { customers, products, orders: records - customers - products };
+}
+
+export async function shopifyFullSync(kinds: DatabaseKind[]): Promise<SuiteResult> {
+  const sizes = QUICK ? [2_000, 10_000] : [100_000, 1_000_000];
+  const emulatorPort = PORT_BASE + 1;
+  const appPort = PORT_BASE + 3;
+  const byKind: Record<string, { engine: Measured[]; floor: Measured[] }> = {};
+  for (const kind of kinds) byKind[kind] = { engine: [], floor: [] };
+  const dbs = Object.fromEntries(
+    await Promise.all(kinds.map(async (k) => [k, await openDatabases(k, "shopify")] as const)),
+  );
+  try {
+    for (const records of sizes) {
+      const expected = shapeFor(records);
+      console.log(`  shopify emulator with ${records.toLocaleString("en-US")} records …`);
+      const emulator = await startEmulator("shopify", [
+        "--port",
+        String(emulatorPort),
+        "--seed",
+        "12",
+        "--customers",
+        String(expected.customers),
+        "--orders",
+        String(expected.orders),
+        "--products",
+        String(expected.products),
+        "--api-key",
+        BENCH_API_KEY,
+        "--api-secret",
+        BENCH_API_SECRET,
+        "--app-url",
+        `http://127.0.0.1:${appPort}`,
+      ]);
+      try {
+        for (const kind of kinds) {
+          const options: ChildOptions = { expected, appPort };
+          // The floor is measured at the large size (where the engine's figure is compared with it).
+          for (const mode of records === sizes[sizes.length - 1]
+            ? (["engine", "floor"] as const)
+            : (["engine"] as const)) {
+            process.stdout.write(
+              `    ${kind} ${mode.padEnd(6)} ${records.toLocaleString("en-US")} records … `,
+            );
+            const result = await runChild<Measured>("bench/suites/shopify-child.ts", [
+              mode,
+              await dbs[kind].fresh(),
+              emulator.url,
+              JSON.stringify(options),
+            ]);
+            console.log(
+              `${result.records_per_s} records/s, ${result.seconds} s, peak RSS ${result.peak_rss_mb} MB`,
+            );
+            byKind[kind][mode].push(result);
+          }
+        }
+      } finally {
+        await emulator.stop();
+      }
+    }
+  } finally {
+    for (const d of Object.values(dbs)) await d.done();
+  }
+
+  const json: Record<string, unknown> = {};
+  const figures: Figure[] = [];
+  for (const kind of kinds) {
+    const { engine, floor } = byKind[kind];
+    const small = engine[0];
+    const large = engine[engine.length - 1];
+    const largeFloor = floor[floor.length - 1];
+    const entry = {
+      records: large.records,
+      records_per_s: large.records_per_s,
+      seconds: large.seconds,
+      peak_rss_mb: large.peak_rss_mb,
+      floor_records_per_s: largeFloor.records_per_s,
+      floor_over_engine: ratio(largeFloor.records_per_s, large.records_per_s),
+      small_records: small.records,
+      small_records_per_s: small.records_per_s,
+      small_seconds: small.seconds,
+      small_peak_rss_mb: small.peak_rss_mb,
+      peak_rss_growth: ratio(large.peak_rss_mb, small.peak_rss_mb),
+      rows_written: large.rows,
+    };
+    json[kind] = entry;
+    const p = `shopify_full_sync.${kind}`;
+    const floorLabel = `floor, ${large.records.toLocaleString("en-US")}`;
+    figures.push(
+      {
+        name: `${p}.records_per_s`,
+        value: entry.records_per_s,
+        against: { label: floorLabel, value: entry.floor_records_per_s },
+        ratio: ratio(entry.records_per_s, entry.floor_records_per_s),
+        target: kind === "sqlite" ? "≥ 20,000" : "(no target)",
+        met: kind === "sqlite" ? entry.records_per_s >= 20_000 : null,
+      },
+      {
+        name: `${p}.seconds`,
+        value: entry.seconds,
+        target: `wall time, ${large.records.toLocaleString("en-US")} records`,
+        met: null,
+      },
+      {
+        name: `${p}.small_records_per_s`,
+        value: entry.small_records_per_s,
+        target: `at ${small.records.toLocaleString("en-US")} records`,
+        met: null,
+      },
+      {
+        name: `${p}.peak_rss_mb`,
+        value: entry.peak_rss_mb,
+        against: { label: "limit", value: 300 },
+        ratio: ratio(entry.peak_rss_mb, 300),
+        target: `< 300 MB at ${large.records.toLocaleString("en-US")}`,
+        met: entry.peak_rss_mb < 300,
+      },
+      {
+        name: `${p}.peak_rss_growth`,
+        value: entry.peak_rss_growth,
+        against: { label: `MB at ${small.records.toLocaleString("en-US")}`, value: entry.small_peak_rss_mb },
+        target: "≤ 1.2 (flat)",
+        met: (entry.peak_rss_growth ?? Infinity) <= 1.2,
+      },
+    );
+  }
+  return { json, figures };
+}
