@@ -5,6 +5,9 @@
  * - Static files: the files of `build/client` are indexed once at start; only those exact paths are served (no path
  *   is ever joined from request input, so traversal has nothing to reach). `/assets/*` (content-hashed) are
  *   immutable for a year, everything else an hour, with ETag revalidation.
+ * - Webhook deliveries (a POST to a path the build's entry module `webhookIntake` knows) skip the Remix router: the
+ *   same intake function the webhook routes wrap answers them (app/webhook-intake.server.ts, ADR 0035), after the same
+ *   body cap and checks as every request.
  * - Everything else goes to Remix. Request bodies are capped (`maxBodyBytes`): a declared length above the cap is
  *   answered 413 before Remix runs; a chunked body that grows past it is cut off and answered 413 too.
  * - One log line per request through the project logger: method, redacted target (app/lib/request-log.ts), status,
@@ -147,9 +150,14 @@ function isCrossSiteFormPost(req: IncomingMessage): boolean {
   return originHost !== host;
 }
 
+/** What a build's entry module may export for the server: the intake for a webhook POST path, or undefined. */
+type WebhookIntake = (pathname: string) => ((request: Request) => Promise<Response>) | undefined;
+
 /** Creates (does not start) the HTTP server. */
 export function createAppServer(options: AppServerOptions): Server {
   const handle = createRequestHandler(options.build, options.mode);
+  const entry = options.build.entry.module as { webhookIntake?: unknown };
+  const webhookIntake = typeof entry.webhookIntake === "function" ? (entry.webhookIntake as WebhookIntake) : null;
   const staticFiles = options.clientDir ? indexStaticFiles(options.clientDir) : new Map<string, StaticFile>();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = options.logger;
@@ -230,7 +238,15 @@ export function createAppServer(options: AppServerOptions): Server {
       init.duplex = "half";
     }
     const request = new Request(url.href, init);
-    const response = await handle(request);
+    const intake = req.method === "POST" ? webhookIntake?.(url.pathname) : undefined;
+    let response: Response;
+    try {
+      response = await (intake ? intake(request) : handle(request));
+    } catch (error) {
+      // The intake reads the body itself: a body cut off at the cap surfaces here as a read error.
+      if (tooLarge) return plain(res, 413, `Request body too large: the limit is ${maxBodyBytes} bytes.`);
+      throw error;
+    }
     if (tooLarge) {
       await response.body?.cancel().catch(() => {});
       return plain(res, 413, `Request body too large: the limit is ${maxBodyBytes} bytes.`);
