@@ -19,7 +19,7 @@ import { receiveShopifyWebhook } from "./integrations/shopify-webhooks.server";
 import { ingestWooWebhook, MAX_WEBHOOK_BYTES } from "./integrations/woocommerce-webhooks.server";
 
 declare global {
-  var __commerceSyncWebhookStore: WebhookEventStore | undefined;
+  var __commerceSyncWebhookStore: { db: unknown; store: WebhookEventStore } | undefined;
 }
 
 const enqueue = async (event: { id: string; integrationId: string | null }) =>
@@ -27,16 +27,22 @@ const enqueue = async (event: { id: string; integrationId: string | null }) =>
 
 /** The process's event store: group commit on SQLite, Prisma + pg-boss on PostgreSQL. */
 function webhookEventStore(): WebhookEventStore {
-  if (global.__commerceSyncWebhookStore) return global.__commerceSyncWebhookStore;
+  // Kept per Prisma client (tests swap the process's client between databases).
+  const cached = global.__commerceSyncWebhookStore;
+  if (cached?.db === prisma) return cached.store;
   const viaPrisma = prismaWebhookEventStore(prisma, enqueue);
   const store =
     prisma.$kind === "sqlite"
       ? sqliteWebhookEventStore(prisma, viaPrisma, {
           // Jobs written in the event's transaction: wake this process's workers (if it runs any) now.
-          onJobsCommitted: () => void getJobQueue().then((queue) => queue.notifyEnqueued?.(), () => {}),
+          onJobsCommitted: () =>
+            void getJobQueue().then(
+              (queue) => queue.notifyEnqueued?.(),
+              () => {},
+            ),
         })
       : viaPrisma;
-  global.__commerceSyncWebhookStore = store;
+  global.__commerceSyncWebhookStore = { db: prisma, store };
   return store;
 }
 

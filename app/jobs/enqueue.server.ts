@@ -129,7 +129,11 @@ export function webhookJob(event: { id: string; integrationId: string | null }):
   payload: { webhookEventId: string };
   options: EnqueueOptions & { dedupeKey: string };
 } {
-  return { kind: "webhook.process", payload: { webhookEventId: event.id }, options: webhookJobOptions(event) };
+  return {
+    kind: "webhook.process",
+    payload: { webhookEventId: event.id },
+    options: webhookJobOptions(event),
+  };
 }
 
 function webhookJobOptions(event: {

@@ -150,7 +150,11 @@ export function sqliteWebhookEventStore(
     ) as { id: string } | undefined;
     const event = inserted
       ? { id, integrationId, status: "received" }
-      : (prepared(c, SELECT_EVENT).get(input.dedupeKey) as { id: string; integrationId: string | null; status: string });
+      : (prepared(c, SELECT_EVENT).get(input.dedupeKey) as {
+          id: string;
+          integrationId: string | null;
+          status: string;
+        });
     let enqueued = false;
     if (event.status === "received") {
       const job = webhookJob(event);

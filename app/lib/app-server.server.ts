@@ -157,7 +157,8 @@ type WebhookIntake = (pathname: string) => ((request: Request) => Promise<Respon
 export function createAppServer(options: AppServerOptions): Server {
   const handle = createRequestHandler(options.build, options.mode);
   const entry = options.build.entry.module as { webhookIntake?: unknown };
-  const webhookIntake = typeof entry.webhookIntake === "function" ? (entry.webhookIntake as WebhookIntake) : null;
+  const webhookIntake =
+    typeof entry.webhookIntake === "function" ? (entry.webhookIntake as WebhookIntake) : null;
   const staticFiles = options.clientDir ? indexStaticFiles(options.clientDir) : new Map<string, StaticFile>();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = options.logger;
