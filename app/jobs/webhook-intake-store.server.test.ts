@@ -58,7 +58,7 @@ describe("sqliteWebhookEventStore (group commit)", () => {
     expect(event).toMatchObject({ integrationId, status: "received", payload: '{"id":7}', attempts: 0 });
     expect(event.receivedAt).toBeInstanceOf(Date);
     // The queue sees exactly what enqueueWebhookEvent would have written.
-    const jobs = await queue.listJobs({ kind: "webhook.process" });
+    const jobs = await queue.listJobs({ kinds: ["webhook.process"] });
     expect(jobs).toHaveLength(50);
     const job = await t.db.job.findFirstOrThrow({ where: { dedupeKey: `webhook:${results[7].eventId}` } });
     expect(job).toMatchObject({

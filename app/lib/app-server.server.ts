@@ -223,7 +223,16 @@ export function createAppServer(options: AppServerOptions): Server {
       headers,
       signal: controller.signal,
     };
-    if (req.method !== "GET" && req.method !== "HEAD") {
+    const intake = req.method === "POST" ? webhookIntake?.(url.pathname) : undefined;
+    if (intake) {
+      // A webhook delivery: its body is read whole anyway (the signature covers the raw bytes), so it is buffered
+      // here instead of going through a web stream.
+      const body = await readBody(req, maxBodyBytes);
+      if (body === "too large") {
+        return plain(res, 413, `Request body too large: the limit is ${maxBodyBytes} bytes.`);
+      }
+      init.body = new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength);
+    } else if (req.method !== "GET" && req.method !== "HEAD") {
       let seen = 0;
       const limiter = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
@@ -239,15 +248,7 @@ export function createAppServer(options: AppServerOptions): Server {
       init.duplex = "half";
     }
     const request = new Request(url.href, init);
-    const intake = req.method === "POST" ? webhookIntake?.(url.pathname) : undefined;
-    let response: Response;
-    try {
-      response = await (intake ? intake(request) : handle(request));
-    } catch (error) {
-      // The intake reads the body itself: a body cut off at the cap surfaces here as a read error.
-      if (tooLarge) return plain(res, 413, `Request body too large: the limit is ${maxBodyBytes} bytes.`);
-      throw error;
-    }
+    const response = await (intake ? intake(request) : handle(request));
     if (tooLarge) {
       await response.body?.cancel().catch(() => {});
       return plain(res, 413, `Request body too large: the limit is ${maxBodyBytes} bytes.`);
@@ -260,6 +261,31 @@ export function createAppServer(options: AppServerOptions): Server {
   }
 
   return server;
+}
+
+/**
+ * The whole body of `req`, or "too large" once it grows past `maxBytes` (the rest is then read and discarded, so
+ * the 413 can still be sent on the connection). Rejects when the client aborts.
+ */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | "too large"> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let seen = 0;
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) {
+        req.off("data", onData);
+        req.off("end", onEnd);
+        req.resume();
+        resolve("too large");
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    req.on("data", onData);
+    req.once("end", onEnd);
+    req.once("error", reject);
+    req.once("aborted", () => reject(new Error("request aborted")));
+  });
 }
 
 /**
