@@ -80,14 +80,15 @@ export async function receiveShopifyWebhook(deps: WebhookIngestDeps, request: Re
   if (!TOPIC.test(request.headers.get("X-Shopify-Topic") ?? "")) {
     return refuse(400, "Missing or malformed X-Shopify-Topic (expected e.g. orders/create).");
   }
+  let parsed: unknown;
   try {
-    JSON.parse(raw);
+    parsed = JSON.parse(raw);
   } catch {
     return refuse(400, "The body is not JSON.");
   }
   const webhook = webhookFromHeaders(request.headers);
   if (!webhook) return refuse(400, "Missing X-Shopify-Webhook-Id.");
-  const result = await ingestShopifyWebhook(deps, webhook, raw);
+  const result = await ingestShopifyWebhook(deps, webhook, raw, parsed);
   return new Response(null, { status: 200, headers: { "X-Commerce-Sync-Webhook": result.status } });
 }
 
@@ -118,15 +119,22 @@ export async function ingestShopifyWebhook(
   deps: Pick<WebhookIngestDeps, "db" | "enqueue" | "store">,
   webhook: AuthenticatedWebhook,
   rawBody: string,
+  /** `JSON.parse(rawBody)` when the caller has it already. */
+  parsed?: unknown,
 ): Promise<IngestResult> {
   const { db } = deps;
   const shop = webhook.shop.toLowerCase();
   const dedupeKey = `shopify:${shop}:${webhook.eventId ? `event:${webhook.eventId}` : `webhook:${webhook.webhookId}`}`;
-  let body: unknown = null;
-  try {
-    body = parseJsonLossless(rawBody);
-  } catch {
-    // receiveShopifyWebhook refuses non-JSON bodies; a direct caller's unreadable body is reported on the event.
+  let body: unknown = parsed;
+  // The record's id: Shopify's bodies carry it as the string `admin_graphql_api_id`, which a plain parse reads
+  // exactly; only without it is the numeric `id` needed, and ids above 2^53 need the lossless parse.
+  if (typeof (body as { admin_graphql_api_id?: unknown } | null)?.admin_graphql_api_id !== "string") {
+    try {
+      body = parseJsonLossless(rawBody);
+    } catch {
+      // receiveShopifyWebhook refuses non-JSON bodies; a direct caller's unreadable body is reported on the event.
+      body = null;
+    }
   }
   const stored = await (deps.store ?? prismaWebhookEventStore(db, deps.enqueue)).store({
     platform: "shopify",
