@@ -13,6 +13,12 @@ import { getJobQueue } from "./queue.server";
 
 const ABORT_DELAY_MS = 5_000;
 
+/**
+ * The webhook intake for a POST path (app/webhook-intake.server.ts): the production server (app/lib/app-server.server.ts)
+ * finds it on the build's entry module and answers webhook deliveries with it before the Remix router.
+ */
+export { webhookIntakeFor as webhookIntake } from "./webhook-intake.server";
+
 // Under the test runner (NODE_ENV=test, set before any module loads) nothing boots: tests wire what they need.
 if (process.env.NODE_ENV !== "test") bootProcess();
 

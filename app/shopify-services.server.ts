@@ -9,12 +9,11 @@ import { appKeyring } from "./crypto/keyring.server";
 import { appSessionStorage } from "./shopify-sessions.server";
 import { getJobQueue } from "./queue.server";
 import { getPlatforms } from "./platforms.server";
-import { enqueueSync, enqueueWebhookEvent } from "./jobs/enqueue.server";
+import { enqueueSync } from "./jobs/enqueue.server";
 import type { ShopifyPlatform } from "./platforms/shopify/index.server";
 import { adminUrlFor, shopifyFetch } from "./platforms/shopify/config.server";
 import { completeShopifyInstall, type InstallOutcome } from "./integrations/shopify-install.server";
 import type { ShopifyOAuthDeps } from "./integrations/shopify-oauth.server";
-import { receiveShopifyWebhook } from "./integrations/shopify-webhooks.server";
 
 export interface ShopifyServices {
   platform: ShopifyPlatform;
@@ -68,21 +67,4 @@ export function shopifyServices(): ShopifyServices {
   };
   global.__commerceSyncShopifyServices = services;
   return services;
-}
-
-/**
- * Receives one Shopify webhook delivery for this process (the webhook routes' whole body): signature checked on
- * the raw body, stored once, enqueued (app/integrations/shopify-webhooks.server.ts).
- */
-export async function receiveShopifyWebhookHere(request: Request): Promise<Response> {
-  const env = loadEnv();
-  return receiveShopifyWebhook(
-    {
-      db: prisma,
-      apiSecret: env.SHOPIFY_API_SECRET,
-      customShopDomain: env.SHOP_CUSTOM_DOMAIN,
-      enqueue: async (event) => enqueueWebhookEvent(await getJobQueue(), event),
-    },
-    request,
-  );
 }

@@ -11,8 +11,8 @@
  */
 import { normalizeShopDomain } from "./shopify-oauth.server";
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { Prisma } from "@prisma/client";
-import type { Db } from "../db/client.server";
+import type { AppDb } from "../db/client.server";
+import { prismaWebhookEventStore, type WebhookEventStore } from "../jobs/webhook-intake-store.server";
 import { parseJsonLossless } from "../platforms/shopify/mapping/json";
 import { webhookResourceId } from "../platforms/shopify/webhooks.server";
 
@@ -26,9 +26,14 @@ export interface AuthenticatedWebhook {
 }
 
 export interface WebhookIngestDeps {
-  db: Db;
+  db: AppDb;
   /** Enqueues processing of a stored event (deduplicated per event by the queue). */
   enqueue(event: { id: string; integrationId: string | null }): Promise<unknown>;
+  /**
+   * Stores the event and its job (app/jobs/webhook-intake-store.server.ts): the process's group-commit store on
+   * SQLite; without it, Prisma then `enqueue`.
+   */
+  store?: WebhookEventStore;
   /** The app secret: every delivery's HMAC is checked with it first. */
   apiSecret: string;
   /** SHOP_CUSTOM_DOMAIN: an extra allowed shop domain pattern (regular expression source). */
@@ -75,14 +80,15 @@ export async function receiveShopifyWebhook(deps: WebhookIngestDeps, request: Re
   if (!TOPIC.test(request.headers.get("X-Shopify-Topic") ?? "")) {
     return refuse(400, "Missing or malformed X-Shopify-Topic (expected e.g. orders/create).");
   }
+  let parsed: unknown;
   try {
-    JSON.parse(raw);
+    parsed = JSON.parse(raw);
   } catch {
     return refuse(400, "The body is not JSON.");
   }
   const webhook = webhookFromHeaders(request.headers);
   if (!webhook) return refuse(400, "Missing X-Shopify-Webhook-Id.");
-  const result = await ingestShopifyWebhook(deps, webhook, raw);
+  const result = await ingestShopifyWebhook(deps, webhook, raw, parsed);
   return new Response(null, { status: 200, headers: { "X-Commerce-Sync-Webhook": result.status } });
 }
 
@@ -110,44 +116,33 @@ export function validSignature(rawBody: string, header: string | null, apiSecret
 
 /** Stores a verified delivery once and enqueues it. */
 export async function ingestShopifyWebhook(
-  deps: Pick<WebhookIngestDeps, "db" | "enqueue">,
+  deps: Pick<WebhookIngestDeps, "db" | "enqueue" | "store">,
   webhook: AuthenticatedWebhook,
   rawBody: string,
+  /** `JSON.parse(rawBody)` when the caller has it already. */
+  parsed?: unknown,
 ): Promise<IngestResult> {
   const { db } = deps;
   const shop = webhook.shop.toLowerCase();
   const dedupeKey = `shopify:${shop}:${webhook.eventId ? `event:${webhook.eventId}` : `webhook:${webhook.webhookId}`}`;
-  let body: unknown = null;
-  try {
-    body = parseJsonLossless(rawBody);
-  } catch {
-    // receiveShopifyWebhook refuses non-JSON bodies; a direct caller's unreadable body is reported on the event.
+  let body: unknown = parsed;
+  // The record's id: Shopify's bodies carry it as the string `admin_graphql_api_id`, which a plain parse reads
+  // exactly; only without it is the numeric `id` needed, and ids above 2^53 need the lossless parse.
+  if (typeof (body as { admin_graphql_api_id?: unknown } | null)?.admin_graphql_api_id !== "string") {
+    try {
+      body = parseJsonLossless(rawBody);
+    } catch {
+      // receiveShopifyWebhook refuses non-JSON bodies; a direct caller's unreadable body is reported on the event.
+      body = null;
+    }
   }
-  const integration = await db.integration.findUnique({
-    where: { platform_storeKey: { platform: "shopify", storeKey: shop } },
-    select: { id: true },
-  });
-  const data: Prisma.WebhookEventUncheckedCreateInput = {
-    integrationId: integration?.id ?? null,
+  const stored = await (deps.store ?? prismaWebhookEventStore(db, deps.enqueue)).store({
     platform: "shopify",
     topic: webhook.topic,
     dedupeKey,
     storeKey: shop,
     resourceId: webhookResourceId(webhook.topic, body),
     payload: rawBody,
-  };
-  try {
-    const event = await db.webhookEvent.create({ data, select: { id: true, integrationId: true } });
-    await deps.enqueue(event);
-    return { status: "stored", eventId: event.id };
-  } catch (error) {
-    if ((error as { code?: string }).code !== "P2002") throw error;
-    const existing = await db.webhookEvent.findUniqueOrThrow({
-      where: { dedupeKey },
-      select: { id: true, integrationId: true, status: true },
-    });
-    // A first delivery stored but never enqueued (the process died in between) is enqueued by its redelivery.
-    if (existing.status === "received") await deps.enqueue(existing);
-    return { status: "duplicate", eventId: existing.id };
-  }
+  });
+  return { status: stored.status, eventId: stored.eventId };
 }

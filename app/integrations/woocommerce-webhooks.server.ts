@@ -20,6 +20,7 @@ import {
   verifySignature,
 } from "../platforms/woocommerce/webhook-events.server";
 import type { AppDb } from "../sync/platform";
+import { prismaWebhookEventStore, type WebhookEventStore } from "../jobs/webhook-intake-store.server";
 
 /** Bigger bodies are refused (a product with thousands of variations is far below it). */
 const KNOWN_TOPICS: ReadonlySet<string> = new Set(WEBHOOK_TOPICS);
@@ -31,6 +32,8 @@ export interface WooWebhookIngestDeps {
   keyring: Keyring;
   /** Queues `webhook.process` for a stored event. */
   enqueue(event: { id: string; integrationId: string | null }): Promise<unknown>;
+  /** Stores the event and its job (see WebhookIngestDeps.store in shopify-webhooks.server.ts). */
+  store?: WebhookEventStore;
 }
 
 export interface IngestAnswer {
@@ -74,24 +77,17 @@ export async function ingestWooWebhook(
     return { status: 400, body: "The body is not JSON." };
   }
   const recordId = resourceIdOf(body);
-  try {
-    const event = await db.webhookEvent.create({
-      data: {
-        integrationId: integration.id,
-        platform: "woocommerce",
-        topic: headers.topic,
-        dedupeKey: dedupeKeyFor(integration.id, headers.topic, request.rawBody),
-        storeKey: integration.storeKey,
-        // Customers are users and orders/products are posts: their ids overlap, so the kind is part of the key.
-        resourceId: recordId ? `${headers.topic.split(".")[0]}:${recordId}` : null,
-        payload: request.rawBody.toString("utf8"),
-      },
-      select: { id: true, integrationId: true },
-    });
-    await deps.enqueue(event);
-  } catch (error) {
-    if ((error as { code?: string }).code === "P2002") return { status: 200, body: "Duplicate delivery." };
-    throw error;
-  }
-  return { status: 200, body: "Received." };
+  const stored = await (deps.store ?? prismaWebhookEventStore(db, deps.enqueue)).store({
+    integrationId: integration.id,
+    platform: "woocommerce",
+    topic: headers.topic,
+    dedupeKey: dedupeKeyFor(integration.id, headers.topic, request.rawBody),
+    storeKey: integration.storeKey,
+    // Customers are users and orders/products are posts: their ids overlap, so the kind is part of the key.
+    resourceId: recordId ? `${headers.topic.split(".")[0]}:${recordId}` : null,
+    payload: request.rawBody.toString("utf8"),
+  });
+  return stored.status === "duplicate"
+    ? { status: 200, body: "Duplicate delivery." }
+    : { status: 200, body: "Received." };
 }

@@ -71,6 +71,39 @@ function toClaimed(row: JobRow): ClaimedJob {
   };
 }
 
+/**
+ * The embedded backend's enqueue with a dedupe key, as SQL: inserts the job unless one with the same key is waiting
+ * (one statement, so two enqueuers cannot both win). Shared with the SQLite webhook intake
+ * (app/jobs/webhook-intake-store.server.ts), which runs it on the same connection and in the same transaction as the
+ * event row it belongs to, so the two cannot drift apart.
+ */
+export const ENQUEUE_DEDUPED_SQL = `INSERT INTO "Job" ("id", "kind", "payload", "status", "concurrencyKey", "dedupeKey", "runAt", "attempts",
+                    "maxAttempts", "createdAt")
+ SELECT ?, ?, ?, 'queued', ?, ?, ?, 0, ?, ?
+ WHERE NOT EXISTS (SELECT 1 FROM "Job" WHERE "dedupeKey" = ? AND "status" = 'queued')`;
+
+/** The parameters of ENQUEUE_DEDUPED_SQL for one job. */
+export function dedupedJobParams(
+  id: string,
+  kind: string,
+  payload: unknown,
+  opts: EnqueueOptions & { dedupeKey: string },
+  at: Date,
+): Array<string | number | null> {
+  const stored: StoredPayload = { data: payload, ...(opts.backoff ? { backoff: opts.backoff } : {}) };
+  return [
+    id,
+    kind,
+    JSON.stringify(stored),
+    opts.concurrencyKey ?? null,
+    opts.dedupeKey,
+    sqlDate("sqlite", opts.runAt ?? at),
+    Math.max(1, opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS),
+    sqlDate("sqlite", at),
+    opts.dedupeKey,
+  ];
+}
+
 /** The Job-table backend. */
 export function createEmbeddedBackend(db: AppDb, options: EmbeddedBackendOptions = {}): QueueBackend {
   const leaseMs = options.leaseMs ?? 60_000;
@@ -105,19 +138,8 @@ export function createEmbeddedBackend(db: AppDb, options: EmbeddedBackendOptions
       }
       // Insert only if no job with this dedupe key is waiting; one statement, so two enqueuers cannot both win.
       const inserted = await db.$executeRawUnsafe(
-        `INSERT INTO "Job" ("id", "kind", "payload", "status", "concurrencyKey", "dedupeKey", "runAt", "attempts",
-                            "maxAttempts", "createdAt")
-         SELECT ?, ?, ?, 'queued', ?, ?, ?, 0, ?, ?
-         WHERE NOT EXISTS (SELECT 1 FROM "Job" WHERE "dedupeKey" = ? AND "status" = 'queued')`,
-        id,
-        kind,
-        JSON.stringify(stored),
-        opts.concurrencyKey ?? null,
-        opts.dedupeKey,
-        sqlDate("sqlite", runAt),
-        maxAttempts,
-        sqlDate("sqlite", at),
-        opts.dedupeKey,
+        ENQUEUE_DEDUPED_SQL,
+        ...dedupedJobParams(id, kind, payload, { ...opts, dedupeKey: opts.dedupeKey }, at),
       );
       if (inserted === 1) return { id, created: true };
       const existing = await db.job.findFirst({

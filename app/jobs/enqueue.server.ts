@@ -11,7 +11,7 @@
 import { isAppError } from "../lib/errors";
 import type { Resource, SyncKind } from "../sync/types";
 import type { JobQueue } from "./queue.server";
-import type { BackoffOptions, EnqueueResult, JobPayloads, SyncJobPayload } from "./types";
+import type { BackoffOptions, EnqueueOptions, EnqueueResult, JobPayloads, SyncJobPayload } from "./types";
 
 /** The lock key of everything that bulk-writes an integration's data. */
 export function syncLockKey(integrationId: string): string {
@@ -116,15 +116,35 @@ export function enqueueWebhookEvent(
   queue: JobQueue,
   event: { id: string; integrationId: string | null },
 ): Promise<EnqueueResult> {
-  return queue.enqueue(
-    "webhook.process",
-    { webhookEventId: event.id },
-    {
-      ...(event.integrationId ? { concurrencyKey: webhookLockKey(event.integrationId) } : {}),
-      dedupeKey: `webhook:${event.id}`,
-      ...RETRY.webhook,
-    },
-  );
+  return queue.enqueue("webhook.process", { webhookEventId: event.id }, webhookJobOptions(event));
+}
+
+/**
+ * The job that processes a stored webhook event: its kind, payload and options. `enqueueWebhookEvent` and the SQLite
+ * webhook intake (which writes the job in the event's own transaction, app/jobs/webhook-intake-store.server.ts) both
+ * build it here.
+ */
+export function webhookJob(event: { id: string; integrationId: string | null }): {
+  kind: "webhook.process";
+  payload: { webhookEventId: string };
+  options: EnqueueOptions & { dedupeKey: string };
+} {
+  return {
+    kind: "webhook.process",
+    payload: { webhookEventId: event.id },
+    options: webhookJobOptions(event),
+  };
+}
+
+function webhookJobOptions(event: {
+  id: string;
+  integrationId: string | null;
+}): EnqueueOptions & { dedupeKey: string } {
+  return {
+    ...(event.integrationId ? { concurrencyKey: webhookLockKey(event.integrationId) } : {}),
+    dedupeKey: `webhook:${event.id}`,
+    ...RETRY.webhook,
+  };
 }
 
 export type ComplianceJobKind =

@@ -56,6 +56,11 @@ export interface JobQueue<P extends object = JobPayloads> {
     payload: P[K],
     options?: EnqueueOptions,
   ): Promise<EnqueueResult>;
+  /**
+   * Tells this process's workers that jobs were written to the queue behind its back (the SQLite webhook intake
+   * writes its jobs in the event's own transaction), so they look now instead of at their next poll.
+   */
+  notifyEnqueued?(): void;
   /** Starts running jobs of the kinds in `handlers` until `stop()` or `options.signal`. Returns once started. */
   work(handlers: JobHandlers<P>, options: WorkOptions): Promise<void>;
   /** Stops claiming, aborts running handlers' signals, waits for them (bounded) and puts interrupted jobs back. */
@@ -143,6 +148,10 @@ class Runner<P extends object> implements JobQueue<P> {
     const result = await this.store.enqueue(kind, payload ?? {}, options);
     if (!options.runAt || options.runAt.getTime() <= Date.now()) this.wake?.();
     return result;
+  }
+
+  notifyEnqueued(): void {
+    this.wake?.();
   }
 
   async work(handlers: JobHandlers<P>, options: WorkOptions): Promise<void> {

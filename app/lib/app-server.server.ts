@@ -5,6 +5,9 @@
  * - Static files: the files of `build/client` are indexed once at start; only those exact paths are served (no path
  *   is ever joined from request input, so traversal has nothing to reach). `/assets/*` (content-hashed) are
  *   immutable for a year, everything else an hour, with ETag revalidation.
+ * - Webhook deliveries (a POST to a path the build's entry module `webhookIntake` knows) skip the Remix router: the
+ *   same intake function the webhook routes wrap answers them (app/webhook-intake.server.ts, ADR 0035), after the same
+ *   body cap and checks as every request.
  * - Everything else goes to Remix. Request bodies are capped (`maxBodyBytes`): a declared length above the cap is
  *   answered 413 before Remix runs; a chunked body that grows past it is cut off and answered 413 too.
  * - One log line per request through the project logger: method, redacted target (app/lib/request-log.ts), status,
@@ -147,9 +150,15 @@ function isCrossSiteFormPost(req: IncomingMessage): boolean {
   return originHost !== host;
 }
 
+/** What a build's entry module may export for the server: the intake for a webhook POST path, or undefined. */
+type WebhookIntake = (pathname: string) => ((request: Request) => Promise<Response>) | undefined;
+
 /** Creates (does not start) the HTTP server. */
 export function createAppServer(options: AppServerOptions): Server {
   const handle = createRequestHandler(options.build, options.mode);
+  const entry = options.build.entry.module as { webhookIntake?: unknown };
+  const webhookIntake =
+    typeof entry.webhookIntake === "function" ? (entry.webhookIntake as WebhookIntake) : null;
   const staticFiles = options.clientDir ? indexStaticFiles(options.clientDir) : new Map<string, StaticFile>();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = options.logger;
@@ -214,7 +223,16 @@ export function createAppServer(options: AppServerOptions): Server {
       headers,
       signal: controller.signal,
     };
-    if (req.method !== "GET" && req.method !== "HEAD") {
+    const intake = req.method === "POST" ? webhookIntake?.(url.pathname) : undefined;
+    if (intake) {
+      // A webhook delivery: its body is read whole anyway (the signature covers the raw bytes), so it is buffered
+      // here instead of going through a web stream.
+      const body = await readBody(req, maxBodyBytes);
+      if (body === "too large") {
+        return plain(res, 413, `Request body too large: the limit is ${maxBodyBytes} bytes.`);
+      }
+      init.body = new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength);
+    } else if (req.method !== "GET" && req.method !== "HEAD") {
       let seen = 0;
       const limiter = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
@@ -230,7 +248,7 @@ export function createAppServer(options: AppServerOptions): Server {
       init.duplex = "half";
     }
     const request = new Request(url.href, init);
-    const response = await handle(request);
+    const response = await (intake ? intake(request) : handle(request));
     if (tooLarge) {
       await response.body?.cancel().catch(() => {});
       return plain(res, 413, `Request body too large: the limit is ${maxBodyBytes} bytes.`);
@@ -243,6 +261,31 @@ export function createAppServer(options: AppServerOptions): Server {
   }
 
   return server;
+}
+
+/**
+ * The whole body of `req`, or "too large" once it grows past `maxBytes` (the rest is then read and discarded, so
+ * the 413 can still be sent on the connection). Rejects when the client aborts.
+ */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | "too large"> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let seen = 0;
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) {
+        req.off("data", onData);
+        req.off("end", onEnd);
+        req.resume();
+        resolve("too large");
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    req.on("data", onData);
+    req.once("end", onEnd);
+    req.once("error", reject);
+    req.once("aborted", () => reject(new Error("request aborted")));
+  });
 }
 
 /**

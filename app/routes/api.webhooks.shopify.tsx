@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { receiveShopifyWebhookHere } from "../shopify-services.server";
+import { receiveShopifyWebhookHere } from "../webhook-intake.server";
 
 /** POST /api/webhooks/shopify: every Shopify data topic (the toml's and the shop-scoped subscriptions the app makes). Verified, stored once, queued; 200 at once. */
 export const action = ({ request }: ActionFunctionArgs) => receiveShopifyWebhookHere(request);

@@ -109,3 +109,16 @@ export function prepared(connection: Connection, sql: string): Database.Statemen
   }
   return statement;
 }
+
+/**
+ * The better-sqlite3 connection under `client` (a Prisma client on SQLite) once Prisma has opened it, in or out of a
+ * transaction; null before that, on PostgreSQL, or if Prisma's internals changed. For callers that run their own
+ * short synchronous transactions on it (the webhook intake, app/jobs/webhook-intake-store.server.ts): they must
+ * check `inTransaction` first, since a Prisma interactive transaction may be open on it.
+ */
+export function adapterConnection(client: unknown): Connection | null {
+  const factory = (client as { _engineConfig?: { adapter?: unknown } } | null)?._engineConfig?.adapter;
+  if (!factory || typeof factory !== "object") return null;
+  const connection = connections.get(factory);
+  return connection?.open ? connection : null;
+}
