@@ -166,6 +166,19 @@ export class BulkSpool {
     })();
   }
 
+  /**
+   * Child counts of the parents already emitted with keys in (`afterKey`, `lastKey`]: one query per page instead of
+   * one lookup per record (which cost ~5 % of a full sync's CPU, on a table that is empty unless a partial file was
+   * read before).
+   */
+  emittedBetween(afterKey: string, lastKey: string): Map<string, number> {
+    const rows = this.statement("SELECT key, children FROM emitted WHERE key > ? AND key <= ?").all(
+      afterKey,
+      lastKey,
+    ) as Array<{ key: string; children: number }>;
+    return new Map(rows.map((r) => [r.key, r.children]));
+  }
+
   /** True when this parent was already emitted with exactly `childCount` children (nothing new to give). */
   alreadyEmitted(key: string, childCount: number): boolean {
     const row = this.statement("SELECT children FROM emitted WHERE key = ?").get(key) as

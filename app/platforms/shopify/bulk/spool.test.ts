@@ -143,4 +143,23 @@ describe("BulkSpool", () => {
       prepare.mockRestore();
     }
   });
+
+  it("GIVEN parents emitted before WHEN asked for a key range THEN their child counts in that range only", async () => {
+    const spool = BulkSpool.open(spoolFile());
+    spool.markEmitted([
+      { key: sortKeyOf("gid://shopify/Order/1"), childCount: 2 },
+      { key: sortKeyOf("gid://shopify/Order/5"), childCount: 0 },
+      { key: sortKeyOf("gid://shopify/Order/9"), childCount: 1 },
+    ]);
+    const range = spool.emittedBetween(
+      sortKeyOf("gid://shopify/Order/1"),
+      sortKeyOf("gid://shopify/Order/9"),
+    );
+    expect([...range]).toEqual([
+      [sortKeyOf("gid://shopify/Order/5"), 0],
+      [sortKeyOf("gid://shopify/Order/9"), 1],
+    ]);
+    expect(spool.emittedBetween("", sortKeyOf("gid://shopify/Order/0")).size).toBe(0);
+    spool.close();
+  });
 });
