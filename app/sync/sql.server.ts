@@ -198,13 +198,17 @@ function insertRowsBound<T>(
     if (returning) for (const r of statement.all(...params)) out.push(r as T);
     else statement.run(...params);
   };
-  // Full batches, then one statement for the remainder. Pages of a sync have a steady size, so the remainder's
-  // statement is prepared once too.
-  for (let start = 0; start < rows.length; start += batchRows) {
-    const end = Math.min(start + batchRows, rows.length);
+  // Full batches, then the remainder in power-of-two batches (e.g. 234 = 128 + 64 + 32 + 8 + 2). Row counts vary
+  // from page to page (contacts deduplicated by email, line items per order): one statement per distinct count
+  // meant hundreds of prepared statements of up to ~2 MB native memory each (issue 12). Fixed sizes keep at most
+  // 1 + log2(batchRows) statements per table and upsert.
+  for (let start = 0; start < rows.length;) {
+    const left = rows.length - start;
+    const n = left >= batchRows ? batchRows : 2 ** Math.floor(Math.log2(left));
     const params: unknown[] = [];
-    for (let r = start; r < end; r++) bind(params, rows[r]);
-    runStatement(sqlFor(end - start), params);
+    for (let r = start; r < start + n; r++) bind(params, rows[r]);
+    runStatement(sqlFor(n), params);
+    start += n;
   }
   return out;
 }

@@ -1,7 +1,12 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tests/setup/db";
-import { connectionFor } from "./sqlite-connection.server";
+import {
+  cachedStatementCount,
+  connectionFor,
+  MAX_CACHED_STATEMENTS,
+  prepared,
+} from "./sqlite-connection.server";
 import { dialectFor } from "./sql.server";
 import { seedOrganization } from "./testing/fixtures";
 import { writeContacts } from "./writer/contacts.server";
@@ -106,6 +111,45 @@ describe("SQLite fast path (writer on the adapter's better-sqlite3 connection)",
       expect(otherWrite().changes).toBe(1);
     } finally {
       other.close();
+    }
+  });
+
+  it("prepares a few fixed-size statements however the page sizes vary (issue 12: native memory)", async () => {
+    // Pages of 1..80 contacts: with one statement per distinct row count this prepared 80 statements per table
+    // (each holding native memory until the GC finds it); fixed batch sizes need at most 1 + log2(batch) each.
+    const count = await t.db.$transaction(async (tx) => {
+      const connection = connectionFor(tx)!;
+      const before = cachedStatementCount(connection);
+      let next = 1000;
+      for (let size = 1; size <= 80; size++) {
+        await writeContacts(
+          tx,
+          ctx,
+          Array.from({ length: size }, () => contact(next++)),
+        );
+      }
+      return cachedStatementCount(connection) - before;
+    });
+    expect(count).toBeGreaterThan(0);
+    expect(count).toBeLessThanOrEqual(30);
+    expect(await t.db.contactSource.count({ where: { integrationId: ctx.integrationId } })).toBe(
+      3 + (80 * 81) / 2,
+    );
+  });
+
+  it("keeps at most MAX_CACHED_STATEMENTS prepared statements per connection, least recently used dropped", () => {
+    const db = new Database(":memory:");
+    try {
+      const first = prepared(db, "SELECT 0");
+      for (let i = 1; i <= MAX_CACHED_STATEMENTS * 3; i++) {
+        prepared(db, `SELECT ${i}`);
+        // Used again on every round: the most recently used statement is never the one dropped.
+        expect(prepared(db, "SELECT 0")).toBe(first);
+      }
+      expect(cachedStatementCount(db)).toBe(MAX_CACHED_STATEMENTS);
+      expect(prepared(db, "SELECT 1")).not.toBe(prepared(db, "SELECT 0"));
+    } finally {
+      db.close();
     }
   });
 });

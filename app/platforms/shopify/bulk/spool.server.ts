@@ -33,6 +33,13 @@ export function sortKeyOf(gid: string): string {
 
 export class BulkSpool {
   private readonly db: Database.Database;
+  /**
+   * Statements prepared once per spool (`statement`). Preparing per call (as this file did for alreadyEmitted — once
+   * per record) leaves one native SQLite statement per call behind until the garbage collector gets round to its
+   * small JS wrapper, which V8 has no reason to hurry: issue 12 measured ~99,000 live statements (~160 MB of native
+   * memory) at 200,000 records and 1.87 GB of resident memory at 1,000,000.
+   */
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
@@ -49,6 +56,15 @@ export class BulkSpool {
     `);
   }
 
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   /** Opens (or creates) the spool file at `path`. */
   static open(path: string): BulkSpool {
     return new BulkSpool(path);
@@ -61,7 +77,7 @@ export class BulkSpool {
 
   /** The source loaded completely into this file (e.g. "url:gid://…/BulkOperation/1"), or null. */
   loadedSource(): string | null {
-    const row = this.db.prepare("SELECT value FROM meta WHERE name = 'loaded'").get() as
+    const row = this.statement("SELECT value FROM meta WHERE name = 'loaded'").get() as
       { value: string } | undefined;
     return row?.value ?? null;
   }
@@ -72,8 +88,8 @@ export class BulkSpool {
    */
   async load(source: string, lines: AsyncIterable<string>): Promise<{ parents: number; children: number }> {
     this.db.exec("DELETE FROM meta WHERE name = 'loaded'; DELETE FROM parents; DELETE FROM children;");
-    const insertParent = this.db.prepare("INSERT OR REPLACE INTO parents (key, id, json) VALUES (?, ?, ?)");
-    const insertChild = this.db.prepare("INSERT INTO children (parent_id, seq, json) VALUES (?, ?, ?)");
+    const insertParent = this.statement("INSERT OR REPLACE INTO parents (key, id, json) VALUES (?, ?, ?)");
+    const insertChild = this.statement("INSERT INTO children (parent_id, seq, json) VALUES (?, ?, ?)");
     let parents = 0;
     let children = 0;
     let batch: string[] = [];
@@ -99,7 +115,7 @@ export class BulkSpool {
       }
     }
     if (batch.length > 0) flush(batch);
-    this.db.prepare("INSERT OR REPLACE INTO meta (name, value) VALUES ('loaded', ?)").run(source);
+    this.statement("INSERT OR REPLACE INTO meta (name, value) VALUES ('loaded', ?)").run(source);
     return { parents, children };
   }
 
@@ -110,7 +126,7 @@ export class BulkSpool {
 
   /** Number of parents spooled. */
   parentCount(): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM parents").get() as { n: number }).n;
+    return (this.statement("SELECT COUNT(*) AS n FROM parents").get() as { n: number }).n;
   }
 
   /**
@@ -118,20 +134,18 @@ export class BulkSpool {
    * (children lose their `__parentId`, and keep file order).
    */
   page(afterKey: string, limit: number, childField: string | null): SpooledRecord[] {
-    const parents = this.db
-      .prepare("SELECT key, id, json FROM parents WHERE key > ? ORDER BY key LIMIT ?")
-      .all(afterKey, limit) as Array<{ key: string; id: string; json: string }>;
+    const parents = this.statement(
+      "SELECT key, id, json FROM parents WHERE key > ? ORDER BY key LIMIT ?",
+    ).all(afterKey, limit) as Array<{ key: string; id: string; json: string }>;
     if (parents.length === 0) return [];
     const byId = new Map<string, { key: string; node: Record<string, unknown>; children: unknown[] }>();
     for (const p of parents) byId.set(p.id, { key: p.key, node: JSON.parse(p.json), children: [] });
     if (childField) {
-      const rows = this.db
-        .prepare(
-          `SELECT parent_id, json FROM children WHERE parent_id IN (
+      const rows = this.statement(
+        `SELECT parent_id, json FROM children WHERE parent_id IN (
              SELECT id FROM parents WHERE key > ? ORDER BY key LIMIT ?
            ) ORDER BY seq`,
-        )
-        .all(afterKey, limit) as Array<{ parent_id: string; json: string }>;
+      ).all(afterKey, limit) as Array<{ parent_id: string; json: string }>;
       for (const row of rows) {
         const child = JSON.parse(row.json) as Record<string, unknown>;
         delete child.__parentId;
@@ -146,15 +160,28 @@ export class BulkSpool {
 
   /** Remembers that these parents were handed to the engine, with how many children. */
   markEmitted(records: Array<{ key: string; childCount: number }>): void {
-    const insert = this.db.prepare("INSERT OR REPLACE INTO emitted (key, children) VALUES (?, ?)");
+    const insert = this.statement("INSERT OR REPLACE INTO emitted (key, children) VALUES (?, ?)");
     this.db.transaction(() => {
       for (const r of records) insert.run(r.key, r.childCount);
     })();
   }
 
+  /**
+   * Child counts of the parents already emitted with keys in (`afterKey`, `lastKey`]: one query per page instead of
+   * one lookup per record (which cost ~5 % of a full sync's CPU, on a table that is empty unless a partial file was
+   * read before).
+   */
+  emittedBetween(afterKey: string, lastKey: string): Map<string, number> {
+    const rows = this.statement("SELECT key, children FROM emitted WHERE key > ? AND key <= ?").all(
+      afterKey,
+      lastKey,
+    ) as Array<{ key: string; children: number }>;
+    return new Map(rows.map((r) => [r.key, r.children]));
+  }
+
   /** True when this parent was already emitted with exactly `childCount` children (nothing new to give). */
   alreadyEmitted(key: string, childCount: number): boolean {
-    const row = this.db.prepare("SELECT children FROM emitted WHERE key = ?").get(key) as
+    const row = this.statement("SELECT children FROM emitted WHERE key = ?").get(key) as
       { children: number } | undefined;
     return row !== undefined && row.children === childCount;
   }

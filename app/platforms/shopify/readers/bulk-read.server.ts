@@ -196,7 +196,8 @@ function* pagesFromSpool(
     return;
   }
   while (batch.length > 0) {
-    const records = partial ? batch : batch.filter((r) => !spool.alreadyEmitted(r.key, r.childCount));
+    const emitted = partial ? null : spool.emittedBetween(state.after, batch[batch.length - 1].key);
+    const records = emitted ? batch.filter((r) => emitted.get(r.key) !== r.childCount) : batch;
     state = { ...state, after: batch[batch.length - 1].key };
     advance(state);
     const next = spool.page(state.after, BULK_PAGE_SIZE, childField);
