@@ -189,7 +189,10 @@ const result = {
 };
 // A run of some suites only (--suites, --only) does not replace the complete results.
 const partial = process.argv.includes("--suites") || only !== "";
-const output = partial ? resolve(workDir, "partial.json") : resolve("bench/results/latest.json");
+// Quick runs (CI) prove every figure is produced; they never replace a full run's figures.
+const output = partial
+  ? resolve(workDir, "partial.json")
+  : resolve(QUICK ? "bench/results/quick.json" : "bench/results/latest.json");
 writeFileSync(output, `${JSON.stringify(result, null, 2)}\n`);
 
 console.log(`\n${formatTable([...ingestFigures(ingest), ...suites.figures])}`);
