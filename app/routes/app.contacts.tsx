@@ -11,7 +11,6 @@ import {
   IndexTable,
   InlineStack,
   Page,
-  Pagination,
   Text,
   TextField,
   useBreakpoints,
@@ -20,6 +19,7 @@ import { useState } from "react";
 import { embeddedContext } from "../embedded.server";
 import { searchContacts } from "../integrations/contacts-view.server";
 import { ConsentBadge } from "../components/ConsentBadge";
+import { ListFooter } from "../components/ListFooter";
 import { PageError } from "../components/PageError";
 import { formatCount, formatMoney } from "../components/format";
 
@@ -222,20 +222,14 @@ export default function Contacts() {
             <ContactsTable contacts={contacts} />
           )}
           {total > 0 && (
-            <Box padding="300">
-              <InlineStack align="space-between" blockAlign="center">
-                <Text as="span" tone="subdued">
-                  {formatCount(total)} contact{total === 1 ? "" : "s"}
-                  {query ? ` matching “${query}”` : ""}
-                </Text>
-                <Pagination
-                  hasPrevious={page > 1}
-                  previousURL={pageUrl(page - 1)}
-                  hasNext={page * PAGE_SIZE < total}
-                  nextURL={pageUrl(page + 1)}
-                />
-              </InlineStack>
-            </Box>
+            <ListFooter
+              total={total}
+              noun="contact"
+              suffix={query ? ` matching “${query}”` : ""}
+              page={page}
+              pageSize={PAGE_SIZE}
+              pageUrl={pageUrl}
+            />
           )}
         </Card>
       </BlockStack>

@@ -11,15 +11,15 @@ import {
   InlineGrid,
   InlineStack,
   Page,
-  Pagination,
   Select,
   Text,
   useBreakpoints,
 } from "@shopify/polaris";
 import { embeddedContext } from "../embedded.server";
 import { listOrders } from "../integrations/orders-view.server";
+import { ListFooter } from "../components/ListFooter";
 import { PageError } from "../components/PageError";
-import { formatCount, formatDate, formatMoney, humanize } from "../components/format";
+import { formatDate, formatMoney, humanize } from "../components/format";
 
 const PAGE_SIZE = 25;
 
@@ -281,19 +281,7 @@ export default function Orders() {
             <OrdersTable orders={orders} />
           )}
           {total > 0 && (
-            <Box padding="300">
-              <InlineStack align="space-between" blockAlign="center">
-                <Text as="span" tone="subdued">
-                  {formatCount(total)} order{total === 1 ? "" : "s"}
-                </Text>
-                <Pagination
-                  hasPrevious={page > 1}
-                  previousURL={pageUrl(page - 1)}
-                  hasNext={page * PAGE_SIZE < total}
-                  nextURL={pageUrl(page + 1)}
-                />
-              </InlineStack>
-            </Box>
+            <ListFooter total={total} noun="order" page={page} pageSize={PAGE_SIZE} pageUrl={pageUrl} />
           )}
         </Card>
       </BlockStack>
