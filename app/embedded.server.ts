@@ -3,12 +3,13 @@
  * shop's organization is looked up, and AppErrors thrown by services become JSON responses a route's ErrorBoundary
  * shows (404 for another organization's integration, never its data).
  */
-import { json } from "@remix-run/node";
 import prisma from "./db.server";
 import { authenticate } from "./shopify.server";
 import { getJobQueue } from "./queue.server";
-import { isAppError } from "./lib/errors";
+import { rethrowAsResponse } from "./lib/error-response.server";
 import { requireShopOrganization, type ShopOrganization } from "./integrations/organization.server";
+
+export { rethrowAsResponse };
 
 export interface EmbeddedContext {
   db: typeof prisma;
@@ -30,11 +31,4 @@ export async function embeddedContext(request: Request): Promise<EmbeddedContext
     actor: `merchant:${session.shop}`,
     queue: getJobQueue,
   };
-}
-
-/** Turns an AppError into a thrown JSON response `{ code, message }` with its status; rethrows anything else. */
-export function rethrowAsResponse(error: unknown): never {
-  if (isAppError(error))
-    throw json({ code: error.code, message: error.message }, { status: error.httpStatus });
-  throw error;
 }

@@ -11,7 +11,7 @@ import {
   Text,
   Toast,
 } from "@shopify/polaris";
-import type { IntegrationListItem } from "../integrations/integrations-view.server";
+import type { IntegrationListItem, LiveProgress } from "../integrations/integrations-view.server";
 import type { SyncRunView } from "../integrations/sync-runs.server";
 import type { WebhookActivity } from "../integrations/webhook-activity.server";
 import { CopyableId } from "./CopyableId";
@@ -23,18 +23,6 @@ import { WebhookActivityCard } from "./WebhookActivityCard";
 import { formatCount, formatDateTime, platformLabel } from "./format";
 
 const PROGRESS_POLL_MS = 1_000;
-
-/** What the progress endpoint answers (`/app/integrations/:id/progress`, `/woocommerce/stores/:id/progress`). */
-export type LiveProgress = Pick<
-  IntegrationListItem,
-  | "status"
-  | "statusReason"
-  | "activeRun"
-  | "syncedContacts"
-  | "syncedOrders"
-  | "syncedProducts"
-  | "lastSyncAt"
->;
 
 /** The live part of a store: polls `progressUrl` while a run is active, and reloads the page once it ends. */
 function useLiveProgress(progressUrl: string, initial: IntegrationListItem): IntegrationListItem {

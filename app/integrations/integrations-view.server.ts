@@ -201,6 +201,31 @@ export async function listIntegrations(
 }
 
 /** One integration of the organization; another organization's id is not found. */
+/** What a store page polls while a run is active (`/app/integrations/:id/progress`, `/woocommerce/stores/:id/progress`). */
+export type LiveProgress = Pick<
+  IntegrationListItem,
+  | "status"
+  | "statusReason"
+  | "activeRun"
+  | "syncedContacts"
+  | "syncedOrders"
+  | "syncedProducts"
+  | "lastSyncAt"
+>;
+
+/** The live part of a store, as both progress routes answer it. */
+export function liveProgress(integration: IntegrationListItem): LiveProgress {
+  return {
+    status: integration.status,
+    statusReason: integration.statusReason,
+    activeRun: integration.activeRun,
+    syncedContacts: integration.syncedContacts,
+    syncedOrders: integration.syncedOrders,
+    syncedProducts: integration.syncedProducts,
+    lastSyncAt: integration.lastSyncAt,
+  };
+}
+
 export async function getIntegration(
   db: AppDb,
   organizationId: string,

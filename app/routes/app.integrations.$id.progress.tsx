@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { embeddedContext, rethrowAsResponse } from "../embedded.server";
-import { getIntegration } from "../integrations/integrations-view.server";
+import { getIntegration, liveProgress } from "../integrations/integrations-view.server";
 
 /** GET /app/integrations/:id/progress — the store's live status and running sync, polled by the detail page. */
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -9,16 +9,5 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const integration = await getIntegration(db, organization.organizationId, params.id ?? "").catch(
     rethrowAsResponse,
   );
-  return json(
-    {
-      status: integration.status,
-      statusReason: integration.statusReason,
-      activeRun: integration.activeRun,
-      syncedContacts: integration.syncedContacts,
-      syncedOrders: integration.syncedOrders,
-      syncedProducts: integration.syncedProducts,
-      lastSyncAt: integration.lastSyncAt,
-    },
-    { headers: { "Cache-Control": "no-store" } },
-  );
+  return json(liveProgress(integration), { headers: { "Cache-Control": "no-store" } });
 };

@@ -1,31 +1,19 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { isAppError } from "../lib/errors";
+import { rethrowAsResponse } from "../lib/error-response.server";
 import { wooApp } from "../woocommerce-app.server";
-import { getIntegration } from "../integrations/integrations-view.server";
+import { getIntegration, liveProgress } from "../integrations/integrations-view.server";
+import { IntegrationNotFoundError } from "../integrations/disconnect.server";
 import { requireOwner } from "../integrations/woocommerce-session.server";
-import type { LiveProgress } from "../components/IntegrationDetailView";
 
 /** GET /woocommerce/stores/:id/progress — the store's live status and running sync, polled by its page. */
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const app = wooApp();
   const { session } = await requireOwner(app.db, app.cookies, request);
   const integration = await getIntegration(app.db, session.organizationId, params.integrationId ?? "").catch(
-    (error: unknown) => {
-      if (isAppError(error))
-        throw json({ code: error.code, message: error.message }, { status: error.httpStatus });
-      throw error;
-    },
+    rethrowAsResponse,
   );
-  if (integration.platform !== "woocommerce") throw json({ code: "integration_not_found" }, { status: 404 });
-  const progress: LiveProgress = {
-    status: integration.status,
-    statusReason: integration.statusReason,
-    activeRun: integration.activeRun,
-    syncedContacts: integration.syncedContacts,
-    syncedOrders: integration.syncedOrders,
-    syncedProducts: integration.syncedProducts,
-    lastSyncAt: integration.lastSyncAt,
-  };
-  return json(progress, { headers: { "Cache-Control": "no-store" } });
+  // The WooCommerce pages show WooCommerce stores only; a Shopify store's id is as unknown here as any other.
+  if (integration.platform !== "woocommerce") rethrowAsResponse(new IntegrationNotFoundError());
+  return json(liveProgress(integration), { headers: { "Cache-Control": "no-store" } });
 };

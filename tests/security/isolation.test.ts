@@ -334,6 +334,13 @@ const CASES: Case[] = [
     body: /not_found/,
   },
   {
+    name: "owner progress of B's Shopify store",
+    route: "woocommerce.stores.$integrationId.progress",
+    request: (w) => owner(w, `/woocommerce/stores/${w.b.shopifyId}/progress`),
+    status: 404,
+    body: /No integration with this id exists in your organization/,
+  },
+  {
     name: "owner store list",
     route: "woocommerce._index",
     request: (w) => owner(w, `/woocommerce`),

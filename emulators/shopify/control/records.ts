@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmuCustomer, EmuOrder, EmuProduct, EmuShop, EmulatorContext } from "../model";
 import { allocateId } from "../model";
 import type { RecordTable } from "../store/table";
+import { blankCustomer, blankOrder, blankProduct } from "../store/blank-records";
 import { customerToRest, orderToRest, productToRest } from "../webhooks/rest-bodies";
 import { readJsonObject as readJsonBody, sendJson } from "../../shared/http";
 import { ControlError as HttpError } from "../webhooks/control-error";
@@ -41,65 +42,10 @@ function revive(input: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-function defaults(resource: ResourceName, shop: EmuShop, now: Date): Record<string, unknown> {
-  const base = { createdAt: now, updatedAt: now };
-  if (resource === "customers") {
-    return {
-      ...base,
-      firstName: null,
-      lastName: null,
-      email: null,
-      phone: null,
-      tags: [],
-      note: null,
-      state: "DISABLED",
-      verifiedEmail: false,
-      emailConsent: null,
-      defaultAddress: null,
-      currency: shop.currencyCode,
-    };
-  }
-  if (resource === "products") {
-    return {
-      ...base,
-      title: "Untitled",
-      handle: "untitled",
-      descriptionHtml: "",
-      vendor: shop.name,
-      productType: "",
-      status: "ACTIVE",
-      tags: [],
-      variants: [],
-      publishedAt: null,
-    };
-  }
-  const number = 1001 + shop.orders.size;
-  return {
-    ...base,
-    name: `#${number}`,
-    number,
-    email: null,
-    phone: null,
-    customerId: null,
-    currency: shop.currencyCode,
-    presentmentCurrency: shop.currencyCode,
-    subtotalPrice: "0.00",
-    totalTax: "0.00",
-    totalShipping: "0.00",
-    totalDiscounts: "0.00",
-    totalPrice: "0.00",
-    financialStatus: "PAID",
-    fulfillmentStatus: "UNFULFILLED",
-    tags: [],
-    note: null,
-    lineItems: [],
-    refunds: [],
-    test: false,
-    cancelledAt: null,
-    cancelReason: null,
-    closedAt: null,
-    processedAt: now,
-  };
+function blank(resource: ResourceName, shop: EmuShop, id: bigint, now: Date): Record<string, unknown> {
+  if (resource === "customers") return { ...blankCustomer(id, now, shop.currencyCode) };
+  if (resource === "products") return { ...blankProduct(id, now, shop.name) };
+  return { ...blankOrder(id, now, shop.currencyCode, 1001 + shop.orders.size) };
 }
 
 /** Handles the record endpoints; false when the path is not one of them. */
@@ -121,11 +67,8 @@ export async function handleRecordRoute(
     const id = records[3] ? BigInt(records[3]) : null;
     if (id === null && method === "POST") {
       const body = revive(await readJsonBody(req));
-      const record = {
-        ...defaults(resource, shop, ctx.now()),
-        ...body,
-        id: (body.id as bigint | undefined) ?? allocateId(shop),
-      } as never;
+      const newId = (body.id as bigint | undefined) ?? allocateId(shop);
+      const record = { ...blank(resource, shop, newId, ctx.now()), ...body, id: newId } as never;
       map.set((record as { id: bigint }).id, record);
       emit(`${spec.topic}/create`, (spec.toRest as (s: EmuShop, r: never) => unknown)(shop, record));
       sendJson(res, 201, { id: (record as { id: bigint }).id.toString() });

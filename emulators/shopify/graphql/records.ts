@@ -6,6 +6,7 @@
 import type { EmuCustomer, EmuOrder, EmuProduct, EmuShop } from "../model";
 import type { SortKey, SortTuple } from "../store/keys";
 import type { RecordTable } from "../store/table";
+import { blankCustomer, blankOrder, blankProduct } from "../store/blank-records";
 import { compareTerm, parseSearchDate, parseSearchQuery, type SearchTerm } from "./search-query";
 
 export type Resource = "customers" | "orders" | "products";
@@ -185,62 +186,7 @@ export function listRecords<R extends Resource>(
 const EPOCH = new Date(0);
 /** Stand-in records that tell supported search fields from unknown ones without touching the shop. */
 const PROBES: { [R in Resource]: RecordOf<R> } = {
-  customers: {
-    id: 0n,
-    firstName: null,
-    lastName: null,
-    email: null,
-    phone: null,
-    tags: [],
-    note: null,
-    state: "DISABLED",
-    verifiedEmail: false,
-    emailConsent: null,
-    defaultAddress: null,
-    currency: "USD",
-    createdAt: EPOCH,
-    updatedAt: EPOCH,
-  },
-  orders: {
-    id: 0n,
-    name: "#0",
-    number: 0,
-    email: null,
-    phone: null,
-    customerId: null,
-    currency: "USD",
-    presentmentCurrency: "USD",
-    subtotalPrice: "0.00",
-    totalTax: "0.00",
-    totalShipping: "0.00",
-    totalDiscounts: "0.00",
-    totalPrice: "0.00",
-    financialStatus: "PAID",
-    fulfillmentStatus: "UNFULFILLED",
-    tags: [],
-    note: null,
-    lineItems: [],
-    refunds: [],
-    test: false,
-    cancelledAt: null,
-    cancelReason: null,
-    closedAt: null,
-    processedAt: EPOCH,
-    createdAt: EPOCH,
-    updatedAt: EPOCH,
-  },
-  products: {
-    id: 0n,
-    title: "",
-    handle: "",
-    descriptionHtml: "",
-    vendor: "",
-    productType: "",
-    status: "ACTIVE",
-    tags: [],
-    variants: [],
-    createdAt: EPOCH,
-    updatedAt: EPOCH,
-    publishedAt: null,
-  },
+  customers: blankCustomer(0n, EPOCH, "USD"),
+  orders: blankOrder(0n, EPOCH, "USD", 0),
+  products: blankProduct(0n, EPOCH, ""),
 };
