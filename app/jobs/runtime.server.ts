@@ -10,6 +10,7 @@ import type { Env } from "../env.server";
 import type { Logger } from "../lib/logger";
 import type { Platforms } from "../sync/platform";
 import { createJobHandlers } from "./handlers.server";
+import { releaseDeadLocalHolders } from "./orphans.server";
 import { createJobQueue, type JobQueue } from "./queue.server";
 import { enqueueInterruptedRuns, startScheduler } from "./scheduler.server";
 import { describeError } from "./types";
@@ -73,6 +74,14 @@ export async function startJobRuntime(options: StartJobRuntimeOptions): Promise<
       logger,
       shutdownTimeoutMs: settings.shutdownTimeoutMs,
     }));
+  // Work a killed process on this host left behind is released now rather than when its leases time out.
+  try {
+    const released = await releaseDeadLocalHolders(db);
+    if (released.deadPids.length)
+      logger("info", "Released the jobs, locks and sync runs of stopped processes", { ...released });
+  } catch (error) {
+    logger("warn", "Looking for stopped processes' jobs failed", { error: describeError(error) });
+  }
   // Crashed-run recovery: runs a dead worker left `running` are resumed from their checkpoint, each as a job under
   // its integration's sync lock (the scheduler repeats this on every tick for runs that go stale later).
   try {

@@ -3,6 +3,7 @@
  * running both, one database), then a new worker process → each interrupted run resumes from its checkpoint, only
  * once, and the database holds each store exactly.
  */
+import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { checked, did, latestRun, waitFor, waitForIdle, workerProcess, type ChaosProcess } from "./lib";
 import { enqueue, expectShopExact, expectWooExact, shopifyStore, wooStore } from "./stores";
@@ -58,7 +59,19 @@ describe("kill -9 of the worker mid-sync", () => {
 
       const second = workerProcess("kill-worker-2", h.env({ WORKER_CONCURRENCY: "2" })).start();
       workers.push(second);
-      did(`started a new worker (pid ${second.pid}); it resumes runs whose heartbeat is older than 30 s`);
+      did(`started a new worker (pid ${second.pid})`);
+      // It sees that pid ${first.pid} (same host) is gone and releases its jobs, locks and runs at start-up, rather
+      // than waiting for their 60 s lease and 30 s heartbeat to run out (app/jobs/orphans.server.ts).
+      const released = await waitFor(
+        "the new worker to release the killed worker's jobs",
+        async () =>
+          readFileSync(second.logFile, "utf8")
+            .split("\n")
+            .find((line) => line.includes("Released the jobs") && line.includes(String(first.pid))) ?? null,
+        60_000,
+      );
+      expect(JSON.parse(released)).toMatchObject({ deadPids: [first.pid], runs: 2 });
+      checked(`the new worker released the killed worker's work at start-up: ${released.trim()}`);
       for (const [label, db, integrationId, run] of [
         ["Shopify", h.db, h.integrationId, shopRun],
         ["WooCommerce", s.db, s.integrationId, wooRun],
