@@ -7,6 +7,7 @@ import pg from "pg";
 import { assertSupportedNode } from "../lib/node-runtime";
 import { databaseKind, type DatabaseKind } from "./database-url";
 import { trackPostgresPool } from "./postgres-connections.server";
+import { releaseConnectionsOfFailedTransactions } from "./postgres-transaction-release.server";
 import { POSTGRES_CLIENT_DIR } from "./postgres-schema";
 
 export type Db = PrismaClient;
@@ -46,7 +47,8 @@ export function createPrismaClient(url: string, options: PrismaClientOptions = {
     options.onIdleConnectionError ??
       ((error) => console.warn(`PostgreSQL idle connection closed: ${error.message}`)),
   );
-  const adapter = new PrismaPg(pool);
+  // Prisma 6.19 leaks the connection of a transaction whose connection died (see the module).
+  const adapter = releaseConnectionsOfFailedTransactions(new PrismaPg(pool));
   // Lets the sync writer find the connection of a page's transaction (COPY fast path, see the module).
   trackPostgresPool(adapter, pool);
   const client = new PgClient({ adapter }) as Db;

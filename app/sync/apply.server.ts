@@ -4,6 +4,7 @@
  */
 import type { AppDb } from "../db/client.server";
 import { sqlDate } from "../db/sql-date";
+import { isTransientDatabaseError } from "../db/transient-errors";
 import { errorMessage, SyncTargetNotFoundError } from "./errors";
 import { refreshIntegrationCounters } from "./run-records.server";
 import { remoteIdOf } from "./run-loop.server";
@@ -74,7 +75,9 @@ export async function applyRecords<R extends Resource>(
         ),
       TX_OPTIONS,
     );
-  } catch {
+  } catch (error) {
+    // The database, not a record, failed: the caller (a webhook job) is retried and applies the batch again.
+    if (isTransientDatabaseError(error)) throw error;
     for (const m of mapped) {
       const failure = await writeRecordAlone(db, ctx, writer, m.record);
       if (failure !== null)

@@ -63,3 +63,18 @@ export function isResumableAbort(reason: unknown): boolean {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * The app's own database refused a write for a reason that passes (busy, locked, restarted, connection dropped):
+ * not the store's fault and not a bad record. A run that meets it stays resumable at its last committed page and its
+ * job is retried (app/db/transient-errors.ts decides what counts).
+ */
+export class DatabaseUnavailableError extends AppError {
+  constructor(cause: unknown) {
+    super(
+      "database_unavailable",
+      `The app's database could not take the write (${errorMessage(cause)}); the sync resumes from its last saved page.`,
+      { httpStatus: 503, cause },
+    );
+  }
+}

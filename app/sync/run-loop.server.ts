@@ -5,7 +5,7 @@
  */
 import type { AppDb } from "../db/client.server";
 import { progressSnapshot, type ResourceCheckpoint } from "./checkpoint";
-import { errorMessage, isResumableAbort } from "./errors";
+import { DatabaseUnavailableError, errorMessage, isResumableAbort } from "./errors";
 import {
   MAX_STORED_ERRORS,
   refreshIntegrationCounters,
@@ -28,6 +28,7 @@ import type {
 } from "./types";
 import type { WriteContext } from "./writer/context";
 import { writeRecordAlone, writerFor } from "./writer/index.server";
+import { isTransientDatabaseError } from "../db/transient-errors";
 
 /** Progress and heartbeat are persisted at least this often while a run is running. */
 export const PROGRESS_INTERVAL_MS = 1_000;
@@ -74,17 +75,26 @@ export class RunLoop {
     }, PROGRESS_INTERVAL_MS / 2);
     heartbeat.unref?.();
     let fatal: string | null = null;
+    let databaseUnavailable: DatabaseUnavailableError | null = null;
     try {
       for (const resource of this.state.resources) {
         if ((await this.syncResource(resource)) === "stop") break;
       }
     } catch (error) {
-      fatal = errorMessage(error);
+      if (error instanceof DatabaseUnavailableError) databaseUnavailable = error;
+      else fatal = errorMessage(error);
     } finally {
       clearInterval(heartbeat);
     }
     const { signal } = this.options;
     if (signal.aborted && isResumableAbort(signal.reason)) return this.leaveResumable();
+    if (databaseUnavailable) {
+      // Our database failed, not the store: nothing about the run is wrong. It stays `running` at its last committed
+      // page for the job's retry to resume (if the database refuses this write too, the heartbeat goes stale by
+      // itself), and the error goes up so the job is retried.
+      await this.leaveResumable().catch(() => undefined);
+      throw databaseUnavailable;
+    }
     return this.finish(fatal);
   }
 
@@ -105,22 +115,26 @@ export class RunLoop {
     this.emit();
     try {
       for await (const page of reader.read(rc.cursor, signal)) {
-        await this.syncPage(resource, rc, reader, page);
+        await databaseWrite(() => this.syncPage(resource, rc, reader, page));
         this.emit();
         if (signal.aborted) break;
       }
       if (signal.aborted) return "next";
       rc.phase = "done";
       // Integration counters follow the data resource by resource, not only at the end of the run.
-      await this.serial(() =>
-        this.db.$transaction(async (tx) => {
-          await this.writeState(tx);
-          await refreshIntegrationCounters(tx, this.db, this.state.integrationId);
-        }, TX_OPTIONS),
+      await databaseWrite(() =>
+        this.serial(() =>
+          this.db.$transaction(async (tx) => {
+            await this.writeState(tx);
+            await refreshIntegrationCounters(tx, this.db, this.state.integrationId);
+          }, TX_OPTIONS),
+        ),
       );
       return "next";
     } catch (error) {
       if (signal.aborted) return "stop";
+      // Not a read failure: the run as a whole is retried (run()).
+      if (error instanceof DatabaseUnavailableError) throw error;
       rc.phase = "failed";
       rc.error = errorMessage(error);
       this.addError({ resource, externalId: null, message: `Reading ${resource} stopped: ${rc.error}` });
@@ -160,7 +174,9 @@ export class RunLoop {
           await this.commitPage(tx, rc, page.cursor, mapped.length, pageErrors);
         }, TX_OPTIONS);
         return true;
-      } catch {
+      } catch (error) {
+        // The database failed, not a record: no record-by-record search (see databaseWrite).
+        if (isTransientDatabaseError(error)) throw error;
         return false;
       }
     });
@@ -304,5 +320,16 @@ export class RunLoop {
     const next = this.chain.then(fn);
     this.chain = next.catch(() => undefined);
     return next;
+  }
+}
+
+/** Runs a write of the run; a transient failure of the app's database becomes DatabaseUnavailableError. */
+async function databaseWrite<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    throw isTransientDatabaseError(error) && !(error instanceof DatabaseUnavailableError)
+      ? new DatabaseUnavailableError(error)
+      : error;
   }
 }

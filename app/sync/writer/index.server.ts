@@ -4,6 +4,7 @@
  * (`writeRecordAlone`) so one poison record fails alone.
  */
 import type { AppDb } from "../../db/client.server";
+import { isTransientDatabaseError } from "../../db/transient-errors";
 import { TX_OPTIONS, type SqlExecutor } from "../sql.server";
 import type { CanonicalRecordOf, Resource } from "../types";
 import { writeContacts } from "./contacts.server";
@@ -39,6 +40,8 @@ export async function writeRecordAlone(
     await db.$transaction((tx) => writer(tx, ctx, [record]), TX_OPTIONS);
     return null;
   } catch (error) {
+    // Busy, locked, disconnected: not this record's fault. The caller's unit of work is retried instead.
+    if (isTransientDatabaseError(error)) throw error;
     return error instanceof Error ? error.message : String(error);
   }
 }
