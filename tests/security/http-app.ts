@@ -105,8 +105,11 @@ export async function startHttpApp(t: TestDatabase, extraEnv: Record<string, str
       await closeGracefully(server, 2_000);
       await vite.close();
       await queue.close();
-      global.__commerceSyncJobQueue = undefined;
-      global.__commerceSyncPrisma = undefined;
+      // Every process-wide singleton of the app (Prisma, queue, Shopify sessions and services, platforms, webhook
+      // intake…) holds this database: the next app of this process (another database) must build its own.
+      for (const key of Object.keys(globalThis)) {
+        if (key.startsWith("__commerceSync")) delete (globalThis as Record<string, unknown>)[key];
+      }
       restoreConsole();
     },
   };

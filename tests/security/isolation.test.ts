@@ -1,6 +1,6 @@
 /**
  * Organization isolation across every route (issue 12, item 4), over real HTTP (tests/security/http-app.ts) on a
- * seeded SQLite database. Organization A (a Shopify shop and a WooCommerce store) holds every credential a caller can
+ * seeded database, SQLite and PostgreSQL. Organization A (a Shopify shop and a WooCommerce store) holds every credential a caller can
  * hold: a Shopify session token of its shop (embedded pages, the customer block, the API), an API token, a
  * WooCommerce owner cookie, an approval cookie, its store's webhook secret. Organization B ("victim") has its own
  * stores, contacts, orders, token, owner session and a pending key approval. Each case is A's credential naming
@@ -29,7 +29,7 @@ import { runSync } from "../../app/sync/engine.server";
 import { seedOrganization } from "../../app/sync/testing/fixtures";
 import { createMemorySource, syntheticOrder } from "../../app/sync/testing/memory-source";
 import { sessionToken } from "../integration/routes-harness";
-import { createTestDatabase, type TestDatabase } from "../setup/db";
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../setup/db";
 import { findSecrets, snapshotDatabase } from "./db-snapshot";
 import { HTTP_APP, startHttpApp, type HttpApp } from "./http-app";
 
@@ -515,13 +515,13 @@ async function send(app: HttpApp, r: Req): Promise<{ status: number; text: strin
   return { status: res.status, text: await res.text() };
 }
 
-describe("organization isolation over HTTP (SQLite)", () => {
+describe.each(DATABASE_KINDS)("organization isolation over HTTP (%s)", (kind) => {
   let t: TestDatabase;
   let app: HttpApp;
   let w: World;
 
   beforeAll(async () => {
-    t = await createTestDatabase("sqlite");
+    t = await createTestDatabase(kind);
     app = await startHttpApp(t);
     const keyring = keyringFrom(HTTP_APP.encryptionKey);
     const m = await seedMerchant(t.db);
