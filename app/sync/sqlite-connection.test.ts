@@ -6,6 +6,7 @@ import {
   connectionFor,
   MAX_CACHED_STATEMENTS,
   prepared,
+  WAL_AUTOCHECKPOINT_PAGES,
 } from "./sqlite-connection.server";
 import { dialectFor } from "./sql.server";
 import { seedOrganization } from "./testing/fixtures";
@@ -76,16 +77,21 @@ describe("SQLite fast path (writer on the adapter's better-sqlite3 connection)",
     expect(await t.db.syncRun.count({ where: { integrationId: ctx.integrationId } })).toBe(0);
   });
 
-  it("opens connections in WAL mode with synchronous = NORMAL", async () => {
+  it("opens connections in WAL mode with synchronous = NORMAL and a larger autocheckpoint", async () => {
     const rows = await t.db.$transaction(async (tx) => {
       const connection = connectionFor(tx)!;
       return {
         journal: connection.pragma("journal_mode", { simple: true }),
         synchronous: connection.pragma("synchronous", { simple: true }),
+        autocheckpoint: connection.pragma("wal_autocheckpoint", { simple: true }),
       };
     });
     // synchronous: 1 = NORMAL
-    expect(rows).toEqual({ journal: "wal", synchronous: 1n });
+    expect(rows).toEqual({
+      journal: "wal",
+      synchronous: 1n,
+      autocheckpoint: BigInt(WAL_AUTOCHECKPOINT_PAGES),
+    });
   });
 
   it("takes the write lock when a transaction begins, so another process's commit cannot make it fail half-way", async () => {

@@ -93,16 +93,28 @@ export async function openDatabases(kind: DatabaseKind, label: string): Promise<
 }
 
 /**
+ * The Node flags `npm run worker` starts the job runtime with (package.json's "worker" script, e.g.
+ * `--max-semi-space-size=16`): a child that measures the product's sync starts with the same ones.
+ */
+export function workerNodeFlags(): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(resolve("package.json"), "utf8")) as { scripts: Record<string, string> }
+  ).scripts;
+  return scripts.worker.split(/\s+/).filter((token) => token.startsWith("--"));
+}
+
+/**
  * Runs `script` (TypeScript, through tsx) in a fresh Node process of the project's runtime and returns the JSON of
  * its last stdout line. Its stderr is passed through; a non-zero exit throws with it.
  */
 export function runChild<T>(
   script: string,
   args: string[],
-  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+  options: { env?: Record<string, string>; timeoutMs?: number; nodeFlags?: string[] } = {},
 ): Promise<T> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    const flags = [...(options.nodeFlags ?? []), "--import", "tsx"];
+    const child = spawn(process.execPath, [...flags, script, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, ...options.env },
     });
@@ -205,6 +217,18 @@ export function startEmulator(platform: "shopify" | "woocommerce", args: string[
 /** Peak resident set size of this process so far, in MB (the kernel's high-water mark). */
 export function peakRssMb(): number {
   return Number((process.resourceUsage().maxRSS / 1024).toFixed(1));
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
+export function processCpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 export const round = (n: number, digits = 0) => Number(n.toFixed(digits));

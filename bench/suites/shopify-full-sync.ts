@@ -6,7 +6,17 @@
  * orders (line items from the emulator's generator), 10 % products (with variants).
  */
 import { BENCH_API_KEY, BENCH_API_SECRET, type ChildOptions } from "./shopify-shared";
-import { openDatabases, PORT_BASE, QUICK, runChild, startEmulator, type DatabaseKind } from "./common";
+import {
+  arg,
+  openDatabases,
+  PORT_BASE,
+  processCpuSeconds,
+  QUICK,
+  runChild,
+  startEmulator,
+  workerNodeFlags,
+  type DatabaseKind,
+} from "./common";
 import { ratio, type Figure, type SuiteResult } from "./figures";
 
 interface Measured {
@@ -14,6 +24,10 @@ interface Measured {
   seconds: number;
   records_per_s: number;
   peak_rss_mb: number;
+  /** CPU seconds (user + system) of the sync process while syncing (engine mode). */
+  cpu_s?: number;
+  /** CPU seconds the emulator used during the measurement (exports, downloads, API calls). */
+  emulator_cpu_s?: number;
   rows?: Record<string, number>;
 }
 
@@ -24,7 +38,10 @@ export function shapeFor(records: number) {
 }
 
 export async function shopifyFullSync(kinds: DatabaseKind[]): Promise<SuiteResult> {
-  const sizes = QUICK ? [2_000, 10_000] : [100_000, 1_000_000];
+  // `--shopify-sizes 100000` (one size: small = large) for iterating on one size; the floor runs at the largest.
+  const sizes = arg("shopify-sizes", QUICK ? "2000,10000" : "100000,1000000")
+    .split(",")
+    .map(Number);
   const emulatorPort = PORT_BASE + 1;
   const appPort = PORT_BASE + 3;
   const byKind: Record<string, { engine: Measured[]; floor: Measured[] }> = {};
@@ -64,14 +81,18 @@ export async function shopifyFullSync(kinds: DatabaseKind[]): Promise<SuiteResul
             process.stdout.write(
               `    ${kind} ${mode.padEnd(6)} ${records.toLocaleString("en-US")} records … `,
             );
-            const result = await runChild<Measured>("bench/suites/shopify-child.ts", [
-              mode,
-              await dbs[kind].fresh(),
-              emulator.url,
-              JSON.stringify(options),
-            ]);
+            const emulatorCpuBefore = processCpuSeconds(emulator.child.pid);
+            const result = await runChild<Measured>(
+              "bench/suites/shopify-child.ts",
+              [mode, await dbs[kind].fresh(), emulator.url, JSON.stringify(options)],
+              // The engine runs as `npm run worker` runs it (same Node flags); the floor is not the product.
+              { nodeFlags: mode === "engine" ? workerNodeFlags() : [] },
+            );
+            const emulatorCpuAfter = processCpuSeconds(emulator.child.pid);
+            if (emulatorCpuBefore !== null && emulatorCpuAfter !== null)
+              result.emulator_cpu_s = Number((emulatorCpuAfter - emulatorCpuBefore).toFixed(2));
             console.log(
-              `${result.records_per_s} records/s, ${result.seconds} s, peak RSS ${result.peak_rss_mb} MB`,
+              `${result.records_per_s} records/s, ${result.seconds} s${result.cpu_s === undefined ? "" : ` (CPU ${result.cpu_s} s)`}${result.emulator_cpu_s === undefined ? "" : `, emulator CPU ${result.emulator_cpu_s} s`}, peak RSS ${result.peak_rss_mb} MB`,
             );
             byKind[kind][mode].push(result);
           }
@@ -95,6 +116,8 @@ export async function shopifyFullSync(kinds: DatabaseKind[]): Promise<SuiteResul
       records: large.records,
       records_per_s: large.records_per_s,
       seconds: large.seconds,
+      cpu_s: large.cpu_s,
+      emulator_cpu_s: large.emulator_cpu_s,
       peak_rss_mb: large.peak_rss_mb,
       floor_records_per_s: largeFloor.records_per_s,
       floor_over_engine: ratio(largeFloor.records_per_s, large.records_per_s),

@@ -5,7 +5,7 @@
  * full bucket + 100 × emulated seconds) ÷ emulated seconds: the most any client could have spent in that time.
  */
 import { BENCH_API_KEY, BENCH_API_SECRET, type ChildOptions } from "./shopify-shared";
-import { openDatabases, PORT_BASE, QUICK, runChild, startEmulator } from "./common";
+import { openDatabases, PORT_BASE, QUICK, runChild, startEmulator, workerNodeFlags } from "./common";
 import { ratio, type SuiteResult } from "./figures";
 
 interface Throttled {
@@ -54,12 +54,11 @@ export async function throttledSync(): Promise<SuiteResult> {
   try {
     process.stdout.write(`  paginated sync, Standard bucket, time ×${timeScale} … `);
     const options: ChildOptions = { expected, appPort, timeScale };
-    result = await runChild<Throttled>("bench/suites/shopify-child.ts", [
-      "throttled",
-      await dbs.fresh(),
-      emulator.url,
-      JSON.stringify(options),
-    ]);
+    result = await runChild<Throttled>(
+      "bench/suites/shopify-child.ts",
+      ["throttled", await dbs.fresh(), emulator.url, JSON.stringify(options)],
+      { nodeFlags: workerNodeFlags() },
+    );
     console.log(
       `${result.achieved_points_per_s} of ${result.allowed_points_per_s} points/s over ${result.emulated_seconds} emulated s`,
     );

@@ -79,6 +79,8 @@ export class BulkOperations implements BulkService {
   private readonly operations = new Map<bigint, BulkOperationRecord>();
   private readonly plans = new Map<bigint, Plan>();
   private readonly faults = new Map<string, BulkFault>();
+  /** Per shop, the end of the last queued operation's generation (operations run one after another). */
+  private readonly queues = new Map<string, Promise<void>>();
   private readonly signer: ResultUrlSigner;
   private readonly files = new ResultFiles();
   private readonly seed: number;
@@ -212,8 +214,23 @@ export class BulkOperations implements BulkService {
       projector,
       nodeSelection: nodeSelection!,
     });
-    setImmediate(() => void this.execute(op));
+    this.enqueue(op);
     return { operation: op, userErrors: [] };
+  }
+
+  /**
+   * Generates the operation's file after the shop's earlier operations (it stays CREATED until then). The emulator
+   * has one thread: interleaving several exports would finish every one of them only when the last is done, where
+   * Shopify (other machines) finishes each on its own; one after another, the first started is ready first. The
+   * concurrency limit still counts every operation not finished (CREATED included), as Shopify does.
+   */
+  private enqueue(op: BulkOperationRecord): void {
+    const previous = this.queues.get(op.shop) ?? Promise.resolve();
+    const done = previous
+      .then(() => new Promise((resolve) => setImmediate(resolve)))
+      .then(() => this.execute(op))
+      .catch(() => undefined);
+    this.queues.set(op.shop, done);
   }
 
   /**

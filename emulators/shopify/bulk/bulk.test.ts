@@ -194,6 +194,21 @@ describe("bulk operations", () => {
       if (op.status === "CREATED") emu.bulk.cancel(emu.context.shops.get(DEFAULT_SHOP)!, op.id);
   });
 
+  it("GIVEN a big and then a small bulk query started together on 2026-01 WHEN they run THEN the big one (started first) is ready first", async () => {
+    const recent = gqlContext("2026-01");
+    const shop = emu.context.shops.get(DEFAULT_SHOP)!;
+    const active = () =>
+      emu.bulk.all(DEFAULT_SHOP).some((o) => ["CREATED", "RUNNING", "CANCELING"].includes(o.status));
+    while (active()) await new Promise((resolve) => setTimeout(resolve, 5));
+    const big = emu.bulk.run(recent, ORDERS_BULK).operation!;
+    const small = emu.bulk.run(recent, "{ customers { edges { node { id } } } }").operation!;
+    expect(small.status).toBe("CREATED");
+    while (emu.bulk.get(shop, small.id)!.status !== "COMPLETED")
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    // One thread: interleaved, the 200-line export would finish long before the 70,000-line one.
+    expect(emu.bulk.get(shop, big.id)!.status).toBe("COMPLETED");
+  });
+
   it("GIVEN a running operation WHEN bulkOperationCancel is called THEN it ends CANCELED", async () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const started = await runBulk(ORDERS_BULK);

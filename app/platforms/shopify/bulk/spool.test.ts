@@ -162,4 +162,21 @@ describe("BulkSpool", () => {
     expect(spool.emittedBetween("", sortKeyOf("gid://shopify/Order/0")).size).toBe(0);
     spool.close();
   });
+
+  it("GIVEN a spool file of the older layout WHEN opened THEN it is emptied and its source counts as not loaded", () => {
+    const path = spoolFile();
+    const old = new Database(path);
+    old.exec(`
+      CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE parents (key TEXT PRIMARY KEY, id TEXT NOT NULL, json TEXT NOT NULL);
+      CREATE TABLE children (parent_id TEXT NOT NULL, seq INTEGER NOT NULL, json TEXT NOT NULL);
+      INSERT INTO meta VALUES ('loaded', 'url:1');
+      INSERT INTO parents VALUES ('00000000000000000001', 'gid://shopify/Order/1', '{"id":"gid://shopify/Order/1"}');
+    `);
+    old.close();
+    const spool = BulkSpool.open(path);
+    expect(spool.loadedSource()).toBeNull();
+    expect(spool.parentCount()).toBe(0);
+    spool.close();
+  });
 });

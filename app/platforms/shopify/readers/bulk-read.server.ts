@@ -33,7 +33,7 @@ function describe(error: unknown): string {
 /** Fallback operations one read may start before it gives up (the next sync tries again). */
 const MAX_FALLBACKS = 3;
 /** Parents handed to the engine per page. */
-export const BULK_PAGE_SIZE = 500;
+export const BULK_PAGE_SIZE = 2_000;
 
 export interface BulkReadDeps {
   client: ShopifyGraphqlClient;
