@@ -17,9 +17,9 @@
  * processed) its job is enqueued again (a no-op while one waits), which is what makes "stored but not enqueued"
  * heal on PostgreSQL.
  */
-import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { AppDb } from "../db/client.server";
+import { orderedId } from "../db/ordered-id";
 import { sqlDate } from "../db/sql-date";
 import { adapterConnection, prepared } from "../sync/sqlite-connection.server";
 import { ENQUEUE_DEDUPED_SQL, dedupedJobParams } from "./embedded-backend.server";
@@ -143,7 +143,9 @@ export function sqliteWebhookEventStore(
         ? input.integrationId
         : ((prepared(c, SELECT_INTEGRATION).get(input.platform, input.storeKey) as { id: string } | undefined)
             ?.id ?? null);
-    const id = randomUUID();
+    // Time-ordered ids: the rows of a batch append to the primary-key indexes instead of dirtying a random page
+    // each, and deliveries of one batch (same receivedAt) keep their arrival order (ADR 0035).
+    const id = orderedId(at.getTime());
     const inserted = prepared(c, INSERT_EVENT).get(
       id,
       integrationId,
@@ -166,7 +168,7 @@ export function sqliteWebhookEventStore(
     if (event.status === "received") {
       const job = webhookJob(event);
       const result = prepared(c, ENQUEUE_DEDUPED_SQL).run(
-        ...dedupedJobParams(randomUUID(), job.kind, job.payload, job.options, at),
+        ...dedupedJobParams(orderedId(at.getTime()), job.kind, job.payload, job.options, at),
       );
       enqueued = result.changes > 0;
     }
