@@ -40,10 +40,13 @@ function webhookEventStore(): WebhookEventStore {
   // Kept per Prisma client (tests swap the process's client between databases).
   const cached = global.__commerceSyncWebhookStore;
   if (cached?.db === prisma) return cached.store;
+  void cached?.store.close?.().catch(() => {});
   const viaPrisma = prismaWebhookEventStore(prisma, enqueue);
   const store =
     prisma.$kind === "sqlite"
       ? sqliteWebhookEventStore(prisma, viaPrisma, {
+          // The process's many small commits must not checkpoint the WAL on the event loop (ADR 0035).
+          backgroundCheckpoints: true,
           // Jobs written in the event's transaction: wake this process's workers (if it runs any) now.
           onJobsCommitted: () =>
             void getJobQueue().then(

@@ -21,6 +21,7 @@ import type Database from "better-sqlite3";
 import type { AppDb } from "../db/client.server";
 import { orderedId } from "../db/ordered-id";
 import { sqlDate } from "../db/sql-date";
+import { startBackgroundCheckpoints, type BackgroundCheckpoints } from "../sync/sqlite-checkpointer.server";
 import { adapterConnection, prepared } from "../sync/sqlite-connection.server";
 import { ENQUEUE_DEDUPED_SQL, dedupedJobParams } from "./embedded-backend.server";
 import { webhookJob } from "./enqueue.server";
@@ -46,6 +47,8 @@ export interface StoredWebhook {
 export interface WebhookEventStore {
   /** Resolves once the event and its job are durably stored (or found already stored). */
   store(event: WebhookEventInput): Promise<StoredWebhook>;
+  /** Stops the store's checkpoint thread, if any (the store keeps working; its connection checkpoints itself). */
+  close?(): Promise<void>;
 }
 
 type Enqueue = (event: { id: string; integrationId: string | null }) => Promise<unknown>;
@@ -111,6 +114,11 @@ export interface SqliteWebhookStoreOptions {
    * raises throughput; it adds at most this much latency.
    */
   windowMs?: number;
+  /**
+   * Checkpoint the WAL on a worker thread instead of inside this connection's commits (app/sync/sqlite-checkpointer.
+   * server.ts): the server process's store sets it; tests leave it off.
+   */
+  backgroundCheckpoints?: boolean;
   now?: () => Date;
 }
 
@@ -136,6 +144,7 @@ export function sqliteWebhookEventStore(
   let scheduled = false;
   let connection: Database.Database | null | undefined;
   let opening: Promise<void> | null = null;
+  let checkpoints: BackgroundCheckpoints | null = null;
 
   function storeOne(c: Database.Database, input: WebhookEventInput, at: Date): [StoredWebhook, boolean] {
     const integrationId =
@@ -223,6 +232,7 @@ export function sqliteWebhookEventStore(
     // Prisma opens its connection on first use.
     await db.$queryRawUnsafe("SELECT 1");
     connection = adapterConnection(db);
+    if (connection && options.backgroundCheckpoints) checkpoints = startBackgroundCheckpoints(connection);
   }
 
   return {
@@ -236,6 +246,11 @@ export function sqliteWebhookEventStore(
         pending.push({ input, resolve, reject });
         schedule(pending.length >= maxBatch ? 0 : windowMs);
       });
+    },
+    async close() {
+      await opening;
+      await checkpoints?.stop();
+      checkpoints = null;
     },
   };
 }
