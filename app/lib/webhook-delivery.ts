@@ -40,8 +40,9 @@ export function deliveryText(rawBody: Buffer): string {
 
 /** A Fetch Request (a Remix route's) as a delivery. Reads the body. */
 export async function deliveryFromRequest(request: Request): Promise<WebhookDelivery> {
-  const headers: DeliveryHeaders = {};
-  // Fetch Headers are already lower-case and join repeated values.
+  // No prototype: a header may be called anything, `__proto__` included. Fetch Headers are already lower-case and
+  // join repeated values.
+  const headers: DeliveryHeaders = Object.create(null) as DeliveryHeaders;
   request.headers.forEach((value, name) => (headers[name] = value));
   return {
     method: request.method,
