@@ -15,6 +15,15 @@ import type { AppDb } from "../db/client.server";
 import { prismaWebhookEventStore, type WebhookEventStore } from "../jobs/webhook-intake-store.server";
 import { parseJsonLossless } from "../platforms/shopify/mapping/json";
 import { webhookResourceId } from "../platforms/shopify/webhooks.server";
+import {
+  deliveryFromRequest,
+  deliveryHeader,
+  deliveryText,
+  responseFrom,
+  type DeliveryHeaders,
+  type WebhookAnswer,
+  type WebhookDelivery,
+} from "../lib/webhook-delivery";
 
 /** A verified delivery, as its headers describe it. */
 export interface AuthenticatedWebhook {
@@ -42,8 +51,10 @@ export interface WebhookIngestDeps {
 
 const TOPIC = /^[a-z_]+\/[a-z_]+$/;
 
-function refuse(status: 400 | 401, message: string): Response {
-  return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+const PLAIN_TEXT = { "Content-Type": "text/plain; charset=utf-8" };
+
+function refuse(status: 400 | 401, message: string): WebhookAnswer {
+  return { status, headers: PLAIN_TEXT, body: message };
 }
 
 export interface IngestResult {
@@ -54,7 +65,8 @@ export interface IngestResult {
 /**
  * Handles one webhook delivery and returns the HTTP response for Shopify: 405 unless POST, 401 unless the HMAC of
  * the raw body is valid, 400 when the shop domain or topic is missing or malformed, the body is not JSON or the
- * webhook id is missing, else 200 once the delivery is stored and enqueued.
+ * webhook id is missing, else 200 once the delivery is stored and enqueued. (A Fetch Request's form of
+ * `answerShopifyDelivery`, for the Remix routes and tests.)
  *
  * The signature is checked here (the same check shopify-app-remix's `authenticate.webhook` makes, constant time)
  * instead of through `authenticate.webhook`: that also loads and decrypts the shop's offline session, parses the
@@ -63,53 +75,68 @@ export interface IngestResult {
  * have. Measured by `npm run bench` (`webhook_ingest`, bench/README.md).
  */
 export async function receiveShopifyWebhook(deps: WebhookIngestDeps, request: Request): Promise<Response> {
-  if (request.method !== "POST")
-    return new Response(undefined, { status: 405, statusText: "Method not allowed" });
-  const raw = await request.text();
-  // Refused before anything is parsed or stored, each with a reason the sender's logs can show.
-  if (!validSignature(raw, request.headers.get("X-Shopify-Hmac-Sha256"), deps.apiSecret)) {
+  if (request.method !== "POST") return responseFrom(METHOD_NOT_ALLOWED);
+  return responseFrom(await answerShopifyDelivery(deps, await deliveryFromRequest(request)));
+}
+
+const METHOD_NOT_ALLOWED: WebhookAnswer = { status: 405 };
+
+/** `receiveShopifyWebhook` on a delivery as node:http read it (the production server's fast path). */
+export async function answerShopifyDelivery(
+  deps: WebhookIngestDeps,
+  delivery: WebhookDelivery,
+): Promise<WebhookAnswer> {
+  if (delivery.method !== "POST") return METHOD_NOT_ALLOWED;
+  const { headers } = delivery;
+  // Refused before anything is parsed or stored, each with a reason the sender's logs can show. The signature is
+  // checked on the bytes as received, before they are even decoded.
+  if (!validSignature(delivery.rawBody, deliveryHeader(headers, "x-shopify-hmac-sha256"), deps.apiSecret)) {
     return refuse(
       401,
       "Missing or invalid X-Shopify-Hmac-Sha256: the body is not signed with this app's secret.",
     );
   }
-  const shopHeader = request.headers.get("X-Shopify-Shop-Domain") ?? "";
+  const shopHeader = deliveryHeader(headers, "x-shopify-shop-domain") ?? "";
   if (normalizeShopDomain(shopHeader, deps.customShopDomain) !== shopHeader.toLowerCase()) {
     return refuse(400, "X-Shopify-Shop-Domain is not a Shopify shop domain (*.myshopify.com).");
   }
-  if (!TOPIC.test(request.headers.get("X-Shopify-Topic") ?? "")) {
+  if (!TOPIC.test(deliveryHeader(headers, "x-shopify-topic") ?? "")) {
     return refuse(400, "Missing or malformed X-Shopify-Topic (expected e.g. orders/create).");
   }
+  const raw = deliveryText(delivery.rawBody);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
     return refuse(400, "The body is not JSON.");
   }
-  const webhook = webhookFromHeaders(request.headers);
+  const webhook = webhookFromHeaders(headers);
   if (!webhook) return refuse(400, "Missing X-Shopify-Webhook-Id.");
   const result = await ingestShopifyWebhook(deps, webhook, raw, parsed);
-  return new Response(null, { status: 200, headers: { "X-Commerce-Sync-Webhook": result.status } });
+  return { status: 200, headers: { "X-Commerce-Sync-Webhook": result.status } };
 }
 
-function webhookFromHeaders(headers: Headers): AuthenticatedWebhook | null {
-  const shop = headers.get("X-Shopify-Shop-Domain");
-  const topic = headers.get("X-Shopify-Topic");
-  const webhookId = headers.get("X-Shopify-Webhook-Id");
+function webhookFromHeaders(headers: DeliveryHeaders): AuthenticatedWebhook | null {
+  const shop = deliveryHeader(headers, "x-shopify-shop-domain");
+  const topic = deliveryHeader(headers, "x-shopify-topic");
+  const webhookId = deliveryHeader(headers, "x-shopify-webhook-id");
   if (!shop || !topic || !webhookId) return null;
   return {
     shop,
     topic,
     webhookId,
-    eventId: headers.get("X-Shopify-Event-Id") ?? undefined,
-    apiVersion: headers.get("X-Shopify-API-Version") ?? undefined,
+    eventId: deliveryHeader(headers, "x-shopify-event-id") ?? undefined,
+    apiVersion: deliveryHeader(headers, "x-shopify-api-version") ?? undefined,
   };
 }
 
 /** Shopify's webhook signature: base64 HMAC-SHA256 of the raw body with the app secret (constant-time compare). */
-export function validSignature(rawBody: string, header: string | null, apiSecret: string): boolean {
+export function validSignature(rawBody: string | Buffer, header: string | null, apiSecret: string): boolean {
   if (!header) return false;
-  const expected = createHmac("sha256", apiSecret).update(rawBody, "utf8").digest();
+  const hmac = createHmac("sha256", apiSecret);
+  const expected = (
+    typeof rawBody === "string" ? hmac.update(rawBody, "utf8") : hmac.update(rawBody)
+  ).digest();
   const given = Buffer.from(header, "base64");
   return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -15,7 +15,9 @@ import type { Keyring } from "../crypto/encryption.server";
 import {
   dedupeKeyFor,
   deliveryHeaders,
+  header,
   isPing,
+  type HeaderSource,
   resourceIdOf,
   verifySignature,
 } from "../platforms/woocommerce/webhook-events.server";
@@ -43,7 +45,7 @@ export interface IngestAnswer {
 
 export async function ingestWooWebhook(
   deps: WooWebhookIngestDeps,
-  request: { integrationId: string | null; headers: Headers; rawBody: Buffer },
+  request: { integrationId: string | null; headers: HeaderSource; rawBody: Buffer },
 ): Promise<IngestAnswer> {
   const { db } = deps;
   if (request.rawBody.length > MAX_WEBHOOK_BYTES) return { status: 413, body: "Body too large." };
@@ -60,7 +62,7 @@ export async function ingestWooWebhook(
   }
   const secret = openWebhookSecret(deps.keyring, integration.id, integration.webhookSecret);
   const headers = deliveryHeaders(request.headers);
-  if (!verifySignature(request.rawBody, secret, request.headers.get("x-wc-webhook-signature"))) {
+  if (!verifySignature(request.rawBody, secret, header(request.headers, "x-wc-webhook-signature"))) {
     return { status: 401, body: "Invalid signature." };
   }
   if (!/^[a-z_]+\.[a-z_]+$/.test(headers.topic)) return { status: 400, body: "Missing or unknown topic." };

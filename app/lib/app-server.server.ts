@@ -25,6 +25,7 @@ import {
 } from "@remix-run/node";
 import type { Logger } from "./logger";
 import { redactRequestTarget } from "./request-log";
+import type { WebhookAnswer, WebhookDelivery } from "./webhook-delivery";
 
 /** Largest request body the server accepts at all (routes may set lower limits of their own). */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -151,7 +152,9 @@ function isCrossSiteFormPost(req: IncomingMessage): boolean {
 }
 
 /** What a build's entry module may export for the server: the intake for a webhook POST path, or undefined. */
-type WebhookIntake = (pathname: string) => ((request: Request) => Promise<Response>) | undefined;
+type WebhookIntake = (
+  pathname: string,
+) => ((delivery: WebhookDelivery) => Promise<WebhookAnswer>) | undefined;
 
 /** Creates (does not start) the HTTP server. */
 export function createAppServer(options: AppServerOptions): Server {
@@ -209,6 +212,9 @@ export function createAppServer(options: AppServerOptions): Server {
     } catch {
       return plain(res, 400, "Bad Request: malformed Host header or request target.");
     }
+    const intake = req.method === "POST" ? webhookIntake?.(url.pathname) : undefined;
+    if (intake) return answerWebhook(req, res, url, intake);
+
     const headers = new Headers();
     const raw = req.rawHeaders;
     for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
@@ -223,16 +229,7 @@ export function createAppServer(options: AppServerOptions): Server {
       headers,
       signal: controller.signal,
     };
-    const intake = req.method === "POST" ? webhookIntake?.(url.pathname) : undefined;
-    if (intake) {
-      // A webhook delivery: its body is read whole anyway (the signature covers the raw bytes), so it is buffered
-      // here instead of going through a web stream.
-      const body = await readBody(req, maxBodyBytes);
-      if (body === "too large") {
-        return plain(res, 413, `Request body too large: the limit is ${maxBodyBytes} bytes.`);
-      }
-      init.body = new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength);
-    } else if (req.method !== "GET" && req.method !== "HEAD") {
+    if (req.method !== "GET" && req.method !== "HEAD") {
       let seen = 0;
       const limiter = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
@@ -248,7 +245,7 @@ export function createAppServer(options: AppServerOptions): Server {
       init.duplex = "half";
     }
     const request = new Request(url.href, init);
-    const response = await (intake ? intake(request) : handle(request));
+    const response = await handle(request);
     if (tooLarge) {
       await response.body?.cancel().catch(() => {});
       return plain(res, 413, `Request body too large: the limit is ${maxBodyBytes} bytes.`);
@@ -258,6 +255,30 @@ export function createAppServer(options: AppServerOptions): Server {
     for (const [name, value] of response.headers.entries()) res.appendHeader(name, value);
     if (response.body) await writeReadableStreamToWritable(response.body, res);
     else res.end();
+  }
+
+  /**
+   * A webhook delivery: its body is read whole anyway (the signature covers the raw bytes) and handed to the intake
+   * with the headers Node parsed — no Fetch Request, Headers or body stream per delivery (ADR 0035).
+   */
+  async function answerWebhook(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    intake: (delivery: WebhookDelivery) => Promise<WebhookAnswer>,
+  ): Promise<void> {
+    const body = await readBody(req, maxBodyBytes);
+    if (body === "too large") {
+      return plain(res, 413, `Request body too large: the limit is ${maxBodyBytes} bytes.`);
+    }
+    const answer = await intake({
+      method: "POST",
+      headers: req.headers,
+      rawBody: body,
+      searchParams: url.searchParams,
+    });
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
   }
 
   return server;

@@ -19,7 +19,15 @@ import { keyringFrom } from "../../app/crypto/encryption.server";
 import { createPrismaClient } from "../../app/db/client.server";
 import { EncryptedSessionStorage } from "../../app/platforms/shopify/session-storage.server";
 import { SHOPIFY_API_VERSION } from "../../app/platforms/shopify/api-version";
-import { openDatabases, PORT_BASE, QUICK, startBackground, WORK_DIR, type Background } from "./common";
+import {
+  openDatabases,
+  PORT_BASE,
+  processTreeCpuMs,
+  QUICK,
+  startBackground,
+  WORK_DIR,
+  type Background,
+} from "./common";
 import { ratio, type SuiteResult } from "./figures";
 
 const SHOP = "bench-webhooks.myshopify.com";
@@ -126,6 +134,8 @@ export async function webhookIngest(): Promise<SuiteResult> {
   let route: AutocannonResult;
   let floor: AutocannonResult;
   let stored: number;
+  let appCpuMs: number | null = null;
+  let floorCpuMs: number | null = null;
   try {
     console.log(`  npm start (production build) on port ${appPort} …`);
     app = await startBackground("npm", ["start"], () => waitForHealth(`http://127.0.0.1:${appPort}`), {
@@ -149,9 +159,12 @@ export async function webhookIngest(): Promise<SuiteResult> {
     await new Promise((r) => setTimeout(r, 1_000)); // the warm-up's last deliveries land before the count
     const before = await countStored(databaseUrl);
     process.stdout.write(`  route: ${durationS} s of signed deliveries, ${connections} connections … `);
+    const appCpuBefore = processTreeCpuMs(app.child.pid!);
     route = await load(app.url, durationS);
     // Deliveries still in flight when the load stopped are answered and stored after it: let them land.
     await new Promise((r) => setTimeout(r, 1_000));
+    const appCpuAfter = processTreeCpuMs(app.child.pid!);
+    if (appCpuBefore !== null && appCpuAfter !== null) appCpuMs = appCpuAfter - appCpuBefore;
     stored = (await countStored(databaseUrl)) - before;
     console.log(
       `${Math.round(route["2xx"] / route.duration)} requests/s, p50 ${route.latency.p50} ms, p99 ${route.latency.p99} ms, ${route["2xx"]} × 200, ${stored} stored`,
@@ -165,7 +178,10 @@ export async function webhookIngest(): Promise<SuiteResult> {
     );
     await load(floorServer.url, 1);
     process.stdout.write(`  floor: bare HMAC server, ${durationS} s … `);
+    const floorCpuBefore = processTreeCpuMs(floorServer.child.pid!);
     floor = await load(floorServer.url, durationS);
+    const floorCpuAfter = processTreeCpuMs(floorServer.child.pid!);
+    if (floorCpuBefore !== null && floorCpuAfter !== null) floorCpuMs = floorCpuAfter - floorCpuBefore;
     console.log(`${Math.round(floor["2xx"] / floor.duration)} requests/s, p99 ${floor.latency.p99} ms`);
   } finally {
     await app?.stop();
@@ -176,6 +192,9 @@ export async function webhookIngest(): Promise<SuiteResult> {
   const requestsPerS = Math.round(route["2xx"] / route.duration);
   const floorPerS = Math.round(floor["2xx"] / floor.duration);
   const floorOverRoute = ratio(floorPerS, requestsPerS);
+  // Server CPU (user + system) per answered delivery: steadier than requests/s on a shared machine.
+  const cpuUsPerDelivery = appCpuMs === null ? null : Math.round((appCpuMs * 1000) / route["2xx"]);
+  const floorCpuUsPerDelivery = floorCpuMs === null ? null : Math.round((floorCpuMs * 1000) / floor["2xx"]);
   const json = {
     duration_s: durationS,
     connections,
@@ -191,6 +210,8 @@ export async function webhookIngest(): Promise<SuiteResult> {
     floor_requests_per_s: floorPerS,
     floor_p99_ms: floor.latency.p99,
     floor_over_route: floorOverRoute,
+    cpu_us_per_delivery: cpuUsPerDelivery,
+    floor_cpu_us_per_delivery: floorCpuUsPerDelivery,
   };
   return {
     json,
@@ -202,6 +223,14 @@ export async function webhookIngest(): Promise<SuiteResult> {
         ratio: floorOverRoute,
         target: "≥ 2,000; floor ÷ route ≤ 3",
         met: requestsPerS >= 2_000 && (floorOverRoute ?? Infinity) <= 3,
+      },
+      {
+        name: "webhook_ingest.cpu_us_per_delivery",
+        value: cpuUsPerDelivery,
+        against: { label: "floor", value: floorCpuUsPerDelivery },
+        ratio: ratio(cpuUsPerDelivery, floorCpuUsPerDelivery),
+        target: "(reported: server CPU per 200)",
+        met: null,
       },
       {
         name: "webhook_ingest.p50_ms",

@@ -18,8 +18,8 @@ import type { WooProduct, WooProductWithVariations } from "./types";
 const RESOURCE_OF: Record<string, Resource> = { customer: "customers", order: "orders", product: "products" };
 
 /** Lower-case header lookup over a Fetch `Headers` or a plain record. */
-type HeaderSource = Headers | Record<string, string | string[] | undefined>;
-function header(headers: HeaderSource, name: string): string | null {
+export type HeaderSource = Headers | Record<string, string | string[] | undefined>;
+export function header(headers: HeaderSource, name: string): string | null {
   if (headers instanceof Headers) return headers.get(name);
   const value = headers[name.toLowerCase()];
   return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
