@@ -21,9 +21,6 @@ export interface BackgroundCheckpoints {
   stop(): Promise<void>;
 }
 
-/** SQLite's default `wal_autocheckpoint`, restored when the thread stops. */
-const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
-
 // Plain CommonJS run by the worker (eval: the server build is bundled, so there is no module file to point at).
 const THREAD = `
 const { workerData } = require("node:worker_threads");
@@ -48,13 +45,15 @@ export function startBackgroundCheckpoints(
   });
   // Never keeps the process alive.
   worker.unref();
+  // Restored when the thread stops (the app's connections set their own value, app/sync/sqlite-connection.server.ts).
+  const previousPages = Number(connection.pragma("wal_autocheckpoint", { simple: true }));
   connection.pragma("wal_autocheckpoint = 0");
   let restored = false;
   const restore = () => {
     if (restored) return;
     restored = true;
     try {
-      if (connection.open) connection.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+      if (connection.open) connection.pragma(`wal_autocheckpoint = ${previousPages}`);
     } catch {
       // the connection is closing: nothing to restore
     }
