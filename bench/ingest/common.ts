@@ -1,0 +1,221 @@
+/**
+ * What every ingest mode shares: the run's parameters, the bench integration, the source's mapped pages and the
+ * rows the engine would write (for the floors), in the writer's own column order.
+ */
+import { randomUUID } from "node:crypto";
+import { createPrismaClient } from "../../app/db/client.server";
+import { sqlDate } from "../../app/db/sql-date";
+import { newId } from "../../app/sync/ids";
+import type { Column } from "../../app/sync/sql.server";
+import type { ContactRecord, OrderRecord, ProductRecord, ResourceReader } from "../../app/sync/types";
+import { CONTACT_COLUMNS, CONTACT_SOURCE_COLUMNS } from "../../app/sync/writer/contacts.server";
+import { guestExternalId, normalizeEmail } from "../../app/sync/writer/context";
+import { ORDER_COLUMNS, ORDER_ITEM_COLUMNS } from "../../app/sync/writer/orders.server";
+import { PRODUCT_COLUMNS, PRODUCT_VARIANT_COLUMNS } from "../../app/sync/writer/products.server";
+import { benchSource, shapeFor } from "../dataset";
+
+/** One measurement's parameters (from the command line). */
+export interface IngestRun {
+  url: string;
+  kind: "sqlite" | "postgres";
+  records: number;
+  pageSize: number;
+}
+
+/** The organization and integration the rows belong to. */
+export interface BenchTarget {
+  organizationId: string;
+  integrationId: string;
+}
+
+/** What a mode returns: the ingest's wall time and the rows it wrote. */
+export interface IngestResult {
+  seconds: number;
+  rows: Record<string, number>;
+}
+
+export async function setupIntegration(run: IngestRun): Promise<BenchTarget> {
+  const db = createPrismaClient(run.url);
+  const organizationId = randomUUID();
+  await db.organization.create({ data: { id: organizationId, name: "Bench" } });
+  const integration = await db.integration.create({
+    data: { organizationId, platform: "memory", name: "Bench store", storeKey: `bench-${organizationId}` },
+  });
+  await db.$disconnect();
+  return { organizationId, integrationId: integration.id };
+}
+
+/** Pages of mapped records of every resource, in order, as the engine would see them. */
+export async function* mappedPages(run: IngestRun) {
+  const source = benchSource(shapeFor(run.records), run.pageSize);
+  const signal = new AbortController().signal;
+  for (const resource of ["customers", "orders", "products"] as const) {
+    const reader = source.readers[resource] as ResourceReader<unknown>;
+    for await (const page of reader.read(null, signal)) {
+      yield { resource, records: page.records.map((r) => reader.map(r)) };
+    }
+  }
+}
+
+export type Row = unknown[];
+export interface RowSink {
+  contact(row: Row): void | Promise<void>;
+  source(row: Row): void | Promise<void>;
+  order(row: Row): void | Promise<void>;
+  item(row: Row): void | Promise<void>;
+  product(row: Row): void | Promise<void>;
+  variant(row: Row): void | Promise<void>;
+}
+
+/** Produces exactly the rows the engine writes (ids, guest contacts, links), with the least logic possible. */
+export async function produceRows(run: IngestRun, ctx: BenchTarget, sink: RowSink) {
+  const d = (value: Date | null) => sqlDate(run.kind, value);
+  const now = d(new Date());
+  const contactBySource = new Map<string, string>();
+  const contactByEmail = new Map<string, string>();
+  let rows = 0;
+  for await (const page of mappedPages(run)) {
+    if (page.resource === "customers") {
+      for (const c of page.records as ContactRecord[]) {
+        const id = newId();
+        const email = normalizeEmail(c.email);
+        if (email) contactByEmail.set(email, id);
+        contactBySource.set(c.externalId, id);
+        await sink.contact([
+          id,
+          ctx.organizationId,
+          email,
+          c.firstName,
+          c.lastName,
+          c.phone,
+          JSON.stringify(c.tags),
+          JSON.stringify(c.customFields),
+          "memory",
+          c.marketingState,
+          c.marketingOptInLevel,
+          d(c.marketingUpdatedAt),
+          d(c.externalUpdatedAt),
+          now,
+          now,
+        ]);
+        await sink.source([newId(), id, ctx.integrationId, c.externalId, d(c.externalUpdatedAt), now, now]);
+        rows += 2;
+      }
+    } else if (page.resource === "orders") {
+      for (const o of page.records as OrderRecord[]) {
+        const email = normalizeEmail(o.email);
+        const key = o.customerExternalId ?? (email ? guestExternalId(email) : null);
+        let contactId = key ? contactBySource.get(key) : undefined;
+        if (!contactId && key) {
+          contactId = (email && contactByEmail.get(email)) || newId();
+          if (email && !contactByEmail.has(email)) {
+            contactByEmail.set(email, contactId);
+            await sink.contact([
+              contactId,
+              ctx.organizationId,
+              email,
+              o.customerFirstName ?? null,
+              o.customerLastName ?? null,
+              null,
+              "[]",
+              "{}",
+              "memory",
+              "not_subscribed",
+              null,
+              null,
+              null,
+              now,
+              now,
+            ]);
+          }
+          contactBySource.set(key, contactId);
+          await sink.source([newId(), contactId, ctx.integrationId, key, null, now, now]);
+          rows += 2;
+        }
+        const orderId = newId();
+        await sink.order([
+          orderId,
+          ctx.organizationId,
+          ctx.integrationId,
+          contactId ?? null,
+          o.externalId,
+          o.orderNumber,
+          "memory",
+          o.financialStatus,
+          o.fulfillmentStatus,
+          o.totalMinor,
+          o.currency,
+          email,
+          d(o.orderDate),
+          d(o.externalUpdatedAt),
+          d(o.cancelledAt),
+          now,
+          now,
+        ]);
+        rows += 1;
+        for (const [position, item] of o.items.entries()) {
+          await sink.item([
+            newId(),
+            orderId,
+            item.externalId,
+            item.productExternalId,
+            item.variantExternalId,
+            item.title,
+            item.sku,
+            item.quantity,
+            item.unitPriceMinor,
+            position,
+          ]);
+          rows += 1;
+        }
+      }
+    } else {
+      for (const p of page.records as ProductRecord[]) {
+        const productId = newId();
+        await sink.product([
+          productId,
+          ctx.organizationId,
+          ctx.integrationId,
+          p.externalId,
+          p.title,
+          p.status,
+          p.vendor,
+          p.productType,
+          p.handle,
+          p.currency,
+          p.minPriceMinor,
+          p.maxPriceMinor,
+          d(p.externalUpdatedAt),
+          now,
+          now,
+        ]);
+        rows += 1;
+        for (const v of p.variants) {
+          await sink.variant([
+            newId(),
+            productId,
+            ctx.integrationId,
+            v.externalId,
+            v.title,
+            v.sku,
+            v.priceMinor,
+            d(v.externalUpdatedAt ?? p.externalUpdatedAt),
+          ]);
+          rows += 1;
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+/** The writer's own column lists (the rows above are produced in the same order). */
+export const TABLES: Record<string, readonly [string, Column[]]> = {
+  contact: ["Contact", CONTACT_COLUMNS],
+  source: ["ContactSource", CONTACT_SOURCE_COLUMNS],
+  order: ["Order", ORDER_COLUMNS],
+  item: ["OrderItem", ORDER_ITEM_COLUMNS],
+  product: ["Product", PRODUCT_COLUMNS],
+  variant: ["ProductVariant", PRODUCT_VARIANT_COLUMNS],
+};
+export type TableKey = "contact" | "source" | "order" | "item" | "product" | "variant";
