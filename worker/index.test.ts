@@ -1,4 +1,5 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestDatabase } from "../tests/setup/db";
 import { createJobsTestDatabase as createTestDatabase } from "../app/jobs/testing/database";
@@ -55,5 +56,21 @@ describe("worker process", () => {
     const result = await worker.exited;
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('"message":"Worker stopped"');
+  });
+
+  it("is started with Node flags this Node accepts, the same for the worker and the web process", () => {
+    // ADR 0036: the memory flags are part of how the product runs; a Node that drops one refuses to start at all.
+    const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> })
+      .scripts;
+    const nodeFlags = (script: string) =>
+      script.split(/\s+/).filter((token) => token.startsWith("--") && token !== "--import");
+    const workerFlags = nodeFlags(scripts.worker);
+    expect(workerFlags).toContain("--heap-growing-percent=50");
+    expect(nodeFlags(scripts.start)).toEqual(workerFlags);
+    const result = spawnSync(process.execPath, [...workerFlags, "-e", "process.exit(0)"], {
+      encoding: "utf8",
+    });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
   });
 });

@@ -94,7 +94,7 @@ export async function openDatabases(kind: DatabaseKind, label: string): Promise<
 
 /**
  * The Node flags `npm run worker` starts the job runtime with (package.json's "worker" script, e.g.
- * `--max-semi-space-size=16`): a child that measures the product's sync starts with the same ones.
+ * `--max-semi-space-size=8 --heap-growing-percent=50`): a child that measures the product's sync starts with the same ones.
  */
 export function workerNodeFlags(): string[] {
   const scripts = (
