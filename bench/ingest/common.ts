@@ -3,6 +3,7 @@
  * rows the engine would write (for the floors), in the writer's own column order.
  */
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { createPrismaClient } from "../../app/db/client.server";
 import { sqlDate } from "../../app/db/sql-date";
 import { newId } from "../../app/sync/ids";
@@ -219,3 +220,48 @@ export const TABLES: Record<string, readonly [string, Column[]]> = {
   variant: ["ProductVariant", PRODUCT_VARIANT_COLUMNS],
 };
 export type TableKey = "contact" | "source" | "order" | "item" | "product" | "variant";
+
+/**
+ * The PostgreSQL floors' shared loop: every row of the run buffered per table and written with `write` in ONE
+ * transaction. When any buffer reaches `rowsPerWrite`, every buffer is written, parents first (foreign keys are
+ * checked as rows arrive, so a child must never reach the table before its parent).
+ */
+export async function bufferedPostgresTransaction(
+  run: IngestRun,
+  ctx: BenchTarget,
+  rowsPerWrite: number,
+  write: (client: pg.Client, key: TableKey, rows: Row[]) => Promise<void>,
+): Promise<IngestResult> {
+  const client = new pg.Client({ connectionString: run.url });
+  await client.connect();
+  const buffers = Object.fromEntries(Object.keys(TABLES).map((k) => [k, [] as Row[]])) as Record<
+    TableKey,
+    Row[]
+  >;
+  const flush = async (key: TableKey) => {
+    const rows = buffers[key];
+    if (rows.length === 0) return;
+    buffers[key] = [];
+    await write(client, key, rows);
+  };
+  const ORDER: TableKey[] = ["contact", "source", "order", "item", "product", "variant"];
+  const push = (key: TableKey) => async (row: Row) => {
+    buffers[key].push(row);
+    if (buffers[key].length >= rowsPerWrite) for (const k of ORDER) await flush(k);
+  };
+  const started = performance.now();
+  await client.query("BEGIN");
+  const rows = await produceRows(run, ctx, {
+    contact: push("contact"),
+    source: push("source"),
+    order: push("order"),
+    item: push("item"),
+    product: push("product"),
+    variant: push("variant"),
+  });
+  for (const key of ORDER) await flush(key);
+  await client.query("COMMIT");
+  const seconds = (performance.now() - started) / 1000;
+  await client.end();
+  return { seconds, rows: { total: rows } };
+}

@@ -3,10 +3,10 @@
  * better-sqlite3 `INSERT` per row on SQLite, node-postgres named prepared multi-row `INSERT`s on PostgreSQL.
  */
 import Database from "better-sqlite3";
-import pg from "pg";
 import { sqlitePath } from "../../app/db/database-url";
 import type { Column } from "../../app/sync/sql.server";
 import {
+  bufferedPostgresTransaction,
   produceRows,
   TABLES,
   type BenchTarget,
@@ -52,14 +52,7 @@ const PG_TYPES: Record<Column["type"], string> = {
   json: "jsonb",
 };
 
-export async function floorPostgres(run: IngestRun, ctx: BenchTarget): Promise<IngestResult> {
-  const client = new pg.Client({ connectionString: run.url });
-  await client.connect();
-  const ROWS_PER_STATEMENT = 500;
-  const buffers = Object.fromEntries(Object.keys(TABLES).map((k) => [k, [] as Row[]])) as Record<
-    TableKey,
-    Row[]
-  >;
+export function floorPostgres(run: IngestRun, ctx: BenchTarget): Promise<IngestResult> {
   const sqlFor = (key: TableKey, n: number) => {
     const [table, columns] = TABLES[key];
     const tuples = Array.from(
@@ -69,33 +62,9 @@ export async function floorPostgres(run: IngestRun, ctx: BenchTarget): Promise<I
     );
     return `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) VALUES ${tuples.join(", ")}`;
   };
-  const flush = async (key: TableKey) => {
-    const rows = buffers[key];
-    if (rows.length === 0) return;
-    buffers[key] = [];
+  return bufferedPostgresTransaction(run, ctx, 500, async (client, key, rows) => {
     const values = rows.flat().map((v) => (typeof v === "bigint" ? v.toString() : v));
     // Named statements are prepared once per connection (and per batch size) and reused.
     await client.query({ name: `floor_${key}_${rows.length}`, text: sqlFor(key, rows.length), values });
-  };
-  // Foreign keys are checked per statement: when any buffer is full, flush all of them, parents first.
-  const ORDER: TableKey[] = ["contact", "source", "order", "item", "product", "variant"];
-  const push = (key: TableKey) => async (row: Row) => {
-    buffers[key].push(row);
-    if (buffers[key].length >= ROWS_PER_STATEMENT) for (const k of ORDER) await flush(k);
-  };
-  const started = performance.now();
-  await client.query("BEGIN");
-  const rows = await produceRows(run, ctx, {
-    contact: push("contact"),
-    source: push("source"),
-    order: push("order"),
-    item: push("item"),
-    product: push("product"),
-    variant: push("variant"),
   });
-  for (const key of ORDER) await flush(key);
-  await client.query("COMMIT");
-  const seconds = (performance.now() - started) / 1000;
-  await client.end();
-  return { seconds, rows: { total: rows } };
 }
