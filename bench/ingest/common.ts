@@ -11,8 +11,8 @@ import type { Column } from "../../app/sync/sql.server";
 import type { ContactRecord, OrderRecord, ProductRecord, ResourceReader } from "../../app/sync/types";
 import { CONTACT_COLUMNS, CONTACT_SOURCE_COLUMNS } from "../../app/sync/writer/contacts.server";
 import { guestExternalId, normalizeEmail } from "../../app/sync/writer/context";
-import { ORDER_COLUMNS, ORDER_ITEM_COLUMNS } from "../../app/sync/writer/orders.server";
-import { PRODUCT_COLUMNS, PRODUCT_VARIANT_COLUMNS } from "../../app/sync/writer/products.server";
+import { ORDER_COLUMNS, ORDER_ITEM_COLUMNS, orderItemRow } from "../../app/sync/writer/orders.server";
+import { PRODUCT_COLUMNS, PRODUCT_VARIANT_COLUMNS, productRow } from "../../app/sync/writer/products.server";
 import { benchSource, shapeFor } from "../dataset";
 
 /** One measurement's parameters (from the command line). */
@@ -155,41 +155,15 @@ export async function produceRows(run: IngestRun, ctx: BenchTarget, sink: RowSin
         ]);
         rows += 1;
         for (const [position, item] of o.items.entries()) {
-          await sink.item([
-            newId(),
-            orderId,
-            item.externalId,
-            item.productExternalId,
-            item.variantExternalId,
-            item.title,
-            item.sku,
-            item.quantity,
-            item.unitPriceMinor,
-            position,
-          ]);
+          await sink.item(orderItemRow(orderId, item, position));
           rows += 1;
         }
       }
     } else {
       for (const p of page.records as ProductRecord[]) {
-        const productId = newId();
-        await sink.product([
-          productId,
-          ctx.organizationId,
-          ctx.integrationId,
-          p.externalId,
-          p.title,
-          p.status,
-          p.vendor,
-          p.productType,
-          p.handle,
-          p.currency,
-          p.minPriceMinor,
-          p.maxPriceMinor,
-          d(p.externalUpdatedAt),
-          now,
-          now,
-        ]);
+        const row = productRow(ctx, p, d(p.externalUpdatedAt), now);
+        const productId = row[0] as string;
+        await sink.product(row);
         rows += 1;
         for (const v of p.variants) {
           await sink.variant([

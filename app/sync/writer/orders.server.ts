@@ -132,6 +132,26 @@ export const ORDER_ITEM_COLUMNS: Column[] = [
 ];
 
 /** Upserts one page of orders (and replaces the line items of every order it inserted or updated). */
+/** An `OrderItem` row in ORDER_ITEM_COLUMNS order (also used by the ingest benchmark's floors). */
+export function orderItemRow(
+  orderId: string,
+  item: OrderRecord["items"][number],
+  position: number,
+): unknown[] {
+  return [
+    newId(),
+    orderId,
+    item.externalId,
+    item.productExternalId,
+    item.variantExternalId,
+    item.title,
+    item.sku,
+    item.quantity,
+    item.unitPriceMinor,
+    position,
+  ];
+}
+
 export async function writeOrders(tx: SqlExecutor, ctx: WriteContext, input: OrderRecord[]): Promise<void> {
   if (input.length === 0) return;
   const { dialect } = ctx;
@@ -193,20 +213,7 @@ export async function writeOrders(tx: SqlExecutor, ctx: WriteContext, input: Ord
   for (const order of orders) {
     const orderId = idByExternal.get(order.externalId);
     if (!orderId) continue;
-    order.items.forEach((item, position) => {
-      items.push([
-        newId(),
-        orderId,
-        item.externalId,
-        item.productExternalId,
-        item.variantExternalId,
-        item.title,
-        item.sku,
-        item.quantity,
-        item.unitPriceMinor,
-        position,
-      ]);
-    });
+    order.items.forEach((item, position) => items.push(orderItemRow(orderId, item, position)));
   }
   await insertRows(tx, dialect, "OrderItem", ORDER_ITEM_COLUMNS, items);
 }

@@ -41,6 +41,35 @@ export const PRODUCT_VARIANT_COLUMNS: Column[] = [
 ];
 
 /** Upserts one page of products with their variants (variants no longer listed are removed). */
+/**
+ * A `Product` row in PRODUCT_COLUMNS order, dates already in the dialect's form (also used by the ingest benchmark's
+ * floors).
+ */
+export function productRow(
+  ctx: Pick<WriteContext, "organizationId" | "integrationId">,
+  p: ProductRecord,
+  externalUpdatedAt: unknown,
+  now: unknown,
+): unknown[] {
+  return [
+    newId(),
+    ctx.organizationId,
+    ctx.integrationId,
+    p.externalId,
+    p.title,
+    p.status,
+    p.vendor,
+    p.productType,
+    p.handle,
+    p.currency,
+    p.minPriceMinor,
+    p.maxPriceMinor,
+    externalUpdatedAt,
+    now,
+    now,
+  ];
+}
+
 export async function writeProducts(
   tx: SqlExecutor,
   ctx: WriteContext,
@@ -54,23 +83,7 @@ export async function writeProducts(
     (r) => r.externalUpdatedAt,
   );
   const now = sqlDate(dialect.kind, ctx.now);
-  const rows = products.map((p) => [
-    newId(),
-    ctx.organizationId,
-    ctx.integrationId,
-    p.externalId,
-    p.title,
-    p.status,
-    p.vendor,
-    p.productType,
-    p.handle,
-    p.currency,
-    p.minPriceMinor,
-    p.maxPriceMinor,
-    sqlDate(dialect.kind, p.externalUpdatedAt),
-    now,
-    now,
-  ]);
+  const rows = products.map((p) => productRow(ctx, p, sqlDate(dialect.kind, p.externalUpdatedAt), now));
   const updatable = PRODUCT_COLUMNS.map((c) => c.name).filter(
     (n) => !["id", "organizationId", "integrationId", "externalId", "createdAt"].includes(n),
   );
