@@ -4,7 +4,6 @@
  */
 import Database from "better-sqlite3";
 import { sqlitePath } from "../../app/db/database-url";
-import type { Column } from "../../app/sync/sql.server";
 import {
   bufferedPostgresTransaction,
   produceRows,
@@ -15,17 +14,11 @@ import {
   type Row,
   type TableKey,
 } from "./common";
+import { postgresMultiRowInsert, prepareSqliteInserts } from "../floor-sql";
 
 export async function floorSqlite(run: IngestRun, ctx: BenchTarget): Promise<IngestResult> {
   const db = new Database(sqlitePath(run.url));
-  const statements = Object.fromEntries(
-    Object.entries(TABLES).map(([key, [table, columns]]) => [
-      key,
-      db.prepare(
-        `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
-      ),
-    ]),
-  ) as Record<TableKey, Database.Statement>;
+  const statements = prepareSqliteInserts(db, TABLES);
   const started = performance.now();
   db.exec("BEGIN");
   const insert = (key: TableKey) => (row: Row) => void statements[key].run(...row);
@@ -43,25 +36,8 @@ export async function floorSqlite(run: IngestRun, ctx: BenchTarget): Promise<Ing
   return { seconds, rows: { total: rows } };
 }
 
-/** PostgreSQL casts of the writer's column types. */
-const PG_TYPES: Record<Column["type"], string> = {
-  text: "text",
-  int: "int",
-  bigint: "bigint",
-  timestamp: "timestamp(3)",
-  json: "jsonb",
-};
-
 export function floorPostgres(run: IngestRun, ctx: BenchTarget): Promise<IngestResult> {
-  const sqlFor = (key: TableKey, n: number) => {
-    const [table, columns] = TABLES[key];
-    const tuples = Array.from(
-      { length: n },
-      (_, r) =>
-        `(${columns.map((c, i) => `$${r * columns.length + i + 1}::${PG_TYPES[c.type]}`).join(", ")})`,
-    );
-    return `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) VALUES ${tuples.join(", ")}`;
-  };
+  const sqlFor = (key: TableKey, n: number) => postgresMultiRowInsert(TABLES[key][0], TABLES[key][1], n);
   return bufferedPostgresTransaction(run, ctx, 500, async (client, key, rows) => {
     const values = rows.flat().map((v) => (typeof v === "bigint" ? v.toString() : v));
     // Named statements are prepared once per connection (and per batch size) and reused.

@@ -39,6 +39,7 @@ import { guestExternalId, normalizeEmail } from "../../app/sync/writer/context";
 import { ORDER_COLUMNS, ORDER_ITEM_COLUMNS } from "../../app/sync/writer/orders.server";
 import { PRODUCT_COLUMNS, PRODUCT_VARIANT_COLUMNS } from "../../app/sync/writer/products.server";
 import { SHOP, type ChildOptions } from "./shopify-shared";
+import { postgresMultiRowInsert, prepareSqliteInserts } from "../floor-sql";
 type Row = Record<string, unknown>;
 type TableKey = "contact" | "source" | "order" | "item" | "product" | "variant";
 const TABLES: Record<TableKey, readonly [string, Column[]]> = {
@@ -58,14 +59,7 @@ interface RowSink {
 
 function sqliteSink(url: string): RowSink {
   const db = new Database(sqlitePath(url));
-  const statements = Object.fromEntries(
-    Object.entries(TABLES).map(([key, [table, columns]]) => [
-      key,
-      db.prepare(
-        `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
-      ),
-    ]),
-  ) as Record<TableKey, Database.Statement>;
+  const statements = prepareSqliteInserts(db, TABLES);
   db.exec("BEGIN");
   return {
     write(key, row) {
@@ -78,14 +72,6 @@ function sqliteSink(url: string): RowSink {
   };
 }
 
-const PG_TYPES: Record<Column["type"], string> = {
-  text: "text",
-  int: "int",
-  bigint: "bigint",
-  timestamp: "timestamp(3)",
-  json: "jsonb",
-};
-
 async function postgresSink(url: string): Promise<RowSink> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -94,15 +80,7 @@ async function postgresSink(url: string): Promise<RowSink> {
     TableKey,
     unknown[][]
   >;
-  const sqlFor = (key: TableKey, n: number) => {
-    const [table, columns] = TABLES[key];
-    const tuples = Array.from(
-      { length: n },
-      (_, r) =>
-        `(${columns.map((c, i) => `$${r * columns.length + i + 1}::${PG_TYPES[c.type]}`).join(", ")})`,
-    );
-    return `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) VALUES ${tuples.join(", ")}`;
-  };
+  const sqlFor = (key: TableKey, n: number) => postgresMultiRowInsert(TABLES[key][0], TABLES[key][1], n);
   const flush = async (key: TableKey) => {
     const rows = buffers[key];
     if (rows.length === 0) return;
