@@ -113,13 +113,13 @@ export class BulkSpool {
       for (const line of rows) {
         const child = childLine(line);
         if (child) {
-          insertChild.run(sortKeyOf(child.parentId), children, child.json);
+          insertChild.run(child.parentKey, children, child.json);
           children += 1;
           continue;
         }
-        const id = parentLineId(line);
-        if (id) {
-          insertParent.run(sortKeyOf(id), line);
+        const key = parentLineKey(line);
+        if (key) {
+          insertParent.run(key, line);
           parents += 1;
           continue;
         }
@@ -144,7 +144,7 @@ export class BulkSpool {
         batch = [];
       }
     }
-    // Lines are classified without being parsed (childLine, parentLineId); every line is parsed when its page is
+    // Lines are classified without being parsed (childLine, parentLineKey); every line is parsed when its page is
     // read. Only the last line can be cut short (a download that stopped early): parsing it here keeps such a file
     // from counting as loaded (SyntaxError: the read downloads it again).
     if (last !== null) JSON.parse(last);
@@ -255,35 +255,38 @@ export class BulkSpool {
 const PARENT_ID_MEMBER = ',"__parentId":"';
 const ID_MEMBER = '{"id":"';
 
-/** A GID as written in a JSON string without quotes or escapes other than Shopify's `\/`; null otherwise. */
-function plainGid(raw: string): string | null {
-  const text = raw.includes("\\") ? raw.replaceAll("\\/", "/") : raw;
-  return text.includes("\\") || text.includes('"') ? null : text;
+/** A GID as a JSON string's raw text holds it in Shopify's output (slashes escaped or not), numeric part captured. */
+const RAW_GID = /^gid:\\?\/\\?\/shopify\\?\/[A-Za-z]+\\?\/(\d+)$/;
+
+/** sortKeyOf of a GID given as a JSON string's raw text; null if it is not a plain GID (the line is then parsed). */
+function rawGidKey(raw: string): string | null {
+  const match = RAW_GID.exec(raw);
+  return match ? match[1].padStart(20, "0") : null;
 }
 
 /**
  * A child line in Shopify's layout — `{…,"__parentId":"gid:\/\/shopify\/Order\/1"}`, `__parentId` the last
- * member — read without parsing it: its parent's GID and the line without that member. Null for any other line (it
- * is then parsed). The member found this way is the top-level one: a line's final `}` closes the top-level object,
- * so the member just before it is one of that object's, and a JSON string cannot hold an unescaped quote.
+ * member — read without parsing it: its parent's sort key and the line without that member. Null for any other line
+ * (it is then parsed). The member found this way is the top-level one: a line's final `}` closes the top-level
+ * object, so the member just before it is one of that object's, and a JSON string cannot hold an unescaped quote.
  */
-export function childLine(line: string): { parentId: string; json: string } | null {
+export function childLine(line: string): { parentKey: string; json: string } | null {
   const at = line.lastIndexOf(PARENT_ID_MEMBER);
   const end = line.length - 2;
   if (at < 0 || line.charCodeAt(end + 1) !== 125 /* } */ || line.charCodeAt(end) !== 34 /* " */) return null;
-  const parentId = plainGid(line.slice(at + PARENT_ID_MEMBER.length, end));
-  return parentId ? { parentId, json: `${line.slice(0, at)}}` } : null;
+  const parentKey = rawGidKey(line.slice(at + PARENT_ID_MEMBER.length, end));
+  return parentKey ? { parentKey, json: `${line.slice(0, at)}}` } : null;
 }
 
 /**
- * The id of a parent line in Shopify's layout (`{"id":"gid:…",…}`, id the first member) that has no `__parentId`
- * member, read without parsing the line; null for any other line (it is then parsed). A line with `\u` escapes is
- * left to the parser (a key could be spelled with them).
+ * The sort key of a parent line in Shopify's layout (`{"id":"gid:…",…}`, id the first member) that has no
+ * `__parentId` member, read without parsing the line; null for any other line (it is then parsed). A line with `\u`
+ * escapes is left to the parser (a key could be spelled with them).
  */
-export function parentLineId(line: string): string | null {
+export function parentLineKey(line: string): string | null {
   if (!line.startsWith(ID_MEMBER) || line.includes('"__parentId"') || line.includes("\\u")) return null;
   const close = line.indexOf('"', ID_MEMBER.length);
-  return close < 0 ? null : plainGid(line.slice(ID_MEMBER.length, close));
+  return close < 0 ? null : rawGidKey(line.slice(ID_MEMBER.length, close));
 }
 
 /** Splits a byte stream into text lines without holding more than one line (plus a chunk) in memory. */

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { BulkSpool, childLine, linesOf, parentLineId, sortKeyOf } from "./spool.server";
+import { BulkSpool, childLine, linesOf, parentLineKey, sortKeyOf } from "./spool.server";
 
 const dirs: string[] = [];
 function spoolFile(): string {
@@ -108,13 +108,14 @@ describe("BulkSpool", () => {
     const child =
       '{"id":"gid:\\/\\/shopify\\/LineItem\\/9","a":{"b":"x\\"}"},"__parentId":"gid:\\/\\/shopify\\/Order\\/18446744073709551615"}';
     expect(childLine(child)).toEqual({
-      parentId: "gid://shopify/Order/18446744073709551615",
+      parentKey: sortKeyOf("gid://shopify/Order/18446744073709551615"),
       json: '{"id":"gid:\\/\\/shopify\\/LineItem\\/9","a":{"b":"x\\"}"}}',
     });
     expect(JSON.parse(childLine(child)!.json)).toEqual({ id: "gid://shopify/LineItem/9", a: { b: 'x"}' } });
-    expect(parentLineId('{"id":"gid:\\/\\/shopify\\/Order\\/9007199254740993","name":"#1"}')).toBe(
-      "gid://shopify/Order/9007199254740993",
+    expect(parentLineKey('{"id":"gid:\\/\\/shopify\\/Order\\/9007199254740993","name":"#1"}')).toBe(
+      sortKeyOf("gid://shopify/Order/9007199254740993"),
     );
+    expect(parentLineKey('{"id":"gid://shopify/Order/12"}')).toBe(sortKeyOf("gid://shopify/Order/12"));
     for (const line of [
       '{"__parentId":"gid://shopify/Order/1"}', // no member before it
       '{"id":"1","__parentId":"gid://shopify/Order/1","x":1}', // not the last member
@@ -128,8 +129,9 @@ describe("BulkSpool", () => {
       '{"id":"gid://shopify/Order/1","__parentId":"gid://shopify/Order/2"}', // a child
       '{"id":"gid://shopify/Order/1","\\u005f_parentId":"gid://shopify/Order/2"}', // escaped key
       '{"id":"gid://shopify/Order/1\\"}', // escaped quote
+      '{"id":"gid://shopify/Order/1?x=1"}', // not a plain GID
     ])
-      expect(parentLineId(line)).toBeNull();
+      expect(parentLineKey(line)).toBeNull();
   });
 
   it("GIVEN lines the fast path leaves to the parser and a parent twice WHEN loaded THEN they join as before and the last line of a parent wins", async () => {
