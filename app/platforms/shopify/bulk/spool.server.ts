@@ -16,7 +16,7 @@ import Database from "better-sqlite3";
 import { legacyIdOf } from "../mapping/ids";
 
 /** Layout of the spool file (PRAGMA user_version); a file of another layout is emptied on open. */
-const SPOOL_LAYOUT = 3;
+const SPOOL_LAYOUT = 2;
 
 /** Lines inserted per transaction while loading. */
 const LOAD_BATCH_LINES = 5_000;
@@ -59,13 +59,14 @@ export class BulkSpool {
     }
     // Children are keyed by their parent's sort key, so one page's children are one range of their index (read in
     // key order, no join with parents). Plain rowid tables: as WITHOUT ROWID tables, whose B-tree holds whole rows
-    // of JSON, loading took twice as long (measured at 100,000 records). The key indexes are built once a file is
-    // loaded (load()): one sort instead of an index insert per line at a random place (~0.3 s of CPU less per
-    // 100,000 records).
+    // of JSON, loading took twice as long (measured at 100,000 records). Building the indexes once loaded saved
+    // ~0.2 s of CPU per 100,000 records, but the 1M-record sync then peaked at 292–300 MB (limit 300): not kept
+    // (ADR 0018, addendum; SQLite's sorter memory-maps its temporary runs, the likely cause, not verified).
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS parents (key TEXT NOT NULL, json TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS parents (key TEXT PRIMARY KEY, json TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS children (parent_key TEXT NOT NULL, seq INTEGER NOT NULL, json TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS children_parent ON children (parent_key, seq);
       CREATE TABLE IF NOT EXISTS emitted (key TEXT PRIMARY KEY, children INTEGER NOT NULL);
       PRAGMA user_version = ${SPOOL_LAYOUT};
     `);
@@ -103,8 +104,7 @@ export class BulkSpool {
    */
   async load(source: string, lines: AsyncIterable<string>): Promise<{ parents: number; children: number }> {
     this.forget();
-    this.db.exec("DROP INDEX IF EXISTS parents_key; DROP INDEX IF EXISTS children_parent;");
-    const insertParent = this.statement("INSERT INTO parents (key, json) VALUES (?, ?)");
+    const insertParent = this.statement("INSERT OR REPLACE INTO parents (key, json) VALUES (?, ?)");
     const insertChild = this.statement("INSERT INTO children (parent_key, seq, json) VALUES (?, ?, ?)");
     let parents = 0;
     let children = 0;
@@ -149,26 +149,8 @@ export class BulkSpool {
     // from counting as loaded (SyntaxError: the read downloads it again).
     if (last !== null) JSON.parse(last);
     if (batch.length > 0) flush(batch);
-    this.indexKeys();
     this.statement("INSERT OR REPLACE INTO meta (name, value) VALUES ('loaded', ?)").run(source);
     return { parents, children };
-  }
-
-  /**
-   * Builds the key indexes of a loaded file. A parent that appears twice keeps its last line (as the `INSERT OR
-   * REPLACE` of earlier layouts did): the unique index fails on duplicates, which are then removed first.
-   */
-  private indexKeys(): void {
-    try {
-      this.db.exec("CREATE UNIQUE INDEX parents_key ON parents (key)");
-    } catch (error) {
-      if ((error as { code?: string }).code !== "SQLITE_CONSTRAINT_UNIQUE") throw error;
-      this.db.exec(`
-        DELETE FROM parents WHERE rowid NOT IN (SELECT MAX(rowid) FROM parents GROUP BY key);
-        CREATE UNIQUE INDEX parents_key ON parents (key);
-      `);
-    }
-    this.db.exec("CREATE INDEX children_parent ON children (parent_key, seq)");
   }
 
   /** Drops a half-loaded file's lines (a failed download), so it is not taken for a complete one. */
