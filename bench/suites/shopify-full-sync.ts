@@ -31,6 +31,11 @@ interface Measured {
   rows?: Record<string, number>;
 }
 
+/** Extra Node flags for the engine child, for profiling: `BENCH_SHOPIFY_NODE_FLAGS="--cpu-prof --cpu-prof-dir=…"`. */
+function shopifyChildExtraFlags(): string[] {
+  return (process.env.BENCH_SHOPIFY_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
+}
+
 export function shapeFor(records: number) {
   const customers = Math.round(records * 0.4);
   const products = Math.round(records * 0.1);
@@ -86,7 +91,8 @@ export async function shopifyFullSync(kinds: DatabaseKind[]): Promise<SuiteResul
               "bench/suites/shopify-child.ts",
               [mode, await dbs[kind].fresh(), emulator.url, JSON.stringify(options)],
               // The engine runs as `npm run worker` runs it (same Node flags); the floor is not the product.
-              { nodeFlags: mode === "engine" ? workerNodeFlags() : [] },
+              // BENCH_SHOPIFY_NODE_FLAGS adds flags to the engine child (e.g. `--cpu-prof --cpu-prof-dir=…`).
+              { nodeFlags: mode === "engine" ? [...workerNodeFlags(), ...shopifyChildExtraFlags()] : [] },
             );
             const emulatorCpuAfter = processCpuSeconds(emulator.child.pid);
             if (emulatorCpuBefore !== null && emulatorCpuAfter !== null)

@@ -59,7 +59,9 @@ export class BulkSpool {
     }
     // Children are keyed by their parent's sort key, so one page's children are one range of their index (read in
     // key order, no join with parents). Plain rowid tables: as WITHOUT ROWID tables, whose B-tree holds whole rows
-    // of JSON, loading took twice as long (measured at 100,000 records).
+    // of JSON, loading took twice as long (measured at 100,000 records). Building the indexes once loaded saved
+    // ~0.2 s of CPU per 100,000 records, but the 1M-record sync then peaked at 292–300 MB (limit 300): not kept
+    // (ADR 0018, addendum; SQLite's sorter memory-maps its temporary runs, the likely cause, not verified).
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS parents (key TEXT PRIMARY KEY, json TEXT NOT NULL);
@@ -101,7 +103,7 @@ export class BulkSpool {
    * Returns the number of parent and child lines.
    */
   async load(source: string, lines: AsyncIterable<string>): Promise<{ parents: number; children: number }> {
-    this.db.exec("DELETE FROM meta WHERE name = 'loaded'; DELETE FROM parents; DELETE FROM children;");
+    this.forget();
     const insertParent = this.statement("INSERT OR REPLACE INTO parents (key, json) VALUES (?, ?)");
     const insertChild = this.statement("INSERT INTO children (parent_key, seq, json) VALUES (?, ?, ?)");
     let parents = 0;
@@ -109,6 +111,18 @@ export class BulkSpool {
     let batch: string[] = [];
     const flush = this.db.transaction((rows: string[]) => {
       for (const line of rows) {
+        const child = childLine(line);
+        if (child) {
+          insertChild.run(child.parentKey, children, child.json);
+          children += 1;
+          continue;
+        }
+        const key = parentLineKey(line);
+        if (key) {
+          insertParent.run(key, line);
+          parents += 1;
+          continue;
+        }
         const object = JSON.parse(line) as { id?: unknown; __parentId?: unknown };
         if (typeof object.__parentId === "string") {
           insertChild.run(sortKeyOf(object.__parentId), children, line);
@@ -120,14 +134,20 @@ export class BulkSpool {
         }
       }
     });
+    let last: string | null = null;
     for await (const line of lines) {
       if (line.trim() === "") continue;
+      last = line;
       batch.push(line);
       if (batch.length >= LOAD_BATCH_LINES) {
         flush(batch);
         batch = [];
       }
     }
+    // Lines are classified without being parsed (childLine, parentLineKey); every line is parsed when its page is
+    // read. Only the last line can be cut short (a download that stopped early): parsing it here keeps such a file
+    // from counting as loaded (SyntaxError: the read downloads it again).
+    if (last !== null) JSON.parse(last);
     if (batch.length > 0) flush(batch);
     this.statement("INSERT OR REPLACE INTO meta (name, value) VALUES ('loaded', ?)").run(source);
     return { parents, children };
@@ -170,7 +190,8 @@ export class BulkSpool {
         const parent = byKey.get(row.parent_key);
         if (!parent) continue;
         const child = JSON.parse(row.json) as Record<string, unknown>;
-        delete child.__parentId;
+        // Lines spooled through childLine were stored without it; others (parsed on load) still carry it.
+        if (child.__parentId !== undefined) delete child.__parentId;
         parent.children.push(child);
       }
     }
@@ -211,6 +232,43 @@ export class BulkSpool {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+const PARENT_ID_MEMBER = ',"__parentId":"';
+const ID_MEMBER = '{"id":"';
+
+/** A GID as a JSON string's raw text holds it in Shopify's output (slashes escaped or not), numeric part captured. */
+const RAW_GID = /^gid:\\?\/\\?\/shopify\\?\/[A-Za-z]+\\?\/(\d+)$/;
+
+/** sortKeyOf of a GID given as a JSON string's raw text; null if it is not a plain GID (the line is then parsed). */
+function rawGidKey(raw: string): string | null {
+  const match = RAW_GID.exec(raw);
+  return match ? match[1].padStart(20, "0") : null;
+}
+
+/**
+ * A child line in Shopify's layout — `{…,"__parentId":"gid:\/\/shopify\/Order\/1"}`, `__parentId` the last
+ * member — read without parsing it: its parent's sort key and the line without that member. Null for any other line
+ * (it is then parsed). The member found this way is the top-level one: a line's final `}` closes the top-level
+ * object, so the member just before it is one of that object's, and a JSON string cannot hold an unescaped quote.
+ */
+export function childLine(line: string): { parentKey: string; json: string } | null {
+  const at = line.lastIndexOf(PARENT_ID_MEMBER);
+  const end = line.length - 2;
+  if (at < 0 || line.charCodeAt(end + 1) !== 125 /* } */ || line.charCodeAt(end) !== 34 /* " */) return null;
+  const parentKey = rawGidKey(line.slice(at + PARENT_ID_MEMBER.length, end));
+  return parentKey ? { parentKey, json: `${line.slice(0, at)}}` } : null;
+}
+
+/**
+ * The sort key of a parent line in Shopify's layout (`{"id":"gid:…",…}`, id the first member) that has no
+ * `__parentId` member, read without parsing the line; null for any other line (it is then parsed). A line with `\u`
+ * escapes is left to the parser (a key could be spelled with them).
+ */
+export function parentLineKey(line: string): string | null {
+  if (!line.startsWith(ID_MEMBER) || line.includes('"__parentId"') || line.includes("\\u")) return null;
+  const close = line.indexOf('"', ID_MEMBER.length);
+  return close < 0 ? null : rawGidKey(line.slice(ID_MEMBER.length, close));
 }
 
 /** Splits a byte stream into text lines without holding more than one line (plus a chunk) in memory. */

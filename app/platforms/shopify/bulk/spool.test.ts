@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { BulkSpool, linesOf, sortKeyOf } from "./spool.server";
+import { BulkSpool, childLine, linesOf, parentLineKey, sortKeyOf } from "./spool.server";
 
 const dirs: string[] = [];
 function spoolFile(): string {
@@ -102,6 +102,74 @@ describe("BulkSpool", () => {
     expect(again.loadedSource()).toBe("url:2");
     expect(again.alreadyEmitted(sortKeyOf("gid://shopify/Order/1"), 0)).toBe(true);
     again.close();
+  });
+
+  it("GIVEN Shopify's line layout WHEN classified without parsing THEN ids, parent ids and child JSON are exact; other layouts are left to the parser", () => {
+    const child =
+      '{"id":"gid:\\/\\/shopify\\/LineItem\\/9","a":{"b":"x\\"}"},"__parentId":"gid:\\/\\/shopify\\/Order\\/18446744073709551615"}';
+    expect(childLine(child)).toEqual({
+      parentKey: sortKeyOf("gid://shopify/Order/18446744073709551615"),
+      json: '{"id":"gid:\\/\\/shopify\\/LineItem\\/9","a":{"b":"x\\"}"}}',
+    });
+    expect(JSON.parse(childLine(child)!.json)).toEqual({ id: "gid://shopify/LineItem/9", a: { b: 'x"}' } });
+    expect(parentLineKey('{"id":"gid:\\/\\/shopify\\/Order\\/9007199254740993","name":"#1"}')).toBe(
+      sortKeyOf("gid://shopify/Order/9007199254740993"),
+    );
+    expect(parentLineKey('{"id":"gid://shopify/Order/12"}')).toBe(sortKeyOf("gid://shopify/Order/12"));
+    for (const line of [
+      '{"__parentId":"gid://shopify/Order/1"}', // no member before it
+      '{"id":"1","__parentId":"gid://shopify/Order/1","x":1}', // not the last member
+      '{"id":"1","n":{"__parentId":"gid://shopify/Order/1"}}', // nested
+      '{"id":"1","__parentId":"gid://shopify/Order/1\\u0031"}', // an escape other than \/
+      '{"id":"1","__parentId":"gid://shopify/Order/1"} ', // trailing space
+    ])
+      expect(childLine(line)).toBeNull();
+    for (const line of [
+      '{"name":"#1","id":"gid://shopify/Order/1"}', // id not first
+      '{"id":"gid://shopify/Order/1","__parentId":"gid://shopify/Order/2"}', // a child
+      '{"id":"gid://shopify/Order/1","\\u005f_parentId":"gid://shopify/Order/2"}', // escaped key
+      '{"id":"gid://shopify/Order/1\\"}', // escaped quote
+      '{"id":"gid://shopify/Order/1?x=1"}', // not a plain GID
+    ])
+      expect(parentLineKey(line)).toBeNull();
+  });
+
+  it("GIVEN lines the fast path leaves to the parser and a parent twice WHEN loaded THEN they join as before and the last line of a parent wins", async () => {
+    const spool = BulkSpool.open(spoolFile());
+    expect(
+      await spool.load(
+        "url:1",
+        from([
+          '{"__parentId":"gid://shopify/Order/2"}',
+          '{"name":"#2 old","id":"gid://shopify/Order/2"}',
+          '{"__parentId":"gid://shopify/Order/2","id":"gid://shopify/LineItem/7","q":1}',
+          '{"id":"gid://shopify/Order/2","name":"#2"}',
+          '{"id":"gid://shopify/Order/1","name":"#1"}',
+        ]),
+      ),
+    ).toEqual({ parents: 3, children: 2 });
+    const page = spool.page("", 10, "lineItems");
+    expect(page.map((r) => r.node)).toEqual([
+      { id: "gid://shopify/Order/1", name: "#1", lineItems: { nodes: [] } },
+      {
+        id: "gid://shopify/Order/2",
+        name: "#2",
+        lineItems: { nodes: [{}, { id: "gid://shopify/LineItem/7", q: 1 }] },
+      },
+    ]);
+    spool.close();
+  });
+
+  it("GIVEN a file whose last line is cut WHEN loaded THEN it fails as a broken download and is not taken as loaded", async () => {
+    const spool = BulkSpool.open(spoolFile());
+    await expect(
+      spool.load(
+        "url:1",
+        from(['{"id":"gid://shopify/Order/1"}', '{"id":"gid://shopify/Order/2","name":"#']),
+      ),
+    ).rejects.toThrow(SyntaxError);
+    expect(spool.loadedSource()).toBeNull();
+    spool.close();
   });
 
   it("GIVEN a stream cut in odd places WHEN split THEN lines are whole, multi-byte characters included", async () => {
