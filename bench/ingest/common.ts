@@ -10,10 +10,16 @@ import { newId } from "../../app/sync/ids";
 import type { Column } from "../../app/sync/sql.server";
 import type { ContactRecord, OrderRecord, ProductRecord, ResourceReader } from "../../app/sync/types";
 import { CONTACT_COLUMNS, CONTACT_SOURCE_COLUMNS } from "../../app/sync/writer/contacts.server";
-import { guestExternalId, normalizeEmail } from "../../app/sync/writer/context";
+import { normalizeEmail } from "../../app/sync/writer/context";
 import { ORDER_COLUMNS, ORDER_ITEM_COLUMNS, orderItemRow } from "../../app/sync/writer/orders.server";
-import { PRODUCT_COLUMNS, PRODUCT_VARIANT_COLUMNS, productRow } from "../../app/sync/writer/products.server";
+import {
+  PRODUCT_COLUMNS,
+  PRODUCT_VARIANT_COLUMNS,
+  productRow,
+  variantRow,
+} from "../../app/sync/writer/products.server";
 import { benchSource, shapeFor } from "../dataset";
+import { orderContact, type FloorContacts } from "../synced-rows";
 
 /** One measurement's parameters (from the command line). */
 export interface IngestRun {
@@ -72,16 +78,15 @@ export interface RowSink {
 export async function produceRows(run: IngestRun, ctx: BenchTarget, sink: RowSink) {
   const d = (value: Date | null) => sqlDate(run.kind, value);
   const now = d(new Date());
-  const contactBySource = new Map<string, string>();
-  const contactByEmail = new Map<string, string>();
+  const contacts: FloorContacts = { bySource: new Map(), byEmail: new Map() };
   let rows = 0;
   for await (const page of mappedPages(run)) {
     if (page.resource === "customers") {
       for (const c of page.records as ContactRecord[]) {
         const id = newId();
         const email = normalizeEmail(c.email);
-        if (email) contactByEmail.set(email, id);
-        contactBySource.set(c.externalId, id);
+        if (email) contacts.byEmail.set(email, id);
+        contacts.bySource.set(c.externalId, id);
         await sink.contact([
           id,
           ctx.organizationId,
@@ -104,33 +109,27 @@ export async function produceRows(run: IngestRun, ctx: BenchTarget, sink: RowSin
       }
     } else if (page.resource === "orders") {
       for (const o of page.records as OrderRecord[]) {
-        const email = normalizeEmail(o.email);
-        const key = o.customerExternalId ?? (email ? guestExternalId(email) : null);
-        let contactId = key ? contactBySource.get(key) : undefined;
-        if (!contactId && key) {
-          contactId = (email && contactByEmail.get(email)) || newId();
-          if (email && !contactByEmail.has(email)) {
-            contactByEmail.set(email, contactId);
-            await sink.contact([
-              contactId,
-              ctx.organizationId,
-              email,
-              o.customerFirstName ?? null,
-              o.customerLastName ?? null,
-              null,
-              "[]",
-              "{}",
-              "memory",
-              "not_subscribed",
-              null,
-              null,
-              null,
-              now,
-              now,
-            ]);
-          }
-          contactBySource.set(key, contactId);
-          await sink.source([newId(), contactId, ctx.integrationId, key, null, now, now]);
+        const { email, contactId, newContact, newSourceKey } = orderContact(o, contacts, newId);
+        if (newContact)
+          await sink.contact([
+            contactId,
+            ctx.organizationId,
+            email,
+            o.customerFirstName ?? null,
+            o.customerLastName ?? null,
+            null,
+            "[]",
+            "{}",
+            "memory",
+            "not_subscribed",
+            null,
+            null,
+            null,
+            now,
+            now,
+          ]);
+        if (newSourceKey) {
+          await sink.source([newId(), contactId, ctx.integrationId, newSourceKey, null, now, now]);
           rows += 2;
         }
         const orderId = newId();
@@ -138,7 +137,7 @@ export async function produceRows(run: IngestRun, ctx: BenchTarget, sink: RowSin
           orderId,
           ctx.organizationId,
           ctx.integrationId,
-          contactId ?? null,
+          contactId,
           o.externalId,
           o.orderNumber,
           "memory",
@@ -166,16 +165,7 @@ export async function produceRows(run: IngestRun, ctx: BenchTarget, sink: RowSin
         await sink.product(row);
         rows += 1;
         for (const v of p.variants) {
-          await sink.variant([
-            newId(),
-            productId,
-            ctx.integrationId,
-            v.externalId,
-            v.title,
-            v.sku,
-            v.priceMinor,
-            d(v.externalUpdatedAt ?? p.externalUpdatedAt),
-          ]);
+          await sink.variant(variantRow(ctx, productId, v, d(v.externalUpdatedAt ?? p.externalUpdatedAt)));
           rows += 1;
         }
       }

@@ -2,6 +2,7 @@
 import { createPrismaClient } from "../../app/db/client.server";
 import { runSync } from "../../app/sync/engine.server";
 import { benchSource, shapeFor } from "../dataset";
+import { countSyncedRows } from "../synced-rows";
 import { setupIntegration, type IngestResult, type IngestRun } from "./common";
 
 export async function engine(run: IngestRun): Promise<IngestResult> {
@@ -16,13 +17,7 @@ export async function engine(run: IngestRun): Promise<IngestResult> {
   const seconds = (performance.now() - started) / 1000;
   if (summary.status !== "succeeded")
     throw new Error(`bench run ended ${summary.status}: ${summary.errorMessage}`);
-  const rows = {
-    contacts: await db.contact.count(),
-    orders: await db.order.count(),
-    items: await db.orderItem.count(),
-    products: await db.product.count(),
-    variants: await db.productVariant.count(),
-  };
+  const rows = await countSyncedRows(db);
   await db.$disconnect();
   return { seconds, rows };
 }

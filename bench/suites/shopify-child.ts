@@ -46,6 +46,7 @@ import { RESOURCES } from "../../app/sync/types";
 import { peakRssMb } from "./common";
 import { BENCH_API_KEY, BENCH_API_SECRET, SHOP, type ChildOptions } from "./shopify-shared";
 import { shopifyFloor } from "./shopify-floor";
+import { countSyncedRows } from "../synced-rows";
 
 const [mode, url, emulatorUrl, optionsJson] = process.argv.slice(2);
 const options = JSON.parse(optionsJson ?? "{}") as ChildOptions;
@@ -168,13 +169,7 @@ async function engine() {
   const cpu = process.cpuUsage(cpuBefore);
   if (summary.status !== "succeeded") throw new Error(`sync ${summary.status}: ${summary.errorMessage}`);
   checkCounts(summary.resources);
-  const rows = {
-    contacts: await db.contact.count(),
-    orders: await db.order.count(),
-    items: await db.orderItem.count(),
-    products: await db.product.count(),
-    variants: await db.productVariant.count(),
-  };
+  const rows = await countSyncedRows(db);
   const finishWebhooks = await db.webhookEvent.count({ where: { topic: "bulk_operations/finish" } });
   await close();
   // CPU of this process while syncing (user + system): wall time on a shared machine moves with the load.

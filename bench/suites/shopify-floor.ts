@@ -35,11 +35,12 @@ import type {} from "../../app/sync/platform";
 import type { Column } from "../../app/sync/sql.server";
 import { RESOURCES } from "../../app/sync/types";
 import { CONTACT_COLUMNS, CONTACT_SOURCE_COLUMNS } from "../../app/sync/writer/contacts.server";
-import { guestExternalId, normalizeEmail } from "../../app/sync/writer/context";
+import { normalizeEmail } from "../../app/sync/writer/context";
 import { ORDER_COLUMNS, ORDER_ITEM_COLUMNS } from "../../app/sync/writer/orders.server";
 import { PRODUCT_COLUMNS, PRODUCT_VARIANT_COLUMNS } from "../../app/sync/writer/products.server";
 import { SHOP, type ChildOptions } from "./shopify-shared";
 import { postgresMultiRowInsert, prepareSqliteInserts } from "../floor-sql";
+import { orderContact, type FloorContacts } from "../synced-rows";
 type Row = Record<string, unknown>;
 type TableKey = "contact" | "source" | "order" | "item" | "product" | "variant";
 const TABLES: Record<TableKey, readonly [string, Column[]]> = {
@@ -172,8 +173,7 @@ export async function shopifyFloor(url: string, emulatorUrl: string, options: Ch
   const now = d(new Date());
   let idSeq = 0;
   const newRowId = () => `f${(idSeq++).toString(36).padStart(10, "0")}`;
-  const contactBySource = new Map<string, string>();
-  const contactByEmail = new Map<string, string>();
+  const contacts: FloorContacts = { bySource: new Map(), byEmail: new Map() };
   let records = 0;
   let rows = 0;
   const write = async (key: TableKey, row: Row) => {
@@ -185,8 +185,8 @@ export async function shopifyFloor(url: string, emulatorUrl: string, options: Ch
     const c = mapCustomerNode(node as unknown as ShopifyCustomerNode);
     const id = newRowId();
     const email = normalizeEmail(c.email);
-    if (email) contactByEmail.set(email, id);
-    contactBySource.set(c.externalId, id);
+    if (email) contacts.byEmail.set(email, id);
+    contacts.bySource.set(c.externalId, id);
     records += 1;
     await write("contact", {
       id,
@@ -247,44 +247,37 @@ export async function shopifyFloor(url: string, emulatorUrl: string, options: Ch
     }
     const o = mapOrderNode({ ...(node as unknown as ShopifyOrderNode), lineItems: { nodes: [] } });
     records += 1;
-    const email = normalizeEmail(o.email);
-    const key = o.customerExternalId ?? (email ? guestExternalId(email) : null);
-    let contactId = key ? contactBySource.get(key) : undefined;
-    if (!contactId && key) {
-      contactId = (email && contactByEmail.get(email)) || newRowId();
-      if (email && !contactByEmail.has(email)) {
-        contactByEmail.set(email, contactId);
-        await write("contact", {
-          id: contactId,
-          organizationId,
-          email,
-          firstName: o.customerFirstName ?? null,
-          lastName: o.customerLastName ?? null,
-          tags: "[]",
-          customFields: "{}",
-          source: "shopify",
-          marketingState: "not_subscribed",
-          createdAt: now,
-          updatedAt: now,
-        });
-      }
-      contactBySource.set(key, contactId);
+    const { email, contactId, newContact, newSourceKey } = orderContact(o, contacts, newRowId);
+    if (newContact)
+      await write("contact", {
+        id: contactId,
+        organizationId,
+        email,
+        firstName: o.customerFirstName ?? null,
+        lastName: o.customerLastName ?? null,
+        tags: "[]",
+        customFields: "{}",
+        source: "shopify",
+        marketingState: "not_subscribed",
+        createdAt: now,
+        updatedAt: now,
+      });
+    if (newSourceKey)
       await write("source", {
         id: newRowId(),
         contactId,
         integrationId,
-        externalId: key,
+        externalId: newSourceKey,
         createdAt: now,
         updatedAt: now,
       });
-    }
     const parent = { id: newRowId(), children: 0, currency: o.currency };
     parentIds.set(o.externalId, parent);
     await write("order", {
       id: parent.id,
       organizationId,
       integrationId,
-      contactId: contactId ?? null,
+      contactId,
       externalId: o.externalId,
       orderNumber: o.orderNumber,
       platform: "shopify",

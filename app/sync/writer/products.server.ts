@@ -40,7 +40,6 @@ export const PRODUCT_VARIANT_COLUMNS: Column[] = [
   { name: "externalUpdatedAt", type: "timestamp" },
 ];
 
-/** Upserts one page of products with their variants (variants no longer listed are removed). */
 /**
  * A `Product` row in PRODUCT_COLUMNS order, dates already in the dialect's form (also used by the ingest benchmark's
  * floors).
@@ -70,6 +69,29 @@ export function productRow(
   ];
 }
 
+/**
+ * A `ProductVariant` row in PRODUCT_VARIANT_COLUMNS order, its date already in the dialect's form (also used by the
+ * ingest benchmark's floors).
+ */
+export function variantRow(
+  ctx: Pick<WriteContext, "integrationId">,
+  productId: string,
+  v: ProductRecord["variants"][number],
+  externalUpdatedAt: unknown,
+): unknown[] {
+  return [
+    newId(),
+    productId,
+    ctx.integrationId,
+    v.externalId,
+    v.title,
+    v.sku,
+    v.priceMinor,
+    externalUpdatedAt,
+  ];
+}
+
+/** Upserts one page of products with their variants (variants no longer listed are removed). */
 export async function writeProducts(
   tx: SqlExecutor,
   ctx: WriteContext,
@@ -111,16 +133,8 @@ export async function writeProducts(
       (x) => x.externalUpdatedAt,
     )) {
       keep.push(v.externalId);
-      variants.push([
-        newId(),
-        productId,
-        ctx.integrationId,
-        v.externalId,
-        v.title,
-        v.sku,
-        v.priceMinor,
-        sqlDate(dialect.kind, v.externalUpdatedAt ?? product.externalUpdatedAt),
-      ]);
+      const updatedAt = sqlDate(dialect.kind, v.externalUpdatedAt ?? product.externalUpdatedAt);
+      variants.push(variantRow(ctx, productId, v, updatedAt));
     }
   }
   // Variants dropped from a product we just updated are gone on the platform too.
