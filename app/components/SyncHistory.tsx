@@ -12,7 +12,7 @@ import {
   useBreakpoints,
 } from "@shopify/polaris";
 import type { SyncRunView } from "../integrations/sync-runs.server";
-import { formatCount, formatDateTime, formatDuration, humanize } from "./format";
+import { formatCount, formatDateTime, formatDuration, humanize, triggerLabel } from "./format";
 import { RunStatusBadge } from "./StatusBadge";
 
 function countsOf(run: SyncRunView, resource: string) {
@@ -83,7 +83,8 @@ function RunErrors({ run }: { run: SyncRunView }) {
 }
 
 function kindOf(run: SyncRunView) {
-  return `${humanize(run.kind)}${run.triggeredBy && run.triggeredBy !== "system" ? ` · ${humanize(run.triggeredBy.split(":")[0])}` : ""}`;
+  const trigger = triggerLabel(run.triggeredBy);
+  return `${humanize(run.kind)}${trigger ? ` · ${trigger}` : ""}`;
 }
 
 function durationOf(run: SyncRunView) {

@@ -30,6 +30,36 @@ export function humanize(value: string): string {
   return value.replace(/[_.]/g, " ").replace(/^./, (c) => c.toUpperCase());
 }
 
+/**
+ * Who or what started a sync run, as the sync history shows it beside the kind ("Full · by the merchant"). The
+ * stored value is an actor ("merchant:<shop>", "api-token:<id>", "woo-owner:<id>", "webhook:<topic>", "install",
+ * "schedule", "resume", "demo", "system"); ids stay out of the page. Null for the engine's own runs ("system").
+ */
+export function triggerLabel(triggeredBy: string | null | undefined): string | null {
+  if (!triggeredBy || triggeredBy === "system") return null;
+  const [who, detail] = [triggeredBy.split(":")[0], triggeredBy.slice(triggeredBy.indexOf(":") + 1)];
+  switch (who) {
+    case "merchant":
+      return "by the merchant";
+    case "woo-owner":
+      return "by the store owner";
+    case "api-token":
+      return "through the API";
+    case "webhook":
+      return triggeredBy.includes(":") && detail ? `after webhook ${detail}` : "after a webhook";
+    case "install":
+      return "on install";
+    case "schedule":
+      return "scheduled";
+    case "resume":
+      return "resumed";
+    case "demo":
+      return "by the demo";
+    default:
+      return humanize(who).toLowerCase();
+  }
+}
+
 export function platformLabel(platform: string): string {
   return platform === "shopify" ? "Shopify" : platform === "woocommerce" ? "WooCommerce" : humanize(platform);
 }

@@ -110,7 +110,7 @@ export default function ConnectWooCommerce() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            {loaded.signIn && (
+            {loaded.signIn && !loaded.linkSpent && (
               <Banner tone="info" title="Sign in by connecting again">
                 <p>
                   Approve a key in your store, or paste a key: whoever controls the store can open its
