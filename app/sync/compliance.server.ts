@@ -65,6 +65,56 @@ function orderWhere(selector: CustomerSelector, contactIds: string[]): Prisma.Or
   };
 }
 
+/** What a redacted delivery's body becomes: valid JSON that names no one. */
+export const REDACTED_PAYLOAD = '{"redacted":true}';
+const REDACTED_NOTE = "Its body was erased by a data redaction request.";
+
+/**
+ * Erases the bodies of this store's stored webhook deliveries that concern the customer: those whose body holds
+ * their email (any case), or whose record is the customer or one of the orders named. `resourceId` takes the
+ * platforms' two shapes: the id itself (Shopify GIDs) or `<resource>:<id>` (WooCommerce). A delivery still waiting
+ * is marked ignored, so it cannot bring the data back after the redaction. Returns how many were erased.
+ */
+async function forgetWebhookPayloads(
+  tx: Prisma.TransactionClient,
+  kind: AppDb["$kind"],
+  selector: CustomerSelector,
+): Promise<number> {
+  const email = normalizeEmail(selector.email);
+  const ids = [selector.customerExternalId, ...(selector.orderExternalIds ?? [])].filter(
+    (x): x is string => !!x,
+  );
+  const resourceIds = [
+    ...ids,
+    ...(selector.customerExternalId ? [`customer:${selector.customerExternalId}`] : []),
+    ...(selector.orderExternalIds ?? []).map((id) => `order:${id}`),
+  ];
+  const about: Prisma.WebhookEventWhereInput[] = [
+    ...(resourceIds.length ? [{ resourceId: { in: resourceIds } }] : []),
+    ...(email
+      ? [
+          {
+            // PostgreSQL's LIKE is case-sensitive, SQLite's is not (ASCII); the typed filter is SQLite's.
+            payload: (kind === "postgres"
+              ? { contains: email, mode: "insensitive" }
+              : { contains: email }) as Prisma.StringFilter,
+          },
+        ]
+      : []),
+  ];
+  if (about.length === 0) return 0;
+  const where = { integrationId: selector.integrationId, payload: { not: REDACTED_PAYLOAD }, OR: about };
+  const waiting = await tx.webhookEvent.updateMany({
+    where: { ...where, status: "received" },
+    data: { payload: REDACTED_PAYLOAD, status: "ignored", lastError: REDACTED_NOTE, processedAt: new Date() },
+  });
+  const done = await tx.webhookEvent.updateMany({
+    where,
+    data: { payload: REDACTED_PAYLOAD },
+  });
+  return waiting.count + done.count;
+}
+
 /**
  * Removes a customer's personal data received from one store.
  *
@@ -106,12 +156,14 @@ export async function redactCustomer(db: AppDb, selector: CustomerSelector) {
       });
       redacted += 1;
     }
+    const webhookDeliveries = await forgetWebhookPayloads(tx, db.$kind, selector);
     const detail = {
       integrationId: selector.integrationId,
       customerExternalId: selector.customerExternalId ?? null,
       contactsRedacted: redacted,
       contactsUnlinked: unlinked,
       ordersRedacted: orders.count,
+      webhookDeliveriesRedacted: webhookDeliveries,
     };
     await tx.auditLog.create({
       data: {
@@ -143,7 +195,7 @@ export async function purgeIntegrationData(
       const fed = await tx.contactSource.findMany({ where: { integrationId }, select: { contactId: true } });
       const fedIds = [...new Set(fed.map((s) => s.contactId))];
       const shared = await tx.contactSource.findMany({
-        where: { contactId: { in: fedIds }, integrationId: { not: integrationId } },
+        where: { integrationId: { not: integrationId }, contact: { sources: { some: { integrationId } } } },
         select: { contactId: true },
         distinct: ["contactId"],
       });
@@ -152,9 +204,18 @@ export async function purgeIntegrationData(
       const orders = await tx.order.deleteMany({ where: { integrationId } });
       const products = await tx.product.deleteMany({ where: { integrationId } });
       const sources = await tx.contactSource.deleteMany({ where: { integrationId } });
+      // Stored deliveries hold whole bodies (customers, addresses). One still being applied keeps its row, emptied.
+      const deliveries = await tx.webhookEvent.deleteMany({
+        where: { integrationId, status: { not: "processing" } },
+      });
+      const emptied = await tx.webhookEvent.updateMany({
+        where: { integrationId, status: "processing" },
+        data: { payload: REDACTED_PAYLOAD },
+      });
       let contacts = 0;
-      for (let i = 0; i < onlyHere.length; i += 1000) {
-        contacts += (await tx.contact.deleteMany({ where: { id: { in: onlyHere.slice(i, i + 1000) } } }))
+      // SQLite (through Prisma) takes at most 999 parameters in one statement.
+      for (let i = 0; i < onlyHere.length; i += 500) {
+        contacts += (await tx.contact.deleteMany({ where: { id: { in: onlyHere.slice(i, i + 500) } } }))
           .count;
       }
       const detail = {
@@ -164,6 +225,7 @@ export async function purgeIntegrationData(
         contactSourcesDeleted: sources.count,
         contactsDeleted: contacts,
         contactsKept: sharedIds.size,
+        webhookDeliveriesDeleted: deliveries.count + emptied.count,
       };
       await refreshIntegrationCounters(tx, db, integrationId);
       await tx.auditLog.create({

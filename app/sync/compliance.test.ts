@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
-import { exportCustomerData, purgeIntegrationData, redactCustomer } from "./compliance.server";
+import {
+  exportCustomerData,
+  purgeIntegrationData,
+  REDACTED_PAYLOAD,
+  redactCustomer,
+} from "./compliance.server";
 import { runSync } from "./engine.server";
 import {
   createMemorySource,
@@ -136,5 +141,106 @@ describe.each(DATABASE_KINDS)("compliance operations on %s", (kind) => {
     expect(remaining.map((c) => c.email)).toEqual(["customer1@example.com", "walkin@example.org"]);
     expect(await t.db.auditLog.count({ where: { action: "shop.purge" } })).toBe(1);
     expect((await t.db.integration.findUniqueOrThrow({ where: { id: shop } })).syncedOrders).toBe(0);
+  });
+
+  /** A stored delivery of `integrationId` (its body as the store sent it). */
+  async function delivery(
+    integrationId: string,
+    topic: string,
+    resourceId: string | null,
+    body: object,
+    status = "processed",
+  ) {
+    return t.db.webhookEvent.create({
+      data: {
+        integrationId,
+        platform: integrationId === shop ? "shopify" : "woocommerce",
+        topic,
+        dedupeKey: `${integrationId}:${topic}:${Math.random()}`,
+        storeKey: "store",
+        resourceId,
+        payload: JSON.stringify(body),
+        status,
+      },
+    });
+  }
+
+  it("erases the stored webhook bodies that concern a redacted customer, and ignores those still waiting", async () => {
+    await seed();
+    const about = [
+      // By email, in another case than the request's, inside an order body.
+      await delivery(shop, "orders/create", "gid://shopify/Order/77", {
+        id: 77,
+        email: "Customer2@Example.com",
+        customer: { first_name: "First2" },
+      }),
+      // By the customer's id; still waiting to be applied.
+      await delivery(shop, "customers/update", "c2", { id: "c2", first_name: "First2" }, "received"),
+      // By an order the request names.
+      await delivery(shop, "orders/updated", "o9", { id: "o9", note: "ship to First2" }),
+      // WooCommerce's `<resource>:<id>` shape of the same ids.
+      await delivery(shop, "order.updated", "order:o9", { id: "o9" }),
+    ];
+    const untouched = [
+      await delivery(shop, "orders/create", "gid://shopify/Order/78", {
+        id: 78,
+        email: "customer3@example.com",
+      }),
+      // The same email at another store of the organization: not this request's store.
+      await delivery(woo, "customer.updated", "customer:501", { id: 501, email: "customer2@example.com" }),
+    ];
+    const result = await redactCustomer(t.db, {
+      integrationId: shop,
+      customerExternalId: "c2",
+      email: "customer2@example.com",
+      orderExternalIds: ["o9"],
+    });
+    expect(result.webhookDeliveriesRedacted).toBe(4);
+    for (const e of about) {
+      const row = await t.db.webhookEvent.findUniqueOrThrow({ where: { id: e.id } });
+      expect(row.payload).toBe(REDACTED_PAYLOAD);
+      expect(row.payload).not.toMatch(/customer2|First2/i);
+      expect(row.status).toBe(e.status === "received" ? "ignored" : e.status);
+    }
+    for (const e of untouched) {
+      expect((await t.db.webhookEvent.findUniqueOrThrow({ where: { id: e.id } })).payload).toBe(e.payload);
+    }
+    // A repeated request finds nothing left to erase.
+    const again = await redactCustomer(t.db, {
+      integrationId: shop,
+      customerExternalId: "c2",
+      email: "customer2@example.com",
+    });
+    expect(again.webhookDeliveriesRedacted).toBe(0);
+  });
+
+  it("purges a store's stored webhook deliveries with its data; one being applied is kept, emptied", async () => {
+    await seed();
+    await delivery(shop, "orders/create", "gid://shopify/Order/1", { email: "customer0@example.com" });
+    await delivery(shop, "customers/update", "c1", { email: "customer1@example.com" }, "failed");
+    const applying = await delivery(shop, "shop/redact", null, { shop_domain: "x" }, "processing");
+    const other = await delivery(woo, "order.created", "order:9", { email: "walkin@example.org" });
+    const result = await purgeIntegrationData(t.db, shop);
+    expect(result.webhookDeliveriesDeleted).toBe(3);
+    expect(await t.db.webhookEvent.findMany({ where: { integrationId: shop } })).toEqual([
+      expect.objectContaining({ id: applying.id, payload: REDACTED_PAYLOAD, status: "processing" }),
+    ]);
+    expect(await t.db.webhookEvent.findUnique({ where: { id: other.id } })).not.toBeNull();
+  });
+
+  it("purges a store that fed more contacts than one SQL statement may name (shop/redact of a real store)", async () => {
+    await t.db.organization.deleteMany();
+    [shop] = (await seedOrganization(t.db, ["shopify"])).integrationIds;
+    await runSync(t.db, {
+      integrationId: shop,
+      kind: "full",
+      source: createMemorySource({
+        customers: Array.from({ length: 2_100 }, (_, i) => syntheticCustomer(i)),
+      }),
+    });
+    expect(await t.db.contact.count()).toBe(2_100);
+    const result = await purgeIntegrationData(t.db, shop);
+    expect(result).toMatchObject({ contactsDeleted: 2_100, contactSourcesDeleted: 2_100 });
+    expect(await t.db.contact.count()).toBe(0);
   });
 });
