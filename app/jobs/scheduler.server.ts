@@ -6,7 +6,7 @@
  *   "02:00-04:00", may wrap past midnight) enqueues one nightly full re-sync per integration, so heavy reads
  *   happen off-peak;
  * - re-enqueues runs a dead worker left behind (resume from checkpoint);
- * - prunes old finished jobs from the embedded Job table.
+ * - prunes old finished jobs from the embedded Job table, and old finished webhook deliveries (webhook-retention).
  * Dedupe keys name the time slot, so several workers ticking at once enqueue each job once.
  */
 import type { AppDb } from "../db/client.server";
@@ -16,6 +16,7 @@ import { findInterruptedRuns } from "../sync/run-records.server";
 import { enqueueSync, syncDedupeKey, type SyncRequest } from "./enqueue.server";
 import type { JobQueue } from "./queue.server";
 import { describeError } from "./types";
+import { pruneWebhookEvents } from "./webhook-retention.server";
 
 export interface SchedulerOptions {
   /** Default reconcile interval in minutes (0 disables). */
@@ -29,6 +30,8 @@ export interface TickResult {
   reconcile: string[];
   fullResync: string[];
   resumed: string[];
+  /** Webhook deliveries deleted by their retention this tick. */
+  webhookEventsPruned: number;
 }
 
 interface IntegrationSettings {
@@ -76,7 +79,7 @@ export async function schedulerTick(
   options: SchedulerOptions,
 ): Promise<TickResult> {
   const now = (options.now ?? (() => new Date()))();
-  const result: TickResult = { reconcile: [], fullResync: [], resumed: [] };
+  const result: TickResult = { reconcile: [], fullResync: [], resumed: [], webhookEventsPruned: 0 };
   const integrations = await db.integration.findMany({
     where: { status: { not: "disconnected" } },
     select: { id: true, settings: true },
@@ -143,6 +146,7 @@ export async function schedulerTick(
 
   result.resumed = await enqueueInterruptedRuns(db, queue, { now });
   await queue.prune({ now });
+  result.webhookEventsPruned = await pruneWebhookEvents(db, { now });
   return result;
 }
 
@@ -160,6 +164,8 @@ export function startScheduler(
       (r) => {
         if (r.reconcile.length || r.fullResync.length || r.resumed.length) {
           options.logger?.("info", "Scheduled sync jobs", { ...r });
+        } else if (r.webhookEventsPruned > 0) {
+          options.logger?.("info", "Pruned old webhook deliveries", { deleted: r.webhookEventsPruned });
         }
       },
       (error) => options.logger?.("warn", "Scheduler tick failed", { error: describeError(error) }),
