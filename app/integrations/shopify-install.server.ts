@@ -11,7 +11,8 @@ import type { Db } from "../db/client.server";
 import { AppError } from "../lib/errors";
 import type { AppDb, PlatformContext, StoreCall, WebhookMaintenanceReport } from "../sync/platform";
 import type { ShopifyPlatform } from "../platforms/shopify/index.server";
-import { fetchShopInfo, saveShopInfo } from "../platforms/shopify/shop-info.server";
+import { fetchShopInfo, saveShopInfo, settingsObject } from "../platforms/shopify/shop-info.server";
+import { missingScopes, scopeProblems, SYNC_SCOPES } from "../platforms/shopify/access-scopes";
 
 type InstallInput = {
   shop: string;
@@ -163,6 +164,18 @@ export async function completeShopifyInstall(
     saveCredentials: async () => undefined,
   };
   const problems: string[] = [];
+  // Scopes Shopify did not grant (e.g. read_all_orders: older orders would be missing without any error).
+  const missing = missingScopes(input.scope, SYNC_SCOPES);
+  const settings = settingsObject(integration.settings);
+  const previouslyMissing = (settings.shopifyMissingScopes as string[] | undefined) ?? [];
+  const newlyGranted = input.scope != null && previouslyMissing.some((s) => !missing.includes(s));
+  problems.push(...scopeProblems(missing));
+  if (input.scope != null) {
+    await db.integration.update({
+      where: { id: integration.id },
+      data: { settings: { ...settings, shopifyMissingScopes: missing } },
+    });
+  }
   let webhooks: WebhookMaintenanceReport | null = null;
   try {
     const client = platform.clientFor(ctx);
@@ -180,6 +193,8 @@ export async function completeShopifyInstall(
   const needsFirstSync =
     record.created ||
     record.reconnected ||
+    // A scope granted since the last install (e.g. read_all_orders) opens data the last full sync could not read.
+    newlyGranted ||
     (await db.syncRun.count({
       where: { integrationId: integration.id, kind: "full", status: { in: ["succeeded", "partial"] } },
     })) === 0;

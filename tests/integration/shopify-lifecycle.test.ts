@@ -16,6 +16,7 @@ import { runSync } from "../../app/sync/engine.server";
 import { UNINSTALLED_REASON } from "../../app/jobs/webhook-job.server";
 import { isAppError } from "../../app/lib/errors";
 import { queryHmac } from "../../app/platforms/shopify/oauth.server";
+import { SYNC_WEBHOOK_TOPICS } from "../../app/platforms/shopify/webhook-subscriptions.server";
 import { DATABASE_KINDS } from "../setup/db";
 import { SHOP, startShopifyHarness, type ShopifyHarness } from "./shopify-harness";
 
@@ -275,6 +276,8 @@ describe.each(DATABASE_KINDS)("uninstall, reinstall and compliance on %s", (kind
     expect(integration.statusReason).toBe(UNINSTALLED_REASON);
     expect(await h.db.session.count({ where: { shop: SHOP } })).toBe(0);
     expect(await h.db.order.count({ where: { integrationId: h.integrationId } })).toBe(orders);
+    // Shopify deleted the app's API-made subscriptions with the install.
+    expect(h.emu.context.shops.get(SHOP)!.webhookSubscriptions.size).toBe(0);
   });
 
   it("reconnects the same integration on reinstall and syncs again", async () => {
@@ -285,6 +288,12 @@ describe.each(DATABASE_KINDS)("uninstall, reinstall and compliance on %s", (kind
     const integration = await h.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
     expect(integration.status).not.toBe("disconnected");
     expect(await audited("integration.reconnected")).toBe(1);
+    // A reinstall registers the data topics again (Shopify does not bring them back).
+    const subs = [...h.emu.context.shops.get(SHOP)!.webhookSubscriptions.values()];
+    expect(subs).toHaveLength(SYNC_WEBHOOK_TOPICS.length);
+    expect(new Set(subs.map((s) => s.uri))).toEqual(
+      new Set([`${h.appUrl.replace("http:", "https:")}/api/webhooks/shopify`]),
+    );
     const run = await eventually(
       () =>
         h.db.syncRun.findFirst({

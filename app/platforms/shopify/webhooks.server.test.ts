@@ -1,0 +1,193 @@
+/**
+ * Every topic the app receives, on Shopify's own documented bodies of both captured payload versions (2025-04 and
+ * 2026-04; see mapping/fixtures/SOURCE.md): the record id the intake stores and the decision processing takes.
+ * Numeric ids above 2^53 in these samples were rounded by the scraper, so ids are asserted from
+ * `admin_graphql_api_id` (exact); the compliance bodies' ids are small and exact.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { PlatformContext, StoredWebhookEvent, WebhookDecision } from "../../sync/platform";
+import type { ShopifyGraphqlClient } from "./client.server";
+import { decideWebhook, webhookResourceId, type WebhookDeps } from "./webhooks.server";
+
+const reference2026 = (name: string) =>
+  readFileSync(
+    new URL(`../../../emulators/shopify/webhooks/reference-2026-04/${name}`, import.meta.url),
+    "utf8",
+  );
+const fixture = (name: string) =>
+  readFileSync(new URL(`./mapping/fixtures/${name}`, import.meta.url), "utf8");
+
+/**
+ * The bodies per version. Identical in both captures (and so read once): products, app/uninstalled and the
+ * three compliance topics. customers/update equals customers/create, and orders/create, orders/updated and
+ * orders/fulfilled are one sample, in each version.
+ */
+const BODIES: Record<"2025-04" | "2026-04", Record<string, string>> = {
+  "2025-04": {
+    customer: fixture("customers-create-2025-04.json"),
+    order: fixture("orders-updated-2025-04.json"),
+    product: fixture("products-update-2025-04.json"),
+  },
+  "2026-04": {
+    customer: reference2026("customers-create.json"),
+    order: reference2026("orders-create.json"),
+    product: reference2026("products-create.json"),
+  },
+};
+const SHARED = {
+  uninstalled: reference2026("app-uninstalled.json"),
+  customersRedact: reference2026("customers-redact.json"),
+  dataRequest: reference2026("customers-data_request.json"),
+  shopRedact: reference2026("shop-redact.json"),
+};
+
+const SHOP = "demo.myshopify.com";
+
+function event(topic: string, payload: string): StoredWebhookEvent {
+  return {
+    id: "ev1",
+    integrationId: "int1",
+    platform: "shopify",
+    topic,
+    dedupeKey: `shopify:${SHOP}:event:1`,
+    storeKey: SHOP,
+    resourceId: webhookResourceId(topic, JSON.parse(payload)),
+    payload,
+    receivedAt: new Date("2026-12-01T00:00:00Z"),
+  };
+}
+
+function harness() {
+  const customerReads: unknown[] = [];
+  const removedSessions: string[] = [];
+  const client = {
+    request: async (_operation: string, _query: string, variables: { id: string }) => {
+      customerReads.push(variables.id);
+      return { customer: null };
+    },
+  } as unknown as ShopifyGraphqlClient;
+  const deps: WebhookDeps = {
+    clientFor: () => client,
+    shopCurrency: async () => "USD",
+    removeSessions: async (_db, shop) => void removedSessions.push(shop),
+  };
+  const ctx = {
+    db: {},
+    integration: { id: "int1", storeKey: SHOP, status: "connected", platform: "shopify" },
+  } as unknown as PlatformContext;
+  return { deps, ctx, customerReads, removedSessions };
+}
+
+type Apply = Extract<WebhookDecision, { action: "apply" }>;
+
+describe.each(["2025-04", "2026-04"] as const)("Shopify webhook bodies of API %s", (version) => {
+  const bodies = BODIES[version];
+
+  it.each(["customers/create", "customers/update"])(
+    "GIVEN a %s body (no tags or consent since 2025-01) WHEN decided THEN the customer is read through GraphQL by its exact GID",
+    async (topic) => {
+      const h = harness();
+      const e = event(topic, bodies.customer);
+      expect(e.resourceId).toBe("gid://shopify/Customer/706405506930370084");
+      const decision = await decideWebhook(h.deps, e, h.ctx);
+      expect(h.customerReads).toEqual(["gid://shopify/Customer/706405506930370084"]);
+      // Our stub answers that the customer is gone: nothing is taken from the body.
+      expect(decision).toEqual({ action: "ignore", reason: "The customer no longer exists in Shopify." });
+    },
+  );
+
+  it.each(["orders/create", "orders/updated", "orders/fulfilled"])(
+    "GIVEN an %s body WHEN decided THEN it maps to the order keyed by its exact GID",
+    async (topic) => {
+      const h = harness();
+      const e = event(topic, bodies.order);
+      expect(e.resourceId).toBe("gid://shopify/Order/820982911946154508");
+      const decision = (await decideWebhook(h.deps, e, h.ctx)) as Apply;
+      expect(decision).toMatchObject({ action: "apply", resource: "orders" });
+      const order = decision.map(decision.remote[0] as never) as { externalId: string; items: unknown[] };
+      expect(order.externalId).toBe("gid://shopify/Order/820982911946154508");
+      expect(order.items).toHaveLength(version === "2025-04" ? 3 : 5);
+    },
+  );
+
+  it.each(["products/create", "products/update"])(
+    "GIVEN a %s body WHEN decided THEN it maps to the product keyed by its exact GID",
+    async (topic) => {
+      const h = harness();
+      const e = event(topic, bodies.product);
+      expect(e.resourceId).toBe("gid://shopify/Product/788032119674292922");
+      const decision = (await decideWebhook(h.deps, e, h.ctx)) as Apply;
+      const product = decision.map(decision.remote[0] as never) as { externalId: string };
+      expect(product.externalId).toBe("gid://shopify/Product/788032119674292922");
+    },
+  );
+});
+
+describe("Shopify topics with the same body in every captured version", () => {
+  it("GIVEN app/uninstalled WHEN decided THEN the shop's sessions go and the store is marked uninstalled", async () => {
+    const h = harness();
+    expect(await decideWebhook(h.deps, event("app/uninstalled", SHARED.uninstalled), h.ctx)).toEqual({
+      action: "uninstalled",
+    });
+    expect(h.removedSessions).toEqual([SHOP]);
+  });
+
+  it("GIVEN customers/redact WHEN decided THEN the customer and each listed order are named by GID", async () => {
+    const h = harness();
+    expect(await decideWebhook(h.deps, event("customers/redact", SHARED.customersRedact), null)).toEqual({
+      action: "compliance",
+      request: {
+        kind: "customer_redact",
+        customerExternalId: "gid://shopify/Customer/191167",
+        email: "john@example.com",
+        orderExternalIds: [
+          "gid://shopify/Order/299938",
+          "gid://shopify/Order/280263",
+          "gid://shopify/Order/220458",
+        ],
+      },
+    });
+  });
+
+  it("GIVEN customers/data_request WHEN decided THEN the request keeps Shopify's request id", async () => {
+    const h = harness();
+    expect(await decideWebhook(h.deps, event("customers/data_request", SHARED.dataRequest), null)).toEqual({
+      action: "compliance",
+      request: {
+        kind: "customer_data_request",
+        customerExternalId: "gid://shopify/Customer/191167",
+        email: "john@example.com",
+        orderExternalIds: [
+          "gid://shopify/Order/299938",
+          "gid://shopify/Order/280263",
+          "gid://shopify/Order/220458",
+        ],
+        dataRequestId: "9999",
+      },
+    });
+  });
+
+  it("GIVEN shop/redact (its shop_domain is Shopify's {shop} placeholder) WHEN decided THEN the shop is redacted", async () => {
+    const h = harness();
+    expect(await decideWebhook(h.deps, event("shop/redact", SHARED.shopRedact), null)).toEqual({
+      action: "compliance",
+      request: { kind: "shop_redact" },
+    });
+  });
+
+  it("GIVEN a delete body carrying only an id above 2^53 WHEN stored and decided THEN the GID is exact", async () => {
+    const h = harness();
+    const payload = '{"id":820982911946154508}';
+    const e = event("orders/delete", payload);
+    // The intake parses such bodies losslessly before naming the record; JSON.parse here would round it.
+    expect(webhookResourceId("orders/delete", { id: "820982911946154508" })).toBe(
+      "gid://shopify/Order/820982911946154508",
+    );
+    expect(await decideWebhook(h.deps, e, h.ctx)).toEqual({
+      action: "delete",
+      resource: "orders",
+      externalIds: ["gid://shopify/Order/820982911946154508"],
+    });
+  });
+});
