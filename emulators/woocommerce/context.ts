@@ -43,6 +43,11 @@ export interface WooEmulatorOptions {
   wcAuthMode?: WcAuthMode;
   /** Accept http:// callback URLs in the key approval flow (real stores require https). Default false. */
   allowHttpAuthCallback?: boolean;
+  /**
+   * The web server drops the `Authorization` header before WordPress sees it (Apache running PHP as CGI/FastCGI
+   * without `CGIPassAuth On`): HTTP Basic then reaches the store as an anonymous request. Default false.
+   */
+  stripsAuthorizationHeader?: boolean;
   /** Extra time before every REST list page is answered (real stores take hundreds of ms). Default 0. */
   latencyMs?: number;
   /** Where to write one line per 404 or 5xx answer (the command line passes console.log). Default: silent. */
@@ -81,6 +86,7 @@ export interface WooEmulatorContext {
     siteName: string;
     tls: boolean;
     allowHttpAuthCallback: boolean;
+    stripsAuthorizationHeader: boolean;
     /** The seed `POST /_emulator/reset` falls back to. */
     defaultSeed: number;
   };
@@ -131,6 +137,7 @@ export function createWooContext(options: WooEmulatorOptions): WooEmulatorContex
       siteName: options.siteName ?? "Commerce Sync Emulator Store",
       tls: !!options.tls,
       allowHttpAuthCallback: options.allowHttpAuthCallback ?? false,
+      stripsAuthorizationHeader: options.stripsAuthorizationHeader ?? false,
       defaultSeed: options.seed ?? 1,
     },
     log: options.log,
