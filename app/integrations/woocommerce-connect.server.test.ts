@@ -288,3 +288,56 @@ describe("WooCommerce connect over https when the store's web server drops the A
     ]);
   });
 });
+
+describe("WooCommerce connect to a store installed in a sub-directory", () => {
+  let t: TestDatabase;
+  let woo: WooEmulator;
+  let platform: WooCommercePlatform;
+
+  beforeAll(async () => {
+    t = await createTestDatabase("sqlite");
+    woo = await startWooEmulator({
+      counts: { customers: 4, orders: 3, products: 2 },
+      installPath: "/shop",
+      autoDeliver: false,
+    });
+    platform = testPlatform({ appUrl: "http://127.0.0.1:9" });
+  });
+  afterAll(async () => {
+    platform?.close();
+    await woo?.close();
+    await t?.cleanup();
+  });
+
+  it("keeps the path (not the trailing slash) in the store address, signs under it, and reads from it", async () => {
+    const db = t.db as unknown as AppDb;
+    const k = woo.createKey("read_write");
+    const result = await connectWooCommerce(
+      { db, keyring, connector: platform.connector, enqueueSync: async () => undefined },
+      {
+        storeUrl: `${woo.url}/shop/`,
+        consumerKey: k.consumer_key,
+        consumerSecret: k.consumer_secret,
+        actor: "woo-owner",
+      },
+    );
+    if (!result.success) throw new Error(result.error.message);
+    expect(result.store.url).toBe(`${woo.url}/shop`);
+    expect(result.webhooks).toEqual({ active: 9, problems: [] });
+    const row = await t.db.integration.findUniqueOrThrow({ where: { id: result.integrationId } });
+    expect(row.storeKey).toBe(`${woo.url}/shop`);
+
+    const source = await platform.createSource({
+      db,
+      integration: { ...row, settings: row.settings as unknown },
+      credentials: { consumerKey: k.consumer_key, consumerSecret: k.consumer_secret },
+      webhookSecret: null,
+      recordCall: () => undefined,
+      saveCredentials: async () => undefined,
+    });
+    let customers = 0;
+    for await (const page of source.readers.customers!.read(null, new AbortController().signal))
+      customers += page.records.length;
+    expect(customers).toBe(4);
+  });
+});

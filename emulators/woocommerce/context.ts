@@ -27,6 +27,11 @@ export interface WooEmulatorOptions {
   siteName?: string;
   /** Public site URL (no trailing slash); default http(s)://127.0.0.1:<port>. OAuth signatures are checked against it. */
   siteUrl?: string;
+  /**
+   * WordPress installed in a sub-directory (e.g. "/shop"): the site, its REST API and /wc-auth/ live under it and the
+   * default site URL ends with it. The control API stays at the root. Default "" (the domain root).
+   */
+  installPath?: string;
   /** Site timezone as a UTC offset; dates without `_gmt` are in site time. Default 0 (UTC). */
   utcOffsetMinutes?: number;
   /** Delay between a hook firing and its webhook delivery (Action Scheduler). Default 25,000 ms. */
@@ -87,6 +92,8 @@ export interface WooEmulatorContext {
     tls: boolean;
     allowHttpAuthCallback: boolean;
     stripsAuthorizationHeader: boolean;
+    /** "" or "/shop": where WordPress is installed. */
+    installPath: string;
     /** The seed `POST /_emulator/reset` falls back to. */
     defaultSeed: number;
   };
@@ -138,6 +145,7 @@ export function createWooContext(options: WooEmulatorOptions): WooEmulatorContex
       tls: !!options.tls,
       allowHttpAuthCallback: options.allowHttpAuthCallback ?? false,
       stripsAuthorizationHeader: options.stripsAuthorizationHeader ?? false,
+      installPath: (options.installPath ?? "").replace(/\/+$/, "").replace(/^(?=[^/])/, "/"),
       defaultSeed: options.seed ?? 1,
     },
     log: options.log,

@@ -299,3 +299,28 @@ describe("WooCommerce emulator behind a web server that strips the Authorization
     expect(query.status).toBe(200);
   });
 });
+
+describe("WooCommerce emulator installed in a sub-directory (/shop)", () => {
+  let emulator: WooEmulator;
+
+  beforeAll(async () => {
+    emulator = await startWooEmulator({
+      counts: { customers: 2, orders: 1, products: 1 },
+      installPath: "/shop",
+      autoDeliver: false,
+    });
+  });
+  afterAll(() => emulator.close());
+
+  it("serves the REST API under the install path, OAuth signed over the site URL with its path", async () => {
+    const key = emulator.createKey("read");
+    const response = await wooClient(`${emulator.url}/shop`, key).get("customers");
+    expect(response.status).toBe(200);
+    expect(response.headers["x-wp-total"]).toBe("2");
+    const status = await wooClient(`${emulator.url}/shop/`, key).get("system_status");
+    expect(status.data.environment.home_url).toBe(`${emulator.url}/shop`);
+    // Signed for the domain root, where no WordPress is: not found.
+    const error = await failure(wooClient(emulator.url, key).get("customers"));
+    expect(error.status).toBe(404);
+  });
+});

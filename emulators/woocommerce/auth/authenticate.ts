@@ -20,7 +20,7 @@ export interface AuthRequest {
   method: string;
   /** The method on the wire ($_SERVER['REQUEST_METHOD']); the OAuth signature covers this one. */
   wireMethod: string;
-  /** Path without query, e.g. /wp-json/wc/v3/orders */
+  /** Path below the install path, without query, e.g. /wp-json/wc/v3/orders */
   path: string;
   /** Raw query string without "?" */
   rawQuery: string;
@@ -142,8 +142,9 @@ function oauth(req: AuthRequest, keys: Map<string, EmulatedWooApiKey>): AuthOutc
     return { error: authError("Invalid signature - signature method is invalid.") };
   }
   const scheme = req.https ? "https" : "http";
+  // get_home_url() with the request path below the install path: the site's host and path, never the Host header.
   const site = new URL(req.siteUrl);
-  const baseUri = `${scheme}://${site.host}${req.path}`;
+  const baseUri = `${scheme}://${site.host}${site.pathname.replace(/\/$/, "")}${req.path}`;
   const normalized = all
     .filter(([name]) => name !== "oauth_signature")
     .map(([name, value]) => [rfc3986(name), rfc3986(value)] as const)
