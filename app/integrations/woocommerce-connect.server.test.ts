@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startWooEmulator, type WooEmulator } from "../../emulators/woocommerce/server";
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../tests/setup/db";
@@ -6,7 +7,7 @@ import { keyringFrom, open } from "../crypto/encryption.server";
 import { wooSettingsOf } from "../platforms/woocommerce/settings";
 import { testPlatform } from "../platforms/woocommerce/testing/harness";
 import type { WooCommercePlatform } from "../platforms/woocommerce/index.server";
-import type { AppDb } from "../sync/platform";
+import type { AppDb, StoreCall } from "../sync/platform";
 import { connectWooCommerce, type WooConnectDeps } from "./woocommerce-connect.server";
 
 const keyring = keyringFrom(randomBytes(32).toString("base64"));
@@ -222,5 +223,121 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
       error: { code: "store_address_refused", field: "storeUrl" },
     });
     strict.close();
+  });
+});
+
+describe("WooCommerce connect over https when the store's web server drops the Authorization header", () => {
+  let t: TestDatabase;
+  let woo: WooEmulator;
+  let platform: WooCommercePlatform;
+
+  beforeAll(async () => {
+    t = await createTestDatabase("sqlite");
+    woo = await startWooEmulator({
+      counts: { customers: 3, orders: 3, products: 2 },
+      tls: true,
+      stripsAuthorizationHeader: true,
+      autoDeliver: false,
+    });
+    platform = testPlatform({
+      appUrl: "http://127.0.0.1:9",
+      extraCa: readFileSync(
+        new URL("../../emulators/woocommerce/fixtures/tls/localhost-cert.pem", import.meta.url),
+        "utf8",
+      ),
+    });
+  });
+  afterAll(async () => {
+    platform?.close();
+    await woo?.close();
+    await t?.cleanup();
+  });
+
+  it("connects with the key as query parameters, creates the webhooks, and syncs that way from the first call", async () => {
+    const db = t.db as unknown as AppDb;
+    const k = woo.createKey("read_write");
+    const result = await connectWooCommerce(
+      { db, keyring, connector: platform.connector, enqueueSync: async () => undefined },
+      {
+        storeUrl: woo.url,
+        consumerKey: k.consumer_key,
+        consumerSecret: k.consumer_secret,
+        actor: "woo-owner",
+      },
+    );
+    if (!result.success) throw new Error(result.error.message);
+    expect(result.webhooks).toEqual({ active: 9, problems: [] });
+    const row = await t.db.integration.findUniqueOrThrow({ where: { id: result.integrationId } });
+    expect(wooSettingsOf(row.settings).authInQuery).toBe(true);
+
+    const calls: StoreCall[] = [];
+    const source = await platform.createSource({
+      db,
+      integration: { ...row, settings: row.settings as unknown },
+      credentials: { consumerKey: k.consumer_key, consumerSecret: k.consumer_secret },
+      webhookSecret: null,
+      recordCall: (call) => calls.push(call),
+      saveCredentials: async () => undefined,
+    });
+    let customers = 0;
+    for await (const page of source.readers.customers!.read(null, new AbortController().signal))
+      customers += page.records.length;
+    expect(customers).toBe(3);
+    expect(calls.map((c) => [c.operation, c.outcome, c.httpStatus])).toEqual([
+      ["GET /wc/v3/customers", "ok", 200],
+    ]);
+  });
+});
+
+describe("WooCommerce connect to a store installed in a sub-directory", () => {
+  let t: TestDatabase;
+  let woo: WooEmulator;
+  let platform: WooCommercePlatform;
+
+  beforeAll(async () => {
+    t = await createTestDatabase("sqlite");
+    woo = await startWooEmulator({
+      counts: { customers: 4, orders: 3, products: 2 },
+      installPath: "/shop",
+      autoDeliver: false,
+    });
+    platform = testPlatform({ appUrl: "http://127.0.0.1:9" });
+  });
+  afterAll(async () => {
+    platform?.close();
+    await woo?.close();
+    await t?.cleanup();
+  });
+
+  it("keeps the path (not the trailing slash) in the store address, signs under it, and reads from it", async () => {
+    const db = t.db as unknown as AppDb;
+    const k = woo.createKey("read_write");
+    const result = await connectWooCommerce(
+      { db, keyring, connector: platform.connector, enqueueSync: async () => undefined },
+      {
+        storeUrl: `${woo.url}/shop/`,
+        consumerKey: k.consumer_key,
+        consumerSecret: k.consumer_secret,
+        actor: "woo-owner",
+      },
+    );
+    if (!result.success) throw new Error(result.error.message);
+    expect(result.store.url).toBe(`${woo.url}/shop`);
+    expect(result.webhooks).toEqual({ active: 9, problems: [] });
+    const row = await t.db.integration.findUniqueOrThrow({ where: { id: result.integrationId } });
+    expect(row.storeKey).toBe(`${woo.url}/shop`);
+
+    const source = await platform.createSource({
+      db,
+      integration: { ...row, settings: row.settings as unknown },
+      credentials: { consumerKey: k.consumer_key, consumerSecret: k.consumer_secret },
+      webhookSecret: null,
+      recordCall: () => undefined,
+      saveCredentials: async () => undefined,
+    });
+    let customers = 0;
+    for await (const page of source.readers.customers!.read(null, new AbortController().signal))
+      customers += page.records.length;
+    expect(customers).toBe(4);
   });
 });

@@ -110,7 +110,7 @@ async function connect(
     : null;
   const secret = previousSecret ?? randomBytes(32).toString("base64url");
 
-  const client = connector.client(store.url, key);
+  const client = connector.client(store.url, key, undefined, { authInQuery: store.authInQuery });
   const webhooks =
     key.keyPermissions === "read"
       ? { healthy: [], repaired: [], gapSuspected: false, problems: [READ_ONLY_PROBLEM] }
@@ -145,6 +145,7 @@ async function connect(
     wordPressVersion: store.wordPressVersion,
     readOnly,
     keyPermissions: key.keyPermissions ?? (readOnly ? "read" : "read_write"),
+    authInQuery: store.authInQuery ?? false,
   }) as object;
   const row = {
     name: store.name,

@@ -7,8 +7,10 @@
  * - The signature is checked on the raw bytes with the integration's own secret, in constant time; a bad one gets
  *   401 and nothing is stored.
  * - Duplicates (same integration, topic and bytes) are answered 200 and stored once — `X-WC-Webhook-Delivery-ID`
- *   is not unique per delivery, so it is not the key.
+ *   is not unique per delivery, so it is not the key. "deleted" deliveries (`{id}` only) are never duplicates: the
+ *   same bytes come again when a restored record is deleted again.
  */
+import { randomUUID } from "node:crypto";
 import { WEBHOOK_TOPICS } from "../platforms/woocommerce/webhooks.server";
 import { openWebhookSecret } from "../crypto/integration-secrets.server";
 import type { Keyring } from "../crypto/encryption.server";
@@ -16,6 +18,7 @@ import {
   dedupeKeyFor,
   deliveryHeaders,
   header,
+  isDeletionTopic,
   isPing,
   type HeaderSource,
   resourceIdOf,
@@ -83,7 +86,13 @@ export async function ingestWooWebhook(
     integrationId: integration.id,
     platform: "woocommerce",
     topic: headers.topic,
-    dedupeKey: dedupeKeyFor(integration.id, headers.topic, request.rawBody),
+    // A deletion's `{id}` body repeats when a restored record is deleted again: every deletion is its own event.
+    dedupeKey: dedupeKeyFor(
+      integration.id,
+      headers.topic,
+      request.rawBody,
+      isDeletionTopic(headers.topic) ? randomUUID() : undefined,
+    ),
     storeKey: integration.storeKey,
     // Customers are users and orders/products are posts: their ids overlap, so the kind is part of the key.
     resourceId: recordId ? `${headers.topic.split(".")[0]}:${recordId}` : null,

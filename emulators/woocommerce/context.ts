@@ -27,6 +27,11 @@ export interface WooEmulatorOptions {
   siteName?: string;
   /** Public site URL (no trailing slash); default http(s)://127.0.0.1:<port>. OAuth signatures are checked against it. */
   siteUrl?: string;
+  /**
+   * WordPress installed in a sub-directory (e.g. "/shop"): the site, its REST API and /wc-auth/ live under it and the
+   * default site URL ends with it. The control API stays at the root. Default "" (the domain root).
+   */
+  installPath?: string;
   /** Site timezone as a UTC offset; dates without `_gmt` are in site time. Default 0 (UTC). */
   utcOffsetMinutes?: number;
   /** Delay between a hook firing and its webhook delivery (Action Scheduler). Default 25,000 ms. */
@@ -43,6 +48,11 @@ export interface WooEmulatorOptions {
   wcAuthMode?: WcAuthMode;
   /** Accept http:// callback URLs in the key approval flow (real stores require https). Default false. */
   allowHttpAuthCallback?: boolean;
+  /**
+   * The web server drops the `Authorization` header before WordPress sees it (Apache running PHP as CGI/FastCGI
+   * without `CGIPassAuth On`): HTTP Basic then reaches the store as an anonymous request. Default false.
+   */
+  stripsAuthorizationHeader?: boolean;
   /** Extra time before every REST list page is answered (real stores take hundreds of ms). Default 0. */
   latencyMs?: number;
   /** Where to write one line per 404 or 5xx answer (the command line passes console.log). Default: silent. */
@@ -81,6 +91,9 @@ export interface WooEmulatorContext {
     siteName: string;
     tls: boolean;
     allowHttpAuthCallback: boolean;
+    stripsAuthorizationHeader: boolean;
+    /** "" or "/shop": where WordPress is installed. */
+    installPath: string;
     /** The seed `POST /_emulator/reset` falls back to. */
     defaultSeed: number;
   };
@@ -131,6 +144,8 @@ export function createWooContext(options: WooEmulatorOptions): WooEmulatorContex
       siteName: options.siteName ?? "Commerce Sync Emulator Store",
       tls: !!options.tls,
       allowHttpAuthCallback: options.allowHttpAuthCallback ?? false,
+      stripsAuthorizationHeader: options.stripsAuthorizationHeader ?? false,
+      installPath: (options.installPath ?? "").replace(/\/+$/, "").replace(/^(?=[^/])/, "/"),
       defaultSeed: options.seed ?? 1,
     },
     log: options.log,

@@ -36,15 +36,24 @@ async function handle(
   res: http.ServerResponse,
 ): Promise<number> {
   const url = new URL(req.url ?? "/", "http://emulator.invalid");
-  const path = url.pathname;
   const wireMethod = (req.method ?? "GET").toUpperCase();
   // WordPress honours method overrides on POST (`_method` or X-HTTP-Method-Override), e.g. for DELETE via proxies.
   const override = url.searchParams.get("_method") ?? req.headers["x-http-method-override"];
   const method =
     wireMethod === "POST" && typeof override === "string" && override ? override.toUpperCase() : wireMethod;
 
-  if (path.startsWith("/_emulator/") || path === "/_emulator")
+  if (url.pathname.startsWith("/_emulator/") || url.pathname === "/_emulator")
     return handleControl(ctx, req, res, url, method);
+  // A sub-directory install: WordPress answers only under its path, and routes what follows it.
+  const base = ctx.config.installPath;
+  if (base) {
+    if (url.pathname !== base && !url.pathname.startsWith(`${base}/`)) {
+      sendHtml(res, 404, "<!DOCTYPE html>\n<html><body><h1>Not Found</h1></body></html>\n");
+      return 404;
+    }
+    url.pathname = url.pathname.slice(base.length) || "/";
+  }
+  const path = url.pathname;
 
   const restRoute = url.searchParams.get("rest_route");
   const isRest =
@@ -94,7 +103,7 @@ export async function startWooEmulator(options: WooEmulatorOptions = {}): Promis
   const closeServer = closeWithSockets(server);
   const port = await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
   const url = `${options.tls ? "https" : "http"}://127.0.0.1:${port}`;
-  if (!ctx.siteUrl) ctx.siteUrl = url;
+  if (!ctx.siteUrl) ctx.siteUrl = `${url}${ctx.config.installPath}`;
   if (options.autoDeliver !== false) ctx.deliveries.start();
 
   return {

@@ -200,6 +200,30 @@ describe.each(DATABASE_KINDS)("WooCommerce webhooks end to end on %s", (kind) =>
     expect(await db.contact.count({ where: { email: customer.email.toLowerCase() } })).toBe(1); // the person stays
   });
 
+  it("applies a second deletion of an order restored in between (the same {id} bytes twice)", async () => {
+    const order = [...woo.store.orders.values()].find((o) => o.status === "processing")!;
+    const row = () => db.order.findFirstOrThrow({ where: { integrationId, externalId: String(order.id) } });
+    woo.advanceClock(2_000);
+    woo.store.deleteOrder(order.id, false);
+    await deliverAndProcess();
+    expect((await row()).deletedAt).not.toBeNull();
+
+    woo.advanceClock(2_000);
+    woo.store.restoreOrder(order.id);
+    woo.store.updateOrder(order.id, { customer_note: "back again" });
+    await deliverAndProcess();
+    expect((await row()).deletedAt).toBeNull();
+
+    woo.advanceClock(2_000);
+    woo.store.deleteOrder(order.id, false);
+    await deliverAndProcess();
+    const deletions = woo.deliveries.log.filter(
+      (d) => d.topic === "order.deleted" && d.resource_id === order.id,
+    );
+    expect(deletions.map((d) => d.request_body)).toEqual([`{"id":${order.id}}`, `{"id":${order.id}}`]);
+    expect((await row()).deletedAt).not.toBeNull();
+  });
+
   it("answers 401 to a bad signature and stores nothing; stores a duplicate delivery once", async () => {
     const before = await db.webhookEvent.count();
     const body = Buffer.from(

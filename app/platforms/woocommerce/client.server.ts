@@ -6,7 +6,11 @@
  *   redirects are never followed (a signed request must not be replayed elsewhere);
  * - retries with exponential backoff and jitter on 429, 5xx, timeouts and dropped connections, honouring
  *   `Retry-After` (seconds or an HTTP date); writes are retried only when the store refused them outright (429);
- * - every attempt is reported to `recordCall` (operation, status, duration, attempt): never keys, URLs or bodies.
+ * - every attempt is reported to `recordCall` (operation, status, duration, attempt): never keys, URLs or bodies;
+ * - over https the key goes as HTTP Basic; when the store answers as if no key came (401 other than
+ *   `woocommerce_rest_authentication_error`: the web server dropped the Authorization header, as Apache with PHP as
+ *   CGI/FastCGI does), the request is repeated once with `consumer_key`/`consumer_secret` query parameters, which
+ *   this client then keeps using (`authInQuery`; saved with the store at connect).
  */
 import http from "node:http";
 import https from "node:https";
@@ -84,6 +88,8 @@ export interface WooClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Waits between attempts (tests replace it). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Send the key as query parameters over https from the start (the store drops the Authorization header). */
+  authInQuery?: boolean;
 }
 
 export interface WooResponse<T> {
@@ -106,12 +112,18 @@ type Method = "get" | "post" | "put" | "delete";
 /** A client for one store and one key. Cheap to create; the agents carry the connections. */
 export class WooClient {
   readonly storeUrl: string;
+  private readonly https: boolean;
+  private queryAuth: boolean;
+  /** Query-parameter auth was tried after Basic went unseen (once per client). */
+  private triedQueryAuth = false;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(private readonly options: WooClientOptions) {
     this.storeUrl = options.storeUrl.replace(/\/+$/, "");
+    this.https = /^https:/i.test(this.storeUrl);
+    this.queryAuth = this.https && !!options.authInQuery;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.sleep = options.sleep ?? abortableSleep;
@@ -124,6 +136,11 @@ export class WooClient {
         (options.agents.policy.allowPrivate && (kind === "loopback" || kind === "private"));
       if (!allowed) throw new AddressRefusedError(host, kind as Exclude<typeof kind, "public">);
     }
+  }
+
+  /** True when the key goes as query parameters (https store whose server drops the Authorization header). */
+  get authInQuery(): boolean {
+    return this.queryAuth;
   }
 
   get<T>(endpoint: string, params: Params = {}, options: RequestOptions = {}) {
@@ -151,6 +168,7 @@ export class WooClient {
     const cleanParams = Object.fromEntries(
       Object.entries(params).filter(([, v]) => v !== undefined),
     ) as Record<string, string | number | boolean>;
+    let fellBack = false;
     for (let attempt = 1; ; attempt++) {
       options.signal?.throwIfAborted();
       const started = performance.now();
@@ -160,6 +178,18 @@ export class WooClient {
         const response = await this.send(method, endpoint, cleanParams, body, options.signal);
         const headers = lowerCaseHeaders(response.headers);
         const ok = response.status >= 200 && response.status < 300;
+        if (response.status === 401 && this.https && unseenKey(response.data)) {
+          if (!this.queryAuth && !this.triedQueryAuth) {
+            // The store saw no key: its web server may drop the Authorization header. Same request, key in the query.
+            this.triedQueryAuth = true;
+            this.queryAuth = true;
+            fellBack = true;
+            this.record(operation, "retried", started, attempt, 401, "no key seen with HTTP Basic");
+            continue;
+          }
+          // Not seen as query parameters either: the key itself is unknown, so Basic stays the way to send it.
+          if (fellBack) this.queryAuth = false;
+        }
         if (ok || options.accept?.includes(response.status)) {
           this.record(operation, "ok", started, attempt, response.status);
           return { status: response.status, data: response.data as T, headers };
@@ -208,6 +238,7 @@ export class WooClient {
       consumerKey: this.options.consumerKey,
       consumerSecret: this.options.consumerSecret,
       version: "wc/v3",
+      queryStringAuth: this.queryAuth,
       timeout: this.timeoutMs,
       axiosConfig: {
         signal,
@@ -253,6 +284,15 @@ export class WooClient {
       // The audit trail must never break a sync.
     }
   }
+}
+
+/**
+ * A 401 that means the store saw no key at all (anonymous: `woocommerce_rest_cannot_view`, `…_cannot_create`, …), as
+ * opposed to a key it saw and refused (`woocommerce_rest_authentication_error`: wrong secret, missing permission).
+ */
+function unseenKey(data: unknown): boolean {
+  const code = (data as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^woocommerce_rest_cannot_/.test(code);
 }
 
 /** The SSRF refusal behind a transport error (axios wraps what the agent's lookup raised). */

@@ -60,7 +60,12 @@ export interface WooConnector {
   readonly agents: WooAgents;
   discover(url: string, signal?: AbortSignal): Promise<DiscoveredStore>;
   testKey(store: DiscoveredStore, key: WooCredentials, signal?: AbortSignal): Promise<StoreFacts>;
-  client(storeUrl: string, key: WooCredentials, recordCall?: StoreCallRecorder): WooClient;
+  client(
+    storeUrl: string,
+    key: WooCredentials,
+    recordCall?: StoreCallRecorder,
+    options?: { authInQuery?: boolean },
+  ): WooClient;
   ensureWebhooks(
     client: WooClient,
     options: Omit<EnsureWebhooksOptions, "deliveryUrl">,
@@ -108,7 +113,12 @@ export function createWooCommercePlatform(
   const pageConcurrency =
     options.pageConcurrency ?? deps.env.WOOCOMMERCE_PAGE_CONCURRENCY ?? DEFAULT_PAGE_CONCURRENCY;
 
-  const client = (storeUrl: string, key: WooCredentials, recordCall?: StoreCallRecorder) =>
+  const client = (
+    storeUrl: string,
+    key: WooCredentials,
+    recordCall?: StoreCallRecorder,
+    clientOptions: { authInQuery?: boolean } = {},
+  ) =>
     new WooClient({
       storeUrl,
       consumerKey: key.consumerKey,
@@ -118,9 +128,12 @@ export function createWooCommercePlatform(
       timeoutMs,
       retry: options.retry,
       sleep: options.sleep,
+      authInQuery: clientOptions.authInQuery,
     });
   const clientFor = (ctx: PlatformContext) =>
-    client(ctx.integration.storeKey, credentialsOf(ctx), ctx.recordCall);
+    client(ctx.integration.storeKey, credentialsOf(ctx), ctx.recordCall, {
+      authInQuery: wooSettingsOf(ctx.integration.settings).authInQuery,
+    });
 
   const connector: WooConnector = {
     appUrl,

@@ -246,3 +246,42 @@ describe("store pages without a REST index", () => {
     expect(htmlTitle("<title>Bob&#039;s &amp; Co &#8211; Shop</title>")).toBe("Bob's & Co – Shop");
   });
 });
+
+describe("connection test over https when the store's web server drops the Authorization header", () => {
+  let woo: WooEmulator;
+  beforeAll(async () => {
+    woo = await startWooEmulator({
+      counts: { customers: 2, orders: 2, products: 1 },
+      tls: true,
+      stripsAuthorizationHeader: true,
+      autoDeliver: false,
+    });
+  });
+  afterAll(() => woo.close());
+
+  it("falls back from HTTP Basic to query parameters once, and says so in the store's facts", async () => {
+    const platform = testPlatform({ extraCa: CERT });
+    const store = await platform.connector.discover(woo.url);
+    const key = woo.createKey("read_write");
+    const facts = await platform.connector.testKey(store, {
+      consumerKey: key.consumer_key,
+      consumerSecret: key.consumer_secret,
+    });
+    expect(facts).toMatchObject({ wooCommerceVersion: "11.0.1", authInQuery: true });
+    platform.close();
+  });
+
+  it("still says the key was rejected when the store knows it neither way, and keeps Basic for the next call", async () => {
+    const platform = testPlatform({ extraCa: CERT });
+    const client = platform.connector.client(woo.url, {
+      consumerKey: "ck_0123456789abcdef0123456789abcdef01234567",
+      consumerSecret: "cs_0123456789abcdef0123456789abcdef01234567",
+    });
+    await expect(client.get("system_status")).rejects.toMatchObject({
+      code: "woocommerce_auth",
+      wooCode: "woocommerce_rest_cannot_view",
+    });
+    expect(client.authInQuery).toBe(false);
+    platform.close();
+  });
+});

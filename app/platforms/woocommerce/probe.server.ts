@@ -9,7 +9,8 @@
  *    index, the home page's `rel="https://api.w.org/"` link tells a path install, or plain permalinks
  *    (`?rest_route=`), or no WordPress at all.
  * 3. The key is tried on `system_status` (versions, currency, the store's own home URL, which becomes the canonical
- *    address when it is the same site).
+ *    address when it is the same site). Over https the client falls back from HTTP Basic to query parameters when
+ *    the store's web server drops the Authorization header; the store's facts say so (`authInQuery`).
  */
 import axios from "axios";
 import type { AddressKind } from "../../lib/network-guard.server";
@@ -31,6 +32,8 @@ export interface StoreFacts {
   wooCommerceVersion: string | null;
   wordPressVersion: string | null;
   currency: string | null;
+  /** Present (true) when the store only saw the key as query parameters: its server drops the Authorization header. */
+  authInQuery?: true;
 }
 
 /** The store as found before any key is used. */
@@ -125,6 +128,7 @@ export async function testKey(
     wooCommerceVersion: data?.environment?.version ?? null,
     wordPressVersion: data?.environment?.wp_version ?? null,
     currency: data?.settings?.currency?.toUpperCase() ?? null,
+    ...(client.authInQuery ? { authInQuery: true as const } : {}),
   };
 }
 

@@ -12,6 +12,8 @@ export interface WooSettings {
   /** The key cannot write: no webhooks, scheduled syncs only (the owner accepted it). */
   readOnly?: boolean;
   keyPermissions?: WooKeyPermissions | null;
+  /** The store's web server drops the Authorization header: send the key as query parameters (https only). */
+  authInQuery?: boolean;
   /** Overrides the deployment's page concurrency for this store (a slow host). */
   pageConcurrency?: number;
 }

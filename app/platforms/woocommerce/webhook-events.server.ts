@@ -61,10 +61,28 @@ export function deliveryHeaders(headers: HeaderSource): DeliveryHeaders {
   };
 }
 
-/** Same integration, topic and bytes = the same delivery (a duplicate), whatever its delivery id says. */
-export function dedupeKeyFor(integrationId: string, topic: string, rawBody: Buffer): string {
-  const digest = createHash("sha256").update(`${integrationId}\n${topic}\n`).update(rawBody).digest("hex");
-  return `woocommerce:${digest}`;
+/**
+ * Same integration, topic and bytes = the same delivery (a duplicate), whatever its delivery id says: a created or
+ * updated body carries the record's `date_modified`, so equal bytes are one version of it.
+ *
+ * A "deleted" body is only `{"id":N}`: an order trashed, restored and trashed again sends the same bytes twice (and
+ * within one second, the same delivery id), and the second is a real deletion. Such deliveries are never duplicates:
+ * pass a fresh `deliveryNonce` for each (applying a deletion twice changes nothing; dropping one loses it).
+ */
+export function dedupeKeyFor(
+  integrationId: string,
+  topic: string,
+  rawBody: Buffer,
+  deliveryNonce?: string,
+): string {
+  const hash = createHash("sha256").update(`${integrationId}\n${topic}\n`).update(rawBody);
+  if (deliveryNonce) hash.update(`\n${deliveryNonce}`);
+  return `woocommerce:${hash.digest("hex")}`;
+}
+
+/** True for topics whose body names the record only (`{id}`): no version to tell two deliveries apart. */
+export function isDeletionTopic(topic: string): boolean {
+  return topic.endsWith(".deleted");
 }
 
 /** The record id a body is about (for per-record ordering of processing). */

@@ -212,6 +212,21 @@ describe("WooCommerce emulator authentication (https semantics)", () => {
     expect(((await unknown.json()) as { code: string }).code).toBe("woocommerce_rest_cannot_view");
   });
 
+  it("reads consumer_key/consumer_secret query parameters before HTTP Basic, as perform_basic_authentication does", async () => {
+    const key = emulator.createKey("read");
+    const response = await fetch(
+      `${emulator.url}/wp-json/wc/v3/customers?consumer_key=${key.consumer_key}&consumer_secret=cs_nope`,
+      {
+        headers: {
+          Authorization: basic(key.consumer_key, key.consumer_secret),
+          "X-Forwarded-Proto": "https",
+        },
+      },
+    );
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { message: string }).message).toBe("Consumer secret is invalid.");
+  });
+
   it("refuses a write with a read-only key over Basic", async () => {
     const key = emulator.createKey("read");
     const response = await fetch(`${emulator.url}/wp-json/wc/v3/customers`, {
@@ -252,5 +267,60 @@ describe("WooCommerce emulator in TLS mode", () => {
     const system = await basicClient.get("system_status");
     expect(system.data.environment.version).toBe("11.0.1");
     expect(system.data.environment.wp_version).toBe("7.1");
+  });
+});
+
+describe("WooCommerce emulator behind a web server that strips the Authorization header", () => {
+  let emulator: WooEmulator;
+
+  beforeAll(async () => {
+    emulator = await startWooEmulator({
+      counts: { customers: 2, orders: 1, products: 1 },
+      stripsAuthorizationHeader: true,
+      autoDeliver: false,
+    });
+  });
+  afterAll(() => emulator.close());
+
+  it("sees HTTP Basic as an anonymous request (401 cannot_view) but accepts the key as query parameters", async () => {
+    const key = emulator.createKey("read");
+    const basic = await fetch(`${emulator.url}/wp-json/wc/v3/customers`, {
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${key.consumer_key}:${key.consumer_secret}`).toString("base64")}`,
+        "X-Forwarded-Proto": "https",
+      },
+    });
+    expect(basic.status).toBe(401);
+    expect(await basic.json()).toEqual(basicOverHttp.body);
+    const query = await fetch(
+      `${emulator.url}/wp-json/wc/v3/customers?consumer_key=${key.consumer_key}&consumer_secret=${key.consumer_secret}`,
+      { headers: { "X-Forwarded-Proto": "https" } },
+    );
+    expect(query.status).toBe(200);
+  });
+});
+
+describe("WooCommerce emulator installed in a sub-directory (/shop)", () => {
+  let emulator: WooEmulator;
+
+  beforeAll(async () => {
+    emulator = await startWooEmulator({
+      counts: { customers: 2, orders: 1, products: 1 },
+      installPath: "/shop",
+      autoDeliver: false,
+    });
+  });
+  afterAll(() => emulator.close());
+
+  it("serves the REST API under the install path, OAuth signed over the site URL with its path", async () => {
+    const key = emulator.createKey("read");
+    const response = await wooClient(`${emulator.url}/shop`, key).get("customers");
+    expect(response.status).toBe(200);
+    expect(response.headers["x-wp-total"]).toBe("2");
+    const status = await wooClient(`${emulator.url}/shop/`, key).get("system_status");
+    expect(status.data.environment.home_url).toBe(`${emulator.url}/shop`);
+    // Signed for the domain root, where no WordPress is: not found.
+    const error = await failure(wooClient(emulator.url, key).get("customers"));
+    expect(error.status).toBe(404);
   });
 });

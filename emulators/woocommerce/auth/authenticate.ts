@@ -1,8 +1,9 @@
 /**
  * WooCommerce REST authentication (WC_REST_Authentication), as observed on WooCommerce 11.0.1:
  * - only requests whose path contains `/wp-json/wc/` are authenticated at all (`?rest_route=` is not);
- * - over https (TLS mode, or `X-Forwarded-Proto: https`): HTTP Basic, then `consumer_key`/`consumer_secret` query
- *   parameters; if neither is present, OAuth 1.0a is tried too;
+ * - over https (TLS mode, or `X-Forwarded-Proto: https`): `consumer_key`/`consumer_secret` query parameters, then
+ *   HTTP Basic; if neither is present, OAuth 1.0a is tried too. A web server that strips the Authorization header
+ *   (Apache with PHP as CGI/FastCGI, without `CGIPassAuth On`) leaves only the query parameters;
  * - over http: OAuth 1.0a one-legged only (HMAC-SHA1/HMAC-SHA256, 15-minute window, nonces remembered per key);
  * - a recognised key with the wrong permission for the method is refused before routing.
  * A request that carries no credentials is simply anonymous: the route's permission check answers 401 later.
@@ -19,7 +20,7 @@ export interface AuthRequest {
   method: string;
   /** The method on the wire ($_SERVER['REQUEST_METHOD']); the OAuth signature covers this one. */
   wireMethod: string;
-  /** Path without query, e.g. /wp-json/wc/v3/orders */
+  /** Path below the install path, without query, e.g. /wp-json/wc/v3/orders */
   path: string;
   /** Raw query string without "?" */
   rawQuery: string;
@@ -68,20 +69,17 @@ function parseOAuthHeader(header: string): [string, string][] {
 /** Authenticates one request against the store's keys (mutating nonce memory on success). */
 export function authenticate(req: AuthRequest, keys: Map<string, EmulatedWooApiKey>): AuthOutcome {
   if (req.https) {
-    let consumerKey = "";
-    let consumerSecret = "";
-    if (req.authorization && /^Basic\s+/i.test(req.authorization)) {
+    // Query parameters first, then HTTP Basic (perform_basic_authentication checks $_GET before PHP_AUTH_USER).
+    const query = new Map(pairs(req.rawQuery));
+    let consumerKey = query.get("consumer_key") ?? "";
+    let consumerSecret = query.get("consumer_secret") ?? "";
+    if ((!consumerKey || !consumerSecret) && req.authorization && /^Basic\s+/i.test(req.authorization)) {
       const decoded = Buffer.from(req.authorization.replace(/^Basic\s+/i, ""), "base64").toString("utf8");
       const colon = decoded.indexOf(":");
       if (colon > 0) {
         consumerKey = decoded.slice(0, colon);
         consumerSecret = decoded.slice(colon + 1);
       }
-    }
-    if (!consumerKey || !consumerSecret) {
-      const query = new Map(pairs(req.rawQuery));
-      consumerKey = query.get("consumer_key") ?? "";
-      consumerSecret = query.get("consumer_secret") ?? "";
     }
     if (consumerKey && consumerSecret) {
       const key = keys.get(consumerKey);
@@ -144,8 +142,9 @@ function oauth(req: AuthRequest, keys: Map<string, EmulatedWooApiKey>): AuthOutc
     return { error: authError("Invalid signature - signature method is invalid.") };
   }
   const scheme = req.https ? "https" : "http";
+  // get_home_url() with the request path below the install path: the site's host and path, never the Host header.
   const site = new URL(req.siteUrl);
-  const baseUri = `${scheme}://${site.host}${req.path}`;
+  const baseUri = `${scheme}://${site.host}${site.pathname.replace(/\/$/, "")}${req.path}`;
   const normalized = all
     .filter(([name]) => name !== "oauth_signature")
     .map(([name, value]) => [rfc3986(name), rfc3986(value)] as const)

@@ -76,7 +76,7 @@ export async function handleRestRequest(
           path,
           rawQuery,
           rawFormBody: contentType.includes("application/x-www-form-urlencoded") ? rawBody : "",
-          authorization: req.headers.authorization,
+          authorization: ctx.config.stripsAuthorizationHeader ? undefined : req.headers.authorization,
           https: ctx.config.tls || forwardedProto === "https",
           siteUrl: ctx.siteUrl,
           nowMs: ctx.clock.now(),
