@@ -48,7 +48,9 @@ export async function applyRecords<R extends Resource>(
     platform?: string;
   },
 ): Promise<RecordOutcome[]> {
-  const { ctx } = await writeContextFor(db, options.integrationId, options.platform, new Date());
+  const { ctx: base } = await writeContextFor(db, options.integrationId, options.platform, new Date());
+  // A delivery may be late, reordered or repeated: it never revives a record deleted after its change.
+  const ctx: WriteContext = { ...base, reviveOnlyAfterDeletion: true };
   const writer = writerFor(options.resource);
   const outcomes: RecordOutcome[] = [];
   const mapped: { index: number; record: CanonicalRecordOf[Resource] }[] = [];
@@ -90,7 +92,8 @@ export async function applyRecords<R extends Resource>(
 
 /**
  * Applies deletions reported by a store (webhooks orders/delete, products/delete, customers/delete): orders and
- * products are soft-deleted (`deletedAt`, excluded from the counters; a later newer update brings them back), a
+ * products are soft-deleted (`deletedAt`, excluded from the counters; a sync that sees them again, or a webhook
+ * update made after `deletedAt`, brings them back), a
  * deleted customer loses this store's link (the contact stays: it may have orders or come from another store).
  * Returns how many rows changed.
  */

@@ -10,11 +10,13 @@ import {
   generated,
   mapMemoryCustomer,
   mapMemoryOrder,
+  mapMemoryProduct,
   syntheticCustomer,
   syntheticOrder,
   syntheticProduct,
   type MemoryCustomer,
   type MemoryOrder,
+  type MemoryProduct,
 } from "./testing/memory-source";
 import { seedOrganization } from "./testing/fixtures";
 import type { ResourceReader, SourcePage, SyncSource } from "./types";
@@ -572,6 +574,68 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
       Date,
     );
     expect(await t.db.contact.count()).toBe(2);
+  });
+
+  it("a late or repeated update of a deleted order or product does not revive it; a later change or a sync does", async () => {
+    await freshDb();
+    const {
+      integrationIds: [integrationId],
+    } = await seedOrganization(t.db);
+    const order: MemoryOrder = { ...syntheticOrder(0), updated_at: "2026-06-01T10:00:00.000Z" };
+    const product: MemoryProduct = { ...syntheticProduct(0), updated_at: "2026-06-01T10:00:00.000Z" };
+    await runSync(t.db, {
+      integrationId,
+      kind: "full",
+      source: createMemorySource({ customers: [syntheticCustomer(0)], orders: [order], products: [product] }),
+    });
+    const deletedAt = new Date("2026-06-01T12:00:00.000Z");
+    await applyDeletions(t.db, { integrationId, resource: "orders", externalIds: ["o0"], deletedAt });
+    await applyDeletions(t.db, { integrationId, resource: "products", externalIds: ["p0"], deletedAt });
+    const live = async () => ({
+      order: (await t.db.order.findFirstOrThrow({ where: { externalId: "o0" } })).deletedAt === null,
+      product: (await t.db.product.findFirstOrThrow({ where: { externalId: "p0" } })).deletedAt === null,
+      counters: await t.db.integration.findUniqueOrThrow({
+        where: { id: integrationId },
+        select: { syncedOrders: true, syncedProducts: true },
+      }),
+    });
+    const webhook = (o: MemoryOrder, p: MemoryProduct) =>
+      Promise.all([
+        applyRecords(t.db, { integrationId, resource: "orders", remote: [o], map: mapMemoryOrder }),
+        applyRecords(t.db, { integrationId, resource: "products", remote: [p], map: mapMemoryProduct }),
+      ]);
+
+    // A redelivery of the last update, and an update made before the deletion that arrives after it.
+    await webhook(order, product);
+    await webhook(
+      { ...order, financial_status: "refunded", updated_at: "2026-06-01T11:00:00.000Z" },
+      { ...product, title: "Renamed", updated_at: "2026-06-01T11:00:00.000Z" },
+    );
+    expect(await live()).toEqual({
+      order: false,
+      product: false,
+      counters: { syncedOrders: 0, syncedProducts: 0 },
+    });
+    // A change made after the deletion (a WooCommerce order restored from the trash) brings it back.
+    await webhook(
+      { ...order, updated_at: "2026-06-01T12:30:00.000Z" },
+      { ...product, updated_at: "2026-06-01T12:30:00.000Z" },
+    );
+    expect(await live()).toMatchObject({ order: true, product: true });
+
+    // A sync reads the store's current lists: a record it sees exists, even unchanged since its deletion here —
+    // the same version as a webhook would not revive it.
+    const current = { ...order, updated_at: "2026-06-01T12:30:00.000Z" };
+    await applyDeletions(t.db, {
+      integrationId,
+      resource: "orders",
+      externalIds: ["o0"],
+      deletedAt: new Date("2026-06-02T00:00:00.000Z"),
+    });
+    await applyRecords(t.db, { integrationId, resource: "orders", remote: [current], map: mapMemoryOrder });
+    expect(await live()).toMatchObject({ order: false });
+    await runSync(t.db, { integrationId, kind: "full", source: createMemorySource({ orders: [current] }) });
+    expect(await live()).toMatchObject({ order: true });
   });
 
   it("refuses a second concurrent run of one integration and names unknown platforms", async () => {

@@ -11,6 +11,19 @@ export interface WriteContext {
   /** Stored as data on new rows (Contact.source, Order.platform). */
   platform: string;
   now: Date;
+  /**
+   * Webhook writes: an order or product the store deleted comes back only for a change made after the deletion
+   * (`externalUpdatedAt > deletedAt`), so a late, reordered or repeated update of it cannot revive it. A sync (unset)
+   * reads the store's current lists: a record it sees exists, and its row is live again.
+   */
+  reviveOnlyAfterDeletion?: boolean;
+}
+
+/** The extra condition of an order/product upsert under `reviveOnlyAfterDeletion` (empty otherwise). */
+export function revivalGuard(ctx: WriteContext, table: "Order" | "Product"): string {
+  return ctx.reviveOnlyAfterDeletion
+    ? ` AND ("${table}"."deletedAt" IS NULL OR excluded."externalUpdatedAt" > "${table}"."deletedAt")`
+    : "";
 }
 
 /** Trimmed, lower-cased email, or null when empty. */

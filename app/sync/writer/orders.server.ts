@@ -14,7 +14,7 @@ import {
   contactsByEmail,
   sourcesByExternalId,
 } from "./contacts.server";
-import { guestExternalId, newestByKey, normalizeEmail, type WriteContext } from "./context";
+import { guestExternalId, newestByKey, normalizeEmail, revivalGuard, type WriteContext } from "./context";
 
 /**
  * Finds or creates the contact of each order: by this store's customer id, else by the guest key, else by email
@@ -194,7 +194,7 @@ export async function writeOrders(tx: SqlExecutor, ctx: WriteContext, input: Ord
     rows,
     `ON CONFLICT ("integrationId", "externalId") DO UPDATE SET
        ${updatable.map((n) => `"${n}" = excluded."${n}"`).join(", ")}, "deletedAt" = NULL
-     WHERE excluded."externalUpdatedAt" >= "Order"."externalUpdatedAt"`,
+     WHERE excluded."externalUpdatedAt" >= "Order"."externalUpdatedAt"${revivalGuard(ctx, "Order")}`,
     `"id", "externalId"`,
   );
   if (written.length === 0) return;

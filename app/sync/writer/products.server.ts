@@ -7,7 +7,7 @@ import { newId } from "../ids";
 import { executeIn, insertRows, selectIn, type Column, type SqlExecutor } from "../sql.server";
 import type { ProductRecord } from "../types";
 import { sqlDate } from "../../db/sql-date";
-import { newestByKey, type WriteContext } from "./context";
+import { newestByKey, revivalGuard, type WriteContext } from "./context";
 
 /** Product columns, in the order the writer binds them (bench/ reuses them). */
 export const PRODUCT_COLUMNS: Column[] = [
@@ -117,7 +117,7 @@ export async function writeProducts(
     rows,
     `ON CONFLICT ("integrationId", "externalId") DO UPDATE SET
        ${updatable.map((n) => `"${n}" = excluded."${n}"`).join(", ")}, "deletedAt" = NULL
-     WHERE excluded."externalUpdatedAt" >= "Product"."externalUpdatedAt"`,
+     WHERE excluded."externalUpdatedAt" >= "Product"."externalUpdatedAt"${revivalGuard(ctx, "Product")}`,
     `"id", "externalId"`,
   );
   if (written.length === 0) return;
