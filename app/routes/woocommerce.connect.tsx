@@ -34,6 +34,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     grant: grantValid ? grant : null,
     grantExpired: !!grant && !grantValid,
     storeUrl: url.searchParams.get("store") ?? "",
+    // WooCommerce posts an approved key only to an https callback (WC_Auth refuses others).
+    httpAppUrl: /^https:/i.test(loadEnv().SHOPIFY_APP_URL) ? null : loadEnv().SHOPIFY_APP_URL,
   });
 };
 
@@ -140,6 +142,15 @@ export default function ConnectWooCommerce() {
                     You will be sent to your store to log in and approve a Read/Write key for Commerce Sync.
                     Nothing to copy.
                   </Text>
+                  {loaded.httpAppUrl && (
+                    <Banner tone="warning" title="Approval needs Commerce Sync on https">
+                      <p>
+                        WooCommerce sends an approved key only to an https address, and Commerce Sync runs at{" "}
+                        {loaded.httpAppUrl}: a real store answers “The callback_url needs to be over SSL”.
+                        Paste REST API keys below instead, or serve Commerce Sync over https.
+                      </p>
+                    </Banner>
+                  )}
                   {approveError && (
                     <Banner tone="critical" title="We could not start the approval">
                       <p>{approveError.message}</p>

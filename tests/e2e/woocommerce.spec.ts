@@ -123,6 +123,8 @@ test("pasting keys opens the store's status page, filled by the first sync", asy
 test("signing back in through the store's key approval, then signing out", async ({ page }) => {
   await page.goto("/woocommerce/connect");
   const card = page.getByRole("form", { name: "Approve a key in your store" });
+  // The app runs on http here: a real store would refuse the callback, and the page says so before sending anyone.
+  await expect(card.getByText("Approval needs Commerce Sync on https")).toBeVisible();
   await card.getByLabel("Store address").fill(woo().url);
   await card.getByRole("button", { name: "Approve in WooCommerce" }).click();
   await expect(page.getByRole("heading", { name: /would like to connect to your store/ })).toBeVisible();
