@@ -6,7 +6,8 @@
  *   "02:00-04:00", may wrap past midnight) enqueues one nightly full re-sync per integration, so heavy reads
  *   happen off-peak;
  * - re-enqueues runs a dead worker left behind (resume from checkpoint);
- * - prunes old finished jobs from the embedded Job table, and old finished webhook deliveries (webhook-retention).
+ * - prunes old finished jobs from the embedded Job table, and (hourly) old finished webhook deliveries
+ *   (webhook-retention.server.ts).
  * Dedupe keys name the time slot, so several workers ticking at once enqueue each job once.
  */
 import type { AppDb } from "../db/client.server";
@@ -24,7 +25,12 @@ export interface SchedulerOptions {
   /** Default off-peak window "HH:MM-HH:MM" (UTC) for nightly full re-syncs; undefined = none. */
   fullResyncWindowUtc?: string;
   now?: () => Date;
+  /** Prune old webhook deliveries in this tick (default true; `startScheduler` does it once an hour). */
+  pruneWebhookEvents?: boolean;
 }
+
+/** How often a scheduler prunes old webhook deliveries (each worker runs one scheduler). */
+export const WEBHOOK_PRUNE_INTERVAL_MS = 3600_000;
 
 export interface TickResult {
   reconcile: string[];
@@ -146,7 +152,8 @@ export async function schedulerTick(
 
   result.resumed = await enqueueInterruptedRuns(db, queue, { now });
   await queue.prune({ now });
-  result.webhookEventsPruned = await pruneWebhookEvents(db, { now });
+  if (options.pruneWebhookEvents !== false)
+    result.webhookEventsPruned = await pruneWebhookEvents(db, { now });
   return result;
 }
 
@@ -158,9 +165,13 @@ export function startScheduler(
 ): { stop: () => Promise<void> } {
   let stopped = false;
   let current: Promise<unknown> = Promise.resolve();
+  let prunedAt = -Infinity;
   const tick = () => {
     if (stopped) return;
-    current = schedulerTick(db, queue, options).then(
+    const nowMs = (options.now?.() ?? new Date()).getTime();
+    const prune = nowMs - prunedAt >= WEBHOOK_PRUNE_INTERVAL_MS;
+    if (prune) prunedAt = nowMs;
+    current = schedulerTick(db, queue, { ...options, pruneWebhookEvents: prune }).then(
       (r) => {
         if (r.reconcile.length || r.fullResync.length || r.resumed.length) {
           options.logger?.("info", "Scheduled sync jobs", { ...r });

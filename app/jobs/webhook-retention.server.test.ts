@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
+import { createJobQueue } from "./queue.server";
+import { startScheduler, WEBHOOK_PRUNE_INTERVAL_MS } from "./scheduler.server";
 import { createJobsTestDatabase } from "./testing/database";
 import {
   FAILED_WEBHOOK_EVENT_DAYS,
@@ -93,5 +95,53 @@ describe.each(DATABASE_KINDS)("webhook delivery retention on %s", (kind) => {
     });
     expect(await pruneWebhookEvents(t.db, { now })).toBe(2_345);
     expect(await t.db.webhookEvent.count({ where: { integrationId: store.id } })).toBe(0);
+  });
+
+  it("is run by each worker's scheduler once an hour, not at every tick", async () => {
+    let now = new Date("2026-12-01T12:00:00Z");
+    const old = () => new Date(now.getTime() - (FINISHED_WEBHOOK_EVENT_DAYS + 1) * DAY);
+    const stored = async () => {
+      const row = await t.db.webhookEvent.create({
+        data: {
+          integrationId: null,
+          platform: "shopify",
+          topic: "orders/create",
+          dedupeKey: `hourly-${randomUUID()}`,
+          storeKey: "nobody.myshopify.com",
+          payload: "{}",
+          status: "ignored",
+          receivedAt: old(),
+        },
+      });
+      return async () => (await t.db.webhookEvent.findUnique({ where: { id: row.id } })) !== null;
+    };
+    const until = async (check: () => Promise<boolean>) => {
+      for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 20));
+    };
+    const queue = await createJobQueue(t.db, {
+      databaseUrl: t.url,
+      pgBoss: { maintenanceIntervalSeconds: 5 },
+    });
+    const first = await stored();
+    const scheduler = startScheduler(t.db, queue, {
+      reconcileIntervalMinutes: 0,
+      tickMs: 20,
+      now: () => now,
+    });
+    try {
+      await until(async () => !(await first()));
+      expect(await first()).toBe(false);
+      // Ticks within the hour leave a newly old row alone …
+      const second = await stored();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await second()).toBe(true);
+      // … and the first tick of the next hour deletes it.
+      now = new Date(now.getTime() + WEBHOOK_PRUNE_INTERVAL_MS);
+      await until(async () => !(await second()));
+      expect(await second()).toBe(false);
+    } finally {
+      await scheduler.stop();
+      await queue.close();
+    }
   });
 });
