@@ -213,7 +213,7 @@ export async function completeShopifyInstall(
   if (problems.length > 0) {
     await db.integration.update({
       where: { id: integration.id },
-      data: { status: "needs_attention", statusReason: problems[0].slice(0, 500) },
+      data: { status: "needs_attention", statusReason: installProblemsInWords(problems) },
     });
   } else if (integration.status === "needs_attention") {
     await db.integration.update({
@@ -250,4 +250,16 @@ export function summarizeCalls(calls: StoreCall[]) {
     durationMs: c.durationMs,
     ...(c.error ? { error: c.error } : {}),
   }));
+}
+
+/**
+ * The store's status text for install problems: the first two in order (scopes come before webhook topics, so a
+ * missing scope and protected data not approved — two separate fixes — both show), then how many more there are
+ * (one refused webhook topic each, usually for the same reason).
+ */
+export function installProblemsInWords(problems: string[]): string {
+  const distinct = [...new Set(problems)];
+  const shown = distinct.slice(0, 2).join(" ");
+  const more = distinct.length - 2;
+  return (more > 0 ? `${shown} (${more} more like these.)` : shown).slice(0, 2000);
 }
