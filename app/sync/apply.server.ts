@@ -3,14 +3,14 @@
  * newest-wins as a sync, and deletions reported by the store. Integration counters follow.
  */
 import type { AppDb } from "../db/client.server";
-import { sqlDate } from "../db/sql-date";
 import { isTransientDatabaseError } from "../db/transient-errors";
 import { errorMessage, SyncTargetNotFoundError } from "./errors";
 import { refreshIntegrationCounters } from "./run-records.server";
 import { remoteIdOf } from "./run-loop.server";
-import { dialectFor, executeIn, TX_OPTIONS } from "./sql.server";
+import { dialectFor, TX_OPTIONS } from "./sql.server";
 import type { CanonicalRecordOf, RecordOutcome, Resource } from "./types";
 import type { WriteContext } from "./writer/context";
+import { deleteRecordsIn } from "./writer/deletions.server";
 import { writeRecordAlone, writerFor } from "./writer/index.server";
 
 /** Loads the integration and the context every write needs. */
@@ -101,31 +101,9 @@ export async function applyDeletions(
   db: AppDb,
   options: { integrationId: string; resource: Resource; externalIds: string[]; deletedAt?: Date },
 ): Promise<number> {
-  const dialect = dialectFor(db.$kind);
-  const at = sqlDate(db.$kind, options.deletedAt ?? new Date());
-  const fixed = [{ value: options.integrationId, type: "text" as const }];
   let changed = 0;
   await db.$transaction(async (tx) => {
-    if (options.resource === "customers") {
-      changed = await executeIn(
-        tx,
-        dialect,
-        fixed,
-        options.externalIds,
-        ([integration], inList) =>
-          `DELETE FROM "ContactSource" WHERE "integrationId" = ${integration} AND ${inList('"externalId"')}`,
-      );
-    } else {
-      const table = options.resource === "orders" ? "Order" : "Product";
-      changed = await executeIn(
-        tx,
-        dialect,
-        [{ value: at, type: "timestamp" }, ...fixed],
-        options.externalIds,
-        ([deletedAt, integration], inList) =>
-          `UPDATE "${table}" SET "deletedAt" = ${deletedAt} WHERE "integrationId" = ${integration} AND ${inList('"externalId"')} AND "deletedAt" IS NULL`,
-      );
-    }
+    changed = await deleteRecordsIn(tx, db.$kind, options);
     await refreshIntegrationCounters(tx, db, options.integrationId);
   }, TX_OPTIONS);
   return changed;

@@ -638,6 +638,42 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
     expect(await live()).toMatchObject({ order: true });
   });
 
+  it("applies the deletions a page lists together with its rows and cursor", async () => {
+    await freshDb();
+    const {
+      integrationIds: [integrationId],
+    } = await seedOrganization(t.db);
+    await runSync(t.db, {
+      integrationId,
+      kind: "full",
+      source: createMemorySource({ orders: [0, 1, 2].map((i) => syntheticOrder(i)) }),
+    });
+    const reader: ResourceReader<MemoryOrder, "orders"> = {
+      map: mapMemoryOrder,
+      async *read() {
+        yield { records: [syntheticOrder(3)], cursor: "a", deleted: ["o0"] };
+        // A record that cannot be read fails alone; the page's deletions still apply, unknown ids change nothing.
+        yield {
+          records: [{ ...syntheticOrder(4), total: "not money" }, syntheticOrder(5)],
+          cursor: "b",
+          deleted: ["o1", "o404"],
+        };
+      },
+    };
+    const summary = await runSync(t.db, {
+      integrationId,
+      kind: "incremental",
+      source: { platform: "memory", readers: { orders: reader } },
+    });
+    expect(summary.resources.orders).toMatchObject({ synced: 2, failed: 1 });
+    const live = await t.db.order.findMany({
+      where: { integrationId, deletedAt: null },
+      orderBy: { externalId: "asc" },
+    });
+    expect(live.map((o) => o.externalId)).toEqual(["o2", "o3", "o5"]);
+    expect((await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).syncedOrders).toBe(3);
+  });
+
   it("refuses a second concurrent run of one integration and names unknown platforms", async () => {
     await freshDb();
     const {

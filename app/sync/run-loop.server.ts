@@ -27,6 +27,7 @@ import type {
   SyncSource,
 } from "./types";
 import type { WriteContext } from "./writer/context";
+import { deleteRecordsIn } from "./writer/deletions.server";
 import { writeRecordAlone, writerFor } from "./writer/index.server";
 import { isTransientDatabaseError } from "../db/transient-errors";
 
@@ -167,10 +168,22 @@ export class RunLoop {
       }
     }
     const writer = writerFor(resource);
+    // Deletions the store listed with this page (its trash) are committed with the page's rows and cursor.
+    const deletions = async (tx: SqlExecutor) => {
+      if (page.deleted?.length) {
+        await deleteRecordsIn(tx, this.db.$kind, {
+          integrationId: ctx.integrationId,
+          resource,
+          externalIds: page.deleted,
+          deletedAt: ctx.now,
+        });
+      }
+    };
     const batchOk = await this.serial(async () => {
       try {
         await this.db.$transaction(async (tx) => {
           await writer(tx, ctx, mapped);
+          await deletions(tx);
           await this.commitPage(tx, rc, page.cursor, mapped.length, pageErrors);
         }, TX_OPTIONS);
         return true;
@@ -189,7 +202,10 @@ export class RunLoop {
       else fail(record.externalId, `Could not save record: ${outcome}`);
     }
     await this.serial(() =>
-      this.db.$transaction((tx) => this.commitPage(tx, rc, page.cursor, synced, pageErrors), TX_OPTIONS),
+      this.db.$transaction(async (tx) => {
+        await deletions(tx);
+        await this.commitPage(tx, rc, page.cursor, synced, pageErrors);
+      }, TX_OPTIONS),
     );
   }
 

@@ -109,6 +109,12 @@ export interface SourcePage<T = unknown> {
   cursor: string | null;
   /** Total records the reader expects for this read, if the platform says (drives the progress bar). */
   estimatedTotal?: number;
+  /**
+   * External ids of records the store lists as deleted (WooCommerce's trash): in the page's transaction, orders and
+   * products are soft-deleted and a customer's store link is removed, as a deletion webhook does. A record already
+   * deleted here is left as it is.
+   */
+  deleted?: string[];
 }
 
 /**

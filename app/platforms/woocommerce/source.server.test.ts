@@ -170,6 +170,49 @@ describe.each(DATABASE_KINDS)("WooCommerce sync against the emulator on %s", (ki
     expect(contact.email).toBe(order.billing.email!.trim().toLowerCase());
   });
 
+  it("removes orders and products moved to the store's trash without a webhook, and brings a restored order back", async () => {
+    clock.advance(5_000);
+    const integrationId = store.integration.id;
+    const order = [...woo.store.orders.values()].find((o) => o.status === "completed")!;
+    const product = [...woo.store.products.values()].find((p) => p.status === "publish")!;
+    woo.store.deleteOrder(order.id, false);
+    woo.store.deleteProduct(product.id, false);
+    const row = async (table: "order" | "product", id: number) =>
+      table === "order"
+        ? t.db.order.findFirstOrThrow({ where: { integrationId, externalId: String(id) } })
+        : t.db.product.findFirstOrThrow({ where: { integrationId, externalId: String(id) } });
+    const counts = async () => {
+      const { orders, products } = await actual(t, integrationId);
+      return { orders, products };
+    };
+    const storeCounts = () => {
+      const { orders, products } = expectedFrom(woo);
+      return { orders, products };
+    };
+
+    const summary = await sync("incremental");
+    expect(summary.status).toBe("succeeded");
+    expect((await row("order", order.id)).deletedAt).toBeInstanceOf(Date);
+    expect((await row("product", product.id)).deletedAt).toBeInstanceOf(Date);
+    expect(await counts()).toEqual(storeCounts());
+    const integration = await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
+    expect([integration.syncedOrders, integration.syncedProducts]).toEqual([
+      storeCounts().orders,
+      storeCounts().products,
+    ]);
+
+    // Restored from the trash: listed again (its modified date moves), so the next sync revives it.
+    clock.advance(5_000);
+    woo.store.restoreOrder(order.id);
+    await sync("incremental");
+    expect((await row("order", order.id)).deletedAt).toBeNull();
+    expect(await counts()).toEqual(storeCounts());
+    // A full sync agrees: the product still in the trash stays deleted.
+    await sync("full");
+    expect((await row("product", product.id)).deletedAt).toBeInstanceOf(Date);
+    expect(await counts()).toEqual(storeCounts());
+  });
+
   it("does not advance the cursor when a page fails, and the next run catches up", async () => {
     clock.advance(5_000);
     const changed = [...woo.store.orders.values()].filter((o) => o.status === "pending").slice(0, 3);

@@ -7,6 +7,7 @@
  *   those whose `date_modified_gmt` is after the cursor.
  * - Products bring their variations (fetched per variable product, a few at a time).
  * - `_fields` asks only for what the mapping reads; `per_page=100`, the most WordPress allows.
+ * - Orders and products end with the ids in the store's trash (`status=trash`), reported as deletions.
  * Cursors: see cursor.ts.
  */
 import type { Resource, ResourceReader, SourcePage, SyncSource } from "../../sync/types";
@@ -90,7 +91,29 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
     remoteId: (remote: Out) => string | undefined;
     /** False when the server filters by date itself and its total is the number of changes. */
     totalIsChanges: boolean;
+    /** Posts (orders, products) have a trash: list it after the records, as deletions. */
+    trash: boolean;
   }): ResourceReader<Out, R> {
+    /**
+     * The ids in the store's trash, as deletion pages carrying the read's final cursor. Trashed records leave the
+     * lists (`status=any` excludes them), and a webhook about it may never have come (disabled, unreachable, or not
+     * yet delivered): the sync removes them here too. A restore lists the record again; a later sync revives it.
+     */
+    async function* trashed(cursor: string, signal: AbortSignal): AsyncGenerator<SourcePage<Out>> {
+      if (!spec.trash) return;
+      const page = list<Listed>(spec.endpoint, {
+        status: "trash",
+        _fields: "id",
+        orderby: "id",
+        order: "asc",
+      });
+      for (let n = 1; ; n++) {
+        const fetched = await page(n, signal);
+        const ids = fetched.records.map((r) => String(r.id)).filter((id) => /^\d+$/.test(id));
+        if (ids.length > 0) yield { records: [], cursor, deleted: ids };
+        if (fetched.records.length < PER_PAGE) return;
+      }
+    }
     return {
       map: spec.map,
       remoteId: spec.remoteId,
@@ -121,18 +144,23 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
           const last = fetched.records.length < PER_PAGE;
           const nextCursor = last ? finishScan(base, scan) : { ...base, scan: { ...scan } };
           yielded = true;
+          const serialized = serializeCursor(nextCursor);
           yield {
             records: await spec.expand(wanted, signal),
-            cursor: serializeCursor(nextCursor),
+            cursor: serialized,
             ...(fetched.total !== null && (spec.totalIsChanges || cursor.since === null)
               ? { estimatedTotal: fetched.total }
               : {}),
           };
-          if (last) return;
+          if (last) {
+            yield* trashed(serialized, signal);
+            return;
+          }
         }
         // The stream ended on an empty page (past the end): close the scan with what was read.
-        const done = yielded || scan.page > 0 ? finishScan(base, scan) : base;
-        yield { records: [], cursor: serializeCursor(done) };
+        const done = serializeCursor(yielded || scan.page > 0 ? finishScan(base, scan) : base);
+        yield { records: [], cursor: done };
+        yield* trashed(done, signal);
       },
     };
   }
@@ -172,6 +200,7 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
         map: mapCustomer,
         remoteId: (c) => (c?.id ? String(c.id) : undefined),
         totalIsChanges: false,
+        trash: false,
       }),
       orders: reader<WooOrder, WooOrder, "orders">({
         endpoint: "orders",
@@ -180,6 +209,7 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
         map: mapOrder,
         remoteId: (o) => (o?.id ? String(o.id) : undefined),
         totalIsChanges: true,
+        trash: true,
       }),
       products: reader<WooProduct, WooProductWithVariations, "products">({
         endpoint: "products",
@@ -195,6 +225,7 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
         map: mapProduct,
         remoteId: (p) => (p?.product?.id ? String(p.product.id) : undefined),
         totalIsChanges: true,
+        trash: true,
       }),
     },
   };
