@@ -13,7 +13,7 @@ import { SHOPIFY_SCOPES } from "../app/env.server";
 import { startShopifyEmulator } from "../emulators/shopify/server";
 import { startWooEmulator } from "../emulators/woocommerce/server";
 import { startActivity } from "./lib/demo-activity";
-import { assertPortFree, DemoSetupError, lockDataDir } from "./lib/demo-guards";
+import { assertPortFree, DemoSetupError, demoDatabaseUrl, lockDataDir } from "./lib/demo-guards";
 import {
   connectWooCommerce,
   demoApiToken,
@@ -57,7 +57,7 @@ async function main() {
   const activityMs = Number(option("activity-ms", "4000"));
   if (!Number.isInteger(activityMs) || activityMs < 200)
     throw new DemoSetupError("--activity-ms must be a whole number of milliseconds, at least 200.");
-  const databaseUrl = `file:./${dataDir}/dev.sqlite`;
+  const databaseUrl = demoDatabaseUrl(dataDir);
   const appUrl = `http://127.0.0.1:${appPort}`;
 
   // Before anything starts: every port free, and no other demo on this data folder.

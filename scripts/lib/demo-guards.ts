@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 
 export class DemoSetupError extends Error {}
 
@@ -65,4 +65,14 @@ export function lockDataDir(dataDir: string): () => void {
     released = true;
     if (existsSync(file) && readFileSync(file, "utf8") === String(process.pid)) rmSync(file);
   };
+}
+
+/**
+ * The demo's SQLite URL inside `--data-dir`: `file:./data/dev.sqlite` for the default, `file:/abs/dir/dev.sqlite`
+ * for an absolute folder (`file:./` before an absolute path made it relative to the working directory, so the
+ * database and the folder's `local-secrets.json` parted ways).
+ */
+export function demoDatabaseUrl(dataDir: string): string {
+  const dir = dataDir.length > 1 ? dataDir.replace(/\/+$/, "") : dataDir;
+  return isAbsolute(dir) ? `file:${dir}/dev.sqlite` : `file:./${dir.replace(/^\.\//, "")}/dev.sqlite`;
 }
