@@ -37,7 +37,9 @@ export function humanize(value: string): string {
  */
 export function triggerLabel(triggeredBy: string | null | undefined): string | null {
   if (!triggeredBy || triggeredBy === "system") return null;
-  const [who, detail] = [triggeredBy.split(":")[0], triggeredBy.slice(triggeredBy.indexOf(":") + 1)];
+  const colon = triggeredBy.indexOf(":");
+  const who = colon === -1 ? triggeredBy : triggeredBy.slice(0, colon);
+  const detail = colon === -1 ? "" : triggeredBy.slice(colon + 1);
   switch (who) {
     case "merchant":
       return "by the merchant";
@@ -46,7 +48,7 @@ export function triggerLabel(triggeredBy: string | null | undefined): string | n
     case "api-token":
       return "through the API";
     case "webhook":
-      return triggeredBy.includes(":") && detail ? `after webhook ${detail}` : "after a webhook";
+      return detail ? `after webhook ${detail}` : "after a webhook";
     case "install":
       return "on install";
     case "schedule":

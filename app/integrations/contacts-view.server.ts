@@ -4,6 +4,7 @@
  * decimal strings, never converted between currencies.
  */
 import type { Prisma } from "@prisma/client";
+import { containsIgnoringCase } from "../db/text-filter";
 import { formatMinorUnits } from "../lib/money";
 import type { AppDb } from "../sync/platform";
 
@@ -45,13 +46,6 @@ export interface ContactSearchPage {
   pageSize: number;
 }
 
-/** Case-insensitive "contains" on both databases (PostgreSQL's LIKE is case-sensitive, SQLite's is not for ASCII). */
-function contains(db: AppDb, value: string): Prisma.StringNullableFilter {
-  return (
-    db.$kind === "postgres" ? { contains: value, mode: "insensitive" } : { contains: value }
-  ) as Prisma.StringNullableFilter;
-}
-
 /** Every word must appear in the email, the first name or the last name ("jane doe", "@example.com"). */
 function searchWhere(db: AppDb, organizationId: string, query: string): Prisma.ContactWhereInput {
   const words = query.trim().split(/\s+/).filter(Boolean).slice(0, 5);
@@ -60,9 +54,9 @@ function searchWhere(db: AppDb, organizationId: string, query: string): Prisma.C
     redactedAt: null,
     AND: words.map((word) => ({
       OR: [
-        { email: contains(db, word) },
-        { firstName: contains(db, word) },
-        { lastName: contains(db, word) },
+        { email: containsIgnoringCase(db.$kind, word) },
+        { firstName: containsIgnoringCase(db.$kind, word) },
+        { lastName: containsIgnoringCase(db.$kind, word) },
       ],
     })),
   };

@@ -27,6 +27,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const session = await readOwnerSession(app.db, token);
   const grant = url.searchParams.get("grant");
   const grantValid = !!readOrganizationGrant(app.keyring, grant);
+  const appUrl = loadEnv().SHOPIFY_APP_URL;
   return json({
     signedIn: !!session,
     signIn: url.searchParams.has("signin") && !session,
@@ -35,7 +36,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     grantExpired: !!grant && !grantValid,
     storeUrl: url.searchParams.get("store") ?? "",
     // WooCommerce posts an approved key only to an https callback (WC_Auth refuses others).
-    httpAppUrl: /^https:/i.test(loadEnv().SHOPIFY_APP_URL) ? null : loadEnv().SHOPIFY_APP_URL,
+    httpAppUrl: /^https:/i.test(appUrl) ? null : appUrl,
   });
 };
 

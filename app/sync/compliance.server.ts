@@ -5,6 +5,7 @@
  */
 import type { Prisma } from "@prisma/client";
 import type { AppDb } from "../db/client.server";
+import { containsIgnoringCase } from "../db/text-filter";
 import { refreshIntegrationCounters } from "./run-records.server";
 import { guestExternalId, normalizeEmail } from "./writer/context";
 
@@ -91,16 +92,7 @@ async function forgetWebhookPayloads(
   ];
   const about: Prisma.WebhookEventWhereInput[] = [
     ...(resourceIds.length ? [{ resourceId: { in: resourceIds } }] : []),
-    ...(email
-      ? [
-          {
-            // PostgreSQL's LIKE is case-sensitive, SQLite's is not (ASCII); the typed filter is SQLite's.
-            payload: (kind === "postgres"
-              ? { contains: email, mode: "insensitive" }
-              : { contains: email }) as Prisma.StringFilter,
-          },
-        ]
-      : []),
+    ...(email ? [{ payload: containsIgnoringCase(kind, email) as Prisma.StringFilter }] : []),
   ];
   if (about.length === 0) return 0;
   const where = { integrationId: selector.integrationId, payload: { not: REDACTED_PAYLOAD }, OR: about };
