@@ -5,6 +5,7 @@
  */
 import type { Prisma } from "@prisma/client";
 import type { AppDb } from "../db/client.server";
+import { idChunks } from "../db/id-chunks";
 import { containsIgnoringCase } from "../db/text-filter";
 import { refreshIntegrationCounters } from "./run-records.server";
 import { guestExternalId, normalizeEmail } from "./writer/context";
@@ -205,10 +206,8 @@ export async function purgeIntegrationData(
         data: { payload: REDACTED_PAYLOAD },
       });
       let contacts = 0;
-      // SQLite (through Prisma) takes at most 999 parameters in one statement.
-      for (let i = 0; i < onlyHere.length; i += 500) {
-        contacts += (await tx.contact.deleteMany({ where: { id: { in: onlyHere.slice(i, i + 500) } } }))
-          .count;
+      for (const ids of idChunks(onlyHere)) {
+        contacts += (await tx.contact.deleteMany({ where: { id: { in: ids } } })).count;
       }
       const detail = {
         integrationId,
