@@ -4,6 +4,7 @@
  * "connected" store whose last sync failed, or whose scheduled jobs fail before a run even starts, is shown as
  * needing attention with the reason.
  */
+import { idChunks } from "../db/id-chunks";
 import type { AppDb } from "../sync/platform";
 import { IntegrationNotFoundError } from "./disconnect.server";
 import { describeRun, type SyncRunView } from "./sync-runs.server";
@@ -118,11 +119,17 @@ async function runsByIntegration(db: AppDb, integrationIds: string[], now: Date)
   const active = new Map<string, SyncRunView>();
   const last = new Map<string, SyncRunView>();
   if (integrationIds.length === 0) return { active, last };
-  const running = await db.syncRun.findMany({
-    where: { integrationId: { in: integrationIds }, status: "running" },
-    select: RUN_SELECT,
-    orderBy: { startedAt: "desc" },
-  });
+  // An organization may hold any number of stores: their ids are named a slice at a time (see app/db/id-chunks.ts).
+  const running = [];
+  for (const ids of idChunks(integrationIds)) {
+    running.push(
+      ...(await db.syncRun.findMany({
+        where: { integrationId: { in: ids }, status: "running" },
+        select: RUN_SELECT,
+        orderBy: { startedAt: "desc" },
+      })),
+    );
+  }
   for (const run of running) {
     const view = describeRun(run, now);
     if (view.active && !active.has(run.integrationId)) active.set(run.integrationId, view);

@@ -97,6 +97,26 @@ describe.each(DATABASE_KINDS)("the merchant's views on %s", (kind) => {
     expect(withJob[0].status).toBe("connected");
   });
 
+  it("lists an organization with 1,200 stores, more than one SQLite statement may name", async () => {
+    const organization = await t.db.organization.create({ data: { name: "Many stores" } });
+    await t.db.integration.createMany({
+      data: Array.from({ length: 1_200 }, (_, i) => ({
+        organizationId: organization.id,
+        platform: "woocommerce",
+        name: `Store ${String(i).padStart(4, "0")}`,
+        storeKey: `https://store${i}.example`,
+        createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+      })),
+    });
+    const syncing = await t.db.integration.findFirstOrThrow({ where: { name: "Store 1111" } });
+    await t.db.syncRun.create({
+      data: { integrationId: syncing.id, kind: "full", status: "running", heartbeatAt: new Date() },
+    });
+    const items = await listIntegrations(t.db, organization.id);
+    expect(items).toHaveLength(1_200);
+    expect(items.filter((i) => i.activeRun).map((i) => i.name)).toEqual(["Store 1111"]);
+  });
+
   it("shows webhook events, failures of the last day and recorded subscription repairs", async () => {
     await t.db.webhookEvent.createMany({
       data: [

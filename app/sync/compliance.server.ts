@@ -5,8 +5,10 @@
  */
 import type { Prisma } from "@prisma/client";
 import type { AppDb } from "../db/client.server";
+import { idChunks } from "../db/id-chunks";
 import { containsIgnoringCase } from "../db/text-filter";
 import { refreshIntegrationCounters } from "./run-records.server";
+import { TX_OPTIONS } from "./sql.server";
 import { guestExternalId, normalizeEmail } from "./writer/context";
 
 export interface CustomerSelector {
@@ -26,7 +28,10 @@ async function integrationOrThrow(db: AppDb | Prisma.TransactionClient, integrat
   return integration;
 }
 
-/** Contacts of this store matching the selector: by customer id, by guest key, or by email within the organization. */
+/**
+ * Contacts of this store matching the selector: by customer id, by guest key, or by email within the organization.
+ * At most three (a store links one contact per external id), so their ids are safe in an `in` list.
+ */
 async function matchingContactIds(
   tx: Prisma.TransactionClient,
   organizationId: string,
@@ -54,16 +59,25 @@ async function matchingContactIds(
   return [...ids];
 }
 
-function orderWhere(selector: CustomerSelector, contactIds: string[]): Prisma.OrderWhereInput {
+/** This store's orders of the customer's contacts or email (no id list: one statement however many), or null. */
+function ownOrdersWhere(selector: CustomerSelector, contactIds: string[]): Prisma.OrderWhereInput | null {
   const email = normalizeEmail(selector.email);
-  return {
+  const OR: Prisma.OrderWhereInput[] = [
+    ...(contactIds.length ? [{ contactId: { in: contactIds } }] : []),
+    ...(email ? [{ email }] : []),
+  ];
+  return OR.length ? { integrationId: selector.integrationId, OR } : null;
+}
+
+/**
+ * The orders the request names, as `in` filters of at most IDS_PER_STATEMENT ids each: a buyer may have thousands
+ * of orders, and Shopify names them all (`orders_to_redact`, `orders_requested`).
+ */
+function namedOrdersWhere(selector: CustomerSelector): Prisma.OrderWhereInput[] {
+  return idChunks([...new Set(selector.orderExternalIds ?? [])]).map((ids) => ({
     integrationId: selector.integrationId,
-    OR: [
-      ...(contactIds.length ? [{ contactId: { in: contactIds } }] : []),
-      ...(email ? [{ email }] : []),
-      ...(selector.orderExternalIds?.length ? [{ externalId: { in: selector.orderExternalIds } }] : []),
-    ],
-  };
+    externalId: { in: ids },
+  }));
 }
 
 /** What a redacted delivery's body becomes: valid JSON that names no one. */
@@ -85,26 +99,35 @@ async function forgetWebhookPayloads(
   const ids = [selector.customerExternalId, ...(selector.orderExternalIds ?? [])].filter(
     (x): x is string => !!x,
   );
-  const resourceIds = [
+  const resourceIds = new Set([
     ...ids,
     ...(selector.customerExternalId ? [`customer:${selector.customerExternalId}`] : []),
     ...(selector.orderExternalIds ?? []).map((id) => `order:${id}`),
-  ];
+  ]);
   const about: Prisma.WebhookEventWhereInput[] = [
-    ...(resourceIds.length ? [{ resourceId: { in: resourceIds } }] : []),
+    ...idChunks([...resourceIds]).map((chunk) => ({ resourceId: { in: chunk } })),
     ...(email ? [{ payload: containsIgnoringCase(kind, email) as Prisma.StringFilter }] : []),
   ];
-  if (about.length === 0) return 0;
-  const where = { integrationId: selector.integrationId, payload: { not: REDACTED_PAYLOAD }, OR: about };
-  const waiting = await tx.webhookEvent.updateMany({
-    where: { ...where, status: "received" },
-    data: { payload: REDACTED_PAYLOAD, status: "ignored", lastError: REDACTED_NOTE, processedAt: new Date() },
-  });
-  const done = await tx.webhookEvent.updateMany({
-    where,
-    data: { payload: REDACTED_PAYLOAD },
-  });
-  return waiting.count + done.count;
+  let erased = 0;
+  // One filter at a time; a body already erased no longer matches, so none is counted twice.
+  for (const filter of about) {
+    const where = {
+      integrationId: selector.integrationId,
+      AND: [{ payload: { not: REDACTED_PAYLOAD } }, filter],
+    };
+    const waiting = await tx.webhookEvent.updateMany({
+      where: { ...where, status: "received" },
+      data: {
+        payload: REDACTED_PAYLOAD,
+        status: "ignored",
+        lastError: REDACTED_NOTE,
+        processedAt: new Date(),
+      },
+    });
+    const done = await tx.webhookEvent.updateMany({ where, data: { payload: REDACTED_PAYLOAD } });
+    erased += waiting.count + done.count;
+  }
+  return erased;
 }
 
 /**
@@ -114,22 +137,32 @@ async function forgetWebhookPayloads(
  * A contact still fed by another store of the organization keeps its data (that store holds it lawfully); otherwise
  * its email, name, phone, tags and custom fields are cleared and it is marked `redacted` (kept as an anonymous row
  * so later stale updates cannot bring the data back: the engine never updates a redacted contact).
+ *
+ * Atomic: everything happens in one transaction, however many orders the request names (they are updated
+ * IDS_PER_STATEMENT at a time inside it). A redaction interrupted part-way (connection lost, worker killed, the
+ * transaction's timeout) changes nothing, and the job's retry runs it whole. It is deliberately not a sequence of
+ * resumable steps: the contact is found through the store links this function deletes, so a retry after a partial
+ * commit could no longer find a contact whose links were gone but whose data was not yet cleared.
  */
 export async function redactCustomer(db: AppDb, selector: CustomerSelector) {
   const integration = await integrationOrThrow(db, selector.integrationId);
   const result = await db.$transaction(async (tx) => {
     const contactIds = await matchingContactIds(tx, integration.organizationId, selector);
-    const where = orderWhere(selector, contactIds);
-    const orders = where.OR?.length
-      ? await tx.order.updateMany({ where, data: { email: null, contactId: null } })
-      : { count: 0 };
+    const unlinked = { email: null, contactId: null };
+    let ordersRedacted = 0;
+    // The named orders first: once cleared, they no longer match the contact/email filter, so none counts twice.
+    for (const where of namedOrdersWhere(selector)) {
+      ordersRedacted += (await tx.order.updateMany({ where, data: unlinked })).count;
+    }
+    const own = ownOrdersWhere(selector, contactIds);
+    if (own) ordersRedacted += (await tx.order.updateMany({ where: own, data: unlinked })).count;
     let redacted = 0;
-    let unlinked = 0;
+    let contactsUnlinked = 0;
     for (const contactId of contactIds) {
       await tx.contactSource.deleteMany({ where: { contactId, integrationId: selector.integrationId } });
       const others = await tx.contactSource.count({ where: { contactId } });
       if (others > 0) {
-        unlinked += 1;
+        contactsUnlinked += 1;
         continue;
       }
       await tx.contact.update({
@@ -153,8 +186,8 @@ export async function redactCustomer(db: AppDb, selector: CustomerSelector) {
       integrationId: selector.integrationId,
       customerExternalId: selector.customerExternalId ?? null,
       contactsRedacted: redacted,
-      contactsUnlinked: unlinked,
-      ordersRedacted: orders.count,
+      contactsUnlinked,
+      ordersRedacted,
       webhookDeliveriesRedacted: webhookDeliveries,
     };
     await tx.auditLog.create({
@@ -167,7 +200,7 @@ export async function redactCustomer(db: AppDb, selector: CustomerSelector) {
       },
     });
     return detail;
-  });
+  }, TX_OPTIONS);
   await refreshIntegrationCounters(db, db, selector.integrationId);
   return result;
 }
@@ -205,10 +238,8 @@ export async function purgeIntegrationData(
         data: { payload: REDACTED_PAYLOAD },
       });
       let contacts = 0;
-      // SQLite (through Prisma) takes at most 999 parameters in one statement.
-      for (let i = 0; i < onlyHere.length; i += 500) {
-        contacts += (await tx.contact.deleteMany({ where: { id: { in: onlyHere.slice(i, i + 500) } } }))
-          .count;
+      for (const ids of idChunks(onlyHere)) {
+        contacts += (await tx.contact.deleteMany({ where: { id: { in: ids } } })).count;
       }
       const detail = {
         integrationId,
@@ -248,10 +279,7 @@ export async function exportCustomerData(db: AppDb, selector: CustomerSelector) 
       where: { id: { in: contactIds } },
       include: { sources: { select: { integrationId: true, externalId: true, createdAt: true } } },
     });
-    const where = orderWhere(selector, contactIds);
-    const orders = where.OR?.length
-      ? await tx.order.findMany({ where, include: { items: true }, orderBy: { orderDate: "asc" } })
-      : [];
+    const orders = await customerOrders(tx, selector, contactIds);
     const document = {
       generatedAt: new Date().toISOString(),
       store: {
@@ -302,5 +330,31 @@ export async function exportCustomerData(db: AppDb, selector: CustomerSelector) 
       },
     });
     return document;
-  });
+  }, TX_OPTIONS);
+}
+
+type OrderWithItems = Prisma.OrderGetPayload<{ include: { items: true } }>;
+
+/**
+ * The orders a data request covers (named, or the customer's by contact or email) with their line items, oldest
+ * first. (Prisma loads the items of any number of orders itself: 4,500 in one read passed on SQLite.)
+ */
+async function customerOrders(
+  tx: Prisma.TransactionClient,
+  selector: CustomerSelector,
+  contactIds: string[],
+): Promise<OrderWithItems[]> {
+  const byId = new Map<string, OrderWithItems>();
+  for (const where of namedOrdersWhere(selector)) {
+    for (const order of await tx.order.findMany({ where, include: { items: true } }))
+      byId.set(order.id, order);
+  }
+  const own = ownOrdersWhere(selector, contactIds);
+  if (own) {
+    for (const order of await tx.order.findMany({ where: own, include: { items: true } }))
+      byId.set(order.id, order);
+  }
+  return [...byId.values()].sort(
+    (a, b) => a.orderDate.getTime() - b.orderDate.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
 }
