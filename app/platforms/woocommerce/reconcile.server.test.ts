@@ -137,19 +137,33 @@ describe.each(DATABASE_KINDS)("WooCommerce records deleted for good without a we
     expect(totals(log, "products").length).toBe(1);
     expect(totals(log, "customers")).toEqual([]);
 
-    const [gone] = pick(woo.store.orders, 1, (o) => o.status === "completed");
-    await forceDelete("orders", [gone]);
+    // One of the last orders: every page of ids is listed (the store holds 259 live orders then, 100 a page).
+    const live = storeIds(woo)
+      .orders.map(Number)
+      .sort((a, b) => a - b);
+    const late = live[live.length - 2];
+    await forceDelete("orders", [late]);
     await clearRequests();
     const summary = await sync("incremental");
     expect(summary.status).toBe("succeeded");
     expect(summary.resources.orders?.deleted).toBe(1);
     log = await requests();
-    expect(listings(log, "orders").length).toBe(3); // 259 ids, 100 a page
+    expect(listings(log, "orders").map((r) => r.query.page)).toEqual(["1", "2", "3"]);
     expect(listings(log, "products")).toEqual([]);
     expect(listings(log, "customers")).toEqual([]);
     // Confirmed by id before the deletion.
-    expect(log.filter((r) => r.path === `${listPath("orders")}/${gone}`)).toHaveLength(1);
-    expect((await ourIds()).orders).not.toContain(String(gone));
+    expect(log.filter((r) => r.path === `${listPath("orders")}/${late}`)).toHaveLength(1);
+    expect((await ourIds()).orders).not.toContain(String(late));
+    expect(await ourIds()).toEqual(storeIds(woo));
+
+    // One of the first: once it is confirmed the gap is explained, and the listing stops after its first page.
+    clock.advance(5_000);
+    const early = live[3];
+    await forceDelete("orders", [early]);
+    await clearRequests();
+    expect((await sync("incremental")).resources.orders?.deleted).toBe(1);
+    log = await requests();
+    expect(listings(log, "orders").map((r) => r.query.page)).toEqual(["1"]);
     expect(await ourIds()).toEqual(storeIds(woo));
   });
 
@@ -203,14 +217,17 @@ describe.each(DATABASE_KINDS)("WooCommerce records deleted for good without a we
   });
 
   it("does not remove a record the store created while its ids were being listed", async () => {
-    const [gone] = pick(woo.store.orders, 1, (o) => o.status === "completed");
+    const [gone, hidden] = pick(woo.store.orders, 2, (o) => o.status === "completed");
     await forceDelete("orders", [gone]);
+    // Left out of every listing yet alive (see the next test): the gap stays open after our first chunk of ids,
+    // so the comparison asks for our ids a second time.
+    woo.store.updateOrder(hidden, { status: "checkout-draft" });
     const product = [...woo.store.products.values()].find(
       (p) => p.type === "simple" && p.status === "publish",
     )!;
     let createdId: number | null = null;
-    // When the reconciliation asks for our ids the second time, the store's listing has passed every id we hold:
-    // an order created now is missing from it, and its webhook writes it here before the comparison ends.
+    // When the comparison asks for our ids the second time, the store's listing has passed every id we hold: an
+    // order created now is missing from it, and its webhook writes it here before the comparison ends.
     const source = await platform.createSource(store.ctx);
     const orders = source.readers.orders as ResourceReader<unknown, "orders">;
     const wrapped: ResourceReader<unknown, "orders"> = {
@@ -251,10 +268,13 @@ describe.each(DATABASE_KINDS)("WooCommerce records deleted for good without a we
     expect(firstListing).toBeGreaterThanOrEqual(0);
     expect(creation).toBeGreaterThan(firstListing);
     expect(summary.resources.orders?.deleted).toBe(1);
+    // First seen here after the comparison began: never even a candidate (not asked for by id).
+    expect(log.filter((r) => r.path === `${listPath("orders")}/${createdId}`)).toEqual([]);
     const ours = (await ourIds()).orders;
     expect(ours).toContain(String(createdId));
     expect(ours).not.toContain(String(gone));
-    expect(ours).toEqual(storeIds(woo).orders);
+    expect(ours).toEqual([...storeIds(woo).orders, String(hidden)].sort());
+    woo.store.updateOrder(hidden, { status: "completed" });
   });
 
   it("keeps a record the store still has but leaves out of its list, and removes the one it confirms gone", async () => {

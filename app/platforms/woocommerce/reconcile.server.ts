@@ -115,7 +115,8 @@ export async function* missingRecords(options: MissingRecordsOptions): AsyncGene
         }
         if (store === id) continue;
         candidates.push(id);
-        if (candidates.length < CONFIRM_BATCH) continue;
+        // Confirm a full batch, or as soon as there are enough candidates to explain the gap (then stop early).
+        if (candidates.length < CONFIRM_BATCH && candidates.length < gap - confirmed) continue;
         const gone = await confirm();
         confirmed += gone.length;
         if (gone.length > 0) yield gone;
