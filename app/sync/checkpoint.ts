@@ -15,6 +15,8 @@ export interface ResourceCheckpoint {
   cursor: string | null;
   synced: number;
   failed: number;
+  /** Rows this read removed as deleted by the store (its trash, or confirmed gone); absent until one is. */
+  deleted?: number;
   total: number | null;
   /** Reader failure that stopped this resource, if any. */
   error?: string;
@@ -95,6 +97,7 @@ export function resourceResults(
   const result: Partial<Record<Resource, ResourceResult>> = {};
   for (const r of resources) {
     const { synced, failed } = counts(r);
+    const deleted = checkpoint.resources[r]?.deleted ?? 0;
     result[r] = {
       success: checkpoint.resources[r]?.phase === "done" && failed === 0,
       synced,
@@ -102,6 +105,7 @@ export function resourceResults(
       errors: errors
         .filter((e) => e.resource === r)
         .map((e) => (e.externalId ? `${e.externalId}: ${e.message}` : e.message)),
+      ...(deleted > 0 ? { deleted } : {}),
     };
   }
   return result;

@@ -27,6 +27,7 @@ import type {
   SyncSource,
 } from "./types";
 import type { WriteContext } from "./writer/context";
+import { heldRecords } from "./held-records.server";
 import { deleteRecordsIn } from "./writer/deletions.server";
 import { writeRecordAlone, writerFor } from "./writer/index.server";
 import { isTransientDatabaseError } from "../db/transient-errors";
@@ -115,7 +116,8 @@ export class RunLoop {
     }
     this.emit();
     try {
-      for await (const page of reader.read(rc.cursor, signal)) {
+      const held = heldRecords(this.db, this.state.integrationId, resource);
+      for await (const page of reader.read(rc.cursor, signal, held)) {
         await databaseWrite(() => this.syncPage(resource, rc, reader, page));
         this.emit();
         if (signal.aborted) break;
@@ -159,6 +161,10 @@ export class RunLoop {
     const pageErrors: SyncError[] = [];
     const fail = (externalId: string | null, message: string) =>
       pageErrors.push({ resource, externalId, message, at: clock().toISOString() });
+    // A reader's warning is kept with the run's errors but counts no record as failed.
+    const warnings: SyncError[] = page.warning
+      ? [{ resource, externalId: null, message: page.warning, at: clock().toISOString() }]
+      : [];
     const mapped: CanonicalRecordOf[Resource][] = [];
     for (const remote of page.records) {
       try {
@@ -169,22 +175,26 @@ export class RunLoop {
     }
     const writer = writerFor(resource);
     // Deletions the store listed with this page (its trash) are committed with the page's rows and cursor.
-    const deletions = async (tx: SqlExecutor) => {
-      if (page.deleted?.length) {
-        await deleteRecordsIn(tx, this.db.$kind, {
-          integrationId: ctx.integrationId,
-          resource,
-          externalIds: page.deleted,
-          deletedAt: ctx.now,
-        });
-      }
+    const deletions = async (tx: SqlExecutor): Promise<number> => {
+      if (!page.deleted?.length) return 0;
+      return deleteRecordsIn(tx, this.db.$kind, {
+        integrationId: ctx.integrationId,
+        resource,
+        externalIds: page.deleted,
+        deletedAt: ctx.now,
+      });
     };
     const batchOk = await this.serial(async () => {
       try {
         await this.db.$transaction(async (tx) => {
           await writer(tx, ctx, mapped);
-          await deletions(tx);
-          await this.commitPage(tx, rc, page.cursor, mapped.length, pageErrors);
+          const deleted = await deletions(tx);
+          await this.commitPage(tx, rc, page.cursor, {
+            synced: mapped.length,
+            deleted,
+            pageErrors,
+            warnings,
+          });
         }, TX_OPTIONS);
         return true;
       } catch (error) {
@@ -203,8 +213,8 @@ export class RunLoop {
     }
     await this.serial(() =>
       this.db.$transaction(async (tx) => {
-        await deletions(tx);
-        await this.commitPage(tx, rc, page.cursor, synced, pageErrors);
+        const deleted = await deletions(tx);
+        await this.commitPage(tx, rc, page.cursor, { synced, deleted, pageErrors, warnings });
       }, TX_OPTIONS),
     );
   }
@@ -214,25 +224,31 @@ export class RunLoop {
     tx: SqlExecutor,
     rc: ResourceCheckpoint,
     cursor: string | null,
-    synced: number,
-    pageErrors: SyncError[],
+    page: { synced: number; deleted: number; pageErrors: SyncError[]; warnings: SyncError[] },
   ) {
     const { checkpoint, errors } = this.state;
     const before = {
       synced: rc.synced,
       failed: rc.failed,
+      deleted: rc.deleted,
       cursor: rc.cursor,
       errors: errors.length,
       count: checkpoint.errorCount,
     };
-    rc.synced += synced;
-    rc.failed += pageErrors.length;
+    rc.synced += page.synced;
+    rc.failed += page.pageErrors.length;
+    if (page.deleted > 0) rc.deleted = (rc.deleted ?? 0) + page.deleted;
     rc.cursor = cursor;
-    for (const e of pageErrors) this.addError(e);
+    for (const e of [...page.pageErrors, ...page.warnings]) this.addError(e);
     try {
       await this.writeState(tx);
     } catch (error) {
-      Object.assign(rc, { synced: before.synced, failed: before.failed, cursor: before.cursor });
+      Object.assign(rc, {
+        synced: before.synced,
+        failed: before.failed,
+        deleted: before.deleted,
+        cursor: before.cursor,
+      });
       errors.length = before.errors;
       checkpoint.errorCount = before.count;
       throw error;

@@ -115,6 +115,27 @@ export interface SourcePage<T = unknown> {
    * deleted here is left as it is.
    */
   deleted?: string[];
+  /**
+   * A problem the reader met that did not stop its read (e.g. a check after its last page failed). Kept with the
+   * run's errors, committed with the page; the resource and the run still succeed.
+   */
+  warning?: string;
+}
+
+/**
+ * What this integration holds of one resource, read-only, handed by the engine to a reader that compares it with
+ * the store (to find records the store deleted without telling: ADR 0045). Live records only: orders and products
+ * not deleted, customers linked by a customer record of their own (not only by an order). `seenBefore` keeps out
+ * rows first seen here at or after that time (e.g. records created in the store while it was being listed).
+ */
+export interface HeldRecords {
+  /** How many live records there are. */
+  count(seenBefore: Date): Promise<number>;
+  /**
+   * Their external ids that are decimal integers (no leading zero), ascending by value, after `after` (exclusive;
+   * null: from the smallest), at most `limit`. Ids of any other shape are never listed.
+   */
+  idsAfter(after: string | null, limit: number, seenBefore: Date): Promise<string[]>;
 }
 
 /**
@@ -125,7 +146,8 @@ export interface SourcePage<T = unknown> {
  * which idempotent upserts make safe. `map` is pure and throws on bad data (the record is then counted as failed).
  */
 export interface ResourceReader<Remote = unknown, R extends Resource = Resource> {
-  read(cursor: string | null, signal: AbortSignal): AsyncGenerator<SourcePage<Remote>>;
+  /** `held` (given by the engine) is what we hold of this resource, for readers that reconcile deletions. */
+  read(cursor: string | null, signal: AbortSignal, held?: HeldRecords): AsyncGenerator<SourcePage<Remote>>;
   map(remote: Remote): CanonicalRecordOf[R];
   /** Stable id of a remote record for error reports when `map` fails (defaults to `remote.id`). */
   remoteId?(remote: Remote): string | undefined;
@@ -152,6 +174,8 @@ export interface ResourceResult {
   synced: number;
   failed: number;
   errors: string[];
+  /** Records the read removed because the store lists them as deleted or confirmed them gone (absent when none). */
+  deleted?: number;
 }
 
 export interface SyncError {

@@ -60,7 +60,11 @@ async function handle(
     path.startsWith("/wp-json/") ||
     path === "/wp-json" ||
     (restRoute !== null && (path === "/" || path === "/index.php"));
-  if (isRest) ctx.load.track(res);
+  if (isRest) {
+    const params = new URLSearchParams(url.searchParams);
+    params.delete("rest_route");
+    ctx.load.track(res, { method, path: restRoute !== null ? `/wp-json${restRoute}` : path, params });
+  }
   const isAuthFlow = path.startsWith("/wc-auth/v1/");
   if (isRest || isAuthFlow || path === "/") {
     const fault = ctx.faults.take(isRest && restRoute ? `/wp-json${restRoute}` : path);

@@ -8,9 +8,12 @@
  * - Products bring their variations (fetched per variable product, a few at a time).
  * - `_fields` asks only for what the mapping reads; `per_page=100`, the most WordPress allows.
  * - Orders and products end with the ids in the store's trash (`status=trash`), reported as deletions.
+ * - Every read then compares the store's total with ours and, only when ours is larger, finds the records deleted
+ *   for good (reconcile.server.ts, ADR 0045).
  * Cursors: see cursor.ts.
  */
-import type { Resource, ResourceReader, SourcePage, SyncSource } from "../../sync/types";
+import { errorMessage } from "../../sync/errors";
+import type { HeldRecords, Resource, ResourceReader, SourcePage, SyncSource } from "../../sync/types";
 import type { WooClient } from "./client.server";
 import {
   finishScan,
@@ -27,6 +30,7 @@ import {
 } from "./cursor";
 import { mapCustomer, mapOrder, mapProduct } from "./mapping";
 import { mapLimit, streamPages, type FetchedPage } from "./pages.server";
+import { missingRecords } from "./reconcile.server";
 import type {
   WooCustomer,
   WooOrder,
@@ -53,6 +57,8 @@ export interface WooSourceOptions {
   pageConcurrency: number;
   /** The store currency when already known (saved at connect); read from system_status otherwise. */
   currency?: string | null;
+  /** Our clock for the deletion check (tests move it). */
+  now?: () => Date;
 }
 
 type Listed = { id: number; date_modified_gmt?: string | null; date_created_gmt?: string | null };
@@ -114,11 +120,50 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
         if (fetched.records.length < PER_PAGE) return;
       }
     }
+    /**
+     * Records deleted for good (no webhook, not in the trash), as deletion pages carrying the read's final cursor.
+     * A failure here removes nothing unconfirmed and does not fail the read: it is reported as the run's warning
+     * and the next read checks again.
+     */
+    async function* missing(
+      cursor: string,
+      signal: AbortSignal,
+      held: HeldRecords | undefined,
+      knownTotal: number | null,
+    ): AsyncGenerator<SourcePage<Out>> {
+      if (!held) return;
+      try {
+        for await (const ids of missingRecords({
+          client,
+          endpoint: spec.endpoint,
+          held,
+          knownTotal,
+          perPage: PER_PAGE,
+          concurrency: options.pageConcurrency,
+          signal,
+          now: options.now,
+        })) {
+          yield { records: [], cursor, deleted: ids };
+        }
+      } catch (error) {
+        if (signal.aborted) throw error;
+        yield {
+          records: [],
+          cursor,
+          warning:
+            `Checking the store for ${spec.endpoint} deleted without a webhook did not finish: ` +
+            `${errorMessage(error)} Nothing it had not confirmed gone was removed; the next sync checks again.`,
+        };
+      }
+    }
     return {
       map: spec.map,
       remoteId: spec.remoteId,
-      async *read(cursorText, signal): AsyncGenerator<SourcePage<Out>> {
+      async *read(cursorText, signal, held): AsyncGenerator<SourcePage<Out>> {
         const cursor = parseCursor(cursorText);
+        // The live list's own total (a full list's last non-empty page; with HPOS an empty page says 0).
+        const listsAll = !spec.totalIsChanges || cursor.since === null;
+        let liveTotal: number | null = null;
         const scan: ScanState = cursor.scan ?? newScan();
         const base = { v: 1 as const, since: cursor.since, seen: cursor.seen };
         let yielded = false;
@@ -129,6 +174,7 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
           signal,
         })) {
           if (scan.startedAt === null && scan.page === 0) scan.startedAt = storeClock(fetched.date);
+          if (listsAll && fetched.records.length > 0 && fetched.total !== null) liveTotal = fetched.total;
           const wanted: T[] = [];
           for (const record of fetched.records) {
             const modified = record.date_modified_gmt ?? record.date_created_gmt ?? null;
@@ -154,6 +200,7 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
           };
           if (last) {
             yield* trashed(serialized, signal);
+            yield* missing(serialized, signal, held, liveTotal);
             return;
           }
         }
@@ -161,6 +208,7 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
         const done = serializeCursor(yielded || scan.page > 0 ? finishScan(base, scan) : base);
         yield { records: [], cursor: done };
         yield* trashed(done, signal);
+        yield* missing(done, signal, held, liveTotal);
       },
     };
   }

@@ -61,4 +61,30 @@ describe("WooCommerce emulator benchmark support: list latency and the store's c
       requests: 2,
     });
   });
+
+  it("logs each REST request with its query but without credentials, and forgets them on DELETE", async () => {
+    await fetch(`${emulator.url}/_emulator/requests`, { method: "DELETE" });
+    const client = wooClient(emulator.url, key);
+    await client.get("orders", { _fields: "id", orderby: "id", order: "asc", per_page: 2 });
+    const order = [...emulator.store.orders.values()][0];
+    await client.get(`orders/${order.id}`, { _fields: "id" });
+    await fetch(`${emulator.url}/_emulator/health`);
+    const response = await fetch(`${emulator.url}/_emulator/requests`);
+    expect(response.status).toBe(200);
+    const { requests } = (await response.json()) as { requests: unknown[] };
+    // Plain http: OAuth 1.0a, whose oauth_* parameters (signature included) are left out.
+    expect(requests).toEqual([
+      {
+        method: "GET",
+        path: "/wp-json/wc/v3/orders",
+        query: { _fields: "id", orderby: "id", order: "asc", per_page: "2" },
+      },
+      { method: "GET", path: `/wp-json/wc/v3/orders/${order.id}`, query: { _fields: "id" } },
+    ]);
+    await fetch(`${emulator.url}/_emulator/requests`, { method: "DELETE" });
+    const empty = (await (await fetch(`${emulator.url}/_emulator/requests`)).json()) as {
+      requests: unknown[];
+    };
+    expect(empty.requests).toEqual([]);
+  });
 });

@@ -174,6 +174,12 @@ function settings(
     ctx.load.reset();
     return { status: 200, body: ctx.load.snapshot() };
   }
+  if (route === "/requests" && method === "GET")
+    return { status: 200, body: { requests: ctx.load.requestLog() } };
+  if (route === "/requests" && method === "DELETE") {
+    ctx.load.clearRequests();
+    return { status: 200, body: { requests: [] } };
+  }
   return undefined;
 }
 

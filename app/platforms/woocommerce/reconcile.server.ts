@@ -1,0 +1,153 @@
+/**
+ * Records the store deleted for good without a trace (force delete: no webhook, not in the trash) found after a
+ * read, ADR 0045. Cheap when nothing is missing: the store's own total of the live list (`X-WP-Total`, usually
+ * already read) against our count. Only when ours is larger are the store's ids listed (`_fields=id`, by id) and
+ * merged with ours as two ascending streams, a page and a chunk at a time; each id missing from the listing is
+ * deleted only once the store answers 404 `…_invalid_id` for it by id. Pages shifted by deletions during the
+ * listing, and records created meanwhile, make candidates the store then confirms alive: never a deletion.
+ */
+import type { HeldRecords } from "../../sync/types";
+import type { WooClient } from "./client.server";
+import { mapLimit, streamPages } from "./pages.server";
+
+/** Our ids read per database query while merging. */
+export const HELD_CHUNK = 1_000;
+/** Candidates confirmed (one GET each, a few at a time) and then yielded together. */
+export const CONFIRM_BATCH = 100;
+
+export interface MissingRecordsOptions {
+  client: WooClient;
+  /** The list endpoint the reader reads, with its default filters (`status=any`, `role=customer`). */
+  endpoint: string;
+  held: HeldRecords;
+  /** The live list's `X-WP-Total` this read already saw (a full list's last page), or null to ask for it. */
+  knownTotal: number | null;
+  perPage: number;
+  /** Requests in flight at once (listing pages, confirmations). */
+  concurrency: number;
+  signal: AbortSignal;
+  /** Our clock (tests move it). */
+  now?: () => Date;
+}
+
+/** Decimal ids in numeric order without converting them to numbers (ids may pass 2^53). */
+export function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** The store's total of the live list (one id asked for; the answer's `X-WP-Total` is what counts). */
+async function liveTotal(client: WooClient, endpoint: string, signal: AbortSignal): Promise<number | null> {
+  const response = await client.get<unknown[]>(endpoint, { per_page: 1, _fields: "id" }, { signal });
+  const total = response.headers["x-wp-total"];
+  return total !== undefined && /^\d+$/.test(total) ? Number(total) : null;
+}
+
+/**
+ * Yields batches of ids the store confirmed gone (404 `…_invalid_id` by id). Returns at once — after one request at
+ * most, none when `knownTotal` is given — when the store holds at least as many live records as we do.
+ */
+export async function* missingRecords(options: MissingRecordsOptions): AsyncGenerator<string[]> {
+  const { client, endpoint, held, signal } = options;
+  const now = options.now ?? (() => new Date());
+  // Rows first seen from here on are not compared: the store may have created them after its total or listing.
+  const seenBefore = now();
+  const theirs = options.knownTotal ?? (await liveTotal(client, endpoint, signal));
+  if (theirs === null) return;
+  const ours = await held.count(seenBefore);
+  if (ours <= theirs) return;
+  // More than the gap may be gone (if the store also has records we have not read yet): listing on after the gap
+  // is confirmed would cost requests for what the next sync finds anyway.
+  const gap = ours - theirs;
+
+  const pages = streamPages(
+    async (page, pageSignal) => {
+      const response = await client.get<{ id?: unknown }[]>(
+        endpoint,
+        { _fields: "id", orderby: "id", order: "asc", per_page: options.perPage, page },
+        { signal: pageSignal },
+      );
+      const records = Array.isArray(response.data) ? response.data : [];
+      return {
+        records,
+        totalPages: intHeader(response.headers["x-wp-totalpages"]),
+        total: null,
+        date: undefined,
+      };
+    },
+    { startPage: 1, perPage: options.perPage, concurrency: options.concurrency, signal },
+  );
+  // The store's ids in ascending order; an id not above the last one (a page shifted back) was already compared.
+  let buffer: string[] = [];
+  let last: string | null = null;
+  let exhausted = false;
+  const peek = async (): Promise<string | null> => {
+    while (buffer.length === 0 && !exhausted) {
+      const next = await pages.next();
+      if (next.done) exhausted = true;
+      else buffer = next.value[1].records.map((r) => String(r.id)).filter((id) => /^[1-9]\d*$/.test(id));
+      buffer = buffer.filter((id) => last === null || compareIds(id, last) > 0);
+    }
+    return buffer[0] ?? null;
+  };
+  const take = () => {
+    last = buffer.shift() ?? last;
+  };
+
+  let confirmed = 0;
+  let candidates: string[] = [];
+  const confirm = async (): Promise<string[]> => {
+    const batch = candidates;
+    candidates = [];
+    const gone = await mapLimit(batch, options.concurrency, (id) => isGone(client, endpoint, id, signal));
+    return batch.filter((_, i) => gone[i]);
+  };
+  try {
+    let after: string | null = null;
+    while (confirmed < gap) {
+      const chunk = await held.idsAfter(after, HELD_CHUNK, seenBefore);
+      if (chunk.length === 0) break;
+      after = chunk[chunk.length - 1];
+      for (const id of chunk) {
+        let store = await peek();
+        while (store !== null && compareIds(store, id) < 0) {
+          take();
+          store = await peek();
+        }
+        if (store === id) continue;
+        candidates.push(id);
+        // Confirm a full batch, or as soon as there are enough candidates to explain the gap (then stop early).
+        if (candidates.length < CONFIRM_BATCH && candidates.length < gap - confirmed) continue;
+        const gone = await confirm();
+        confirmed += gone.length;
+        if (gone.length > 0) yield gone;
+        if (confirmed >= gap) break;
+      }
+    }
+    if (candidates.length > 0 && confirmed < gap) {
+      const gone = await confirm();
+      if (gone.length > 0) yield gone;
+    }
+  } finally {
+    await pages.return(undefined);
+  }
+}
+
+/** True only when the store says the record does not exist (404 `…_invalid_id`); a trashed one still reads. */
+async function isGone(
+  client: WooClient,
+  endpoint: string,
+  id: string,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const response = await client.get<{ code?: unknown }>(
+    `${endpoint}/${id}`,
+    { _fields: "id" },
+    { signal, accept: [404] },
+  );
+  const code = response.data?.code;
+  return response.status === 404 && typeof code === "string" && /_invalid_id$/.test(code);
+}
+
+function intHeader(value: string | undefined): number | null {
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
+}

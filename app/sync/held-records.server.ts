@@ -1,0 +1,85 @@
+/**
+ * What an integration holds of one resource (`HeldRecords`, app/sync/types.ts), read by a reader that compares it
+ * with the store to find records deleted there without a trace (ADR 0045). Read-only, outside any transaction.
+ *
+ * Ids come in ascending numeric order without holding them all: a decimal id's numeric order is its order by
+ * (length, text), so each digit length is walked on the (integrationId, externalId) unique index, a chunk at a time.
+ */
+import type { AppDb } from "../db/client.server";
+import { sqlDate } from "../db/sql-date";
+import { dialectFor } from "./sql.server";
+import type { HeldRecords, Resource } from "./types";
+
+/** Decimal ids whose text order within one length is their numeric order. */
+const DECIMAL_ID = /^[1-9]\d*$/;
+
+const LIVE: Record<Resource, { table: string; live: string }> = {
+  orders: { table: "Order", live: `"deletedAt" IS NULL` },
+  products: { table: "Product", live: `"deletedAt" IS NULL` },
+  // A link made only by an order (customer id of a user the customer list may not show, or a guest key) has no
+  // customer record behind it: only links a customer record filled in are compared with the store's customers.
+  customers: { table: "ContactSource", live: `"externalUpdatedAt" IS NOT NULL` },
+};
+
+/** The live records of `resource` for one integration. */
+export function heldRecords(db: AppDb, integrationId: string, resource: Resource): HeldRecords {
+  const dialect = dialectFor(db.$kind);
+  const { table, live } = LIVE[resource];
+  const p = (i: number, type: "text" | "int" | "timestamp") => dialect.param(i, type);
+  const where = `"integrationId" = ${p(1, "text")} AND ${live} AND "createdAt" < ${p(2, "timestamp")}`;
+  const fixed = (seenBefore: Date) => [integrationId, sqlDate(db.$kind, seenBefore)];
+  // Digit lengths present, read once per held view and cutoff (rows added later are after the cutoff anyway).
+  let lengths: { cutoff: number; values: Promise<number[]> } | null = null;
+  const lengthsOf = (seenBefore: Date) => {
+    if (!lengths || lengths.cutoff !== seenBefore.getTime()) {
+      const values = db
+        .$queryRawUnsafe<{ n: unknown }[]>(
+          `SELECT DISTINCT length("externalId") AS "n" FROM "${table}" WHERE ${where}`,
+          ...fixed(seenBefore),
+        )
+        .then((rows) => rows.map((r) => Number(r.n)).sort((a, b) => a - b));
+      lengths = { cutoff: seenBefore.getTime(), values };
+    }
+    return lengths.values;
+  };
+  const chunk = (seenBefore: Date, length: number, after: string | null, limit: number) => {
+    // Placeholders are positional on SQLite: parameters go in the order they appear.
+    const keyset = after === null ? "" : ` AND "externalId" > ${p(4, "text")}`;
+    return db
+      .$queryRawUnsafe<{ id: string }[]>(
+        `SELECT "externalId" AS "id" FROM "${table}" WHERE ${where} AND length("externalId") = ${p(3, "int")}` +
+          `${keyset} ORDER BY "externalId" LIMIT ${p(after === null ? 4 : 5, "int")}`,
+        ...fixed(seenBefore),
+        length,
+        ...(after === null ? [] : [after]),
+        limit,
+      )
+      .then((rows) => rows.map((r) => String(r.id)));
+  };
+
+  return {
+    async count(seenBefore) {
+      const [row] = await db.$queryRawUnsafe<{ n: unknown }[]>(
+        `SELECT COUNT(*) AS "n" FROM "${table}" WHERE ${where}`,
+        ...fixed(seenBefore),
+      );
+      return Number(row?.n ?? 0);
+    },
+    async idsAfter(after, limit, seenBefore) {
+      const out: string[] = [];
+      for (const length of await lengthsOf(seenBefore)) {
+        if (after !== null && length < after.length) continue;
+        let from = after !== null && length === after.length ? after : null;
+        while (out.length < limit) {
+          const want = limit - out.length;
+          const ids = await chunk(seenBefore, length, from, want);
+          for (const id of ids) if (DECIMAL_ID.test(id)) out.push(id);
+          if (ids.length < want) break;
+          from = ids[ids.length - 1];
+        }
+        if (out.length >= limit) break;
+      }
+      return out;
+    },
+  };
+}
