@@ -4,7 +4,7 @@
  * "connected" store whose last sync failed, or whose scheduled jobs fail before a run even starts, is shown as
  * needing attention with the reason.
  */
-import { idChunks } from "../db/id-chunks";
+import { IDS_PER_STATEMENT, idChunks } from "../db/id-chunks";
 import type { AppDb } from "../sync/platform";
 import { IntegrationNotFoundError } from "./disconnect.server";
 import { describeRun, type SyncRunView } from "./sync-runs.server";
@@ -115,6 +115,8 @@ export function displayStatus(
   return { status: "connected", statusReason: null };
 }
 
+const FINISHED = ["succeeded", "partial", "failed", "cancelled"];
+
 async function runsByIntegration(db: AppDb, integrationIds: string[], now: Date) {
   const active = new Map<string, SyncRunView>();
   const last = new Map<string, SyncRunView>();
@@ -134,17 +136,27 @@ async function runsByIntegration(db: AppDb, integrationIds: string[], now: Date)
     const view = describeRun(run, now);
     if (view.active && !active.has(run.integrationId)) active.set(run.integrationId, view);
   }
-  // Newest finished run per integration (one query per store: a merchant has a handful).
-  await Promise.all(
-    integrationIds.map(async (id) => {
-      const run = await db.syncRun.findFirst({
-        where: { integrationId: id, status: { in: ["succeeded", "partial", "failed", "cancelled"] } },
-        select: RUN_SELECT,
-        orderBy: { startedAt: "desc" },
-      });
-      if (run) last.set(id, describeRun(run, now));
-    }),
-  );
+  // Newest finished run per integration: two statements per slice of stores, however many stores there are. The
+  // second names two parameters per store, hence half a slice.
+  for (const ids of idChunks(integrationIds, IDS_PER_STATEMENT / 2)) {
+    const newest = await db.syncRun.groupBy({
+      by: ["integrationId"],
+      where: { integrationId: { in: ids }, status: { in: FINISHED } },
+      _max: { startedAt: true },
+    });
+    const pairs = newest.flatMap((n) =>
+      n._max.startedAt ? [{ integrationId: n.integrationId, startedAt: n._max.startedAt }] : [],
+    );
+    if (pairs.length === 0) continue;
+    const runs = await db.syncRun.findMany({
+      where: { status: { in: FINISHED }, OR: pairs },
+      select: RUN_SELECT,
+      // Two finished runs started in the same millisecond: the same one every time.
+      orderBy: [{ startedAt: "desc" }, { id: "desc" }],
+    });
+    for (const run of runs)
+      if (!last.has(run.integrationId)) last.set(run.integrationId, describeRun(run, now));
+  }
   return { active, last };
 }
 

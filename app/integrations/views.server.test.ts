@@ -112,9 +112,41 @@ describe.each(DATABASE_KINDS)("the merchant's views on %s", (kind) => {
     await t.db.syncRun.create({
       data: { integrationId: syncing.id, kind: "full", status: "running", heartbeatAt: new Date() },
     });
+    // Finished runs spread over the slices: each store's newest finished run is its last run, never a running one
+    // nor another store's.
+    const stores = await t.db.integration.findMany({
+      where: { organizationId: organization.id },
+      orderBy: { createdAt: "asc" },
+    });
+    const at = (minute: number) => new Date(Date.UTC(2026, 1, 1, 0, minute));
+    const finished = [0, 249, 250, 777, 1111, 1199];
+    for (const [n, index] of finished.entries()) {
+      await t.db.syncRun.createMany({
+        data: [
+          {
+            integrationId: stores[index].id,
+            kind: "full",
+            status: "failed",
+            startedAt: at(n),
+            errorMessage: "old",
+          },
+          {
+            integrationId: stores[index].id,
+            kind: "incremental",
+            status: "succeeded",
+            startedAt: at(n + 10),
+          },
+        ],
+      });
+    }
     const items = await listIntegrations(t.db, organization.id);
     expect(items).toHaveLength(1_200);
     expect(items.filter((i) => i.activeRun).map((i) => i.name)).toEqual(["Store 1111"]);
+    const withLast = items.filter((i) => i.lastRun);
+    expect(withLast.map((i) => i.name)).toEqual(finished.map((i) => stores[i].name));
+    expect(withLast.every((i) => i.lastRun?.status === "succeeded" && i.status !== "needs_attention")).toBe(
+      true,
+    );
   });
 
   it("shows webhook events, failures of the last day and recorded subscription repairs", async () => {
