@@ -46,6 +46,16 @@ export interface ContactSearchPage {
   pageSize: number;
 }
 
+/**
+ * A contact's store links as pages and the API show them: live ones only (a customer the store deleted leaves a
+ * tombstone, ADR 0044), oldest first.
+ */
+const LIVE_SOURCES = {
+  where: { deletedAt: null },
+  include: { integration: true },
+  orderBy: { createdAt: "asc" },
+} satisfies Prisma.Contact$sourcesArgs;
+
 /** Every word must appear in the email, the first name or the last name ("jane doe", "@example.com"). */
 function searchWhere(db: AppDb, organizationId: string, query: string): Prisma.ContactWhereInput {
   const words = query.trim().split(/\s+/).filter(Boolean).slice(0, 5);
@@ -151,7 +161,7 @@ export async function searchContacts(
     db.contact.count({ where }),
     db.contact.findMany({
       where,
-      include: { sources: { include: { integration: true }, orderBy: { createdAt: "asc" } } },
+      include: { sources: LIVE_SOURCES },
       orderBy: [{ updatedAt: "desc" }, { id: "asc" }],
       skip: (page - 1) * pageSize,
       take: pageSize,
@@ -162,20 +172,20 @@ export async function searchContacts(
 
 /**
  * The cross-store profile of the contact a store knows by `externalId` (the admin block: Shopify's customer id).
- * Null when the store has not synced that customer yet.
+ * Null when the store has not synced that customer yet, or deleted it.
  */
 export async function profileForStoreCustomer(
   db: AppDb,
   input: { integrationId: string; externalIds: string[] },
 ): Promise<ContactProfile | null> {
   const source = await db.contactSource.findFirst({
-    where: { integrationId: input.integrationId, externalId: { in: input.externalIds } },
+    where: { integrationId: input.integrationId, externalId: { in: input.externalIds }, deletedAt: null },
     select: { contactId: true },
   });
   if (!source) return null;
   const rows = await db.contact.findMany({
     where: { id: source.contactId, redactedAt: null },
-    include: { sources: { include: { integration: true }, orderBy: { createdAt: "asc" } } },
+    include: { sources: LIVE_SOURCES },
   });
   return (await profiles(db, rows))[0] ?? null;
 }

@@ -91,11 +91,11 @@ export async function applyRecords<R extends Resource>(
 }
 
 /**
- * Applies deletions reported by a store (webhooks orders/delete, products/delete, customers/delete): orders and
- * products are soft-deleted (`deletedAt`, excluded from the counters; a sync that sees them again, or a webhook
- * update made after `deletedAt`, brings them back), a
- * deleted customer loses this store's link (the contact stays: it may have orders or come from another store).
- * Returns how many rows changed.
+ * Applies deletions reported by a store (webhooks orders/delete, products/delete, customers/delete): orders,
+ * products and a customer's store link are soft-deleted (`deletedAt`, excluded from the counters and from every read
+ * of a contact's links; a sync that sees them again, or a webhook update made after `deletedAt`, brings them back).
+ * The contact of a deleted customer stays: it may have orders or come from another store. Returns how many rows
+ * changed.
  */
 export async function applyDeletions(
   db: AppDb,

@@ -30,7 +30,9 @@ async function integrationOrThrow(db: AppDb | Prisma.TransactionClient, integrat
 
 /**
  * Contacts of this store matching the selector: by customer id, by guest key, or by email within the organization.
- * At most three (a store links one contact per external id), so their ids are safe in an `in` list.
+ * At most three (a store links one contact per external id), so their ids are safe in an `in` list. A customer the
+ * store deleted is found through its link's tombstone (ADR 0044): a redaction usually follows the deletion, and the
+ * contact still holds what this store sent.
  */
 async function matchingContactIds(
   tx: Prisma.TransactionClient,
@@ -133,10 +135,11 @@ async function forgetWebhookPayloads(
 /**
  * Removes a customer's personal data received from one store.
  *
- * This store's orders of the customer lose their email and contact link, and this store's ContactSource links go.
- * A contact still fed by another store of the organization keeps its data (that store holds it lawfully); otherwise
- * its email, name, phone, tags and custom fields are cleared and it is marked `redacted` (kept as an anonymous row
- * so later stale updates cannot bring the data back: the engine never updates a redacted contact).
+ * This store's orders of the customer lose their email and contact link, and this store's ContactSource links go
+ * (a deleted customer's tombstone too). A contact still fed by another store of the organization (a live link there)
+ * keeps its data (that store holds it lawfully); otherwise its email, name, phone, tags and custom fields are cleared
+ * and it is marked `redacted` (kept as an anonymous row so later stale updates cannot bring the data back: the
+ * engine never updates a redacted contact).
  *
  * Atomic: everything happens in one transaction, however many orders the request names (they are updated
  * IDS_PER_STATEMENT at a time inside it). A redaction interrupted part-way (connection lost, worker killed, the
@@ -159,8 +162,9 @@ export async function redactCustomer(db: AppDb, selector: CustomerSelector) {
     let redacted = 0;
     let contactsUnlinked = 0;
     for (const contactId of contactIds) {
+      // Tombstones go too (a redacted customer leaves nothing of this store); another store's tombstone feeds nothing.
       await tx.contactSource.deleteMany({ where: { contactId, integrationId: selector.integrationId } });
-      const others = await tx.contactSource.count({ where: { contactId } });
+      const others = await tx.contactSource.count({ where: { contactId, deletedAt: null } });
       if (others > 0) {
         contactsUnlinked += 1;
         continue;
@@ -206,8 +210,9 @@ export async function redactCustomer(db: AppDb, selector: CustomerSelector) {
 }
 
 /**
- * Deletes everything one store fed us (shop/redact): its orders, products, contact links, and the contacts no other
- * store of the organization feeds. The Integration row and its sync history stay (they hold no customer data).
+ * Deletes everything one store fed us (shop/redact): its orders, products, contact links (tombstones included), and
+ * the contacts no other store of the organization feeds. The Integration row and its sync history stay (they hold
+ * no customer data).
  */
 export async function purgeIntegrationData(
   db: AppDb,
@@ -217,10 +222,16 @@ export async function purgeIntegrationData(
   const integration = await integrationOrThrow(db, integrationId);
   const result = await db.$transaction(
     async (tx) => {
+      // Fed by this store: live links and tombstones of customers it deleted (the contact holds what it sent).
+      // Kept only when another store links the contact live; a tombstone there feeds nothing.
       const fed = await tx.contactSource.findMany({ where: { integrationId }, select: { contactId: true } });
       const fedIds = [...new Set(fed.map((s) => s.contactId))];
       const shared = await tx.contactSource.findMany({
-        where: { integrationId: { not: integrationId }, contact: { sources: { some: { integrationId } } } },
+        where: {
+          integrationId: { not: integrationId },
+          deletedAt: null,
+          contact: { sources: { some: { integrationId } } },
+        },
         select: { contactId: true },
         distinct: ["contactId"],
       });
@@ -277,7 +288,12 @@ export async function exportCustomerData(db: AppDb, selector: CustomerSelector) 
     const contactIds = await matchingContactIds(tx, integration.organizationId, selector);
     const contacts = await tx.contact.findMany({
       where: { id: { in: contactIds } },
-      include: { sources: { select: { integrationId: true, externalId: true, createdAt: true } } },
+      include: {
+        sources: {
+          where: { deletedAt: null },
+          select: { integrationId: true, externalId: true, createdAt: true },
+        },
+      },
     });
     const orders = await customerOrders(tx, selector, contactIds);
     const document = {

@@ -6,6 +6,7 @@ import {
   REDACTED_PAYLOAD,
   redactCustomer,
 } from "./compliance.server";
+import { applyDeletions } from "./apply.server";
 import { runSync } from "./engine.server";
 import {
   createMemorySource,
@@ -110,6 +111,52 @@ describe.each(DATABASE_KINDS)("compliance operations on %s", (kind) => {
     expect(contact.sources.map((s) => [s.integrationId, s.externalId])).toEqual([[woo, "501"]]);
   });
 
+  it("redacts a customer the store deleted first: found through its link's tombstone, nothing of the store left", async () => {
+    await seed();
+    await applyDeletions(t.db, { integrationId: shop, resource: "customers", externalIds: ["c2"] });
+    const { id: contactId } = await t.db.contact.findFirstOrThrow({
+      where: { email: "customer2@example.com" },
+    });
+    // The request names the customer by id only.
+    const result = await redactCustomer(t.db, { integrationId: shop, customerExternalId: "c2" });
+    expect(result).toMatchObject({ contactsRedacted: 1, contactsUnlinked: 0, ordersRedacted: 1 });
+    const contact = await t.db.contact.findUniqueOrThrow({ where: { id: contactId } });
+    expect(contact).toMatchObject({ email: null, firstName: null, lastName: null, phone: null });
+    expect(await t.db.contactSource.count({ where: { contactId } })).toBe(0);
+  });
+
+  it("redacts a contact whose other store deleted the customer: a tombstone feeds nothing", async () => {
+    await seed();
+    await applyDeletions(t.db, { integrationId: woo, resource: "customers", externalIds: ["501"] });
+    const result = await redactCustomer(t.db, { integrationId: shop, customerExternalId: "c1" });
+    expect(result).toMatchObject({ contactsRedacted: 1, contactsUnlinked: 0 });
+    const contact = await t.db.contact.findFirstOrThrow({
+      where: { marketingState: "redacted" },
+      include: { sources: true },
+    });
+    expect(contact).toMatchObject({ email: null, firstName: null, lastName: null, phone: null });
+    // What is left of the other store's link: ids and times.
+    expect(contact.sources).toEqual([
+      {
+        id: expect.any(String),
+        contactId: contact.id,
+        integrationId: woo,
+        externalId: "501",
+        externalUpdatedAt: expect.any(Date),
+        deletedAt: expect.any(Date),
+        createdAt: expect.any(Date),
+        updatedAt: expect.any(Date),
+      },
+    ]);
+  });
+
+  it("lists only live store links in a data export", async () => {
+    await seed();
+    await applyDeletions(t.db, { integrationId: woo, resource: "customers", externalIds: ["501"] });
+    const document = await exportCustomerData(t.db, { integrationId: shop, customerExternalId: "c1" });
+    expect(document.contacts[0].sources).toEqual([{ integrationId: shop, externalId: "c1" }]);
+  });
+
   it("exports what we hold about a customer of a store, and audits it", async () => {
     await seed();
     const document = await exportCustomerData(t.db, { integrationId: shop, customerExternalId: "c1" });
@@ -141,6 +188,18 @@ describe.each(DATABASE_KINDS)("compliance operations on %s", (kind) => {
     expect(remaining.map((c) => c.email)).toEqual(["customer1@example.com", "walkin@example.org"]);
     expect(await t.db.auditLog.count({ where: { action: "shop.purge" } })).toBe(1);
     expect((await t.db.integration.findUniqueOrThrow({ where: { id: shop } })).syncedOrders).toBe(0);
+  });
+
+  it("purges the contacts of customers the store deleted, and keeps none for another store's tombstone", async () => {
+    await seed();
+    // c3 fed only by the shop, deleted there; c1 also fed by the WooCommerce store, deleted there.
+    await applyDeletions(t.db, { integrationId: shop, resource: "customers", externalIds: ["c3"] });
+    await applyDeletions(t.db, { integrationId: woo, resource: "customers", externalIds: ["501"] });
+    const result = await purgeIntegrationData(t.db, shop);
+    expect(result).toMatchObject({ contactsDeleted: 4, contactsKept: 0, contactSourcesDeleted: 4 });
+    const remaining = await t.db.contact.findMany({ orderBy: { email: "asc" } });
+    expect(remaining.map((c) => c.email)).toEqual(["walkin@example.org"]);
+    expect(await t.db.contactSource.count({ where: { integrationId: shop } })).toBe(0);
   });
 
   /** A stored delivery of `integrationId` (its body as the store sent it). */

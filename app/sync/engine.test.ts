@@ -638,6 +638,98 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
     expect(await live()).toMatchObject({ order: true });
   });
 
+  it("a late or repeated update of a deleted customer does not link it again; a later change or a sync does", async () => {
+    await freshDb();
+    const {
+      integrationIds: [integrationId],
+    } = await seedOrganization(t.db);
+    const customer: MemoryCustomer = { ...syntheticCustomer(1), updated_at: "2026-06-01T10:00:00.000Z" };
+    const order: MemoryOrder = {
+      ...syntheticOrder(1, { customerCount: 2 }),
+      updated_at: "2026-06-01T10:00:00.000Z",
+    };
+    await runSync(t.db, {
+      integrationId,
+      kind: "full",
+      source: createMemorySource({ customers: [customer], orders: [order] }),
+    });
+    const { id: contactId } = await t.db.contact.findFirstOrThrow({
+      where: { email: "customer1@example.com" },
+    });
+    await applyDeletions(t.db, {
+      integrationId,
+      resource: "customers",
+      externalIds: ["c1"],
+      deletedAt: new Date("2026-06-01T12:00:00.000Z"),
+    });
+    const state = async () => {
+      const link = await t.db.contactSource.findUnique({
+        where: { integrationId_externalId: { integrationId, externalId: "c1" } },
+      });
+      return {
+        linked: link !== null && link.deletedAt === null,
+        linkContactId: link?.contactId,
+        contacts: await t.db.contact.findMany({ select: { id: true, email: true, firstName: true } }),
+        orderContactId: (await t.db.order.findFirstOrThrow({ where: { externalId: "o1" } })).contactId,
+        syncedContacts: (await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } }))
+          .syncedContacts,
+      };
+    };
+    const webhook = (c: MemoryCustomer) =>
+      applyRecords(t.db, { integrationId, resource: "customers", remote: [c], map: mapMemoryCustomer });
+    const untouched = {
+      linked: false,
+      linkContactId: contactId,
+      contacts: [{ id: contactId, email: "customer1@example.com", firstName: "First1" }],
+      orderContactId: contactId,
+      syncedContacts: 0,
+    };
+    expect(await state()).toEqual(untouched);
+
+    // A redelivery of the last update; an update made before the deletion (new name and email) that arrives after
+    // it; a late update of one of the customer's orders. None links the customer again or creates a contact.
+    await webhook(customer);
+    await webhook({
+      ...customer,
+      first_name: "Late",
+      email: "moved@example.com",
+      updated_at: "2026-06-01T11:00:00.000Z",
+    });
+    await applyRecords(t.db, {
+      integrationId,
+      resource: "orders",
+      remote: [{ ...order, financial_status: "refunded", updated_at: "2026-06-01T11:00:00.000Z" }],
+      map: mapMemoryOrder,
+    });
+    expect(await state()).toEqual(untouched);
+    expect((await t.db.order.findFirstOrThrow({ where: { externalId: "o1" } })).financialStatus).toBe(
+      "refunded",
+    );
+
+    // A change made after the deletion links the customer again, to the contact it was.
+    const back = { ...customer, first_name: "Back", updated_at: "2026-06-01T12:30:00.000Z" };
+    await webhook(back);
+    expect(await state()).toEqual({
+      ...untouched,
+      linked: true,
+      contacts: [{ id: contactId, email: "customer1@example.com", firstName: "Back" }],
+      syncedContacts: 1,
+    });
+
+    // Deleted again: the same version by webhook stays deleted; a sync that reads it from the store revives it.
+    await applyDeletions(t.db, {
+      integrationId,
+      resource: "customers",
+      externalIds: ["c1"],
+      deletedAt: new Date("2026-06-02T00:00:00.000Z"),
+    });
+    await webhook(back);
+    expect(await state()).toMatchObject({ linked: false, syncedContacts: 0 });
+    await runSync(t.db, { integrationId, kind: "full", source: createMemorySource({ customers: [back] }) });
+    expect(await state()).toMatchObject({ linked: true, linkContactId: contactId, syncedContacts: 1 });
+    expect(await t.db.contact.count()).toBe(1);
+  });
+
   it("applies the deletions a page lists together with its rows and cursor", async () => {
     await freshDb();
     const {

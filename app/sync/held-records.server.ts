@@ -17,8 +17,9 @@ const LIVE: Record<Resource, { table: string; live: string }> = {
   orders: { table: "Order", live: `"deletedAt" IS NULL` },
   products: { table: "Product", live: `"deletedAt" IS NULL` },
   // A link made only by an order (customer id of a user the customer list may not show, or a guest key) has no
-  // customer record behind it: only links a customer record filled in are compared with the store's customers.
-  customers: { table: "ContactSource", live: `"externalUpdatedAt" IS NOT NULL` },
+  // customer record behind it: only links a customer record filled in are compared with the store's customers. A
+  // deleted customer's link is a tombstone (ADR 0044), not live.
+  customers: { table: "ContactSource", live: `"externalUpdatedAt" IS NOT NULL AND "deletedAt" IS NULL` },
 };
 
 /** The live records of `resource` for one integration. */

@@ -89,7 +89,7 @@ export function writeRunState(
 /**
  * Current row counts of an integration, written to Integration.synced* so the counters always match the data
  * (the engine after each resource and webhook, the compliance operations after a redaction or purge). Contacts
- * count distinct people linked to this store (guests included). `extra` also sets the status and last sync time.
+ * count distinct people linked to this store (guests included; a deleted customer's tombstone is no link). `extra` also sets the status and last sync time.
  */
 export async function refreshIntegrationCounters(
   tx: SqlExecutor,
@@ -102,7 +102,7 @@ export async function refreshIntegrationCounters(
   // Placeholders are positional on SQLite: every use of a value is its own parameter.
   const [row] = await tx.$queryRawUnsafe<{ contacts: unknown; orders: unknown; products: unknown }[]>(
     `SELECT
-       (SELECT COUNT(DISTINCT "contactId") FROM "ContactSource" WHERE "integrationId" = ${p(1)}) AS "contacts",
+       (SELECT COUNT(DISTINCT "contactId") FROM "ContactSource" WHERE "integrationId" = ${p(1)} AND "deletedAt" IS NULL) AS "contacts",
        (SELECT COUNT(*) FROM "Order" WHERE "integrationId" = ${p(2)} AND "deletedAt" IS NULL) AS "orders",
        (SELECT COUNT(*) FROM "Product" WHERE "integrationId" = ${p(3)} AND "deletedAt" IS NULL) AS "products"`,
     integrationId,

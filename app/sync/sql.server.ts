@@ -21,6 +21,11 @@ export interface Dialect {
   param(index: number, type: SqlType): string;
   /** JSON object merge: keys of `right` win. */
   jsonMerge(left: string, right: string): string;
+  /**
+   * A timestamp column read back as ISO-8601 UTC text (`new Date()` parses it): node-postgres would read PostgreSQL's
+   * `timestamp` in the process's local time zone; SQLite already stores this text.
+   */
+  timestampText(column: string): string;
 }
 
 const PG_CASTS: Record<SqlType, string> = {
@@ -36,12 +41,14 @@ export const SQLITE: Dialect = {
   // Positional: better-sqlite3 binds an array only to bare "?" (so a value used twice is passed twice).
   param: () => "?",
   jsonMerge: (left, right) => `json_patch(${left}, ${right})`,
+  timestampText: (column) => column,
 };
 
 export const POSTGRES: Dialect = {
   kind: "postgres",
   param: (index, type) => `$${index}${PG_CASTS[type]}`,
   jsonMerge: (left, right) => `(${left} || ${right})`,
+  timestampText: (column) => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
 };
 
 export function dialectFor(kind: "sqlite" | "postgres"): Dialect {

@@ -129,7 +129,7 @@ export async function expectWooExact(s: WooSetup): Promise<void> {
   const stored = {
     contacts: await db.contact.count({ where: { organizationId: s.organizationId } }),
     customerLinks: await db.contactSource.count({
-      where: { integrationId: id, NOT: { externalId: { startsWith: "guest:" } } },
+      where: { integrationId: id, deletedAt: null, NOT: { externalId: { startsWith: "guest:" } } },
     }),
     orders: await db.order.count({ where: { integrationId: id } }),
     items: await db.orderItem.count({ where: { order: { integrationId: id } } }),

@@ -40,7 +40,8 @@ export async function expectStoreMatchesShop(db: AppDb, integrationId: string, s
   const links = await db.$queryRaw<Array<{ externalId: string; marketingState: string }>>`
     SELECT s."externalId" AS "externalId", c."marketingState" AS "marketingState"
     FROM "ContactSource" s JOIN "Contact" c ON c."id" = s."contactId"
-    WHERE s."integrationId" = ${integrationId} AND s."externalId" LIKE 'gid://shopify/Customer/%'`;
+    WHERE s."integrationId" = ${integrationId} AND s."externalId" LIKE 'gid://shopify/Customer/%'
+      AND s."deletedAt" IS NULL`;
   expect(links).toHaveLength(shop.customers.size);
   const byId = new Map(links.map((l) => [l.externalId, l]));
   const mismatched: string[] = [];

@@ -194,9 +194,11 @@ describe.each(DATABASE_KINDS)("WooCommerce webhooks end to end on %s", (kind) =>
       (await db.product.findFirstOrThrow({ where: { integrationId, externalId: String(product.id) } }))
         .deletedAt,
     ).not.toBeNull();
-    expect(await db.contactSource.count({ where: { integrationId, externalId: String(customer.id) } })).toBe(
-      0,
-    );
+    // The customer's link stays as a tombstone (ADR 0044): a late customer.updated cannot link it again.
+    const link = await db.contactSource.findUniqueOrThrow({
+      where: { integrationId_externalId: { integrationId, externalId: String(customer.id) } },
+    });
+    expect(link.deletedAt).toBeInstanceOf(Date);
     expect(await db.contact.count({ where: { email: customer.email.toLowerCase() } })).toBe(1); // the person stays
   });
 

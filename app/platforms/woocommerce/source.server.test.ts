@@ -31,7 +31,7 @@ async function actual(t: TestDatabase, integrationId: string) {
   return {
     contacts: await t.db.contact.count(),
     customerLinks: await t.db.contactSource.count({
-      where: { integrationId, NOT: { externalId: { startsWith: "guest:" } } },
+      where: { integrationId, deletedAt: null, NOT: { externalId: { startsWith: "guest:" } } },
     }),
     orders: await t.db.order.count({ where: { integrationId, deletedAt: null } }),
     items: await t.db.orderItem.count({ where: { order: { integrationId } } }),

@@ -2,13 +2,15 @@
  * Contacts: deduplicated by normalized email within the organization and linked through ContactSource to every
  * (integration, external customer id) they came from. A record never overwrites a newer one: every update is
  * guarded by `excluded.externalUpdatedAt >= current` (equal = idempotent re-apply); redacted contacts are never
- * updated again. Runs inside the caller's transaction and throws on failure (the caller retries record by record).
+ * updated again. A customer the store deleted keeps its link as a tombstone (`deletedAt`, ADR 0044): a webhook
+ * version not newer than the deletion changes nothing; a newer one, or a sync, links it again. Runs inside the
+ * caller's transaction and throws on failure (the caller retries record by record).
  */
 import { newId } from "../ids";
 import { insertRows, selectIn, type Column, type SqlExecutor } from "../sql.server";
 import { UNKNOWN_CONSENT, type ContactRecord } from "../types";
 import { sqlDate } from "../../db/sql-date";
-import { newestByKey, normalizeEmail, type WriteContext } from "./context";
+import { heldByDeletion, newestByKey, normalizeEmail, revivalGuard, type WriteContext } from "./context";
 
 /** Contact columns, in the order the writer binds them (bench/ reuses them). */
 export const CONTACT_COLUMNS: Column[] = [
@@ -40,21 +42,33 @@ export const CONTACT_SOURCE_COLUMNS: Column[] = [
   { name: "updatedAt", type: "timestamp" },
 ];
 
-/** This store's ContactSource links by external customer id (externalId → contactId). */
+/** A ContactSource row as the writers look it up: its contact, and when the store deleted the customer (or null). */
+export interface SourceLink {
+  contactId: string;
+  /** Set on a tombstone: the contact this customer was, kept while the store says the customer is gone. */
+  deletedAt: Date | null;
+}
+
+/** This store's ContactSource rows by external customer id, tombstones included (externalId → link). */
 export async function sourcesByExternalId(
   tx: SqlExecutor,
   ctx: WriteContext,
   externalIds: string[],
-): Promise<Map<string, string>> {
-  const rows = await selectIn<{ externalId: string; contactId: string }>(
+): Promise<Map<string, SourceLink>> {
+  const rows = await selectIn<{ externalId: string; contactId: string; deletedAt: string | Date | null }>(
     tx,
     ctx.dialect,
     [{ value: ctx.integrationId, type: "text" }],
     [...new Set(externalIds)],
     ([integration], inList) =>
-      `SELECT "externalId", "contactId" FROM "ContactSource" WHERE "integrationId" = ${integration} AND ${inList('"externalId"')}`,
+      `SELECT "externalId", "contactId", ${ctx.dialect.timestampText('"deletedAt"')} AS "deletedAt" FROM "ContactSource" WHERE "integrationId" = ${integration} AND ${inList('"externalId"')}`,
   );
-  return new Map(rows.map((r) => [r.externalId, r.contactId]));
+  return new Map(
+    rows.map((r) => [
+      r.externalId,
+      { contactId: r.contactId, deletedAt: r.deletedAt === null ? null : new Date(r.deletedAt) },
+    ]),
+  );
 }
 
 /** The organization's contacts by normalized email (email → contactId). */
@@ -82,20 +96,28 @@ export async function writeContacts(
 ): Promise<void> {
   if (input.length === 0) return;
   const { dialect } = ctx;
-  const records = newestByKey(
+  const newest = newestByKey(
     input,
     (r) => r.externalId,
     (r) => r.externalUpdatedAt,
   );
-  const emails = records.map((r) => normalizeEmail(r.email)).filter((e): e is string => e !== null);
+  const emails = newest.map((r) => normalizeEmail(r.email)).filter((e): e is string => e !== null);
   const [bySource, byEmail] = await Promise.all([
     sourcesByExternalId(
       tx,
       ctx,
-      records.map((r) => r.externalId),
+      newest.map((r) => r.externalId),
     ),
     contactsByEmail(tx, ctx, emails),
   ]);
+  // A webhook version of a customer the store deleted after it changes nothing: no link, no contact fields, no new
+  // contact (ADR 0044). Checked here, not in SQL: the contact row and its id depend on it, not only the link.
+  const records = ctx.reviveOnlyAfterDeletion
+    ? newest.filter(
+        (r) => !heldByDeletion(ctx, r.externalUpdatedAt, bySource.get(r.externalId)?.deletedAt ?? null),
+      )
+    : newest;
+  if (records.length === 0) return;
 
   const now = sqlDate(dialect.kind, ctx.now);
   const contactRows = new Map<string, { row: unknown[]; updatedAt: number }>();
@@ -103,8 +125,8 @@ export async function writeContacts(
   for (const record of records) {
     const email = normalizeEmail(record.email);
     // The email's owner wins over an older link: a customer who changed their email to one we already know is
-    // that person. Otherwise keep the contact this store's customer id is linked to, or create one.
-    const contactId = (email && byEmail.get(email)) || bySource.get(record.externalId) || newId();
+    // that person. Otherwise keep the contact this store's customer id is (or, deleted, was) linked to, or create one.
+    const contactId = (email && byEmail.get(email)) || bySource.get(record.externalId)?.contactId || newId();
     if (email) byEmail.set(email, contactId);
     const updatedAt = sqlDate(dialect.kind, record.externalUpdatedAt);
     const row = [
@@ -164,7 +186,7 @@ export async function writeContacts(
     CONTACT_SOURCE_COLUMNS,
     sourceRows,
     `ON CONFLICT ("integrationId", "externalId") DO UPDATE SET
-       "contactId" = excluded."contactId", "externalUpdatedAt" = excluded."externalUpdatedAt", "updatedAt" = excluded."updatedAt"
-     WHERE "ContactSource"."externalUpdatedAt" IS NULL OR excluded."externalUpdatedAt" >= "ContactSource"."externalUpdatedAt"`,
+       "contactId" = excluded."contactId", "externalUpdatedAt" = excluded."externalUpdatedAt", "updatedAt" = excluded."updatedAt", "deletedAt" = NULL
+     WHERE ("ContactSource"."externalUpdatedAt" IS NULL OR excluded."externalUpdatedAt" >= "ContactSource"."externalUpdatedAt")${revivalGuard(ctx, "ContactSource")}`,
   );
 }

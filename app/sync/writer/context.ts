@@ -12,18 +12,34 @@ export interface WriteContext {
   platform: string;
   now: Date;
   /**
-   * Webhook writes: an order or product the store deleted comes back only for a change made after the deletion
-   * (`externalUpdatedAt > deletedAt`), so a late, reordered or repeated update of it cannot revive it. A sync (unset)
-   * reads the store's current lists: a record it sees exists, and its row is live again.
+   * Webhook writes: an order, a product or a customer's store link the store deleted comes back only for a change
+   * made after the deletion (`externalUpdatedAt > deletedAt`), so a late, reordered or repeated update of it cannot
+   * revive it. A sync (unset) reads the store's current lists: a record it sees exists, and its row is live again.
    */
   reviveOnlyAfterDeletion?: boolean;
 }
 
-/** The extra condition of an order/product upsert under `reviveOnlyAfterDeletion` (empty otherwise). */
-export function revivalGuard(ctx: WriteContext, table: "Order" | "Product"): string {
+/** Tables whose rows a store deletion soft-deletes (`deletedAt`): ADR 0042, ContactSource since ADR 0044. */
+export type RevivableTable = "Order" | "Product" | "ContactSource";
+
+/** The extra condition of an upsert of `table` under `reviveOnlyAfterDeletion` (empty otherwise). */
+export function revivalGuard(ctx: WriteContext, table: RevivableTable): string {
   return ctx.reviveOnlyAfterDeletion
     ? ` AND ("${table}"."deletedAt" IS NULL OR excluded."externalUpdatedAt" > "${table}"."deletedAt")`
     : "";
+}
+
+/**
+ * `revivalGuard`'s rule for a record checked before its upsert (a customer: not only its link but its contact's
+ * fields and a contact it would create depend on it). True when the record must change nothing: a webhook write of
+ * a version not newer than the store's deletion.
+ */
+export function heldByDeletion(ctx: WriteContext, externalUpdatedAt: Date, deletedAt: Date | null): boolean {
+  return (
+    !!ctx.reviveOnlyAfterDeletion &&
+    deletedAt !== null &&
+    !(externalUpdatedAt.getTime() > deletedAt.getTime())
+  );
 }
 
 /** Trimmed, lower-cased email, or null when empty. */

@@ -25,7 +25,7 @@ describe.each(DATABASE_KINDS)("deletions naming many ids on %s", (kind) => {
     await t?.cleanup();
   });
 
-  it("applies a deletion list of 40,000 ids in full: orders soft-deleted, customer links removed", async () => {
+  it("applies a deletion list of 40,000 ids in full: orders soft-deleted, customer links kept as tombstones", async () => {
     const {
       integrationIds: [integrationId],
     } = await seedOrganization(t.db);
@@ -47,7 +47,11 @@ describe.each(DATABASE_KINDS)("deletions naming many ids on %s", (kind) => {
     );
     const live = await t.db.order.findMany({ where: { integrationId, deletedAt: null } });
     expect(live.map((o) => o.externalId)).toEqual([`o${KEPT}`]);
-    const links = await t.db.contactSource.findMany({ where: { integrationId } });
+    const links = await t.db.contactSource.findMany({ where: { integrationId, deletedAt: null } });
     expect(links.map((l) => l.externalId)).toEqual([`c${KEPT}`]);
+    // A deleted customer's link stays as a tombstone (ADR 0044).
+    expect(await t.db.contactSource.count({ where: { integrationId, deletedAt: { not: null } } })).toBe(
+      STORED.length,
+    );
   });
 });

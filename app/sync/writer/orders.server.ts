@@ -1,8 +1,9 @@
 /**
  * Orders and their line items, keyed by (integration, external id). An order whose customer is unknown, or a guest,
  * links or creates the contact from the order's email; guests get a ContactSource `guest:<email>` so redaction and
- * purge know which stores fed the contact. Newest wins (`excluded.externalUpdatedAt >= current`). Runs inside the
- * caller's transaction and throws on failure.
+ * purge know which stores fed the contact. Newest wins (`excluded.externalUpdatedAt >= current`). An order never
+ * links a customer the store deleted again (ADR 0044): it goes to the contact that customer was, and the tombstone
+ * stays. Runs inside the caller's transaction and throws on failure.
  */
 import { newId } from "../ids";
 import { executeIn, insertRows, type Column, type SqlExecutor } from "../sql.server";
@@ -17,8 +18,9 @@ import {
 import { guestExternalId, newestByKey, normalizeEmail, revivalGuard, type WriteContext } from "./context";
 
 /**
- * Finds or creates the contact of each order: by this store's customer id, else by the guest key, else by email
- * within the organization, else a new contact from the order's email and buyer name. Returns externalId → contactId.
+ * Finds or creates the contact of each order: by this store's customer id (a deleted customer's tombstone included:
+ * its orders stay that person's), else by the guest key, else by email within the organization, else a new contact
+ * from the order's email and buyer name. Returns externalId → contactId.
  */
 async function resolveOrderContacts(
   tx: SqlExecutor,
@@ -52,7 +54,7 @@ async function resolveOrderContacts(
       result.set(order.externalId, null);
       continue;
     }
-    let contactId = bySource.get(key);
+    let contactId = bySource.get(key)?.contactId;
     if (!contactId) {
       const email = normalizeEmail(order.email);
       contactId = email ? byEmail.get(email) : undefined;
@@ -78,7 +80,7 @@ async function resolveOrderContacts(
           now,
         ]);
       }
-      bySource.set(key, contactId);
+      bySource.set(key, { contactId, deletedAt: null });
       // Linked with a null updated-at so the real customer record (if any) overwrites nothing it shouldn't.
       newSources.push([newId(), contactId, ctx.integrationId, key, null, now, now]);
     }
