@@ -144,56 +144,19 @@ export function sqliteWebhookEventStore(
   let pending: Pending[] = [];
   let scheduled = false;
   let connection: Database.Database | null | undefined;
-  let writer: Writer | null = null;
   let opening: Promise<void> | null = null;
   let checkpoints: BackgroundCheckpoints | null = null;
 
-  /** The connection's statements and transactions, made once (not looked up or wrapped per delivery and batch). */
-  interface Writer {
-    selectIntegration: Database.Statement;
-    insertEvent: Database.Statement;
-    selectEvent: Database.Statement;
-    insertJob: Database.Statement;
-    /** `BEGIN IMMEDIATE`, the deliveries, `COMMIT` (or `ROLLBACK` when one throws). */
-    batch: (inputs: WebhookEventInput[], at: Date) => Array<[StoredWebhook, boolean]>;
-  }
-
-  function writerFor(c: Database.Database): Writer {
-    const writer: Writer = {
-      selectIntegration: prepared(c, SELECT_INTEGRATION),
-      insertEvent: prepared(c, INSERT_EVENT),
-      selectEvent: prepared(c, SELECT_EVENT),
-      insertJob: prepared(c, ENQUEUE_DEDUPED_SQL),
-      batch: c.transaction((inputs: WebhookEventInput[], at: Date) => {
-        // Integration ids looked up in this transaction, by platform and store key: a batch's deliveries
-        // usually come from one store, and inside one transaction the answer cannot change.
-        const integrations = new Map<string, string | null>();
-        return inputs.map((input) => storeOne(writer, input, at, integrations));
-      }).immediate,
-    };
-    return writer;
-  }
-
-  function storeOne(
-    w: Writer,
-    input: WebhookEventInput,
-    at: Date,
-    integrations: Map<string, string | null>,
-  ): [StoredWebhook, boolean] {
-    let integrationId = input.integrationId;
-    if (integrationId === undefined) {
-      const key = `${input.platform}\n${input.storeKey}`;
-      integrationId = integrations.get(key);
-      if (integrationId === undefined) {
-        integrationId =
-          (w.selectIntegration.get(input.platform, input.storeKey) as { id: string } | undefined)?.id ?? null;
-        integrations.set(key, integrationId);
-      }
-    }
+  function storeOne(c: Database.Database, input: WebhookEventInput, at: Date): [StoredWebhook, boolean] {
+    const integrationId =
+      input.integrationId !== undefined
+        ? input.integrationId
+        : ((prepared(c, SELECT_INTEGRATION).get(input.platform, input.storeKey) as { id: string } | undefined)
+            ?.id ?? null);
     // Time-ordered ids: the rows of a batch append to the primary-key indexes instead of dirtying a random page
     // each, and deliveries of one batch (same receivedAt) keep their arrival order (ADR 0035).
     const id = orderedId(at.getTime());
-    const inserted = w.insertEvent.get(
+    const inserted = prepared(c, INSERT_EVENT).get(
       id,
       integrationId,
       input.platform,
@@ -206,7 +169,7 @@ export function sqliteWebhookEventStore(
     ) as { id: string } | undefined;
     const event = inserted
       ? { id, integrationId, status: "received" }
-      : (w.selectEvent.get(input.dedupeKey) as {
+      : (prepared(c, SELECT_EVENT).get(input.dedupeKey) as {
           id: string;
           integrationId: string | null;
           status: string;
@@ -214,7 +177,7 @@ export function sqliteWebhookEventStore(
     let enqueued = false;
     if (event.status === "received") {
       const job = webhookJob(event);
-      const result = w.insertJob.run(
+      const result = prepared(c, ENQUEUE_DEDUPED_SQL).run(
         ...dedupedJobParams(orderedId(at.getTime()), job.kind, job.payload, job.options, at),
       );
       enqueued = result.changes > 0;
@@ -225,8 +188,7 @@ export function sqliteWebhookEventStore(
   function flush() {
     scheduled = false;
     const c = connection;
-    const w = writer;
-    if (!c || !w) return;
+    if (!c) return;
     // A Prisma interactive transaction of this process holds the connection (e.g. an in-process sync page):
     // statements run now would join it. Try again once it ended.
     if (c.inTransaction) {
@@ -239,16 +201,13 @@ export function sqliteWebhookEventStore(
     const at = now();
     let results: Array<[StoredWebhook, boolean]>;
     try {
-      results = w.batch(
-        batch.map((p) => p.input),
-        at,
-      );
+      results = c.transaction(() => batch.map((p) => storeOne(c, p.input, at))).immediate();
     } catch {
       // One delivery's failure must not fail the others: store each on its own, and report each one's own error.
       let jobs = false;
       for (const p of batch) {
         try {
-          const [[stored, enqueued]] = w.batch([p.input], at);
+          const [stored, enqueued] = c.transaction(() => storeOne(c, p.input, at)).immediate();
           jobs ||= enqueued;
           p.resolve(stored);
         } catch (error) {
@@ -274,7 +233,6 @@ export function sqliteWebhookEventStore(
     // Prisma opens its connection on first use.
     await db.$queryRawUnsafe("SELECT 1");
     connection = adapterConnection(db);
-    if (connection) writer = writerFor(connection);
     if (connection && options.backgroundCheckpoints) checkpoints = startBackgroundCheckpoints(connection);
   }
 
