@@ -10,13 +10,15 @@ import { pathToFileURL } from "node:url";
 import { installGlobals, type ServerBuild } from "@remix-run/node";
 import { loadEnv } from "./app/env.server";
 import { closeGracefully, createAppServer, listen } from "./app/lib/app-server.server";
-import { createLogger } from "./app/lib/logger";
+import { bufferStdoutLines, createLogger } from "./app/lib/logger";
 
 process.env.NODE_ENV ??= "production";
 process.setSourceMapsEnabled(true);
 
 async function main() {
   const env = loadEnv();
+  // The request log writes a line per request: one stdout write per event-loop turn, flushed on exit (ADR 0035).
+  bufferStdoutLines();
   const logger = createLogger(env.LOG_LEVEL);
   const buildFile = path.resolve("build/server/index.js");
   if (!existsSync(buildFile)) {
