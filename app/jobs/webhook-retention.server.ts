@@ -7,13 +7,17 @@
  * it can be looked at. Without pruning, the table grew by every body forever.
  */
 import type { AppDb } from "../db/client.server";
+import { IDS_PER_STATEMENT } from "../db/id-chunks";
 
 /** Processed and ignored deliveries are deleted after this many days. */
 export const FINISHED_WEBHOOK_EVENT_DAYS = 14;
 /** Failed deliveries are deleted after this many days. */
 export const FAILED_WEBHOOK_EVENT_DAYS = 30;
-/** Rows deleted per statement: short write transactions, so webhook intake is never held up for long. */
-const BATCH = 999;
+/**
+ * Rows deleted per statement: short write transactions, so webhook intake is never held up for long; the ids are
+ * named in the delete, so the shared bound of ids per statement (under SQLite's 999 parameters) applies.
+ */
+const BATCH = IDS_PER_STATEMENT;
 
 const DAY_MS = 24 * 3600_000;
 
