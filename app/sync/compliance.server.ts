@@ -61,25 +61,26 @@ async function matchingContactIds(
   return [...ids];
 }
 
-/** This store's orders of the customer's contacts or email (no id list: one statement however many), or null. */
-function ownOrdersWhere(selector: CustomerSelector, contactIds: string[]): Prisma.OrderWhereInput | null {
+/**
+ * This store's orders a request covers, as filters to run one after another:
+ * - first the orders it names, at most IDS_PER_STATEMENT ids per filter (a buyer may have thousands of orders, and
+ *   Shopify names them all: `orders_to_redact`, `orders_requested`);
+ * - then the customer's own orders, by contact or email (no id list: one statement however many).
+ * An order may match more than one filter; callers dedupe (the export by id; the redaction because an order it has
+ * cleared no longer matches the contact/email filter).
+ */
+function customerOrderFilters(selector: CustomerSelector, contactIds: string[]): Prisma.OrderWhereInput[] {
+  const { integrationId } = selector;
+  const named = idChunks([...new Set(selector.orderExternalIds ?? [])]).map((ids) => ({
+    integrationId,
+    externalId: { in: ids },
+  }));
   const email = normalizeEmail(selector.email);
-  const OR: Prisma.OrderWhereInput[] = [
+  const own: Prisma.OrderWhereInput[] = [
     ...(contactIds.length ? [{ contactId: { in: contactIds } }] : []),
     ...(email ? [{ email }] : []),
   ];
-  return OR.length ? { integrationId: selector.integrationId, OR } : null;
-}
-
-/**
- * The orders the request names, as `in` filters of at most IDS_PER_STATEMENT ids each: a buyer may have thousands
- * of orders, and Shopify names them all (`orders_to_redact`, `orders_requested`).
- */
-function namedOrdersWhere(selector: CustomerSelector): Prisma.OrderWhereInput[] {
-  return idChunks([...new Set(selector.orderExternalIds ?? [])]).map((ids) => ({
-    integrationId: selector.integrationId,
-    externalId: { in: ids },
-  }));
+  return own.length ? [...named, { integrationId, OR: own }] : named;
 }
 
 /** What a redacted delivery's body becomes: valid JSON that names no one. */
@@ -154,11 +155,9 @@ export async function redactCustomer(db: AppDb, selector: CustomerSelector) {
     const unlinked = { email: null, contactId: null };
     let ordersRedacted = 0;
     // The named orders first: once cleared, they no longer match the contact/email filter, so none counts twice.
-    for (const where of namedOrdersWhere(selector)) {
+    for (const where of customerOrderFilters(selector, contactIds)) {
       ordersRedacted += (await tx.order.updateMany({ where, data: unlinked })).count;
     }
-    const own = ownOrdersWhere(selector, contactIds);
-    if (own) ordersRedacted += (await tx.order.updateMany({ where: own, data: unlinked })).count;
     let redacted = 0;
     let contactsUnlinked = 0;
     for (const contactId of contactIds) {
@@ -361,13 +360,8 @@ async function customerOrders(
   contactIds: string[],
 ): Promise<OrderWithItems[]> {
   const byId = new Map<string, OrderWithItems>();
-  for (const where of namedOrdersWhere(selector)) {
+  for (const where of customerOrderFilters(selector, contactIds)) {
     for (const order of await tx.order.findMany({ where, include: { items: true } }))
-      byId.set(order.id, order);
-  }
-  const own = ownOrdersWhere(selector, contactIds);
-  if (own) {
-    for (const order of await tx.order.findMany({ where: own, include: { items: true } }))
       byId.set(order.id, order);
   }
   return [...byId.values()].sort(

@@ -9,23 +9,25 @@ import type { AppDb } from "../db/client.server";
 import { sqlDate } from "../db/sql-date";
 import { dialectFor } from "./sql.server";
 import type { HeldRecords, Resource } from "./types";
+import { REVIVABLE_TABLES } from "./writer/context";
 
 /** Decimal ids whose text order within one length is their numeric order. */
 const DECIMAL_ID = /^[1-9]\d*$/;
 
-const LIVE: Record<Resource, { table: string; live: string }> = {
-  orders: { table: "Order", live: `"deletedAt" IS NULL` },
-  products: { table: "Product", live: `"deletedAt" IS NULL` },
-  // A link made only by an order (customer id of a user the customer list may not show, or a guest key) has no
-  // customer record behind it: only links a customer record filled in are compared with the store's customers. A
-  // deleted customer's link is a tombstone (ADR 0044), not live.
-  customers: { table: "ContactSource", live: `"externalUpdatedAt" IS NOT NULL AND "deletedAt" IS NULL` },
+/**
+ * Live rows: `deletedAt` IS NULL in the table a store's deletion soft-deletes (REVIVABLE_TABLES; a deleted customer's
+ * link is a tombstone, ADR 0044). Customers also need a customer record of their own: a link made only by an order
+ * (customer id of a user the customer list may not show, or a guest key) is not compared with the store's customers.
+ */
+const ALSO_LIVE_WHEN: Partial<Record<Resource, string>> = {
+  customers: ` AND "externalUpdatedAt" IS NOT NULL`,
 };
 
 /** The live records of `resource` for one integration. */
 export function heldRecords(db: AppDb, integrationId: string, resource: Resource): HeldRecords {
   const dialect = dialectFor(db.$kind);
-  const { table, live } = LIVE[resource];
+  const table = REVIVABLE_TABLES[resource];
+  const live = `"deletedAt" IS NULL${ALSO_LIVE_WHEN[resource] ?? ""}`;
   const p = (i: number, type: "text" | "int" | "timestamp") => dialect.param(i, type);
   const where = `"integrationId" = ${p(1, "text")} AND ${live} AND "createdAt" < ${p(2, "timestamp")}`;
   const fixed = (seenBefore: Date) => [integrationId, sqlDate(db.$kind, seenBefore)];

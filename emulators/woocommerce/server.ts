@@ -60,14 +60,16 @@ async function handle(
     path.startsWith("/wp-json/") ||
     path === "/wp-json" ||
     (restRoute !== null && (path === "/" || path === "/index.php"));
+  // A `?rest_route=` request under the route it names, as WordPress serves it.
+  const routePath = isRest && restRoute ? `/wp-json${restRoute}` : path;
   if (isRest) {
     const params = new URLSearchParams(url.searchParams);
     params.delete("rest_route");
-    ctx.load.track(res, { method, path: restRoute !== null ? `/wp-json${restRoute}` : path, params });
+    ctx.load.track(res, { method, path: routePath, params });
   }
   const isAuthFlow = path.startsWith("/wc-auth/v1/");
   if (isRest || isAuthFlow || path === "/") {
-    const fault = ctx.faults.take(isRest && restRoute ? `/wp-json${restRoute}` : path);
+    const fault = ctx.faults.take(routePath);
     if (fault && (await applyFault(fault, res, ctx.siteUrl))) return res.statusCode;
   }
   if (isAuthFlow) {

@@ -5,6 +5,11 @@
  * 200 `[]` with `X-WP-Total: 0`, so headers are not trusted for the end — or at a short page.
  */
 
+/** A count header (`X-WP-Total`, `X-WP-TotalPages`) as a number, or null when absent or not a plain integer. */
+export function countHeader(value: string | undefined): number | null {
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
+}
+
 export interface FetchedPage<T> {
   records: T[];
   /** X-WP-TotalPages / X-WP-Total of this answer, when sent. */

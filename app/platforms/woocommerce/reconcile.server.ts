@@ -8,7 +8,7 @@
  */
 import type { HeldRecords } from "../../sync/types";
 import type { WooClient } from "./client.server";
-import { mapLimit, streamPages } from "./pages.server";
+import { countHeader, mapLimit, streamPages } from "./pages.server";
 
 /** Our ids read per database query while merging. */
 export const HELD_CHUNK = 1_000;
@@ -38,8 +38,7 @@ export function compareIds(a: string, b: string): number {
 /** The store's total of the live list (one id asked for; the answer's `X-WP-Total` is what counts). */
 async function liveTotal(client: WooClient, endpoint: string, signal: AbortSignal): Promise<number | null> {
   const response = await client.get<unknown[]>(endpoint, { per_page: 1, _fields: "id" }, { signal });
-  const total = response.headers["x-wp-total"];
-  return total !== undefined && /^\d+$/.test(total) ? Number(total) : null;
+  return countHeader(response.headers["x-wp-total"]);
 }
 
 /**
@@ -69,7 +68,7 @@ export async function* missingRecords(options: MissingRecordsOptions): AsyncGene
       const records = Array.isArray(response.data) ? response.data : [];
       return {
         records,
-        totalPages: intHeader(response.headers["x-wp-totalpages"]),
+        totalPages: countHeader(response.headers["x-wp-totalpages"]),
         total: null,
         date: undefined,
       };
@@ -146,8 +145,4 @@ async function isGone(
   );
   const code = response.data?.code;
   return response.status === 404 && typeof code === "string" && /_invalid_id$/.test(code);
-}
-
-function intHeader(value: string | undefined): number | null {
-  return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
 }

@@ -29,7 +29,7 @@ import {
   type WooCursor,
 } from "./cursor";
 import { mapCustomer, mapOrder, mapProduct } from "./mapping";
-import { mapLimit, streamPages, type FetchedPage } from "./pages.server";
+import { countHeader, mapLimit, streamPages, type FetchedPage } from "./pages.server";
 import { missingRecords } from "./reconcile.server";
 import type {
   WooCustomer,
@@ -78,11 +78,10 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
     return async (page: number, signal: AbortSignal): Promise<FetchedPage<T>> => {
       const response = await client.get<T[]>(endpoint, { ...params, page, per_page: PER_PAGE }, { signal });
       const data = Array.isArray(response.data) ? response.data : [];
-      const int = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : null);
       return {
         records: data,
-        totalPages: int(response.headers["x-wp-totalpages"]),
-        total: int(response.headers["x-wp-total"]),
+        totalPages: countHeader(response.headers["x-wp-totalpages"]),
+        total: countHeader(response.headers["x-wp-total"]),
         date: response.headers.date,
       };
     };

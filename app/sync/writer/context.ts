@@ -3,6 +3,7 @@
  * page. Pure, no I/O.
  */
 import type { Dialect } from "../sql.server";
+import type { Resource } from "../types";
 
 export interface WriteContext {
   dialect: Dialect;
@@ -21,6 +22,13 @@ export interface WriteContext {
 
 /** Tables whose rows a store deletion soft-deletes (`deletedAt`): ADR 0042, ContactSource since ADR 0044. */
 export type RevivableTable = "Order" | "Product" | "ContactSource";
+
+/** The table whose rows a store's deletion of `resource` soft-deletes. */
+export const REVIVABLE_TABLES: Record<Resource, RevivableTable> = {
+  customers: "ContactSource",
+  orders: "Order",
+  products: "Product",
+};
 
 /** The extra condition of an upsert of `table` under `reviveOnlyAfterDeletion` (empty otherwise). */
 export function revivalGuard(ctx: WriteContext, table: RevivableTable): string {

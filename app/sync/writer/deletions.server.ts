@@ -8,13 +8,7 @@ import type { AppDb } from "../../db/client.server";
 import { sqlDate } from "../../db/sql-date";
 import type { Resource } from "../types";
 import { dialectFor, executeIn, type SqlExecutor } from "../sql.server";
-import type { RevivableTable } from "./context";
-
-const TABLES: Record<Resource, RevivableTable> = {
-  customers: "ContactSource",
-  orders: "Order",
-  products: "Product",
-};
+import { REVIVABLE_TABLES } from "./context";
 
 /**
  * Applies one store's deletions of `resource` in `tx`, without refreshing counters. A row already deleted keeps its
@@ -25,7 +19,7 @@ export async function deleteRecordsIn(
   kind: AppDb["$kind"],
   options: { integrationId: string; resource: Resource; externalIds: string[]; deletedAt?: Date },
 ): Promise<number> {
-  const table = TABLES[options.resource];
+  const table = REVIVABLE_TABLES[options.resource];
   const at = sqlDate(kind, options.deletedAt ?? new Date());
   return executeIn(
     tx,
