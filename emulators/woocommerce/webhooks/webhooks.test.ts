@@ -222,6 +222,36 @@ describe("WooCommerce emulator webhooks", () => {
     ]);
   });
 
+  it("stamps a webhook's date_modified at each delivery, failed or not, as the captured list shows", async () => {
+    // In the capture no webhook was edited after creation, yet each was modified later: at its last delivery.
+    const real = fixture<{ body: Record<string, string>[] }>("real-11.0.1/webhooks-list.json").body;
+    for (const w of real) expect(w.date_modified_gmt > w.date_created_gmt).toBe(true);
+
+    const client = wooClient(emulator.url, key);
+    const webhook = await createWebhook("customer.created");
+    const disabled = () => client.get("webhooks", { status: "disabled" });
+    expect((await disabled()).data).toEqual([]);
+    const created = (await client.get(`webhooks/${webhook.id}`)).data;
+
+    clock.advance(30_000);
+    emulator.store.createCustomer({ email: "stamp@example.test" });
+    await emulator.flushDeliveries();
+    const delivered = (await client.get(`webhooks/${webhook.id}`)).data;
+    expect(delivered.date_created_gmt).toBe(created.date_created_gmt);
+    expect(delivered.date_modified_gmt).toBe(new Date(clock.now()).toISOString().slice(0, 19));
+
+    // A failing webhook is saved too, and the save that disables it shows in the list filtered by status.
+    receiver.setStatus(500);
+    for (let i = 1; i <= 7; i++) {
+      clock.advance(1_000);
+      emulator.store.createCustomer({ email: `stamp${i}@example.test` });
+      await emulator.flushDeliveries();
+    }
+    const listed = (await disabled()).data;
+    expect(listed.map((w: { id: number }) => w.id)).toEqual([webhook.id]);
+    expect(listed[0].date_modified_gmt).toBe(new Date(clock.now()).toISOString().slice(0, 19));
+  });
+
   it("resets the failure streak on a successful delivery", async () => {
     const webhook = await createWebhook("customer.created");
     receiver.setStatus(503);
