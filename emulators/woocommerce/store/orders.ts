@@ -130,15 +130,35 @@ function markPaid(store: WooStore, order: EmulatedWooOrder, now: number): void {
       store.emit({ topic: "product.updated", resourceId: product.id });
     }
   }
-  const customer = store.customers.get(order.customerId);
-  if (customer) customer.isPayingCustomer = true;
+}
+
+/**
+ * `wc_paying_customer`, hooked to `woocommerce_payment_complete` (set_paid) and `woocommerce_order_status_completed`
+ * only: the first time, the customer is saved with `is_paying_customer` — `wp_update_user` moves the user's
+ * `last_update` (date_modified) and `woocommerce_update_customer` sends customer.updated.
+ */
+function markPayingCustomer(store: WooStore, order: EmulatedWooOrder, now: number): void {
+  const customer = store.user(order.customerId);
+  if (!customer || customer.isPayingCustomer) return;
+  customer.isPayingCustomer = true;
+  customer.modifiedMs = now;
+  store.emit({ topic: "customer.updated", resourceId: customer.id });
 }
 
 function applyStatusDates(store: WooStore, order: EmulatedWooOrder, now: number): void {
   if ((order.status === "processing" || order.status === "completed") && order.paidMs === null) {
     markPaid(store, order, now);
   }
-  if (order.status === "completed" && order.completedMs === null) order.completedMs = now;
+  if (order.status === "completed" && order.completedMs === null) {
+    order.completedMs = now;
+    markPayingCustomer(store, order, now);
+  }
+}
+
+/** `set_paid: true` is `payment_complete()`: paid, and the customer becomes a paying customer. */
+function paymentComplete(store: WooStore, order: EmulatedWooOrder, now: number): void {
+  markPaid(store, order, now);
+  markPayingCustomer(store, order, now);
 }
 
 /** Creates an order as `POST /orders` does (created_via rest-api); fires order.created and order.updated. */
@@ -195,7 +215,7 @@ export function createOrder(store: WooStore, input: StoreInput): EmulatedWooOrde
     }
   }
   applyMeta(store, order.metaData, input.meta_data);
-  if (input.set_paid === true) markPaid(store, order, now);
+  if (input.set_paid === true) paymentComplete(store, order, now);
   applyStatusDates(store, order, now);
   store.orders.set(order.id, order);
   store.version++;
@@ -225,7 +245,7 @@ export function updateOrder(store: WooStore, id: number, input: StoreInput): Emu
       order.lineItems.push(lineItemFromInput(store, (raw ?? {}) as StoreInput));
   }
   applyMeta(store, order.metaData, input.meta_data);
-  if (input.set_paid === true) markPaid(store, order, now);
+  if (input.set_paid === true) paymentComplete(store, order, now);
   applyStatusDates(store, order, now);
   order.modifiedMs = now;
   store.version++;

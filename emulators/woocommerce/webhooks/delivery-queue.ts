@@ -172,6 +172,11 @@ export class DeliveryQueue {
     } else {
       webhook.failureCount++;
     }
+    // Either way WC_Webhook::log_delivery saves the webhook, and its data store stamps date_modified with now
+    // (fixtures/real-11.0.1/webhooks-list.json: every webhook modified at its last delivery, none edited). The new
+    // version also drops cached lists, which an automatic disable changes (`status=disabled`).
+    webhook.modifiedMs = this.options.store.nowMs();
+    this.options.store.version++;
     this.record({
       seq: job.seq,
       kind: "webhook",

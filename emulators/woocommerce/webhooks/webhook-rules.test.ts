@@ -62,6 +62,52 @@ describe("WooCommerce emulator webhook rules of a real 11.0.1 store", () => {
     expect(renamed.headers["x-wc-webhook-signature"]).toBe(sign(renamed.body, "changed-secret"));
   });
 
+  // wc_paying_customer (woocommerce_payment_complete, woocommerce_order_status_completed) saves the customer the first
+  // time; fixtures/real-11.0.1/customers-list.json shows paying customers modified after they were created.
+  it("saves a customer on their first paid or completed order: date_modified moves and customer.updated is sent", async () => {
+    const client = wooClient(emulator.url, key);
+    await client.post("webhooks", { topic: "customer.updated", delivery_url: receiver.url });
+    const [product] = [...emulator.store.products.values()].filter((p) => p.type === "simple");
+    const dateOf = async (id: number) => (await client.get(`customers/${id}`)).data.date_modified_gmt;
+    const newCustomer = async (email: string) => {
+      const customer = (await client.post("customers", { email })).data as { id: number };
+      await emulator.flushDeliveries();
+      receiver.received.length = 0;
+      clock.advance(5_000);
+      return customer;
+    };
+    const nowGmt = () => new Date(clock.now()).toISOString().slice(0, 19);
+
+    const payer = await newCustomer("first.payment@example.test");
+    await client.post("orders", {
+      customer_id: payer.id,
+      line_items: [{ product_id: product.id, quantity: 1 }],
+      set_paid: true,
+    });
+    expect((await client.get(`customers/${payer.id}`)).data.is_paying_customer).toBe(true);
+    expect(await dateOf(payer.id)).toBe(nowGmt());
+    await emulator.flushDeliveries();
+    expect(topics().map((r) => [r.headers["x-wc-webhook-topic"], JSON.parse(r.body).id])).toEqual([
+      ["customer.updated", payer.id],
+    ]);
+
+    // Already paying: a second paid order saves nothing.
+    receiver.received.length = 0;
+    clock.advance(5_000);
+    await client.post("orders", { customer_id: payer.id, set_paid: true });
+    await emulator.flushDeliveries();
+    expect(topics()).toEqual([]);
+
+    // Processing without payment_complete() is not a payment; completing the order is.
+    const completer = await newCustomer("completes.later@example.test");
+    const order = (await client.post("orders", { customer_id: completer.id, status: "processing" })).data;
+    expect((await client.get(`customers/${completer.id}`)).data.is_paying_customer).toBe(false);
+    clock.advance(5_000);
+    await client.put(`orders/${order.id}`, { status: "completed" });
+    const after = (await client.get(`customers/${completer.id}`)).data;
+    expect([after.is_paying_customer, after.date_modified_gmt]).toEqual([true, nowGmt()]);
+  });
+
   // PLATFORM_FACTS ✔ "One create fires both *.created and *.updated."
   it("fires *.created and *.updated for one create", async () => {
     const client = wooClient(emulator.url, key);

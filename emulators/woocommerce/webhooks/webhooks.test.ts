@@ -124,6 +124,43 @@ describe("WooCommerce emulator webhooks", () => {
     ).toEqual(Object.keys(real.headers).sort());
   });
 
+  it("delivers order, product and customer bodies with the captured deliveries' keys, nesting and JSON types", async () => {
+    /** Key order and JSON type at every path ("line_items[0].price:number"); arrays by their first element. */
+    const shape = (value: unknown, path = ""): string[] => {
+      if (Array.isArray(value)) return value.length ? shape(value[0], `${path}[0]`) : [`${path}:[]`];
+      if (value !== null && typeof value === "object")
+        return Object.entries(value).flatMap(([k, v]) => shape(v, path ? `${path}.${k}` : k));
+      return [`${path}:${value === null ? "null" : typeof value}`];
+    };
+    for (const topic of ["order.created", "product.updated", "customer.created"]) await createWebhook(topic);
+    const product = emulator.store.createProduct({
+      name: "Shaped",
+      regular_price: "19.99",
+      manage_stock: true,
+      stock_quantity: 100,
+    });
+    const customer = emulator.store.createCustomer({ email: "shaped@example.test", first_name: "Shaped" });
+    await wooClient(emulator.url, key).post("orders", {
+      customer_id: customer.id,
+      billing: { email: "shaped@example.test" },
+      line_items: [{ product_id: product.id, quantity: 2 }],
+      set_paid: true,
+    });
+    await emulator.flushDeliveries();
+    for (const topic of ["order.created", "product.updated", "customer.created"]) {
+      const real = JSON.parse(captured.deliveries.find((d) => d.topic === topic)!.body) as unknown;
+      const ours = receiver.received.find((r) => r.headers["x-wc-webhook-topic"] === topic)!;
+      // Where the capture has a value the emulator has none yet (an empty meta_data), only the key is compared.
+      const oursShape = shape(JSON.parse(ours.body));
+      const comparable = shape(real).filter(
+        (p) => !p.startsWith("meta_data") && !p.startsWith("related_ids"),
+      );
+      expect(oursShape.filter((p) => !p.startsWith("meta_data") && !p.startsWith("related_ids"))).toEqual(
+        comparable,
+      );
+    }
+  });
+
   it("gives two deliveries of one webhook in the same second the same Delivery-ID (not unique)", async () => {
     const webhook = await createWebhook("customer.updated");
     const [a, b] = [...emulator.store.customers.values()];
@@ -220,6 +257,36 @@ describe("WooCommerce emulator webhooks", () => {
     expect(log.filter((d) => !d.success).map((d) => d.response_status)).toEqual([
       500, 500, 500, 500, 500, 500, 500,
     ]);
+  });
+
+  it("stamps a webhook's date_modified at each delivery, failed or not, as the captured list shows", async () => {
+    // In the capture no webhook was edited after creation, yet each was modified later: at its last delivery.
+    const real = fixture<{ body: Record<string, string>[] }>("real-11.0.1/webhooks-list.json").body;
+    for (const w of real) expect(w.date_modified_gmt > w.date_created_gmt).toBe(true);
+
+    const client = wooClient(emulator.url, key);
+    const webhook = await createWebhook("customer.created");
+    const disabled = () => client.get("webhooks", { status: "disabled" });
+    expect((await disabled()).data).toEqual([]);
+    const created = (await client.get(`webhooks/${webhook.id}`)).data;
+
+    clock.advance(30_000);
+    emulator.store.createCustomer({ email: "stamp@example.test" });
+    await emulator.flushDeliveries();
+    const delivered = (await client.get(`webhooks/${webhook.id}`)).data;
+    expect(delivered.date_created_gmt).toBe(created.date_created_gmt);
+    expect(delivered.date_modified_gmt).toBe(new Date(clock.now()).toISOString().slice(0, 19));
+
+    // A failing webhook is saved too, and the save that disables it shows in the list filtered by status.
+    receiver.setStatus(500);
+    for (let i = 1; i <= 7; i++) {
+      clock.advance(1_000);
+      emulator.store.createCustomer({ email: `stamp${i}@example.test` });
+      await emulator.flushDeliveries();
+    }
+    const listed = (await disabled()).data;
+    expect(listed.map((w: { id: number }) => w.id)).toEqual([webhook.id]);
+    expect(listed[0].date_modified_gmt).toBe(new Date(clock.now()).toISOString().slice(0, 19));
   });
 
   it("resets the failure streak on a successful delivery", async () => {
