@@ -20,7 +20,8 @@ import {
   ShopifyTimeoutError,
 } from "./errors";
 import type { QueryCost, ShopifyThrottle } from "./throttle";
-import { abortableSleep, backoffDelayMs, isAbortError, retryAfterMs } from "./retry";
+import { abortableSleep } from "../../lib/retry-timing";
+import { backoffDelayMs, isAbortError, retryAfterMs } from "./retry";
 import { startCall } from "./call-record";
 
 /** Where the client gets the shop's offline access token (see access-token.server.ts). */

@@ -1,4 +1,5 @@
-/** Small timing helpers of the Shopify client: backoff, Retry-After, abortable sleep. */
+/** Small timing helpers of the Shopify client: backoff and a bounded Retry-After. */
+import { parseRetryAfterMs } from "../../lib/retry-timing";
 
 const BACKOFF_INITIAL_MS = 500;
 const BACKOFF_MAX_MS = 16_000;
@@ -13,29 +14,7 @@ export function backoffDelayMs(failures: number, random: () => number = Math.ran
 
 /** `Retry-After` (seconds, or an HTTP date) → milliseconds, bounded; `fallbackMs` when absent or unreadable. */
 export function retryAfterMs(header: string | null, fallbackMs: number, nowMs: number = Date.now()): number {
-  if (!header) return fallbackMs;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0)
-    return Math.min(RETRY_AFTER_MAX_MS, Math.ceil(seconds * 1000));
-  const date = Date.parse(header);
-  if (!Number.isNaN(date)) return Math.min(RETRY_AFTER_MAX_MS, Math.max(0, date - nowMs));
-  return fallbackMs;
-}
-
-/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+  return Math.min(RETRY_AFTER_MAX_MS, parseRetryAfterMs(header, nowMs) ?? fallbackMs);
 }
 
 export function isAbortError(error: unknown): boolean {

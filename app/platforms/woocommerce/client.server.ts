@@ -19,6 +19,7 @@ import { rootCertificates } from "node:tls";
 import WooModule from "@woocommerce/woocommerce-rest-api";
 import type { AddressPolicy } from "../../lib/network-guard.server";
 import { AddressRefusedError } from "../../lib/network-guard.server";
+import { abortableSleep, parseRetryAfterMs } from "../../lib/retry-timing";
 import type { StoreCallRecorder } from "../../sync/platform";
 import { WooRequestError, errorFromResponse, errorFromTransport } from "./errors";
 
@@ -195,7 +196,7 @@ export class WooClient {
           return { status: response.status, data: response.data as T, headers };
         }
         failure = errorFromResponse(response.status, response.data, headers, operation);
-        retryAfterMs = parseRetryAfter(headers["retry-after"]);
+        retryAfterMs = parseRetryAfterMs(headers["retry-after"]);
       } catch (error) {
         if (options.signal?.aborted) throw options.signal.reason;
         const refused = refusalIn(error);
@@ -303,15 +304,6 @@ function refusalIn(error: unknown): AddressRefusedError | null {
   return null;
 }
 
-/** `Retry-After: 30` or an HTTP date → milliseconds from now (null when absent or unreadable). */
-export function parseRetryAfter(value: string | undefined, nowMs = Date.now()): number | null {
-  if (!value) return null;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
-}
-
 function lowerCaseHeaders(headers: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   const source =
@@ -323,20 +315,4 @@ function lowerCaseHeaders(headers: unknown): Record<string, string> {
     out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : String(v);
   }
   return out;
-}
-
-/** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -11,7 +11,8 @@ import {
   BULK_OPERATION_QUERY,
   BULK_OPERATION_RUN_QUERY,
 } from "../queries/bulk";
-import { abortableSleep, backoffDelayMs } from "../retry";
+import { abortableSleep } from "../../../lib/retry-timing";
+import { backoffDelayMs } from "../retry";
 import { startCall } from "../call-record";
 
 export type BulkStatus =
