@@ -30,16 +30,27 @@ export async function createOwnerSession(
   input: { organizationId: string; integrationId?: string | null },
   now = new Date(),
 ): Promise<string> {
+  return mintToken(db, input, "", OWNER_SESSION_TTL_MS, now);
+}
+
+/** A random token whose `prefix` + hash is stored (sessions: no prefix; sign-in links: LINK_PREFIX), for `ttlMs`. */
+async function mintToken(
+  db: AppDb,
+  input: { organizationId: string; integrationId?: string | null },
+  prefix: string,
+  ttlMs: number,
+  now: Date,
+): Promise<string> {
   const token = randomBytes(32).toString("base64url");
   await pruneOwnerSessions(db, now);
   await db.wooOwnerSession.create({
     data: {
-      tokenHash: hash(token),
+      tokenHash: prefix + hash(token),
       organizationId: input.organizationId,
       integrationId: input.integrationId ?? null,
       createdAt: now,
       lastSeenAt: now,
-      expiresAt: new Date(now.getTime() + OWNER_SESSION_TTL_MS),
+      expiresAt: new Date(now.getTime() + ttlMs),
     },
   });
   return token;
@@ -88,19 +99,7 @@ export async function createSignInLink(
   input: { organizationId: string; integrationId?: string | null },
   now = new Date(),
 ): Promise<string> {
-  const token = randomBytes(32).toString("base64url");
-  await pruneOwnerSessions(db, now);
-  await db.wooOwnerSession.create({
-    data: {
-      tokenHash: LINK_PREFIX + hash(token),
-      organizationId: input.organizationId,
-      integrationId: input.integrationId ?? null,
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt: new Date(now.getTime() + SIGN_IN_LINK_TTL_MS),
-    },
-  });
-  return token;
+  return mintToken(db, input, LINK_PREFIX, SIGN_IN_LINK_TTL_MS, now);
 }
 
 /**
