@@ -7,12 +7,11 @@
  * loop (on a smaller sample: it is slow). Prints a table and writes bench/results/latest.json. Not a test: figures
  * depend on the machine; the ratios, measured in the same run, are what to compare.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { resolve } from "node:path";
-import pg from "pg";
-import { QUICK, suiteSelected } from "./suites/common";
+import { QUICK, WORK_DIR, arg, openDatabases, suiteSelected } from "./suites/common";
 import { ingestFigures } from "./suites/ingest-figures";
 import { runOtherSuites } from "./suites/index";
 import { formatTable } from "./suites/figures";
@@ -28,25 +27,11 @@ interface Measurement {
   rows: Record<string, number>;
 }
 
-function arg(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
-}
-
 const records = Number(arg("records", QUICK ? "10000" : "200000"));
 const smallRecords = Number(arg("small-records", String(Math.round(records / 4))));
 const baselineRecords = Number(arg("baseline-records", QUICK ? "300" : "2000"));
 const pageSize = Number(arg("page-size", "1000"));
 const only = arg("only", "");
-const postgresAdmin = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const workDir = resolve("tmp/bench");
-
-function migrate(url: string) {
-  execFileSync("npx", ["prisma", "migrate", "deploy"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
-  });
-}
 
 function measure(mode: string, url: string, count: number): Measurement {
   process.stdout.write(`  ${mode.padEnd(10)} ${String(count).padStart(7)} records … `);
@@ -67,56 +52,9 @@ function measure(mode: string, url: string, count: number): Measurement {
   return result;
 }
 
-interface Databases {
-  fresh(): Promise<string>;
-  done(): Promise<void>;
-}
-
-async function sqliteDatabases(): Promise<Databases> {
-  const template = resolve(workDir, "template.sqlite");
-  migrate(`file:${template}`);
-  let n = 0;
-  return {
-    fresh: async () => {
-      const file = resolve(workDir, `run-${n++}.sqlite`);
-      rmSync(file, { force: true });
-      copyFileSync(template, file);
-      return `file:${file}`;
-    },
-    done: async () => undefined,
-  };
-}
-
-async function postgresDatabases(): Promise<Databases> {
-  const admin = new pg.Client({ connectionString: postgresAdmin });
-  await admin.connect();
-  const prefix = `bench_${process.pid}`;
-  const urlFor = (name: string) => {
-    const url = new URL(postgresAdmin);
-    url.pathname = `/${name}`;
-    return url.toString();
-  };
-  await admin.query(`CREATE DATABASE "${prefix}_template"`);
-  migrate(urlFor(`${prefix}_template`));
-  const created: string[] = [`${prefix}_template`];
-  return {
-    fresh: async () => {
-      const name = `${prefix}_${created.length}`;
-      await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${prefix}_template"`);
-      created.push(name);
-      return urlFor(name);
-    },
-    done: async () => {
-      for (const name of created.reverse())
-        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
-
 async function bench(kind: "sqlite" | "postgres") {
   console.log(`\n${kind}:`);
-  const dbs = kind === "sqlite" ? await sqliteDatabases() : await postgresDatabases();
+  const dbs = await openDatabases(kind, "ingest");
   try {
     const engine = measure("engine", await dbs.fresh(), records);
     const small = measure("engine", await dbs.fresh(), smallRecords);
@@ -153,7 +91,7 @@ async function bench(kind: "sqlite" | "postgres") {
   }
 }
 
-mkdirSync(workDir, { recursive: true });
+mkdirSync(WORK_DIR, { recursive: true });
 mkdirSync(resolve("bench/results"), { recursive: true });
 const ingest: Record<string, unknown> = {};
 // Taken before the first measurement (other processes on a shared machine move the figures).
@@ -191,7 +129,7 @@ const result = {
 const partial = process.argv.includes("--suites") || only !== "";
 // Quick runs (CI) prove every figure is produced; they never replace a full run's figures.
 const output = partial
-  ? resolve(workDir, "partial.json")
+  ? resolve(WORK_DIR, "partial.json")
   : resolve(QUICK ? "bench/results/quick.json" : "bench/results/latest.json");
 writeFileSync(output, `${JSON.stringify(result, null, 2)}\n`);
 
