@@ -44,6 +44,12 @@ describe.each(DATABASE_KINDS)("held records on %s", (kind) => {
         order("5", { deletedAt: cutoff }),
         order("6", { createdAt: cutoff }),
         order("7", { integrationId: other.id }),
+        // Shopify's ids: a GID prefix before the decimal id (ADR 0046); 9007199254740993 is above 2^53.
+        ...["9007199254740993", "10", "9", "9007199254740992", "x1"].map((id) =>
+          order(`gid://shopify/Order/${id}`, {}),
+        ),
+        order("gid://shopify/OrderX/5", {}),
+        order("gid://shopify/Order/8", { deletedAt: cutoff }),
       ],
     });
   });
@@ -52,7 +58,7 @@ describe.each(DATABASE_KINDS)("held records on %s", (kind) => {
   it("counts live rows first seen before the cutoff and lists decimal ids in numeric order, chunk by chunk", async () => {
     const held = heldRecords(t.db as unknown as AppDb, integrationId, "orders");
     // "abc" and "007" count (they are live rows) but are never listed: their text order is not a numeric one.
-    expect(await held.count(cutoff)).toBe(10);
+    expect(await held.count(cutoff)).toBe(16);
     const all: string[] = [];
     for (let after: string | null = null; ;) {
       const chunk = await held.idsAfter(after, 3, cutoff);
@@ -64,5 +70,20 @@ describe.each(DATABASE_KINDS)("held records on %s", (kind) => {
     expect(all).toEqual(["2", "9", "10", "11", "99", "100", "1000", "12345678901234567890"]);
     // Rows first seen at the cutoff or later join with a later cutoff.
     expect(await held.idsAfter("5", 2, new Date(cutoff.getTime() + 1))).toEqual(["6", "9"]);
+  });
+
+  it("with an id prefix, counts only ids behind it and lists them by the value of their decimal part", async () => {
+    const held = heldRecords(t.db as unknown as AppDb, integrationId, "orders");
+    const prefix = "gid://shopify/Order/";
+    // "x1" counts (a live row behind the prefix) but is never listed; OrderX and the deleted 8 do not count.
+    expect(await held.count(cutoff, prefix)).toBe(5);
+    const all: string[] = [];
+    for (let after: string | null = null; ;) {
+      const chunk = await held.idsAfter(after, 2, cutoff, prefix);
+      if (chunk.length === 0) break;
+      all.push(...chunk);
+      after = chunk[chunk.length - 1];
+    }
+    expect(all).toEqual([9, 10, 9007199254740992n, 9007199254740993n].map((id) => `${prefix}${id}`));
   });
 });

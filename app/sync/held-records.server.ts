@@ -4,6 +4,7 @@
  *
  * Ids come in ascending numeric order without holding them all: a decimal id's numeric order is its order by
  * (length, text), so each digit length is walked on the (integrationId, externalId) unique index, a chunk at a time.
+ * Ids behind a fixed prefix (Shopify's `gid://shopify/Order/123`, ADR 0046) order the same way: the prefix is common.
  */
 import type { AppDb } from "../db/client.server";
 import { sqlDate } from "../db/sql-date";
@@ -29,30 +30,39 @@ export function heldRecords(db: AppDb, integrationId: string, resource: Resource
   const table = REVIVABLE_TABLES[resource];
   const live = `"deletedAt" IS NULL${ALSO_LIVE_WHEN[resource] ?? ""}`;
   const p = (i: number, type: "text" | "int" | "timestamp") => dialect.param(i, type);
-  const where = `"integrationId" = ${p(1, "text")} AND ${live} AND "createdAt" < ${p(2, "timestamp")}`;
-  const fixed = (seenBefore: Date) => [integrationId, sqlDate(db.$kind, seenBefore)];
-  // Digit lengths present, read once per held view and cutoff (rows added later are after the cutoff anyway).
-  let lengths: { cutoff: number; values: Promise<number[]> } | null = null;
-  const lengthsOf = (seenBefore: Date) => {
-    if (!lengths || lengths.cutoff !== seenBefore.getTime()) {
+  /** The filter and its parameters; with a prefix, only ids starting with it (its length is ours, not input). */
+  const scope = (seenBefore: Date, prefix: string) => ({
+    where:
+      `"integrationId" = ${p(1, "text")} AND ${live} AND "createdAt" < ${p(2, "timestamp")}` +
+      (prefix ? ` AND substr("externalId", 1, ${prefix.length}) = ${p(3, "text")}` : ""),
+    params: [integrationId, sqlDate(db.$kind, seenBefore), ...(prefix ? [prefix] : [])],
+  });
+  // Digit lengths present, read once per held view, cutoff and prefix (rows added later are after the cutoff).
+  let lengths: { key: string; values: Promise<number[]> } | null = null;
+  const lengthsOf = (seenBefore: Date, prefix: string) => {
+    const key = `${seenBefore.getTime()} ${prefix}`;
+    if (!lengths || lengths.key !== key) {
+      const { where, params } = scope(seenBefore, prefix);
       const values = db
         .$queryRawUnsafe<{ n: unknown }[]>(
           `SELECT DISTINCT length("externalId") AS "n" FROM "${table}" WHERE ${where}`,
-          ...fixed(seenBefore),
+          ...params,
         )
         .then((rows) => rows.map((r) => Number(r.n)).sort((a, b) => a - b));
-      lengths = { cutoff: seenBefore.getTime(), values };
+      lengths = { key, values };
     }
     return lengths.values;
   };
-  const chunk = (seenBefore: Date, length: number, after: string | null, limit: number) => {
+  const chunk = (seenBefore: Date, prefix: string, length: number, after: string | null, limit: number) => {
+    const { where, params } = scope(seenBefore, prefix);
     // Placeholders are positional on SQLite: parameters go in the order they appear.
-    const keyset = after === null ? "" : ` AND "externalId" > ${p(4, "text")}`;
+    const n = params.length;
+    const keyset = after === null ? "" : ` AND "externalId" > ${p(n + 2, "text")}`;
     return db
       .$queryRawUnsafe<{ id: string }[]>(
-        `SELECT "externalId" AS "id" FROM "${table}" WHERE ${where} AND length("externalId") = ${p(3, "int")}` +
-          `${keyset} ORDER BY "externalId" LIMIT ${p(after === null ? 4 : 5, "int")}`,
-        ...fixed(seenBefore),
+        `SELECT "externalId" AS "id" FROM "${table}" WHERE ${where} AND length("externalId") = ${p(n + 1, "int")}` +
+          `${keyset} ORDER BY "externalId" LIMIT ${p(after === null ? n + 2 : n + 3, "int")}`,
+        ...params,
         length,
         ...(after === null ? [] : [after]),
         limit,
@@ -61,22 +71,24 @@ export function heldRecords(db: AppDb, integrationId: string, resource: Resource
   };
 
   return {
-    async count(seenBefore) {
+    async count(seenBefore, idPrefix = "") {
+      const { where, params } = scope(seenBefore, idPrefix);
       const [row] = await db.$queryRawUnsafe<{ n: unknown }[]>(
         `SELECT COUNT(*) AS "n" FROM "${table}" WHERE ${where}`,
-        ...fixed(seenBefore),
+        ...params,
       );
       return Number(row?.n ?? 0);
     },
-    async idsAfter(after, limit, seenBefore) {
+    async idsAfter(after, limit, seenBefore, idPrefix = "") {
       const out: string[] = [];
-      for (const length of await lengthsOf(seenBefore)) {
+      const decimal = (id: string) => id.startsWith(idPrefix) && DECIMAL_ID.test(id.slice(idPrefix.length));
+      for (const length of await lengthsOf(seenBefore, idPrefix)) {
         if (after !== null && length < after.length) continue;
         let from = after !== null && length === after.length ? after : null;
         while (out.length < limit) {
           const want = limit - out.length;
-          const ids = await chunk(seenBefore, length, from, want);
-          for (const id of ids) if (DECIMAL_ID.test(id)) out.push(id);
+          const ids = await chunk(seenBefore, idPrefix, length, from, want);
+          for (const id of ids) if (decimal(id)) out.push(id);
           if (ids.length < want) break;
           from = ids[ids.length - 1];
         }

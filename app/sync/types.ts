@@ -129,13 +129,14 @@ export interface SourcePage<T = unknown> {
  * rows first seen here at or after that time (e.g. records created in the store while it was being listed).
  */
 export interface HeldRecords {
-  /** How many live records there are. */
-  count(seenBefore: Date): Promise<number>;
+  /** How many live records there are (with `idPrefix`: only those whose external id starts with it). */
+  count(seenBefore: Date, idPrefix?: string): Promise<number>;
   /**
-   * Their external ids that are decimal integers (no leading zero), ascending by value, after `after` (exclusive;
-   * null: from the smallest), at most `limit`. Ids of any other shape are never listed.
+   * Their external ids that are decimal integers (no leading zero) — or, with `idPrefix`, that prefix followed by
+   * one (`gid://shopify/Order/` + `123`) — ascending by that integer's value, after `after` (exclusive; null: from
+   * the smallest), at most `limit`. Ids of any other shape are never listed.
    */
-  idsAfter(after: string | null, limit: number, seenBefore: Date): Promise<string[]>;
+  idsAfter(after: string | null, limit: number, seenBefore: Date, idPrefix?: string): Promise<string[]>;
 }
 
 /**

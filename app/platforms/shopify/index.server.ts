@@ -44,6 +44,8 @@ export interface ShopifyPlatformOptions {
     bulkPollMs?: { initial: number; max: number };
     clientTimeoutMs?: number;
     maxClientAttempts?: number;
+    /** Look for records deleted without a webhook after each read (default true; ADR 0046). */
+    findDeletions?: boolean;
     /**
      * Emulated time runs this many times faster than the clock (the Shopify emulator's `--time-scale`, for
      * benchmarks): throttle waits are divided by it. Default 1; never set against real Shopify.
@@ -160,6 +162,7 @@ export function createShopifyPlatform(
         bulkThreshold: options.tuning?.bulkThreshold,
         // Several bulk operations per shop at once from 2026-01 (one before).
         prefetch: apiVersion >= "2026-01",
+        findDeletions: options.tuning?.findDeletions,
       });
     },
 

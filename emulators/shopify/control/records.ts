@@ -1,6 +1,7 @@
 /**
  * `/_emulator/shops/{shop}/{customers,orders,products}[/{id}]`: create, read, merge-update and delete records the
- * way a merchant's edits would, emitting the matching webhook (…/create, …/update or orders/updated, …/delete).
+ * way a merchant's edits would, emitting the matching webhook (…/create, …/update or orders/updated, …/delete;
+ * `DELETE …?webhook=false` deletes without one, as when deliveries are lost).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmuCustomer, EmuOrder, EmuProduct, EmuShop, EmulatorContext } from "../model";
@@ -53,9 +54,10 @@ export async function handleRecordRoute(
   ctx: EmulatorContext,
   req: IncomingMessage,
   res: ServerResponse,
-  path: string,
+  url: URL,
 ): Promise<boolean> {
   const method = req.method ?? "GET";
+  const path = url.pathname;
   const records = /^\/_emulator\/shops\/([^/]+)\/(customers|orders|products)(?:\/(\d+))?$/.exec(path);
   if (records) {
     const shop = ctx.shops.get(records[1]);
@@ -99,7 +101,8 @@ export async function handleRecordRoute(
       }
       if (method === "DELETE") {
         map.delete(id);
-        emit(spec.deleteTopic, { id });
+        // `?webhook=false`: the store deletes it but the app never hears (a lost delivery, a deleted subscription).
+        if (url.searchParams.get("webhook") !== "false") emit(spec.deleteTopic, { id });
         sendJson(res, 200, { deleted: id.toString() });
         return true;
       }

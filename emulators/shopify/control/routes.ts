@@ -76,6 +76,16 @@ async function route(
     sendJson(res, 200, { access_token: issued.accessToken, scope: issued.info.scopes.join(",") });
     return true;
   }
+  if (path === "/_emulator/requests" && method === "GET") {
+    const shop = url.searchParams.get("shop") ?? undefined;
+    sendJson(res, 200, { requests: state.graphqlLog.list(shop) });
+    return true;
+  }
+  if (path === "/_emulator/requests" && method === "DELETE") {
+    state.graphqlLog.clear();
+    sendJson(res, 200, { cleared: true });
+    return true;
+  }
   if (path === "/_emulator/deliveries" && method === "GET") {
     sendJson(res, 200, ctx.webhooks.deliveries());
     return true;
@@ -123,7 +133,7 @@ async function route(
     });
     return true;
   }
-  if (await handleRecordRoute(ctx, req, res, path)) return true;
+  if (await handleRecordRoute(ctx, req, res, url)) return true;
   if (path === "/_emulator/faults/throttle" && method === "POST") {
     const body = await readJsonBody(req);
     if (typeof body.maximumAvailable === "number") state.throttle.maximumAvailable = body.maximumAvailable;
@@ -158,7 +168,12 @@ async function route(
     const status = Number(body.status ?? 503);
     if (!Number.isInteger(status) || status < 500 || status > 599)
       throw new HttpError(400, "status must be a 5xx status");
-    state.http5xx.set(shop, { remaining: Number(body.count ?? 1), status });
+    const operations = Array.isArray(body.operations) ? body.operations.map(String) : undefined;
+    state.http5xx.set(shop, {
+      remaining: Number(body.count ?? 1),
+      status,
+      ...(operations ? { operations } : {}),
+    });
     sendJson(res, 200, { shop, ...state.http5xx.get(shop) });
     return true;
   }

@@ -1,8 +1,9 @@
 /**
  * The core's mutable settings behind the control API: strict mode, the throttle buckets (per shop + app), injected
- * 429s, shop creation, the bulk operations and the clock.
+ * 429s, shop creation, the bulk operations, the clock and the GraphQL request log.
  */
 import type { BulkOperations } from "../bulk/bulk-operations";
+import { GraphqlRequestLog } from "../graphql/request-log";
 import { DEFAULT_BUCKET_SIZE, LeakyBucket, RESTORE_RATE_BY_PLAN } from "../graphql/throttle";
 import type { EmuShop, EmulatorContext } from "../model";
 import { createEmptyShop, seedShop } from "../seed/seed";
@@ -12,8 +13,11 @@ export interface ControlState {
   throttle: { maximumAvailable: number; restoreRate?: number };
   /** Injected REST-style 429s per shop. */
   http429: Map<string, { remaining: number; retryAfterS: number }>;
-  /** Injected server errors (5xx) per shop: the next `remaining` GraphQL calls get `status`. */
-  http5xx: Map<string, { remaining: number; status: number }>;
+  /**
+   * Injected server errors (5xx) per shop: the next `remaining` GraphQL calls get `status` (with `operations`, only
+   * calls naming one of those operations count).
+   */
+  http5xx: Map<string, { remaining: number; status: number; operations?: string[] }>;
   /** Injected hangs per shop: the next `remaining` GraphQL calls never get an answer. */
   hang: Map<string, { remaining: number }>;
   /** The next `remaining` bulk result downloads stop after `afterBytes` (cut connection, or a clean short file). */
@@ -26,6 +30,8 @@ export interface ControlState {
   bulk: BulkOperations;
   /** Emulated time runs this many times faster than real time (1 = real time). */
   timeScale: number;
+  /** Every Admin GraphQL request past the token check (GET /_emulator/requests). */
+  graphqlLog: GraphqlRequestLog;
 }
 
 export interface ControlStateOptions {
@@ -70,6 +76,7 @@ export function createControlState(options: ControlStateOptions): ControlState {
     seed: options.seed,
     counts: options.counts,
     timeScale: options.timeScale,
+    graphqlLog: new GraphqlRequestLog(),
     bucketFor(shop: EmuShop) {
       const key = `${shop.domain} ${context.app.apiKey}`;
       let bucket = buckets.get(key);

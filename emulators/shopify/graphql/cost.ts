@@ -1,6 +1,7 @@
 /**
  * Query cost per Shopify's documented method: scalars and enums 0, objects 1, connections 2 + first (or last) ×
- * the cost of one node and its selection, mutations 10. The requested cost is computed before execution from the
+ * the cost of one node and its selection, lists of objects × their size (`first`, or the number of `ids` for
+ * `nodes`), mutations 10. The requested cost is computed before execution from the
  * page-size arguments; the actual cost afterwards from the page sizes really returned.
  */
 import {
@@ -73,8 +74,10 @@ function pageSize(walk: Walk, def: GraphQLField<unknown, unknown>, node: FieldNo
     const args = getArgumentValues(def, node, walk.variables) as {
       first?: number | null;
       last?: number | null;
+      ids?: unknown;
     };
-    return args.first ?? args.last ?? 0;
+    // `nodes(ids:)` is a list sized by its input: each id is charged like a node.
+    return args.first ?? args.last ?? (Array.isArray(args.ids) ? args.ids.length : 0);
   } catch {
     return 0;
   }

@@ -59,7 +59,8 @@ export interface GraphqlResult {
 
 const documentCache = new Map<string, DocumentNode>();
 
-function parseCached(query: string): DocumentNode {
+/** Parses a document once per distinct text (throws a GraphQLError on a syntax error). */
+export function parseCached(query: string): DocumentNode {
   let doc = documentCache.get(query);
   if (!doc) {
     doc = parse(query);

@@ -1,4 +1,5 @@
 /** Root resolvers (QueryRoot and Mutation) over a shop: record queries here, the rest in their own modules. */
+import { GraphQLError } from "graphql";
 import { parseGid } from "../model";
 import { bulkResolvers } from "./bulk-resolvers";
 import { paginate, type PageArgs } from "./connection";
@@ -8,6 +9,16 @@ import { requireScope, resolveNode } from "./node";
 import { CustomerNode, OrderNode, ProductNode, ShopNode } from "./objects";
 import { listRecords, type Resource } from "./records";
 import { webhookResolvers } from "./webhook-resolvers";
+
+/** Shopify refuses any input array longer than this ("Input arguments that accept an array have a maximum size"). */
+const MAX_INPUT_SIZE = 250;
+
+function inputTooLarge(size: number): GraphQLError {
+  return new GraphQLError(
+    `The input array size of ${size} is greater than the maximum allowed of ${MAX_INPUT_SIZE}.`,
+    { extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" } },
+  );
+}
 
 type ListArgs = PageArgs & { query?: string | null; sortKey?: string | null };
 
@@ -79,7 +90,15 @@ export function createRootValue(ctx: GqlContext) {
     ordersCount: (args: CountArgs) => countOf(ctx, "orders", args, "ordersCount"),
     productsCount: (args: CountArgs) => countOf(ctx, "products", args, "productsCount"),
     node: (args: { id: string }) => resolveNode(ctx, args.id, "node"),
-    nodes: (args: { ids: string[] }) => args.ids.map((id) => resolveNode(ctx, id, "nodes")),
+    nodes: (args: { ids: string[] }) => {
+      if (args.ids.length > MAX_INPUT_SIZE) throw inputTooLarge(args.ids.length);
+      return args.ids.map((id) => resolveNode(ctx, id, "nodes"));
+    },
+    // The token's scopes, as granted (write_x is listed as itself: it implies read_x, see hasScope).
+    currentAppInstallation: () => ({
+      id: `gid://shopify/AppInstallation/${shop.id}`,
+      accessScopes: ctx.access.scopes.map((handle) => ({ handle, description: handle })),
+    }),
     ...bulkResolvers(ctx),
     ...webhookResolvers(ctx),
     ...mutationResolvers(ctx),

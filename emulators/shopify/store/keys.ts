@@ -5,7 +5,9 @@ export type SortKey = "UPDATED_AT" | "CREATED_AT" | "ID" | "PROCESSED_AT";
 export type SortTuple = [number | bigint, bigint];
 
 export function compareKeys(a: SortTuple, b: SortTuple): number {
-  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  // `<` / `>` compare a bigint with a number by value (a cursor decodes a short id as a number): `!==` would not.
+  if (a[0] < b[0]) return -1;
+  if (a[0] > b[0]) return 1;
   if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
   return 0;
 }

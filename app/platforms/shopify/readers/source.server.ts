@@ -6,6 +6,8 @@
  *   change first). `read(pages|bulk cursor)`: resumes an interrupted read. See cursor.ts.
  * - The first page of a read carries Shopify's count of matching records for the progress bar; a bulk read then
  *   reports the operation's `rootObjectCount`.
+ * - After a read (full or incremental, pages or bulk), records Shopify deleted while no webhook reached us are
+ *   found and removed through deletion pages (reconcile.server.ts, ADR 0046).
  * - Full reads use the shop's bulk concurrency (5 operations from API 2026-01): when the first resource starts a
  *   full read, the exports of the other resources are started too, so Shopify prepares the orders file while the
  *   customers are written. An export no read asked for is cancelled when the run ends.
@@ -14,6 +16,7 @@ import { join } from "node:path";
 import {
   RESOURCES,
   type CanonicalRecordOf,
+  type HeldRecords,
   type Resource,
   type ResourceReader,
   type SourcePage,
@@ -29,6 +32,7 @@ import type { ShopifyCustomerNode, ShopifyOrderNode, ShopifyProductNode } from "
 import { readBulk, startBulkRead, type BulkReadDeps } from "./bulk-read.server";
 import { decodeCursor, encodeCursor, updatedSinceFilter, type BulkCursor, type PagesCursor } from "./cursor";
 import { readPages } from "./pages.server";
+import { deletionPages } from "./reconcile.server";
 import { RESOURCE_SPECS, type ResourceSpec } from "./specs";
 
 export interface ShopifySourceOptions {
@@ -43,6 +47,13 @@ export interface ShopifySourceOptions {
   bulkThreshold?: number;
   /** Start the other resources' exports early (needs several bulk operations at once: API 2026-01+). */
   prefetch?: boolean;
+  /**
+   * After each read, look for records Shopify deleted without a webhook reaching us (ADR 0046). Default true; off
+   * only for measurements and for proving the check's tests can fail.
+   */
+  findDeletions?: boolean;
+  /** Our clock (tests move it). */
+  now?: () => Date;
 }
 
 /** Builds the SyncSource of one Shopify integration (one per run). */
@@ -113,11 +124,34 @@ export function createShopifySource(options: ShopifySourceOptions): SyncSource {
     }
   }
 
+  /** A read, then (given what we hold) deletion pages for what Shopify deleted without telling, at its last cursor. */
+  async function* readThenFindDeletions(
+    spec: ResourceSpec,
+    raw: string | null,
+    signal: AbortSignal,
+    held: HeldRecords | undefined,
+  ): AsyncGenerator<SourcePage<Record<string, unknown>>> {
+    let last: { cursor: string | null } | null = null;
+    for await (const page of readResource(spec, raw, signal)) {
+      last = { cursor: page.cursor };
+      yield page;
+    }
+    if (!held || !last || options.findDeletions === false) return;
+    yield* deletionPages({
+      client: options.client,
+      spec,
+      held,
+      cursor: last.cursor,
+      signal,
+      now: options.now,
+    });
+  }
+
   const readerFor = <R extends Resource>(
     resource: R,
     map: (node: unknown) => CanonicalRecordOf[R],
   ): ResourceReader<unknown, R> => ({
-    read: (cursor, signal) => readResource(RESOURCE_SPECS[resource], cursor, signal),
+    read: (cursor, signal, held) => readThenFindDeletions(RESOURCE_SPECS[resource], cursor, signal, held),
     map,
     remoteId: (node) => (node as { id?: string }).id,
   });

@@ -9,6 +9,7 @@ import { CUSTOMERS_COUNT_QUERY, ORDERS_COUNT_QUERY, PRODUCTS_COUNT_QUERY } from 
 import { CUSTOMER_PROTECTED_DATA_PROBE, CUSTOMERS_PAGE_QUERY } from "../queries/customers";
 import { ORDER_LINE_ITEMS_QUERY, ORDER_PROTECTED_DATA_PROBE, ORDERS_PAGE_QUERY } from "../queries/orders";
 import { PRODUCT_VARIANTS_QUERY, PRODUCTS_PAGE_QUERY } from "../queries/products";
+import { CUSTOMER_IDS_QUERY, ORDER_IDS_QUERY, PRODUCT_IDS_QUERY } from "../queries/reconcile";
 
 export interface ChildConnectionSpec {
   /** Field on the parent node (`lineItems`, `variants`). */
@@ -35,6 +36,11 @@ export interface ResourceSpec {
   bulkDocument: string;
   countOperation: string;
   countDocument: string;
+  /** The ids of every record the reader reads, ascending (finding records deleted without a webhook, ADR 0046). */
+  idsOperation: string;
+  idsDocument: string;
+  /** What every id of the resource starts with (`gid://shopify/Order/`); our external ids are these GIDs. */
+  gidPrefix: string;
   /** Asked before a bulk read: raises ShopifyProtectedDataError when the app may not read the resource's PII. */
   protectedDataProbe: { operation: string; document: string } | null;
   /** Above this many matching records a read goes through a bulk operation instead of pages (see ADR 0018). */
@@ -51,6 +57,9 @@ export const RESOURCE_SPECS: Record<Resource, ResourceSpec> = {
     child: null,
     bulkDocument: BULK_CUSTOMERS_QUERY,
     countOperation: "CustomersCount",
+    idsOperation: "CustomerIds",
+    idsDocument: CUSTOMER_IDS_QUERY,
+    gidPrefix: "gid://shopify/Customer/",
     countDocument: CUSTOMERS_COUNT_QUERY,
     protectedDataProbe: { operation: "CustomerProtectedDataProbe", document: CUSTOMER_PROTECTED_DATA_PROBE },
     bulkThreshold: 500,
@@ -72,6 +81,9 @@ export const RESOURCE_SPECS: Record<Resource, ResourceSpec> = {
     },
     bulkDocument: BULK_ORDERS_QUERY,
     countOperation: "OrdersCount",
+    idsOperation: "OrderIds",
+    idsDocument: ORDER_IDS_QUERY,
+    gidPrefix: "gid://shopify/Order/",
     countDocument: ORDERS_COUNT_QUERY,
     protectedDataProbe: { operation: "OrderProtectedDataProbe", document: ORDER_PROTECTED_DATA_PROBE },
     bulkThreshold: 100,
@@ -93,6 +105,9 @@ export const RESOURCE_SPECS: Record<Resource, ResourceSpec> = {
     },
     bulkDocument: BULK_PRODUCTS_QUERY,
     countOperation: "ProductsCount",
+    idsOperation: "ProductIds",
+    idsDocument: PRODUCT_IDS_QUERY,
+    gidPrefix: "gid://shopify/Product/",
     countDocument: PRODUCTS_COUNT_QUERY,
     protectedDataProbe: null,
     bulkThreshold: 300,

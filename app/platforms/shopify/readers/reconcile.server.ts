@@ -1,0 +1,212 @@
+/**
+ * Records Shopify deleted while their delete webhooks were not arriving (a subscription removed after 8 failed
+ * deliveries, an uninstall, an unreachable app), found after a read and removed through the engine's deletion path
+ * (ADR 0046; the WooCommerce counterpart is ADR 0045).
+ *
+ * Cheap when nothing is missing: one count of what the reader reads (`{resource}Count(limit: null)`) against ours.
+ * Only when ours is larger are the store's ids listed (ids only, `sortKey: ID`, 250 a page) and merged with ours as
+ * two ascending streams; an id missing from the listing is deleted only when `nodes(ids:)` answers null for it.
+ * Orders are never compared without `read_all_orders`: orders older than 60 days are then missing from counts,
+ * listings and `nodes` alike, exactly as if deleted.
+ */
+import type { HeldRecords, SourcePage } from "../../../sync/types";
+import type { ShopifyGraphqlClient } from "../client.server";
+import { ALL_ORDERS_SCOPE } from "../access-scopes";
+import { APP_SCOPES_QUERY, RECORDS_EXIST_QUERY } from "../queries/reconcile";
+import type { ResourceSpec } from "./specs";
+
+/** Ids per listing page and per `nodes` confirmation: Shopify's page and input-array maximum. */
+export const IDS_PER_REQUEST = 250;
+/** Our ids read per database query while merging. */
+export const HELD_CHUNK = 1_000;
+
+export interface DeletionCheckOptions {
+  client: ShopifyGraphqlClient;
+  spec: ResourceSpec;
+  held: HeldRecords;
+  /** The read's final cursor: deletion pages carry it (the position does not move). */
+  cursor: string | null;
+  signal: AbortSignal;
+  /** Our clock (tests move it). */
+  now?: () => Date;
+}
+
+/**
+ * Ids of one kind (`gid://shopify/Order/…`, or plain decimals) in numeric order without converting them to numbers:
+ * the prefix is common, so length then text decides (ids may pass 2^53).
+ */
+export function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/**
+ * Deletion pages for the records Shopify confirmed gone, then nothing; or a warning page when the check could not
+ * decide or did not finish (nothing unconfirmed is removed; the read and the run still succeed).
+ */
+export async function* deletionPages<T>(options: DeletionCheckOptions): AsyncGenerator<SourcePage<T>> {
+  const { cursor, signal } = options;
+  const what = options.spec.resource;
+  try {
+    for await (const step of missingRecords(options)) {
+      if ("warning" in step) yield { records: [], cursor, warning: step.warning };
+      else yield { records: [], cursor, deleted: step.deleted };
+    }
+  } catch (error) {
+    if (signal.aborted) throw error;
+    yield {
+      records: [],
+      cursor,
+      warning:
+        `Checking Shopify for ${what} deleted while webhooks were not arriving did not finish: ` +
+        `${error instanceof Error ? error.message : String(error)} Nothing it had not confirmed gone was removed; ` +
+        `the next sync checks again.`,
+    };
+  }
+}
+
+type Step = { deleted: string[] } | { warning: string };
+
+/** Yields batches of ids Shopify confirmed gone, or one warning when the check cannot decide. */
+async function* missingRecords(options: DeletionCheckOptions): AsyncGenerator<Step> {
+  const { client, spec, held, signal } = options;
+  const prefix = spec.gidPrefix;
+  // Rows first seen here from now on are not compared: the store may have created them after its count or listing.
+  const seenBefore = (options.now ?? (() => new Date()))();
+  const theirs = await storeCount(client, spec, signal);
+  const ours = await held.count(seenBefore, prefix);
+  if (ours <= theirs.count) return;
+  if (theirs.precision !== "EXACT") {
+    yield {
+      warning:
+        `Shopify gave only an approximate count of ${spec.resource} (${theirs.precision} ${theirs.count}), ` +
+        `so Commerce Sync cannot tell whether any were deleted while webhooks were not arriving; the next sync checks again.`,
+    };
+    return;
+  }
+  if (spec.resource === "orders" && !(await seesAllOrders(client, signal))) {
+    yield {
+      warning:
+        "Orders deleted in Shopify while webhooks were not arriving cannot be looked for: Shopify did not grant " +
+        "Commerce Sync the read_all_orders access scope, so orders older than 60 days are hidden from it and would " +
+        "look deleted. None was removed. Approve the app's updated access in the Shopify admin to enable the check.",
+    };
+    return;
+  }
+  // More than the gap may be gone (if the store also has records we have not read yet): listing on once the gap is
+  // explained would spend points on what the next sync finds anyway.
+  const gap = ours - theirs.count;
+  const store = storeIds(client, spec, signal);
+  let confirmed = 0;
+  let candidates: string[] = [];
+  const confirm = async (): Promise<string[]> => {
+    const batch = candidates;
+    candidates = [];
+    return gone(client, batch, signal);
+  };
+  let after: string | null = null;
+  chunks: while (confirmed < gap) {
+    const chunk = await held.idsAfter(after, HELD_CHUNK, seenBefore, prefix);
+    if (chunk.length === 0) break;
+    after = chunk[chunk.length - 1];
+    for (const id of chunk) {
+      if (await store.has(id)) continue;
+      candidates.push(id);
+      // Confirm a full batch, or as soon as there are enough candidates to explain the gap (then stop early).
+      if (candidates.length < IDS_PER_REQUEST && candidates.length < gap - confirmed) continue;
+      const removed = await confirm();
+      confirmed += removed.length;
+      if (removed.length > 0) yield { deleted: removed };
+      if (confirmed >= gap) break chunks;
+    }
+  }
+  if (candidates.length > 0 && confirmed < gap) {
+    const removed = await confirm();
+    if (removed.length > 0) yield { deleted: removed };
+  }
+}
+
+async function storeCount(
+  client: ShopifyGraphqlClient,
+  spec: ResourceSpec,
+  signal: AbortSignal,
+): Promise<{ count: number; precision: string }> {
+  // The reader's own set: every record of the resource, no filter (the same the full read and bulk export read).
+  const data = await client.request<Record<string, { count: number; precision: string } | null>>(
+    spec.countOperation,
+    spec.countDocument,
+    { query: null },
+    { signal },
+  );
+  const found = data[`${spec.root}Count`];
+  if (!found) throw new Error(`Shopify gave no ${spec.resource} count.`);
+  return found;
+}
+
+/** Whether the token sees orders of any age (read_all_orders), as Shopify says now. */
+async function seesAllOrders(client: ShopifyGraphqlClient, signal: AbortSignal): Promise<boolean> {
+  const data = await client.request<{ currentAppInstallation: { accessScopes: Array<{ handle: string }> } }>(
+    "AppScopes",
+    APP_SCOPES_QUERY,
+    {},
+    { signal },
+  );
+  return data.currentAppInstallation.accessScopes.some((s) => s.handle === ALL_ORDERS_SCOPE);
+}
+
+/**
+ * The store's ids in ascending order, one page (250) at a time, asked for only as the merge needs them. `has(id)`
+ * must be called with ascending ids: it skips the store's ids below `id` and says whether the next one is `id`.
+ */
+function storeIds(client: ShopifyGraphqlClient, spec: ResourceSpec, signal: AbortSignal) {
+  let buffer: string[] = [];
+  let last: string | null = null;
+  let after: string | null = null;
+  let exhausted = false;
+  const shape = new RegExp(`^${spec.gidPrefix.replace(/[/.]/g, "\\$&")}[1-9]\\d*$`);
+  const fill = async () => {
+    while (buffer.length === 0 && !exhausted) {
+      const data = await client.request<
+        Record<
+          string,
+          {
+            edges: Array<{ node: { id: string } }>;
+            pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          }
+        >
+      >(spec.idsOperation, spec.idsDocument, { first: IDS_PER_REQUEST, after }, { signal });
+      const page = data[spec.root];
+      exhausted = !page.pageInfo.hasNextPage || page.pageInfo.endCursor === null;
+      after = page.pageInfo.endCursor;
+      // Ascending by Shopify's sort; anything not above the last id (or of another shape) is left out.
+      buffer = page.edges
+        .map((e) => e.node.id)
+        .filter((id) => shape.test(id) && (last === null || compareIds(id, last) > 0));
+      if (buffer.length > 0) last = buffer[buffer.length - 1];
+    }
+  };
+  return {
+    async has(id: string): Promise<boolean> {
+      for (;;) {
+        await fill();
+        if (buffer.length === 0) return false;
+        const order = compareIds(buffer[0], id);
+        if (order > 0) return false;
+        if (order === 0) return true;
+        buffer.shift();
+      }
+    },
+  };
+}
+
+/** The ids among `ids` (≤ 250) for which Shopify answers null: deleted (or never existed). */
+async function gone(client: ShopifyGraphqlClient, ids: string[], signal: AbortSignal): Promise<string[]> {
+  const data = await client.request<{ nodes: Array<{ id: string } | null> }>(
+    "RecordsExist",
+    RECORDS_EXIST_QUERY,
+    { ids },
+    { signal },
+  );
+  if (!Array.isArray(data.nodes) || data.nodes.length !== ids.length)
+    throw new Error("Shopify's answer about which records exist did not match the ids asked for.");
+  return ids.filter((_, i) => data.nodes[i] === null);
+}
