@@ -22,7 +22,7 @@ describe.each(DATABASE_KINDS)("held records on %s", (kind) => {
     });
     const order = (
       externalId: string,
-      extra: { deletedAt?: Date; createdAt?: Date; integrationId?: string },
+      extra: { deletedAt?: Date; createdAt?: Date; integrationId?: string; orderDate?: Date },
     ) => ({
       organizationId,
       integrationId: extra.integrationId ?? integrationId,
@@ -31,7 +31,7 @@ describe.each(DATABASE_KINDS)("held records on %s", (kind) => {
       platform: "woocommerce",
       totalMinor: 100n,
       currency: "USD",
-      orderDate: cutoff,
+      orderDate: extra.orderDate ?? cutoff,
       externalUpdatedAt: cutoff,
       deletedAt: extra.deletedAt ?? null,
       createdAt: extra.createdAt ?? new Date("2026-11-01T00:00:00.000Z"),
@@ -49,6 +49,9 @@ describe.each(DATABASE_KINDS)("held records on %s", (kind) => {
           order(`gid://shopify/Order/${id}`, {}),
         ),
         order("gid://shopify/OrderX/5", {}),
+        // Dated before the window of the date filter below.
+        order("gid://shopify/Order/3", { orderDate: new Date("2026-09-01T00:00:00.000Z") }),
+        order("gid://shopify/Order/4", { orderDate: new Date("2026-10-31T23:59:59.999Z") }),
         order("gid://shopify/Order/8", { deletedAt: cutoff }),
       ],
     });
@@ -58,7 +61,7 @@ describe.each(DATABASE_KINDS)("held records on %s", (kind) => {
   it("counts live rows first seen before the cutoff and lists decimal ids in numeric order, chunk by chunk", async () => {
     const held = heldRecords(t.db as unknown as AppDb, integrationId, "orders");
     // "abc" and "007" count (they are live rows) but are never listed: their text order is not a numeric one.
-    expect(await held.count(cutoff)).toBe(16);
+    expect(await held.count(cutoff)).toBe(18);
     const all: string[] = [];
     for (let after: string | null = null; ;) {
       const chunk = await held.idsAfter(after, 3, cutoff);
@@ -76,14 +79,26 @@ describe.each(DATABASE_KINDS)("held records on %s", (kind) => {
     const held = heldRecords(t.db as unknown as AppDb, integrationId, "orders");
     const prefix = "gid://shopify/Order/";
     // "x1" counts (a live row behind the prefix) but is never listed; OrderX and the deleted 8 do not count.
-    expect(await held.count(cutoff, prefix)).toBe(5);
+    expect(await held.count(cutoff, { idPrefix: prefix })).toBe(7);
     const all: string[] = [];
     for (let after: string | null = null; ;) {
-      const chunk = await held.idsAfter(after, 2, cutoff, prefix);
+      const chunk = await held.idsAfter(after, 2, cutoff, { idPrefix: prefix });
       if (chunk.length === 0) break;
       all.push(...chunk);
       after = chunk[chunk.length - 1];
     }
-    expect(all).toEqual([9, 10, 9007199254740992n, 9007199254740993n].map((id) => `${prefix}${id}`));
+    expect(all).toEqual([3, 4, 9, 10, 9007199254740992n, 9007199254740993n].map((id) => `${prefix}${id}`));
+  });
+
+  it("with a date, counts and lists only orders dated at or after it; other resources have no date to filter on", async () => {
+    const held = heldRecords(t.db as unknown as AppDb, integrationId, "orders");
+    const filter = { idPrefix: "gid://shopify/Order/", datedFrom: new Date("2026-11-01T00:00:00.000Z") };
+    expect(await held.count(cutoff, filter)).toBe(5);
+    expect(await held.idsAfter(null, 10, cutoff, filter)).toEqual(
+      [9, 10, 9007199254740992n, 9007199254740993n].map((id) => `gid://shopify/Order/${id}`),
+    );
+    expect(await held.count(cutoff, { ...filter, datedFrom: new Date("2026-10-31T23:59:59.999Z") })).toBe(6);
+    const products = heldRecords(t.db as unknown as AppDb, integrationId, "products");
+    await expect(products.count(cutoff, { datedFrom: cutoff })).rejects.toThrow(/no date of their own/);
   });
 });

@@ -9,7 +9,7 @@
 import type { AppDb } from "../db/client.server";
 import { sqlDate } from "../db/sql-date";
 import { dialectFor } from "./sql.server";
-import type { HeldRecords, Resource } from "./types";
+import type { HeldFilter, HeldRecords, Resource } from "./types";
 import { REVIVABLE_TABLES } from "./writer/context";
 
 /** Decimal ids whose text order within one length is their numeric order. */
@@ -24,25 +24,41 @@ const ALSO_LIVE_WHEN: Partial<Record<Resource, string>> = {
   customers: ` AND "externalUpdatedAt" IS NOT NULL`,
 };
 
+/** The column `HeldFilter.datedFrom` compares: the date the store gives the record. */
+const DATE_COLUMN: Partial<Record<Resource, string>> = { orders: "orderDate" };
+
 /** The live records of `resource` for one integration. */
 export function heldRecords(db: AppDb, integrationId: string, resource: Resource): HeldRecords {
   const dialect = dialectFor(db.$kind);
   const table = REVIVABLE_TABLES[resource];
   const live = `"deletedAt" IS NULL${ALSO_LIVE_WHEN[resource] ?? ""}`;
   const p = (i: number, type: "text" | "int" | "timestamp") => dialect.param(i, type);
-  /** The filter and its parameters; with a prefix, only ids starting with it (its length is ours, not input). */
-  const scope = (seenBefore: Date, prefix: string) => ({
-    where:
-      `"integrationId" = ${p(1, "text")} AND ${live} AND "createdAt" < ${p(2, "timestamp")}` +
-      (prefix ? ` AND substr("externalId", 1, ${prefix.length}) = ${p(3, "text")}` : ""),
-    params: [integrationId, sqlDate(db.$kind, seenBefore), ...(prefix ? [prefix] : [])],
-  });
+  /**
+   * The filter and its parameters, numbered in the order they appear (SQLite's placeholders are positional): with a
+   * prefix, only ids starting with it (its length is ours, not input); with a date, only records dated from it.
+   */
+  const scope = (seenBefore: Date, filter: HeldFilter) => {
+    const prefix = filter.idPrefix ?? "";
+    const params: unknown[] = [integrationId, sqlDate(db.$kind, seenBefore)];
+    let where = `"integrationId" = ${p(1, "text")} AND ${live} AND "createdAt" < ${p(2, "timestamp")}`;
+    if (prefix) {
+      params.push(prefix);
+      where += ` AND substr("externalId", 1, ${prefix.length}) = ${p(params.length, "text")}`;
+    }
+    if (filter.datedFrom) {
+      const column = DATE_COLUMN[resource];
+      if (!column) throw new Error(`Held ${resource} have no date of their own to filter on.`);
+      params.push(sqlDate(db.$kind, filter.datedFrom));
+      where += ` AND "${column}" >= ${p(params.length, "timestamp")}`;
+    }
+    return { where, params };
+  };
   // Digit lengths present, read once per held view, cutoff and prefix (rows added later are after the cutoff).
   let lengths: { key: string; values: Promise<number[]> } | null = null;
-  const lengthsOf = (seenBefore: Date, prefix: string) => {
-    const key = `${seenBefore.getTime()} ${prefix}`;
+  const lengthsOf = (seenBefore: Date, filter: HeldFilter) => {
+    const key = `${seenBefore.getTime()} ${filter.idPrefix ?? ""} ${filter.datedFrom?.getTime() ?? ""}`;
     if (!lengths || lengths.key !== key) {
-      const { where, params } = scope(seenBefore, prefix);
+      const { where, params } = scope(seenBefore, filter);
       const values = db
         .$queryRawUnsafe<{ n: unknown }[]>(
           `SELECT DISTINCT length("externalId") AS "n" FROM "${table}" WHERE ${where}`,
@@ -53,8 +69,14 @@ export function heldRecords(db: AppDb, integrationId: string, resource: Resource
     }
     return lengths.values;
   };
-  const chunk = (seenBefore: Date, prefix: string, length: number, after: string | null, limit: number) => {
-    const { where, params } = scope(seenBefore, prefix);
+  const chunk = (
+    seenBefore: Date,
+    filter: HeldFilter,
+    length: number,
+    after: string | null,
+    limit: number,
+  ) => {
+    const { where, params } = scope(seenBefore, filter);
     // Placeholders are positional on SQLite: parameters go in the order they appear.
     const n = params.length;
     const keyset = after === null ? "" : ` AND "externalId" > ${p(n + 2, "text")}`;
@@ -71,23 +93,24 @@ export function heldRecords(db: AppDb, integrationId: string, resource: Resource
   };
 
   return {
-    async count(seenBefore, idPrefix = "") {
-      const { where, params } = scope(seenBefore, idPrefix);
+    async count(seenBefore, filter = {}) {
+      const { where, params } = scope(seenBefore, filter);
       const [row] = await db.$queryRawUnsafe<{ n: unknown }[]>(
         `SELECT COUNT(*) AS "n" FROM "${table}" WHERE ${where}`,
         ...params,
       );
       return Number(row?.n ?? 0);
     },
-    async idsAfter(after, limit, seenBefore, idPrefix = "") {
+    async idsAfter(after, limit, seenBefore, filter = {}) {
+      const idPrefix = filter.idPrefix ?? "";
       const out: string[] = [];
       const decimal = (id: string) => id.startsWith(idPrefix) && DECIMAL_ID.test(id.slice(idPrefix.length));
-      for (const length of await lengthsOf(seenBefore, idPrefix)) {
+      for (const length of await lengthsOf(seenBefore, filter)) {
         if (after !== null && length < after.length) continue;
         let from = after !== null && length === after.length ? after : null;
         while (out.length < limit) {
           const want = limit - out.length;
-          const ids = await chunk(seenBefore, idPrefix, length, from, want);
+          const ids = await chunk(seenBefore, filter, length, from, want);
           for (const id of ids) if (decimal(id)) out.push(id);
           if (ids.length < want) break;
           from = ids[ids.length - 1];

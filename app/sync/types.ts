@@ -128,15 +128,23 @@ export interface SourcePage<T = unknown> {
  * not deleted, customers linked by a customer record of their own (not only by an order). `seenBefore` keeps out
  * rows first seen here at or after that time (e.g. records created in the store while it was being listed).
  */
+/** Which held records a reader compares: ids behind a prefix, records dated from a day. */
+export interface HeldFilter {
+  /** Only ids starting with it (Shopify's `gid://shopify/Order/`), ordered by the decimal that follows. */
+  idPrefix?: string;
+  /** Only records whose own date is at or after it (orders: `orderDate`; no other resource has one). */
+  datedFrom?: Date;
+}
+
 export interface HeldRecords {
-  /** How many live records there are (with `idPrefix`: only those whose external id starts with it). */
-  count(seenBefore: Date, idPrefix?: string): Promise<number>;
+  /** How many live records there are (of those `filter` keeps). */
+  count(seenBefore: Date, filter?: HeldFilter): Promise<number>;
   /**
-   * Their external ids that are decimal integers (no leading zero) — or, with `idPrefix`, that prefix followed by
-   * one (`gid://shopify/Order/` + `123`) — ascending by that integer's value, after `after` (exclusive; null: from
+   * Their external ids that are decimal integers (no leading zero) — or, with `filter.idPrefix`, that prefix followed
+   * by one (`gid://shopify/Order/` + `123`) — ascending by that integer's value, after `after` (exclusive; null: from
    * the smallest), at most `limit`. Ids of any other shape are never listed.
    */
-  idsAfter(after: string | null, limit: number, seenBefore: Date, idPrefix?: string): Promise<string[]>;
+  idsAfter(after: string | null, limit: number, seenBefore: Date, filter?: HeldFilter): Promise<string[]>;
 }
 
 /**

@@ -260,7 +260,7 @@ describe.each(DATABASE_KINDS)("Shopify records deleted without a webhook, on %s"
     expect(await ourIds()).toEqual(storeIds());
   });
 
-  it("never compares orders without read_all_orders (older ones look deleted), and says so", async () => {
+  it("without read_all_orders compares only recent orders: removes a recent one, never an older one (they look deleted)", async () => {
     const sessions = h.platform.sessionsFor(h.db);
     const original = (await sessions.loadSession(offlineSessionId(SHOP)))!;
     // The shop's token now lacks read_all_orders: orders older than 60 days vanish from counts, lists and nodes.
@@ -274,27 +274,45 @@ describe.each(DATABASE_KINDS)("Shopify records deleted without a webhook, on %s"
         refreshTokenExpiresAt: null,
       }),
     );
+    const daysAgo = (o: { createdAt: Date }) => (Date.now() - o.createdAt.getTime()) / 86_400_000;
+    const orders = [...shop().orders.values()];
+    const old = orders.filter((o) => daysAgo(o) > 60).length;
+    expect(old).toBeGreaterThan(10);
+    const recent = orders.find((o) => daysAgo(o) < 30)!;
     try {
-      const recent = [...shop().orders.values()].find(
-        (o) => o.createdAt.getTime() > Date.now() - 30 * 86_400_000,
-      )!;
-      await silentlyDelete("orders", [recent.id]);
-      const before = await ourIds();
-      const summary = await sync("incremental");
+      // Nothing deleted: the recent window matches, nothing is listed and nothing said.
+      let summary = await sync("incremental");
       expect(summary.status).toBe("succeeded");
       expect(summary.resources.orders?.deleted).toBeUndefined();
-      expect(summary.resources.orders?.errors).toEqual([
-        expect.stringMatching(/^Orders deleted in Shopify .* read_all_orders .* None was removed\./),
-      ]);
-      expect((await ourIds()).orders).toEqual(before.orders);
-      const log = await requests();
+      expect(summary.resources.orders?.errors ?? []).toEqual([]);
+      let log = await requests();
       expect(named(log, "AppScopes")).toHaveLength(1);
+      // The check's count of every order, then of the recent ones (the reader counts before its read too).
+      expect(named(log, "OrdersCount").map((r) => r.variables?.query ?? null)).toEqual([
+        expect.anything(),
+        null,
+        expect.stringMatching(/^created_at:>='\d{4}-\d\d-\d\dT[\d:.]+Z'$/),
+      ]);
       expect(named(log, "OrderIds")).toEqual([]);
-      expect(named(log, "RecordsExist")).toEqual([]);
+
+      await control("/requests", { method: "DELETE" });
+      await silentlyDelete("orders", [recent.id]);
+      const before = await ourIds();
+      summary = await sync("incremental");
+      expect(summary.status).toBe("succeeded");
+      expect(summary.resources.orders?.deleted).toBe(1);
+      expect(summary.resources.orders?.errors ?? []).toEqual([]);
+      // Exactly the recent order went; every older one (hidden from this token) is still here.
+      expect((await ourIds()).orders).toEqual(before.orders.filter((id) => id !== gid("orders", recent.id)));
+      log = await requests();
+      expect(named(log, "OrderIds").every((r) => typeof r.variables?.query === "string")).toBe(true);
+      expect(named(log, "RecordsExist").flatMap((r) => r.variables?.ids as string[])).toEqual([
+        gid("orders", recent.id),
+      ]);
     } finally {
       await sessions.storeSession(original);
     }
-    expect((await sync("incremental")).resources.orders?.deleted).toBe(1);
+    expect(await ourIds()).toEqual(storeIds());
   });
 
   /** A token of the app for direct reads (the control API issues it for the emulated shop). */

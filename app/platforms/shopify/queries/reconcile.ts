@@ -4,10 +4,10 @@
  * point per id), and the token's scopes (whether orders older than 60 days are visible at all).
  */
 
-/** Ids of one resource, 250 a page, ascending by id (`$first` ≤ 250). */
+/** Ids of one resource, 250 a page, ascending by id (`$first` ≤ 250; `$query` null for all of them). */
 export const CUSTOMER_IDS_QUERY = `#graphql
-  query CustomerIds($first: Int!, $after: String) {
-    customers(first: $first, after: $after, sortKey: ID) {
+  query CustomerIds($first: Int!, $after: String, $query: String) {
+    customers(first: $first, after: $after, query: $query, sortKey: ID) {
       edges {
         node {
           id
@@ -22,8 +22,8 @@ export const CUSTOMER_IDS_QUERY = `#graphql
 `;
 
 export const ORDER_IDS_QUERY = `#graphql
-  query OrderIds($first: Int!, $after: String) {
-    orders(first: $first, after: $after, sortKey: ID) {
+  query OrderIds($first: Int!, $after: String, $query: String) {
+    orders(first: $first, after: $after, query: $query, sortKey: ID) {
       edges {
         node {
           id
@@ -38,8 +38,8 @@ export const ORDER_IDS_QUERY = `#graphql
 `;
 
 export const PRODUCT_IDS_QUERY = `#graphql
-  query ProductIds($first: Int!, $after: String) {
-    products(first: $first, after: $after, sortKey: ID) {
+  query ProductIds($first: Int!, $after: String, $query: String) {
+    products(first: $first, after: $after, query: $query, sortKey: ID) {
       edges {
         node {
           id

@@ -6,10 +6,10 @@
  * Cheap when nothing is missing: one count of what the reader reads (`{resource}Count(limit: null)`) against ours.
  * Only when ours is larger are the store's ids listed (ids only, `sortKey: ID`, 250 a page) and merged with ours as
  * two ascending streams; an id missing from the listing is deleted only when `nodes(ids:)` answers null for it.
- * Orders are never compared without `read_all_orders`: orders older than 60 days are then missing from counts,
- * listings and `nodes` alike, exactly as if deleted.
+ * Without `read_all_orders` orders older than 60 days are missing from counts, listings and `nodes` alike, exactly
+ * as if deleted: then only the orders of the last {@link RECENT_ORDERS_DAYS} days are compared, on both sides.
  */
-import type { HeldRecords, SourcePage } from "../../../sync/types";
+import type { HeldFilter, HeldRecords, SourcePage } from "../../../sync/types";
 import type { ShopifyGraphqlClient } from "../client.server";
 import { ALL_ORDERS_SCOPE } from "../access-scopes";
 import { APP_SCOPES_QUERY, RECORDS_EXIST_QUERY } from "../queries/reconcile";
@@ -19,6 +19,13 @@ import type { ResourceSpec } from "./specs";
 export const IDS_PER_REQUEST = 250;
 /** Our ids read per database query while merging. */
 export const HELD_CHUNK = 1_000;
+/**
+ * Without `read_all_orders` Shopify shows the orders created in the last 60 days. Compared then: orders created
+ * (Shopify's count and listing) or dated (ours: the processing date) in the last 50 — ten days short of the limit, so
+ * an order we compare is one Shopify can still show by id (an order is processed when it is created, or earlier
+ * for an import; an import's later creation only hides a gap, never makes one).
+ */
+export const RECENT_ORDERS_DAYS = 50;
 
 export interface DeletionCheckOptions {
   client: ShopifyGraphqlClient;
@@ -69,12 +76,22 @@ type Step = { deleted: string[] } | { warning: string };
 /** Yields batches of ids Shopify confirmed gone, or one warning when the check cannot decide. */
 async function* missingRecords(options: DeletionCheckOptions): AsyncGenerator<Step> {
   const { client, spec, held, signal } = options;
-  const prefix = spec.gidPrefix;
   // Rows first seen here from now on are not compared: the store may have created them after its count or listing.
   const seenBefore = (options.now ?? (() => new Date()))();
-  const theirs = await storeCount(client, spec, signal);
-  const ours = await held.count(seenBefore, prefix);
+  let filter: HeldFilter = { idPrefix: spec.gidPrefix };
+  let query: string | null = null;
+  let theirs = await storeCount(client, spec, query, signal);
+  let ours = await held.count(seenBefore, filter);
   if (ours <= theirs.count) return;
+  if (spec.resource === "orders" && !(await seesAllOrders(client, signal))) {
+    // Older orders are hidden from this token and would look deleted: compare the recent ones only.
+    const from = new Date(seenBefore.getTime() - RECENT_ORDERS_DAYS * 86_400_000);
+    filter = { ...filter, datedFrom: from };
+    query = `created_at:>='${from.toISOString()}'`;
+    theirs = await storeCount(client, spec, query, signal);
+    ours = await held.count(seenBefore, filter);
+    if (ours <= theirs.count) return;
+  }
   if (theirs.precision !== "EXACT") {
     yield {
       warning:
@@ -83,19 +100,10 @@ async function* missingRecords(options: DeletionCheckOptions): AsyncGenerator<St
     };
     return;
   }
-  if (spec.resource === "orders" && !(await seesAllOrders(client, signal))) {
-    yield {
-      warning:
-        "Orders deleted in Shopify while webhooks were not arriving cannot be looked for: Shopify did not grant " +
-        "Commerce Sync the read_all_orders access scope, so orders older than 60 days are hidden from it and would " +
-        "look deleted. None was removed. Approve the app's updated access in the Shopify admin to enable the check.",
-    };
-    return;
-  }
   // More than the gap may be gone (if the store also has records we have not read yet): listing on once the gap is
   // explained would spend points on what the next sync finds anyway.
   const gap = ours - theirs.count;
-  const store = storeIds(client, spec, signal);
+  const store = storeIds(client, spec, query, signal);
   let confirmed = 0;
   let candidates: string[] = [];
   const confirm = async (): Promise<string[]> => {
@@ -105,7 +113,7 @@ async function* missingRecords(options: DeletionCheckOptions): AsyncGenerator<St
   };
   let after: string | null = null;
   chunks: while (confirmed < gap) {
-    const chunk = await held.idsAfter(after, HELD_CHUNK, seenBefore, prefix);
+    const chunk = await held.idsAfter(after, HELD_CHUNK, seenBefore, filter);
     if (chunk.length === 0) break;
     after = chunk[chunk.length - 1];
     for (const id of chunk) {
@@ -125,16 +133,17 @@ async function* missingRecords(options: DeletionCheckOptions): AsyncGenerator<St
   }
 }
 
+/** The store's count of the resource: all of it (`query` null: what the reads read), or those `query` keeps. */
 async function storeCount(
   client: ShopifyGraphqlClient,
   spec: ResourceSpec,
+  query: string | null,
   signal: AbortSignal,
 ): Promise<{ count: number; precision: string }> {
-  // The reader's own set: every record of the resource, no filter (the same the full read and bulk export read).
   const data = await client.request<Record<string, { count: number; precision: string } | null>>(
     spec.countOperation,
     spec.countDocument,
-    { query: null },
+    { query },
     { signal },
   );
   const found = data[`${spec.root}Count`];
@@ -157,7 +166,12 @@ async function seesAllOrders(client: ShopifyGraphqlClient, signal: AbortSignal):
  * The store's ids in ascending order, one page (250) at a time, asked for only as the merge needs them. `has(id)`
  * must be called with ascending ids: it skips the store's ids below `id` and says whether the next one is `id`.
  */
-function storeIds(client: ShopifyGraphqlClient, spec: ResourceSpec, signal: AbortSignal) {
+function storeIds(
+  client: ShopifyGraphqlClient,
+  spec: ResourceSpec,
+  query: string | null,
+  signal: AbortSignal,
+) {
   let buffer: string[] = [];
   let last: string | null = null;
   let after: string | null = null;
@@ -173,7 +187,7 @@ function storeIds(client: ShopifyGraphqlClient, spec: ResourceSpec, signal: Abor
             pageInfo: { hasNextPage: boolean; endCursor: string | null };
           }
         >
-      >(spec.idsOperation, spec.idsDocument, { first: IDS_PER_REQUEST, after }, { signal });
+      >(spec.idsOperation, spec.idsDocument, { first: IDS_PER_REQUEST, after, query }, { signal });
       const page = data[spec.root];
       exhausted = !page.pageInfo.hasNextPage || page.pageInfo.endCursor === null;
       after = page.pageInfo.endCursor;
