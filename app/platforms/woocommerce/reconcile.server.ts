@@ -6,6 +6,7 @@
  * deleted only once the store answers 404 `…_invalid_id` for it by id. Pages shifted by deletions during the
  * listing, and records created meanwhile, make candidates the store then confirms alive: never a deletion.
  */
+import { compareIds } from "../../sync/deletion-check";
 import type { HeldRecords } from "../../sync/types";
 import type { WooClient } from "./client.server";
 import { countHeader, mapLimit, streamPages } from "./pages.server";
@@ -28,11 +29,6 @@ export interface MissingRecordsOptions {
   signal: AbortSignal;
   /** Our clock (tests move it). */
   now?: () => Date;
-}
-
-/** Decimal ids in numeric order without converting them to numbers (ids may pass 2^53). */
-export function compareIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /** The store's total of the live list (one id asked for; the answer's `X-WP-Total` is what counts). */

@@ -12,7 +12,7 @@
  *   for good (reconcile.server.ts, ADR 0045).
  * Cursors: see cursor.ts.
  */
-import { errorMessage } from "../../sync/errors";
+import { unfinishedDeletionCheck } from "../../sync/deletion-check";
 import type { HeldRecords, Resource, ResourceReader, SourcePage, SyncSource } from "../../sync/types";
 import type { WooClient } from "./client.server";
 import {
@@ -149,9 +149,7 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
         yield {
           records: [],
           cursor,
-          warning:
-            `Checking the store for ${spec.endpoint} deleted without a webhook did not finish: ` +
-            `${errorMessage(error)} Nothing it had not confirmed gone was removed; the next sync checks again.`,
+          warning: unfinishedDeletionCheck(`the store for ${spec.endpoint} deleted without a webhook`, error),
         };
       }
     }

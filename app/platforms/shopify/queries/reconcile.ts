@@ -5,9 +5,10 @@
  */
 
 /** Ids of one resource, 250 a page, ascending by id (`$first` ≤ 250; `$query` null for all of them). */
-export const CUSTOMER_IDS_QUERY = `#graphql
-  query CustomerIds($first: Int!, $after: String, $query: String) {
-    customers(first: $first, after: $after, query: $query, sortKey: ID) {
+function idsQuery(operation: string, root: "customers" | "orders" | "products"): string {
+  return `#graphql
+  query ${operation}($first: Int!, $after: String, $query: String) {
+    ${root}(first: $first, after: $after, query: $query, sortKey: ID) {
       edges {
         node {
           id
@@ -20,38 +21,11 @@ export const CUSTOMER_IDS_QUERY = `#graphql
     }
   }
 `;
+}
 
-export const ORDER_IDS_QUERY = `#graphql
-  query OrderIds($first: Int!, $after: String, $query: String) {
-    orders(first: $first, after: $after, query: $query, sortKey: ID) {
-      edges {
-        node {
-          id
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`;
-
-export const PRODUCT_IDS_QUERY = `#graphql
-  query ProductIds($first: Int!, $after: String, $query: String) {
-    products(first: $first, after: $after, query: $query, sortKey: ID) {
-      edges {
-        node {
-          id
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`;
+export const CUSTOMER_IDS_QUERY = idsQuery("CustomerIds", "customers");
+export const ORDER_IDS_QUERY = idsQuery("OrderIds", "orders");
+export const PRODUCT_IDS_QUERY = idsQuery("ProductIds", "products");
 
 /** Which of these records still exist: null in place of each one that does not (at most 250 ids). */
 export const RECORDS_EXIST_QUERY = `#graphql

@@ -9,6 +9,7 @@
  * Without `read_all_orders` orders older than 60 days are missing from counts, listings and `nodes` alike, exactly
  * as if deleted: then only the orders of the last {@link RECENT_ORDERS_DAYS} days are compared, on both sides.
  */
+import { compareIds, unfinishedDeletionCheck } from "../../../sync/deletion-check";
 import type { HeldFilter, HeldRecords, SourcePage } from "../../../sync/types";
 import type { ShopifyGraphqlClient } from "../client.server";
 import { ALL_ORDERS_SCOPE } from "../access-scopes";
@@ -39,14 +40,6 @@ export interface DeletionCheckOptions {
 }
 
 /**
- * Ids of one kind (`gid://shopify/Order/…`, or plain decimals) in numeric order without converting them to numbers:
- * the prefix is common, so length then text decides (ids may pass 2^53).
- */
-export function compareIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-/**
  * Deletion pages for the records Shopify confirmed gone, then nothing; or a warning page when the check could not
  * decide or did not finish (nothing unconfirmed is removed; the read and the run still succeed).
  */
@@ -63,10 +56,7 @@ export async function* deletionPages<T>(options: DeletionCheckOptions): AsyncGen
     yield {
       records: [],
       cursor,
-      warning:
-        `Checking Shopify for ${what} deleted while webhooks were not arriving did not finish: ` +
-        `${error instanceof Error ? error.message : String(error)} Nothing it had not confirmed gone was removed; ` +
-        `the next sync checks again.`,
+      warning: unfinishedDeletionCheck(`Shopify for ${what} deleted while webhooks were not arriving`, error),
     };
   }
 }
