@@ -18,7 +18,11 @@ import { RunStatusBadge } from "./StatusBadge";
 function countsOf(run: SyncRunView, resource: string) {
   const r = run.resources.find((x) => x.resource === resource);
   if (!r) return "—";
-  return r.failed > 0 ? `${formatCount(r.synced)} (${formatCount(r.failed)} failed)` : formatCount(r.synced);
+  const notes = [
+    ...(r.failed > 0 ? [`${formatCount(r.failed)} failed`] : []),
+    ...(r.deleted > 0 ? [`${formatCount(r.deleted)} removed`] : []),
+  ];
+  return notes.length > 0 ? `${formatCount(r.synced)} (${notes.join(", ")})` : formatCount(r.synced);
 }
 
 const hasErrors = (run: SyncRunView) =>

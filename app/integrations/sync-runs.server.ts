@@ -34,6 +34,8 @@ export interface ResourceProgress {
   phase: string;
   synced: number;
   failed: number;
+  /** Records removed because the store deleted them (its trash, or confirmed gone without a webhook). */
+  deleted: number;
   /** Records the store reported (null when it cannot tell in advance). */
   total: number | null;
   /** Why reading this resource stopped, when it failed. */
@@ -90,7 +92,14 @@ type StoredCheckpoint = {
   resources?: Partial<
     Record<
       Resource,
-      { phase?: string; synced?: number; failed?: number; total?: number | null; error?: string }
+      {
+        phase?: string;
+        synced?: number;
+        failed?: number;
+        deleted?: number;
+        total?: number | null;
+        error?: string;
+      }
     >
   >;
   errorCount?: number;
@@ -110,6 +119,7 @@ export function describeRun(run: SyncRunRow, now: Date = new Date()): SyncRunVie
       phase: c.phase ?? (run.status === "running" ? "pending" : "done"),
       synced: run[syncedColumn],
       failed: run[failedColumn],
+      deleted: typeof c.deleted === "number" ? c.deleted : 0,
       total: typeof c.total === "number" ? Math.max(c.total, run[syncedColumn] + run[failedColumn]) : null,
       error: c.error ?? null,
     };

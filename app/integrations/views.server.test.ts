@@ -223,6 +223,22 @@ describe("status shown for a store", () => {
     });
   const connected = { status: "connected", statusReason: null };
 
+  it("reports per resource the records removed because the store deleted them (0 when none)", () => {
+    const view = run("succeeded", {
+      resources: ["customers", "orders"],
+      checkpoint: {
+        resources: {
+          customers: { phase: "done", synced: 0, failed: 0, total: 0 },
+          orders: { phase: "done", synced: 1, failed: 0, total: 1, deleted: 3 },
+        },
+      },
+    });
+    expect(view.resources.map((r) => [r.resource, r.deleted])).toEqual([
+      ["customers", 0],
+      ["orders", 3],
+    ]);
+  });
+
   it("is disconnected before anything else, then syncing while a run is live", () => {
     expect(
       displayStatus({ status: "disconnected", statusReason: "Bye" }, run("running"), null, null).status,

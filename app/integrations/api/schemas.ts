@@ -75,6 +75,8 @@ export const resourceProgress = z.object({
   phase: z.enum(["pending", "running", "done", "failed"]).or(z.string()),
   synced: z.number().int(),
   failed: z.number().int(),
+  /** Records removed because the store deleted them (its trash, or confirmed gone without a webhook). */
+  deleted: z.number().int(),
   total: z.number().int().nullable(),
   error: z.string().nullable(),
 });
