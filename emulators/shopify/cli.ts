@@ -17,6 +17,8 @@ export const USAGE = `Usage: npm run emulator -- shopify [options]
   --no-strict                  accept deprecated fields (default: rejected)
   --unapproved-customer-data   the app is not approved for protected customer data
   --time-scale K               emulated time runs K times faster (throttle restore, expiries, webhook delays)
+  --documented-cost            actualQueryCost by Shopify's documented upper-bound formula (default: fitted to what
+                               real Shopify charges, e.g. 12 for a 250-node page of scalars)
   --help                       this text`;
 
 /** Parses argv, starts the emulator, prints its URL and stops cleanly on SIGINT/SIGTERM. */
@@ -37,6 +39,7 @@ export async function main(argv: string[]): Promise<void> {
       "no-strict": { type: "boolean", default: false },
       "unapproved-customer-data": { type: "boolean", default: false },
       "time-scale": { type: "string", default: "1" },
+      "documented-cost": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -81,6 +84,7 @@ export async function main(argv: string[]): Promise<void> {
           .filter(Boolean)
       : [],
     strict: !values["no-strict"],
+    cost: { actual: values["documented-cost"] ? "documented" : "observed" },
     timeScale,
     app,
     log: (line) => console.log(line),

@@ -32,6 +32,12 @@ export interface ShopifyEmulatorOptions {
   strict?: boolean;
   /** Leaky bucket per shop+app (default 2000 points, as on the Standard plan; restore by plan: Standard 100/s). */
   throttle?: { maximumAvailable?: number; restoreRate?: number };
+  /**
+   * How `actualQueryCost` is computed (graphql/cost.ts). "observed" (default): an approximation fitted to what real
+   * Shopify charges (a 250-node page of scalars: 12). "documented": Shopify's documented upper-bound formula on the
+   * page sizes returned (252), for scenarios that need throttle-bound pages. The requested cost is the same in both.
+   */
+  cost?: { actual?: "observed" | "documented" };
   /** Clock for every time decision (token expiry, throttle restore, updatedAt, URL expiry); default the real clock. */
   now?: () => Date;
   /**
@@ -126,6 +132,7 @@ export async function startShopifyEmulator(
     counts,
     strict: options.strict ?? true,
     throttle: options.throttle,
+    cost: options.cost,
     timeScale,
   });
 

@@ -1,7 +1,10 @@
 /**
  * Pacing for Shopify's GraphQL leaky bucket, driven only by what Shopify reports: each response's
  * `extensions.cost.throttleStatus` (bucket size, points available, restore rate) and `requestedQueryCost` (what
- * Shopify reserves for that operation). The app never computes a query's cost itself.
+ * Shopify reserves for that operation). The app never computes a query's cost itself, and never paces on
+ * `actualQueryCost`: Shopify runs a query only when the bucket holds its whole requested cost (then refunds
+ * requested − actual), and real actual costs are often a twentieth of the requested (a 250-id page: 252 vs 12), so a
+ * pacing on actual would be refused on a nearly empty bucket (client-pacing.test.ts shows it against the emulator).
  *
  * Before a request, the points available now are extrapolated from the last status (restore rate × time since it
  * was observed), minus what requests already in flight in this process reserved. If the operation's last requested

@@ -138,6 +138,8 @@ async function route(
     const body = await readJsonBody(req);
     if (typeof body.maximumAvailable === "number") state.throttle.maximumAvailable = body.maximumAvailable;
     if (typeof body.restoreRate === "number") state.throttle.restoreRate = body.restoreRate;
+    if (body.actualCost === "observed" || body.actualCost === "documented")
+      state.cost.actual = body.actualCost;
     state.resetBuckets();
     if (typeof body.currentlyAvailable === "number") {
       state
@@ -147,6 +149,7 @@ async function route(
     sendJson(res, 200, {
       maximumAvailable: state.throttle.maximumAvailable,
       restoreRate: state.throttle.restoreRate ?? null,
+      actualCost: state.cost.actual,
     });
     return true;
   }

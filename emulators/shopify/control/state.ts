@@ -4,6 +4,7 @@
  */
 import type { BulkOperations } from "../bulk/bulk-operations";
 import { GraphqlRequestLog } from "../graphql/request-log";
+import type { ActualCostModel } from "../graphql/cost";
 import { DEFAULT_BUCKET_SIZE, LeakyBucket, RESTORE_RATE_BY_PLAN } from "../graphql/throttle";
 import type { EmuShop, EmulatorContext } from "../model";
 import { createEmptyShop, seedShop } from "../seed/seed";
@@ -11,6 +12,8 @@ import { createEmptyShop, seedShop } from "../seed/seed";
 export interface ControlState {
   strict: boolean;
   throttle: { maximumAvailable: number; restoreRate?: number };
+  /** How `actualQueryCost` is computed: "observed" (fitted to real Shopify, default) or "documented". */
+  cost: { actual: ActualCostModel };
   /** Injected REST-style 429s per shop. */
   http429: Map<string, { remaining: number; retryAfterS: number }>;
   /**
@@ -41,6 +44,7 @@ export interface ControlStateOptions {
   counts: ControlState["counts"];
   strict: boolean;
   throttle?: { maximumAvailable?: number; restoreRate?: number };
+  cost?: { actual?: ActualCostModel };
   timeScale: number;
 }
 
@@ -69,6 +73,7 @@ export function createControlState(options: ControlStateOptions): ControlState {
       maximumAvailable: options.throttle?.maximumAvailable ?? DEFAULT_BUCKET_SIZE,
       restoreRate: options.throttle?.restoreRate,
     },
+    cost: { actual: options.cost?.actual ?? "observed" },
     http429: new Map(),
     http5xx: new Map(),
     hang: new Map(),

@@ -45,6 +45,11 @@ describe("requested query cost (Shopify's documented method)", () => {
     ).toBe(18);
   });
 
+  it("GIVEN a count field WHEN costed THEN 10 (Shopify charges count fields 10, not an object's 1)", () => {
+    expect(requested("{ ordersCount(limit: null) { count precision } }")).toBe(10);
+    expect(requested("{ productsCount { count } customersCount { count } }")).toBe(20);
+  });
+
   it("GIVEN a mutation WHEN costed THEN 10 whatever it selects", () => {
     expect(
       requested(
@@ -81,7 +86,7 @@ describe("cost and throttling over HTTP", () => {
     await emu.close();
   });
 
-  it("GIVEN products with variants WHEN queried THEN actualQueryCost follows the page sizes really returned", async () => {
+  it("GIVEN products with variants WHEN queried THEN actualQueryCost is the observed model's: 2 + ⌈Σ node costs ÷ 25⌉, nested likewise", async () => {
     clock.advanceMs(60_000);
     const res = await gql<{ products: { edges: Array<{ node: { variants: { edges: unknown[] } } }> } }>(
       emu.url,
@@ -89,7 +94,11 @@ describe("cost and throttling over HTTP", () => {
       "{ products(first: 10) { edges { node { title variants(first: 5) { edges { node { title } } } } } } }",
     );
     const products = res.body.data!.products.edges;
-    const actual = 2 + products.reduce((sum, p) => sum + 1 + 2 + p.node.variants.edges.length, 0);
+    // Each product: 1 + its variants connection (2 + ⌈variants ÷ 25⌉).
+    const units = products.reduce((sum, p) => sum + 1 + 2 + Math.ceil(p.node.variants.edges.length / 25), 0);
+    const actual = 2 + Math.ceil(units / 25);
+    expect(products.length).toBe(10);
+    expect(actual).toBe(4);
     expect(res.body.extensions?.cost.requestedQueryCost).toBe(82);
     expect(res.body.extensions?.cost.actualQueryCost).toBe(actual);
     expect(actual).toBeLessThan(82);
@@ -103,7 +112,7 @@ describe("cost and throttling over HTTP", () => {
 
   it("GIVEN a drained bucket WHEN querying THEN THROTTLED on HTTP 200, and the configured restore rate lets it through later", async () => {
     clock.advanceMs(60_000);
-    // 2 + 50 × 1 requested; 15 products exist, so 17 actual: each call nets 17 points.
+    // 2 + 50 × 1 requested; 15 products exist, so 2 + ⌈15 ÷ 25⌉ = 3 actual: each call nets 3 points.
     const query = "{ products(first: 50) { nodes { id } } }";
     const statuses: number[] = [];
     let last = await gql(emu.url, token, query);
@@ -131,7 +140,31 @@ describe("cost and throttling over HTTP", () => {
     clock.advanceMs(100);
     const allowed = await gql(emu.url, token, query);
     expect(allowed.body.errors).toBeUndefined();
-    expect(allowed.body.extensions?.cost.actualQueryCost).toBe(17);
+    expect(allowed.body.extensions?.cost.actualQueryCost).toBe(3);
+  });
+
+  it("GIVEN requested ≫ actual WHEN the bucket holds less than the requested cost THEN THROTTLED, though the actual cost would fit", async () => {
+    // requested 2 + 250 = 252 (a bucket of 100 refuses that as MAX_COST); 2 + 50 = 52 requested, 3 actual.
+    const query = "{ products(first: 50) { nodes { id } } }";
+    const fill = (currentlyAvailable: number) =>
+      fetch(`${emu.url}/_emulator/faults/throttle`, {
+        method: "POST",
+        body: JSON.stringify({ shop: DEFAULT_SHOP, currentlyAvailable }),
+      });
+    await fill(51);
+    const refused = await gql(emu.url, token, query);
+    expect(refused.body.errors?.[0].extensions?.code).toBe("THROTTLED");
+    expect(refused.body.extensions?.cost).toMatchObject({ requestedQueryCost: 52, actualQueryCost: null });
+    expect(refused.body.extensions?.cost.throttleStatus.currentlyAvailable).toBe(51);
+    await fill(52);
+    const served = await gql(emu.url, token, query);
+    expect(served.body.errors).toBeUndefined();
+    // Charged 52 up front, refunded 52 − 3.
+    expect(served.body.extensions?.cost).toMatchObject({
+      requestedQueryCost: 52,
+      actualQueryCost: 3,
+      throttleStatus: { currentlyAvailable: 49 },
+    });
   });
 
   it("GIVEN one query costing more than the bucket WHEN sent THEN MAX_COST_EXCEEDED and nothing is charged", async () => {
@@ -155,6 +188,57 @@ describe("cost and throttling over HTTP", () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("3");
     expect((await gql(emu.url, token, "{ shop { name } }")).status).toBe(200);
+  });
+});
+
+describe("actual cost models", () => {
+  const clock = testClock();
+  let observed: RunningShopifyEmulator;
+  let documented: RunningShopifyEmulator;
+
+  beforeAll(async () => {
+    [observed, documented] = await Promise.all([
+      startTestEmulator({ now: clock.now, orders: 600 }),
+      startTestEmulator({ now: clock.now, orders: 600, cost: { actual: "documented" } }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([observed.close(), documented.close()]);
+  });
+
+  const cost = async (emu: RunningShopifyEmulator, query: string) => {
+    const token = await issueToken(emu.url, ["read_orders", "read_all_orders", "read_products"]);
+    const res = await gql(emu.url, token, query);
+    expect(res.body.errors).toBeUndefined();
+    const { requestedQueryCost, actualQueryCost } = res.body.extensions!.cost;
+    return [requestedQueryCost, actualQueryCost];
+  };
+
+  it("GIVEN a 250-node page of ids WHEN served THEN observed: requested 252, actual 12 (real Shopify's example); documented: 252", async () => {
+    const query = "{ orders(first: 250) { nodes { id } } }";
+    expect(await cost(observed, query)).toEqual([252, 12]);
+    expect(await cost(documented, query)).toEqual([252, 252]);
+  });
+
+  it("GIVEN a count field WHEN served THEN 10 requested and actual in both models", async () => {
+    const query = "{ ordersCount(limit: null) { count } }";
+    expect(await cost(observed, query)).toEqual([10, 10]);
+    expect(await cost(documented, query)).toEqual([10, 10]);
+  });
+
+  it("GIVEN the control API WHEN actualCost is switched THEN the next answers follow the new model", async () => {
+    const query = "{ orders(first: 250) { nodes { id } } }";
+    const set = async (actualCost: string) =>
+      (await (
+        await fetch(`${observed.url}/_emulator/faults/throttle`, {
+          method: "POST",
+          body: JSON.stringify({ actualCost }),
+        })
+      ).json()) as { actualCost: string };
+    expect(await set("documented")).toMatchObject({ actualCost: "documented" });
+    expect(await cost(observed, query)).toEqual([252, 252]);
+    expect(await set("observed")).toMatchObject({ actualCost: "observed" });
+    expect(await cost(observed, query)).toEqual([252, 12]);
   });
 });
 

@@ -1,8 +1,17 @@
 /**
- * Query cost per Shopify's documented method: scalars and enums 0, objects 1, connections 2 + first (or last) ×
- * the cost of one node and its selection, lists of objects × their size (`first`, or the number of `ids` for
- * `nodes`), mutations 10. The requested cost is computed before execution from the
- * page-size arguments; the actual cost afterwards from the page sizes really returned.
+ * Query cost. The REQUESTED cost follows Shopify's documented method: scalars and enums 0, objects 1, connections
+ * 2 + first (or last) × the cost of one node and its selection, lists of objects × their size (`first`, or the
+ * number of `ids` for `nodes`), mutations 10; count fields (`ordersCount { count }`, type `Count`) 10. It is computed
+ * before execution from the page-size arguments and decides MAX_COST_EXCEEDED and whether the bucket can pay.
+ *
+ * The ACTUAL cost is computed afterwards from the data really returned, by one of two models:
+ * - "observed" (default): an approximation fitted to what real Shopify reports, NOT Shopify's algorithm (which is
+ *   not published). Real Shopify charges far below the documented formula: a 250-node page of scalars reports
+ *   requested 252, actual 12. Here a connection costs 2 + ⌈Σ returned node costs ÷ 25⌉ (a node: 1 + its
+ *   selection, nested connections costed the same way), a list of objects ⌈Σ item costs ÷ 25⌉, an object 1 + its
+ *   selection, a count field 10, a mutation 10. 250 scalar nodes → 2 + 10 = 12.
+ * - "documented": the documented formula applied to the page sizes really returned (250 scalar nodes → 252), for
+ *   scenarios that need throttle-bound pages.
  */
 import {
   getArgumentValues,
@@ -23,6 +32,19 @@ import {
 } from "graphql";
 
 export const MUTATION_COST = 10;
+
+/** Count fields (`ordersCount`, `productsCount`, … of type `Count`): 10 points requested and actual. */
+export const COUNT_FIELD_COST = 10;
+
+/** "observed" model: returned node (or list item) cost units charged per actual point. */
+export const OBSERVED_UNITS_PER_POINT = 25;
+
+/** How the actual cost is computed (see the header). */
+export type ActualCostModel = "observed" | "documented";
+
+function isCountType(type: GraphQLCompositeType): boolean {
+  return type.name === "Count";
+}
 
 interface Walk {
   schema: GraphQLSchema;
@@ -117,7 +139,9 @@ function selectionCost(walk: Walk, type: GraphQLCompositeType, selectionSet: Sel
     if (!f.def || !f.node.selectionSet) continue; // scalars, enums, __typename: 0
     const named = getNamedType(f.def.type);
     if (!isCompositeType(named)) continue;
-    if (isConnection(named)) {
+    if (isCountType(named)) {
+      total += COUNT_FIELD_COST;
+    } else if (isConnection(named)) {
       total +=
         2 + pageSize(walk, f.def, f.node) * connectionNodeCost(walk, named as never, f.node.selectionSet);
     } else {
@@ -153,18 +177,24 @@ export function requestedQueryCost(walk: Walk, operation: OperationDefinitionNod
 
 function actualSelectionCost(
   walk: Walk,
+  model: ActualCostModel,
   type: GraphQLCompositeType,
   selectionSet: SelectionSetNode,
   data: Record<string, unknown> | null,
 ): number {
   if (!data) return 0;
+  // Σ of returned node / item costs → points: as is (documented), or 1 point per 25 units (observed).
+  const scaled = (units: number) =>
+    model === "documented" ? units : Math.ceil(units / OBSERVED_UNITS_PER_POINT);
   let total = 0;
   for (const f of fieldsOf(walk, type, selectionSet)) {
     if (!f.def || !f.node.selectionSet) continue;
     const named = getNamedType(f.def.type);
     if (!isCompositeType(named)) continue;
     const value = data[f.key];
-    if (isConnection(named)) {
+    if (isCountType(named)) {
+      total += COUNT_FIELD_COST;
+    } else if (isConnection(named)) {
       const conn = value as {
         edges?: Array<{ node?: Record<string, unknown> }>;
         nodes?: Array<Record<string, unknown>>;
@@ -185,7 +215,7 @@ function actualSelectionCost(
           best = Math.max(
             best,
             list.reduce(
-              (sum, n) => sum + 1 + actualSelectionCost(walk, nodeType, cf.node.selectionSet!, n),
+              (sum, n) => sum + 1 + actualSelectionCost(walk, model, nodeType, cf.node.selectionSet!, n),
               0,
             ),
           );
@@ -204,31 +234,35 @@ function actualSelectionCost(
               best,
               edges.reduce((sum, e) => {
                 const n = e[ef.key] as Record<string, unknown> | null;
-                return sum + 1 + actualSelectionCost(walk, nodeType, ef.node.selectionSet!, n);
+                return sum + 1 + actualSelectionCost(walk, model, nodeType, ef.node.selectionSet!, n);
               }, 0),
             );
           }
         }
       }
-      total += best;
+      total += scaled(best);
     } else if (Array.isArray(value)) {
+      let units = 0;
       for (const item of value as Array<Record<string, unknown>>) {
-        total += 1 + actualSelectionCost(walk, named, f.node.selectionSet, item);
+        units += 1 + actualSelectionCost(walk, model, named, f.node.selectionSet, item);
       }
+      total += scaled(units);
     } else {
       total +=
-        1 + actualSelectionCost(walk, named, f.node.selectionSet, value as Record<string, unknown> | null);
+        1 +
+        actualSelectionCost(walk, model, named, f.node.selectionSet, value as Record<string, unknown> | null);
     }
   }
   return total;
 }
 
-/** Actual cost, from the data really returned (page sizes actually served). */
+/** Actual cost, from the data really returned (page sizes actually served), by `model` (see the header). */
 export function actualQueryCost(
   walk: Walk,
   operation: OperationDefinitionNode,
   data: Record<string, unknown> | null | undefined,
+  model: ActualCostModel = "observed",
 ): number {
   if (operation.operation === "mutation") return requestedQueryCost(walk, operation);
-  return actualSelectionCost(walk, walk.schema.getQueryType()!, operation.selectionSet, data ?? null);
+  return actualSelectionCost(walk, model, walk.schema.getQueryType()!, operation.selectionSet, data ?? null);
 }

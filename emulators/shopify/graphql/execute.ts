@@ -1,7 +1,7 @@
 /**
  * One Admin GraphQL request, as Shopify answers it: parse → validate against the real schema (Shopify-worded
  * errors; strict mode also rejects deprecated fields) → cost check (MAX_COST_EXCEEDED) → leaky bucket (THROTTLED,
- * HTTP 200) → execute → refund the unused cost. Every answer carries `extensions.cost`.
+ * HTTP 200; the bucket must hold the whole requested cost) → execute → refund requested − actual. Every answer carries `extensions.cost`.
  */
 import {
   execute,
@@ -15,7 +15,7 @@ import {
   type OperationDefinitionNode,
 } from "graphql";
 import type { AccessTokenInfo, EmuShop, EmulatorContext } from "../model";
-import { actualQueryCost, operationContext, requestedQueryCost } from "./cost";
+import { actualQueryCost, operationContext, requestedQueryCost, type ActualCostModel } from "./cost";
 import {
   deprecatedFieldError,
   executionErrorJson,
@@ -41,6 +41,8 @@ export interface GraphqlCall {
   apiVersion: string;
   bulk: BulkService;
   bucket: LeakyBucket;
+  /** How `actualQueryCost` is computed (cost.ts; default "observed", fitted to real Shopify). */
+  actualCost?: ActualCostModel;
   strict: boolean;
   body: GraphqlRequestBody;
 }
@@ -188,7 +190,7 @@ export async function runGraphql(call: GraphqlCall): Promise<GraphqlResult> {
   });
   const actual = Math.min(
     requested,
-    actualQueryCost(walk, operation, result.data as Record<string, unknown> | null),
+    actualQueryCost(walk, operation, result.data as Record<string, unknown> | null, call.actualCost),
   );
   call.bucket.refund(requested - actual);
   const out: GraphqlResult = { data: result.data, extensions: { cost: costOf(requested, actual) } };

@@ -98,6 +98,7 @@ export async function handleGraphqlRequest(
     apiVersion,
     bulk,
     bucket: state.bucketFor(shop),
+    actualCost: state.cost.actual,
     strict: state.strict,
     body,
   });
