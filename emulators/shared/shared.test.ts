@@ -1,4 +1,5 @@
 import http from "node:http";
+import { BoundedLog } from "./bounded-log";
 import { describe, expect, it } from "vitest";
 import { closeWithSockets, escapeHtml, listen, logAnswer, readBody, sendJson } from "./http";
 import { stringifyJson } from "./json";
@@ -76,5 +77,16 @@ describe("emulators/shared", () => {
     logAnswer((line) => lines.push(line), req, 401);
     logAnswer((line) => lines.push(line), req, 500, "boom");
     expect(lines).toEqual(["404 GET /wp-json/nope", "500 GET /wp-json/nope — boom"]);
+  });
+
+  it("keeps a request log's newest entries, in order, and filters and clears it", () => {
+    const log = new BoundedLog<number>(3);
+    for (let i = 1; i <= 5; i++) log.add(i);
+    expect(log.list()).toEqual([3, 4, 5]);
+    expect(log.list((n) => n % 2 === 1)).toEqual([3, 5]);
+    log.list().push(99);
+    expect(log.list()).toEqual([3, 4, 5]);
+    log.clear();
+    expect(log.list()).toEqual([]);
   });
 });

@@ -6,13 +6,11 @@
  * deleted only once the store answers 404 `…_invalid_id` for it by id. Pages shifted by deletions during the
  * listing, and records created meanwhile, make candidates the store then confirms alive: never a deletion.
  */
-import { compareIds } from "../../sync/deletion-check";
+import { AscendingIds, missingIds } from "../../sync/deletion-check";
 import type { HeldRecords } from "../../sync/types";
 import type { WooClient } from "./client.server";
 import { countHeader, mapLimit, streamPages } from "./pages.server";
 
-/** Our ids read per database query while merging. */
-export const HELD_CHUNK = 1_000;
 /** Candidates confirmed (one GET each, a few at a time) and then yielded together. */
 export const CONFIRM_BATCH = 100;
 
@@ -50,10 +48,6 @@ export async function* missingRecords(options: MissingRecordsOptions): AsyncGene
   if (theirs === null) return;
   const ours = await held.count(seenBefore);
   if (ours <= theirs) return;
-  // More than the gap may be gone (if the store also has records we have not read yet): listing on after the gap
-  // is confirmed would cost requests for what the next sync finds anyway.
-  const gap = ours - theirs;
-
   const pages = streamPages(
     async (page, pageSignal) => {
       const response = await client.get<{ id?: unknown }[]>(
@@ -71,57 +65,24 @@ export async function* missingRecords(options: MissingRecordsOptions): AsyncGene
     },
     { startPage: 1, perPage: options.perPage, concurrency: options.concurrency, signal },
   );
-  // The store's ids in ascending order; an id not above the last one (a page shifted back) was already compared.
-  let buffer: string[] = [];
-  let last: string | null = null;
-  let exhausted = false;
-  const peek = async (): Promise<string | null> => {
-    while (buffer.length === 0 && !exhausted) {
-      const next = await pages.next();
-      if (next.done) exhausted = true;
-      else buffer = next.value[1].records.map((r) => String(r.id)).filter((id) => /^[1-9]\d*$/.test(id));
-      buffer = buffer.filter((id) => last === null || compareIds(id, last) > 0);
-    }
-    return buffer[0] ?? null;
-  };
-  const take = () => {
-    last = buffer.shift() ?? last;
-  };
-
-  let confirmed = 0;
-  let candidates: string[] = [];
-  const confirm = async (): Promise<string[]> => {
-    const batch = candidates;
-    candidates = [];
-    const gone = await mapLimit(batch, options.concurrency, (id) => isGone(client, endpoint, id, signal));
-    return batch.filter((_, i) => gone[i]);
-  };
+  const store = new AscendingIds(async () => {
+    const next = await pages.next();
+    return next.done
+      ? null
+      : next.value[1].records.map((r) => String(r.id)).filter((id) => /^[1-9]\d*$/.test(id));
+  });
   try {
-    let after: string | null = null;
-    while (confirmed < gap) {
-      const chunk = await held.idsAfter(after, HELD_CHUNK, seenBefore);
-      if (chunk.length === 0) break;
-      after = chunk[chunk.length - 1];
-      for (const id of chunk) {
-        let store = await peek();
-        while (store !== null && compareIds(store, id) < 0) {
-          take();
-          store = await peek();
-        }
-        if (store === id) continue;
-        candidates.push(id);
-        // Confirm a full batch, or as soon as there are enough candidates to explain the gap (then stop early).
-        if (candidates.length < CONFIRM_BATCH && candidates.length < gap - confirmed) continue;
-        const gone = await confirm();
-        confirmed += gone.length;
-        if (gone.length > 0) yield gone;
-        if (confirmed >= gap) break;
-      }
-    }
-    if (candidates.length > 0 && confirmed < gap) {
-      const gone = await confirm();
-      if (gone.length > 0) yield gone;
-    }
+    yield* missingIds({
+      held,
+      seenBefore,
+      gap: ours - theirs,
+      store,
+      batchSize: CONFIRM_BATCH,
+      confirm: async (batch) => {
+        const gone = await mapLimit(batch, options.concurrency, (id) => isGone(client, endpoint, id, signal));
+        return batch.filter((_, i) => gone[i]);
+      },
+    });
   } finally {
     await pages.return(undefined);
   }

@@ -78,7 +78,7 @@ async function route(
   }
   if (path === "/_emulator/requests" && method === "GET") {
     const shop = url.searchParams.get("shop") ?? undefined;
-    sendJson(res, 200, { requests: state.graphqlLog.list(shop) });
+    sendJson(res, 200, { requests: state.graphqlLog.ofShop(shop) });
     return true;
   }
   if (path === "/_emulator/requests" && method === "DELETE") {

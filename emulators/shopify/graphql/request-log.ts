@@ -1,9 +1,10 @@
 /**
- * The log of Admin GraphQL requests (`GET /_emulator/graphql/requests`): per request its shop, operation name, root
+ * The log of Admin GraphQL requests (`GET /_emulator/requests`): per request its shop, operation name, root
  * fields, variables, HTTP status, cost and error codes, so a test can prove which queries a client sent — and which
  * it did not (e.g. no id listing while counts match). Bounded: the oldest entries go first.
  */
 import { Kind, type DocumentNode, type OperationDefinitionNode } from "graphql";
+import { BoundedLog } from "../../shared/bounded-log";
 
 export interface LoggedGraphqlRequest {
   /** Emulator time, ISO. */
@@ -25,22 +26,15 @@ export interface LoggedGraphqlRequest {
 /** The most requests the log keeps. */
 export const GRAPHQL_LOG_LIMIT = 20_000;
 
-export class GraphqlRequestLog {
-  private entries: LoggedGraphqlRequest[] = [];
-
-  add(entry: LoggedGraphqlRequest): void {
-    this.entries.push(entry);
-    if (this.entries.length > GRAPHQL_LOG_LIMIT)
-      this.entries.splice(0, this.entries.length - GRAPHQL_LOG_LIMIT);
+/** The Admin GraphQL requests, newest {@link GRAPHQL_LOG_LIMIT} kept. */
+export class GraphqlRequestLog extends BoundedLog<LoggedGraphqlRequest> {
+  constructor() {
+    super(GRAPHQL_LOG_LIMIT);
   }
 
   /** Logged requests, oldest first (a copy), optionally of one shop. */
-  list(shop?: string): LoggedGraphqlRequest[] {
-    return this.entries.filter((e) => shop === undefined || e.shop === shop);
-  }
-
-  clear(): void {
-    this.entries = [];
+  ofShop(shop?: string): LoggedGraphqlRequest[] {
+    return this.list(shop === undefined ? undefined : (e) => e.shop === shop);
   }
 }
 

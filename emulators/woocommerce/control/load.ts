@@ -6,6 +6,7 @@
  * requests a client made and which it did not.
  */
 import type { ServerResponse } from "node:http";
+import { BoundedLog } from "../../shared/bounded-log";
 
 export interface LoadSnapshot {
   latency_ms: number;
@@ -32,7 +33,7 @@ export class LoadMeter {
   private inFlight = 0;
   private maxInFlight = 0;
   private requests = 0;
-  private log: LoggedRequest[] = [];
+  private readonly log = new BoundedLog<LoggedRequest>(REQUEST_LOG_LIMIT);
 
   constructor(public latencyMs = 0) {}
 
@@ -41,8 +42,7 @@ export class LoadMeter {
     if (request) {
       const query: Record<string, string> = {};
       for (const [name, value] of request.params) if (!CREDENTIAL_PARAM.test(name)) query[name] = value;
-      this.log.push({ method: request.method, path: request.path, query });
-      if (this.log.length > REQUEST_LOG_LIMIT) this.log.splice(0, this.log.length - REQUEST_LOG_LIMIT);
+      this.log.add({ method: request.method, path: request.path, query });
     }
     this.requests++;
     this.inFlight++;
@@ -64,11 +64,11 @@ export class LoadMeter {
 
   /** The REST requests logged since the last `clearRequests` (oldest first; a copy). */
   requestLog(): LoggedRequest[] {
-    return this.log.map((r) => ({ ...r, query: { ...r.query } }));
+    return this.log.list().map((r) => ({ ...r, query: { ...r.query } }));
   }
 
   clearRequests(): void {
-    this.log = [];
+    this.log.clear();
   }
 
   /** Starts a new measurement: the high-water mark restarts from what is in flight now. */

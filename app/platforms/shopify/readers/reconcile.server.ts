@@ -9,7 +9,7 @@
  * Without `read_all_orders` orders older than 60 days are missing from counts, listings and `nodes` alike, exactly
  * as if deleted: then only the orders of the last {@link RECENT_ORDERS_DAYS} days are compared, on both sides.
  */
-import { compareIds, unfinishedDeletionCheck } from "../../../sync/deletion-check";
+import { AscendingIds, missingIds, unfinishedDeletionCheck } from "../../../sync/deletion-check";
 import type { HeldFilter, HeldRecords, SourcePage } from "../../../sync/types";
 import type { ShopifyGraphqlClient } from "../client.server";
 import { ALL_ORDERS_SCOPE } from "../access-scopes";
@@ -18,8 +18,6 @@ import type { ResourceSpec } from "./specs";
 
 /** Ids per listing page and per `nodes` confirmation: Shopify's page and input-array maximum. */
 export const IDS_PER_REQUEST = 250;
-/** Our ids read per database query while merging. */
-export const HELD_CHUNK = 1_000;
 /**
  * Without `read_all_orders` Shopify shows the orders created in the last 60 days. Compared then: orders created
  * (Shopify's count and listing) or dated (ours: the processing date) in the last 50 — ten days short of the limit, so
@@ -90,37 +88,16 @@ async function* missingRecords(options: DeletionCheckOptions): AsyncGenerator<St
     };
     return;
   }
-  // More than the gap may be gone (if the store also has records we have not read yet): listing on once the gap is
-  // explained would spend points on what the next sync finds anyway.
-  const gap = ours - theirs.count;
-  const store = storeIds(client, spec, query, signal);
-  let confirmed = 0;
-  let candidates: string[] = [];
-  const confirm = async (): Promise<string[]> => {
-    const batch = candidates;
-    candidates = [];
-    return gone(client, batch, signal);
-  };
-  let after: string | null = null;
-  chunks: while (confirmed < gap) {
-    const chunk = await held.idsAfter(after, HELD_CHUNK, seenBefore, filter);
-    if (chunk.length === 0) break;
-    after = chunk[chunk.length - 1];
-    for (const id of chunk) {
-      if (await store.has(id)) continue;
-      candidates.push(id);
-      // Confirm a full batch, or as soon as there are enough candidates to explain the gap (then stop early).
-      if (candidates.length < IDS_PER_REQUEST && candidates.length < gap - confirmed) continue;
-      const removed = await confirm();
-      confirmed += removed.length;
-      if (removed.length > 0) yield { deleted: removed };
-      if (confirmed >= gap) break chunks;
-    }
-  }
-  if (candidates.length > 0 && confirmed < gap) {
-    const removed = await confirm();
-    if (removed.length > 0) yield { deleted: removed };
-  }
+  for await (const deleted of missingIds({
+    held,
+    seenBefore,
+    filter,
+    gap: ours - theirs.count,
+    store: storeIds(client, spec, query, signal),
+    batchSize: IDS_PER_REQUEST,
+    confirm: (batch) => gone(client, batch, signal),
+  }))
+    yield { deleted };
 }
 
 /** The store's count of the resource: all of it (`query` null: what the reads read), or those `query` keeps. */
@@ -152,54 +129,33 @@ async function seesAllOrders(client: ShopifyGraphqlClient, signal: AbortSignal):
   return data.currentAppInstallation.accessScopes.some((s) => s.handle === ALL_ORDERS_SCOPE);
 }
 
-/**
- * The store's ids in ascending order, one page (250) at a time, asked for only as the merge needs them. `has(id)`
- * must be called with ascending ids: it skips the store's ids below `id` and says whether the next one is `id`.
- */
+/** The store's ids in ascending order (`sortKey: ID`), one page of 250 at a time, as the merge asks for them. */
 function storeIds(
   client: ShopifyGraphqlClient,
   spec: ResourceSpec,
   query: string | null,
   signal: AbortSignal,
-) {
-  let buffer: string[] = [];
-  let last: string | null = null;
+): AscendingIds {
   let after: string | null = null;
   let exhausted = false;
   const shape = new RegExp(`^${spec.gidPrefix.replace(/[/.]/g, "\\$&")}[1-9]\\d*$`);
-  const fill = async () => {
-    while (buffer.length === 0 && !exhausted) {
-      const data = await client.request<
-        Record<
-          string,
-          {
-            edges: Array<{ node: { id: string } }>;
-            pageInfo: { hasNextPage: boolean; endCursor: string | null };
-          }
-        >
-      >(spec.idsOperation, spec.idsDocument, { first: IDS_PER_REQUEST, after, query }, { signal });
-      const page = data[spec.root];
-      exhausted = !page.pageInfo.hasNextPage || page.pageInfo.endCursor === null;
-      after = page.pageInfo.endCursor;
-      // Ascending by Shopify's sort; anything not above the last id (or of another shape) is left out.
-      buffer = page.edges
-        .map((e) => e.node.id)
-        .filter((id) => shape.test(id) && (last === null || compareIds(id, last) > 0));
-      if (buffer.length > 0) last = buffer[buffer.length - 1];
-    }
-  };
-  return {
-    async has(id: string): Promise<boolean> {
-      for (;;) {
-        await fill();
-        if (buffer.length === 0) return false;
-        const order = compareIds(buffer[0], id);
-        if (order > 0) return false;
-        if (order === 0) return true;
-        buffer.shift();
-      }
-    },
-  };
+  return new AscendingIds(async () => {
+    if (exhausted) return null;
+    const data = await client.request<
+      Record<
+        string,
+        {
+          edges: Array<{ node: { id: string } }>;
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        }
+      >
+    >(spec.idsOperation, spec.idsDocument, { first: IDS_PER_REQUEST, after, query }, { signal });
+    const page = data[spec.root];
+    exhausted = !page.pageInfo.hasNextPage || page.pageInfo.endCursor === null;
+    after = page.pageInfo.endCursor;
+    // Anything of another shape (not an id of this resource) is left out.
+    return page.edges.map((e) => e.node.id).filter((id) => shape.test(id));
+  });
 }
 
 /** The ids among `ids` (≤ 250) for which Shopify answers null: deleted (or never existed). */
