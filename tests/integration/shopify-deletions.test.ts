@@ -14,6 +14,7 @@ import { applyRecords } from "../../app/sync/apply.server";
 import { runSync } from "../../app/sync/engine.server";
 import type { HeldRecords, Resource, ResourceReader, SyncSource } from "../../app/sync/types";
 import { DATABASE_KINDS } from "../setup/db";
+import { liveExternalIds } from "../../app/sync/testing/fixtures";
 import { SHOP, startShopifyHarness, type ShopifyHarness } from "./shopify-harness";
 
 const TYPE = { customers: "Customer", orders: "Order", products: "Product" } as const;
@@ -48,30 +49,7 @@ describe.each(DATABASE_KINDS)("Shopify records deleted without a webhook, on %s"
     orders: [...shop().orders.values()].map((o) => gid("orders", o.id)).sort(),
     products: [...shop().products.values()].map((p) => gid("products", p.id)).sort(),
   });
-  const ourIds = async () => {
-    const integrationId = h.integrationId;
-    const ids = (rows: { externalId: string }[]) => rows.map((r) => r.externalId).sort();
-    return {
-      customers: ids(
-        await h.db.contactSource.findMany({
-          where: { integrationId, deletedAt: null, externalUpdatedAt: { not: null } },
-          select: { externalId: true },
-        }),
-      ),
-      orders: ids(
-        await h.db.order.findMany({
-          where: { integrationId, deletedAt: null },
-          select: { externalId: true },
-        }),
-      ),
-      products: ids(
-        await h.db.product.findMany({
-          where: { integrationId, deletedAt: null },
-          select: { externalId: true },
-        }),
-      ),
-    };
-  };
+  const ourIds = () => liveExternalIds(h.db, h.integrationId, { externalUpdatedAt: { not: null } });
   const pick = <T extends { id: bigint }>(records: Iterable<T>, n: number, from = 0) =>
     [...records].slice(from, from + n).map((r) => r.id);
 

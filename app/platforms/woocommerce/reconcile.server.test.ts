@@ -11,6 +11,7 @@ import type { HeldRecords, Resource, ResourceReader, SyncSource } from "../../sy
 import type { WooCommercePlatform } from "./index.server";
 import { mapOrder } from "./mapping";
 import { seedWooStore, testPlatform, type TestStore } from "./testing/harness";
+import { liveExternalIds } from "../../sync/testing/fixtures";
 
 type Rest = ReturnType<typeof wooClient>;
 
@@ -41,30 +42,8 @@ describe.each(DATABASE_KINDS)("WooCommerce records deleted for good without a we
       source: source ?? (await platform.createSource(store.ctx)),
     });
 
-  const ourIds = async () => {
-    const integrationId = store.integration.id;
-    const ids = (rows: { externalId: string }[]) => rows.map((r) => r.externalId).sort();
-    return {
-      customers: ids(
-        await t.db.contactSource.findMany({
-          where: { integrationId, deletedAt: null, NOT: { externalId: { startsWith: "guest:" } } },
-          select: { externalId: true },
-        }),
-      ),
-      orders: ids(
-        await t.db.order.findMany({
-          where: { integrationId, deletedAt: null },
-          select: { externalId: true },
-        }),
-      ),
-      products: ids(
-        await t.db.product.findMany({
-          where: { integrationId, deletedAt: null },
-          select: { externalId: true },
-        }),
-      ),
-    };
-  };
+  const ourIds = () =>
+    liveExternalIds(t.db as never, store.integration.id, { NOT: { externalId: { startsWith: "guest:" } } });
   const requests = async (): Promise<LoggedRequest[]> =>
     ((await (await fetch(`${woo.url}/_emulator/requests`)).json()) as { requests: LoggedRequest[] }).requests;
   const clearRequests = async () => {

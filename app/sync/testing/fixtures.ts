@@ -1,7 +1,9 @@
 /**
- * Test helpers shared by the sync engine's tests (and the job runner's): an organization with integrations.
+ * Test helpers shared by the sync engine's tests (and the job runner's): an organization with integrations, the
+ * external ids an integration holds.
  */
 import { randomUUID } from "node:crypto";
+import type { Prisma } from "@prisma/client";
 import type { AppDb } from "../../db/client.server";
 
 /** Creates an organization and one integration per platform given; returns their ids. */
@@ -24,4 +26,23 @@ export async function seedOrganization(
     integrationIds.push(integration.id);
   }
   return { organizationId, integrationIds };
+}
+
+/**
+ * The external ids an integration holds live, per resource, sorted as text (deletion-check tests compare them with
+ * the store's). `customers` narrows which store links count as the store's customers.
+ */
+export async function liveExternalIds(
+  db: AppDb,
+  integrationId: string,
+  customers: Prisma.ContactSourceWhereInput = {},
+): Promise<{ customers: string[]; orders: string[]; products: string[] }> {
+  const ids = (rows: { externalId: string }[]) => rows.map((r) => r.externalId).sort();
+  const select = { externalId: true } as const;
+  const live = { integrationId, deletedAt: null };
+  return {
+    customers: ids(await db.contactSource.findMany({ where: { ...live, ...customers }, select })),
+    orders: ids(await db.order.findMany({ where: live, select })),
+    products: ids(await db.product.findMany({ where: live, select })),
+  };
 }
