@@ -45,12 +45,7 @@ export function currencyExponent(currency: string): number {
  */
 export function toMinorUnits(amount: string | number | bigint, currency: string): bigint {
   if (typeof amount === "bigint") return amount * 10n ** BigInt(currencyExponent(currency));
-  const text = typeof amount === "number" ? numberToPlainString(amount) : amount.trim();
-  const match = /^([+-])?(\d*)(?:\.(\d*))?$/.exec(text);
-  if (!match || (match[2] === "" && (match[3] ?? "") === "")) {
-    throw new MoneyError(`"${String(amount)}" is not a decimal amount`);
-  }
-  const [, sign, whole, fraction = ""] = match;
+  const { text, negative, whole, fraction } = parseDecimal(amount);
   const exponent = currencyExponent(currency);
   const kept = fraction.slice(0, exponent).padEnd(exponent, "0");
   const dropped = fraction.slice(exponent);
@@ -59,8 +54,25 @@ export function toMinorUnits(amount: string | number | bigint, currency: string)
       `${text} ${currency.toUpperCase()} has more decimals than the currency allows (${exponent})`,
     );
   }
-  const minor = BigInt((whole || "0") + kept);
-  return sign === "-" ? -minor : minor;
+  const minor = BigInt(whole + kept);
+  return negative ? -minor : minor;
+}
+
+/**
+ * The amount in minor units, rounded half away from zero — PHP's `round()`, which WooCommerce uses whenever it
+ * formats an amount to fewer decimals (`wc_format_decimal` with `dp`). For stores that keep more decimals than their
+ * currency has (a "Number of decimals" setting above it, a catalogue price of "0.125"): "10.125" USD → 1013n,
+ * "1081.08" JPY → 1081n. Exact: digits are scaled as integers, never through floating point. With `divisor` the
+ * quotient is rounded once ("10.00" USD ÷ 3 → 333n), so a unit price is not rounded twice.
+ */
+export function roundToMinorUnits(amount: string | number, currency: string, divisor = 1n): bigint {
+  if (divisor <= 0n) throw new MoneyError(`cannot divide an amount by ${divisor}`);
+  const { negative, whole, fraction } = parseDecimal(amount);
+  const numerator = BigInt(whole + fraction) * 10n ** BigInt(currencyExponent(currency));
+  const denominator = 10n ** BigInt(fraction.length) * divisor;
+  const quotient = numerator / denominator;
+  const minor = (numerator % denominator) * 2n >= denominator ? quotient + 1n : quotient;
+  return negative ? -minor : minor;
 }
 
 /** 5997n USD → "59.97". */
@@ -83,6 +95,21 @@ export function sum(values: Iterable<bigint>): bigint {
   let total = 0n;
   for (const v of values) total += v;
   return total;
+}
+
+/** "-19.990" → sign, whole digits ("0" when none) and fraction digits, as text; refuses anything else. */
+function parseDecimal(amount: string | number): {
+  text: string;
+  negative: boolean;
+  whole: string;
+  fraction: string;
+} {
+  const text = typeof amount === "number" ? numberToPlainString(amount) : amount.trim();
+  const match = /^([+-])?(\d*)(?:\.(\d*))?$/.exec(text);
+  if (!match || (match[2] === "" && (match[3] ?? "") === "")) {
+    throw new MoneyError(`"${String(amount)}" is not a decimal amount`);
+  }
+  return { text, negative: match[1] === "-", whole: match[2] || "0", fraction: match[3] ?? "" };
 }
 
 function numberToPlainString(n: number): string {

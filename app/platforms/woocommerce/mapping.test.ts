@@ -170,8 +170,32 @@ describe("WooCommerce order mapping (real 11.0.1 bodies)", () => {
     expect([yen.totalMinor, yen.items[0].unitPriceMinor, yen.currency]).toEqual([1500n, 750n, "JPY"]);
   });
 
-  it("refuses an amount it would have to round", () => {
-    expect(() => mapOrder({ ...orders[1], total: "117.995" })).toThrow(/total: .*more decimals/);
+  it("rounds the amounts of a store with more decimals than its currency, as WooCommerce rounds", () => {
+    // A store whose "Number of decimals" is 3 (USD has 2): every amount comes with 3 decimals.
+    const threeDecimals = mapOrder({
+      ...orders[1],
+      total: "117.995",
+      line_items: [{ ...orders[1].line_items![0], quantity: 3, total: "10.125", price: 3.375 }],
+      refunds: [{ id: 90, reason: "", total: "-0.005" }],
+    });
+    expect(threeDecimals.totalMinor).toBe(11800n);
+    expect(threeDecimals.items[0].unitPriceMinor).toBe(338n); // 10.125 ÷ 3 = 3.375 → 3.38, rounded once
+    expect(threeDecimals.financialStatus).toBe("partially_refunded"); // the half-cent refund rounds to 0.01
+    // A yen store left on WooCommerce's default of 2 decimals: tax leaves fractions of a yen.
+    const yen = mapOrder({
+      ...orders[1],
+      currency: "JPY",
+      total: "1081.08",
+      line_items: [{ ...orders[1].line_items![0], quantity: 1, total: "1001.00", price: 1001 }],
+      refunds: [],
+    });
+    expect([yen.totalMinor, yen.items[0].unitPriceMinor]).toEqual([1081n, 1001n]);
+  });
+
+  it("refuses an amount that is not a number, naming the field", () => {
+    expect(() => mapOrder({ ...orders[1], total: "12,50" })).toThrow(
+      /total: "12,50" is not a decimal amount/,
+    );
   });
 });
 
@@ -232,6 +256,15 @@ describe("WooCommerce product mapping (real 11.0.1 bodies)", () => {
       currency: "USD",
     });
     expect([shirt.externalId, shirt.minPriceMinor, shirt.variants[0].sku]).toEqual(["11", 1999n, "TS-BLUE"]);
+  });
+
+  it("rounds a catalogue price typed with more decimals than the currency", () => {
+    const screws = mapProduct({
+      product: { ...products[2], price: "0.125", regular_price: "0.125" },
+      variations: [],
+      currency: "USD",
+    });
+    expect([screws.minPriceMinor, screws.variants[0].priceMinor]).toEqual([13n, 13n]);
   });
 
   it("leaves prices empty when the product has none", () => {

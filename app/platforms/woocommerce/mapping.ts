@@ -8,11 +8,12 @@
  *   marketing-consent field, so a contact is never `subscribed` on its say-so: `unknown`, which the engine never
  *   lets replace a state another store knows (see ADR 0020 and its addendum).
  * - Orders: guest checkouts and orders whose customer account was deleted (`customer_id: 0`) carry no customer id,
- *   so the engine links them by billing email. Fulfilled when completed. Money exact from decimal strings.
+ *   so the engine links them by billing email. Fulfilled when completed. Money from decimal strings, exact; an
+ *   amount with more decimals than the currency is rounded to its minor unit as WooCommerce rounds.
  * - Products: a variable product's variations are its variants; any other product is one variant of its own (its
  *   SKU and price), as Shopify's single "Default Title" variant.
  */
-import { MoneyError, currencyExponent, toMinorUnits } from "../../lib/money";
+import { MoneyError, roundToMinorUnits } from "../../lib/money";
 import {
   UNKNOWN_CONSENT,
   type ContactRecord,
@@ -145,24 +146,16 @@ function mapLineItem(item: WooLineItem, currency: string): OrderItemRecord {
 
 /**
  * The unit price after discounts. WooCommerce computes `price` as total ÷ quantity in floating point (10.00 / 3 →
- * 3.3333333333333335), so the exact line `total` divided here is preferred; an indivisible remainder rounds to the
- * nearest minor unit (half up).
+ * 3.3333333333333335), so the exact line `total` divided here is preferred, rounded once to the nearest minor unit
+ * (half away from zero); `price` only when there is no total.
  */
 function unitPrice(item: WooLineItem, quantity: number, currency: string): bigint {
   if (item.total !== undefined && item.total !== "" && quantity !== 0) {
-    const total = money(item.total, currency, `line item ${item.id} total`);
-    const q = BigInt(quantity);
-    const quotient = total / q;
-    const remainder = total % q;
-    return absolute(remainder) * 2n >= absolute(q) ? quotient + (total < 0n ? -1n : 1n) : quotient;
+    const unit = money(item.total, currency, `line item ${item.id} total`, BigInt(Math.abs(quantity)));
+    return quantity < 0 ? -unit : unit;
   }
   if (item.price === undefined || item.price === "") return 0n;
-  try {
-    return toMinorUnits(item.price, currency);
-  } catch {
-    const rounded = Number(item.price).toFixed(currencyExponent(currency));
-    return money(rounded, currency, `line item ${item.id} price`);
-  }
+  return money(item.price, currency, `line item ${item.id} price`);
 }
 
 /** Product (+ its variations and the store currency) → product with variants. */
@@ -215,9 +208,14 @@ function price(value: string | undefined, currency: string | null, what: string)
   return money(value, currency, what);
 }
 
-function money(value: string | number, currency: string, what: string): bigint {
+/**
+ * A WooCommerce amount in minor units. A store may keep more decimals than its currency has (its "Number of decimals"
+ * setting, a catalogue price typed as "0.125"): such amounts are rounded to the currency's minor unit as WooCommerce
+ * itself rounds (`wc_format_decimal`, half away from zero) rather than refusing the whole record (ADR 0020 addendum).
+ */
+function money(value: string | number, currency: string, what: string, divisor = 1n): bigint {
   try {
-    return toMinorUnits(value, currency);
+    return roundToMinorUnits(value, currency, divisor);
   } catch (error) {
     if (error instanceof MoneyError) throw new Error(`${what}: ${error.message}`);
     throw error;
