@@ -116,6 +116,45 @@ describe.each(DATABASE_KINDS)("disconnecting a store on %s", (kind) => {
     expect(row.status).toBe("disconnected");
   });
 
+  it("goes on without the store cleanup at its deadline, aborting it, and says the webhooks need removing by hand", async () => {
+    let aborted: unknown = null;
+    const started = Date.now();
+    const result = await disconnectIntegration(
+      {
+        db: t.db,
+        cleanupDeadlineMs: 200,
+        // A store that never answers: only the signal ends this cleanup.
+        cleanupStore: (_integration, signal) =>
+          new Promise((_, reject) =>
+            signal.addEventListener("abort", () => {
+              aborted = signal.reason;
+              reject(signal.reason as Error);
+            }),
+          ),
+      },
+      { organizationId: m.organizationId, integrationId: m.wooId, keepData: true, actor: "merchant:test" },
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(aborted).toBeInstanceOf(Error);
+    expect(result.storeCleanup).toEqual({
+      outcome: "failed",
+      message: "the store did not answer within 200 ms",
+    });
+    const row = await t.db.integration.findUniqueOrThrow({ where: { id: m.wooId } });
+    expect(row).toMatchObject({ status: "disconnected", credentials: null });
+  });
+
+  it("also ends a cleanup that ignores its signal at the deadline", async () => {
+    const result = await disconnectIntegration(
+      { db: t.db, cleanupDeadlineMs: 200, cleanupStore: () => new Promise<void>(() => undefined) },
+      { organizationId: m.organizationId, integrationId: m.wooId, keepData: true, actor: "merchant:test" },
+    );
+    expect(result.storeCleanup.outcome).toBe("failed");
+    expect((await t.db.integration.findUniqueOrThrow({ where: { id: m.wooId } })).status).toBe(
+      "disconnected",
+    );
+  });
+
   it("is idempotent: a second call skips the store cleanup and keeps the first disconnect time", async () => {
     const input = { organizationId: m.organizationId, integrationId: m.wooId, keepData: true, actor: "a" };
     await disconnectIntegration({ db: t.db }, input);

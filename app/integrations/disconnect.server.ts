@@ -5,7 +5,8 @@
  *
  * The platform cleanup runs first because it needs the store access (the row's credentials for WooCommerce, the
  * shop's offline session for Shopify); it is best effort (a dead store or revoked key must not keep a merchant
- * connected): a platform throws when it could not clean up, and the outcome (done or failed, with why) is recorded. Deleting the data goes through the compliance
+ * connected): a platform throws when it could not clean up, and the outcome (done or failed, with why) is recorded;
+ * it gets `STORE_CLEANUP_DEADLINE_MS`, since a person is waiting and a slow store's retries would take minutes. Deleting the data goes through the compliance
  * purge under the integration's sync lock, so it never interleaves with a sync page that could write rows back: when
  * a sync holds the lock, the purge is queued behind it as a `compliance.shop_redact` job.
  */
@@ -21,10 +22,20 @@ export interface DisconnectDeps {
   queue?: JobQueue;
   /**
    * Removes what the app created on the store (the platform's `disconnect`, e.g. its webhooks), with the
-   * integration's credentials still in place. Absent for platforms with nothing to clean up.
+   * integration's credentials still in place. Absent for platforms with nothing to clean up. `signal` aborts at the
+   * cleanup's deadline.
    */
-  cleanupStore?: (integration: IntegrationRow) => Promise<void>;
+  cleanupStore?: (integration: IntegrationRow, signal: AbortSignal) => Promise<void>;
+  /** How long the store cleanup may take before the disconnect goes on without it (default `STORE_CLEANUP_DEADLINE_MS`). */
+  cleanupDeadlineMs?: number;
 }
+
+/**
+ * A person waits for the disconnect (a page's modal, an API call), and the store's client retries a dead or slow store
+ * for minutes (5 attempts of up to 30 s, Retry-After up to 2 min): the cleanup gets this long, then the disconnect
+ * goes on and says the store's webhooks must be removed by hand.
+ */
+export const STORE_CLEANUP_DEADLINE_MS = 15_000;
 
 export interface DisconnectInput {
   organizationId: string;
@@ -63,13 +74,13 @@ export function platformCleanup(
   platforms: Platforms,
   db: AppDb,
 ): NonNullable<DisconnectDeps["cleanupStore"]> {
-  return async (integration) => {
+  return async (integration, signal) => {
     if (!platforms.has(integration.platform)) return;
     const module = platforms.get(integration.platform);
     if (!module.disconnect) return;
     const ctx = await platforms.contextFor(db, integration);
     try {
-      await module.disconnect(ctx);
+      await module.disconnect(ctx, signal);
     } finally {
       await ctx.close();
     }
@@ -135,13 +146,29 @@ async function cleanUpStore(
   // Credentials are not looked at here: a Shopify store's token lives in the session table, not on the row, and
   // the platform module knows where its own access is.
   if (alreadyDisconnected || !deps.cleanupStore) return { outcome: "skipped" };
+  const deadlineMs = deps.cleanupDeadlineMs ?? STORE_CLEANUP_DEADLINE_MS;
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const took = deadlineMs >= 1_000 ? `${Math.round(deadlineMs / 1_000)} s` : `${deadlineMs} ms`;
+      const error = new Error(`the store did not answer within ${took}`);
+      controller.abort(error);
+      reject(error);
+    }, deadlineMs);
+  });
+  const cleanup = deps.cleanupStore(integration, controller.signal);
   try {
-    await deps.cleanupStore(integration);
+    // The race also ends a cleanup that does not watch its signal; it then finishes (or fails) unobserved.
+    await Promise.race([cleanup, deadline]);
     return { outcome: "done" };
   } catch (error) {
     // Never blocks the disconnect: the person asked to stop, and a store that cannot be reached has nothing to clean.
     const message = error instanceof Error ? error.message : String(error);
     return { outcome: "failed", message: message.slice(0, 300) };
+  } finally {
+    clearTimeout(timer);
+    cleanup.catch(() => undefined);
   }
 }
 

@@ -163,9 +163,10 @@ export interface StorePlatform {
   maintainWebhooks?(ctx: PlatformContext, signal: AbortSignal): Promise<WebhookMaintenanceReport>;
   /**
    * On disconnect: remove what the app created on the store (webhooks). Throws when that failed (a dead store, a
-   * revoked key): the caller records the failure and disconnects anyway.
+   * revoked key) or `signal` aborted (the caller's deadline: a person is waiting): the caller records the failure
+   * and disconnects anyway.
    */
-  disconnect?(ctx: PlatformContext): Promise<void>;
+  disconnect?(ctx: PlatformContext, signal: AbortSignal): Promise<void>;
 }
 
 /** What every platform factory receives from `buildPlatforms` (one set per process). */

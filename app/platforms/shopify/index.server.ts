@@ -186,9 +186,9 @@ export function createShopifyPlatform(
       return ensureWebhookSubscriptions(clientFor(ctx), env.SHOPIFY_APP_URL, signal);
     },
 
-    async disconnect(ctx) {
+    async disconnect(ctx, signal) {
       // A shop that uninstalled the app refuses the token: the disconnect service records that and goes on.
-      await removeWebhookSubscriptions(clientFor(ctx));
+      await removeWebhookSubscriptions(clientFor(ctx), signal);
     },
   };
 }

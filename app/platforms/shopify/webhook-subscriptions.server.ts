@@ -144,8 +144,11 @@ async function deleteSubscription(
 }
 
 /** Removes the subscriptions this app made for the shop (merchant-initiated disconnect). */
-export async function removeWebhookSubscriptions(client: ShopifyGraphqlClient): Promise<number> {
-  const existing = await listSubscriptions(client);
-  for (const s of existing) await deleteSubscription(client, s.id);
+export async function removeWebhookSubscriptions(
+  client: ShopifyGraphqlClient,
+  signal?: AbortSignal,
+): Promise<number> {
+  const existing = await listSubscriptions(client, signal);
+  for (const s of existing) await deleteSubscription(client, s.id, signal);
   return existing.length;
 }

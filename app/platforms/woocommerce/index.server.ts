@@ -70,7 +70,7 @@ export interface WooConnector {
     client: WooClient,
     options: Omit<EnsureWebhooksOptions, "deliveryUrl">,
   ): Promise<WebhookMaintenanceReport>;
-  deleteWebhooks(client: WooClient, integrationId: string): Promise<number>;
+  deleteWebhooks(client: WooClient, integrationId: string, signal?: AbortSignal): Promise<number>;
 }
 
 export interface WooCommercePlatform extends StorePlatform {
@@ -143,7 +143,7 @@ export function createWooCommercePlatform(
     client,
     ensureWebhooks: (c, o) =>
       ensureWebhooks(c, { ...o, deliveryUrl: deliveryUrlFor(appUrl, o.integrationId) }),
-    deleteWebhooks: (c, integrationId) => deleteAppWebhooks(c, integrationId),
+    deleteWebhooks: (c, integrationId, signal) => deleteAppWebhooks(c, integrationId, signal),
   };
 
   async function expandProduct(body: WooProduct, ctx: PlatformContext): Promise<WooProductWithVariations> {
@@ -208,9 +208,9 @@ export function createWooCommercePlatform(
       }
       return report;
     },
-    async disconnect(ctx) {
+    async disconnect(ctx, signal) {
       // A store that is gone or a revoked key throws here: the disconnect service records it and goes on.
-      await connector.deleteWebhooks(clientFor(ctx), ctx.integration.id);
+      await connector.deleteWebhooks(clientFor(ctx), ctx.integration.id, signal);
     },
     close: () => agents.destroy(),
   };

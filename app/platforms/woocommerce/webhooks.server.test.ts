@@ -114,12 +114,25 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
     const ctx = context("int-e");
     await platform.maintainWebhooks!(ctx, new AbortController().signal);
     const others = ours("int-a").length;
-    await platform.disconnect!(ctx);
+    await platform.disconnect!(ctx, new AbortController().signal);
     expect(ours("int-e")).toHaveLength(0);
     expect(ours("int-a")).toHaveLength(others);
     woo.addFault({ type: "error", status: 503, persistent: true });
     // The disconnect service records the failure (storeCleanup: failed) and disconnects anyway.
-    await expect(platform.disconnect!(context("int-a"))).rejects.toThrow();
+    await expect(platform.disconnect!(context("int-a"), new AbortController().signal)).rejects.toThrow();
     woo.clearFaults();
+  });
+
+  it("stops cleaning up a store that does not answer when the disconnect's deadline aborts it", async () => {
+    const ctx = context("int-f");
+    await platform.maintainWebhooks!(ctx, new AbortController().signal);
+    woo.addFault({ type: "timeout", persistent: true });
+    const started = Date.now();
+    const deadline = AbortSignal.timeout(300);
+    await expect(platform.disconnect!(ctx, deadline)).rejects.toThrow();
+    // Without the signal the client would wait for its 30 s timeout, five times over.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    woo.clearFaults();
+    expect(ours("int-f").length).toBeGreaterThan(0);
   });
 });
