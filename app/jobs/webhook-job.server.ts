@@ -171,6 +171,8 @@ async function carryOut(
         externalIds: decision.externalIds,
         deletedAt: decision.deletedAt,
       });
+      if (decision.reason)
+        return { status: changed === 0 ? "ignored" : "processed", reason: decision.reason };
       return changed === 0
         ? { status: "processed", reason: "Nothing to delete (unknown or already deleted)" }
         : { status: "processed" };

@@ -103,6 +103,11 @@ export interface DeleteDecision {
   externalIds: string[];
   /** When the store deleted them (defaults to now). */
   deletedAt?: Date;
+  /**
+   * Why, when the store did not delete them but they stopped being ours to hold (a WooCommerce customer made store
+   * staff, ADR 0047): the outcome's reason; with nothing held to remove, the delivery ends `ignored` with it.
+   */
+  reason?: string;
 }
 
 export type WebhookDecision =

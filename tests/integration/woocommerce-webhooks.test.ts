@@ -202,6 +202,48 @@ describe.each(DATABASE_KINDS)("WooCommerce webhooks end to end on %s", (kind) =>
     expect(await db.contact.count({ where: { email: customer.email.toLowerCase() } })).toBe(1); // the person stays
   });
 
+  it("turns no staff user's delivery into a contact, and unlinks a customer made shop manager (ADR 0047)", async () => {
+    const since = new Date();
+    const events = (resourceId: number) =>
+      db.webhookEvent.findMany({
+        where: { integrationId, resourceId: `customer:${resourceId}`, receivedAt: { gte: since } },
+        orderBy: { receivedAt: "asc" },
+      });
+    // A new user made editor before the store sends its created/updated bodies (built at send time).
+    const editor = woo.store.createCustomer({ email: "new.editor@example.test", first_name: "Ed" });
+    woo.store.setRole(editor.id, "editor");
+    // A linked customer made shop manager on their edit screen: customer.updated with the new role.
+    const promoted = [...woo.store.customers.values()].at(-1)!;
+    const linkOf = (id: number) =>
+      db.contactSource.findUniqueOrThrow({
+        where: { integrationId_externalId: { integrationId, externalId: String(id) } },
+      });
+    expect((await linkOf(promoted.id)).deletedAt).toBeNull();
+    woo.advanceClock(2_000);
+    woo.store.setRole(promoted.id, "shop_manager", "profile_update");
+    await deliverAndProcess();
+
+    expect(await db.contact.count({ where: { email: "new.editor@example.test" } })).toBe(0);
+    const editorEvents = await events(editor.id);
+    expect(editorEvents.map((e) => [e.topic, e.status]).sort()).toEqual([
+      ["customer.created", "ignored"],
+      ["customer.updated", "ignored"],
+    ]);
+    expect(editorEvents[0].lastError).toBe(
+      `User ${editor.id} has the store staff role "editor": not a customer, so not a contact.`,
+    );
+    const link = await linkOf(promoted.id);
+    expect(link.deletedAt).toEqual(new Date(woo.store.user(promoted.id)!.modifiedMs));
+    expect((await events(promoted.id)).map((e) => [e.topic, e.status, e.lastError])).toEqual([
+      [
+        "customer.updated",
+        "processed",
+        `User ${promoted.id} has the store staff role "shop_manager": not a customer, so not a contact.`,
+      ],
+    ]);
+    expect(await db.contact.count({ where: { id: link.contactId } })).toBe(1); // the person stays
+  });
+
   it("applies a second deletion of an order restored in between (the same {id} bytes twice)", async () => {
     const order = [...woo.store.orders.values()].find((o) => o.status === "processing")!;
     const row = () => db.order.findFirstOrThrow({ where: { integrationId, externalId: String(order.id) } });

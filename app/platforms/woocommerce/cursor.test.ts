@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   finishScan,
+  inScope,
   isWanted,
   modifiedAfterFor,
   newScan,
@@ -62,6 +63,17 @@ describe("WooCommerce cursor", () => {
     expect(parseCursor('{"v":9}')).toEqual(start);
     expect(parseCursor("garbage")).toEqual(start);
     expect(parseCursor(null)).toEqual(start);
+  });
+
+  it("continues a cursor made over the same list only; one over another list (or none) starts over", () => {
+    const scan = { ...newScan(2), skipped: 1 };
+    const scoped: WooCursor = { v: 1, since: T, seen: { "4": "p" }, scan, scope: "role=all" };
+    expect(parseCursor(serializeCursor(scoped))).toEqual(scoped);
+    expect(inScope(scoped, "role=all")).toBe(scoped);
+    // Made over the customer-only list (before ADR 0047): a subscriber never read is older than `since`.
+    const unscoped: WooCursor = { v: 1, since: T, seen: { "4": "p" }, scan };
+    expect(inScope(unscoped, "role=all")).toEqual({ v: 1, since: null, seen: {}, scope: "role=all" });
+    expect(inScope(unscoped, undefined)).toBe(unscoped);
   });
 
   it("reads the store's clock from the HTTP Date header", () => {

@@ -23,6 +23,8 @@ export interface ScanState {
   atMax: Record<string, string>;
   /** Fingerprints of the records read at exactly `startedAt`. */
   atStart: Record<string, string>;
+  /** Listed records the reader leaves out (customers: store staff, ADR 0047), counted over the whole read. */
+  skipped?: number;
 }
 
 export interface WooCursor {
@@ -32,6 +34,11 @@ export interface WooCursor {
   /** Records at exactly `since` already applied: id → fingerprint. */
   seen: Record<string, string>;
   scan?: ScanState;
+  /**
+   * The list the cursor was made over, when a reader names it (customers: `role=all`, ADR 0047). A cursor made over
+   * another list (or none) is not continued: records that list left out were never read, whatever their date.
+   */
+  scope?: string;
 }
 
 /** Beyond this many same-second records the de-duplication is dropped (they are simply read again). */
@@ -50,7 +57,22 @@ export function parseCursor(value: string | null): WooCursor {
     // An unknown cursor (another version): read everything again rather than guess.
     return { v: 1, since: null, seen: {} };
   }
-  return { v: 1, since: c.since ?? null, seen: c.seen ?? {}, ...(c.scan ? { scan: c.scan } : {}) };
+  return {
+    v: 1,
+    since: c.since ?? null,
+    seen: c.seen ?? {},
+    ...(c.scan ? { scan: c.scan } : {}),
+    ...(typeof c.scope === "string" ? { scope: c.scope } : {}),
+  };
+}
+
+/**
+ * The cursor a reader over list `scope` continues from: the same one when it was made over that list, else a fresh
+ * one (read everything once: the other list may have left records out whatever their date). No scope: as it is.
+ */
+export function inScope(cursor: WooCursor, scope: string | undefined): WooCursor {
+  if (scope === undefined || cursor.scope === scope) return cursor;
+  return { v: 1, since: null, seen: {}, scope };
 }
 
 export function serializeCursor(cursor: WooCursor): string {

@@ -17,7 +17,13 @@ import { WooClient, createWooAgents, type RetryPolicy, type WooAgents } from "./
 import { discoverStore, testKey, type DiscoveredStore, type StoreFacts } from "./probe.server";
 import { wooSettingsOf, withWooSettings } from "./settings";
 import { FIELDS, PER_PAGE, createWooSource } from "./source.server";
-import type { WooCredentials, WooProduct, WooProductWithVariations, WooVariation } from "./types";
+import type {
+  WooCredentials,
+  WooCustomer,
+  WooProduct,
+  WooProductWithVariations,
+  WooVariation,
+} from "./types";
 import { decideWebhook } from "./webhook-events.server";
 import {
   READ_ONLY_PROBLEM,
@@ -146,6 +152,19 @@ export function createWooCommercePlatform(
     deleteWebhooks: (c, integrationId, signal) => deleteAppWebhooks(c, integrationId, signal),
   };
 
+  /** A user as the store shows it now (any role: `customers/{id}` reads them all), or null when it is gone. */
+  async function readUser(id: string, ctx: PlatformContext): Promise<WooCustomer | null> {
+    const response = await clientFor(ctx).get<WooCustomer & { code?: unknown }>(
+      `customers/${id}`,
+      { _fields: "id,role,date_modified_gmt" },
+      { accept: [404] },
+    );
+    if (response.status !== 404) return response.data;
+    const code = response.data?.code;
+    if (typeof code === "string" && /_invalid_id$/.test(code)) return null;
+    throw new Error(`WooCommerce answered 404 for user ${id} without saying it does not exist.`);
+  }
+
   async function expandProduct(body: WooProduct, ctx: PlatformContext): Promise<WooProductWithVariations> {
     const settings = wooSettingsOf(ctx.integration.settings);
     const c = clientFor(ctx);
@@ -181,7 +200,7 @@ export function createWooCommercePlatform(
         currency: settings.currency ?? null,
       });
     },
-    handleWebhook: (event, body, ctx) => decideWebhook(event, body, ctx, expandProduct),
+    handleWebhook: (event, body, ctx) => decideWebhook(event, body, ctx, { expandProduct, readUser }),
     async maintainWebhooks(ctx, signal) {
       const settings = wooSettingsOf(ctx.integration.settings);
       if (settings.readOnly)

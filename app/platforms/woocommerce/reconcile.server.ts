@@ -5,19 +5,35 @@
  * merged with ours as two ascending streams, a page and a chunk at a time; each id missing from the listing is
  * deleted only once the store answers 404 `…_invalid_id` for it by id. Pages shifted by deletions during the
  * listing, and records created meanwhile, make candidates the store then confirms alive: never a deletion.
+ *
+ * A list that holds records the reader leaves out (customers: `role=all` lists store staff, ADR 0047) compares its
+ * total minus those the read left out, lists their ids without them, and removes a candidate the store still has but
+ * now leaves out (a customer made shop manager) as it removes a deleted one.
  */
 import { AscendingIds, missingIds } from "../../sync/deletion-check";
 import type { HeldRecords } from "../../sync/types";
 import type { WooClient } from "./client.server";
 import { countHeader, mapLimit, streamPages } from "./pages.server";
 
+/** Listed records a reader leaves out: the store holds them, but they are not ours to hold. */
+export interface LeftOut {
+  /** `_fields` that `test` reads, besides `id` (`role`). */
+  fields: string;
+  /** True for a record the reader leaves out (a listed one, or one read by id to confirm a candidate). */
+  test: (record: { id?: unknown; role?: unknown }) => boolean;
+}
+
 /** Candidates confirmed (one GET each, a few at a time) and then yielded together. */
 export const CONFIRM_BATCH = 100;
 
 export interface MissingRecordsOptions {
   client: WooClient;
-  /** The list endpoint the reader reads, with its default filters (`status=any`, `role=customer`). */
+  /** The list endpoint the reader reads, with its default filters (`status=any`). */
   endpoint: string;
+  /** Filters the reader's list adds (customers: `role=all`): the total and the listing use them too. */
+  listFilter?: Record<string, string>;
+  /** Records of that list the reader leaves out, and how many the read behind `knownTotal` left out. */
+  leftOut?: LeftOut & { count: number };
   held: HeldRecords;
   /** The live list's `X-WP-Total` this read already saw (a full list's last page), or null to ask for it. */
   knownTotal: number | null;
@@ -30,8 +46,17 @@ export interface MissingRecordsOptions {
 }
 
 /** The store's total of the live list (one id asked for; the answer's `X-WP-Total` is what counts). */
-async function liveTotal(client: WooClient, endpoint: string, signal: AbortSignal): Promise<number | null> {
-  const response = await client.get<unknown[]>(endpoint, { per_page: 1, _fields: "id" }, { signal });
+async function liveTotal(
+  client: WooClient,
+  endpoint: string,
+  listFilter: Record<string, string> | undefined,
+  signal: AbortSignal,
+): Promise<number | null> {
+  const response = await client.get<unknown[]>(
+    endpoint,
+    { ...listFilter, per_page: 1, _fields: "id" },
+    { signal },
+  );
   return countHeader(response.headers["x-wp-total"]);
 }
 
@@ -40,19 +65,22 @@ async function liveTotal(client: WooClient, endpoint: string, signal: AbortSigna
  * most, none when `knownTotal` is given — when the store holds at least as many live records as we do.
  */
 export async function* missingRecords(options: MissingRecordsOptions): AsyncGenerator<string[]> {
-  const { client, endpoint, held, signal } = options;
+  const { client, endpoint, held, signal, listFilter, leftOut } = options;
   const now = options.now ?? (() => new Date());
   // Rows first seen from here on are not compared: the store may have created them after its total or listing.
   const seenBefore = now();
-  const theirs = options.knownTotal ?? (await liveTotal(client, endpoint, signal));
-  if (theirs === null) return;
+  const total = options.knownTotal ?? (await liveTotal(client, endpoint, listFilter, signal));
+  if (total === null) return;
+  // What we may hold of it: the records the read left out (staff) are the store's, never ours.
+  const theirs = total - (leftOut?.count ?? 0);
   const ours = await held.count(seenBefore);
   if (ours <= theirs) return;
+  const fields = leftOut ? `id,${leftOut.fields}` : "id";
   const pages = streamPages(
     async (page, pageSignal) => {
-      const response = await client.get<{ id?: unknown }[]>(
+      const response = await client.get<{ id?: unknown; role?: unknown }[]>(
         endpoint,
-        { _fields: "id", orderby: "id", order: "asc", per_page: options.perPage, page },
+        { ...listFilter, _fields: fields, orderby: "id", order: "asc", per_page: options.perPage, page },
         { signal: pageSignal },
       );
       const records = Array.isArray(response.data) ? response.data : [];
@@ -67,9 +95,13 @@ export async function* missingRecords(options: MissingRecordsOptions): AsyncGene
   );
   const store = new AscendingIds(async () => {
     const next = await pages.next();
+    // A record left out is not in the listing: one we hold (a customer made staff) becomes a candidate.
     return next.done
       ? null
-      : next.value[1].records.map((r) => String(r.id)).filter((id) => /^[1-9]\d*$/.test(id));
+      : next.value[1].records
+          .filter((r) => !leftOut?.test(r))
+          .map((r) => String(r.id))
+          .filter((id) => /^[1-9]\d*$/.test(id));
   });
   try {
     yield* missingIds({
@@ -79,7 +111,9 @@ export async function* missingRecords(options: MissingRecordsOptions): AsyncGene
       store,
       batchSize: CONFIRM_BATCH,
       confirm: async (batch) => {
-        const gone = await mapLimit(batch, options.concurrency, (id) => isGone(client, endpoint, id, signal));
+        const gone = await mapLimit(batch, options.concurrency, (id) =>
+          isGone(client, endpoint, id, leftOut, signal),
+        );
         return batch.filter((_, i) => gone[i]);
       },
     });
@@ -88,18 +122,24 @@ export async function* missingRecords(options: MissingRecordsOptions): AsyncGene
   }
 }
 
-/** True only when the store says the record does not exist (404 `…_invalid_id`); a trashed one still reads. */
+/**
+ * True only when the store says the record does not exist (404 `…_invalid_id`) or shows it as one the reader leaves
+ * out (a customer made shop manager: removed as a deletion, ADR 0047); a trashed one still reads and stays.
+ */
 async function isGone(
   client: WooClient,
   endpoint: string,
   id: string,
+  leftOut: LeftOut | undefined,
   signal: AbortSignal,
 ): Promise<boolean> {
-  const response = await client.get<{ code?: unknown }>(
+  const response = await client.get<{ code?: unknown; id?: unknown; role?: unknown }>(
     `${endpoint}/${id}`,
-    { _fields: "id" },
+    { _fields: leftOut ? `id,${leftOut.fields}` : "id" },
     { signal, accept: [404] },
   );
   const code = response.data?.code;
-  return response.status === 404 && typeof code === "string" && /_invalid_id$/.test(code);
+  if (response.status === 404) return typeof code === "string" && /_invalid_id$/.test(code);
+  const record = response.data;
+  return leftOut !== undefined && typeof record === "object" && record !== null && leftOut.test(record);
 }

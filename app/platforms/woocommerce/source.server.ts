@@ -4,7 +4,8 @@
  * - Orders and products: `modified_after` (+ `dates_are_gmt=true`) from the cursor, ordered by id (an order
  *   modified during the read keeps its place, so no page shifts under the reader).
  * - Customers: WooCommerce ignores `modified_after` on `/customers`, so every read goes through all of them and keeps
- *   those whose `date_modified_gmt` is after the cursor.
+ *   those whose `date_modified_gmt` is after the cursor. Every role is listed (`role=all`) and store staff are left
+ *   out (roles.ts, ADR 0047): paying customers also hold `subscriber` or a plugin's role.
  * - Products bring their variations (fetched per variable product, a few at a time).
  * - `_fields` asks only for what the mapping reads; `per_page=100`, the most WordPress allows.
  * - Orders and products end with the ids in the store's trash (`status=trash`), reported as deletions.
@@ -18,6 +19,7 @@ import type { WooClient } from "./client.server";
 import {
   finishScan,
   fingerprint,
+  inScope,
   isWanted,
   modifiedAfterFor,
   newScan,
@@ -30,7 +32,8 @@ import {
 } from "./cursor";
 import { mapCustomer, mapOrder, mapProduct } from "./mapping";
 import { countHeader, mapLimit, streamPages, type FetchedPage } from "./pages.server";
-import { missingRecords } from "./reconcile.server";
+import { missingRecords, type LeftOut } from "./reconcile.server";
+import { isStaff } from "./roles";
 import type {
   WooCustomer,
   WooOrder,
@@ -50,6 +53,9 @@ export const FIELDS = {
   products: "id,name,slug,type,status,sku,price,variations,brands,date_created_gmt,date_modified_gmt",
   variations: "id,sku,price,status,name,attributes,date_modified_gmt",
 } as const;
+
+/** Every WordPress user: the default list holds only the `customer` role (ADR 0047). */
+const CUSTOMER_LIST = { role: "all" } as const;
 
 export interface WooSourceOptions {
   client: WooClient;
@@ -98,7 +104,15 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
     totalIsChanges: boolean;
     /** Posts (orders, products) have a trash: list it after the records, as deletions. */
     trash: boolean;
+    /**
+     * Filters of the list that its total and id listing must share (customers: `role=all`); also the cursor's scope:
+     * a cursor made over another list starts over (cursor.ts `inScope`).
+     */
+    listFilter?: Record<string, string>;
+    /** Listed records that are not ours to read (customers: store staff): never mapped, never compared. */
+    leftOut?: LeftOut;
   }): ResourceReader<Out, R> {
+    const scope = spec.listFilter ? new URLSearchParams(spec.listFilter).toString() : undefined;
     /**
      * The ids in the store's trash, as deletion pages carrying the read's final cursor. Trashed records leave the
      * lists (`status=any` excludes them), and a webhook about it may never have come (disabled, unreachable, or not
@@ -129,6 +143,7 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
       signal: AbortSignal,
       held: HeldRecords | undefined,
       knownTotal: number | null,
+      leftOutCount: number,
     ): AsyncGenerator<SourcePage<Out>> {
       if (!held) return;
       try {
@@ -137,6 +152,8 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
           endpoint: spec.endpoint,
           held,
           knownTotal,
+          ...(spec.listFilter ? { listFilter: spec.listFilter } : {}),
+          ...(spec.leftOut ? { leftOut: { ...spec.leftOut, count: leftOutCount } } : {}),
           perPage: PER_PAGE,
           concurrency: options.pageConcurrency,
           signal,
@@ -157,12 +174,13 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
       map: spec.map,
       remoteId: spec.remoteId,
       async *read(cursorText, signal, held): AsyncGenerator<SourcePage<Out>> {
-        const cursor = parseCursor(cursorText);
+        const cursor = inScope(parseCursor(cursorText), scope);
         // The live list's own total (a full list's last non-empty page; with HPOS an empty page says 0).
         const listsAll = !spec.totalIsChanges || cursor.since === null;
         let liveTotal: number | null = null;
         const scan: ScanState = cursor.scan ?? newScan();
         const base = { v: 1 as const, since: cursor.since, seen: cursor.seen };
+        const serialize = (c: WooCursor) => serializeCursor(scope === undefined ? c : { ...c, scope });
         let yielded = false;
         for await (const [page, fetched] of streamPages(list<T>(spec.endpoint, spec.params(cursor)), {
           startPage: scan.page + 1,
@@ -174,6 +192,10 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
           if (listsAll && fetched.records.length > 0 && fetched.total !== null) liveTotal = fetched.total;
           const wanted: T[] = [];
           for (const record of fetched.records) {
+            if (spec.leftOut?.test(record)) {
+              scan.skipped = (scan.skipped ?? 0) + 1;
+              continue;
+            }
             const modified = record.date_modified_gmt ?? record.date_created_gmt ?? null;
             if (!modified) {
               wanted.push(record); // unreadable date: let the mapping report it
@@ -187,7 +209,7 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
           const last = fetched.records.length < PER_PAGE;
           const nextCursor = last ? finishScan(base, scan) : { ...base, scan: { ...scan } };
           yielded = true;
-          const serialized = serializeCursor(nextCursor);
+          const serialized = serialize(nextCursor);
           yield {
             records: await spec.expand(wanted, signal),
             cursor: serialized,
@@ -197,15 +219,15 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
           };
           if (last) {
             yield* trashed(serialized, signal);
-            yield* missing(serialized, signal, held, liveTotal);
+            yield* missing(serialized, signal, held, liveTotal, scan.skipped ?? 0);
             return;
           }
         }
         // The stream ended on an empty page (past the end): close the scan with what was read.
-        const done = serializeCursor(yielded || scan.page > 0 ? finishScan(base, scan) : base);
+        const done = serialize(yielded || scan.page > 0 ? finishScan(base, scan) : base);
         yield { records: [], cursor: done };
         yield* trashed(done, signal);
-        yield* missing(done, signal, held, liveTotal);
+        yield* missing(done, signal, held, liveTotal, scan.skipped ?? 0);
       },
     };
   }
@@ -240,12 +262,14 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
     readers: {
       customers: reader<WooCustomer, WooCustomer, "customers">({
         endpoint: "customers",
-        params: () => ({ orderby: "id", order: "asc", _fields: FIELDS.customers }),
+        params: () => ({ ...CUSTOMER_LIST, orderby: "id", order: "asc", _fields: FIELDS.customers }),
         expand: async (records) => records,
         map: mapCustomer,
         remoteId: (c) => (c?.id ? String(c.id) : undefined),
         totalIsChanges: false,
         trash: false,
+        listFilter: CUSTOMER_LIST,
+        leftOut: { fields: "role", test: isStaff },
       }),
       orders: reader<WooOrder, WooOrder, "orders">({
         endpoint: "orders",

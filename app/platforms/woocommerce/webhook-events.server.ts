@@ -8,12 +8,17 @@
  *
  * Processing (the job): bodies are the resource as it was when the store *sent* it, so the engine's newest-wins rule
  * on `date_modified_gmt` keeps a late, older body from overwriting newer data. "deleted" bodies carry only `{id}`.
+ *
+ * Store staff (roles.ts) are not customers: a customer.created/updated body about one never becomes a contact. The
+ * store is asked how the user is now; still staff, a link we hold (a customer made shop manager) is removed as a
+ * deletion would remove it (a tombstone, ADR 0044), else the delivery is ignored with the reason (ADR 0047).
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { PlatformContext, StoredWebhookEvent, WebhookDecision } from "../../sync/platform";
 import type { Resource } from "../../sync/types";
-import { mapCustomer, mapOrder, mapProduct } from "./mapping";
-import type { WooProduct, WooProductWithVariations } from "./types";
+import { mapCustomer, mapOrder, mapProduct, parseGmt } from "./mapping";
+import { isStaff, staffReason } from "./roles";
+import type { WooCustomer, WooProduct, WooProductWithVariations } from "./types";
 
 const RESOURCE_OF: Record<string, Resource> = { customer: "customers", order: "orders", product: "products" };
 
@@ -97,12 +102,19 @@ export type ProductExpander = (
   ctx: PlatformContext,
 ) => Promise<WooProductWithVariations>;
 
+/** What a decision may read from the store; given by the platform module. */
+export interface WebhookReads {
+  expandProduct: ProductExpander;
+  /** The user as the store shows it now (`id`, `role`, `date_modified_gmt`), or null when it no longer exists. */
+  readUser: (id: string, ctx: PlatformContext) => Promise<WooCustomer | null>;
+}
+
 /** Turns a stored delivery into what the engine should do. */
 export async function decideWebhook(
   event: StoredWebhookEvent,
   body: unknown,
   ctx: PlatformContext | null,
-  expandProduct: ProductExpander,
+  reads: WebhookReads,
 ): Promise<WebhookDecision> {
   const [resourceName, action] = event.topic.split(".");
   const resource = RESOURCE_OF[resourceName];
@@ -120,6 +132,7 @@ export async function decideWebhook(
   }
   switch (resource) {
     case "customers":
+      if (isStaff(body)) return staffDelivery(event, id, body as WooCustomer, ctx, reads);
       return { action: "apply", resource, remote: [body], map: mapCustomer as never };
     case "orders":
       return { action: "apply", resource, remote: [body], map: mapOrder as never };
@@ -127,8 +140,47 @@ export async function decideWebhook(
       return {
         action: "apply",
         resource,
-        remote: [await expandProduct(body as WooProduct, ctx)],
+        remote: [await reads.expandProduct(body as WooProduct, ctx)],
         map: mapProduct as never,
       };
+  }
+}
+
+/**
+ * A customer.created/updated body showing store staff. The body is the user as it was when the store sent it (late,
+ * maybe reordered): the store says how the user is now. Still staff (or gone), a link we hold is removed like a
+ * deletion, at the store's `date_modified_gmt` of that user (a later change revives it, ADR 0044); with no link the
+ * delivery ends `ignored` with the reason. A customer again by now: ignored, the delivery of that change (or the next
+ * sync) brings it.
+ */
+async function staffDelivery(
+  event: StoredWebhookEvent,
+  id: string,
+  body: WooCustomer,
+  ctx: PlatformContext,
+  reads: WebhookReads,
+): Promise<WebhookDecision> {
+  const now = await reads.readUser(id, ctx);
+  const reason = staffReason(id, String(now && isStaff(now) ? now.role : body.role));
+  if (now && !isStaff(now)) {
+    return {
+      action: "ignore",
+      reason: `${reason} The store shows them as "${now.role ?? ""}" now: that change's own delivery or the next sync brings it.`,
+    };
+  }
+  return {
+    action: "delete",
+    resource: "customers",
+    externalIds: [id],
+    deletedAt: storeDate(now?.date_modified_gmt) ?? event.receivedAt,
+    reason,
+  };
+}
+
+function storeDate(value: string | null | undefined): Date | null {
+  try {
+    return parseGmt(value);
+  } catch {
+    return null;
   }
 }

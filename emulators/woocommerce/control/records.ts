@@ -3,6 +3,7 @@
  * identically — without authentication, and answering with the record as it is afterwards.
  */
 import type { WooEmulatorContext } from "../context";
+import { ControlError } from "./faults";
 import { renderOrder } from "../render/order";
 import { renderVariation } from "../render/product";
 import { customersResource } from "../rest/customers";
@@ -46,6 +47,18 @@ export async function controlRecords(
       // Unlike REST (which answers with the record as it was), show the trashed record.
       return { status: 200, body: force ? before : resource.read(ctx, id) };
     }
+  }
+  if ((m = /^\/customers\/(\d+)\/role$/.exec(route)) && method === "POST") {
+    const role = body.role;
+    if (typeof role !== "string" || !/^[a-z0-9_-]+$/i.test(role))
+      throw new ControlError(
+        'role must be a role name ("subscriber", "shop_manager", "wholesale_customer"…)',
+      );
+    const via = body.via ?? "set_role";
+    if (via !== "set_role" && via !== "profile_update")
+      throw new ControlError('via must be "set_role" or "profile_update"');
+    ctx.store.setRole(Number(m[1]), role, via);
+    return { status: 200, body: customersResource.read(ctx, Number(m[1])) };
   }
   if ((m = /^\/orders\/(\d+)\/restore$/.exec(route)) && method === "POST") {
     return { status: 200, body: renderOrder(ctx.store.restoreOrder(Number(m[1])), ctx.render) };

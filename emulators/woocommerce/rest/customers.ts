@@ -1,6 +1,7 @@
 /**
- * `/customers`: WordPress users. The default list holds only the `customer` role (`role=all` adds the
- * administrator and other staff) while `customers/{id}` reads any user. `modified_after` & co. are not arguments
+ * `/customers`: WordPress users. The default list holds only the `customer` role (`role=all` adds every other user,
+ * in the same order, with `X-WP-Total` counting them all) while `customers/{id}` reads any user. `role` is read-only
+ * in the item schema: an update ignores it (the control API's `customers/{id}/role` changes it). `modified_after` & co. are not arguments
  * of this route: a real store accepts and silently ignores them, so they are ignored here too.
  */
 import type { WooEmulatorContext } from "../context";
@@ -13,16 +14,15 @@ import { validateArgs, validateEmailArgs } from "./params";
 import type { RestRequest, RestResult } from "./request";
 import type { RestResource } from "./resource";
 
-const ROLES = [
-  "all",
-  "administrator",
-  "editor",
-  "author",
-  "contributor",
-  "subscriber",
-  "customer",
-  "shop_manager",
-];
+/** WordPress core's roles and WooCommerce's; a plugin's role (`wholesale_customer`) exists once a user holds it. */
+const ROLES = ["administrator", "editor", "author", "contributor", "subscriber", "customer", "shop_manager"];
+
+/** The `role` argument's values: every registered role, and `all`. */
+function roleValues(ctx: WooEmulatorContext): string[] {
+  const roles = new Set(ROLES);
+  for (const user of ctx.store.staff.values()) roles.add(user.role);
+  return ["all", ...roles];
+}
 
 function listCustomers(ctx: WooEmulatorContext, req: RestRequest): RestResult {
   const args = validateArgs(
@@ -31,7 +31,7 @@ function listCustomers(ctx: WooEmulatorContext, req: RestRequest): RestResult {
       order: { type: "enum", values: ["asc", "desc"], default: "asc" },
       orderby: { type: "enum", values: ["id", "include", "name", "registered_date"], default: "name" },
       email: { type: "string" },
-      role: { type: "enum", values: ROLES, default: "customer" },
+      role: { type: "enum", values: roleValues(ctx), default: "customer" },
     },
     req.params,
   );

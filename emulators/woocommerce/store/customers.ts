@@ -1,6 +1,7 @@
 /**
  * Customer (WordPress user) mutations. Deleting a user turns their orders into guest orders, as a real store does:
- * `customer_id` becomes 0 and the orders' `date_modified` moves, without any order webhook.
+ * `customer_id` becomes 0 and the orders' `date_modified` moves, without any order webhook. A user's role changes
+ * only through `setRole` (the REST API's `role` is read-only).
  */
 import { RestError } from "../errors";
 import { isEmail } from "../php";
@@ -117,14 +118,41 @@ export function updateCustomer(store: WooStore, id: number, input: StoreInput): 
   return customer;
 }
 
+/** How a role change reaches WordPress (ADR 0047). */
+export type RoleChange =
+  /**
+   * `WP_User::set_role()`: what WooCommerce Subscriptions, wholesale plugins and the Users screen's bulk "Change role
+   * to…" call. Only the capabilities meta changes: no `profile_update`, so no customer.updated and no new
+   * `date_modified` (WooCommerce's `last_update` follows profile updates and name/address meta only).
+   */
+  | "set_role"
+  /** `wp_update_user()` (a user's own edit screen): `profile_update` moves `date_modified` and fires customer.updated. */
+  | "profile_update";
+
+/** Gives a user another role; the user moves between the customers and the other users. */
+export function setRole(store: WooStore, id: number, role: string, via: RoleChange): EmulatedWooCustomer {
+  const user = mustGetUser(store, id);
+  user.role = role;
+  store.customers.delete(id);
+  store.staff.delete(id);
+  (role === "customer" ? store.customers : store.staff).set(id, user);
+  if (via === "profile_update") {
+    user.modifiedMs = store.nowMs();
+    store.emit({ topic: "customer.updated", resourceId: id });
+  }
+  store.version++;
+  return user;
+}
+
 /**
- * Deletes a user for good (there is no trash for users). `delete_user` fires customer.deleted before the row goes,
- * so the delivery carries `{id}` only; then every order of theirs becomes a guest order with a new date_modified —
- * silently, no order.updated.
+ * Deletes a user for good (there is no trash for users). `delete_user` fires customer.deleted before the row goes —
+ * only for a user with the `customer` role (`WC_Webhook::is_valid_user_action`): a subscriber's or a shop manager's
+ * deletion sends nothing —, so the delivery carries `{id}` only; then every order of theirs becomes a guest order
+ * with a new date_modified — silently, no order.updated.
  */
 export function deleteCustomer(store: WooStore, id: number): EmulatedWooCustomer {
   const customer = mustGetUser(store, id);
-  store.emit({ topic: "customer.deleted", resourceId: id });
+  if (customer.role === "customer") store.emit({ topic: "customer.deleted", resourceId: id });
   store.customers.delete(id);
   store.staff.delete(id);
   const now = store.nowMs();

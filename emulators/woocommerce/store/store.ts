@@ -49,7 +49,10 @@ const FIRST_IDS: IdSequences = { post: 10, user: 2, item: 1, meta: 1, webhook: 1
 export class WooStore {
   /** Users with the `customer` role: what `/customers` lists by default. */
   customers = new Map<number, EmulatedWooCustomer>();
-  /** Users with any other role (the administrator, a shop manager): only `role=all` or `/customers/{id}` show them. */
+  /**
+   * Users with any other role (the administrator, a shop manager, a subscriber, a plugin's role): only `role=all`,
+   * their own role or `/customers/{id}` show them.
+   */
   staff = new Map<number, EmulatedWooCustomer>();
   products = new Map<number, EmulatedWooProduct>();
   variations = new Map<number, EmulatedWooVariation>();
@@ -139,6 +142,9 @@ export class WooStore {
   }
   deleteCustomer(id: number): EmulatedWooCustomer {
     return customers.deleteCustomer(this, id);
+  }
+  setRole(id: number, role: string, via: customers.RoleChange = "set_role"): EmulatedWooCustomer {
+    return customers.setRole(this, id, role, via);
   }
 
   createOrder(input: StoreInput): EmulatedWooOrder {
