@@ -244,6 +244,41 @@ describe.each(DATABASE_KINDS)("WooCommerce webhooks end to end on %s", (kind) =>
     expect(await db.contact.count({ where: { id: link.contactId } })).toBe(1); // the person stays
   });
 
+  it("makes a registered reader who never paid no contact, then applies their change once they paid (ADR 0047)", async () => {
+    const since = new Date();
+    // A WordPress registration (role subscriber): customer.created and customer.updated, no payment yet.
+    const reader = woo.store.createCustomer({ email: "blog.reader@example.test", first_name: "Bea" });
+    woo.store.setRole(reader.id, "subscriber");
+    await deliverAndProcess();
+    expect(await db.contact.count({ where: { email: "blog.reader@example.test" } })).toBe(0);
+    const ignored = await db.webhookEvent.findMany({
+      where: { integrationId, resourceId: `customer:${reader.id}`, receivedAt: { gte: since } },
+    });
+    expect(ignored.map((e) => e.status)).toEqual(["ignored", "ignored"]);
+    expect(ignored[0].lastError).toBe(
+      `User ${reader.id} has the role "subscriber" and has not paid for an order: not a customer, so not a contact.`,
+    );
+
+    // They buy: the paid order saves them with is_paying_customer (customer.updated) and the body now applies.
+    const product = [...woo.store.products.values()].find(
+      (p) => p.type === "simple" && p.status === "publish",
+    )!;
+    woo.advanceClock(2_000);
+    woo.store.createOrder({
+      customer_id: reader.id,
+      status: "processing",
+      set_paid: true,
+      billing: { email: "blog.reader@example.test", first_name: "Bea" },
+      line_items: [{ product_id: product.id, quantity: 1 }],
+    });
+    await deliverAndProcess();
+    const link = await db.contactSource.findUniqueOrThrow({
+      where: { integrationId_externalId: { integrationId, externalId: String(reader.id) } },
+    });
+    expect(link.externalUpdatedAt).toEqual(new Date(woo.store.user(reader.id)!.modifiedMs));
+    expect((await db.contact.findUniqueOrThrow({ where: { id: link.contactId } })).firstName).toBe("Bea");
+  });
+
   it("applies a second deletion of an order restored in between (the same {id} bytes twice)", async () => {
     const order = [...woo.store.orders.values()].find((o) => o.status === "processing")!;
     const row = () => db.order.findFirstOrThrow({ where: { integrationId, externalId: String(order.id) } });

@@ -1,6 +1,7 @@
 /**
  * Customers with other roles than `customer`, over real loopback HTTP against the emulator (ADR 0047): WooCommerce
- * Subscriptions' `subscriber`, a wholesale plugin's role, and store staff, which are never customers.
+ * Subscriptions' `subscriber`, a wholesale plugin's role (customers once they paid for an order), a site's registered
+ * reader who never bought, and store staff, which are never customers.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { LoggedRequest } from "../../../emulators/woocommerce/control/load";
@@ -11,7 +12,7 @@ import { runSync } from "../../sync/engine.server";
 import type { AppDb } from "../../sync/platform";
 import type { ResourceReader, SyncSource } from "../../sync/types";
 import type { WooCommercePlatform } from "./index.server";
-import { isStaff } from "./roles";
+import { isCustomer } from "./roles";
 import { seedWooStore, testPlatform, type TestStore } from "./testing/harness";
 
 describe.each(DATABASE_KINDS)("WooCommerce customers of every role, on %s", (kind) => {
@@ -32,7 +33,7 @@ describe.each(DATABASE_KINDS)("WooCommerce customers of every role, on %s", (kin
   const users = () => [...woo.store.customers.values(), ...woo.store.staff.values()];
   const customerIds = () =>
     users()
-      .filter((u) => !isStaff(u))
+      .filter((u) => isCustomer({ id: u.id, role: u.role, is_paying_customer: u.isPayingCustomer }))
       .map((u) => String(u.id))
       .sort();
   /** Live links a customer record filled in (not those only an order made). */
@@ -64,22 +65,24 @@ describe.each(DATABASE_KINDS)("WooCommerce customers of every role, on %s", (kin
     log.filter(
       (r) =>
         r.path === "/wp-json/wc/v3/customers" &&
-        ["id", "id,role"].includes(r.query._fields ?? "") &&
+        ["id", "id,role", "id,role,is_paying_customer"].includes(r.query._fields ?? "") &&
         r.query.per_page !== "1",
     );
   const byId = (log: LoggedRequest[], id: number) =>
     log.filter((r) => r.path === `/wp-json/wc/v3/customers/${id}`);
-  const pick = (n: number) => [...woo.store.customers.keys()].slice(n, n + 1)[0];
+  /** The n-th seeded customer who has paid for an order. */
+  const pick = (n: number) => [...woo.store.customers.values()].filter((c) => c.isPayingCustomer)[n].id;
 
   let subscriber: number;
   let wholesale: number;
+  let reader: number;
   let administrator: number;
   let shopManager: number;
 
   beforeAll(async () => {
     t = await createTestDatabase(kind);
     woo = await startWooEmulator({
-      counts: { customers: 130, orders: 40, products: 4 },
+      counts: { customers: 130, orders: 300, products: 4 },
       clock,
       autoDeliver: false,
     });
@@ -87,9 +90,17 @@ describe.each(DATABASE_KINDS)("WooCommerce customers of every role, on %s", (kin
     const key = woo.createKey("read_write");
     store = await seedWooStore(t.db as unknown as AppDb, woo.url, key);
     rest = wooClient(woo.url, key);
-    [subscriber, wholesale] = [pick(3), pick(120)];
+    [subscriber, wholesale] = [pick(3), pick(25)];
     await setRole(subscriber, "subscriber");
     await setRole(wholesale, "wholesale_customer");
+    // A site's registered user (a blog reader) who never bought: not a customer until they pay.
+    const registered = await rest.post("customers", {
+      email: "blog.reader@example.test",
+      first_name: "Blog",
+      last_name: "Reader",
+    });
+    reader = (registered.data as { id: number }).id;
+    await setRole(reader, "subscriber");
     administrator = users().find((u) => u.role === "administrator")!.id;
     shopManager = users().find((u) => u.role === "shop_manager")!.id;
   });
@@ -103,13 +114,14 @@ describe.each(DATABASE_KINDS)("WooCommerce customers of every role, on %s", (kin
     await fetch(`${woo.url}/_emulator/requests`, { method: "DELETE" });
   });
 
-  it("reads a subscriber and a wholesale customer as customers on a full sync, never the administrator or the shop manager", async () => {
+  it("reads a paying subscriber and wholesale customer as customers on a full sync, never staff or a reader who never paid", async () => {
     const summary = await sync("full");
     expect(summary.status).toBe("succeeded");
     expect(summary.resources.customers).toMatchObject({ synced: customerIds().length, failed: 0 });
     expect(await linked()).toEqual(customerIds());
     expect(await linked()).toEqual(expect.arrayContaining([String(subscriber), String(wholesale)]));
-    for (const staff of [administrator, shopManager]) {
+    expect(await linked()).not.toContain(String(reader));
+    for (const staff of [administrator, shopManager, reader]) {
       expect(await link(staff)).toBeNull();
       const email = woo.store.user(staff)!.email.toLowerCase();
       expect(await t.db.contact.count({ where: { email } })).toBe(0);
@@ -161,6 +173,24 @@ describe.each(DATABASE_KINDS)("WooCommerce customers of every role, on %s", (kin
       expect(idListings(await requests())).toEqual([]);
     }
     expect((await link(promoted))?.deletedAt).toBeInstanceOf(Date);
+  });
+
+  it("reads a registered user of another role as a customer once they pay for an order", async () => {
+    expect(await link(reader)).toBeNull();
+    const product = [...woo.store.products.values()][0];
+    // Paying saves the user with is_paying_customer and a new date (wc_paying_customer), as on a real store.
+    await rest.post("orders", {
+      customer_id: reader,
+      status: "processing",
+      set_paid: true,
+      line_items: [{ product_id: product.id, quantity: 1 }],
+    });
+    expect(woo.store.user(reader)?.isPayingCustomer).toBe(true);
+    const summary = await sync("incremental");
+    expect(summary.status).toBe("succeeded");
+    expect((await link(reader))?.externalUpdatedAt).toBeInstanceOf(Date);
+    expect(await linked()).toEqual(customerIds());
+    expect(idListings(await requests())).toEqual([]);
   });
 
   it("removes a subscriber deleted for good (WooCommerce sends no customer.deleted for them)", async () => {

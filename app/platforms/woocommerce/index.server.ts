@@ -24,6 +24,7 @@ import type {
   WooProductWithVariations,
   WooVariation,
 } from "./types";
+import { CUSTOMER_RULE_FIELDS } from "./roles";
 import { decideWebhook } from "./webhook-events.server";
 import {
   READ_ONLY_PROBLEM,
@@ -156,7 +157,7 @@ export function createWooCommercePlatform(
   async function readUser(id: string, ctx: PlatformContext): Promise<WooCustomer | null> {
     const response = await clientFor(ctx).get<WooCustomer & { code?: unknown }>(
       `customers/${id}`,
-      { _fields: "id,role,date_modified_gmt" },
+      { _fields: `id,${CUSTOMER_RULE_FIELDS},date_modified_gmt` },
       { accept: [404] },
     );
     if (response.status !== 404) return response.data;

@@ -17,10 +17,10 @@ import { countHeader, mapLimit, streamPages } from "./pages.server";
 
 /** Listed records a reader leaves out: the store holds them, but they are not ours to hold. */
 export interface LeftOut {
-  /** `_fields` that `test` reads, besides `id` (`role`). */
+  /** `_fields` that `test` reads, besides `id` (`role,is_paying_customer`). */
   fields: string;
   /** True for a record the reader leaves out (a listed one, or one read by id to confirm a candidate). */
-  test: (record: { id?: unknown; role?: unknown }) => boolean;
+  test: (record: Record<string, unknown>) => boolean;
 }
 
 /** Candidates confirmed (one GET each, a few at a time) and then yielded together. */
@@ -78,7 +78,7 @@ export async function* missingRecords(options: MissingRecordsOptions): AsyncGene
   const fields = leftOut ? `id,${leftOut.fields}` : "id";
   const pages = streamPages(
     async (page, pageSignal) => {
-      const response = await client.get<{ id?: unknown; role?: unknown }[]>(
+      const response = await client.get<Record<string, unknown>[]>(
         endpoint,
         { ...listFilter, _fields: fields, orderby: "id", order: "asc", per_page: options.perPage, page },
         { signal: pageSignal },
@@ -133,7 +133,7 @@ async function isGone(
   leftOut: LeftOut | undefined,
   signal: AbortSignal,
 ): Promise<boolean> {
-  const response = await client.get<{ code?: unknown; id?: unknown; role?: unknown }>(
+  const response = await client.get<Record<string, unknown>>(
     `${endpoint}/${id}`,
     { _fields: leftOut ? `id,${leftOut.fields}` : "id" },
     { signal, accept: [404] },

@@ -33,7 +33,7 @@ import {
 import { mapCustomer, mapOrder, mapProduct } from "./mapping";
 import { countHeader, mapLimit, streamPages, type FetchedPage } from "./pages.server";
 import { missingRecords, type LeftOut } from "./reconcile.server";
-import { isStaff } from "./roles";
+import { CUSTOMER_RULE_FIELDS, isCustomer } from "./roles";
 import type {
   WooCustomer,
   WooOrder,
@@ -269,7 +269,7 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
         totalIsChanges: false,
         trash: false,
         listFilter: CUSTOMER_LIST,
-        leftOut: { fields: "role", test: isStaff },
+        leftOut: { fields: CUSTOMER_RULE_FIELDS, test: (user) => !isCustomer(user) },
       }),
       orders: reader<WooOrder, WooOrder, "orders">({
         endpoint: "orders",

@@ -17,7 +17,7 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { PlatformContext, StoredWebhookEvent, WebhookDecision } from "../../sync/platform";
 import type { Resource } from "../../sync/types";
 import { mapCustomer, mapOrder, mapProduct, parseGmt } from "./mapping";
-import { isStaff, staffReason } from "./roles";
+import { isCustomer, notCustomerReason } from "./roles";
 import type { WooCustomer, WooProduct, WooProductWithVariations } from "./types";
 
 const RESOURCE_OF: Record<string, Resource> = { customer: "customers", order: "orders", product: "products" };
@@ -132,7 +132,7 @@ export async function decideWebhook(
   }
   switch (resource) {
     case "customers":
-      if (isStaff(body)) return staffDelivery(event, id, body as WooCustomer, ctx, reads);
+      if (!isCustomer(body)) return notCustomerDelivery(event, id, body, ctx, reads);
       return { action: "apply", resource, remote: [body], map: mapCustomer as never };
     case "orders":
       return { action: "apply", resource, remote: [body], map: mapOrder as never };
@@ -147,33 +147,29 @@ export async function decideWebhook(
 }
 
 /**
- * A customer.created/updated body showing store staff. The body is the user as it was when the store sent it (late,
- * maybe reordered): the store says how the user is now. Still staff (or gone), a link we hold is removed like a
- * deletion, at the store's `date_modified_gmt` of that user (a later change revives it, ADR 0044); with no link the
- * delivery ends `ignored` with the reason. A customer again by now: ignored, the delivery of that change (or the next
- * sync) brings it.
+ * A customer.created/updated body about a user who is not a customer here (store staff; another role without a paid
+ * order: roles.ts). The body is the user as it was when the store sent it (late, maybe reordered), so the store says
+ * how the user is now: a customer by now (paid since, role changed back), the body applies like any other; still
+ * not one (or gone), a link we hold is removed like a deletion, at the store's `date_modified_gmt` of that user (a
+ * later change revives it, ADR 0044), and with no link the delivery ends `ignored` with the reason.
  */
-async function staffDelivery(
+async function notCustomerDelivery(
   event: StoredWebhookEvent,
   id: string,
-  body: WooCustomer,
+  body: unknown,
   ctx: PlatformContext,
   reads: WebhookReads,
 ): Promise<WebhookDecision> {
   const now = await reads.readUser(id, ctx);
-  const reason = staffReason(id, String(now && isStaff(now) ? now.role : body.role));
-  if (now && !isStaff(now)) {
-    return {
-      action: "ignore",
-      reason: `${reason} The store shows them as "${now.role ?? ""}" now: that change's own delivery or the next sync brings it.`,
-    };
+  if (now && isCustomer(now)) {
+    return { action: "apply", resource: "customers", remote: [body], map: mapCustomer as never };
   }
   return {
     action: "delete",
     resource: "customers",
     externalIds: [id],
     deletedAt: storeDate(now?.date_modified_gmt) ?? event.receivedAt,
-    reason,
+    reason: notCustomerReason(now ?? body) ?? `User ${id} is not a customer of this store.`,
   };
 }
 
