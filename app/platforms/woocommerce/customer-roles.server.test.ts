@@ -12,8 +12,7 @@ import { runSync } from "../../sync/engine.server";
 import type { AppDb } from "../../sync/platform";
 import type { ResourceReader, SyncSource } from "../../sync/types";
 import type { WooCommercePlatform } from "./index.server";
-import { isCustomer } from "./roles";
-import { seedWooStore, testPlatform, type TestStore } from "./testing/harness";
+import { isStoreCustomer, seedWooStore, testPlatform, type TestStore } from "./testing/harness";
 
 describe.each(DATABASE_KINDS)("WooCommerce customers of every role, on %s", (kind) => {
   let t: TestDatabase;
@@ -33,7 +32,7 @@ describe.each(DATABASE_KINDS)("WooCommerce customers of every role, on %s", (kin
   const users = () => [...woo.store.customers.values(), ...woo.store.staff.values()];
   const customerIds = () =>
     users()
-      .filter((u) => isCustomer({ id: u.id, role: u.role, is_paying_customer: u.isPayingCustomer }))
+      .filter(isStoreCustomer)
       .map((u) => String(u.id))
       .sort();
   /** Live links a customer record filled in (not those only an order made). */

@@ -24,6 +24,7 @@ import type {
   WooProductWithVariations,
   WooVariation,
 } from "./types";
+import { recordById } from "./reconcile.server";
 import { CUSTOMER_RULE_FIELDS } from "./roles";
 import { decideWebhook } from "./webhook-events.server";
 import {
@@ -155,15 +156,15 @@ export function createWooCommercePlatform(
 
   /** A user as the store shows it now (any role: `customers/{id}` reads them all), or null when it is gone. */
   async function readUser(id: string, ctx: PlatformContext): Promise<WooCustomer | null> {
-    const response = await clientFor(ctx).get<WooCustomer & { code?: unknown }>(
-      `customers/${id}`,
-      { _fields: `id,${CUSTOMER_RULE_FIELDS},date_modified_gmt` },
-      { accept: [404] },
+    const user = await recordById(
+      clientFor(ctx),
+      "customers",
+      id,
+      `${CUSTOMER_RULE_FIELDS},date_modified_gmt`,
     );
-    if (response.status !== 404) return response.data;
-    const code = response.data?.code;
-    if (typeof code === "string" && /_invalid_id$/.test(code)) return null;
-    throw new Error(`WooCommerce answered 404 for user ${id} without saying it does not exist.`);
+    if (user === undefined)
+      throw new Error(`WooCommerce answered 404 for user ${id} without saying it does not exist.`);
+    return user as WooCustomer | null;
   }
 
   async function expandProduct(body: WooProduct, ctx: PlatformContext): Promise<WooProductWithVariations> {

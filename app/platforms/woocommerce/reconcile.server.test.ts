@@ -10,8 +10,7 @@ import type { AppDb } from "../../sync/platform";
 import type { HeldRecords, Resource, ResourceReader, SyncSource } from "../../sync/types";
 import type { WooCommercePlatform } from "./index.server";
 import { mapOrder } from "./mapping";
-import { isStaff } from "./roles";
-import { seedWooStore, testPlatform, type TestStore } from "./testing/harness";
+import { isStoreCustomer, seedWooStore, testPlatform, type TestStore } from "./testing/harness";
 import { liveExternalIds } from "../../sync/testing/fixtures";
 
 type Rest = ReturnType<typeof wooClient>;
@@ -20,7 +19,7 @@ type Rest = ReturnType<typeof wooClient>;
 function storeIds(woo: WooEmulator) {
   const ids = (records: Iterable<{ id: number }>) => [...records].map((r) => String(r.id)).sort();
   return {
-    customers: ids([...woo.store.customers.values(), ...woo.store.staff.values()].filter((c) => !isStaff(c))),
+    customers: ids([...woo.store.customers.values(), ...woo.store.staff.values()].filter(isStoreCustomer)),
     orders: ids(
       [...woo.store.orders.values()].filter((o) => o.status !== "trash" && o.status !== "checkout-draft"),
     ),

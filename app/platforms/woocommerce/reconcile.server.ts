@@ -123,6 +123,28 @@ export async function* missingRecords(options: MissingRecordsOptions): AsyncGene
 }
 
 /**
+ * One record by id (`_fields`: `id` and `fields`): the record; null when the store says it does not exist (404
+ * `…_invalid_id`: `woocommerce_rest_shop_order_invalid_id`, `wc_user_invalid_id`…); undefined for a 404 that says
+ * nothing more (a proxy's, a security plugin's), which proves nothing.
+ */
+export async function recordById(
+  client: WooClient,
+  endpoint: string,
+  id: string,
+  fields: string | undefined,
+  signal?: AbortSignal,
+): Promise<Record<string, unknown> | null | undefined> {
+  const response = await client.get<Record<string, unknown>>(
+    `${endpoint}/${id}`,
+    { _fields: fields ? `id,${fields}` : "id" },
+    { signal, accept: [404] },
+  );
+  const data = typeof response.data === "object" && response.data !== null ? response.data : {};
+  if (response.status !== 404) return data;
+  return typeof data.code === "string" && /_invalid_id$/.test(data.code) ? null : undefined;
+}
+
+/**
  * True only when the store says the record does not exist (404 `…_invalid_id`) or shows it as one the reader leaves
  * out (a customer made shop manager: removed as a deletion, ADR 0047); a trashed one still reads and stays.
  */
@@ -133,13 +155,7 @@ async function isGone(
   leftOut: LeftOut | undefined,
   signal: AbortSignal,
 ): Promise<boolean> {
-  const response = await client.get<Record<string, unknown>>(
-    `${endpoint}/${id}`,
-    { _fields: leftOut ? `id,${leftOut.fields}` : "id" },
-    { signal, accept: [404] },
-  );
-  const code = response.data?.code;
-  if (response.status === 404) return typeof code === "string" && /_invalid_id$/.test(code);
-  const record = response.data;
-  return leftOut !== undefined && typeof record === "object" && record !== null && leftOut.test(record);
+  const record = await recordById(client, endpoint, id, leftOut?.fields, signal);
+  if (record === undefined) return false;
+  return record === null || (leftOut !== undefined && leftOut.test(record));
 }

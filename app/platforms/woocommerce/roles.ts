@@ -35,12 +35,6 @@ function factsOf(user: unknown): UserFacts {
   return typeof user === "object" && user !== null ? (user as UserFacts) : {};
 }
 
-/** True for store staff (the REST body's `role`, the user's first role). */
-export function isStaff(user: unknown): boolean {
-  const role = factsOf(user).role;
-  return typeof role === "string" && STAFF_ROLES.includes(role);
-}
-
 /**
  * Why this user is not a customer here, or null when they are one. A body without a `role` (not asked for) counts
  * as a customer, as before roles were read.

@@ -10,6 +10,7 @@ import {
   type WooCommercePlatform,
   type WooPlatformOptions,
 } from "../index.server";
+import { isCustomer } from "../roles";
 import { withWooSettings, type WooSettings } from "../settings";
 import type { WooCredentials } from "../types";
 
@@ -66,4 +67,9 @@ export async function seedWooStore(
     },
   };
   return { organizationId, integration, credentials, webhookSecret, calls, ctx };
+}
+
+/** Whether an emulator user is a customer by the reader's rule (roles.ts), given the facts REST would show. */
+export function isStoreCustomer(user: { id: number; role: string; isPayingCustomer: boolean }): boolean {
+  return isCustomer({ id: user.id, role: user.role, is_paying_customer: user.isPayingCustomer });
 }
