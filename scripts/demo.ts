@@ -97,7 +97,8 @@ async function main() {
       },
     });
     cleanups.push(() => shopify.close());
-    const woo = await startWooEmulator({ port: wooPort, seed: 42, counts: SEED });
+    // Its history reaches today, as the Shopify shop's does (the emulator's default ends on a fixed date, for tests).
+    const woo = await startWooEmulator({ port: wooPort, seed: 42, counts: SEED, seedEndMs: Date.now() });
     cleanups.push(() => woo.close());
     // A few people who buy in both stores under one email: the cross-store profile has something real to show.
     const shared = await createDemoSharedCustomers({ shopifyUrl: shopify.url, shop: SHOP, wooUrl: woo.url });

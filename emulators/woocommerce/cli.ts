@@ -14,6 +14,8 @@ Options:
   --customers N               customers to generate (default 25)
   --orders N                  orders to generate (default 50)
   --products N                products to generate (default 10)
+  --seed-end DATE             the generated history's last day: an ISO date/time or "now"
+                              (default 2026-11-01, the same store whatever the date)
   --latency-ms MS             extra time before each REST list page is answered (default 0)
   --delivery-delay-ms MS      delay before a webhook is delivered (default 25000, as Action Scheduler)
   --site-url URL              public site URL (OAuth signatures are checked against it)
@@ -66,6 +68,14 @@ export function parseArgs(argv: string[]): WooEmulatorOptions {
         counts.products = number(flag, value);
         i++;
         break;
+      case "--seed-end": {
+        const end = value === "now" ? Date.now() : Date.parse(String(value));
+        if (!value || !Number.isFinite(end))
+          throw new Error(`--seed-end needs an ISO date (2026-11-01) or "now".\n${SEE_HELP}`);
+        options.seedEndMs = end;
+        i++;
+        break;
+      }
       case "--latency-ms":
         options.latencyMs = number(flag, value);
         i++;

@@ -8,6 +8,7 @@ import { LoadMeter } from "./control/load";
 import { FaultInjector, type Fault } from "./control/faults";
 import type { RenderContext } from "./render/common";
 import { ListCache } from "./rest/list";
+import { SEED_END_MS } from "./seed/seed";
 import type { Clock, KeyPermissions } from "./store/records";
 import { WooStore, type SeedCounts } from "./store/store";
 import { DeliveryQueue } from "./webhooks/delivery-queue";
@@ -24,6 +25,11 @@ export interface WooEmulatorOptions {
   seed?: number;
   /** How many records to generate (defaults: 25 customers, 50 orders, 10 products). */
   counts?: Partial<SeedCounts>;
+  /**
+   * Epoch ms the generated history ends at (its dates lie in the three years before). Default: a fixed date
+   * (`SEED_END_MS`), so a seed gives the same store whatever the wall clock says; the demo passes its start time.
+   */
+  seedEndMs?: number;
   siteName?: string;
   /** Public site URL (no trailing slash); default http(s)://127.0.0.1:<port>. OAuth signatures are checked against it. */
   siteUrl?: string;
@@ -96,6 +102,8 @@ export interface WooEmulatorContext {
     installPath: string;
     /** The seed `POST /_emulator/reset` falls back to. */
     defaultSeed: number;
+    /** Where generated histories end (`WooEmulatorOptions.seedEndMs`), also on reset. */
+    seedEndMs: number;
   };
   readonly log?: LogLine;
   /** Site URL without trailing slash; known once the server listens. */
@@ -147,6 +155,7 @@ export function createWooContext(options: WooEmulatorOptions): WooEmulatorContex
       stripsAuthorizationHeader: options.stripsAuthorizationHeader ?? false,
       installPath: (options.installPath ?? "").replace(/\/+$/, "").replace(/^(?=[^/])/, "/"),
       defaultSeed: options.seed ?? 1,
+      seedEndMs: options.seedEndMs ?? SEED_END_MS,
     },
     log: options.log,
     siteUrl: options.siteUrl?.replace(/\/$/, "") ?? "",
@@ -156,6 +165,6 @@ export function createWooContext(options: WooEmulatorOptions): WooEmulatorContex
     wcAuthMode: options.wcAuthMode ?? "prompt",
     wcAuthNonce: randomBytes(5).toString("hex"),
   };
-  store.seed(ctx.seed, ctx.counts);
+  store.seed(ctx.seed, ctx.counts, ctx.config.seedEndMs);
   return ctx;
 }

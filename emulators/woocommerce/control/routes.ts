@@ -142,7 +142,7 @@ function settings(
     ctx.deliveries.clear();
     ctx.faults.clear();
     ctx.lists.clear();
-    ctx.store.seed(ctx.seed, ctx.counts);
+    ctx.store.seed(ctx.seed, ctx.counts, ctx.config.seedEndMs);
     return { status: 200, body: { seed: ctx.seed, counts: ctx.counts } };
   }
   const clock = () => ({ now: new Date(ctx.clock.now()).toISOString(), offset_ms: ctx.clockOffsetMs });

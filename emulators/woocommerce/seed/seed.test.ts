@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { WooStore } from "../store/store";
+import { SEED_END_MS } from "./seed";
 
 describe("WooCommerce emulator seeding", () => {
   const clock = { now: () => Date.UTC(2026, 10, 24) };
@@ -42,6 +43,32 @@ describe("WooCommerce emulator seeding", () => {
     expect(guestEmails.some((e) => accountEmails.has(e))).toBe(true);
     const modified = [...store.customers.values()].filter((c) => c.modifiedMs > c.createdMs);
     expect(modified.length).toBeGreaterThan(0);
+  });
+
+  it("ends its history on the fixed date by default and on the end it is given (the demo's today)", () => {
+    const dates = (store: WooStore) =>
+      [...store.orders.values()].flatMap((o) => [
+        o.createdMs,
+        o.modifiedMs,
+        ...(o.completedMs === null ? [] : [o.completedMs]),
+        ...o.refunds.map((r) => r.createdMs),
+      ]);
+    const fixed = dates(seedStore(7));
+    expect(Math.max(...fixed)).toBeLessThanOrEqual(SEED_END_MS);
+    expect(Math.max(...fixed)).toBeGreaterThan(SEED_END_MS - 30 * 86_400_000);
+
+    const end = Date.UTC(2026, 11, 2, 9, 30, 15);
+    const store = new WooStore(clock, () => {});
+    store.seed(7, { customers: 300, orders: 600, products: 30 }, end);
+    const moved = dates(store);
+    expect(Math.max(...moved)).toBeLessThanOrEqual(end);
+    expect(Math.min(...moved)).toBeGreaterThanOrEqual(end - 3 * 365 * 86_400_000);
+    // The last month has orders, spread as the rest of the three years are.
+    const lastMonth = [...store.orders.values()].filter((o) => o.createdMs > end - 30 * 86_400_000).length;
+    expect(lastMonth).toBeGreaterThan(5);
+    // Same records, shifted as a whole.
+    const shift = end - SEED_END_MS;
+    expect(moved.map((ms) => ms - shift)).toEqual(fixed);
   });
 
   it("builds the benchmark store (20,000 customers, 50,000 orders, 2,000 products) with every line item pointing at a real product", () => {

@@ -32,11 +32,24 @@ export interface SeedCounts {
   products: number;
 }
 
-/** Seeded data ends here, so a seed gives byte-identical stores whatever the wall clock says. */
+/**
+ * Seeded data ends here by default, so a seed gives byte-identical stores whatever the wall clock says. A caller that
+ * wants a store whose history reaches today (the demo) passes its own end (`seedEndMs`).
+ */
 export const SEED_END_MS = Date.UTC(2026, 10, 1, 0, 0, 0);
 const SEED_SPAN_MS = 3 * 365 * 24 * 3600 * 1000;
-const SEED_START_MS = SEED_END_MS - SEED_SPAN_MS;
 const DAY_MS = 86_400_000;
+
+/** The three years the generated records' dates lie in. */
+interface SeedSpan {
+  startMs: number;
+  endMs: number;
+}
+
+function seedSpan(endMs: number): SeedSpan {
+  const end = Math.floor(endMs / 1000) * 1000;
+  return { startMs: end - SEED_SPAN_MS, endMs: end };
+}
 
 const PAYMENT_METHODS: [string, string][] = [
   ["bacs", "Direct bank transfer"],
@@ -68,34 +81,35 @@ function cityFields(place: SampleCity): Pick<EmulatedWooAddress, "city" | "state
 }
 
 /** Time helpers bound to one generator: dates spread over the seed span, on whole seconds. */
-function timeline(prng: Prng) {
+function timeline(prng: Prng, span: SeedSpan) {
   return {
     spread: (index: number, total: number) =>
-      Math.floor((SEED_START_MS + (SEED_SPAN_MS * (index + prng.next() * 0.9)) / Math.max(total, 1)) / 1000) *
+      Math.floor((span.startMs + (SEED_SPAN_MS * (index + prng.next() * 0.9)) / Math.max(total, 1)) / 1000) *
       1000,
     /** 30 % untouched since creation, the rest modified within 120 days after. */
     modifiedAfter: (createdMs: number) =>
       prng.chance(0.3)
         ? createdMs
-        : Math.min(SEED_END_MS, createdMs + Math.floor(prng.next() * 120 * 24 * 3600) * 1000),
+        : Math.min(span.endMs, createdMs + Math.floor(prng.next() * 120 * 24 * 3600) * 1000),
   };
 }
 
-/** Fills an empty store (see the file comment). */
-export function seedStore(store: WooStore, seed: number, counts: SeedCounts): void {
+/** Fills an empty store (see the file comment); the records' dates lie in the three years before `endMs`. */
+export function seedStore(store: WooStore, seed: number, counts: SeedCounts, endMs = SEED_END_MS): void {
   const prng = createPrng(seed);
-  const productIds = seedProducts(store, prng, counts.products);
-  seedAdministrator(store);
-  const customerIds = seedCustomers(store, prng, counts.customers);
-  seedShopManager(store);
-  seedOrders(store, prng, counts.orders, productIds, customerIds);
+  const span = seedSpan(endMs);
+  const productIds = seedProducts(store, prng, span, counts.products);
+  seedAdministrator(store, span);
+  const customerIds = seedCustomers(store, prng, span, counts.customers);
+  seedShopManager(store, span);
+  seedOrders(store, prng, span, counts.orders, productIds, customerIds);
 }
 
-function seedProducts(store: WooStore, prng: Prng, count: number): number[] {
-  const { modifiedAfter } = timeline(prng);
+function seedProducts(store: WooStore, prng: Prng, span: SeedSpan, count: number): number[] {
+  const { modifiedAfter } = timeline(prng, span);
   const productIds: number[] = [];
   for (let i = 0; i < count; i++) {
-    const createdMs = SEED_START_MS + i * 3600 * 1000;
+    const createdMs = span.startMs + i * 3600 * 1000;
     const name = `${prng.pick(PRODUCT_ADJECTIVES)} ${prng.pick(PRODUCT_NOUNS)} ${i + 1}`;
     const variable = prng.chance(0.3);
     const product: EmulatedWooProduct = {
@@ -169,6 +183,7 @@ function seedVariations(store: WooStore, prng: Prng, product: EmulatedWooProduct
 }
 
 function staffUser(
+  span: SeedSpan,
   id: number,
   username: string,
   role: string,
@@ -178,8 +193,8 @@ function staffUser(
   const email = `${username}@example.test`;
   return {
     id,
-    createdMs: SEED_START_MS,
-    modifiedMs: SEED_START_MS,
+    createdMs: span.startMs,
+    modifiedMs: span.startMs,
     email,
     firstName: first,
     lastName: last,
@@ -193,18 +208,18 @@ function staffUser(
 }
 
 /** User 1, who installed WordPress (and owns the keys the control API hands out). */
-function seedAdministrator(store: WooStore): void {
-  store.staff.set(1, staffUser(1, "admin", "administrator", "", ""));
+function seedAdministrator(store: WooStore, span: SeedSpan): void {
+  store.staff.set(1, staffUser(span, 1, "admin", "administrator", "", ""));
 }
 
 /** A shop manager: a non-customer user the default `/customers` list must not show. */
-function seedShopManager(store: WooStore): void {
+function seedShopManager(store: WooStore, span: SeedSpan): void {
   const id = store.ids.user++;
-  store.staff.set(id, staffUser(id, "shopmanager", "shop_manager", "Sam", "Manager"));
+  store.staff.set(id, staffUser(span, id, "shopmanager", "shop_manager", "Sam", "Manager"));
 }
 
-function seedCustomers(store: WooStore, prng: Prng, count: number): number[] {
-  const { spread, modifiedAfter } = timeline(prng);
+function seedCustomers(store: WooStore, prng: Prng, span: SeedSpan, count: number): number[] {
+  const { spread, modifiedAfter } = timeline(prng, span);
   const customerIds: number[] = [];
   for (let i = 0; i < count; i++) {
     const first = prng.pick(FIRST_NAMES);
@@ -284,11 +299,12 @@ function guestBilling(
 function seedOrders(
   store: WooStore,
   prng: Prng,
+  span: SeedSpan,
   count: number,
   productIds: number[],
   customerIds: number[],
 ): void {
-  const { spread, modifiedAfter } = timeline(prng);
+  const { spread, modifiedAfter } = timeline(prng, span);
   const guestPool: string[] = [];
   const guestPoolSize = Math.max(1, Math.floor(count / 4));
   const purchasable = productIds.filter((id) => {
@@ -317,9 +333,7 @@ function seedOrders(
       modifiedMs: modifiedAfter(createdMs),
       paidMs: paid ? createdMs + 60_000 : null,
       completedMs:
-        status === "completed" || status === "refunded"
-          ? Math.min(SEED_END_MS, createdMs + 2 * DAY_MS)
-          : null,
+        status === "completed" || status === "refunded" ? Math.min(span.endMs, createdMs + 2 * DAY_MS) : null,
       customerId: customer?.id ?? 0,
       orderKey: orderKey(prng.next),
       billing,
@@ -346,7 +360,7 @@ function seedOrders(
       metaData: [],
     };
     if (order.completedMs !== null) order.modifiedMs = Math.max(order.modifiedMs, order.completedMs);
-    order.modifiedMs = Math.min(order.modifiedMs, SEED_END_MS);
+    order.modifiedMs = Math.min(order.modifiedMs, span.endMs);
     store.orders.set(order.id, order);
     const { totalCents } = orderTotals(order);
     if (status === "refunded" || (status === "completed" && prng.chance(0.05) && totalCents > 100)) {
@@ -354,7 +368,7 @@ function seedOrders(
         id: store.ids.post++,
         reason: status === "refunded" ? "Order fully refunded." : "Partial refund",
         amountCents: status === "refunded" ? totalCents : Math.floor(totalCents / 2),
-        createdMs: Math.min(SEED_END_MS, createdMs + 3 * DAY_MS),
+        createdMs: Math.min(span.endMs, createdMs + 3 * DAY_MS),
         refundedPayment: paymentMethod === "stripe" || paymentMethod === "ppcp-gateway",
       });
     }

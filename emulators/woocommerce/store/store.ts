@@ -98,9 +98,9 @@ export class WooStore {
     return this.customers.get(id) ?? this.staff.get(id);
   }
 
-  /** Generates a deterministic store: same seed and counts → same records, ids and dates. */
-  seed(seed: number, counts: SeedCounts): void {
-    seedStore(this, seed, counts);
+  /** Generates a deterministic store: same seed, counts and end → same records, ids and dates. */
+  seed(seed: number, counts: SeedCounts, endMs?: number): void {
+    seedStore(this, seed, counts, endMs);
     this.version++;
   }
 
