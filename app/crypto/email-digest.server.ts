@@ -34,7 +34,9 @@ export function emailDigestKeysFrom(keyring: Keyring): EmailDigestKeys {
 }
 
 function digestWith(key: EmailDigestKey, scope: string, normalizedEmail: string): string {
-  const mac = createHmac("sha256", key.key).update(`${scope}\n${normalizedEmail}`, "utf8").digest("base64url");
+  const mac = createHmac("sha256", key.key)
+    .update(`${scope}\n${normalizedEmail}`, "utf8")
+    .digest("base64url");
   return `${key.id}:${mac}`;
 }
 

@@ -171,7 +171,10 @@ async function suppressionKeys(
       if (externalId.startsWith(GUEST_PREFIX)) addEmail(externalId.slice(GUEST_PREFIX.length));
       else ids.add(customerSuppressionKey(externalId));
     }
-    const contacts = await tx.contact.findMany({ where: { id: { in: contactIds } }, select: { email: true } });
+    const contacts = await tx.contact.findMany({
+      where: { id: { in: contactIds } },
+      select: { email: true },
+    });
     for (const c of contacts) addEmail(c.email);
   }
   for (const where of orderFilters) {

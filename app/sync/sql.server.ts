@@ -82,7 +82,12 @@ async function execute(tx: SqlExecutor, dialect: Dialect, sql: string, params: u
 }
 
 /** Runs one SELECT in `tx` (same connection rules as every statement of the writer) and returns its rows. */
-export function selectRows<T>(tx: SqlExecutor, dialect: Dialect, sql: string, params: unknown[]): Promise<T[]> {
+export function selectRows<T>(
+  tx: SqlExecutor,
+  dialect: Dialect,
+  sql: string,
+  params: unknown[],
+): Promise<T[]> {
   return queryRows<T>(tx, dialect, sql, params);
 }
 

@@ -50,7 +50,9 @@ export async function liveExternalIds(
 }
 
 /** Email digest keys of a test process (ADR 0048), as `redactCustomer`, `runSync` and `applyRecords` take them. */
-export const TEST_EMAIL_DIGEST_KEYS = emailDigestKeysFrom(keyringFrom(Buffer.alloc(32, 7).toString("base64")));
+export const TEST_EMAIL_DIGEST_KEYS = emailDigestKeysFrom(
+  keyringFrom(Buffer.alloc(32, 7).toString("base64")),
+);
 
 /** The options `redactCustomer` takes, for tests. */
 export const redaction = { emailDigestKeys: TEST_EMAIL_DIGEST_KEYS };
