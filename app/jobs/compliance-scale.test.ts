@@ -232,6 +232,7 @@ describe.each(DATABASE_KINDS)("compliance requests naming thousands of orders on
     expect(await t.db.contactSource.count({ where: { integrationId: shop } })).toBe(links);
     expect(await t.db.webhookEvent.count({ where: { payload: REDACTED_PAYLOAD } })).toBe(0);
     expect(await t.db.auditLog.count({ where: { integrationId: shop, action: "customer.redact" } })).toBe(0);
+    expect(await t.db.customerSuppression.count({ where: { integrationId: shop } })).toBe(0);
 
     const retried = await complianceHandlers({ db: t.db, exportDir, ...redaction })[
       "compliance.customer_redact"
@@ -243,6 +244,11 @@ describe.each(DATABASE_KINDS)("compliance requests naming thousands of orders on
     });
     expect(await t.db.order.count({ where: { integrationId: shop, email: null } })).toBe(2_000);
     expect(await t.db.contact.count({ where: { marketingState: "redacted" } })).toBe(1);
+    // The 2,000 named orders, the customer id and their email: recorded once, by the run that committed.
+    expect(await t.db.customerSuppression.count({ where: { integrationId: shop } })).toBe(
+      (retried as { suppressionKeys: number }).suppressionKeys,
+    );
+    expect((retried as { suppressionKeys: number }).suppressionKeys).toBeGreaterThanOrEqual(2_002);
   });
 });
 

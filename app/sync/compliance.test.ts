@@ -90,13 +90,16 @@ describe.each(DATABASE_KINDS)("compliance operations on %s", (kind) => {
     expect(JSON.stringify(audit.detail)).not.toContain("customer2@example.com");
     expect((await t.db.integration.findUniqueOrThrow({ where: { id: shop } })).syncedContacts).toBe(3);
 
-    // A stale re-sync of that customer cannot bring the redacted data back into the redacted row.
+    // A stale re-sync of that customer cannot bring the redacted data back, into the redacted row or a new one
+    // (ADR 0048; more in redaction-suppression.test.ts).
     await runSync(t.db, {
       integrationId: shop,
       kind: "full",
       source: createMemorySource({ customers: [syntheticCustomer(2)] }),
+      emailDigestKeys: redaction.emailDigestKeys,
     });
     expect((await t.db.contact.findUniqueOrThrow({ where: { id: contact.id } })).email).toBeNull();
+    expect(await t.db.contact.count({ where: { email: "customer2@example.com" } })).toBe(0);
   });
 
   it("only unlinks a customer another store of the organization also feeds", async () => {
