@@ -6,6 +6,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import type { EmailDigestKeys } from "../crypto/email-digest.server";
 import type { AppDb } from "../db/client.server";
 import { exportCustomerData, purgeIntegrationData, redactCustomer } from "../sync/compliance.server";
 import { PermanentJobError, type JobHandlers } from "./types";
@@ -22,6 +23,8 @@ export interface ComplianceDeps {
   db: AppDb;
   /** Where customer data exports are written, one JSON file per request (DATA_EXPORT_DIR). */
   exportDir: string;
+  /** Keys of the email digests a redaction records (the process's `Platforms.emailDigestKeys`). */
+  emailDigestKeys: EmailDigestKeys;
   /** Redaction/export operations; defaults to the sync engine's compliance module. */
   compliance?: ComplianceOperations;
 }
@@ -42,7 +45,11 @@ export function complianceHandlers(deps: ComplianceDeps): JobHandlers {
       if (!payload.customerExternalId && !payload.email && !payload.orderExternalIds?.length) {
         throw new PermanentJobError("A customer redaction needs a customer id, an email or order ids.");
       }
-      return ops.redactCustomer(db, { ...payload, actor: payload.actor ?? "job:compliance.customer_redact" });
+      return ops.redactCustomer(
+        db,
+        { ...payload, actor: payload.actor ?? "job:compliance.customer_redact" },
+        { emailDigestKeys: deps.emailDigestKeys },
+      );
     },
 
     "compliance.shop_redact": async (payload) => {

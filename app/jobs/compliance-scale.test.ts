@@ -16,7 +16,7 @@ import { REDACTED_PAYLOAD } from "../sync/compliance.server";
 import { runSync } from "../sync/engine.server";
 import type { ComplianceRequest } from "../sync/platform";
 import { createMemorySource, syntheticCustomer, syntheticOrder } from "../sync/testing/memory-source";
-import { seedOrganization } from "../sync/testing/fixtures";
+import { redaction, seedOrganization } from "../sync/testing/fixtures";
 import { complianceHandlers } from "./compliance-handlers.server";
 import type { JobContext } from "./types";
 
@@ -129,7 +129,7 @@ describe.each(DATABASE_KINDS)("compliance requests naming thousands of orders on
     "answers customers/data_request and customers/redact naming %i orders, all stored",
     async (count) => {
       const { shop, orderIds, otherOrderIds } = await seed(count);
-      const handlers = complianceHandlers({ db: t.db, exportDir });
+      const handlers = complianceHandlers({ db: t.db, exportDir, ...redaction });
       const indexes = Array.from({ length: count }, (_, i) => i);
 
       const request = await decided("customers/data_request", indexes);
@@ -174,7 +174,7 @@ describe.each(DATABASE_KINDS)("compliance requests naming thousands of orders on
 
   it("answers for a customer with 5,000 orders stored when the request names none of them", async () => {
     const { shop } = await seed(5_000);
-    const handlers = complianceHandlers({ db: t.db, exportDir });
+    const handlers = complianceHandlers({ db: t.db, exportDir, ...redaction });
     const selector = {
       integrationId: shop,
       customerExternalId: CUSTOMER_ID,
@@ -199,7 +199,7 @@ describe.each(DATABASE_KINDS)("compliance requests naming thousands of orders on
   it("answers a request naming 40,000 orders (more than PostgreSQL's 32,767 parameters), few of them stored", async () => {
     const { shop } = await seed(10);
     const indexes = Array.from({ length: 40_000 }, (_, i) => i);
-    const handlers = complianceHandlers({ db: t.db, exportDir });
+    const handlers = complianceHandlers({ db: t.db, exportDir, ...redaction });
     const request = await decided("customers/data_request", indexes);
     const { file } = (await handlers["compliance.customer_data_request"]!(
       { integrationId: shop, ...request },
@@ -222,18 +222,21 @@ describe.each(DATABASE_KINDS)("compliance requests naming thousands of orders on
     // The database fails on the third statement erasing stored bodies, after the orders and the contact were changed.
     const failing = failingOn(t.db, "webhookEvent", "updateMany", 3);
     await expect(
-      complianceHandlers({ db: failing, exportDir })["compliance.customer_redact"]!(payload, context),
+      complianceHandlers({ db: failing, exportDir, ...redaction })["compliance.customer_redact"]!(
+        payload,
+        context,
+      ),
     ).rejects.toThrow("injected failure");
     expect(await t.db.order.count({ where: { integrationId: shop, email: null } })).toBe(0);
     expect(await t.db.contact.count({ where: { marketingState: "redacted" } })).toBe(0);
     expect(await t.db.contactSource.count({ where: { integrationId: shop } })).toBe(links);
     expect(await t.db.webhookEvent.count({ where: { payload: REDACTED_PAYLOAD } })).toBe(0);
     expect(await t.db.auditLog.count({ where: { integrationId: shop, action: "customer.redact" } })).toBe(0);
+    expect(await t.db.customerSuppression.count({ where: { integrationId: shop } })).toBe(0);
 
-    const retried = await complianceHandlers({ db: t.db, exportDir })["compliance.customer_redact"]!(
-      payload,
-      context,
-    );
+    const retried = await complianceHandlers({ db: t.db, exportDir, ...redaction })[
+      "compliance.customer_redact"
+    ]!(payload, context);
     expect(retried).toMatchObject({
       contactsRedacted: 1,
       ordersRedacted: 2_000,
@@ -241,6 +244,11 @@ describe.each(DATABASE_KINDS)("compliance requests naming thousands of orders on
     });
     expect(await t.db.order.count({ where: { integrationId: shop, email: null } })).toBe(2_000);
     expect(await t.db.contact.count({ where: { marketingState: "redacted" } })).toBe(1);
+    // The 2,000 named orders, the customer id and their email: recorded once, by the run that committed.
+    expect(await t.db.customerSuppression.count({ where: { integrationId: shop } })).toBe(
+      (retried as { suppressionKeys: number }).suppressionKeys,
+    );
+    expect((retried as { suppressionKeys: number }).suppressionKeys).toBeGreaterThanOrEqual(2_002);
   });
 });
 

@@ -46,7 +46,7 @@ export function createJobHandlers(deps: JobDeps): JobHandlers {
     "sync.incremental": (payload, ctx) => runSyncJob(deps, "incremental", payload, ctx),
     reconcile: (payload, ctx) => runReconcileJob(deps, payload, ctx),
     "webhook.process": (payload, ctx) => processWebhookJob(deps, payload, ctx),
-    ...complianceHandlers(deps),
+    ...complianceHandlers({ ...deps, emailDigestKeys: deps.platforms.emailDigestKeys }),
   };
 }
 

@@ -7,7 +7,13 @@ import { DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
 import { testPlatform, testPlatforms } from "../platforms/testing/test-platforms";
 import { runSync } from "../sync/engine.server";
 import type { WebhookDecision } from "../sync/platform";
-import { createMemorySource, syntheticCustomer, syntheticOrder } from "../sync/testing/memory-source";
+import {
+  createMemorySource,
+  mapMemoryCustomer,
+  mapMemoryOrder,
+  syntheticCustomer,
+  syntheticOrder,
+} from "../sync/testing/memory-source";
 import { createJobHandlers } from "./handlers.server";
 import { createJobQueue, type JobQueue } from "./queue.server";
 import { schedulerTick } from "./scheduler.server";
@@ -277,5 +283,40 @@ describe.each(DATABASE_KINDS)("webhook decisions on %s", (kind) => {
     const integration = await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
     expect(integration.status).toBe("needs_attention");
     expect(integration.statusReason).toMatch(/store credentials of this store cannot be read/);
+  });
+  it("a customers/update or orders/updated made before a redaction and delivered after it stores nothing personal", async () => {
+    const { organizationId, integrationId } = await syncedStore();
+    const redactJob = { integrationId, customerExternalId: "c1", email: "customer1@example.com" };
+    const handlers = createJobHandlers({ ...deps(), exportDir });
+    await handlers["compliance.customer_redact"]!(redactJob as never, jobContext());
+    const before = new Date(Date.now() - 60_000).toISOString();
+    decide = (topic) =>
+      topic === "customers/update"
+        ? {
+            action: "apply",
+            resource: "customers",
+            remote: [{ ...syntheticCustomer(1), updated_at: before }],
+            map: mapMemoryCustomer,
+          }
+        : {
+            action: "apply",
+            resource: "orders",
+            remote: [{ ...syntheticOrder(1, { customerCount: 5 }), updated_at: before }],
+            map: mapMemoryOrder,
+          };
+    for (const topic of ["customers/update", "orders/updated"]) {
+      const late = await event(integrationId, topic);
+      expect(await processWebhookJob(deps(), { webhookEventId: late.id }, jobContext())).toMatchObject({
+        status: "processed",
+      });
+    }
+    expect(await t.db.contact.count({ where: { organizationId, email: "customer1@example.com" } })).toBe(0);
+    expect(await t.db.contactSource.count({ where: { integrationId, externalId: "c1" } })).toBe(0);
+    expect(
+      await t.db.order.findFirstOrThrow({
+        where: { integrationId, externalId: "o1" },
+        select: { email: true, contactId: true },
+      }),
+    ).toEqual({ email: null, contactId: null });
   });
 });

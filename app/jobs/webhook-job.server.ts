@@ -178,7 +178,11 @@ async function carryOut(
         : { status: "processed" };
     }
     case "apply": {
-      const outcomes = await applyRecords(db, { integrationId: integration.id, ...decision });
+      const outcomes = await applyRecords(db, {
+        integrationId: integration.id,
+        ...decision,
+        emailDigestKeys: deps.platforms.emailDigestKeys,
+      });
       const failures = outcomes.filter((o) => o.status === "failed");
       // The record itself was rejected (bad data): retrying the job cannot help, so the event ends failed. Like a
       // failed record in a sync, it does not put the whole store in `needs_attention`.

@@ -6,6 +6,7 @@
  * `Platforms` also turns an integration row into what a platform acts with (`contextFor`): credentials and webhook
  * secret opened with the keyring, store calls buffered into the audit trail, new credentials sealed on save.
  */
+import { emailDigestKeysFrom } from "../crypto/email-digest.server";
 import { keyringFrom } from "../crypto/encryption.server";
 import { openCredentials, openWebhookSecret, sealCredentials } from "../crypto/integration-secrets.server";
 import type { AppDb } from "../db/client.server";
@@ -156,5 +157,6 @@ export function buildPlatforms(deps: PlatformDeps, options: BuildPlatformsOption
     get,
     contextFor,
     sourceFor,
+    emailDigestKeys: emailDigestKeysFrom(deps.keyring),
   };
 }

@@ -2,6 +2,7 @@
  * Changes that arrive outside a run (webhooks): remote records applied with the same mapping, upsert rules and
  * newest-wins as a sync, and deletions reported by the store. Integration counters follow.
  */
+import type { EmailDigestKeys } from "../crypto/email-digest.server";
 import type { AppDb } from "../db/client.server";
 import { isTransientDatabaseError } from "../db/transient-errors";
 import { errorMessage, SyncTargetNotFoundError } from "./errors";
@@ -19,6 +20,7 @@ export async function writeContextFor(
   integrationId: string,
   platform: string | undefined,
   now: Date,
+  emailDigestKeys?: EmailDigestKeys,
 ) {
   const integration = await db.integration.findUnique({ where: { id: integrationId } });
   if (!integration) throw new SyncTargetNotFoundError(`Integration ${integrationId} does not exist.`);
@@ -28,6 +30,7 @@ export async function writeContextFor(
     integrationId,
     platform: platform ?? integration.platform,
     now,
+    ...(emailDigestKeys ? { emailDigestKeys } : {}),
   };
   return { integration, ctx };
 }
@@ -46,9 +49,17 @@ export async function applyRecords<R extends Resource>(
     map(remote: unknown): CanonicalRecordOf[R];
     /** Stored as Contact.source / Order.platform on new rows (defaults to the integration's platform). */
     platform?: string;
+    /** The process's email digest keys (`Platforms.emailDigestKeys`): a store with redactions needs them. */
+    emailDigestKeys?: EmailDigestKeys;
   },
 ): Promise<RecordOutcome[]> {
-  const { ctx: base } = await writeContextFor(db, options.integrationId, options.platform, new Date());
+  const { ctx: base } = await writeContextFor(
+    db,
+    options.integrationId,
+    options.platform,
+    new Date(),
+    options.emailDigestKeys,
+  );
   // A delivery may be late, reordered or repeated: it never revives a record deleted after its change.
   const ctx: WriteContext = { ...base, reviveOnlyAfterDeletion: true };
   const writer = writerFor(options.resource);

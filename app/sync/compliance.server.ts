@@ -4,12 +4,18 @@
  * was done without repeating the personal data itself.
  */
 import type { Prisma } from "@prisma/client";
+import type { EmailDigestKeys } from "../crypto/email-digest.server";
 import type { AppDb } from "../db/client.server";
 import { idChunks } from "../db/id-chunks";
 import { containsIgnoringCase } from "../db/text-filter";
 import { refreshIntegrationCounters } from "./run-records.server";
 import { TX_OPTIONS } from "./sql.server";
-import { guestExternalId, normalizeEmail } from "./writer/context";
+import { GUEST_PREFIX, guestExternalId, normalizeEmail } from "./writer/context";
+import {
+  customerSuppressionKey,
+  emailSuppressionKey,
+  orderSuppressionKey,
+} from "./writer/suppressions.server";
 
 export interface CustomerSelector {
   integrationId: string;
@@ -134,13 +140,79 @@ async function forgetWebhookPayloads(
 }
 
 /**
+ * What the redaction leaves so the person stays redacted (ADR 0048): every key under which this store could send
+ * them again, collected before the links, emails and orders are cleared — the customer id and emails the request
+ * gives, this store's links of the contacts found (a guest link is an email), their emails, the emails on their
+ * orders here, and the orders named. Emails only as keyed digests. A key already suppressed moves to `redactedAt`.
+ */
+async function suppressionKeys(
+  tx: Prisma.TransactionClient,
+  selector: CustomerSelector,
+  contactIds: string[],
+  orderFilters: Prisma.OrderWhereInput[],
+  emailDigestKeys: EmailDigestKeys,
+): Promise<string[]> {
+  const { integrationId } = selector;
+  const ids = new Set<string>();
+  const emails = new Set<string>();
+  const addEmail = (email: string | null | undefined) => {
+    const normalized = normalizeEmail(email);
+    if (normalized) emails.add(normalized);
+  };
+  if (selector.customerExternalId) ids.add(customerSuppressionKey(selector.customerExternalId));
+  addEmail(selector.email);
+  for (const id of new Set(selector.orderExternalIds ?? [])) ids.add(orderSuppressionKey(id));
+  if (contactIds.length) {
+    const links = await tx.contactSource.findMany({
+      where: { integrationId, contactId: { in: contactIds } },
+      select: { externalId: true },
+    });
+    for (const { externalId } of links) {
+      if (externalId.startsWith(GUEST_PREFIX)) addEmail(externalId.slice(GUEST_PREFIX.length));
+      else ids.add(customerSuppressionKey(externalId));
+    }
+    const contacts = await tx.contact.findMany({
+      where: { id: { in: contactIds } },
+      select: { email: true },
+    });
+    for (const c of contacts) addEmail(c.email);
+  }
+  for (const where of orderFilters) {
+    const orders = await tx.order.findMany({
+      where: { AND: [where, { email: { not: null } }] },
+      select: { email: true },
+      distinct: ["email"],
+    });
+    for (const o of orders) addEmail(o.email);
+  }
+  for (const email of emails) ids.add(emailSuppressionKey(emailDigestKeys, integrationId, email));
+  return [...ids];
+}
+
+async function recordSuppressions(
+  tx: Prisma.TransactionClient,
+  integrationId: string,
+  keys: string[],
+  redactedAt: Date,
+) {
+  for (const chunk of idChunks(keys)) {
+    await tx.customerSuppression.deleteMany({ where: { integrationId, key: { in: chunk } } });
+    await tx.customerSuppression.createMany({
+      data: chunk.map((key) => ({ integrationId, key, redactedAt })),
+    });
+  }
+}
+
+/**
  * Removes a customer's personal data received from one store.
  *
  * This store's orders of the customer lose their email and contact link, and this store's ContactSource links go
  * (a deleted customer's tombstone too). A contact still fed by another store of the organization (a live link there)
  * keeps its data (that store holds it lawfully); otherwise its email, name, phone, tags and custom fields are cleared
  * and it is marked `redacted` (kept as an anonymous row so later stale updates cannot bring the data back: the
- * engine never updates a redacted contact).
+ * engine never updates a redacted contact). The customer's keys (ids, and emails as keyed digests) are recorded as
+ * suppressions of this store, so a record of them read before the redaction — a sync's snapshot, a late webhook —
+ * cannot create them again (ADR 0048).
  *
  * Atomic: everything happens in one transaction, however many orders the request names (they are updated
  * IDS_PER_STATEMENT at a time inside it). A redaction interrupted part-way (connection lost, worker killed, the
@@ -148,14 +220,22 @@ async function forgetWebhookPayloads(
  * resumable steps: the contact is found through the store links this function deletes, so a retry after a partial
  * commit could no longer find a contact whose links were gone but whose data was not yet cleared.
  */
-export async function redactCustomer(db: AppDb, selector: CustomerSelector) {
+export async function redactCustomer(
+  db: AppDb,
+  selector: CustomerSelector,
+  options: { emailDigestKeys: EmailDigestKeys },
+) {
   const integration = await integrationOrThrow(db, selector.integrationId);
   const result = await db.$transaction(async (tx) => {
+    const redactedAt = new Date();
     const contactIds = await matchingContactIds(tx, integration.organizationId, selector);
+    const orderFilters = customerOrderFilters(selector, contactIds);
+    const keys = await suppressionKeys(tx, selector, contactIds, orderFilters, options.emailDigestKeys);
+    await recordSuppressions(tx, selector.integrationId, keys, redactedAt);
     const unlinked = { email: null, contactId: null };
     let ordersRedacted = 0;
     // The named orders first: once cleared, they no longer match the contact/email filter, so none counts twice.
-    for (const where of customerOrderFilters(selector, contactIds)) {
+    for (const where of orderFilters) {
       ordersRedacted += (await tx.order.updateMany({ where, data: unlinked })).count;
     }
     let redacted = 0;
@@ -179,7 +259,7 @@ export async function redactCustomer(db: AppDb, selector: CustomerSelector) {
           customFields: {},
           marketingState: "redacted",
           marketingOptInLevel: null,
-          redactedAt: new Date(),
+          redactedAt,
         },
       });
       redacted += 1;
@@ -192,6 +272,7 @@ export async function redactCustomer(db: AppDb, selector: CustomerSelector) {
       contactsUnlinked,
       ordersRedacted,
       webhookDeliveriesRedacted: webhookDeliveries,
+      suppressionKeys: keys.length,
     };
     await tx.auditLog.create({
       data: {
@@ -209,8 +290,8 @@ export async function redactCustomer(db: AppDb, selector: CustomerSelector) {
 }
 
 /**
- * Deletes everything one store fed us (shop/redact): its orders, products, contact links (tombstones included), and
- * the contacts no other store of the organization feeds. The Integration row and its sync history stay (they hold
+ * Deletes everything one store fed us (shop/redact): its orders, products, contact links (tombstones included),
+ * its customer suppressions (ADR 0048), and the contacts no other store of the organization feeds. The Integration row and its sync history stay (they hold
  * no customer data).
  */
 export async function purgeIntegrationData(
@@ -239,6 +320,8 @@ export async function purgeIntegrationData(
       const orders = await tx.order.deleteMany({ where: { integrationId } });
       const products = await tx.product.deleteMany({ where: { integrationId } });
       const sources = await tx.contactSource.deleteMany({ where: { integrationId } });
+      // The store's redactions go with its data: nothing of it is left for them to guard (ADR 0048).
+      const suppressions = await tx.customerSuppression.deleteMany({ where: { integrationId } });
       // Stored deliveries hold whole bodies (customers, addresses). One still being applied keeps its row, emptied.
       const deliveries = await tx.webhookEvent.deleteMany({
         where: { integrationId, status: { not: "processing" } },
@@ -259,6 +342,7 @@ export async function purgeIntegrationData(
         contactsDeleted: contacts,
         contactsKept: sharedIds.size,
         webhookDeliveriesDeleted: deliveries.count + emptied.count,
+        suppressionsDeleted: suppressions.count,
       };
       await refreshIntegrationCounters(tx, db, integrationId);
       await tx.auditLog.create({

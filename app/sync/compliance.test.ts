@@ -14,7 +14,7 @@ import {
   syntheticOrder,
   syntheticProduct,
 } from "./testing/memory-source";
-import { seedOrganization } from "./testing/fixtures";
+import { redaction, seedOrganization } from "./testing/fixtures";
 
 describe.each(DATABASE_KINDS)("compliance operations on %s", (kind) => {
   let t: TestDatabase;
@@ -58,12 +58,16 @@ describe.each(DATABASE_KINDS)("compliance operations on %s", (kind) => {
 
   it("redacts a customer fed by one store: PII cleared, contact marked redacted, orders unlinked, audited", async () => {
     await seed();
-    const result = await redactCustomer(t.db, {
-      integrationId: shop,
-      customerExternalId: "c2",
-      email: "customer2@example.com",
-      actor: "webhook:customers/redact",
-    });
+    const result = await redactCustomer(
+      t.db,
+      {
+        integrationId: shop,
+        customerExternalId: "c2",
+        email: "customer2@example.com",
+        actor: "webhook:customers/redact",
+      },
+      redaction,
+    );
     expect(result).toMatchObject({ contactsRedacted: 1, contactsUnlinked: 0, ordersRedacted: 1 });
     const contact = await t.db.contact.findFirstOrThrow({
       where: { marketingState: "redacted" },
@@ -86,22 +90,29 @@ describe.each(DATABASE_KINDS)("compliance operations on %s", (kind) => {
     expect(JSON.stringify(audit.detail)).not.toContain("customer2@example.com");
     expect((await t.db.integration.findUniqueOrThrow({ where: { id: shop } })).syncedContacts).toBe(3);
 
-    // A stale re-sync of that customer cannot bring the redacted data back into the redacted row.
+    // A stale re-sync of that customer cannot bring the redacted data back, into the redacted row or a new one
+    // (ADR 0048; more in redaction-suppression.test.ts).
     await runSync(t.db, {
       integrationId: shop,
       kind: "full",
       source: createMemorySource({ customers: [syntheticCustomer(2)] }),
+      emailDigestKeys: redaction.emailDigestKeys,
     });
     expect((await t.db.contact.findUniqueOrThrow({ where: { id: contact.id } })).email).toBeNull();
+    expect(await t.db.contact.count({ where: { email: "customer2@example.com" } })).toBe(0);
   });
 
   it("only unlinks a customer another store of the organization also feeds", async () => {
     await seed();
-    const result = await redactCustomer(t.db, {
-      integrationId: shop,
-      customerExternalId: "c1",
-      email: "customer1@example.com",
-    });
+    const result = await redactCustomer(
+      t.db,
+      {
+        integrationId: shop,
+        customerExternalId: "c1",
+        email: "customer1@example.com",
+      },
+      redaction,
+    );
     expect(result).toMatchObject({ contactsRedacted: 0, contactsUnlinked: 1, ordersRedacted: 1 });
     const contact = await t.db.contact.findFirstOrThrow({
       where: { email: "customer1@example.com" },
@@ -118,7 +129,7 @@ describe.each(DATABASE_KINDS)("compliance operations on %s", (kind) => {
       where: { email: "customer2@example.com" },
     });
     // The request names the customer by id only.
-    const result = await redactCustomer(t.db, { integrationId: shop, customerExternalId: "c2" });
+    const result = await redactCustomer(t.db, { integrationId: shop, customerExternalId: "c2" }, redaction);
     expect(result).toMatchObject({ contactsRedacted: 1, contactsUnlinked: 0, ordersRedacted: 1 });
     const contact = await t.db.contact.findUniqueOrThrow({ where: { id: contactId } });
     expect(contact).toMatchObject({ email: null, firstName: null, lastName: null, phone: null });
@@ -128,7 +139,7 @@ describe.each(DATABASE_KINDS)("compliance operations on %s", (kind) => {
   it("redacts a contact whose other store deleted the customer: a tombstone feeds nothing", async () => {
     await seed();
     await applyDeletions(t.db, { integrationId: woo, resource: "customers", externalIds: ["501"] });
-    const result = await redactCustomer(t.db, { integrationId: shop, customerExternalId: "c1" });
+    const result = await redactCustomer(t.db, { integrationId: shop, customerExternalId: "c1" }, redaction);
     expect(result).toMatchObject({ contactsRedacted: 1, contactsUnlinked: 0 });
     const contact = await t.db.contact.findFirstOrThrow({
       where: { marketingState: "redacted" },
@@ -248,12 +259,16 @@ describe.each(DATABASE_KINDS)("compliance operations on %s", (kind) => {
       // The same email at another store of the organization: not this request's store.
       await delivery(woo, "customer.updated", "customer:501", { id: 501, email: "customer2@example.com" }),
     ];
-    const result = await redactCustomer(t.db, {
-      integrationId: shop,
-      customerExternalId: "c2",
-      email: "customer2@example.com",
-      orderExternalIds: ["o9"],
-    });
+    const result = await redactCustomer(
+      t.db,
+      {
+        integrationId: shop,
+        customerExternalId: "c2",
+        email: "customer2@example.com",
+        orderExternalIds: ["o9"],
+      },
+      redaction,
+    );
     expect(result.webhookDeliveriesRedacted).toBe(4);
     for (const e of about) {
       const row = await t.db.webhookEvent.findUniqueOrThrow({ where: { id: e.id } });
@@ -265,11 +280,15 @@ describe.each(DATABASE_KINDS)("compliance operations on %s", (kind) => {
       expect((await t.db.webhookEvent.findUniqueOrThrow({ where: { id: e.id } })).payload).toBe(e.payload);
     }
     // A repeated request finds nothing left to erase.
-    const again = await redactCustomer(t.db, {
-      integrationId: shop,
-      customerExternalId: "c2",
-      email: "customer2@example.com",
-    });
+    const again = await redactCustomer(
+      t.db,
+      {
+        integrationId: shop,
+        customerExternalId: "c2",
+        email: "customer2@example.com",
+      },
+      redaction,
+    );
     expect(again.webhookDeliveriesRedacted).toBe(0);
   });
 

@@ -6,6 +6,7 @@
  * rows, the run's per-resource cursor and its counters commit together, so a run killed at any point (even
  * `kill -9`) resumes from the last committed page with exact counts and no duplicates.
  */
+import type { EmailDigestKeys } from "../crypto/email-digest.server";
 import type { AppDb } from "../db/client.server";
 import { writeContextFor } from "./apply.server";
 import { errorMessage, SyncAlreadyRunningError, SyncTargetNotFoundError } from "./errors";
@@ -46,6 +47,8 @@ export interface RunSyncOptions {
   triggeredBy?: string;
   /** Clock, injectable for tests. */
   now?: () => Date;
+  /** Email digest keys for a store with redactions (ADR 0048); defaults to those of `sources`. */
+  emailDigestKeys?: EmailDigestKeys;
 }
 
 /**
@@ -64,6 +67,7 @@ export async function runSync(db: AppDb, options: RunSyncOptions): Promise<SyncR
     options.integrationId,
     undefined,
     clock(),
+    options.emailDigestKeys ?? options.sources?.emailDigestKeys,
   );
   const signal = options.signal ?? new AbortController().signal;
 

@@ -5,6 +5,7 @@
  * explicitly to the job handlers, the worker, `npm run sync` and the routes. Nothing registers itself on import.
  * The engine and the job handlers only see these shapes and never branch on the platform name.
  */
+import type { EmailDigestKeys } from "../crypto/email-digest.server";
 import type { Keyring } from "../crypto/encryption.server";
 import type { AppDb } from "../db/client.server";
 import type { Env } from "../env.server";
@@ -199,12 +200,16 @@ export interface SourceProvider {
    * Throws an AppError when it cannot be built (unknown platform, credentials missing or unreadable).
    */
   sourceFor(db: AppDb, integration: IntegrationRow): Promise<SyncSource>;
+  /** Keys of the email digests redactions leave (ADR 0048): the writer needs them for a store with redactions. */
+  readonly emailDigestKeys?: EmailDigestKeys;
 }
 
 /** The platform modules of one process (built by `buildPlatforms`), passed explicitly to whoever needs them. */
 export interface Platforms extends SourceProvider {
   /** Every platform module this process serves. */
   list(): readonly StorePlatform[];
+  /** Derived from the process keyring (ENCRYPTION_KEY, ENCRYPTION_KEYS_OLD). */
+  readonly emailDigestKeys: EmailDigestKeys;
   has(platform: string): boolean;
   /** The module for `platform`; throws UnknownPlatformError (code `unknown_platform`) when there is none. */
   get(platform: string): StorePlatform;

@@ -81,6 +81,16 @@ async function execute(tx: SqlExecutor, dialect: Dialect, sql: string, params: u
   return tx.$executeRawUnsafe(sql, ...params);
 }
 
+/** Runs one SELECT in `tx` (same connection rules as every statement of the writer) and returns its rows. */
+export function selectRows<T>(
+  tx: SqlExecutor,
+  dialect: Dialect,
+  sql: string,
+  params: unknown[],
+): Promise<T[]> {
+  return queryRows<T>(tx, dialect, sql, params);
+}
+
 /** Most rows per statement (keeps a single JSON parameter and a transaction's statements reasonably sized). */
 const MAX_ROWS_PER_STATEMENT = 1000;
 

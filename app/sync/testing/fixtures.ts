@@ -4,6 +4,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
+import { emailDigestKeysFrom } from "../../crypto/email-digest.server";
+import { keyringFrom } from "../../crypto/encryption.server";
 import type { AppDb } from "../../db/client.server";
 
 /** Creates an organization and one integration per platform given; returns their ids. */
@@ -46,3 +48,11 @@ export async function liveExternalIds(
     products: ids(await db.product.findMany({ where: live, select })),
   };
 }
+
+/** Email digest keys of a test process (ADR 0048), as `redactCustomer`, `runSync` and `applyRecords` take them. */
+export const TEST_EMAIL_DIGEST_KEYS = emailDigestKeysFrom(
+  keyringFrom(Buffer.alloc(32, 7).toString("base64")),
+);
+
+/** The options `redactCustomer` takes, for tests. */
+export const redaction = { emailDigestKeys: TEST_EMAIL_DIGEST_KEYS };

@@ -2,7 +2,8 @@
  * Contacts: deduplicated by normalized email within the organization and linked through ContactSource to every
  * (integration, external customer id) they came from. A record never overwrites a newer one: every update is
  * guarded by `excluded.externalUpdatedAt >= current` (equal = idempotent re-apply); redacted contacts are never
- * updated again. A customer the store deleted keeps its link as a tombstone (`deletedAt`, ADR 0044): a webhook
+ * updated again, and a customer the store asked us to redact is not written again from a version read before the
+ * redaction (ADR 0048). A customer the store deleted keeps its link as a tombstone (`deletedAt`, ADR 0044): a webhook
  * version not newer than the deletion changes nothing; a newer one, or a sync, links it again. Runs inside the
  * caller's transaction and throws on failure (the caller retries record by record).
  */
@@ -11,6 +12,7 @@ import { insertRows, selectIn, type Column, type SqlExecutor } from "../sql.serv
 import { UNKNOWN_CONSENT, type ContactRecord } from "../types";
 import { sqlDate } from "../../db/sql-date";
 import { heldByDeletion, newestByKey, normalizeEmail, revivalGuard, type WriteContext } from "./context";
+import { customerSuppressionKey, redactionHold } from "./suppressions.server";
 
 /** Contact columns, in the order the writer binds them (bench/ reuses them). */
 export const CONTACT_COLUMNS: Column[] = [
@@ -96,11 +98,22 @@ export async function writeContacts(
 ): Promise<void> {
   if (input.length === 0) return;
   const { dialect } = ctx;
-  const newest = newestByKey(
+  const versions = newestByKey(
     input,
     (r) => r.externalId,
     (r) => r.externalUpdatedAt,
   );
+  // A customer this store asked us to redact comes back only with a version newer than the redaction (ADR 0048):
+  // nothing of an older one is written (no contact, no link), so data read before the redaction stays erased.
+  const held = await redactionHold(
+    tx,
+    ctx,
+    versions,
+    (r) => ({ ids: [customerSuppressionKey(r.externalId)], email: r.email }),
+    (r) => r.externalUpdatedAt,
+  );
+  const newest = held ? versions.filter((r) => !held(r)) : versions;
+  if (newest.length === 0) return;
   const emails = newest.map((r) => normalizeEmail(r.email)).filter((e): e is string => e !== null);
   const [bySource, byEmail] = await Promise.all([
     sourcesByExternalId(

@@ -2,6 +2,7 @@
  * What every batch writer shares: the write context, email normalization, guest keys and the per-key dedupe of a
  * page. Pure, no I/O.
  */
+import type { EmailDigestKeys } from "../../crypto/email-digest.server";
 import type { Dialect } from "../sql.server";
 import type { Resource } from "../types";
 
@@ -18,6 +19,11 @@ export interface WriteContext {
    * revive it. A sync (unset) reads the store's current lists: a record it sees exists, and its row is live again.
    */
   reviveOnlyAfterDeletion?: boolean;
+  /**
+   * Keys of the email digests a redaction leaves (ADR 0048), from the process keyring. Needed only when the store has
+   * redacted a customer: a page with emails then cannot be checked without them, and fails rather than guess.
+   */
+  emailDigestKeys?: EmailDigestKeys;
 }
 
 /** Tables whose rows a store deletion soft-deletes (`deletedAt`): ADR 0042, ContactSource since ADR 0044. */

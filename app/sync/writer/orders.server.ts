@@ -3,7 +3,8 @@
  * links or creates the contact from the order's email; guests get a ContactSource `guest:<email>` so redaction and
  * purge know which stores fed the contact. Newest wins (`excluded.externalUpdatedAt >= current`). An order never
  * links a customer the store deleted again (ADR 0044): it goes to the contact that customer was, and the tombstone
- * stays. Runs inside the caller's transaction and throws on failure.
+ * stays. An order of a redacted customer read before the redaction is kept without its buyer (ADR 0048). Runs inside
+ * the caller's transaction and throws on failure.
  */
 import { newId } from "../ids";
 import { executeIn, insertRows, type Column, type SqlExecutor } from "../sql.server";
@@ -16,6 +17,7 @@ import {
   sourcesByExternalId,
 } from "./contacts.server";
 import { guestExternalId, newestByKey, normalizeEmail, revivalGuard, type WriteContext } from "./context";
+import { customerSuppressionKey, orderSuppressionKey, redactionHold } from "./suppressions.server";
 
 /**
  * Finds or creates the contact of each order: by this store's customer id (a deleted customer's tombstone included:
@@ -133,7 +135,18 @@ export const ORDER_ITEM_COLUMNS: Column[] = [
   { name: "position", type: "int" },
 ];
 
-/** Upserts one page of orders (and replaces the line items of every order it inserted or updated). */
+/** An order with nothing of its buyer: what a redaction lets us keep of a sale (ADR 0048). */
+function withoutBuyer(order: OrderRecord): OrderRecord {
+  return {
+    ...order,
+    customerExternalId: null,
+    email: null,
+    customerFirstName: null,
+    customerLastName: null,
+    customerPhone: null,
+  };
+}
+
 /** An `OrderItem` row in ORDER_ITEM_COLUMNS order (also used by the ingest benchmark's floors). */
 export function orderItemRow(
   orderId: string,
@@ -154,14 +167,31 @@ export function orderItemRow(
   ];
 }
 
+/** Upserts one page of orders (and replaces the line items of every order it inserted or updated). */
 export async function writeOrders(tx: SqlExecutor, ctx: WriteContext, input: OrderRecord[]): Promise<void> {
   if (input.length === 0) return;
   const { dialect } = ctx;
-  const orders = newestByKey(
+  const versions = newestByKey(
     input,
     (r) => r.externalId,
     (r) => r.externalUpdatedAt,
   );
+  // An order of a customer this store asked us to redact, in a version not newer than the redaction, is kept as a
+  // sale without a buyer (ADR 0048): no email, no contact found, created or linked.
+  const held = await redactionHold(
+    tx,
+    ctx,
+    versions,
+    (o) => ({
+      ids: [
+        orderSuppressionKey(o.externalId),
+        ...(o.customerExternalId ? [customerSuppressionKey(o.customerExternalId)] : []),
+      ],
+      email: o.email,
+    }),
+    (o) => o.externalUpdatedAt,
+  );
+  const orders = held ? versions.map((o) => (held(o) ? withoutBuyer(o) : o)) : versions;
   const contacts = await resolveOrderContacts(tx, ctx, orders);
   const now = sqlDate(dialect.kind, ctx.now);
   const rows = orders.map((o) => [

@@ -1,0 +1,99 @@
+/**
+ * A redacted customer stays redacted (ADR 0048): `redactCustomer` leaves one CustomerSuppression row per key of the
+ * person (the store's customer id, the orders the request named, a keyed digest of each email), and the writers drop
+ * the personal data of any record of that store matching a key whose store version is not newer than the
+ * redaction. Data read before the redaction (a bulk export minutes old, a late webhook delivery) cannot bring the
+ * person back; a record the store changed after it is what the store holds now, and applies.
+ *
+ * Cost for a store without redactions: one indexed `LIMIT 1` probe per page, no digest computed.
+ */
+import { candidateDigests, emailDigest, type EmailDigestKeys } from "../../crypto/email-digest.server";
+import { AppError } from "../../lib/errors";
+import { selectIn, selectRows, type SqlExecutor } from "../sql.server";
+import { normalizeEmail, type WriteContext } from "./context";
+
+/** Suppression key of a store customer id. */
+export function customerSuppressionKey(externalId: string): string {
+  return `customer:${externalId}`;
+}
+
+/** Suppression key of an order the redaction named. */
+export function orderSuppressionKey(externalId: string): string {
+  return `order:${externalId}`;
+}
+
+/** Suppression key a redaction stores for an email (the current key's digest; never the address). */
+export function emailSuppressionKey(keys: EmailDigestKeys, integrationId: string, email: string): string {
+  return `email:${emailDigest(keys, integrationId, email)}`;
+}
+
+/** A store with redactions asked for a check this process cannot make: it has no ENCRYPTION_KEY-derived keys. */
+export class SuppressionKeysMissingError extends AppError {
+  constructor() {
+    super(
+      "suppression_keys_missing",
+      "This store has redacted customers, and this process was started without the encryption keys needed to " +
+        "recognise their emails: records with an email are not written. Start it with ENCRYPTION_KEY set.",
+    );
+  }
+}
+
+/** The keys a record may match: its ids as given, and every digest its email may be stored under. */
+export interface SuppressionKeysOf {
+  ids: string[];
+  email: string | null;
+}
+
+/**
+ * For one page: a predicate telling which records a redaction holds (a key matches and the record's store version
+ * is not after `redactedAt`). Without any suppression of the store, one probe and no per-record work.
+ */
+export async function redactionHold<T>(
+  tx: SqlExecutor,
+  ctx: WriteContext,
+  records: T[],
+  keysOf: (record: T) => SuppressionKeysOf,
+  updatedAt: (record: T) => Date,
+): Promise<((record: T) => boolean) | null> {
+  if (records.length === 0) return null;
+  const { dialect } = ctx;
+  const any = await selectRows<{ one: number }>(
+    tx,
+    dialect,
+    `SELECT 1 AS "one" FROM "CustomerSuppression" WHERE "integrationId" = ${dialect.param(1, "text")} LIMIT 1`,
+    [ctx.integrationId],
+  );
+  if (any.length === 0) return null;
+
+  const keysByRecord = new Map<T, string[]>();
+  for (const record of records) {
+    const { ids, email } = keysOf(record);
+    const normalized = normalizeEmail(email);
+    const keys = [...ids];
+    if (normalized) {
+      if (!ctx.emailDigestKeys) throw new SuppressionKeysMissingError();
+      for (const digest of candidateDigests(ctx.emailDigestKeys, ctx.integrationId, normalized)) {
+        keys.push(`email:${digest}`);
+      }
+    }
+    keysByRecord.set(record, keys);
+  }
+  const rows = await selectIn<{ key: string; redactedAt: string | Date }>(
+    tx,
+    dialect,
+    [{ value: ctx.integrationId, type: "text" }],
+    [...new Set([...keysByRecord.values()].flat())],
+    ([integration], inList) =>
+      `SELECT "key", ${dialect.timestampText('"redactedAt"')} AS "redactedAt" FROM "CustomerSuppression" WHERE "integrationId" = ${integration} AND ${inList('"key"')}`,
+  );
+  if (rows.length === 0) return null;
+  const redactedAt = new Map(rows.map((r) => [r.key, new Date(r.redactedAt).getTime()]));
+  return (record) => {
+    const time = updatedAt(record).getTime();
+    // Held unless strictly newer than the redaction of every key it matches.
+    return (keysByRecord.get(record) ?? []).some((key) => {
+      const at = redactedAt.get(key);
+      return at !== undefined && !(time > at);
+    });
+  };
+}

@@ -1,0 +1,20 @@
+-- A customer a store asked us to redact, by key (its customer id, an order id it named, or a keyed digest of its
+-- email, never the email itself): the writer drops the personal data of records of that store read before the
+-- redaction (ADR 0048). Deleted with the store (cascade) and by the store purge (shop/redact).
+
+-- CreateTable
+CREATE TABLE "CustomerSuppression" (
+    "id" TEXT NOT NULL,
+    "integrationId" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "redactedAt" TIMESTAMP(3) NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "CustomerSuppression_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CustomerSuppression_integrationId_key_key" ON "CustomerSuppression"("integrationId", "key");
+
+-- AddForeignKey
+ALTER TABLE "CustomerSuppression" ADD CONSTRAINT "CustomerSuppression_integrationId_fkey" FOREIGN KEY ("integrationId") REFERENCES "Integration"("id") ON DELETE CASCADE ON UPDATE CASCADE;
