@@ -142,8 +142,8 @@ async function forgetWebhookPayloads(
 /**
  * What the redaction leaves so the person stays redacted (ADR 0048): every key under which this store could send
  * them again, collected before the links, emails and orders are cleared — the customer id and emails the request
- * gives, this store's links of the contacts found (a guest link is an email), their emails, the emails on their
- * orders here, and the orders named. Emails only as keyed digests. A key already suppressed moves to `redactedAt`.
+ * gives, this store's links of the contacts found (a guest link is an email), their emails, and every order the
+ * redaction covers (named, or theirs here) with its email. Emails only as keyed digests. A key already suppressed moves to `redactedAt`.
  */
 async function suppressionKeys(
   tx: Prisma.TransactionClient,
@@ -178,12 +178,13 @@ async function suppressionKeys(
     for (const c of contacts) addEmail(c.email);
   }
   for (const where of orderFilters) {
-    const orders = await tx.order.findMany({
-      where: { AND: [where, { email: { not: null } }] },
-      select: { email: true },
-      distinct: ["email"],
-    });
-    for (const o of orders) addEmail(o.email);
+    // Every order the redaction covers stays without a buyer for good, whatever version the store sends later
+    // (a refund of an old order must not bring the person back); their emails are keys too.
+    const orders = await tx.order.findMany({ where, select: { externalId: true, email: true } });
+    for (const o of orders) {
+      ids.add(orderSuppressionKey(o.externalId));
+      addEmail(o.email);
+    }
   }
   for (const email of emails) ids.add(emailSuppressionKey(emailDigestKeys, integrationId, email));
   return [...ids];

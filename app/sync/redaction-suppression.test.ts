@@ -199,6 +199,21 @@ describe.each(CASES)("a redacted customer stays redacted on $name", ({ kind, cop
     ).toMatchObject({ email: EMAIL, contactId: contact.id });
   });
 
+  it("keeps an order the redaction covered without a buyer even in a version the store changed later", async () => {
+    const { organizationId, shop } = await seed();
+    await redactCustomer(t.db, { integrationId: shop, customerExternalId: "c1", email: EMAIL }, redaction);
+    // o1 is c1's own order (not named by the request); the store refunds it after the redaction.
+    const refunded: MemoryOrder = { ...orders()[1], financial_status: "refunded", updated_at: later() };
+    await fullSync(shop, [], [refunded]);
+    expect(
+      await t.db.order.findFirstOrThrow({
+        where: { integrationId: shop, externalId: "o1" },
+        select: { email: true, contactId: true, financialStatus: true },
+      }),
+    ).toEqual({ email: null, contactId: null, financialStatus: "refunded" });
+    expect(await traces(organizationId, shop)).toEqual(none);
+  });
+
   it("never affects another store of the organization, or another organization", async () => {
     const { organizationId, shop, other } = await seed();
     const elsewhere = await seedOrganization(t.db, ["shopify"]);
@@ -235,15 +250,15 @@ describe.each(CASES)("a redacted customer stays redacted on $name", ({ kind, cop
       }
     }
     const keys = await t.db.customerSuppression.findMany({ where: { integrationId: shop } });
-    expect(keys.map((k) => k.key.split(":")[0]).sort()).toEqual(["customer", "email"]);
+    expect(keys.map((k) => k.key.split(":")[0]).sort()).toEqual(["customer", "email", "order"]);
     const audit = await t.db.auditLog.findFirstOrThrow({
       where: { integrationId: shop, action: "customer.redact" },
     });
-    expect(audit.detail).toMatchObject({ customerExternalId: "c1", contactsRedacted: 1, suppressionKeys: 2 });
+    expect(audit.detail).toMatchObject({ customerExternalId: "c1", contactsRedacted: 1, suppressionKeys: 3 });
     expect(JSON.stringify(audit.detail)).not.toContain("@");
 
     const purged = await purgeIntegrationData(t.db, shop);
-    expect(purged.suppressionsDeleted).toBe(2);
+    expect(purged.suppressionsDeleted).toBe(3);
     expect(await t.db.customerSuppression.count({ where: { integrationId: shop } })).toBe(0);
     expect(await t.db.customerSuppression.count({ where: { integrationId: other } })).toBe(1);
   });

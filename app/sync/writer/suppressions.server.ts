@@ -1,9 +1,10 @@
 /**
  * A redacted customer stays redacted (ADR 0048): `redactCustomer` leaves one CustomerSuppression row per key of the
- * person (the store's customer id, the orders the request named, a keyed digest of each email), and the writers drop
- * the personal data of any record of that store matching a key whose store version is not newer than the
- * redaction. Data read before the redaction (a bulk export minutes old, a late webhook delivery) cannot bring the
- * person back; a record the store changed after it is what the store holds now, and applies.
+ * person (the store's customer id, the orders the redaction covered, a keyed digest of each email), and the writers
+ * drop the personal data of any record of that store matching a key whose store version is not newer than the
+ * redaction — and of a covered order in any version. Data read before the redaction (a bulk export minutes old, a
+ * late webhook delivery) cannot bring the person back; a customer record the store changed after it, or a new
+ * order, is what the store holds now, and applies.
  *
  * Cost for a store without redactions: one indexed `LIMIT 1` probe per page, no digest computed.
  */
@@ -17,9 +18,11 @@ export function customerSuppressionKey(externalId: string): string {
   return `customer:${externalId}`;
 }
 
-/** Suppression key of an order the redaction named. */
+const ORDER_KEY_PREFIX = "order:";
+
+/** Suppression key of an order the redaction covered (named, or the customer's own): held in every version. */
 export function orderSuppressionKey(externalId: string): string {
-  return `order:${externalId}`;
+  return `${ORDER_KEY_PREFIX}${externalId}`;
 }
 
 /** Suppression key a redaction stores for an email (the current key's digest; never the address). */
@@ -90,10 +93,11 @@ export async function redactionHold<T>(
   const redactedAt = new Map(rows.map((r) => [r.key, new Date(r.redactedAt).getTime()]));
   return (record) => {
     const time = updatedAt(record).getTime();
-    // Held unless strictly newer than the redaction of every key it matches.
+    // An order the redaction covered is held in every version; anything else unless strictly newer than the
+    // redaction of every key it matches.
     return (keysByRecord.get(record) ?? []).some((key) => {
       const at = redactedAt.get(key);
-      return at !== undefined && !(time > at);
+      return at !== undefined && (key.startsWith(ORDER_KEY_PREFIX) || !(time > at));
     });
   };
 }
