@@ -118,6 +118,10 @@ describe.each(DATABASE_KINDS)("held records on %s", (kind) => {
     expect(positions).toEqual(["2", "9", "10", "11", "99", "12345678901234567890", null]);
     expect(await held.idAt({ from: 10n, to: 1001n }, 4, cutoff)).toBe("1000");
     expect(await held.idAt({ from: 10n, to: 1000n }, 4, cutoff)).toBeNull();
+    // From the end: the last, and across a digit length.
+    const fromEnd = await Promise.all([-1, -2, -4, -8, -9].map((skip) => held.idAt(all, skip, cutoff)));
+    expect(fromEnd).toEqual(["12345678901234567890", "1000", "99", "2", null]);
+    expect(await held.idAt({ from: 0n, to: 100n }, -3, cutoff)).toBe("10");
   });
 
   it("with an id prefix and a date, counts and finds by range only what idsAfter lists", async () => {

@@ -157,21 +157,21 @@ export function heldRecords(db: AppDb, integrationId: string, resource: Resource
       return total;
     },
     async idAt(range, skip, seenBefore, filter = {}) {
-      let rest = skip;
-      for (const span of await spans(range, seenBefore, filter)) {
-        const here = await countSpan(seenBefore, filter, span);
-        if (rest >= here) {
-          rest -= here;
-          continue;
-        }
+      // From the nearer end: a negative skip counts back from the last (-1), read in descending order.
+      const backwards = skip < 0;
+      let rest = backwards ? -skip - 1 : skip;
+      const all = await spans(range, seenBefore, filter);
+      for (const span of backwards ? all.reverse() : all) {
         const { where, params } = inSpan(seenBefore, filter, span);
         const [row] = await db.$queryRawUnsafe<{ id: string }[]>(
-          `SELECT "externalId" AS "id" FROM "${table}" WHERE ${where} ORDER BY "externalId"` +
-            ` LIMIT 1 OFFSET ${p(params.length + 1, "int")}`,
+          `SELECT "externalId" AS "id" FROM "${table}" WHERE ${where}` +
+            ` ORDER BY "externalId"${backwards ? " DESC" : ""} LIMIT 1 OFFSET ${p(params.length + 1, "int")}`,
           ...params,
           rest,
         );
-        return row ? String(row.id) : null;
+        if (row) return String(row.id);
+        // Past this length's ids: counted only then (one length is the common case).
+        rest -= await countSpan(seenBefore, filter, span);
       }
       return null;
     },

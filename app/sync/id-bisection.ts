@@ -62,7 +62,7 @@ export async function* missingIdsByRanges(options: MissingByRangesOptions): Asyn
   const ours = await held.countIn(everything, seenBefore, filter);
   if (ours === 0) return;
   const first = await held.idAt(everything, 0, seenBefore, filter);
-  const last = await held.idAt(everything, ours - 1, seenBefore, filter);
+  const last = await held.idAt(everything, -1, seenBefore, filter);
   if (first === null || last === null) return;
   const whole: BoundedRange = { from: value(first), to: value(last) + 1n };
   const counted = await options.storeCount(whole);

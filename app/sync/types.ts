@@ -156,7 +156,10 @@ export interface HeldRecords {
   idsAfter(after: string | null, limit: number, seenBefore: Date, filter?: HeldFilter): Promise<string[]>;
   /** How many of the ids `idsAfter` lists lie in `range` (ADR 0046, addendum: bisecting by counts). */
   countIn(range: IdRange, seenBefore: Date, filter?: HeldFilter): Promise<number>;
-  /** The id `idsAfter` lists at position `skip` (0: the first) among those in `range`; null past the last. */
+  /**
+   * The id `idsAfter` lists at position `skip` (0: the first; negative from the end, -1: the last) among those in
+   * `range`; null past either end.
+   */
   idAt(range: IdRange, skip: number, seenBefore: Date, filter?: HeldFilter): Promise<string | null>;
 }
 
