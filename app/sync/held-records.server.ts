@@ -5,11 +5,13 @@
  * Ids come in ascending numeric order without holding them all: a decimal id's numeric order is its order by
  * (length, text), so each digit length is walked on the (integrationId, externalId) unique index, a chunk at a time.
  * Ids behind a fixed prefix (Shopify's `gid://shopify/Order/123`, ADR 0046) order the same way: the prefix is common.
+ * Ranges of ids by value (`countIn`, `idAt`: bisecting with counts, ADR 0046 addendum) become, per digit length, one
+ * text interval between two ids of that length on the same index.
  */
 import type { AppDb } from "../db/client.server";
 import { sqlDate } from "../db/sql-date";
 import { dialectFor } from "./sql.server";
-import type { HeldFilter, HeldRecords, Resource } from "./types";
+import type { HeldFilter, HeldRecords, IdRange, Resource } from "./types";
 import { REVIVABLE_TABLES } from "./writer/context";
 
 /** Decimal ids whose text order within one length is their numeric order. */
@@ -92,7 +94,87 @@ export function heldRecords(db: AppDb, integrationId: string, resource: Resource
       .then((rows) => rows.map((r) => String(r.id)));
   };
 
+  /**
+   * `range` cut by digit count, one text interval [low, high] (both ids of that length, so the comparison is numeric
+   * under any collation) per length present; `decimal` keeps out other shapes of that length (`12x`, `007`).
+   */
+  const spans = async (range: IdRange, seenBefore: Date, filter: HeldFilter) => {
+    const prefix = filter.idPrefix ?? "";
+    const first = range.from < 1n ? 1n : range.from;
+    const last = range.to === null ? null : range.to - 1n;
+    if (last !== null && last < first) return [];
+    const [low, high] = [first.toString(), last?.toString() ?? null];
+    const out: Array<{ length: number; low: string; high: string }> = [];
+    for (const length of await lengthsOf(seenBefore, filter)) {
+      const digits = length - prefix.length;
+      if (digits < low.length) continue;
+      if (high !== null && digits > high.length) break;
+      out.push({
+        length,
+        low: prefix + (digits === low.length ? low : `1${"0".repeat(digits - 1)}`),
+        high: prefix + (high !== null && digits === high.length ? high : "9".repeat(digits)),
+      });
+    }
+    return out;
+  };
+  const inSpan = (
+    seenBefore: Date,
+    filter: HeldFilter,
+    span: { length: number; low: string; high: string },
+  ) => {
+    const { where, params } = scope(seenBefore, filter);
+    const n = params.length;
+    const start = (filter.idPrefix ?? "").length + 1;
+    const decimal =
+      db.$kind === "postgres"
+        ? `substr("externalId", ${start}) ~ '^[1-9][0-9]*$'`
+        : `substr("externalId", ${start}, 1) BETWEEN '1' AND '9' AND substr("externalId", ${start}) NOT GLOB '*[^0-9]*'`;
+    return {
+      where:
+        `${where} AND length("externalId") = ${p(n + 1, "int")} AND "externalId" >= ${p(n + 2, "text")}` +
+        ` AND "externalId" <= ${p(n + 3, "text")} AND ${decimal}`,
+      params: [...params, span.length, span.low, span.high],
+    };
+  };
+  const countSpan = async (
+    seenBefore: Date,
+    filter: HeldFilter,
+    span: { length: number; low: string; high: string },
+  ) => {
+    const { where, params } = inSpan(seenBefore, filter, span);
+    const [row] = await db.$queryRawUnsafe<{ n: unknown }[]>(
+      `SELECT COUNT(*) AS "n" FROM "${table}" WHERE ${where}`,
+      ...params,
+    );
+    return Number(row?.n ?? 0);
+  };
+
   return {
+    async countIn(range, seenBefore, filter = {}) {
+      let total = 0;
+      for (const span of await spans(range, seenBefore, filter))
+        total += await countSpan(seenBefore, filter, span);
+      return total;
+    },
+    async idAt(range, skip, seenBefore, filter = {}) {
+      // From the nearer end: a negative skip counts back from the last (-1), read in descending order.
+      const backwards = skip < 0;
+      let rest = backwards ? -skip - 1 : skip;
+      const all = await spans(range, seenBefore, filter);
+      for (const span of backwards ? all.reverse() : all) {
+        const { where, params } = inSpan(seenBefore, filter, span);
+        const [row] = await db.$queryRawUnsafe<{ id: string }[]>(
+          `SELECT "externalId" AS "id" FROM "${table}" WHERE ${where}` +
+            ` ORDER BY "externalId"${backwards ? " DESC" : ""} LIMIT 1 OFFSET ${p(params.length + 1, "int")}`,
+          ...params,
+          rest,
+        );
+        if (row) return String(row.id);
+        // Past this length's ids: counted only then (one length is the common case).
+        rest -= await countSpan(seenBefore, filter, span);
+      }
+      return null;
+    },
     async count(seenBefore, filter = {}) {
       const { where, params } = scope(seenBefore, filter);
       const [row] = await db.$queryRawUnsafe<{ n: unknown }[]>(

@@ -122,12 +122,6 @@ export interface SourcePage<T = unknown> {
   warning?: string;
 }
 
-/**
- * What this integration holds of one resource, read-only, handed by the engine to a reader that compares it with
- * the store (to find records the store deleted without telling: ADR 0045). Live records only: orders and products
- * not deleted, customers linked by a customer record of their own (not only by an order). `seenBefore` keeps out
- * rows first seen here at or after that time (e.g. records created in the store while it was being listed).
- */
 /** Which held records a reader compares: ids behind a prefix, records dated from a day. */
 export interface HeldFilter {
   /** Only ids starting with it (Shopify's `gid://shopify/Order/`), ordered by the decimal that follows. */
@@ -136,6 +130,21 @@ export interface HeldFilter {
   datedFrom?: Date;
 }
 
+/**
+ * Ids whose decimal part (after `HeldFilter.idPrefix`) is at least `from` and below `to` (null: no upper bound).
+ * Half-open, so adjacent ranges share no id; bigints, because ids pass 2^53.
+ */
+export interface IdRange {
+  from: bigint;
+  to: bigint | null;
+}
+
+/**
+ * What this integration holds of one resource, read-only, handed by the engine to a reader that compares it with
+ * the store (to find records the store deleted without telling: ADR 0045). Live records only: orders and products
+ * not deleted, customers linked by a customer record of their own (not only by an order). `seenBefore` keeps out
+ * rows first seen here at or after that time (e.g. records created in the store while it was being listed).
+ */
 export interface HeldRecords {
   /** How many live records there are (of those `filter` keeps). */
   count(seenBefore: Date, filter?: HeldFilter): Promise<number>;
@@ -145,6 +154,13 @@ export interface HeldRecords {
    * the smallest), at most `limit`. Ids of any other shape are never listed.
    */
   idsAfter(after: string | null, limit: number, seenBefore: Date, filter?: HeldFilter): Promise<string[]>;
+  /** How many of the ids `idsAfter` lists lie in `range` (ADR 0046, addendum: bisecting by counts). */
+  countIn(range: IdRange, seenBefore: Date, filter?: HeldFilter): Promise<number>;
+  /**
+   * The id `idsAfter` lists at position `skip` (0: the first; negative from the end, -1: the last) among those in
+   * `range`; null past either end.
+   */
+  idAt(range: IdRange, skip: number, seenBefore: Date, filter?: HeldFilter): Promise<string | null>;
 }
 
 /**

@@ -47,6 +47,12 @@ export interface ShopifyPlatformOptions {
     /** Look for records deleted without a webhook after each read (default true; ADR 0046). */
     findDeletions?: boolean;
     /**
+     * How that check finds which records (ADR 0046, addendum): up to `listAllUpTo` of ours by listing every id, above
+     * by halving id ranges with counts down to `listRangeUpTo`. Defaults in readers/reconcile.server.ts; measurements
+     * set `listAllUpTo: Infinity` for the listing alone.
+     */
+    deletionSearch?: { listAllUpTo?: number; listRangeUpTo?: number };
+    /**
      * Emulated time runs this many times faster than the clock (the Shopify emulator's `--time-scale`, for
      * benchmarks): throttle waits are divided by it. Default 1; never set against real Shopify.
      */
@@ -163,6 +169,7 @@ export function createShopifyPlatform(
         // Several bulk operations per shop at once from 2026-01 (one before).
         prefetch: apiVersion >= "2026-01",
         findDeletions: options.tuning?.findDeletions,
+        deletionSearch: options.tuning?.deletionSearch,
       });
     },
 

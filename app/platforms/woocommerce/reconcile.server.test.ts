@@ -220,6 +220,7 @@ describe.each(DATABASE_KINDS)("WooCommerce records deleted for good without a we
       read(cursor, signal, held) {
         let calls = 0;
         const watched: HeldRecords | undefined = held && {
+          ...held,
           count: (seenBefore) => held.count(seenBefore),
           async idsAfter(after, limit, seenBefore) {
             if (++calls === 2) {

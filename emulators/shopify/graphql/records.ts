@@ -161,10 +161,13 @@ export function listRecords<R extends Resource>(
   const keyTerms = terms.filter((t) => KEY_FIELDS.has(t.field));
   const recordTerms = terms.filter((t) => !KEY_FIELDS.has(t.field));
   const since = options.visibleSince ?? null;
+  // In id order, the id terms cut one slice by binary search: a count or listing of an id range reads only its rows.
+  const [start, end] = sortKey === "ID" ? idSlice(table, all, keyTerms) : [0, all.length];
   let rows: ArrayLike<number> = all;
   if (terms.length > 0 || since !== null) {
     const kept: number[] = [];
-    for (const row of all) {
+    for (let i = start; i < end; i++) {
+      const row = all[i];
       if (since !== null && (table.sortValue(row, "CREATED_AT") as number) < since) continue;
       if (!keyTerms.every((term) => keyMatcher(row, term) === true)) continue;
       if (recordTerms.length > 0) {
@@ -181,6 +184,36 @@ export function listRecords<R extends Resource>(
     record: (row) => table.record(row),
     warnings,
   };
+}
+
+/** The positions in `rows` (ascending by id) the non-negated id terms can keep: [start, end). */
+function idSlice(
+  table: Pick<RecordTable<RecordOf<Resource>>, "idOfRow">,
+  rows: Int32Array,
+  terms: SearchTerm[],
+): [number, number] {
+  /** The first position whose id is above `id` (`strictly`) or at least `id`. */
+  const firstFrom = (id: bigint, strictly: boolean) => {
+    let [low, high] = [0, rows.length];
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      const at = table.idOfRow(rows[mid]);
+      if (strictly ? at > id : at >= id) high = mid;
+      else low = mid + 1;
+    }
+    return low;
+  };
+  let [start, end] = [0, rows.length];
+  for (const term of terms) {
+    const digits = term.field === "id" && !term.negated ? /(\d+)$/.exec(term.value) : null;
+    if (!digits) continue;
+    const id = BigInt(digits[1]);
+    if (term.op === ">=" || term.op === ":") start = Math.max(start, firstFrom(id, false));
+    if (term.op === ">") start = Math.max(start, firstFrom(id, true));
+    if (term.op === "<=" || term.op === ":") end = Math.min(end, firstFrom(id, true));
+    if (term.op === "<") end = Math.min(end, firstFrom(id, false));
+  }
+  return [start, Math.max(start, end)];
 }
 
 const EPOCH = new Date(0);

@@ -4,12 +4,15 @@
  * (ADR 0046; the WooCommerce counterpart is ADR 0045).
  *
  * Cheap when nothing is missing: one count of what the reader reads (`{resource}Count(limit: null)`) against ours.
- * Only when ours is larger are the store's ids listed (ids only, `sortKey: ID`, 250 a page) and merged with ours as
- * two ascending streams; an id missing from the listing is deleted only when `nodes(ids:)` answers null for it.
+ * Only when ours is larger is it found which: in a small store by listing the store's ids (ids only, `sortKey: ID`,
+ * 250 a page) and merging them with ours as two ascending streams; in a larger one by halving id ranges where ours
+ * is larger (`{resource}Count(query: "id:>=a id:<=b")` against ours) and listing only the small ranges that still
+ * differ (app/sync/id-bisection.ts). An id missing from a listing is deleted only when `nodes(ids:)` answers null.
  * Without `read_all_orders` orders older than 60 days are missing from counts, listings and `nodes` alike, exactly
  * as if deleted: then only the orders of the last {@link RECENT_ORDERS_DAYS} days are compared, on both sides.
  */
 import { AscendingIds, missingIds, unfinishedDeletionCheck } from "../../../sync/deletion-check";
+import { missingIdsByRanges, type BoundedRange } from "../../../sync/id-bisection";
 import type { HeldFilter, HeldRecords, SourcePage } from "../../../sync/types";
 import type { ShopifyGraphqlClient } from "../client.server";
 import { ALL_ORDERS_SCOPE } from "../access-scopes";
@@ -25,6 +28,11 @@ export const IDS_PER_REQUEST = 250;
  * for an import; an import's later creation only hides a gap, never makes one).
  */
 export const RECENT_ORDERS_DAYS = 50;
+/**
+ * Up to this many of ours, the store's ids are listed from the oldest (at most 4 pages: about what halving would
+ * cost in counts before its first page); above it, ranges are halved with counts (ADR 0046, addendum).
+ */
+export const LIST_ALL_UP_TO = 4 * IDS_PER_REQUEST;
 
 export interface DeletionCheckOptions {
   client: ShopifyGraphqlClient;
@@ -35,6 +43,10 @@ export interface DeletionCheckOptions {
   signal: AbortSignal;
   /** Our clock (tests move it). */
   now?: () => Date;
+  /** Up to this many of ours the store's ids are listed whole ({@link LIST_ALL_UP_TO}); tests lower it. */
+  listAllUpTo?: number;
+  /** A range where we hold at most this many is listed, not halved (default: one page, {@link IDS_PER_REQUEST}). */
+  listRangeUpTo?: number;
 }
 
 /**
@@ -88,16 +100,43 @@ async function* missingRecords(options: DeletionCheckOptions): AsyncGenerator<St
     };
     return;
   }
-  for await (const deleted of missingIds({
-    held,
-    seenBefore,
-    filter,
-    gap: ours - theirs.count,
-    store: storeIds(client, spec, query, signal),
-    batchSize: IDS_PER_REQUEST,
-    confirm: (batch) => gone(client, batch, signal),
-  }))
-    yield { deleted };
+  const confirm = (batch: string[]) => gone(client, batch, signal);
+  const gap = ours - theirs.count;
+  const found =
+    ours <= (options.listAllUpTo ?? LIST_ALL_UP_TO)
+      ? missingIds({
+          held,
+          seenBefore,
+          filter,
+          gap,
+          store: storeIds(client, spec, query, signal),
+          batchSize: IDS_PER_REQUEST,
+          confirm,
+        })
+      : missingIdsByRanges({
+          held,
+          seenBefore,
+          filter,
+          gap,
+          storeCount: async (range) => {
+            const counted = await storeCount(client, spec, withIdRange(query, range), signal);
+            return { count: counted.count, exact: counted.precision === "EXACT" };
+          },
+          storeIds: (range) => storeIds(client, spec, withIdRange(query, range), signal),
+          listUpTo: options.listRangeUpTo ?? IDS_PER_REQUEST,
+          batchSize: IDS_PER_REQUEST,
+          confirm,
+        });
+  for await (const deleted of found) yield { deleted };
+}
+
+/**
+ * `query` narrowed to ids in `range`, with the comparators Shopify documents for the `id` filter of these counts and
+ * listings ("Filter by `id` range": `id:>=1234`, `id:<=1234`); our ranges are half-open, Shopify's bounds inclusive.
+ */
+export function withIdRange(query: string | null, range: BoundedRange): string {
+  const bounds = `id:>=${range.from} id:<=${range.to - 1n}`;
+  return query ? `${query} ${bounds}` : bounds;
 }
 
 /** The store's count of the resource: all of it (`query` null: what the reads read), or those `query` keeps. */

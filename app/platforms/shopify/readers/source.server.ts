@@ -52,6 +52,8 @@ export interface ShopifySourceOptions {
    * only for measurements and for proving the check's tests can fail.
    */
   findDeletions?: boolean;
+  /** How it finds which (listing every id up to a size, halving id ranges above; ADR 0046 addendum). */
+  deletionSearch?: { listAllUpTo?: number; listRangeUpTo?: number };
   /** Our clock (tests move it). */
   now?: () => Date;
 }
@@ -144,6 +146,7 @@ export function createShopifySource(options: ShopifySourceOptions): SyncSource {
       cursor: last.cursor,
       signal,
       now: options.now,
+      ...options.deletionSearch,
     });
   }
 
