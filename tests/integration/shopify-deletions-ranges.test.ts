@@ -7,12 +7,11 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { LoggedGraphqlRequest } from "../../emulators/shopify/graphql/request-log";
-import { offlineSessionFrom, offlineSessionId } from "../../app/platforms/shopify/access-token.server";
 import { runSync } from "../../app/sync/engine.server";
 import type { HeldRecords, ResourceReader, SyncSource } from "../../app/sync/types";
 import { liveExternalIds } from "../../app/sync/testing/fixtures";
 import { DATABASE_KINDS } from "../setup/db";
-import { SHOP, startShopifyHarness, type ShopifyHarness } from "./shopify-harness";
+import { SHOP, startShopifyHarness, withoutReadAllOrders, type ShopifyHarness } from "./shopify-harness";
 
 const ORDERS = 8_000;
 const gid = (id: bigint | string) => `gid://shopify/Order/${id}`;
@@ -117,18 +116,7 @@ describe.each(DATABASE_KINDS)(
     });
 
     it("without read_all_orders halves ranges of recent orders only, every count and listing keeping the window", async () => {
-      const sessions = h.platform.sessionsFor(h.db);
-      const original = (await sessions.loadSession(offlineSessionId(SHOP)))!;
-      const limited = await issueToken(["read_customers", "read_orders", "read_products"]);
-      await sessions.storeSession(
-        offlineSessionFrom(SHOP, {
-          accessToken: limited,
-          scope: "read_customers,read_orders,read_products",
-          expiresAt: null,
-          refreshToken: null,
-          refreshTokenExpiresAt: null,
-        }),
-      );
+      const restore = await withoutReadAllOrders(h);
       const daysAgo = (o: { createdAt: Date }) => (Date.now() - o.createdAt.getTime()) / 86_400_000;
       const orders = [...shop().orders.values()].sort((a, b) => ascending(a.id, b.id));
       // More recent orders than the listing of everything is kept for (1,000): the ranges are halved.
@@ -151,7 +139,7 @@ describe.each(DATABASE_KINDS)(
         expect(named(log, "OrderIds").map((r) => window.test(String(r.variables.query)))).toEqual([true]);
         expect(named(log, "RecordsExist").flatMap((r) => r.variables.ids as string[])).toEqual([gid(gone)]);
       } finally {
-        await sessions.storeSession(original);
+        await restore();
       }
       expect(await ourOrders()).toEqual(storeOrders());
     });
@@ -207,15 +195,6 @@ describe.each(DATABASE_KINDS)(
     });
 
     /** A token of the app for direct reads (the control API issues it for the emulated shop). */
-    async function issueToken(scopes: string[]): Promise<string> {
-      const res = await control("/tokens", {
-        method: "POST",
-        headers: json,
-        body: JSON.stringify({ shop: SHOP, scopes }),
-      });
-      return ((await res.json()) as { access_token: string }).access_token;
-    }
-
     /** An order created in the store only (its webhook is not processed here), with the store's next id. */
     async function createOrderThere(): Promise<bigint> {
       const customer = [...shop().customers.values()][0];

@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { LoggedGraphqlRequest } from "../../emulators/shopify/graphql/request-log";
-import { offlineSessionFrom, offlineSessionId } from "../../app/platforms/shopify/access-token.server";
 import { mapOrderNode } from "../../app/platforms/shopify/mapping/orders";
 import type { ShopifyOrderNode } from "../../app/platforms/shopify/mapping/types";
 import { ORDERS_PAGE_QUERY } from "../../app/platforms/shopify/queries/orders";
@@ -15,7 +14,13 @@ import { runSync } from "../../app/sync/engine.server";
 import type { HeldRecords, Resource, ResourceReader, SyncSource } from "../../app/sync/types";
 import { DATABASE_KINDS } from "../setup/db";
 import { liveExternalIds } from "../../app/sync/testing/fixtures";
-import { SHOP, startShopifyHarness, type ShopifyHarness } from "./shopify-harness";
+import {
+  issueShopToken,
+  SHOP,
+  startShopifyHarness,
+  withoutReadAllOrders,
+  type ShopifyHarness,
+} from "./shopify-harness";
 
 const TYPE = { customers: "Customer", orders: "Order", products: "Product" } as const;
 const LISTING = { customers: "CustomerIds", orders: "OrderIds", products: "ProductIds" } as const;
@@ -177,7 +182,7 @@ describe.each(DATABASE_KINDS)("Shopify records deleted without a webhook, on %s"
     const source = await h.platforms.sourceFor(h.db, integration);
     const orders = source.readers.orders as ResourceReader<unknown, "orders">;
     let created: string | null = null;
-    const token = await issueToken();
+    const token = await issueShopToken(h);
     const wrapped: ResourceReader<unknown, "orders"> = {
       ...orders,
       read(cursor, signal, held) {
@@ -240,19 +245,8 @@ describe.each(DATABASE_KINDS)("Shopify records deleted without a webhook, on %s"
   });
 
   it("without read_all_orders compares only recent orders: removes a recent one, never an older one (they look deleted)", async () => {
-    const sessions = h.platform.sessionsFor(h.db);
-    const original = (await sessions.loadSession(offlineSessionId(SHOP)))!;
     // The shop's token now lacks read_all_orders: orders older than 60 days vanish from counts, lists and nodes.
-    const limited = await issueToken(["read_customers", "read_orders", "read_products"]);
-    await sessions.storeSession(
-      offlineSessionFrom(SHOP, {
-        accessToken: limited,
-        scope: "read_customers,read_orders,read_products",
-        expiresAt: null,
-        refreshToken: null,
-        refreshTokenExpiresAt: null,
-      }),
-    );
+    const restore = await withoutReadAllOrders(h);
     const daysAgo = (o: { createdAt: Date }) => (Date.now() - o.createdAt.getTime()) / 86_400_000;
     const orders = [...shop().orders.values()];
     const old = orders.filter((o) => daysAgo(o) > 60).length;
@@ -289,22 +283,10 @@ describe.each(DATABASE_KINDS)("Shopify records deleted without a webhook, on %s"
         gid("orders", recent.id),
       ]);
     } finally {
-      await sessions.storeSession(original);
+      await restore();
     }
     expect(await ourIds()).toEqual(storeIds());
   });
-
-  /** A token of the app for direct reads (the control API issues it for the emulated shop). */
-  async function issueToken(
-    scopes = ["read_customers", "read_orders", "read_all_orders", "read_products"],
-  ): Promise<string> {
-    const res = await control("/tokens", {
-      method: "POST",
-      headers: json,
-      body: JSON.stringify({ shop: SHOP, scopes }),
-    });
-    return ((await res.json()) as { access_token: string }).access_token;
-  }
 
   /** An order created in the store and written here (as its webhook would), returning its GID. */
   async function createOrderHereAndThere(token: string): Promise<string> {

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import "@shopify/shopify-app-remix/adapters/node";
 import { LogSeverity } from "@shopify/shopify-api";
 import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { offlineSessionFrom, offlineSessionId } from "../../app/platforms/shopify/access-token.server";
 import { keyringFrom } from "../../app/crypto/encryption.server";
 import type { DatabaseKind } from "../../app/db/database-url";
 import { parseEnv, SHOPIFY_SCOPES } from "../../app/env.server";
@@ -294,4 +295,42 @@ export async function startShopifyHarness(
   };
   if (options.install !== false) harness.integrationId = await harness.installByAuthorizationCode();
   return harness;
+}
+
+/** A token of the app for `shop` with these scopes, issued by the emulator's control API (for direct reads). */
+export async function issueShopToken(
+  h: ShopifyHarness,
+  scopes = ["read_customers", "read_orders", "read_all_orders", "read_products"],
+  shop = SHOP,
+): Promise<string> {
+  const res = await fetch(`${h.emu.url}/_emulator/tokens`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ shop, scopes }),
+  });
+  if (!res.ok) throw new Error(`The emulator issued no token: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/**
+ * Replaces the shop's stored offline token with one lacking `read_all_orders` (orders created more than 60 days ago
+ * then vanish from counts, listings and `nodes`, as on Shopify). Returns what puts the original session back.
+ */
+export async function withoutReadAllOrders(h: ShopifyHarness, shop = SHOP): Promise<() => Promise<void>> {
+  const sessions = h.platform.sessionsFor(h.db);
+  const original = await sessions.loadSession(offlineSessionId(shop));
+  if (!original) throw new Error(`No offline session stored for ${shop}.`);
+  const scopes = ["read_customers", "read_orders", "read_products"];
+  await sessions.storeSession(
+    offlineSessionFrom(shop, {
+      accessToken: await issueShopToken(h, scopes, shop),
+      scope: scopes.join(","),
+      expiresAt: null,
+      refreshToken: null,
+      refreshTokenExpiresAt: null,
+    }),
+  );
+  return async () => {
+    await sessions.storeSession(original);
+  };
 }
