@@ -125,17 +125,19 @@ export function heldRecords(db: AppDb, integrationId: string, resource: Resource
     const prefix = filter.idPrefix ?? "";
     const start = prefix.length + 1;
     if (db.$kind === "postgres") {
-      // The prefix and the length as one LIKE on the column ("gid://shopify/Order/" and 13 "_"), not
-      // `substr(…) = prefix AND length(…) = n`: PostgreSQL keeps no statistics on those expressions and gives each
-      // 0.5 %, so with the shape test it expected 1 row of 1,000,000 and sorted a sequential scan instead of walking
-      // the index (ADR 0046, second addendum). A LIKE on the column is estimated from its histogram.
+      // Written so PostgreSQL can estimate it (ADR 0046, second addendum). It keeps no statistics on expressions and
+      // guesses 0.5 % for each `expr = value`: with `substr(…) = prefix`, `length(…) = n` and the shape test it
+      // expected 1 row of 1,000,000 and sorted a sequential scan rather than walk the index for one id. Instead:
+      // the prefix and the length as one LIKE on the column ("gid://shopify/Order/" and 13 "_"), estimated from
+      // the column's histogram; the decimal shape as the decimal part being NOT NULL (guessed 99.5 %).
       const { where, params } = scope(seenBefore, filter.datedFrom ? { datedFrom: filter.datedFrom } : {});
       const n = params.length;
       const like = prefix.replace(/[\\%_]/g, "\\$&") + "_".repeat(span.length - prefix.length);
       return {
         where:
           `${where} AND "externalId" >= ${p(n + 1, "text")} AND "externalId" <= ${p(n + 2, "text")}` +
-          ` AND "externalId" LIKE ${p(n + 3, "text")} AND substr("externalId", ${start}) ~ '^[1-9][0-9]*$'`,
+          ` AND "externalId" LIKE ${p(n + 3, "text")}` +
+          ` AND substring(substr("externalId", ${start}) from '^[1-9][0-9]*$') IS NOT NULL`,
         params: [...params, span.low, span.high, like],
       };
     }
