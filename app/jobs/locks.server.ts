@@ -11,6 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { advisoryLockKeySql } from "../db/advisory-lock-key";
 import type { AppDb } from "../db/client.server";
 import { sqlDate } from "../db/sql-date";
 import type { ConcurrencyLock } from "./types";
@@ -118,8 +119,8 @@ export function createPostgresLockProvider(
   });
   // An idle client's error (server restart) must not crash the process; held clients report through their own handler.
   pool.on("error", () => {});
-  const LOCK_SQL = `SELECT pg_try_advisory_lock(hashtext('commerce-sync'), hashtext($1)) AS "locked"`;
-  const UNLOCK_SQL = `SELECT pg_advisory_unlock(hashtext('commerce-sync'), hashtext($1)) AS "unlocked"`;
+  const LOCK_SQL = `SELECT pg_try_advisory_lock(${advisoryLockKeySql("$1")}) AS "locked"`;
+  const UNLOCK_SQL = `SELECT pg_advisory_unlock(${advisoryLockKeySql("$1")}) AS "unlocked"`;
   return {
     async tryAcquire(key) {
       const client = await pool.connect();

@@ -9,12 +9,13 @@ import type { AppDb } from "../db/client.server";
 import { idChunks } from "../db/id-chunks";
 import { containsIgnoringCase } from "../db/text-filter";
 import { refreshIntegrationCounters } from "./run-records.server";
-import { TX_OPTIONS } from "./sql.server";
+import { dialectFor, TX_OPTIONS } from "./sql.server";
 import { GUEST_PREFIX, guestExternalId, normalizeEmail } from "./writer/context";
 import {
   customerSuppressionKey,
   emailSuppressionKey,
   orderSuppressionKey,
+  storeRedactionLock,
 } from "./writer/suppressions.server";
 
 export interface CustomerSelector {
@@ -228,6 +229,8 @@ export async function redactCustomer(
 ) {
   const integration = await integrationOrThrow(db, selector.integrationId);
   const result = await db.$transaction(async (tx) => {
+    // First: waits for this store's writes in flight (PostgreSQL), and holds off new ones until this commits.
+    await storeRedactionLock(tx, dialectFor(db.$kind), selector.integrationId, "redact");
     const redactedAt = new Date();
     const contactIds = await matchingContactIds(tx, integration.organizationId, selector);
     const orderFilters = customerOrderFilters(selector, contactIds);

@@ -122,17 +122,32 @@ export function heldRecords(db: AppDb, integrationId: string, resource: Resource
     filter: HeldFilter,
     span: { length: number; low: string; high: string },
   ) => {
+    const prefix = filter.idPrefix ?? "";
+    const start = prefix.length + 1;
+    if (db.$kind === "postgres") {
+      // Written so PostgreSQL can estimate it (ADR 0046, second addendum). It keeps no statistics on expressions and
+      // guesses 0.5 % for each `expr = value`: with `substr(…) = prefix`, `length(…) = n` and the shape test it
+      // expected 1 row of 1,000,000 and sorted a sequential scan rather than walk the index for one id. Instead:
+      // the prefix and the length as one LIKE on the column ("gid://shopify/Order/" and 13 "_"), estimated from
+      // the column's histogram; the decimal shape as the decimal part being NOT NULL (guessed 99.5 %).
+      const { where, params } = scope(seenBefore, filter.datedFrom ? { datedFrom: filter.datedFrom } : {});
+      const n = params.length;
+      const like = prefix.replace(/[\\%_]/g, "\\$&") + "_".repeat(span.length - prefix.length);
+      return {
+        where:
+          `${where} AND "externalId" >= ${p(n + 1, "text")} AND "externalId" <= ${p(n + 2, "text")}` +
+          ` AND "externalId" LIKE ${p(n + 3, "text")}` +
+          ` AND substring(substr("externalId", ${start}) from '^[1-9][0-9]*$') IS NOT NULL`,
+        params: [...params, span.low, span.high, like],
+      };
+    }
     const { where, params } = scope(seenBefore, filter);
     const n = params.length;
-    const start = (filter.idPrefix ?? "").length + 1;
-    const decimal =
-      db.$kind === "postgres"
-        ? `substr("externalId", ${start}) ~ '^[1-9][0-9]*$'`
-        : `substr("externalId", ${start}, 1) BETWEEN '1' AND '9' AND substr("externalId", ${start}) NOT GLOB '*[^0-9]*'`;
     return {
       where:
         `${where} AND length("externalId") = ${p(n + 1, "int")} AND "externalId" >= ${p(n + 2, "text")}` +
-        ` AND "externalId" <= ${p(n + 3, "text")} AND ${decimal}`,
+        ` AND "externalId" <= ${p(n + 3, "text")} AND substr("externalId", ${start}, 1) BETWEEN '1' AND '9'` +
+        ` AND substr("externalId", ${start}) NOT GLOB '*[^0-9]*'`,
       params: [...params, span.length, span.low, span.high],
     };
   };

@@ -6,11 +6,13 @@
  * late webhook delivery) cannot bring the person back; a customer record the store changed after it, or a new
  * order, is what the store holds now, and applies.
  *
- * Cost for a store without redactions: one indexed `LIMIT 1` probe per page, no digest computed.
+ * Cost for a store without redactions: a shared advisory lock (PostgreSQL) and one indexed `LIMIT 1` probe per
+ * page, no digest computed.
  */
 import { candidateDigests, emailDigest, type EmailDigestKeys } from "../../crypto/email-digest.server";
+import { advisoryLockKeySql } from "../../db/advisory-lock-key";
 import { AppError } from "../../lib/errors";
-import { selectIn, selectRows, type SqlExecutor } from "../sql.server";
+import { selectIn, selectRows, type Dialect, type SqlExecutor } from "../sql.server";
 import { normalizeEmail, type WriteContext } from "./context";
 
 /** Suppression key of a store customer id. */
@@ -41,6 +43,34 @@ export class SuppressionKeysMissingError extends AppError {
   }
 }
 
+/**
+ * Orders a store's writes and its redactions on PostgreSQL (ADR 0048, addendum): a transaction-scoped advisory lock
+ * on `redaction:<integrationId>`, taken shared by every writer transaction before its suppression check ("write")
+ * and exclusive by the redaction before it reads anything ("redact"); both end with the transaction. A redaction
+ * so waits for the writes in flight and then sees (and clears) what they wrote; a write that starts while a
+ * redaction runs waits for its commit and then sees its suppressions. Under READ COMMITTED each statement reads
+ * what was committed when it started, so without it a webhook write that read "no suppression" just before a
+ * redaction committed still wrote the person after it. Must be each transaction's first statement: a writer then
+ * holds no row lock while it waits, and the redaction none while it waits, so the two cannot deadlock.
+ * SQLite: nothing to take, its write transactions already run one at a time (BEGIN IMMEDIATE, see the ADR).
+ */
+export async function storeRedactionLock(
+  tx: SqlExecutor,
+  dialect: Dialect,
+  integrationId: string,
+  mode: "write" | "redact",
+): Promise<void> {
+  if (dialect.kind !== "postgres") return;
+  const lock = mode === "write" ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock";
+  // FROM: the function returns void, a column type the raw-query path may not read back.
+  await selectRows(
+    tx,
+    dialect,
+    `SELECT 1 AS "one" FROM ${lock}(${advisoryLockKeySql(dialect.param(1, "text"))})`,
+    [`redaction:${integrationId}`],
+  );
+}
+
 /** The keys a record may match: its ids as given, and every digest its email may be stored under. */
 export interface SuppressionKeysOf {
   ids: string[];
@@ -60,6 +90,8 @@ export async function redactionHold<T>(
 ): Promise<((record: T) => boolean) | null> {
   if (records.length === 0) return null;
   const { dialect } = ctx;
+  // Before the check, so a redaction committing meanwhile is either waited for or waits for this write.
+  await storeRedactionLock(tx, dialect, ctx.integrationId, "write");
   const any = await selectRows<{ one: number }>(
     tx,
     dialect,
