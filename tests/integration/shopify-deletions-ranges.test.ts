@@ -194,7 +194,6 @@ describe.each(DATABASE_KINDS)(
       expect(ours).toEqual(storeOrders());
     });
 
-    /** A token of the app for direct reads (the control API issues it for the emulated shop). */
     /** An order created in the store only (its webhook is not processed here), with the store's next id. */
     async function createOrderThere(): Promise<bigint> {
       const customer = [...shop().customers.values()][0];
@@ -206,5 +205,74 @@ describe.each(DATABASE_KINDS)(
       expect(res.status).toBe(201);
       return BigInt(((await res.json()) as { id: string }).id);
     }
+  },
+);
+
+describe.each(DATABASE_KINDS)(
+  "Shopify customers deleted without a webhook, found by id ranges, on %s",
+  (kind) => {
+    const CUSTOMERS = 3_000;
+    const customerGid = (id: bigint) => `gid://shopify/Customer/${id}`;
+    let h: ShopifyHarness;
+    const shop = () => h.emu.context.shops.get(SHOP)!;
+    const control = (path: string, init?: RequestInit) => fetch(`${h.emu.url}/_emulator${path}`, init);
+    const requests = async () =>
+      ((await (await control("/requests")).json()) as { requests: LoggedGraphqlRequest[] }).requests;
+    /** Our live customer links of the store (tombstones and guests' email links left out). */
+    const ourCustomers = async () =>
+      (
+        await liveExternalIds(h.db, h.integrationId, {
+          externalId: { startsWith: "gid://shopify/Customer/" },
+        })
+      ).customers;
+    const storeCustomers = () => [...shop().customers.values()].map((c) => customerGid(c.id)).sort();
+
+    beforeAll(async () => {
+      h = await startShopifyHarness(kind, { customers: CUSTOMERS, orders: 20, products: 5 });
+      expect(
+        (await runSync(h.db, { integrationId: h.integrationId, kind: "full", sources: h.platforms })).status,
+      ).toBe("succeeded");
+      expect(await ourCustomers()).toEqual(storeCustomers());
+    }, 300_000);
+    afterAll(async () => h?.close());
+
+    it("halves customer id ranges with customersCount, lists one range per deletion and leaves tombstones", async () => {
+      const all = [...shop().customers.values()].map((c) => c.id).sort(ascending);
+      const gone = [all[10], all[all.length - 20]];
+      for (const id of gone) {
+        const res = await control(`/shops/${SHOP}/customers/${id}?webhook=false`, { method: "DELETE" });
+        expect(res.status).toBe(200);
+      }
+      await control("/requests", { method: "DELETE" });
+      const summary = await runSync(h.db, {
+        integrationId: h.integrationId,
+        kind: "incremental",
+        sources: h.platforms,
+      });
+      expect(summary.status).toBe("succeeded");
+      expect(summary.resources.customers?.deleted).toBe(2);
+      expect(await ourCustomers()).toEqual(storeCustomers());
+      // The links stay as tombstones (ADR 0044), not removed.
+      expect(
+        await h.db.contactSource.count({
+          where: {
+            integrationId: h.integrationId,
+            externalId: { in: gone.map(customerGid) },
+            deletedAt: { not: null },
+          },
+        }),
+      ).toBe(2);
+      const log = await requests();
+      const counts = log
+        .filter((r) => r.operationName === "CustomersCount")
+        .map((r) => String(r.variables?.query ?? ""))
+        .filter((q) => boundsOf(q) !== null);
+      const listings = log.filter((r) => r.operationName === "CustomerIds");
+      // 3,000 → 1,500 → 750 → 375 → 187: a handful of counts per deletion, one page each — not the 12 pages of all ids.
+      expect(counts.length).toBeGreaterThan(2);
+      expect(counts.length).toBeLessThanOrEqual(1 + 2 * 4);
+      expect(listings).toHaveLength(2);
+      expect(listings.every((r) => boundsOf(String(r.variables?.query ?? "")) !== null)).toBe(true);
+    });
   },
 );
