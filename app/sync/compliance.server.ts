@@ -10,13 +10,8 @@ import { idChunks } from "../db/id-chunks";
 import { containsIgnoringCase } from "../db/text-filter";
 import { refreshIntegrationCounters } from "./run-records.server";
 import { dialectFor, TX_OPTIONS } from "./sql.server";
-import { GUEST_PREFIX, guestExternalId, normalizeEmail } from "./writer/context";
-import {
-  customerSuppressionKey,
-  emailSuppressionKey,
-  orderSuppressionKey,
-  storeRedactionLock,
-} from "./writer/suppressions.server";
+import { guestExternalId, normalizeEmail } from "./writer/context";
+import { recordSuppressions, storeRedactionLock, suppressionKeys } from "./writer/suppressions.server";
 
 export interface CustomerSelector {
   integrationId: string;
@@ -138,71 +133,6 @@ async function forgetWebhookPayloads(
     erased += waiting.count + done.count;
   }
   return erased;
-}
-
-/**
- * What the redaction leaves so the person stays redacted (ADR 0048): every key under which this store could send
- * them again, collected before the links, emails and orders are cleared — the customer id and emails the request
- * gives, this store's links of the contacts found (a guest link is an email), their emails, and every order the
- * redaction covers (named, or theirs here) with its email. Emails only as keyed digests. A key already suppressed moves to `redactedAt`.
- */
-async function suppressionKeys(
-  tx: Prisma.TransactionClient,
-  selector: CustomerSelector,
-  contactIds: string[],
-  orderFilters: Prisma.OrderWhereInput[],
-  emailDigestKeys: EmailDigestKeys,
-): Promise<string[]> {
-  const { integrationId } = selector;
-  const ids = new Set<string>();
-  const emails = new Set<string>();
-  const addEmail = (email: string | null | undefined) => {
-    const normalized = normalizeEmail(email);
-    if (normalized) emails.add(normalized);
-  };
-  if (selector.customerExternalId) ids.add(customerSuppressionKey(selector.customerExternalId));
-  addEmail(selector.email);
-  for (const id of new Set(selector.orderExternalIds ?? [])) ids.add(orderSuppressionKey(id));
-  if (contactIds.length) {
-    const links = await tx.contactSource.findMany({
-      where: { integrationId, contactId: { in: contactIds } },
-      select: { externalId: true },
-    });
-    for (const { externalId } of links) {
-      if (externalId.startsWith(GUEST_PREFIX)) addEmail(externalId.slice(GUEST_PREFIX.length));
-      else ids.add(customerSuppressionKey(externalId));
-    }
-    const contacts = await tx.contact.findMany({
-      where: { id: { in: contactIds } },
-      select: { email: true },
-    });
-    for (const c of contacts) addEmail(c.email);
-  }
-  for (const where of orderFilters) {
-    // Every order the redaction covers stays without a buyer for good, whatever version the store sends later
-    // (a refund of an old order must not bring the person back); their emails are keys too.
-    const orders = await tx.order.findMany({ where, select: { externalId: true, email: true } });
-    for (const o of orders) {
-      ids.add(orderSuppressionKey(o.externalId));
-      addEmail(o.email);
-    }
-  }
-  for (const email of emails) ids.add(emailSuppressionKey(emailDigestKeys, integrationId, email));
-  return [...ids];
-}
-
-async function recordSuppressions(
-  tx: Prisma.TransactionClient,
-  integrationId: string,
-  keys: string[],
-  redactedAt: Date,
-) {
-  for (const chunk of idChunks(keys)) {
-    await tx.customerSuppression.deleteMany({ where: { integrationId, key: { in: chunk } } });
-    await tx.customerSuppression.createMany({
-      data: chunk.map((key) => ({ integrationId, key, redactedAt })),
-    });
-  }
 }
 
 /**

@@ -65,7 +65,12 @@ export interface Column {
  * with a cached prepared statement (same SQL, same transaction; see sqlite-connection.server.ts), else through
  * Prisma's raw-query path. `rows` returns the result rows, `run` the affected row count.
  */
-async function queryRows<T>(tx: SqlExecutor, dialect: Dialect, sql: string, params: unknown[]): Promise<T[]> {
+export async function queryRows<T>(
+  tx: SqlExecutor,
+  dialect: Dialect,
+  sql: string,
+  params: unknown[],
+): Promise<T[]> {
   const connection = dialect.kind === "sqlite" ? connectionFor(tx) : null;
   if (connection) return prepared(connection, sql).all(...params) as T[];
   const pg = dialect.kind === "postgres" ? await postgresConnectionFor(tx) : null;
@@ -79,16 +84,6 @@ async function execute(tx: SqlExecutor, dialect: Dialect, sql: string, params: u
   const pg = dialect.kind === "postgres" ? await postgresConnectionFor(tx) : null;
   if (pg) return (await pg.query(sql, params)).rowCount;
   return tx.$executeRawUnsafe(sql, ...params);
-}
-
-/** Runs one SELECT in `tx` (same connection rules as every statement of the writer) and returns its rows. */
-export function selectRows<T>(
-  tx: SqlExecutor,
-  dialect: Dialect,
-  sql: string,
-  params: unknown[],
-): Promise<T[]> {
-  return queryRows<T>(tx, dialect, sql, params);
 }
 
 /** Most rows per statement (keeps a single JSON parameter and a transaction's statements reasonably sized). */

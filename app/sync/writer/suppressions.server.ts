@@ -9,11 +9,14 @@
  * Cost for a store without redactions: a shared advisory lock (PostgreSQL) and one indexed `LIMIT 1` probe per
  * page, no digest computed.
  */
+import type { Prisma } from "@prisma/client";
 import { candidateDigests, emailDigest, type EmailDigestKeys } from "../../crypto/email-digest.server";
 import { advisoryLockKeySql } from "../../db/advisory-lock-key";
+import { idChunks } from "../../db/id-chunks";
 import { AppError } from "../../lib/errors";
-import { selectIn, selectRows, type Dialect, type SqlExecutor } from "../sql.server";
-import { normalizeEmail, type WriteContext } from "./context";
+import type { CustomerSelector } from "../compliance.server";
+import { queryRows, selectIn, type Dialect, type SqlExecutor } from "../sql.server";
+import { GUEST_PREFIX, normalizeEmail, type WriteContext } from "./context";
 
 /** Suppression key of a store customer id. */
 export function customerSuppressionKey(externalId: string): string {
@@ -27,9 +30,11 @@ export function orderSuppressionKey(externalId: string): string {
   return `${ORDER_KEY_PREFIX}${externalId}`;
 }
 
+const EMAIL_KEY_PREFIX = "email:";
+
 /** Suppression key a redaction stores for an email (the current key's digest; never the address). */
 export function emailSuppressionKey(keys: EmailDigestKeys, integrationId: string, email: string): string {
-  return `email:${emailDigest(keys, integrationId, email)}`;
+  return `${EMAIL_KEY_PREFIX}${emailDigest(keys, integrationId, email)}`;
 }
 
 /** A store with redactions asked for a check this process cannot make: it has no ENCRYPTION_KEY-derived keys. */
@@ -63,7 +68,7 @@ export async function storeRedactionLock(
   if (dialect.kind !== "postgres") return;
   const lock = mode === "write" ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock";
   // FROM: the function returns void, a column type the raw-query path may not read back.
-  await selectRows(
+  await queryRows(
     tx,
     dialect,
     `SELECT 1 AS "one" FROM ${lock}(${advisoryLockKeySql(dialect.param(1, "text"))})`,
@@ -92,7 +97,7 @@ export async function redactionHold<T>(
   const { dialect } = ctx;
   // Before the check, so a redaction committing meanwhile is either waited for or waits for this write.
   await storeRedactionLock(tx, dialect, ctx.integrationId, "write");
-  const any = await selectRows<{ one: number }>(
+  const any = await queryRows<{ one: number }>(
     tx,
     dialect,
     `SELECT 1 AS "one" FROM "CustomerSuppression" WHERE "integrationId" = ${dialect.param(1, "text")} LIMIT 1`,
@@ -108,7 +113,7 @@ export async function redactionHold<T>(
     if (normalized) {
       if (!ctx.emailDigestKeys) throw new SuppressionKeysMissingError();
       for (const digest of candidateDigests(ctx.emailDigestKeys, ctx.integrationId, normalized)) {
-        keys.push(`email:${digest}`);
+        keys.push(`${EMAIL_KEY_PREFIX}${digest}`);
       }
     }
     keysByRecord.set(record, keys);
@@ -132,4 +137,70 @@ export async function redactionHold<T>(
       return at !== undefined && (key.startsWith(ORDER_KEY_PREFIX) || !(time > at));
     });
   };
+}
+
+/**
+ * What the redaction leaves so the person stays redacted (ADR 0048): every key under which this store could send
+ * them again, collected before the links, emails and orders are cleared — the customer id and emails the request
+ * gives, this store's links of the contacts found (a guest link is an email), their emails, and every order the
+ * redaction covers (named, or theirs here) with its email. Emails only as keyed digests.
+ */
+export async function suppressionKeys(
+  tx: Prisma.TransactionClient,
+  selector: CustomerSelector,
+  contactIds: string[],
+  orderFilters: Prisma.OrderWhereInput[],
+  emailDigestKeys: EmailDigestKeys,
+): Promise<string[]> {
+  const { integrationId } = selector;
+  const ids = new Set<string>();
+  const emails = new Set<string>();
+  const addEmail = (email: string | null | undefined) => {
+    const normalized = normalizeEmail(email);
+    if (normalized) emails.add(normalized);
+  };
+  if (selector.customerExternalId) ids.add(customerSuppressionKey(selector.customerExternalId));
+  addEmail(selector.email);
+  for (const id of new Set(selector.orderExternalIds ?? [])) ids.add(orderSuppressionKey(id));
+  if (contactIds.length) {
+    const links = await tx.contactSource.findMany({
+      where: { integrationId, contactId: { in: contactIds } },
+      select: { externalId: true },
+    });
+    for (const { externalId } of links) {
+      if (externalId.startsWith(GUEST_PREFIX)) addEmail(externalId.slice(GUEST_PREFIX.length));
+      else ids.add(customerSuppressionKey(externalId));
+    }
+    const contacts = await tx.contact.findMany({
+      where: { id: { in: contactIds } },
+      select: { email: true },
+    });
+    for (const c of contacts) addEmail(c.email);
+  }
+  for (const where of orderFilters) {
+    // Every order the redaction covers stays without a buyer for good, whatever version the store sends later
+    // (a refund of an old order must not bring the person back); their emails are keys too.
+    const orders = await tx.order.findMany({ where, select: { externalId: true, email: true } });
+    for (const o of orders) {
+      ids.add(orderSuppressionKey(o.externalId));
+      addEmail(o.email);
+    }
+  }
+  for (const email of emails) ids.add(emailSuppressionKey(emailDigestKeys, integrationId, email));
+  return [...ids];
+}
+
+/** Writes the keys with `redactedAt`; a key already suppressed moves to the later time. */
+export async function recordSuppressions(
+  tx: Prisma.TransactionClient,
+  integrationId: string,
+  keys: string[],
+  redactedAt: Date,
+) {
+  for (const chunk of idChunks(keys)) {
+    await tx.customerSuppression.deleteMany({ where: { integrationId, key: { in: chunk } } });
+    await tx.customerSuppression.createMany({
+      data: chunk.map((key) => ({ integrationId, key, redactedAt })),
+    });
+  }
 }
