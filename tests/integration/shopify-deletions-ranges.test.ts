@@ -3,7 +3,7 @@
  * halves id ranges with `ordersCount(query: "id:>=a id:<=b")` against our own count of each range and lists only a
  * small range that still differs — over real loopback HTTP to the emulator, on SQLite and PostgreSQL. The emulator's
  * request log proves the cost: counts growing with log2(N / 250), a listing page per deletion, where listing every
- * id would take N / 250 pages (32 here).
+ * id would take N / 250 pages (32 here). Customers (3,000) and products (1,500) take the same path with their own counts.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { LoggedGraphqlRequest } from "../../emulators/shopify/graphql/request-log";
@@ -273,6 +273,67 @@ describe.each(DATABASE_KINDS)(
       expect(counts.length).toBeLessThanOrEqual(1 + 2 * 4);
       expect(listings).toHaveLength(2);
       expect(listings.every((r) => boundsOf(String(r.variables?.query ?? "")) !== null)).toBe(true);
+    });
+  },
+);
+
+describe.each(DATABASE_KINDS)(
+  "Shopify products deleted without a webhook, found by id ranges, on %s",
+  (kind) => {
+    // Above the 1,000 held records from which the check halves ranges instead of listing every id.
+    const PRODUCTS = 1_500;
+    const productGid = (id: bigint) => `gid://shopify/Product/${id}`;
+    let h: ShopifyHarness;
+    const shop = () => h.emu.context.shops.get(SHOP)!;
+    const control = (path: string, init?: RequestInit) => fetch(`${h.emu.url}/_emulator${path}`, init);
+    const requests = async () =>
+      ((await (await control("/requests")).json()) as { requests: LoggedGraphqlRequest[] }).requests;
+    const ourProducts = async () => (await liveExternalIds(h.db, h.integrationId)).products;
+    const storeProducts = () => [...shop().products.values()].map((p) => productGid(p.id)).sort();
+
+    beforeAll(async () => {
+      h = await startShopifyHarness(kind, { customers: 5, orders: 5, products: PRODUCTS });
+      expect(
+        (await runSync(h.db, { integrationId: h.integrationId, kind: "full", sources: h.platforms })).status,
+      ).toBe("succeeded");
+      expect(await ourProducts()).toHaveLength(PRODUCTS);
+      expect(await ourProducts()).toEqual(storeProducts());
+    }, 300_000);
+    afterAll(async () => h?.close());
+
+    it("halves product id ranges with productsCount and lists one range per deletion", async () => {
+      const all = [...shop().products.values()].map((p) => p.id).sort(ascending);
+      const gone = [all[1], all[900]];
+      for (const id of gone) {
+        const res = await control(`/shops/${SHOP}/products/${id}?webhook=false`, { method: "DELETE" });
+        expect(res.status).toBe(200);
+      }
+      await control("/requests", { method: "DELETE" });
+      const before = await ourProducts();
+      const summary = await runSync(h.db, {
+        integrationId: h.integrationId,
+        kind: "incremental",
+        sources: h.platforms,
+      });
+      expect(summary.status).toBe("succeeded");
+      expect(summary.resources.products?.deleted).toBe(2);
+      const after = await ourProducts();
+      expect(before.filter((id) => !after.includes(id))).toEqual(gone.map(productGid).sort());
+      expect(after).toEqual(storeProducts());
+      const log = await requests();
+      const counts = log
+        .filter((r) => r.operationName === "ProductsCount")
+        .map((r) => String(r.variables?.query ?? ""))
+        .filter((q) => boundsOf(q) !== null);
+      const listings = log.filter((r) => r.operationName === "ProductIds");
+      // 1,500 → 750 → 375 → 187 per deletion: a few counts, one page each — not the 6 pages of every id.
+      expect(counts.length).toBeGreaterThan(2);
+      expect(counts.length).toBeLessThanOrEqual(1 + 2 * 3);
+      expect(listings).toHaveLength(2);
+      expect(listings.every((r) => boundsOf(String(r.variables?.query ?? "")) !== null)).toBe(true);
+      expect(
+        log.filter((r) => r.operationName === "RecordsExist").flatMap((r) => r.variables.ids as string[]),
+      ).toEqual(gone.map(productGid));
     });
   },
 );
