@@ -21,23 +21,32 @@ const boundsOf = (query: string) => {
   const m = /id:>=(\d+) id:<=(\d+)$/.exec(query);
   return m ? { from: BigInt(m[1]), last: BigInt(m[2]) } : null;
 };
+/** The emulator's control API (`/_emulator/...`) of a harness. */
+const controlOf = (h: ShopifyHarness) => (path: string, init?: RequestInit) =>
+  fetch(`${h.emu.url}/_emulator${path}`, init);
+/** The GraphQL requests the emulator logged since its log was last cleared. */
+const loggedRequests = async (h: ShopifyHarness) =>
+  ((await (await controlOf(h)("/requests")).json()) as { requests: LoggedGraphqlRequest[] }).requests;
+/** The queries of `operation` that carried an id range, in the order sent. */
+const rangeQueries = (log: LoggedGraphqlRequest[], operation: string) =>
+  log
+    .filter((r) => r.operationName === operation)
+    .map((r) => String(r.variables?.query ?? ""))
+    .filter((q) => boundsOf(q) !== null);
 
 describe.each(DATABASE_KINDS)(
   "Shopify orders deleted without a webhook, found by id ranges, on %s",
   (kind) => {
     let h: ShopifyHarness;
     const shop = () => h.emu.context.shops.get(SHOP)!;
-    const control = (path: string, init?: RequestInit) => fetch(`${h.emu.url}/_emulator${path}`, init);
+    const control = (path: string, init?: RequestInit) => controlOf(h)(path, init);
     const json = { "Content-Type": "application/json" };
-    const requests = async () =>
-      ((await (await control("/requests")).json()) as { requests: LoggedGraphqlRequest[] }).requests;
+    const requests = () => loggedRequests(h);
     const named = (log: LoggedGraphqlRequest[], operation: string) =>
       log.filter((r) => r.operationName === operation);
     /** The check's range counts and range listings, with their queries. */
     const ranged = (log: LoggedGraphqlRequest[], operation: "OrdersCount" | "OrderIds") =>
-      named(log, operation)
-        .map((r) => String(r.variables?.query ?? ""))
-        .filter((q) => boundsOf(q) !== null);
+      rangeQueries(log, operation);
     const sync = async (source?: SyncSource) =>
       runSync(h.db, {
         integrationId: h.integrationId,
@@ -215,9 +224,8 @@ describe.each(DATABASE_KINDS)(
     const customerGid = (id: bigint) => `gid://shopify/Customer/${id}`;
     let h: ShopifyHarness;
     const shop = () => h.emu.context.shops.get(SHOP)!;
-    const control = (path: string, init?: RequestInit) => fetch(`${h.emu.url}/_emulator${path}`, init);
-    const requests = async () =>
-      ((await (await control("/requests")).json()) as { requests: LoggedGraphqlRequest[] }).requests;
+    const control = (path: string, init?: RequestInit) => controlOf(h)(path, init);
+    const requests = () => loggedRequests(h);
     /** Our live customer links of the store (tombstones and guests' email links left out). */
     const ourCustomers = async () =>
       (
@@ -263,10 +271,7 @@ describe.each(DATABASE_KINDS)(
         }),
       ).toBe(2);
       const log = await requests();
-      const counts = log
-        .filter((r) => r.operationName === "CustomersCount")
-        .map((r) => String(r.variables?.query ?? ""))
-        .filter((q) => boundsOf(q) !== null);
+      const counts = rangeQueries(log, "CustomersCount");
       const listings = log.filter((r) => r.operationName === "CustomerIds");
       // 3,000 → 1,500 → 750 → 375 → 187: a handful of counts per deletion, one page each — not the 12 pages of all ids.
       expect(counts.length).toBeGreaterThan(2);
@@ -285,9 +290,8 @@ describe.each(DATABASE_KINDS)(
     const productGid = (id: bigint) => `gid://shopify/Product/${id}`;
     let h: ShopifyHarness;
     const shop = () => h.emu.context.shops.get(SHOP)!;
-    const control = (path: string, init?: RequestInit) => fetch(`${h.emu.url}/_emulator${path}`, init);
-    const requests = async () =>
-      ((await (await control("/requests")).json()) as { requests: LoggedGraphqlRequest[] }).requests;
+    const control = (path: string, init?: RequestInit) => controlOf(h)(path, init);
+    const requests = () => loggedRequests(h);
     const ourProducts = async () => (await liveExternalIds(h.db, h.integrationId)).products;
     const storeProducts = () => [...shop().products.values()].map((p) => productGid(p.id)).sort();
 
@@ -321,10 +325,7 @@ describe.each(DATABASE_KINDS)(
       expect(before.filter((id) => !after.includes(id))).toEqual(gone.map(productGid).sort());
       expect(after).toEqual(storeProducts());
       const log = await requests();
-      const counts = log
-        .filter((r) => r.operationName === "ProductsCount")
-        .map((r) => String(r.variables?.query ?? ""))
-        .filter((q) => boundsOf(q) !== null);
+      const counts = rangeQueries(log, "ProductsCount");
       const listings = log.filter((r) => r.operationName === "ProductIds");
       // 1,500 → 750 → 375 → 187 per deletion: a few counts, one page each — not the 6 pages of every id.
       expect(counts.length).toBeGreaterThan(2);
