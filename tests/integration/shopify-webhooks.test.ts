@@ -135,6 +135,51 @@ describe.each(DATABASE_KINDS)("Shopify webhooks on %s", (kind) => {
     await expectStoreMatchesShop(h.db, h.integrationId, shop);
   });
 
+  it("keeps every variant of a product with more than the 100 a webhook body carries in full", async () => {
+    const shop = h.emu.context.shops.get(SHOP)!;
+    const product = [...shop.products.values()][0];
+    const template = product.variants[0];
+    // 130 variants, the last one the dearest: past the body's 100, so only GraphQL can tell.
+    const variants = Array.from({ length: 130 }, (_, i) => ({
+      ...template,
+      id: (7_000_000_000_000n + BigInt(i)).toString(),
+      productId: product.id.toString(),
+      position: i + 1,
+      title: `Size ${i + 1}`,
+      sku: `BIG-${i + 1}`,
+      price: i === 129 ? "999.99" : "10.00",
+      createdAt: template.createdAt.toISOString(),
+      updatedAt: template.updatedAt.toISOString(),
+    }));
+    const deliveredBefore = (h.emu.context.webhooks.deliveries() as unknown[]).length;
+    await control(h, "PATCH", `/shops/${SHOP}/products/${product.id}`, { title: "Many sizes", variants });
+    await h.settleWebhooks();
+    const delivered = (
+      h.emu.context.webhooks.deliveries() as Array<{ topic: string; outcome: string; body?: string }>
+    ).slice(deliveredBefore);
+    expect(delivered.some((d) => d.topic === "products/update" && d.outcome === "delivered")).toBe(true);
+    const event = await h.db.webhookEvent.findFirstOrThrow({
+      where: {
+        integrationId: h.integrationId,
+        topic: "products/update",
+        resourceId: `gid://shopify/Product/${product.id}`,
+      },
+      orderBy: { receivedAt: "desc" },
+    });
+    const body = JSON.parse(event.payload) as { variants: unknown[]; variant_gids: unknown[] };
+    expect([body.variants.length, body.variant_gids.length]).toEqual([100, 130]);
+    expect(event.status).toBe("processed");
+
+    const stored = await h.db.product.findFirstOrThrow({
+      where: { integrationId: h.integrationId, externalId: `gid://shopify/Product/${product.id}` },
+      include: { variants: true },
+    });
+    expect(stored.title).toBe("Many sizes");
+    expect(stored.variants).toHaveLength(130);
+    expect(stored.variants.map((v) => v.sku).sort()).toEqual(variants.map((v) => v.sku).sort());
+    expect([stored.minPriceMinor, stored.maxPriceMinor]).toEqual([1000n, 99999n]);
+  });
+
   it("keeps the newest state when deliveries are duplicated and reordered", async () => {
     await control(h, "POST", "/webhooks/faults", { duplicateRate: 0.5, reorderWindow: 6, seed: 3 });
     const shop = h.emu.context.shops.get(SHOP)!;

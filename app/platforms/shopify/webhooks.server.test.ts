@@ -8,6 +8,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { PlatformContext, StoredWebhookEvent, WebhookDecision } from "../../sync/platform";
 import type { ShopifyGraphqlClient } from "./client.server";
+import { carriesEveryVariant } from "./mapping/products";
+import type { ShopifyRestProduct, ShopifyRestVariant } from "./mapping/types";
 import { decideWebhook, webhookResourceId, type WebhookDeps } from "./webhooks.server";
 
 const reference2026 = (name: string) =>
@@ -59,12 +61,12 @@ function event(topic: string, payload: string): StoredWebhookEvent {
 }
 
 function harness() {
-  const customerReads: unknown[] = [];
+  const graphqlReads: unknown[] = [];
   const removedSessions: string[] = [];
   const client = {
     request: async (_operation: string, _query: string, variables: { id: string }) => {
-      customerReads.push(variables.id);
-      return { customer: null };
+      graphqlReads.push(variables.id);
+      return { customer: null, product: null };
     },
   } as unknown as ShopifyGraphqlClient;
   const deps: WebhookDeps = {
@@ -76,7 +78,7 @@ function harness() {
     db: {},
     integration: { id: "int1", storeKey: SHOP, status: "connected", platform: "shopify" },
   } as unknown as PlatformContext;
-  return { deps, ctx, customerReads, removedSessions };
+  return { deps, ctx, graphqlReads, removedSessions };
 }
 
 type Apply = Extract<WebhookDecision, { action: "apply" }>;
@@ -91,7 +93,7 @@ describe.each(["2025-04", "2026-04"] as const)("Shopify webhook bodies of API %s
       const e = event(topic, bodies.customer);
       expect(e.resourceId).toBe("gid://shopify/Customer/706405506930370084");
       const decision = await decideWebhook(h.deps, e, h.ctx);
-      expect(h.customerReads).toEqual(["gid://shopify/Customer/706405506930370084"]);
+      expect(h.graphqlReads).toEqual(["gid://shopify/Customer/706405506930370084"]);
       // Our stub answers that the customer is gone: nothing is taken from the body.
       expect(decision).toEqual({ action: "ignore", reason: "The customer no longer exists in Shopify." });
     },
@@ -120,8 +122,52 @@ describe.each(["2025-04", "2026-04"] as const)("Shopify webhook bodies of API %s
       const decision = (await decideWebhook(h.deps, e, h.ctx)) as Apply;
       const product = decision.map(decision.remote[0] as never) as { externalId: string };
       expect(product.externalId).toBe("gid://shopify/Product/788032119674292922");
+      // Every variant is in the body (variant_gids lists no more): nothing is read from Shopify.
+      expect(h.graphqlReads).toEqual([]);
     },
   );
+
+  it("GIVEN a products/update body listing more variants in variant_gids than it carries WHEN decided THEN the whole product is read through GraphQL", async () => {
+    const h = harness();
+    const sample = JSON.parse(bodies.product) as { variants: unknown[]; variant_gids: unknown[] };
+    const variants = Array.from({ length: 100 }, () => sample.variants[0]);
+    const gids = Array.from({ length: 101 }, (_, i) => ({
+      admin_graphql_api_id: `gid://shopify/ProductVariant/${i + 1}`,
+    }));
+    const e = event("products/update", JSON.stringify({ ...sample, variants, variant_gids: gids }));
+    const decision = await decideWebhook(h.deps, e, h.ctx);
+    expect(h.graphqlReads).toEqual(["gid://shopify/Product/788032119674292922"]);
+    // Our stub answers that the product is gone: its first 100 variants are not taken from the body.
+    expect(decision).toEqual({ action: "ignore", reason: "The product no longer exists in Shopify." });
+  });
+});
+
+describe("carriesEveryVariant", () => {
+  const variants = (n: number) => Array.from({ length: n }, () => ({}) as ShopifyRestVariant);
+  const product = (extra: Partial<ShopifyRestProduct>) => ({ ...extra }) as ShopifyRestProduct;
+  it("trusts variant_gids when the body has them", () => {
+    expect(
+      carriesEveryVariant(
+        product({
+          variants: variants(2),
+          variant_gids: [{ admin_graphql_api_id: "a" }, { admin_graphql_api_id: "b" }],
+        }),
+      ),
+    ).toBe(true);
+    expect(
+      carriesEveryVariant(
+        product({
+          variants: variants(100),
+          variant_gids: variants(150).map((_, i) => ({ admin_graphql_api_id: `v${i}` })),
+        }),
+      ),
+    ).toBe(false);
+  });
+  it("without variant_gids, counts a body of 100 variants as possibly cut", () => {
+    expect(carriesEveryVariant(product({ variants: variants(99) }))).toBe(true);
+    expect(carriesEveryVariant(product({ variants: variants(100) }))).toBe(false);
+    expect(carriesEveryVariant(product({}))).toBe(true);
+  });
 });
 
 describe("Shopify topics with the same body in every captured version", () => {

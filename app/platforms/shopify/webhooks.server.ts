@@ -3,7 +3,9 @@
  * Bodies are re-parsed from the stored raw payload so ids above 2^53 stay exact.
  *
  * - Orders and products: mapped from the REST-shaped body (the same records a sync would write; the engine's
- *   newest-wins rule keeps a late, older delivery from overwriting newer data).
+ *   newest-wins rule keeps a late, older delivery from overwriting newer data). A product body carries only its
+ *   first 100 variants in full (the rest by id in `variant_gids`): such a product is read through GraphQL instead,
+ *   since the writer removes the variants an updated product no longer lists.
  * - Customers: the body lacks consent and tags since 2025-01, so the customer is read through GraphQL.
  * - app/uninstalled: the shop's sessions are removed here (tokens are dead); the runner disconnects the integration
  *   and keeps its data until shop/redact.
@@ -15,9 +17,17 @@ import { parseJsonLossless } from "./mapping/json";
 import { gidOf, optionalGidOf, type ShopifyIdType } from "./mapping/ids";
 import { mapCustomerNode } from "./mapping/customers";
 import { mapOrderWebhook } from "./mapping/orders";
-import { mapProductWebhook } from "./mapping/products";
-import type { ShopifyCustomerNode, ShopifyRestOrder, ShopifyRestProduct } from "./mapping/types";
+import { carriesEveryVariant, mapProductNode, mapProductWebhook } from "./mapping/products";
+import type {
+  ShopifyCustomerNode,
+  ShopifyProductNode,
+  ShopifyRestOrder,
+  ShopifyRestProduct,
+} from "./mapping/types";
 import { CUSTOMER_QUERY } from "./queries/customers";
+import { PRODUCT_QUERY } from "./queries/products";
+import { completeChildren } from "./readers/pages.server";
+import { RESOURCE_SPECS } from "./readers/specs";
 
 export interface WebhookDeps {
   clientFor(ctx: PlatformContext): ShopifyGraphqlClient;
@@ -149,12 +159,24 @@ export async function decideWebhook(
       };
     case "products/create":
     case "products/update": {
-      const currency = await deps.shopCurrency(ctx, deps.clientFor(ctx));
+      const client = deps.clientFor(ctx);
+      const currency = await deps.shopCurrency(ctx, client);
+      if (carriesEveryVariant(body as unknown as ShopifyRestProduct)) {
+        return {
+          action: "apply",
+          resource: "products",
+          remote: [body],
+          map: (b: ShopifyRestProduct) => mapProductWebhook(b, currency),
+        };
+      }
+      // More than 100 variants: the body lists the rest by id only, so the whole product is read.
+      const product = await readWholeProduct(client, recordGid("Product", body));
+      if (!product) return { action: "ignore", reason: "The product no longer exists in Shopify." };
       return {
         action: "apply",
         resource: "products",
-        remote: [body],
-        map: (b: ShopifyRestProduct) => mapProductWebhook(b, currency),
+        remote: [product],
+        map: (n: ShopifyProductNode) => mapProductNode(n, currency),
       };
     }
     case "customers/delete":
@@ -166,4 +188,20 @@ export async function decideWebhook(
     default:
       return { action: "ignore", reason: `Commerce Sync does not use ${topic} webhooks.` };
   }
+}
+
+/** One product through GraphQL with every variant (the first page, then the rest as a page read completes them). */
+async function readWholeProduct(
+  client: ShopifyGraphqlClient,
+  id: string,
+): Promise<ShopifyProductNode | null> {
+  const variants = RESOURCE_SPECS.products.child!;
+  type Node = ShopifyProductNode & Record<string, unknown> & { id: string };
+  const data = await client.request<{ product: Node | null }>("Product", PRODUCT_QUERY, {
+    id,
+    variants: variants.followUpPageSize,
+  });
+  if (!data.product) return null;
+  await completeChildren(client, variants, [data.product]);
+  return data.product;
 }

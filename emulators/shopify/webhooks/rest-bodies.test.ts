@@ -67,6 +67,29 @@ describe("REST webhook bodies", () => {
     expect(body.tags).toBe("example, mens");
   });
 
+  it("carries the first 100 variants in full and every variant's id in variant_gids, newest update first", () => {
+    const base = product.variants[0];
+    const variants = Array.from({ length: 130 }, (_, i) => ({
+      ...base,
+      id: 50_000n + BigInt(i),
+      position: i + 1,
+      title: `Size ${i + 1}`,
+      // Variant 120 was updated last, variant 1 first.
+      updatedAt: new Date(Date.UTC(2026, 10, 1, 0, i === 119 ? 200 : i)),
+    }));
+    const body = productToRest(shop, { ...product, variants: [...variants].reverse() });
+    const full = body.variants as Array<{ id: bigint; position: number }>;
+    expect(full).toHaveLength(100);
+    expect(full.map((v) => v.position)).toEqual(variants.slice(0, 100).map((v) => v.position));
+    const gids = (body.variant_gids as Array<{ admin_graphql_api_id: string; updated_at: string }>).map(
+      (g) => g.admin_graphql_api_id,
+    );
+    expect(gids).toHaveLength(130);
+    expect(gids[0]).toBe("gid://shopify/ProductVariant/50119");
+    expect(gids[1]).toBe("gid://shopify/ProductVariant/50129");
+    expect(gids[129]).toBe("gid://shopify/ProductVariant/50000");
+  });
+
   it("shapes app/uninstalled like the sample shop body", () => {
     expect(compareKeys(shopToRest(shop), reference("app-uninstalled"))).toEqual({ missing: [], extra: [] });
   });

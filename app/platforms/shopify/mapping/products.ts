@@ -68,6 +68,23 @@ function variantOfRest(v: ShopifyRestVariant, currency: string): ProductVariantR
   };
 }
 
+/**
+ * Variants a products/create or products/update body carries in full: Shopify sends the first 100 and lists every
+ * variant only in `variant_gids` (webhook topic descriptions, 2025-04 and 2026-04).
+ */
+export const WEBHOOK_FULL_VARIANTS = 100;
+
+/**
+ * Whether a product webhook body carries every variant of the product in full. When it does not, mapping it would
+ * drop the variants past the 100th (the writer removes variants an updated product no longer lists): the product is
+ * read through GraphQL instead. Without `variant_gids`, a body with 100 variants cannot tell, so it does not count.
+ */
+export function carriesEveryVariant(body: ShopifyRestProduct): boolean {
+  const full = body.variants?.length ?? 0;
+  if (Array.isArray(body.variant_gids)) return body.variant_gids.length <= full;
+  return full < WEBHOOK_FULL_VARIANTS;
+}
+
 /** Maps a products/create or products/update body (parsed with parseJsonLossless). */
 export function mapProductWebhook(body: ShopifyRestProduct, shopCurrency: string): ProductRecord {
   if (!body?.id) throw new Error("The product has no id.");

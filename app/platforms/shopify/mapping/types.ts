@@ -150,4 +150,6 @@ export interface ShopifyRestProduct {
   product_type: string | null;
   updated_at: string;
   variants: ShopifyRestVariant[];
+  /** Every variant's id, the most recently updated first (the body's `variants` stop at 100). */
+  variant_gids?: Array<{ admin_graphql_api_id: string; updated_at?: string }>;
 }

@@ -52,12 +52,14 @@ export async function* readPages(
   }
 }
 
-/** Fetches the children that did not fit the page, so every parent carries all of them. */
-async function completeChildren(
+/**
+ * Fetches the children that did not fit the page (or the single-record query), so every parent carries all of them.
+ */
+export async function completeChildren(
   client: ShopifyGraphqlClient,
   child: ChildConnectionSpec,
   parents: ParentNode[],
-  signal: AbortSignal,
+  signal?: AbortSignal,
 ): Promise<void> {
   for (const parent of parents) {
     const connection = parent[child.field] as Connection<unknown> | undefined;

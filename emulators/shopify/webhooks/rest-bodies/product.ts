@@ -2,10 +2,22 @@
 import { gid, type EmuProduct, type EmuShop } from "../../model";
 import { formatShopTime, type Json } from "./format";
 
-/** products/create|update body with variants. */
+/**
+ * Variants a product webhook carries in full (Shopify's topic description, 2025-04 and 2026-04: "a full variants
+ * payload for the first 100 records"; the rest only in `variant_gids`).
+ */
+export const WEBHOOK_FULL_VARIANTS = 100;
+
+/**
+ * products/create|update body: the first {@link WEBHOOK_FULL_VARIANTS} variants (by position) in full, and every
+ * variant's id in `variant_gids`, the most recently updated first.
+ */
 export function productToRest(shop: EmuShop, p: EmuProduct): Json {
   const tz = shop.ianaTimezone;
   const variants = [...p.variants].sort((a, b) => a.position - b.position);
+  const byUpdate = [...p.variants].sort(
+    (a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
   return {
     admin_graphql_api_id: gid("Product", p.id),
     body_html: p.descriptionHtml,
@@ -21,7 +33,7 @@ export function productToRest(shop: EmuShop, p: EmuProduct): Json {
     status: p.status.toLowerCase(),
     published_scope: "web",
     tags: p.tags.join(", "),
-    variants: variants.map((v) => ({
+    variants: variants.slice(0, WEBHOOK_FULL_VARIANTS).map((v) => ({
       admin_graphql_api_id: gid("ProductVariant", v.id),
       barcode: null,
       compare_at_price: v.compareAtPrice,
@@ -47,7 +59,7 @@ export function productToRest(shop: EmuShop, p: EmuProduct): Json {
     images: [],
     image: null,
     media: [],
-    variant_gids: variants.map((v) => ({
+    variant_gids: byUpdate.map((v) => ({
       admin_graphql_api_id: gid("ProductVariant", v.id),
       updated_at: v.updatedAt.toISOString(),
     })),
