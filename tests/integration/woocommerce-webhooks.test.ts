@@ -165,6 +165,33 @@ describe.each(DATABASE_KINDS)("WooCommerce webhooks end to end on %s", (kind) =>
     expect((await db.contact.findUniqueOrThrow({ where: { id: contact.id } })).lastName).toBe("Buyer-Smith");
   });
 
+  it("leaves a block checkout's draft out until the customer places it (its order.updated deliveries ignored)", async () => {
+    const draft = woo.store.createOrder({
+      status: "checkout-draft",
+      billing: { email: "abandoned.cart@example.test", first_name: "Abandoned" },
+    });
+    await deliverAndProcess();
+    const events = await db.webhookEvent.findMany({
+      where: { integrationId, topic: "order.updated", resourceId: `order:${draft.id}` },
+    });
+    expect(events.map((e) => [e.status, e.lastError])).toEqual([
+      [
+        "ignored",
+        "A checkout still in progress (checkout-draft) is not an order until the customer places it.",
+      ],
+    ]);
+    expect(await db.order.count({ where: { integrationId, externalId: String(draft.id) } })).toBe(0);
+    expect(await db.contact.count({ where: { email: "abandoned.cart@example.test" } })).toBe(0);
+
+    woo.store.updateOrder(draft.id, { status: "processing" });
+    await deliverAndProcess();
+    const placed = await db.order.findFirstOrThrow({
+      where: { integrationId, externalId: String(draft.id) },
+    });
+    expect(placed.financialStatus).toBe("paid");
+    expect(await db.contact.count({ where: { email: "abandoned.cart@example.test" } })).toBe(1);
+  });
+
   it("applies a variation's change (delivered as product.updated with the variation's body) to its product", async () => {
     const product = [...woo.store.products.values()].find(
       (p) => p.type === "variable" && p.status === "publish",

@@ -219,7 +219,10 @@ export function createOrder(store: WooStore, input: StoreInput): EmulatedWooOrde
   applyStatusDates(store, order, now);
   store.orders.set(order.id, order);
   store.version++;
-  emitCreated(store, "order", order.id);
+  // A block checkout's draft is saved (order.updated: WooCommerce's webhook filter lets `checkout-draft` through,
+  // woocommerce/woocommerce#66995) but not announced: `woocommerce_new_order` waits until it leaves draft (#47422).
+  if (order.status === "checkout-draft") store.emit({ topic: "order.updated", resourceId: order.id });
+  else emitCreated(store, "order", order.id);
   return order;
 }
 
@@ -228,6 +231,7 @@ export function updateOrder(store: WooStore, id: number, input: StoreInput): Emu
   const order = store.orders.get(id);
   if (!order) throw new RestError(400, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.");
   const now = store.nowMs();
+  const wasDraft = order.status === "checkout-draft";
   if (input.status !== undefined) {
     const status = str(input.status);
     assertOrderStatus(status);
@@ -249,6 +253,8 @@ export function updateOrder(store: WooStore, id: number, input: StoreInput): Emu
   applyStatusDates(store, order, now);
   order.modifiedMs = now;
   store.version++;
+  // The customer placed the checkout's draft: only now is the order announced as created.
+  if (wasDraft && order.status !== "checkout-draft") store.emit({ topic: "order.created", resourceId: id });
   store.emit({ topic: "order.updated", resourceId: id });
   return order;
 }

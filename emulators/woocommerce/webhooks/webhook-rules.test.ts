@@ -126,6 +126,32 @@ describe("WooCommerce emulator webhook rules of a real 11.0.1 store", () => {
     ]);
   });
 
+  // woocommerce/woocommerce#47422 (order.created waits until the order leaves draft) and #66995 (a checkout-draft's
+  // saves are still delivered as order.updated).
+  it("delivers a block checkout's draft as order.updated only, and order.created once it is placed", async () => {
+    const client = wooClient(emulator.url, key);
+    for (const topic of ["order.created", "order.updated"]) {
+      await client.post("webhooks", { topic, delivery_url: receiver.url, secret: "s" });
+    }
+    const draft = (
+      await client.post("orders", { status: "checkout-draft", billing: { email: "draft@example.test" } })
+    ).data;
+    await emulator.flushDeliveries();
+    await client.put(`orders/${draft.id}`, { billing: { first_name: "Typing" } });
+    await emulator.flushDeliveries();
+    const seen = () => topics().map((r) => [r.headers["x-wc-webhook-topic"], JSON.parse(r.body).status]);
+    expect(seen()).toEqual([
+      ["order.updated", "checkout-draft"],
+      ["order.updated", "checkout-draft"],
+    ]);
+    await client.put(`orders/${draft.id}`, { status: "processing" });
+    await emulator.flushDeliveries();
+    expect(seen().slice(2)).toEqual([
+      ["order.created", "processing"],
+      ["order.updated", "processing"],
+    ]);
+  });
+
   // PLATFORM_FACTS ✔ "Delivery is a blocking HTTP call with a 60 s timeout; a timeout counts as a failure."
   it("counts a delivery that times out as a failure and does not retry it", async () => {
     const silent = http.createServer(() => {
