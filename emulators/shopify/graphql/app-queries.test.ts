@@ -10,7 +10,13 @@ import { startTestEmulator, testClock } from "../testing/fixtures";
 import { SHOPIFY_API_VERSION } from "../../../app/platforms/shopify/api-version";
 import { CUSTOMER_QUERY, CUSTOMERS_PAGE_QUERY } from "../../../app/platforms/shopify/queries/customers";
 import { ORDER_LINE_ITEMS_QUERY, ORDERS_PAGE_QUERY } from "../../../app/platforms/shopify/queries/orders";
-import { PRODUCT_VARIANTS_QUERY, PRODUCTS_PAGE_QUERY } from "../../../app/platforms/shopify/queries/products";
+import {
+  PRODUCT_QUERY,
+  PRODUCT_VARIANTS_QUERY,
+  PRODUCTS_PAGE_QUERY,
+} from "../../../app/platforms/shopify/queries/products";
+import { orderToRest } from "../webhooks/rest-bodies";
+import { DEFAULT_SHOP } from "../model";
 import {
   CUSTOMERS_COUNT_QUERY,
   ORDERS_COUNT_QUERY,
@@ -87,6 +93,58 @@ describe("the app's Shopify queries against the emulator", () => {
       id: customers.customers.nodes[0].id,
     });
     expect(one.customer.id).toBe(customers.customers.nodes[0].id);
+  });
+
+  it("GIVEN an order WHEN read by the page query THEN its billing address is the one its webhook body carries", async () => {
+    type Billing = { firstName: string | null; lastName: string | null; phone: string | null } | null;
+    // Every order, 30 a page (the reader's page size; 100 would exceed the query cost limit).
+    const nodes: Array<{ id: string; billingAddress: Billing }> = [];
+    let after: string | null = null;
+    do {
+      const page: { orders: Connection<{ id: string; billingAddress: Billing }> } = await run(
+        ORDERS_PAGE_QUERY,
+        { first: 30, lineItems: 1, query: null, after },
+      );
+      nodes.push(...page.orders.nodes);
+      after = page.orders.pageInfo.hasNextPage ? page.orders.pageInfo.endCursor : null;
+    } while (after);
+    expect(nodes).toHaveLength(240);
+    const shop = emu.context.shops.get(DEFAULT_SHOP)!;
+    let withAddress = 0;
+    let guests = 0;
+    for (const node of nodes) {
+      const order = shop.orders.get(BigInt(node.id.split("/").pop()!))!;
+      const body = orderToRest(shop, order) as {
+        billing_address: { first_name: string | null; last_name: string | null; phone: string | null } | null;
+      };
+      const expected = body.billing_address
+        ? {
+            firstName: body.billing_address.first_name,
+            lastName: body.billing_address.last_name,
+            phone: body.billing_address.phone,
+          }
+        : null;
+      expect(node.billingAddress).toEqual(expected);
+      if (expected) withAddress++;
+      if (order.customerId === null) guests++;
+    }
+    expect(withAddress).toBeGreaterThan(50);
+    expect(guests).toBeGreaterThan(0);
+  });
+
+  it("GIVEN the single-product query WHEN run THEN it answers the product with its first variants", async () => {
+    const products = await run<{ products: Connection<{ id: string }> }>(PRODUCTS_PAGE_QUERY, {
+      first: 1,
+      variants: 1,
+    });
+    const id = products.products.nodes[0].id;
+    const one = await run<{ product: { id: string; variants: Connection<unknown> } }>(PRODUCT_QUERY, {
+      id,
+      variants: 250,
+    });
+    expect(one.product.id).toBe(id);
+    expect(one.product.variants.nodes.length).toBeGreaterThan(0);
+    expect(one.product.variants.pageInfo.hasNextPage).toBe(false);
   });
 
   it("GIVEN the count and shop queries WHEN run THEN they report the seeded store", async () => {

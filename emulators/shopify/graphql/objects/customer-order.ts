@@ -4,7 +4,7 @@
  * is called with `(args, context, info)`, a property is read). Fields the emulator does not model resolve to null
  * (or fail as non-null).
  */
-import type { EmuCustomer, EmuOrder, EmuRefund, EmuShop } from "../../model";
+import type { EmuAddress, EmuCustomer, EmuOrder, EmuRefund, EmuShop } from "../../model";
 import { gid } from "../../model";
 import type { SortKey } from "../../store/keys";
 import { centsToDecimal, decimalToCents } from "../../store/money";
@@ -130,20 +130,7 @@ export class CustomerNode {
   defaultAddress(_args?: unknown, ctx?: GqlContext) {
     guardProtected(ctx, "defaultAddress");
     const a = this.record.defaultAddress;
-    if (!a) return null;
-    return {
-      __typename: "MailingAddress",
-      id: `gid://shopify/MailingAddress/${this.record.id}?model_name=CustomerAddress`,
-      ...a,
-      address2: null,
-      company: null,
-      countryCodeV2: a.countryCode,
-      name: [a.firstName, a.lastName].filter(Boolean).join(" "),
-      formatted: () =>
-        [a.address1, [a.city, a.provinceCode, a.zip].filter(Boolean).join(" "), a.country].filter(Boolean),
-      formattedArea: [a.city, a.province, a.country].filter(Boolean).join(", "),
-      coordinatesValidated: false,
-    };
+    return a ? mailingAddress(a, `${this.record.id}?model_name=CustomerAddress`) : null;
   }
   addresses(_args?: unknown, ctx?: GqlContext) {
     // A non-null list: without approval it is empty rather than an error.
@@ -218,6 +205,23 @@ export class RefundNode {
   }
 }
 
+/** A `MailingAddress` object of an emulated address; `id` is what follows `gid://shopify/MailingAddress/`. */
+function mailingAddress(a: EmuAddress, id: string) {
+  return {
+    __typename: "MailingAddress",
+    id: `gid://shopify/MailingAddress/${id}`,
+    ...a,
+    address2: null,
+    company: null,
+    countryCodeV2: a.countryCode,
+    name: [a.firstName, a.lastName].filter(Boolean).join(" "),
+    formatted: () =>
+      [a.address1, [a.city, a.provinceCode, a.zip].filter(Boolean).join(" "), a.country].filter(Boolean),
+    formattedArea: [a.city, a.province, a.country].filter(Boolean).join(", "),
+    coordinatesValidated: false,
+  };
+}
+
 export class OrderNode {
   readonly __typename = "Order";
   constructor(
@@ -243,6 +247,14 @@ export class OrderNode {
   phone(_args?: unknown, ctx?: GqlContext) {
     guardProtected(ctx, "phone");
     return this.record.phone;
+  }
+  /** The customer's default address, as the order's webhook body carries it (none for a guest checkout). */
+  billingAddress(_args?: unknown, ctx?: GqlContext) {
+    guardProtected(ctx, "billingAddress");
+    const customer =
+      this.record.customerId === null ? undefined : this.shop.customers.get(this.record.customerId);
+    const a = customer?.defaultAddress;
+    return a ? mailingAddress(a, `${this.record.id}?model_name=Address`) : null;
   }
   note() {
     return this.record.note;
