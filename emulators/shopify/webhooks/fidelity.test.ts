@@ -294,6 +294,24 @@ describe("protected customer data", () => {
     await touchCustomer(token, [...shop.customers.keys()][0], "n");
     await emu.context.webhooks.flush();
     expect(receiver.requests.filter((r) => r.path === "/webhooks/customers")).toEqual([]);
+    // The compliance topics are mandatory for every public app, approved or not.
+    for (const topic of ["customers/redact", "customers/data_request"]) {
+      const res = await fetch(`${emu.url}/_emulator/webhooks/compliance`, {
+        method: "POST",
+        body: JSON.stringify({
+          shop: DEFAULT_SHOP,
+          topic,
+          customerId: String([...shop.customers.keys()][0]),
+        }),
+      });
+      expect(res.status).toBe(200);
+    }
+    await emu.context.webhooks.flush();
+    expect(
+      receiver.requests
+        .filter((r) => r.path === "/webhooks/compliance")
+        .map((r) => r.headers["x-shopify-topic"]),
+    ).toEqual(["customers/redact", "customers/data_request"]);
   });
 
   it("GIVEN the switch flipped at runtime WHEN a bulk export runs THEN protected fields are null in the file and the rest is there", async () => {

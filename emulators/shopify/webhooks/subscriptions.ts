@@ -37,8 +37,12 @@ export function topicToEnum(restTopic: string): string {
   return restTopic.replace(/\//g, "_").toUpperCase();
 }
 
-/** Data topics whose payloads carry protected customer data (refused until the app is approved). */
+/**
+ * Data topics whose payloads carry protected customer data (refused until the app is approved). The compliance
+ * topics are not among them: every public app must receive customers/redact and customers/data_request.
+ */
 export function carriesProtectedData(restTopic: string): boolean {
+  if ((COMPLIANCE_TOPICS as readonly string[]).includes(restTopic)) return false;
   return /^(customers|orders|draft_orders|checkouts|fulfillments|refunds)\//.test(restTopic);
 }
 
