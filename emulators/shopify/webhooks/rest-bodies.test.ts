@@ -4,6 +4,9 @@ import { describe, expect, it } from "vitest";
 import { makeShop } from "../testing/harness";
 import { stringifyJson } from "../../shared/json";
 import { customerToRest, formatShopTime, orderToRest, productToRest, shopToRest } from "./rest-bodies";
+import { toPresentment } from "../graphql/objects/common";
+import { OrderNode } from "../graphql/objects/customer-order";
+import { shopifyDecimal } from "../store/money";
 
 const REFERENCE = fileURLToPath(new URL("./reference-2026-04", import.meta.url));
 const reference = (name: string) =>
@@ -88,6 +91,21 @@ describe("REST webhook bodies", () => {
     expect(gids[0]).toBe("gid://shopify/ProductVariant/50119");
     expect(gids[1]).toBe("gid://shopify/ProductVariant/50129");
     expect(gids[129]).toBe("gid://shopify/ProductVariant/50000");
+  });
+
+  it("converts presentment_money to the buyer's currency as GraphQL's presentmentMoney does", () => {
+    const euro = { ...order, presentmentCurrency: "EUR" };
+    const body = orderToRest(shop, euro);
+    const total = body.total_price_set as {
+      shop_money: { amount: string; currency_code: string };
+      presentment_money: { amount: string; currency_code: string };
+    };
+    expect(total.shop_money).toEqual({ amount: "49.98", currency_code: "USD" });
+    expect(total.presentment_money).toEqual({ amount: toPresentment("49.98", "EUR"), currency_code: "EUR" });
+    expect(total.presentment_money.amount).not.toBe("49.98");
+    expect(new OrderNode(shop, euro).totalPriceSet().presentmentMoney.amount).toBe(
+      shopifyDecimal(total.presentment_money.amount),
+    );
   });
 
   it("shapes app/uninstalled like the sample shop body", () => {

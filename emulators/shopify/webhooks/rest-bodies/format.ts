@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import type { EmuAddress } from "../../model";
+import { toPresentment } from "../../graphql/objects/common";
 
 export type Json = Record<string, unknown>;
 
@@ -57,10 +58,16 @@ export function addMoney(values: { amount: string; sign?: 1 | -1; times?: number
   return `${negative ? "-" : ""}${(abs / base).toString()}.${frac}`;
 }
 
+/**
+ * A REST money set: the amount in the shop's currency and converted to the buyer's at the emulator's fixed rates —
+ * the same conversion the GraphQL `presentmentMoney` of the same order answers.
+ */
 export function moneySet(amount: string, shopCurrency: string, presentmentCurrency: string): Json {
+  const presented =
+    presentmentCurrency === shopCurrency ? amount : toPresentment(amount, presentmentCurrency);
   return {
     shop_money: { amount, currency_code: shopCurrency },
-    presentment_money: { amount, currency_code: presentmentCurrency },
+    presentment_money: { amount: presented, currency_code: presentmentCurrency },
   };
 }
 
