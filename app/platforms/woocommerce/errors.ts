@@ -103,6 +103,17 @@ export function errorFromResponse(
       details,
     );
   }
+  if (status === 403 && /^woocommerce_rest_cannot_/.test(wp?.code ?? "")) {
+    // WooCommerce itself refused: the key was recognised, but its WordPress user lacks the capability (a key acts
+    // with the permissions of the user it was created for).
+    return new WooRequestError(
+      "forbidden",
+      `WooCommerce refused ${operation} to the API key's WordPress user (403).${said} A key acts with the ` +
+        "permissions of the user it belongs to: create it for an administrator or shop manager " +
+        "(WooCommerce → Settings → Advanced → REST API → User).",
+      details,
+    );
+  }
   if (status === 403) {
     return new WooRequestError(
       "forbidden",
