@@ -34,7 +34,9 @@ async function runBulk(query: string, apiVersion = "2026-10") {
   return res.body.data!.bulkOperationRunQuery;
 }
 
-async function completed(id: string): Promise<{ url: string | null; partialDataUrl: string | null }> {
+async function completed(
+  id: string,
+): Promise<{ status: string; url: string | null; partialDataUrl: string | null }> {
   for (;;) {
     const res = await gql<{ node: { status: string; url: string | null; partialDataUrl: string | null } }>(
       emu.url,
@@ -42,7 +44,7 @@ async function completed(id: string): Promise<{ url: string | null; partialDataU
       `{ node(id: "${id}") { ... on BulkOperation { status url partialDataUrl } } }`,
     );
     const op = res.body.data!.node;
-    if (op.status === "COMPLETED" || op.status === "FAILED") return op;
+    if (["COMPLETED", "FAILED", "EXPIRED"].includes(op.status)) return op;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -154,6 +156,7 @@ describe("bulk result URLs", () => {
     const expire = await fetch(`${emu.url}/_emulator/bulk/${numericId}/expire`, { method: "POST" });
     expect(expire.status).toBe(200);
     expect((await fetch(url!)).status).toBe(400);
+    expect((await completed(id)).status).toBe("EXPIRED");
   });
 
   it("GIVEN an injected failure WHEN the operation fails THEN its partialDataUrl is signed and serves the partial file", async () => {

@@ -276,11 +276,16 @@ export class BulkOperations implements BulkService {
     return { operation: op, userErrors: [] };
   }
 
-  /** Makes an operation's result URLs answer as expired from now on (control API). False when unknown. */
+  /**
+   * Makes an operation's result URLs answer as expired from now on, as they do 7 days after completion (control API),
+   * and a completed operation's status EXPIRED ("The bulk operation URL has expired", BulkOperationStatus).
+   * False when unknown.
+   */
   expireUrls(id: bigint): boolean {
     const op = this.operations.get(id);
     if (!op) return false;
     op.urlsExpired = true;
+    if (op.status === "COMPLETED") op.status = "EXPIRED";
     return true;
   }
 
