@@ -22,7 +22,9 @@ const config = {
         v3_fetcherPersist: true,
         v3_relativeSplatPath: true,
         v3_throwAbortReason: true,
-        v3_lazyRouteDiscovery: true,
+        // Off: with lazy discovery a fetcher revalidated while its route was still being discovered matched the
+        // splat route (remix-run/react-router#15326) and the store page fell into its error boundary (ADR 0023).
+        v3_lazyRouteDiscovery: false,
         v3_singleFetch: false,
         v3_routeConfig: false,
       },
