@@ -44,9 +44,6 @@ describe.each(DATABASE_KINDS)(
     const requests = () => loggedRequests(h);
     const named = (log: LoggedGraphqlRequest[], operation: string) =>
       log.filter((r) => r.operationName === operation);
-    /** The check's range counts and range listings, with their queries. */
-    const ranged = (log: LoggedGraphqlRequest[], operation: "OrdersCount" | "OrderIds") =>
-      rangeQueries(log, operation);
     const sync = async (source?: SyncSource) =>
       runSync(h.db, {
         integrationId: h.integrationId,
@@ -87,10 +84,10 @@ describe.each(DATABASE_KINDS)(
       expect(await ourOrders()).toEqual(storeOrders());
       const log = await requests();
       // Our whole range once, then one count per halving: 8,000 → 4,000 → 2,000 → 1,000 → 500 → 250, listed.
-      expect(ranged(log, "OrdersCount")).toHaveLength(6);
-      expect(ranged(log, "OrderIds")).toHaveLength(1);
+      expect(rangeQueries(log, "OrdersCount")).toHaveLength(6);
+      expect(rangeQueries(log, "OrderIds")).toHaveLength(1);
       expect(named(log, "OrderIds")).toHaveLength(1);
-      const [listed] = ranged(log, "OrderIds").map(boundsOf);
+      const [listed] = rangeQueries(log, "OrderIds").map(boundsOf);
       expect(listed!.from <= gone && gone <= listed!.last).toBe(true);
       expect(named(log, "RecordsExist").map((r) => r.variables.ids)).toEqual([[gid(gone)]]);
     });
@@ -109,8 +106,8 @@ describe.each(DATABASE_KINDS)(
       expect(before.filter((id) => !after.includes(id))).toEqual(gone.map(gid).sort());
       expect(after).toEqual(storeOrders());
       const log = await requests();
-      const counts = ranged(log, "OrdersCount");
-      const listings = ranged(log, "OrderIds");
+      const counts = rangeQueries(log, "OrdersCount");
+      const listings = rangeQueries(log, "OrderIds");
       // At most one count per halving per deletion (shared halvings count once), one page per deletion: far from the
       // 32 pages of listing all 8,000 ids.
       expect(counts.length).toBeLessThanOrEqual(1 + 4 * 5);
@@ -143,8 +140,8 @@ describe.each(DATABASE_KINDS)(
         expect(await ourOrders()).toEqual(before.filter((id) => id !== gid(gone)));
         const log = await requests();
         const window = /^created_at:>='\d{4}-\d\d-\d\dT[\d:.]+Z' id:>=\d+ id:<=\d+$/;
-        expect(ranged(log, "OrdersCount").length).toBeGreaterThan(2);
-        expect(ranged(log, "OrdersCount").every((q) => window.test(q))).toBe(true);
+        expect(rangeQueries(log, "OrdersCount").length).toBeGreaterThan(2);
+        expect(rangeQueries(log, "OrdersCount").every((q) => window.test(q))).toBe(true);
         expect(named(log, "OrderIds").map((r) => window.test(String(r.variables.query)))).toEqual([true]);
         expect(named(log, "RecordsExist").flatMap((r) => r.variables.ids as string[])).toEqual([gid(gone)]);
       } finally {
@@ -190,7 +187,7 @@ describe.each(DATABASE_KINDS)(
       const log = await requests();
       expect(named(log, "RecordsExist").flatMap((r) => r.variables.ids as string[])).toEqual([gid(found)]);
       // One range listed, the found one's; the hidden one's range was never listed (its counts matched).
-      const [listed] = ranged(log, "OrderIds").map(boundsOf);
+      const [listed] = rangeQueries(log, "OrderIds").map(boundsOf);
       expect(named(log, "OrderIds")).toHaveLength(1);
       expect([listed!.from <= found && found <= listed!.last, listed!.last < hidden]).toEqual([true, true]);
 

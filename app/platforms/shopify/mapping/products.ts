@@ -72,7 +72,7 @@ function variantOfRest(v: ShopifyRestVariant, currency: string): ProductVariantR
  * Variants a products/create or products/update body carries in full: Shopify sends the first 100 and lists every
  * variant only in `variant_gids` (webhook topic descriptions, 2025-04 and 2026-04).
  */
-export const WEBHOOK_FULL_VARIANTS = 100;
+const WEBHOOK_FULL_VARIANTS = 100;
 
 /**
  * Whether a product webhook body carries every variant of the product in full. When it does not, mapping it would
