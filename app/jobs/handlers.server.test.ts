@@ -20,7 +20,7 @@ import type { Resource, SyncSource } from "../sync/types";
 import { enqueueCompliance, enqueueSync, enqueueWebhookEvent } from "./enqueue.server";
 import { createJobHandlers } from "./handlers.server";
 import { createJobQueue, type JobQueue } from "./queue.server";
-import { enqueueInterruptedRuns, schedulerTick, windowStartContaining } from "./scheduler.server";
+import { enqueueInterruptedRuns, schedulerTick } from "./scheduler.server";
 
 const PLATFORM = "memory-jobs";
 const FAST = { pollIntervalMs: 20 };
@@ -477,15 +477,21 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
   it("enqueues due reconciles once per slot and one full re-sync inside the off-peak window", async () => {
     await t.db.syncRun.deleteMany();
     await t.db.integration.deleteMany();
-    const { ids } = await seed(t, 3, [{}, { reconcileIntervalMinutes: 0 }, { reconcileIntervalMinutes: 30 }]);
-    const [normal, disabled, custom] = ids;
+    const { ids } = await seed(t, 5, [
+      {},
+      { reconcileIntervalMinutes: 0 },
+      { reconcileIntervalMinutes: 30 },
+      { fullResyncWindowUtc: "off" },
+      { fullResyncWindowUtc: "04:00-06:00" },
+    ]);
+    const [normal, disabled, custom, noNightly, later] = ids;
     const q = await queue();
     let now = new Date("2026-05-10T01:10:00Z");
     const options = { reconcileIntervalMinutes: 60, fullResyncWindowUtc: "02:00-04:00", now: () => now };
 
     // Before the window: reconciles only (the disabled one gets none).
     let tick = await schedulerTick(t.db, q, options);
-    expect(tick.reconcile.sort()).toEqual([normal, custom].sort());
+    expect(tick.reconcile.sort()).toEqual([normal, custom, noNightly, later].sort());
     expect(tick.fullResync).toEqual([]);
     // A second worker ticking in the same slot adds nothing.
     tick = await schedulerTick(t.db, q, options);
@@ -495,10 +501,11 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
     tick = await schedulerTick(t.db, q, options);
     expect(tick.reconcile).toEqual([custom]);
 
-    // Inside the window: one full re-sync each, including the store with reconciles turned off.
+    // Inside the default window: one full re-sync each, including the store with reconciles turned off, but not
+    // the store that turned its nightly re-sync off nor the one with its own later window.
     now = new Date("2026-05-10T02:30:00Z");
     tick = await schedulerTick(t.db, q, options);
-    expect(tick.fullResync.sort()).toEqual([...ids].sort());
+    expect(tick.fullResync.sort()).toEqual([normal, disabled, custom].sort());
     tick = await schedulerTick(t.db, q, options);
     expect(tick.fullResync).toEqual([]);
     const fullJobs = await q.listJobs({ kinds: ["sync.full"], limit: 100 });
@@ -506,10 +513,10 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
       fullJobs.filter((j) => ids.includes((j.payload as { integrationId: string }).integrationId)),
     ).toHaveLength(3);
 
-    // After the window: no full re-sync.
+    // After the default window, inside the store's own one: only that store's full re-sync.
     now = new Date("2026-05-10T05:00:00Z");
     tick = await schedulerTick(t.db, q, options);
-    expect(tick.fullResync).toEqual([]);
+    expect(tick.fullResync).toEqual([later]);
     // A disconnected store is never scheduled.
     await t.db.integration.update({ where: { id: disabled }, data: { status: "disconnected" } });
     now = new Date("2026-05-11T02:05:00Z");
@@ -552,22 +559,5 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
     await until(async () => (await q.listJobs({ status: "succeeded" })).some((j) => j.id === purge.id));
     expect(await t.db.order.count({ where: { integrationId: ids[0] } })).toBe(0);
     expect(await t.db.auditLog.count({ where: { integrationId: ids[0] } })).toBeGreaterThanOrEqual(3);
-  });
-});
-
-describe("off-peak window", () => {
-  it("finds the window occurrence containing a time, across midnight too", () => {
-    expect(windowStartContaining("02:00-04:00", new Date("2026-01-02T03:59:00Z"))?.toISOString()).toBe(
-      "2026-01-02T02:00:00.000Z",
-    );
-    expect(windowStartContaining("02:00-04:00", new Date("2026-01-02T04:00:00Z"))).toBeNull();
-    expect(windowStartContaining("22:00-02:00", new Date("2026-01-02T01:00:00Z"))?.toISOString()).toBe(
-      "2026-01-01T22:00:00.000Z",
-    );
-    expect(windowStartContaining("22:00-02:00", new Date("2026-01-02T23:00:00Z"))?.toISOString()).toBe(
-      "2026-01-02T22:00:00.000Z",
-    );
-    expect(windowStartContaining("22:00-02:00", new Date("2026-01-02T12:00:00Z"))).toBeNull();
-    expect(() => windowStartContaining("2am-4am", new Date())).toThrow(/must look like 02:00-04:00/);
   });
 });

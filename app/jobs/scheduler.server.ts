@@ -1,21 +1,22 @@
 /**
  * Reconcile scheduler. Every tick (each worker runs one; they agree through dedupe keys):
  * - enqueues a `reconcile` job (an incremental sync) for each connected integration whose last sync started more
- *   than its interval ago: env RECONCILE_INTERVAL_MINUTES, or `settings.reconcileIntervalMinutes` (0 = off);
- * - inside the optional off-peak window (env FULL_RESYNC_WINDOW_UTC or `settings.fullResyncWindowUtc`, e.g.
- *   "02:00-04:00", may wrap past midnight) enqueues one nightly full re-sync per integration, so heavy reads
- *   happen off-peak;
+ *   than its interval ago: env RECONCILE_INTERVAL_MINUTES, or the store's own `settings.reconcileIntervalMinutes`
+ *   (0 = off; set on the store page, app/integrations/sync-schedule.server.ts);
+ * - inside the optional off-peak window (env FULL_RESYNC_WINDOW_UTC or the store's `settings.fullResyncWindowUtc`,
+ *   e.g. "02:00-04:00", may wrap past midnight; "off" = none for that store) enqueues one nightly full re-sync per
+ *   integration, so heavy reads happen off-peak. How settings and defaults combine: schedule.ts;
  * - re-enqueues runs a dead worker left behind (resume from checkpoint);
  * - prunes old finished jobs from the embedded Job table, and (hourly) old finished webhook deliveries
  *   (webhook-retention.server.ts).
  * Dedupe keys name the time slot, so several workers ticking at once enqueue each job once.
  */
 import type { AppDb } from "../db/client.server";
-import { parseJsonValue } from "../lib/json";
 import type { Logger } from "../lib/logger";
 import { findInterruptedRuns } from "../sync/run-records.server";
 import { enqueueSync, syncDedupeKey, type SyncRequest } from "./enqueue.server";
 import type { JobQueue } from "./queue.server";
+import { effectiveSchedule, windowStartContaining } from "./schedule";
 import { describeError } from "./types";
 import { pruneWebhookEvents } from "./webhook-retention.server";
 
@@ -40,44 +41,6 @@ export interface TickResult {
   webhookEventsPruned: number;
 }
 
-interface IntegrationSettings {
-  reconcileIntervalMinutes?: unknown;
-  fullResyncWindowUtc?: unknown;
-}
-
-const WINDOW_PATTERN = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/;
-
-/**
- * The start of the window occurrence containing `now`, or null when `now` is outside the window.
- * "22:00-02:00" wraps midnight: at 01:00 the occurrence started yesterday at 22:00.
- */
-export function windowStartContaining(window: string, now: Date): Date | null {
-  const m = WINDOW_PATTERN.exec(window);
-  if (!m) throw new Error(`The off-peak window "${window}" must look like 02:00-04:00 (UTC).`);
-  const [startMin, endMin] = [Number(m[1]) * 60 + Number(m[2]), Number(m[3]) * 60 + Number(m[4])];
-  if (startMin >= 24 * 60 || endMin > 24 * 60 || startMin === endMin) {
-    throw new Error(`The off-peak window "${window}" is not a valid time range.`);
-  }
-  const minuteOfDay = now.getUTCHours() * 60 + now.getUTCMinutes();
-  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  if (startMin < endMin) {
-    return minuteOfDay >= startMin && minuteOfDay < endMin ? new Date(midnight + startMin * 60_000) : null;
-  }
-  if (minuteOfDay >= startMin) return new Date(midnight + startMin * 60_000);
-  if (minuteOfDay < endMin) return new Date(midnight - 24 * 3600_000 + startMin * 60_000);
-  return null;
-}
-
-function settingsOf(value: unknown): IntegrationSettings {
-  const parsed = parseJsonValue<unknown>(value, {});
-  return parsed && typeof parsed === "object" ? (parsed as IntegrationSettings) : {};
-}
-
-function intervalMinutes(settings: IntegrationSettings, fallback: number): number {
-  const v = settings.reconcileIntervalMinutes;
-  return typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.floor(v) : fallback;
-}
-
 /** One scheduler pass. Safe to run concurrently on several workers. */
 export async function schedulerTick(
   db: AppDb,
@@ -93,11 +56,11 @@ export async function schedulerTick(
   });
 
   for (const integration of integrations) {
-    const settings = settingsOf(integration.settings);
-    const window =
-      typeof settings.fullResyncWindowUtc === "string" && settings.fullResyncWindowUtc
-        ? settings.fullResyncWindowUtc
-        : options.fullResyncWindowUtc;
+    const schedule = effectiveSchedule(integration.settings, {
+      reconcileIntervalMinutes: options.reconcileIntervalMinutes,
+      fullResyncWindowUtc: options.fullResyncWindowUtc,
+    });
+    const window = schedule.fullResyncWindowUtc;
 
     if (window) {
       const windowStart = windowStartContaining(window, now);
@@ -129,7 +92,7 @@ export async function schedulerTick(
       }
     }
 
-    const minutes = intervalMinutes(settings, options.reconcileIntervalMinutes);
+    const minutes = schedule.intervalMinutes;
     if (minutes <= 0) continue;
     const intervalMs = minutes * 60_000;
     const last = await db.syncRun.findFirst({
