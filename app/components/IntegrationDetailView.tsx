@@ -13,12 +13,14 @@ import {
 } from "@shopify/polaris";
 import type { IntegrationListItem, LiveProgress } from "../integrations/integrations-view.server";
 import type { SyncRunView } from "../integrations/sync-runs.server";
+import type { SyncScheduleView } from "../integrations/sync-schedule.server";
 import type { WebhookActivity } from "../integrations/webhook-activity.server";
 import { CopyableId } from "./CopyableId";
 import { DisconnectModal } from "./DisconnectModal";
 import { IntegrationStatusBadge } from "./StatusBadge";
 import { SyncHistory } from "./SyncHistory";
 import { SyncProgress } from "./SyncProgress";
+import { SyncScheduleCard } from "./SyncScheduleCard";
 import { WebhookActivityCard } from "./WebhookActivityCard";
 import { formatCount, formatDateTime, platformLabel } from "./format";
 
@@ -68,6 +70,8 @@ export interface IntegrationDetailViewProps {
   integration: IntegrationListItem;
   runs: SyncRunView[];
   webhooks: WebhookActivity;
+  /** The store's automatic syncs (reconcile interval, nightly full re-sync). */
+  schedule: SyncScheduleView;
   /** Polled while a sync runs. */
   progressUrl: string;
   backAction: { content: string; url: string };
@@ -82,8 +86,9 @@ export interface IntegrationDetailViewProps {
 /**
  * One store, as the embedded app and the WooCommerce owner's pages show it: status with its reason, counts, last
  * sync, the integration id, "Sync now" (incremental) and "Full re-sync", live progress, history with error
- * drill-down, webhook activity, and Disconnect behind a confirmation (keep or delete the data). The page's action
- * receives `intent=sync&kind=…` or `intent=disconnect&keepData=true|false`.
+ * drill-down, webhook activity, automatic syncs, and Disconnect behind a confirmation (keep or delete the data). The
+ * page's action receives `intent=sync&kind=…`, `intent=schedule&interval=…&window=…` or
+ * `intent=disconnect&keepData=true|false`.
  */
 export function IntegrationDetailView(props: IntegrationDetailViewProps) {
   const { runs, webhooks, actionData } = props;
@@ -144,6 +149,11 @@ export function IntegrationDetailView(props: IntegrationDetailViewProps) {
       )}
       <SyncHistory runs={withLiveRun(runs, integration.activeRun)} />
       <WebhookActivityCard activity={webhooks} />
+      <SyncScheduleCard
+        schedule={props.schedule}
+        busy={busyIntent === "schedule"}
+        onSave={(choice) => submit({ intent: "schedule", ...choice }, { method: "post" })}
+      />
     </BlockStack>
   );
 

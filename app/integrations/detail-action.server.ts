@@ -1,6 +1,7 @@
 /**
  * The store detail page's actions, shared by the embedded app and the WooCommerce owner's pages: "Sync now" / "Full
- * re-sync" (`intent=sync&kind=incremental|full`) and Disconnect (`intent=disconnect&keepData=true|false`). The
+ * re-sync" (`intent=sync&kind=incremental|full`), the store's automatic syncs (`intent=schedule&interval=…&window=…`)
+ * and Disconnect (`intent=disconnect&keepData=true|false`). The
  * answer is a merchant-readable message; a 404 (another organization's store) is thrown as the AppError it is.
  */
 import { z } from "zod";
@@ -9,10 +10,12 @@ import { isAppError } from "../lib/errors";
 import type { AppDb } from "../sync/platform";
 import { disconnectIntegration, type DisconnectDeps } from "./disconnect.server";
 import { requestSync } from "./sync-request.server";
+import { DEFAULT_CHOICE, updateSyncSchedule } from "./sync-schedule.server";
 
 const detailInput = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("sync"), kind: z.enum(["full", "incremental"]) }),
   z.object({ intent: z.literal("disconnect"), keepData: z.enum(["true", "false"]) }),
+  z.object({ intent: z.literal("schedule"), interval: z.string().max(20), window: z.string().max(20) }),
 ]);
 
 export interface DetailActionResult {
@@ -49,6 +52,19 @@ export async function runDetailAction(
       // A disconnected store: say so on the page (404s and unexpected errors go to the ErrorBoundary).
       if (isAppError(error, "integration_disconnected"))
         return { ok: false, message: error.message, status: 409 };
+      throw error;
+    }
+  }
+  if (parsed.data.intent === "schedule") {
+    const { interval, window } = parsed.data;
+    const minutes =
+      interval === DEFAULT_CHOICE ? DEFAULT_CHOICE : /^\d{1,5}$/.test(interval) ? Number(interval) : NaN;
+    try {
+      await updateSyncSchedule(deps.db, { ...base, interval: minutes, window });
+      return { ok: true, status: 200, message: "Automatic syncs saved" };
+    } catch (error) {
+      if (isAppError(error, "invalid_schedule") || isAppError(error, "integration_disconnected"))
+        return { ok: false, message: error.message, status: error.httpStatus };
       throw error;
     }
   }

@@ -2,11 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { embeddedContext, rethrowAsResponse } from "../embedded.server";
+import { loadEnv } from "../env.server";
 import { platformCleanup } from "../integrations/disconnect.server";
 import { runDetailAction } from "../integrations/detail-action.server";
 import { getPlatforms } from "../platforms.server";
 import { failedJobNotices, getIntegration, syncHistory } from "../integrations/integrations-view.server";
 import { webhookActivity } from "../integrations/webhook-activity.server";
+import { scheduleDefaults, syncScheduleView } from "../integrations/sync-schedule.server";
 import { IntegrationDetailView } from "../components/IntegrationDetailView";
 import { PageError } from "../components/PageError";
 
@@ -14,12 +16,13 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { db, organization, queue } = await embeddedContext(request);
   const id = params.id ?? "";
   const failedJobs = failedJobNotices(await (await queue()).failedJobs(50));
-  const [integration, history, webhooks] = await Promise.all([
+  const [integration, history, webhooks, schedule] = await Promise.all([
     getIntegration(db, organization.organizationId, id, { failedJobs }),
     syncHistory(db, organization.organizationId, id, { limit: 20 }),
     webhookActivity(db, organization.organizationId, id),
+    syncScheduleView(db, organization.organizationId, id, scheduleDefaults(loadEnv())),
   ]).catch(rethrowAsResponse);
-  return json({ integration, runs: history.runs, webhooks });
+  return json({ integration, runs: history.runs, webhooks, schedule });
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -36,15 +39,16 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   return json({ ok: result.ok, message: result.message }, { status: result.status });
 };
 
-/** One store: status, live sync progress, "Sync now", sync history, webhook activity, disconnect. */
+/** One store: status, live sync progress, "Sync now", sync history, webhook activity, automatic syncs, disconnect. */
 export default function IntegrationDetail() {
-  const { integration, runs, webhooks } = useLoaderData<typeof loader>();
+  const { integration, runs, webhooks, schedule } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <IntegrationDetailView
       integration={integration}
       runs={runs}
       webhooks={webhooks}
+      schedule={schedule}
       progressUrl={`/app/integrations/${integration.id}/progress`}
       backAction={{ content: "Overview", url: "/app" }}
       actionData={actionData}

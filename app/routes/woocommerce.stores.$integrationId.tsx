@@ -16,6 +16,7 @@ import { runDetailAction } from "../integrations/detail-action.server";
 import { platformCleanup } from "../integrations/disconnect.server";
 import { failedJobNotices, getIntegration, syncHistory } from "../integrations/integrations-view.server";
 import { webhookActivity } from "../integrations/webhook-activity.server";
+import { scheduleDefaults, syncScheduleView } from "../integrations/sync-schedule.server";
 import { assertSameOrigin, requireOwner } from "../integrations/woocommerce-session.server";
 import { ownerStoreDetail } from "../integrations/woocommerce-status.server";
 import { IntegrationDetailView } from "../components/IntegrationDetailView";
@@ -36,16 +37,18 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   // Only WooCommerce stores here (ownerStoreDetail refuses others): 404 before anything else is read.
   const store = await ownerStoreDetail(app.db, organizationId, id).catch(notFoundAsResponse);
   const failedJobs = failedJobNotices(await (await getJobQueue()).failedJobs(50));
-  const [integration, history, webhooks] = await Promise.all([
+  const [integration, history, webhooks, schedule] = await Promise.all([
     getIntegration(app.db, organizationId, id, { failedJobs }),
     syncHistory(app.db, organizationId, id, { limit: 20 }),
     webhookActivity(app.db, organizationId, id),
+    syncScheduleView(app.db, organizationId, id, scheduleDefaults(loadEnv())),
   ]).catch(notFoundAsResponse);
   const query = new URL(request.url).searchParams;
   return json({
     integration,
     runs: history.runs,
     webhooks,
+    schedule,
     facts: {
       url: store.url,
       readOnly: store.readOnly,
@@ -78,7 +81,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 export default function StoreStatus() {
-  const { integration, runs, webhooks, facts, justConnected, signedIn } = useLoaderData<typeof loader>();
+  const { integration, runs, webhooks, schedule, facts, justConnected, signedIn } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const disconnected = integration.status === "disconnected";
   return (
@@ -86,6 +90,7 @@ export default function StoreStatus() {
       integration={integration}
       runs={runs}
       webhooks={webhooks}
+      schedule={schedule}
       progressUrl={`/woocommerce/stores/${integration.id}/progress`}
       backAction={{ content: "Your stores", url: "/woocommerce" }}
       actionData={actionData}

@@ -267,6 +267,44 @@ test("the Shopify customer page's block shows a customer of both stores: consent
   await page.screenshot({ path: "test-results/admin-block.png", fullPage: true });
 });
 
+test("a store's automatic syncs are changed on its detail page, saved and shown after a reload", async ({
+  page,
+}) => {
+  const app = await openApp(page);
+  await expectPage(app, "Overview");
+  await app.getByRole("link", { name: "View details" }).first().click();
+  await expect(app.getByRole("heading", { name: "Automatic syncs" })).toBeVisible({ timeout: 30_000 });
+  // The deployment's defaults (RECONCILE_INTERVAL_MINUTES 60, no nightly window).
+  await expect(app.getByText(/^Every hour this store is checked for changes/)).toBeVisible();
+  await expect(app.getByText("No nightly full re-sync.")).toBeVisible();
+  const save = app.getByRole("button", { name: "Save", exact: true });
+  await expect(save).toBeDisabled();
+  await app.getByLabel("Check for changes").selectOption({ label: "Every 15 minutes" });
+  await app.getByLabel("Nightly full re-sync").selectOption({ label: "02:00–04:00 UTC" });
+  await save.click();
+  await expect(app.getByText("Automatic syncs saved").first()).toBeVisible({ timeout: 15_000 });
+  await expect(app.getByText(/^Every 15 minutes this store is checked for changes/)).toBeVisible();
+  await expect(
+    app.getByText(/^Every night between 02:00 and 04:00 UTC the whole store is read again/),
+  ).toBeVisible();
+  await screenshot(page, "detail-automatic-syncs");
+
+  // A fresh load of the app (the admin reopens it at its overview) shows what was stored.
+  await page.reload();
+  await expectPage(app, "Overview");
+  await app.getByRole("link", { name: "View details" }).first().click();
+  await expect(app.getByRole("heading", { name: "Automatic syncs" })).toBeVisible({ timeout: 30_000 });
+  await expect(app.getByLabel("Check for changes")).toHaveValue("15");
+  await expect(app.getByLabel("Nightly full re-sync")).toHaveValue("02:00-04:00");
+  // Back to the defaults, so the tests after this one see the store as installed.
+  await app.getByLabel("Check for changes").selectOption({ value: "default" });
+  await app.getByLabel("Nightly full re-sync").selectOption({ value: "default" });
+  await app.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(app.getByText(/^Every hour this store is checked for changes/)).toBeVisible({
+    timeout: 15_000,
+  });
+});
+
 test("a store's detail page disconnects it behind a confirmation that keeps the data", async ({ page }) => {
   const app = await openApp(page);
   await expectPage(app, "Overview");

@@ -8,6 +8,7 @@ const LIST = "api.integrations._index.tsx";
 const SYNC = "api.integrations.$id.sync.tsx";
 const DISCONNECT = "api.integrations.$id.disconnect.tsx";
 const HISTORY = "api.integrations.$id.sync-history.tsx";
+const SCHEDULE = "api.integrations.$id.schedule.tsx";
 
 describe.each(DATABASE_KINDS)("integrations API on %s", (kind) => {
   let t: TestDatabase;
@@ -344,6 +345,86 @@ describe.each(DATABASE_KINDS)("integrations API on %s", (kind) => {
       expect(res.status).toBe(404);
       const row = await t.db.integration.findUniqueOrThrow({ where: { id: m.wooId } });
       expect(row.status).toBe("connected");
+    });
+  });
+
+  describe("GET and POST /api/integrations/{id}/schedule", () => {
+    const schedule = (id: string, body?: unknown, as = token) =>
+      api.call(SCHEDULE, {
+        ...(body === undefined ? {} : { method: "POST", body }),
+        path: `/api/integrations/${id}/schedule`,
+        params: { id },
+        token: as,
+      });
+
+    it("shows the deployment's defaults, changes what is sent, keeps the rest, and audits it", async () => {
+      const res = await schedule(m.shopifyId);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({
+        integrationId: m.shopifyId,
+        active: true,
+        reconcileIntervalMinutes: 60,
+        reconcileIntervalSource: "default",
+        fullResyncWindowUtc: null,
+        fullResyncWindowSource: "default",
+      });
+
+      const changed = await schedule(m.shopifyId, {
+        reconcileIntervalMinutes: 360,
+        fullResyncWindowUtc: "04:00-06:00",
+      });
+      expect(changed.status).toBe(200);
+      expect(await changed.json()).toMatchObject({
+        reconcileIntervalMinutes: 360,
+        reconcileIntervalSource: "store",
+        fullResyncWindowUtc: "04:00-06:00",
+        fullResyncWindowSource: "store",
+      });
+      // Only the window: the interval stays the store's own.
+      const windowOnly = await schedule(m.shopifyId, { fullResyncWindowUtc: "default" });
+      expect(await windowOnly.json()).toMatchObject({
+        reconcileIntervalMinutes: 360,
+        reconcileIntervalSource: "store",
+        fullResyncWindowUtc: null,
+        fullResyncWindowSource: "default",
+      });
+      const off = await schedule(m.shopifyId, { reconcileIntervalMinutes: 0 });
+      expect(await off.json()).toMatchObject({ reconcileIntervalMinutes: 0, nextCheckAt: null });
+      const audit = await t.db.auditLog.findMany({
+        where: { integrationId: m.shopifyId, action: "integration.schedule_changed" },
+        orderBy: { createdAt: "asc" },
+      });
+      expect(audit.map((a) => a.detail)).toEqual([
+        { reconcileIntervalMinutes: 360, fullResyncWindowUtc: "04:00-06:00" },
+        { fullResyncWindowUtc: "default" },
+        { reconcileIntervalMinutes: 0 },
+      ]);
+      expect(audit[0].actor).toMatch(/^api-token:/);
+    });
+
+    it("answers 400 naming the bad field, 404 for another organization's store, 409 when disconnected", async () => {
+      for (const [body, field] of [
+        [{ reconcileIntervalMinutes: 7 }, "body.reconcileIntervalMinutes"],
+        [{ reconcileIntervalMinutes: "60" }, "body.reconcileIntervalMinutes"],
+        [{ fullResyncWindowUtc: "02:00-05:00" }, "body.fullResyncWindowUtc"],
+        [{ fullResyncWindowUtc: "02:00-04:00", tz: "Europe/Paris" }, "body.tz"],
+        [{}, "body"],
+      ] as const) {
+        const res = await schedule(m.wooId, body);
+        expect(res.status, JSON.stringify(body)).toBe(400);
+        expect((await res.json()).error.field, JSON.stringify(body)).toBe(field);
+      }
+      expect((await schedule(m.wooId, { reconcileIntervalMinutes: 15 }, otherToken)).status).toBe(404);
+      expect((await schedule(m.wooId, undefined, otherToken)).status).toBe(404);
+      const row = await t.db.integration.findUniqueOrThrow({ where: { id: m.wooId } });
+      expect(row.settings).toEqual({});
+
+      await t.db.integration.update({ where: { id: m.wooId }, data: { status: "disconnected" } });
+      const refused = await schedule(m.wooId, { reconcileIntervalMinutes: 15 });
+      expect(refused.status).toBe(409);
+      expect((await refused.json()).error.message).toMatch(/disconnected/);
+      expect(await (await schedule(m.wooId)).json()).toMatchObject({ active: false, nextCheckAt: null });
+      expect(await t.db.auditLog.count({ where: { action: "integration.schedule_changed" } })).toBe(0);
     });
   });
 });

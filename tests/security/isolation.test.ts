@@ -188,6 +188,18 @@ const CASES: Case[] = [
     body: NOT_FOUND_PAGE,
   },
   {
+    name: "automatic syncs of B's store turned off",
+    route: "app.integrations.$id",
+    request: async (w) =>
+      embedded(await shopToken(w.a.shop), `/app/integrations/${w.b.shopifyId}`, {
+        intent: "schedule",
+        interval: "0",
+        window: "off",
+      }),
+    status: 404,
+    body: NOT_FOUND_PAGE,
+  },
+  {
     name: "Disconnect (delete data) of B's store",
     route: "app.integrations.$id",
     request: async (w) =>
@@ -290,6 +302,21 @@ const CASES: Case[] = [
     body: /not_found/,
   },
   {
+    name: "API schedule of B's store",
+    route: "api.integrations.$id.schedule",
+    request: (w) => api(w.a.apiToken, `/api/integrations/${w.b.shopifyId}/schedule`),
+    status: 404,
+    body: /not_found/,
+  },
+  {
+    name: "API schedule change of B's store",
+    route: "api.integrations.$id.schedule",
+    request: (w) =>
+      api(w.a.apiToken, `/api/integrations/${w.b.wooId}/schedule`, { reconcileIntervalMinutes: 0 }),
+    status: 404,
+    body: /not_found/,
+  },
+  {
     name: "API disconnect of B's store",
     route: "api.integrations.$id.disconnect",
     request: (w) => api(w.a.apiToken, `/api/integrations/${w.b.wooId}/disconnect`, { keepData: false }),
@@ -316,6 +343,14 @@ const CASES: Case[] = [
     name: "owner Sync now on B's store",
     route: "woocommerce.stores.$integrationId",
     request: (w) => owner(w, `/woocommerce/stores/${w.b.wooId}`, { intent: "sync", kind: "full" }),
+    status: 404,
+    body: NOT_FOUND_PAGE,
+  },
+  {
+    name: "owner turns off the automatic syncs of B's store",
+    route: "woocommerce.stores.$integrationId",
+    request: (w) =>
+      owner(w, `/woocommerce/stores/${w.b.wooId}`, { intent: "schedule", interval: "0", window: "off" }),
     status: 404,
     body: NOT_FOUND_PAGE,
   },
@@ -477,6 +512,13 @@ const CONTROLS: Case[] = [
     request: (w) => api(w.a.apiToken, `/api/integrations/${w.a.wooId}/sync-history`),
     status: 200,
     body: /"runs"/,
+  },
+  {
+    name: "API schedule of A's store",
+    route: "api.integrations.$id.schedule",
+    request: (w) => api(w.a.apiToken, `/api/integrations/${w.a.wooId}/schedule`),
+    status: 200,
+    body: /"reconcileIntervalMinutes"/,
   },
   {
     name: "owner page of A's WooCommerce store",

@@ -121,6 +121,28 @@ export const API_OPERATIONS: ApiOperation[] = [
   },
   {
     method: "get",
+    path: "/api/integrations/{id}/schedule",
+    operationId: "schedule",
+    summary: "The store's automatic syncs: scheduled checks for missed changes and the nightly full re-sync",
+    params: s.integrationIdParam,
+    success: { status: 200, description: "The schedule in force", schema: s.syncSchedule },
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/api/integrations/{id}/schedule",
+    operationId: "setSchedule",
+    summary: "Change the store's automatic syncs (what is not sent stays as it is)",
+    description:
+      "Each value is the store's own choice, or \"default\" to follow the deployment's setting. The change is " +
+      "recorded in the organization's audit log.",
+    params: s.integrationIdParam,
+    body: s.scheduleBody,
+    success: { status: 200, description: "The schedule now in force", schema: s.syncSchedule },
+    errors: [404, 409, 413, 415],
+  },
+  {
+    method: "get",
     path: "/api/integrations/{id}/sync-history",
     operationId: "syncHistory",
     summary: "The store's sync runs, newest first, with per-resource counts and errors",

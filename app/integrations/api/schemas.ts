@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { RESOURCES } from "../../sync/types";
+import { INTERVAL_CHOICES_MINUTES, WINDOW_CHOICES } from "../sync-schedule.server";
 
 export const integrationIdParam = z.object({
   id: z
@@ -27,6 +28,30 @@ export const disconnectBody = z
     keepData: z.boolean().default(true),
   })
   .strict();
+
+export const scheduleBody = z
+  .object({
+    /** Minutes between checks for changes a webhook missed (0 = off), or "default" (the deployment's). */
+    reconcileIntervalMinutes: z
+      .union([
+        z.literal("default"),
+        z
+          .number()
+          .int()
+          .refine((m) => (INTERVAL_CHOICES_MINUTES as readonly number[]).includes(m), {
+            message: `must be one of ${INTERVAL_CHOICES_MINUTES.join(", ")} or "default"`,
+          }),
+      ])
+      .optional(),
+    /** The nightly full re-sync's two-hour UTC window, "off", or "default". */
+    fullResyncWindowUtc: z
+      .union([z.literal("default"), z.literal("off"), z.enum(WINDOW_CHOICES as [string, ...string[]])])
+      .optional(),
+  })
+  .strict()
+  .refine((b) => b.reconcileIntervalMinutes !== undefined || b.fullResyncWindowUtc !== undefined, {
+    message: "send reconcileIntervalMinutes, fullResyncWindowUtc or both",
+  });
 
 export const syncHistoryQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -134,6 +159,21 @@ export const integrationItem = z.object({
 export const integrationList = z.array(integrationItem);
 
 export const syncHistoryPage = z.object({ runs: z.array(syncRun), nextBefore: isoDate.nullable() });
+
+export const syncSchedule = z.object({
+  integrationId: z.string(),
+  /** False for a disconnected store: nothing runs. */
+  active: z.boolean(),
+  /** 0 = no scheduled checks. */
+  reconcileIntervalMinutes: z.number().int(),
+  /** "store": this store's own choice; "default": the deployment's (RECONCILE_INTERVAL_MINUTES). */
+  reconcileIntervalSource: z.enum(["store", "default"]),
+  /** null = no nightly full re-sync. */
+  fullResyncWindowUtc: z.string().nullable(),
+  fullResyncWindowSource: z.enum(["store", "default"]),
+  /** When the next scheduled check is due; null when checks are off or the store is disconnected. */
+  nextCheckAt: isoDate.nullable(),
+});
 
 export const syncAccepted = z.object({
   integrationId: z.string(),
