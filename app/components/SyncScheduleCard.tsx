@@ -5,12 +5,12 @@ import { formatDateTime } from "./format";
 
 /**
  * The store's automatic syncs: how often it is checked for changes a webhook missed, and the nightly full re-sync.
- * Saving posts `intent=schedule&interval=…&window=…` to the page's action.
+ * Saving posts `intent=schedule` with what changed (`interval`, `window`) to the page's action.
  */
 export function SyncScheduleCard(props: {
   schedule: SyncScheduleView;
   busy: boolean;
-  onSave: (choice: { interval: string; window: string }) => void;
+  onSave: (choice: { interval?: string; window?: string }) => void;
 }) {
   const { schedule } = props;
   const [intervalChoice, setIntervalChoice] = useState(schedule.interval.value);
@@ -65,7 +65,13 @@ export function SyncScheduleCard(props: {
               <Button
                 disabled={!changed}
                 loading={props.busy}
-                onClick={() => props.onSave({ interval: intervalChoice, window: windowChoice })}
+                onClick={() =>
+                  props.onSave({
+                    // Only what changed: a value the lists no longer offer is kept as it is.
+                    ...(intervalChoice !== schedule.interval.value ? { interval: intervalChoice } : {}),
+                    ...(windowChoice !== schedule.window.value ? { window: windowChoice } : {}),
+                  })
+                }
               >
                 Save
               </Button>

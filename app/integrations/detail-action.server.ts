@@ -15,7 +15,12 @@ import { DEFAULT_CHOICE, updateSyncSchedule } from "./sync-schedule.server";
 const detailInput = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("sync"), kind: z.enum(["full", "incremental"]) }),
   z.object({ intent: z.literal("disconnect"), keepData: z.enum(["true", "false"]) }),
-  z.object({ intent: z.literal("schedule"), interval: z.string().max(20), window: z.string().max(20) }),
+  // What the merchant changed: a field not sent stays as it is.
+  z.object({
+    intent: z.literal("schedule"),
+    interval: z.string().max(20).optional(),
+    window: z.string().max(20).optional(),
+  }),
 ]);
 
 export interface DetailActionResult {
@@ -57,8 +62,14 @@ export async function runDetailAction(
   }
   if (parsed.data.intent === "schedule") {
     const { interval, window } = parsed.data;
+    if (interval === undefined && window === undefined)
+      return { ok: false, message: "Nothing to change.", status: 400 };
     const minutes =
-      interval === DEFAULT_CHOICE ? DEFAULT_CHOICE : /^\d{1,5}$/.test(interval) ? Number(interval) : NaN;
+      interval === undefined || interval === DEFAULT_CHOICE
+        ? interval
+        : /^\d{1,5}$/.test(interval)
+          ? Number(interval)
+          : NaN;
     try {
       await updateSyncSchedule(deps.db, { ...base, interval: minutes, window });
       return { ok: true, status: 200, message: "Automatic syncs saved" };

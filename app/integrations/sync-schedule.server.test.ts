@@ -100,14 +100,32 @@ describe.each(DATABASE_KINDS)("a store's automatic syncs on %s", (kind) => {
     expect((await t.db.integration.findUniqueOrThrow({ where: { id: m.shopifyId } })).settings).toEqual({
       enabled: ["orders"],
     });
-    // Checks off, a window of the list.
-    await action(m.shopifyId, { interval: "0", window: "22:00-00:00" });
+    // Checks off, a window of the list; then only the window changes and the interval stays off.
+    await action(m.shopifyId, { interval: "0", window: "20:00-22:00" });
+    await action(m.shopifyId, { window: "22:00-00:00" });
     const off = await syncScheduleView(t.db, m.organizationId, m.shopifyId, DEFAULTS);
     expect(off).toMatchObject({
       interval: { minutes: 0, label: "Off", value: "0" },
       window: { utc: "22:00-00:00", label: "22:00–00:00 UTC" },
       nextCheckAt: null,
     });
+  });
+
+  it("keeps a stored interval the list does not offer when only the window changes", async () => {
+    await t.db.integration.update({
+      where: { id: m.wooId },
+      data: { settings: { reconcileIntervalMinutes: 45 } },
+    });
+    const view = await syncScheduleView(t.db, m.organizationId, m.wooId, DEFAULTS);
+    expect(view.interval).toMatchObject({ minutes: 45, value: "45", label: "Every 45 minutes" });
+    expect(view.intervalOptions).toContainEqual({ value: "45", label: "Every 45 minutes" });
+    expect(await action(m.wooId, { window: "off" })).toMatchObject({ ok: true });
+    expect((await t.db.integration.findUniqueOrThrow({ where: { id: m.wooId } })).settings).toEqual({
+      reconcileIntervalMinutes: 45,
+      fullResyncWindowUtc: "off",
+    });
+    // Choosing it again explicitly is refused: only the list's values can be set.
+    expect(await action(m.wooId, { interval: "45" })).toMatchObject({ ok: false, status: 400 });
   });
 
   it("refuses values outside the lists with a message, and changes nothing", async () => {
@@ -123,7 +141,8 @@ describe.each(DATABASE_KINDS)("a store's automatic syncs on %s", (kind) => {
       expect(result).toMatchObject({ ok: false, status: 400 });
       expect(result.message).toMatch(message);
     }
-    expect(await action(m.shopifyId, { interval: "60" })).toEqual({
+    expect(await action(m.shopifyId, {})).toEqual({ ok: false, status: 400, message: "Nothing to change." });
+    expect(await action(m.shopifyId, { interval: "60", window: "x".repeat(21) })).toEqual({
       ok: false,
       status: 400,
       message: "That action is not available.",
