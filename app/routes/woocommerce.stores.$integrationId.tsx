@@ -109,8 +109,10 @@ export default function StoreStatus() {
           {facts.readOnly && !disconnected && (
             <Banner tone="warning" title="Read-only key: no real-time updates">
               <p>
-                WooCommerce cannot send webhooks with a read-only key, so changes arrive with the scheduled
-                syncs. Reconnect with a Read/Write key for real-time updates.
+                {schedule.interval.minutes > 0
+                  ? `WooCommerce cannot send webhooks with a read-only key, so changes arrive with the scheduled checks (${schedule.interval.label.toLowerCase()}).`
+                  : "WooCommerce cannot send webhooks with a read-only key, and scheduled checks are off: changes arrive only when you sync. Turn checks on under Automatic syncs."}{" "}
+                Reconnect with a Read/Write key for real-time updates.
               </p>
             </Banner>
           )}
