@@ -6,6 +6,7 @@
  */
 import { IDS_PER_STATEMENT, idChunks } from "../db/id-chunks";
 import type { AppDb } from "../sync/platform";
+import type { JobQueue } from "../jobs/queue.server";
 import { IntegrationNotFoundError } from "./disconnect.server";
 import { describeRun, type SyncRunView } from "./sync-runs.server";
 
@@ -29,6 +30,19 @@ export interface IntegrationListItem {
   /** The newest finished run. */
   lastRun: { id: string; status: string; finishedAt: string | null; errorMessage: string | null } | null;
 }
+
+/**
+ * A job of a store that has been due for a while (WAITING_GRACE_MS) and that no worker picked up, while no job ran
+ * anywhere: no worker is running jobs (a separate `npm run worker` that is not running, or one that died).
+ */
+export interface WaitingJobNotice {
+  integrationId: string;
+  kind: string;
+  dueAt: Date;
+}
+
+/** How long a due job may wait, with nothing running, before the store says no worker runs jobs. */
+export const WAITING_GRACE_MS = 3 * 60_000;
 
 /** A job that failed for an integration (from the queue), for the status shown. */
 export interface FailedJobNotice {
@@ -77,18 +91,48 @@ type IntegrationRowForList = {
   disconnectedAt: Date | null;
 };
 
+const WAITING_WORK: Record<string, string> = {
+  "sync.full": "A full sync",
+  "sync.incremental": "A sync",
+  reconcile: "A scheduled check for changes",
+  "webhook.process": "A change sent by the store",
+};
+
 /**
- * The status a merchant sees. Order of precedence: disconnected; a live run (syncing); the stored needs_attention;
- * a failed last run; a failed job newer than the last finished run; a partial last run; connected.
+ * The status a merchant sees. Order of precedence: disconnected; a live run (syncing); a run whose worker stopped;
+ * work no worker picks up; the stored needs_attention; a failed last run; a failed job newer than the last finished
+ * run; a partial last run; connected.
  */
 export function displayStatus(
   row: Pick<IntegrationRowForList, "status" | "statusReason">,
   activeRun: SyncRunView | null,
   lastRun: SyncRunView | null,
   failedJob: FailedJobNotice | null,
+  waitingJob: WaitingJobNotice | null = null,
+  stalledRun: SyncRunView | null = null,
 ): { status: DisplayStatus; statusReason: string | null } {
   if (row.status === "disconnected") return { status: "disconnected", statusReason: row.statusReason };
   if (activeRun) return { status: "syncing", statusReason: null };
+  if (stalledRun) {
+    const started = `${stalledRun.startedAt.slice(0, 16).replace("T", " ")} UTC`;
+    return {
+      status: "needs_attention",
+      statusReason:
+        `The sync started ${started} stopped before it finished (its worker stopped, or lost the database) and ` +
+        "has not resumed yet. It carries on from where it stopped when a worker picks it up; if this lasts, check " +
+        "that a worker runs (npm run worker, or the web app with RUN_JOBS_IN_PROCESS=true).",
+    };
+  }
+  if (waitingJob) {
+    const what = WAITING_WORK[waitingJob.kind] ?? "A data-protection request";
+    const since = `${waitingJob.dueAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+    return {
+      status: "needs_attention",
+      statusReason:
+        `${what} has been waiting since ${since} and no background worker is running jobs, so nothing syncs. ` +
+        "Whoever runs Commerce Sync: start the worker (npm run worker), or set RUN_JOBS_IN_PROCESS=true on the web app.",
+    };
+  }
   if (row.status === "needs_attention")
     return { status: "needs_attention", statusReason: row.statusReason ?? "The last sync could not finish." };
   if (lastRun?.status === "failed")
@@ -119,8 +163,10 @@ const FINISHED = ["succeeded", "partial", "failed", "cancelled"];
 
 async function runsByIntegration(db: AppDb, integrationIds: string[], now: Date) {
   const active = new Map<string, SyncRunView>();
+  /** Runs still marked running whose worker stopped beating (killed, or stopped before it could finish). */
+  const stalled = new Map<string, SyncRunView>();
   const last = new Map<string, SyncRunView>();
-  if (integrationIds.length === 0) return { active, last };
+  if (integrationIds.length === 0) return { active, stalled, last };
   // An organization may hold any number of stores: their ids are named a slice at a time (see app/db/id-chunks.ts).
   const running = [];
   for (const ids of idChunks(integrationIds)) {
@@ -135,6 +181,7 @@ async function runsByIntegration(db: AppDb, integrationIds: string[], now: Date)
   for (const run of running) {
     const view = describeRun(run, now);
     if (view.active && !active.has(run.integrationId)) active.set(run.integrationId, view);
+    else if (!view.active && !stalled.has(run.integrationId)) stalled.set(run.integrationId, view);
   }
   // Newest finished run per integration: two statements per slice of stores, however many stores there are. The
   // second names two parameters per store, hence half a slice.
@@ -157,21 +204,29 @@ async function runsByIntegration(db: AppDb, integrationIds: string[], now: Date)
     for (const run of runs)
       if (!last.has(run.integrationId)) last.set(run.integrationId, describeRun(run, now));
   }
-  return { active, last };
+  return { active, stalled, last };
 }
 
 function toItem(
   row: IntegrationRowForList,
   activeRun: SyncRunView | null,
   lastRun: SyncRunView | null,
-  failedJob: FailedJobNotice | null,
+  notices: JobNotices,
+  stalledRun: SyncRunView | null,
 ): IntegrationListItem {
   return {
     id: row.id,
     platform: row.platform,
     name: row.name,
     storeKey: row.storeKey,
-    ...displayStatus(row, activeRun, lastRun, failedJob),
+    ...displayStatus(
+      row,
+      activeRun,
+      lastRun,
+      newestFailedJob(notices.failedJobs, row.id),
+      oldestWaitingJob(notices.waitingJobs, row.id),
+      stalledRun,
+    ),
     lastSyncAt: row.lastSyncAt?.toISOString() ?? null,
     syncedContacts: row.syncedContacts,
     syncedOrders: row.syncedOrders,
@@ -196,26 +251,33 @@ function newestFailedJob(failedJobs: FailedJobNotice[] | undefined, integrationI
   return mine[0] ?? null;
 }
 
+function oldestWaitingJob(waitingJobs: WaitingJobNotice[] | undefined, integrationId: string) {
+  const mine = (waitingJobs ?? []).filter((j) => j.integrationId === integrationId);
+  mine.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+  return mine[0] ?? null;
+}
+
+/** What the queue says about the stores, for their status (`jobNotices`). */
+export interface JobNotices {
+  failedJobs?: FailedJobNotice[];
+  waitingJobs?: WaitingJobNotice[];
+}
+
 /** Every integration of the organization, oldest first. */
 export async function listIntegrations(
   db: AppDb,
   organizationId: string,
-  options: { failedJobs?: FailedJobNotice[]; now?: Date } = {},
+  options: JobNotices & { now?: Date } = {},
 ): Promise<IntegrationListItem[]> {
   const now = options.now ?? new Date();
   const rows = await db.integration.findMany({ where: { organizationId }, orderBy: { createdAt: "asc" } });
-  const { active, last } = await runsByIntegration(
+  const { active, stalled, last } = await runsByIntegration(
     db,
     rows.map((r) => r.id),
     now,
   );
   return rows.map((row) =>
-    toItem(
-      row,
-      active.get(row.id) ?? null,
-      last.get(row.id) ?? null,
-      newestFailedJob(options.failedJobs, row.id),
-    ),
+    toItem(row, active.get(row.id) ?? null, last.get(row.id) ?? null, options, stalled.get(row.id) ?? null),
   );
 }
 
@@ -249,17 +311,48 @@ export async function getIntegration(
   db: AppDb,
   organizationId: string,
   integrationId: string,
-  options: { failedJobs?: FailedJobNotice[]; now?: Date } = {},
+  options: JobNotices & { now?: Date } = {},
 ): Promise<IntegrationListItem> {
   const row = await db.integration.findFirst({ where: { id: integrationId, organizationId } });
   if (!row) throw new IntegrationNotFoundError();
-  const { active, last } = await runsByIntegration(db, [row.id], options.now ?? new Date());
+  const { active, stalled, last } = await runsByIntegration(db, [row.id], options.now ?? new Date());
   return toItem(
     row,
     active.get(row.id) ?? null,
     last.get(row.id) ?? null,
-    newestFailedJob(options.failedJobs, row.id),
+    options,
+    stalled.get(row.id) ?? null,
   );
+}
+
+/** The store a job works for: its payload's integration, or its concurrency key's (webhook jobs). */
+function jobIntegrationId(job: { payload: unknown; concurrencyKey?: string | null }): string | null {
+  const id = (job.payload as { integrationId?: unknown } | null)?.integrationId;
+  if (typeof id === "string") return id;
+  const key = /^(?:sync|webhook):(.+)$/.exec(job.concurrencyKey ?? "");
+  return key ? key[1] : null;
+}
+
+/**
+ * The queue's notices for the stores' status: failed sync jobs, and jobs due for more than WAITING_GRACE_MS that
+ * no worker picked up while nothing ran at all (a worker that is alive but busy, or waiting on a store's lock,
+ * always has a job running).
+ */
+export async function jobNotices(
+  queue: Pick<JobQueue, "failedJobs" | "listJobs">,
+  now: Date = new Date(),
+): Promise<Required<JobNotices>> {
+  const failedJobs = failedJobNotices(await queue.failedJobs(50));
+  const queued = await queue.listJobs({ status: "queued", limit: 500 });
+  const overdue = queued.filter((j) => j.runAt.getTime() <= now.getTime() - WAITING_GRACE_MS);
+  if (overdue.length === 0 || (await queue.listJobs({ status: "running", limit: 1 })).length > 0) {
+    return { failedJobs, waitingJobs: [] };
+  }
+  const waitingJobs = overdue.flatMap((j) => {
+    const integrationId = jobIntegrationId(j);
+    return integrationId ? [{ integrationId, kind: j.kind, dueAt: j.runAt }] : [];
+  });
+  return { failedJobs, waitingJobs };
 }
 
 /** Failed jobs of the queue that name an integration, as status notices. */

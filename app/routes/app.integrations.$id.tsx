@@ -6,7 +6,7 @@ import { loadEnv } from "../env.server";
 import { platformCleanup } from "../integrations/disconnect.server";
 import { runDetailAction } from "../integrations/detail-action.server";
 import { getPlatforms } from "../platforms.server";
-import { failedJobNotices, getIntegration, syncHistory } from "../integrations/integrations-view.server";
+import { jobNotices, getIntegration, syncHistory } from "../integrations/integrations-view.server";
 import { webhookActivity } from "../integrations/webhook-activity.server";
 import { scheduleDefaults, syncScheduleView } from "../integrations/sync-schedule.server";
 import { IntegrationDetailView } from "../components/IntegrationDetailView";
@@ -15,9 +15,9 @@ import { PageError } from "../components/PageError";
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { db, organization, queue } = await embeddedContext(request);
   const id = params.id ?? "";
-  const failedJobs = failedJobNotices(await (await queue()).failedJobs(50));
+  const notices = await jobNotices(await queue());
   const [integration, history, webhooks, schedule] = await Promise.all([
-    getIntegration(db, organization.organizationId, id, { failedJobs }),
+    getIntegration(db, organization.organizationId, id, notices),
     syncHistory(db, organization.organizationId, id, { limit: 20 }),
     webhookActivity(db, organization.organizationId, id),
     syncScheduleView(db, organization.organizationId, id, scheduleDefaults(loadEnv())),

@@ -6,7 +6,7 @@ import { BlockStack, Button, InlineGrid, Page } from "@shopify/polaris";
 import { getJobQueue } from "../queue.server";
 import { wooApp } from "../woocommerce-app.server";
 import { requireOwner } from "../integrations/woocommerce-session.server";
-import { failedJobNotices, listIntegrations } from "../integrations/integrations-view.server";
+import { jobNotices, listIntegrations } from "../integrations/integrations-view.server";
 import { IntegrationCard } from "../components/IntegrationCard";
 import { PageError } from "../components/PageError";
 import { useLiveRefresh } from "../components/useLiveRefresh";
@@ -14,8 +14,8 @@ import { useLiveRefresh } from "../components/useLiveRefresh";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const app = wooApp();
   const { session } = await requireOwner(app.db, app.cookies, request);
-  const failedJobs = failedJobNotices(await (await getJobQueue()).failedJobs(50));
-  const stores = (await listIntegrations(app.db, session.organizationId, { failedJobs })).filter(
+  const notices = await jobNotices(await getJobQueue());
+  const stores = (await listIntegrations(app.db, session.organizationId, notices)).filter(
     (i) => i.platform === "woocommerce",
   );
   if (stores.length === 0) throw redirect("/woocommerce/connect");

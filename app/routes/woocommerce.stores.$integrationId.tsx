@@ -14,7 +14,7 @@ import { getJobQueue } from "../queue.server";
 import { wooApp } from "../woocommerce-app.server";
 import { runDetailAction } from "../integrations/detail-action.server";
 import { platformCleanup } from "../integrations/disconnect.server";
-import { failedJobNotices, getIntegration, syncHistory } from "../integrations/integrations-view.server";
+import { jobNotices, getIntegration, syncHistory } from "../integrations/integrations-view.server";
 import { webhookActivity } from "../integrations/webhook-activity.server";
 import { scheduleDefaults, syncScheduleView } from "../integrations/sync-schedule.server";
 import { assertSameOrigin, requireOwner } from "../integrations/woocommerce-session.server";
@@ -36,9 +36,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const id = params.integrationId ?? "";
   // Only WooCommerce stores here (ownerStoreDetail refuses others): 404 before anything else is read.
   const store = await ownerStoreDetail(app.db, organizationId, id).catch(notFoundAsResponse);
-  const failedJobs = failedJobNotices(await (await getJobQueue()).failedJobs(50));
+  const notices = await jobNotices(await getJobQueue());
   const [integration, history, webhooks, schedule] = await Promise.all([
-    getIntegration(app.db, organizationId, id, { failedJobs }),
+    getIntegration(app.db, organizationId, id, notices),
     syncHistory(app.db, organizationId, id, { limit: 20 }),
     webhookActivity(app.db, organizationId, id),
     syncScheduleView(app.db, organizationId, id, scheduleDefaults(loadEnv())),

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
+import { enqueueSync } from "../jobs/enqueue.server";
+import { createJobQueue, type JobQueue } from "../jobs/queue.server";
+import { displayStatus, jobNotices, listIntegrations, WAITING_GRACE_MS } from "./integrations-view.server";
+import { seedMerchant, type MerchantFixture } from "./testing/merchant";
+
+/** Polls `check` until it holds (a worker picking a job up runs on its own timer). */
+async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.each(DATABASE_KINDS)("work no worker picks up, on %s", (kind) => {
+  let t: TestDatabase;
+  let m: MerchantFixture;
+  let queue: JobQueue;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(kind);
+    m = await seedMerchant(t.db);
+    queue = await createJobQueue(t.db, { databaseUrl: t.url });
+  });
+  afterAll(async () => {
+    await queue?.close();
+    await t?.cleanup();
+  });
+
+  it("puts the store whose sync waits in needs attention, saying why and what to do, once the grace is over", async () => {
+    const dueAt = new Date(Date.now() - 10 * 60_000);
+    await enqueueSync(queue, { integrationId: m.wooId, kind: "incremental", runAt: dueAt });
+
+    // Due for less than the grace: a worker may just be about to take it.
+    const early = await jobNotices(queue, new Date(dueAt.getTime() + WAITING_GRACE_MS - 1_000));
+    expect(early.waitingJobs).toEqual([]);
+
+    const notices = await jobNotices(queue);
+    expect(notices.waitingJobs).toEqual([{ integrationId: m.wooId, kind: "sync.incremental", dueAt }]);
+    const [shopify, woo] = await listIntegrations(t.db, m.organizationId, notices);
+    expect(shopify.status).toBe("connected");
+    expect(woo).toMatchObject({ status: "needs_attention" });
+    expect(woo.statusReason).toBe(
+      `A sync has been waiting since ${dueAt.toISOString().slice(0, 16).replace("T", " ")} UTC and no background ` +
+        "worker is running jobs, so nothing syncs. Whoever runs Commerce Sync: start the worker (npm run worker), or set " +
+        "RUN_JOBS_IN_PROCESS=true on the web app.",
+    );
+  });
+
+  it("says a run whose worker stopped beating has stopped, until a worker carries it on", async () => {
+    const startedAt = new Date(Date.now() - 20 * 60_000);
+    const run = await t.db.syncRun.create({
+      data: {
+        integrationId: m.shopifyId,
+        kind: "full",
+        status: "running",
+        resources: JSON.stringify(["orders"]),
+        startedAt,
+        heartbeatAt: new Date(Date.now() - 5 * 60_000),
+        workerId: "killed-worker",
+      },
+    });
+    try {
+      const [shopify] = await listIntegrations(t.db, m.organizationId);
+      expect(shopify.status).toBe("needs_attention");
+      expect(shopify.statusReason).toMatch(
+        new RegExp(`^The sync started ${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC stopped`),
+      );
+      expect(shopify.activeRun).toBeNull();
+      // A worker picks it up: its heartbeat is fresh again, and the store is syncing.
+      await t.db.syncRun.update({ where: { id: run.id }, data: { heartbeatAt: new Date() } });
+      expect((await listIntegrations(t.db, m.organizationId))[0].status).toBe("syncing");
+    } finally {
+      await t.db.syncRun.delete({ where: { id: run.id } });
+    }
+  });
+
+  it("says nothing while a worker is alive but busy: some job is running", async () => {
+    let release!: () => void;
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    await queue.work(
+      { reconcile: async () => void (await blocked) },
+      { workerId: "busy-worker", concurrency: 1, pollIntervalMs: 20 },
+    );
+    try {
+      await enqueueSync(queue, { integrationId: m.shopifyId, kind: "reconcile" });
+      await until(async () => (await queue.listJobs({ status: "running", limit: 1 })).length === 1);
+      // The WooCommerce store's sync is still overdue (this worker takes only reconciles), yet a job is running.
+      expect((await queue.listJobs({ status: "queued", limit: 10 })).map((j) => j.kind)).toContain(
+        "sync.incremental",
+      );
+      expect((await jobNotices(queue)).waitingJobs).toEqual([]);
+    } finally {
+      release();
+      await queue.stop();
+    }
+  });
+});
+
+describe("status of a store with work no worker picks up", () => {
+  const connected = { status: "connected", statusReason: null };
+  const waiting = (kind: string) => ({
+    integrationId: "i",
+    kind,
+    dueAt: new Date("2026-12-02T07:31:40Z"),
+  });
+
+  it("names the work that waits, and a disconnected store or a live run comes first", () => {
+    expect(displayStatus(connected, null, null, null, waiting("reconcile")).statusReason).toMatch(
+      /^A scheduled check for changes has been waiting since 2026-12-02 07:31 UTC/,
+    );
+    expect(displayStatus(connected, null, null, null, waiting("webhook.process")).statusReason).toMatch(
+      /^A change sent by the store has been waiting/,
+    );
+    expect(
+      displayStatus(connected, null, null, null, waiting("compliance.customer_redact")).statusReason,
+    ).toMatch(/^A data-protection request has been waiting/);
+    expect(
+      displayStatus({ status: "disconnected", statusReason: "Bye" }, null, null, null, waiting("reconcile")),
+    ).toEqual({ status: "disconnected", statusReason: "Bye" });
+    // The stored reason of a store that needs attention gives way: nothing can be fixed until jobs run.
+    expect(
+      displayStatus(
+        { status: "needs_attention", statusReason: "Key revoked" },
+        null,
+        null,
+        null,
+        waiting("sync.full"),
+      ).statusReason,
+    ).toMatch(/^A full sync has been waiting/);
+  });
+});
