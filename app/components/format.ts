@@ -1,9 +1,9 @@
 /** Display helpers shared by the merchant's pages (UTC, en-US, exact strings for money). */
+import { utcDateTime } from "../lib/utc-time";
 
 /** "Nov 30, 2026, 11:42 PM UTC", or the fallback for null. */
 export function formatDateTime(iso: string | null, fallback = "Never"): string {
-  if (!iso) return fallback;
-  return `${new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
+  return iso ? utcDateTime(iso) : fallback;
 }
 
 export function formatDate(iso: string): string {

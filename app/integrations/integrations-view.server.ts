@@ -7,6 +7,7 @@
 import { IDS_PER_STATEMENT, idChunks } from "../db/id-chunks";
 import type { AppDb } from "../sync/platform";
 import type { JobQueue } from "../jobs/queue.server";
+import { utcDateTime } from "../lib/utc-time";
 import { IntegrationNotFoundError } from "./disconnect.server";
 import { describeRun, type SyncRunView } from "./sync-runs.server";
 
@@ -114,7 +115,7 @@ export function displayStatus(
   if (row.status === "disconnected") return { status: "disconnected", statusReason: row.statusReason };
   if (activeRun) return { status: "syncing", statusReason: null };
   if (stalledRun) {
-    const started = `${stalledRun.startedAt.slice(0, 16).replace("T", " ")} UTC`;
+    const started = utcDateTime(stalledRun.startedAt);
     return {
       status: "needs_attention",
       statusReason:
@@ -125,7 +126,7 @@ export function displayStatus(
   }
   if (waitingJob) {
     const what = WAITING_WORK[waitingJob.kind] ?? "A data-protection request";
-    const since = `${waitingJob.dueAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+    const since = utcDateTime(waitingJob.dueAt);
     return {
       status: "needs_attention",
       statusReason:
