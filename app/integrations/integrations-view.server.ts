@@ -114,7 +114,8 @@ export function displayStatus(
 ): { status: DisplayStatus; statusReason: string | null } {
   if (row.status === "disconnected") return { status: "disconnected", statusReason: row.statusReason };
   if (activeRun) return { status: "syncing", statusReason: null };
-  if (stalledRun) {
+  // A stopped run a newer finished run has superseded says nothing about the store now.
+  if (stalledRun && !(lastRun && lastRun.startedAt > stalledRun.startedAt)) {
     const started = utcDateTime(stalledRun.startedAt);
     return {
       status: "needs_attention",

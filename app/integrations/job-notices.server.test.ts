@@ -51,6 +51,11 @@ describe.each(DATABASE_KINDS)("work no worker picks up, on %s", (kind) => {
   });
 
   it("says a run whose worker stopped beating has stopped, until a worker carries it on", async () => {
+    // The store's first sync (the fixture's) finished an hour ago; this run started after it.
+    await t.db.syncRun.updateMany({
+      where: { integrationId: m.shopifyId },
+      data: { startedAt: new Date(Date.now() - 3600_000) },
+    });
     const startedAt = new Date(Date.now() - 20 * 60_000);
     const run = await t.db.syncRun.create({
       data: {
@@ -72,6 +77,20 @@ describe.each(DATABASE_KINDS)("work no worker picks up, on %s", (kind) => {
           "this lasts, check that a worker runs (npm run worker, or the web app with RUN_JOBS_IN_PROCESS=true).",
       );
       expect(shopify.activeRun).toBeNull();
+      // A newer run that finished supersedes it (a run left behind for good says nothing about the store now).
+      const newer = await t.db.syncRun.create({
+        data: {
+          integrationId: m.shopifyId,
+          kind: "incremental",
+          status: "succeeded",
+          resources: JSON.stringify(["orders"]),
+          startedAt: new Date(startedAt.getTime() + 60_000),
+          finishedAt: new Date(startedAt.getTime() + 120_000),
+          heartbeatAt: new Date(startedAt.getTime() + 120_000),
+        },
+      });
+      expect((await listIntegrations(t.db, m.organizationId))[0].status).toBe("connected");
+      await t.db.syncRun.delete({ where: { id: newer.id } });
       // A worker picks it up: its heartbeat is fresh again, and the store is syncing.
       await t.db.syncRun.update({ where: { id: run.id }, data: { heartbeatAt: new Date() } });
       expect((await listIntegrations(t.db, m.organizationId))[0].status).toBe("syncing");
