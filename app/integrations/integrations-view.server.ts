@@ -6,6 +6,7 @@
  */
 import { IDS_PER_STATEMENT, idChunks } from "../db/id-chunks";
 import type { AppDb } from "../sync/platform";
+import { integrationOfLockKey } from "../jobs/enqueue.server";
 import type { JobQueue } from "../jobs/queue.server";
 import { utcDateTime } from "../lib/utc-time";
 import { IntegrationNotFoundError } from "./disconnect.server";
@@ -330,9 +331,7 @@ export async function getIntegration(
 /** The store a job works for: its payload's integration, or its concurrency key's (webhook jobs). */
 function jobIntegrationId(job: { payload: unknown; concurrencyKey?: string | null }): string | null {
   const id = (job.payload as { integrationId?: unknown } | null)?.integrationId;
-  if (typeof id === "string") return id;
-  const key = /^(?:sync|webhook):(.+)$/.exec(job.concurrencyKey ?? "");
-  return key ? key[1] : null;
+  return typeof id === "string" ? id : integrationOfLockKey(job.concurrencyKey);
 }
 
 /**

@@ -5,9 +5,9 @@
  * defaults apply (env RECONCILE_INTERVAL_MINUTES / FULL_RESYNC_WINDOW_UTC). The scheduler reads the same settings
  * through the same function (app/jobs/schedule.ts), so what the page says is what runs.
  */
-import { effectiveSchedule, WINDOW_OFF, type ScheduleDefaults } from "../jobs/schedule";
+import { loadEnv } from "../env.server";
+import { effectiveSchedule, settingsObject, WINDOW_OFF, type ScheduleDefaults } from "../jobs/schedule";
 import { AppError } from "../lib/errors";
-import { parseJsonValue } from "../lib/json";
 import type { AppDb } from "../sync/platform";
 import { IntegrationNotFoundError } from "./disconnect.server";
 
@@ -60,7 +60,7 @@ function lowerFirst(text: string): string {
 }
 
 /** The deployment's defaults, from the validated environment (the worker's scheduler reads the same variables). */
-export function scheduleDefaults(env: {
+function scheduleDefaults(env: {
   RECONCILE_INTERVAL_MINUTES: number;
   FULL_RESYNC_WINDOW_UTC?: string;
 }): ScheduleDefaults {
@@ -70,12 +70,12 @@ export function scheduleDefaults(env: {
   };
 }
 
-/** The store's schedule in the page's terms. */
+/** The store's schedule in the page's terms; the defaults are the environment's unless given (tests). */
 export async function syncScheduleView(
   db: AppDb,
   organizationId: string,
   integrationId: string,
-  defaults: ScheduleDefaults,
+  defaults: ScheduleDefaults = scheduleDefaults(loadEnv()),
   now: Date = new Date(),
 ): Promise<SyncScheduleView> {
   const row = await db.integration.findFirst({
@@ -96,8 +96,7 @@ export async function syncScheduleView(
     nextCheckAt = new Date(Math.max(due, now.getTime())).toISOString();
   }
 
-  const defaultInterval = Math.max(0, Math.floor(defaults.reconcileIntervalMinutes));
-  const defaultWindow = defaults.fullResyncWindowUtc || null;
+  const fallback = effectiveSchedule({}, defaults);
   const intervals: number[] = [...INTERVAL_CHOICES_MINUTES];
   if (schedule.intervalFromStore && !intervals.includes(schedule.intervalMinutes)) {
     intervals.push(schedule.intervalMinutes);
@@ -126,11 +125,11 @@ export async function syncScheduleView(
     },
     nextCheckAt,
     intervalOptions: [
-      { value: DEFAULT_CHOICE, label: `Default: ${lowerFirst(intervalLabel(defaultInterval))}` },
+      { value: DEFAULT_CHOICE, label: `Default: ${lowerFirst(intervalLabel(fallback.intervalMinutes))}` },
       ...intervals.map((m) => ({ value: String(m), label: intervalLabel(m) })),
     ],
     windowOptions: [
-      { value: DEFAULT_CHOICE, label: `Default: ${lowerFirst(windowLabel(defaultWindow))}` },
+      { value: DEFAULT_CHOICE, label: `Default: ${lowerFirst(windowLabel(fallback.fullResyncWindowUtc))}` },
       { value: WINDOW_OFF, label: "Off" },
       ...windows.map((w) => ({ value: w, label: windowLabel(w) })),
     ],
@@ -190,9 +189,7 @@ export async function updateSyncSchedule(db: AppDb, change: ScheduleChange): Pro
       { httpStatus: 409 },
     );
   }
-  const stored = parseJsonValue<unknown>(row.settings, {});
-  const settings: Record<string, unknown> =
-    stored && typeof stored === "object" && !Array.isArray(stored) ? { ...(stored as object) } : {};
+  const settings = settingsObject(row.settings);
   if (change.interval !== undefined) {
     delete settings.reconcileIntervalMinutes;
     if (change.interval !== DEFAULT_CHOICE) settings.reconcileIntervalMinutes = change.interval;

@@ -23,6 +23,12 @@ export function webhookLockKey(integrationId: string): string {
   return `webhook:${integrationId}`;
 }
 
+/** The integration a `syncLockKey` or `webhookLockKey` names; null for any other key. */
+export function integrationOfLockKey(key: string | null | undefined): string | null {
+  const match = /^(?:sync|webhook):(.+)$/.exec(key ?? "");
+  return match ? match[1] : null;
+}
+
 interface RetryPolicy {
   maxAttempts: number;
   backoff: BackoffOptions;

@@ -78,14 +78,15 @@ export function windowStartContaining(window: string, now: Date): Date | null {
   return null;
 }
 
-/** The store's schedule settings as stored (a JSON column: an object, or its text on some databases). */
-export function storeScheduleSettings(settings: unknown): StoreScheduleSettings {
+/** `Integration.settings` as an object (a JSON column: an object, or its text on some databases; else empty). */
+export function settingsObject(settings: unknown): Record<string, unknown> {
   const parsed = parseJsonValue<unknown>(settings, {});
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return {};
-  const { reconcileIntervalMinutes: interval, fullResyncWindowUtc: window } = parsed as Record<
-    string,
-    unknown
-  >;
+  return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? { ...(parsed as object) } : {};
+}
+
+/** The store's schedule settings as stored. */
+export function storeScheduleSettings(settings: unknown): StoreScheduleSettings {
+  const { reconcileIntervalMinutes: interval, fullResyncWindowUtc: window } = settingsObject(settings);
   return {
     ...(typeof interval === "number" && Number.isFinite(interval) && interval >= 0
       ? { reconcileIntervalMinutes: Math.floor(interval) }

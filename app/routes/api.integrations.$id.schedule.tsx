@@ -1,20 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { withApi } from "../api.server";
-import { loadEnv } from "../env.server";
 import { integrationIdParam, scheduleBody } from "../integrations/api/schemas";
 import { jsonResponse, methodNotAllowed, parseInput, readJsonBody } from "../integrations/api/http.server";
-import {
-  apiSchedule,
-  scheduleDefaults,
-  syncScheduleView,
-  updateSyncSchedule,
-} from "../integrations/sync-schedule.server";
+import { apiSchedule, syncScheduleView, updateSyncSchedule } from "../integrations/sync-schedule.server";
 
 /** GET /api/integrations/{id}/schedule — the store's automatic syncs. */
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
   withApi(request, async ({ db, principal }) => {
     const { id } = parseInput(integrationIdParam, params, "path");
-    const view = await syncScheduleView(db, principal.organizationId, id, scheduleDefaults(loadEnv()));
+    const view = await syncScheduleView(db, principal.organizationId, id);
     return jsonResponse(apiSchedule(id, view));
   });
 
@@ -32,6 +26,6 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
           interval: body.reconcileIntervalMinutes,
           window: body.fullResyncWindowUtc,
         });
-        const view = await syncScheduleView(db, principal.organizationId, id, scheduleDefaults(loadEnv()));
+        const view = await syncScheduleView(db, principal.organizationId, id);
         return jsonResponse(apiSchedule(id, view));
       });

@@ -2,13 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { embeddedContext, rethrowAsResponse } from "../embedded.server";
-import { loadEnv } from "../env.server";
 import { platformCleanup } from "../integrations/disconnect.server";
 import { runDetailAction } from "../integrations/detail-action.server";
 import { getPlatforms } from "../platforms.server";
 import { jobNotices, getIntegration, syncHistory } from "../integrations/integrations-view.server";
 import { webhookActivity } from "../integrations/webhook-activity.server";
-import { scheduleDefaults, syncScheduleView } from "../integrations/sync-schedule.server";
+import { syncScheduleView } from "../integrations/sync-schedule.server";
 import { IntegrationDetailView } from "../components/IntegrationDetailView";
 import { PageError } from "../components/PageError";
 
@@ -20,7 +19,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     getIntegration(db, organization.organizationId, id, notices),
     syncHistory(db, organization.organizationId, id, { limit: 20 }),
     webhookActivity(db, organization.organizationId, id),
-    syncScheduleView(db, organization.organizationId, id, scheduleDefaults(loadEnv())),
+    syncScheduleView(db, organization.organizationId, id),
   ]).catch(rethrowAsResponse);
   return json({ integration, runs: history.runs, webhooks, schedule });
 };

@@ -16,7 +16,7 @@ import { runDetailAction } from "../integrations/detail-action.server";
 import { platformCleanup } from "../integrations/disconnect.server";
 import { jobNotices, getIntegration, syncHistory } from "../integrations/integrations-view.server";
 import { webhookActivity } from "../integrations/webhook-activity.server";
-import { scheduleDefaults, syncScheduleView } from "../integrations/sync-schedule.server";
+import { syncScheduleView } from "../integrations/sync-schedule.server";
 import { assertSameOrigin, requireOwner } from "../integrations/woocommerce-session.server";
 import { ownerStoreDetail } from "../integrations/woocommerce-status.server";
 import { IntegrationDetailView } from "../components/IntegrationDetailView";
@@ -41,7 +41,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     getIntegration(app.db, organizationId, id, notices),
     syncHistory(app.db, organizationId, id, { limit: 20 }),
     webhookActivity(app.db, organizationId, id),
-    syncScheduleView(app.db, organizationId, id, scheduleDefaults(loadEnv())),
+    syncScheduleView(app.db, organizationId, id),
   ]).catch(notFoundAsResponse);
   const query = new URL(request.url).searchParams;
   return json({
