@@ -35,6 +35,13 @@ export function RunStatusBadge({ status }: { status: string }) {
 
 /** A webhook event's outcome. */
 export function WebhookStatusBadge({ status }: { status: string }) {
-  const tone: Tone = status === "processed" ? "success" : status === "failed" ? "critical" : undefined;
+  const tone: Tone =
+    status === "processed"
+      ? "success"
+      : status === "failed"
+        ? "critical"
+        : status === "retrying"
+          ? "warning"
+          : undefined;
   return <Badge tone={tone}>{humanize(status)}</Badge>;
 }

@@ -8,7 +8,9 @@ export function WebhookActivityCard({ activity }: { activity: WebhookActivity })
   // Phones get one stacked block per event: four columns with error details would scroll inside the card.
   const { mdDown } = useBreakpoints();
   const details = (e: WebhookActivity["recent"][number]) =>
-    e.lastError ?? (e.resourceId ? `Record ${e.resourceId}` : "");
+    e.nextAttemptAt
+      ? `${e.lastError ?? "Failed"} — trying again ${formatDateTime(e.nextAttemptAt)} (attempt ${e.attempts + 1})`
+      : (e.lastError ?? (e.resourceId ? `Record ${e.resourceId}` : ""));
   return (
     <Card padding="0">
       <Box padding="400">

@@ -98,6 +98,7 @@ const WAITING_WORK: Record<string, string> = {
   "sync.incremental": "A sync",
   reconcile: "A scheduled check for changes",
   "webhook.process": "A change sent by the store",
+  "webhook.drain": "Changes sent by the store",
 };
 
 /**

@@ -171,6 +171,18 @@ describe.each(DATABASE_KINDS)("the merchant's views on %s", (kind) => {
           status: "failed",
           lastError: "bad email",
         },
+        {
+          integrationId: m.wooId,
+          platform: "woocommerce",
+          topic: "product.updated",
+          dedupeKey: `c-${kind}`,
+          storeKey: "x",
+          payload: "{}",
+          status: "received",
+          attempts: 2,
+          lastError: "The store did not answer",
+          nextAttemptAt: new Date("2026-12-02T10:00:00Z"),
+        },
       ],
     });
     await t.db.auditLog.create({
@@ -185,8 +197,22 @@ describe.each(DATABASE_KINDS)("the merchant's views on %s", (kind) => {
       },
     });
     const activity = await webhookActivity(t.db, m.organizationId, m.wooId);
-    expect(activity.last24h).toEqual({ received: 2, failed: 1 });
-    expect(activity.recent.map((e) => e.topic).sort()).toEqual(["customer.updated", "order.created"]);
+    expect(activity.last24h).toEqual({ received: 3, failed: 1 });
+    expect(activity.recent.map((e) => e.topic).sort()).toEqual([
+      "customer.updated",
+      "order.created",
+      "product.updated",
+    ]);
+    // A delivery waiting for another try says so, and when.
+    expect(activity.recent.find((e) => e.topic === "product.updated")).toMatchObject({
+      status: "retrying",
+      attempts: 2,
+      nextAttemptAt: "2026-12-02T10:00:00.000Z",
+    });
+    expect(activity.recent.find((e) => e.topic === "customer.updated")).toMatchObject({
+      status: "failed",
+      nextAttemptAt: null,
+    });
     expect(activity.repairs).toEqual([
       expect.objectContaining({ summary: "order.updated reactivated (disabled after failures)" }),
     ]);

@@ -16,6 +16,8 @@ export interface WebhookActivity {
     processedAt: string | null;
     attempts: number;
     lastError: string | null;
+    /** A delivery that failed and waits for another try: when (status is then "retrying"). */
+    nextAttemptAt: string | null;
   }>;
   last24h: { received: number; failed: number };
   /** Subscription maintenance (created / re-activated / re-created webhooks), newest first. */
@@ -51,6 +53,7 @@ export async function webhookActivity(
         processedAt: true,
         attempts: true,
         lastError: true,
+        nextAttemptAt: true,
       },
     }),
     db.webhookEvent.count({ where: { integrationId, receivedAt: { gte: since } } }),
@@ -62,11 +65,16 @@ export async function webhookActivity(
     }),
   ]);
   return {
-    recent: recent.map((e) => ({
-      ...e,
-      receivedAt: e.receivedAt.toISOString(),
-      processedAt: e.processedAt?.toISOString() ?? null,
-    })),
+    recent: recent.map((e) => {
+      const retryAt = e.status === "received" ? e.nextAttemptAt : null;
+      return {
+        ...e,
+        status: retryAt ? "retrying" : e.status,
+        receivedAt: e.receivedAt.toISOString(),
+        processedAt: e.processedAt?.toISOString() ?? null,
+        nextAttemptAt: retryAt?.toISOString() ?? null,
+      };
+    }),
     last24h: { received, failed },
     repairs: audits
       .filter((a) => REPAIR_ACTION.test(a.action))

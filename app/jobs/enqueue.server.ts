@@ -7,6 +7,9 @@
  * - `sync:<integrationId>`: every job that bulk-writes a store's data (full, incremental, reconcile, compliance
  *   redactions and purges) and `npm run sync`. One at a time per integration, on every backend.
  * - `webhook:<integrationId>`: webhook events of one store are processed one at a time, in order of receipt.
+ *
+ * Webhook events of a store are processed by one `webhook.drain` job (dedupe key `webhooks:<integrationId>`): a
+ * delivery stored while a drain waits adds no job, so the queue gets a row per drain, not per delivery (ADR 0035).
  */
 import { isAppError } from "../lib/errors";
 import type { Resource, SyncKind } from "../sync/types";
@@ -42,7 +45,10 @@ export const RETRY = {
   scheduledFullSync: { maxAttempts: 3, backoff: { initialDelayMs: 5 * 60_000 } },
   /** A reconcile is repeated by the next slot anyway: one retry. */
   reconcile: { maxAttempts: 2, backoff: { initialDelayMs: 60_000 } },
+  /** One webhook event: kept on the event itself by `webhook.drain` (`attempts`, `nextAttemptAt`). */
   webhook: { maxAttempts: 6, backoff: { initialDelayMs: 5_000, factor: 3, maxDelayMs: 30 * 60_000 } },
+  /** The drain job itself fails only when the database does (its events' own failures are kept on the events). */
+  webhookDrain: { maxAttempts: 10, backoff: { initialDelayMs: 5_000, factor: 2, maxDelayMs: 10 * 60_000 } },
   /** Data-protection requests must complete: long, patient retries. */
   compliance: { maxAttempts: 8, backoff: { initialDelayMs: 30_000, factor: 3, maxDelayMs: 6 * 3600_000 } },
 } satisfies Record<string, RetryPolicy>;
@@ -122,35 +128,64 @@ export function enqueueWebhookEvent(
   queue: JobQueue,
   event: { id: string; integrationId: string | null },
 ): Promise<EnqueueResult> {
-  return queue.enqueue("webhook.process", { webhookEventId: event.id }, webhookJobOptions(event));
+  if (event.integrationId) return enqueueWebhookDrain(queue, event.integrationId);
+  const job = unmatchedWebhookJob(event.id);
+  return queue.enqueue(job.kind, job.payload, job.options);
+}
+
+type WebhookJobOf<K extends "webhook.drain" | "webhook.process"> = {
+  kind: K;
+  payload: JobPayloads[K];
+  options: EnqueueOptions & { dedupeKey: string };
+};
+
+/**
+ * The job that processes a stored webhook event. An event of a known store: its store's `webhook.drain`, which one
+ * waiting drain stands for however many events arrive meanwhile. An event no store matches: its own
+ * `webhook.process` (it only gets its "no connected store" note). `enqueueWebhookEvent` and the SQLite webhook
+ * intake (which writes the job in the event's own transaction, app/jobs/webhook-intake-store.server.ts) both build
+ * it here.
+ */
+export function webhookJob(event: {
+  id: string;
+  integrationId: string | null;
+}): WebhookJobOf<"webhook.drain"> | WebhookJobOf<"webhook.process"> {
+  return event.integrationId ? webhookDrainJob(event.integrationId) : unmatchedWebhookJob(event.id);
+}
+
+function unmatchedWebhookJob(eventId: string): WebhookJobOf<"webhook.process"> {
+  return {
+    kind: "webhook.process",
+    payload: { webhookEventId: eventId },
+    options: { dedupeKey: `webhook:${eventId}`, ...RETRY.webhook },
+  };
 }
 
 /**
- * The job that processes a stored webhook event: its kind, payload and options. `enqueueWebhookEvent` and the SQLite
- * webhook intake (which writes the job in the event's own transaction, app/jobs/webhook-intake-store.server.ts) both
- * build it here.
+ * A store's drain: at once, or at `runAt` for events waiting to be retried. The delayed one has its own dedupe key
+ * (per time), so it never holds back the drain that new deliveries ask for.
  */
-export function webhookJob(event: { id: string; integrationId: string | null }): {
-  kind: "webhook.process";
-  payload: { webhookEventId: string };
-  options: EnqueueOptions & { dedupeKey: string };
-} {
+export function webhookDrainJob(integrationId: string, runAt?: Date): WebhookJobOf<"webhook.drain"> {
   return {
-    kind: "webhook.process",
-    payload: { webhookEventId: event.id },
-    options: webhookJobOptions(event),
+    kind: "webhook.drain",
+    payload: { integrationId },
+    options: {
+      concurrencyKey: webhookLockKey(integrationId),
+      dedupeKey: runAt ? `webhooks:${integrationId}:at:${runAt.getTime()}` : `webhooks:${integrationId}`,
+      ...(runAt ? { runAt } : {}),
+      ...RETRY.webhookDrain,
+    },
   };
 }
 
-function webhookJobOptions(event: {
-  id: string;
-  integrationId: string | null;
-}): EnqueueOptions & { dedupeKey: string } {
-  return {
-    ...(event.integrationId ? { concurrencyKey: webhookLockKey(event.integrationId) } : {}),
-    dedupeKey: `webhook:${event.id}`,
-    ...RETRY.webhook,
-  };
+/** Enqueues a store's drain (see `webhookDrainJob`). */
+export function enqueueWebhookDrain(
+  queue: JobQueue,
+  integrationId: string,
+  runAt?: Date,
+): Promise<EnqueueResult> {
+  const job = webhookDrainJob(integrationId, runAt);
+  return queue.enqueue(job.kind, job.payload, job.options);
 }
 
 export type ComplianceJobKind =

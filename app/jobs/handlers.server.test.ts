@@ -20,6 +20,7 @@ import type { Resource, SyncSource } from "../sync/types";
 import { enqueueCompliance, enqueueSync, enqueueWebhookEvent } from "./enqueue.server";
 import { createJobHandlers } from "./handlers.server";
 import { createJobQueue, type JobQueue } from "./queue.server";
+import { drainWebhookEvents } from "./webhook-job.server";
 import { enqueueInterruptedRuns, schedulerTick } from "./scheduler.server";
 
 const PLATFORM = "memory-jobs";
@@ -263,7 +264,16 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
     const unknownPlatform = await make("nowhere", "customers/update", "{}");
     const unknownTopic = await make(PLATFORM, "carts/create", "{}");
     const badRecord = await make(PLATFORM, "customers/update", JSON.stringify({ id: "c9", email: "x@y.z" }));
-    const throwing = await make(PLATFORM, "orders/paid", "{}");
+    // No store matched this one: it has its own job, and the queue's retries (a store's events are drained, below).
+    const throwing = await t.db.webhookEvent.create({
+      data: {
+        platform: PLATFORM,
+        topic: "orders/paid",
+        dedupeKey: randomUUID(),
+        storeKey: "gone",
+        payload: "{}",
+      },
+    });
     const q = await queue();
     for (const e of [unknownPlatform, unknownTopic, badRecord]) await enqueueWebhookEvent(q, e);
     const throwingJob = await q.enqueue(
@@ -292,6 +302,149 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
     expect((await q.failedJobs()).find((j) => j.id === throwingJob.id)?.lastError).toContain(
       "Attempt 2/2: store unreachable (2)",
     );
+    await t.db.webhookEvent.deleteMany();
+  });
+
+  it("drains a store's events in order; one that fails for a reason that may pass waits for its retries while the others go on, then fails and flags the store", async () => {
+    const { ids, organizationId } = await seed(t);
+    const integrationId = ids[0];
+    memory({
+      handleWebhook: async (event, body): Promise<WebhookDecision> => {
+        if (event.topic === "orders/paid") throw new Error("store unreachable");
+        return { action: "apply", resource: "customers", remote: [body], map: mapMemoryCustomer };
+      },
+    });
+    const base = Date.parse("2026-04-01T00:00:00Z");
+    const customer = (v: number) => ({
+      ...syntheticCustomer(1),
+      first_name: `Version${v}`,
+      updated_at: new Date(base + v * 1000).toISOString(),
+    });
+    const make = (topic: string, payload: object, at: number) =>
+      t.db.webhookEvent.create({
+        data: {
+          integrationId,
+          platform: PLATFORM,
+          topic,
+          dedupeKey: randomUUID(),
+          storeKey: "s",
+          payload: JSON.stringify(payload),
+          receivedAt: new Date(base + at),
+        },
+      });
+    const first = await make("customers/update", customer(1), 0);
+    const paid = await make("orders/paid", { id: 7 }, 1);
+    const second = await make("customers/update", customer(2), 2);
+    const q = await queue();
+    let clock = new Date(base + 60_000);
+    const drain = () =>
+      drainWebhookEvents({ db: t.db, queue: q, platforms }, { integrationId }, undefined, {
+        now: () => clock,
+      });
+
+    expect(await drain()).toEqual({ processed: 2, ignored: 0, failed: 0, deferred: 1, continued: false });
+    const get = (id: string) => t.db.webhookEvent.findUniqueOrThrow({ where: { id } });
+    expect(await get(first.id)).toMatchObject({ status: "processed", attempts: 1 });
+    expect(await get(second.id)).toMatchObject({ status: "processed", attempts: 1 });
+    let waiting = await get(paid.id);
+    expect(waiting).toMatchObject({ status: "received", attempts: 1, lastError: "store unreachable" });
+    expect(waiting.nextAttemptAt?.getTime()).toBe(clock.getTime() + 5_000);
+    // A drain is queued for the retry's time, apart from the store's immediate drain.
+    const retry = (await q.listJobs({ kinds: ["webhook.drain"] })).filter(
+      (j) =>
+        j.status === "queued" && (j.payload as { integrationId: string }).integrationId === integrationId,
+    );
+    expect(retry).toHaveLength(1);
+    expect(retry[0]).toMatchObject({
+      payload: { integrationId },
+      dedupeKey: `webhooks:${integrationId}:at:${clock.getTime() + 5_000}`,
+    });
+    expect(retry[0].runAt.getTime()).toBe(clock.getTime() + 5_000);
+    // Not due yet: nothing is tried.
+    expect(await drain()).toMatchObject({ processed: 0, failed: 0, deferred: 0 });
+    expect((await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).status).toBe(
+      "connected",
+    );
+
+    const delays: number[] = [];
+    for (let attempt = 2; attempt <= 6; attempt++) {
+      delays.push(waiting.nextAttemptAt!.getTime() - clock.getTime());
+      clock = waiting.nextAttemptAt!;
+      const report = await drain();
+      waiting = await get(paid.id);
+      expect(waiting.attempts).toBe(attempt);
+      expect(report).toMatchObject(attempt < 6 ? { deferred: 1, failed: 0 } : { deferred: 0, failed: 1 });
+    }
+    expect(delays).toEqual([5_000, 15_000, 45_000, 135_000, 405_000]);
+    expect(waiting).toMatchObject({ status: "failed", nextAttemptAt: null, lastError: "store unreachable" });
+    const flagged = await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
+    expect(flagged.status).toBe("needs_attention");
+    expect(flagged.statusReason).toContain("store unreachable");
+    const contact = await t.db.contact.findFirstOrThrow({
+      where: { organizationId, email: "customer1@example.com" },
+    });
+    expect(contact.firstName).toBe("Version2");
+    await t.db.webhookEvent.deleteMany();
+  });
+
+  it("a drain hands over to the next at its budget, and takes back an event a dead worker left processing", async () => {
+    const { ids } = await seed(t);
+    const integrationId = ids[0];
+    const applied: string[] = [];
+    memory({
+      handleWebhook: async (event): Promise<WebhookDecision> => {
+        applied.push(event.id);
+        return { action: "done" };
+      },
+    });
+    const events = [];
+    for (let i = 0; i < 5; i++) {
+      events.push(
+        await t.db.webhookEvent.create({
+          data: {
+            integrationId,
+            platform: PLATFORM,
+            topic: "orders/updated",
+            dedupeKey: randomUUID(),
+            storeKey: "s",
+            payload: "{}",
+            receivedAt: new Date(Date.UTC(2026, 3, 1, 0, 0, i)),
+            // The oldest was being processed when its worker died.
+            ...(i === 0 ? { status: "processing", attempts: 1 } : {}),
+          },
+        }),
+      );
+    }
+    const q = await queue();
+    const deps = { db: t.db, queue: q, platforms };
+    expect(await drainWebhookEvents(deps, { integrationId }, undefined, { maxEvents: 3 })).toEqual({
+      processed: 3,
+      ignored: 0,
+      failed: 0,
+      deferred: 0,
+      continued: true,
+    });
+    const next = (await q.listJobs({ kinds: ["webhook.drain"] })).filter(
+      (j) =>
+        j.status === "queued" && (j.payload as { integrationId: string }).integrationId === integrationId,
+    );
+    expect(next.map((j) => j.dedupeKey)).toEqual([`webhooks:${integrationId}`]);
+    expect(await drainWebhookEvents(deps, { integrationId })).toMatchObject({
+      processed: 2,
+      continued: false,
+    });
+    expect(applied).toEqual(events.map((e) => e.id));
+    const rows = await t.db.webhookEvent.findMany({
+      where: { integrationId },
+      orderBy: { receivedAt: "asc" },
+    });
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+      ["processed", 2],
+      ["processed", 1],
+      ["processed", 1],
+      ["processed", 1],
+      ["processed", 1],
+    ]);
     await t.db.webhookEvent.deleteMany();
   });
 

@@ -21,7 +21,7 @@ import {
   type JobHandlers,
   type SyncJobPayload,
 } from "./types";
-import { processWebhookJob } from "./webhook-job.server";
+import { drainWebhookEvents, processWebhookJob } from "./webhook-job.server";
 
 /** What the handlers need, passed once by the job runtime (or a test). */
 export interface JobDeps {
@@ -46,6 +46,7 @@ export function createJobHandlers(deps: JobDeps): JobHandlers {
     "sync.incremental": (payload, ctx) => runSyncJob(deps, "incremental", payload, ctx),
     reconcile: (payload, ctx) => runReconcileJob(deps, payload, ctx),
     "webhook.process": (payload, ctx) => processWebhookJob(deps, payload, ctx),
+    "webhook.drain": (payload, ctx) => drainWebhookEvents(deps, payload, ctx),
     ...complianceHandlers({ ...deps, emailDigestKeys: deps.platforms.emailDigestKeys }),
   };
 }

@@ -63,6 +63,7 @@ const DEFAULT_EXPIRE_SECONDS: Record<string, number> = {
   "sync.incremental": 6 * 3600,
   reconcile: 6 * 3600,
   "webhook.process": 15 * 60,
+  "webhook.drain": 15 * 60,
 };
 
 function mapState(state: string): JobStatus {

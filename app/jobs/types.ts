@@ -21,6 +21,11 @@ export interface WebhookJobPayload {
   webhookEventId: string;
 }
 
+/** Payload of `webhook.drain`: the store whose waiting webhook events to apply, oldest first. */
+export interface WebhookDrainPayload {
+  integrationId: string;
+}
+
 /** Payload of `compliance.customer_redact`. */
 export type CustomerRedactPayload = CustomerSelector;
 
@@ -43,6 +48,7 @@ export interface JobPayloads {
   /** A scheduled incremental sync, preceded by the platform's webhook maintenance. */
   reconcile: SyncJobPayload;
   "webhook.process": WebhookJobPayload;
+  "webhook.drain": WebhookDrainPayload;
   "compliance.customer_redact": CustomerRedactPayload;
   "compliance.shop_redact": ShopRedactPayload;
   "compliance.customer_data_request": CustomerDataRequestPayload;
@@ -55,6 +61,7 @@ const EVERY_JOB_KIND: Record<JobKind, true> = {
   "sync.full": true,
   "sync.incremental": true,
   "webhook.process": true,
+  "webhook.drain": true,
   reconcile: true,
   "compliance.customer_redact": true,
   "compliance.shop_redact": true,

@@ -50,24 +50,39 @@ describe("sqliteWebhookEventStore (group commit)", () => {
     await t.db.job.deleteMany();
   });
 
-  it("stores concurrent deliveries, each event with its job, in the queue's own format", async () => {
+  it("stores concurrent deliveries, each event once, with one drain job for the store in the queue's own format", async () => {
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.store(delivery(i))));
     expect(results.every((r) => r.status === "stored")).toBe(true);
     expect(await t.db.webhookEvent.count()).toBe(50);
     const event = await t.db.webhookEvent.findUniqueOrThrow({ where: { id: results[7].eventId } });
     expect(event).toMatchObject({ integrationId, status: "received", payload: '{"id":7}', attempts: 0 });
     expect(event.receivedAt).toBeInstanceOf(Date);
-    // The queue sees exactly what enqueueWebhookEvent would have written.
-    const jobs = await queue.listJobs({ kinds: ["webhook.process"] });
-    expect(jobs).toHaveLength(50);
-    const job = await t.db.job.findFirstOrThrow({ where: { dedupeKey: `webhook:${results[7].eventId}` } });
-    expect(job).toMatchObject({
-      kind: "webhook.process",
+    // The queue sees exactly what enqueueWebhookEvent would have written: one drain waits for the store, not a
+    // job per delivery.
+    expect(await queue.listJobs({ kinds: ["webhook.process"] })).toHaveLength(0);
+    const jobs = await queue.listJobs({ kinds: ["webhook.drain"] });
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({
+      kind: "webhook.drain",
       status: "queued",
+      payload: { integrationId },
       concurrencyKey: `webhook:${integrationId}`,
+      dedupeKey: `webhooks:${integrationId}`,
+      maxAttempts: 10,
     });
-    expect(job.maxAttempts).toBe(6);
     expect(wakes).toBeGreaterThan(0);
+  });
+
+  it("adds no job while the store's drain waits, and a new one once it started", async () => {
+    await store.store(delivery(30));
+    await store.store(delivery(31));
+    expect(await t.db.job.count()).toBe(1);
+    await t.db.job.updateMany({ data: { status: "running" } });
+    await store.store(delivery(32));
+    expect(await t.db.job.count({ where: { status: "queued", kind: "webhook.drain" } })).toBe(1);
+    // The same through the queue's own enqueue (the PostgreSQL intake's path).
+    await enqueueWebhookEvent(queue, { id: "any", integrationId });
+    expect(await t.db.job.count()).toBe(2);
   });
 
   it("stores a duplicate once and does not queue a second job while one waits", async () => {
@@ -84,7 +99,13 @@ describe("sqliteWebhookEventStore (group commit)", () => {
     const first = await store.store(delivery(2));
     await t.db.job.deleteMany();
     await store.store(delivery(2));
-    expect(await t.db.job.count({ where: { dedupeKey: `webhook:${first.eventId}` } })).toBe(1);
+    expect(first.status).toBe("stored");
+    expect(await t.db.job.count({ where: { dedupeKey: `webhooks:${integrationId}` } })).toBe(1);
+    // Once processed, a redelivery queues nothing.
+    await t.db.job.deleteMany();
+    await t.db.webhookEvent.updateMany({ data: { status: "processed" } });
+    await store.store(delivery(2));
+    expect(await t.db.job.count()).toBe(0);
   });
 
   it("never joins a Prisma transaction open on the same connection: stored after it, kept when it rolls back", async () => {
@@ -110,7 +131,7 @@ describe("sqliteWebhookEventStore (group commit)", () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect(await t.db.webhookEvent.count()).toBe(2);
-    expect(await t.db.job.count()).toBe(2);
+    expect(await t.db.job.count()).toBe(1);
   });
 
   it("an unknown shop is stored without integration (and without concurrency key)", async () => {

@@ -1,6 +1,6 @@
 /**
- * Durable storage of a verified webhook delivery: its WebhookEvent row (once per dedupe key) and the
- * `webhook.process` job that processes it. Both intakes (Shopify, app/integrations/shopify-webhooks.server.ts, and
+ * Durable storage of a verified webhook delivery: its WebhookEvent row (once per dedupe key) and the job that
+ * processes it — its store's `webhook.drain`, one waiting per store however many deliveries arrive (ADR 0035). Both intakes (Shopify, app/integrations/shopify-webhooks.server.ts, and
  * WooCommerce, app/integrations/woocommerce-webhooks.server.ts) store through a `WebhookEventStore`; the caller
  * answers 200 only after `store()` resolved.
  *
@@ -10,7 +10,8 @@
  * - `sqliteWebhookEventStore` (SQLite, the production server): group commit on the better-sqlite3 connection under
  *   Prisma's adapter (app/sync/sqlite-connection.server.ts). Deliveries arriving in the same turn of the event loop
  *   are written in ONE `BEGIN IMMEDIATE` transaction — per delivery: the integration lookup, the event insert and the
- *   job insert, with statements prepared once — and each caller's promise resolves only after that transaction
+ *   drain's insert unless one waits already or this batch wrote it, with statements prepared once — and each
+ *   caller's promise resolves only after that transaction
  *   committed (durability first: a 200 is never sent for an uncommitted row). Measured: docs/decisions/0035.
  *
  * Duplicates (same dedupe key) store nothing new; when the first copy is still `received` (stored, not yet
@@ -147,7 +148,16 @@ export function sqliteWebhookEventStore(
   let opening: Promise<void> | null = null;
   let checkpoints: BackgroundCheckpoints | null = null;
 
-  function storeOne(c: Database.Database, input: WebhookEventInput, at: Date): [StoredWebhook, boolean] {
+  /**
+   * `drained`: the stores whose drain this batch already enqueued (or found waiting): their later deliveries in the
+   * batch need no job statement.
+   */
+  function storeOne(
+    c: Database.Database,
+    input: WebhookEventInput,
+    at: Date,
+    drained: Set<string>,
+  ): [StoredWebhook, boolean] {
     const integrationId =
       input.integrationId !== undefined
         ? input.integrationId
@@ -175,12 +185,13 @@ export function sqliteWebhookEventStore(
           status: string;
         });
     let enqueued = false;
-    if (event.status === "received") {
+    if (event.status === "received" && !(event.integrationId && drained.has(event.integrationId))) {
       const job = webhookJob(event);
       const result = prepared(c, ENQUEUE_DEDUPED_SQL).run(
         ...dedupedJobParams(orderedId(at.getTime()), job.kind, job.payload, job.options, at),
       );
       enqueued = result.changes > 0;
+      if (event.integrationId) drained.add(event.integrationId);
     }
     return [{ status: inserted ? "stored" : "duplicate", eventId: event.id }, enqueued];
   }
@@ -201,13 +212,18 @@ export function sqliteWebhookEventStore(
     const at = now();
     let results: Array<[StoredWebhook, boolean]>;
     try {
-      results = c.transaction(() => batch.map((p) => storeOne(c, p.input, at))).immediate();
+      results = c
+        .transaction(() => {
+          const drained = new Set<string>();
+          return batch.map((p) => storeOne(c, p.input, at, drained));
+        })
+        .immediate();
     } catch {
       // One delivery's failure must not fail the others: store each on its own, and report each one's own error.
       let jobs = false;
       for (const p of batch) {
         try {
-          const [stored, enqueued] = c.transaction(() => storeOne(c, p.input, at)).immediate();
+          const [stored, enqueued] = c.transaction(() => storeOne(c, p.input, at, new Set())).immediate();
           jobs ||= enqueued;
           p.resolve(stored);
         } catch (error) {

@@ -2,6 +2,11 @@
  * The `webhook.process` job: turns a stored WebhookEvent into a platform decision and carries it out. The job
  * runner never branches on the platform; the platform module (`handleWebhook`) says what the event means.
  *
+ * `webhook.drain` (one job per store, however many deliveries arrived: `drainWebhookEvents`) applies the store's
+ * waiting events oldest first; an event that failed for a reason that may pass is tried again later on its own
+ * (`attempts`, `nextAttemptAt`), without holding back the events after it. `webhook.process` applies one event: an
+ * event no store matched, and jobs queued before the drain existed.
+ *
  * Decisions: `apply` / `delete` go through the engine (newest wins); `ignore` and `done` only close the event;
  * `uninstalled` disconnects the integration (data kept until the store asks for its deletion); `compliance`
  * enqueues the matching compliance job (deduplicated on the event); `sync` enqueues a deduplicated sync.
@@ -17,9 +22,22 @@ import type {
   StoredWebhookEvent,
   WebhookDecision,
 } from "../sync/platform";
-import { enqueueCompliance, enqueueSync, isPermanentFailure } from "./enqueue.server";
+import {
+  RETRY,
+  enqueueCompliance,
+  enqueueSync,
+  enqueueWebhookDrain,
+  isPermanentFailure,
+} from "./enqueue.server";
 import type { JobQueue } from "./queue.server";
-import { PermanentJobError, describeError, type JobContext, type WebhookJobPayload } from "./types";
+import {
+  PermanentJobError,
+  backoffDelayMs,
+  describeError,
+  type JobContext,
+  type WebhookDrainPayload,
+  type WebhookJobPayload,
+} from "./types";
 
 export interface WebhookJobDeps {
   db: AppDb;
@@ -29,7 +47,97 @@ export interface WebhookJobDeps {
 }
 
 type WebhookRow = StoredWebhookEvent & { status: string; attempts: number };
-type Outcome = { status: "processed" | "ignored" | "failed"; reason?: string };
+type Outcome = { status: "processed" | "ignored" | "failed" | "deferred"; reason?: string };
+
+/** What one drain did. */
+export interface DrainReport {
+  processed: number;
+  ignored: number;
+  failed: number;
+  /** Failed for a reason that may pass: tried again at their `nextAttemptAt`. */
+  deferred: number;
+  /** The drain stopped at its budget (or the worker stopping) and queued the next one. */
+  continued: boolean;
+}
+
+export interface DrainOptions {
+  /** Most events one drain applies before it hands over to the next (other stores' jobs get their turn). */
+  maxEvents?: number;
+  /** Most time one drain runs before it hands over to the next. */
+  maxMs?: number;
+  now?: () => Date;
+}
+
+/** Events read per query. */
+const DRAIN_CHUNK = 100;
+
+/**
+ * `webhook.drain`: applies the store's waiting events, oldest first, until none is left or the budget is spent (then
+ * queues the next drain). This job holds the store's webhook lock, so an event still `processing` was left by a
+ * worker that died: it is taken again. An event that fails for a reason that may pass (the store or the database
+ * briefly down) waits for its own retry time (RETRY.webhook's backoff) while the events after it go on; the newest-
+ * wins rule of the engine keeps a late retry from overwriting a newer state. After its last attempt, or at once for
+ * a failure retrying cannot help, the event ends `failed` and the store is put in `needs_attention`.
+ */
+export async function drainWebhookEvents(
+  deps: WebhookJobDeps,
+  payload: WebhookDrainPayload,
+  ctx?: Pick<JobContext, "signal">,
+  options: DrainOptions = {},
+): Promise<DrainReport> {
+  const { db } = deps;
+  if (!payload?.integrationId) throw new PermanentJobError("The job names no store.");
+  const { integrationId } = payload;
+  const maxEvents = options.maxEvents ?? 1_000;
+  const maxMs = options.maxMs ?? 20_000;
+  const now = options.now ?? (() => new Date());
+  const started = Date.now();
+  const report: DrainReport = { processed: 0, ignored: 0, failed: 0, deferred: 0, continued: false };
+
+  await db.webhookEvent.updateMany({
+    where: { integrationId, status: "processing" },
+    data: { status: "received" },
+  });
+  // An event handled in this drain is never read twice (a deferral sets a retry time; this is the guard for a
+  // clock that does not move).
+  const seen = new Set<string>();
+  drain: for (;;) {
+    const chunk = await db.webhookEvent.findMany({
+      where: {
+        integrationId,
+        status: "received",
+        OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now() } }],
+      },
+      orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
+      take: DRAIN_CHUNK,
+    });
+    const fresh = chunk.filter((e) => !seen.has(e.id));
+    if (fresh.length === 0) break;
+    for (const event of fresh) {
+      if (ctx?.signal.aborted || seen.size >= maxEvents || Date.now() - started >= maxMs) {
+        report.continued = true;
+        break drain;
+      }
+      seen.add(event.id);
+      const attempt = event.attempts + 1;
+      const final = attempt >= RETRY.webhook.maxAttempts;
+      const retryAt = new Date(now().getTime() + backoffDelayMs(RETRY.webhook.backoff, attempt));
+      const outcome = await applyWebhookEvent(deps, event, { final, retryAt }).catch(
+        // Marked failed (and the store flagged) by applyWebhookEvent; the next events go on.
+        (): Outcome => ({ status: "failed" }),
+      );
+      report[outcome.status] += 1;
+    }
+  }
+  if (report.continued) await enqueueWebhookDrain(deps.queue, integrationId);
+  const waiting = await db.webhookEvent.findFirst({
+    where: { integrationId, status: "received", nextAttemptAt: { gt: now() } },
+    orderBy: { nextAttemptAt: "asc" },
+    select: { nextAttemptAt: true },
+  });
+  if (waiting?.nextAttemptAt) await enqueueWebhookDrain(deps.queue, integrationId, waiting.nextAttemptAt);
+  return report;
+}
 
 /** What an uninstalled store's integration says to the merchant. */
 export const UNINSTALLED_REASON =
@@ -68,16 +176,21 @@ export async function processWebhookJob(
       take: 100,
     });
     // Their own jobs will find them processed; a failure here is recorded on the event and retried by its job.
-    for (const e of earlier) await applyWebhookEvent(deps, e, false).catch(() => undefined);
+    for (const e of earlier) await applyWebhookEvent(deps, e, { final: false }).catch(() => undefined);
   }
-  const finalAttempt = !ctx || ctx.attempt >= ctx.maxAttempts;
-  return applyWebhookEvent(deps, event, finalAttempt);
+  const final = !ctx || ctx.attempt >= ctx.maxAttempts;
+  return applyWebhookEvent(deps, event, { final });
 }
 
+/**
+ * Applies one event and records the outcome on it. A failure is thrown after the event is marked `failed` (and the
+ * store flagged when it is `final` or permanent) — unless `retryAt` is given and retrying may help: the event then
+ * waits for that time, `received`, and the outcome is `deferred`.
+ */
 async function applyWebhookEvent(
   deps: WebhookJobDeps,
   event: WebhookRow,
-  finalAttempt: boolean,
+  retry: { final: boolean; retryAt?: Date },
 ): Promise<Outcome> {
   const { db, platforms } = deps;
   await db.webhookEvent.update({
@@ -87,7 +200,12 @@ async function applyWebhookEvent(
   const finish = async (status: Outcome["status"], reason: string | null): Promise<Outcome> => {
     await db.webhookEvent.update({
       where: { id: event.id },
-      data: { status, lastError: reason, processedAt: status === "failed" ? null : new Date() },
+      data: {
+        status,
+        lastError: reason,
+        nextAttemptAt: null,
+        processedAt: status === "failed" ? null : new Date(),
+      },
     });
     return { status, ...(reason ? { reason } : {}) };
   };
@@ -116,9 +234,17 @@ async function applyWebhookEvent(
     const outcome = await carryOut(deps, event, integration, decision);
     return finish(outcome.status, outcome.reason ?? null);
   } catch (error) {
-    await finish("failed", describeError(error));
     const permanent = isPermanentFailure(error);
-    if (integration && (permanent || finalAttempt)) {
+    if (!permanent && !retry.final && retry.retryAt) {
+      const reason = describeError(error);
+      await db.webhookEvent.update({
+        where: { id: event.id },
+        data: { status: "received", lastError: reason, nextAttemptAt: retry.retryAt },
+      });
+      return { status: "deferred", reason };
+    }
+    await finish("failed", describeError(error));
+    if (integration && (permanent || retry.final)) {
       await flagWebhookFailure(db, integration.id, errorMessage(error));
     }
     if (permanent && !(error instanceof PermanentJobError)) {
