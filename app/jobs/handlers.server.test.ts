@@ -343,6 +343,10 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
       });
 
     expect(await drain()).toEqual({ processed: 2, ignored: 0, failed: 0, deferred: 1, continued: false });
+    // The store's counters are refreshed once, at the drain's end.
+    expect((await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).syncedContacts).toBe(
+      1,
+    );
     const get = (id: string) => t.db.webhookEvent.findUniqueOrThrow({ where: { id } });
     expect(await get(first.id)).toMatchObject({ status: "processed", attempts: 1 });
     expect(await get(second.id)).toMatchObject({ status: "processed", attempts: 1 });

@@ -15,6 +15,7 @@ import type { AppDb } from "../db/client.server";
 import type { Logger } from "../lib/logger";
 import { applyDeletions, applyRecords } from "../sync/apply.server";
 import { errorMessage } from "../sync/errors";
+import { refreshIntegrationCounters } from "../sync/run-records.server";
 import type {
   ComplianceRequest,
   IntegrationRow,
@@ -122,13 +123,15 @@ export async function drainWebhookEvents(
       const attempt = event.attempts + 1;
       const final = attempt >= RETRY.webhook.maxAttempts;
       const retryAt = new Date(now().getTime() + backoffDelayMs(RETRY.webhook.backoff, attempt));
-      const outcome = await applyWebhookEvent(deps, event, { final, retryAt }).catch(
+      const outcome = await applyWebhookEvent(deps, event, { final, retryAt }, false).catch(
         // Marked failed (and the store flagged) by applyWebhookEvent; the next events go on.
         (): Outcome => ({ status: "failed" }),
       );
       report[outcome.status] += 1;
     }
   }
+  // Once per drain, not per event: the counts read every record of the store.
+  if (report.processed > 0) await refreshIntegrationCounters(db, db, integrationId);
   if (report.continued) await enqueueWebhookDrain(deps.queue, integrationId);
   const waiting = await db.webhookEvent.findFirst({
     where: { integrationId, status: "received", nextAttemptAt: { gt: now() } },
@@ -191,6 +194,8 @@ async function applyWebhookEvent(
   deps: WebhookJobDeps,
   event: WebhookRow,
   retry: { final: boolean; retryAt?: Date },
+  /** Refresh the store's record counters after a write (false: the caller does, once). */
+  refreshCounters = true,
 ): Promise<Outcome> {
   const { db, platforms } = deps;
   await db.webhookEvent.update({
@@ -231,7 +236,7 @@ async function applyWebhookEvent(
     } finally {
       await context?.close();
     }
-    const outcome = await carryOut(deps, event, integration, decision);
+    const outcome = await carryOut(deps, event, integration, decision, refreshCounters);
     return finish(outcome.status, outcome.reason ?? null);
   } catch (error) {
     const permanent = isPermanentFailure(error);
@@ -259,6 +264,7 @@ async function carryOut(
   event: WebhookRow,
   integration: IntegrationRow | null,
   decision: WebhookDecision,
+  refreshCounters: boolean,
 ): Promise<Outcome> {
   const { db, queue } = deps;
   switch (decision.action) {
@@ -296,6 +302,7 @@ async function carryOut(
         resource: decision.resource,
         externalIds: decision.externalIds,
         deletedAt: decision.deletedAt,
+        refreshCounters,
       });
       if (decision.reason)
         return { status: changed === 0 ? "ignored" : "processed", reason: decision.reason };
@@ -308,6 +315,7 @@ async function carryOut(
         integrationId: integration.id,
         ...decision,
         emailDigestKeys: deps.platforms.emailDigestKeys,
+        refreshCounters,
       });
       const failures = outcomes.filter((o) => o.status === "failed");
       // The record itself was rejected (bad data): retrying the job cannot help, so the event ends failed. Like a

@@ -51,6 +51,11 @@ export async function applyRecords<R extends Resource>(
     platform?: string;
     /** The process's email digest keys (`Platforms.emailDigestKeys`): a store with redactions needs them. */
     emailDigestKeys?: EmailDigestKeys;
+    /**
+     * Refresh the integration's record counters afterwards (default true). A caller applying many events in a row
+     * (a webhook drain) refreshes them once at its end: the counts read every record of the store.
+     */
+    refreshCounters?: boolean;
   },
 ): Promise<RecordOutcome[]> {
   const { ctx: base } = await writeContextFor(
@@ -97,7 +102,7 @@ export async function applyRecords<R extends Resource>(
         outcomes[m.index] = { externalId: outcomes[m.index].externalId, status: "failed", error: failure };
     }
   }
-  await refreshIntegrationCounters(db, db, options.integrationId);
+  if (options.refreshCounters !== false) await refreshIntegrationCounters(db, db, options.integrationId);
   return outcomes;
 }
 
@@ -110,12 +115,19 @@ export async function applyRecords<R extends Resource>(
  */
 export async function applyDeletions(
   db: AppDb,
-  options: { integrationId: string; resource: Resource; externalIds: string[]; deletedAt?: Date },
+  options: {
+    integrationId: string;
+    resource: Resource;
+    externalIds: string[];
+    deletedAt?: Date;
+    /** As `applyRecords`'s. */
+    refreshCounters?: boolean;
+  },
 ): Promise<number> {
   let changed = 0;
   await db.$transaction(async (tx) => {
     changed = await deleteRecordsIn(tx, db.$kind, options);
-    await refreshIntegrationCounters(tx, db, options.integrationId);
+    if (options.refreshCounters !== false) await refreshIntegrationCounters(tx, db, options.integrationId);
   }, TX_OPTIONS);
   return changed;
 }
