@@ -130,8 +130,9 @@ export async function drainWebhookEvents(
       report[outcome.status] += 1;
     }
   }
-  // Once per drain, not per event: the counts read every record of the store.
-  if (report.processed > 0) await refreshIntegrationCounters(db, db, integrationId);
+  // Once per drain, not per event: the counts read every record of the store. (A failed event may have written the
+  // records of its batch that were valid.)
+  if (report.processed + report.failed > 0) await refreshIntegrationCounters(db, db, integrationId);
   if (report.continued) await enqueueWebhookDrain(deps.queue, integrationId);
   const waiting = await db.webhookEvent.findFirst({
     where: { integrationId, status: "received", nextAttemptAt: { gt: now() } },
