@@ -9,6 +9,7 @@ import type { AppDb } from "../sync/platform";
 import { integrationOfLockKey } from "../jobs/enqueue.server";
 import type { JobQueue } from "../jobs/queue.server";
 import { utcDateTime } from "../lib/utc-time";
+import { unreachableProblemIn } from "../platforms/woocommerce/webhook-pings.server";
 import { IntegrationNotFoundError } from "./disconnect.server";
 import { describeRun, type SyncRunView } from "./sync-runs.server";
 
@@ -91,6 +92,8 @@ type IntegrationRowForList = {
   syncedProducts: number;
   createdAt: Date;
   disconnectedAt: Date | null;
+  /** The last webhook maintenance's report (`Integration.webhookHealth`). */
+  webhookHealth?: unknown;
 };
 
 const WAITING_WORK: Record<string, string> = {
@@ -107,7 +110,7 @@ const WAITING_WORK: Record<string, string> = {
  * run; a partial last run; connected.
  */
 export function displayStatus(
-  row: Pick<IntegrationRowForList, "status" | "statusReason">,
+  row: Pick<IntegrationRowForList, "status" | "statusReason" | "webhookHealth">,
   activeRun: SyncRunView | null,
   lastRun: SyncRunView | null,
   failedJob: FailedJobNotice | null,
@@ -139,6 +142,9 @@ export function displayStatus(
   }
   if (row.status === "needs_attention")
     return { status: "needs_attention", statusReason: row.statusReason ?? "The last sync could not finish." };
+  // Webhooks the store cannot deliver: a sync that succeeded since does not make them work.
+  const unreachable = unreachableProblemIn(row.webhookHealth);
+  if (unreachable) return { status: "needs_attention", statusReason: unreachable };
   if (lastRun?.status === "failed")
     return {
       status: "needs_attention",

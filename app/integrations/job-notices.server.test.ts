@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
 import { enqueueSync } from "../jobs/enqueue.server";
 import { createJobQueue, type JobQueue } from "../jobs/queue.server";
+import { unreachableProblem } from "../platforms/woocommerce/webhook-pings.server";
 import { displayStatus, jobNotices, listIntegrations, WAITING_GRACE_MS } from "./integrations-view.server";
 import { utcDateTime } from "../lib/utc-time";
 import { seedMerchant, type MerchantFixture } from "./testing/merchant";
@@ -127,6 +128,27 @@ describe("status of a store with work no worker picks up", () => {
     integrationId: "i",
     kind,
     dueAt: new Date("2026-12-02T07:31:40Z"),
+  });
+
+  it("a store that cannot reach the app's webhook address needs attention, whatever the last sync did", () => {
+    const unreachable = unreachableProblem("http://10.0.0.5:3000/api/webhooks/woocommerce?integration=i");
+    const row = { ...connected, webhookHealth: { healthy: [], repaired: [], problems: [unreachable] } };
+    expect(displayStatus(row, null, null, null)).toEqual({
+      status: "needs_attention",
+      statusReason: unreachable,
+    });
+    // Other maintenance problems are the reconcile's to flag (a read-only key is the owner's choice).
+    expect(
+      displayStatus(
+        { ...connected, webhookHealth: { problems: ["The store's API key is read-only"] } },
+        null,
+        null,
+        null,
+      ),
+    ).toEqual({ status: "connected", statusReason: null });
+    expect(
+      displayStatus({ ...row, status: "disconnected", statusReason: "Bye" }, null, null, null).status,
+    ).toBe("disconnected");
   });
 
   it("names the work that waits, and a disconnected store or a live run comes first", () => {

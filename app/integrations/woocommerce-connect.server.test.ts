@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startWooEmulator, type WooEmulator } from "../../emulators/woocommerce/server";
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../tests/setup/db";
@@ -9,14 +11,44 @@ import { testPlatform } from "../platforms/woocommerce/testing/harness";
 import type { WooCommercePlatform } from "../platforms/woocommerce/index.server";
 import type { AppDb, StoreCall } from "../sync/platform";
 import { connectWooCommerce, type WooConnectDeps } from "./woocommerce-connect.server";
+import { listOwnerStores } from "./woocommerce-status.server";
+import { ingestWooWebhook } from "./woocommerce-webhooks.server";
 
 const keyring = keyringFrom(randomBytes(32).toString("base64"));
+
+/**
+ * The app's WooCommerce webhook address as the store sees it, for these tests: the real intake (creation pings are
+ * recorded, anything else refused). Its URL is the platform's `appUrl`.
+ */
+async function startAppIntake(db: AppDb): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const integrationId = new URL(req.url ?? "/", "http://x").searchParams.get("integration");
+      void ingestWooWebhook(
+        { db, keyring, enqueue: async () => undefined },
+        { integrationId, headers: req.headers, rawBody: Buffer.concat(chunks) },
+      ).then(
+        (answer) => res.writeHead(answer.status).end(answer.body),
+        () => res.writeHead(500).end(),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
   let t: TestDatabase;
   let woo: WooEmulator;
   let platform: WooCommercePlatform;
   let deps: WooConnectDeps;
+  let intake: Awaited<ReturnType<typeof startAppIntake>>;
   const queued: Array<{ integrationId: string; full: boolean }> = [];
   const appWebhooks = () =>
     [...woo.store.webhooks.values()].filter((w) => w.deliveryUrl.includes("/api/webhooks/woocommerce"));
@@ -28,8 +60,9 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
       siteName: "Acme Store",
       autoDeliver: false,
     });
-    // Nothing listens on the discard port: the store's creation pings fail at once, as pings may (they change nothing).
-    platform = testPlatform({ appUrl: "http://127.0.0.1:9" });
+    // The store's creation pings reach the app's intake (a test below gives an address nothing answers).
+    intake = await startAppIntake(t.db as unknown as AppDb);
+    platform = testPlatform({ appUrl: intake.url });
     deps = {
       db: t.db as unknown as AppDb,
       keyring,
@@ -44,6 +77,7 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
   });
   afterAll(async () => {
     platform?.close();
+    await intake?.close();
     await woo?.close();
     await t?.cleanup();
   });
@@ -52,6 +86,39 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
     const k = woo.createKey(permissions);
     return { consumerKey: k.consumer_key, consumerSecret: k.consumer_secret };
   };
+
+  it("says plainly when the store cannot reach the app (no creation ping), and clears it once the store can", async () => {
+    // An app address nothing answers (port 9): the store creates the webhooks, but its pings go nowhere.
+    const far = testPlatform({ appUrl: "http://127.0.0.1:9" });
+    try {
+      const k = key();
+      const result = await connectWooCommerce(
+        { ...deps, connector: far.connector },
+        { storeUrl: woo.url, ...k, actor: "woo-owner" },
+      );
+      if (!result.success) throw new Error(result.error.message);
+      expect(result.webhooks.active).toBe(9);
+      expect(result.webhooks.problems).toEqual([
+        expect.stringMatching(/^The store could not reach Commerce Sync at http:\/\/127\.0\.0\.1:9: /),
+      ]);
+      // Stored, so the store's pages say it at once, and the store is not shown as Connected.
+      const row = await t.db.integration.findUniqueOrThrow({ where: { id: result.integrationId } });
+      expect((row.webhookHealth as { problems: string[] }).problems).toEqual(result.webhooks.problems);
+      const [owned] = await listOwnerStores(t.db as unknown as AppDb, result.organizationId);
+      expect(owned).toMatchObject({ status: "needs_attention", statusReason: result.webhooks.problems[0] });
+
+      // The app's address is fixed: reconnecting re-creates a webhook, its ping arrives, the problem is gone.
+      const again = await connectWooCommerce(deps, { storeUrl: woo.url, ...k, actor: "woo-owner" });
+      if (!again.success) throw new Error(again.error.message);
+      expect(again.webhooks).toEqual({ active: 9, problems: [] });
+      const [fixed] = await listOwnerStores(t.db as unknown as AppDb, result.organizationId);
+      expect(fixed).toMatchObject({ status: "connected", statusReason: null });
+      await deps.connector.deleteWebhooks(deps.connector.client(woo.url, k), result.integrationId);
+      await t.db.integration.delete({ where: { id: result.integrationId } });
+    } finally {
+      far.close();
+    }
+  });
 
   it("connects: store facts, sealed credentials and secret, nine webhooks, a first full sync", async () => {
     const k = key();
@@ -98,7 +165,7 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
       "product.updated",
     ]);
     for (const h of hooks) {
-      expect(h.deliveryUrl).toBe(`http://127.0.0.1:9/api/webhooks/woocommerce?integration=${row.id}`);
+      expect(h.deliveryUrl).toBe(`${intake.url}/api/webhooks/woocommerce?integration=${row.id}`);
       expect(h.secret).toBe(secret);
       expect(h.status).toBe("active");
     }
@@ -230,6 +297,7 @@ describe("WooCommerce connect over https when the store's web server drops the A
   let t: TestDatabase;
   let woo: WooEmulator;
   let platform: WooCommercePlatform;
+  let intake: Awaited<ReturnType<typeof startAppIntake>>;
 
   beforeAll(async () => {
     t = await createTestDatabase("sqlite");
@@ -239,8 +307,9 @@ describe("WooCommerce connect over https when the store's web server drops the A
       stripsAuthorizationHeader: true,
       autoDeliver: false,
     });
+    intake = await startAppIntake(t.db as unknown as AppDb);
     platform = testPlatform({
-      appUrl: "http://127.0.0.1:9",
+      appUrl: intake.url,
       extraCa: readFileSync(
         new URL("../../emulators/woocommerce/fixtures/tls/localhost-cert.pem", import.meta.url),
         "utf8",
@@ -249,6 +318,7 @@ describe("WooCommerce connect over https when the store's web server drops the A
   });
   afterAll(async () => {
     platform?.close();
+    await intake?.close();
     await woo?.close();
     await t?.cleanup();
   });
@@ -293,6 +363,7 @@ describe("WooCommerce connect to a store installed in a sub-directory", () => {
   let t: TestDatabase;
   let woo: WooEmulator;
   let platform: WooCommercePlatform;
+  let intake: Awaited<ReturnType<typeof startAppIntake>>;
 
   beforeAll(async () => {
     t = await createTestDatabase("sqlite");
@@ -301,10 +372,12 @@ describe("WooCommerce connect to a store installed in a sub-directory", () => {
       installPath: "/shop",
       autoDeliver: false,
     });
-    platform = testPlatform({ appUrl: "http://127.0.0.1:9" });
+    intake = await startAppIntake(t.db as unknown as AppDb);
+    platform = testPlatform({ appUrl: intake.url });
   });
   afterAll(async () => {
     platform?.close();
+    await intake?.close();
     await woo?.close();
     await t?.cleanup();
   });

@@ -15,6 +15,7 @@ import type { WooConnector } from "../platforms/woocommerce/index.server";
 import type { StoreFacts } from "../platforms/woocommerce/probe.server";
 import { withWooSettings } from "../platforms/woocommerce/settings";
 import type { WooCredentials, WooKeyPermissions } from "../platforms/woocommerce/types";
+import { webhookPingSince } from "../platforms/woocommerce/webhook-pings.server";
 import { READ_ONLY_PROBLEM } from "../platforms/woocommerce/webhooks.server";
 import type { AppDb } from "../sync/platform";
 import { openWebhookSecret, sealCredentials, sealWebhookSecret } from "../crypto/integration-secrets.server";
@@ -118,6 +119,9 @@ async function connect(
           integrationId,
           secret,
           resendSecret: previousSecret === null,
+          // A reconnect whose webhooks were all in place creates none, so it pings nothing: re-create one.
+          recheckReachability: true,
+          pingSince: (since) => webhookPingSince(db, integrationId, since),
           signal: input.signal,
         });
   const readOnly = webhooks.problems.includes(READ_ONLY_PROBLEM);
@@ -154,6 +158,8 @@ async function connect(
     credentials: sealCredentials(keyring, integrationId, key),
     webhookSecret: sealWebhookSecret(keyring, integrationId, secret),
     settings,
+    // What the store's page shows until the first scheduled check (as that check keeps it).
+    webhookHealth: { ...webhooks, checkedAt: new Date().toISOString() },
     disconnectedAt: null,
   };
   const audit = {

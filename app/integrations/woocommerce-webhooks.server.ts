@@ -11,6 +11,7 @@
  *   same bytes come again when a restored record is deleted again.
  */
 import { randomUUID } from "node:crypto";
+import { recordWebhookPing } from "../platforms/woocommerce/webhook-pings.server";
 import { WEBHOOK_TOPICS } from "../platforms/woocommerce/webhooks.server";
 import { openWebhookSecret } from "../crypto/integration-secrets.server";
 import type { Keyring } from "../crypto/encryption.server";
@@ -52,7 +53,11 @@ export async function ingestWooWebhook(
 ): Promise<IngestAnswer> {
   const { db } = deps;
   if (request.rawBody.length > MAX_WEBHOOK_BYTES) return { status: 413, body: "Body too large." };
-  if (isPing(request.headers, request.rawBody)) return { status: 200, body: "pong" };
+  if (isPing(request.headers, request.rawBody)) {
+    // Proof the store reaches the app (webhook-pings.server.ts); the store's answer never depends on it.
+    await recordWebhookPing(db, request.integrationId).catch(() => false);
+    return { status: 200, body: "pong" };
+  }
   if (!request.integrationId) return { status: 400, body: "The delivery URL names no integration." };
 
   const integration = await db.integration.findFirst({

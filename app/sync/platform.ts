@@ -27,6 +27,8 @@ export interface IntegrationRow {
   /** Encrypted webhook signing secret; decrypted into `PlatformContext.webhookSecret`. */
   webhookSecret: string | null;
   settings: unknown;
+  /** The last webhook maintenance's report as stored (`Integration.webhookHealth`), when loaded. */
+  webhookHealth?: unknown;
 }
 
 /** One HTTP call to a store, as counted in the audit trail. Never holds tokens, keys, secrets or bodies. */

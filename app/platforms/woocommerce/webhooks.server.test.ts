@@ -19,14 +19,26 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
   });
 
   /** A context for integration `id` with a fresh key of `permissions`. */
+  /** Pings "received" by id (the intake's WebhookPing rows, as the platform reads them). */
+  const pings = new Map<string, Date>();
+  const db = {
+    webhookPing: {
+      findUnique: async ({ where }: { where: { integrationId: string } }) => {
+        const at = pings.get(where.integrationId);
+        return at ? { integrationId: where.integrationId, receivedAt: at } : null;
+      },
+    },
+  };
+
   function context(
     id: string,
     permissions: "read" | "read_write" = "read_write",
     secret = "s3cret",
+    webhookHealth: unknown = null,
   ): PlatformContext {
     const key = woo.createKey(permissions);
     return {
-      db: null as never,
+      db: db as never,
       integration: {
         id,
         organizationId: "org",
@@ -37,6 +49,7 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
         credentials: null,
         webhookSecret: null,
         settings: {},
+        webhookHealth,
       },
       credentials: { consumerKey: key.consumer_key, consumerSecret: key.consumer_secret },
       webhookSecret: secret,
@@ -59,6 +72,52 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
     expect(ours("int-a").every((w) => w.secret === "s3cret" && w.status === "active")).toBe(true);
     const second = await platform.maintainWebhooks!(ctx, new AbortController().signal);
     expect(second).toEqual({ healthy: [...WEBHOOK_TOPICS], repaired: [], gapSuspected: false, problems: [] });
+  });
+
+  it("says plainly when the store cannot reach the app (no creation ping), and re-creates one webhook to try again", async () => {
+    // This app address (port 9) answers nothing: the store's creation pings go nowhere.
+    const first = await platform.maintainWebhooks!(context("int-far"), new AbortController().signal);
+    expect(first.repaired).toHaveLength(9);
+    expect(first.problems).toEqual([
+      expect.stringMatching(/^The store could not reach Commerce Sync at http:\/\/127\.0\.0\.1:9: /),
+    ]);
+    expect(first.problems[0]).toContain("changes arrive only with the scheduled checks");
+    // Nothing created, nothing pinged: a check alone cannot tell, so it re-creates one webhook when the last one
+    // found the store unreachable.
+    const ids = ours("int-far").map((w) => w.id);
+    const again = await platform.maintainWebhooks!(
+      context("int-far", "read_write", "s3cret", first),
+      new AbortController().signal,
+    );
+    expect(again.repaired).toEqual([
+      {
+        topic: WEBHOOK_TOPICS[0],
+        action: "recreated",
+        reason: "re-created to test that the store reaches the app",
+      },
+    ]);
+    expect(again.problems).toHaveLength(1);
+    expect(ours("int-far")).toHaveLength(9);
+    expect(
+      ours("int-far")
+        .filter((w) => !ids.includes(w.id))
+        .map((w) => w.topic),
+    ).toEqual([WEBHOOK_TOPICS[0]]);
+    // Once the store's ping arrives, the problem is gone.
+    pings.set("int-far", new Date());
+    const reached = await platform.maintainWebhooks!(
+      context("int-far", "read_write", "s3cret", again),
+      new AbortController().signal,
+    );
+    expect(reached.problems).toEqual([]);
+    expect(reached.healthy).toHaveLength(8);
+    // A check that creates nothing and follows a healthy one asks nothing of the store.
+    expect(
+      await platform.maintainWebhooks!(
+        context("int-far", "read_write", "s3cret", reached),
+        new AbortController().signal,
+      ),
+    ).toEqual({ healthy: [...WEBHOOK_TOPICS], repaired: [], gapSuspected: false, problems: [] });
   });
 
   it("re-activates a disabled one, re-creates a deleted one, removes a duplicate, and suspects a gap", async () => {

@@ -12,6 +12,7 @@ import type { WebhookMaintenanceReport } from "../../sync/platform";
 import type { WooClient } from "./client.server";
 import { WooRequestError } from "./errors";
 import type { WooWebhook } from "./types";
+import { unreachableProblem } from "./webhook-pings.server";
 
 export const WEBHOOK_TOPICS = [
   "customer.created",
@@ -73,8 +74,18 @@ export interface EnsureWebhooksOptions {
   resendSecret?: boolean;
   /** Store name shown in the webhook list of the WP admin. */
   appName?: string;
+  /**
+   * Whether the store's creation ping reached the app since a time (webhook-pings.server.ts). Given, a maintenance
+   * that created a webhook reports a store that cannot reach the app as a problem.
+   */
+  pingSince?: (since: Date) => Promise<boolean>;
+  /** Re-create one webhook even when it is fine, to learn again whether the store reaches the app (its ping). */
+  recheckReachability?: boolean;
   signal?: AbortSignal;
 }
+
+/** The repair reason of the webhook re-created by `recheckReachability`. */
+export const RECHECK_REASON = "re-created to test that the store reaches the app";
 
 /** Makes the nine webhooks exist, be active and deliver here. Never throws for a read-only key (reports it). */
 export async function ensureWebhooks(
@@ -82,6 +93,8 @@ export async function ensureWebhooks(
   options: EnsureWebhooksOptions,
 ): Promise<WebhookMaintenanceReport> {
   const report: WebhookMaintenanceReport = { healthy: [], repaired: [], gapSuspected: false, problems: [] };
+  const started = new Date();
+  let created = false;
   const existing = (await listStoreWebhooks(client, options.signal)).filter((w) =>
     isAppWebhookFor(w, options.integrationId),
   );
@@ -105,15 +118,42 @@ export async function ensureWebhooks(
 
   for (const topic of WEBHOOK_TOPICS) {
     const matches = existing.filter((w) => w.topic === topic);
-    const keeper =
+    let keeper: WooWebhook | undefined =
       matches.find((w) => w.status === "active" && w.delivery_url === options.deliveryUrl) ?? matches[0];
     for (const duplicate of matches.filter((w) => w !== keeper)) {
       await write(() =>
         client.delete(`webhooks/${duplicate.id}`, { force: "true" }, { signal: options.signal }),
       );
     }
+    if (keeper && options.recheckReachability && topic === WEBHOOK_TOPICS[0]) {
+      const old = keeper;
+      const removed = await write(() =>
+        client.delete(`webhooks/${old.id}`, { force: "true" }, { signal: options.signal }),
+      );
+      if (removed) {
+        const recreated = await write(() =>
+          client.post(
+            "webhooks",
+            {
+              name: name(topic),
+              topic,
+              delivery_url: options.deliveryUrl,
+              secret: options.secret,
+              status: "active",
+            },
+            { signal: options.signal },
+          ),
+        );
+        if (recreated) {
+          created = true;
+          report.repaired.push({ topic, action: "recreated", reason: RECHECK_REASON });
+          continue;
+        }
+        keeper = undefined;
+      }
+    }
     if (!keeper) {
-      const created = await write(() =>
+      const made = await write(() =>
         client.post(
           "webhooks",
           {
@@ -126,7 +166,10 @@ export async function ensureWebhooks(
           { signal: options.signal },
         ),
       );
-      if (created) report.repaired.push({ topic, action: "created", reason: "missing" });
+      if (made) {
+        created = true;
+        report.repaired.push({ topic, action: "created", reason: "missing" });
+      }
       report.gapSuspected = true;
       continue;
     }
@@ -149,6 +192,11 @@ export async function ensureWebhooks(
     else if (moved)
       report.repaired.push({ topic, action: "recreated", reason: "delivered to an old address" });
     else report.healthy.push(topic);
+  }
+  // The store pings a webhook's address before it answers the creation: a creation without any ping means the store
+  // cannot reach the app, and no delivery will either.
+  if (created && options.pingSince && !(await options.pingSince(started))) {
+    report.problems.push(unreachableProblem(options.deliveryUrl));
   }
   return report;
 }

@@ -1,0 +1,8 @@
+-- WooCommerce creation pings received, by the integration id of the delivery URL: tells whether the store reaches
+-- this app (app/platforms/woocommerce/webhook-pings.server.ts). No apostrophes or semicolons in these comments.
+CREATE TABLE "WebhookPing" (
+    "integrationId" TEXT NOT NULL,
+    "receivedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "WebhookPing_pkey" PRIMARY KEY ("integrationId")
+);
