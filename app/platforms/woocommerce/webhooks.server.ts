@@ -116,57 +116,38 @@ export async function ensureWebhooks(
     }
   };
 
+  const remove = (id: number) =>
+    write(() => client.delete(`webhooks/${id}`, { force: "true" }, { signal: options.signal }));
+  const create = (topic: string) =>
+    write(() =>
+      client.post(
+        "webhooks",
+        {
+          name: name(topic),
+          topic,
+          delivery_url: options.deliveryUrl,
+          secret: options.secret,
+          status: "active",
+        },
+        { signal: options.signal },
+      ),
+    );
+
   for (const topic of WEBHOOK_TOPICS) {
     const matches = existing.filter((w) => w.topic === topic);
     let keeper: WooWebhook | undefined =
       matches.find((w) => w.status === "active" && w.delivery_url === options.deliveryUrl) ?? matches[0];
-    for (const duplicate of matches.filter((w) => w !== keeper)) {
-      await write(() =>
-        client.delete(`webhooks/${duplicate.id}`, { force: "true" }, { signal: options.signal }),
-      );
-    }
-    if (keeper && options.recheckReachability && topic === WEBHOOK_TOPICS[0]) {
-      const old = keeper;
-      const removed = await write(() =>
-        client.delete(`webhooks/${old.id}`, { force: "true" }, { signal: options.signal }),
-      );
-      if (removed) {
-        const recreated = await write(() =>
-          client.post(
-            "webhooks",
-            {
-              name: name(topic),
-              topic,
-              delivery_url: options.deliveryUrl,
-              secret: options.secret,
-              status: "active",
-            },
-            { signal: options.signal },
-          ),
-        );
-        if (recreated) {
-          created = true;
-          report.repaired.push({ topic, action: "recreated", reason: RECHECK_REASON });
-          continue;
-        }
-        keeper = undefined;
+    for (const duplicate of matches.filter((w) => w !== keeper)) await remove(duplicate.id);
+    if (keeper && options.recheckReachability && topic === WEBHOOK_TOPICS[0] && (await remove(keeper.id))) {
+      if (await create(topic)) {
+        created = true;
+        report.repaired.push({ topic, action: "recreated", reason: RECHECK_REASON });
+        continue;
       }
+      keeper = undefined;
     }
     if (!keeper) {
-      const made = await write(() =>
-        client.post(
-          "webhooks",
-          {
-            name: name(topic),
-            topic,
-            delivery_url: options.deliveryUrl,
-            secret: options.secret,
-            status: "active",
-          },
-          { signal: options.signal },
-        ),
-      );
-      if (made) {
+      if (await create(topic)) {
         created = true;
         report.repaired.push({ topic, action: "created", reason: "missing" });
       }
