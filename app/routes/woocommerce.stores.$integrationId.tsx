@@ -118,7 +118,8 @@ export default function StoreStatus() {
           )}
           {!disconnected &&
             facts.problems
-              .filter(() => !facts.readOnly)
+              // A problem that is the store's status reason is already the "needs attention" banner.
+              .filter((problem) => !facts.readOnly && problem !== integration.statusReason)
               .map((problem) => (
                 <Banner key={problem} tone="warning" title="Webhooks need attention">
                   <p>{problem}</p>

@@ -91,9 +91,9 @@ export function unreachableProblem(deliveryUrl: string): string {
     // keep the address as given
   }
   return (
-    `${UNREACHABLE_START}${origin}: WooCommerce calls a webhook's address when it creates ` +
+    `${UNREACHABLE_START}${origin}: WooCommerce calls a webhook’s address when it creates ` +
     "it, and no call arrived. Until it can, changes arrive only with the scheduled checks. Give the app an " +
-    "address the store can reach (SHOPIFY_APP_URL: a public https address), or allow it in the store's firewall " +
-    "or security plugin; the next check re-creates the webhooks and tries again."
+    "address the store can reach (SHOPIFY_APP_URL: a public https address), or allow it in the store’s firewall " +
+    "or security plugin; the next scheduled check tests it again."
   );
 }
