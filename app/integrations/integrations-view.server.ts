@@ -353,7 +353,10 @@ export async function jobNotices(
   const failedJobs = failedJobNotices(await queue.failedJobs(50));
   const queued = await queue.listJobs({ status: "queued", limit: 500 });
   const overdue = queued.filter((j) => j.runAt.getTime() <= now.getTime() - WAITING_GRACE_MS);
-  if (overdue.length === 0 || (await queue.listJobs({ status: "running", limit: 1 })).length > 0) {
+  if (overdue.length === 0) return { failedJobs, waitingJobs: [] };
+  // A job whose lease ran out was left by a worker that stopped: it proves no worker is alive.
+  const running = await queue.listJobs({ status: "running", limit: 50 });
+  if (running.some((j) => !j.leaseExpiresAt || j.leaseExpiresAt.getTime() > now.getTime())) {
     return { failedJobs, waitingJobs: [] };
   }
   const waitingJobs = overdue.flatMap((j) => {

@@ -100,6 +100,35 @@ describe.each(DATABASE_KINDS)("work no worker picks up, on %s", (kind) => {
     }
   });
 
+  it("a job left running by a worker that stopped (its lease ran out) does not hide the waiting work", async () => {
+    if (kind !== "sqlite") return; // pg-boss keeps no lease a reader can see: its running jobs count as alive
+    await t.db.job.deleteMany({ where: { kind: "sync.incremental" } }); // the first test's waiting sync
+    const dueAt = new Date(Date.now() - 10 * 60_000);
+    await enqueueSync(queue, { integrationId: m.wooId, kind: "incremental", runAt: dueAt });
+    const left = await t.db.job.create({
+      data: {
+        kind: "reconcile",
+        payload: JSON.stringify({ data: { integrationId: m.shopifyId } }),
+        status: "running",
+        runAt: new Date(Date.now() - 20 * 60_000),
+        attempts: 1,
+        maxAttempts: 2,
+        lockedBy: "killed-host:12345",
+        lockedUntil: new Date(Date.now() - 5 * 60_000),
+      },
+    });
+    try {
+      expect((await jobNotices(queue)).waitingJobs).toEqual([
+        { integrationId: m.wooId, kind: "sync.incremental", dueAt },
+      ]);
+      // Its lease still running: a worker may be alive, and nothing is said.
+      await t.db.job.update({ where: { id: left.id }, data: { lockedUntil: new Date(Date.now() + 60_000) } });
+      expect((await jobNotices(queue)).waitingJobs).toEqual([]);
+    } finally {
+      await t.db.job.delete({ where: { id: left.id } });
+    }
+  });
+
   it("says nothing while a worker is alive but busy: some job is running", async () => {
     let release!: () => void;
     const blocked = new Promise<void>((resolve) => (release = resolve));

@@ -262,6 +262,7 @@ export function createEmbeddedBackend(db: AppDb, options: EmbeddedBackendOptions
         runAt: row.runAt,
         createdAt: row.createdAt,
         finishedAt: row.finishedAt,
+        leaseExpiresAt: row.status === "running" ? row.lockedUntil : null,
       }));
     },
 

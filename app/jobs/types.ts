@@ -110,6 +110,11 @@ export interface JobInfo {
   runAt: Date;
   createdAt: Date;
   finishedAt: Date | null;
+  /**
+   * A running job's lease, where the backend keeps one (the embedded Job table): past it, the worker that claimed the
+   * job stopped (crash, kill) and the next claim takes it back. Undefined where the backend does not say (pg-boss).
+   */
+  leaseExpiresAt?: Date | null;
 }
 
 export interface JobContext {
