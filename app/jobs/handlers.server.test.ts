@@ -391,6 +391,28 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
     await t.db.webhookEvent.deleteMany();
   });
 
+  it("queues one drain per store while it waits, however many events are enqueued", async () => {
+    const { ids } = await seed(t, 2);
+    const q = await queue();
+    const first = await enqueueWebhookEvent(q, { id: "e1", integrationId: ids[0] });
+    const second = await enqueueWebhookEvent(q, { id: "e2", integrationId: ids[0] });
+    const other = await enqueueWebhookEvent(q, { id: "e3", integrationId: ids[1] });
+    expect(first.created).toBe(true);
+    expect(second).toEqual({ id: first.id, created: false });
+    expect(other.created).toBe(true);
+    const drains = (await q.listJobs({ kinds: ["webhook.drain"], status: "queued" })).filter((j) =>
+      ids.includes((j.payload as { integrationId: string }).integrationId),
+    );
+    expect(drains.map((j) => (j.payload as { integrationId: string }).integrationId).sort()).toEqual(
+      [...ids].sort(),
+    );
+    // An event no store matched gets its own job.
+    const unmatched = await enqueueWebhookEvent(q, { id: "e4", integrationId: null });
+    expect((await q.listJobs({ kinds: ["webhook.process"], status: "queued" })).map((j) => j.id)).toContain(
+      unmatched.id,
+    );
+  });
+
   it("a drain hands over to the next at its budget, and takes back an event a dead worker left processing", async () => {
     const { ids } = await seed(t);
     const integrationId = ids[0];
