@@ -233,8 +233,12 @@ function toItem(
       row,
       activeRun,
       lastRun,
-      newestFailedJob(notices.failedJobs, row.id),
-      oldestWaitingJob(notices.waitingJobs, row.id),
+      firstNoticeOf(
+        notices.failedJobs,
+        row.id,
+        (a, b) => (b.finishedAt?.getTime() ?? 0) - (a.finishedAt?.getTime() ?? 0),
+      ),
+      firstNoticeOf(notices.waitingJobs, row.id, (a, b) => a.dueAt.getTime() - b.dueAt.getTime()),
       stalledRun,
     ),
     lastSyncAt: row.lastSyncAt?.toISOString() ?? null,
@@ -255,16 +259,13 @@ function toItem(
   };
 }
 
-function newestFailedJob(failedJobs: FailedJobNotice[] | undefined, integrationId: string) {
-  const mine = (failedJobs ?? []).filter((j) => j.integrationId === integrationId);
-  mine.sort((a, b) => (b.finishedAt?.getTime() ?? 0) - (a.finishedAt?.getTime() ?? 0));
-  return mine[0] ?? null;
-}
-
-function oldestWaitingJob(waitingJobs: WaitingJobNotice[] | undefined, integrationId: string) {
-  const mine = (waitingJobs ?? []).filter((j) => j.integrationId === integrationId);
-  mine.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
-  return mine[0] ?? null;
+/** The store's notice that comes first by `order` (e.g. the newest failure), or null. */
+function firstNoticeOf<T extends { integrationId: string }>(
+  notices: T[] | undefined,
+  integrationId: string,
+  order: (a: T, b: T) => number,
+): T | null {
+  return (notices ?? []).filter((n) => n.integrationId === integrationId).sort(order)[0] ?? null;
 }
 
 /** What the queue says about the stores, for their status (`jobNotices`). */

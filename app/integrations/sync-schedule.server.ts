@@ -6,7 +6,14 @@
  * through the same function (app/jobs/schedule.ts), so what the page says is what runs.
  */
 import { loadEnv } from "../env.server";
-import { effectiveSchedule, settingsObject, WINDOW_OFF, type ScheduleDefaults } from "../jobs/schedule";
+import {
+  effectiveSchedule,
+  reconcileDueAt,
+  scheduleDefaultsFrom,
+  settingsObject,
+  WINDOW_OFF,
+  type ScheduleDefaults,
+} from "../jobs/schedule";
 import { AppError } from "../lib/errors";
 import type { AppDb } from "../sync/platform";
 import { IntegrationNotFoundError } from "./disconnect.server";
@@ -59,23 +66,12 @@ function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
-/** The deployment's defaults, from the validated environment (the worker's scheduler reads the same variables). */
-function scheduleDefaults(env: {
-  RECONCILE_INTERVAL_MINUTES: number;
-  FULL_RESYNC_WINDOW_UTC?: string;
-}): ScheduleDefaults {
-  return {
-    reconcileIntervalMinutes: env.RECONCILE_INTERVAL_MINUTES,
-    ...(env.FULL_RESYNC_WINDOW_UTC ? { fullResyncWindowUtc: env.FULL_RESYNC_WINDOW_UTC } : {}),
-  };
-}
-
 /** The store's schedule in the page's terms; the defaults are the environment's unless given (tests). */
 export async function syncScheduleView(
   db: AppDb,
   organizationId: string,
   integrationId: string,
-  defaults: ScheduleDefaults = scheduleDefaults(loadEnv()),
+  defaults: ScheduleDefaults = scheduleDefaultsFrom(loadEnv()),
   now: Date = new Date(),
 ): Promise<SyncScheduleView> {
   const row = await db.integration.findFirst({
@@ -92,8 +88,8 @@ export async function syncScheduleView(
       orderBy: { startedAt: "desc" },
       select: { startedAt: true },
     });
-    const due = last ? last.startedAt.getTime() + schedule.intervalMinutes * 60_000 : now.getTime();
-    nextCheckAt = new Date(Math.max(due, now.getTime())).toISOString();
+    const due = reconcileDueAt(last?.startedAt ?? null, schedule.intervalMinutes) ?? now;
+    nextCheckAt = new Date(Math.max(due.getTime(), now.getTime())).toISOString();
   }
 
   const fallback = effectiveSchedule({}, defaults);

@@ -11,7 +11,7 @@ import { testPlatform } from "../platforms/woocommerce/testing/harness";
 import type { WooCommercePlatform } from "../platforms/woocommerce/index.server";
 import type { AppDb, StoreCall } from "../sync/platform";
 import { connectWooCommerce, type WooConnectDeps } from "./woocommerce-connect.server";
-import { listOwnerStores } from "./woocommerce-status.server";
+import { listIntegrations } from "./integrations-view.server";
 import { ingestWooWebhook } from "./woocommerce-webhooks.server";
 
 const keyring = keyringFrom(randomBytes(32).toString("base64"));
@@ -104,14 +104,15 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
       // Stored, so the store's pages say it at once, and the store is not shown as Connected.
       const row = await t.db.integration.findUniqueOrThrow({ where: { id: result.integrationId } });
       expect((row.webhookHealth as { problems: string[] }).problems).toEqual(result.webhooks.problems);
-      const [owned] = await listOwnerStores(t.db as unknown as AppDb, result.organizationId);
+      // The status the pages show (the overview, the store page and the API all read it here).
+      const [owned] = await listIntegrations(t.db as unknown as AppDb, result.organizationId);
       expect(owned).toMatchObject({ status: "needs_attention", statusReason: result.webhooks.problems[0] });
 
       // The app's address is fixed: reconnecting re-creates a webhook, its ping arrives, the problem is gone.
       const again = await connectWooCommerce(deps, { storeUrl: woo.url, ...k, actor: "woo-owner" });
       if (!again.success) throw new Error(again.error.message);
       expect(again.webhooks).toEqual({ active: 9, problems: [] });
-      const [fixed] = await listOwnerStores(t.db as unknown as AppDb, result.organizationId);
+      const [fixed] = await listIntegrations(t.db as unknown as AppDb, result.organizationId);
       expect(fixed).toMatchObject({ status: "connected", statusReason: null });
       await deps.connector.deleteWebhooks(deps.connector.client(woo.url, k), result.integrationId);
       await t.db.integration.delete({ where: { id: result.integrationId } });

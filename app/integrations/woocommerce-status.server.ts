@@ -4,7 +4,6 @@
  */
 import { AppError } from "../lib/errors";
 import { wooSettingsOf } from "../platforms/woocommerce/settings";
-import { unreachableProblemIn } from "../platforms/woocommerce/webhook-pings.server";
 import { WEBHOOK_TOPICS } from "../platforms/woocommerce/webhooks.server";
 import type { AppDb } from "../sync/platform";
 
@@ -64,16 +63,7 @@ type Row = {
   syncedOrders: number;
   syncedProducts: number;
   settings: unknown;
-  webhookHealth?: unknown;
 };
-
-/** The stored status, unless webhooks the store cannot deliver say otherwise (as on the merchant's pages). */
-function statusOf(row: Row): { status: string; statusReason: string | null } {
-  const unreachable = row.status === "connected" ? unreachableProblemIn(row.webhookHealth) : null;
-  return unreachable
-    ? { status: "needs_attention", statusReason: unreachable }
-    : { status: row.status, statusReason: row.statusReason };
-}
 
 function summary(row: Row): OwnerStoreSummary {
   const settings = wooSettingsOf(row.settings);
@@ -81,7 +71,8 @@ function summary(row: Row): OwnerStoreSummary {
     id: row.id,
     name: row.name,
     url: row.storeKey,
-    ...statusOf(row),
+    status: row.status,
+    statusReason: row.statusReason,
     lastSyncAt: row.lastSyncAt?.toISOString() ?? null,
     counts: { contacts: row.syncedContacts, orders: row.syncedOrders, products: row.syncedProducts },
     readOnly: settings.readOnly === true,

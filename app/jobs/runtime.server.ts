@@ -13,6 +13,7 @@ import { createJobHandlers } from "./handlers.server";
 import { releaseDeadLocalHolders } from "./orphans.server";
 import { createJobQueue, type JobQueue } from "./queue.server";
 import { enqueueInterruptedRuns, startScheduler } from "./scheduler.server";
+import { scheduleDefaultsFrom } from "./schedule";
 import { describeError } from "./types";
 
 /** Everything the runtime needs from the environment. */
@@ -40,8 +41,7 @@ export function jobSettingsFromEnv(env: Env, role: "web" | "worker"): JobRuntime
     concurrency: env.WORKER_CONCURRENCY,
     pollIntervalMs: env.JOB_POLL_INTERVAL_MS,
     schedule: true,
-    reconcileIntervalMinutes: env.RECONCILE_INTERVAL_MINUTES,
-    fullResyncWindowUtc: env.FULL_RESYNC_WINDOW_UTC,
+    ...scheduleDefaultsFrom(env),
     schedulerTickMs: env.SCHEDULER_TICK_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     exportDir: env.DATA_EXPORT_DIR,

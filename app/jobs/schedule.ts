@@ -3,6 +3,7 @@
  * defaults (env RECONCILE_INTERVAL_MINUTES / FULL_RESYNC_WINDOW_UTC). One reading, shared by the scheduler that acts
  * on it and the page that shows it, so the two cannot disagree. Pure: no database, no clock of its own.
  */
+import type { Env } from "../env.server";
 import { parseJsonValue } from "../lib/json";
 
 /** The deployment's defaults. */
@@ -11,6 +12,24 @@ export interface ScheduleDefaults {
   reconcileIntervalMinutes: number;
   /** "HH:MM-HH:MM" (UTC) of the nightly full re-sync; undefined = none. */
   fullResyncWindowUtc?: string;
+}
+
+/** The deployment's defaults from the validated environment (the worker's scheduler and the store page alike). */
+export function scheduleDefaultsFrom(
+  env: Pick<Env, "RECONCILE_INTERVAL_MINUTES" | "FULL_RESYNC_WINDOW_UTC">,
+): ScheduleDefaults {
+  return {
+    reconcileIntervalMinutes: env.RECONCILE_INTERVAL_MINUTES,
+    ...(env.FULL_RESYNC_WINDOW_UTC ? { fullResyncWindowUtc: env.FULL_RESYNC_WINDOW_UTC } : {}),
+  };
+}
+
+/**
+ * When a store's next scheduled check is due: one interval after its last run started; null when it never ran (due
+ * at once).
+ */
+export function reconcileDueAt(lastStartedAt: Date | null, intervalMinutes: number): Date | null {
+  return lastStartedAt ? new Date(lastStartedAt.getTime() + intervalMinutes * 60_000) : null;
 }
 
 /** What a store's settings may say. A key that is absent (or unreadable) means "the default". */

@@ -16,7 +16,7 @@ import type { Logger } from "../lib/logger";
 import { findInterruptedRuns } from "../sync/run-records.server";
 import { enqueueSync, syncDedupeKey, type SyncRequest } from "./enqueue.server";
 import type { JobQueue } from "./queue.server";
-import { effectiveSchedule, windowStartContaining } from "./schedule";
+import { effectiveSchedule, reconcileDueAt, windowStartContaining } from "./schedule";
 import { describeError } from "./types";
 import { pruneWebhookEvents } from "./webhook-retention.server";
 
@@ -56,10 +56,7 @@ export async function schedulerTick(
   });
 
   for (const integration of integrations) {
-    const schedule = effectiveSchedule(integration.settings, {
-      reconcileIntervalMinutes: options.reconcileIntervalMinutes,
-      fullResyncWindowUtc: options.fullResyncWindowUtc,
-    });
+    const schedule = effectiveSchedule(integration.settings, options);
     const window = schedule.fullResyncWindowUtc;
 
     if (window) {
@@ -100,7 +97,8 @@ export async function schedulerTick(
       orderBy: { startedAt: "desc" },
       select: { startedAt: true },
     });
-    if (last && now.getTime() - last.startedAt.getTime() < intervalMs) continue;
+    const due = reconcileDueAt(last?.startedAt ?? null, minutes);
+    if (due && due.getTime() > now.getTime()) continue;
     const request: SyncRequest = {
       integrationId: integration.id,
       kind: "reconcile",

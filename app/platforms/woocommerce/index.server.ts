@@ -27,7 +27,7 @@ import type {
 import { recordById } from "./reconcile.server";
 import { CUSTOMER_RULE_FIELDS } from "./roles";
 import { decideWebhook } from "./webhook-events.server";
-import { isUnreachableProblem, webhookPingSince } from "./webhook-pings.server";
+import { unreachableProblemIn, webhookPingSince } from "./webhook-pings.server";
 import {
   READ_ONLY_PROBLEM,
   deleteAppWebhooks,
@@ -216,14 +216,12 @@ export function createWooCommercePlatform(
           problems: ["No webhook secret is stored for this store: reconnect it to receive webhooks again."],
         };
       }
-      const previous = ctx.integration.webhookHealth as { problems?: unknown } | null;
       const report = await connector.ensureWebhooks(clientFor(ctx), {
         integrationId: ctx.integration.id,
         secret: ctx.webhookSecret,
         pingSince: (since) => webhookPingSince(ctx.db, ctx.integration.id, since),
         // The store could not reach the app last time: learn again whether it can (one webhook re-created).
-        recheckReachability:
-          Array.isArray(previous?.problems) && previous.problems.some((p) => isUnreachableProblem(p)),
+        recheckReachability: unreachableProblemIn(ctx.integration.webhookHealth) !== null,
         signal,
       });
       if (report.problems.includes(READ_ONLY_PROBLEM)) {
