@@ -15,6 +15,7 @@ import {
   syntheticOrder,
   syntheticProduct,
   type MemoryCustomer,
+  type MemoryOrder,
 } from "../sync/testing/memory-source";
 import type { Resource, SyncSource } from "../sync/types";
 import { enqueueCompliance, enqueueSync, enqueueWebhookEvent } from "./enqueue.server";
@@ -342,7 +343,14 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
         now: () => clock,
       });
 
-    expect(await drain()).toEqual({ processed: 2, ignored: 0, failed: 0, deferred: 1, continued: false });
+    expect(await drain()).toEqual({
+      processed: 2,
+      ignored: 0,
+      failed: 0,
+      deferred: 1,
+      writes: 2,
+      continued: false,
+    });
     // The store's counters are refreshed once, at the drain's end.
     expect((await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).syncedContacts).toBe(
       1,
@@ -388,6 +396,152 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
       where: { organizationId, email: "customer1@example.com" },
     });
     expect(contact.firstName).toBe("Version2");
+    await t.db.webhookEvent.deleteMany();
+  });
+
+  it("writes a store's consecutive deliveries together; a record seen again, another decision or another resource starts a new write, and each event keeps its own outcome", async () => {
+    const { ids } = await seed(t);
+    const integrationId = ids[0];
+    const mapOrder = (remote: unknown) => {
+      if ((remote as { bad?: boolean }).bad) throw new Error("the order has no total");
+      return mapMemoryOrder(remote as MemoryOrder);
+    };
+    memory({
+      handleWebhook: async (event, body): Promise<WebhookDecision> => {
+        if (event.topic === "orders/delete")
+          return { action: "delete", resource: "orders", externalIds: [(body as { id: string }).id] };
+        if (event.topic === "customers/update")
+          return { action: "apply", resource: "customers", remote: [body], map: mapMemoryCustomer };
+        // A mapper made for each delivery (as Shopify's, which carries the shop's currency) does not split the write.
+        return { action: "apply", resource: "orders", remote: [body], map: (r: unknown) => mapOrder(r) };
+      },
+    });
+    const base = Date.parse("2026-04-01T00:00:00Z");
+    const order = (i: number, version: number, extra: object = {}) => ({
+      ...syntheticOrder(i, { customerCount: 5 }),
+      financial_status: `v${version}`,
+      updated_at: new Date(base + version * 1000).toISOString(),
+      ...extra,
+    });
+    const deliveries: Array<[string, object]> = [
+      ["orders/create", order(1, 1)],
+      ["orders/create", order(2, 1)],
+      // Order 1 again: a new write, so the writer never sees one record twice.
+      ["orders/updated", order(1, 2)],
+      ["orders/create", order(3, 1, { bad: true })],
+      ["orders/delete", { id: "o2" }],
+      ["customers/update", syntheticCustomer(1)],
+      ["orders/create", order(4, 1)],
+    ];
+    const events = [];
+    for (const [i, [topic, payload]] of deliveries.entries()) {
+      events.push(
+        await t.db.webhookEvent.create({
+          data: {
+            integrationId,
+            platform: PLATFORM,
+            topic,
+            dedupeKey: randomUUID(),
+            storeKey: "s",
+            payload: JSON.stringify(payload),
+            receivedAt: new Date(base + i),
+          },
+        }),
+      );
+    }
+    const q = await queue();
+    const report = await drainWebhookEvents({ db: t.db, queue: q, platforms }, { integrationId });
+    // [1, 2] · [1 again, 3] · the deletion · the customer · [4]
+    expect(report).toEqual({ processed: 6, ignored: 0, failed: 1, deferred: 0, writes: 5, continued: false });
+    const rows = await t.db.webhookEvent.findMany({
+      where: { integrationId },
+      orderBy: { receivedAt: "asc" },
+    });
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+      ["processed", 1],
+      ["processed", 1],
+      ["processed", 1],
+      ["failed", 1],
+      ["processed", 1],
+      ["processed", 1],
+      ["processed", 1],
+    ]);
+    expect(rows[3].lastError).toBe("o3: the order has no total");
+    expect(rows.every((r, i) => i === 3 || (r.processedAt !== null && r.lastError === null))).toBe(true);
+    const orders = await t.db.order.findMany({
+      where: { integrationId },
+      orderBy: { externalId: "asc" },
+      select: { externalId: true, financialStatus: true, deletedAt: true },
+    });
+    expect(orders.map((o) => [o.externalId, o.financialStatus, o.deletedAt !== null])).toEqual([
+      ["o1", "v2", false],
+      ["o2", "v1", true],
+      ["o4", "v1", false],
+    ]);
+    expect(await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).toMatchObject({
+      syncedOrders: 2,
+    });
+    await t.db.webhookEvent.deleteMany();
+  });
+
+  it("after a worker died in the middle of a drain, the events it left are tried one at a time; a drain out of time gives back the events it did not start", async () => {
+    const { ids } = await seed(t);
+    const integrationId = ids[0];
+    let delayMs = 0;
+    memory({
+      handleWebhook: async (_event, body): Promise<WebhookDecision> => {
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        return { action: "apply", resource: "orders", remote: [body], map: mapMemoryOrder };
+      },
+    });
+    const base = Date.parse("2026-04-01T00:00:00Z");
+    const make = (i: number, left: boolean) =>
+      t.db.webhookEvent.create({
+        data: {
+          integrationId,
+          platform: PLATFORM,
+          topic: "orders/create",
+          dedupeKey: randomUUID(),
+          storeKey: "s",
+          payload: JSON.stringify(syntheticOrder(i)),
+          receivedAt: new Date(base + i),
+          // Marked by a drain whose worker was killed before it wrote them.
+          ...(left ? { status: "processing", attempts: 1 } : {}),
+        },
+      });
+    for (let i = 0; i < 3; i++) await make(i, true);
+    const q = await queue();
+    const deps = { db: t.db, queue: q, platforms };
+    expect(await drainWebhookEvents(deps, { integrationId })).toMatchObject({ processed: 3, writes: 3 });
+    expect(
+      (await t.db.webhookEvent.findMany({ where: { integrationId } })).map((r) => [r.status, r.attempts]),
+    ).toEqual([
+      ["processed", 2],
+      ["processed", 2],
+      ["processed", 2],
+    ]);
+    await t.db.webhookEvent.deleteMany();
+
+    for (let i = 0; i < 5; i++) await make(10 + i, false);
+    delayMs = 40;
+    const report = await drainWebhookEvents(deps, { integrationId }, undefined, { maxMs: 60 });
+    expect(report.continued).toBe(true);
+    expect(report.processed).toBeGreaterThanOrEqual(1);
+    expect(report.processed).toBeLessThan(5);
+    const rows = await t.db.webhookEvent.findMany({
+      where: { integrationId },
+      orderBy: { receivedAt: "asc" },
+    });
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+      ...Array.from({ length: report.processed }, () => ["processed", 1]),
+      ...Array.from({ length: 5 - report.processed }, () => ["received", 0]),
+    ]);
+    delayMs = 0;
+    expect(await drainWebhookEvents(deps, { integrationId })).toMatchObject({
+      processed: 5 - report.processed,
+      writes: 1,
+      continued: false,
+    });
     await t.db.webhookEvent.deleteMany();
   });
 
@@ -448,6 +602,7 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
       ignored: 0,
       failed: 0,
       deferred: 0,
+      writes: 0,
       continued: true,
     });
     const next = (await q.listJobs({ kinds: ["webhook.drain"] })).filter(

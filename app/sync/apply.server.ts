@@ -6,6 +6,7 @@ import type { EmailDigestKeys } from "../crypto/email-digest.server";
 import type { AppDb } from "../db/client.server";
 import { isTransientDatabaseError } from "../db/transient-errors";
 import { errorMessage, SyncTargetNotFoundError } from "./errors";
+import type { IntegrationRow } from "./platform";
 import { refreshIntegrationCounters } from "./run-records.server";
 import { remoteIdOf } from "./run-loop.server";
 import { dialectFor, TX_OPTIONS } from "./sql.server";
@@ -24,15 +25,25 @@ export async function writeContextFor(
 ) {
   const integration = await db.integration.findUnique({ where: { id: integrationId } });
   if (!integration) throw new SyncTargetNotFoundError(`Integration ${integrationId} does not exist.`);
-  const ctx: WriteContext = {
+  return { integration, ctx: writeContextOf(db, integration, platform, now, emailDigestKeys) };
+}
+
+/** The write context of an integration row the caller already holds. */
+function writeContextOf(
+  db: AppDb,
+  integration: Pick<IntegrationRow, "id" | "organizationId" | "platform">,
+  platform: string | undefined,
+  now: Date,
+  emailDigestKeys?: EmailDigestKeys,
+): WriteContext {
+  return {
     dialect: dialectFor(db.$kind),
     organizationId: integration.organizationId,
-    integrationId,
+    integrationId: integration.id,
     platform: platform ?? integration.platform,
     now,
     ...(emailDigestKeys ? { emailDigestKeys } : {}),
   };
-  return { integration, ctx };
 }
 
 /**
@@ -51,6 +62,8 @@ export async function applyRecords<R extends Resource>(
     platform?: string;
     /** The process's email digest keys (`Platforms.emailDigestKeys`): a store with redactions needs them. */
     emailDigestKeys?: EmailDigestKeys;
+    /** The integration's row, when the caller holds it (a webhook drain): not read again. */
+    integration?: Pick<IntegrationRow, "id" | "organizationId" | "platform">;
     /**
      * Refresh the integration's record counters afterwards (default true). A caller applying many events in a row
      * (a webhook drain) refreshes them once at its end: the counts read every record of the store.
@@ -58,13 +71,12 @@ export async function applyRecords<R extends Resource>(
     refreshCounters?: boolean;
   },
 ): Promise<RecordOutcome[]> {
-  const { ctx: base } = await writeContextFor(
-    db,
-    options.integrationId,
-    options.platform,
-    new Date(),
-    options.emailDigestKeys,
-  );
+  const now = new Date();
+  const base =
+    options.integration?.id === options.integrationId
+      ? writeContextOf(db, options.integration, options.platform, now, options.emailDigestKeys)
+      : (await writeContextFor(db, options.integrationId, options.platform, now, options.emailDigestKeys))
+          .ctx;
   // A delivery may be late, reordered or repeated: it never revives a record deleted after its change.
   const ctx: WriteContext = { ...base, reviveOnlyAfterDeletion: true };
   const writer = writerFor(options.resource);
