@@ -219,6 +219,25 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
     });
   });
 
+  it("names a missing store address first when the whole form is empty", async () => {
+    const before = await t.db.integration.count();
+    const empty = await connectWooCommerce(deps, {
+      storeUrl: " ",
+      consumerKey: "",
+      consumerSecret: "",
+      actor: "woo-owner",
+    });
+    expect(empty).toMatchObject({
+      success: false,
+      error: {
+        code: "store_url_invalid",
+        field: "storeUrl",
+        message: expect.stringMatching(/store's address/),
+      },
+    });
+    expect(await t.db.integration.count()).toBe(before);
+  });
+
   it("asks before connecting a read-only key, then connects it without webhooks", async () => {
     const second = await startWooEmulator({
       counts: { customers: 1, orders: 1, products: 1 },

@@ -14,6 +14,7 @@ import { AppError, isAppError } from "../lib/errors";
 import type { WooConnector } from "../platforms/woocommerce/index.server";
 import type { StoreFacts } from "../platforms/woocommerce/probe.server";
 import { withWooSettings } from "../platforms/woocommerce/settings";
+import { normalizeStoreUrl } from "../platforms/woocommerce/store-url";
 import type { WooCredentials, WooKeyPermissions } from "../platforms/woocommerce/types";
 import { webhookPingSince } from "../platforms/woocommerce/webhook-pings.server";
 import { READ_ONLY_PROBLEM } from "../platforms/woocommerce/webhooks.server";
@@ -85,6 +86,8 @@ async function connect(
   round: number,
 ): Promise<WooConnectResult> {
   const { db, connector, keyring } = deps;
+  // The store address is the form's first field: an empty or malformed one is named before the keys are.
+  normalizeStoreUrl(input.storeUrl);
   const key: WooCredentials = {
     consumerKey: checkKey(input.consumerKey, "ck_", "consumerKey"),
     consumerSecret: checkKey(input.consumerSecret, "cs_", "consumerSecret"),
