@@ -35,6 +35,28 @@ describe("store URL normalization", () => {
     expect(() => normalizeStoreUrl(input)).toThrow(message);
   });
 
+  it.each([
+    [`https://${"a".repeat(3000)}.com`, /not a valid domain name/],
+    [`https://${"a".repeat(64)}.com`, /not a valid domain name/],
+    [`https://${"abcdefghij.".repeat(25)}com`, /not a valid domain name/],
+    [`https://shop.com/${"a".repeat(600)}`, /too long for a store address/],
+  ])("refuses an overlong address without repeating it whole (%#)", (input, message) => {
+    let error: Error | undefined;
+    try {
+      normalizeStoreUrl(input);
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message).toMatch(message);
+    expect(error!.message.length).toBeLessThan(250);
+  });
+
+  it("accepts the longest names DNS allows", () => {
+    const label = "a".repeat(63);
+    const host = `${label}.${label}.${label}.${"b".repeat(57)}.com`; // 253 characters
+    expect(normalizeStoreUrl(`https://${host}/shop`).hostname).toBe(host);
+  });
+
   it("treats www. and the bare domain as the same site", () => {
     expect(sameSite(normalizeStoreUrl("www.shop.com"), normalizeStoreUrl("https://shop.com"))).toBe(true);
     expect(sameSite(normalizeStoreUrl("shop.com/a"), normalizeStoreUrl("shop.com/b"))).toBe(false);

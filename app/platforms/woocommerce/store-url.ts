@@ -24,6 +24,9 @@ export interface StoreUrl {
   path: string;
 }
 
+/** The longest store address accepted (scheme, host and install path; the query and WordPress internals are dropped). */
+const MAX_STORE_URL_LENGTH = 512;
+
 /** Path segments that are WordPress internals, not part of the install path (people paste admin URLs). */
 const WP_INTERNAL = /\/(wp-admin|wp-json|wp-login\.php|wp-content|wp-includes|index\.php)(\/.*)?$/i;
 
@@ -55,13 +58,26 @@ export function normalizeStoreUrl(input: string): StoreUrl {
   if (!hostname || (!hostname.includes(".") && !hostname.startsWith("[") && hostname !== "localhost")) {
     throw new StoreUrlError(`"${shorten(text)}" has no domain name. Enter it like https://mystore.com.`);
   }
+  // DNS limits (253 characters, 63 between dots): a longer name cannot exist, and would fill the page in every message.
+  if (hostname.length > 253 || hostname.split(".").some((label) => label.length > 63)) {
+    throw new StoreUrlError(
+      `"${shorten(text)}" is not a valid domain name (it is too long). Enter it like https://mystore.com.`,
+    );
+  }
   const path = decodeURI(parsed.pathname)
     .replace(WP_INTERNAL, "")
     .replace(/\/{2,}/g, "/")
     .replace(/\/+$/, "");
   const host = parsed.port ? `${hostname}:${parsed.port}` : hostname;
+  const url = `${parsed.protocol}//${host}${encodeURI(path)}`;
+  if (url.length > MAX_STORE_URL_LENGTH) {
+    throw new StoreUrlError(
+      `"${shorten(text)}" is too long for a store address (at most ${MAX_STORE_URL_LENGTH} characters). Enter the ` +
+        "address of the store's home page, like https://mystore.com.",
+    );
+  }
   return {
-    url: `${parsed.protocol}//${host}${encodeURI(path)}`,
+    url,
     protocol: parsed.protocol,
     hostname: hostname.replace(/^\[|\]$/g, ""),
     path,
