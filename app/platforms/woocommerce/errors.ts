@@ -166,6 +166,9 @@ const TLS_CODES = new Set([
   "ERR_SSL_WRONG_VERSION_NUMBER",
 ]);
 
+/** OpenSSL's words when the other side does not speak TLS at all (e.g. https:// sent to a plain-http server). */
+const NOT_TLS = /wrong version number|packet length too long|unknown protocol/i;
+
 const TRANSIENT_CODES = new Set([
   "ECONNRESET",
   "EPIPE",
@@ -186,6 +189,16 @@ export function errorFromTransport(error: unknown, operation: string, timeoutMs:
       `The store did not answer ${operation} within ${Math.round(timeoutMs / 1000)} seconds. It may be ` +
         "overloaded or down; Commerce Sync will try again later.",
       { retryable: true, cause: error },
+    );
+  }
+  if (code === "ERR_SSL_WRONG_VERSION_NUMBER" || NOT_TLS.test(message)) {
+    // What answered is not an HTTPS server (plain http on that port, or another service): no certificate was seen.
+    return new WooRequestError(
+      "tls",
+      "The store did not answer over HTTPS at this address: the secure connection could not be set up " +
+        `(${code || "TLS handshake failed"}). Check that the address is right; a server that only speaks plain ` +
+        "http, or a wrong port, answers like this.",
+      { cause: error },
     );
   }
   if (TLS_CODES.has(code) || /certificate|ssl|tls/i.test(message)) {

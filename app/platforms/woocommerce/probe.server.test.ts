@@ -189,6 +189,20 @@ describe("connection test over https", () => {
     platform.close();
   });
 
+  it("says an https:// address reached a server without HTTPS, rather than blaming a certificate", async () => {
+    const plain = await stubServer((_req, res) => res.end("hello"));
+    const platform = testPlatform();
+    const error = await platform.connector.discover(`https://127.0.0.1:${plain.port}`).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(error).toMatchObject({ code: "woocommerce_tls" });
+    expect(error?.message).toMatch(/did not answer over HTTPS/);
+    expect(error?.message).not.toMatch(/certificate/);
+    platform.close();
+    await plain.close();
+  });
+
   it("connects with HTTP Basic over a trusted certificate", async () => {
     const platform = testPlatform({ extraCa: CERT });
     const store = await platform.connector.discover(woo.url);
