@@ -13,6 +13,7 @@ import {
 } from "@shopify/polaris";
 import type { SyncRunView } from "../integrations/sync-runs.server";
 import { formatCount, formatDateTime, formatDuration, humanize, triggerLabel } from "./format";
+import { runErrorLines } from "./run-errors";
 import { RunStatusBadge } from "./StatusBadge";
 
 function countsOf(run: SyncRunView, resource: string) {
@@ -33,6 +34,7 @@ function RunErrors({ run }: { run: SyncRunView }) {
   const readErrors = run.resources.filter((r) => r.error);
   if (!hasErrors(run)) return null;
   const id = `run-errors-${run.id}`;
+  const lines = runErrorLines(run);
   return (
     <BlockStack gap="200">
       <InlineStack gap="200" blockAlign="center">
@@ -54,22 +56,20 @@ function RunErrors({ run }: { run: SyncRunView }) {
       <Collapsible id={id} open={open}>
         <Box paddingBlockStart="100">
           <BlockStack gap="200">
-            {run.errorMessage && (
+            {lines.summary && (
               <Text as="p" tone="critical">
-                {run.errorMessage}
+                {lines.summary}
               </Text>
             )}
-            {readErrors.map((r) => (
-              <Text as="p" key={r.resource}>
-                {humanize(r.resource)} could not be read: {r.error}
+            {lines.readFailures.map((line) => (
+              <Text as="p" key={line} tone={lines.summary ? undefined : "critical"}>
+                {line}
               </Text>
             ))}
-            {run.errors.length > 0 && (
+            {lines.records.length > 0 && (
               <List type="bullet">
-                {run.errors.slice(0, 50).map((e, i) => (
-                  <List.Item key={i}>
-                    {humanize(e.resource)} {e.externalId ? `#${e.externalId}` : ""}: {e.message}
-                  </List.Item>
+                {lines.records.slice(0, 50).map((line, i) => (
+                  <List.Item key={i}>{line}</List.Item>
                 ))}
               </List>
             )}
