@@ -148,7 +148,7 @@ export function IntegrationDetailView(props: IntegrationDetailViewProps) {
         </Card>
       )}
       <SyncHistory runs={withLiveRun(runs, integration.activeRun)} />
-      <WebhookActivityCard activity={webhooks} />
+      <WebhookActivityCard activity={webhooks} disconnected={disconnected} />
       <SyncScheduleCard
         schedule={props.schedule}
         busy={busyIntent === "schedule"}

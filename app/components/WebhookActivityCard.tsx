@@ -2,9 +2,18 @@ import { BlockStack, Box, Card, DataTable, InlineStack, List, Text, useBreakpoin
 import type { WebhookActivity } from "../integrations/webhook-activity.server";
 import { formatCount, formatDateTime } from "./format";
 import { WebhookStatusBadge } from "./StatusBadge";
+import { webhookActivityNotes } from "./webhook-activity-text";
 
 /** Recent webhook events, failures over the last day and repaired subscriptions. */
-export function WebhookActivityCard({ activity }: { activity: WebhookActivity }) {
+export function WebhookActivityCard({
+  activity,
+  disconnected = false,
+}: {
+  activity: WebhookActivity;
+  /** The store is disconnected: its webhooks were removed and are no longer checked. */
+  disconnected?: boolean;
+}) {
+  const notes = webhookActivityNotes({ disconnected });
   // Phones get one stacked block per event: four columns with error details would scroll inside the card.
   const { mdDown } = useBreakpoints();
   const details = (e: WebhookActivity["recent"][number]) =>
@@ -29,7 +38,7 @@ export function WebhookActivityCard({ activity }: { activity: WebhookActivity })
       {activity.recent.length === 0 ? (
         <Box padding="400" paddingBlockStart="0">
           <Text as="p" tone="subdued">
-            No webhook has arrived from this store yet. Changes made in the store show up here within seconds.
+            {notes.noEvents}
           </Text>
         </Box>
       ) : (
@@ -78,7 +87,7 @@ export function WebhookActivityCard({ activity }: { activity: WebhookActivity })
           </Text>
           {activity.repairs.length === 0 ? (
             <Text as="p" tone="subdued">
-              None needed: the store’s webhook subscriptions were in place at every check.
+              {notes.noRepairs}
             </Text>
           ) : (
             <List type="bullet">
