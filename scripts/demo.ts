@@ -19,6 +19,7 @@ import {
   demoApiToken,
   installIntoShop,
   ownerSignInUrl,
+  requestSync,
   waitForFirstSyncs,
 } from "./lib/demo-setup";
 import { createDemoSharedCustomers } from "./lib/demo-shared-customers";
@@ -129,14 +130,21 @@ async function main() {
     const db = createPrismaClient(databaseUrl);
     cleanups.push(() => db.$disconnect());
     const adminUrl = `${shopify.url}/admin/apps/${LOCAL_APP_HANDLE}?shop=${SHOP}`;
+    // Syncs of this demo start from here (a data folder used before holds the previous demo's runs).
+    const setupStartedAt = new Date();
     console.log("==> Installing the app into the emulated shop");
     const shopIntegration = await Promise.race([installIntoShop(db, adminUrl, SHOP), died]);
     const apiToken = await demoApiToken(db, shopIntegration.organizationId);
     console.log("==> Connecting the emulated WooCommerce store");
     const wooIntegrationId = await Promise.race([connectWooCommerce(appUrl, apiToken, woo.url), died]);
+    // Installed by an earlier demo: no install sync runs, and the emulator's shop is freshly seeded.
+    if (shopIntegration.createdAt < setupStartedAt)
+      await Promise.race([requestSync(appUrl, apiToken, shopIntegration.id), died]);
     console.log("==> Running the first syncs");
     await Promise.race([
-      waitForFirstSyncs(db, [shopIntegration.id, wooIntegrationId], (line) => console.log(line)),
+      waitForFirstSyncs(db, [shopIntegration.id, wooIntegrationId], (line) => console.log(line), {
+        since: setupStartedAt,
+      }),
       died,
     ]);
     ready = true;

@@ -1,7 +1,8 @@
 /**
  * The demo's setup steps against the running app: install it into the emulated shop the way the admin does (open
  * the embedded app with a session token: token exchange + afterAuth), create the demo organization's API token,
- * connect the emulated WooCommerce store through the integrations API, and wait for the first syncs.
+ * connect the emulated WooCommerce store through the integrations API, and wait for the first syncs (on a restart,
+ * after asking for the shop's).
  */
 import { createApiToken } from "../../app/integrations/api-tokens.server";
 import { createSignInLink } from "../../app/integrations/woocommerce-session.server";
@@ -12,6 +13,10 @@ const BROWSER_UA =
 
 /** Opens the app inside the emulator's admin once (no browser needed) and waits for the shop's integration. */
 export async function installIntoShop(db: AppDb, adminUrl: string, shop: string, timeoutMs = 60_000) {
+  // The emulator was just started with an empty token store: an access token a previous demo stored in this data
+  // folder is unknown to it (every sync would get 401). Without a stored session, opening the app exchanges the
+  // session token for a new one.
+  await db.session.deleteMany({ where: { shop } });
   const admin = await fetch(adminUrl);
   const src = /<iframe[^>]*\ssrc="([^"]+)"/.exec(await admin.text())?.[1]?.replace(/&amp;/g, "&");
   if (!src) throw new Error(`The emulator's admin page did not frame the app (${adminUrl}).`);
@@ -76,13 +81,31 @@ export async function connectWooCommerce(appUrl: string, apiToken: string, wooUr
   return body.integrationId;
 }
 
-/** Waits until every integration finished a first sync; prints progress. Throws after `timeoutMs`. */
+/**
+ * Asks the app for an incremental sync of a store through `POST /api/integrations/{id}/sync`. A demo started again
+ * on the same data folder does this for the shop: the emulator seeded a fresh store, and only a sync (which finds
+ * records deleted without a webhook) brings the app's numbers back to what the store holds.
+ */
+export async function requestSync(appUrl: string, apiToken: string, integrationId: string) {
+  const res = await fetch(`${appUrl}/api/integrations/${encodeURIComponent(integrationId)}/sync`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${apiToken}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ kind: "incremental" }),
+  });
+  if (!res.ok) throw new Error(`Asking for a sync of ${integrationId} failed (${res.status}).`);
+}
+
+/**
+ * Waits until every integration finished a sync started at or after `since` (this demo's, not one a previous demo
+ * left in the database); prints progress. Throws after `timeoutMs`.
+ */
 export async function waitForFirstSyncs(
   db: AppDb,
   integrationIds: string[],
   log: (l: string) => void,
-  timeoutMs = 600_000,
+  options: { since: Date; timeoutMs?: number },
 ) {
+  const timeoutMs = options.timeoutMs ?? 600_000;
   const deadline = Date.now() + timeoutMs;
   let last = "";
   while (Date.now() < deadline) {
@@ -90,7 +113,11 @@ export async function waitForFirstSyncs(
     const finished = await Promise.all(
       integrationIds.map((id) =>
         db.syncRun.findFirst({
-          where: { integrationId: id, status: { in: ["succeeded", "partial", "failed"] } },
+          where: {
+            integrationId: id,
+            startedAt: { gte: options.since },
+            status: { in: ["succeeded", "partial", "failed"] },
+          },
         }),
       ),
     );
