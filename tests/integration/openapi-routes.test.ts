@@ -49,6 +49,17 @@ describe("the OpenAPI document and the API routes", () => {
     expect(served.sort()).toEqual(documented.sort());
   });
 
+  it("answers an /api/ address no route serves with the API's JSON 404, whatever the method", async () => {
+    for (const method of METHODS) {
+      const res = await api.call("api.$.tsx", { method, path: "/api/integration" });
+      expect(res.status).toBe(404);
+      expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
+      expect(await res.json()).toEqual({
+        error: { code: "not_found", message: expect.stringMatching(/\/api\/openapi\.json/) },
+      });
+    }
+  });
+
   it("serves the document at /api/openapi.json with every operation and its responses", async () => {
     const res = await api.call("api.openapi[.]json.tsx", { path: "/api/openapi.json" });
     expect(res.status).toBe(200);

@@ -85,6 +85,7 @@ const TOKEN_IS_CREDENTIAL = ["wc-auth.callback.$attemptId", "woocommerce_.sign-i
 
 const NO_FOREIGN_ID: Record<string, string> = {
   $: "catch-all 404 page; reads nothing",
+  "api.$": "the API's JSON 404 for unknown /api/ addresses; reads nothing",
   _index: "public landing page; reads nothing",
   "auth.$": "Shopify OAuth begin (shopify-app-remix); the shop comes from the signed query",
   "auth.callback": "OAuth callback: Shopify's HMAC and a sealed single-use state (bad-input corpus)",
