@@ -43,6 +43,21 @@ export interface OrderPage {
   };
 }
 
+/**
+ * Store names as a choice list or a chart legend shows them: two stores of one organization may carry the same name
+ * (two WooCommerce sites with one title), so those get their address added ("Acme (https://acme.example)").
+ */
+export function distinctStoreNames(
+  stores: Array<{ id: string; name: string; storeKey: string }>,
+): Array<{ id: string; name: string }> {
+  const uses = new Map<string, number>();
+  for (const s of stores) uses.set(s.name, (uses.get(s.name) ?? 0) + 1);
+  return stores.map((s) => ({
+    id: s.id,
+    name: uses.get(s.name)! > 1 ? `${s.name} (${s.storeKey})` : s.name,
+  }));
+}
+
 /** Stands for "no fulfillment status" in filters (WooCommerce and unfulfilled Shopify orders have none). */
 export const UNFULFILLED = "unfulfilled";
 
@@ -88,11 +103,13 @@ export async function listOrders(
       skip: (page - 1) * pageSize,
       take: pageSize,
     }),
-    db.integration.findMany({
-      where: { organizationId },
-      select: { id: true, name: true },
-      orderBy: { createdAt: "asc" },
-    }),
+    db.integration
+      .findMany({
+        where: { organizationId },
+        select: { id: true, name: true, storeKey: true },
+        orderBy: { createdAt: "asc" },
+      })
+      .then(distinctStoreNames),
     db.order.findMany({
       where: { organizationId, deletedAt: null, financialStatus: { not: null } },
       select: { financialStatus: true },
@@ -157,11 +174,13 @@ export async function ordersPerDay(
     new Date(start.getTime() + i * 86_400_000).toISOString().slice(0, 10),
   );
   const [stores, orders] = await Promise.all([
-    db.integration.findMany({
-      where: { organizationId },
-      select: { id: true, name: true },
-      orderBy: { createdAt: "asc" },
-    }),
+    db.integration
+      .findMany({
+        where: { organizationId },
+        select: { id: true, name: true, storeKey: true },
+        orderBy: { createdAt: "asc" },
+      })
+      .then(distinctStoreNames),
     db.order.findMany({
       where: { organizationId, deletedAt: null, orderDate: { gte: start } },
       select: { integrationId: true, orderDate: true },
