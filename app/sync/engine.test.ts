@@ -3,6 +3,7 @@ import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tes
 import { applyDeletions, applyRecords } from "./apply.server";
 import { resumeInterruptedRuns, runSync } from "./engine.server";
 import { findInterruptedRuns } from "./run-records.server";
+import { STOPPED_BY_DISCONNECT } from "./run-loop.server";
 import { testPlatform, testPlatforms } from "../platforms/testing/test-platforms";
 import { SyncAlreadyRunningError, SyncInterruptedError, UnknownPlatformError } from "./errors";
 import {
@@ -183,6 +184,51 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
     expect(await counts(t, integrationId)).toEqual(EXPECTED);
     expect(await findInterruptedRuns(t.db)).toEqual([]);
   });
+
+  it("stops a run whose store is disconnected under it: the store read in flight is aborted and nothing more is read", async () => {
+    await freshDb();
+    const {
+      integrationIds: [integrationId],
+    } = await seedOrganization(t.db);
+    let ordersRead = false;
+    let readAborted = false;
+    const source: SyncSource = {
+      platform: "memory",
+      readers: {
+        customers: {
+          map: mapMemoryCustomer,
+          async *read(_cursor, signal) {
+            yield { records: [syntheticCustomer(1)], cursor: "1" };
+            // The merchant disconnects while the next page is being read (a slow store).
+            await t.db.integration.update({ where: { id: integrationId }, data: { status: "disconnected" } });
+            await new Promise((_, reject) => {
+              const timer = setTimeout(() => reject(new Error("the read was never aborted")), 20_000);
+              signal.addEventListener("abort", () => {
+                clearTimeout(timer);
+                readAborted = true;
+                reject(signal.reason as Error);
+              });
+            });
+          },
+        } satisfies ResourceReader<MemoryCustomer, "customers">,
+        orders: {
+          map: mapMemoryOrder,
+          // eslint-disable-next-line require-yield
+          async *read() {
+            ordersRead = true;
+          },
+        } satisfies ResourceReader<MemoryOrder, "orders">,
+      },
+    };
+    const summary = await runSync(t.db, { integrationId, kind: "full", source });
+    expect(readAborted).toBe(true);
+    expect(ordersRead).toBe(false);
+    expect(summary).toMatchObject({ status: "cancelled", errorMessage: STOPPED_BY_DISCONNECT });
+    const integration = await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
+    // Still disconnected, and a stopped run is not a sync: no "last sync" time.
+    expect(integration).toMatchObject({ status: "disconnected", lastSyncAt: null });
+    expect(await t.db.contactSource.count({ where: { integrationId } })).toBe(1);
+  }, 30_000);
 
   it("leaves a run stopped for shutdown resumable at once, and continues it from its checkpoint", async () => {
     await freshDb();

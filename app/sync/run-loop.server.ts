@@ -35,6 +35,20 @@ import { isTransientDatabaseError } from "../db/transient-errors";
 /** Progress and heartbeat are persisted at least this often while a run is running. */
 export const PROGRESS_INTERVAL_MS = 1_000;
 
+/** How often a running sync checks that its store is still connected (a disconnect stops it). */
+export const CONNECTED_CHECK_INTERVAL_MS = 2_000;
+
+/** What a run stopped by a disconnect says. */
+export const STOPPED_BY_DISCONNECT =
+  "The store was disconnected while this sync ran: it stopped, and nothing more is read from the store.";
+
+/** Abort reason of a run whose store was disconnected under it (not resumable: the run ends `cancelled`). */
+class StoreDisconnectedAbort extends Error {
+  constructor() {
+    super(STOPPED_BY_DISCONNECT);
+  }
+}
+
 export interface RunLoopOptions {
   source: SyncSource;
   /** The write context of this integration (its `now` is refreshed per page). */
@@ -42,6 +56,11 @@ export interface RunLoopOptions {
   signal: AbortSignal;
   clock: () => Date;
   onProgress?: (snapshot: ProgressSnapshot) => void;
+  /**
+   * Stop when the store is disconnected during the run (default true). False for a run started on a store already
+   * disconnected (a command-line sync), which would otherwise stop at once.
+   */
+  stopWhenDisconnected?: boolean;
 }
 
 /** The stable id of a remote record for error reports: the reader's `remoteId`, else `remote.id`. */
@@ -62,16 +81,30 @@ export class RunLoop {
   private status: SyncRunStatus = "running";
   private lastWriteAtMs = Date.now();
   private chain: Promise<unknown> = Promise.resolve();
+  /** Aborted when the store is disconnected during the run. */
+  private readonly disconnected = new AbortController();
+  /** The caller's signal (worker stopping, lease lost) or a disconnect: store reads stop on either. */
+  private readonly signal: AbortSignal;
 
   constructor(
     private readonly db: AppDb,
     private readonly state: RunState,
     private readonly options: RunLoopOptions,
-  ) {}
+  ) {
+    this.signal = AbortSignal.any([options.signal, this.disconnected.signal]);
+  }
 
   /** Runs every resource not done yet, then records the outcome. Failures end up in the summary. */
   async run(): Promise<SyncRunSummary> {
+    let checkedAtMs = Date.now();
     const heartbeat = setInterval(() => {
+      if (
+        this.options.stopWhenDisconnected !== false &&
+        Date.now() - checkedAtMs >= CONNECTED_CHECK_INTERVAL_MS
+      ) {
+        checkedAtMs = Date.now();
+        void this.stopIfDisconnected();
+      }
       if (Date.now() - this.lastWriteAtMs < PROGRESS_INTERVAL_MS) return;
       void this.serial(() => this.writeState(this.db)).catch(() => undefined);
     }, PROGRESS_INTERVAL_MS / 2);
@@ -88,7 +121,7 @@ export class RunLoop {
     } finally {
       clearInterval(heartbeat);
     }
-    const { signal } = this.options;
+    const { signal } = this;
     if (signal.aborted && isResumableAbort(signal.reason)) return this.leaveResumable();
     if (databaseUnavailable) {
       // Our database failed, not the store: nothing about the run is wrong. It stays `running` at its last committed
@@ -102,7 +135,8 @@ export class RunLoop {
 
   /** Reads one resource page by page from its checkpoint. A reader error stops this resource, not the run. */
   private async syncResource(resource: Resource): Promise<"next" | "stop"> {
-    const { source, signal } = this.options;
+    const { source } = this.options;
+    const { signal } = this;
     const rc = this.state.checkpoint.resources[resource]!;
     if (rc.phase === "done") return "next";
     if (signal.aborted) return "stop";
@@ -273,12 +307,20 @@ export class RunLoop {
     return summaryOf((await this.db.syncRun.findUnique({ where: { id: this.state.runId } }))!);
   }
 
+  /** A disconnect (by the merchant, the store owner, an uninstall) stops the run: store reads are aborted. */
+  private async stopIfDisconnected(): Promise<void> {
+    const row = await this.db.integration
+      .findUnique({ where: { id: this.state.integrationId }, select: { status: true } })
+      .catch(() => null);
+    if (row?.status === "disconnected") this.disconnected.abort(new StoreDisconnectedAbort());
+  }
+
   /** Final status, counters and the integration's status (a read failure needs the merchant's attention). */
   private async finish(fatal: string | null): Promise<SyncRunSummary> {
     const { checkpoint, resources, integrationId } = this.state;
     const rcs = resources.map((r) => checkpoint.resources[r]!);
     let status: SyncRunStatus;
-    if (this.options.signal.aborted) status = "cancelled";
+    if (this.signal.aborted) status = "cancelled";
     else if (fatal || (rcs.length > 0 && rcs.every((c) => c.phase === "failed"))) status = "failed";
     else if (rcs.some((c) => c.phase === "failed" || c.failed > 0)) status = "partial";
     else status = "succeeded";
@@ -286,7 +328,9 @@ export class RunLoop {
     this.state.currentResource = null;
     const finishedAt = this.options.clock();
     const readFailure = rcs.find((c) => c.phase === "failed")?.error;
-    const message = fatal ?? (readFailure ? `A store read failed: ${readFailure}` : null);
+    const message = this.disconnected.signal.aborted
+      ? STOPPED_BY_DISCONNECT
+      : (fatal ?? (readFailure ? `A store read failed: ${readFailure}` : null));
 
     const current = await this.db.integration.findUnique({
       where: { id: integrationId },
