@@ -109,7 +109,6 @@ export async function runSync(db: AppDb, options: RunSyncOptions): Promise<SyncR
       signal,
       clock,
       onProgress: options.onProgress,
-      stopWhenDisconnected: integration.status !== "disconnected",
     });
     return await loop.run();
   } finally {

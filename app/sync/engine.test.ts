@@ -230,6 +230,41 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
     expect(await t.db.contactSource.count({ where: { integrationId } })).toBe(1);
   }, 30_000);
 
+  it("an interrupted run resumed after its store was disconnected ends cancelled without reading the store", async () => {
+    await freshDb();
+    const {
+      integrationIds: [integrationId],
+    } = await seedOrganization(t.db);
+    const controller = new AbortController();
+    const first = await runSync(t.db, {
+      integrationId,
+      kind: "full",
+      source: tenThousand({
+        onPage: (resource, page) => resource === "customers" && page === 2 && controller.abort(),
+      }),
+      signal: controller.signal,
+    });
+    // Its worker died; the merchant disconnected the store since.
+    await t.db.syncRun.update({
+      where: { id: first.runId },
+      data: { status: "running", heartbeatAt: new Date(Date.now() - 120_000) },
+    });
+    await t.db.integration.update({ where: { id: integrationId }, data: { status: "disconnected" } });
+    let pagesRead = 0;
+    const [resumed] = await resumeInterruptedRuns(t.db, "worker-2", {
+      source: tenThousand({ onPage: () => (pagesRead += 1) }),
+    });
+    expect(resumed).toMatchObject({
+      runId: first.runId,
+      status: "cancelled",
+      errorMessage: STOPPED_BY_DISCONNECT,
+    });
+    expect(pagesRead).toBe(0);
+    expect((await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).status).toBe(
+      "disconnected",
+    );
+  });
+
   it("leaves a run stopped for shutdown resumable at once, and continues it from its checkpoint", async () => {
     await freshDb();
     const {

@@ -56,11 +56,6 @@ export interface RunLoopOptions {
   signal: AbortSignal;
   clock: () => Date;
   onProgress?: (snapshot: ProgressSnapshot) => void;
-  /**
-   * Stop when the store is disconnected during the run (default true). False for a run started on a store already
-   * disconnected (a command-line sync), which would otherwise stop at once.
-   */
-  stopWhenDisconnected?: boolean;
 }
 
 /** The stable id of a remote record for error reports: the reader's `remoteId`, else `remote.id`. */
@@ -96,12 +91,11 @@ export class RunLoop {
 
   /** Runs every resource not done yet, then records the outcome. Failures end up in the summary. */
   async run(): Promise<SyncRunSummary> {
+    // A run resumed for a store disconnected since (an interrupted run) stops before it reads anything.
+    await this.stopIfDisconnected();
     let checkedAtMs = Date.now();
     const heartbeat = setInterval(() => {
-      if (
-        this.options.stopWhenDisconnected !== false &&
-        Date.now() - checkedAtMs >= CONNECTED_CHECK_INTERVAL_MS
-      ) {
+      if (Date.now() - checkedAtMs >= CONNECTED_CHECK_INTERVAL_MS) {
         checkedAtMs = Date.now();
         void this.stopIfDisconnected();
       }
