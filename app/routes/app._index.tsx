@@ -13,7 +13,7 @@ import { OrdersChart } from "../components/OrdersChart";
 import { PageError } from "../components/PageError";
 import { formatCount } from "../components/format";
 import { useLiveRefresh } from "../components/useLiveRefresh";
-import { CONNECT_WOOCOMMERCE_URL } from "../components/links";
+import { CONNECT_WOOCOMMERCE_URL, integrationPageUrl } from "../components/links";
 
 const CHART_DAYS = 30;
 
@@ -78,7 +78,7 @@ export default function Overview() {
                 <EmptyStores connectWooUrl={CONNECT_WOOCOMMERCE_URL} />
               ) : (
                 integrations.map((i) => (
-                  <IntegrationCard key={i.id} integration={i} href={`/app/integrations/${i.id}`} />
+                  <IntegrationCard key={i.id} integration={i} href={integrationPageUrl(i.id)} />
                 ))
               )}
               {integrations.length > 0 && !integrations.some((i) => i.platform === "woocommerce") && (

@@ -2,14 +2,16 @@
  * `/app/woocommerce/connect`: "Connect WooCommerce" inside the embedded Shopify app. The store joins the shop's
  * organization, so its customers merge with the Shopify ones by email. Pasted keys connect here; the key approval
  * needs a top-level window (WordPress's login page cannot be framed), so it opens the standalone connect page with a
- * short-lived grant for this organization.
+ * short-lived grant for this organization. After a connect, the banner links to the new store's page and the pasted
+ * key and secret are cleared from the form.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Box, Button, Card, Layout, Page, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { integrationPageUrl } from "../components/links";
 import { WooKeyForm } from "../components/woocommerce-key-form";
 import { wooApp } from "../woocommerce-app.server";
 import { connectWooCommerce } from "../integrations/woocommerce-connect.server";
@@ -55,6 +57,13 @@ export default function EmbeddedConnectWooCommerce() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const [storeUrl, setStoreUrl] = useState("");
+  // Each successful connect empties the form (a fresh one): the secret never stays in the page.
+  const [keyForm, setKeyForm] = useState(0);
+  useEffect(() => {
+    if (!result?.success) return;
+    setStoreUrl("");
+    setKeyForm((n) => n + 1);
+  }, [result]);
 
   return (
     <Page
@@ -67,7 +76,11 @@ export default function EmbeddedConnectWooCommerce() {
         <Layout.Section>
           <BlockStack gap="400">
             {result?.success && (
-              <Banner tone="success" title={`${result.store.name} is connected`}>
+              <Banner
+                tone="success"
+                title={`${result.store.name} is connected`}
+                action={{ content: "View store details", url: integrationPageUrl(result.integrationId) }}
+              >
                 <p>
                   WooCommerce {result.store.wooCommerceVersion} · {result.store.currency}. The first sync is
                   running; its customers merge with your Shopify contacts by email.
@@ -92,6 +105,7 @@ export default function EmbeddedConnectWooCommerce() {
               </BlockStack>
             </Card>
             <WooKeyForm
+              key={keyForm}
               failure={result && !result.success ? result : null}
               busy={busy}
               storeUrl={storeUrl}

@@ -51,7 +51,15 @@ test("a Shopify merchant connects WooCommerce from inside the embedded app", asy
   await form.getByLabel("Consumer secret").fill(key.consumer_secret);
   await form.getByRole("button", { name: "Connect" }).click();
   await expect(app.getByText("E2E Woo Store is connected")).toBeVisible({ timeout: 30_000 });
+  // The key and secret do not stay in the page once the store is connected.
+  await expect(form.getByLabel("Consumer key")).toHaveValue("");
+  await expect(form.getByLabel("Consumer secret")).toHaveValue("");
+  await expect(form.getByLabel("Store address")).toHaveValue("");
   await page.screenshot({ path: "test-results/embedded-woocommerce-connect.png", fullPage: true });
+  // The banner leads to the new store's page.
+  await app.getByRole("link", { name: "View store details" }).click();
+  await expect(app.getByRole("heading", { name: "E2E Woo Store" })).toBeVisible({ timeout: 30_000 });
+  await expect(app.getByText("Integration id")).toBeVisible();
 });
 
 test("an owner who is not signed in is sent to the connect page", async ({ page }) => {
