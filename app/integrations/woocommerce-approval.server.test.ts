@@ -9,6 +9,7 @@ import type { WooCommercePlatform } from "../platforms/woocommerce/index.server"
 import { testPlatform } from "../platforms/woocommerce/testing/harness";
 import type { AppDb } from "../sync/platform";
 import {
+  approvalCallbackRefused,
   finishKeyApproval,
   receiveApprovedKeys,
   startKeyApproval,
@@ -39,6 +40,14 @@ async function callbackServer(deps: () => ApprovalDeps) {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+describe("approvalCallbackRefused", () => {
+  it("names an http app address, which WooCommerce refuses as the approval's callback", () => {
+    expect(approvalCallbackRefused("http://127.0.0.1:3000")).toBe("http://127.0.0.1:3000");
+    expect(approvalCallbackRefused("https://sync.example.com")).toBeNull();
+    expect(approvalCallbackRefused("HTTPS://sync.example.com")).toBeNull();
+  });
+});
 
 describe.each(DATABASE_KINDS)("WooCommerce key approval on %s", (kind) => {
   let t: TestDatabase;

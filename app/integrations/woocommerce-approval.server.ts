@@ -23,6 +23,14 @@ export const APP_NAME = "Commerce Sync";
 
 export type ApprovalDeps = WooConnectDeps & { now?: () => Date };
 
+/**
+ * The app's address when a real store would refuse the approval's callback to it, else null: WooCommerce posts an
+ * approved key only to an https callback (WC_Auth answers "The callback_url needs to be over SSL").
+ */
+export function approvalCallbackRefused(appUrl: string): string | null {
+  return /^https:/i.test(appUrl) ? null : appUrl;
+}
+
 export type ReturnTo = "standalone" | "embedded";
 
 export type StartApprovalResult =

@@ -12,8 +12,11 @@ import { Banner, BlockStack, Box, Button, Card, Layout, Page, Text } from "@shop
 import { TitleBar } from "@shopify/app-bridge-react";
 import { useEffect, useState } from "react";
 import { integrationPageUrl } from "../components/links";
+import { ApprovalNeedsHttpsBanner } from "../components/woocommerce-approval-https";
 import { WooKeyForm } from "../components/woocommerce-key-form";
 import { wooApp } from "../woocommerce-app.server";
+import { loadEnv } from "../env.server";
+import { approvalCallbackRefused } from "../integrations/woocommerce-approval.server";
 import { connectWooCommerce } from "../integrations/woocommerce-connect.server";
 import { signOrganizationGrant } from "../integrations/woocommerce-session.server";
 import { authenticate } from "../shopify.server";
@@ -34,6 +37,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { app, organizationId } = await shopOrganization(request);
   return json({
     approveUrl: `/woocommerce/connect?grant=${signOrganizationGrant(app.keyring, organizationId)}`,
+    httpAppUrl: approvalCallbackRefused(loadEnv().SHOPIFY_APP_URL),
   });
 };
 
@@ -53,7 +57,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function EmbeddedConnectWooCommerce() {
-  const { approveUrl } = useLoaderData<typeof loader>();
+  const { approveUrl, httpAppUrl } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const [storeUrl, setStoreUrl] = useState("");
@@ -97,6 +101,7 @@ export default function EmbeddedConnectWooCommerce() {
                   Opens your store in a new tab to log in and approve a key; you come back to the store's
                   status page.
                 </Text>
+                {httpAppUrl && <ApprovalNeedsHttpsBanner appUrl={httpAppUrl} />}
                 <Box>
                   <Button url={approveUrl} target="_blank" variant="primary">
                     Approve in WooCommerce

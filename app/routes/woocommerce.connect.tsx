@@ -8,9 +8,10 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Box, Button, Card, Layout, List, Page, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
+import { ApprovalNeedsHttpsBanner } from "../components/woocommerce-approval-https";
 import { WooKeyForm } from "../components/woocommerce-key-form";
 import { loadEnv } from "../env.server";
-import { startKeyApproval } from "../integrations/woocommerce-approval.server";
+import { approvalCallbackRefused, startKeyApproval } from "../integrations/woocommerce-approval.server";
 import { wooApp } from "../woocommerce-app.server";
 import { connectWooCommerce, type WooConnectResult } from "../integrations/woocommerce-connect.server";
 import {
@@ -35,8 +36,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     grant: grantValid ? grant : null,
     grantExpired: !!grant && !grantValid,
     storeUrl: url.searchParams.get("store") ?? "",
-    // WooCommerce posts an approved key only to an https callback (WC_Auth refuses others).
-    httpAppUrl: /^https:/i.test(appUrl) ? null : appUrl,
+    httpAppUrl: approvalCallbackRefused(appUrl),
   });
 };
 
@@ -143,15 +143,7 @@ export default function ConnectWooCommerce() {
                     You will be sent to your store to log in and approve a Read/Write key for Commerce Sync.
                     Nothing to copy.
                   </Text>
-                  {loaded.httpAppUrl && (
-                    <Banner tone="warning" title="Approval needs Commerce Sync on https">
-                      <p>
-                        WooCommerce sends an approved key only to an https address, and Commerce Sync runs at{" "}
-                        {loaded.httpAppUrl}: a real store answers “The callback_url needs to be over SSL”.
-                        Paste REST API keys below instead, or serve Commerce Sync over https.
-                      </p>
-                    </Banner>
-                  )}
+                  {loaded.httpAppUrl && <ApprovalNeedsHttpsBanner appUrl={loaded.httpAppUrl} />}
                   {approveError && (
                     <Banner tone="critical" title="We could not start the approval">
                       <p>{approveError.message}</p>

@@ -45,6 +45,8 @@ test("a Shopify merchant connects WooCommerce from inside the embedded app", asy
   const app = page.frameLocator("iframe").first();
   const form = app.getByRole("form", { name: "Paste REST API keys" });
   await expect(form).toBeVisible({ timeout: 30_000 });
+  // The app runs on http here: the same warning as on the standalone page, before anyone is sent to approve.
+  await expect(app.getByText("Approval needs Commerce Sync on https")).toBeVisible();
   const key = await newKey("read_write");
   await form.getByLabel("Store address").fill(woo().url);
   await form.getByLabel("Consumer key").fill(key.consumer_key);
