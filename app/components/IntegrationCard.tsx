@@ -1,7 +1,7 @@
 import { Banner, BlockStack, Box, Card, InlineGrid, InlineStack, Link, Text } from "@shopify/polaris";
 import type { IntegrationListItem } from "../integrations/integrations-view.server";
 import { CopyableId } from "./CopyableId";
-import { formatCount, formatDateTime, platformLabel } from "./format";
+import { formatCount, lastSyncText, platformLabel } from "./format";
 import { IntegrationStatusBadge } from "./StatusBadge";
 import { SyncProgress } from "./SyncProgress";
 
@@ -51,7 +51,7 @@ export function IntegrationCard({ integration, href }: { integration: Item; href
         </InlineGrid>
         <Box>
           <Text as="p" tone="subdued" variant="bodySm">
-            Last sync: {formatDateTime(integration.lastSyncAt)}
+            {lastSyncText(integration.lastSyncAt, integration.lastRun)}
           </Text>
         </Box>
         <InlineStack align="space-between" blockAlign="center" gap="200" wrap>

@@ -22,7 +22,7 @@ import { SyncHistory } from "./SyncHistory";
 import { SyncProgress } from "./SyncProgress";
 import { SyncScheduleCard } from "./SyncScheduleCard";
 import { WebhookActivityCard } from "./WebhookActivityCard";
-import { formatCount, formatDateTime, platformLabel } from "./format";
+import { formatCount, lastSyncText, platformLabel } from "./format";
 
 const PROGRESS_POLL_MS = 1_000;
 
@@ -130,7 +130,7 @@ export function IntegrationDetailView(props: IntegrationDetailViewProps) {
             ))}
           </InlineGrid>
           <Text as="p" tone="subdued">
-            Last sync: {formatDateTime(integration.lastSyncAt)}
+            {lastSyncText(integration.lastSyncAt, integration.lastRun)}
           </Text>
           <CopyableId id={integration.id} />
         </BlockStack>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, humanize, triggerLabel } from "./format";
+import { formatDuration, humanize, lastSyncText, triggerLabel } from "./format";
 
 describe("triggerLabel", () => {
   it("names who started a run without showing ids", () => {
@@ -30,5 +30,35 @@ describe("humanize / formatDuration", () => {
     expect(formatDuration(850)).toBe("850 ms");
     expect(formatDuration(125_000)).toBe("2 min 5 s");
     expect(formatDuration(null)).toBe("—");
+  });
+});
+
+describe("lastSyncText", () => {
+  const at = "2026-11-30T23:42:00.000Z";
+
+  it("calls a run that ended in failure an attempt, not a sync", () => {
+    expect(lastSyncText(at, { status: "failed", finishedAt: at })).toBe(
+      "Last sync attempt: Nov 30, 2026, 11:42 PM UTC · failed",
+    );
+  });
+
+  it('keeps "Last sync" for a run that succeeded (or synced part of the store)', () => {
+    expect(lastSyncText(at, { status: "succeeded", finishedAt: at })).toBe(
+      "Last sync: Nov 30, 2026, 11:42 PM UTC",
+    );
+    expect(lastSyncText(at, { status: "partial", finishedAt: at })).toBe(
+      "Last sync: Nov 30, 2026, 11:42 PM UTC",
+    );
+  });
+
+  it("dates an earlier sync as a sync when the failed run that followed never got to run", () => {
+    // A run that could not start is recorded as failed without moving lastSyncAt.
+    expect(lastSyncText(at, { status: "failed", finishedAt: "2026-12-01T08:00:00.000Z" })).toBe(
+      "Last sync: Nov 30, 2026, 11:42 PM UTC",
+    );
+  });
+
+  it("says Never before the first run", () => {
+    expect(lastSyncText(null, null)).toBe("Last sync: Never");
   });
 });

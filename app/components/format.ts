@@ -6,6 +6,24 @@ export function formatDateTime(iso: string | null, fallback = "Never"): string {
   return iso ? utcDateTime(iso) : fallback;
 }
 
+/**
+ * A store's "Last sync" line. `lastSyncAt` is when its last run ended, whatever the outcome (the API keeps that
+ * meaning); when that run is the newest finished one and it failed, the line calls it an attempt that failed.
+ */
+export function lastSyncText(
+  lastSyncAt: string | null,
+  lastRun: { status: string; finishedAt: string | null } | null,
+): string {
+  const failed =
+    !!lastSyncAt &&
+    lastRun?.status === "failed" &&
+    !!lastRun.finishedAt &&
+    Date.parse(lastRun.finishedAt) === Date.parse(lastSyncAt);
+  return failed
+    ? `Last sync attempt: ${formatDateTime(lastSyncAt)} · failed`
+    : `Last sync: ${formatDateTime(lastSyncAt)}`;
+}
+
 export function formatDate(iso: string): string {
   return new Date(iso).toLocaleDateString("en-US", { dateStyle: "medium", timeZone: "UTC" });
 }

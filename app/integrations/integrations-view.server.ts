@@ -303,6 +303,7 @@ export type LiveProgress = Pick<
   | "syncedOrders"
   | "syncedProducts"
   | "lastSyncAt"
+  | "lastRun"
 >;
 
 /** The live part of a store, as both progress routes answer it. */
@@ -315,6 +316,7 @@ export function liveProgress(integration: IntegrationListItem): LiveProgress {
     syncedOrders: integration.syncedOrders,
     syncedProducts: integration.syncedProducts,
     lastSyncAt: integration.lastSyncAt,
+    lastRun: integration.lastRun,
   };
 }
 

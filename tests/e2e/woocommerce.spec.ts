@@ -130,6 +130,28 @@ test("pasting keys opens the store's status page, filled by the first sync", asy
   expect(missing?.status()).toBe(404);
 });
 
+test("a sync the store refuses shows as a failed attempt, not as the last sync", async ({ page }) => {
+  // The store revokes every key: the next sync is refused (the approval below makes a new one).
+  const keys = (await (await fetch(`${woo().url}/_emulator/keys`)).json()) as Array<{ key_id: number }>;
+  for (const k of keys) await fetch(`${woo().url}/_emulator/keys/${k.key_id}`, { method: "DELETE" });
+  await page.goto(`${SHOPIFY}/admin/apps/commerce-sync/app?shop=demo.myshopify.com`);
+  const app = page.frameLocator("iframe").first();
+  const synced = app.getByText(/^Last sync: /);
+  const failed = app.getByText(/^Last sync attempt: .+ · failed$/);
+  // Both stores (Shopify, then WooCommerce) synced.
+  await expect(synced).toHaveCount(2, { timeout: 30_000 });
+  await app.getByRole("link", { name: "View details" }).last().click();
+  await expect(app.getByRole("heading", { name: "E2E Woo Store" })).toBeVisible({ timeout: 30_000 });
+  await app.getByRole("button", { name: "Sync now" }).click();
+  await expect(failed).toBeVisible({ timeout: 30_000 });
+  await expect(app.getByText("Needs attention").first()).toBeVisible();
+  await page.screenshot({ path: "test-results/embedded-store-sync-failed.png", fullPage: true });
+  // On the overview: the WooCommerce store's failed attempt; the Shopify store's sync, unchanged.
+  await page.goto(`${SHOPIFY}/admin/apps/commerce-sync/app?shop=demo.myshopify.com`);
+  await expect(failed).toHaveCount(1, { timeout: 30_000 });
+  await expect(synced).toHaveCount(1);
+});
+
 test("signing back in through the store's key approval, then signing out", async ({ page }) => {
   await page.goto("/woocommerce/connect");
   const card = page.getByRole("form", { name: "Approve a key in your store" });
