@@ -58,6 +58,17 @@ export function distinctStoreNames(
   }));
 }
 
+/** The organization's stores, oldest first, named so that each can be told apart. */
+function storeChoices(db: AppDb, organizationId: string): Promise<Array<{ id: string; name: string }>> {
+  return db.integration
+    .findMany({
+      where: { organizationId },
+      select: { id: true, name: true, storeKey: true },
+      orderBy: { createdAt: "asc" },
+    })
+    .then(distinctStoreNames);
+}
+
 /** Stands for "no fulfillment status" in filters (WooCommerce and unfulfilled Shopify orders have none). */
 export const UNFULFILLED = "unfulfilled";
 
@@ -103,13 +114,7 @@ export async function listOrders(
       skip: (page - 1) * pageSize,
       take: pageSize,
     }),
-    db.integration
-      .findMany({
-        where: { organizationId },
-        select: { id: true, name: true, storeKey: true },
-        orderBy: { createdAt: "asc" },
-      })
-      .then(distinctStoreNames),
+    storeChoices(db, organizationId),
     db.order.findMany({
       where: { organizationId, deletedAt: null, financialStatus: { not: null } },
       select: { financialStatus: true },
@@ -174,13 +179,7 @@ export async function ordersPerDay(
     new Date(start.getTime() + i * 86_400_000).toISOString().slice(0, 10),
   );
   const [stores, orders] = await Promise.all([
-    db.integration
-      .findMany({
-        where: { organizationId },
-        select: { id: true, name: true, storeKey: true },
-        orderBy: { createdAt: "asc" },
-      })
-      .then(distinctStoreNames),
+    storeChoices(db, organizationId),
     db.order.findMany({
       where: { organizationId, deletedAt: null, orderDate: { gte: start } },
       select: { integrationId: true, orderDate: true },

@@ -113,6 +113,30 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
     });
   }
 
+  /** Stores one webhook event of `integrationId` as the intake would. */
+  const storeEvent = (
+    integrationId: string,
+    topic: string,
+    payload: object,
+    receivedAt: Date,
+    extra: { status?: string; attempts?: number } = {},
+  ) =>
+    t.db.webhookEvent.create({
+      data: {
+        integrationId,
+        platform: PLATFORM,
+        topic,
+        dedupeKey: randomUUID(),
+        storeKey: "s",
+        payload: JSON.stringify(payload),
+        receivedAt,
+        ...extra,
+      },
+    });
+  /** A store's webhook events in order of receipt. */
+  const eventsOf = (integrationId: string) =>
+    t.db.webhookEvent.findMany({ where: { integrationId }, orderBy: { receivedAt: "asc" } });
+
   beforeAll(async () => {
     t = await createTestDatabase(kind);
   });
@@ -322,17 +346,7 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
       updated_at: new Date(base + v * 1000).toISOString(),
     });
     const make = (topic: string, payload: object, at: number) =>
-      t.db.webhookEvent.create({
-        data: {
-          integrationId,
-          platform: PLATFORM,
-          topic,
-          dedupeKey: randomUUID(),
-          storeKey: "s",
-          payload: JSON.stringify(payload),
-          receivedAt: new Date(base + at),
-        },
-      });
+      storeEvent(integrationId, topic, payload, new Date(base + at));
     const first = await make("customers/update", customer(1), 0);
     const paid = await make("orders/paid", { id: 7 }, 1);
     const second = await make("customers/update", customer(2), 2);
@@ -433,30 +447,13 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
       ["customers/update", syntheticCustomer(1)],
       ["orders/create", order(4, 1)],
     ];
-    const events = [];
-    for (const [i, [topic, payload]] of deliveries.entries()) {
-      events.push(
-        await t.db.webhookEvent.create({
-          data: {
-            integrationId,
-            platform: PLATFORM,
-            topic,
-            dedupeKey: randomUUID(),
-            storeKey: "s",
-            payload: JSON.stringify(payload),
-            receivedAt: new Date(base + i),
-          },
-        }),
-      );
-    }
+    for (const [i, [topic, payload]] of deliveries.entries())
+      await storeEvent(integrationId, topic, payload, new Date(base + i));
     const q = await queue();
     const report = await drainWebhookEvents({ db: t.db, queue: q, platforms }, { integrationId });
     // [1, 2] · [1 again, 3] · the deletion · the customer · [4]
     expect(report).toEqual({ processed: 6, ignored: 0, failed: 1, deferred: 0, writes: 5, continued: false });
-    const rows = await t.db.webhookEvent.findMany({
-      where: { integrationId },
-      orderBy: { receivedAt: "asc" },
-    });
+    const rows = await eventsOf(integrationId);
     expect(rows.map((r) => [r.status, r.attempts])).toEqual([
       ["processed", 1],
       ["processed", 1],
@@ -496,26 +493,19 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
     });
     const base = Date.parse("2026-04-01T00:00:00Z");
     const make = (i: number, left: boolean) =>
-      t.db.webhookEvent.create({
-        data: {
-          integrationId,
-          platform: PLATFORM,
-          topic: "orders/create",
-          dedupeKey: randomUUID(),
-          storeKey: "s",
-          payload: JSON.stringify(syntheticOrder(i)),
-          receivedAt: new Date(base + i),
-          // Marked by a drain whose worker was killed before it wrote them.
-          ...(left ? { status: "processing", attempts: 1 } : {}),
-        },
-      });
+      storeEvent(
+        integrationId,
+        "orders/create",
+        syntheticOrder(i),
+        new Date(base + i),
+        // Marked by a drain whose worker was killed before it wrote them.
+        left ? { status: "processing", attempts: 1 } : {},
+      );
     for (let i = 0; i < 3; i++) await make(i, true);
     const q = await queue();
     const deps = { db: t.db, queue: q, platforms };
     expect(await drainWebhookEvents(deps, { integrationId })).toMatchObject({ processed: 3, writes: 3 });
-    expect(
-      (await t.db.webhookEvent.findMany({ where: { integrationId } })).map((r) => [r.status, r.attempts]),
-    ).toEqual([
+    expect((await eventsOf(integrationId)).map((r) => [r.status, r.attempts])).toEqual([
       ["processed", 2],
       ["processed", 2],
       ["processed", 2],
@@ -528,10 +518,7 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
     expect(report.continued).toBe(true);
     expect(report.processed).toBeGreaterThanOrEqual(1);
     expect(report.processed).toBeLessThan(5);
-    const rows = await t.db.webhookEvent.findMany({
-      where: { integrationId },
-      orderBy: { receivedAt: "asc" },
-    });
+    const rows = await eventsOf(integrationId);
     expect(rows.map((r) => [r.status, r.attempts])).toEqual([
       ...Array.from({ length: report.processed }, () => ["processed", 1]),
       ...Array.from({ length: 5 - report.processed }, () => ["received", 0]),
@@ -615,10 +602,7 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
       continued: false,
     });
     expect(applied).toEqual(events.map((e) => e.id));
-    const rows = await t.db.webhookEvent.findMany({
-      where: { integrationId },
-      orderBy: { receivedAt: "asc" },
-    });
+    const rows = await eventsOf(integrationId);
     expect(rows.map((r) => [r.status, r.attempts])).toEqual([
       ["processed", 2],
       ["processed", 1],
