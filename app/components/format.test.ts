@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, humanize, lastSyncText, triggerLabel } from "./format";
+import { connectSyncNote, formatDuration, humanize, lastSyncText, triggerLabel } from "./format";
 
 describe("triggerLabel", () => {
   it("names who started a run without showing ids", () => {
@@ -60,5 +60,15 @@ describe("lastSyncText", () => {
 
   it("says Never before the first run", () => {
     expect(lastSyncText(null, null)).toBe("Last sync: Never");
+  });
+});
+
+describe("connectSyncNote", () => {
+  it("says first sync only for a store connected for the first time", () => {
+    expect(connectSyncNote({ created: true, initialSync: "full" })).toBe("The first sync is running");
+    expect(connectSyncNote({ created: false, initialSync: "full" })).toBe("A full sync is running");
+    expect(connectSyncNote({ created: false, initialSync: "incremental" })).toBe(
+      "A sync of what changed since the last one is running",
+    );
   });
 });

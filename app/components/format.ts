@@ -24,6 +24,12 @@ export function lastSyncText(
     : `Last sync: ${formatDateTime(lastSyncAt)}`;
 }
 
+/** What a connect started: the store's first sync, a full re-read (reconnected), or a sync of what changed. */
+export function connectSyncNote(result: { created: boolean; initialSync: "full" | "incremental" }): string {
+  if (result.initialSync === "incremental") return "A sync of what changed since the last one is running";
+  return result.created ? "The first sync is running" : "A full sync is running";
+}
+
 export function formatDate(iso: string): string {
   return new Date(iso).toLocaleDateString("en-US", { dateStyle: "medium", timeZone: "UTC" });
 }

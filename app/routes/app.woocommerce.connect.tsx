@@ -11,6 +11,7 @@ import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Box, Button, Card, Layout, Page, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { useEffect, useState } from "react";
+import { connectSyncNote } from "../components/format";
 import { integrationPageUrl } from "../components/links";
 import { ApprovalNeedsHttpsBanner } from "../components/woocommerce-approval-https";
 import { WooKeyForm } from "../components/woocommerce-key-form";
@@ -86,8 +87,8 @@ export default function EmbeddedConnectWooCommerce() {
                 action={{ content: "View store details", url: integrationPageUrl(result.integrationId) }}
               >
                 <p>
-                  WooCommerce {result.store.wooCommerceVersion} · {result.store.currency}. The first sync is
-                  running; its customers merge with your Shopify contacts by email.
+                  WooCommerce {result.store.wooCommerceVersion} · {result.store.currency}.{" "}
+                  {connectSyncNote(result)}; its customers merge with your Shopify contacts by email.
                   {result.readOnly ? " Read-only key: changes arrive with the scheduled syncs." : ""}
                 </p>
               </Banner>
