@@ -39,6 +39,11 @@ export const REQUIRED_FIGURES = [
   "webhook_ingest.stored",
   "webhook_ingest.responses_2xx",
   "webhook_ingest.floor_requests_per_s",
+  ...["sqlite", "postgres"].flatMap((kind) =>
+    ["events_per_s", "floor_records_per_s", "floor_over_drain", "writes"].map(
+      (f) => `webhook_drain.${kind}.${f}`,
+    ),
+  ),
   "machine.cores",
 ];
 

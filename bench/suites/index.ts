@@ -6,6 +6,7 @@ import { suiteSelected, type DatabaseKind } from "./common";
 import type { Figure, SuiteResult } from "./figures";
 import { shopifyFullSync } from "./shopify-full-sync";
 import { throttledSync } from "./throttled-sync";
+import { webhookDrain } from "./webhook-drain";
 import { webhookIngest } from "./webhook-ingest";
 import { wooFullSync } from "./woo-full-sync";
 
@@ -14,6 +15,7 @@ export const SUITES: Record<string, (kinds: DatabaseKind[]) => Promise<SuiteResu
   throttled_sync: () => throttledSync(),
   woo_full_sync: () => wooFullSync(),
   webhook_ingest: () => webhookIngest(),
+  webhook_drain: (kinds) => webhookDrain(kinds),
 };
 
 export async function runOtherSuites(input: {
