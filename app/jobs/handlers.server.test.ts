@@ -21,7 +21,7 @@ import type { Resource, SyncSource } from "../sync/types";
 import { enqueueCompliance, enqueueSync, enqueueWebhookEvent } from "./enqueue.server";
 import { createJobHandlers } from "./handlers.server";
 import { createJobQueue, type JobQueue } from "./queue.server";
-import { drainWebhookEvents } from "./webhook-job.server";
+import { drainWebhookEvents } from "./webhook-drain.server";
 import { enqueueInterruptedRuns, schedulerTick } from "./scheduler.server";
 
 const PLATFORM = "memory-jobs";

@@ -21,7 +21,8 @@ import {
   type JobHandlers,
   type SyncJobPayload,
 } from "./types";
-import { drainWebhookEvents, processWebhookJob } from "./webhook-job.server";
+import { drainWebhookEvents } from "./webhook-drain.server";
+import { processWebhookJob } from "./webhook-job.server";
 
 /** What the handlers need, passed once by the job runtime (or a test). */
 export interface JobDeps {

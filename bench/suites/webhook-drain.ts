@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { createPrismaClient } from "../../app/db/client.server";
 import { createJobQueue } from "../../app/jobs/queue.server";
-import { drainWebhookEvents } from "../../app/jobs/webhook-job.server";
+import { drainWebhookEvents } from "../../app/jobs/webhook-drain.server";
 import { testPlatform, testPlatforms } from "../../app/platforms/testing/test-platforms";
 import { applyRecords } from "../../app/sync/apply.server";
 import type { AppDb, WebhookDecision } from "../../app/sync/platform";
