@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { connectSyncNote, formatDuration, humanize, lastSyncText, triggerLabel } from "./format";
+import {
+  connectSyncNote,
+  formatDuration,
+  formatMoneyRange,
+  humanize,
+  lastSyncText,
+  triggerLabel,
+} from "./format";
 
 describe("triggerLabel", () => {
   it("names who started a run without showing ids", () => {
@@ -30,6 +37,13 @@ describe("humanize / formatDuration", () => {
     expect(formatDuration(850)).toBe("850 ms");
     expect(formatDuration(125_000)).toBe("2 min 5 s");
     expect(formatDuration(null)).toBe("—");
+  });
+});
+
+describe("formatMoneyRange", () => {
+  it("names the currency once, and gives one amount when the range is a single price", () => {
+    expect(formatMoneyRange("9.99", "1234.50", "USD")).toBe("9.99 – 1,234.50 USD");
+    expect(formatMoneyRange("5", "5", "JPY")).toBe("5 JPY");
   });
 });
 

@@ -97,3 +97,10 @@ export function formatMoney(amount: string, currency: string): string {
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return `${sign}${grouped}${fraction !== undefined ? `.${fraction}` : ""} ${currency}`;
 }
+
+/** "9.99 – 12.50 USD" (the currency once), or one amount when both ends are the same. */
+export function formatMoneyRange(min: string, max: string, currency: string): string {
+  if (min === max) return formatMoney(min, currency);
+  const low = formatMoney(min, currency);
+  return `${low.slice(0, low.length - currency.length - 1)} – ${formatMoney(max, currency)}`;
+}

@@ -28,7 +28,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return json({ organizationName: organization.organizationName, integrations, totals, series });
 };
 
-function Stat({ label, value }: { label: string; value: number }) {
+function Stat({ label, value, url }: { label: string; value: number; url: string }) {
   return (
     <div data-testid={`total-${label.toLowerCase()}`}>
       <Card>
@@ -39,6 +39,11 @@ function Stat({ label, value }: { label: string; value: number }) {
           <Text as="p" variant="heading2xl">
             {formatCount(value)}
           </Text>
+          <InlineStack>
+            <Button variant="plain" url={url} accessibilityLabel={`View all ${label.toLowerCase()}`}>
+              View all
+            </Button>
+          </InlineStack>
         </BlockStack>
       </Card>
     </div>
@@ -60,9 +65,9 @@ export default function Overview() {
       <TitleBar title="Commerce Sync" />
       <BlockStack gap="500">
         <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
-          <Stat label="Contacts" value={totals.contacts} />
-          <Stat label="Orders" value={totals.orders} />
-          <Stat label="Products" value={totals.products} />
+          <Stat label="Contacts" value={totals.contacts} url="/app/contacts" />
+          <Stat label="Orders" value={totals.orders} url="/app/orders" />
+          <Stat label="Products" value={totals.products} url="/app/products" />
         </InlineGrid>
         <Layout>
           <Layout.Section>

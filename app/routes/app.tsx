@@ -35,6 +35,7 @@ export default function App() {
         </Link>
         <Link to="/app/contacts">Contacts</Link>
         <Link to="/app/orders">Orders</Link>
+        <Link to="/app/products">Products</Link>
         <Link to={CONNECT_WOOCOMMERCE_URL}>Connect WooCommerce</Link>
         <Link to="/app/settings">Settings</Link>
       </NavMenu>

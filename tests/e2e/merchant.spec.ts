@@ -32,6 +32,7 @@ test("the admin's navigation menu leads to every page of the app, each usable at
   for (const [link, title, shot] of [
     ["Contacts", "Contacts", "nav-contacts"],
     ["Orders", "Orders", "nav-orders"],
+    ["Products", "Products", "nav-products"],
     ["Settings", "Settings", "nav-settings"],
   ] as const) {
     await nav.getByRole("link", { name: link }).click();
@@ -52,6 +53,7 @@ test("the admin's navigation menu leads to every page of the app, each usable at
       [detailPath!, null, "detail"],
       ["/contacts", "Contacts", "contacts"],
       ["/orders", "Orders", "orders"],
+      ["/products", "Products", "products"],
       ["/settings", "Settings", "settings"],
       ["/woocommerce/connect", "Connect WooCommerce", "connect"],
     ] as const) {
@@ -111,6 +113,20 @@ async function expectLayoutFor(app: FrameLocator, name: string, width: number) {
         expect(row).toMatch(new RegExp(`${MONEY.source}|—`));
       }
     } else await expect(header("Total spent")).toBeVisible();
+  } else if (name === "products") {
+    if (phone) {
+      await expect(condensedRows.first()).toBeVisible();
+      for (const row of await condensedRows.allTextContents()) {
+        // Title, store, variants, date, status badge, price (or "No price").
+        expect(row).toMatch(STORE);
+        expect(row).toMatch(/\d+ variants? · updated [A-Z][a-z]{2} \d{1,2}, \d{4}/);
+        expect(row).toMatch(/Active|Draft|Archived|Unlisted|Published|Pending review|Private|Scheduled/);
+        expect(row).toMatch(new RegExp(`${MONEY.source}|No price`));
+      }
+    } else {
+      await expect(header(width < 1040 ? "Status" : "Variants")).toBeVisible();
+      await expect(header("Price")).toBeVisible();
+    }
   } else if (name === "detail") {
     if (phone) {
       await expect(header("Duration")).toHaveCount(0);

@@ -27,7 +27,7 @@ import { seedMerchant } from "../../app/integrations/testing/merchant";
 import { EncryptedSessionStorage } from "../../app/platforms/shopify/session-storage.server";
 import { runSync } from "../../app/sync/engine.server";
 import { seedOrganization } from "../../app/sync/testing/fixtures";
-import { createMemorySource, syntheticOrder } from "../../app/sync/testing/memory-source";
+import { createMemorySource, syntheticOrder, syntheticProduct } from "../../app/sync/testing/memory-source";
 import { sessionToken } from "../integration/routes-harness";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../setup/db";
 import { findSecrets, snapshotDatabase } from "./db-snapshot";
@@ -223,6 +223,19 @@ const CASES: Case[] = [
     route: "app.orders",
     request: async (w) => embedded(await shopToken(w.a.shop), `/app/orders?store=${w.b.shopifyId}`),
     status: 200,
+  },
+  {
+    name: "products filtered by B's store",
+    route: "app.products",
+    request: async (w) => embedded(await shopToken(w.a.shop), `/app/products?store=${w.b.shopifyId}`),
+    status: 200,
+  },
+  {
+    name: "products searched for B's catalogue",
+    route: "app.products",
+    request: async (w) => embedded(await shopToken(w.a.shop), `/app/products?q=victim`),
+    status: 200,
+    body: /No product matches/,
   },
   {
     name: "contacts searched for B's customers",
@@ -491,6 +504,13 @@ const CONTROLS: Case[] = [
     body: /customer0@example\.com/i,
   },
   {
+    name: "products of A",
+    route: "app.products",
+    request: async (w) => embedded(await shopToken(w.a.shop), `/app/products?store=${w.a.shopifyId}`),
+    status: 200,
+    body: /Product 0/,
+  },
+  {
     name: "contacts of A",
     route: "app.contacts",
     request: async (w) => embedded(await shopToken(w.a.shop), `/app/contacts?q=customer1`),
@@ -606,6 +626,7 @@ describe.each(DATABASE_KINDS)("organization isolation over HTTP (%s)", (kind) =>
               total: "77.70",
             },
           ],
+          products: [{ ...syntheticProduct(1), title: "Victim Widget" }],
         }),
       });
     }
@@ -677,6 +698,7 @@ describe.each(DATABASE_KINDS)("organization isolation over HTTP (%s)", (kind) =>
       "Victim desk",
       bToken.id,
       "77.70",
+      "Victim Widget",
     ];
     w = {
       a: {
