@@ -5,6 +5,8 @@ import type { OrdersPerDaySeries } from "../integrations/orders-view.server";
 import { formatCount } from "./format";
 
 const CHART_HEIGHT_PX = 260;
+/** Whole orders per day: straight segments between days (a spline swings between them as if fractions existed). */
+const STRAIGHT_LINES = { Light: { line: { hasSpline: false } } };
 
 /**
  * Orders per day per store, drawn with Polaris Viz. Polaris Viz measures the browser (navigator, ResizeObserver), so
@@ -42,7 +44,7 @@ export function OrdersChart({ series, days }: { series: OrdersPerDaySeries[]; da
             aria-label={`Orders per day: ${summary}`}
           >
             {mounted ? (
-              <PolarisVizProvider>
+              <PolarisVizProvider themes={STRAIGHT_LINES}>
                 <LineChart
                   theme="Light"
                   isAnimated={false}
