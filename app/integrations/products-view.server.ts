@@ -66,7 +66,10 @@ function where(
   };
 }
 
-/** One page of the organization's products, the ones the stores changed last first. */
+/**
+ * One page of the organization's products, the ones the stores changed last first (what a merchant checking a sync
+ * looks for). Not A to Z: both databases here compare titles byte by byte, so "hoodie" would sort after "Zip".
+ */
 export async function listProducts(
   db: AppDb,
   organizationId: string,
