@@ -59,7 +59,10 @@ export function distinctStoreNames(
 }
 
 /** The organization's stores, oldest first, named so that each can be told apart. */
-export function storeChoices(db: AppDb, organizationId: string): Promise<Array<{ id: string; name: string }>> {
+export function storeChoices(
+  db: AppDb,
+  organizationId: string,
+): Promise<Array<{ id: string; name: string }>> {
   return db.integration
     .findMany({
       where: { organizationId },
