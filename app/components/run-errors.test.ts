@@ -17,7 +17,8 @@ const at = "2026-12-02T11:33:00.000Z";
 describe("runErrorLines", () => {
   it("says once that a store could not be read, per resource, without the engine's repeats", () => {
     const refused = (path: string) =>
-      `The store could not be reached for GET /wc/v3/${path} (ECONNREFUSED). Commerce Sync will try again later.`;
+      `Commerce Sync could not reach the store while reading ${path} (connection refused). Check that the store's ` +
+      "site is up and that the address is right. Commerce Sync will try again later.";
     const lines = runErrorLines({
       errorMessage: `A store read failed: ${refused("customers")}`,
       resources: [resource("customers", refused("customers")), resource("orders", refused("orders"))],

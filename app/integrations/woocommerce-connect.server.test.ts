@@ -238,6 +238,30 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
     expect(await t.db.integration.count()).toBe(before);
   });
 
+  it("says in words that nothing answered at a down store's address, and to try again (nothing retries a connect)", async () => {
+    // A port nothing listens on: the address of a store whose site is down.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const result = await connectWooCommerce(deps, {
+      storeUrl: `http://127.0.0.1:${port}`,
+      ...key(),
+      actor: "woo-owner",
+    });
+    expect(result).toEqual({
+      success: false,
+      error: {
+        code: "woocommerce_unreachable",
+        field: "storeUrl",
+        message:
+          "Commerce Sync could not reach the store while testing the connection (connection refused). Check that " +
+          "the store's site is up and that the address is right. Try again in a moment.",
+      },
+    });
+    expect(queued).toEqual([]);
+  });
+
   it("asks before connecting a read-only key, then connects it without webhooks", async () => {
     const second = await startWooEmulator({
       counts: { customers: 1, orders: 1, products: 1 },

@@ -10,7 +10,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Keyring } from "../crypto/encryption.server";
-import { AppError, isAppError } from "../lib/errors";
+import { AppError, isAppError, oneOffMessage } from "../lib/errors";
 import type { WooConnector } from "../platforms/woocommerce/index.server";
 import type { StoreFacts } from "../platforms/woocommerce/probe.server";
 import { withWooSettings } from "../platforms/woocommerce/settings";
@@ -291,7 +291,9 @@ function failure(error: AppError): WooConnectResult {
         : STORE_URL_CODES.test(error.code)
           ? "storeUrl"
           : undefined;
-  return { success: false, error: { code: error.code, message: error.message, ...(field ? { field } : {}) } };
+  // A person waits for this one attempt: nothing tries it again on its own, so they are told to.
+  const message = error.retryNote ? `${oneOffMessage(error)} Try again in a moment.` : error.message;
+  return { success: false, error: { code: error.code, message, ...(field ? { field } : {}) } };
 }
 
 async function hasData(db: AppDb, integrationId: string): Promise<boolean> {

@@ -9,13 +9,34 @@ export class AppError extends Error {
   readonly code: string;
   /** HTTP status a route should answer with when this error reaches it (defaults to 500). */
   readonly httpStatus: number;
+  /**
+   * What happens next when the work is repeated on its own ("Commerce Sync will try again later."), the message's
+   * last sentence. Only true of work the job runner retries: see `oneOffMessage`.
+   */
+  readonly retryNote: string | null;
 
-  constructor(code: string, message: string, options: { httpStatus?: number; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(
+    code: string,
+    message: string,
+    options: { httpStatus?: number; cause?: unknown; retryNote?: string } = {},
+  ) {
+    const full = options.retryNote ? `${message} ${options.retryNote}` : message;
+    super(full, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.httpStatus = options.httpStatus ?? 500;
+    this.retryNote = options.retryNote ?? null;
   }
+}
+
+/**
+ * An error's message for an attempt nothing repeats (a connection test, a disconnect's cleanup): without the
+ * `retryNote` promising another try, which would not come.
+ */
+export function oneOffMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const note = (error as Partial<AppError> | null)?.retryNote;
+  return note && message.endsWith(` ${note}`) ? message.slice(0, -note.length - 1) : message;
 }
 
 /** True for an AppError with this code (works across module copies, e.g. vite's SSR graph and tsx). */

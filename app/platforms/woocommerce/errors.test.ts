@@ -3,7 +3,8 @@
  * capability) and a 403 from something in front of it (a security plugin, a firewall) need different fixes.
  */
 import { describe, expect, it } from "vitest";
-import { errorFromResponse } from "./errors";
+import { oneOffMessage } from "../../lib/errors";
+import { errorFromResponse, errorFromTransport, requestWords } from "./errors";
 
 describe("errorFromResponse", () => {
   it("GIVEN WooCommerce's own 403 WHEN described THEN the key's user and where to change it are named", () => {
@@ -19,7 +20,7 @@ describe("errorFromResponse", () => {
     );
     expect(error.kind).toBe("forbidden");
     expect(error.message).toBe(
-      "WooCommerce refused GET /wc/v3/orders to the API key's WordPress user (403). WooCommerce said: \"Sorry, you cannot list " +
+      "WooCommerce refused the API key's WordPress user (403) while reading orders. WooCommerce said: \"Sorry, you cannot list " +
         'resources." (woocommerce_rest_cannot_view). A key acts with the permissions of the user it belongs to: ' +
         "create it for an administrator or shop manager (WooCommerce → Settings → Advanced → REST API → User).",
     );
@@ -29,5 +30,57 @@ describe("errorFromResponse", () => {
     const error = errorFromResponse(403, "<html>Access denied</html>", {}, "GET /wc/v3/orders");
     expect(error.kind).toBe("forbidden");
     expect(error.message).toMatch(/^The store refused access \(403\)\. A security plugin or firewall/);
+  });
+});
+
+describe("what a store owner reads about a failed request", () => {
+  it("GIVEN a store that refuses connections WHEN a sync reads it THEN the words say what and what next, no Node code or URL", () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:4961"), { code: "ECONNREFUSED" });
+    const error = errorFromTransport(refused, "GET /wc/v3/customers", 30_000);
+    expect(error.retryable).toBe(true);
+    expect(error.message).toBe(
+      "Commerce Sync could not reach the store while reading customers (connection refused). Check that the " +
+        "store's site is up and that the address is right. Commerce Sync will try again later.",
+    );
+    // Where nothing tries again (a connect, a disconnect's cleanup), the promise is left out.
+    expect(oneOffMessage(error)).toBe(
+      "Commerce Sync could not reach the store while reading customers (connection refused). Check that the " +
+        "store's site is up and that the address is right.",
+    );
+  });
+
+  it("GIVEN a store error or a timeout WHEN described THEN the request is named in words", () => {
+    expect(
+      errorFromResponse(502, "<html>Bad gateway</html>", {}, "GET /wc/v3/orders/{id}/refunds").message,
+    ).toBe(
+      "The store had an error (502) while reading an order's refunds. Commerce Sync will try again later.",
+    );
+    const late = Object.assign(new Error("timeout of 30000ms exceeded"), { code: "ECONNABORTED" });
+    expect(errorFromTransport(late, "DELETE /wc/v3/webhooks/{id}", 30_000).message).toBe(
+      "The store did not answer within 30 seconds while removing a webhook. It may be overloaded or down. " +
+        "Commerce Sync will try again later.",
+    );
+  });
+
+  it("names each kind of request", () => {
+    expect(
+      [
+        "GET /wc/v3/products",
+        "GET /wc/v3/products/{id}",
+        "GET /wc/v3/products/{id}/variations",
+        "GET /wc/v3/system_status",
+        "POST /wc/v3/webhooks",
+        "PUT /wc/v3/webhooks/{id}",
+        "testing the connection",
+      ].map(requestWords),
+    ).toEqual([
+      "reading products",
+      "reading a product",
+      "reading a product's variations",
+      "reading the store's status",
+      "creating a webhook",
+      "updating a webhook",
+      "testing the connection",
+    ]);
   });
 });

@@ -36,6 +36,9 @@ const HTTP_STATUS_OF: Record<WooFailureKind, number> = {
   bad_request: 400,
 };
 
+/** The last sentence of a retryable failure's message: the job runner and the next scheduled check try again. */
+export const RETRIED_LATER = "Commerce Sync will try again later.";
+
 /** A request to the store failed. `code` is `woocommerce_<kind>`. */
 export class WooRequestError extends AppError {
   readonly kind: WooFailureKind;
@@ -45,7 +48,10 @@ export class WooRequestError extends AppError {
   readonly wooCode: string | null;
   /** Where a redirect pointed (kind "redirect"). */
   readonly location: string | null;
-  /** True when trying again later may succeed (rate limits, server errors, timeouts, dropped connections). */
+  /**
+   * True when trying again later may succeed (rate limits, server errors, timeouts, dropped connections); the
+   * message then ends with RETRIED_LATER, which `oneOffMessage` leaves out where nothing retries.
+   */
   readonly retryable: boolean;
 
   constructor(
@@ -59,7 +65,11 @@ export class WooRequestError extends AppError {
       cause?: unknown;
     } = {},
   ) {
-    super(`woocommerce_${kind}`, message, { httpStatus: HTTP_STATUS_OF[kind], cause: details.cause });
+    super(`woocommerce_${kind}`, message, {
+      httpStatus: HTTP_STATUS_OF[kind],
+      cause: details.cause,
+      ...(details.retryable ? { retryNote: RETRIED_LATER } : {}),
+    });
     this.kind = kind;
     this.status = details.status ?? null;
     this.wooCode = details.wooCode ?? null;
@@ -84,6 +94,7 @@ export function errorFromResponse(
   operation: string,
 ): WooRequestError {
   const wp = wordpressError(data);
+  const doing = requestWords(operation);
   const said = wp ? ` WooCommerce said: "${wp.message}" (${wp.code}).` : "";
   const details = { status, wooCode: wp?.code ?? null };
   if (status === 401 && /write permissions/i.test(wp?.message ?? "")) {
@@ -108,7 +119,7 @@ export function errorFromResponse(
     // with the permissions of the user it was created for).
     return new WooRequestError(
       "forbidden",
-      `WooCommerce refused ${operation} to the API key's WordPress user (403).${said} A key acts with the ` +
+      `WooCommerce refused the API key's WordPress user (403) while ${doing}.${said} A key acts with the ` +
         "permissions of the user it belongs to: create it for an administrator or shop manager " +
         "(WooCommerce → Settings → Advanced → REST API → User).",
       details,
@@ -123,32 +134,38 @@ export function errorFromResponse(
     );
   }
   if (status === 404) {
-    return new WooRequestError("not_found", `The store has no ${operation} (404).${said}`, details);
+    return new WooRequestError(
+      "not_found",
+      `The store answered not found (404) while ${doing}.${said}`,
+      details,
+    );
   }
   if (status === 429) {
-    return new WooRequestError(
-      "rate_limited",
-      "The store is limiting how fast it can be read (429). Commerce Sync will try again later.",
-      { ...details, retryable: true },
-    );
+    return new WooRequestError("rate_limited", "The store is limiting how fast it can be read (429).", {
+      ...details,
+      retryable: true,
+    });
   }
   if (status >= 500) {
-    return new WooRequestError(
-      "server",
-      `The store had an error answering ${operation} (${status}).${said} Commerce Sync will try again later.`,
-      { ...details, retryable: true },
-    );
+    return new WooRequestError("server", `The store had an error (${status}) while ${doing}.${said}`, {
+      ...details,
+      retryable: true,
+    });
   }
   if (status >= 300 && status < 400) {
     const location = headers.location ?? null;
     return new WooRequestError(
       "redirect",
-      `The store redirected ${operation} to ${location ?? "another address"} (${status}). Reconnect the store ` +
+      `The store redirected (${status}) to ${location ?? "another address"} while ${doing}. Reconnect the store ` +
         "with the address it redirects to.",
       { ...details, location },
     );
   }
-  return new WooRequestError("bad_request", `The store refused ${operation} (${status}).${said}`, details);
+  return new WooRequestError(
+    "bad_request",
+    `The store refused the request (${status}) while ${doing}.${said}`,
+    details,
+  );
 }
 
 const TLS_CODES = new Set([
@@ -179,15 +196,27 @@ const TRANSIENT_CODES = new Set([
   "EHOSTUNREACH",
 ]);
 
+/** A transport failure's code in words (Node's ECONNREFUSED means nothing to a store owner). */
+const TRANSPORT_WORDS: Record<string, string> = {
+  ECONNRESET: "the connection was cut",
+  EPIPE: "the connection was cut",
+  ECONNREFUSED: "connection refused",
+  EAI_AGAIN: "its name could not be looked up",
+  ERR_SOCKET_CONNECTION_TIMEOUT: "the connection timed out",
+  ENETUNREACH: "no network route to it",
+  EHOSTUNREACH: "no network route to it",
+};
+
 /** Turns a transport failure (no HTTP answer) into an error. */
 export function errorFromTransport(error: unknown, operation: string, timeoutMs: number): WooRequestError {
   const code = String((error as { code?: unknown })?.code ?? "");
   const message = error instanceof Error ? error.message : String(error);
+  const doing = requestWords(operation);
   if (code === "ECONNABORTED" || code === "ETIMEDOUT" || /timeout/i.test(message)) {
     return new WooRequestError(
       "timeout",
-      `The store did not answer ${operation} within ${Math.round(timeoutMs / 1000)} seconds. It may be ` +
-        "overloaded or down; Commerce Sync will try again later.",
+      `The store did not answer within ${Math.round(timeoutMs / 1000)} seconds while ${doing}. It may be ` +
+        "overloaded or down.",
       { retryable: true, cause: error },
     );
   }
@@ -219,15 +248,48 @@ export function errorFromTransport(error: unknown, operation: string, timeoutMs:
   if (TRANSIENT_CODES.has(code) || /socket hang up/i.test(message)) {
     return new WooRequestError(
       "unreachable",
-      `The store could not be reached for ${operation} (${code || "connection lost"}). Commerce Sync will try ` +
-        "again later.",
+      `Commerce Sync could not reach the store while ${doing} (${TRANSPORT_WORDS[code] ?? "connection lost"}). ` +
+        "Check that the store's site is up and that the address is right.",
       { retryable: true, cause: error },
     );
   }
-  return new WooRequestError("unreachable", `The store could not be reached for ${operation}.`, {
+  return new WooRequestError("unreachable", `Commerce Sync could not reach the store while ${doing}.`, {
     retryable: false,
     cause: error,
   });
+}
+
+const ONE_OF: Record<string, string> = {
+  customers: "a customer",
+  orders: "an order",
+  products: "a product",
+  webhooks: "a webhook",
+  refunds: "a refund",
+  variations: "a variation",
+};
+const one = (collection: string) => ONE_OF[collection] ?? `one of its ${collection.replace(/_/g, " ")}`;
+const many = (collection: string) =>
+  collection === "system_status" ? "the store's status" : collection.replace(/_/g, " ");
+
+/**
+ * What a request was doing, in a store owner's words: the client's operation names (`GET /wc/v3/orders/{id}`) stay
+ * in the logs; messages say "reading customers", "removing a webhook". Anything else (the connection test's own
+ * words) is kept as given.
+ */
+export function requestWords(operation: string): string {
+  const match = /^(GET|POST|PUT|PATCH|DELETE) \/wc\/v3\/([^?]+)$/.exec(operation);
+  if (!match) return operation;
+  const [, method, path] = match;
+  const parts = path.split("/").filter(Boolean);
+  const last = parts[parts.length - 1]!;
+  const item = last === "{id}";
+  const collection = item ? parts[parts.length - 2]! : last;
+  // A nested list (orders/{id}/refunds) belongs to one of its parent's records.
+  const owner = !item && parts.length >= 3 ? `${one(parts[parts.length - 3]!)}'s ` : "";
+  if (method === "GET") return `reading ${item ? one(collection) : `${owner}${many(collection)}`}`;
+  if (method === "DELETE") return `removing ${one(collection)}`;
+  if (method === "POST" && !item) return `creating ${one(collection)}`;
+  return `updating ${one(collection)}`;
 }
 
 function stripTags(text: string): string {

@@ -187,7 +187,7 @@ async function getFollowing(
       for (let e: unknown = error, d = 0; e && d < 5; e = (e as { cause?: unknown }).cause, d++) {
         if ((e as { code?: unknown }).code === "store_address_refused") throw e;
       }
-      throw errorFromTransport(error, "the connection test", deps.timeoutMs);
+      throw errorFromTransport(error, "testing the connection", deps.timeoutMs);
     }
     const headers = Object.fromEntries(
       Object.entries(response.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
