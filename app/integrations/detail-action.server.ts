@@ -91,7 +91,7 @@ export async function runDetailAction(
         : "its data is deleted when the current sync stops";
   const cleanup =
     result.storeCleanup.outcome === "failed"
-      ? ` The store could not be cleaned up (${result.storeCleanup.message ?? "no answer"}): remove Commerce Sync's webhooks there by hand.`
+      ? " Its webhooks are still on the store: see the page for what to do."
       : "";
   return { ok: true, status: 200, disconnected: true, message: `Store disconnected; ${data}.${cleanup}` };
 }

@@ -142,6 +142,12 @@ describe.each(DATABASE_KINDS)("disconnecting a store on %s", (kind) => {
     });
     const row = await t.db.integration.findUniqueOrThrow({ where: { id: m.wooId } });
     expect(row).toMatchObject({ status: "disconnected", credentials: null });
+    // The store's page keeps saying what was left behind and how to remove it (a toast is gone in seconds).
+    expect(row.statusReason).toBe(
+      "Disconnected. Synced contacts, orders and products were kept. Commerce Sync’s webhooks are still on the " +
+        "store: removing them failed. The store did not answer within 200 ms. Delete them in WooCommerce → " +
+        "Settings → Advanced → Webhooks (their names start with “Commerce Sync”).",
+    );
   });
 
   it("also ends a cleanup that ignores its signal at the deadline", async () => {

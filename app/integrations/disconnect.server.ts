@@ -12,7 +12,7 @@
  */
 import { enqueueCompliance, syncLockKey } from "../jobs/enqueue.server";
 import type { JobQueue } from "../jobs/queue.server";
-import { AppError } from "../lib/errors";
+import { AppError, oneOffMessage } from "../lib/errors";
 import { purgeIntegrationData } from "../sync/compliance.server";
 import type { AppDb, IntegrationRow, Platforms } from "../sync/platform";
 
@@ -103,9 +103,14 @@ export async function disconnectIntegration(
   const alreadyDisconnected = integration.status === "disconnected";
 
   const storeCleanup = await cleanUpStore(deps, integration, alreadyDisconnected);
+  const left =
+    storeCleanup.outcome === "failed"
+      ? ` ${cleanupFailedNote(integration.platform, storeCleanup.message)}`
+      : "";
+  // The store's page keeps saying what was left on the store: a toast is gone before anyone acts on it.
   const reason = input.keepData
-    ? "Disconnected. Synced contacts, orders and products were kept."
-    : "Disconnected. Synced data from this store is deleted.";
+    ? `Disconnected. Synced contacts, orders and products were kept.${left}`
+    : `Disconnected. Synced data from this store is deleted.${left}`;
   await db.$transaction([
     db.integration.update({
       where: { id: integration.id },
@@ -138,6 +143,17 @@ export async function disconnectIntegration(
   return { integrationId: integration.id, status: "disconnected", data, storeCleanup, alreadyDisconnected };
 }
 
+/** What is left on a store whose cleanup failed, and how its owner removes it (said after the disconnect). */
+export function cleanupFailedNote(platform: string, message: string | undefined): string {
+  const how =
+    platform === "woocommerce"
+      ? "Delete them in WooCommerce → Settings → Advanced → Webhooks (their names start with “Commerce Sync”)."
+      : "Uninstalling Commerce Sync from the store’s admin removes them.";
+  const why = (message ?? "the store did not answer").trim();
+  const sentence = `${why.charAt(0).toUpperCase()}${why.slice(1)}${/[.!?]$/.test(why) ? "" : "."}`;
+  return `Commerce Sync’s webhooks are still on the store: removing them failed. ${sentence} ${how}`;
+}
+
 async function cleanUpStore(
   deps: DisconnectDeps,
   integration: IntegrationRow,
@@ -164,8 +180,8 @@ async function cleanUpStore(
     return { outcome: "done" };
   } catch (error) {
     // Never blocks the disconnect: the person asked to stop, and a store that cannot be reached has nothing to clean.
-    const message = error instanceof Error ? error.message : String(error);
-    return { outcome: "failed", message: message.slice(0, 300) };
+    // Nothing tries the cleanup again once the store is disconnected: no "will try again later".
+    return { outcome: "failed", message: oneOffMessage(error).slice(0, 300) };
   } finally {
     clearTimeout(timer);
     cleanup.catch(() => undefined);
