@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   connectSyncNote,
+  firstSyncNote,
   formatDuration,
   formatMoneyRange,
   humanize,
@@ -84,5 +85,19 @@ describe("connectSyncNote", () => {
     expect(connectSyncNote({ created: false, initialSync: "incremental" })).toBe(
       "A sync of what changed since the last one is running",
     );
+  });
+});
+
+describe("firstSyncNote", () => {
+  it("follows the first sync: waiting, running, finished, or not all read (never 'started' once it ended)", () => {
+    expect(firstSyncNote({ activeRun: null, lastRun: null })).toMatch(/^The first sync starts in a moment/);
+    expect(firstSyncNote({ activeRun: { id: "r1" }, lastRun: null })).toMatch(/^The first sync is running/);
+    expect(firstSyncNote({ activeRun: null, lastRun: { status: "succeeded" } })).toBe(
+      "The first sync has finished; the numbers below are your store’s.",
+    );
+    for (const status of ["failed", "partial", "cancelled"])
+      expect(firstSyncNote({ activeRun: null, lastRun: { status } })).toBe(
+        "The first sync did not read everything: see what it says below.",
+      );
   });
 });

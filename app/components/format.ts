@@ -30,6 +30,18 @@ export function connectSyncNote(result: { created: boolean; initialSync: "full" 
   return result.created ? "The first sync is running" : "A full sync is running";
 }
 
+/**
+ * The "Your store is connected" banner's line on the new store's page, which stays open after the first sync: what
+ * that sync is doing now, so a finished or failed sync is never still called "started".
+ */
+export function firstSyncNote(store: { activeRun: unknown; lastRun: { status: string } | null }): string {
+  if (store.activeRun) return "The first sync is running; the numbers below fill in as it runs.";
+  if (!store.lastRun) return "The first sync starts in a moment; the numbers below fill in as it runs.";
+  if (store.lastRun.status === "succeeded")
+    return "The first sync has finished; the numbers below are your store’s.";
+  return "The first sync did not read everything: see what it says below.";
+}
+
 export function formatDate(iso: string): string {
   return new Date(iso).toLocaleDateString("en-US", { dateStyle: "medium", timeZone: "UTC" });
 }

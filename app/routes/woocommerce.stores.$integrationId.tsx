@@ -21,7 +21,7 @@ import { assertSameOrigin, requireOwner } from "../integrations/woocommerce-sess
 import { ownerStoreDetail } from "../integrations/woocommerce-status.server";
 import { IntegrationDetailView } from "../components/IntegrationDetailView";
 import { PageError } from "../components/PageError";
-import { formatDateTime } from "../components/format";
+import { firstSyncNote, formatDateTime } from "../components/format";
 
 function notFoundAsResponse(error: unknown): never {
   if (isAppError(error, "integration_not_found"))
@@ -103,7 +103,7 @@ export default function StoreStatus() {
           )}
           {justConnected && !disconnected && (
             <Banner tone="success" title="Your store is connected">
-              <p>The first sync has started; the numbers below fill in as it runs.</p>
+              <p>{firstSyncNote(integration)}</p>
             </Banner>
           )}
           {facts.readOnly && !disconnected && (
