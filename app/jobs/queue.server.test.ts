@@ -176,6 +176,27 @@ describe.each(DATABASE_KINDS)("job queue on %s", (kind) => {
     await q.close();
   });
 
+  it("runs a job asked for again now rather than after the backoff of its failed attempt", async () => {
+    const q = await queue();
+    const runs: number[] = [];
+    const backoff = { initialDelayMs: 60 * 60_000 };
+    await q.enqueue("test.dedupe", { v: 1 }, { dedupeKey: "sync:now", maxAttempts: 3, backoff });
+    await q.work(
+      {
+        "test.dedupe": async (p: { v: number }) => {
+          runs.push(p.v);
+          if (runs.length === 1) throw new Error("the store is down");
+        },
+      },
+      { workerId: "w", ...FAST },
+    );
+    await until(async () => (await q.listJobs({ kinds: ["test.dedupe"] })).some((j) => j.lastError));
+    // The store is back: asked again, the sync runs now, not in an hour.
+    await q.enqueue("test.dedupe", { v: 2 }, { dedupeKey: "sync:now", maxAttempts: 3, backoff });
+    await until(() => runs.length === 2);
+    await q.close();
+  });
+
   it("retries with growing delays, then ends as failed with the error visible (a poison job does not loop)", async () => {
     const q = await queue();
     const initialDelayMs = kind === "sqlite" ? 40 : 1000; // pg-boss counts retry delays in whole seconds

@@ -81,7 +81,11 @@ export interface BackoffOptions {
 export interface EnqueueOptions {
   /** Jobs sharing this key never run at the same time (e.g. `sync:<integrationId>`). */
   concurrencyKey?: string;
-  /** At most one queued job per key: a second enqueue while one waits returns the waiting job's id. */
+  /**
+   * At most one queued job per key: a second enqueue while one waits returns the waiting job's id. A job waiting
+   * out the backoff after a failed attempt is brought forward to the second enqueue's time (pg-boss lets a new job
+   * run beside its retry instead), so asking again runs it now.
+   */
   dedupeKey?: string;
   /** Not before this time. */
   runAt?: Date;
