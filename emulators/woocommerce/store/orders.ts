@@ -272,7 +272,10 @@ export function deleteOrder(store: WooStore, id: number, force: boolean): Emulat
   return order;
 }
 
-/** Untrash (the admin's "Restore"): fires order.restored. */
+/**
+ * Untrash (the admin's "Restore"): fires order.restored, and order.updated because HPOS's `untrash_order` sets the
+ * old status and saves the order (an update).
+ */
 export function restoreOrder(store: WooStore, id: number): EmulatedWooOrder {
   const order = store.orders.get(id);
   if (!order || order.status !== "trash") {
@@ -283,6 +286,7 @@ export function restoreOrder(store: WooStore, id: number): EmulatedWooOrder {
   order.modifiedMs = store.nowMs();
   store.version++;
   store.emit({ topic: "order.restored", resourceId: id });
+  store.emit({ topic: "order.updated", resourceId: id });
   return order;
 }
 

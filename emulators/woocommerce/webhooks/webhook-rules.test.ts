@@ -253,4 +253,26 @@ describe("WooCommerce emulator webhook rules of a real 11.0.1 store", () => {
     );
     expect(emulator.store.webhooks.size).toBe(0);
   });
+
+  // OrdersTableDataStore::untrash_order (HPOS) fires woocommerce_untrash_order, then sets the old status and saves the
+  // order: the save is an update (woocommerce_update_order), so order.updated goes out beside order.restored.
+  it("restoring a trashed order sends order.updated (the untrash saves it) as well as order.restored", async () => {
+    const client = wooClient(emulator.url, key);
+    for (const topic of ["order.updated", "order.restored"]) {
+      await client.post("webhooks", { topic, delivery_url: receiver.url });
+    }
+    const order = [...emulator.store.orders.values()].find((o) => o.status !== "trash")!;
+    const before = order.status;
+    await client.delete(`orders/${order.id}`);
+    await emulator.flushDeliveries();
+    receiver.received.length = 0;
+    clock.advance(3_000);
+    emulator.store.restoreOrder(order.id);
+    await emulator.flushDeliveries();
+    const sent = topics().map((r) => [r.headers["x-wc-webhook-topic"], JSON.parse(r.body).status]);
+    expect(sent.sort()).toEqual([
+      ["order.restored", before],
+      ["order.updated", before],
+    ]);
+  });
 });
