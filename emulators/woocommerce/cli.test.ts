@@ -27,6 +27,11 @@ describe("npm run emulator -- woocommerce", () => {
       counts: { customers: 1000, orders: 2000, products: 100 },
     });
     expect(parseArgs(["--latency-ms", "300"])).toMatchObject({ latencyMs: 300 });
+    expect(parseArgs(["--tls", "--tls-hidden-from-wordpress", "--trust-forwarded-proto"])).toMatchObject({
+      tls: true,
+      tlsHiddenFromWordPress: true,
+      trustForwardedProto: true,
+    });
     expect(parseArgs(["--seed-end", "2026-12-02"])).toMatchObject({ seedEndMs: Date.UTC(2026, 11, 2) });
     const before = Date.now();
     expect(parseArgs(["--seed-end", "now"]).seedEndMs).toBeGreaterThanOrEqual(before);

@@ -21,6 +21,9 @@ Options:
   --site-url URL              public site URL (OAuth signatures are checked against it)
   --utc-offset-minutes M      site timezone as a UTC offset (default 0)
   --tls                       serve https with the bundled self-signed localhost certificate
+  --tls-hidden-from-wordpress with --tls: WordPress sees plain http (a proxy ends TLS), so only OAuth
+                              signed over the http:// address authenticates
+  --trust-forwarded-proto     treat X-Forwarded-Proto: https as https (a wp-config.php that maps it)
   --wc-auth MODE              key approval: prompt (default), approve or deny
   --allow-http-auth-callback  accept http:// callback URLs in the key approval flow
   --help, -h                  show this help
@@ -95,6 +98,12 @@ export function parseArgs(argv: string[]): WooEmulatorOptions {
         break;
       case "--tls":
         options.tls = true;
+        break;
+      case "--tls-hidden-from-wordpress":
+        options.tlsHiddenFromWordPress = true;
+        break;
+      case "--trust-forwarded-proto":
+        options.trustForwardedProto = true;
         break;
       case "--wc-auth":
         if (!["prompt", "approve", "deny"].includes(String(value)))

@@ -59,6 +59,19 @@ export interface WooEmulatorOptions {
    * without `CGIPassAuth On`): HTTP Basic then reaches the store as an anonymous request. Default false.
    */
   stripsAuthorizationHeader?: boolean;
+  /**
+   * WordPress treats `X-Forwarded-Proto: https` as https: a wp-config.php that sets `$_SERVER['HTTPS']` from it, as
+   * WordPress advises behind a TLS-terminating proxy. Default false: core's `is_ssl()` reads only `HTTPS` and the
+   * port, so the header alone changes nothing (Basic and query keys stay ignored).
+   */
+  trustForwardedProto?: boolean;
+  /**
+   * With `tls`: the https connection ends at a proxy (load balancer, CDN) in front of WordPress, which then sees
+   * plain http (`is_ssl()` false) unless `trustForwardedProto` (the proxy sends `X-Forwarded-Proto: https`): keys
+   * as Basic or query parameters are ignored and OAuth 1.0a must be signed over the site's http:// address.
+   * Default false.
+   */
+  tlsHiddenFromWordPress?: boolean;
   /** Extra time before every REST list page is answered (real stores take hundreds of ms). Default 0. */
   latencyMs?: number;
   /** Where to write one line per 404 or 5xx answer (the command line passes console.log). Default: silent. */
@@ -98,6 +111,8 @@ export interface WooEmulatorContext {
     tls: boolean;
     allowHttpAuthCallback: boolean;
     stripsAuthorizationHeader: boolean;
+    trustForwardedProto: boolean;
+    tlsHiddenFromWordPress: boolean;
     /** "" or "/shop": where WordPress is installed. */
     installPath: string;
     /** The seed `POST /_emulator/reset` falls back to. */
@@ -153,6 +168,8 @@ export function createWooContext(options: WooEmulatorOptions): WooEmulatorContex
       tls: !!options.tls,
       allowHttpAuthCallback: options.allowHttpAuthCallback ?? false,
       stripsAuthorizationHeader: options.stripsAuthorizationHeader ?? false,
+      trustForwardedProto: options.trustForwardedProto ?? false,
+      tlsHiddenFromWordPress: options.tlsHiddenFromWordPress ?? false,
       installPath: (options.installPath ?? "").replace(/\/+$/, "").replace(/^(?=[^/])/, "/"),
       defaultSeed: options.seed ?? 1,
       seedEndMs: options.seedEndMs ?? SEED_END_MS,

@@ -30,6 +30,18 @@ describe("WooCommerce emulator authentication (plain http)", () => {
     expect(response.data).toHaveLength(2);
   });
 
+  // WordPress's is_ssl() reads $_SERVER['HTTPS'] and the port only: a forwarded scheme counts only when wp-config.php
+  // (or the web server) maps it, so by default Basic "over https" through a proxy is still an anonymous request.
+  it("ignores X-Forwarded-Proto: https unless told to trust it (WordPress core's is_ssl)", async () => {
+    const key = emulator.createKey("read");
+    const auth = `Basic ${Buffer.from(`${key.consumer_key}:${key.consumer_secret}`).toString("base64")}`;
+    const response = await fetch(`${emulator.url}/wp-json/wc/v3/customers`, {
+      headers: { Authorization: auth, "X-Forwarded-Proto": "https" },
+    });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual(basicOverHttp.body);
+  });
+
   it("accepts HMAC-SHA1 signatures too", async () => {
     const key = emulator.createKey("read");
     const url = signUrl("GET", `${emulator.url}/wp-json/wc/v3/orders?per_page=1`, key, {
@@ -167,12 +179,14 @@ describe("WooCommerce emulator authentication (plain http)", () => {
   });
 });
 
-describe("WooCommerce emulator authentication (https semantics)", () => {
+describe("WooCommerce emulator authentication (https semantics, behind a proxy WordPress trusts)", () => {
   let emulator: WooEmulator;
 
   beforeAll(async () => {
     emulator = await startWooEmulator({
       counts: { customers: 3, orders: 2, products: 2 },
+      // A wp-config.php that sets $_SERVER['HTTPS'] from X-Forwarded-Proto, as WordPress advises behind a proxy.
+      trustForwardedProto: true,
       autoDeliver: false,
     });
   });
@@ -277,6 +291,7 @@ describe("WooCommerce emulator behind a web server that strips the Authorization
     emulator = await startWooEmulator({
       counts: { customers: 2, orders: 1, products: 1 },
       stripsAuthorizationHeader: true,
+      trustForwardedProto: true,
       autoDeliver: false,
     });
   });
@@ -322,5 +337,47 @@ describe("WooCommerce emulator installed in a sub-directory (/shop)", () => {
     // Signed for the domain root, where no WordPress is: not found.
     const error = await failure(wooClient(emulator.url, key).get("customers"));
     expect(error.status).toBe(404);
+  });
+});
+
+describe("WooCommerce emulator served over https by a proxy WordPress is not told about", () => {
+  let emulator: WooEmulator;
+  const httpsAgent = new https.Agent({ rejectUnauthorized: false });
+
+  beforeAll(async () => {
+    emulator = await startWooEmulator({
+      counts: { customers: 2, orders: 1, products: 1 },
+      tls: true,
+      tlsHiddenFromWordPress: true,
+      autoDeliver: false,
+    });
+  });
+  afterAll(() => emulator.close());
+
+  const get = (url: string) =>
+    new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+      https
+        .get(url, { agent: httpsAgent }, (res) => {
+          let text = "";
+          res.on("data", (chunk) => (text += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        })
+        .on("error", reject);
+    });
+
+  it("ignores Basic and query keys (is_ssl() is false) but accepts OAuth 1.0a signed over the http:// address", async () => {
+    const key = emulator.createKey("read");
+    const basic = await failure(
+      wooClient(emulator.url, key, { axiosConfig: { httpsAgent } }).get("customers"),
+    );
+    expect([basic.status, basic.data]).toEqual([401, basicOverHttp.body]);
+    const query = wooClient(emulator.url, key, { queryStringAuth: true, axiosConfig: { httpsAgent } });
+    expect((await failure(query.get("customers"))).data).toEqual(basicOverHttp.body);
+    const path = "/wp-json/wc/v3/customers?per_page=1";
+    const httpAddress = emulator.url.replace(/^https:/, "http:");
+    const signedAsHttp = signUrl("GET", `${httpAddress}${path}`, key).replace(/^http:/, "https:");
+    expect((await get(signedAsHttp)).status).toBe(200);
+    const signedAsHttps = signUrl("GET", `${emulator.url}${path}`, key);
+    expect((await get(signedAsHttps)).body).toEqual(wrongSecret.body);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * WooCommerce REST authentication (WC_REST_Authentication), as observed on WooCommerce 11.0.1:
  * - only requests whose path contains `/wp-json/wc/` are authenticated at all (`?rest_route=` is not);
- * - over https (TLS mode, or `X-Forwarded-Proto: https`): `consumer_key`/`consumer_secret` query parameters, then
- *   HTTP Basic; if neither is present, OAuth 1.0a is tried too. A web server that strips the Authorization header
+ * - over https as WordPress sees it (`is_ssl()`: TLS mode, or `X-Forwarded-Proto: https` with `trustForwardedProto`):
+ *   `consumer_key`/`consumer_secret` query parameters, then HTTP Basic; if neither is present, OAuth 1.0a is tried too. A web server that strips the Authorization header
  *   (Apache with PHP as CGI/FastCGI, without `CGIPassAuth On`) leaves only the query parameters;
  * - over http: OAuth 1.0a one-legged only (HMAC-SHA1/HMAC-SHA256, 15-minute window, nonces remembered per key);
  * - a recognised key with the wrong permission for the method is refused before routing.

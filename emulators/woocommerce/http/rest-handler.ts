@@ -59,10 +59,6 @@ export async function handleRestRequest(
   try {
     const rawBody = wireMethod === "GET" || wireMethod === "HEAD" ? "" : await readBody(req);
     const contentType = String(req.headers["content-type"] ?? "");
-    const forwardedProto = String(req.headers["x-forwarded-proto"] ?? "")
-      .split(",")[0]
-      .trim()
-      .toLowerCase();
     const rawQuery = url.search.slice(1);
     const restPath =
       restRoute !== null && !path.startsWith("/wp-json/") ? restRoute : path.slice("/wp-json".length);
@@ -77,7 +73,7 @@ export async function handleRestRequest(
           rawQuery,
           rawFormBody: contentType.includes("application/x-www-form-urlencoded") ? rawBody : "",
           authorization: ctx.config.stripsAuthorizationHeader ? undefined : req.headers.authorization,
-          https: ctx.config.tls || forwardedProto === "https",
+          https: wordPressSeesHttps(ctx, req),
           siteUrl: ctx.siteUrl,
           nowMs: ctx.clock.now(),
         },
@@ -100,4 +96,20 @@ export async function handleRestRequest(
     sendRest(res, ctx.siteUrl, { status: error.status, body: error.body() }, head);
     return error.status;
   }
+}
+
+/**
+ * WordPress's `is_ssl()` for a request: TLS that reaches PHP, or a forwarded scheme when the site maps it to
+ * `$_SERVER['HTTPS']` (`trustForwardedProto`). The proxy of `tlsHiddenFromWordPress` forwards "https".
+ */
+function wordPressSeesHttps(ctx: WooEmulatorContext, req: http.IncomingMessage): boolean {
+  const { tls, tlsHiddenFromWordPress, trustForwardedProto } = ctx.config;
+  if (tls && !tlsHiddenFromWordPress) return true;
+  if (!trustForwardedProto) return false;
+  if (tls) return true;
+  const forwarded = String(req.headers["x-forwarded-proto"] ?? "")
+    .split(",")[0]
+    .trim()
+    .toLowerCase();
+  return forwarded === "https";
 }
