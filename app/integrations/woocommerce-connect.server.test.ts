@@ -337,7 +337,12 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
   });
 });
 
-describe("WooCommerce connect over https when the store's web server drops the Authorization header", () => {
+// Two https stores whose key cannot travel as HTTP Basic: a web server that drops the Authorization header (the key
+// goes as query parameters), and a proxy that ends TLS without telling WordPress (only OAuth over http:// is read).
+describe.each([
+  { store: "whose web server drops the Authorization header", options: { stripsAuthorizationHeader: true } },
+  { store: "behind a proxy WordPress is not told about", options: { tlsHiddenFromWordPress: true } },
+] as const)("WooCommerce connect over https to a store $store", ({ options }) => {
   let t: TestDatabase;
   let woo: WooEmulator;
   let platform: WooCommercePlatform;
@@ -348,7 +353,7 @@ describe("WooCommerce connect over https when the store's web server drops the A
     woo = await startWooEmulator({
       counts: { customers: 3, orders: 3, products: 2 },
       tls: true,
-      stripsAuthorizationHeader: true,
+      ...options,
       autoDeliver: false,
     });
     intake = await startAppIntake(t.db as unknown as AppDb);
@@ -367,7 +372,7 @@ describe("WooCommerce connect over https when the store's web server drops the A
     await t?.cleanup();
   });
 
-  it("connects with the key as query parameters, creates the webhooks, and syncs that way from the first call", async () => {
+  it("connects the way the store reads the key, creates the webhooks, and syncs that way from the first call", async () => {
     const db = t.db as unknown as AppDb;
     const k = woo.createKey("read_write");
     const result = await connectWooCommerce(
@@ -382,7 +387,10 @@ describe("WooCommerce connect over https when the store's web server drops the A
     if (!result.success) throw new Error(result.error.message);
     expect(result.webhooks).toEqual({ active: 9, problems: [] });
     const row = await t.db.integration.findUniqueOrThrow({ where: { id: result.integrationId } });
-    expect(wooSettingsOf(row.settings).authInQuery).toBe(true);
+    const saved = wooSettingsOf(row.settings);
+    expect([saved.authInQuery, saved.oauthOverHttps]).toEqual(
+      "stripsAuthorizationHeader" in options ? [true, false] : [false, true],
+    );
 
     const calls: StoreCall[] = [];
     const source = await platform.createSource({

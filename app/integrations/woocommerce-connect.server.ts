@@ -114,7 +114,10 @@ async function connect(
     : null;
   const secret = previousSecret ?? randomBytes(32).toString("base64url");
 
-  const client = connector.client(store.url, key, undefined, { authInQuery: store.authInQuery });
+  const client = connector.client(store.url, key, undefined, {
+    authInQuery: store.authInQuery,
+    oauthOverHttps: store.oauthOverHttps,
+  });
   const webhooks =
     key.keyPermissions === "read"
       ? { healthy: [], repaired: [], gapSuspected: false, problems: [READ_ONLY_PROBLEM] }
@@ -153,6 +156,7 @@ async function connect(
     readOnly,
     keyPermissions: key.keyPermissions ?? (readOnly ? "read" : "read_write"),
     authInQuery: store.authInQuery ?? false,
+    oauthOverHttps: store.oauthOverHttps ?? false,
   }) as object;
   const row = {
     name: store.name,

@@ -10,18 +10,24 @@
  * - over https the key goes as HTTP Basic; when the store answers as if no key came (401 other than
  *   `woocommerce_rest_authentication_error`: the web server dropped the Authorization header, as Apache with PHP as
  *   CGI/FastCGI does), the request is repeated once with `consumer_key`/`consumer_secret` query parameters, which
- *   this client then keeps using (`authInQuery`; saved with the store at connect).
+ *   this client then keeps using (`authInQuery`; saved with the store at connect);
+ * - when the query parameters go unseen too, WordPress does not know the request came over https (a proxy or load
+ *   balancer ends TLS without setting HTTPS: `is_ssl()` is false, so WooCommerce ignores Basic and query keys and
+ *   checks OAuth 1.0a signed over the site's http:// address). The request is repeated once signed that way and still
+ *   sent over https (`oauthOverHttps`, saved at connect). An unknown key then gets WooCommerce's own words for it
+ *   ("Consumer key is invalid.") instead of an anonymous refusal.
  */
 import http from "node:http";
 import https from "node:https";
 import { isIP } from "node:net";
 import { rootCertificates } from "node:tls";
 import WooModule from "@woocommerce/woocommerce-rest-api";
+import axios, { type AxiosAdapter, type InternalAxiosRequestConfig } from "axios";
 import type { AddressPolicy } from "../../lib/network-guard.server";
 import { AddressRefusedError } from "../../lib/network-guard.server";
 import { abortableSleep, parseRetryAfterMs } from "../../lib/retry-timing";
 import type { StoreCallRecorder } from "../../sync/platform";
-import { WooRequestError, errorFromResponse, errorFromTransport } from "./errors";
+import { WooRequestError, errorFromResponse, errorFromTransport, wordpressError } from "./errors";
 
 type OfficialClient = import("@woocommerce/woocommerce-rest-api").default;
 type OfficialOptions = import("@woocommerce/woocommerce-rest-api").IWooCommerceRestApiOptions;
@@ -91,7 +97,12 @@ export interface WooClientOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Send the key as query parameters over https from the start (the store drops the Authorization header). */
   authInQuery?: boolean;
+  /** Sign with OAuth 1.0a over the http:// address from the start (WordPress behind a proxy sees plain http). */
+  oauthOverHttps?: boolean;
 }
+
+/** How the key travels over https: HTTP Basic, query parameters, or an OAuth 1.0a signature over http://. */
+export type KeyTransport = "basic" | "query" | "oauth";
 
 export interface WooResponse<T> {
   status: number;
@@ -114,9 +125,9 @@ type Method = "get" | "post" | "put" | "delete";
 export class WooClient {
   readonly storeUrl: string;
   private readonly https: boolean;
-  private queryAuth: boolean;
-  /** Query-parameter auth was tried after Basic went unseen (once per client). */
-  private triedQueryAuth = false;
+  private transport: KeyTransport;
+  /** Transports already tried after the key went unseen (each fallback once per client). */
+  private readonly tried = new Set<KeyTransport>();
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -124,7 +135,13 @@ export class WooClient {
   constructor(private readonly options: WooClientOptions) {
     this.storeUrl = options.storeUrl.replace(/\/+$/, "");
     this.https = /^https:/i.test(this.storeUrl);
-    this.queryAuth = this.https && !!options.authInQuery;
+    this.transport = !this.https
+      ? "oauth"
+      : options.oauthOverHttps
+        ? "oauth"
+        : options.authInQuery
+          ? "query"
+          : "basic";
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.sleep = options.sleep ?? abortableSleep;
@@ -141,7 +158,12 @@ export class WooClient {
 
   /** True when the key goes as query parameters (https store whose server drops the Authorization header). */
   get authInQuery(): boolean {
-    return this.queryAuth;
+    return this.https && this.transport === "query";
+  }
+
+  /** True when an https store is signed for over its http:// address (WordPress does not see the https). */
+  get oauthOverHttps(): boolean {
+    return this.https && this.transport === "oauth";
   }
 
   get<T>(endpoint: string, params: Params = {}, options: RequestOptions = {}) {
@@ -169,7 +191,7 @@ export class WooClient {
     const cleanParams = Object.fromEntries(
       Object.entries(params).filter(([, v]) => v !== undefined),
     ) as Record<string, string | number | boolean>;
-    let fellBack = false;
+    const startedWith = this.transport;
     for (let attempt = 1; ; attempt++) {
       options.signal?.throwIfAborted();
       const started = performance.now();
@@ -179,18 +201,22 @@ export class WooClient {
         const response = await this.send(method, endpoint, cleanParams, body, options.signal);
         const headers = lowerCaseHeaders(response.headers);
         const ok = response.status >= 200 && response.status < 300;
-        if (response.status === 401 && this.https && unseenKey(response.data)) {
-          if (!this.queryAuth && !this.triedQueryAuth) {
-            // The store saw no key: its web server may drop the Authorization header. Same request, key in the query.
-            this.triedQueryAuth = true;
-            this.queryAuth = true;
-            fellBack = true;
-            this.record(operation, "retried", started, attempt, 401, "no key seen with HTTP Basic");
-            continue;
-          }
-          // Not seen as query parameters either: the key itself is unknown, so Basic stays the way to send it.
-          if (fellBack) this.queryAuth = false;
+        const next =
+          response.status === 401 && this.https
+            ? unseenKey(response.data)
+              ? this.fallback()
+              : this.signedForHttpInVain(response.data)
+            : null;
+        if (next) {
+          // The store saw no key: its web server may drop the Authorization header (then the query works), or WordPress
+          // may not know it is served over https (then only an OAuth signature over http:// is read). Same request.
+          this.record(operation, "retried", started, attempt, 401, `key not read as ${this.transport}`);
+          this.tried.add(this.transport);
+          this.transport = next;
+          continue;
         }
+        // A fallback that did not help: the key itself is refused, so the usual way stays the way to send it.
+        if (response.status === 401 && this.transport !== startedWith) this.transport = startedWith;
         if (ok || options.accept?.includes(response.status)) {
           this.record(operation, "ok", started, attempt, response.status);
           return { status: response.status, data: response.data as T, headers };
@@ -218,6 +244,25 @@ export class WooClient {
     }
   }
 
+  /** The next way to send the key after the store saw none, or null when every way was tried. */
+  private fallback(): KeyTransport | null {
+    const order: KeyTransport[] = ["basic", "query", "oauth"];
+    const after = order.slice(order.indexOf(this.transport) + 1);
+    return after.find((t) => !this.tried.has(t)) ?? null;
+  }
+
+  /**
+   * Basic, when a signature over the http:// address was checked against the https one: WordPress now knows it is
+   * served over https (the proxy was fixed since `oauthOverHttps` was saved). Once per client.
+   */
+  private signedForHttpInVain(data: unknown): KeyTransport | null {
+    if (this.transport !== "oauth" || this.tried.has("basic")) return null;
+    const said = wordpressError(data);
+    return said?.code === "woocommerce_rest_authentication_error" && /signature/i.test(said.message)
+      ? "basic"
+      : null;
+  }
+
   /** Milliseconds to wait before `attempt`, or null when it should not be made. */
   private delayBefore(attempt: number, retryAfterMs: number | null): number | null {
     if (attempt > this.retry.maxAttempts) return null;
@@ -233,15 +278,19 @@ export class WooClient {
     body: unknown,
     signal?: AbortSignal,
   ) {
-    // A fresh official client per request: its axios config (abort signal) is per instance.
+    // A fresh official client per request: its axios config (abort signal) is per instance. For an OAuth signature
+    // over an https store's http:// address, the client is given that address (it signs http URLs only) and the
+    // adapter puts https back before anything is sent.
+    const signAsHttp = this.https && this.transport === "oauth";
     const client = new WooCommerceRestApi({
-      url: this.storeUrl,
+      url: signAsHttp ? this.storeUrl.replace(/^https:/i, "http:") : this.storeUrl,
       consumerKey: this.options.consumerKey,
       consumerSecret: this.options.consumerSecret,
       version: "wc/v3",
-      queryStringAuth: this.queryAuth,
+      queryStringAuth: this.transport === "query",
       timeout: this.timeoutMs,
       axiosConfig: {
+        ...(signAsHttp ? { adapter: overHttps } : {}),
         signal,
         httpAgent: this.options.agents.http,
         httpsAgent: this.options.agents.https,
@@ -286,6 +335,12 @@ export class WooClient {
     }
   }
 }
+
+const httpAdapter = axios.getAdapter("http");
+
+/** Sends a request built for an http:// URL over https instead (same host, port and path). */
+const overHttps: AxiosAdapter = (config: InternalAxiosRequestConfig) =>
+  httpAdapter({ ...config, url: config.url?.replace(/^http:/i, "https:") });
 
 /**
  * A 401 that means the store saw no key at all (anonymous: `woocommerce_rest_cannot_view`, `…_cannot_create`, …), as

@@ -15,7 +15,7 @@ import type {
 import { AppError } from "../../lib/errors";
 import { WooClient, createWooAgents, type RetryPolicy, type WooAgents } from "./client.server";
 import { discoverStore, testKey, type DiscoveredStore, type StoreFacts } from "./probe.server";
-import { wooSettingsOf, withWooSettings } from "./settings";
+import { keyTransportOf, wooSettingsOf, withWooSettings, type KeyTransportOptions } from "./settings";
 import { FIELDS, PER_PAGE, createWooSource } from "./source.server";
 import type {
   WooCredentials,
@@ -73,7 +73,7 @@ export interface WooConnector {
     storeUrl: string,
     key: WooCredentials,
     recordCall?: StoreCallRecorder,
-    options?: { authInQuery?: boolean },
+    options?: KeyTransportOptions,
   ): WooClient;
   ensureWebhooks(
     client: WooClient,
@@ -126,7 +126,7 @@ export function createWooCommercePlatform(
     storeUrl: string,
     key: WooCredentials,
     recordCall?: StoreCallRecorder,
-    clientOptions: { authInQuery?: boolean } = {},
+    clientOptions: KeyTransportOptions = {},
   ) =>
     new WooClient({
       storeUrl,
@@ -138,11 +138,15 @@ export function createWooCommercePlatform(
       retry: options.retry,
       sleep: options.sleep,
       authInQuery: clientOptions.authInQuery,
+      oauthOverHttps: clientOptions.oauthOverHttps,
     });
   const clientFor = (ctx: PlatformContext) =>
-    client(ctx.integration.storeKey, credentialsOf(ctx), ctx.recordCall, {
-      authInQuery: wooSettingsOf(ctx.integration.settings).authInQuery,
-    });
+    client(
+      ctx.integration.storeKey,
+      credentialsOf(ctx),
+      ctx.recordCall,
+      keyTransportOf(ctx.integration.settings),
+    );
 
   const connector: WooConnector = {
     appUrl,

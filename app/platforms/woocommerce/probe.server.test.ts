@@ -215,6 +215,16 @@ describe("connection test over https", () => {
     expect(facts.wooCommerceVersion).toBe("11.0.1");
     platform.close();
   });
+
+  it("goes back to HTTP Basic when a store saved as signed over http:// now sees its https (the proxy was fixed)", async () => {
+    const platform = testPlatform({ extraCa: CERT });
+    const key = woo.createKey("read");
+    const credentials = { consumerKey: key.consumer_key, consumerSecret: key.consumer_secret };
+    const client = platform.connector.client(woo.url, credentials, undefined, { oauthOverHttps: true });
+    expect((await client.get<unknown[]>("customers", { per_page: 1 })).data).toHaveLength(1);
+    expect([client.oauthOverHttps, client.authInQuery]).toEqual([false, false]);
+    platform.close();
+  });
 });
 
 describe("store pages without a REST index", () => {
@@ -285,7 +295,7 @@ describe("connection test over https when the store's web server drops the Autho
     platform.close();
   });
 
-  it("still says the key was rejected when the store knows it neither way, and keeps Basic for the next call", async () => {
+  it("says the key is unknown when the store knows it no way (its OAuth check names it), and keeps Basic", async () => {
     const platform = testPlatform({ extraCa: CERT });
     const client = platform.connector.client(woo.url, {
       consumerKey: "ck_0123456789abcdef0123456789abcdef01234567",
@@ -293,9 +303,50 @@ describe("connection test over https when the store's web server drops the Autho
     });
     await expect(client.get("system_status")).rejects.toMatchObject({
       code: "woocommerce_auth",
-      wooCode: "woocommerce_rest_cannot_view",
+      wooCode: "woocommerce_rest_authentication_error",
+      message: expect.stringContaining("Consumer key is invalid."),
     });
-    expect(client.authInQuery).toBe(false);
+    expect([client.authInQuery, client.oauthOverHttps]).toEqual([false, false]);
+    platform.close();
+  });
+});
+
+// WooCommerce reads Basic and query keys only when WordPress's is_ssl() is true; behind a TLS-terminating proxy that
+// does not set HTTPS it is false, and WooCommerce checks OAuth 1.0a signed over the site's http:// address instead.
+describe("connection test over https when WordPress does not know it is served over https (a proxy ends TLS)", () => {
+  let woo: WooEmulator;
+  beforeAll(async () => {
+    woo = await startWooEmulator({
+      counts: { customers: 2, orders: 2, products: 1 },
+      tls: true,
+      tlsHiddenFromWordPress: true,
+      autoDeliver: false,
+    });
+  });
+  afterAll(() => woo.close());
+
+  it("falls back to OAuth 1.0a signed over the http:// address, sent over https, and says so in the facts", async () => {
+    const platform = testPlatform({ extraCa: CERT });
+    const store = await platform.connector.discover(woo.url);
+    const key = woo.createKey("read_write");
+    const facts = await platform.connector.testKey(store, {
+      consumerKey: key.consumer_key,
+      consumerSecret: key.consumer_secret,
+    });
+    expect(facts).toMatchObject({ wooCommerceVersion: "11.0.1", oauthOverHttps: true });
+    expect(facts.authInQuery).toBeUndefined();
+    // A client told so from the start signs at once: one request, no refused attempt first.
+    const client = platform.connector.client(
+      facts.url,
+      { consumerKey: key.consumer_key, consumerSecret: key.consumer_secret },
+      undefined,
+      { oauthOverHttps: true },
+    );
+    woo.context.load.clearRequests();
+    const response = await client.get<unknown[]>("customers", { per_page: 1 });
+    expect(response.data).toHaveLength(1);
+    const [sent, ...more] = woo.context.load.requestLog();
+    expect([sent.path, more.length]).toEqual(["/wp-json/wc/v3/customers", 0]);
     platform.close();
   });
 });

@@ -10,7 +10,8 @@
  *    (`?rest_route=`), or no WordPress at all.
  * 3. The key is tried on `system_status` (versions, currency, the store's own home URL, which becomes the canonical
  *    address when it is the same site). Over https the client falls back from HTTP Basic to query parameters when
- *    the store's web server drops the Authorization header; the store's facts say so (`authInQuery`).
+ *    the store's web server drops the Authorization header, then to an OAuth signature over the http:// address when
+ *    WordPress does not know it is served over https; the store's facts say so (`authInQuery`, `oauthOverHttps`).
  */
 import axios from "axios";
 import type { AddressKind } from "../../lib/network-guard.server";
@@ -34,6 +35,8 @@ export interface StoreFacts {
   currency: string | null;
   /** Present (true) when the store only saw the key as query parameters: its server drops the Authorization header. */
   authInQuery?: true;
+  /** Present (true) when the store only read an OAuth signature over http://: WordPress does not see its https. */
+  oauthOverHttps?: true;
 }
 
 /** The store as found before any key is used. */
@@ -129,6 +132,7 @@ export async function testKey(
     wordPressVersion: data?.environment?.wp_version ?? null,
     currency: data?.settings?.currency?.toUpperCase() ?? null,
     ...(client.authInQuery ? { authInQuery: true as const } : {}),
+    ...(client.oauthOverHttps ? { oauthOverHttps: true as const } : {}),
   };
 }
 

@@ -14,8 +14,21 @@ export interface WooSettings {
   keyPermissions?: WooKeyPermissions | null;
   /** The store's web server drops the Authorization header: send the key as query parameters (https only). */
   authInQuery?: boolean;
+  /** WordPress does not see the store's https (a proxy ends TLS): sign with OAuth 1.0a over http:// (https only). */
+  oauthOverHttps?: boolean;
   /** Overrides the deployment's page concurrency for this store (a slow host). */
   pageConcurrency?: number;
+}
+
+/** How a client sends the key to this store over https (client.server.ts), as the connect found it. */
+export interface KeyTransportOptions {
+  authInQuery?: boolean;
+  oauthOverHttps?: boolean;
+}
+
+export function keyTransportOf(settings: unknown): KeyTransportOptions {
+  const { authInQuery, oauthOverHttps } = wooSettingsOf(settings);
+  return { authInQuery, oauthOverHttps };
 }
 
 export function wooSettingsOf(settings: unknown): WooSettings {
