@@ -2,9 +2,11 @@
  * What a WooCommerce owner is told for the store's refusals: a 403 from WooCommerce itself (the key's user lacks the
  * capability) and a 403 from something in front of it (a security plugin, a firewall) need different fixes.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startWooEmulator, type WooEmulator } from "../../../emulators/woocommerce/server";
 import { oneOffMessage } from "../../lib/errors";
 import { errorFromResponse, errorFromTransport, requestWords } from "./errors";
+import { testPlatform } from "./testing/harness";
 
 describe("errorFromResponse", () => {
   it("GIVEN WooCommerce's own 403 WHEN described THEN the key's user and where to change it are named", () => {
@@ -30,6 +32,48 @@ describe("errorFromResponse", () => {
     const error = errorFromResponse(403, "<html>Access denied</html>", {}, "GET /wc/v3/orders");
     expect(error.kind).toBe("forbidden");
     expect(error.message).toMatch(/^The store refused access \(403\)\. A security plugin or firewall/);
+  });
+
+  // WC_REST_Authentication::check_oauth_timestamp_and_nonce: an OAuth 1.0a timestamp more than 15 minutes from the
+  // store's own clock is refused with this body, whatever the key. Copying the key again would not help.
+  it("GIVEN WooCommerce's 'Invalid timestamp.' WHEN described THEN the clocks are named, not the key", () => {
+    const error = errorFromResponse(
+      401,
+      {
+        code: "woocommerce_rest_authentication_error",
+        message: "Invalid timestamp.",
+        data: { status: 401 },
+      },
+      {},
+      "GET /wc/v3/orders",
+    );
+    expect([error.code, error.kind, error.status]).toEqual(["woocommerce_clock", "clock", 401]);
+    expect(error.message).toMatch(/clock/);
+    expect(error.message).toMatch(/15 minutes/);
+    expect(error.message).not.toMatch(/copied whole/);
+  });
+});
+
+describe("a plain-http store whose clock is 20 minutes ahead of ours (OAuth 1.0a timestamps)", () => {
+  let woo: WooEmulator;
+  beforeAll(async () => {
+    woo = await startWooEmulator({ counts: { customers: 1, orders: 1, products: 1 }, autoDeliver: false });
+  });
+  afterAll(() => woo.close());
+
+  it("says the clocks differ rather than that the key is wrong", async () => {
+    const key = woo.createKey("read");
+    woo.advanceClock(20 * 60_000);
+    const platform = testPlatform();
+    const client = platform.connector.client(woo.url, {
+      consumerKey: key.consumer_key,
+      consumerSecret: key.consumer_secret,
+    });
+    await expect(client.get("customers")).rejects.toMatchObject({
+      code: "woocommerce_clock",
+      wooCode: "woocommerce_rest_authentication_error",
+    });
+    platform.close();
   });
 });
 

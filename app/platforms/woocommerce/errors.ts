@@ -7,6 +7,7 @@ import { AppError } from "../../lib/errors";
 
 export type WooFailureKind =
   | "auth"
+  | "clock"
   | "read_only"
   | "forbidden"
   | "not_found"
@@ -22,6 +23,7 @@ export type WooFailureKind =
 
 const HTTP_STATUS_OF: Record<WooFailureKind, number> = {
   auth: 401,
+  clock: 502,
   read_only: 403,
   forbidden: 403,
   not_found: 404,
@@ -102,6 +104,17 @@ export function errorFromResponse(
       "read_only",
       "This API key is read-only, so Commerce Sync cannot create the webhooks that keep data current. " +
         "Create a key with Read/Write permission, or continue read-only with scheduled syncs.",
+      details,
+    );
+  }
+  if (status === 401 && /^Invalid timestamp/i.test(wp?.message ?? "")) {
+    // Over plain http WooCommerce takes only OAuth 1.0a signatures, and only with a timestamp within 15 minutes of its
+    // own clock: the key is fine, one of the two clocks is not.
+    return new WooRequestError(
+      "clock",
+      `The store refused ${operation} because its clock and this server's differ by more than 15 minutes (401).` +
+        `${said} Over http WooCommerce only accepts signatures made within 15 minutes of its own time: set the ` +
+        "store server's clock right (automatic time/NTP); the key itself was not refused.",
       details,
     );
   }
