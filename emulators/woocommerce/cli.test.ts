@@ -27,6 +27,7 @@ describe("npm run emulator -- woocommerce", () => {
       counts: { customers: 1000, orders: 2000, products: 100 },
     });
     expect(parseArgs(["--latency-ms", "300"])).toMatchObject({ latencyMs: 300 });
+    expect(parseArgs(["--safe-remote-requests"])).toMatchObject({ safeRemoteRequests: true });
     expect(parseArgs(["--tls", "--tls-hidden-from-wordpress", "--trust-forwarded-proto"])).toMatchObject({
       tls: true,
       tlsHiddenFromWordPress: true,

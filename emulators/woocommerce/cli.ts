@@ -24,6 +24,8 @@ Options:
   --tls-hidden-from-wordpress with --tls: WordPress sees plain http (a proxy ends TLS), so only OAuth
                               signed over the http:// address authenticates
   --trust-forwarded-proto     treat X-Forwarded-Proto: https as https (a wp-config.php that maps it)
+  --safe-remote-requests      deliver webhooks only where wp_safe_remote_request allows by default
+                              (no private/loopback address of another host; ports 80, 443, 8080)
   --wc-auth MODE              key approval: prompt (default), approve or deny
   --allow-http-auth-callback  accept http:// callback URLs in the key approval flow
   --help, -h                  show this help
@@ -104,6 +106,9 @@ export function parseArgs(argv: string[]): WooEmulatorOptions {
         break;
       case "--trust-forwarded-proto":
         options.trustForwardedProto = true;
+        break;
+      case "--safe-remote-requests":
+        options.safeRemoteRequests = true;
         break;
       case "--wc-auth":
         if (!["prompt", "approve", "deny"].includes(String(value)))

@@ -72,6 +72,14 @@ export interface WooEmulatorOptions {
    * Default false.
    */
   tlsHiddenFromWordPress?: boolean;
+  /**
+   * Deliver webhooks and pings only where WordPress's `wp_safe_remote_request` lets them go by default
+   * (webhooks/safe-url.ts): no loopback or private address of another host, no port but 80, 443 and 8080 (or the
+   * site's own port on its host); refused calls fail with "A valid URL was not provided." Default false: tests
+   * deliver to loopback receivers on random ports, as the captured store did (its deliveries to another loopback
+   * port mean a plugin filter allowed them).
+   */
+  safeRemoteRequests?: boolean;
   /** Extra time before every REST list page is answered (real stores take hundreds of ms). Default 0. */
   latencyMs?: number;
   /** Where to write one line per 404 or 5xx answer (the command line passes console.log). Default: silent. */
@@ -146,6 +154,7 @@ export function createWooContext(options: WooEmulatorOptions): WooEmulatorContex
     siteUrl: () => ctx.siteUrl,
     payload: (resource, id) => webhookPayload(ctx, resource, id),
     hashSalt: randomBytes(16).toString("hex"),
+    safeRemoteRequests: options.safeRemoteRequests ?? false,
   });
   const utcOffsetMinutes = options.utcOffsetMinutes ?? 0;
   const ctx: WooEmulatorContext = {

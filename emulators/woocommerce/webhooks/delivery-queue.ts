@@ -9,7 +9,8 @@ import { phpJsonEncode } from "../php";
 import { WC_VERSION, WP_VERSION } from "../render/common";
 import type { Clock, EmulatedWooWebhook } from "../store/records";
 import type { StoreEvent, WooStore } from "../store/store";
-import { post } from "./post";
+import { post, type PostResult } from "./post";
+import { UNSAFE_URL_ERROR, refusedBySafeRemoteRequest } from "./safe-url";
 
 export const HOOKSHOT_USER_AGENT = `WooCommerce/${WC_VERSION} Hookshot (WordPress/${WP_VERSION})`;
 /** `woocommerce_max_webhook_delivery_failures` default. */
@@ -53,6 +54,8 @@ export interface DeliveryOptions {
   payload: (resource: string, id: number) => unknown;
   /** Secret for X-WC-Webhook-Delivery-ID (WordPress's wp_hash salt). */
   hashSalt: string;
+  /** Refuse URLs as `wp_safe_remote_request` does by default (safe-url.ts) instead of calling any address. */
+  safeRemoteRequests?: boolean;
 }
 
 const MAX_LOG_ENTRIES = 10_000;
@@ -162,7 +165,7 @@ export class DeliveryQueue {
       connection: "close",
       "content-length": String(Buffer.byteLength(body)),
     };
-    const result = await post(webhook.deliveryUrl, headers, body, this.options.timeoutMs);
+    const result = await this.send(webhook.deliveryUrl, headers, body, this.options.timeoutMs);
     // WooCommerce counts 2xx, 301 and 302 as delivered.
     const success = result.status !== null && result.status >= 200 && result.status < 303;
     if (success) {
@@ -207,7 +210,12 @@ export class DeliveryQueue {
       "content-length": String(Buffer.byteLength(body)),
       "content-type": "application/x-www-form-urlencoded",
     };
-    const result = await post(webhook.deliveryUrl, headers, body, Math.min(5000, this.options.timeoutMs));
+    const result = await this.send(
+      webhook.deliveryUrl,
+      headers,
+      body,
+      Math.min(5000, this.options.timeoutMs),
+    );
     this.record({
       seq: this.seq++,
       kind: "ping",
@@ -225,6 +233,19 @@ export class DeliveryQueue {
       enqueued_at: null,
       sent_at: new Date(this.options.clock.now()).toISOString(),
     });
+  }
+
+  /** `wp_safe_remote_post`: the URL check (when modelled), then the call. */
+  private async send(
+    url: string,
+    headers: Record<string, string>,
+    body: string,
+    timeoutMs: number,
+  ): Promise<PostResult> {
+    if (this.options.safeRemoteRequests && (await refusedBySafeRemoteRequest(url, this.options.siteUrl()))) {
+      return { status: null, body: "", error: UNSAFE_URL_ERROR };
+    }
+    return post(url, headers, body, timeoutMs);
   }
 
   private record(entry: DeliveryLogEntry): void {
