@@ -85,15 +85,48 @@ export function unreachableProblemIn(webhookHealth: unknown): string | null {
 /** What the owner reads when the store could not reach the app's webhook address. */
 export function unreachableProblem(deliveryUrl: string): string {
   let origin = deliveryUrl;
+  let refusals = "";
   try {
-    origin = new URL(deliveryUrl).origin;
+    const url = new URL(deliveryUrl);
+    origin = url.origin;
+    refusals = wordPressRefusals(url);
   } catch {
     // keep the address as given
   }
   return (
     `${UNREACHABLE_START}${origin}: WooCommerce calls a webhook’s address when it creates ` +
-    "it, and no call arrived. Until it can, changes arrive only with the scheduled checks. Give the app an " +
-    "address the store can reach (SHOPIFY_APP_URL: a public https address), or allow it in the store’s firewall " +
-    "or security plugin; the next scheduled check tests it again."
+    `it, and no call arrived.${refusals} Until it can, changes arrive only with the scheduled checks. Give the ` +
+    "app an address the store can reach (SHOPIFY_APP_URL: a public https address), or allow it in the store’s " +
+    "firewall or security plugin; the next scheduled check tests it again."
   );
+}
+
+/**
+ * What WordPress itself refuses before calling (`wp_safe_remote_request` → `wp_http_validate_url`, default rules): a
+ * port other than 80, 443 and 8080, and a loopback or private IPv4 address of a host other than the store's own.
+ */
+function wordPressRefusals(url: URL): string {
+  let said = "";
+  if (url.port !== "" && !["80", "443", "8080"].includes(url.port)) {
+    said +=
+      ` WordPress sends webhooks only to ports 80, 443 and 8080 (or the store’s own port on its own host), and ` +
+      `this address uses port ${url.port}.`;
+  }
+  const host = url.hostname.toLowerCase();
+  const octets = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ? host.split(".").map(Number) : null;
+  const privateHost =
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    (octets !== null &&
+      (octets[0] === 127 ||
+        octets[0] === 10 ||
+        octets[0] === 0 ||
+        (octets[0] === 172 && octets[1] >= 16 && octets[1] <= 31) ||
+        (octets[0] === 192 && octets[1] === 168)));
+  if (privateHost) {
+    said +=
+      " By default WordPress also refuses to call a private or loopback address such as this one, unless it is " +
+      "the store’s own host.";
+  }
+  return said;
 }
