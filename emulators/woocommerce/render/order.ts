@@ -44,7 +44,8 @@ function renderLineItem(li: EmulatedWooLineItem, ctx: RenderContext): Record<str
     sku: sold ? sold.sku : null,
     global_unique_id: "",
     // Real WooCommerce sends the unit price as a JSON number (3, 19.99, 9.5), unlike every other amount.
-    price: li.unitPriceCents / 100,
+    // get_order_item_data(): the line total divided by its quantity, a PHP float (10.00 / 3 → 3.3333333333333335).
+    price: li.quantity ? li.totalCents / 100 / li.quantity : 0,
     // A product without an image has id "" (an empty meta value); without a product the id is 0.
     image: { id: sold ? "" : 0, src: "" },
     parent_name: li.parentName,

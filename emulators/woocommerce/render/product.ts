@@ -28,6 +28,10 @@ interface ProductView {
   priceCents: number | null;
   regularPriceCents: number | null;
   salePriceCents: number | null;
+  /** Typed prices (records.ts); when absent, the cents are shown with 2 decimals. */
+  priceText?: string;
+  regularPriceText?: string;
+  salePriceText?: string;
   priceHtml: string;
   totalSales: number;
   manageStock: boolean;
@@ -66,9 +70,9 @@ function productBody(p: ProductView, ctx: RenderContext): Record<string, unknown
     description: p.description,
     short_description: p.shortDescription,
     sku: p.sku,
-    price: money(p.priceCents),
-    regular_price: money(p.regularPriceCents),
-    sale_price: money(p.salePriceCents),
+    price: p.priceText ?? money(p.priceCents),
+    regular_price: p.regularPriceText ?? money(p.regularPriceCents),
+    sale_price: p.salePriceText ?? money(p.salePriceCents),
     date_on_sale_from: null,
     date_on_sale_from_gmt: null,
     date_on_sale_to: null,
@@ -128,15 +132,31 @@ function variationPriceCents(v: EmulatedWooVariation): number {
   return v.salePriceCents ?? v.regularPriceCents;
 }
 
+/** The `price` a record shows: its sale price when it has one, else its regular price, as typed when typed. */
+function shownPriceText(record: {
+  salePriceCents: number | null;
+  regularPriceText?: string;
+  salePriceText?: string;
+}): string | undefined {
+  return record.salePriceCents !== null && record.salePriceText !== undefined
+    ? record.salePriceText
+    : record.salePriceCents === null
+      ? record.regularPriceText
+      : undefined;
+}
+
 export function renderProduct(p: EmulatedWooProduct, ctx: RenderContext): Record<string, unknown> {
   const variations = p.variationIds
     .map((id) => ctx.variation(id))
     .filter((v): v is EmulatedWooVariation => !!v);
   let priceCents: number | null;
+  let priceText: string | undefined;
   let html: string;
   if (p.type === "variable") {
     const prices = variations.map(variationPriceCents);
     priceCents = prices.length ? Math.min(...prices) : null;
+    const cheapest = variations.find((v) => variationPriceCents(v) === priceCents);
+    priceText = cheapest ? shownPriceText(cheapest) : undefined;
     const max = prices.length ? Math.max(...prices) : null;
     html =
       priceCents === null
@@ -146,6 +166,7 @@ export function renderProduct(p: EmulatedWooProduct, ctx: RenderContext): Record
           : `${priceHtml(priceCents)} <span aria-hidden="true">&ndash;</span> ${priceHtml(max)}`;
   } else {
     priceCents = p.salePriceCents ?? p.regularPriceCents;
+    priceText = shownPriceText(p);
     html = priceHtml(priceCents);
   }
   return {
@@ -154,6 +175,7 @@ export function renderProduct(p: EmulatedWooProduct, ctx: RenderContext): Record
         ...p,
         permalink: `${ctx.siteUrl}/product/${p.slug}/`,
         priceCents,
+        priceText,
         priceHtml: html,
         parentId: 0,
         attributes: p.attributes.map((a) => ({ ...a, options: [...a.options] })),
@@ -200,6 +222,7 @@ export function renderVariationAsProduct(
         featured: false,
         shortDescription: "",
         priceCents,
+        priceText: shownPriceText(v),
         priceHtml: priceHtml(priceCents),
         totalSales: 0,
         weight: "",
@@ -233,9 +256,9 @@ export function renderVariation(v: EmulatedWooVariation, ctx: RenderContext): Re
     permalink: variationPermalink(v, parent, ctx),
     sku: v.sku,
     global_unique_id: "",
-    price: formatCents(variationPriceCents(v)),
-    regular_price: formatCents(v.regularPriceCents),
-    sale_price: money(v.salePriceCents),
+    price: shownPriceText(v) ?? formatCents(variationPriceCents(v)),
+    regular_price: v.regularPriceText ?? formatCents(v.regularPriceCents),
+    sale_price: v.salePriceText ?? money(v.salePriceCents),
     date_on_sale_from: null,
     date_on_sale_from_gmt: null,
     date_on_sale_to: null,

@@ -61,4 +61,36 @@ describe("WooCommerce emulator /products and variations", () => {
     await client.delete(`products/${parent.id}/variations/${created.data.id}`, { force: true });
     expect((await client.get(`products/${parent.id}/variations`)).data).toEqual([]);
   });
+
+  // WC_Product::set_regular_price() keeps wc_format_decimal($price) with no rounding, and REST shows that string: a
+  // price typed "29" is served "29", not "29.00" (only orders format amounts to the store's 2 decimals).
+  it("serves a price as it was typed (wc_format_decimal), and prices orders from it exactly", async () => {
+    const client = wooClient(emulator.url, key);
+    const simple = await client.post("products", { name: "Typed", regular_price: "29", sale_price: "19.5" });
+    expect([simple.data.regular_price, simple.data.sale_price, simple.data.price]).toEqual([
+      "29",
+      "19.5",
+      "19.5",
+    ]);
+    const fine = (await client.post("products", { name: "Fine", regular_price: "0.125" })).data;
+    expect([fine.regular_price, fine.price]).toEqual(["0.125", "0.125"]);
+    const parent = (await client.post("products", { name: "Var", type: "variable" })).data;
+    const v = (await client.post(`products/${parent.id}/variations`, { regular_price: "7" })).data;
+    expect([v.regular_price, v.price]).toEqual(["7", "7"]);
+    expect((await client.get(`products/${parent.id}`)).data.price).toBe("7");
+    const updated = await client.put(`products/${simple.data.id}`, { regular_price: "30.0", sale_price: "" });
+    expect([updated.data.regular_price, updated.data.sale_price, updated.data.price]).toEqual([
+      "30.0",
+      "",
+      "30.0",
+    ]);
+    const order = await client.post("orders", { line_items: [{ product_id: fine.id, quantity: 2 }] });
+    // 0.125 × 2 = 0.25 exactly; the line's `price` is total ÷ quantity, a JSON number.
+    const [line] = order.data.line_items;
+    expect([line.subtotal, line.price, order.data.total]).toEqual(["0.25", 0.125, "0.25"]);
+    const discounted = await client.post("orders", {
+      line_items: [{ product_id: simple.data.id, quantity: 3, total: "10.00" }],
+    });
+    expect(discounted.data.line_items[0].price).toBe(3.3333333333333335);
+  });
 });

@@ -57,9 +57,11 @@ export function buildLineItem(
   quantity: number,
 ): EmulatedWooLineItem {
   const variation = variationId ? store.variations.get(variationId) : undefined;
-  const unitPriceCents = variation
-    ? (variation.salePriceCents ?? variation.regularPriceCents)
-    : (product.salePriceCents ?? product.regularPriceCents ?? 0);
+  const priced = variation ?? product;
+  const unitPriceCents = priced.salePriceCents ?? priced.regularPriceCents ?? 0;
+  // A typed price ("0.125") is multiplied exactly, then rounded to the cent as WooCommerce shows line amounts.
+  const typed = priced.salePriceCents !== null ? priced.salePriceText : priced.regularPriceText;
+  const lineCents = (typed ? parseCents(typed, quantity) : null) ?? unitPriceCents * quantity;
   return {
     id: store.ids.item++,
     name: variation
@@ -69,8 +71,8 @@ export function buildLineItem(
     variationId: variation ? variation.id : 0,
     quantity,
     unitPriceCents,
-    subtotalCents: unitPriceCents * quantity,
-    totalCents: unitPriceCents * quantity,
+    subtotalCents: lineCents,
+    totalCents: lineCents,
     parentName: variation ? product.name : null,
     metaData: variation ? variation.attributes.map((a) => store.meta(a.name.toLowerCase(), a.option)) : [],
   };

@@ -6,7 +6,7 @@
 import { slugify } from "../../shared/names";
 import { RestError } from "../errors";
 import { applyMeta, emitCreated, str, trash } from "./input";
-import { parseCents, type EmulatedWooProduct, type EmulatedWooVariation } from "./records";
+import { parseCents, wcFormatDecimal, type EmulatedWooProduct, type EmulatedWooVariation } from "./records";
 import type { StoreInput, WooStore } from "./store";
 
 const UNCATEGORIZED = { id: 15, name: "Uncategorized", slug: "uncategorized" };
@@ -68,8 +68,8 @@ export function createProduct(store: WooStore, input: StoreInput): EmulatedWooPr
     description: str(input.description),
     shortDescription: str(input.short_description),
     sku,
-    regularPriceCents: type === "variable" ? null : parseCents(input.regular_price),
-    salePriceCents: type === "variable" ? null : parseCents(input.sale_price),
+    regularPriceCents: null,
+    salePriceCents: null,
     createdMs: now,
     modifiedMs: now,
     manageStock: input.manage_stock === true,
@@ -81,6 +81,7 @@ export function createProduct(store: WooStore, input: StoreInput): EmulatedWooPr
     weight: str(input.weight),
     metaData: [],
   };
+  if (type !== "variable") setPrices(product, input);
   if (Array.isArray(input.attributes)) {
     product.attributes = input.attributes.map((raw, index) => {
       const a = (raw ?? {}) as StoreInput;
@@ -117,10 +118,7 @@ export function updateProduct(store: WooStore, id: number, input: StoreInput): E
   if (input.featured !== undefined) product.featured = input.featured === true;
   if (input.description !== undefined) product.description = str(input.description);
   if (input.short_description !== undefined) product.shortDescription = str(input.short_description);
-  if (product.type === "simple") {
-    if (input.regular_price !== undefined) product.regularPriceCents = parseCents(input.regular_price);
-    if (input.sale_price !== undefined) product.salePriceCents = parseCents(input.sale_price);
-  }
+  if (product.type === "simple") setPrices(product, input);
   if (input.manage_stock !== undefined) product.manageStock = input.manage_stock === true;
   if (input.stock_quantity !== undefined) product.stockQuantity = Number(input.stock_quantity);
   if (input.weight !== undefined) product.weight = str(input.weight);
@@ -162,8 +160,8 @@ export function createVariation(store: WooStore, productId: number, input: Store
     id: store.ids.post++,
     parentId: productId,
     sku,
-    regularPriceCents: parseCents(input.regular_price) ?? 0,
-    salePriceCents: parseCents(input.sale_price),
+    regularPriceCents: 0,
+    salePriceCents: null,
     status: str(input.status, "publish"),
     createdMs: now,
     modifiedMs: now,
@@ -179,6 +177,8 @@ export function createVariation(store: WooStore, productId: number, input: Store
     menuOrder: product.variationIds.length,
     metaData: [],
   };
+  setPrices(variation, input);
+  if (variation.regularPriceCents === null) variation.regularPriceCents = 0;
   store.variations.set(variation.id, variation);
   product.variationIds.push(variation.id);
   store.version++;
@@ -198,8 +198,8 @@ export function updateVariation(
     assertSkuFree(store, str(input.sku), id);
     variation.sku = str(input.sku);
   }
-  if (input.regular_price !== undefined) variation.regularPriceCents = parseCents(input.regular_price) ?? 0;
-  if (input.sale_price !== undefined) variation.salePriceCents = parseCents(input.sale_price);
+  setPrices(variation, input);
+  if (variation.regularPriceCents === null) variation.regularPriceCents = 0;
   if (input.status !== undefined) variation.status = str(input.status);
   if (input.description !== undefined) variation.description = str(input.description);
   if (input.manage_stock !== undefined) variation.manageStock = input.manage_stock === true;
@@ -219,4 +219,27 @@ export function deleteVariation(store: WooStore, productId: number, id: number):
   orphanLineItems(store, new Set(), new Set([id]));
   store.version++;
   return variation;
+}
+
+/**
+ * `regular_price` / `sale_price` of a REST write: kept as WooCommerce stores them (`wc_format_decimal`, unrounded, so
+ * "29" is served "29" and "0.125" stays "0.125"), with their value in cents for order arithmetic.
+ */
+function setPrices(
+  record: {
+    regularPriceCents: number | null;
+    salePriceCents: number | null;
+    regularPriceText?: string;
+    salePriceText?: string;
+  },
+  input: StoreInput,
+): void {
+  if (input.regular_price !== undefined) {
+    record.regularPriceText = wcFormatDecimal(input.regular_price);
+    record.regularPriceCents = parseCents(record.regularPriceText);
+  }
+  if (input.sale_price !== undefined) {
+    record.salePriceText = wcFormatDecimal(input.sale_price);
+    record.salePriceCents = parseCents(record.salePriceText);
+  }
 }

@@ -69,6 +69,9 @@ export interface EmulatedWooProduct {
   /** Cents; null = no price (variable parents derive theirs from variations). */
   regularPriceCents: number | null;
   salePriceCents: number | null;
+  /** The prices as a REST write stored them (`wc_format_decimal`, "" = none); absent: shown from the cents. */
+  regularPriceText?: string;
+  salePriceText?: string;
   createdMs: number;
   modifiedMs: number;
   manageStock: boolean;
@@ -89,6 +92,9 @@ export interface EmulatedWooVariation {
   sku: string;
   regularPriceCents: number;
   salePriceCents: number | null;
+  /** As on products: the typed prices, when a REST write set them. */
+  regularPriceText?: string;
+  salePriceText?: string;
   status: string;
   createdMs: number;
   modifiedMs: number;
@@ -201,14 +207,33 @@ export function formatCents(cents: number): string {
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
 }
 
-/** Parses a WooCommerce money string ("29.99", "3", 12.5) to cents; null when empty or not a number. */
-export function parseCents(value: unknown): number | null {
-  if (typeof value === "number" && Number.isFinite(value)) return Math.round(value * 100);
+/**
+ * Parses a WooCommerce money string ("29.99", "3", 12.5) to cents, `times` over (a line of that many units), rounded
+ * half away from zero as WooCommerce rounds to 2 decimals; null when empty or not a number.
+ */
+export function parseCents(value: unknown, times = 1): number | null {
+  if (typeof value === "number" && Number.isFinite(value)) return parseCents(String(value), times);
   if (typeof value !== "string" || value.trim() === "") return null;
   const match = /^\s*(-)?(\d*)(?:\.(\d*))?\s*$/.exec(value);
   if (!match || (match[2] === "" && !match[3])) return null;
-  const cents = Number(match[2] || "0") * 100 + Number((match[3] ?? "").slice(0, 2).padEnd(2, "0"));
+  const decimals = match[3] ?? "";
+  // Exact: the amount in units of 10^-decimals, times the quantity, then to cents.
+  const scaled = BigInt(`${match[2] || "0"}${decimals}`) * BigInt(times) * 100n;
+  const unit = 10n ** BigInt(decimals.length);
+  const cents = Number((scaled + unit / 2n) / unit);
   return match[1] ? -cents : cents;
+}
+
+/** `wc_format_decimal($value)` as `set_regular_price()` applies it: no rounding, only the number's own characters. */
+export function wcFormatDecimal(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
+  const kept = String(value)
+    .trim()
+    .replace(/[^0-9.-]/g, "");
+  const dot = kept.lastIndexOf(".");
+  // Only the last dot is the decimal point, as WooCommerce's preg_replace keeps it.
+  return dot < 0 ? kept : `${kept.slice(0, dot).replace(/\./g, "")}${kept.slice(dot)}`;
 }
 
 export function emptyAddress(withEmail: boolean): EmulatedWooAddress {
