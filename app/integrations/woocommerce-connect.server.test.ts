@@ -9,6 +9,7 @@ import { keyringFrom, open } from "../crypto/encryption.server";
 import { wooSettingsOf } from "../platforms/woocommerce/settings";
 import { testPlatform } from "../platforms/woocommerce/testing/harness";
 import type { WooCommercePlatform } from "../platforms/woocommerce/index.server";
+import { WEBHOOK_TOPICS } from "../platforms/woocommerce/webhooks.server";
 import type { AppDb, StoreCall } from "../sync/platform";
 import { connectWooCommerce, type WooConnectDeps } from "./woocommerce-connect.server";
 import { listIntegrations } from "./integrations-view.server";
@@ -97,7 +98,7 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
         { storeUrl: woo.url, ...k, actor: "woo-owner" },
       );
       if (!result.success) throw new Error(result.error.message);
-      expect(result.webhooks.active).toBe(9);
+      expect(result.webhooks.active).toBe(WEBHOOK_TOPICS.length);
       expect(result.webhooks.problems).toEqual([
         expect.stringMatching(/^The store could not reach Commerce Sync at http:\/\/127\.0\.0\.1:9: /),
       ]);
@@ -111,7 +112,7 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
       // The app's address is fixed: reconnecting re-creates a webhook, its ping arrives, the problem is gone.
       const again = await connectWooCommerce(deps, { storeUrl: woo.url, ...k, actor: "woo-owner" });
       if (!again.success) throw new Error(again.error.message);
-      expect(again.webhooks).toEqual({ active: 9, problems: [] });
+      expect(again.webhooks).toEqual({ active: WEBHOOK_TOPICS.length, problems: [] });
       const [fixed] = await listIntegrations(t.db as unknown as AppDb, result.organizationId);
       expect(fixed).toMatchObject({ status: "connected", statusReason: null });
       await deps.connector.deleteWebhooks(deps.connector.client(woo.url, k), result.integrationId);
@@ -121,7 +122,7 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
     }
   });
 
-  it("connects: store facts, sealed credentials and secret, nine webhooks, a first full sync", async () => {
+  it("connects: store facts, sealed credentials and secret, eleven webhooks, a first full sync", async () => {
     const k = key();
     const result = await connectWooCommerce(deps, { storeUrl: `${woo.url}/`, ...k, actor: "woo-owner" });
     if (!result.success) throw new Error(result.error.message);
@@ -129,7 +130,7 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
       created: true,
       readOnly: false,
       store: { url: woo.url, name: "Acme Store", wooCommerceVersion: "11.0.1", currency: "USD" },
-      webhooks: { active: 9, problems: [] },
+      webhooks: { active: WEBHOOK_TOPICS.length, problems: [] },
       initialSync: "full",
     });
     expect(queued).toEqual([{ integrationId: result.integrationId, full: true }]);
@@ -160,9 +161,11 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
       "customer.updated",
       "order.created",
       "order.deleted",
+      "order.restored",
       "order.updated",
       "product.created",
       "product.deleted",
+      "product.restored",
       "product.updated",
     ]);
     for (const h of hooks) {
@@ -184,7 +187,7 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
     if (!again.success) throw new Error(again.error.message);
     expect(again.created).toBe(false);
     expect(await t.db.integration.count({ where: { platform: "woocommerce", storeKey: woo.url } })).toBe(1);
-    expect(appWebhooks()).toHaveLength(9);
+    expect(appWebhooks()).toHaveLength(WEBHOOK_TOPICS.length);
     expect(queued).toEqual([{ integrationId: again.integrationId, full: true }]); // never synced yet
   });
 
@@ -385,7 +388,7 @@ describe.each([
       },
     );
     if (!result.success) throw new Error(result.error.message);
-    expect(result.webhooks).toEqual({ active: 9, problems: [] });
+    expect(result.webhooks).toEqual({ active: WEBHOOK_TOPICS.length, problems: [] });
     const row = await t.db.integration.findUniqueOrThrow({ where: { id: result.integrationId } });
     const saved = wooSettingsOf(row.settings);
     expect([saved.authInQuery, saved.oauthOverHttps]).toEqual(
@@ -448,7 +451,7 @@ describe("WooCommerce connect to a store installed in a sub-directory", () => {
     );
     if (!result.success) throw new Error(result.error.message);
     expect(result.store.url).toBe(`${woo.url}/shop`);
-    expect(result.webhooks).toEqual({ active: 9, problems: [] });
+    expect(result.webhooks).toEqual({ active: WEBHOOK_TOPICS.length, problems: [] });
     const row = await t.db.integration.findUniqueOrThrow({ where: { id: result.integrationId } });
     expect(row.storeKey).toBe(`${woo.url}/shop`);
 

@@ -3,7 +3,7 @@
  * after the owner approved a key (woocommerce-approval.server.ts). Used by the standalone page, the embedded app, the
  * integrations API and `npm run demo` (callable without a browser).
  *
- * Order of work: the connection test (SSRF guard, WordPress + WooCommerce found, key accepted) → the nine webhooks
+ * Order of work: the connection test (SSRF guard, WordPress + WooCommerce found, key accepted) → the eleven webhooks
  * registered with this integration's secret (a read-only key cannot: the owner is asked whether to continue
  * read-only) → organization and integration written with the key and secret sealed, audited → first sync queued.
  * Nothing is written when the test fails; webhooks created for a store whose row could not be written are removed.

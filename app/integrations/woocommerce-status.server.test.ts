@@ -53,7 +53,7 @@ describe.each(DATABASE_KINDS)("WooCommerce owner status pages on %s", (kind) => 
   it("shows a store's syncs and webhook activity, and another organization's store as not found", async () => {
     const detail = await ownerStoreDetail(db, ids.myOrg, ids.mine);
     expect(detail.runs.map((r) => [r.kind, r.status, r.synced.orders])).toEqual([["full", "succeeded", 12]]);
-    expect(detail.webhooks).toMatchObject({ topics: 9, last24h: { received: 1, processed: 1, failed: 0 } });
+    expect(detail.webhooks).toMatchObject({ topics: 11, last24h: { received: 1, processed: 1, failed: 0 } });
     await expect(ownerStoreDetail(db, ids.myOrg, ids.theirs)).rejects.toMatchObject({
       code: "integration_not_found",
       httpStatus: 404,

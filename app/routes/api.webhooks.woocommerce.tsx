@@ -1,5 +1,5 @@
 /**
- * `POST /api/webhooks/woocommerce?integration=<id>`: WooCommerce webhook deliveries (the nine topics registered on
+ * `POST /api/webhooks/woocommerce?integration=<id>`: WooCommerce webhook deliveries (the eleven topics registered on
  * connect, see app/platforms/woocommerce/webhooks.server.ts). Verified, stored once and queued in milliseconds
  * (app/webhook-intake.server.ts; the production server calls the same function before the router).
  */

@@ -234,7 +234,7 @@ describe.each(DATABASE_KINDS)("integrations API connect endpoints on %s", (kind)
         // Nothing answers at the harness's app address (its routes are called in the test process): the store's
         // creation pings go nowhere, and the answer says so.
         webhooks: {
-          active: 9,
+          active: 11,
           problems: [
             expect.stringMatching(
               /^The store could not reach Commerce Sync at http:\/\/127\.0\.0\.1:39999: /,

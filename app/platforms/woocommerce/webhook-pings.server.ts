@@ -8,7 +8,7 @@
  *
  * The ping is unsigned, so anyone can send one: recording it only ever hides this warning, and writes are bounded
  * (ids of an integration's shape only, at most one write per id per 10 s and `MAX_WRITES_PER_SECOND` in all: a
- * connect's nine pings write once).
+ * connect's eleven pings write once).
  */
 import type { AppDb } from "../../sync/platform";
 

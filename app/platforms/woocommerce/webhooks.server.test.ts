@@ -60,10 +60,10 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
   const ours = (id: string) =>
     [...woo.store.webhooks.values()].filter((w) => w.deliveryUrl === deliveryUrlFor(appUrl, id));
 
-  it("creates the nine topics once, then finds them healthy", async () => {
+  it("creates the eleven topics once, then finds them healthy", async () => {
     const ctx = context("int-a");
     const first = await platform.maintainWebhooks!(ctx, new AbortController().signal);
-    expect(first.repaired.map((r) => r.action)).toEqual(Array(9).fill("created"));
+    expect(first.repaired.map((r) => r.action)).toEqual(Array(WEBHOOK_TOPICS.length).fill("created"));
     expect(
       ours("int-a")
         .map((w) => w.topic)
@@ -77,7 +77,7 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
   it("says plainly when the store cannot reach the app (no creation ping), and re-creates one webhook to try again", async () => {
     // This app address (port 9) answers nothing: the store's creation pings go nowhere.
     const first = await platform.maintainWebhooks!(context("int-far"), new AbortController().signal);
-    expect(first.repaired).toHaveLength(9);
+    expect(first.repaired).toHaveLength(WEBHOOK_TOPICS.length);
     expect(first.problems).toEqual([
       expect.stringMatching(/^The store could not reach Commerce Sync at http:\/\/127\.0\.0\.1:9: /),
     ]);
@@ -97,7 +97,7 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
       },
     ]);
     expect(again.problems).toHaveLength(1);
-    expect(ours("int-far")).toHaveLength(9);
+    expect(ours("int-far")).toHaveLength(WEBHOOK_TOPICS.length);
     expect(
       ours("int-far")
         .filter((w) => !ids.includes(w.id))
@@ -110,7 +110,7 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
       new AbortController().signal,
     );
     expect(reached.problems).toEqual([]);
-    expect(reached.healthy).toHaveLength(8);
+    expect(reached.healthy).toHaveLength(WEBHOOK_TOPICS.length - 1);
     // A check that creates nothing and follows a healthy one asks nothing of the store.
     expect(
       await platform.maintainWebhooks!(
@@ -142,7 +142,7 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
       ]),
     );
     expect(woo.store.webhooks.get(disabled.id)!.status).toBe("active");
-    expect(ours("int-b")).toHaveLength(9);
+    expect(ours("int-b")).toHaveLength(WEBHOOK_TOPICS.length);
     expect(ours("int-b").filter((w) => w.topic === "product.updated")).toHaveLength(1);
   });
 

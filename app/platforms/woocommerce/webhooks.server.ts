@@ -1,6 +1,7 @@
 /**
- * The app's webhooks on a WooCommerce store: the nine topics (customer / order / product × created / updated /
- * deleted), each delivering to `POST /api/webhooks/woocommerce?integration=<id>` and signed with the integration's
+ * The app's webhooks on a WooCommerce store: eleven topics (customer / order / product × created / updated /
+ * deleted, and order / product restored: an untrashed product sends only `product.restored`, so without it a
+ * product restored from the trash stayed deleted here until a sync; customers cannot be trashed), each delivering to `POST /api/webhooks/woocommerce?integration=<id>` and signed with the integration's
  * own secret (the store never returns a secret, so the app keeps it).
  *
  * `ensureWebhooks` is both registration (on connect) and repair (before each reconcile): it lists the store's
@@ -21,9 +22,11 @@ export const WEBHOOK_TOPICS = [
   "order.created",
   "order.updated",
   "order.deleted",
+  "order.restored",
   "product.created",
   "product.updated",
   "product.deleted",
+  "product.restored",
 ] as const;
 export type WooWebhookTopic = (typeof WEBHOOK_TOPICS)[number];
 
@@ -87,7 +90,7 @@ export interface EnsureWebhooksOptions {
 /** The repair reason of the webhook re-created by `recheckReachability`. */
 export const RECHECK_REASON = "re-created to test that the store reaches the app";
 
-/** Makes the nine webhooks exist, be active and deliver here. Never throws for a read-only key (reports it). */
+/** Makes the eleven webhooks exist, be active and deliver here. Never throws for a read-only key (reports it). */
 export async function ensureWebhooks(
   client: WooClient,
   options: EnsureWebhooksOptions,

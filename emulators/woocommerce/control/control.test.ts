@@ -107,6 +107,12 @@ describe("WooCommerce emulator control API and faults", () => {
     expect(((await trashed.json()) as { status: string }).status).toBe("trash");
     const restored = await fetch(`${emulator.url}/_emulator/orders/${order.id}/restore`, { method: "POST" });
     expect(((await restored.json()) as { status: string }).status).not.toBe("trash");
+    const product = [...emulator.store.products.values()].find((p) => p.status === "publish")!;
+    await fetch(`${emulator.url}/_emulator/products/${product.id}`, { method: "DELETE" });
+    const back = await fetch(`${emulator.url}/_emulator/products/${product.id}/restore`, { method: "POST" });
+    expect(((await back.json()) as { status: string }).status).toBe("publish");
+    const again = await fetch(`${emulator.url}/_emulator/products/${product.id}/restore`, { method: "POST" });
+    expect(again.status).toBe(400);
 
     const reset = await postJson(`${emulator.url}/_emulator/reset`, { customers: 4 });
     expect(reset.status).toBe(200);

@@ -63,6 +63,10 @@ export async function controlRecords(
   if ((m = /^\/orders\/(\d+)\/restore$/.exec(route)) && method === "POST") {
     return { status: 200, body: renderOrder(ctx.store.restoreOrder(Number(m[1])), ctx.render) };
   }
+  if ((m = /^\/products\/(\d+)\/restore$/.exec(route)) && method === "POST") {
+    ctx.store.restoreProduct(Number(m[1]));
+    return { status: 200, body: productsResource.read(ctx, Number(m[1])) };
+  }
   if ((m = /^\/orders\/(\d+)\/refunds$/.exec(route)) && method === "POST") {
     // An admin's manual refund: no payment gateway involved unless the body asks for api_refund.
     const order = ctx.store.refundOrder(Number(m[1]), body, { apiRefundDefault: false });

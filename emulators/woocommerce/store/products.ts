@@ -147,6 +147,25 @@ export function deleteProduct(store: WooStore, id: number, force: boolean): Emul
   return product;
 }
 
+/**
+ * Untrash (the admin's "Restore"): WordPress's wp_untrash_post saves the post again (its modified time moves) and
+ * WooCommerce's `wp_untrash_post_status` filter gives a product back its status from before the trash. Only
+ * product.restored fires (`untrashed_post`): the save goes through wp_update_post, not the product data store, so
+ * none of product.updated's hooks run.
+ */
+export function restoreProduct(store: WooStore, id: number): EmulatedWooProduct {
+  const product = store.products.get(id);
+  if (!product || product.status !== "trash") {
+    throw new RestError(400, "woocommerce_rest_product_invalid_id", "Invalid ID.");
+  }
+  product.status = product.trashedFrom ?? "draft";
+  delete product.trashedFrom;
+  product.modifiedMs = store.nowMs();
+  store.version++;
+  store.emit({ topic: "product.restored", resourceId: id });
+  return product;
+}
+
 /** Adds a variation to a product; fires product.created and product.updated with the variation's id. */
 export function createVariation(store: WooStore, productId: number, input: StoreInput): EmulatedWooVariation {
   const product = store.products.get(productId);

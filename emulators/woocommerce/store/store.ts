@@ -172,6 +172,9 @@ export class WooStore {
   deleteProduct(id: number, force: boolean): EmulatedWooProduct {
     return products.deleteProduct(this, id, force);
   }
+  restoreProduct(id: number): EmulatedWooProduct {
+    return products.restoreProduct(this, id);
+  }
   createVariation(productId: number, input: StoreInput): EmulatedWooVariation {
     return products.createVariation(this, productId, input);
   }

@@ -275,4 +275,31 @@ describe("WooCommerce emulator webhook rules of a real 11.0.1 store", () => {
       ["order.updated", before],
     ]);
   });
+
+  // wp_untrash_post saves the post through wp_update_post (its modified time moves) and WooCommerce's
+  // wp_untrash_post_status filter puts the product's old status back; only untrashed_post (product.restored) is a
+  // product webhook hook on that path.
+  it("restoring a trashed product sends product.restored with its old status and a newer date_modified", async () => {
+    const client = wooClient(emulator.url, key);
+    for (const topic of ["product.updated", "product.restored"]) {
+      await client.post("webhooks", { topic, delivery_url: receiver.url });
+    }
+    const product = [...emulator.store.products.values()].find((p) => p.status === "publish")!;
+    await client.delete(`products/${product.id}`);
+    await emulator.flushDeliveries();
+    const trashedAt = product.modifiedMs;
+    receiver.received.length = 0;
+    clock.advance(3_000);
+    emulator.store.restoreProduct(product.id);
+    await emulator.flushDeliveries();
+    const sent = topics().map((r) => {
+      const body = JSON.parse(r.body) as { status: string; date_modified_gmt: string };
+      return [
+        r.headers["x-wc-webhook-topic"],
+        body.status,
+        Date.parse(`${body.date_modified_gmt}Z`) > trashedAt,
+      ];
+    });
+    expect(sent).toEqual([["product.restored", "publish", true]]);
+  });
 });
