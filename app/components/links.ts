@@ -4,3 +4,15 @@ export const APP_HOME_URL = "/app";
 export const CONNECT_WOOCOMMERCE_URL = "/app/woocommerce/connect";
 /** A store's page in the embedded app (status, history, Sync now, Disconnect). */
 export const integrationPageUrl = (integrationId: string) => `/app/integrations/${integrationId}`;
+/**
+ * A WooCommerce owner's store page after a connect, with what to say on it: a new store (`connected`), a store read
+ * again in full (`reconnected`: it was disconnected, or had never synced), or a sign-in to a connected store.
+ */
+export function ownerStorePageAfterConnect(result: {
+  integrationId: string;
+  created: boolean;
+  initialSync: "full" | "incremental";
+}): string {
+  const said = result.created ? "connected" : result.initialSync === "full" ? "reconnected" : "signedin";
+  return `/woocommerce/stores/${result.integrationId}?${said}=1`;
+}

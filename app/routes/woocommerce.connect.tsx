@@ -20,6 +20,7 @@ import {
   readOrganizationGrant,
   readOwnerSession,
 } from "../integrations/woocommerce-session.server";
+import { ownerStorePageAfterConnect } from "../components/links";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const app = wooApp();
@@ -88,12 +89,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     organizationId: result.organizationId,
     integrationId: result.integrationId,
   });
-  return redirect(
-    `/woocommerce/stores/${result.integrationId}?${result.created ? "connected" : "signedin"}=1`,
-    {
-      headers: { "Set-Cookie": await app.cookies.session.serialize(sessionToken) },
-    },
-  );
+  return redirect(ownerStorePageAfterConnect(result), {
+    headers: { "Set-Cookie": await app.cookies.session.serialize(sessionToken) },
+  });
 };
 
 export default function ConnectWooCommerce() {

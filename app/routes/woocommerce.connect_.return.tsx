@@ -10,6 +10,7 @@ import { Banner, BlockStack, Button, Card, InlineStack, Page } from "@shopify/po
 import { finishKeyApproval } from "../integrations/woocommerce-approval.server";
 import { wooApp } from "../woocommerce-app.server";
 import { createOwnerSession } from "../integrations/woocommerce-session.server";
+import { ownerStorePageAfterConnect } from "../components/links";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const app = wooApp();
@@ -32,12 +33,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const headers = new Headers();
   headers.append("Set-Cookie", clearApproval);
   headers.append("Set-Cookie", await app.cookies.session.serialize(token));
-  return redirect(
-    `/woocommerce/stores/${result.integrationId}?${result.created ? "connected" : "signedin"}=1`,
-    {
-      headers,
-    },
-  );
+  return redirect(ownerStorePageAfterConnect(result), {
+    headers,
+  });
 };
 
 export default function ApprovalReturn() {

@@ -58,6 +58,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       problems: store.webhooks.problems,
     },
     justConnected: query.has("connected"),
+    reconnected: query.has("reconnected"),
     signedIn: query.has("signedin"),
   });
 };
@@ -81,7 +82,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 export default function StoreStatus() {
-  const { integration, runs, webhooks, schedule, facts, justConnected, signedIn } =
+  const { integration, runs, webhooks, schedule, facts, justConnected, reconnected, signedIn } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const disconnected = integration.status === "disconnected";
@@ -104,6 +105,11 @@ export default function StoreStatus() {
           {justConnected && !disconnected && (
             <Banner tone="success" title="Your store is connected">
               <p>{firstSyncNote(integration)}</p>
+            </Banner>
+          )}
+          {reconnected && !disconnected && (
+            <Banner tone="success" title="Your store is connected again">
+              <p>A full sync reads the store again; its progress and result show below.</p>
             </Banner>
           )}
           {facts.readOnly && !disconnected && (
