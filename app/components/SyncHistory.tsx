@@ -29,12 +29,16 @@ function countsOf(run: SyncRunView, resource: string) {
 const hasErrors = (run: SyncRunView) =>
   run.errorCount > 0 || !!run.errorMessage || run.resources.some((r) => r.error);
 
-function RunErrors({ run }: { run: SyncRunView }) {
+/** A run's errors behind a disclosure named after its run (several failed runs are told apart by ear too). */
+function RunErrors({ run, inRun = false }: { run: SyncRunView; inRun?: boolean }) {
   const [open, setOpen] = useState(false);
   const readErrors = run.resources.filter((r) => r.error);
   if (!hasErrors(run)) return null;
   const id = `run-errors-${run.id}`;
   const lines = runErrorLines(run);
+  const n = Math.max(run.errorCount, readErrors.length, 1);
+  const count = formatCount(n);
+  const started = formatDateTime(run.startedAt);
   return (
     <BlockStack gap="200">
       <InlineStack gap="200" blockAlign="center">
@@ -43,15 +47,17 @@ function RunErrors({ run }: { run: SyncRunView }) {
           onClick={() => setOpen(!open)}
           ariaExpanded={open}
           ariaControls={id}
+          accessibilityLabel={`${open ? "Hide errors" : `Show ${count} error${n === 1 ? "" : "s"}`} of the sync started ${started}`}
           disclosure={open ? "up" : "down"}
         >
-          {open
-            ? "Hide errors"
-            : `Show errors (${formatCount(Math.max(run.errorCount, readErrors.length, 1))})`}
+          {open ? "Hide errors" : `Show errors (${count})`}
         </Button>
-        <Text as="span" tone="subdued" variant="bodySm">
-          {formatDateTime(run.startedAt)}
-        </Text>
+        {/* Under the table, the run is named; inside its own block on phones, it already is. */}
+        {!inRun && (
+          <Text as="span" tone="subdued" variant="bodySm">
+            {kindOf(run)} · {started}
+          </Text>
+        )}
       </InlineStack>
       <Collapsible id={id} open={open}>
         <Box paddingBlockStart="100">
@@ -115,6 +121,7 @@ function RunList({ runs }: { runs: SyncRunView[] }) {
               Customers {countsOf(run, "customers")} · Orders {countsOf(run, "orders")} · Products{" "}
               {countsOf(run, "products")}
             </Text>
+            {hasErrors(run) && <RunErrors run={run} inRun />}
           </BlockStack>
         </Box>
       ))}
@@ -157,7 +164,7 @@ export function SyncHistory({ runs }: { runs: SyncRunView[] }) {
               ])}
             />
           )}
-          {runs.some(hasErrors) && (
+          {!mdDown && runs.some(hasErrors) && (
             <Box padding="400">
               <BlockStack gap="300">
                 {runs.filter(hasErrors).map((run) => (

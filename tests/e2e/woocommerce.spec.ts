@@ -145,6 +145,14 @@ test("a sync the store refuses shows as a failed attempt, not as the last sync",
   await app.getByRole("button", { name: "Sync now" }).click();
   await expect(failed).toBeVisible({ timeout: 30_000 });
   await expect(app.getByText("Needs attention").first()).toBeVisible();
+  // The run's errors are named after their run (two failed runs' buttons are told apart) and open in words.
+  await app
+    .getByRole("button", { name: /^Show \d+ errors? of the sync started / })
+    .first()
+    .click();
+  await expect(
+    app.getByText(/^Customers could not be read: WooCommerce rejected the API key \(401\)/),
+  ).toBeVisible();
   await page.screenshot({ path: "test-results/embedded-store-sync-failed.png", fullPage: true });
   // On the overview: the WooCommerce store's failed attempt; the Shopify store's sync, unchanged.
   await page.goto(`${SHOPIFY}/admin/apps/commerce-sync/app?shop=demo.myshopify.com`);
