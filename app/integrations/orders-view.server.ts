@@ -195,9 +195,36 @@ export async function ordersPerDay(
     perStore.set(day, (perStore.get(day) ?? 0) + 1);
     counts.set(o.integrationId, perStore);
   }
-  return stores.map((s) => ({
+  const series = stores.map((s) => ({
     integrationId: s.id,
     name: s.name,
     points: keys.map((day) => ({ day, orders: counts.get(s.id)?.get(day) ?? 0 })),
   }));
+  return withOtherStores(series);
+}
+
+/** Lines a chart draws, and stores its caption names, before the smaller stores are drawn as one. */
+export const CHART_MAX_SERIES = 6;
+
+/**
+ * An organization with many stores gets a readable chart: the stores with the most orders in the window keep their
+ * own line and the rest share one ("12 other stores"), instead of a line, a legend entry and a caption entry each.
+ */
+export function withOtherStores(series: OrdersPerDaySeries[]): OrdersPerDaySeries[] {
+  if (series.length <= CHART_MAX_SERIES) return series;
+  const total = (s: OrdersPerDaySeries) => s.points.reduce((n, p) => n + p.orders, 0);
+  // Most orders first; a stable sort keeps the stores' own order among equals.
+  const ranked = [...series].sort((a, b) => total(b) - total(a));
+  const kept = ranked.slice(0, CHART_MAX_SERIES - 1);
+  const rest = ranked.slice(CHART_MAX_SERIES - 1);
+  const other: OrdersPerDaySeries = {
+    integrationId: "other",
+    name: `${rest.length} other stores`,
+    points: rest[0]!.points.map((p, i) => ({
+      day: p.day,
+      orders: rest.reduce((n, s) => n + s.points[i]!.orders, 0),
+    })),
+  };
+  // The kept stores stay in the page's order of stores.
+  return [...series.filter((s) => kept.includes(s)), other];
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
 import { searchContacts } from "./contacts-view.server";
 import { displayStatus, listIntegrations } from "./integrations-view.server";
-import { listOrders, ordersPerDay } from "./orders-view.server";
+import { listOrders, ordersPerDay, withOtherStores } from "./orders-view.server";
 import { describeRun } from "./sync-runs.server";
 import { seedMerchant, type MerchantFixture } from "./testing/merchant";
 import { webhookActivity } from "./webhook-activity.server";
@@ -75,6 +75,39 @@ describe.each(DATABASE_KINDS)("the merchant's views on %s", (kind) => {
       { day: "2026-03-10", orders: 0 },
     ]);
     expect(series[0].points.every((p) => p.orders === 0)).toBe(true);
+  });
+
+  it("draws the stores with most orders on their own and the rest as one line when there are many", () => {
+    const store = (i: number, orders: number[]) => ({
+      integrationId: `s${i}`,
+      name: `Store ${i}`,
+      points: orders.map((n, d) => ({ day: `2026-03-0${d + 1}`, orders: n })),
+    });
+    const few = [store(1, [0, 0]), store(2, [1, 0])];
+    expect(withOtherStores(few)).toBe(few);
+    const many = [
+      store(1, [0, 0]),
+      store(2, [5, 5]),
+      store(3, [1, 0]),
+      store(4, [0, 2]),
+      store(5, [3, 3]),
+      store(6, [0, 0]),
+      store(7, [4, 0]),
+      store(8, [0, 1]),
+    ];
+    const drawn = withOtherStores(many);
+    expect(drawn.map((s) => s.name)).toEqual([
+      "Store 2",
+      "Store 3",
+      "Store 4",
+      "Store 5",
+      "Store 7",
+      "3 other stores",
+    ]);
+    expect(drawn[5]!.points).toEqual([
+      { day: "2026-03-01", orders: 0 },
+      { day: "2026-03-02", orders: 1 },
+    ]);
   });
 
   it("lists integrations with counts and never a healthy status over a failure", async () => {
