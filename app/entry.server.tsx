@@ -4,6 +4,7 @@ import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { emulatedAdminHeaders } from "./emulated-admin.server";
 import { loadEnv } from "./env.server";
 import prisma from "./db.server";
 import { startInProcessJobs } from "./jobs/runtime.server";
@@ -51,8 +52,7 @@ export default async function handleRequest(
   remixContext: EntryContext,
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
-  allowEmulatorFrame(responseHeaders);
-  preloadLocalAppBridge(responseHeaders);
+  emulatedAdminHeaders(responseHeaders);
   const userAgent = request.headers.get("user-agent");
   const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";
 
@@ -78,34 +78,4 @@ export default async function handleRequest(
     );
     setTimeout(abort, ABORT_DELAY_MS);
   });
-}
-
-/**
- * With the local Shopify emulator (dev/demo/e2e), the admin that frames the app is the emulator's origin, not
- * admin.shopify.com: add it to CSP frame-ancestors so the browser lets the mini admin embed the app.
- */
-function allowEmulatorFrame(headers: Headers) {
-  const emulator = loadEnv().SHOPIFY_EMULATOR_URL;
-  const csp = headers.get("Content-Security-Policy");
-  if (!emulator || !csp) return;
-  const origin = new URL(emulator).origin;
-  headers.set(
-    "Content-Security-Policy",
-    csp.replace(/frame-ancestors ([^;]*)/, `frame-ancestors $1 ${origin}`),
-  );
-}
-
-/**
- * shopify-app-remix adds `Link: <https://cdn.shopify.com/shopifycloud/app-bridge.js>; rel="preload"` to every
- * document. With the local App Bridge stand-in (demo/e2e, APP_BRIDGE_URL set) that preload is a request to Shopify's
- * CDN the page never uses: point it at the script the page really loads, so nothing leaves the machine.
- */
-function preloadLocalAppBridge(headers: Headers) {
-  const appBridgeUrl = loadEnv().APP_BRIDGE_URL;
-  const link = headers.get("Link");
-  if (!appBridgeUrl || !link?.includes("cdn.shopify.com")) return;
-  headers.set(
-    "Link",
-    link.replace(/<https:\/\/cdn\.shopify\.com\/shopifycloud\/app-bridge\.js>/, `<${appBridgeUrl}>`),
-  );
 }

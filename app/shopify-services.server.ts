@@ -45,6 +45,8 @@ export function shopifyServices(): ShopifyServices {
         platform,
         enqueueFullSync: async (integrationId) =>
           enqueueSync(await getJobQueue(), { integrationId, kind: "full", triggeredBy: "install" }),
+        enqueueCatchUpSync: async (integrationId) =>
+          enqueueSync(await getJobQueue(), { integrationId, kind: "incremental", triggeredBy: "install" }),
       },
       input,
     );

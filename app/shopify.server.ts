@@ -5,6 +5,7 @@ import { SHOPIFY_API_VERSION } from "./platforms/shopify/api-version";
 import { routeShopifyToEmulator } from "./platforms/shopify/emulator-fetch.server";
 import { appSessionStorage } from "./shopify-sessions.server";
 import { shopifyServices } from "./shopify-services.server";
+import { emulatedAdminThrown } from "./emulated-admin.server";
 
 const env = loadEnv();
 
@@ -67,7 +68,10 @@ const HEADLESS_BROWSER = /HeadlessChrome\//;
 
 export const authenticate: typeof shopify.authenticate = {
   ...shopify.authenticate,
-  admin: (request) => shopify.authenticate.admin(allowHeadlessBrowser(request)),
+  admin: (request) =>
+    shopify.authenticate.admin(allowHeadlessBrowser(request)).catch((thrown: unknown) => {
+      throw emulatedAdminThrown(thrown);
+    }),
 };
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;

@@ -13,6 +13,7 @@ import type { AppDb, PlatformContext, StoreCall, WebhookMaintenanceReport } from
 import type { ShopifyPlatform } from "../platforms/shopify/index.server";
 import { fetchShopInfo, saveShopInfo, settingsObject } from "../platforms/shopify/shop-info.server";
 import { missingScopes, scopeProblems, SYNC_SCOPES } from "../platforms/shopify/access-scopes";
+import { SHOP_ACCESS_QUERY } from "../platforms/shopify/queries/shop";
 
 type InstallInput = {
   shop: string;
@@ -41,6 +42,35 @@ export class ShopifyShopClaimedError extends AppError {
       `${shop} is already connected to another Commerce Sync account. Disconnect it there first.`,
       { httpStatus: 409 },
     );
+  }
+}
+
+/**
+ * Opening the app is how a merchant reconnects a shop whose stored access Shopify refused (the store's page says so):
+ * while the shop's integration needs attention, each opening of the app (a page load, not the page's own data
+ * requests) makes one Admin API call with the stored token. A refused token makes shopify-app-remix drop it and send
+ * the page through its bounce page, which exchanges the session for a new token (afterAuth then runs the install
+ * again, which clears the status); the call throws that redirect, which must reach Remix. A data
+ * request is left alone: the library answers it a bare 401 that the page would show as an error. Any other failure
+ * is left to the store's page: the app still opens.
+ */
+export async function recheckShopAccess(
+  db: AppDb,
+  request: { shop: string; pageLoad: boolean },
+  graphql: (query: string) => Promise<unknown>,
+): Promise<void> {
+  if (!request.pageLoad) return;
+  const shop = request.shop;
+  const integration = await db.integration.findUnique({
+    where: { platform_storeKey: { platform: "shopify", storeKey: shop } },
+    select: { status: true },
+  });
+  if (integration?.status !== "needs_attention") return;
+  try {
+    await graphql(SHOP_ACCESS_QUERY);
+  } catch (error) {
+    // The library's way to the bounce page is a thrown redirect; Shopify's other answers are the store page's to tell.
+    if (error instanceof Response && error.status >= 300 && error.status < 400) throw error;
   }
 }
 
@@ -133,6 +163,11 @@ export interface ShopifyInstallDeps {
   platform: ShopifyPlatform;
   /** Enqueues the first full sync (deduplicated by the queue). */
   enqueueFullSync(integrationId: string): Promise<unknown>;
+  /**
+   * Enqueues an incremental sync of a store whose access came back (it needed attention and the install found
+   * nothing wrong): what its failed syncs missed is read now, not at the next scheduled check.
+   */
+  enqueueCatchUpSync?(integrationId: string): Promise<unknown>;
 }
 
 export interface InstallOutcome extends InstallRecord {
@@ -220,6 +255,7 @@ export async function completeShopifyInstall(
       where: { id: integration.id },
       data: { status: "connected", statusReason: null },
     });
+    if (!fullSyncEnqueued) await deps.enqueueCatchUpSync?.(integration.id);
   }
   await db.auditLog.create({
     data: {

@@ -120,7 +120,7 @@ describe("Shopify faults (worker process, 3 s request timeout)", () => {
     expect(failed.status).toMatch(/partial|failed/);
     expect(integration.status).toBe("needs_attention");
     expect(integration.statusReason).toMatch(/refused Commerce Sync's access/);
-    expect(integration.statusReason).toMatch(/Open the app from the Shopify admin/);
+    expect(integration.statusReason).toMatch(/Open the app again from the Shopify admin/);
     checked(`run ${failed.status}; integration needs_attention: "${integration.statusReason}"`);
 
     await h.installByAuthorizationCode();

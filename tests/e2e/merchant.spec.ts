@@ -283,6 +283,38 @@ test("the Shopify customer page's block shows a customer of both stores: consent
   await page.screenshot({ path: "test-results/admin-block.png", fullPage: true });
 });
 
+test("a shop whose access Shopify refused is reconnected by opening the app again, as its page says", async ({
+  page,
+}) => {
+  let app = await openApp(page);
+  await expectPage(app, "Overview");
+  await app.getByRole("link", { name: "View details" }).first().click();
+  await expect(app.getByRole("heading", { name: "Sync history" })).toBeVisible({ timeout: 30_000 });
+  const revoked = await fetch(`${SHOPIFY}/_emulator/tokens/revoke`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ shop: SHOP }),
+  });
+  expect(revoked.status).toBe(200);
+  await app.getByRole("button", { name: "Sync now" }).click();
+  await expect(
+    app.getByText(/Open the app again from the Shopify admin \(or reload it\)/).first(),
+  ).toBeVisible({
+    timeout: 30_000,
+  });
+  await screenshot(page, "detail-access-refused");
+  // Opening the app again finds the stored token refused, exchanges a new one (through shopify-app-remix's bounce
+  // page, framed by the mini admin) and syncs what the failed sync missed: the store is healthy again.
+  await expect(async () => {
+    app = await openApp(page);
+    await expectPage(app, "Overview");
+    await app.getByRole("link", { name: "View details" }).first().click();
+    await expect(app.getByText(/^Last sync: /)).toBeVisible({ timeout: 10_000 });
+    await expect(app.getByText("This store needs attention")).toHaveCount(0);
+  }).toPass({ timeout: 60_000 });
+  await screenshot(page, "detail-access-back");
+});
+
 test("a store's automatic syncs are changed on its detail page, saved and shown after a reload", async ({
   page,
 }) => {

@@ -27,8 +27,8 @@ export class ShopifyAuthError extends AppError {
   ) {
     super(
       "shopify_access_revoked",
-      `Shopify refused Commerce Sync's access to ${shop} (${responseStatus}). Open the app from the Shopify admin ` +
-        `to reconnect it; if it was uninstalled, install it again.`,
+      `Shopify refused Commerce Sync's access to ${shop} (${responseStatus}). Open the app again from the Shopify ` +
+        `admin (or reload it) to reconnect it; if it was uninstalled, install it again.`,
       { httpStatus: 502 },
     );
   }

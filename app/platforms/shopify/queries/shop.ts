@@ -15,3 +15,12 @@ export const SHOP_QUERY = `#graphql
     }
   }
 `;
+
+/** The cheapest call that uses a shop's stored access token (1 point): does Shopify still accept it? */
+export const SHOP_ACCESS_QUERY = `#graphql
+  query ShopAccess {
+    shop {
+      id
+    }
+  }
+`;
