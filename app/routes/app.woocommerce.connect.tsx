@@ -99,8 +99,8 @@ export default function EmbeddedConnectWooCommerce() {
                   Approve in your WordPress admin
                 </Text>
                 <Text as="p" tone="subdued">
-                  Opens your store in a new tab to log in and approve a key; you come back to the store's
-                  status page.
+                  Opens a new tab where you enter your store's address, log in to WordPress and approve a key;
+                  the tab then shows the store's status page.
                 </Text>
                 {httpAppUrl && <ApprovalNeedsHttpsBanner appUrl={httpAppUrl} />}
                 <Box>

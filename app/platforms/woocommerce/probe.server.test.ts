@@ -268,6 +268,13 @@ describe("store pages without a REST index", () => {
       "https://x.test/wp-json/",
     );
     expect(htmlTitle("<title>Bob&#039;s &amp; Co &#8211; Shop</title>")).toBe("Bob's & Co – Shop");
+    // A long title is cut between words, and says so.
+    const long =
+      "Boutique Élégance des Artisans Réunis de la Vallée de la Loire — Maison Fondée en 1887, Vins, Fromages et " +
+      "Produits du Terroir";
+    expect(htmlTitle(`<title>${long}</title>`)).toBe(
+      "Boutique Élégance des Artisans Réunis de la Vallée de la Loire — Maison Fondée en 1887, Vins, Fromages et Produits du…",
+    );
   });
 });
 

@@ -248,5 +248,13 @@ export function htmlTitle(html: string): string | null {
     .replace(/&quot;/g, '"')
     .replace(/&#039;|&apos;/g, "'")
     .trim();
-  return text ? text.slice(0, 120) : null;
+  return text ? shortName(text) : null;
+}
+
+/** At most 120 characters, cut between words with an ellipsis rather than mid-word ("…Produits du Te"). */
+function shortName(text: string, max = 120): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const lastSpace = cut.lastIndexOf(" ");
+  return `${(lastSpace > max / 2 ? cut.slice(0, lastSpace) : cut).replace(/[\s,;:–—-]+$/, "")}…`;
 }
