@@ -10,7 +10,7 @@ export function WebhookActivityCard({
   disconnected = false,
 }: {
   activity: WebhookActivity;
-  /** The store is disconnected: its webhooks were removed and are no longer checked. */
+  /** The store is disconnected: its webhooks are refused and no longer checked. */
   disconnected?: boolean;
 }) {
   const notes = webhookActivityNotes({ disconnected });

@@ -12,5 +12,7 @@ describe("webhookActivityNotes", () => {
     expect(notes.noEvents).not.toMatch(/within seconds/);
     expect(notes.noEvents).toMatch(/disconnected/);
     expect(notes.noRepairs).not.toMatch(/every check/);
+    // Not "its webhooks were removed": a disconnect whose store could not be reached leaves them there.
+    expect(notes.noEvents).not.toMatch(/removed/);
   });
 });

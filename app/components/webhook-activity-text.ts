@@ -1,6 +1,7 @@
 /**
- * The Webhook activity card's empty-state sentences. A disconnected store's webhooks were removed, so it neither
- * promises changes "within seconds" nor reports checks that no longer run.
+ * The Webhook activity card's empty-state sentences. A disconnected store's webhooks are refused, so it neither
+ * promises changes "within seconds" nor reports checks that no longer run; nor does it say they were removed from the
+ * store, which a disconnect whose store could not be reached did not do (the page's banner says so).
  */
 export function webhookActivityNotes(options: { disconnected: boolean }): {
   noEvents: string;
@@ -8,7 +9,7 @@ export function webhookActivityNotes(options: { disconnected: boolean }): {
 } {
   return options.disconnected
     ? {
-        noEvents: "No webhook arrives from a disconnected store: its webhooks were removed.",
+        noEvents: "Nothing a disconnected store sends is applied: its webhooks are refused.",
         noRepairs: "None: a disconnected store’s webhook subscriptions are not checked.",
       }
     : {
