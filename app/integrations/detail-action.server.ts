@@ -51,7 +51,9 @@ export async function runDetailAction(
         status: 200,
         message: result.queued
           ? `${kind === "full" ? "Full" : "Incremental"} sync started`
-          : "A sync of this store is already waiting to run",
+          : result.startsNow
+            ? "The sync that was waiting to retry after a failure starts now"
+            : "A sync of this store is already waiting to run",
       };
     } catch (error) {
       // A disconnected store: say so on the page (404s and unexpected errors go to the ErrorBoundary).

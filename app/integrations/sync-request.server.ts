@@ -24,6 +24,8 @@ export interface SyncRequested {
   jobId: string;
   /** False when the same request was already waiting (nothing new was queued). */
   queued: boolean;
+  /** True when the sync starts now: a new one, or the waiting one brought forward from its retry after a failure. */
+  startsNow: boolean;
 }
 
 export async function requestSync(
@@ -62,5 +64,11 @@ export async function requestSync(
       },
     });
   }
-  return { integrationId: integration.id, kind: input.kind, jobId: job.id, queued: job.created };
+  return {
+    integrationId: integration.id,
+    kind: input.kind,
+    jobId: job.id,
+    queued: job.created,
+    startsNow: job.created || job.broughtForward === true,
+  };
 }

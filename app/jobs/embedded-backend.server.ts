@@ -144,7 +144,7 @@ export function createEmbeddedBackend(db: AppDb, options: EmbeddedBackendOptions
       if (inserted === 1) return { id, created: true };
       // A job waiting out a failed attempt's backoff runs when asked for again: on pg-boss such a job (state retry)
       // holds back no new one. A merchant who fixed the store and pressed "Sync now" does not wait up to an hour.
-      await db.job.updateMany({
+      const forward = await db.job.updateMany({
         where: { dedupeKey: opts.dedupeKey, status: "queued", attempts: { gt: 0 }, runAt: { gt: runAt } },
         data: { runAt },
       });
@@ -152,7 +152,11 @@ export function createEmbeddedBackend(db: AppDb, options: EmbeddedBackendOptions
         where: { dedupeKey: opts.dedupeKey, status: "queued" },
         select: { id: true },
       });
-      return { id: existing?.id ?? id, created: false };
+      return {
+        id: existing?.id ?? id,
+        created: false,
+        ...(forward.count > 0 ? { broughtForward: true } : {}),
+      };
     },
 
     async claim(kinds, workerId) {

@@ -98,6 +98,11 @@ export interface EnqueueResult {
   id: string;
   /** False when a queued job with the same dedupe key already existed (its id is returned). */
   created: boolean;
+  /**
+   * With `created: false`: the waiting job was waiting out a failed attempt's backoff and was brought forward to run
+   * now (the embedded queue; on pg-boss a new job is created beside a retry instead).
+   */
+  broughtForward?: boolean;
 }
 
 /** A job as the UI shows it, whatever the backend. */

@@ -147,7 +147,7 @@ describe.each(DATABASE_KINDS)("integrations API on %s", (kind) => {
       });
       expect(first.status).toBe(202);
       const body = await first.json();
-      expect(body).toMatchObject({ integrationId: m.wooId, kind: "full", queued: true });
+      expect(body).toMatchObject({ integrationId: m.wooId, kind: "full", queued: true, startsNow: true });
       const second = await api.call(SYNC, {
         method: "POST",
         path: `/api/integrations/${m.wooId}/sync`,
@@ -155,7 +155,7 @@ describe.each(DATABASE_KINDS)("integrations API on %s", (kind) => {
         token,
         body: { kind: "full" },
       });
-      expect(await second.json()).toMatchObject({ jobId: body.jobId, queued: false });
+      expect(await second.json()).toMatchObject({ jobId: body.jobId, queued: false, startsNow: false });
       const jobs = await jobsFor(m.wooId);
       expect(jobs.map((j) => j.kind)).toEqual(["sync.full"]);
       expect(await t.db.auditLog.count({ where: { integrationId: m.wooId, action: "sync.requested" } })).toBe(

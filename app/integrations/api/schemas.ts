@@ -180,6 +180,8 @@ export const syncAccepted = z.object({
   kind: z.enum(["full", "incremental"]),
   jobId: z.string(),
   queued: z.boolean(),
+  /** True when this request made a sync start now: a new one, or one waiting to retry after a failure. */
+  startsNow: z.boolean(),
 });
 
 export const disconnectResult = z.object({

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../tests/setup/db";
+import { createJobQueue, type JobQueue } from "../jobs/queue.server";
+import { runDetailAction } from "./detail-action.server";
+import { seedMerchant, type MerchantFixture } from "./testing/merchant";
+
+/** "Sync now" on a store's page says what happened: started, already waiting, or a waiting retry brought forward. */
+describe("the store page's Sync now (embedded queue)", () => {
+  let t: TestDatabase;
+  let m: MerchantFixture;
+  let queue: JobQueue;
+  beforeAll(async () => {
+    t = await createTestDatabase("sqlite");
+    m = await seedMerchant(t.db);
+    queue = await createJobQueue(t.db, { databaseUrl: t.url });
+  });
+  afterAll(async () => {
+    await queue?.close();
+    await t?.cleanup();
+  });
+
+  const syncNow = () => {
+    const form = new FormData();
+    form.set("intent", "sync");
+    form.set("kind", "incremental");
+    return runDetailAction(
+      { db: t.db, queue, cleanupStore: async () => undefined },
+      { organizationId: m.organizationId, integrationId: m.wooId, actor: "merchant:test", form },
+    );
+  };
+
+  it("starts a sync, then says one is waiting, then says a waiting retry starts now", async () => {
+    expect((await syncNow()).message).toBe("Incremental sync started");
+    expect((await syncNow()).message).toBe("A sync of this store is already waiting to run");
+    // The waiting job failed once and waits out its backoff (what a worker leaves after the store was down).
+    const inAnHour = new Date(Date.now() + 60 * 60_000);
+    const moved = await t.db.job.updateMany({
+      where: { kind: "sync.incremental", status: "queued" },
+      data: { attempts: 1, runAt: inAnHour, lastError: "the store is down" },
+    });
+    expect(moved.count).toBe(1);
+    expect((await syncNow()).message).toBe("The sync that was waiting to retry after a failure starts now");
+    const job = await t.db.job.findFirstOrThrow({ where: { kind: "sync.incremental", status: "queued" } });
+    expect(job.runAt.getTime()).toBeLessThan(inAnHour.getTime());
+  });
+});
