@@ -3,6 +3,7 @@
  * the overview chart. Money stays exact: minor units in, decimal strings out.
  */
 import type { Prisma } from "@prisma/client";
+import { sqlDate } from "../db/sql-date";
 import { formatMinorUnits } from "../lib/money";
 import type { AppDb } from "../sync/platform";
 
@@ -181,19 +182,15 @@ export async function ordersPerDay(
   const keys = Array.from({ length: days }, (_, i) =>
     new Date(start.getTime() + i * 86_400_000).toISOString().slice(0, 10),
   );
-  const [stores, orders] = await Promise.all([
+  const [stores, rows] = await Promise.all([
     storeChoices(db, organizationId),
-    db.order.findMany({
-      where: { organizationId, deletedAt: null, orderDate: { gte: start } },
-      select: { integrationId: true, orderDate: true },
-    }),
+    ordersByDay(db, organizationId, start),
   ]);
   const counts = new Map<string, Map<string, number>>();
-  for (const o of orders) {
-    const day = o.orderDate.toISOString().slice(0, 10);
-    const perStore = counts.get(o.integrationId) ?? new Map<string, number>();
-    perStore.set(day, (perStore.get(day) ?? 0) + 1);
-    counts.set(o.integrationId, perStore);
+  for (const row of rows) {
+    const perStore = counts.get(row.integrationId) ?? new Map<string, number>();
+    perStore.set(row.day, Number(row.orders));
+    counts.set(row.integrationId, perStore);
   }
   const series = stores.map((s) => ({
     integrationId: s.id,
@@ -227,4 +224,25 @@ export function withOtherStores(series: OrdersPerDaySeries[]): OrdersPerDaySerie
   };
   // The kept stores stay in the page's order of stores.
   return [...series.filter((s) => kept.includes(s)), other];
+}
+
+/**
+ * Orders per store and UTC day since `start`, counted by the database (a busy shop's month of orders is not read
+ * into memory; the overview asks every few seconds while a store syncs). Dates are UTC on both databases: SQLite
+ * keeps them as ISO text ("2026-03-09T23:59:59.000+00:00"), PostgreSQL as `timestamp(3)` holding UTC.
+ */
+function ordersByDay(
+  db: AppDb,
+  organizationId: string,
+  start: Date,
+): Promise<Array<{ integrationId: string; day: string; orders: number | bigint }>> {
+  const sql =
+    db.$kind === "postgres"
+      ? `SELECT "integrationId", to_char("orderDate", 'YYYY-MM-DD') AS "day", COUNT(*)::int AS "orders"
+           FROM "Order" WHERE "organizationId" = $1 AND "deletedAt" IS NULL AND "orderDate" >= $2::timestamp(3)
+          GROUP BY 1, 2`
+      : `SELECT "integrationId", substr("orderDate", 1, 10) AS "day", COUNT(*) AS "orders"
+           FROM "Order" WHERE "organizationId" = ? AND "deletedAt" IS NULL AND "orderDate" >= ?
+          GROUP BY 1, 2`;
+  return db.$queryRawUnsafe(sql, organizationId, sqlDate(db.$kind, start));
 }
