@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import {
   Badge,
   BlockStack,
@@ -20,6 +20,7 @@ import { embeddedContext } from "../embedded.server";
 import { searchContacts } from "../integrations/contacts-view.server";
 import { ConsentBadge } from "../components/ConsentBadge";
 import { ListFooter } from "../components/ListFooter";
+import { pageNumberOf, useListParams } from "../components/list-params";
 import { PageError } from "../components/PageError";
 import { formatCount, formatMoney } from "../components/format";
 
@@ -29,7 +30,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { db, organization } = await embeddedContext(request);
   const url = new URL(request.url);
   const query = (url.searchParams.get("q") ?? "").slice(0, 200);
-  const page = Math.max(1, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1);
+  const page = pageNumberOf(url);
   const result = await searchContacts(db, organization.organizationId, { query, page, pageSize: PAGE_SIZE });
   return json({ ...result, query });
 };
@@ -170,15 +171,10 @@ function ContactsTable({ contacts }: { contacts: ContactRow[] }) {
 /** Contacts across stores: search by email or name; consent, stores, orders and total spent per currency. */
 export default function Contacts() {
   const { contacts, total, page, query } = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
+  const { pageUrl } = useListParams();
   const navigation = useNavigation();
   const [value, setValue] = useState(query);
   const searching = navigation.state === "loading" && navigation.location?.pathname === "/app/contacts";
-  const pageUrl = (p: number) => {
-    const next = new URLSearchParams(params);
-    next.set("page", String(p));
-    return `?${next.toString()}`;
-  };
   return (
     <Page
       title="Contacts"

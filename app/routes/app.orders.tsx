@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData, useSearchParams, useSubmit } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import {
   Badge,
   BlockStack,
@@ -18,6 +18,7 @@ import {
 import { embeddedContext } from "../embedded.server";
 import { listOrders } from "../integrations/orders-view.server";
 import { ListFooter } from "../components/ListFooter";
+import { pageNumberOf, useListParams } from "../components/list-params";
 import { PageError } from "../components/PageError";
 import { formatDate, formatMoney, humanize } from "../components/format";
 
@@ -31,7 +32,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     financialStatus: url.searchParams.get("financial") || null,
     fulfillmentStatus: url.searchParams.get("fulfillment") || null,
   };
-  const page = Math.max(1, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1);
+  const page = pageNumberOf(url);
   return json({
     ...(await listOrders(db, organization.organizationId, filters, { page, pageSize: PAGE_SIZE })),
     filters,
@@ -205,20 +206,7 @@ function OrdersTable({ orders }: { orders: OrderRow[] }) {
 /** Orders from every store, filtered by store, financial status and fulfillment status. */
 export default function Orders() {
   const { orders, total, page, facets, filters } = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
-  const submit = useSubmit();
-  const pageUrl = (p: number) => {
-    const next = new URLSearchParams(params);
-    next.set("page", String(p));
-    return `?${next.toString()}`;
-  };
-  const apply = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    next.delete("page");
-    submit(next, { method: "get", replace: true });
-  };
+  const { pageUrl, applyFilter: apply } = useListParams();
   const filtered = !!(filters.integrationId || filters.financialStatus || filters.fulfillmentStatus);
   return (
     <Page

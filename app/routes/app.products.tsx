@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import {
   Badge,
   BlockStack,
@@ -21,6 +21,7 @@ import { useState } from "react";
 import { embeddedContext } from "../embedded.server";
 import { listProducts } from "../integrations/products-view.server";
 import { ListFooter } from "../components/ListFooter";
+import { pageNumberOf, useListParams } from "../components/list-params";
 import { PageError } from "../components/PageError";
 import { formatDate, formatMoneyRange } from "../components/format";
 import { productStatusLabel, productStatusTone } from "../components/product-status";
@@ -35,7 +36,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     status: url.searchParams.get("status") || null,
     query: (url.searchParams.get("q") ?? "").slice(0, 200),
   };
-  const page = Math.max(1, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1);
+  const page = pageNumberOf(url);
   return json({
     ...(await listProducts(db, organization.organizationId, filters, { page, pageSize: PAGE_SIZE })),
     filters,
@@ -188,23 +189,10 @@ function ProductsTable({ products }: { products: ProductRow[] }) {
 /** Products from every store: search by title, vendor or SKU; filter by store and status. */
 export default function Products() {
   const { products, total, page, facets, filters } = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
-  const submit = useSubmit();
+  const { pageUrl, applyFilter: apply } = useListParams();
   const navigation = useNavigation();
   const [value, setValue] = useState(filters.query);
   const searching = navigation.state === "loading" && navigation.location?.pathname === "/app/products";
-  const pageUrl = (p: number) => {
-    const next = new URLSearchParams(params);
-    next.set("page", String(p));
-    return `?${next.toString()}`;
-  };
-  const apply = (key: string, v: string) => {
-    const next = new URLSearchParams(params);
-    if (v) next.set(key, v);
-    else next.delete(key);
-    next.delete("page");
-    submit(next, { method: "get", replace: true });
-  };
   const filtered = !!(filters.integrationId || filters.status || filters.query);
   return (
     <Page

@@ -146,6 +146,42 @@ test("the overview and contacts are usable with the keyboard alone", async ({ pa
   await screenshot(page, "contacts-no-match");
 });
 
+test("the orders and products filters narrow their lists and keep the other filters", async ({ page }) => {
+  const app = await openApp(page, "/orders");
+  await expectPage(app, "Orders");
+  // The first payment status the orders have (the choices are the values present).
+  const payment = app.getByLabel("Payment status");
+  const [value, label] = await payment
+    .locator("option")
+    .nth(1)
+    .evaluate((o: HTMLOptionElement) => [o.value, o.text]);
+  const rows = app.locator(".Polaris-IndexTable__TableRow");
+  const before = await rows.allTextContents();
+  expect(
+    before.some((row) => !row.includes(label)),
+    "some order of another payment status",
+  ).toBe(true);
+  await payment.selectOption(value);
+  // The list reloads (inside the app's frame) with only that status.
+  await expect
+    .poll(async () => (await rows.allTextContents()).every((row) => row.includes(label)))
+    .toBe(true);
+  await expect(rows.first()).toBeVisible();
+  await app.getByLabel("Fulfillment status").selectOption("unfulfilled");
+  await expect(payment).toHaveValue(value);
+  await expect(app.getByLabel("Fulfillment status")).toHaveValue("unfulfilled");
+
+  const products = await openApp(page, "/products");
+  await expectPage(products, "Products");
+  await products.getByLabel("Search products").fill("SKU-2-");
+  await products.getByRole("button", { name: "Search" }).click();
+  await expect(products.getByText(/^1 product matching “SKU-2-”$/)).toBeVisible();
+  await products.getByLabel("Status").selectOption("active");
+  await expect(products.getByLabel("Status")).toHaveValue("active");
+  await expect(products.getByText(/^1 product matching “SKU-2-”$/)).toBeVisible();
+  await screenshot(page, "products-filtered");
+});
+
 test("an unknown page of the app is a Polaris 404 with a way back", async ({ page }) => {
   const app = await openApp(page, "/no-such-page");
   await expect(app.getByRole("heading", { name: "Page not found" })).toBeVisible({

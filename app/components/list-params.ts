@@ -1,0 +1,30 @@
+/**
+ * The query string of a paged, filtered list page (contacts, orders, products): the page number a loader reads, and
+ * the links and filter changes the page makes, each keeping the other parameters.
+ */
+import { useSearchParams, useSubmit } from "@remix-run/react";
+
+/** `?page=N` as a page number from 1 (anything else is page 1). */
+export function pageNumberOf(url: URL): number {
+  return Math.max(1, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1);
+}
+
+export function useListParams() {
+  const [params] = useSearchParams();
+  const submit = useSubmit();
+  /** The address of another page of the same list. */
+  const pageUrl = (page: number) => {
+    const next = new URLSearchParams(params);
+    next.set("page", String(page));
+    return `?${next.toString()}`;
+  };
+  /** Sets (or clears, for "") one filter and goes back to the first page. */
+  const applyFilter = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    next.delete("page");
+    submit(next, { method: "get", replace: true });
+  };
+  return { pageUrl, applyFilter };
+}
