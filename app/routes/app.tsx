@@ -1,6 +1,13 @@
-import type { HeadersFunction, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import {
+  isRouteErrorResponse,
+  Link,
+  Outlet,
+  useLoaderData,
+  useNavigation,
+  useRouteError,
+} from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import { Frame, Loading } from "@shopify/polaris";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
@@ -17,6 +24,26 @@ export const links: LinksFunction = () => [
   { rel: "stylesheet", href: polarisStyles },
   { rel: "stylesheet", href: polarisVizStyles },
 ];
+
+/** Each embedded page's document title (WCAG 2.4.2: pages are titled), from its address; no page sets its own. */
+const PAGE_TITLES: Array<[RegExp, string]> = [
+  [/^\/app\/?$/, "Overview"],
+  [/^\/app\/contacts\/?$/, "Contacts"],
+  [/^\/app\/orders\/?$/, "Orders"],
+  [/^\/app\/products\/?$/, "Products"],
+  [/^\/app\/settings\/?$/, "Settings"],
+  [/^\/app\/woocommerce\/connect\/?$/, "Connect WooCommerce"],
+  [/^\/app\/integrations\/[^/]+\/?$/, "Store details"],
+];
+
+export const meta: MetaFunction = ({ location, error }) => {
+  const page = error
+    ? isRouteErrorResponse(error) && error.status === 404
+      ? "Page not found"
+      : "Something went wrong"
+    : (PAGE_TITLES.find(([path]) => path.test(location.pathname))?.[1] ?? "Page not found");
+  return [{ title: `${page} · Commerce Sync` }];
+};
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
