@@ -18,6 +18,8 @@ export function ListFooter({
   pageSize: number;
   pageUrl: (page: number) => string;
 }) {
+  const hasPrevious = page > 1;
+  const hasNext = page * pageSize < total;
   return (
     <Box padding="300">
       <InlineStack align="space-between" blockAlign="center">
@@ -26,11 +28,13 @@ export function ListFooter({
           {total === 1 ? "" : "s"}
           {suffix}
         </Text>
+        {/* No address for a side with no page: Polaris draws a disabled link as an <a> without href, which has no
+            role for its aria-label; without an address it is a disabled <button>. */}
         <Pagination
-          hasPrevious={page > 1}
-          previousURL={pageUrl(page - 1)}
-          hasNext={page * pageSize < total}
-          nextURL={pageUrl(page + 1)}
+          hasPrevious={hasPrevious}
+          previousURL={hasPrevious ? pageUrl(page - 1) : undefined}
+          hasNext={hasNext}
+          nextURL={hasNext ? pageUrl(page + 1) : undefined}
         />
       </InlineStack>
     </Box>
