@@ -40,7 +40,8 @@ export function OrdersChart({ series, days }: { series: OrdersPerDaySeries[]; da
           <div
             style={{ height: CHART_HEIGHT_PX }}
             data-testid="orders-chart"
-            role="img"
+            // A figure, not an image: Polaris Viz's legend inside holds buttons, which an image's children may not.
+            role="figure"
             aria-label={`Orders per day: ${summary}`}
           >
             {mounted ? (
