@@ -20,15 +20,26 @@ function Count({ label, value }: { label: string; value: number }) {
   );
 }
 
-/** One store on the overview: status (with the reason when it needs attention), counts, last sync, its id. */
-export function IntegrationCard({ integration, href }: { integration: Item; href: string }) {
+/**
+ * One store on the overview: status (with the reason when it needs attention), counts, last sync, its id. Its name is
+ * a level-three heading under the overview's "Stores"; a page that lists stores right under its title passes "h2".
+ */
+export function IntegrationCard({
+  integration,
+  href,
+  headingAs = "h3",
+}: {
+  integration: Item;
+  href: string;
+  headingAs?: "h2" | "h3";
+}) {
   return (
     <Card>
       <BlockStack gap="300">
         <InlineStack align="space-between" blockAlign="center" gap="200" wrap>
           <BlockStack gap="050">
             <Link url={href} removeUnderline monochrome>
-              <Text as="h3" variant="headingMd">
+              <Text as={headingAs} variant="headingMd">
                 {integration.name}
               </Text>
             </Link>

@@ -13,7 +13,9 @@ export const loader = () => json(null, { status: 404 });
 export default function NotFoundPage() {
   return (
     <StandalonePolaris>
-      <NotFound homeUrl="/" />
+      <main>
+        <NotFound homeUrl="/" />
+      </main>
     </StandalonePolaris>
   );
 }

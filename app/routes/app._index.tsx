@@ -33,7 +33,7 @@ function Stat({ label, value, url }: { label: string; value: number; url: string
     <div data-testid={`total-${label.toLowerCase()}`}>
       <Card>
         <BlockStack gap="100">
-          <Text as="h3" variant="headingSm" tone="subdued">
+          <Text as="h2" variant="headingSm" tone="subdued">
             {label}
           </Text>
           <Text as="p" variant="heading2xl">

@@ -110,7 +110,15 @@ function TokenList({ tokens }: { tokens: TokenRow[] }) {
   return (
     <DataTable
       columnContentTypes={["text", "text", "text", "text", "text"]}
-      headings={["Name", "Token", "Created", "Last used", ""]}
+      headings={[
+        "Name",
+        "Token",
+        "Created",
+        "Last used",
+        <Text key="a" as="span" visuallyHidden>
+          Actions
+        </Text>,
+      ]}
       rows={tokens.map((t) => [
         t.name,
         <code key="p">{t.preview}</code>,

@@ -34,7 +34,12 @@ export default function OwnerStores() {
       <BlockStack gap="400">
         <InlineGrid columns={{ xs: 1, md: stores.length > 1 ? 2 : 1 }} gap="400">
           {stores.map((store) => (
-            <IntegrationCard key={store.id} integration={store} href={`/woocommerce/stores/${store.id}`} />
+            <IntegrationCard
+              key={store.id}
+              integration={store}
+              href={`/woocommerce/stores/${store.id}`}
+              headingAs="h2"
+            />
           ))}
         </InlineGrid>
       </BlockStack>

@@ -51,62 +51,67 @@ export default function Landing() {
   const [shop, setShop] = useState("");
   return (
     <PolarisAppProvider i18n={i18n}>
-      <Page title="Commerce Sync" subtitle="Connect your online store to your support & marketing platform.">
-        <BlockStack gap="500">
-          <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
-            {FEATURES.map((f) => (
-              <Card key={f.title}>
-                <BlockStack gap="200">
+      <main>
+        <Page
+          title="Commerce Sync"
+          subtitle="Connect your online store to your support & marketing platform."
+        >
+          <BlockStack gap="500">
+            <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
+              {FEATURES.map((f) => (
+                <Card key={f.title}>
+                  <BlockStack gap="200">
+                    <Text as="h2" variant="headingMd">
+                      {f.title}
+                    </Text>
+                    <Text as="p" tone="subdued">
+                      {f.body}
+                    </Text>
+                  </BlockStack>
+                </Card>
+              ))}
+            </InlineGrid>
+            <Card>
+              <InlineStack align="space-between" blockAlign="center" gap="300">
+                <BlockStack gap="100">
                   <Text as="h2" variant="headingMd">
-                    {f.title}
+                    Running WooCommerce?
                   </Text>
                   <Text as="p" tone="subdued">
-                    {f.body}
+                    Connect your store with one click in your WP admin, or with REST API keys. No Shopify
+                    needed.
                   </Text>
                 </BlockStack>
-              </Card>
-            ))}
-          </InlineGrid>
-          <Card>
-            <InlineStack align="space-between" blockAlign="center" gap="300">
-              <BlockStack gap="100">
-                <Text as="h2" variant="headingMd">
-                  Running WooCommerce?
-                </Text>
-                <Text as="p" tone="subdued">
-                  Connect your store with one click in your WP admin, or with REST API keys. No Shopify
-                  needed.
-                </Text>
-              </BlockStack>
-              <Button url="/woocommerce/connect">Connect WooCommerce</Button>
-            </InlineStack>
-          </Card>
-          {showForm && (
-            <Card>
-              <Form method="post" action="/auth/login">
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    Install on Shopify
-                  </Text>
-                  <TextField
-                    label="Shop domain"
-                    name="shop"
-                    helpText="e.g. my-store.myshopify.com"
-                    value={shop}
-                    onChange={setShop}
-                    autoComplete="on"
-                  />
-                  <Box>
-                    <Button submit variant="primary">
-                      Log in
-                    </Button>
-                  </Box>
-                </BlockStack>
-              </Form>
+                <Button url="/woocommerce/connect">Connect WooCommerce</Button>
+              </InlineStack>
             </Card>
-          )}
-        </BlockStack>
-      </Page>
+            {showForm && (
+              <Card>
+                <Form method="post" action="/auth/login">
+                  <BlockStack gap="300">
+                    <Text as="h2" variant="headingMd">
+                      Install on Shopify
+                    </Text>
+                    <TextField
+                      label="Shop domain"
+                      name="shop"
+                      helpText="e.g. my-store.myshopify.com"
+                      value={shop}
+                      onChange={setShop}
+                      autoComplete="on"
+                    />
+                    <Box>
+                      <Button submit variant="primary">
+                        Log in
+                      </Button>
+                    </Box>
+                  </BlockStack>
+                </Form>
+              </Card>
+            )}
+          </BlockStack>
+        </Page>
+      </main>
     </PolarisAppProvider>
   );
 }

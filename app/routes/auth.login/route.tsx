@@ -60,30 +60,32 @@ export default function Auth() {
 
   return (
     <PolarisAppProvider i18n={loaderData.polarisTranslations}>
-      <Page narrowWidth>
-        <Card>
-          <Form method="post">
-            <FormLayout>
-              <Text variant="headingMd" as="h2">
-                Log in to Commerce Sync
-              </Text>
-              <TextField
-                type="text"
-                name="shop"
-                label="Shop domain"
-                helpText="example.myshopify.com"
-                value={shop}
-                onChange={setShop}
-                autoComplete="on"
-                error={errors.shop}
-              />
-              <Button submit variant="primary">
-                Log in
-              </Button>
-            </FormLayout>
-          </Form>
-        </Card>
-      </Page>
+      <main>
+        <Page narrowWidth>
+          <Card>
+            <Form method="post">
+              <FormLayout>
+                <Text variant="headingMd" as="h1">
+                  Log in to Commerce Sync
+                </Text>
+                <TextField
+                  type="text"
+                  name="shop"
+                  label="Shop domain"
+                  helpText="example.myshopify.com"
+                  value={shop}
+                  onChange={setShop}
+                  autoComplete="on"
+                  error={errors.shop}
+                />
+                <Button submit variant="primary">
+                  Log in
+                </Button>
+              </FormLayout>
+            </Form>
+          </Card>
+        </Page>
+      </main>
     </PolarisAppProvider>
   );
 }
