@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { expectPage, openApp, recordOffHostRequests, screenshot } from "./support/admin";
+import { expectAccessible } from "./support/a11y";
 
 // No page loads anything from off this machine (no Shopify CDN, fonts, admin.shopify.com).
 let offHost: string[] = [];
@@ -80,6 +81,7 @@ test("install → counts → sync now → progress → history → connect WooCo
     await expect(app.getByRole("heading", { name: "Syncing now" })).toBeVisible({ timeout: 30_000 });
     await expect(app.getByRole("progressbar").first()).toBeVisible();
     await screenshot(page, "journey-5-woo-progress");
+    await expectAccessible(page, "a sync in progress");
   } finally {
     await wooControl("latency", { latency_ms: 0 });
   }

@@ -11,6 +11,7 @@ import {
   SHOP,
   SHOPIFY,
 } from "./support/admin";
+import { expectAccessible } from "./support/a11y";
 
 // No page loads anything from off this machine (no Shopify CDN, fonts, admin.shopify.com).
 let offHost: string[] = [];
@@ -64,6 +65,7 @@ test("the admin's navigation menu leads to every page of the app, each usable at
       await expectNoHorizontalOverflow(page, name);
       await expectNothingClipped(page, name);
       await screenshot(page, `${name}-${width}`);
+      if (width !== 768) await expectAccessible(page, name);
     }
   }
 });
@@ -144,6 +146,7 @@ test("the overview and contacts are usable with the keyboard alone", async ({ pa
   await page.keyboard.press("Enter");
   await expect(app.getByText("No contact matches your search")).toBeVisible();
   await screenshot(page, "contacts-no-match");
+  await expectAccessible(page, "contacts, no match");
 });
 
 test("the orders and products filters narrow their lists and keep the other filters", async ({ page }) => {
@@ -189,6 +192,7 @@ test("an unknown page of the app is a Polaris 404 with a way back", async ({ pag
   });
   await expect(app.getByRole("link", { name: "Go to the overview" })).toBeVisible();
   await screenshot(page, "app-404");
+  await expectAccessible(page, "the app's 404");
   const unknownId = await openApp(page, "/integrations/not-an-integration");
   await expect(unknownId.getByRole("heading", { name: "Page not found" })).toBeVisible({
     timeout: 30_000,
@@ -197,6 +201,7 @@ test("an unknown page of the app is a Polaris 404 with a way back", async ({ pag
   expect(outside?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
   await page.screenshot({ path: "test-results/standalone-404.png", fullPage: true });
+  await expectAccessible(page, "the standalone 404");
 });
 
 test("Settings creates an API token shown once; the API accepts it until it is revoked", async ({ page }) => {
@@ -210,6 +215,7 @@ test("Settings creates an API token shown once; the API accepts it until it is r
   expect(token).toMatch(/^cst_/);
   await expectNothingClipped(page, "settings with a token");
   await screenshot(page, "settings-token-created");
+  await expectAccessible(page, "settings with a new token");
   // The token list on a phone: a stacked block per token, nothing cut off.
   await page.setViewportSize({ width: 420, height: 720 });
   const phone = await openApp(page, "/settings");
@@ -400,6 +406,7 @@ test("a store's detail page disconnects it behind a confirmation that keeps the 
   const dialog = app.getByRole("dialog");
   await expect(dialog.getByText("Keep them")).toBeVisible();
   await screenshot(page, "detail-disconnect-modal");
+  await expectAccessible(page, "the disconnect confirmation");
   await dialog.getByRole("button", { name: "Disconnect and keep data" }).click();
   // The disconnect first cleans up the store over HTTP: allow a loaded machine more than the default 5 s.
   await expect(app.getByText("This store no longer syncs")).toBeVisible({ timeout: 30_000 });
@@ -407,4 +414,5 @@ test("a store's detail page disconnects it behind a confirmation that keeps the 
   await expect(app.getByText("Disconnected", { exact: true }).first()).toBeVisible();
   await expect(app.getByRole("button", { name: "Sync now" })).toBeDisabled();
   await screenshot(page, "detail-disconnected");
+  await expectAccessible(page, "a disconnected store");
 });

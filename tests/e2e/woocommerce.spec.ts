@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { expectNothingClipped, recordOffHostRequests } from "./support/admin";
+import { expectAccessible } from "./support/a11y";
 
 // No page loads anything from off this machine (no Shopify CDN, fonts, admin.shopify.com).
 let offHost: string[] = [];
@@ -58,6 +59,7 @@ test("a Shopify merchant connects WooCommerce from inside the embedded app", asy
   await expect(form.getByLabel("Consumer secret")).toHaveValue("");
   await expect(form.getByLabel("Store address")).toHaveValue("");
   await page.screenshot({ path: "test-results/embedded-woocommerce-connect.png", fullPage: true });
+  await expectAccessible(page, "embedded connect, connected");
   // The banner leads to the new store's page.
   await app.getByRole("link", { name: "View store details" }).click();
   await expect(app.getByRole("heading", { name: "E2E Woo Store" })).toBeVisible({ timeout: 30_000 });
@@ -69,6 +71,7 @@ test("an owner who is not signed in is sent to the connect page", async ({ page 
   await expect(page).toHaveURL(/\/woocommerce\/connect/);
   await expect(page.getByRole("heading", { name: "Sign in with your WooCommerce store" })).toBeVisible();
   await page.screenshot({ path: "test-results/woocommerce-connect.png", fullPage: true });
+  await expectAccessible(page, "the WooCommerce sign-in");
 });
 
 test("a wrong secret and a private-looking address get messages a person can act on", async ({ page }) => {
@@ -77,8 +80,13 @@ test("a wrong secret and a private-looking address get messages a person can act
   await pasteKeys(page, woo().url, { ...key, consumer_secret: `cs_${"0".repeat(40)}` });
   await expect(page.getByText("WooCommerce rejected the API key (401)")).toBeVisible();
   await page.screenshot({ path: "test-results/woocommerce-connect-wrong-key.png", fullPage: true });
+  await expectAccessible(page, "the WooCommerce sign-in, wrong key");
   await pasteKeys(page, "file:///etc/passwd", key);
   await expect(page.getByText("Only https:// store addresses are supported")).toBeVisible();
+  // The key approval's return without an approval started in this browser: its error page.
+  await page.goto("/woocommerce/connect/return?success=1&attempt=not-an-attempt");
+  await expect(page.getByText("The store was not connected")).toBeVisible();
+  await expectAccessible(page, "the key approval's return, refused");
 });
 
 test("pasting keys opens the store's status page, filled by the first sync", async ({ page }) => {
@@ -98,12 +106,14 @@ test("pasting keys opens the store's status page, filled by the first sync", asy
   await expect(page.getByText("Incremental sync started")).toBeVisible();
   await expect(page.getByRole("cell", { name: "Incremental" }).first()).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: "test-results/woocommerce-store-status.png", fullPage: true });
+  await expectAccessible(page, "a WooCommerce store");
   const statusUrl = page.url();
 
   await page.goto("/woocommerce");
   await expect(page.getByRole("heading", { name: "Your WooCommerce stores" })).toBeVisible();
   await expect(page.getByRole("link", { name: "View details" })).toBeVisible();
   await page.screenshot({ path: "test-results/woocommerce-stores.png", fullPage: true });
+  await expectAccessible(page, "the WooCommerce store list");
   const storePage = new URL(statusUrl).pathname;
   for (const width of [768, 420]) {
     await page.setViewportSize({ width, height: 800 });
@@ -123,6 +133,7 @@ test("pasting keys opens the store's status page, filled by the first sync", asy
       expect(overflow, `horizontal overflow of ${path} at ${width}px`).toBeLessThanOrEqual(1);
       await expectNothingClipped(page, path);
       await page.screenshot({ path: `test-results/${shot}-${width}.png`, fullPage: true });
+      if (width < 768) await expectAccessible(page, shot);
     }
   }
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -154,6 +165,7 @@ test("a sync the store refuses shows as a failed attempt, not as the last sync",
     app.getByText(/^Customers could not be read: WooCommerce rejected the API key \(401\)/),
   ).toBeVisible();
   await page.screenshot({ path: "test-results/embedded-store-sync-failed.png", fullPage: true });
+  await expectAccessible(page, "a store whose sync failed");
   // On the overview: the WooCommerce store's failed attempt; the Shopify store's sync, unchanged.
   await page.goto(`${SHOPIFY}/admin/apps/commerce-sync/app?shop=demo.myshopify.com`);
   await expect(failed).toHaveCount(1, { timeout: 30_000 });
@@ -173,6 +185,7 @@ test("signing back in through the store's key approval, then signing out", async
   await expect(page).toHaveURL(/\/woocommerce\/stores\//);
   await expect(page.getByRole("heading", { name: "E2E Woo Store" })).toBeVisible();
   await page.screenshot({ path: "test-results/woocommerce-after-approval.png", fullPage: true });
+  await expectAccessible(page, "a WooCommerce store after approval");
   // The live-progress poll's route is known to the browser from the first load: with lazy route discovery a poll
   // revalidated by the disconnect below, before its route was discovered, matched the splat route and the page fell
   // into its error boundary (remix-run/react-router#15326; the failure of an earlier CI run of this test).
@@ -187,6 +200,7 @@ test("signing back in through the store's key approval, then signing out", async
   const dialog = page.getByRole("dialog");
   await expect(dialog.getByText("Keep them")).toBeVisible();
   await page.screenshot({ path: "test-results/woocommerce-disconnect-modal.png", fullPage: true });
+  await expectAccessible(page, "the WooCommerce disconnect confirmation");
   // The disconnect first removes the app's webhooks from the store over HTTP. A CI run once saw no answer on the
   // page within Playwright's default 5 s: wait for the action's own answer (up to 30 s, as the other disconnect
   // tests do) and, if it fails, say what the server answered.
