@@ -39,6 +39,7 @@ function RunErrors({ run, inRun = false }: { run: SyncRunView; inRun?: boolean }
   const n = Math.max(run.errorCount, readErrors.length, 1);
   const count = formatCount(n);
   const started = formatDateTime(run.startedAt);
+  const shown = open ? "Hide errors" : `Show ${count} error${n === 1 ? "" : "s"}`;
   return (
     <BlockStack gap="200">
       <InlineStack gap="200" blockAlign="center">
@@ -47,10 +48,11 @@ function RunErrors({ run, inRun = false }: { run: SyncRunView; inRun?: boolean }
           onClick={() => setOpen(!open)}
           ariaExpanded={open}
           ariaControls={id}
-          accessibilityLabel={`${open ? "Hide errors" : `Show ${count} error${n === 1 ? "" : "s"}`} of the sync started ${started}`}
+          // The name starts with the visible text (WCAG 2.5.3, label in name), then says whose errors.
+          accessibilityLabel={`${shown} of the sync started ${started}`}
           disclosure={open ? "up" : "down"}
         >
-          {open ? "Hide errors" : `Show errors (${count})`}
+          {shown}
         </Button>
         {/* Under the table, the run is named; inside its own block on phones, it already is. */}
         {!inRun && (
