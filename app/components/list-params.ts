@@ -28,3 +28,22 @@ export function useListParams() {
   };
   return { pageUrl, applyFilter };
 }
+
+/**
+ * A filter's choices: "any" first, then the values present. A value in the address that is not among them (a store
+ * of another organization, a status no record has, a mistyped link) is still shown as chosen, marked as matching
+ * nothing, rather than the select claiming "any" over an empty list.
+ */
+export function filterChoices(
+  any: string,
+  present: Array<{ label: string; value: string }>,
+  current: string | null | undefined,
+  labelOf: (value: string) => string,
+): Array<{ label: string; value: string }> {
+  const missing = current && !present.some((choice) => choice.value === current);
+  return [
+    { label: any, value: "" },
+    ...present,
+    ...(missing ? [{ label: `${labelOf(current)} (none)`, value: current }] : []),
+  ];
+}

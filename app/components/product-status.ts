@@ -25,3 +25,17 @@ export function productStatusTone(status: string): "success" | "attention" | "in
   if (status === "unlisted" || status === "private") return "info";
   return undefined;
 }
+
+/** WooCommerce's product types as its admin names them ("Product data" select); other values pass unchanged. */
+const WOO_TYPES: Record<string, string> = {
+  simple: "Simple product",
+  variable: "Variable product",
+  grouped: "Grouped product",
+  external: "External/Affiliate product",
+};
+
+/** A product's type as the merchant's own admin shows it: Shopify's is free text, WooCommerce's a fixed list. */
+export function productTypeLabel(platform: string, type: string | null): string | null {
+  if (!type) return null;
+  return platform === "woocommerce" ? (WOO_TYPES[type] ?? type) : type;
+}

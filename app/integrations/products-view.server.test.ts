@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
-import { productStatusLabel, productStatusTone } from "../components/product-status";
+import { productStatusLabel, productStatusTone, productTypeLabel } from "../components/product-status";
 import { listProducts } from "./products-view.server";
 import { seedMerchant, type MerchantFixture } from "./testing/merchant";
 
@@ -129,5 +129,9 @@ describe("product status labels", () => {
     expect(productStatusTone("active")).toBe("success");
     expect(productStatusTone("draft")).toBe("attention");
     expect(productStatusTone("archived")).toBeUndefined();
+    expect(productTypeLabel("woocommerce", "variable")).toBe("Variable product");
+    expect(productTypeLabel("woocommerce", "bundle")).toBe("bundle");
+    expect(productTypeLabel("shopify", "simple")).toBe("simple");
+    expect(productTypeLabel("shopify", null)).toBeNull();
   });
 });

@@ -18,7 +18,7 @@ import {
 import { embeddedContext } from "../embedded.server";
 import { listOrders } from "../integrations/orders-view.server";
 import { ListFooter } from "../components/ListFooter";
-import { pageNumberOf, useListParams } from "../components/list-params";
+import { filterChoices, pageNumberOf, useListParams } from "../components/list-params";
 import { PageError } from "../components/PageError";
 import { formatDate, formatMoney, humanize } from "../components/format";
 
@@ -222,30 +222,36 @@ export default function Orders() {
                 name="store"
                 value={filters.integrationId ?? ""}
                 onChange={(v) => apply("store", v)}
-                options={[
-                  { label: "All stores", value: "" },
-                  ...facets.stores.map((s) => ({ label: s.name, value: s.id })),
-                ]}
+                options={filterChoices(
+                  "All stores",
+                  facets.stores.map((s) => ({ label: s.name, value: s.id })),
+                  filters.integrationId,
+                  () => "Unknown store",
+                )}
               />
               <Select
                 label="Payment status"
                 name="financial"
                 value={filters.financialStatus ?? ""}
                 onChange={(v) => apply("financial", v)}
-                options={[
-                  { label: "Any", value: "" },
-                  ...facets.financialStatuses.map((s) => ({ label: humanize(s), value: s })),
-                ]}
+                options={filterChoices(
+                  "Any",
+                  facets.financialStatuses.map((s) => ({ label: humanize(s), value: s })),
+                  filters.financialStatus,
+                  humanize,
+                )}
               />
               <Select
                 label="Fulfillment status"
                 name="fulfillment"
                 value={filters.fulfillmentStatus ?? ""}
                 onChange={(v) => apply("fulfillment", v)}
-                options={[
-                  { label: "Any", value: "" },
-                  ...facets.fulfillmentStatuses.map((s) => ({ label: humanize(s), value: s })),
-                ]}
+                options={filterChoices(
+                  "Any",
+                  facets.fulfillmentStatuses.map((s) => ({ label: humanize(s), value: s })),
+                  filters.fulfillmentStatus,
+                  humanize,
+                )}
               />
             </InlineGrid>
             <noscript>

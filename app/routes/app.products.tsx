@@ -21,10 +21,10 @@ import { useState } from "react";
 import { embeddedContext } from "../embedded.server";
 import { listProducts } from "../integrations/products-view.server";
 import { ListFooter } from "../components/ListFooter";
-import { pageNumberOf, useListParams } from "../components/list-params";
+import { filterChoices, pageNumberOf, useListParams } from "../components/list-params";
 import { PageError } from "../components/PageError";
 import { formatDate, formatMoneyRange } from "../components/format";
-import { productStatusLabel, productStatusTone } from "../components/product-status";
+import { productStatusLabel, productStatusTone, productTypeLabel } from "../components/product-status";
 
 const PAGE_SIZE = 25;
 
@@ -69,7 +69,8 @@ const variantsText = (p: ProductRow) =>
 
 /** The product's title over what tells it apart: vendor, type and the first SKUs. */
 function Title({ product }: { product: ProductRow }) {
-  const details = [product.vendor, product.productType, product.skus.join(", ")].filter(Boolean).join(" · ");
+  const type = productTypeLabel(product.platform, product.productType);
+  const details = [product.vendor, type, product.skus.join(", ")].filter(Boolean).join(" · ");
   return (
     <BlockStack gap="050">
       <Text as="span" fontWeight="semibold" breakWord>
@@ -226,20 +227,24 @@ export default function Products() {
                   name="store"
                   value={filters.integrationId ?? ""}
                   onChange={(v) => apply("store", v)}
-                  options={[
-                    { label: "All stores", value: "" },
-                    ...facets.stores.map((s) => ({ label: s.name, value: s.id })),
-                  ]}
+                  options={filterChoices(
+                    "All stores",
+                    facets.stores.map((s) => ({ label: s.name, value: s.id })),
+                    filters.integrationId,
+                    () => "Unknown store",
+                  )}
                 />
                 <Select
                   label="Status"
                   name="status"
                   value={filters.status ?? ""}
                   onChange={(v) => apply("status", v)}
-                  options={[
-                    { label: "Any", value: "" },
-                    ...facets.statuses.map((s) => ({ label: productStatusLabel(s), value: s })),
-                  ]}
+                  options={filterChoices(
+                    "Any",
+                    facets.statuses.map((s) => ({ label: productStatusLabel(s), value: s })),
+                    filters.status,
+                    productStatusLabel,
+                  )}
                 />
               </InlineGrid>
             </BlockStack>
