@@ -80,10 +80,10 @@ describe("lastSyncText", () => {
 
 describe("connectSyncNote", () => {
   it("says first sync only for a store connected for the first time", () => {
-    expect(connectSyncNote({ created: true, initialSync: "full" })).toBe("The first sync is running");
-    expect(connectSyncNote({ created: false, initialSync: "full" })).toBe("A full sync is running");
+    expect(connectSyncNote({ created: true, initialSync: "full" })).toBe("The first sync starts in a moment");
+    expect(connectSyncNote({ created: false, initialSync: "full" })).toBe("A full sync starts in a moment");
     expect(connectSyncNote({ created: false, initialSync: "incremental" })).toBe(
-      "A sync of what changed since the last one is running",
+      "A sync of what changed since the last one starts in a moment",
     );
   });
 });

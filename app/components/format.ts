@@ -24,10 +24,15 @@ export function lastSyncText(
     : `Last sync: ${formatDateTime(lastSyncAt)}`;
 }
 
-/** What a connect started: the store's first sync, a full re-read (reconnected), or a sync of what changed. */
+/**
+ * What a connect queued: the store's first sync, a full re-read (reconnected), or a sync of what changed. Said when
+ * the connect answers, before a worker has picked the sync up: "starts in a moment", not "is running" (the store's
+ * page follows it).
+ */
 export function connectSyncNote(result: { created: boolean; initialSync: "full" | "incremental" }): string {
-  if (result.initialSync === "incremental") return "A sync of what changed since the last one is running";
-  return result.created ? "The first sync is running" : "A full sync is running";
+  if (result.initialSync === "incremental")
+    return "A sync of what changed since the last one starts in a moment";
+  return result.created ? "The first sync starts in a moment" : "A full sync starts in a moment";
 }
 
 /**

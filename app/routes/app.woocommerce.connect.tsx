@@ -88,7 +88,8 @@ export default function EmbeddedConnectWooCommerce() {
               >
                 <p>
                   WooCommerce {result.store.wooCommerceVersion} · {result.store.currency}.{" "}
-                  {connectSyncNote(result)}; its customers merge with your Shopify contacts by email.
+                  {connectSyncNote(result)} (follow it on the store&rsquo;s details); its customers merge with
+                  your Shopify contacts by email.
                   {result.readOnly ? " Read-only key: changes arrive with the scheduled syncs." : ""}
                 </p>
               </Banner>
