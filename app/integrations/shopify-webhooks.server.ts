@@ -13,7 +13,7 @@ import { normalizeShopDomain } from "./shopify-oauth.server";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { AppDb } from "../db/client.server";
 import { prismaWebhookEventStore, type WebhookEventStore } from "../jobs/webhook-intake-store.server";
-import { parseJsonLossless } from "../platforms/shopify/mapping/json";
+import { parseJsonLossless } from "../lib/json-lossless";
 import { webhookResourceId } from "../platforms/shopify/webhooks.server";
 import {
   deliveryFromRequest,

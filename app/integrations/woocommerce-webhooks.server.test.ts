@@ -2,7 +2,7 @@
  * The ingest of WooCommerce deliveries fed exactly what a real WooCommerce 11.0.1 store sent (headers and raw bytes of
  * app/platforms/woocommerce/fixtures/real-11.0.1/webhook-deliveries.json, signed with `whsec-loopback-test`).
  */
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { keyringFrom } from "../crypto/encryption.server";
@@ -110,6 +110,22 @@ describe("WooCommerce webhook ingest of real 11.0.1 deliveries", () => {
     expect(await ingest(deleted)).toEqual({ status: 200, body: "Received." });
     expect(await t.db.webhookEvent.count({ where: { topic: "order.updated" } })).toBe(1);
     expect(await t.db.webhookEvent.count({ where: { topic: "order.deleted" } })).toBe(2);
+  });
+
+  it("files a delivery about a record whose id is above 2^53 under its exact id (BIGINT UNSIGNED ids)", async () => {
+    const delivery = deliveryOf("order.updated");
+    const big = "9007199254740993"; // JSON.parse would read 9007199254740992
+    const body = delivery.body.replace(/^\{"id":\d+,/, `{"id":${big},`);
+    expect(body).not.toBe(delivery.body);
+    const signature = createHmac("sha256", REAL_SECRET).update(body, "utf8").digest("base64");
+    const signed = {
+      ...delivery,
+      headers: { ...delivery.headers, "x-wc-webhook-signature": signature },
+      body,
+    };
+    expect(await ingest(signed)).toEqual({ status: 200, body: "Received." });
+    const event = await t.db.webhookEvent.findFirstOrThrow({ where: { topic: "order.updated" } });
+    expect([event.resourceId, event.payload]).toEqual([`order:${big}`, body]);
   });
 
   it("refuses a real delivery whose bytes were changed (401) and stores nothing", async () => {

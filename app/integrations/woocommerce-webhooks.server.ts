@@ -22,6 +22,7 @@ import {
   isDeletionTopic,
   isPing,
   type HeaderSource,
+  losslessBody,
   resourceIdOf,
   verifySignature,
 } from "../platforms/woocommerce/webhook-events.server";
@@ -82,7 +83,8 @@ export async function ingestWooWebhook(
   }
   let body: unknown;
   try {
-    body = JSON.parse(request.rawBody.toString("utf8"));
+    const text = request.rawBody.toString("utf8");
+    body = losslessBody(text, JSON.parse(text));
   } catch {
     return { status: 400, body: "The body is not JSON." };
   }

@@ -13,7 +13,7 @@
  */
 import type { AppDb, PlatformContext, StoredWebhookEvent, WebhookDecision } from "../../sync/platform";
 import type { ShopifyGraphqlClient } from "./client.server";
-import { parseJsonLossless } from "./mapping/json";
+import { parseJsonLossless } from "../../lib/json-lossless";
 import { gidOf, optionalGidOf, type ShopifyIdType } from "./mapping/ids";
 import { mapCustomerNode } from "./mapping/customers";
 import { mapOrderWebhook } from "./mapping/orders";

@@ -23,6 +23,7 @@ import { isIP } from "node:net";
 import { rootCertificates } from "node:tls";
 import WooModule from "@woocommerce/woocommerce-rest-api";
 import axios, { type AxiosAdapter, type InternalAxiosRequestConfig } from "axios";
+import { parseJsonLossless } from "../../lib/json-lossless";
 import type { AddressPolicy } from "../../lib/network-guard.server";
 import { AddressRefusedError } from "../../lib/network-guard.server";
 import { abortableSleep, parseRetryAfterMs } from "../../lib/retry-timing";
@@ -298,6 +299,7 @@ export class WooClient {
         maxContentLength: 64 * 1024 * 1024,
         validateStatus: () => true,
         transitional: { clarifyTimeoutError: true, silentJSONParsing: true },
+        transformResponse: [parseStoreBody],
       },
     });
     const stringParams = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
@@ -333,6 +335,20 @@ export class WooClient {
     } catch {
       // The audit trail must never break a sync.
     }
+  }
+}
+
+/**
+ * The store's answer as axios would parse it (JSON when it is JSON, else the text as received: a PHP notice printed
+ * before the JSON stays readable for the error message), except that ids above 2^53 (WooCommerce ids are MySQL
+ * `BIGINT UNSIGNED`) arrive as exact decimal strings instead of rounded numbers.
+ */
+function parseStoreBody(data: unknown): unknown {
+  if (typeof data !== "string" || data === "") return data;
+  try {
+    return parseJsonLossless(data);
+  } catch {
+    return data;
   }
 }
 

@@ -26,7 +26,7 @@ import type {
 } from "./types";
 import { recordById } from "./reconcile.server";
 import { CUSTOMER_RULE_FIELDS } from "./roles";
-import { decideWebhook } from "./webhook-events.server";
+import { decideWebhook, losslessBody } from "./webhook-events.server";
 import { unreachableProblemIn, webhookPingSince } from "./webhook-pings.server";
 import {
   READ_ONLY_PROBLEM,
@@ -207,7 +207,8 @@ export function createWooCommercePlatform(
         currency: settings.currency ?? null,
       });
     },
-    handleWebhook: (event, body, ctx) => decideWebhook(event, body, ctx, { expandProduct, readUser }),
+    handleWebhook: (event, body, ctx) =>
+      decideWebhook(event, losslessBody(event.payload, body), ctx, { expandProduct, readUser }),
     async maintainWebhooks(ctx, signal) {
       const settings = wooSettingsOf(ctx.integration.settings);
       if (settings.readOnly)

@@ -22,7 +22,14 @@ import {
   type ProductRecord,
   type ProductVariantRecord,
 } from "../../sync/types";
-import type { WooCustomer, WooLineItem, WooOrder, WooProductWithVariations, WooVariation } from "./types";
+import type {
+  WooCustomer,
+  WooId,
+  WooLineItem,
+  WooOrder,
+  WooProductWithVariations,
+  WooVariation,
+} from "./types";
 
 /** "2026-11-24T04:36:29" (WooCommerce `_gmt`, no zone) → Date in UTC. Null/empty → null. */
 export function parseGmt(value: string | null | undefined): Date | null {
@@ -107,7 +114,7 @@ export function mapOrder(order: WooOrder): OrderRecord {
   return {
     externalId: String(order.id),
     orderNumber: text(order.number) ?? String(order.id),
-    customerExternalId: order.customer_id > 0 ? String(order.customer_id) : null,
+    customerExternalId: positiveId(order.customer_id),
     email: text(billing.email),
     customerFirstName: text(billing.first_name),
     customerLastName: text(billing.last_name),
@@ -129,14 +136,20 @@ function financialStatus(order: WooOrder, totalMinor: bigint, refundedMinor: big
   return refundedMinor > 0n && base === "paid" ? "partially_refunded" : base;
 }
 
+/** An id that names a record (0 names none: a guest, a deleted product), as text; above 2^53 it arrives as text. */
+function positiveId(id: WooId | null | undefined): string | null {
+  if (typeof id === "number") return Number.isInteger(id) && id > 0 ? String(id) : null;
+  return typeof id === "string" && /^[1-9]\d*$/.test(id) ? id : null;
+}
+
 function mapLineItem(item: WooLineItem, currency: string): OrderItemRecord {
   const quantity = Number(item.quantity);
   if (!Number.isInteger(quantity)) throw new Error(`line item ${item.id} has quantity ${item.quantity}`);
   return {
     externalId: item.id ? String(item.id) : null,
     // A product deleted for good leaves product_id 0 and sku null on past line items.
-    productExternalId: item.product_id > 0 ? String(item.product_id) : null,
-    variantExternalId: item.variation_id > 0 ? String(item.variation_id) : null,
+    productExternalId: positiveId(item.product_id),
+    variantExternalId: positiveId(item.variation_id),
     title: text(item.name) ?? "(untitled item)",
     sku: text(item.sku ?? null),
     quantity,

@@ -36,6 +36,7 @@ import { missingRecords, type LeftOut } from "./reconcile.server";
 import { CUSTOMER_RULE_FIELDS, isCustomer } from "./roles";
 import type {
   WooCustomer,
+  WooId,
   WooOrder,
   WooProduct,
   WooProductWithVariations,
@@ -67,7 +68,7 @@ export interface WooSourceOptions {
   now?: () => Date;
 }
 
-type Listed = { id: number; date_modified_gmt?: string | null; date_created_gmt?: string | null };
+type Listed = { id: WooId; date_modified_gmt?: string | null; date_created_gmt?: string | null };
 
 /** Builds the SyncSource of one WooCommerce store. */
 export function createWooSource(options: WooSourceOptions): SyncSource {

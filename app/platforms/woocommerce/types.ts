@@ -5,6 +5,12 @@
  * without a zone designator ("2026-11-24T04:36:29"), to the second.
  */
 
+/**
+ * A record id: a JSON number, or — above 2^53, where a double cannot hold it — the decimal string the client's
+ * lossless parse (app/lib/json-lossless.ts) makes of it. Read it with `String()`; never do arithmetic on it.
+ */
+export type WooId = number | string;
+
 export interface WooAddress {
   first_name?: string;
   last_name?: string;
@@ -14,7 +20,7 @@ export interface WooAddress {
 }
 
 export interface WooCustomer {
-  id: number;
+  id: WooId;
   date_created_gmt?: string | null;
   date_modified_gmt?: string | null;
   email: string;
@@ -30,11 +36,11 @@ export interface WooCustomer {
 }
 
 export interface WooLineItem {
-  id: number;
+  id: WooId;
   name: string;
   /** 0 once the product was deleted for good. */
-  product_id: number;
-  variation_id: number;
+  product_id: WooId;
+  variation_id: WooId;
   quantity: number;
   subtotal?: string;
   total?: string;
@@ -45,15 +51,15 @@ export interface WooLineItem {
 }
 
 export interface WooRefundSummary {
-  id: number;
+  id: WooId;
   reason?: string;
   /** Negative decimal string ("-5.00"). */
   total: string;
 }
 
 export interface WooOrder {
-  id: number;
-  parent_id?: number;
+  id: WooId;
+  parent_id?: WooId;
   number?: string;
   status: string;
   currency: string;
@@ -63,20 +69,20 @@ export interface WooOrder {
   date_completed_gmt?: string | null;
   total: string;
   /** 0 for a guest checkout, and for orders whose customer account was deleted. */
-  customer_id: number;
+  customer_id: WooId;
   billing?: WooAddress;
   line_items?: WooLineItem[];
   refunds?: WooRefundSummary[];
 }
 
 export interface WooVariationAttribute {
-  id?: number;
+  id?: WooId;
   name: string;
   option: string;
 }
 
 export interface WooVariation {
-  id: number;
+  id: WooId;
   date_modified_gmt?: string | null;
   sku?: string | null;
   price?: string;
@@ -87,7 +93,7 @@ export interface WooVariation {
 }
 
 export interface WooProduct {
-  id: number;
+  id: WooId;
   name: string;
   slug?: string;
   type?: string;
@@ -100,8 +106,8 @@ export interface WooProduct {
   /** Ids of the variations of a variable product. */
   variations?: number[];
   /** A variation's product (webhook bodies of `product.updated` can be a variation). */
-  parent_id?: number;
-  brands?: Array<{ id: number; name: string }>;
+  parent_id?: WooId;
+  brands?: Array<{ id: WooId; name: string }>;
 }
 
 /** A product as the sync source hands it to the mapping: the product body plus its variations, fetched apart. */
@@ -115,7 +121,7 @@ export interface WooProductWithVariations {
 export type WooWebhookStatus = "active" | "paused" | "disabled";
 
 export interface WooWebhook {
-  id: number;
+  id: WooId;
   name: string;
   status: WooWebhookStatus;
   topic: string;

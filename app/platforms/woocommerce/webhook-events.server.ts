@@ -14,6 +14,7 @@
  * deletion would remove it (a tombstone, ADR 0044), else the delivery is ignored with the reason (ADR 0047).
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { quoteUnsafeIntegers } from "../../lib/json-lossless";
 import type { PlatformContext, StoredWebhookEvent, WebhookDecision } from "../../sync/platform";
 import type { Resource } from "../../sync/types";
 import { mapCustomer, mapOrder, mapProduct, parseGmt } from "./mapping";
@@ -88,6 +89,16 @@ export function dedupeKeyFor(
 /** True for topics whose body names the record only (`{id}`): no version to tell two deliveries apart. */
 export function isDeletionTopic(topic: string): boolean {
   return topic.endsWith(".deleted");
+}
+
+/**
+ * A body `JSON.parse` read, read again without rounding when its text holds an integer a double cannot hold
+ * (WooCommerce ids are MySQL `BIGINT UNSIGNED`; above 2^53 they become exact decimal strings). Bodies without one,
+ * i.e. nearly all, are returned as they were parsed.
+ */
+export function losslessBody(raw: string, parsed: unknown): unknown {
+  const quoted = quoteUnsafeIntegers(raw);
+  return quoted === raw ? parsed : JSON.parse(quoted);
 }
 
 /** The record id a body is about (for per-record ordering of processing). */

@@ -12,7 +12,7 @@
 import type { WebhookMaintenanceReport } from "../../sync/platform";
 import type { WooClient } from "./client.server";
 import { WooRequestError } from "./errors";
-import type { WooWebhook } from "./types";
+import type { WooId, WooWebhook } from "./types";
 import { unreachableProblem } from "./webhook-pings.server";
 
 export const WEBHOOK_TOPICS = [
@@ -119,7 +119,7 @@ export async function ensureWebhooks(
     }
   };
 
-  const remove = (id: number) =>
+  const remove = (id: WooId) =>
     write(() => client.delete(`webhooks/${id}`, { force: "true" }, { signal: options.signal }));
   const create = (topic: string) =>
     write(() =>

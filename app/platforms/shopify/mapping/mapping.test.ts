@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseJsonLossless } from "./json";
+import { parseJsonLossless } from "../../../lib/json-lossless";
 import { gidOf, legacyIdOf } from "./ids";
 import { mapCustomerNode } from "./customers";
 import { fulfillmentStatusOf, mapOrderNode, mapOrderWebhook } from "./orders";

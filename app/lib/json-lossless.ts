@@ -1,7 +1,9 @@
 /**
  * JSON parsing that keeps integers above 2^53 exact. Shopify's REST-shaped webhook bodies carry numeric ids such as
- * `"id": 820982911946154508`, which `JSON.parse` would round. Integer literals that do not fit a double exactly are
- * turned into strings before parsing; every other value parses as usual.
+ * `"id": 820982911946154508`, and WooCommerce's REST answers and webhook bodies carry its ids (MySQL `BIGINT
+ * UNSIGNED`, printed by PHP as 64-bit integers) as JSON numbers too: `JSON.parse` would round either. Integer
+ * literals that do not fit a double exactly are turned into strings before parsing; every other value parses as
+ * usual. docs/decisions/0004-money-ids-time.md.
  */
 
 /** `JSON.parse`, except that unsafe integers (beyond ±(2^53 − 1)) become decimal strings. */
