@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
 import { enqueueSync } from "../jobs/enqueue.server";
+import { createPgBossBackend } from "../jobs/pgboss-backend.server";
 import { createJobQueue, type JobQueue } from "../jobs/queue.server";
 import { unreachableProblem } from "../platforms/woocommerce/webhook-pings.server";
 import { displayStatus, jobNotices, listIntegrations, WAITING_GRACE_MS } from "./integrations-view.server";
@@ -101,33 +102,71 @@ describe.each(DATABASE_KINDS)("work no worker picks up, on %s", (kind) => {
   });
 
   it("a job left running by a worker that stopped (its lease ran out) does not hide the waiting work", async () => {
-    if (kind !== "sqlite") return; // pg-boss keeps no lease a reader can see: its running jobs count as alive
-    await t.db.job.deleteMany({ where: { kind: "sync.incremental" } }); // the first test's waiting sync
+    await clearQueuedSyncs(); // the first test's waiting sync
     const dueAt = new Date(Date.now() - 10 * 60_000);
     await enqueueSync(queue, { integrationId: m.wooId, kind: "incremental", runAt: dueAt });
-    const left = await t.db.job.create({
-      data: {
-        kind: "reconcile",
-        payload: JSON.stringify({ data: { integrationId: m.shopifyId } }),
-        status: "running",
-        runAt: new Date(Date.now() - 20 * 60_000),
-        attempts: 1,
-        maxAttempts: 2,
-        lockedBy: "killed-host:12345",
-        lockedUntil: new Date(Date.now() - 5 * 60_000),
-      },
-    });
+    // A reconcile claimed by a worker that was then killed: its lease still runs for a moment.
+    const left = await leaveRunningJob();
     try {
+      // Its lease still running: a worker may be alive, and nothing is said.
+      expect((await jobNotices(queue)).waitingJobs).toEqual([]);
+      await left.expireLease();
       expect((await jobNotices(queue)).waitingJobs).toEqual([
         { integrationId: m.wooId, kind: "sync.incremental", dueAt },
       ]);
-      // Its lease still running: a worker may be alive, and nothing is said.
-      await t.db.job.update({ where: { id: left.id }, data: { lockedUntil: new Date(Date.now() + 60_000) } });
-      expect((await jobNotices(queue)).waitingJobs).toEqual([]);
     } finally {
-      await t.db.job.delete({ where: { id: left.id } });
+      await left.remove();
     }
   });
+
+  /** Waiting syncs of the earlier tests, gone. */
+  async function clearQueuedSyncs() {
+    if (kind === "sqlite") await t.db.job.deleteMany({ where: { kind: "sync.incremental" } });
+    else await pg(`DELETE FROM pgboss.job WHERE name = 'sync.incremental'`);
+  }
+
+  /** A reconcile job claimed by a worker that died: running, under a lease of a minute from now. */
+  async function leaveRunningJob(): Promise<{ expireLease(): Promise<void>; remove(): Promise<void> }> {
+    if (kind === "sqlite") {
+      const row = await t.db.job.create({
+        data: {
+          kind: "reconcile",
+          payload: JSON.stringify({ data: { integrationId: m.shopifyId } }),
+          status: "running",
+          runAt: new Date(Date.now() - 20 * 60_000),
+          attempts: 1,
+          maxAttempts: 2,
+          lockedBy: "killed-host:12345",
+          lockedUntil: new Date(Date.now() + 60_000),
+        },
+      });
+      return {
+        expireLease: async () =>
+          void (await t.db.job.update({
+            where: { id: row.id },
+            data: { lockedUntil: new Date(Date.now() - 5 * 60_000) },
+          })),
+        remove: async () => void (await t.db.job.delete({ where: { id: row.id } })),
+      };
+    }
+    // pg-boss: another worker's backend claims it and is gone (closed without finishing or renewing).
+    const dead = createPgBossBackend(t.url, { leaseSeconds: 60, maintenanceIntervalSeconds: 3600 });
+    await dead.start();
+    await dead.enqueue("reconcile", { integrationId: m.shopifyId }, { maxAttempts: 2 });
+    const job = await dead.claim(["reconcile"], "killed-host:12345");
+    await dead.close();
+    expect(job).not.toBeNull();
+    return {
+      // Claimed five minutes ago with a one-minute lease (PostgreSQL's clock, as pg-boss reads it).
+      expireLease: () =>
+        pg(`UPDATE pgboss.job SET started_on = now() - interval '5 minutes' WHERE id = $1`, job!.id),
+      remove: () => pg(`DELETE FROM pgboss.job WHERE id = $1`, job!.id),
+    };
+  }
+
+  async function pg(text: string, ...values: unknown[]): Promise<void> {
+    await t.db.$executeRawUnsafe(text, ...values);
+  }
 
   it("says nothing while a worker is alive but busy: some job is running", async () => {
     let release!: () => void;

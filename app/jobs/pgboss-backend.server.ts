@@ -12,8 +12,12 @@
  *   (locks.server.ts) around the handler; a job whose key is held is re-sent a little later without using an attempt.
  * - retries: pg-boss's own (`retryLimit` = maxAttempts − 1, `retryDelay` in whole seconds, `retryBackoff`), the error
  *   kept in the job's `output`.
- * - crash recovery: an `active` job whose worker died is failed by pg-boss maintenance after `expireInSeconds` and
- *   then retried like any failure.
+ * - crash recovery, a lease: pg-boss fails an `active` job once `started_on + expire_in` has passed (its maintenance,
+ *   every `maintenanceIntervalSeconds`) and then retries it like any failure. Jobs are sent with `expire_in` = the
+ *   lease (60 s by default), and `renew` — called by the runner every third of it while the handler runs — moves
+ *   that deadline to now + lease. A worker that died (`kill -9`, OOM, lost machine) stops renewing: its job is
+ *   retried within the lease plus one maintenance interval, and readers see when its claim ends (`leaseExpiresAt`),
+ *   as on the embedded queue. A job this worker lost that way is never completed, failed or deferred by it again.
  */
 import { randomUUID } from "node:crypto";
 import pg from "pg";
@@ -49,7 +53,9 @@ interface BossData {
 export interface PgBossBackendOptions {
   /** Seconds between pg-boss maintenance runs (expiring dead workers' jobs, archiving). */
   maintenanceIntervalSeconds?: number;
-  /** Per kind: how long a job may stay active before pg-boss considers its worker dead. */
+  /** How long an active job stays claimed without its worker renewing it (default 60 s). */
+  leaseSeconds?: number;
+  /** Per kind: the first claim's length instead of the lease (tests). */
   expireInSeconds?: Partial<Record<string, number>>;
   /** Extra kinds to create queues for (tests). */
   extraKinds?: string[];
@@ -57,14 +63,7 @@ export interface PgBossBackendOptions {
   onError?: (error: Error) => void;
 }
 
-const DEFAULT_EXPIRE_SECONDS: Record<string, number> = {
-  // A full sync of a large store takes hours; pg-boss caps expiration below 24 h.
-  "sync.full": 23 * 3600,
-  "sync.incremental": 6 * 3600,
-  reconcile: 6 * 3600,
-  "webhook.process": 15 * 60,
-  "webhook.drain": 15 * 60,
-};
+const DEFAULT_LEASE_SECONDS = 60;
 
 function mapState(state: string): JobStatus {
   switch (state) {
@@ -113,6 +112,16 @@ export function createPgBossBackend(databaseUrl: string, options: PgBossBackendO
   const kinds = [...JOB_KINDS, ...(options.extraKinds ?? [])];
   const created = new Set<string>();
   let rotation = 0;
+  const leaseSeconds = Math.max(1, options.leaseSeconds ?? DEFAULT_LEASE_SECONDS);
+
+  /** True while `job` is still this claim's: active (not expired by maintenance and retried meanwhile). */
+  async function stillActive(job: ClaimedJob): Promise<boolean> {
+    const result = await sql.query(
+      `SELECT 1 FROM ${PGBOSS_SCHEMA}.job WHERE name = $1 AND id = $2 AND state = 'active'`,
+      [job.kind, job.id],
+    );
+    return result.rowCount === 1;
+  }
 
   async function ensureQueue(kind: string) {
     if (created.has(kind)) return;
@@ -129,7 +138,8 @@ export function createPgBossBackend(databaseUrl: string, options: PgBossBackendO
       // pg-boss counts retry delays in whole seconds.
       retryDelay: backoff.initialDelayMs === 0 ? 0 : Math.max(1, Math.ceil(backoff.initialDelayMs / 1000)),
       retryBackoff: backoff.factor > 1,
-      expireInSeconds: options.expireInSeconds?.[kind] ?? DEFAULT_EXPIRE_SECONDS[kind] ?? 30 * 60,
+      // pg-boss takes whole seconds here; renewals set the exact interval.
+      expireInSeconds: options.expireInSeconds?.[kind] ?? Math.ceil(leaseSeconds),
       ...(runAt ? { startAfter: runAt } : {}),
     };
   }
@@ -200,9 +210,14 @@ export function createPgBossBackend(databaseUrl: string, options: PgBossBackendO
       return null;
     },
 
-    async renew() {
-      // pg-boss has no lease to renew: an active job stays claimed until `expireInSeconds`.
-      return true;
+    async renew(job) {
+      // The deadline pg-boss checks is started_on + expire_in (PostgreSQL's clock on both sides).
+      const result = await sql.query(
+        `UPDATE ${PGBOSS_SCHEMA}.job SET expire_in = (now() - started_on) + make_interval(secs => $3)
+         WHERE name = $1 AND id = $2 AND state = 'active'`,
+        [job.kind, job.id, leaseSeconds],
+      );
+      return result.rowCount === 1;
     },
 
     async complete(job) {
@@ -210,6 +225,8 @@ export function createPgBossBackend(databaseUrl: string, options: PgBossBackendO
     },
 
     async fail(job, _workerId, error, retryable) {
+      // Lost to maintenance (its lease ran out): pg-boss already counted that attempt and put it back.
+      if (!(await stillActive(job))) return "retrying";
       const retrying = retryable && job.attempt < job.maxAttempts;
       if (!retrying) {
         // pg-boss retries while retry_count < retry_limit; closing the gap makes this failure final.
@@ -225,6 +242,8 @@ export function createPgBossBackend(databaseUrl: string, options: PgBossBackendO
     },
 
     async defer(job, _workerId, delayMs, payload) {
+      // Lost to maintenance: the retry pg-boss made is the continuation.
+      if (!(await stillActive(job))) return;
       const meta: BossData["meta"] = {
         concurrencyKey: job.concurrencyKey,
         dedupeKey: job.dedupeKey,
@@ -260,8 +279,10 @@ export function createPgBossBackend(databaseUrl: string, options: PgBossBackendO
         start_after: Date;
         created_on: Date;
         completed_on: Date | null;
+        lease_until: Date | null;
       }>(
-        `SELECT id, name, state::text AS state, data, retry_count, output, start_after, created_on, completed_on
+        `SELECT id, name, state::text AS state, data, retry_count, output, start_after, created_on, completed_on,
+                CASE WHEN state = 'active' THEN started_on + expire_in END AS lease_until
          FROM ${PGBOSS_SCHEMA}.job
          WHERE ($1::text[] IS NULL OR name = ANY($1::text[]))
            AND ($2::text[] IS NULL OR state::text = ANY($2::text[]))
@@ -293,6 +314,7 @@ export function createPgBossBackend(databaseUrl: string, options: PgBossBackendO
           runAt: row.start_after,
           createdAt: row.created_on,
           finishedAt: row.completed_on,
+          leaseExpiresAt: row.lease_until,
         };
       });
     },

@@ -74,7 +74,7 @@ describe.each(DATABASE_KINDS)("job queue on %s", (kind) => {
       await dead.enqueue(crashKind, { n: 3 }, { backoff: { initialDelayMs: 0 } });
       expect(await dead.claim([crashKind], "dead-worker")).toMatchObject({ payload: { n: 3 }, attempt: 1 });
     } else {
-      const dead = createPgBossBackend(t.url, { expireInSeconds: { [crashKind]: 1 } });
+      const dead = createPgBossBackend(t.url, { leaseSeconds: 1 });
       await dead.start();
       await dead.enqueue(crashKind, { n: 3 }, { backoff: { initialDelayMs: 0 } });
       expect(await dead.claim([crashKind], "dead-worker")).toMatchObject({ payload: { n: 3 }, attempt: 1 });

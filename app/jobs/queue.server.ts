@@ -32,7 +32,7 @@ import {
 export interface JobQueueOptions {
   /** Required on PostgreSQL (pg-boss and the advisory locks open their own connections). */
   databaseUrl?: string;
-  /** Embedded backend: claim lease, renewed every third of it while a job runs. */
+  /** Claim lease (pg-boss: at least 1 s), renewed every third of it while a job runs. */
   leaseMs?: number;
   /** How long a job whose concurrency key is busy waits before it is tried again. */
   busyRetryDelayMs?: number;
@@ -107,6 +107,8 @@ export async function createJobQueue<P extends object = JobPayloads>(
     }
     const log = options.logger ?? silentLogger;
     backend = createPgBossBackend(options.databaseUrl, {
+      // The runner renews every third of leaseMs; pg-boss's claim deadline is that lease (at least a second).
+      leaseSeconds: Math.max(1, (options.leaseMs ?? 60_000) / 1000),
       ...options.pgBoss,
       onError:
         options.pgBoss?.onError ??

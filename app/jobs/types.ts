@@ -120,8 +120,9 @@ export interface JobInfo {
   createdAt: Date;
   finishedAt: Date | null;
   /**
-   * A running job's lease, where the backend keeps one (the embedded Job table): past it, the worker that claimed the
-   * job stopped (crash, kill) and the next claim takes it back. Undefined where the backend does not say (pg-boss).
+   * A running job's lease (the embedded Job table's `lockedUntil`, pg-boss's `started_on + expire_in`), renewed while
+   * its handler runs: past it, the worker that claimed the job stopped (crash, kill) and the job is taken back (the
+   * next claim on SQLite, pg-boss's maintenance on PostgreSQL). Null for a job not running.
    */
   leaseExpiresAt?: Date | null;
 }
