@@ -5,9 +5,10 @@
  * it in milliseconds. An API-created subscription is deleted after 8 consecutive failed attempts. Faults
  * (faults.ts) can be injected to exercise the receiver's idempotency.
  */
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { EmittedWebhook, EmulatorContext, WebhookDispatcherLike } from "../model";
 import { stringifyJson } from "../../shared/json";
+import { deliveryHeaders, resourceIdOf, triggeredAtStamp } from "./delivery-headers";
 import { DeliveryLog, type DeliveryLogEntry } from "./delivery-log";
 import { FaultState, type WebhookFaults } from "./faults";
 import { bodyForVersion } from "./payload-versions";
@@ -70,7 +71,12 @@ interface DeliveryJob {
   webhookId: string;
   eventId: string;
   body: string;
-  triggeredAt: Date;
+  /** `X-Shopify-Triggered-At` as sent (nine fractional digits), the same on every retry. */
+  triggeredAt: string;
+  /** The order's or product's id for `X-Shopify-Order-Id` / `X-Shopify-Product-Id`. */
+  resourceId: string | null;
+  /** The subscription's name (`X-Shopify-Name`). */
+  name: string | null;
   duplicate: boolean;
   /** Attempt number of the next send (1-based). */
   attempt: number;
@@ -181,7 +187,8 @@ export class WebhookDispatcher implements WebhookDispatcherLike {
       const shaped = bodyForVersion(event.topic, event.body, apiVersion);
       const body = typeof shaped === "string" ? shaped : stringifyJson(shaped);
       const eventId = event.eventId ?? randomUUID();
-      const triggeredAt = ctx.now();
+      const triggeredAt = triggeredAtStamp(ctx.now());
+      const resourceId = resourceIdOf(event.topic, event.body);
       const copies = this.faultState.takeDuplicate() ? 2 : 1;
       let queued = 0;
       for (const sub of subs) {
@@ -196,6 +203,8 @@ export class WebhookDispatcher implements WebhookDispatcherLike {
             eventId,
             body,
             triggeredAt,
+            resourceId,
+            name: sub.name,
             duplicate: copy > 0,
             attempt: 1,
             dueAtMs: 0,
@@ -291,24 +300,8 @@ export class WebhookDispatcher implements WebhookDispatcherLike {
     }
   }
 
-  /** The headers Shopify sends with a delivery. */
-  private headersFor(job: DeliveryJob): Record<string, string> {
-    const secret = this.getContext().app.apiSecret;
-    return {
-      "Content-Type": "application/json",
-      "User-Agent": "Shopify-Captain-Hook",
-      "X-Shopify-Topic": job.topic,
-      "X-Shopify-Hmac-Sha256": createHmac("sha256", secret).update(job.body, "utf8").digest("base64"),
-      "X-Shopify-Shop-Domain": job.shop,
-      "X-Shopify-API-Version": job.apiVersion,
-      "X-Shopify-Webhook-Id": job.webhookId,
-      "X-Shopify-Event-Id": job.eventId,
-      "X-Shopify-Triggered-At": job.triggeredAt.toISOString(),
-    };
-  }
-
   private async send(job: DeliveryJob): Promise<void> {
-    const headers = this.headersFor(job);
+    const headers = deliveryHeaders(job, this.getContext().app.apiSecret);
     const startedMs = Date.now();
     const abort = new AbortController();
     this.aborts.add(abort);
@@ -373,7 +366,7 @@ export class WebhookDispatcher implements WebhookDispatcherLike {
       headers: result.headers,
       body: job.body,
       duplicate: job.duplicate,
-      triggeredAt: job.triggeredAt.toISOString(),
+      triggeredAt: job.triggeredAt,
       sentAt: new Date(now.getTime() - durationMs).toISOString(),
       completedAt: now.toISOString(),
       durationMs,

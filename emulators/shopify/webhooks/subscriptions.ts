@@ -17,6 +17,8 @@ export interface ResolvedSubscription {
   compliance: boolean;
   /** The GraphQL subscription's id (failure counting); null for TOML ones. */
   subscriptionId: bigint | null;
+  /** The subscription's developer-given name (`X-Shopify-Name`), else null. */
+  name: string | null;
 }
 
 /** Shopify deletes a subscription made through the API after this many consecutive failed attempts. */
@@ -75,7 +77,14 @@ export function subscriptionsFor(
   for (const sub of shop.webhookSubscriptions.values()) {
     // Pub/Sub and EventBridge addresses are stored but cannot be reached from here.
     if (sub.topic !== enumTopic || !/^https?:/.test(sub.uri)) continue;
-    add({ topic, url: sub.uri, source: sub.source, compliance: false, subscriptionId: sub.id });
+    add({
+      topic,
+      url: sub.uri,
+      source: sub.source,
+      compliance: false,
+      subscriptionId: sub.id,
+      name: sub.name ?? null,
+    });
   }
   for (const sub of toml.subscriptions) {
     if (!sub.topics.includes(topic)) continue;
@@ -86,7 +95,7 @@ export function subscriptionsFor(
       continue;
     }
     if (!/^https?:/.test(url)) continue;
-    add({ topic, url, source: "toml", compliance: sub.compliance, subscriptionId: null });
+    add({ topic, url, source: "toml", compliance: sub.compliance, subscriptionId: null, name: sub.name });
   }
   return result;
 }

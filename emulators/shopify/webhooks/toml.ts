@@ -8,7 +8,7 @@ import { parse as parseToml } from "smol-toml";
 
 export interface TomlWebhookConfig {
   apiVersion: string | null;
-  subscriptions: { topics: string[]; uri: string; compliance: boolean }[];
+  subscriptions: { topics: string[]; uri: string; compliance: boolean; name: string | null }[];
 }
 
 /** `<repo>/shopify.app.toml`. */
@@ -35,8 +35,9 @@ export function loadTomlWebhooks(path: string | null): TomlWebhookConfig {
     const compliance = Array.isArray(sub.compliance_topics)
       ? sub.compliance_topics.filter((t): t is string => typeof t === "string")
       : [];
-    if (topics.length) subscriptions.push({ topics, uri, compliance: false });
-    if (compliance.length) subscriptions.push({ topics: compliance, uri, compliance: true });
+    const name = typeof sub.name === "string" && sub.name ? sub.name : null;
+    if (topics.length) subscriptions.push({ topics, uri, compliance: false, name });
+    if (compliance.length) subscriptions.push({ topics: compliance, uri, compliance: true, name });
   }
   return { apiVersion, subscriptions };
 }
