@@ -1,7 +1,8 @@
 /** orders/* bodies, shaped like the 2026-04 sample (payload-versions.ts adapts older versions). */
 import { gid, type EmuOrder, type EmuShop } from "../../model";
 import { customerToRest } from "./customer";
-import { addMoney, addressToRest, derivedId, formatShopTime, moneySet, type Json } from "./format";
+import type { EmuAddress } from "../../model";
+import { addMoney, derivedId, formatShopTime, moneySet, type Json } from "./format";
 
 /** REST `financial_status` from the GraphQL display status (PARTIALLY_REFUNDED → partially_refunded). */
 function restFinancialStatus(status: string): string {
@@ -22,6 +23,30 @@ function restFulfillmentStatus(status: string): string | null {
   }
 }
 
+/**
+ * An order's billing or shipping address, keyed as Shopify's samples key it: unlike a customer's address it has no
+ * `id`, `customer_id`, `country_name` or `default`, and it has `latitude` / `longitude`.
+ */
+function orderAddressToRest(address: EmuAddress): Json {
+  return {
+    first_name: address.firstName,
+    address1: address.address1,
+    phone: address.phone,
+    city: address.city,
+    zip: address.zip,
+    province: address.province,
+    country: address.country,
+    last_name: address.lastName,
+    address2: null,
+    company: null,
+    latitude: null,
+    longitude: null,
+    name: [address.firstName, address.lastName].filter(Boolean).join(" "),
+    country_code: address.countryCode,
+    province_code: address.provinceCode,
+  };
+}
+
 /** orders/create|updated|fulfilled body, with the embedded customer (no tags/consent) and line items. */
 export function orderToRest(shop: EmuShop, o: EmuOrder): Json {
   const tz = shop.ianaTimezone;
@@ -32,7 +57,7 @@ export function orderToRest(shop: EmuShop, o: EmuOrder): Json {
   const customer = o.customerId === null ? undefined : shop.customers.get(o.customerId);
   const customerBody = customer ? customerToRest(shop, customer) : null;
   if (customerBody) delete customerBody.addresses;
-  const address = customer?.defaultAddress ? addressToRest(customer.defaultAddress, {}) : null;
+  const address = customer?.defaultAddress ? orderAddressToRest(customer.defaultAddress) : null;
   const orderNumber = o.number;
   return {
     id: o.id,
@@ -52,50 +77,47 @@ export function orderToRest(shop: EmuShop, o: EmuOrder): Json {
     created_at: formatShopTime(o.createdAt, tz),
     currency: o.currency,
     current_shipping_price_set: set(o.totalShipping),
-    current_total_additional_fees_set: null,
-    current_total_duties_set: null,
-    device_id: null,
-    duties_included: false,
-    landing_site: null,
-    landing_site_ref: null,
-    location_id: null,
-    merchant_business_entity_id: Buffer.from(shop.id.toString()).toString("base64").replace(/=+$/, ""),
-    merchant_of_record_app_id: null,
-    original_total_additional_fees_set: null,
-    original_total_duties_set: null,
-    po_number: null,
-    reference: null,
-    referring_site: null,
-    source_identifier: null,
-    source_url: null,
-    token: derivedId(`order-token:${o.id}`).toString(16),
-    total_cash_rounding_payment_adjustment_set: set("0.00"),
-    total_cash_rounding_refund_adjustment_set: set("0.00"),
     current_subtotal_price: o.subtotalPrice,
     current_subtotal_price_set: set(o.subtotalPrice),
+    current_total_additional_fees_set: null,
     current_total_discounts: o.totalDiscounts,
     current_total_discounts_set: set(o.totalDiscounts),
+    current_total_duties_set: null,
     current_total_price: currentTotal,
     current_total_price_set: set(currentTotal),
     current_total_tax: o.totalTax,
     current_total_tax_set: set(o.totalTax),
     customer_locale: "en",
+    device_id: null,
     discount_codes: [],
+    duties_included: false,
     email: o.email,
     estimated_taxes: false,
     financial_status: restFinancialStatus(o.financialStatus),
     fulfillment_status: restFulfillmentStatus(o.fulfillmentStatus),
+    landing_site: null,
+    landing_site_ref: null,
+    location_id: null,
+    merchant_business_entity_id: Buffer.from(shop.id.toString()).toString("base64").replace(/=+$/, ""),
+    merchant_of_record_app_id: null,
     name: o.name,
     note: o.note,
     note_attributes: [],
     number: orderNumber - 1000 > 0 ? orderNumber - 1000 : orderNumber,
     order_number: orderNumber,
     order_status_url: `https://${shop.domain}/${shop.id}/orders/${o.id}/authenticate`,
+    original_total_additional_fees_set: null,
+    original_total_duties_set: null,
     payment_gateway_names: ["bogus"],
     phone: o.phone,
+    po_number: null,
     presentment_currency: o.presentmentCurrency,
     processed_at: formatShopTime(o.processedAt, tz),
+    reference: null,
+    referring_site: null,
+    source_identifier: null,
     source_name: "web",
+    source_url: null,
     subtotal_price: o.subtotalPrice,
     subtotal_price_set: set(o.subtotalPrice),
     tags: o.tags.join(", "),
@@ -103,6 +125,9 @@ export function orderToRest(shop: EmuShop, o: EmuOrder): Json {
     tax_lines: [],
     taxes_included: false,
     test: o.test,
+    token: derivedId(`order-token:${o.id}`).toString(16),
+    total_cash_rounding_payment_adjustment_set: set("0.00"),
+    total_cash_rounding_refund_adjustment_set: set("0.00"),
     total_discounts: o.totalDiscounts,
     total_discounts_set: set(o.totalDiscounts),
     total_line_items_price: lineItemsTotal,
@@ -181,11 +206,16 @@ export function orderToRest(shop: EmuShop, o: EmuOrder): Json {
     shipping_lines: [
       {
         id: derivedId(`shipping:${o.id}`),
+        carrier_identifier: null,
         code: "Standard",
-        price: o.totalShipping,
-        price_set: set(o.totalShipping),
+        current_discounted_price_set: set(o.totalShipping),
         discounted_price: o.totalShipping,
         discounted_price_set: set(o.totalShipping),
+        is_removed: false,
+        phone: null,
+        price: o.totalShipping,
+        price_set: set(o.totalShipping),
+        requested_fulfillment_service_id: null,
         source: "shopify",
         title: "Standard",
         tax_lines: [],
