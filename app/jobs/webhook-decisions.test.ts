@@ -140,6 +140,35 @@ describe.each(DATABASE_KINDS)("webhook decisions on %s", (kind) => {
     });
   });
 
+  it("logs an event it ignores with the platform's reason (a late uninstall after a reinstall), store untouched", async () => {
+    const { integrationId } = await syncedStore();
+    const reason = "A late app/uninstalled: the app was reinstalled since.";
+    decide = () => ({ action: "ignore", reason });
+    const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
+    const logger = (level: string, message: string, fields?: Record<string, unknown>) =>
+      void lines.push({ level, message, fields });
+    const late = await event(integrationId, "app/uninstalled");
+    expect(await processWebhookJob({ ...deps(), logger }, { webhookEventId: late.id })).toEqual({
+      status: "ignored",
+      reason,
+    });
+    expect(lines).toEqual([
+      {
+        level: "info",
+        message: "Webhook ignored",
+        fields: {
+          webhookEventId: late.id,
+          platform: PLATFORM,
+          topic: "app/uninstalled",
+          storeKey: late.storeKey,
+          reason,
+        },
+      },
+    ]);
+    const integration = await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
+    expect(integration.status).not.toBe("disconnected");
+  });
+
   it("runs compliance requests as compliance jobs, once per event, audited", async () => {
     const { integrationId, organizationId } = await syncedStore();
     decide = (topic) => {

@@ -248,6 +248,15 @@ async function carryOut(
   const { db, queue } = deps;
   switch (decision.action) {
     case "ignore":
+      // Worth a line: an ignored event is rare and can hide a store problem (or, for a late app/uninstalled, show
+      // why a store that was reinstalled stayed connected).
+      deps.logger?.("info", "Webhook ignored", {
+        webhookEventId: event.id,
+        platform: event.platform,
+        topic: event.topic,
+        storeKey: event.storeKey,
+        reason: decision.reason,
+      });
       return { status: "ignored", reason: decision.reason };
     case "done":
       return { status: "processed", reason: decision.note };

@@ -304,6 +304,37 @@ describe.each(DATABASE_KINDS)("uninstall, reinstall and compliance on %s", (kind
     expect(run!.status).toBe("succeeded");
   });
 
+  it("ignores an app/uninstalled delivered after the merchant reinstalled: the stored token still works", async () => {
+    const control = (path: string, body: unknown) =>
+      fetch(`${h.emu.url}${path}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    // Shopify holds the uninstall's delivery back (a retry, a delay): the app sees it only after the reinstall.
+    expect((await control("/_emulator/webhooks/faults", { reorderWindow: 50 })).status).toBe(200);
+    expect((await control(`/_emulator/shops/${SHOP}/uninstall`, {})).status).toBe(200);
+    await control(`/_emulator/shops/${SHOP}/install`, {});
+    await h.installByAuthorizationCode();
+    const sessionBefore = await h.db.session.findUniqueOrThrow({ where: { id: offlineSessionId(SHOP) } });
+    const disconnects = await audited("integration.disconnected");
+    await fetch(`${h.emu.url}/_emulator/webhooks/faults`, { method: "DELETE" });
+    await h.settleWebhooks();
+
+    const late = await h.db.webhookEvent.findMany({
+      where: { topic: "app/uninstalled", storeKey: SHOP },
+      orderBy: { receivedAt: "desc" },
+      take: 1,
+    });
+    expect(late[0]).toMatchObject({ status: "ignored" });
+    expect(late[0].lastError).toMatch(/reinstalled/);
+    const integration = await h.db.integration.findUniqueOrThrow({ where: { id: h.integrationId } });
+    expect(integration.status).not.toBe("disconnected");
+    expect(await audited("integration.disconnected")).toBe(disconnects);
+    const sessionAfter = await h.db.session.findUniqueOrThrow({ where: { id: offlineSessionId(SHOP) } });
+    expect(sessionAfter.accessToken).toBe(sessionBefore.accessToken);
+  });
+
   it("deletes everything the shop fed on shop/redact", async () => {
     await compliance("shop/redact");
     await eventually(

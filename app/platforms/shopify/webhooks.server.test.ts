@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { PlatformContext, StoredWebhookEvent, WebhookDecision } from "../../sync/platform";
 import type { ShopifyGraphqlClient } from "./client.server";
+import { ShopifyAuthError, ShopifyNotInstalledError, ShopifyTimeoutError } from "./errors";
 import { carriesEveryVariant } from "./mapping/products";
 import type { ShopifyRestProduct, ShopifyRestVariant } from "./mapping/types";
 import { decideWebhook, webhookResourceId, type WebhookDeps } from "./webhooks.server";
@@ -60,13 +61,15 @@ function event(topic: string, payload: string): StoredWebhookEvent {
   };
 }
 
-function harness() {
+/** Deps over a stub client; `access` is what Shopify answers a call with the stored token ("ok" or an error). */
+function harness(access: "ok" | Error = "ok") {
   const graphqlReads: unknown[] = [];
   const removedSessions: string[] = [];
   const client = {
-    request: async (_operation: string, _query: string, variables: { id: string }) => {
-      graphqlReads.push(variables.id);
-      return { customer: null, product: null };
+    request: async (operation: string, _query: string, variables: { id?: string }) => {
+      graphqlReads.push(variables.id ?? operation);
+      if (access !== "ok") throw access;
+      return { customer: null, product: null, shop: { id: "gid://shopify/Shop/1" } };
     },
   } as unknown as ShopifyGraphqlClient;
   const deps: WebhookDeps = {
@@ -171,12 +174,34 @@ describe("carriesEveryVariant", () => {
 });
 
 describe("Shopify topics with the same body in every captured version", () => {
-  it("GIVEN app/uninstalled WHEN decided THEN the shop's sessions go and the store is marked uninstalled", async () => {
-    const h = harness();
+  it("GIVEN app/uninstalled and Shopify refusing the stored token WHEN decided THEN the shop's sessions go and the store is marked uninstalled", async () => {
+    const h = harness(new ShopifyAuthError(SHOP, 401));
     expect(await decideWebhook(h.deps, event("app/uninstalled", SHARED.uninstalled), h.ctx)).toEqual({
       action: "uninstalled",
     });
+    expect(h.graphqlReads).toEqual(["ShopAccess"]);
     expect(h.removedSessions).toEqual([SHOP]);
+  });
+
+  it("GIVEN app/uninstalled and no stored token WHEN decided THEN the store is marked uninstalled", async () => {
+    const h = harness(new ShopifyNotInstalledError(SHOP));
+    const decision = await decideWebhook(h.deps, event("app/uninstalled", SHARED.uninstalled), h.ctx);
+    expect(decision).toEqual({ action: "uninstalled" });
+  });
+
+  it("GIVEN a late app/uninstalled and Shopify accepting the stored token (reinstalled) WHEN decided THEN it is ignored and the sessions stay", async () => {
+    const h = harness();
+    const decision = await decideWebhook(h.deps, event("app/uninstalled", SHARED.uninstalled), h.ctx);
+    expect(decision).toMatchObject({ action: "ignore", reason: expect.stringMatching(/reinstalled/) });
+    expect(h.removedSessions).toEqual([]);
+  });
+
+  it("GIVEN app/uninstalled and Shopify unreachable WHEN decided THEN it throws (tried again) without removing sessions", async () => {
+    const h = harness(new ShopifyTimeoutError("ShopAccess", 30_000));
+    await expect(
+      decideWebhook(h.deps, event("app/uninstalled", SHARED.uninstalled), h.ctx),
+    ).rejects.toBeInstanceOf(ShopifyTimeoutError);
+    expect(h.removedSessions).toEqual([]);
   });
 
   it("GIVEN customers/redact WHEN decided THEN the customer and each listed order are named by GID", async () => {

@@ -7,13 +7,16 @@
  *   first 100 variants in full (the rest by id in `variant_gids`): such a product is read through GraphQL instead,
  *   since the writer removes the variants an updated product no longer lists.
  * - Customers: the body lacks consent and tags since 2025-01, so the customer is read through GraphQL.
- * - app/uninstalled: the shop's sessions are removed here (tokens are dead); the runner disconnects the integration
- *   and keeps its data until shop/redact.
+ * - app/uninstalled: Shopify may deliver it late — retried or delayed past a reinstall. So the stored token is tried
+ *   first: if Shopify still accepts it, the app is installed again and the event is stale (ignored). Otherwise the
+ *   shop's sessions are removed here (tokens are dead); the runner disconnects the integration and keeps its data
+ *   until shop/redact.
  * - Compliance topics: forwarded to the compliance operations, with ids as GIDs.
  */
 import type { AppDb, PlatformContext, StoredWebhookEvent, WebhookDecision } from "../../sync/platform";
 import type { ShopifyGraphqlClient } from "./client.server";
 import { parseJsonLossless } from "../../lib/json-lossless";
+import { ShopifyAuthError, ShopifyNotInstalledError } from "./errors";
 import { gidOf, optionalGidOf, type ShopifyIdType } from "./mapping/ids";
 import { mapCustomerNode } from "./mapping/customers";
 import { mapOrderWebhook } from "./mapping/orders";
@@ -26,6 +29,7 @@ import type {
 } from "./mapping/types";
 import { CUSTOMER_QUERY } from "./queries/customers";
 import { PRODUCT_QUERY } from "./queries/products";
+import { SHOP_ACCESS_QUERY } from "./queries/shop";
 import { completeChildren } from "./readers/pages.server";
 import { RESOURCE_SPECS } from "./readers/specs";
 
@@ -115,6 +119,14 @@ export async function decideWebhook(
     case "shop/redact":
       return complianceDecision(topic, body as ComplianceBody);
     case "app/uninstalled":
+      if (ctx && (await storedTokenWorks(deps.clientFor(ctx)))) {
+        return {
+          action: "ignore",
+          reason:
+            "A late app/uninstalled: the app was reinstalled since (Shopify still accepts its access), so the " +
+            "store stays connected.",
+        };
+      }
       // The tokens died with the install; a reinstall stores new ones.
       if (ctx) await deps.removeSessions(ctx.db, event.storeKey);
       return { action: "uninstalled" };
@@ -187,6 +199,21 @@ export async function decideWebhook(
       return { action: "delete", resource: "products", externalIds: [recordGid("Product", body)] };
     default:
       return { action: "ignore", reason: `Commerce Sync does not use ${topic} webhooks.` };
+  }
+}
+
+/**
+ * Whether Shopify still accepts the shop's stored access token (one 1-point call). A refused or missing token means
+ * the app is not installed; any other failure (network, 5xx, throttling past the retries) is thrown, so the event
+ * is tried again rather than disconnecting a store that may well be installed.
+ */
+async function storedTokenWorks(client: ShopifyGraphqlClient): Promise<boolean> {
+  try {
+    await client.request("ShopAccess", SHOP_ACCESS_QUERY, {});
+    return true;
+  } catch (error) {
+    if (error instanceof ShopifyAuthError || error instanceof ShopifyNotInstalledError) return false;
+    throw error;
   }
 }
 
