@@ -1,4 +1,6 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { parse as parseToml } from "smol-toml";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningShopifyEmulator } from "./server";
@@ -84,6 +86,48 @@ describe("a developer's first minutes", () => {
       expect(lines).toEqual(["404 GET /admin/nothing-here"]);
     } finally {
       await logged.close();
+    }
+  });
+
+  it("GIVEN the standalone emulator WHEN the app's session token is exchanged THEN Shopify grants the scopes shopify.app.toml declares", async () => {
+    const toml = parseToml(readFileSync("shopify.app.toml", "utf8")) as { access_scopes: { scopes: string } };
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "emulators/cli.ts", "shopify", "--port", "0", "--customers", "1", "--orders", "1"],
+      { env: { ...process.env, SHOPIFY_API_KEY: "cli-key", SHOPIFY_API_SECRET: "cli-secret" } },
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          const m = /listening on (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        child.once("exit", (code) => reject(new Error(`the CLI exited (${code}): ${out}`)));
+      });
+      const { token } = (await (
+        await fetch(`${url}/_emulator/session-token?shop=demo.myshopify.com`)
+      ).json()) as {
+        token: string;
+      };
+      const res = await fetch(`${url}/admin/oauth/access_token`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          client_id: "cli-key",
+          client_secret: "cli-secret",
+          grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+          subject_token: token,
+          subject_token_type: "urn:ietf:params:oauth:token-type:id_token",
+          requested_token_type: "urn:shopify:params:oauth:token-type:offline-access-token",
+        }),
+      });
+      expect(res.status).toBe(200);
+      const granted = (await res.json()) as { scope: string };
+      expect(granted.scope.split(",").sort()).toEqual(toml.access_scopes.scopes.split(",").sort());
+    } finally {
+      child.kill("SIGTERM");
     }
   });
 });

@@ -1,9 +1,11 @@
 /**
  * `npm run emulator -- shopify [options]`: starts the Shopify emulator on 127.0.0.1 (see USAGE and README.md).
- * App config defaults come from SHOPIFY_API_KEY / SHOPIFY_API_SECRET / SHOPIFY_APP_URL.
+ * App config defaults come from SHOPIFY_API_KEY / SHOPIFY_API_SECRET / SHOPIFY_APP_URL; the granted scopes from
+ * shopify.app.toml's `[access_scopes]`, as Shopify grants them on a Shopify-managed install.
  */
 import { parseArgs } from "node:util";
 import { startShopifyEmulator } from "./server";
+import { defaultTomlPath, loadTomlAccessScopes } from "./webhooks/toml";
 
 export const USAGE = `Usage: npm run emulator -- shopify [options]
 
@@ -14,6 +16,7 @@ export const USAGE = `Usage: npm run emulator -- shopify [options]
   --shops a.myshopify.com,...  shops besides demo.myshopify.com
   --api-key K --api-secret S --app-url U --app-handle H
                                the app (defaults: SHOPIFY_API_KEY, SHOPIFY_API_SECRET, SHOPIFY_APP_URL)
+  --scopes a,b                 scopes an install grants (default: [access_scopes] of shopify.app.toml)
   --no-strict                  accept deprecated fields (default: rejected)
   --unapproved-customer-data   the app is not approved for protected customer data
   --time-scale K               emulated time runs K times faster (throttle restore, expiries, webhook delays)
@@ -36,6 +39,7 @@ export async function main(argv: string[]): Promise<void> {
       "api-secret": { type: "string" },
       "app-url": { type: "string" },
       "app-handle": { type: "string" },
+      scopes: { type: "string" },
       "no-strict": { type: "boolean", default: false },
       "unapproved-customer-data": { type: "boolean", default: false },
       "time-scale": { type: "string", default: "1" },
@@ -57,6 +61,14 @@ export async function main(argv: string[]): Promise<void> {
   const timeScale = Number(values["time-scale"]);
   if (!(timeScale > 0))
     throw new Error(`--time-scale must be a positive number, got "${values["time-scale"]}"`);
+  // What the app declares is what Shopify grants: without it, the emulator's own defaults (write scopes the app
+  // never asks for, none of its read_fulfillments) would hide a missing scope.
+  const scopes = values.scopes
+    ? values.scopes
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : loadTomlAccessScopes(defaultTomlPath());
   const app = {
     ...((values["api-key"] ?? process.env.SHOPIFY_API_KEY)
       ? { apiKey: values["api-key"] ?? process.env.SHOPIFY_API_KEY }
@@ -69,6 +81,7 @@ export async function main(argv: string[]): Promise<void> {
       : {}),
     ...(values["app-handle"] ? { appHandle: values["app-handle"] } : {}),
     ...(values["unapproved-customer-data"] ? { protectedCustomerDataApproved: false } : {}),
+    ...(scopes ? { scopes } : {}),
   };
   const started = Date.now();
   const emulator = await startShopifyEmulator({

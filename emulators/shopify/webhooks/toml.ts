@@ -1,6 +1,7 @@
 /**
- * The `[webhooks]` part of the app's shopify.app.toml: `api_version` (the version every delivery uses) and the
- * declared `[[webhooks.subscriptions]]` (`topics` and `compliance_topics`, `uri` relative to the app URL).
+ * What the emulator reads from the app's shopify.app.toml: the `[webhooks]` part — `api_version` (the version every
+ * delivery uses) and the declared `[[webhooks.subscriptions]]` (`topics` and `compliance_topics`, `uri` relative to
+ * the app URL, optional `name`) — and `[access_scopes] scopes`, what a Shopify-managed install grants.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -40,4 +41,19 @@ export function loadTomlWebhooks(path: string | null): TomlWebhookConfig {
     if (compliance.length) subscriptions.push({ topics: compliance, uri, compliance: true, name });
   }
   return { apiVersion, subscriptions };
+}
+
+/**
+ * `[access_scopes] scopes` of shopify.app.toml ("read_orders,read_products" → ["read_orders", "read_products"]):
+ * the scopes Shopify grants on a Shopify-managed install. Null when the file or the key is missing.
+ */
+export function loadTomlAccessScopes(path: string | null): string[] | null {
+  if (!path || !existsSync(path)) return null;
+  const doc = parseToml(readFileSync(path, "utf8")) as Record<string, unknown>;
+  const scopes = (doc.access_scopes as Record<string, unknown> | undefined)?.scopes;
+  if (typeof scopes !== "string") return null;
+  return scopes
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
