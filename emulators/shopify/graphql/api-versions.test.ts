@@ -86,7 +86,10 @@ describe("API version paths", () => {
     const cases: Array<[string, string]> = [
       ["2024-10", "2025-04"],
       ["2025-04", "2025-04"],
-      ["2026-04", "2025-04"],
+      ["2025-07", "2025-04"],
+      ["2025-10", "2025-10"],
+      ["2026-01", "2026-07"],
+      ["2026-04", "2026-07"],
       ["2026-07", "2026-07"],
       ["2026-10", "2026-07"],
       ["unstable", "2026-07"],
@@ -96,6 +99,48 @@ describe("API version paths", () => {
       expect(res.headers.get("x-shopify-api-version")).toBe(requested);
       expect(res.headers.get("x-emulator-schema-version")).toBe(served);
       expect(schemaVersionFor(requested)).toBe(served);
+    }
+  });
+
+  it.each(["2025-10", "2026-01", "2026-04"])(
+    "GIVEN %s WHEN fields that exist since 2025-10 are used (uri, publicDisplayName, groupObjects, Count limit) THEN they answer, deprecated ones are refused in strict mode",
+    async (version) => {
+      const read = await gql<{
+        webhookSubscriptions: { nodes: Array<{ uri: string }> };
+        shop: { plan: { publicDisplayName: string } };
+        customersCount: { count: number; precision: string };
+      }>(
+        emu.url,
+        token,
+        "{ webhookSubscriptions(first: 5) { nodes { uri } } shop { plan { publicDisplayName } } customersCount(limit: 5) { count precision } }",
+        { apiVersion: version },
+      );
+      expect(read.body.errors).toBeUndefined();
+      expect(read.body.data?.customersCount).toEqual({ count: 5, precision: "AT_LEAST" });
+      expect(read.body.data?.shop.plan.publicDisplayName).toEqual(expect.any(String));
+      await runBulk(version, "{ customers { edges { node { id } } } }", true);
+      const deprecated = await gql(emu.url, token, "{ shop { plan { displayName } } }", {
+        apiVersion: version,
+      });
+      expect(deprecated.body.errors?.[0].extensions).toMatchObject({
+        code: "deprecatedField",
+        fieldName: "displayName",
+      });
+    },
+  );
+
+  it("GIVEN 2025-10 WHEN bulkOperations or bulkOperation(id:) (from 2026-01) are queried THEN Shopify's undefinedField; 2026-01 has them", async () => {
+    for (const field of [
+      "bulkOperations(first: 1) { nodes { id } }",
+      'bulkOperation(id: "gid://shopify/BulkOperation/1") { id }',
+    ]) {
+      const old = await gql(emu.url, token, `{ ${field} }`, { apiVersion: "2025-10" });
+      expect(old.body.errors?.[0]).toMatchObject({
+        message: `Field '${field.split("(")[0]}' doesn't exist on type 'QueryRoot'`,
+        extensions: { code: "undefinedField", typeName: "QueryRoot" },
+      });
+      const now = await gql(emu.url, token, `{ ${field} }`, { apiVersion: "2026-01" });
+      expect(now.body.errors).toBeUndefined();
     }
   });
 
