@@ -7,6 +7,8 @@ import prisma from "./db.server";
 import { authenticate } from "./shopify.server";
 import { getJobQueue } from "./queue.server";
 import { rethrowAsResponse } from "./lib/error-response.server";
+import { loadEnv } from "./env.server";
+import { recheckShopAccess } from "./integrations/shopify-install.server";
 import { requireShopOrganization, type ShopOrganization } from "./integrations/organization.server";
 
 export { rethrowAsResponse };
@@ -31,4 +33,24 @@ export async function embeddedContext(request: Request): Promise<EmbeddedContext
     actor: `merchant:${session.shop}`,
     queue: getJobQueue,
   };
+}
+
+/** What the embedded layout (app/routes/app.tsx) gives App Bridge. */
+export interface EmbeddedLayoutContext {
+  apiKey: string;
+  /** The local App Bridge stand-in's URL (demo and e2e only, with the Shopify emulator); null against Shopify. */
+  appBridgeUrl: string | null;
+}
+
+/**
+ * Authenticates the embedded layout's request and, on a page load of a shop whose access Shopify refused, re-checks
+ * that access (recheckShopAccess: a refused token sends the page through the library's bounce page for a new one).
+ * A page load carries its session token in the URL; the page's own data requests carry it as a header.
+ */
+export async function embeddedLayoutContext(request: Request): Promise<EmbeddedLayoutContext> {
+  const { admin, session } = await authenticate.admin(request);
+  const pageLoad = !request.headers.has("authorization");
+  await recheckShopAccess(prisma, { shop: session.shop, pageLoad }, (query) => admin.graphql(query));
+  const env = loadEnv();
+  return { apiKey: env.SHOPIFY_API_KEY, appBridgeUrl: env.APP_BRIDGE_URL ?? null };
 }

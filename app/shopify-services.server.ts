@@ -14,6 +14,7 @@ import type { ShopifyPlatform } from "./platforms/shopify/index.server";
 import { adminUrlFor, shopifyFetch } from "./platforms/shopify/config.server";
 import { completeShopifyInstall, type InstallOutcome } from "./integrations/shopify-install.server";
 import type { ShopifyOAuthDeps } from "./integrations/shopify-oauth.server";
+import { shopInstalls } from "./shop-installs.server";
 
 export interface ShopifyServices {
   platform: ShopifyPlatform;
@@ -38,17 +39,20 @@ export function shopifyServices(): ShopifyServices {
   const env = loadEnv();
   const sessions = appSessionStorage();
   const platform = getPlatforms().get("shopify") as ShopifyPlatform;
+  // Registered as the shop's install in flight: the shop's other requests wait for it (shop-installs.server.ts).
   const install: ShopifyServices["install"] = (input) =>
-    completeShopifyInstall(
-      {
-        db: prisma,
-        platform,
-        enqueueFullSync: async (integrationId) =>
-          enqueueSync(await getJobQueue(), { integrationId, kind: "full", triggeredBy: "install" }),
-        enqueueCatchUpSync: async (integrationId) =>
-          enqueueSync(await getJobQueue(), { integrationId, kind: "incremental", triggeredBy: "install" }),
-      },
-      input,
+    shopInstalls().run(input.shop, () =>
+      completeShopifyInstall(
+        {
+          db: prisma,
+          platform,
+          enqueueFullSync: async (integrationId) =>
+            enqueueSync(await getJobQueue(), { integrationId, kind: "full", triggeredBy: "install" }),
+          enqueueCatchUpSync: async (integrationId) =>
+            enqueueSync(await getJobQueue(), { integrationId, kind: "incremental", triggeredBy: "install" }),
+        },
+        input,
+      ),
     );
   const services: ShopifyServices = {
     platform,

@@ -6,6 +6,7 @@ import { routeShopifyToEmulator } from "./platforms/shopify/emulator-fetch.serve
 import { appSessionStorage } from "./shopify-sessions.server";
 import { shopifyServices } from "./shopify-services.server";
 import { emulatedAdminThrown } from "./emulated-admin.server";
+import { shopInstalls } from "./shop-installs.server";
 
 const env = loadEnv();
 
@@ -66,12 +67,21 @@ export function allowHeadlessBrowser(
 }
 const HEADLESS_BROWSER = /HeadlessChrome\//;
 
+/**
+ * shopify-app-remix's `authenticate`, with `admin` waiting for the shop's install in flight (afterAuth run by this
+ * request or a concurrent one) before the request reads anything: see shop-installs.server.ts.
+ */
 export const authenticate: typeof shopify.authenticate = {
   ...shopify.authenticate,
-  admin: (request) =>
-    shopify.authenticate.admin(allowHeadlessBrowser(request)).catch((thrown: unknown) => {
-      throw emulatedAdminThrown(thrown);
-    }),
+  admin: async (request) => {
+    const context = await shopify.authenticate
+      .admin(allowHeadlessBrowser(request))
+      .catch((thrown: unknown) => {
+        throw emulatedAdminThrown(thrown);
+      });
+    await shopInstalls().settled(context.session.shop);
+    return context;
+  },
 };
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;

@@ -14,10 +14,7 @@ import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
-import prisma from "../db.server";
-import { recheckShopAccess } from "../integrations/shopify-install.server";
-import { authenticate } from "../shopify.server";
-import { loadEnv } from "../env.server";
+import { embeddedLayoutContext } from "../embedded.server";
 import { CONNECT_WOOCOMMERCE_URL } from "../components/links";
 
 export const links: LinksFunction = () => [
@@ -45,16 +42,8 @@ export const meta: MetaFunction = ({ location, error }) => {
   return [{ title: `${page} · Commerce Sync` }];
 };
 
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { admin, session } = await authenticate.admin(request);
-  // A shop whose access Shopify refused gets a new token by opening the app (what its store page tells it to do).
-  // A page load carries its session token in the URL; the page's own data requests carry it as a header.
-  const pageLoad = !request.headers.has("authorization");
-  await recheckShopAccess(prisma, { shop: session.shop, pageLoad }, (query) => admin.graphql(query));
-  const env = loadEnv();
-  // APP_BRIDGE_URL is set only in demo/e2e, where the local Shopify emulator serves an App Bridge stand-in.
-  return json({ apiKey: env.SHOPIFY_API_KEY, appBridgeUrl: env.APP_BRIDGE_URL ?? null });
-};
+// A shop whose access Shopify refused gets a new token by opening the app (what its store page tells it to do).
+export const loader = async ({ request }: LoaderFunctionArgs) => json(await embeddedLayoutContext(request));
 
 /** Embedded layout: App Bridge + Polaris for every /app page, with the admin navigation menu. */
 export default function App() {
