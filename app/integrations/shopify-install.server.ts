@@ -245,6 +245,9 @@ export async function completeShopifyInstall(
       data: { webhookHealth: { ...webhooks, checkedAt: new Date().toISOString() } },
     });
   }
+  // Access came back: the shop was installed again, or a store that needed attention installs without a problem.
+  const restored = record.reconnected || (integration.status === "needs_attention" && problems.length === 0);
+  if (restored) await recordAccessRestored(db, integration.id);
   if (problems.length > 0) {
     await db.integration.update({
       where: { id: integration.id },
@@ -275,6 +278,22 @@ export async function completeShopifyInstall(
     },
   });
   return { ...record, webhooks, fullSyncEnqueued, problems };
+}
+
+/**
+ * Notes when the store's access came back (`settings.accessRestoredAt`), so the failed syncs of the time it was gone
+ * stop showing it as needing attention before the sync queued for it has run (app/integrations/display-status.ts).
+ * The settings are read again: the install wrote the shop's details into them meanwhile.
+ */
+async function recordAccessRestored(db: AppDb, integrationId: string): Promise<void> {
+  const { settings } = await db.integration.findUniqueOrThrow({
+    where: { id: integrationId },
+    select: { settings: true },
+  });
+  await db.integration.update({
+    where: { id: integrationId },
+    data: { settings: { ...settingsObject(settings), accessRestoredAt: new Date().toISOString() } },
+  });
 }
 
 /** Store calls for an audit entry: operation, outcome and status of each (never tokens or bodies). */

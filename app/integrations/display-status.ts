@@ -1,0 +1,132 @@
+/**
+ * The status a merchant sees for a store, from the facts: the stored status, the runs, and what the queue says. It
+ * never looks healthier than the facts (a failed or partial last run, a job that failed before it ran, a run whose
+ * worker stopped, work no worker picks up), and never worse than them either: a failure from before the store's
+ * access came back (`settings.accessRestoredAt`) no longer describes it.
+ */
+import { settingsObject } from "../jobs/schedule";
+import { utcDateTime } from "../lib/utc-time";
+import { unreachableProblemIn } from "../platforms/woocommerce/webhook-pings.server";
+import type { SyncRunView } from "./sync-runs.server";
+
+export type DisplayStatus = "connected" | "syncing" | "needs_attention" | "disconnected";
+
+/**
+ * A job of a store that has been due for a while (WAITING_GRACE_MS) and that no worker picked up, while no job ran
+ * anywhere: no worker is running jobs (a separate `npm run worker` that is not running, or one that died).
+ */
+export interface WaitingJobNotice {
+  integrationId: string;
+  kind: string;
+  dueAt: Date;
+}
+
+/** How long a due job may wait, with nothing running, before the store says no worker runs jobs. */
+export const WAITING_GRACE_MS = 3 * 60_000;
+
+/** A job that failed for an integration (from the queue), for the status shown. */
+export interface FailedJobNotice {
+  integrationId: string;
+  kind: string;
+  error: string | null;
+  finishedAt: Date | null;
+}
+
+/** What the status reads of the integration row. */
+export interface StatusFacts {
+  status: string;
+  statusReason: string | null;
+  /** The last webhook maintenance's report (`Integration.webhookHealth`). */
+  webhookHealth?: unknown;
+  /** `Integration.settings`: `accessRestoredAt` (ISO) is when the store's access last came back. */
+  settings?: unknown;
+}
+
+/**
+ * When the store's access last came back (a Shopify shop reopened the app after its token was refused, or was
+ * installed again), or null. Recorded by the install (app/integrations/shopify-install.server.ts).
+ */
+export function accessRestoredAt(settings: unknown): Date | null {
+  const value = settingsObject(settings).accessRestoredAt;
+  const at = typeof value === "string" ? new Date(value) : null;
+  return at && !Number.isNaN(at.getTime()) ? at : null;
+}
+
+const WAITING_WORK: Record<string, string> = {
+  "sync.full": "A full sync",
+  "sync.incremental": "A sync",
+  reconcile: "A scheduled check for changes",
+  "webhook.process": "A change sent by the store",
+  "webhook.drain": "Changes sent by the store",
+};
+
+/**
+ * The status a merchant sees. Order of precedence: disconnected; a live run (syncing); a run whose worker stopped;
+ * work no worker picks up; the stored needs_attention; a failed last run; a failed job newer than the last finished
+ * run; a partial last run; connected.
+ */
+export function displayStatus(
+  row: StatusFacts,
+  activeRun: SyncRunView | null,
+  lastRun: SyncRunView | null,
+  failedJob: FailedJobNotice | null,
+  waitingJob: WaitingJobNotice | null = null,
+  stalledRun: SyncRunView | null = null,
+): { status: DisplayStatus; statusReason: string | null } {
+  if (row.status === "disconnected") return { status: "disconnected", statusReason: row.statusReason };
+  // What failed while the store's access was gone says nothing about it now (its catch-up sync is queued).
+  const restoredAt = accessRestoredAt(row.settings)?.getTime() ?? null;
+  const beforeRestore = (at: string | Date | null | undefined) =>
+    restoredAt !== null && !!at && new Date(at).getTime() <= restoredAt;
+  if (lastRun && lastRun.status !== "succeeded" && beforeRestore(lastRun.finishedAt)) lastRun = null;
+  if (failedJob && beforeRestore(failedJob.finishedAt)) failedJob = null;
+  if (activeRun) return { status: "syncing", statusReason: null };
+  // A stopped run a newer finished run has superseded says nothing about the store now.
+  if (stalledRun && !(lastRun && lastRun.startedAt > stalledRun.startedAt)) {
+    const started = utcDateTime(stalledRun.startedAt);
+    return {
+      status: "needs_attention",
+      statusReason:
+        `The sync started ${started} stopped before it finished (its worker stopped, or lost the database) and ` +
+        "has not resumed yet. It carries on from where it stopped when a worker picks it up; if this lasts, check " +
+        "that a worker runs (npm run worker, or the web app with RUN_JOBS_IN_PROCESS=true).",
+    };
+  }
+  if (waitingJob) {
+    const what = WAITING_WORK[waitingJob.kind] ?? "A data-protection request";
+    const since = utcDateTime(waitingJob.dueAt);
+    return {
+      status: "needs_attention",
+      statusReason:
+        `${what} has been waiting since ${since} and no background worker is running jobs, so nothing syncs. ` +
+        "Whoever runs Commerce Sync: start the worker (npm run worker), or set RUN_JOBS_IN_PROCESS=true on the web app.",
+    };
+  }
+  if (row.status === "needs_attention")
+    return { status: "needs_attention", statusReason: row.statusReason ?? "The last sync could not finish." };
+  // Webhooks the store cannot deliver: a sync that succeeded since does not make them work.
+  const unreachable = unreachableProblemIn(row.webhookHealth);
+  if (unreachable) return { status: "needs_attention", statusReason: unreachable };
+  if (lastRun?.status === "failed")
+    return {
+      status: "needs_attention",
+      statusReason: `The last sync failed: ${lastRun.errorMessage ?? "see its errors in the sync history."}`,
+    };
+  const lastFinishedAt = lastRun?.finishedAt ? new Date(lastRun.finishedAt).getTime() : 0;
+  if (failedJob && (failedJob.finishedAt?.getTime() ?? Date.now()) > lastFinishedAt) {
+    return {
+      status: "needs_attention",
+      statusReason: `A scheduled ${failedJob.kind.replace(/^sync\./, "")} sync failed before it could run: ${failedJob.error ?? "unknown error"}`,
+    };
+  }
+  if (lastRun?.status === "partial")
+    return {
+      status: "needs_attention",
+      statusReason:
+        lastRun.failed > 0
+          ? `The last sync skipped ${lastRun.failed.toLocaleString("en-US")} record(s) it could not save.`
+          : `The last sync could not read everything: ${lastRun.resources.find((r) => r.error)?.error ?? "see the sync history."}`,
+    };
+  if (row.status === "syncing") return { status: "connected", statusReason: null };
+  return { status: "connected", statusReason: null };
+}
