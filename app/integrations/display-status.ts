@@ -5,6 +5,7 @@
  * access came back (`settings.accessRestoredAt`) no longer describes it.
  */
 import { settingsObject } from "../jobs/schedule";
+import { withoutRetryNote } from "../lib/errors";
 import { utcDateTime } from "../lib/utc-time";
 import { unreachableProblemIn } from "../platforms/woocommerce/webhook-pings.server";
 import type { SyncRunView } from "./sync-runs.server";
@@ -52,6 +53,29 @@ export function accessRestoredAt(settings: unknown): Date | null {
   return at && !Number.isNaN(at.getTime()) ? at : null;
 }
 
+/** What really comes next for a store, for a status reason that promised "Commerce Sync will try again later." */
+export interface NextAttempt {
+  now: Date;
+  /** When the store's earliest queued sync runs (a failed sync's retry waiting out its backoff, a Sync now…). */
+  queuedSyncAt: Date | null;
+  /** When the next scheduled check is due; null when automatic checks are off for the store. */
+  nextCheckAt: Date | null;
+  /** The reason is read on the store's own page, where "Sync now" is. */
+  onStorePage: boolean;
+}
+
+/** The sentence that replaces the retry note: the queued sync, else the next scheduled check, else Sync now. */
+export function nextAttemptSentence(next: NextAttempt): string {
+  if (next.queuedSyncAt) {
+    return next.queuedSyncAt.getTime() <= next.now.getTime()
+      ? "A sync is queued to try again now."
+      : `Commerce Sync tries again at ${utcDateTime(next.queuedSyncAt)}.`;
+  }
+  if (next.nextCheckAt)
+    return `Commerce Sync tries again at the next scheduled check, ${utcDateTime(next.nextCheckAt)}.`;
+  return `Automatic syncs are off for this store, so nothing tries again on its own: use Sync now${next.onStorePage ? "" : " on the store's page"}.`;
+}
+
 const WAITING_WORK: Record<string, string> = {
   "sync.full": "A full sync",
   "sync.incremental": "A sync",
@@ -72,6 +96,23 @@ export function displayStatus(
   failedJob: FailedJobNotice | null,
   waitingJob: WaitingJobNotice | null = null,
   stalledRun: SyncRunView | null = null,
+  next: NextAttempt | null = null,
+): { status: DisplayStatus; statusReason: string | null } {
+  const shown = statusOf(row, activeRun, lastRun, failedJob, waitingJob, stalledRun);
+  // A store failure that may pass ends "Commerce Sync will try again later.": say when, as things stand (a failed
+  // sync's job is retried a few times, minutes apart; a partial one is not: the next scheduled check reads again).
+  if (!next || !shown.statusReason) return shown;
+  const { text, hadNote } = withoutRetryNote(shown.statusReason);
+  return hadNote ? { ...shown, statusReason: `${text} ${nextAttemptSentence(next)}` } : shown;
+}
+
+function statusOf(
+  row: StatusFacts,
+  activeRun: SyncRunView | null,
+  lastRun: SyncRunView | null,
+  failedJob: FailedJobNotice | null,
+  waitingJob: WaitingJobNotice | null,
+  stalledRun: SyncRunView | null,
 ): { status: DisplayStatus; statusReason: string | null } {
   if (row.status === "disconnected") return { status: "disconnected", statusReason: row.statusReason };
   // What failed while the store's access was gone says nothing about it now (its catch-up sync is queued).

@@ -10,8 +10,16 @@ import { integrationOfLockKey } from "../jobs/enqueue.server";
 import type { JobQueue } from "../jobs/queue.server";
 import { IntegrationNotFoundError } from "./disconnect.server";
 import { describeRun, type SyncRunView } from "./sync-runs.server";
+import { loadEnv } from "../env.server";
+import {
+  effectiveSchedule,
+  reconcileDueAt,
+  scheduleDefaultsFrom,
+  type ScheduleDefaults,
+} from "../jobs/schedule";
 import {
   displayStatus,
+  type NextAttempt,
   type DisplayStatus,
   type FailedJobNotice,
   type WaitingJobNotice,
@@ -41,6 +49,8 @@ export interface IntegrationListItem {
   disconnectedAt: string | null;
   /** The run going on now, with its progress. */
   activeRun: SyncRunView | null;
+  /** The store's earliest sync waiting in the queue (its first sync, a retry, a Sync now), or null. */
+  queuedSync: { kind: string; runAt: string } | null;
   /** The newest finished run. */
   lastRun: { id: string; status: string; finishedAt: string | null; errorMessage: string | null } | null;
 }
@@ -135,13 +145,56 @@ async function runsByIntegration(db: AppDb, integrationIds: string[], now: Date)
   return { active, stalled, last };
 }
 
+/** What a view of the stores reads besides the database: the queue's notices and the schedule's defaults. */
+export interface StatusOptions extends JobNotices {
+  now?: Date;
+  /**
+   * The deployment's schedule defaults (env), to say when a failed or partial sync is tried again; without them a
+   * status keeps its reason's own words.
+   */
+  scheduleDefaults?: ScheduleDefaults;
+}
+
+/** Whom a status reason speaks to: the overview (or the API) lists stores; the store's page is where Sync now is. */
+type Reader = "list" | "store page";
+
+function nextAttemptOf(
+  row: IntegrationRowForList,
+  runs: Array<SyncRunView | null>,
+  queuedSync: QueuedSyncNotice | null,
+  options: StatusOptions,
+  reader: Reader,
+): NextAttempt | null {
+  if (!options.scheduleDefaults) return null;
+  const now = options.now ?? new Date();
+  const schedule = effectiveSchedule(row.settings, options.scheduleDefaults);
+  // As the scheduler reckons it: one interval after the newest run started.
+  const newest = runs.reduce<Date | null>((latest, run) => {
+    const started = run ? new Date(run.startedAt) : null;
+    return started && (!latest || started > latest) ? started : latest;
+  }, null);
+  const due = schedule.intervalMinutes > 0 ? (reconcileDueAt(newest, schedule.intervalMinutes) ?? now) : null;
+  return {
+    now,
+    queuedSyncAt: queuedSync?.runAt ?? null,
+    nextCheckAt: due && due < now ? now : due,
+    onStorePage: reader === "store page",
+  };
+}
+
 function toItem(
   row: IntegrationRowForList,
   activeRun: SyncRunView | null,
   lastRun: SyncRunView | null,
-  notices: JobNotices,
+  options: StatusOptions,
   stalledRun: SyncRunView | null,
+  reader: Reader,
 ): IntegrationListItem {
+  const queuedSync = firstNoticeOf(
+    options.queuedSyncs,
+    row.id,
+    (a, b) => a.runAt.getTime() - b.runAt.getTime(),
+  );
   return {
     id: row.id,
     platform: row.platform,
@@ -152,12 +205,13 @@ function toItem(
       activeRun,
       lastRun,
       firstNoticeOf(
-        notices.failedJobs,
+        options.failedJobs,
         row.id,
         (a, b) => (b.finishedAt?.getTime() ?? 0) - (a.finishedAt?.getTime() ?? 0),
       ),
-      firstNoticeOf(notices.waitingJobs, row.id, (a, b) => a.dueAt.getTime() - b.dueAt.getTime()),
+      firstNoticeOf(options.waitingJobs, row.id, (a, b) => a.dueAt.getTime() - b.dueAt.getTime()),
       stalledRun,
+      nextAttemptOf(row, [activeRun, lastRun, stalledRun], queuedSync, options, reader),
     ),
     lastSyncAt: row.lastSyncAt?.toISOString() ?? null,
     syncedContacts: row.syncedContacts,
@@ -166,6 +220,7 @@ function toItem(
     createdAt: row.createdAt.toISOString(),
     disconnectedAt: row.disconnectedAt?.toISOString() ?? null,
     activeRun,
+    queuedSync: queuedSync ? { kind: queuedSync.kind, runAt: queuedSync.runAt.toISOString() } : null,
     lastRun: lastRun
       ? {
           id: lastRun.id,
@@ -190,13 +245,31 @@ function firstNoticeOf<T extends { integrationId: string }>(
 export interface JobNotices {
   failedJobs?: FailedJobNotice[];
   waitingJobs?: WaitingJobNotice[];
+  queuedSyncs?: QueuedSyncNotice[];
+}
+
+/** A sync of a store waiting in the queue: new, or a failed attempt's retry waiting out its backoff. */
+export interface QueuedSyncNotice {
+  integrationId: string;
+  kind: string;
+  runAt: Date;
+}
+
+/**
+ * The queue's notices and the deployment's schedule defaults, for a page or the API showing stores' status (pass it
+ * to listIntegrations / getIntegration).
+ */
+export async function statusContext(
+  queue: Pick<JobQueue, "failedJobs" | "listJobs">,
+): Promise<Required<JobNotices> & { scheduleDefaults: ScheduleDefaults }> {
+  return { ...(await jobNotices(queue)), scheduleDefaults: scheduleDefaultsFrom(loadEnv()) };
 }
 
 /** Every integration of the organization, oldest first. */
 export async function listIntegrations(
   db: AppDb,
   organizationId: string,
-  options: JobNotices & { now?: Date } = {},
+  options: StatusOptions = {},
 ): Promise<IntegrationListItem[]> {
   const now = options.now ?? new Date();
   const rows = await db.integration.findMany({ where: { organizationId }, orderBy: { createdAt: "asc" } });
@@ -206,7 +279,14 @@ export async function listIntegrations(
     now,
   );
   return rows.map((row) =>
-    toItem(row, active.get(row.id) ?? null, last.get(row.id) ?? null, options, stalled.get(row.id) ?? null),
+    toItem(
+      row,
+      active.get(row.id) ?? null,
+      last.get(row.id) ?? null,
+      options,
+      stalled.get(row.id) ?? null,
+      "list",
+    ),
   );
 }
 
@@ -222,6 +302,7 @@ export type LiveProgress = Pick<
   | "syncedProducts"
   | "lastSyncAt"
   | "lastRun"
+  | "queuedSync"
 >;
 
 /** The live part of a store, as both progress routes answer it. */
@@ -235,6 +316,7 @@ export function liveProgress(integration: IntegrationListItem): LiveProgress {
     syncedProducts: integration.syncedProducts,
     lastSyncAt: integration.lastSyncAt,
     lastRun: integration.lastRun,
+    queuedSync: integration.queuedSync,
   };
 }
 
@@ -242,7 +324,7 @@ export async function getIntegration(
   db: AppDb,
   organizationId: string,
   integrationId: string,
-  options: JobNotices & { now?: Date } = {},
+  options: StatusOptions = {},
 ): Promise<IntegrationListItem> {
   const row = await db.integration.findFirst({ where: { id: integrationId, organizationId } });
   if (!row) throw new IntegrationNotFoundError();
@@ -253,6 +335,7 @@ export async function getIntegration(
     last.get(row.id) ?? null,
     options,
     stalled.get(row.id) ?? null,
+    "store page",
   );
 }
 
@@ -273,19 +356,26 @@ export async function jobNotices(
 ): Promise<Required<JobNotices>> {
   const failedJobs = failedJobNotices(await queue.failedJobs(50));
   const queued = await queue.listJobs({ status: "queued", limit: 500 });
+  const queuedSyncs = queued.flatMap((j) => {
+    const integrationId = jobIntegrationId(j);
+    return integrationId && SYNC_JOB.test(j.kind) ? [{ integrationId, kind: j.kind, runAt: j.runAt }] : [];
+  });
   const overdue = queued.filter((j) => j.runAt.getTime() <= now.getTime() - WAITING_GRACE_MS);
-  if (overdue.length === 0) return { failedJobs, waitingJobs: [] };
+  if (overdue.length === 0) return { failedJobs, waitingJobs: [], queuedSyncs };
   // A job whose lease ran out was left by a worker that stopped: it proves no worker is alive.
   const running = await queue.listJobs({ status: "running", limit: 50 });
   if (running.some((j) => !j.leaseExpiresAt || j.leaseExpiresAt.getTime() > now.getTime())) {
-    return { failedJobs, waitingJobs: [] };
+    return { failedJobs, waitingJobs: [], queuedSyncs };
   }
   const waitingJobs = overdue.flatMap((j) => {
     const integrationId = jobIntegrationId(j);
     return integrationId ? [{ integrationId, kind: j.kind, dueAt: j.runAt }] : [];
   });
-  return { failedJobs, waitingJobs };
+  return { failedJobs, waitingJobs, queuedSyncs };
 }
+
+/** Job kinds that sync a store (full, incremental, the scheduled reconcile). */
+const SYNC_JOB = /^(sync\.|reconcile)/;
 
 /** Failed jobs of the queue that name an integration, as status notices. */
 export function failedJobNotices(
@@ -294,7 +384,7 @@ export function failedJobNotices(
   const notices: FailedJobNotice[] = [];
   for (const job of jobs) {
     const integrationId = (job.payload as { integrationId?: unknown } | null)?.integrationId;
-    if (typeof integrationId !== "string" || !/^(sync\.|reconcile)/.test(job.kind)) continue;
+    if (typeof integrationId !== "string" || !SYNC_JOB.test(job.kind)) continue;
     notices.push({ integrationId, kind: job.kind, error: job.lastError, finishedAt: job.finishedAt });
   }
   return notices;

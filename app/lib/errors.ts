@@ -30,6 +30,18 @@ export class AppError extends Error {
 }
 
 /**
+ * The retry note of store failures that trying again may fix (rate limits, server errors, timeouts). Where it is read
+ * after the fact — a store's status, a run's errors — what really comes next is said instead (`withoutRetryNote`).
+ */
+export const RETRIED_LATER = "Commerce Sync will try again later.";
+
+/** `text` without a trailing RETRIED_LATER, and whether it had one. */
+export function withoutRetryNote(text: string): { text: string; hadNote: boolean } {
+  const hadNote = text.endsWith(RETRIED_LATER);
+  return { text: hadNote ? text.slice(0, -RETRIED_LATER.length).trimEnd() : text, hadNote };
+}
+
+/**
  * An error's message for an attempt nothing repeats (a connection test, a disconnect's cleanup): without the
  * `retryNote` promising another try, which would not come.
  */

@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { withApi } from "../api.server";
 import { jsonResponse, methodNotAllowed } from "../integrations/api/http.server";
-import { jobNotices, listIntegrations } from "../integrations/integrations-view.server";
+import { statusContext, listIntegrations } from "../integrations/integrations-view.server";
 
 /** GET /api/integrations — the organization's stores (the seed's `list`). */
 export const loader = ({ request }: LoaderFunctionArgs) =>
   withApi(request, async ({ db, principal, queue }) => {
-    const notices = await jobNotices(await queue());
-    return jsonResponse(await listIntegrations(db, principal.organizationId, notices));
+    const context = await statusContext(await queue());
+    return jsonResponse(await listIntegrations(db, principal.organizationId, context));
   });
 
 export const action = (_args: ActionFunctionArgs) => methodNotAllowed(["GET"]);

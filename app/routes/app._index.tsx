@@ -5,7 +5,7 @@ import { BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Page, T
 import { TitleBar } from "@shopify/app-bridge-react";
 import { embeddedContext } from "../embedded.server";
 import { organizationTotals } from "../integrations/dashboard.server";
-import { jobNotices, listIntegrations } from "../integrations/integrations-view.server";
+import { statusContext, listIntegrations } from "../integrations/integrations-view.server";
 import { ordersPerDay } from "../integrations/orders-view.server";
 import { EmptyStores } from "../components/EmptyStores";
 import { IntegrationCard } from "../components/IntegrationCard";
@@ -19,9 +19,9 @@ const CHART_DAYS = 30;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { db, organization, queue } = await embeddedContext(request);
-  const notices = await jobNotices(await queue());
+  const context = await statusContext(await queue());
   const [integrations, totals, series] = await Promise.all([
-    listIntegrations(db, organization.organizationId, notices),
+    listIntegrations(db, organization.organizationId, context),
     organizationTotals(db, organization.organizationId),
     ordersPerDay(db, organization.organizationId, { days: CHART_DAYS }),
   ]);

@@ -5,7 +5,7 @@ import { embeddedContext, rethrowAsResponse } from "../embedded.server";
 import { platformCleanup } from "../integrations/disconnect.server";
 import { runDetailAction } from "../integrations/detail-action.server";
 import { getPlatforms } from "../platforms.server";
-import { jobNotices, getIntegration, syncHistory } from "../integrations/integrations-view.server";
+import { statusContext, getIntegration, syncHistory } from "../integrations/integrations-view.server";
 import { webhookActivity } from "../integrations/webhook-activity.server";
 import { syncScheduleView } from "../integrations/sync-schedule.server";
 import { IntegrationDetailView } from "../components/IntegrationDetailView";
@@ -14,9 +14,9 @@ import { PageError } from "../components/PageError";
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { db, organization, queue } = await embeddedContext(request);
   const id = params.id ?? "";
-  const notices = await jobNotices(await queue());
+  const context = await statusContext(await queue());
   const [integration, history, webhooks, schedule] = await Promise.all([
-    getIntegration(db, organization.organizationId, id, notices),
+    getIntegration(db, organization.organizationId, id, context),
     syncHistory(db, organization.organizationId, id, { limit: 20 }),
     webhookActivity(db, organization.organizationId, id),
     syncScheduleView(db, organization.organizationId, id),

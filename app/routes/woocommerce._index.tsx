@@ -6,7 +6,7 @@ import { BlockStack, Button, InlineGrid, Page } from "@shopify/polaris";
 import { getJobQueue } from "../queue.server";
 import { wooApp } from "../woocommerce-app.server";
 import { requireOwner } from "../integrations/woocommerce-session.server";
-import { jobNotices, listIntegrations } from "../integrations/integrations-view.server";
+import { statusContext, listIntegrations } from "../integrations/integrations-view.server";
 import { IntegrationCard } from "../components/IntegrationCard";
 import { PageError } from "../components/PageError";
 import { useLiveRefresh } from "../components/useLiveRefresh";
@@ -14,8 +14,8 @@ import { useLiveRefresh } from "../components/useLiveRefresh";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const app = wooApp();
   const { session } = await requireOwner(app.db, app.cookies, request);
-  const notices = await jobNotices(await getJobQueue());
-  const stores = (await listIntegrations(app.db, session.organizationId, notices)).filter(
+  const context = await statusContext(await getJobQueue());
+  const stores = (await listIntegrations(app.db, session.organizationId, context)).filter(
     (i) => i.platform === "woocommerce",
   );
   if (stores.length === 0) throw redirect("/woocommerce/connect");

@@ -14,7 +14,7 @@ import { getJobQueue } from "../queue.server";
 import { wooApp } from "../woocommerce-app.server";
 import { runDetailAction } from "../integrations/detail-action.server";
 import { platformCleanup } from "../integrations/disconnect.server";
-import { jobNotices, getIntegration, syncHistory } from "../integrations/integrations-view.server";
+import { statusContext, getIntegration, syncHistory } from "../integrations/integrations-view.server";
 import { webhookActivity } from "../integrations/webhook-activity.server";
 import { syncScheduleView } from "../integrations/sync-schedule.server";
 import { assertSameOrigin, requireOwner } from "../integrations/woocommerce-session.server";
@@ -36,9 +36,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const id = params.integrationId ?? "";
   // Only WooCommerce stores here (ownerStoreDetail refuses others): 404 before anything else is read.
   const store = await ownerStoreDetail(app.db, organizationId, id).catch(notFoundAsResponse);
-  const notices = await jobNotices(await getJobQueue());
+  const context = await statusContext(await getJobQueue());
   const [integration, history, webhooks, schedule] = await Promise.all([
-    getIntegration(app.db, organizationId, id, notices),
+    getIntegration(app.db, organizationId, id, context),
     syncHistory(app.db, organizationId, id, { limit: 20 }),
     webhookActivity(app.db, organizationId, id),
     syncScheduleView(app.db, organizationId, id),

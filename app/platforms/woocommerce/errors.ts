@@ -3,7 +3,7 @@
  * keys, secrets or bodies; the store's own error message (WordPress `message`) is quoted because it is what the
  * owner would see in their WP admin.
  */
-import { AppError } from "../../lib/errors";
+import { AppError, RETRIED_LATER } from "../../lib/errors";
 
 export type WooFailureKind =
   | "auth"
@@ -39,7 +39,7 @@ const HTTP_STATUS_OF: Record<WooFailureKind, number> = {
 };
 
 /** The last sentence of a retryable failure's message: the job runner and the next scheduled check try again. */
-export const RETRIED_LATER = "Commerce Sync will try again later.";
+export { RETRIED_LATER };
 
 /** A request to the store failed. `code` is `woocommerce_<kind>`. */
 export class WooRequestError extends AppError {
