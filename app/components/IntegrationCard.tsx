@@ -62,7 +62,7 @@ export function IntegrationCard({
         </InlineGrid>
         <Box>
           <Text as="p" tone="subdued" variant="bodySm">
-            {lastSyncText(integration.lastSyncAt, integration.lastRun)}
+            {lastSyncText(integration.lastSyncAt, integration.lastRun, integration.queuedSync)}
           </Text>
         </Box>
         <InlineStack align="space-between" blockAlign="center" gap="200" wrap>

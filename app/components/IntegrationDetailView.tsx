@@ -41,7 +41,8 @@ function useLiveProgress(progressUrl: string, initial: IntegrationListItem): Int
     if (fetcher.data) setPolled(fetcher.data);
   }, [fetcher.data]);
   const live = { ...initial, ...(polled ?? {}) };
-  const active = !!live.activeRun;
+  // A queued first sync is followed too, so the page sees it start.
+  const active = !!live.activeRun || (!!live.queuedSync && !live.lastRun);
   const wasActive = useRef(active);
   useEffect(() => {
     if (!active) return;
@@ -130,7 +131,7 @@ export function IntegrationDetailView(props: IntegrationDetailViewProps) {
             ))}
           </InlineGrid>
           <Text as="p" tone="subdued">
-            {lastSyncText(integration.lastSyncAt, integration.lastRun)}
+            {lastSyncText(integration.lastSyncAt, integration.lastRun, integration.queuedSync)}
           </Text>
           <CopyableId id={integration.id} />
         </BlockStack>
@@ -147,7 +148,10 @@ export function IntegrationDetailView(props: IntegrationDetailViewProps) {
           </BlockStack>
         </Card>
       )}
-      <SyncHistory runs={withLiveRun(runs, integration.activeRun)} />
+      <SyncHistory
+        runs={withLiveRun(runs, integration.activeRun)}
+        firstSyncQueued={!!integration.queuedSync}
+      />
       <WebhookActivityCard activity={webhooks} disconnected={disconnected} />
       <SyncScheduleCard
         schedule={props.schedule}

@@ -132,7 +132,14 @@ function RunList({ runs }: { runs: SyncRunView[] }) {
 }
 
 /** The store's sync runs with per-resource counts, duration and an error drill-down (the seed's `syncHistory`). */
-export function SyncHistory({ runs }: { runs: SyncRunView[] }) {
+export function SyncHistory({
+  runs,
+  firstSyncQueued = false,
+}: {
+  runs: SyncRunView[];
+  /** The store's first sync waits in the queue (no run yet). */
+  firstSyncQueued?: boolean;
+}) {
   const { mdDown } = useBreakpoints();
   return (
     <Card padding="0">
@@ -144,7 +151,9 @@ export function SyncHistory({ runs }: { runs: SyncRunView[] }) {
       {runs.length === 0 ? (
         <Box padding="400" paddingBlockStart="0">
           <Text as="p" tone="subdued">
-            No sync has run for this store yet. Use “Sync now” to start the first one.
+            {firstSyncQueued
+              ? "The first sync is queued and starts soon; it shows here once it runs."
+              : "No sync has run for this store yet. Use “Sync now” to start the first one."}
           </Text>
         </Box>
       ) : (

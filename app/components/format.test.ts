@@ -51,6 +51,17 @@ describe("formatMoneyRange", () => {
 describe("lastSyncText", () => {
   const at = "2026-11-30T23:42:00.000Z";
 
+  it("says the first sync is queued while a new store waits for it, and Never when nothing is queued", () => {
+    expect(lastSyncText(null, null, { kind: "sync.full" })).toBe(
+      "Last sync: Never · the first sync is queued and starts soon",
+    );
+    expect(lastSyncText(null, null, null)).toBe("Last sync: Never");
+    // A store that synced before: its queued sync is not its first.
+    expect(lastSyncText(at, { status: "succeeded", finishedAt: at }, { kind: "sync.incremental" })).toBe(
+      "Last sync: Nov 30, 2026, 11:42 PM UTC",
+    );
+  });
+
   it("calls a run that ended in failure an attempt, not a sync", () => {
     expect(lastSyncText(at, { status: "failed", finishedAt: at })).toBe(
       "Last sync attempt: Nov 30, 2026, 11:42 PM UTC · failed",

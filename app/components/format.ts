@@ -8,12 +8,16 @@ export function formatDateTime(iso: string | null, fallback = "Never"): string {
 
 /**
  * A store's "Last sync" line. `lastSyncAt` is when its last run ended, whatever the outcome (the API keeps that
- * meaning); when that run is the newest finished one and it failed, the line calls it an attempt that failed.
+ * meaning); when that run is the newest finished one and it failed, the line calls it an attempt that failed. A store
+ * that never synced, with its first sync waiting in the queue, says so rather than only "Never".
  */
 export function lastSyncText(
   lastSyncAt: string | null,
   lastRun: { status: string; finishedAt: string | null } | null,
+  queuedSync: { kind: string } | null = null,
 ): string {
+  if (!lastSyncAt && !lastRun && queuedSync)
+    return "Last sync: Never · the first sync is queued and starts soon";
   const failed =
     !!lastSyncAt &&
     lastRun?.status === "failed" &&
