@@ -1,7 +1,7 @@
 import { Banner, BlockStack, Box, Card, InlineGrid, InlineStack, Link, Text } from "@shopify/polaris";
 import type { IntegrationListItem } from "../integrations/integrations-view.server";
 import { CopyableId } from "./CopyableId";
-import { formatCount, lastSyncText, platformLabel } from "./format";
+import { formatCount, lastSyncText, platformLabel, STORE_CONTACTS_LABEL } from "./format";
 import { IntegrationStatusBadge } from "./StatusBadge";
 import { SyncProgress } from "./SyncProgress";
 
@@ -56,7 +56,7 @@ export function IntegrationCard({
         )}
         {integration.activeRun && <SyncProgress run={integration.activeRun} compact />}
         <InlineGrid columns={{ xs: 3 }} gap="200">
-          <Count label="Contacts" value={integration.syncedContacts} />
+          <Count label={STORE_CONTACTS_LABEL} value={integration.syncedContacts} />
           <Count label="Orders" value={integration.syncedOrders} />
           <Count label="Products" value={integration.syncedProducts} />
         </InlineGrid>

@@ -22,7 +22,7 @@ import { SyncHistory } from "./SyncHistory";
 import { SyncProgress } from "./SyncProgress";
 import { SyncScheduleCard } from "./SyncScheduleCard";
 import { WebhookActivityCard } from "./WebhookActivityCard";
-import { formatCount, lastSyncText, platformLabel } from "./format";
+import { formatCount, lastSyncText, platformLabel, STORE_CONTACTS_LABEL } from "./format";
 
 const PROGRESS_POLL_MS = 1_000;
 
@@ -115,7 +115,7 @@ export function IntegrationDetailView(props: IntegrationDetailViewProps) {
           <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
             {(
               [
-                ["Contacts", integration.syncedContacts],
+                [STORE_CONTACTS_LABEL, integration.syncedContacts],
                 ["Orders", integration.syncedOrders],
                 ["Products", integration.syncedProducts],
               ] as const

@@ -12,7 +12,14 @@ import {
   useBreakpoints,
 } from "@shopify/polaris";
 import type { SyncRunView } from "../integrations/sync-runs.server";
-import { formatCount, formatDateTime, formatDuration, humanize, triggerLabel } from "./format";
+import {
+  formatCount,
+  formatDateTime,
+  formatDuration,
+  humanize,
+  RUN_CUSTOMERS_LABEL,
+  triggerLabel,
+} from "./format";
 import { runErrorLines } from "./run-errors";
 import { RunStatusBadge } from "./StatusBadge";
 
@@ -120,7 +127,7 @@ function RunList({ runs }: { runs: SyncRunView[] }) {
               {formatDateTime(run.startedAt)} · {durationOf(run)}
             </Text>
             <Text as="span" variant="bodySm">
-              Customers {countsOf(run, "customers")} · Orders {countsOf(run, "orders")} · Products{" "}
+              {RUN_CUSTOMERS_LABEL} {countsOf(run, "customers")} · Orders {countsOf(run, "orders")} · Products{" "}
               {countsOf(run, "products")}
             </Text>
             {hasErrors(run) && <RunErrors run={run} inRun />}
@@ -163,7 +170,7 @@ export function SyncHistory({
           ) : (
             <DataTable
               columnContentTypes={["text", "text", "text", "numeric", "numeric", "numeric", "text"]}
-              headings={["Started", "Kind", "Status", "Customers", "Orders", "Products", "Duration"]}
+              headings={["Started", "Kind", "Status", RUN_CUSTOMERS_LABEL, "Orders", "Products", "Duration"]}
               rows={runs.map((run) => [
                 formatDateTime(run.startedAt),
                 kindOf(run),

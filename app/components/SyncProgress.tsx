@@ -1,9 +1,9 @@
 import { BlockStack, InlineStack, ProgressBar, Text } from "@shopify/polaris";
 import type { SyncRunView } from "../integrations/sync-runs.server";
-import { formatCount, humanize } from "./format";
+import { formatCount, humanize, RUN_CUSTOMERS_LABEL } from "./format";
 
 const RESOURCE_LABEL: Record<string, string> = {
-  customers: "Customers",
+  customers: RUN_CUSTOMERS_LABEL,
   orders: "Orders",
   products: "Products",
 };

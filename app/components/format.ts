@@ -1,6 +1,13 @@
 /** Display helpers shared by the merchant's pages (UTC, en-US, exact strings for money). */
 import { utcDateTime } from "../lib/utc-time";
 
+/**
+ * What a store's counts mean, named so the two cannot be read as one number: a store's contacts are the people linked
+ * to it, guest buyers (known only from an order's email) included; a sync run counts the store's customer records.
+ */
+export const STORE_CONTACTS_LABEL = "Contacts (incl. guest buyers)";
+export const RUN_CUSTOMERS_LABEL = "Customer records";
+
 /** "Nov 30, 2026, 11:42 PM UTC", or the fallback for null. */
 export function formatDateTime(iso: string | null, fallback = "Never"): string {
   return iso ? utcDateTime(iso) : fallback;

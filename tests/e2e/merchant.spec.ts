@@ -132,8 +132,15 @@ async function expectLayoutFor(app: FrameLocator, name: string, width: number) {
   } else if (name === "detail") {
     if (phone) {
       await expect(header("Duration")).toHaveCount(0);
-      await expect(app.getByText(/^Customers .+ · Orders .+ · Products .+$/).first()).toBeVisible();
-    } else await expect(header("Duration")).toBeVisible();
+      await expect(app.getByText(/^Customer records .+ · Orders .+ · Products .+$/).first()).toBeVisible();
+    } else {
+      await expect(header("Duration")).toBeVisible();
+      // The history counts the store's customer records; the store's own count includes guest buyers.
+      await expect(header("Customer records")).toBeVisible();
+    }
+    await expect(app.getByText("Contacts (incl. guest buyers)", { exact: true })).toBeVisible();
+  } else if (name === "overview") {
+    await expect(app.getByText("Contacts (incl. guest buyers)", { exact: true }).first()).toBeVisible();
   }
 }
 
