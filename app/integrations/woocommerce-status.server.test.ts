@@ -59,4 +59,49 @@ describe.each(DATABASE_KINDS)("WooCommerce owner status pages on %s", (kind) => 
       httpStatus: 404,
     });
   });
+
+  it("dates the current connection from the audit trail, the first one from the store's creation", async () => {
+    const org = await db.organization.create({ data: { name: "again" } });
+    const created = new Date("2026-11-01T10:00:00Z");
+    const row = await db.integration.create({
+      data: {
+        organizationId: org.id,
+        platform: "woocommerce",
+        name: "again store",
+        storeKey: "https://again.example",
+        createdAt: created,
+      },
+    });
+    const audit = (action: string, at: string) =>
+      db.auditLog.create({
+        data: { organizationId: org.id, integrationId: row.id, actor: "t", action, createdAt: new Date(at) },
+      });
+    await audit("integration.connected", "2026-11-01T10:00:00Z");
+    let detail = await ownerStoreDetail(db, org.id, row.id);
+    expect([detail.connectedAt, detail.firstConnectedAt, detail.disconnectedAt]).toEqual([
+      created.toISOString(),
+      created.toISOString(),
+      null,
+    ]);
+    await audit("integration.disconnected", "2026-11-20T08:00:00Z");
+    await db.integration.update({
+      where: { id: row.id },
+      data: { status: "disconnected", disconnectedAt: new Date("2026-11-20T08:00:00Z") },
+    });
+    detail = await ownerStoreDetail(db, org.id, row.id);
+    expect(detail.disconnectedAt).toBe("2026-11-20T08:00:00.000Z");
+    await audit("integration.reconnected", "2026-11-25T09:30:00Z");
+    // Signing in again with a new key while connected is the same connection.
+    await audit("integration.reconnected", "2026-11-28T12:00:00Z");
+    await db.integration.update({
+      where: { id: row.id },
+      data: { status: "connected", disconnectedAt: null },
+    });
+    detail = await ownerStoreDetail(db, org.id, row.id);
+    expect([detail.connectedAt, detail.firstConnectedAt, detail.disconnectedAt]).toEqual([
+      "2026-11-25T09:30:00.000Z",
+      created.toISOString(),
+      null,
+    ]);
+  });
 });

@@ -29,7 +29,12 @@ export interface OwnerStoreSummary {
 }
 
 export interface OwnerStoreDetail extends OwnerStoreSummary {
+  /** When the current connection began (its last connect after a disconnect); for a disconnected store, the last one. */
   connectedAt: string;
+  /** When the store was first connected (the integration's creation). */
+  firstConnectedAt: string;
+  /** When it was disconnected, for a disconnected store. */
+  disconnectedAt: string | null;
   running: { kind: string; done: number; total: number | null; currentResource: string | null } | null;
   runs: Array<{
     id: string;
@@ -117,6 +122,7 @@ export async function ownerStoreDetail(
     db.webhookEvent.count({ where: { integrationId, receivedAt: { gte: since }, status: "failed" } }),
   ]);
   const live = runs.find((r) => r.status === "running" || r.status === "queued");
+  const connectedAt = await connectionStartedAt(db, row.id, row.createdAt);
   const health = row.webhookHealth as {
     checkedAt?: string;
     healthy?: string[];
@@ -125,7 +131,9 @@ export async function ownerStoreDetail(
   } | null;
   return {
     ...summary(row),
-    connectedAt: row.createdAt.toISOString(),
+    connectedAt: connectedAt.toISOString(),
+    firstConnectedAt: row.createdAt.toISOString(),
+    disconnectedAt: row.status === "disconnected" ? (row.disconnectedAt?.toISOString() ?? null) : null,
     running: live
       ? {
           kind: live.kind,
@@ -159,4 +167,30 @@ export async function ownerStoreDetail(
       })),
     },
   };
+}
+
+/**
+ * When the store's latest connection began, from its audit trail: the first connect after its last disconnect (a
+ * reconnect of a connected store, e.g. a new key, does not start a new one). The creation time when the trail has
+ * nothing (stores connected before it was kept).
+ */
+async function connectionStartedAt(db: AppDb, integrationId: string, createdAt: Date): Promise<Date> {
+  const entries = await db.auditLog.findMany({
+    where: {
+      integrationId,
+      action: { in: ["integration.connected", "integration.reconnected", "integration.disconnected"] },
+    },
+    orderBy: { createdAt: "asc" },
+    select: { action: true, createdAt: true },
+  });
+  let started: Date | null = null;
+  let connected = false;
+  for (const entry of entries) {
+    if (entry.action === "integration.disconnected") connected = false;
+    else if (!connected) {
+      started = entry.createdAt;
+      connected = true;
+    }
+  }
+  return started ?? createdAt;
 }

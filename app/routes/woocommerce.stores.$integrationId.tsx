@@ -55,6 +55,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       wooCommerceVersion: store.wooCommerceVersion,
       currency: store.currency,
       connectedAt: store.connectedAt,
+      firstConnectedAt: store.firstConnectedAt,
+      disconnectedAt: store.disconnectedAt,
       problems: store.webhooks.problems,
     },
     justConnected: query.has("connected"),
@@ -148,9 +150,11 @@ export default function StoreStatus() {
               </Text>
               <Text as="p">WooCommerce {facts.wooCommerceVersion ?? "version unknown"}</Text>
               <Text as="p">Currency: {facts.currency ?? "unknown"}</Text>
-              <Text as="p" tone="subdued">
-                Connected {formatDateTime(facts.connectedAt)}
-              </Text>
+              {connectionDates(facts).map((line) => (
+                <Text as="p" tone="subdued" key={line}>
+                  {line}
+                </Text>
+              ))}
             </BlockStack>
           </Card>
           {disconnected && (
@@ -165,6 +169,23 @@ export default function StoreStatus() {
       }
     />
   );
+}
+
+/**
+ * The store's connection dates: the current connection's start (or, disconnected, when it ended), and the first
+ * connection's when it was another.
+ */
+function connectionDates(facts: {
+  connectedAt: string;
+  firstConnectedAt: string;
+  disconnectedAt: string | null;
+}): string[] {
+  const first = `First connected ${formatDateTime(facts.firstConnectedAt)}`;
+  if (facts.disconnectedAt) return [`Disconnected ${formatDateTime(facts.disconnectedAt)}`, first];
+  const current = `Connected ${formatDateTime(facts.connectedAt)}`;
+  return formatDateTime(facts.connectedAt) === formatDateTime(facts.firstConnectedAt)
+    ? [current]
+    : [current, first];
 }
 
 export function ErrorBoundary() {
