@@ -1,13 +1,16 @@
 /**
  * Accessibility checks of the app's pages with axe-core (docs/decisions/0053-accessibility-checks.md): a violation of
- * a WCAG 2.0 or 2.1 (A or AA) rule with impact "serious" or "critical" fails the test. The other violations (impact
- * "moderate" or "minor", and axe's best practices: landmarks, heading order) are printed, not enforced.
+ * a WCAG 2.0 or 2.1 (A or AA) rule with impact "serious" or "critical" fails the test, and so does `region` (content
+ * outside every landmark). The other violations (impact "moderate" or "minor", and axe's other best practices such as
+ * heading order) are printed, not enforced.
  */
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Frame, type Page } from "@playwright/test";
 
 const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const ENFORCED = new Set(["serious", "critical"]);
+/** Rules enforced whatever their impact: every piece of a page is inside a landmark (ADR 0053 addendum). */
+const ENFORCED_RULES = new Set(["region"]);
 
 /**
  * Rules that fail on markup Polaris or App Bridge renders and our code cannot change, each on exactly the selector
@@ -105,7 +108,8 @@ export async function expectAccessible(page: Page, name: string, frame: Frame | 
     }
     if (nodes.length) violations.push({ ...v, nodes });
   }
-  const isEnforced = (v: Violation) => ENFORCED.has(v.impact ?? "") && v.tags.some((t) => WCAG.includes(t));
+  const isEnforced = (v: Violation) =>
+    ENFORCED_RULES.has(v.id) || (ENFORCED.has(v.impact ?? "") && v.tags.some((t) => WCAG.includes(t)));
   const enforced = violations.filter(isEnforced);
   const advisory = violations.filter((v) => !isEnforced(v));
   const width = page.viewportSize()?.width;
