@@ -65,10 +65,12 @@ export function IntegrationCard({
             {lastSyncText(integration.lastSyncAt, integration.lastRun, integration.queuedSync)}
           </Text>
         </Box>
-        <InlineStack align="space-between" blockAlign="center" gap="200" wrap>
+        {/* On a phone the id (a long UUID for a WooCommerce store) and the link take a row each, in every card alike,
+            instead of the link wrapping under some ids and not others. */}
+        <InlineGrid columns={{ xs: 1, sm: "1fr auto" }} alignItems="center" gap="200">
           <CopyableId id={integration.id} />
           <Link url={href}>View details</Link>
-        </InlineStack>
+        </InlineGrid>
       </BlockStack>
     </Card>
   );
