@@ -13,11 +13,13 @@ import {
 } from "@shopify/polaris";
 import type { SyncRunView } from "../integrations/sync-runs.server";
 import {
+  DELETED_IN_STORE_NOTE,
   formatCount,
   formatDateTime,
   formatDuration,
   humanize,
   RUN_CUSTOMERS_LABEL,
+  runResourceText,
   triggerLabel,
 } from "./format";
 import { runErrorLines } from "./run-errors";
@@ -25,13 +27,10 @@ import { RunStatusBadge } from "./StatusBadge";
 
 function countsOf(run: SyncRunView, resource: string) {
   const r = run.resources.find((x) => x.resource === resource);
-  if (!r) return "—";
-  const notes = [
-    ...(r.failed > 0 ? [`${formatCount(r.failed)} failed`] : []),
-    ...(r.deleted > 0 ? [`${formatCount(r.deleted)} removed`] : []),
-  ];
-  return notes.length > 0 ? `${formatCount(r.synced)} (${notes.join(", ")})` : formatCount(r.synced);
+  return r ? runResourceText(r) : "—";
 }
+
+const hasDeletions = (run: SyncRunView) => run.resources.some((r) => r.deleted > 0);
 
 const hasErrors = (run: SyncRunView) =>
   run.errorCount > 0 || !!run.errorMessage || run.resources.some((r) => r.error);
@@ -181,6 +180,13 @@ export function SyncHistory({
                 durationOf(run),
               ])}
             />
+          )}
+          {runs.some(hasDeletions) && (
+            <Box padding="400" paddingBlockEnd={!mdDown && runs.some(hasErrors) ? "0" : "400"}>
+              <Text as="p" tone="subdued" variant="bodySm">
+                {DELETED_IN_STORE_NOTE}
+              </Text>
+            </Box>
           )}
           {!mdDown && runs.some(hasErrors) && (
             <Box padding="400">

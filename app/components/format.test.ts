@@ -6,6 +6,7 @@ import {
   formatMoneyRange,
   humanize,
   lastSyncText,
+  runResourceText,
   triggerLabel,
 } from "./format";
 
@@ -110,5 +111,20 @@ describe("firstSyncNote", () => {
       expect(firstSyncNote({ activeRun: null, lastRun: { status } })).toBe(
         "The first sync did not read everything: see what it says below.",
       );
+  });
+});
+
+describe("runResourceText", () => {
+  it("shows what a run read alone when nothing failed or went", () => {
+    expect(runResourceText({ synced: 1205, failed: 0, deleted: 0 })).toBe("1,205");
+  });
+
+  it("says the store deleted what the run removed, apart from what it read", () => {
+    // "57 (86 removed)" read as 86 of the 57, or as records the app deleted.
+    expect(runResourceText({ synced: 57, failed: 0, deleted: 86 })).toBe("57 · 86 deleted in the store");
+    expect(runResourceText({ synced: 0, failed: 0, deleted: 1 })).toBe("0 · 1 deleted in the store");
+    expect(runResourceText({ synced: 1200, failed: 3, deleted: 1500 })).toBe(
+      "1,200 · 3 failed · 1,500 deleted in the store",
+    );
   });
 });

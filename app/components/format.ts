@@ -114,6 +114,25 @@ export function triggerLabel(triggeredBy: string | null | undefined): string | n
   }
 }
 
+/**
+ * A run's count for one resource in the sync history: what it read, then what failed and what the store had deleted
+ * ("57 · 86 deleted in the store"). The deleted ones are records this run found gone from the store and took out of
+ * the numbers here (counted by that run only): not part of what it read, and not records the app deleted anywhere.
+ */
+export function runResourceText(r: { synced: number; failed: number; deleted: number }): string {
+  return [
+    formatCount(r.synced),
+    ...(r.failed > 0 ? [`${formatCount(r.failed)} failed`] : []),
+    ...(r.deleted > 0 ? [`${formatCount(r.deleted)} deleted in the store`] : []),
+  ].join(" · ");
+}
+
+/** Under a sync history that shows deletions: what "deleted in the store" means for the merchant's data. */
+export const DELETED_IN_STORE_NOTE =
+  "“Deleted in the store”: records a sync found the store no longer has (deleted there, or moved to its trash). " +
+  "That sync took them out of your numbers here, and only that sync counts them. A customer’s contact is kept, " +
+  "with their orders and other stores.";
+
 export function platformLabel(platform: string): string {
   return platform === "shopify" ? "Shopify" : platform === "woocommerce" ? "WooCommerce" : humanize(platform);
 }
