@@ -19,15 +19,37 @@ import {
   formatDuration,
   humanize,
   RUN_CUSTOMERS_LABEL,
+  runResourceNotes,
   runResourceText,
   triggerLabel,
 } from "./format";
 import { runErrorLines } from "./run-errors";
 import { RunStatusBadge } from "./StatusBadge";
 
+const resourceOf = (run: SyncRunView, resource: string) => run.resources.find((x) => x.resource === resource);
+
+/** One line, for the phone layout's sentence. */
 function countsOf(run: SyncRunView, resource: string) {
-  const r = run.resources.find((x) => x.resource === resource);
+  const r = resourceOf(run, resource);
   return r ? runResourceText(r) : "—";
+}
+
+/** A table cell: what the run read, and under it, smaller, what failed or was deleted in the store. */
+function CountsCell({ run, resource }: { run: SyncRunView; resource: string }) {
+  const r = resourceOf(run, resource);
+  if (!r) return "—";
+  const notes = runResourceNotes(r);
+  if (notes.length === 0) return formatCount(r.synced);
+  return (
+    <BlockStack inlineAlign="end">
+      <span>{formatCount(r.synced)}</span>
+      {notes.map((note) => (
+        <Text as="span" key={note} tone="subdued" variant="bodySm">
+          {note}
+        </Text>
+      ))}
+    </BlockStack>
+  );
 }
 
 const hasDeletions = (run: SyncRunView) => run.resources.some((r) => r.deleted > 0);
@@ -174,9 +196,9 @@ export function SyncHistory({
                 formatDateTime(run.startedAt),
                 kindOf(run),
                 <RunStatusBadge key={run.id} status={run.active ? "running" : run.status} />,
-                countsOf(run, "customers"),
-                countsOf(run, "orders"),
-                countsOf(run, "products"),
+                <CountsCell key="customers" run={run} resource="customers" />,
+                <CountsCell key="orders" run={run} resource="orders" />,
+                <CountsCell key="products" run={run} resource="products" />,
                 durationOf(run),
               ])}
             />

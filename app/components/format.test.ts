@@ -6,6 +6,7 @@ import {
   formatMoneyRange,
   humanize,
   lastSyncText,
+  runResourceNotes,
   runResourceText,
   triggerLabel,
 } from "./format";
@@ -121,10 +122,12 @@ describe("runResourceText", () => {
 
   it("says the store deleted what the run removed, apart from what it read", () => {
     // "57 (86 removed)" read as 86 of the 57, or as records the app deleted.
-    expect(runResourceText({ synced: 57, failed: 0, deleted: 86 })).toBe("57 · 86 deleted in the store");
-    expect(runResourceText({ synced: 0, failed: 0, deleted: 1 })).toBe("0 · 1 deleted in the store");
+    expect(runResourceText({ synced: 57, failed: 0, deleted: 86 })).toBe("57 (86 deleted in the store)");
+    expect(runResourceText({ synced: 0, failed: 0, deleted: 1 })).toBe("0 (1 deleted in the store)");
     expect(runResourceText({ synced: 1200, failed: 3, deleted: 1500 })).toBe(
-      "1,200 · 3 failed · 1,500 deleted in the store",
+      "1,200 (3 failed, 1,500 deleted in the store)",
     );
+    expect(runResourceNotes({ failed: 3, deleted: 86 })).toEqual(["3 failed", "86 deleted in the store"]);
+    expect(runResourceNotes({ failed: 0, deleted: 0 })).toEqual([]);
   });
 });

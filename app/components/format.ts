@@ -115,16 +115,24 @@ export function triggerLabel(triggeredBy: string | null | undefined): string | n
 }
 
 /**
- * A run's count for one resource in the sync history: what it read, then what failed and what the store had deleted
- * ("57 · 86 deleted in the store"). The deleted ones are records this run found gone from the store and took out of
- * the numbers here (counted by that run only): not part of what it read, and not records the app deleted anywhere.
+ * What a run's count for one resource leaves out: what failed and what the store had deleted ("86 deleted in the
+ * store"). The deleted ones are records this run found gone from the store and took out of the numbers here (counted
+ * by that run only): not part of what it read, and not records the app deleted anywhere.
  */
-export function runResourceText(r: { synced: number; failed: number; deleted: number }): string {
+export function runResourceNotes(r: { failed: number; deleted: number }): string[] {
   return [
-    formatCount(r.synced),
     ...(r.failed > 0 ? [`${formatCount(r.failed)} failed`] : []),
     ...(r.deleted > 0 ? [`${formatCount(r.deleted)} deleted in the store`] : []),
-  ].join(" · ");
+  ];
+}
+
+/**
+ * A run's count for one resource in a sentence ("Customers 57 (86 deleted in the store) · Orders …"): the notes in
+ * parentheses, so they do not read as another resource.
+ */
+export function runResourceText(r: { synced: number; failed: number; deleted: number }): string {
+  const notes = runResourceNotes(r);
+  return notes.length > 0 ? `${formatCount(r.synced)} (${notes.join(", ")})` : formatCount(r.synced);
 }
 
 /** Under a sync history that shows deletions: what "deleted in the store" means for the merchant's data. */
