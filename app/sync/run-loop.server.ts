@@ -8,6 +8,7 @@ import { progressSnapshot, type ResourceCheckpoint } from "./checkpoint";
 import { DatabaseUnavailableError, errorMessage, isResumableAbort } from "./errors";
 import {
   MAX_STORED_ERRORS,
+  recordIntegrationOutcome,
   refreshIntegrationCounters,
   resourceResultsOf,
   summaryOf,
@@ -80,6 +81,8 @@ export class RunLoop {
   private readonly disconnected = new AbortController();
   /** The caller's signal (worker stopping, lease lost) or a disconnect: store reads stop on either. */
   private readonly signal: AbortSignal;
+  /** The store's counters were counted after this run's last write: its end need not count them again. */
+  private countersCurrent = false;
 
   constructor(
     private readonly db: AppDb,
@@ -161,6 +164,7 @@ export class RunLoop {
           }, TX_OPTIONS),
         ),
       );
+      this.countersCurrent = true;
       return "next";
     } catch (error) {
       if (signal.aborted) return "stop";
@@ -182,6 +186,8 @@ export class RunLoop {
     page: SourcePage<unknown>,
   ) {
     const { clock } = this.options;
+    // Before any write of the page (its rows may be committed one by one even if its checkpoint then fails).
+    this.countersCurrent = false;
     if (page.estimatedTotal !== undefined) rc.total = page.estimatedTotal;
     const ctx: WriteContext = { ...this.options.writeContext, now: clock() };
     // A page's failures join the run's counters only together with its rows and cursor (one commit), so a crash
@@ -335,12 +341,15 @@ export class RunLoop {
     await this.serial(() =>
       this.db.$transaction(async (tx) => {
         await this.writeState(tx, { status, finishedAt, errorMessage: message, heartbeatAt: finishedAt });
-        await refreshIntegrationCounters(tx, this.db, integrationId, {
+        const outcome = {
           lastSyncAt: status === "cancelled" ? undefined : finishedAt,
           ...(current?.status === "disconnected"
             ? {}
             : { status: healthy ? "connected" : "needs_attention", statusReason: healthy ? null : message }),
-        });
+        };
+        // Counted at the end of the last resource and nothing written since: the three COUNTs would read the same.
+        if (this.countersCurrent) await recordIntegrationOutcome(tx, this.db, integrationId, outcome);
+        else await refreshIntegrationCounters(tx, this.db, integrationId, outcome);
       }, TX_OPTIONS),
     );
     this.emit();

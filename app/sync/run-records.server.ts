@@ -86,6 +86,13 @@ export function writeRunState(
   );
 }
 
+/** What a run's end writes on its store's row besides the counters. */
+export interface IntegrationOutcome {
+  lastSyncAt?: Date;
+  status?: string;
+  statusReason?: string | null;
+}
+
 /**
  * Current row counts of an integration, written to Integration.synced* so the counters always match the data
  * (the engine after each resource and webhook, the compliance operations after a redaction or purge). Contacts
@@ -95,7 +102,7 @@ export async function refreshIntegrationCounters(
   tx: SqlExecutor,
   db: Pick<AppDb, "$kind">,
   integrationId: string,
-  extra?: { lastSyncAt?: Date; status?: string; statusReason?: string | null },
+  extra?: IntegrationOutcome,
 ) {
   const dialect = dialectFor(db.$kind);
   const p = (i: number) => dialect.param(i, "text");
@@ -109,10 +116,37 @@ export async function refreshIntegrationCounters(
     integrationId,
     integrationId,
   );
-  const values: [string, unknown, SqlType][] = [
+  await updateIntegration(tx, db, integrationId, extra, [
     ["syncedContacts", Number(row.contacts), "int"],
     ["syncedOrders", Number(row.orders), "int"],
     ["syncedProducts", Number(row.products), "int"],
+  ]);
+  return { contacts: Number(row.contacts), orders: Number(row.orders), products: Number(row.products) };
+}
+
+/**
+ * A run's outcome on its store's row (status, last sync time) without counting: for a run whose counters were
+ * counted after its last write (refreshIntegrationCounters at the end of its last resource).
+ */
+export async function recordIntegrationOutcome(
+  tx: SqlExecutor,
+  db: Pick<AppDb, "$kind">,
+  integrationId: string,
+  outcome: IntegrationOutcome,
+) {
+  await updateIntegration(tx, db, integrationId, outcome, []);
+}
+
+async function updateIntegration(
+  tx: SqlExecutor,
+  db: Pick<AppDb, "$kind">,
+  integrationId: string,
+  extra: IntegrationOutcome | undefined,
+  counters: [string, unknown, SqlType][],
+) {
+  const dialect = dialectFor(db.$kind);
+  const values: [string, unknown, SqlType][] = [
+    ...counters,
     ["updatedAt", sqlDate(db.$kind, new Date()), "timestamp"],
   ];
   if (extra?.lastSyncAt) values.push(["lastSyncAt", sqlDate(db.$kind, extra.lastSyncAt), "timestamp"]);
@@ -122,11 +156,10 @@ export async function refreshIntegrationCounters(
   }
   const sets = values.map(([column, , type], i) => `"${column}" = ${dialect.param(i + 1, type)}`);
   await tx.$executeRawUnsafe(
-    `UPDATE "Integration" SET ${sets.join(", ")} WHERE "id" = ${p(values.length + 1)}`,
+    `UPDATE "Integration" SET ${sets.join(", ")} WHERE "id" = ${dialect.param(values.length + 1, "text")}`,
     ...values.map(([, value]) => value),
     integrationId,
   );
-  return { contacts: Number(row.contacts), orders: Number(row.orders), products: Number(row.products) };
 }
 
 /** Refuses to start when another run of the integration has a live heartbeat. */
