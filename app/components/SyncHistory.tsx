@@ -18,6 +18,7 @@ import {
   formatDateTime,
   formatDuration,
   humanize,
+  narrowNote,
   RUN_CUSTOMERS_LABEL,
   runResourceNotes,
   runResourceText,
@@ -44,9 +45,12 @@ function CountsCell({ run, resource }: { run: SyncRunView; resource: string }) {
     <BlockStack inlineAlign="end">
       <span>{formatCount(r.synced)}</span>
       {notes.map((note) => (
-        <Text as="span" key={note} tone="subdued" variant="bodySm">
-          {note}
-        </Text>
+        // Table cells do not wrap; this line may, where narrowNote lets it.
+        <span key={note} style={{ whiteSpace: "normal" }}>
+          <Text as="span" tone="subdued" variant="bodySm">
+            {narrowNote(note)}
+          </Text>
+        </span>
       ))}
     </BlockStack>
   );

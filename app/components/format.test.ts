@@ -7,6 +7,7 @@ import {
   humanize,
   lastSyncText,
   runResourceNotes,
+  narrowNote,
   runResourceText,
   triggerLabel,
 } from "./format";
@@ -129,5 +130,13 @@ describe("runResourceText", () => {
     );
     expect(runResourceNotes({ failed: 3, deleted: 86 })).toEqual(["3 failed", "86 deleted in the store"]);
     expect(runResourceNotes({ failed: 0, deleted: 0 })).toEqual([]);
+  });
+});
+
+describe("narrowNote", () => {
+  const NBSP = "\u00a0";
+  it("lets a note break only between what happened and where, so a table column stays narrow", () => {
+    expect(narrowNote("1,500 deleted in the store")).toBe(`1,500${NBSP}deleted in${NBSP}the${NBSP}store`);
+    expect(narrowNote("3 failed")).toBe(`3${NBSP}failed`);
   });
 });

@@ -135,6 +135,14 @@ export function runResourceText(r: { synced: number; failed: number; deleted: nu
   return notes.length > 0 ? `${formatCount(r.synced)} (${notes.join(", ")})` : formatCount(r.synced);
 }
 
+/**
+ * A run note for a narrow table cell that may wrap: at most two lines, "1,500 deleted" over "in the store" (the
+ * words of each kept together with no-break spaces). On one line it widened the history past its card.
+ */
+export function narrowNote(note: string): string {
+  return note.replace(/ /g, "\u00a0").replace("deleted\u00a0in", "deleted in");
+}
+
 /** Under a sync history that shows deletions: what "deleted in the store" means for the merchant's data. */
 export const DELETED_IN_STORE_NOTE =
   "“Deleted in the store”: records a sync found the store no longer has (deleted there, or moved to its trash). " +
