@@ -228,20 +228,29 @@ function chunkState(deps: WebhookJobDeps, integrationId: string): ChunkState {
   };
 }
 
+type GroupItem = { event: WebhookRow; decision: ApplyDecision; retry: Retry; integration: IntegrationRow };
+
 /**
- * Consecutive first attempts whose decisions apply records of one resource: written by one
- * `applyRecords` call (one transaction) instead of one per event. A record already in the group (two deliveries of
- * one order) starts a new group, so the writer never sees a record twice in one write; the outcome of every record
- * goes back to the event that carried it. The events written are closed together at the end of the chunk.
+ * Which writes may pass each other: a product meets no contact and no order, so the products' group goes on across
+ * customer and order deliveries; customers and orders may meet in one contact (email dedup), so between them the
+ * order of receipt is kept (ADR 0035).
+ */
+type Lane = "products" | "contacts";
+const laneOf = (resource: ApplyDecision["resource"]): Lane =>
+  resource === "products" ? "products" : "contacts";
+
+/**
+ * First attempts whose decisions apply records, written by one `applyRecords` call (one transaction) per group
+ * instead of one per event. A group holds one resource's consecutive deliveries in its lane: a customer after orders
+ * starts a new group, products between them do not. A record already in the group (two deliveries of one order)
+ * starts a new group, so the writer never sees a record twice in one write; the outcome of every record goes back to
+ * the event that carried it. The events written are closed together at the end of the chunk.
  */
 class ApplyGroup {
-  private items: Array<{
-    event: WebhookRow;
-    decision: ApplyDecision;
-    retry: Retry;
-    integration: IntegrationRow;
-  }> = [];
-  private readonly recordIds = new Set<string>();
+  private readonly lanes: Record<Lane, { items: GroupItem[]; recordIds: Set<string> }> = {
+    products: { items: [], recordIds: new Set() },
+    contacts: { items: [], recordIds: new Set() },
+  };
   /** Events whose records were all written, closed together by `close`. */
   private processed: string[] = [];
 
@@ -251,7 +260,7 @@ class ApplyGroup {
     private readonly report: DrainReport,
   ) {}
 
-  /** Takes the decision into the group (writing the group first if it cannot join); false: carry it out alone. */
+  /** Takes the decision into its lane's group (written first if it cannot join); false: carry it out alone. */
   async add(
     event: WebhookRow,
     decision: ApplyDecision,
@@ -260,23 +269,30 @@ class ApplyGroup {
   ): Promise<boolean> {
     const ids = decision.remote.map((remote) => remoteIdOf({}, remote));
     if (integration.status === "disconnected" || ids.some((id) => id === null)) return false;
-    const first = this.items[0]?.decision;
+    const lane = this.lanes[laneOf(decision.resource)];
+    const first = lane.items[0]?.decision;
     const joins =
       first === undefined ||
       (first.resource === decision.resource &&
-        this.items.length < DRAIN_CHUNK &&
-        !ids.some((id) => this.recordIds.has(id as string)));
-    if (!joins) await this.flush();
-    this.items.push({ event, decision, retry, integration });
-    for (const id of ids) this.recordIds.add(id as string);
+        lane.items.length < DRAIN_CHUNK &&
+        !ids.some((id) => lane.recordIds.has(id as string)));
+    if (!joins) await this.write(lane);
+    lane.items.push({ event, decision, retry, integration });
+    for (const id of ids) lane.recordIds.add(id as string);
     return true;
   }
 
+  /** Writes every lane's group: before a decision that is not a write, which waits for all received before it. */
   async flush(): Promise<void> {
-    const items = this.items;
+    await this.write(this.lanes.contacts);
+    await this.write(this.lanes.products);
+  }
+
+  private async write(lane: { items: GroupItem[]; recordIds: Set<string> }): Promise<void> {
+    const items = lane.items;
     if (items.length === 0) return;
-    this.items = [];
-    this.recordIds.clear();
+    lane.items = [];
+    lane.recordIds.clear();
     const { db } = this.deps;
     // Each record keeps its own event's mapper (platforms may build one per delivery, e.g. with the shop's currency).
     const remote = items.flatMap((item) =>
