@@ -12,6 +12,7 @@ import { createPrismaClient } from "../app/db/client.server";
 import { SHOPIFY_SCOPES } from "../app/env.server";
 import { startShopifyEmulator } from "../emulators/shopify/server";
 import { startWooEmulator } from "../emulators/woocommerce/server";
+import { keepStoreIds, restoreStoreIds } from "./lib/demo-store-ids";
 import { startActivity } from "./lib/demo-activity";
 import { assertPortFree, DemoSetupError, demoDatabaseUrl, lockDataDir } from "./lib/demo-guards";
 import {
@@ -101,6 +102,10 @@ async function main() {
     // Its history reaches today, as the Shopify shop's does (the emulator's default ends on a fixed date, for tests).
     const woo = await startWooEmulator({ port: wooPort, seed: 42, counts: SEED, seedEndMs: Date.now() });
     cleanups.push(() => woo.close());
+    // Created records' ids carry on from the last demo's (the stores start again from their seed; ids never repeat).
+    const storeIds = { shopify: shopify.context.shops.get(SHOP)!, woo: woo.store.ids };
+    restoreStoreIds(join(dataDir, "store-ids.json"), storeIds);
+    cleanups.push(keepStoreIds(join(dataDir, "store-ids.json"), storeIds));
     // A few people who buy in both stores under one email: the cross-store profile has something real to show.
     const shared = await createDemoSharedCustomers({ shopifyUrl: shopify.url, shop: SHOP, wooUrl: woo.url });
 
