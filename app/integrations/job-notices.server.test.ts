@@ -7,15 +7,7 @@ import { unreachableProblem } from "../platforms/woocommerce/webhook-pings.serve
 import { displayStatus, jobNotices, listIntegrations, WAITING_GRACE_MS } from "./integrations-view.server";
 import { utcDateTime } from "../lib/utc-time";
 import { seedMerchant, type MerchantFixture } from "./testing/merchant";
-
-/** Polls `check` until it holds (a worker picking a job up runs on its own timer). */
-async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from "../../tests/setup/until";
 
 describe.each(DATABASE_KINDS)("work no worker picks up, on %s", (kind) => {
   let t: TestDatabase;

@@ -11,17 +11,10 @@ import { createJobQueue, type JobQueue } from "../jobs/queue.server";
 import { utcDateTime } from "../lib/utc-time";
 import { getIntegration, jobNotices, listIntegrations } from "./integrations-view.server";
 import { seedMerchant, type MerchantFixture } from "./testing/merchant";
+import { until } from "../../tests/setup/until";
 
 const READ_FAILURE = "The store had an error (503) while reading orders. Commerce Sync will try again later.";
 const HOURLY = { reconcileIntervalMinutes: 60 };
-
-async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.each(DATABASE_KINDS)("what a store's status says comes next, on %s", (kind) => {
   let t: TestDatabase;

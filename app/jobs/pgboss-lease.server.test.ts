@@ -8,16 +8,9 @@ import type { TestDatabase } from "../../tests/setup/db";
 import type { ClaimedJob, QueueBackend } from "./backend";
 import { createPgBossBackend } from "./pgboss-backend.server";
 import { createJobsTestDatabase } from "./testing/database";
+import { until } from "../../tests/setup/until";
 
 const KIND = "test.leased";
-
-async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("pg-boss job lease", () => {
   let t: TestDatabase;
@@ -58,7 +51,7 @@ describe("pg-boss job lease", () => {
     expect((await running()).map((j) => j.id)).toEqual([job.id]);
 
     // The worker "dies": no more renewals. Maintenance (every second) fails it by timeout and pg-boss retries it.
-    await until(async () => (await running()).length === 0);
+    await until(async () => (await running()).length === 0, { timeoutMs: 20_000, everyMs: 100 });
     const [back] = await backend.listJobs({ kinds: [KIND] });
     expect(back).toMatchObject({ id: job.id, status: "queued" });
 
@@ -73,7 +66,10 @@ describe("pg-boss job lease", () => {
 
     // The retry runs as the second attempt.
     let retried: ClaimedJob | null = null;
-    await until(async () => (retried = await backend.claim([KIND], "w2")) !== null);
+    await until(async () => (retried = await backend.claim([KIND], "w2")) !== null, {
+      timeoutMs: 20_000,
+      everyMs: 100,
+    });
     expect(retried).toMatchObject({ id: job.id, attempt: 2, payload: { n: 1 } });
     await backend.complete(retried!, "w2");
     expect((await backend.listJobs({ kinds: [KIND] }))[0]).toMatchObject({ status: "succeeded" });
