@@ -290,7 +290,6 @@ export async function listIntegrations(
   );
 }
 
-/** One integration of the organization; another organization's id is not found. */
 /** What a store page polls while a run is active (`/app/integrations/:id/progress`, `/woocommerce/stores/:id/progress`). */
 export type LiveProgress = Pick<
   IntegrationListItem,
@@ -320,6 +319,7 @@ export function liveProgress(integration: IntegrationListItem): LiveProgress {
   };
 }
 
+/** One integration of the organization; another organization's id is not found. */
 export async function getIntegration(
   db: AppDb,
   organizationId: string,
