@@ -69,3 +69,34 @@ describe("a shop's installs in flight", () => {
     expect(await isSettled(installs.settled("a.myshopify.com"))).toBe(true);
   });
 });
+
+describe("a shop's install that never ends", () => {
+  it("holds the shop's requests for maxWaitMs at most, then lets them read what the install left", async () => {
+    const installs = new ShopInstalls({ maxWaitMs: 50 });
+    const stuck = deferred(); // e.g. Shopify holding every call of the install until each times out
+    void installs.run("a.myshopify.com", () => stuck.promise);
+    const waiting = installs.settled("a.myshopify.com");
+    expect(await isSettled(waiting)).toBe(false);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(await isSettled(waiting)).toBe(true);
+    // The install itself carries on: a later request waits for it again (bounded the same way).
+    expect(await isSettled(installs.settled("a.myshopify.com"))).toBe(false);
+    stuck.resolve();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await isSettled(installs.settled("a.myshopify.com"))).toBe(true);
+  });
+
+  it("bounds the wait across installs queued one after another, not per install", async () => {
+    const installs = new ShopInstalls({ maxWaitMs: 60 });
+    const first = deferred();
+    const second = deferred();
+    void installs.run("a.myshopify.com", () => first.promise);
+    void installs.run("a.myshopify.com", () => second.promise);
+    const waiting = installs.settled("a.myshopify.com");
+    await new Promise((r) => setTimeout(r, 40));
+    first.resolve();
+    await new Promise((r) => setTimeout(r, 40));
+    expect(await isSettled(waiting)).toBe(true);
+    second.resolve();
+  });
+});
