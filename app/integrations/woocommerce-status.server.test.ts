@@ -104,4 +104,46 @@ describe.each(DATABASE_KINDS)("WooCommerce owner status pages on %s", (kind) => 
       null,
     ]);
   });
+
+  it("dates a store moved from another organization by this organization's trail only", async () => {
+    // Organization A connected the store and disconnected it with no data kept; B then connected it (the connect
+    // moves the row: woocommerce-connect.server.ts). A's dates are A's business.
+    const orgA = await db.organization.create({ data: { name: "A" } });
+    const orgB = await db.organization.create({ data: { name: "B" } });
+    const row = await db.integration.create({
+      data: {
+        organizationId: orgA.id,
+        platform: "woocommerce",
+        name: "moved store",
+        storeKey: "https://moved.example",
+        createdAt: new Date("2026-10-01T10:00:00Z"),
+      },
+    });
+    const audit = (organizationId: string, action: string, at: string, detail: object = {}) =>
+      db.auditLog.create({
+        data: { organizationId, integrationId: row.id, actor: "t", action, detail, createdAt: new Date(at) },
+      });
+    await audit(orgA.id, "integration.connected", "2026-10-01T10:00:00Z");
+    await audit(orgA.id, "integration.disconnected", "2026-10-20T10:00:00Z");
+    await audit(orgB.id, "integration.reconnected", "2026-11-10T09:00:00Z", {
+      movedFromOrganization: orgA.id,
+    });
+    await db.integration.update({ where: { id: row.id }, data: { organizationId: orgB.id } });
+    const detail = await ownerStoreDetail(db, orgB.id, row.id);
+    expect([detail.connectedAt, detail.firstConnectedAt]).toEqual([
+      "2026-11-10T09:00:00.000Z",
+      "2026-11-10T09:00:00.000Z",
+    ]);
+    // Moved back to A later: A's first connection is its return, not the start of its earlier connection.
+    await audit(orgB.id, "integration.disconnected", "2026-11-15T09:00:00Z");
+    await audit(orgA.id, "integration.reconnected", "2026-11-20T09:00:00Z", {
+      movedFromOrganization: orgB.id,
+    });
+    await db.integration.update({ where: { id: row.id }, data: { organizationId: orgA.id } });
+    const back = await ownerStoreDetail(db, orgA.id, row.id);
+    expect([back.connectedAt, back.firstConnectedAt]).toEqual([
+      "2026-11-20T09:00:00.000Z",
+      "2026-11-20T09:00:00.000Z",
+    ]);
+  });
 });

@@ -122,7 +122,7 @@ export async function ownerStoreDetail(
     db.webhookEvent.count({ where: { integrationId, receivedAt: { gte: since }, status: "failed" } }),
   ]);
   const live = runs.find((r) => r.status === "running" || r.status === "queued");
-  const connectedAt = await connectionStartedAt(db, row.id, row.createdAt);
+  const connection = await connectionDates(db, organizationId, row.id, row.createdAt);
   const health = row.webhookHealth as {
     checkedAt?: string;
     healthy?: string[];
@@ -131,8 +131,8 @@ export async function ownerStoreDetail(
   } | null;
   return {
     ...summary(row),
-    connectedAt: connectedAt.toISOString(),
-    firstConnectedAt: row.createdAt.toISOString(),
+    connectedAt: connection.current.toISOString(),
+    firstConnectedAt: connection.first.toISOString(),
     disconnectedAt: row.status === "disconnected" ? (row.disconnectedAt?.toISOString() ?? null) : null,
     running: live
       ? {
@@ -171,18 +171,29 @@ export async function ownerStoreDetail(
 
 /**
  * When the store's latest connection began, from its audit trail: the first connect after its last disconnect (a
- * reconnect of a connected store, e.g. a new key, does not start a new one). The creation time when the trail has
- * nothing (stores connected before it was kept).
+ * reconnect of a connected store, e.g. a new key, does not start a new one); and when it was first connected. Only
+ * this organization's trail since the store last came to it: a store another organization connected and left is
+ * moved by the connect (its entry notes `movedFromOrganization`), and the other organization's dates — its creation
+ * time included — are not this one's to see. The creation time when the trail has nothing (stores connected before
+ * it was kept).
  */
-async function connectionStartedAt(db: AppDb, integrationId: string, createdAt: Date): Promise<Date> {
-  const entries = await db.auditLog.findMany({
+async function connectionDates(
+  db: AppDb,
+  organizationId: string,
+  integrationId: string,
+  createdAt: Date,
+): Promise<{ current: Date; first: Date }> {
+  const trail = await db.auditLog.findMany({
     where: {
+      organizationId,
       integrationId,
       action: { in: ["integration.connected", "integration.reconnected", "integration.disconnected"] },
     },
     orderBy: { createdAt: "asc" },
-    select: { action: true, createdAt: true },
+    select: { action: true, createdAt: true, detail: true },
   });
+  const movedIn = trail.findLastIndex((entry) => movedFrom(entry.detail));
+  const entries = movedIn === -1 ? trail : trail.slice(movedIn);
   let started: Date | null = null;
   let connected = false;
   for (const entry of entries) {
@@ -192,5 +203,10 @@ async function connectionStartedAt(db: AppDb, integrationId: string, createdAt: 
       connected = true;
     }
   }
-  return started ?? createdAt;
+  const first = movedIn === -1 ? createdAt : trail[movedIn].createdAt;
+  return { current: started ?? first, first };
+}
+
+function movedFrom(detail: unknown): boolean {
+  return typeof detail === "object" && detail !== null && "movedFromOrganization" in detail;
 }
