@@ -59,7 +59,7 @@ export async function webhookActivity(
     db.webhookEvent.count({ where: { integrationId, receivedAt: { gte: since } } }),
     db.webhookEvent.count({ where: { integrationId, receivedAt: { gte: since }, status: "failed" } }),
     db.auditLog.findMany({
-      where: { integrationId, action: { startsWith: "webhook" } },
+      where: { organizationId, integrationId, action: { startsWith: "webhook" } },
       orderBy: { createdAt: "desc" },
       take: 20,
     }),

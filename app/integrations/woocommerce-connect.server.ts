@@ -194,6 +194,17 @@ async function connect(
         await tx.integration.create({
           data: { ...row, id: integrationId, organizationId, platform: "woocommerce", storeKey: store.url },
         });
+      // A store moved in starts its history here: the other organization's finished runs and settled deliveries
+      // (errors, counts, payloads) are not this organization's to see. A delivery still waiting is processed for
+      // the store as it is now; the other organization's audit entries stay its own (read by organization).
+      if (moving) {
+        await tx.syncRun.deleteMany({
+          where: { integrationId, status: { notIn: ["queued", "running"] } },
+        });
+        await tx.webhookEvent.deleteMany({
+          where: { integrationId, status: { in: ["processed", "failed", "ignored"] } },
+        });
+      }
       await tx.auditLog.create({ data: audit });
     });
   } catch (error) {
