@@ -161,6 +161,15 @@ describe("connection test against the emulator", () => {
     woo.clearFaults();
   });
 
+  it("says the store's server is failing (503), not that the site is not WooCommerce", async () => {
+    woo.addFault({ type: "error", status: 503, persistent: true });
+    await expect(platform.connector.discover(woo.url)).rejects.toMatchObject({
+      code: "woocommerce_server",
+      message: expect.stringMatching(/^The store had an error \(503\) while testing the connection\./),
+    });
+    woo.clearFaults();
+  });
+
   it("says when the store does not answer in time", async () => {
     woo.addFault({ type: "timeout", count: 1 });
     await expect(platform.connector.discover(woo.url)).rejects.toMatchObject({ code: "woocommerce_timeout" });

@@ -16,7 +16,7 @@
 import axios from "axios";
 import type { AddressKind } from "../../lib/network-guard.server";
 import { WooClient, type WooAgents } from "./client.server";
-import { WooRequestError, errorFromTransport } from "./errors";
+import { WooRequestError, errorFromResponse, errorFromTransport } from "./errors";
 import { normalizeStoreUrl, sameSite, StoreUrlError, type StoreUrl } from "./store-url";
 import type { WooSystemStatus, WpIndex } from "./types";
 
@@ -77,6 +77,11 @@ export async function discoverStore(
   const home = await getFollowing(`${base.url}/`, {}, deps, signal);
   const apiRoot = apiLinkOf(home.headers.link, home.text);
   if (!apiRoot) {
+    // A site that is down (5xx, 429: overloaded, maintenance, a proxy with no backend) shows no trace of WordPress
+    // either; say it is failing rather than send its owner to look for another address.
+    const failing = [home, index].find((r) => r.status >= 500 || r.status === 429);
+    if (failing)
+      throw errorFromResponse(failing.status, failing.json, failing.headers, "testing the connection");
     throw new WooRequestError(
       "not_found",
       `${home.base.url} does not look like a WordPress site with WooCommerce. Enter the address of the ` +
