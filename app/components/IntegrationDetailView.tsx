@@ -72,6 +72,11 @@ export interface IntegrationDetailViewProps {
   banners?: ReactNode;
   /** Store facts and actions shown above the numbers (the store's address, reconnect). */
   aside?: ReactNode;
+  /**
+   * Where the store can be connected again (a new key, a new address): offered when it needs attention, as a revoked
+   * or changed key is mended only there.
+   */
+  reconnectUrl?: string;
 }
 
 /**
@@ -186,7 +191,11 @@ export function IntegrationDetailView(props: IntegrationDetailViewProps) {
           </Banner>
         )}
         {integration.status === "needs_attention" && (
-          <Banner tone="critical" title="This store needs attention">
+          <Banner
+            tone="critical"
+            title="This store needs attention"
+            action={props.reconnectUrl ? { content: "Reconnect", url: props.reconnectUrl } : undefined}
+          >
             <p>{integration.statusReason}</p>
           </Banner>
         )}

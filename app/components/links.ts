@@ -2,6 +2,9 @@
 export const APP_HOME_URL = "/app";
 /** The in-app WooCommerce connect flow (built with the WooCommerce bridge). */
 export const CONNECT_WOOCOMMERCE_URL = "/app/woocommerce/connect";
+/** The in-app WooCommerce connect flow with a store's address filled in: connecting it again saves a new key. */
+export const reconnectWooCommerceUrl = (storeUrl: string) =>
+  `${CONNECT_WOOCOMMERCE_URL}?store=${encodeURIComponent(storeUrl)}`;
 /** A store's page in the embedded app (status, history, Sync now, Disconnect). */
 export const integrationPageUrl = (integrationId: string) => `/app/integrations/${integrationId}`;
 /**

@@ -10,6 +10,7 @@ import { webhookActivity } from "../integrations/webhook-activity.server";
 import { syncScheduleView } from "../integrations/sync-schedule.server";
 import { IntegrationDetailView } from "../components/IntegrationDetailView";
 import { PageError } from "../components/PageError";
+import { reconnectWooCommerceUrl } from "../components/links";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { db, organization, queue } = await embeddedContext(request);
@@ -51,6 +52,9 @@ export default function IntegrationDetail() {
       progressUrl={`/app/integrations/${integration.id}/progress`}
       backAction={{ content: "Overview", url: "/app" }}
       actionData={actionData}
+      reconnectUrl={
+        integration.platform === "woocommerce" ? reconnectWooCommerceUrl(integration.storeKey) : undefined
+      }
     />
   );
 }

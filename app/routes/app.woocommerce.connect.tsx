@@ -39,6 +39,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return json({
     approveUrl: `/woocommerce/connect?grant=${signOrganizationGrant(app.keyring, organizationId)}`,
     httpAppUrl: approvalCallbackRefused(loadEnv().SHOPIFY_APP_URL),
+    // A store's "Reconnect" (it needs attention) opens this page with its address.
+    storeUrl: new URL(request.url).searchParams.get("store") ?? "",
   });
 };
 
@@ -58,10 +60,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function EmbeddedConnectWooCommerce() {
-  const { approveUrl, httpAppUrl } = useLoaderData<typeof loader>();
+  const { approveUrl, httpAppUrl, storeUrl: initialStoreUrl } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
-  const [storeUrl, setStoreUrl] = useState("");
+  const [storeUrl, setStoreUrl] = useState(initialStoreUrl);
   // Each successful connect empties the form (a fresh one): the secret never stays in the page.
   const [keyForm, setKeyForm] = useState(0);
   useEffect(() => {

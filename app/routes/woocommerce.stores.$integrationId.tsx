@@ -97,6 +97,7 @@ export default function StoreStatus() {
       progressUrl={`/woocommerce/stores/${integration.id}/progress`}
       backAction={{ content: "Your stores", url: "/woocommerce" }}
       actionData={actionData}
+      reconnectUrl={`/woocommerce/connect?store=${encodeURIComponent(facts.url)}`}
       banners={
         <>
           {signedIn && !disconnected && (

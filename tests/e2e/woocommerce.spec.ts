@@ -166,6 +166,12 @@ test("a sync the store refuses shows as a failed attempt, not as the last sync",
   ).toBeVisible();
   await page.screenshot({ path: "test-results/embedded-store-sync-failed.png", fullPage: true });
   await expectAccessible(page, "a store whose sync failed");
+  // The way out is on the page: reconnect with a new key, the store's address already filled in.
+  await app.getByRole("link", { name: "Reconnect" }).click();
+  await expect(app.getByRole("heading", { name: "Connect WooCommerce", level: 1 })).toBeVisible();
+  await expect(
+    app.getByRole("form", { name: "Paste REST API keys" }).getByLabel("Store address"),
+  ).toHaveValue(woo().url);
   // On the overview: the WooCommerce store's failed attempt; the Shopify store's sync, unchanged.
   await page.goto(`${SHOPIFY}/admin/apps/commerce-sync/app?shop=demo.myshopify.com`);
   await expect(failed).toHaveCount(1, { timeout: 30_000 });
@@ -223,4 +229,26 @@ test("signing back in through the store's key approval, then signing out", async
   await expect(page).toHaveURL(/\/woocommerce\/connect/);
   await page.goto("/woocommerce");
   await expect(page).toHaveURL(/\/woocommerce\/connect/);
+});
+
+test("a signed-in owner whose key the store revoked is offered to reconnect, the address filled in", async ({
+  page,
+}) => {
+  // Signed in through the store's key approval (the store is connected again, its full sync running).
+  await page.goto("/woocommerce/connect");
+  const card = page.getByRole("form", { name: "Approve a key in your store" });
+  await card.getByLabel("Store address").fill(woo().url);
+  await card.getByRole("button", { name: "Approve in WooCommerce" }).click();
+  await page.getByRole("link", { name: "Approve" }).click();
+  await expect(page.getByRole("heading", { name: "E2E Woo Store" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sync now" })).toBeEnabled({ timeout: 30_000 });
+  const keys = (await (await fetch(`${woo().url}/_emulator/keys`)).json()) as Array<{ key_id: number }>;
+  for (const k of keys) await fetch(`${woo().url}/_emulator/keys/${k.key_id}`, { method: "DELETE" });
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByText("This store needs attention")).toBeVisible({ timeout: 30_000 });
+  await page.getByRole("link", { name: "Reconnect" }).click();
+  await expect(page).toHaveURL(/\/woocommerce\/connect\?store=/);
+  await expect(
+    page.getByRole("form", { name: "Paste REST API keys" }).getByLabel("Store address"),
+  ).toHaveValue(woo().url);
 });
