@@ -73,8 +73,8 @@ export interface IntegrationDetailViewProps {
   /** Store facts and actions shown above the numbers (the store's address, reconnect). */
   aside?: ReactNode;
   /**
-   * Where the store can be connected again (a new key, a new address): offered when it needs attention, as a revoked
-   * or changed key is mended only there.
+   * Where the store can be connected again (a new key, a new address): offered when it needs attention (a revoked or
+   * changed key is mended only there) and once it is disconnected.
    */
   reconnectUrl?: string;
 }
@@ -102,6 +102,7 @@ export function IntegrationDetailView(props: IntegrationDetailViewProps) {
   const busyIntent = navigation.state !== "idle" ? navigation.formData?.get("intent") : null;
   const disconnected = integration.status === "disconnected";
   const syncNow = (kind: "full" | "incremental") => submit({ intent: "sync", kind }, { method: "post" });
+  const reconnect = props.reconnectUrl ? { content: "Reconnect", url: props.reconnectUrl } : undefined;
 
   const body = (
     <BlockStack gap="400">
@@ -191,16 +192,12 @@ export function IntegrationDetailView(props: IntegrationDetailViewProps) {
           </Banner>
         )}
         {integration.status === "needs_attention" && (
-          <Banner
-            tone="critical"
-            title="This store needs attention"
-            action={props.reconnectUrl ? { content: "Reconnect", url: props.reconnectUrl } : undefined}
-          >
+          <Banner tone="critical" title="This store needs attention" action={reconnect}>
             <p>{integration.statusReason}</p>
           </Banner>
         )}
         {disconnected && (
-          <Banner tone="info" title="This store no longer syncs">
+          <Banner tone="info" title="This store no longer syncs" action={reconnect}>
             <p>{integration.statusReason ?? "This store no longer syncs."}</p>
           </Banner>
         )}

@@ -6,7 +6,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Card, InlineStack, Text } from "@shopify/polaris";
 import { loadEnv } from "../env.server";
 import { isAppError } from "../lib/errors";
 import { getPlatforms } from "../platforms.server";
@@ -137,36 +137,26 @@ export default function StoreStatus() {
         </>
       }
       aside={
-        <BlockStack gap="400">
-          <Card>
-            <BlockStack gap="200">
-              <InlineStack gap="200" blockAlign="center">
-                <Text as="h2" variant="headingMd">
-                  Store
-                </Text>
-                {facts.readOnly && <Badge tone="attention">Read-only key</Badge>}
-              </InlineStack>
-              <Text as="p" breakWord>
-                {facts.url}
+        <Card>
+          <BlockStack gap="200">
+            <InlineStack gap="200" blockAlign="center">
+              <Text as="h2" variant="headingMd">
+                Store
               </Text>
-              <Text as="p">WooCommerce {facts.wooCommerceVersion ?? "version unknown"}</Text>
-              <Text as="p">Currency: {facts.currency ?? "unknown"}</Text>
-              {connectionDates(facts).map((line) => (
-                <Text as="p" tone="subdued" key={line}>
-                  {line}
-                </Text>
-              ))}
-            </BlockStack>
-          </Card>
-          {disconnected && (
-            <Card>
-              <BlockStack gap="200">
-                <Text as="p">This store is disconnected. Connect it again with a REST API key.</Text>
-                <Button url={`/woocommerce/connect?store=${encodeURIComponent(facts.url)}`}>Reconnect</Button>
-              </BlockStack>
-            </Card>
-          )}
-        </BlockStack>
+              {facts.readOnly && <Badge tone="attention">Read-only key</Badge>}
+            </InlineStack>
+            <Text as="p" breakWord>
+              {facts.url}
+            </Text>
+            <Text as="p">WooCommerce {facts.wooCommerceVersion ?? "version unknown"}</Text>
+            <Text as="p">Currency: {facts.currency ?? "unknown"}</Text>
+            {connectionDates(facts).map((line) => (
+              <Text as="p" tone="subdued" key={line}>
+                {line}
+              </Text>
+            ))}
+          </BlockStack>
+        </Card>
       }
     />
   );

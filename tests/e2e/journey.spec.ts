@@ -113,4 +113,10 @@ test("install → counts → sync now → progress → history → connect WooCo
   });
   await expect(app.getByRole("button", { name: "Sync now" })).toBeDisabled();
   await screenshot(page, "journey-8-woo-disconnected");
+  // The way back is on the page: the connect page, with the store's address filled in.
+  await app.getByRole("link", { name: "Reconnect" }).click();
+  await expectPage(app, "Connect WooCommerce");
+  await expect(
+    app.getByRole("form", { name: "Paste REST API keys" }).getByLabel("Store address"),
+  ).toHaveValue(/^http:\/\/127\.0\.0\.1:\d+$/);
 });
