@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -12,6 +12,7 @@ import {
   DataTable,
   InlineStack,
   Layout,
+  Modal,
   Page,
   Text,
   TextField,
@@ -63,16 +64,46 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 
 type TokenRow = ReturnType<typeof useLoaderData<typeof loader>>["tokens"][number];
 
+/** "Revoke", behind a confirmation: the tools using the token stop at once, and a revoked token cannot come back. */
 function RevokeToken({ token }: { token: TokenRow }) {
+  const submit = useSubmit();
+  const navigation = useNavigation();
+  const [confirming, setConfirming] = useState(false);
+  const revoking = navigation.formData?.get("tokenId") === token.id;
+  useEffect(() => {
+    if (token.revokedAt) setConfirming(false);
+  }, [token.revokedAt]);
   if (token.revokedAt) return <Badge>Revoked</Badge>;
   return (
-    <Form method="post">
-      <input type="hidden" name="intent" value="revoke" />
-      <input type="hidden" name="tokenId" value={token.id} />
-      <Button submit tone="critical" variant="plain" accessibilityLabel={`Revoke token ${token.name}`}>
+    <>
+      <Button
+        tone="critical"
+        variant="plain"
+        accessibilityLabel={`Revoke token ${token.name}`}
+        onClick={() => setConfirming(true)}
+      >
         Revoke
       </Button>
-    </Form>
+      <Modal
+        open={confirming}
+        onClose={() => setConfirming(false)}
+        title={`Revoke token “${token.name}”?`}
+        primaryAction={{
+          content: "Revoke token",
+          destructive: true,
+          loading: revoking,
+          onAction: () => submit({ intent: "revoke", tokenId: token.id }, { method: "post" }),
+        }}
+        secondaryActions={[{ content: "Cancel", onAction: () => setConfirming(false) }]}
+      >
+        <Modal.Section>
+          <Text as="p">
+            Tools that call the API with {token.preview} stop working at once (their requests are refused with
+            401). A revoked token cannot be turned back on: give those tools a new token.
+          </Text>
+        </Modal.Section>
+      </Modal>
+    </>
   );
 }
 

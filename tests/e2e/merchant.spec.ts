@@ -248,7 +248,16 @@ test("Settings creates an API token shown once; the API accepts it until it is r
   const stores = (await listed.json()) as Array<{ storeKey: string; status: string }>;
   expect(stores.map((s) => s.storeKey)).toContain(SHOP);
 
+  // Revoking asks first: a tool using the token stops at once, and a click on the wrong row cannot be undone.
   await app.getByRole("button", { name: "Revoke token Support desk" }).click();
+  const confirm = app.getByRole("dialog");
+  await expect(confirm.getByText(/stop working at once/)).toBeVisible();
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(confirm).toHaveCount(0);
+  const kept = await page.request.get("/api/integrations", { headers: { Authorization: `Bearer ${token}` } });
+  expect(kept.status()).toBe(200);
+  await app.getByRole("button", { name: "Revoke token Support desk" }).click();
+  await confirm.getByRole("button", { name: "Revoke token" }).click();
   await expect(app.getByText("Revoked")).toBeVisible();
   const refused = await page.request.get("/api/integrations", {
     headers: { Authorization: `Bearer ${token}` },
