@@ -414,6 +414,12 @@ describe.each(DATABASE_KINDS)("integrations API on %s", (kind) => {
         expect(res.status, JSON.stringify(body)).toBe(400);
         expect((await res.json()).error.field, JSON.stringify(body)).toBe(field);
       }
+      // A refused window says what is accepted (zod's union alone says "Invalid input").
+      const window = await (await schedule(m.wooId, { fullResyncWindowUtc: "02:00-05:00" })).json();
+      expect(window.error.message).toBe(
+        'body.fullResyncWindowUtc must be a two-hour UTC window starting at an even hour ("00:00-02:00", ' +
+          '"02:00-04:00" … "22:00-00:00"), "off" or "default"',
+      );
       expect((await schedule(m.wooId, { reconcileIntervalMinutes: 15 }, otherToken)).status).toBe(404);
       expect((await schedule(m.wooId, undefined, otherToken)).status).toBe(404);
       const row = await t.db.integration.findUniqueOrThrow({ where: { id: m.wooId } });

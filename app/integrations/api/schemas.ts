@@ -45,7 +45,14 @@ export const scheduleBody = z
       .optional(),
     /** The nightly full re-sync's two-hour UTC window, "off", or "default". */
     fullResyncWindowUtc: z
-      .union([z.literal("default"), z.literal("off"), z.enum(WINDOW_CHOICES as [string, ...string[]])])
+      .union([z.literal("default"), z.literal("off"), z.enum(WINDOW_CHOICES as [string, ...string[]])], {
+        // The union's own message is "Invalid input": say what is accepted.
+        errorMap: () => ({
+          message:
+            `must be a two-hour UTC window starting at an even hour ("${WINDOW_CHOICES[0]}", "${WINDOW_CHOICES[1]}" … ` +
+            `"${WINDOW_CHOICES[WINDOW_CHOICES.length - 1]}"), "off" or "default"`,
+        }),
+      })
       .optional(),
   })
   .strict()
