@@ -1,6 +1,6 @@
 import { BlockStack, InlineStack, ProgressBar, Text } from "@shopify/polaris";
 import type { SyncRunView } from "../integrations/sync-runs.server";
-import { formatCount, humanize, RUN_CUSTOMERS_LABEL } from "./format";
+import { formatCount, humanize, resourceProgressText, RUN_CUSTOMERS_LABEL } from "./format";
 
 const RESOURCE_LABEL: Record<string, string> = {
   customers: RUN_CUSTOMERS_LABEL,
@@ -34,11 +34,7 @@ export function SyncProgress({ run, compact = false }: { run: SyncRunView; compa
                 {RESOURCE_LABEL[r.resource] ?? r.resource}
               </Text>
               <Text as="span" variant="bodySm" tone="subdued">
-                {r.phase === "pending"
-                  ? "Waiting"
-                  : r.phase === "failed"
-                    ? "Could not be read"
-                    : `${formatCount(done)}${r.total !== null ? ` of ${formatCount(r.total)}` : ""}${r.phase === "done" ? " · done" : ""}`}
+                {resourceProgressText(r)}
               </Text>
             </InlineStack>
             <div

@@ -8,6 +8,7 @@ import {
   lastSyncText,
   runResourceNotes,
   narrowNote,
+  resourceProgressText,
   runResourceText,
   triggerLabel,
 } from "./format";
@@ -138,5 +139,25 @@ describe("narrowNote", () => {
   it("lets a note break only between what happened and where, so a table column stays narrow", () => {
     expect(narrowNote("1,500 deleted in the store")).toBe(`1,500${NBSP}deleted in${NBSP}the${NBSP}store`);
     expect(narrowNote("3 failed")).toBe(`3${NBSP}failed`);
+  });
+});
+
+describe("resourceProgressText", () => {
+  it("counts a running resource against the store's estimate", () => {
+    expect(resourceProgressText({ phase: "running", synced: 1200, failed: 3, total: 2573 })).toBe(
+      "1,203 of 2,573",
+    );
+    expect(resourceProgressText({ phase: "running", synced: 40, failed: 0, total: null })).toBe("40");
+    expect(resourceProgressText({ phase: "pending", synced: 0, failed: 0, total: 150 })).toBe("Waiting");
+    expect(resourceProgressText({ phase: "failed", synced: 10, failed: 0, total: 150 })).toBe(
+      "Could not be read",
+    );
+  });
+
+  it("shows a finished resource's own count, not the estimate it was read against", () => {
+    // The store's count included two staff users, who are never contacts: "1,273 of 1,275 · done" read as two lost.
+    expect(resourceProgressText({ phase: "done", synced: 1273, failed: 0, total: 1275 })).toBe(
+      "1,273 · done",
+    );
   });
 });

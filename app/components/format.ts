@@ -149,6 +149,22 @@ export const DELETED_IN_STORE_NOTE =
   "That sync took them out of your numbers here, and only that sync counts them. A customer’s contact is kept, " +
   "with their orders and other stores.";
 
+/** One resource's line in a running sync's progress: "1,250 of 4,000", "Waiting", "1,273 · done". */
+export function resourceProgressText(r: {
+  phase: string;
+  synced: number;
+  failed: number;
+  total: number | null;
+}): string {
+  if (r.phase === "pending") return "Waiting";
+  if (r.phase === "failed") return "Could not be read";
+  const done = r.synced + r.failed;
+  // Once read, the count is what the store had; its estimate (staff users among its customers, records created or
+  // deleted meanwhile) would read as records lost.
+  if (r.phase === "done") return `${formatCount(done)} · done`;
+  return r.total !== null ? `${formatCount(done)} of ${formatCount(r.total)}` : formatCount(done);
+}
+
 export function platformLabel(platform: string): string {
   return platform === "shopify" ? "Shopify" : platform === "woocommerce" ? "WooCommerce" : humanize(platform);
 }
