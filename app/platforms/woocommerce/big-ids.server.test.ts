@@ -78,9 +78,14 @@ describe("ids above 2^53 from a WooCommerce store", () => {
     expect(order.totalMinor).toBe(mapOrder(JSON.parse(orderText()) as WooOrder).totalMinor);
   });
 
-  it("GIVEN an answer that is not JSON WHEN read THEN it stays the text the store sent", async () => {
-    const { data } = await client.get<unknown>("customers");
-    expect(data).toBe(bodies["/wp-json/wc/v3/customers"]);
+  it("GIVEN a 200 answer that is not JSON WHEN read THEN it fails saying what was printed, never reads as empty", async () => {
+    await expect(client.get<unknown>("customers")).rejects.toMatchObject({
+      code: "woocommerce_not_json",
+      status: 200,
+      message: expect.stringMatching(
+        /^The store's answer was not readable JSON while reading customers: .*PHP notice/,
+      ),
+    });
   });
 
   it("GIVEN a webhook body with a 64-bit id WHEN read for processing THEN the id and the record are exact", () => {

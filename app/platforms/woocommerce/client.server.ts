@@ -28,7 +28,13 @@ import type { AddressPolicy } from "../../lib/network-guard.server";
 import { AddressRefusedError } from "../../lib/network-guard.server";
 import { abortableSleep, parseRetryAfterMs } from "../../lib/retry-timing";
 import type { StoreCallRecorder } from "../../sync/platform";
-import { WooRequestError, errorFromResponse, errorFromTransport, wordpressError } from "./errors";
+import {
+  WooRequestError,
+  errorFromNotJson,
+  errorFromResponse,
+  errorFromTransport,
+  wordpressError,
+} from "./errors";
 
 type OfficialClient = import("@woocommerce/woocommerce-rest-api").default;
 type OfficialOptions = import("@woocommerce/woocommerce-rest-api").IWooCommerceRestApiOptions;
@@ -218,12 +224,16 @@ export class WooClient {
         }
         // A fallback that did not help: the key itself is refused, so the usual way stays the way to send it.
         if (response.status === 401 && this.transport !== startedWith) this.transport = startedWith;
-        if (ok || options.accept?.includes(response.status)) {
+        if (ok && typeof response.data === "string" && response.data.trim() !== "") {
+          // JSON is parsed by now: text is a page someone else answered with, never an empty list.
+          failure = errorFromNotJson(response.status, headers, operation);
+        } else if (ok || options.accept?.includes(response.status)) {
           this.record(operation, "ok", started, attempt, response.status);
           return { status: response.status, data: response.data as T, headers };
+        } else {
+          failure = errorFromResponse(response.status, response.data, headers, operation);
+          retryAfterMs = parseRetryAfterMs(headers["retry-after"]);
         }
-        failure = errorFromResponse(response.status, response.data, headers, operation);
-        retryAfterMs = parseRetryAfterMs(headers["retry-after"]);
       } catch (error) {
         if (options.signal?.aborted) throw options.signal.reason;
         const refused = refusalIn(error);

@@ -181,6 +181,30 @@ export function errorFromResponse(
   );
 }
 
+/**
+ * A 2xx answer that is not WooCommerce's JSON: a caching, security or maintenance plugin's page, or another site at
+ * the store's address. Read as data it would be an empty list (a sync with no changes, over a store that is not
+ * answering).
+ */
+export function errorFromNotJson(
+  status: number,
+  headers: Record<string, string>,
+  operation: string,
+): WooRequestError {
+  const type = headers["content-type"]?.split(";")[0]?.trim() || "no content type";
+  const doing = requestWords(operation);
+  return new WooRequestError(
+    "not_json",
+    /json/i.test(type)
+      ? `The store's answer was not readable JSON while ${doing}: something was printed before or inside it, ` +
+          "often a PHP notice or warning from a plugin. Set WP_DEBUG_DISPLAY to false in wp-config.php."
+      : `The store answered with a web page (${type}) instead of WooCommerce's data while ${doing}. A caching, ` +
+          "security or maintenance plugin may be answering for the REST API (/wp-json/), or the store's address " +
+          "may now lead to another site.",
+    { status, retryable: true },
+  );
+}
+
 const TLS_CODES = new Set([
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",

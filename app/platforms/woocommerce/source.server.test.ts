@@ -227,6 +227,24 @@ describe.each(DATABASE_KINDS)("WooCommerce sync against the emulator on %s", (ki
     expect(next.resources.orders?.synced).toBe(changed.length);
   });
 
+  it("fails a read the store answers with a web page instead of its data, rather than reading nothing", async () => {
+    clock.advance(5_000);
+    const changed = [...woo.store.orders.values()].filter((o) => o.status === "pending").slice(3, 5);
+    for (const o of changed) woo.store.updateOrder(o.id, { customer_note: "seen through a web page" });
+    // A caching or maintenance page answering 200 for the REST API (the emulator: every URL, until cleared).
+    woo.addFault({ type: "not-woocommerce", status: 200 });
+    const failed = await sync("incremental");
+    woo.clearFaults();
+    expect(failed.status).toBe("failed");
+    expect(failed.resources.orders?.success).toBe(false);
+    expect(failed.resources.orders?.errors.join(" ")).toMatch(
+      /answered with a web page \(text\/html\) instead of WooCommerce's data while reading orders/,
+    );
+    const next = await sync("incremental");
+    expect(next.status).toBe("succeeded");
+    expect(next.resources.orders?.synced).toBe(changed.length);
+  });
+
   it("retries a rate-limited page after Retry-After and records every attempt without secrets", async () => {
     store.calls.length = 0;
     woo.addFault({
