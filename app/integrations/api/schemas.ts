@@ -18,7 +18,12 @@ export const syncBody = z
   .object({
     /** "incremental" (default) reads what changed since the last sync; "full" re-reads everything. */
     kind: z.enum(["full", "incremental"]).default("incremental"),
-    resources: z.array(z.enum(RESOURCES)).min(1).max(RESOURCES.length).optional(),
+    resources: z
+      .array(z.enum(RESOURCES))
+      .min(1)
+      .max(RESOURCES.length)
+      .refine((list) => new Set(list).size === list.length, { message: "lists a resource more than once" })
+      .optional(),
   })
   .strict();
 
