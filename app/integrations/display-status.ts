@@ -168,6 +168,5 @@ function statusOf(
           ? `The last sync skipped ${lastRun.failed.toLocaleString("en-US")} record(s) it could not save.`
           : `The last sync could not read everything: ${lastRun.resources.find((r) => r.error)?.error ?? "see the sync history."}`,
     };
-  if (row.status === "syncing") return { status: "connected", statusReason: null };
   return { status: "connected", statusReason: null };
 }

@@ -13,7 +13,7 @@ import { describeRun, type SyncRunView } from "./sync-runs.server";
 import { loadEnv } from "../env.server";
 import {
   effectiveSchedule,
-  reconcileDueAt,
+  nextCheckAt,
   scheduleDefaultsFrom,
   type ScheduleDefaults,
 } from "../jobs/schedule";
@@ -173,11 +173,10 @@ function nextAttemptOf(
     const started = run ? new Date(run.startedAt) : null;
     return started && (!latest || started > latest) ? started : latest;
   }, null);
-  const due = schedule.intervalMinutes > 0 ? (reconcileDueAt(newest, schedule.intervalMinutes) ?? now) : null;
   return {
     now,
     queuedSyncAt: queuedSync?.runAt ?? null,
-    nextCheckAt: due && due < now ? now : due,
+    nextCheckAt: nextCheckAt(newest, schedule.intervalMinutes, now),
     onStorePage: reader === "store page",
   };
 }

@@ -8,7 +8,7 @@
 import { loadEnv } from "../env.server";
 import {
   effectiveSchedule,
-  reconcileDueAt,
+  nextCheckAt as nextCheckDue,
   scheduleDefaultsFrom,
   settingsObject,
   WINDOW_OFF,
@@ -88,8 +88,7 @@ export async function syncScheduleView(
       orderBy: { startedAt: "desc" },
       select: { startedAt: true },
     });
-    const due = reconcileDueAt(last?.startedAt ?? null, schedule.intervalMinutes) ?? now;
-    nextCheckAt = new Date(Math.max(due.getTime(), now.getTime())).toISOString();
+    nextCheckAt = nextCheckDue(last?.startedAt ?? null, schedule.intervalMinutes, now)?.toISOString() ?? null;
   }
 
   const fallback = effectiveSchedule({}, defaults);

@@ -32,6 +32,16 @@ export function reconcileDueAt(lastStartedAt: Date | null, intervalMinutes: numb
   return lastStartedAt ? new Date(lastStartedAt.getTime() + intervalMinutes * 60_000) : null;
 }
 
+/**
+ * When the store's next scheduled check runs, as a page says it: when it is due, or now when that is past (or the
+ * store never ran); null when automatic checks are off (interval 0).
+ */
+export function nextCheckAt(lastStartedAt: Date | null, intervalMinutes: number, now: Date): Date | null {
+  if (intervalMinutes <= 0) return null;
+  const due = reconcileDueAt(lastStartedAt, intervalMinutes) ?? now;
+  return due < now ? now : due;
+}
+
 /** What a store's settings may say. A key that is absent (or unreadable) means "the default". */
 export interface StoreScheduleSettings {
   reconcileIntervalMinutes?: number;
