@@ -258,7 +258,9 @@ test("Settings creates an API token shown once; the API accepts it until it is r
   expect(kept.status()).toBe(200);
   await app.getByRole("button", { name: "Revoke token Support desk" }).click();
   await confirm.getByRole("button", { name: "Revoke token" }).click();
-  await expect(app.getByText("Revoked")).toBeVisible();
+  // The badge (exact: the dialog's own text says "A revoked token cannot be turned back on" until it closes).
+  await expect(confirm).toHaveCount(0);
+  await expect(app.getByText("Revoked", { exact: true })).toBeVisible();
   const refused = await page.request.get("/api/integrations", {
     headers: { Authorization: `Bearer ${token}` },
   });
