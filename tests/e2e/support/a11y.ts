@@ -41,6 +41,13 @@ const KNOWN: Array<{ rule: string; selector: string; why: string }> = [
   },
   {
     rule: "region",
+    selector: '.Polaris-Tooltip-TooltipOverlay__Content[role="tooltip"]',
+    why:
+      "Polaris draws a tooltip (the page's 'Sync now' help text) in its portal after <main>; the button names it " +
+      "with aria-describedby, so a screen reader reads it with the button (moderate)",
+  },
+  {
+    rule: "region",
     selector: ".Polaris-Frame__Skip",
     why: "Polaris's Frame puts its 'Skip to content' link before its landmarks, by design (moderate)",
   },
@@ -75,7 +82,8 @@ function describe(v: Violation): string {
   const nodes = v.nodes.slice(0, 8).map((n) => {
     const target = n.target.map((t) => (Array.isArray(t) ? t.join(" >> ") : String(t))).join(" >> ");
     const summary = (n.failureSummary ?? "").split("\n").slice(1, 3).join(" ").trim();
-    return `    ${target}\n      ${summary.slice(0, 240)}`;
+    // The element's own markup (axe cuts it short): says which element failed when its selector is a generated id.
+    return `    ${target}\n      ${summary.slice(0, 240)}\n      ${n.html.slice(0, 300)}`;
   });
   const more = v.nodes.length > 8 ? `\n    … and ${v.nodes.length - 8} more` : "";
   return `  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${nodes.join("\n")}${more}`;
