@@ -25,6 +25,9 @@ test.describe.configure({ mode: "serial" });
 test("the admin's navigation menu leads to every page of the app, each usable at three widths", async ({
   page,
 }) => {
+  // Seven pages, three widths each, a screenshot and an axe check per view: about 30 s on an idle two-core machine,
+  // over 60 s (the default) on a busy one.
+  test.setTimeout(180_000);
   let app = await openApp(page);
   await expectPage(app, "Overview");
   // The app's NavMenu is shown by the admin (as in Shopify's sidebar).
