@@ -8,10 +8,11 @@
  * time the embedded app needs a new token.
  */
 import type { Db } from "../db/client.server";
+import { updateIntegrationSettings } from "../db/integration-settings.server";
 import { AppError } from "../lib/errors";
 import type { AppDb, PlatformContext, StoreCall, WebhookMaintenanceReport } from "../sync/platform";
 import type { ShopifyPlatform } from "../platforms/shopify/index.server";
-import { fetchShopInfo, saveShopInfo, settingsObject } from "../platforms/shopify/shop-info.server";
+import { fetchShopInfo, saveShopInfo } from "../platforms/shopify/shop-info.server";
 import { missingScopes, scopeProblems, SYNC_SCOPES } from "../platforms/shopify/access-scopes";
 import { SHOP_ACCESS_QUERY } from "../platforms/shopify/queries/shop";
 
@@ -201,15 +202,15 @@ export async function completeShopifyInstall(
   const problems: string[] = [];
   // Scopes Shopify did not grant (e.g. read_all_orders: older orders would be missing without any error).
   const missing = missingScopes(input.scope, SYNC_SCOPES);
-  const settings = settingsObject(integration.settings);
-  const previouslyMissing = (settings.shopifyMissingScopes as string[] | undefined) ?? [];
-  const newlyGranted = input.scope != null && previouslyMissing.some((s) => !missing.includes(s));
+  let newlyGranted = false;
   problems.push(...scopeProblems(missing));
   if (input.scope != null) {
-    await db.integration.update({
-      where: { id: integration.id },
-      data: { settings: { ...settings, shopifyMissingScopes: missing } },
-    });
+    const update = await updateIntegrationSettings(db, integration.id, (settings) => ({
+      ...settings,
+      shopifyMissingScopes: missing,
+    }));
+    const previouslyMissing = (update?.previous.shopifyMissingScopes as string[] | undefined) ?? [];
+    newlyGranted = previouslyMissing.some((s) => !missing.includes(s));
   }
   let webhooks: WebhookMaintenanceReport | null = null;
   try {
@@ -283,17 +284,13 @@ export async function completeShopifyInstall(
 /**
  * Notes when the store's access came back (`settings.accessRestoredAt`), so the failed syncs of the time it was gone
  * stop showing it as needing attention before the sync queued for it has run (app/integrations/display-status.ts).
- * The settings are read again: the install wrote the shop's details into them meanwhile.
  */
 async function recordAccessRestored(db: AppDb, integrationId: string): Promise<void> {
-  const { settings } = await db.integration.findUniqueOrThrow({
-    where: { id: integrationId },
-    select: { settings: true },
-  });
-  await db.integration.update({
-    where: { id: integrationId },
-    data: { settings: { ...settingsObject(settings), accessRestoredAt: new Date().toISOString() } },
-  });
+  const restoredAt = new Date().toISOString();
+  await updateIntegrationSettings(db, integrationId, (settings) => ({
+    ...settings,
+    accessRestoredAt: restoredAt,
+  }));
 }
 
 /** Store calls for an audit entry: operation, outcome and status of each (never tokens or bodies). */

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
+import { updateIntegrationSettings } from "../db/integration-settings.server";
 import { effectiveSchedule } from "../jobs/schedule";
+import { saveShopInfo } from "../platforms/shopify/shop-info.server";
 import { runDetailAction } from "./detail-action.server";
-import { syncScheduleView, updateSyncSchedule } from "./sync-schedule.server";
+import { INTERVAL_CHOICES_MINUTES, syncScheduleView, updateSyncSchedule } from "./sync-schedule.server";
 import { seedMerchant, type MerchantFixture } from "./testing/merchant";
 
 const DEFAULTS = { reconcileIntervalMinutes: 60, fullResyncWindowUtc: "02:00-04:00" };
@@ -180,5 +182,34 @@ describe.each(DATABASE_KINDS)("a store's automatic syncs on %s", (kind) => {
     ).rejects.toMatchObject({ httpStatus: 404 });
     const other = await t.db.integration.findUniqueOrThrow({ where: { id: m.otherIntegrationId } });
     expect(effectiveSchedule(other.settings, DEFAULTS).intervalFromStore).toBe(false);
+  });
+
+  it("keeps every key when the schedule is saved while the shop's details and other keys are written", async () => {
+    const info = { name: "Acme", currencyCode: "USD", timezone: null, plan: "Basic", shopifyPlus: false };
+    for (let round = 0; round < 10; round++) {
+      await Promise.all([
+        updateSyncSchedule(t.db, {
+          organizationId: m.organizationId,
+          integrationId: m.shopifyId,
+          actor: "merchant:test",
+          interval: INTERVAL_CHOICES_MINUTES[round % 4],
+          window: "off",
+        }),
+        saveShopInfo(t.db, m.shopifyId, { ...info, name: `Acme ${round}` }),
+        updateIntegrationSettings(t.db, m.shopifyId, (s) => ({ ...s, [`other${round}`]: round })),
+      ]);
+      const { settings } = await t.db.integration.findUniqueOrThrow({ where: { id: m.shopifyId } });
+      expect(settings).toMatchObject({
+        enabled: ["orders"],
+        reconcileIntervalMinutes: INTERVAL_CHOICES_MINUTES[round % 4],
+        fullResyncWindowUtc: "off",
+        shopify: { name: `Acme ${round}` },
+        [`other${round}`]: round,
+      });
+    }
+    const audits = await t.db.auditLog.count({
+      where: { integrationId: m.shopifyId, action: "integration.schedule_changed" },
+    });
+    expect(audits).toBe(10);
   });
 });

@@ -5,12 +5,12 @@
  * defaults apply (env RECONCILE_INTERVAL_MINUTES / FULL_RESYNC_WINDOW_UTC). The scheduler reads the same settings
  * through the same function (app/jobs/schedule.ts), so what the page says is what runs.
  */
+import { updateIntegrationSettings } from "../db/integration-settings.server";
 import { loadEnv } from "../env.server";
 import {
   effectiveSchedule,
   nextCheckAt as nextCheckDue,
   scheduleDefaultsFrom,
-  settingsObject,
   WINDOW_OFF,
   type ScheduleDefaults,
 } from "../jobs/schedule";
@@ -174,7 +174,7 @@ export async function updateSyncSchedule(db: AppDb, change: ScheduleChange): Pro
   }
   const row = await db.integration.findFirst({
     where: { id: change.integrationId, organizationId: change.organizationId },
-    select: { id: true, status: true, settings: true, organizationId: true },
+    select: { id: true, status: true, organizationId: true },
   });
   if (!row) throw new IntegrationNotFoundError();
   if (row.status === "disconnected") {
@@ -184,18 +184,10 @@ export async function updateSyncSchedule(db: AppDb, change: ScheduleChange): Pro
       { httpStatus: 409 },
     );
   }
-  const settings = settingsObject(row.settings);
-  if (change.interval !== undefined) {
-    delete settings.reconcileIntervalMinutes;
-    if (change.interval !== DEFAULT_CHOICE) settings.reconcileIntervalMinutes = change.interval;
-  }
-  if (change.window !== undefined) {
-    delete settings.fullResyncWindowUtc;
-    if (change.window !== DEFAULT_CHOICE) settings.fullResyncWindowUtc = change.window;
-  }
-  await db.$transaction([
-    db.integration.update({ where: { id: row.id }, data: { settings: settings as object } }),
-    db.auditLog.create({
+  // The audit entry is written first: on SQLite that takes the write lock before the settings are read, so the
+  // read and the write below see the same row; on PostgreSQL the settings update guards itself.
+  await db.$transaction(async (tx) => {
+    await tx.auditLog.create({
       data: {
         organizationId: row.organizationId,
         integrationId: row.id,
@@ -206,8 +198,20 @@ export async function updateSyncSchedule(db: AppDb, change: ScheduleChange): Pro
           ...(change.window !== undefined ? { fullResyncWindowUtc: change.window } : {}),
         },
       },
-    }),
-  ]);
+    });
+    // Only the schedule's keys change: what other features keep in the settings meanwhile is kept.
+    await updateIntegrationSettings(tx, row.id, (settings) => {
+      if (change.interval !== undefined) {
+        delete settings.reconcileIntervalMinutes;
+        if (change.interval !== DEFAULT_CHOICE) settings.reconcileIntervalMinutes = change.interval;
+      }
+      if (change.window !== undefined) {
+        delete settings.fullResyncWindowUtc;
+        if (change.window !== DEFAULT_CHOICE) settings.fullResyncWindowUtc = change.window;
+      }
+      return settings;
+    });
+  });
 }
 
 /** The schedule as the integrations API returns it. */

@@ -13,6 +13,7 @@ import { WEBHOOK_TOPICS } from "../platforms/woocommerce/webhooks.server";
 import type { AppDb, StoreCall } from "../sync/platform";
 import { connectWooCommerce, type WooConnectDeps } from "./woocommerce-connect.server";
 import { listIntegrations } from "./integrations-view.server";
+import { updateSyncSchedule } from "./sync-schedule.server";
 import { ingestWooWebhook } from "./woocommerce-webhooks.server";
 
 const keyring = keyringFrom(randomBytes(32).toString("base64"));
@@ -189,6 +190,37 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
     expect(await t.db.integration.count({ where: { platform: "woocommerce", storeKey: woo.url } })).toBe(1);
     expect(appWebhooks()).toHaveLength(WEBHOOK_TOPICS.length);
     expect(queued).toEqual([{ integrationId: again.integrationId, full: true }]); // never synced yet
+  });
+
+  it("keeps a schedule the merchant saved while a reconnect was asking the store", async () => {
+    const existing = await t.db.integration.findUniqueOrThrow({
+      where: { platform_storeKey: { platform: "woocommerce", storeKey: woo.url } },
+    });
+    const connector = {
+      ...deps.connector,
+      // The merchant saves the store's schedule after the reconnect read the row, before it writes it.
+      ensureWebhooks: async (...args: Parameters<typeof deps.connector.ensureWebhooks>) => {
+        await updateSyncSchedule(t.db, {
+          organizationId: existing.organizationId,
+          integrationId: existing.id,
+          actor: "merchant:test",
+          interval: 15,
+          window: "off",
+        });
+        return deps.connector.ensureWebhooks(...args);
+      },
+    };
+    const again = await connectWooCommerce(
+      { ...deps, connector },
+      { storeUrl: woo.url, ...key(), actor: "woo-owner" },
+    );
+    if (!again.success) throw new Error(again.error.message);
+    const row = await t.db.integration.findUniqueOrThrow({ where: { id: existing.id } });
+    expect(row.settings).toMatchObject({
+      reconcileIntervalMinutes: 15,
+      fullResyncWindowUtc: "off",
+      woocommerce: { storeName: "Acme Store", currency: "USD", readOnly: false },
+    });
   });
 
   it("says the key was rejected, and writes nothing", async () => {

@@ -10,10 +10,11 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Keyring } from "../crypto/encryption.server";
+import { updateIntegrationSettings } from "../db/integration-settings.server";
 import { AppError, isAppError, oneOffMessage } from "../lib/errors";
 import type { WooConnector } from "../platforms/woocommerce/index.server";
 import type { StoreFacts } from "../platforms/woocommerce/probe.server";
-import { withWooSettings } from "../platforms/woocommerce/settings";
+import { withWooSettings, type WooSettings } from "../platforms/woocommerce/settings";
 import { normalizeStoreUrl } from "../platforms/woocommerce/store-url";
 import type { WooCredentials, WooKeyPermissions } from "../platforms/woocommerce/types";
 import { webhookPingSince } from "../platforms/woocommerce/webhook-pings.server";
@@ -148,7 +149,9 @@ async function connect(
   }
 
   const organizationId = input.organizationId ?? existing?.organizationId ?? randomUUID();
-  const settings = withWooSettings(existing?.settings ?? {}, {
+  // What this connect learned about the store. A reconnect merges it into the settings as they are when it is
+  // written (not as read before the store was asked): other keys written meanwhile, e.g. the schedule, are kept.
+  const wooSettings: WooSettings = {
     storeName: store.name,
     currency: store.currency,
     wooCommerceVersion: store.wooCommerceVersion,
@@ -157,14 +160,13 @@ async function connect(
     keyPermissions: key.keyPermissions ?? (readOnly ? "read" : "read_write"),
     authInQuery: store.authInQuery ?? false,
     oauthOverHttps: store.oauthOverHttps ?? false,
-  }) as object;
+  };
   const row = {
     name: store.name,
     status: "connected",
     statusReason: readOnly ? "Read-only key: no webhooks, changes arrive with the scheduled syncs." : null,
     credentials: sealCredentials(keyring, integrationId, key),
     webhookSecret: sealWebhookSecret(keyring, integrationId, secret),
-    settings,
     // What the store's page shows until the first scheduled check (as that check keeps it).
     webhookHealth: { ...webhooks, checkedAt: new Date().toISOString() },
     disconnectedAt: null,
@@ -188,12 +190,21 @@ async function connect(
       if (!(await tx.organization.findUnique({ where: { id: organizationId }, select: { id: true } }))) {
         await tx.organization.create({ data: { id: organizationId, name: store.name } });
       }
-      if (existing)
+      if (existing) {
         await tx.integration.update({ where: { id: existing.id }, data: { ...row, organizationId } });
-      else
+        await updateIntegrationSettings(tx, existing.id, (current) => withWooSettings(current, wooSettings));
+      } else {
         await tx.integration.create({
-          data: { ...row, id: integrationId, organizationId, platform: "woocommerce", storeKey: store.url },
+          data: {
+            ...row,
+            settings: withWooSettings({}, wooSettings) as object,
+            id: integrationId,
+            organizationId,
+            platform: "woocommerce",
+            storeKey: store.url,
+          },
         });
+      }
       // A store moved in starts its history here: the other organization's finished runs and settled deliveries
       // (errors, counts, payloads) are not this organization's to see. A delivery still waiting is processed for
       // the store as it is now; the other organization's audit entries stay its own (read by organization).

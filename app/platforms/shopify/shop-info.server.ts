@@ -2,6 +2,7 @@
  * The connected shop's identity (name, currency, plan), read once through GraphQL and kept in the integration's
  * settings under `shopify`, so webhook processing can price products without asking Shopify every time.
  */
+import { updateIntegrationSettings } from "../../db/integration-settings.server";
 import { parseJsonValue } from "../../lib/json";
 import type { AppDb } from "../../sync/platform";
 import type { ShopifyGraphqlClient } from "./client.server";
@@ -48,13 +49,7 @@ export async function fetchShopInfo(client: ShopifyGraphqlClient, signal?: Abort
   };
 }
 
-/** Keeps `info` in the integration's settings (other settings untouched). */
+/** Keeps `info` in the integration's settings (other settings untouched, even if written meanwhile). */
 export async function saveShopInfo(db: AppDb, integrationId: string, info: ShopInfo): Promise<void> {
-  const row = await db.integration.findUnique({ where: { id: integrationId }, select: { settings: true } });
-  if (!row) return;
-  const settings = settingsObject(row.settings);
-  await db.integration.update({
-    where: { id: integrationId },
-    data: { settings: { ...settings, shopify: { ...info } } },
-  });
+  await updateIntegrationSettings(db, integrationId, (settings) => ({ ...settings, shopify: { ...info } }));
 }

@@ -4,6 +4,7 @@
  * disconnect) it carries a `connector` used by the connect services (connection test, key approval URL, webhook
  * registration), so every request to a store — connect or sync — shares the same SSRF policy, agents and retries.
  */
+import { updateIntegrationSettings } from "../../db/integration-settings.server";
 import type { Env } from "../../env.server";
 import { createAddressPolicy, type ResolveFn } from "../../lib/network-guard.server";
 import type {
@@ -231,10 +232,9 @@ export function createWooCommercePlatform(
       });
       if (report.problems.includes(READ_ONLY_PROBLEM)) {
         // The key lost write access since connect: remember it so upkeep stops trying every reconcile.
-        await ctx.db.integration.update({
-          where: { id: ctx.integration.id },
-          data: { settings: withWooSettings(ctx.integration.settings, { readOnly: true }) as object },
-        });
+        await updateIntegrationSettings(ctx.db, ctx.integration.id, (current) =>
+          withWooSettings(current, { readOnly: true }),
+        );
       }
       return report;
     },

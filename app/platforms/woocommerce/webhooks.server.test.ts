@@ -160,13 +160,34 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
     expect(woo.store.webhooks.get(moved.id)!.deliveryUrl).toBe(deliveryUrlFor(appUrl, "int-c"));
   });
 
-  it("reports a read-only key instead of failing", async () => {
+  it("reports a read-only key instead of failing, and remembers it in the settings as they are now", async () => {
+    const written: unknown[] = [];
+    const updatedAt = new Date("2026-01-01T00:00:00Z");
+    // The settings as stored now (another key written since the context was loaded) are the ones merged into.
+    const fakeDb = {
+      integration: {
+        findUnique: async () => ({ settings: { reconcileIntervalMinutes: 15 }, updatedAt }),
+        updateMany: async (args: { where: unknown; data: { settings: unknown } }) => {
+          written.push(args);
+          return { count: 1 };
+        },
+      },
+    };
     const report = await platform.maintainWebhooks!(
-      { ...context("int-d", "read"), db: { integration: { update: async () => undefined } } as never },
+      { ...context("int-d", "read"), db: fakeDb as never },
       new AbortController().signal,
     );
     expect(report.problems).toEqual([READ_ONLY_PROBLEM]);
     expect(ours("int-d")).toHaveLength(0);
+    expect(written).toEqual([
+      {
+        where: { id: "int-d", updatedAt },
+        data: {
+          settings: { reconcileIntervalMinutes: 15, woocommerce: { readOnly: true } },
+          updatedAt: expect.any(Date),
+        },
+      },
+    ]);
   });
 
   it("removes only this integration's webhooks on disconnect, and says so when the store is dead", async () => {

@@ -1,0 +1,93 @@
+/**
+ * The one way to change `Integration.settings`, a JSON column several features share (the store's schedule, the
+ * shop's details, WooCommerce's connection facts, missing scopes, when access came back). Each writer reads the
+ * object, changes its own keys and writes the whole object back; two writers at once (the merchant saving the
+ * schedule while a reconnect or an install writes its keys) would lose one of the changes. Here the write only lands
+ * if the row was not written since it was read — `WHERE id = ? AND updatedAt = <read value>`, a compare-and-swap
+ * that works the same on SQLite and PostgreSQL, inside or outside a transaction — and a lost race reads again and
+ * re-applies the change (docs/decisions/0056-integration-settings-updates.md).
+ */
+import type { Prisma } from "@prisma/client";
+import { AppError } from "../lib/errors";
+import { parseJsonValue } from "../lib/json";
+
+export type IntegrationSettings = Record<string, unknown>;
+
+/** The client or an interactive transaction's client (`db.$transaction(async (tx) => …)`). */
+export type SettingsDb = Pick<Prisma.TransactionClient, "integration">;
+
+/**
+ * Given the settings as stored now, the settings to store: usually `{ ...current, ownKey: value }`. It gets its
+ * own copy, may run more than once (once per lost race), and must only change the caller's keys. Returning
+ * `current` unchanged (or an equal object) writes nothing.
+ */
+export type SettingsChange = (
+  current: IntegrationSettings,
+) => IntegrationSettings | Promise<IntegrationSettings>;
+
+export interface SettingsUpdateOptions {
+  /** Reads and writes before giving up (default 10). */
+  attempts?: number;
+}
+
+export interface SettingsUpdate {
+  /** The settings the change was applied to. */
+  previous: IntegrationSettings;
+  /** The settings now stored. */
+  settings: IntegrationSettings;
+  /** False when the change left the settings as they were (nothing was written). */
+  written: boolean;
+}
+
+const DEFAULT_ATTEMPTS = 10;
+
+/** `Integration.settings` as an object (a JSON column: an object, or its text on some rows; anything else is {}). */
+export function integrationSettingsObject(settings: unknown): IntegrationSettings {
+  const value = parseJsonValue<unknown>(settings, {});
+  return value && typeof value === "object" && !Array.isArray(value)
+    ? { ...(value as IntegrationSettings) }
+    : {};
+}
+
+/**
+ * Applies `change` to the integration's settings and stores the result unless another write came first, in which
+ * case it reads again and re-applies `change` (up to `attempts` times). Null when the integration does not exist.
+ */
+export async function updateIntegrationSettings(
+  db: SettingsDb,
+  integrationId: string,
+  change: SettingsChange,
+  options: SettingsUpdateOptions = {},
+): Promise<SettingsUpdate | null> {
+  const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
+  for (let attempt = 1; ; attempt++) {
+    const row = await db.integration.findUnique({
+      where: { id: integrationId },
+      select: { settings: true, updatedAt: true },
+    });
+    if (!row) return null;
+    const previous = integrationSettingsObject(row.settings);
+    const next = await change(structuredClone(previous));
+    if (JSON.stringify(next) === JSON.stringify(previous))
+      return { previous, settings: previous, written: false };
+    const written = await db.integration.updateMany({
+      where: { id: integrationId, updatedAt: row.updatedAt },
+      data: {
+        settings: next as Prisma.InputJsonObject,
+        // Strictly later than the value read, even within the same millisecond (or behind another host's clock),
+        // so a writer still holding the old value can never match it.
+        updatedAt: new Date(Math.max(Date.now(), row.updatedAt.getTime() + 1)),
+      },
+    });
+    if (written.count === 1) return { previous, settings: next, written: true };
+    if (attempt >= attempts) {
+      throw new AppError(
+        "settings_write_conflict",
+        `The store's settings kept changing while they were being saved (${attempts} tries). Try again.`,
+        { httpStatus: 409 },
+      );
+    }
+    // Another write landed in between: back off a little (random, so racing writers spread out) and read again.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+  }
+}
