@@ -51,6 +51,35 @@ describe("environment validation", () => {
     expect(lines.some((l) => l.startsWith("Invalid environment: SHOPIFY_APP_URL"))).toBe(true);
   });
 
+  it("says what a number variable accepts and what it was set to", () => {
+    const error = errorOf({
+      ...VALID,
+      PORT: "abc",
+      WORKER_CONCURRENCY: "1.5",
+      JOB_POLL_INTERVAL_MS: "5",
+      STORE_REQUEST_TIMEOUT_MS: "30s",
+      DATABASE_POOL_SIZE: "500",
+    });
+    expect(error.message.split("\n").sort()).toEqual([
+      "Invalid environment: DATABASE_POOL_SIZE must be a whole number of connections from 1 to 200 (got 500)",
+      "Invalid environment: JOB_POLL_INTERVAL_MS must be a whole number of milliseconds, at least 20 (got 5)",
+      'Invalid environment: PORT must be a whole number from 1 to 65535 (got "abc")',
+      'Invalid environment: STORE_REQUEST_TIMEOUT_MS must be a whole number of milliseconds from 100 to 600000 (got "30s")',
+      'Invalid environment: WORKER_CONCURRENCY must be a whole number of jobs from 1 to 64 (got "1.5")',
+    ]);
+  });
+
+  it("reads a blank number variable as not set (an empty RECONCILE_INTERVAL_MINUTES read as 0, off)", () => {
+    const env = parseEnv({
+      ...VALID,
+      RECONCILE_INTERVAL_MINUTES: "",
+      PORT: "  ",
+      SHUTDOWN_TIMEOUT_MS: " 500 ",
+    });
+    expect(env).toMatchObject({ RECONCILE_INTERVAL_MINUTES: 60, PORT: 3000, SHUTDOWN_TIMEOUT_MS: 500 });
+    expect(parseEnv({ ...VALID, RECONCILE_INTERVAL_MINUTES: "0" }).RECONCILE_INTERVAL_MINUTES).toBe(0);
+  });
+
   it("accepts a hex key and rejects a 31-byte key", () => {
     expect(parseEnv({ ...VALID, ENCRYPTION_KEY: "ab".repeat(32) }).ENCRYPTION_KEY).toHaveLength(64);
     expect(
@@ -64,7 +93,7 @@ describe("environment validation", () => {
     let status = 0;
     try {
       execFileSync("npx", ["tsx", "-e", "import('./app/env.server.ts').then(m => m.loadEnv())"], {
-        env: { PATH: process.env.PATH, NODE_ENV: "test", ...VALID, SHOPIFY_API_SECRET: "" },
+        env: { PATH: process.env.PATH, NODE_ENV: "test", ...VALID, SHOPIFY_API_SECRET: "", PORT: "abc" },
         stdio: ["ignore", "pipe", "pipe"],
       });
     } catch (error) {
@@ -74,6 +103,8 @@ describe("environment validation", () => {
     }
     expect(status).toBe(1);
     expect(stderr).toContain("Invalid environment: SHOPIFY_API_SECRET");
+    expect(stderr).toContain('Invalid environment: PORT must be a whole number from 1 to 65535 (got "abc")');
+    expect(stderr).not.toContain("received nan");
   });
 });
 

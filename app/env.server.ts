@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { AppError } from "./lib/errors";
 import { LOG_LEVELS } from "./lib/logger";
+import { wholeNumber } from "./lib/whole-number";
 
 /**
  * Every environment variable the app, the worker and the CLIs read, validated once at boot.
- * A missing or malformed variable stops the process with one line that names it (see `loadEnv`).
+ * A missing or malformed variable stops the process with one line that names it (see `loadEnv`). Numbers say what
+ * is accepted and what was set ("PORT must be a whole number from 1 to 65535 (got "abc")"); a blank one is unset.
  * `.env.example` documents each of them; README's configuration table mirrors this schema.
  */
 const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -38,7 +40,7 @@ export const databaseEnvSchema = z.object({
       message: "must start with file: (SQLite) or postgresql:// (PostgreSQL)",
     }),
   /** PostgreSQL connections per process (ignored on SQLite). */
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_POOL_SIZE: wholeNumber({ min: 1, max: 200, unit: "connections" }, 10),
 });
 
 /** Job running: read by the worker process and by the web app's in-process worker. */
@@ -46,7 +48,7 @@ export const jobsEnvSchema = z.object({
   /** Run queued jobs inside the web process (embedded default). Turn off when a separate worker runs. */
   RUN_JOBS_IN_PROCESS: booleanFlag.default("true"),
   /** Minutes between scheduled incremental (reconcile) syncs per integration. 0 disables. */
-  RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
+  RECONCILE_INTERVAL_MINUTES: wholeNumber({ min: 0, unit: "minutes" }, 60),
   /** Optional UTC window "HH:MM-HH:MM" for nightly full re-syncs, e.g. "02:00-04:00". */
   FULL_RESYNC_WINDOW_UTC: z
     .string()
@@ -56,11 +58,11 @@ export const jobsEnvSchema = z.object({
   /** Names this worker in locks and run records (default host:pid). */
   WORKER_ID: z.string().optional(),
   /** Jobs run at the same time by one worker process. */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-  JOB_POLL_INTERVAL_MS: z.coerce.number().int().min(20).default(1_000),
-  SCHEDULER_TICK_MS: z.coerce.number().int().min(100).default(60_000),
+  WORKER_CONCURRENCY: wholeNumber({ min: 1, max: 64, unit: "jobs" }, 2),
+  JOB_POLL_INTERVAL_MS: wholeNumber({ min: 20, unit: "milliseconds" }, 1_000),
+  SCHEDULER_TICK_MS: wholeNumber({ min: 100, unit: "milliseconds" }, 60_000),
   /** How long a stopping worker waits for running jobs to checkpoint. */
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  SHUTDOWN_TIMEOUT_MS: wholeNumber({ min: 0, unit: "milliseconds" }, 30_000),
   /** Where customer data exports (compliance data requests) are written. */
   DATA_EXPORT_DIR: z.string().default("./data/exports"),
 });
@@ -68,7 +70,7 @@ export const jobsEnvSchema = z.object({
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    PORT: wholeNumber({ min: 1, max: 65535 }, 3000),
     /** Address the production server binds to (server.ts); unset = every interface. */
     HOST: z.string().min(1).optional(),
 
@@ -99,9 +101,9 @@ export const envSchema = z
     /** Allow store URLs on loopback/private networks (local WooCommerce emulator). Never in production. */
     ALLOW_PRIVATE_STORE_URLS: booleanFlag.default("false"),
     /** WooCommerce list pages read at once per store after the first (1 = one page at a time). */
-    WOOCOMMERCE_PAGE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
+    WOOCOMMERCE_PAGE_CONCURRENCY: wholeNumber({ min: 1, max: 16, unit: "pages" }, 4),
     /** How long one store request (Shopify GraphQL, a WooCommerce page) may take before it is retried. */
-    STORE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    STORE_REQUEST_TIMEOUT_MS: wholeNumber({ min: 100, max: 600_000, unit: "milliseconds" }, 30_000),
     /** Lowest level the app, the job runner and the worker log (app/lib/logger.ts). */
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   })

@@ -290,6 +290,38 @@ describe.each(DATABASE_KINDS)("integrations API on %s", (kind) => {
       });
       expect(bad.status).toBe(400);
       expect((await bad.json()).error.field).toBe("query.limit");
+      // Not a number: what is wrong and what is accepted, in the API's error shape (zod said "Expected number,
+      // received nan").
+      const notNumber = await api.call(HISTORY, {
+        path: `/api/integrations/${m.shopifyId}/sync-history?limit=abc`,
+        params: { id: m.shopifyId },
+        token,
+      });
+      expect(notNumber.status).toBe(400);
+      const message = 'query.limit must be a whole number from 1 to 100 (got "abc")';
+      expect(await notNumber.json()).toEqual({
+        error: {
+          code: "invalid_input",
+          message,
+          field: "query.limit",
+          issues: [{ field: "query.limit", message: message.slice("query.limit ".length) }],
+        },
+      });
+      const fraction = await api.call(HISTORY, {
+        path: `/api/integrations/${m.shopifyId}/sync-history?limit=2.5`,
+        params: { id: m.shopifyId },
+        token,
+      });
+      expect((await fraction.json()).error.message).toBe(
+        'query.limit must be a whole number from 1 to 100 (got "2.5")',
+      );
+      // Blank is "not given": the default page.
+      const blank = await api.call(HISTORY, {
+        path: `/api/integrations/${m.shopifyId}/sync-history?limit=`,
+        params: { id: m.shopifyId },
+        token,
+      });
+      expect(blank.status).toBe(200);
       const foreign = await api.call(HISTORY, {
         path: `/api/integrations/${m.otherIntegrationId}/sync-history`,
         params: { id: m.otherIntegrationId },
@@ -416,6 +448,16 @@ describe.each(DATABASE_KINDS)("integrations API on %s", (kind) => {
         expect(res.status, JSON.stringify(body)).toBe(400);
         expect((await res.json()).error.field, JSON.stringify(body)).toBe(field);
       }
+      // A refused interval says what is accepted and what was sent (zod said "Invalid input" for text, "Expected
+      // integer, received float" for a fraction).
+      const interval = async (value: unknown) =>
+        (await (await schedule(m.wooId, { reconcileIntervalMinutes: value })).json()).error.message;
+      const accepted =
+        'body.reconcileIntervalMinutes must be 15, 30, 60, 180, 360, 720 or 1440 (minutes), 0 (off) or "default"';
+      expect(await interval("60")).toBe(`${accepted} (got "60", text: send the number without quotes)`);
+      expect(await interval(7)).toBe(`${accepted} (got 7)`);
+      expect(await interval(1.5)).toBe(`${accepted} (got 1.5)`);
+      expect(await interval(null)).toBe(`${accepted} (got null)`);
       // A refused window says what is accepted (zod's union alone says "Invalid input").
       const window = await (await schedule(m.wooId, { fullResyncWindowUtc: "02:00-05:00" })).json();
       expect(window.error.message).toBe(

@@ -3,6 +3,7 @@
  * (openapi.ts) is generated from the same objects, so the two cannot drift apart.
  */
 import { z } from "zod";
+import { shownValue, wholeNumber } from "../../lib/whole-number";
 import { RESOURCES } from "../../sync/types";
 import { INTERVAL_CHOICES_MINUTES, WINDOW_CHOICES } from "../sync-schedule.server";
 
@@ -34,19 +35,35 @@ export const disconnectBody = z
   })
   .strict();
 
+/** What reconcileIntervalMinutes accepts, and what was sent. */
+function intervalRule(sent: unknown): string {
+  const minutes = INTERVAL_CHOICES_MINUTES.filter((m) => m > 0);
+  const accepted = `${minutes.slice(0, -1).join(", ")} or ${minutes[minutes.length - 1]} (minutes), 0 (off) or "default"`;
+  // "60" in quotes is text: JSON wants the number.
+  const text =
+    typeof sent === "string" && /^\s*\d+\s*$/.test(sent) ? ", text: send the number without quotes" : "";
+  return `must be ${accepted} (got ${shownValue(sent)}${text})`;
+}
+
 export const scheduleBody = z
   .object({
     /** Minutes between checks for changes a webhook missed (0 = off), or "default" (the deployment's). */
     reconcileIntervalMinutes: z
-      .union([
-        z.literal("default"),
-        z
-          .number()
-          .int()
-          .refine((m) => (INTERVAL_CHOICES_MINUTES as readonly number[]).includes(m), {
-            message: `must be one of ${INTERVAL_CHOICES_MINUTES.join(", ")} or "default"`,
-          }),
-      ])
+      .union(
+        [
+          z.literal("default"),
+          z
+            .number({ errorMap: (_issue, ctx) => ({ message: intervalRule(ctx.data) }) })
+            .int()
+            // A fraction is refused once, by .int() above.
+            .refine(
+              (m) => !Number.isInteger(m) || (INTERVAL_CHOICES_MINUTES as readonly number[]).includes(m),
+              (m) => ({ message: intervalRule(m) }),
+            ),
+        ],
+        // The union's own message is "Invalid input" (a string "60", null, true): say what is accepted.
+        { errorMap: (_issue, ctx) => ({ message: intervalRule(ctx.data) }) },
+      )
       .optional(),
     /** The nightly full re-sync's two-hour UTC window, "off", or "default". */
     fullResyncWindowUtc: z
@@ -66,7 +83,7 @@ export const scheduleBody = z
   });
 
 export const syncHistoryQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: wholeNumber({ min: 1, max: 100 }, 20),
   before: z.string().datetime({ offset: true }).optional(),
 });
 
