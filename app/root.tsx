@@ -15,6 +15,8 @@ function Document({ children, title }: { children: ReactNode; title?: string }) 
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
+        {/* The ICO for browsers that read no SVG icon (and what any browser fetches without a link). */}
+        <link rel="icon" href="/favicon.ico" sizes="32x32" />
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         {title && <title>{title}</title>}
         <Meta />

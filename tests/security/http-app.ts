@@ -64,7 +64,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startHttpApp(t: TestDatabase, extraEnv: Record<string, string> = {}): Promise<HttpApp> {
+export async function startHttpApp(
+  t: TestDatabase,
+  extraEnv: Record<string, string> = {},
+  /** `clientDir`: the browser files the server serves, as `build/client` (none by default). */
+  options: { clientDir?: string } = {},
+): Promise<HttpApp> {
   const lines: string[] = [];
   const restoreConsole = captureConsole(lines);
   const keep = (l: string) => {
@@ -95,7 +100,7 @@ export async function startHttpApp(t: TestDatabase, extraEnv: Record<string, str
     logLevel: "silent",
   });
   const build = (await vite.ssrLoadModule("virtual:remix/server-build")) as ServerBuild;
-  const server = createAppServer({ build, clientDir: null, mode: "production", logger });
+  const server = createAppServer({ build, clientDir: options.clientDir ?? null, mode: "production", logger });
   await listen(server, port, "127.0.0.1");
   return {
     url,
