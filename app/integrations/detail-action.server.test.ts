@@ -44,3 +44,53 @@ describe("the store page's Sync now (embedded queue)", () => {
     expect(job.runAt.getTime()).toBeLessThan(inAnHour.getTime());
   });
 });
+
+/** Saving the automatic syncs while other writes to the store's settings keep landing first (ADR 0056). */
+describe("the store page's schedule save, overtaken every time", () => {
+  let t: TestDatabase;
+  let m: MerchantFixture;
+  let queue: JobQueue;
+  beforeAll(async () => {
+    t = await createTestDatabase("sqlite");
+    m = await seedMerchant(t.db);
+    queue = await createJobQueue(t.db, { databaseUrl: t.url });
+  });
+  afterAll(async () => {
+    await queue?.close();
+    await t?.cleanup();
+  });
+
+  it("says so on the page, to try again, and saves nothing", async () => {
+    // Every guarded settings write finds the row already changed, as if another writer always came first.
+    const overtaken = <T extends object>(client: T): T =>
+      new Proxy(client, {
+        get(target, key, receiver) {
+          if (key === "integration") {
+            const integration = Reflect.get(target, key, receiver) as object;
+            return new Proxy(integration, {
+              get: (i, k, r) => (k === "updateMany" ? async () => ({ count: 0 }) : Reflect.get(i, k, r)),
+            });
+          }
+          if (key === "$transaction")
+            return (fn: (tx: T) => Promise<unknown>) =>
+              (t.db.$transaction as unknown as (f: (tx: T) => Promise<unknown>) => Promise<unknown>)((tx) =>
+                fn(overtaken(tx)),
+              );
+          return Reflect.get(target, key, receiver);
+        },
+      });
+    const form = new FormData();
+    form.set("intent", "schedule");
+    form.set("interval", "30");
+    const result = await runDetailAction(
+      { db: overtaken(t.db), queue, cleanupStore: async () => undefined },
+      { organizationId: m.organizationId, integrationId: m.wooId, actor: "merchant:test", form },
+    );
+    expect(result).toMatchObject({ ok: false, status: 409 });
+    expect(result.message).toMatch(/kept changing while they were being saved .*Try again/);
+    const row = await t.db.integration.findUniqueOrThrow({ where: { id: m.wooId } });
+    expect(JSON.stringify(row.settings ?? {})).not.toContain('"reconcileIntervalMinutes":30');
+    // The audit entry went back with the transaction: the trail never says a change that did not happen.
+    expect(await t.db.auditLog.count({ where: { action: "integration.schedule_changed" } })).toBe(0);
+  });
+});

@@ -76,7 +76,12 @@ export async function runDetailAction(
       await updateSyncSchedule(deps.db, { ...base, interval: minutes, window });
       return { ok: true, status: 200, message: "Automatic syncs saved" };
     } catch (error) {
-      if (isAppError(error, "invalid_schedule") || isAppError(error, "integration_disconnected"))
+      if (
+        isAppError(error, "invalid_schedule") ||
+        isAppError(error, "integration_disconnected") ||
+        // Other writes to the store's settings kept landing first (ADR 0056): said on the page, to try again.
+        isAppError(error, "settings_write_conflict")
+      )
         return { ok: false, message: error.message, status: error.httpStatus };
       throw error;
     }
