@@ -9,7 +9,7 @@
  */
 import type { Prisma } from "@prisma/client";
 import { AppError } from "../lib/errors";
-import { parseJsonValue } from "../lib/json";
+import { jsonObject } from "../lib/json";
 
 export type IntegrationSettings = Record<string, unknown>;
 
@@ -41,13 +41,6 @@ export interface SettingsUpdate {
 
 const DEFAULT_ATTEMPTS = 10;
 
-/** `Integration.settings` as an object (a JSON column: an object, or its text on some rows; anything else is {}). */
-export function integrationSettingsObject(settings: unknown): IntegrationSettings {
-  const value = parseJsonValue<unknown>(settings, {});
-  return value && typeof value === "object" && !Array.isArray(value)
-    ? { ...(value as IntegrationSettings) }
-    : {};
-}
 
 /**
  * Applies `change` to the integration's settings and stores the result unless another write came first, in which
@@ -66,7 +59,7 @@ export async function updateIntegrationSettings(
       select: { settings: true, updatedAt: true },
     });
     if (!row) return null;
-    const previous = integrationSettingsObject(row.settings);
+    const previous: IntegrationSettings = jsonObject(row.settings);
     const next = await change(structuredClone(previous));
     if (JSON.stringify(next) === JSON.stringify(previous))
       return { previous, settings: previous, written: false };

@@ -4,7 +4,7 @@
  * on it and the page that shows it, so the two cannot disagree. Pure: no database, no clock of its own.
  */
 import type { Env } from "../env.server";
-import { parseJsonValue } from "../lib/json";
+import { jsonObject } from "../lib/json";
 
 /** The deployment's defaults. */
 export interface ScheduleDefaults {
@@ -108,10 +108,7 @@ export function windowStartContaining(window: string, now: Date): Date | null {
 }
 
 /** `Integration.settings` as an object (a JSON column: an object, or its text on some databases; else empty). */
-export function settingsObject(settings: unknown): Record<string, unknown> {
-  const parsed = parseJsonValue<unknown>(settings, {});
-  return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? { ...(parsed as object) } : {};
-}
+export const settingsObject = jsonObject;
 
 /** The store's schedule settings as stored. */
 export function storeScheduleSettings(settings: unknown): StoreScheduleSettings {

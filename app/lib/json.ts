@@ -14,3 +14,14 @@ export function parseJsonValue<T>(value: unknown, fallback: T): T {
   }
   return value as T;
 }
+
+/**
+ * A JSON object column (e.g. `Integration.settings`) as a fresh object, whether the driver returned it parsed or as
+ * text; anything that is not an object reads as {}.
+ */
+export function jsonObject(value: unknown): Record<string, unknown> {
+  const parsed = parseJsonValue<unknown>(value, {});
+  return parsed && typeof parsed === "object" && !Array.isArray(parsed)
+    ? { ...(parsed as Record<string, unknown>) }
+    : {};
+}

@@ -3,7 +3,7 @@
  * settings under `shopify`, so webhook processing can price products without asking Shopify every time.
  */
 import { updateIntegrationSettings } from "../../db/integration-settings.server";
-import { parseJsonValue } from "../../lib/json";
+import { jsonObject as settingsObject } from "../../lib/json";
 import type { AppDb } from "../../sync/platform";
 import type { ShopifyGraphqlClient } from "./client.server";
 import { SHOP_QUERY } from "./queries/shop";
@@ -23,13 +23,6 @@ interface ShopNode {
   plan: { publicDisplayName: string; shopifyPlus: boolean } | null;
 }
 
-/** Settings JSON as an object, whether the driver returned it parsed or as text. */
-export function settingsObject(settings: unknown): Record<string, unknown> {
-  const value = parseJsonValue<unknown>(settings, {});
-  return value && typeof value === "object" && !Array.isArray(value)
-    ? { ...(value as Record<string, unknown>) }
-    : {};
-}
 
 /** The shop info kept in an integration's settings, if any. */
 export function storedShopInfo(settings: unknown): ShopInfo | null {
