@@ -22,6 +22,14 @@ export interface ListJobsFilter {
   kinds?: string[];
   /** Jobs enqueued with this dedupe key, whatever their state (scheduler idempotency). */
   dedupeKey?: string;
+  /**
+   * Only jobs of these integrations (a view of some stores): the payload's `integrationId`, or, for a payload that
+   * names none, the integration its concurrency key names (`sync:<id>`, `webhook:<id>`, app/jobs/enqueue.server.ts;
+   * webhook jobs enqueued before the per-store drain). Filtered in the query, so `limit` counts these jobs only. An
+   * empty list matches no job.
+   */
+  integrationIds?: string[];
+  /** Newest first, at most this many (default 50). */
   limit?: number;
 }
 

@@ -12,6 +12,7 @@ import type { AppDb } from "../db/client.server";
 import { sqlDate } from "../db/sql-date";
 import { parseJsonValue } from "../lib/json";
 import type { ClaimedJob, ListJobsFilter, QueueBackend } from "./backend";
+import { lockKeysOf } from "./enqueue.server";
 import { LOCK_JOB_KIND, createSqliteLockProvider } from "./locks.server";
 import {
   DEFAULT_MAX_ATTEMPTS,
@@ -56,6 +57,16 @@ function parseStored(value: unknown): StoredPayload {
   // Rows written by hand (or older code) hold the payload itself.
   return { data: v };
 }
+
+/**
+ * SQL for the integration a row's stored payload names, NULL when it names none: its `integrationId` inside the
+ * stored `data`, or at the top on a row holding the payload itself (as `parseStored` reads it). `json_extract(…, '$')`
+ * gives the object's text both for a JSON object and for a JSON string holding one (a payload handed to Prisma as
+ * text); a payload that is not JSON names none rather than failing the query.
+ */
+const PAYLOAD_TEXT_SQL = `json_extract("payload", '$')`;
+const PAYLOAD_INTEGRATION_SQL = `(CASE WHEN json_valid("payload") AND json_valid(${PAYLOAD_TEXT_SQL}) THEN COALESCE(
+  json_extract(${PAYLOAD_TEXT_SQL}, '$.data.integrationId'), json_extract(${PAYLOAD_TEXT_SQL}, '$.integrationId')) END)`;
 
 function toClaimed(row: JobRow): ClaimedJob {
   const stored = parseStored(row.payload);
@@ -250,15 +261,45 @@ export function createEmbeddedBackend(db: AppDb, options: EmbeddedBackendOptions
     },
 
     async listJobs(filter: ListJobsFilter): Promise<JobInfo[]> {
-      const rows = await db.job.findMany({
-        where: {
-          kind: filter.kinds ? { in: filter.kinds } : { not: LOCK_JOB_KIND },
-          ...(filter.status ? { status: filter.status } : {}),
-          ...(filter.dedupeKey ? { dedupeKey: filter.dedupeKey } : {}),
-        },
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-        take: filter.limit ?? 50,
-      });
+      const integrationIds = filter.integrationIds;
+      if (integrationIds && integrationIds.length === 0) return [];
+      // Raw SQL: the integration filter reads a path inside the JSON payload, which Prisma's JSON filters do not
+      // offer on SQLite. No column holds a job's integration; with a status, its index narrows the rows read. Lists
+      // go as one JSON parameter each (json_each), so any number of stores is one statement.
+      const where: string[] = [];
+      const params: Array<string | number> = [];
+      if (filter.kinds) {
+        where.push(`"kind" IN (SELECT value FROM json_each(?))`);
+        params.push(JSON.stringify(filter.kinds));
+      } else {
+        where.push(`"kind" <> ?`);
+        params.push(LOCK_JOB_KIND);
+      }
+      if (filter.status) {
+        where.push(`"status" = ?`);
+        params.push(filter.status);
+      }
+      if (filter.dedupeKey) {
+        where.push(`"dedupeKey" = ?`);
+        params.push(filter.dedupeKey);
+      }
+      if (integrationIds) {
+        where.push(
+          `(${PAYLOAD_INTEGRATION_SQL} IN (SELECT value FROM json_each(?))
+            OR (${PAYLOAD_INTEGRATION_SQL} IS NULL AND "concurrencyKey" IN (SELECT value FROM json_each(?))))`,
+        );
+        params.push(JSON.stringify(integrationIds), JSON.stringify(integrationIds.flatMap(lockKeysOf)));
+      }
+      params.push(filter.limit ?? 50);
+      const rows = await db.$queryRawUnsafe<Array<JobRow & { lockedUntil: Date | null }>>(
+        `SELECT "id", "kind", "payload", "status", "concurrencyKey", "dedupeKey", "runAt", "attempts", "maxAttempts",
+                "lastError", "createdAt", "finishedAt", "lockedUntil"
+         FROM "Job"
+         WHERE ${where.join(" AND ")}
+         ORDER BY "createdAt" DESC, "id" DESC
+         LIMIT ?`,
+        ...params,
+      );
       return rows.map((row) => ({
         id: row.id,
         kind: row.kind,

@@ -32,6 +32,11 @@ export function integrationOfLockKey(key: string | null | undefined): string | n
   return match ? match[1] : null;
 }
 
+/** The lock keys that name an integration (those `integrationOfLockKey` reads it from). */
+export function lockKeysOf(integrationId: string): string[] {
+  return [syncLockKey(integrationId), webhookLockKey(integrationId)];
+}
+
 interface RetryPolicy {
   maxAttempts: number;
   backoff: BackoffOptions;

@@ -23,6 +23,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import PgBoss from "pg-boss";
 import type { ClaimedJob, ListJobsFilter, QueueBackend } from "./backend";
+import { lockKeysOf } from "./enqueue.server";
 import { createPostgresLockProvider } from "./locks.server";
 import {
   DEFAULT_BACKOFF,
@@ -262,6 +263,8 @@ export function createPgBossBackend(databaseUrl: string, options: PgBossBackendO
     },
 
     async listJobs(filter: ListJobsFilter): Promise<JobInfo[]> {
+      const integrationIds = filter.integrationIds;
+      if (integrationIds && integrationIds.length === 0) return [];
       const states: Record<JobStatus, string[]> = {
         queued: ["created", "retry"],
         running: ["active"],
@@ -287,6 +290,8 @@ export function createPgBossBackend(databaseUrl: string, options: PgBossBackendO
          WHERE ($1::text[] IS NULL OR name = ANY($1::text[]))
            AND ($2::text[] IS NULL OR state::text = ANY($2::text[]))
            AND ($4::text IS NULL OR singleton_key = $4::text)
+           AND ($5::text[] IS NULL OR data->'payload'->>'integrationId' = ANY($5::text[])
+                OR (data->'payload'->>'integrationId' IS NULL AND data->'meta'->>'concurrencyKey' = ANY($6::text[])))
            AND NOT (state = 'completed' AND COALESCE(output->>'deferred', '') = 'true')
          ORDER BY created_on DESC, id DESC
          LIMIT $3`,
@@ -295,6 +300,8 @@ export function createPgBossBackend(databaseUrl: string, options: PgBossBackendO
           filter.status ? states[filter.status] : null,
           filter.limit ?? 50,
           filter.dedupeKey ?? null,
+          integrationIds ?? null,
+          integrationIds ? integrationIds.flatMap(lockKeysOf) : null,
         ],
       );
       return result.rows.map((row) => {

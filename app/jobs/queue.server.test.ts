@@ -18,6 +18,7 @@ interface TestJobs {
   "test.permanent": Record<string, never>;
   "test.long": { step: string };
   "test.locked": Record<string, never>;
+  "test.store": { integrationId?: string; n?: number };
 }
 
 /** Resolves when `check` holds, polling the database; the test's own timeout is the failure. */
@@ -263,6 +264,84 @@ describe.each(DATABASE_KINDS)("job queue on %s", (kind) => {
     await q.close();
   });
 
+  it("lists only some integrations' jobs, filtered before the limit, and their failures alike", async () => {
+    const q = await queue();
+    const ids = (jobs: { id: string }[]) => jobs.map((j) => j.id).sort();
+    // Store A: a job naming it in its payload, and one naming it only by its lock key (webhook jobs queued before
+    // the per-store drain). A job naming store C wins over its lock key's store.
+    const a1 = await q.enqueue(
+      "test.store",
+      { integrationId: "store-a", n: 1 },
+      { concurrencyKey: "sync:store-a" },
+    );
+    const a2 = await q.enqueue("test.store", {}, { concurrencyKey: "webhook:store-a" });
+    const c = await q.enqueue("test.store", { integrationId: "store-c" }, { concurrencyKey: "sync:store-a" });
+    // Newer: many jobs of store B, and jobs of no store.
+    const b: string[] = [];
+    for (let n = 0; n < 6; n++) b.push((await q.enqueue("test.store", { integrationId: "store-b", n })).id);
+    await q.enqueue("test.store", { n: 99 });
+    await q.enqueue("test.store", {}, { concurrencyKey: "other-key" });
+
+    // The limit counts the integrations' own jobs: A's two are listed although six newer jobs of B exist.
+    expect(ids(await q.listJobs({ integrationIds: ["store-a"], limit: 2 }))).toEqual(ids([a1, a2]));
+    expect(ids(await q.listJobs({ integrationIds: ["store-a", "store-c"], status: "queued" }))).toEqual(
+      ids([a1, a2, c]),
+    );
+    expect(ids(await q.listJobs({ integrationIds: ["store-b"], kinds: ["test.store"], limit: 50 }))).toEqual(
+      [...b].sort(),
+    );
+    expect(await q.listJobs({ integrationIds: ["store-b"], status: "running" })).toEqual([]);
+    expect(await q.listJobs({ integrationIds: ["store-x"] })).toEqual([]);
+    // An empty list matches no job (not every job).
+    expect(await q.listJobs({ integrationIds: [] })).toEqual([]);
+    // Newest first, as without the filter (jobs enqueued in one millisecond may come either way); the payload and
+    // the rest read as usual.
+    const listed = await q.listJobs({ integrationIds: ["store-b"], limit: 3 });
+    expect(listed).toHaveLength(3);
+    expect(listed[0].createdAt.getTime()).toBeGreaterThanOrEqual(listed[1].createdAt.getTime());
+    expect(listed[1].createdAt.getTime()).toBeGreaterThanOrEqual(listed[2].createdAt.getTime());
+    expect(listed[0]).toMatchObject({
+      kind: "test.store",
+      status: "queued",
+      attempts: 0,
+      payload: { integrationId: "store-b" },
+      runAt: expect.any(Date),
+    });
+
+    // Every one of them fails for good: the failures filter the same way. (On pg-boss a job that found its lock key
+    // busy ran as a re-sent copy, under a new id: failures are told apart by payload.)
+    await q.work(
+      {
+        "test.store": async () => {
+          throw new PermanentJobError("the store is gone");
+        },
+      },
+      { workerId: "w", concurrency: 4, ...FAST },
+    );
+    await until(async () => (await q.listJobs({ kinds: ["test.store"], status: "failed" })).length === 11);
+    /** The jobs' payloads, in any order. */
+    const payloadsOf = (jobs: { payload: unknown }[], expected: unknown[]) => {
+      expect(jobs).toHaveLength(expected.length);
+      expect(jobs.map((j) => j.payload)).toEqual(expect.arrayContaining(expected));
+    };
+    payloadsOf(await q.failedJobs(50, { integrationIds: ["store-a"] }), [
+      { integrationId: "store-a", n: 1 },
+      {},
+    ]);
+    expect(await q.failedJobs(1, { integrationIds: ["store-a"] })).toHaveLength(1);
+    payloadsOf(await q.failedJobs(50, { integrationIds: ["store-c", "store-x"] }), [
+      { integrationId: "store-c" },
+    ]);
+    expect(await q.failedJobs(50, { integrationIds: [] })).toEqual([]);
+    expect((await q.failedJobs(50, { integrationIds: ["store-b"] }))[0]).toMatchObject({
+      status: "failed",
+      lastError: expect.stringContaining("the store is gone"),
+      finishedAt: expect.any(Date),
+    });
+    expect(await q.listJobs({ integrationIds: ["store-a"], status: "queued" })).toEqual([]);
+    await q.close();
+  });
+
   it("puts a job interrupted by shutdown back without using an attempt, and defers on request", async () => {
     const q = await queue();
     await q.enqueue("test.long", { step: "start" });
@@ -317,6 +396,37 @@ describe.each(DATABASE_KINDS)("job queue on %s", (kind) => {
     await until(async () => (again = await q.acquireLock("sync:int-1", "cli")) !== null);
     await again!.release();
     await q.close();
+  });
+});
+
+describe("embedded backend's integration filter on stored payloads", () => {
+  it("reads the integration of every payload form the Job table holds, and of none from other rows", async () => {
+    const t = await createTestDatabase("sqlite");
+    try {
+      const backend = createEmbeddedBackend(t.db);
+      const row = async (payload: unknown, concurrencyKey: string | null = null) =>
+        (await t.db.job.create({ data: { kind: "k", payload: payload as object, concurrencyKey } })).id;
+      const stored = await row({ data: { integrationId: "i-1" } });
+      // Written by hand or by older code: the payload itself, or handed to Prisma as JSON text.
+      const bare = await row({ integrationId: "i-1" });
+      const text = await row(JSON.stringify({ data: { integrationId: "i-1" } }));
+      const byKey = await row({ data: { webhookEventId: "e" } }, "webhook:i-1");
+      // Not i-1's: another store's payload under i-1's key, a number, text that is not JSON, null, a lock row.
+      await row({ data: { integrationId: "i-2" } }, "sync:i-1");
+      await row({ data: { integrationId: 1 } });
+      await row("not json");
+      await row(null);
+      await row({ data: {} }, "sync:i-10");
+      await t.db.job.create({
+        data: { kind: "__lock", payload: {}, status: "running", concurrencyKey: "sync:i-1" },
+      });
+      const listed = await backend.listJobs({ integrationIds: ["i-1"], limit: 100 });
+      expect(listed.map((j) => j.id).sort()).toEqual([stored, bare, text, byKey].sort());
+      expect(listed.find((j) => j.id === text)?.payload).toEqual({ integrationId: "i-1" });
+      expect(await backend.listJobs({ limit: 100 })).toHaveLength(9);
+    } finally {
+      await t.cleanup();
+    }
   });
 });
 

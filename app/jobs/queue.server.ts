@@ -70,8 +70,8 @@ export interface JobQueue<P extends object = JobPayloads> {
   /** Newest jobs first (UI). */
   listJobs(filter?: ListJobsFilter): Promise<JobInfo[]>;
   recentJobs(limit?: number): Promise<JobInfo[]>;
-  /** Failed jobs with their last error (UI). */
-  failedJobs(limit?: number): Promise<JobInfo[]>;
+  /** Failed jobs with their last error (UI), newest first; `filter` narrows them (e.g. to some integrations). */
+  failedJobs(limit?: number, filter?: Omit<ListJobsFilter, "status" | "limit">): Promise<JobInfo[]>;
   /**
    * Deletes old finished jobs (embedded backend; pg-boss prunes itself): succeeded/cancelled after
    * `keepFinishedDays` (default 7), failed after `keepFailedDays` (default 30). Returns how many went.
@@ -343,8 +343,8 @@ class Runner<P extends object> implements JobQueue<P> {
     return this.store.listJobs({ limit });
   }
 
-  failedJobs(limit = 50): Promise<JobInfo[]> {
-    return this.store.listJobs({ status: "failed", limit });
+  failedJobs(limit = 50, filter: Omit<ListJobsFilter, "status" | "limit"> = {}): Promise<JobInfo[]> {
+    return this.store.listJobs({ ...filter, status: "failed", limit });
   }
 
   prune(options: { now?: Date; keepFinishedDays?: number; keepFailedDays?: number } = {}): Promise<number> {
