@@ -1,10 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
-import { enqueueSync } from "../jobs/enqueue.server";
+import type { QueueBackend } from "../jobs/backend";
+import { createEmbeddedBackend } from "../jobs/embedded-backend.server";
+import { enqueueSync, syncLockKey } from "../jobs/enqueue.server";
 import { createPgBossBackend } from "../jobs/pgboss-backend.server";
 import { createJobQueue, type JobQueue } from "../jobs/queue.server";
 import { unreachableProblem } from "../platforms/woocommerce/webhook-pings.server";
-import { displayStatus, jobNotices, listIntegrations, WAITING_GRACE_MS } from "./integrations-view.server";
+import {
+  displayStatus,
+  jobNotices,
+  listIntegrations,
+  shownStoresNotices,
+  WAITING_GRACE_MS,
+} from "./integrations-view.server";
 import { utcDateTime } from "../lib/utc-time";
 import { seedMerchant, type MerchantFixture } from "./testing/merchant";
 import { until } from "../../tests/setup/until";
@@ -13,6 +21,8 @@ describe.each(DATABASE_KINDS)("work no worker picks up, on %s", (kind) => {
   let t: TestDatabase;
   let m: MerchantFixture;
   let queue: JobQueue;
+  /** The organization's stores, as its pages show them. */
+  const stores = () => [m.shopifyId, m.wooId];
 
   beforeAll(async () => {
     t = await createTestDatabase(kind);
@@ -29,10 +39,10 @@ describe.each(DATABASE_KINDS)("work no worker picks up, on %s", (kind) => {
     await enqueueSync(queue, { integrationId: m.wooId, kind: "incremental", runAt: dueAt });
 
     // Due for less than the grace: a worker may just be about to take it.
-    const early = await jobNotices(queue, new Date(dueAt.getTime() + WAITING_GRACE_MS - 1_000));
+    const early = await jobNotices(queue, stores(), new Date(dueAt.getTime() + WAITING_GRACE_MS - 1_000));
     expect(early.waitingJobs).toEqual([]);
 
-    const notices = await jobNotices(queue);
+    const notices = await jobNotices(queue, stores());
     expect(notices.waitingJobs).toEqual([{ integrationId: m.wooId, kind: "sync.incremental", dueAt }]);
     const [shopify, woo] = await listIntegrations(t.db, m.organizationId, notices);
     expect(shopify.status).toBe("connected");
@@ -101,9 +111,9 @@ describe.each(DATABASE_KINDS)("work no worker picks up, on %s", (kind) => {
     const left = await leaveRunningJob();
     try {
       // Its lease still running: a worker may be alive, and nothing is said.
-      expect((await jobNotices(queue)).waitingJobs).toEqual([]);
+      expect((await jobNotices(queue, stores())).waitingJobs).toEqual([]);
       await left.expireLease();
-      expect((await jobNotices(queue)).waitingJobs).toEqual([
+      expect((await jobNotices(queue, stores())).waitingJobs).toEqual([
         { integrationId: m.wooId, kind: "sync.incremental", dueAt },
       ]);
     } finally {
@@ -174,13 +184,159 @@ describe.each(DATABASE_KINDS)("work no worker picks up, on %s", (kind) => {
       expect((await queue.listJobs({ status: "queued", limit: 10 })).map((j) => j.kind)).toContain(
         "sync.incremental",
       );
-      expect((await jobNotices(queue)).waitingJobs).toEqual([]);
+      expect((await jobNotices(queue, stores())).waitingJobs).toEqual([]);
     } finally {
       release();
       await queue.stop();
     }
   });
 });
+
+describe.each(DATABASE_KINDS)(
+  "a store's notices in a queue shared with other organizations, on %s",
+  (kind) => {
+    let t: TestDatabase;
+    let m: MerchantFixture;
+    let queue: JobQueue;
+    /** Jobs put in place the way a worker leaves them: through the backend the queue runs on. */
+    let backend: QueueBackend;
+    /** The other organization's stores. */
+    let others: string[];
+    const stores = () => [m.shopifyId, m.wooId];
+    const integrationOf = (job: { payload: unknown }) =>
+      (job.payload as { integrationId?: string }).integrationId;
+
+    beforeAll(async () => {
+      t = await createTestDatabase(kind);
+      m = await seedMerchant(t.db);
+      queue = await createJobQueue(t.db, { databaseUrl: t.url });
+      backend =
+        kind === "sqlite"
+          ? createEmbeddedBackend(t.db)
+          : createPgBossBackend(t.url, { maintenanceIntervalSeconds: 3600 });
+      await backend.start();
+      others = [m.otherIntegrationId];
+      for (let i = 1; i < 5; i++) {
+        const store = await t.db.integration.create({
+          data: {
+            organizationId: m.otherOrganizationId,
+            platform: "memory",
+            name: `Other store ${i}`,
+            storeKey: `other-${i}-${m.otherOrganizationId}`,
+          },
+        });
+        others.push(store.id);
+      }
+    });
+    afterAll(async () => {
+      await backend?.close();
+      await queue?.close();
+      await t?.cleanup();
+    });
+
+    /** A sync of the store that failed for good, as a worker ends it. */
+    async function failedSync(integrationId: string, error: string): Promise<void> {
+      const { id } = await backend.enqueue(
+        "sync.full",
+        { integrationId },
+        { concurrencyKey: syncLockKey(integrationId), maxAttempts: 1 },
+      );
+      const claimed = await backend.claim(["sync.full"], "test-worker");
+      expect(claimed?.id).toBe(id);
+      expect(await backend.fail(claimed!, "test-worker", error, false)).toBe("failed");
+    }
+
+    it("shows a store's failed sync older than 50+ failures of another organization's stores", async () => {
+      await failedSync(m.wooId, "The store refused the key (401)");
+      for (let i = 0; i < 55; i++) await failedSync(others[i % others.length], `Other store down ${i}`);
+      // What the whole queue's newest 50 failures hold: none of this organization's.
+      expect((await queue.failedJobs(50)).map(integrationOf)).not.toContain(m.wooId);
+
+      const notices = await jobNotices(queue, stores());
+      expect(notices.failedJobs).toEqual([
+        {
+          integrationId: m.wooId,
+          kind: "sync.full",
+          error: "Attempt 1/1: The store refused the key (401)",
+          finishedAt: expect.any(Date),
+        },
+      ]);
+      const [shopify, woo] = await listIntegrations(t.db, m.organizationId, notices);
+      expect(shopify.status).toBe("connected");
+      expect(woo).toMatchObject({
+        status: "needs_attention",
+        statusReason:
+          "A scheduled full sync failed before it could run: Attempt 1/1: The store refused the key (401)",
+      });
+    });
+
+    it("shows a store's waiting sync queued before 500+ jobs of other stores", async () => {
+      const dueAt = new Date(Date.now() - 10 * 60_000);
+      await enqueueSync(queue, { integrationId: m.shopifyId, kind: "incremental", runAt: dueAt });
+      // Other stores' syncs, just as overdue (no worker runs), queued after it: a few at a time, to be quick.
+      for (let i = 0; i < 510; i += 30) {
+        await Promise.all(
+          Array.from({ length: 30 }, (_, j) => {
+            const integrationId = others[(i + j) % others.length];
+            return backend.enqueue(
+              "sync.incremental",
+              { integrationId },
+              { concurrencyKey: syncLockKey(integrationId), runAt: dueAt },
+            );
+          }),
+        );
+      }
+      expect((await queue.listJobs({ status: "queued", limit: 500 })).map(integrationOf)).not.toContain(
+        m.shopifyId,
+      );
+
+      const notices = await jobNotices(queue, stores());
+      expect(notices.queuedSyncs).toEqual([
+        { integrationId: m.shopifyId, kind: "sync.incremental", runAt: dueAt },
+      ]);
+      expect(notices.waitingJobs).toEqual([{ integrationId: m.shopifyId, kind: "sync.incremental", dueAt }]);
+      const [shopify] = await listIntegrations(t.db, m.organizationId, notices);
+      expect(shopify.status).toBe("needs_attention");
+      expect(shopify.statusReason).toMatch(
+        /^A sync has been waiting since .* and no background worker is running jobs/,
+      );
+    });
+
+    it("never shows another organization's jobs in an organization's notices, nor reads them for its pages", async () => {
+      const ours = new Set(stores());
+      const a = await jobNotices(queue, stores());
+      for (const notice of [...a.failedJobs, ...a.queuedSyncs, ...a.waitingJobs])
+        expect(ours).toContain(notice.integrationId);
+      // The other organization's jobs are there, for its own pages.
+      const b = await jobNotices(queue, others);
+      expect(b.failedJobs.length).toBeGreaterThan(0);
+      expect(b.waitingJobs.length).toBeGreaterThan(0);
+      for (const notice of [...b.failedJobs, ...b.queuedSyncs, ...b.waitingJobs])
+        expect(others).toContain(notice.integrationId);
+
+      // A page of this organization names the other organization's store: nothing of it is read.
+      const foreign = await shownStoresNotices(queue, {
+        db: t.db,
+        organizationId: m.organizationId,
+        integrationId: m.otherIntegrationId,
+      });
+      expect(foreign).toMatchObject({ failedJobs: [], queuedSyncs: [], waitingJobs: [] });
+      const page = await shownStoresNotices(queue, {
+        db: t.db,
+        organizationId: m.organizationId,
+        integrationId: m.wooId,
+      });
+      expect(page.failedJobs.map((n) => n.integrationId)).toEqual([m.wooId]);
+      expect(page.queuedSyncs).toEqual([]);
+      const overview = await shownStoresNotices(queue, { db: t.db, organizationId: m.organizationId });
+      expect(overview.failedJobs.map((n) => n.integrationId)).toEqual([m.wooId]);
+      expect(overview.queuedSyncs.map((n) => n.integrationId)).toEqual([m.shopifyId]);
+
+      // No stores shown: no notices (not the whole queue's).
+      expect(await jobNotices(queue, [])).toEqual({ failedJobs: [], waitingJobs: [], queuedSyncs: [] });
+    });
+  },
+);
 
 describe("status of a store with work no worker picks up", () => {
   const connected = { status: "connected", statusReason: null };

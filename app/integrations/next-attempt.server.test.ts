@@ -55,7 +55,7 @@ describe.each(DATABASE_KINDS)("what a store's status says comes next, on %s", (k
 
   const reasonOnOverview = async (now: Date) => {
     const stores = await listIntegrations(t.db, m.organizationId, {
-      ...(await jobNotices(queue, now)),
+      ...(await jobNotices(queue, [m.shopifyId, m.wooId], now)),
       scheduleDefaults: HOURLY,
       now,
     });
@@ -83,7 +83,7 @@ describe.each(DATABASE_KINDS)("what a store's status says comes next, on %s", (k
       `A store read failed: The store had an error (503) while reading orders. ${off} on the store's page.`,
     );
     const store = await getIntegration(t.db, m.organizationId, m.wooId, {
-      ...(await jobNotices(queue, now)),
+      ...(await jobNotices(queue, [m.shopifyId, m.wooId], now)),
       scheduleDefaults: HOURLY,
       now,
     });

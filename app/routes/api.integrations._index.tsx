@@ -6,7 +6,7 @@ import { statusContext, listIntegrations } from "../integrations/integrations-vi
 /** GET /api/integrations — the organization's stores (the seed's `list`). */
 export const loader = ({ request }: LoaderFunctionArgs) =>
   withApi(request, async ({ db, principal, queue }) => {
-    const context = await statusContext(await queue());
+    const context = await statusContext(await queue(), { db, organizationId: principal.organizationId });
     return jsonResponse(await listIntegrations(db, principal.organizationId, context));
   });
 

@@ -19,7 +19,7 @@ const CHART_DAYS = 30;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { db, organization, queue } = await embeddedContext(request);
-  const context = await statusContext(await queue());
+  const context = await statusContext(await queue(), { db, organizationId: organization.organizationId });
   const [integrations, totals, series] = await Promise.all([
     listIntegrations(db, organization.organizationId, context),
     organizationTotals(db, organization.organizationId),

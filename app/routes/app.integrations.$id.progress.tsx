@@ -10,7 +10,11 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     db,
     organization.organizationId,
     params.id ?? "",
-    await statusContext(await queue()),
+    await statusContext(await queue(), {
+      db,
+      organizationId: organization.organizationId,
+      integrationId: params.id ?? "",
+    }),
   ).catch(rethrowAsResponse);
   return json(liveProgress(integration), { headers: { "Cache-Control": "no-store" } });
 };

@@ -15,7 +15,11 @@ import { reconnectWooCommerceUrl } from "../components/links";
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { db, organization, queue } = await embeddedContext(request);
   const id = params.id ?? "";
-  const context = await statusContext(await queue());
+  const context = await statusContext(await queue(), {
+    db,
+    organizationId: organization.organizationId,
+    integrationId: id,
+  });
   const [integration, history, webhooks, schedule] = await Promise.all([
     getIntegration(db, organization.organizationId, id, context),
     syncHistory(db, organization.organizationId, id, { limit: 20 }),

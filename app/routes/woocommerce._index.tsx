@@ -14,7 +14,10 @@ import { useLiveRefresh } from "../components/useLiveRefresh";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const app = wooApp();
   const { session } = await requireOwner(app.db, app.cookies, request);
-  const context = await statusContext(await getJobQueue());
+  const context = await statusContext(await getJobQueue(), {
+    db: app.db,
+    organizationId: session.organizationId,
+  });
   const stores = (await listIntegrations(app.db, session.organizationId, context)).filter(
     (i) => i.platform === "woocommerce",
   );

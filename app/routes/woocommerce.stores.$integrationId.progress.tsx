@@ -15,7 +15,11 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     app.db,
     session.organizationId,
     params.integrationId ?? "",
-    await statusContext(await getJobQueue()),
+    await statusContext(await getJobQueue(), {
+      db: app.db,
+      organizationId: session.organizationId,
+      integrationId: params.integrationId ?? "",
+    }),
   ).catch(rethrowAsResponse);
   // The WooCommerce pages show WooCommerce stores only; a Shopify store's id is as unknown here as any other.
   if (integration.platform !== "woocommerce") rethrowAsResponse(new IntegrationNotFoundError());

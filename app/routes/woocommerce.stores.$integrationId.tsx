@@ -36,7 +36,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const id = params.integrationId ?? "";
   // Only WooCommerce stores here (ownerStoreDetail refuses others): 404 before anything else is read.
   const store = await ownerStoreDetail(app.db, organizationId, id).catch(notFoundAsResponse);
-  const context = await statusContext(await getJobQueue());
+  const context = await statusContext(await getJobQueue(), { db: app.db, organizationId, integrationId: id });
   const [integration, history, webhooks, schedule] = await Promise.all([
     getIntegration(app.db, organizationId, id, context),
     syncHistory(app.db, organizationId, id, { limit: 20 }),
