@@ -234,6 +234,9 @@ describe.each(DATABASE_KINDS)(
       await t?.cleanup();
     });
 
+    /** Jobs enqueued from now on are strictly newer (the Job table's times are in milliseconds). */
+    const afterThisMillisecond = () => new Promise((resolve) => setTimeout(resolve, 5));
+
     /** A sync of the store that failed for good, as a worker ends it. */
     async function failedSync(integrationId: string, error: string): Promise<void> {
       const { id } = await backend.enqueue(
@@ -248,6 +251,7 @@ describe.each(DATABASE_KINDS)(
 
     it("shows a store's failed sync older than 50+ failures of another organization's stores", async () => {
       await failedSync(m.wooId, "The store refused the key (401)");
+      await afterThisMillisecond();
       for (let i = 0; i < 55; i++) await failedSync(others[i % others.length], `Other store down ${i}`);
       // What the whole queue's newest 50 failures hold: none of this organization's.
       expect((await queue.failedJobs(50)).map(integrationOf)).not.toContain(m.wooId);
@@ -273,6 +277,7 @@ describe.each(DATABASE_KINDS)(
     it("shows a store's waiting sync queued before 500+ jobs of other stores", async () => {
       const dueAt = new Date(Date.now() - 10 * 60_000);
       await enqueueSync(queue, { integrationId: m.shopifyId, kind: "incremental", runAt: dueAt });
+      await afterThisMillisecond();
       // Other stores' syncs, just as overdue (no worker runs), queued after it: a few at a time, to be quick.
       for (let i = 0; i < 510; i += 30) {
         await Promise.all(
