@@ -41,7 +41,6 @@ export interface SettingsUpdate {
 
 const DEFAULT_ATTEMPTS = 10;
 
-
 /**
  * Applies `change` to the integration's settings and stores the result unless another write came first, in which
  * case it reads again and re-applies `change` (up to `attempts` times). Null when the integration does not exist.

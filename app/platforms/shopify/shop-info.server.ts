@@ -23,7 +23,6 @@ interface ShopNode {
   plan: { publicDisplayName: string; shopifyPlus: boolean } | null;
 }
 
-
 /** The shop info kept in an integration's settings, if any. */
 export function storedShopInfo(settings: unknown): ShopInfo | null {
   const info = settingsObject(settings).shopify as Partial<ShopInfo> | undefined;
