@@ -175,15 +175,19 @@ describe.each(DATABASE_KINDS)("integrations API on %s", (kind) => {
     });
 
     it("answers 400 naming the bad field", async () => {
-      const cases: Array<[unknown, string]> = [
-        [{ kind: "everything" }, "body.kind"],
-        [{ resources: ["customers", "coupons"] }, "body.resources.1"],
+      const cases: Array<[unknown, string, string?]> = [
+        [{ kind: "everything" }, "body.kind", 'body.kind must be "full" or "incremental" (got "everything")'],
+        [
+          { resources: ["customers", "coupons"] },
+          "body.resources.1",
+          'body.resources.1 must be "customers", "orders" or "products" (got "coupons")',
+        ],
         [{ resources: [] }, "body.resources"],
         // Listed twice, a resource was read twice in one run, and the run's total counted it twice.
         [{ resources: ["orders", "customers", "orders"] }, "body.resources"],
         [{ kind: "full", force: true }, "body.force"],
       ];
-      for (const [body, field] of cases) {
+      for (const [body, field, message] of cases) {
         const res = await api.call(SYNC, {
           method: "POST",
           path: `/api/integrations/${m.wooId}/sync`,
@@ -192,7 +196,9 @@ describe.each(DATABASE_KINDS)("integrations API on %s", (kind) => {
           body,
         });
         expect(res.status, JSON.stringify(body)).toBe(400);
-        expect((await res.json()).error).toMatchObject({ code: "invalid_input", field });
+        const error = (await res.json()).error;
+        expect(error).toMatchObject({ code: "invalid_input", field });
+        if (message) expect(error.message).toBe(message);
       }
       const notJson = await api.call(SYNC, {
         method: "POST",
@@ -315,6 +321,16 @@ describe.each(DATABASE_KINDS)("integrations API on %s", (kind) => {
       expect((await fraction.json()).error.message).toBe(
         'query.limit must be a whole number from 1 to 100 (got "2.5")',
       );
+      // Not a date: what the field wants, with an example (zod said "Invalid datetime").
+      const notDate = await api.call(HISTORY, {
+        path: `/api/integrations/${m.shopifyId}/sync-history?before=yesterday`,
+        params: { id: m.shopifyId },
+        token,
+      });
+      expect(notDate.status).toBe(400);
+      expect((await notDate.json()).error.message).toBe(
+        "query.before must be a date and time with its time zone, like 2026-12-03T10:00:00Z",
+      );
       // Blank is "not given": the default page.
       const blank = await api.call(HISTORY, {
         path: `/api/integrations/${m.shopifyId}/sync-history?limit=`,
@@ -356,7 +372,10 @@ describe.each(DATABASE_KINDS)("integrations API on %s", (kind) => {
         body: { keepData: "no" },
       });
       expect(bad.status).toBe(400);
-      expect((await bad.json()).error.field).toBe("body.keepData");
+      expect((await bad.json()).error).toMatchObject({
+        field: "body.keepData",
+        message: 'body.keepData must be true or false, without quotes (got "no")',
+      });
       const res = await api.call(DISCONNECT, {
         method: "POST",
         path: `/api/integrations/${m.wooId}/disconnect`,

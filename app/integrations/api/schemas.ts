@@ -15,12 +15,32 @@ export const integrationIdParam = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, "must be an integration id"),
 });
 
+/** A true/false field's message: zod's own is "Expected boolean, received string" (e.g. for "true" in quotes). */
+const booleanField = () =>
+  z.boolean({
+    errorMap: (_issue, ctx) => ({
+      message: `must be true or false, without quotes (got ${shownValue(ctx.data)})`,
+    }),
+  });
+
+/** A list's one accepted value each, in the message (zod's: "Invalid enum value. Expected 'a' | 'b', received 'c'"). */
+function oneOf<T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values as unknown as [T[number], ...T[number][]], {
+    errorMap: (_issue, ctx) => ({
+      message: `must be ${values
+        .slice(0, -1)
+        .map((v) => `"${v}"`)
+        .join(", ")} or "${values[values.length - 1]}" (got ${shownValue(ctx.data)})`,
+    }),
+  });
+}
+
 export const syncBody = z
   .object({
     /** "incremental" (default) reads what changed since the last sync; "full" re-reads everything. */
-    kind: z.enum(["full", "incremental"]).default("incremental"),
+    kind: oneOf(["full", "incremental"] as const).default("incremental"),
     resources: z
-      .array(z.enum(RESOURCES))
+      .array(oneOf(RESOURCES))
       .min(1)
       .max(RESOURCES.length)
       .refine((list) => new Set(list).size === list.length, { message: "lists a resource more than once" })
@@ -31,7 +51,7 @@ export const syncBody = z
 export const disconnectBody = z
   .object({
     /** Keep synced contacts, orders and products (default) or delete what only this store fed. */
-    keepData: z.boolean().default(true),
+    keepData: booleanField().default(true),
   })
   .strict();
 
@@ -84,7 +104,13 @@ export const scheduleBody = z
 
 export const syncHistoryQuery = z.object({
   limit: wholeNumber({ min: 1, max: 100 }, 20),
-  before: z.string().datetime({ offset: true }).optional(),
+  before: z
+    .string()
+    .datetime({
+      offset: true,
+      message: "must be a date and time with its time zone, like 2026-12-03T10:00:00Z",
+    })
+    .optional(),
 });
 
 export const shopifyConnectBody = z
@@ -118,7 +144,7 @@ export const woocommerceConnectBody = z
       .trim()
       .regex(/^cs_[A-Za-z0-9]+$/, "must start with cs_"),
     /** Connect with a read-only key anyway (no webhooks: changes arrive with the scheduled syncs). */
-    allowReadOnly: z.boolean().default(false),
+    allowReadOnly: booleanField().default(false),
   })
   .strict();
 
