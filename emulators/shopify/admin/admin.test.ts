@@ -85,6 +85,11 @@ describe("mini admin", () => {
     const { token } = (await res.json()) as { token: string };
     expect((await shopify.session.decodeSessionToken(token)).dest).toBe(`https://${DEFAULT_SHOP}`);
   });
+
+  it("answers the browser's favicon request without a 404 (an error in the console of every admin page)", async () => {
+    const res = await fetch(`${h.baseUrl}/favicon.ico`);
+    expect(res.status).toBe(204);
+  });
 });
 
 describe("App Bridge stand-in", () => {

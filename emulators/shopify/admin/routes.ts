@@ -48,13 +48,22 @@ export async function embeddedAppUrl(
   return target.toString();
 }
 
-/** Handles `/admin/apps/*`, `/_emulator/app-bridge.js` and `/_emulator/session-token`. True when answered. */
+/**
+ * Handles `/admin/apps/*`, `/_emulator/app-bridge.js`, `/_emulator/session-token` and `/favicon.ico`. True when
+ * answered.
+ */
 export async function handleAdminRoute(
   ctx: EmulatorContext,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
 ): Promise<boolean> {
+  // The admin's tab icon: browsers ask for it on every admin page, and a 404 shows as an error in their console.
+  if (url.pathname === "/favicon.ico" && (req.method === "GET" || req.method === "HEAD")) {
+    res.writeHead(204, { "Cache-Control": "max-age=86400" });
+    res.end();
+    return true;
+  }
   if (url.pathname === "/_emulator/app-bridge.js") {
     if (req.method !== "GET" && req.method !== "HEAD") return false;
     res.writeHead(200, {
