@@ -44,8 +44,10 @@ export interface StatusFacts {
 }
 
 /**
- * When the store's access last came back (a Shopify shop reopened the app after its token was refused, or was
- * installed again), or null. Recorded by the install (app/integrations/shopify-install.server.ts).
+ * When the store's access last came back, or null: a Shopify shop reopened the app after its token was refused, or
+ * was installed again (recorded by the install, app/integrations/shopify-install.server.ts); a WooCommerce store that
+ * needed attention or was disconnected accepted a new key (the connect page, the key approval, the integrations API:
+ * app/integrations/woocommerce-connect.server.ts).
  */
 export function accessRestoredAt(settings: unknown): Date | null {
   const value = settingsObject(settings).accessRestoredAt;

@@ -5,9 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWooEmulator, type WooEmulator } from "../../emulators/woocommerce/server";
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../tests/setup/db";
 import { keyringFrom } from "../crypto/encryption.server";
+import { openCredentials } from "../crypto/integration-secrets.server";
 import type { WooCommercePlatform } from "../platforms/woocommerce/index.server";
 import { testPlatform } from "../platforms/woocommerce/testing/harness";
+import type { WooCredentials } from "../platforms/woocommerce/types";
+import { runSync } from "../sync/engine.server";
 import type { AppDb } from "../sync/platform";
+import { getIntegration } from "./integrations-view.server";
+import { ingestWooWebhook } from "./woocommerce-webhooks.server";
 import {
   approvalCallbackRefused,
   finishKeyApproval,
@@ -25,6 +30,19 @@ async function callbackServer(deps: () => ApprovalDeps) {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
+      if ((req.url ?? "").startsWith("/api/webhooks/woocommerce")) {
+        // The webhook address: the store's creation pings are recorded (the store reaches the app).
+        const { db } = deps();
+        const integrationId = new URL(req.url ?? "/", "http://x").searchParams.get("integration");
+        void ingestWooWebhook(
+          { db, keyring, enqueue: async () => undefined },
+          { integrationId, headers: req.headers, rawBody: Buffer.concat(chunks) },
+        ).then(
+          (answer) => res.writeHead(answer.status).end(answer.body),
+          () => res.writeHead(500).end(),
+        );
+        return;
+      }
       const attemptId = decodeURIComponent((req.url ?? "").replace(/^\/wc-auth\/callback\//, ""));
       receiveApprovedKeys(deps(), attemptId, Buffer.concat(chunks).toString("utf8")).then((answer) => {
         answers.push(answer.status);
@@ -133,6 +151,41 @@ describe.each(DATABASE_KINDS)("WooCommerce key approval on %s", (kind) => {
       actor: "woo-owner",
     });
     expect(again).toMatchObject({ success: false, error: { code: "approval_used" } });
+  });
+
+  it("a store whose key was revoked and whose owner approves a new one shows connected before the next sync", async () => {
+    const db = t.db as unknown as AppDb;
+    const row = await t.db.integration.findFirstOrThrow({ where: { storeKey: woo.url } });
+    const credentials = openCredentials(keyring, row.id, row.credentials!) as WooCredentials;
+    const keys = (await (await fetch(`${woo.url}/_emulator/keys`)).json()) as Array<{ key_id: number }>;
+    for (const k of keys) await fetch(`${woo.url}/_emulator/keys/${k.key_id}`, { method: "DELETE" });
+    const failed = await runSync(db, {
+      integrationId: row.id,
+      kind: "incremental",
+      source: await platform.createSource({
+        db,
+        integration: { ...row, settings: row.settings as unknown },
+        credentials,
+        webhookSecret: null,
+        recordCall: () => undefined,
+        saveCredentials: async () => undefined,
+      }),
+    });
+    expect(failed.status).toBe("failed");
+    expect((await getIntegration(db, row.organizationId, row.id)).status).toBe("needs_attention");
+
+    const started = await startKeyApproval(deps, { storeUrl: woo.url, organizationId: row.organizationId });
+    if (!started.success) throw new Error(started.error.message);
+    const back = await approveInStore(started.authorizeUrl);
+    const finished = await finishKeyApproval(deps, {
+      attemptId: back.searchParams.get("attempt")!,
+      browserNonce: started.browserNonce,
+      approved: true,
+      actor: "woo-owner",
+    });
+    expect(finished).toMatchObject({ success: true, created: false, integrationId: row.id });
+    const shown = await getIntegration(db, row.organizationId, row.id);
+    expect([shown.status, shown.statusReason]).toEqual(["connected", null]);
   });
 
   it("refuses a second key for the same attempt, an unknown attempt and an expired one", async () => {

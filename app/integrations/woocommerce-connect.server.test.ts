@@ -12,7 +12,9 @@ import type { WooCommercePlatform } from "../platforms/woocommerce/index.server"
 import { WEBHOOK_TOPICS } from "../platforms/woocommerce/webhooks.server";
 import type { AppDb, StoreCall } from "../sync/platform";
 import { connectWooCommerce, type WooConnectDeps } from "./woocommerce-connect.server";
-import { listIntegrations } from "./integrations-view.server";
+import { runSync } from "../sync/engine.server";
+import { accessRestoredAt } from "./display-status";
+import { getIntegration, listIntegrations } from "./integrations-view.server";
 import { updateSyncSchedule } from "./sync-schedule.server";
 import { ingestWooWebhook } from "./woocommerce-webhooks.server";
 
@@ -325,6 +327,85 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
       expect(row.statusReason).toMatch(/Read-only key/);
     } finally {
       await second.close();
+    }
+  });
+
+  it("shows a store reconnected after its key was revoked as connected before the next sync; a later failure counts again", async () => {
+    const revokedStore = await startWooEmulator({
+      counts: { customers: 2, orders: 2, products: 1 },
+      autoDeliver: false,
+    });
+    const db = t.db as unknown as AppDb;
+    const pasted = (permissions: "read" | "read_write") => {
+      const k = revokedStore.createKey(permissions);
+      return { consumerKey: k.consumer_key, consumerSecret: k.consumer_secret };
+    };
+    const sync = async (credentials: { consumerKey: string; consumerSecret: string }) => {
+      const row = await t.db.integration.findFirstOrThrow({ where: { storeKey: revokedStore.url } });
+      const source = await platform.createSource({
+        db,
+        integration: { ...row, settings: row.settings as unknown },
+        credentials,
+        webhookSecret: null,
+        recordCall: () => undefined,
+        saveCredentials: async () => undefined,
+      });
+      return runSync(db, { integrationId: row.id, kind: "incremental", source });
+    };
+    const revoke = async (key: { consumerKey: string }) => {
+      const answer = await fetch(`${revokedStore.url}/_emulator/keys/${key.consumerKey}`, {
+        method: "DELETE",
+      });
+      expect(answer.status).toBe(200);
+    };
+    try {
+      const first = pasted("read_write");
+      const connected = await connectWooCommerce(deps, {
+        storeUrl: revokedStore.url,
+        ...first,
+        actor: "woo-owner",
+      });
+      if (!connected.success) throw new Error(connected.error.message);
+      const { organizationId, integrationId } = connected;
+      // What the overview (the store list) and the store's page show.
+      const shown = async () => {
+        const [listed] = await listIntegrations(db, organizationId);
+        const page = await getIntegration(db, organizationId, integrationId);
+        expect(page.status).toBe(listed.status);
+        expect(page.statusReason).toBe(listed.statusReason);
+        return { status: listed.status, statusReason: listed.statusReason };
+      };
+      expect((await sync(first)).status).toBe("succeeded");
+
+      // The owner revokes the key in WooCommerce → Settings → Advanced → REST API: the next sync is refused.
+      await revoke(first);
+      expect((await sync(first)).status).toBe("failed");
+      expect(await shown()).toMatchObject({
+        status: "needs_attention",
+        statusReason: expect.stringMatching(/401/),
+      });
+
+      // Reconnected with a new key: the store accepted it, so the old key's failure no longer describes the store.
+      const second = pasted("read_write");
+      const again = await connectWooCommerce(deps, {
+        storeUrl: revokedStore.url,
+        ...second,
+        actor: "woo-owner",
+      });
+      if (!again.success) throw new Error(again.error.message);
+      expect(again.integrationId).toBe(integrationId);
+      expect(await shown()).toEqual({ status: "connected", statusReason: null });
+      // No sync ran since: the history keeps the failed run.
+      expect(await t.db.syncRun.count({ where: { integrationId, status: "failed" } })).toBe(1);
+      const row = await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
+      expect(accessRestoredAt(row.settings)).toBeInstanceOf(Date);
+
+      // A failure after the reconnect counts again.
+      await revoke(second);
+      expect((await sync(second)).status).toBe("failed");
+      expect((await shown()).status).toBe("needs_attention");
+    } finally {
+      await revokedStore.close();
     }
   });
 

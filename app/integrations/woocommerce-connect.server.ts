@@ -185,6 +185,11 @@ async function connect(
       ...(moving ? { movedFromOrganization: existing!.organizationId } : {}),
     },
   };
+  // The store just accepted the key of a store that needed attention (a revoked key, a failed sync) or was
+  // disconnected: the failures of the time before say nothing about it now, and a sync is queued below. The status
+  // stops describing them (display-status.ts), as for a Shopify shop whose access came back; history keeps them.
+  const restored =
+    !!existing && (existing.status === "needs_attention" || existing.status === "disconnected");
   try {
     await db.$transaction(async (tx) => {
       if (!(await tx.organization.findUnique({ where: { id: organizationId }, select: { id: true } }))) {
@@ -192,7 +197,10 @@ async function connect(
       }
       if (existing) {
         await tx.integration.update({ where: { id: existing.id }, data: { ...row, organizationId } });
-        await updateIntegrationSettings(tx, existing.id, (current) => withWooSettings(current, wooSettings));
+        await updateIntegrationSettings(tx, existing.id, (current) => ({
+          ...withWooSettings(current, wooSettings),
+          ...(restored ? { accessRestoredAt: new Date().toISOString() } : {}),
+        }));
       } else {
         await tx.integration.create({
           data: {
