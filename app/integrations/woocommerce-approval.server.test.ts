@@ -188,6 +188,31 @@ describe.each(DATABASE_KINDS)("WooCommerce key approval on %s", (kind) => {
     expect([shown.status, shown.statusReason]).toEqual(["connected", null]);
   });
 
+  it("an approved key the store refuses is not called a copy mistake (nobody copied it)", async () => {
+    const started = await startKeyApproval(deps, { storeUrl: woo.url });
+    if (!started.success) throw new Error(started.error.message);
+    const back = await approveInStore(started.authorizeUrl);
+    // Revoked in WooCommerce → Settings → Advanced → REST API before the owner came back.
+    const keys = (await (await fetch(`${woo.url}/_emulator/keys`)).json()) as Array<{ key_id: number }>;
+    for (const k of keys) await fetch(`${woo.url}/_emulator/keys/${k.key_id}`, { method: "DELETE" });
+    const finished = await finishKeyApproval(deps, {
+      attemptId: back.searchParams.get("attempt")!,
+      browserNonce: started.browserNonce,
+      approved: true,
+      actor: "woo-owner",
+    });
+    expect(finished).toMatchObject({
+      success: false,
+      error: {
+        code: "woocommerce_auth",
+        message: expect.stringMatching(
+          /^The store refused Commerce Sync's API key \(401\)\..*revoked or deleted/,
+        ),
+      },
+    });
+    expect(finished.success ? "" : finished.error.message).not.toMatch(/copied/);
+  });
+
   it("refuses a second key for the same attempt, an unknown attempt and an expired one", async () => {
     const started = await startKeyApproval(deps, { storeUrl: woo.url });
     if (!started.success) throw new Error(started.error.message);

@@ -214,6 +214,7 @@ export async function finishKeyApproval(
       consumerKey: key.consumerKey,
       consumerSecret: key.consumerSecret,
       keyPermissions: key.keyPermissions ?? null,
+      keyFrom: "approval",
       allowReadOnly: key.keyPermissions === "read",
       organizationId: attempt.organizationId,
       actor: input.actor,

@@ -236,10 +236,33 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
     });
     expect(result).toMatchObject({
       success: false,
-      error: { code: "woocommerce_auth", field: "consumerKey" },
+      error: {
+        code: "woocommerce_auth",
+        field: "consumerKey",
+        // A key pasted a moment ago: a copy mistake is the likely cause.
+        message: expect.stringMatching(
+          /^WooCommerce rejected the API key \(401\)\..*The consumer secret does not match the key: check that it was copied whole\./,
+        ),
+      },
     });
     expect(await t.db.integration.count()).toBe(before);
     expect(queued).toEqual([]);
+
+    // A key the store does not know (mistyped, another store's, or deleted there since it was copied).
+    const deleted = key();
+    await fetch(`${woo.url}/_emulator/keys/${deleted.consumerKey}`, { method: "DELETE" });
+    const unknown = await connectWooCommerce(deps, { storeUrl: woo.url, ...deleted, actor: "woo-owner" });
+    expect(unknown).toMatchObject({
+      success: false,
+      error: {
+        code: "woocommerce_auth",
+        field: "consumerKey",
+        message: expect.stringMatching(
+          /^WooCommerce does not know this consumer key \(401\)\..*Check that it was copied whole and that it was created on this store/,
+        ),
+      },
+    });
+    expect(await t.db.integration.count()).toBe(before);
   });
 
   it("catches swapped or malformed keys before calling the store", async () => {
@@ -380,10 +403,13 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
       // The owner revokes the key in WooCommerce → Settings → Advanced → REST API: the next sync is refused.
       await revoke(first);
       expect((await sync(first)).status).toBe("failed");
-      expect(await shown()).toMatchObject({
-        status: "needs_attention",
-        statusReason: expect.stringMatching(/401/),
-      });
+      const refused = await shown();
+      expect(refused.status).toBe("needs_attention");
+      // The key worked until now: the store refused it, which a copy mistake does not explain.
+      expect(refused.statusReason).toMatch(
+        /^A store read failed: The store refused Commerce Sync's API key \(401\)\. WooCommerce said: "Consumer key is invalid\." \(woocommerce_rest_authentication_error\)\. The key may have been revoked or deleted in WooCommerce → Settings → Advanced → REST API\./,
+      );
+      expect(refused.statusReason).not.toMatch(/copied/);
 
       // Reconnected with a new key: the store accepted it, so the old key's failure no longer describes the store.
       const second = pasted("read_write");

@@ -15,6 +15,7 @@ import { AppError, isAppError, oneOffMessage } from "../lib/errors";
 import type { WooConnector } from "../platforms/woocommerce/index.server";
 import type { StoreFacts } from "../platforms/woocommerce/probe.server";
 import { withWooSettings, type WooSettings } from "../platforms/woocommerce/settings";
+import { pastedKeyError } from "../platforms/woocommerce/errors";
 import { normalizeStoreUrl } from "../platforms/woocommerce/store-url";
 import type { WooCredentials, WooKeyPermissions } from "../platforms/woocommerce/types";
 import { webhookPingSince } from "../platforms/woocommerce/webhook-pings.server";
@@ -40,6 +41,8 @@ export interface WooConnectInput {
   allowReadOnly?: boolean;
   /** As the key approval reported it. */
   keyPermissions?: WooKeyPermissions | null;
+  /** Where the key comes from: pasted by a person or a tool (the default), or sent by the store's key approval. */
+  keyFrom?: "pasted" | "approval";
   /** Who asked, for the audit trail ("woo-owner", "merchant:<shop>", "api-token:<id>", "demo"). */
   actor: string;
   signal?: AbortSignal;
@@ -95,7 +98,10 @@ async function connect(
     keyPermissions: input.keyPermissions ?? null,
   };
   const discovered = await connector.discover(input.storeUrl, input.signal);
-  const store = await connector.testKey(discovered, key, input.signal);
+  const store = await connector.testKey(discovered, key, input.signal).catch((error: unknown) => {
+    // A key pasted a moment ago and refused was most likely copied wrong; one the store just approved was not.
+    throw input.keyFrom === "approval" ? error : pastedKeyError(error);
+  });
 
   const existing = await db.integration.findUnique({
     where: { platform_storeKey: { platform: "woocommerce", storeKey: store.url } },

@@ -167,7 +167,12 @@ test("a sync the store refuses shows as a failed attempt, not as the last sync",
     .first()
     .click();
   await expect(
-    app.getByText(/^Customers could not be read: WooCommerce rejected the API key \(401\)/),
+    app.getByText(/^Customers could not be read: The store refused Commerce Sync's API key \(401\)/),
+  ).toBeVisible();
+  // The key worked until the store revoked it: not a copy mistake, and the page says what to do.
+  await expect(app.getByText(/copied whole/)).toHaveCount(0);
+  await expect(
+    app.getByText(/revoked or deleted in WooCommerce → Settings → Advanced → REST API/).first(),
   ).toBeVisible();
   await page.screenshot({ path: "test-results/embedded-store-sync-failed.png", fullPage: true });
   await expectAccessible(page, "a store whose sync failed");

@@ -2,10 +2,11 @@
  * What a WooCommerce owner is told for the store's refusals: a 403 from WooCommerce itself (the key's user lacks the
  * capability) and a 403 from something in front of it (a security plugin, a firewall) need different fixes.
  */
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWooEmulator, type WooEmulator } from "../../../emulators/woocommerce/server";
 import { oneOffMessage } from "../../lib/errors";
-import { errorFromResponse, errorFromTransport, requestWords } from "./errors";
+import { errorFromResponse, errorFromTransport, pastedKeyError, requestWords } from "./errors";
 import { testPlatform } from "./testing/harness";
 
 describe("errorFromResponse", () => {
@@ -126,5 +127,114 @@ describe("what a store owner reads about a failed request", () => {
       "updating a webhook",
       "testing the connection",
     ]);
+  });
+});
+
+/** A real WooCommerce 11.0.1 error body (fixtures/real-11.0.1, copied from the shared reference captures). */
+function captured(file: string, where = "./fixtures/real-11.0.1/"): { status: number; body: unknown } {
+  return JSON.parse(readFileSync(new URL(`${where}${file}`, import.meta.url), "utf8")) as {
+    status: number;
+    body: unknown;
+  };
+}
+
+/**
+ * How WooCommerce 11 refuses a key (WC_REST_Authentication), and what the owner is told. A key the store no longer
+ * knows (revoked or deleted in WooCommerce → Settings → Advanced → REST API) is refused with "Consumer key is
+ * invalid." when WooCommerce reads an OAuth 1.0a signature (plain http, and the client's last try over https), or as an
+ * anonymous request (401 `woocommerce_rest_cannot_view`, the captured body of a key WooCommerce did not read) over
+ * Basic. A wrong secret is "Invalid signature - provided signature does not match." (captured) or "Consumer secret is
+ * invalid." over Basic.
+ */
+describe("a key the store refuses (401)", () => {
+  const revoked = {
+    code: "woocommerce_rest_authentication_error",
+    message: "Consumer key is invalid.",
+    data: { status: 401 },
+  };
+  const anonymous = captured(
+    "error-basic-over-http.json",
+    "../../../emulators/woocommerce/fixtures/real-11.0.1/",
+  );
+  const wrongSecret = captured("error-wrong-secret.json");
+
+  it("GIVEN a sync whose key the store no longer knows WHEN described THEN it says the store refused the key, that it may have been revoked or deleted, and what to do; not that it was copied wrong", () => {
+    for (const body of [revoked, anonymous.body]) {
+      const error = errorFromResponse(401, body, {}, "GET /wc/v3/customers");
+      expect([error.code, error.kind, error.status]).toEqual(["woocommerce_auth", "auth", 401]);
+      expect(error.message).toMatch(
+        /^The store refused Commerce Sync's API key \(401\)\. WooCommerce said: /,
+      );
+      expect(error.message).toMatch(/revoked or deleted in WooCommerce → Settings → Advanced → REST API/);
+      expect(error.message).toMatch(/Read\/Write/);
+      expect(error.message).toMatch(/Reconnect/);
+      expect(error.message).not.toMatch(/copied/);
+    }
+    expect(errorFromResponse(401, revoked, {}, "GET /wc/v3/customers").message).toBe(
+      'The store refused Commerce Sync\'s API key (401). WooCommerce said: "Consumer key is invalid." ' +
+        "(woocommerce_rest_authentication_error). The key may have been revoked or deleted in WooCommerce → " +
+        "Settings → Advanced → REST API. Create a new key there with Read/Write permission and connect it with " +
+        "Reconnect on the store's page, or use Reconnect to approve a new key in the store.",
+    );
+  });
+
+  it("GIVEN a freshly pasted key with a wrong secret (the real 11.0.1 body) WHEN the connect tests it THEN a copy mistake is named", () => {
+    expect(wrongSecret.status).toBe(401);
+    const error = pastedKeyError(errorFromResponse(401, wrongSecret.body, {}, "GET /wc/v3/system_status"));
+    expect([error.code, error.kind, error.status, (error as { wooCode: string }).wooCode]).toEqual([
+      "woocommerce_auth",
+      "auth",
+      401,
+      "woocommerce_rest_authentication_error",
+    ]);
+    expect(error.message).toBe(
+      'WooCommerce rejected the API key (401). WooCommerce said: "Invalid signature - provided signature does not ' +
+        'match." (woocommerce_rest_authentication_error). The consumer secret does not match the key: check that ' +
+        "it was copied whole. WooCommerce shows a key's secret only once; if it is lost, create a new key.",
+    );
+    const overBasic = { ...revoked, message: "Consumer secret is invalid." };
+    expect(pastedKeyError(errorFromResponse(401, overBasic, {}, "GET /wc/v3/system_status")).message).toMatch(
+      /The consumer secret does not match the key: check that it was copied whole/,
+    );
+  });
+
+  it("GIVEN a freshly pasted key the store does not know WHEN the connect tests it THEN a copy mistake, another store's key and a revoked key are named", () => {
+    for (const body of [revoked, anonymous.body]) {
+      const error = pastedKeyError(errorFromResponse(401, body, {}, "GET /wc/v3/system_status"));
+      expect(error.code).toBe("woocommerce_auth");
+      expect(error.message).toMatch(
+        /^WooCommerce does not know this consumer key \(401\)\. WooCommerce said: /,
+      );
+      expect(error.message).toMatch(
+        /Check that it was copied whole and that it was created on this store \(WooCommerce → Settings → Advanced → REST API\): a key of another store, or one revoked or deleted there, is refused\.$/,
+      );
+    }
+  });
+
+  it("leaves the other refusals as they are", () => {
+    const clock = errorFromResponse(
+      401,
+      { code: "woocommerce_rest_authentication_error", message: "Invalid timestamp.", data: { status: 401 } },
+      {},
+      "GET /wc/v3/system_status",
+    );
+    expect(pastedKeyError(clock)).toBe(clock);
+    const readOnly = errorFromResponse(
+      401,
+      {
+        code: "woocommerce_rest_authentication_error",
+        message: "The API key provided does not have write permissions.",
+        data: { status: 401 },
+      },
+      {},
+      "POST /wc/v3/webhooks",
+    );
+    expect(pastedKeyError(readOnly)).toBe(readOnly);
+    const unreachable = errorFromTransport(
+      Object.assign(new Error("x"), { code: "ECONNREFUSED" }),
+      "testing the connection",
+      5_000,
+    );
+    expect(pastedKeyError(unreachable)).toBe(unreachable);
   });
 });

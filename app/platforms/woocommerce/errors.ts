@@ -48,6 +48,8 @@ export class WooRequestError extends AppError {
   readonly status: number | null;
   /** WordPress error code of the answer (`woocommerce_rest_authentication_error`…), when JSON. */
   readonly wooCode: string | null;
+  /** WordPress's message of the answer ("Consumer key is invalid."), when JSON; quoted in the owner's message. */
+  readonly wooMessage: string | null;
   /** Where a redirect pointed (kind "redirect"). */
   readonly location: string | null;
   /**
@@ -62,6 +64,7 @@ export class WooRequestError extends AppError {
     details: {
       status?: number | null;
       wooCode?: string | null;
+      wooMessage?: string | null;
       location?: string | null;
       retryable?: boolean;
       cause?: unknown;
@@ -75,6 +78,7 @@ export class WooRequestError extends AppError {
     this.kind = kind;
     this.status = details.status ?? null;
     this.wooCode = details.wooCode ?? null;
+    this.wooMessage = details.wooMessage ?? null;
     this.location = details.location ?? null;
     this.retryable = details.retryable ?? false;
   }
@@ -98,7 +102,7 @@ export function errorFromResponse(
   const wp = wordpressError(data);
   const doing = requestWords(operation);
   const said = wp ? ` WooCommerce said: "${wp.message}" (${wp.code}).` : "";
-  const details = { status, wooCode: wp?.code ?? null };
+  const details = { status, wooCode: wp?.code ?? null, wooMessage: wp?.message ?? null };
   if (status === 401 && /write permissions/i.test(wp?.message ?? "")) {
     return new WooRequestError(
       "read_only",
@@ -119,11 +123,14 @@ export function errorFromResponse(
     );
   }
   if (status === 401) {
+    // A key that worked (a sync, the webhook upkeep, a disconnect's cleanup) and is refused now: nobody copied it
+    // since, so a copy mistake does not explain it. The connect's first test of a pasted key says more
+    // (pastedKeyError).
     return new WooRequestError(
       "auth",
-      `WooCommerce rejected the API key (401).${said} Check that the consumer key and secret were copied whole, ` +
-        "that the key was not revoked (WooCommerce → Settings → Advanced → REST API), and that the store address " +
-        "is the one the key belongs to.",
+      `The store refused Commerce Sync's API key (401).${said} The key may have been revoked or deleted in ` +
+        "WooCommerce → Settings → Advanced → REST API. Create a new key there with Read/Write permission and " +
+        "connect it with Reconnect on the store's page, or use Reconnect to approve a new key in the store.",
       details,
     );
   }
@@ -179,6 +186,58 @@ export function errorFromResponse(
     `The store refused the request (${status}) while ${doing}.${said}`,
     details,
   );
+}
+
+/**
+ * How the store refused a key (401), from WooCommerce's answer (WC_REST_Authentication in 11.x):
+ * - "unknown": the store does not know the key. Over an OAuth 1.0a signature (plain http, and the client's last
+ *   try over https) WooCommerce says `woocommerce_rest_authentication_error` "Consumer key is invalid."; over HTTP
+ *   Basic or query keys an unknown key is not an error there, the request goes on as anonymous and the route answers
+ *   401 `woocommerce_rest_cannot_view` (`…_cannot_create`, …: the real 11.0.1 body of a key WooCommerce did not read,
+ *   reference error-basic-over-http.json). The client sends the key every way before it gives up, so an anonymous
+ *   answer left at the end is a key the store does not know.
+ * - "secret": the store knows the key, not its secret: `woocommerce_rest_authentication_error` "Invalid signature -
+ *   provided signature does not match." (the real 11.0.1 body, error-wrong-secret.json) or, over Basic, "Consumer
+ *   secret is invalid.".
+ * - "other": anything else (a nonce used twice, a missing OAuth parameter, a 401 without WooCommerce's JSON).
+ * The code tells an anonymous refusal from an authentication error; within `woocommerce_rest_authentication_error`
+ * only WooCommerce's message tells a key from a secret (its English words, as the read-only and clock cases read them).
+ */
+export function keyRefusalOf(
+  error: Pick<WooRequestError, "wooCode" | "wooMessage">,
+): "unknown" | "secret" | "other" {
+  if (/^woocommerce_rest_cannot_/.test(error.wooCode ?? "")) return "unknown";
+  if (error.wooCode !== "woocommerce_rest_authentication_error") return "other";
+  const said = error.wooMessage ?? "";
+  if (/^Consumer key is invalid/i.test(said)) return "unknown";
+  if (/^Consumer secret is invalid|provided signature does not match/i.test(said)) return "secret";
+  return "other";
+}
+
+/**
+ * The connect's first test of a key pasted a moment ago: a refused key is then most likely a copy mistake (a secret
+ * cut short, a key of another store), and the owner is told so. Any other error is returned as it is.
+ */
+export function pastedKeyError<E>(error: E): E | WooRequestError {
+  if (!(error instanceof WooRequestError) || error.kind !== "auth") return error;
+  const said = error.wooCode ? ` WooCommerce said: "${error.wooMessage ?? ""}" (${error.wooCode}).` : "";
+  const refusal = keyRefusalOf(error);
+  const message =
+    refusal === "secret"
+      ? `WooCommerce rejected the API key (401).${said} The consumer secret does not match the key: check that it ` +
+        "was copied whole. WooCommerce shows a key's secret only once; if it is lost, create a new key."
+      : refusal === "unknown"
+        ? `WooCommerce does not know this consumer key (401).${said} Check that it was copied whole and that it ` +
+          "was created on this store (WooCommerce → Settings → Advanced → REST API): a key of another store, or one " +
+          "revoked or deleted there, is refused."
+        : `WooCommerce rejected the API key (401).${said} Check that the consumer key and secret were copied whole ` +
+          "and that the key was created on this store (WooCommerce → Settings → Advanced → REST API).";
+  return new WooRequestError("auth", message, {
+    status: error.status,
+    wooCode: error.wooCode,
+    wooMessage: error.wooMessage,
+    cause: error,
+  });
 }
 
 /**
