@@ -13,6 +13,7 @@ import { SyncProgress } from "./SyncProgress";
 import { SyncScheduleCard } from "./SyncScheduleCard";
 import { WebhookActivityCard } from "./WebhookActivityCard";
 import { formatCount, lastSyncText, platformLabel, STORE_CONTACTS_LABEL } from "./format";
+import { readOnlyKeyNotice } from "./read-only-key-text";
 
 const PROGRESS_POLL_MS = 1_000;
 
@@ -77,6 +78,13 @@ export interface IntegrationDetailViewProps {
    * changed key is mended only there) and once it is disconnected.
    */
   reconnectUrl?: string;
+  /**
+   * The store's WooCommerce key is read-only: one banner says what that means (changes with the scheduled checks) and
+   * how to get real-time updates, and the other cards promise nothing of webhooks.
+   */
+  readOnlyKey?: boolean;
+  /** What the owner just did (connected, signed in…), said first in the read-only banner instead of a banner of its own. */
+  readOnlyLead?: string | null;
 }
 
 /**
@@ -103,6 +111,10 @@ export function IntegrationDetailView(props: IntegrationDetailViewProps) {
   const disconnected = integration.status === "disconnected";
   const syncNow = (kind: "full" | "incremental") => submit({ intent: "sync", kind }, { method: "post" });
   const reconnect = props.reconnectUrl ? { content: "Reconnect", url: props.reconnectUrl } : undefined;
+  const readOnlyKey = !!props.readOnlyKey && !disconnected;
+  const readOnly = readOnlyKey
+    ? readOnlyKeyNotice({ interval: props.schedule.interval, lead: props.readOnlyLead })
+    : null;
 
   const body = (
     <BlockStack gap="400">
@@ -148,9 +160,10 @@ export function IntegrationDetailView(props: IntegrationDetailViewProps) {
         runs={withLiveRun(runs, integration.activeRun)}
         firstSyncQueued={!!integration.queuedSync}
       />
-      <WebhookActivityCard activity={webhooks} disconnected={disconnected} />
+      <WebhookActivityCard activity={webhooks} disconnected={disconnected} readOnlyKey={readOnlyKey} />
       <SyncScheduleCard
         schedule={props.schedule}
+        readOnlyKey={readOnlyKey}
         busy={busyIntent === "schedule"}
         onSave={(choice) => submit({ intent: "schedule", ...choice }, { method: "post" })}
       />
@@ -186,6 +199,15 @@ export function IntegrationDetailView(props: IntegrationDetailViewProps) {
     >
       <BlockStack gap="500">
         {props.banners}
+        {readOnly && (
+          <Banner tone="warning" title={readOnly.title} action={reconnect}>
+            <BlockStack gap="200">
+              {readOnly.paragraphs.map((paragraph) => (
+                <p key={paragraph}>{paragraph}</p>
+              ))}
+            </BlockStack>
+          </Banner>
+        )}
         {actionData && !actionData.ok && (
           <Banner tone="critical" title="That did not work">
             <p>{actionData.message}</p>

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { BlockStack, Button, Card, InlineGrid, InlineStack, Select, Text } from "@shopify/polaris";
 import type { SyncScheduleView } from "../integrations/sync-schedule.server";
 import { formatDateTime } from "./format";
+import { scheduleChecksText } from "./read-only-key-text";
 
 /**
  * The store's automatic syncs: how often it is checked for changes a webhook missed, and the nightly full re-sync.
@@ -11,6 +12,8 @@ export function SyncScheduleCard(props: {
   schedule: SyncScheduleView;
   busy: boolean;
   onSave: (choice: { interval?: string; window?: string }) => void;
+  /** The store's WooCommerce key is read-only: the checks are how changes arrive, not a webhook's safety net. */
+  readOnlyKey?: boolean;
 }) {
   const { schedule } = props;
   const [intervalChoice, setIntervalChoice] = useState(schedule.interval.value);
@@ -22,11 +25,11 @@ export function SyncScheduleCard(props: {
   }, [schedule.interval.value, schedule.window.value]);
   const changed = intervalChoice !== schedule.interval.value || windowChoice !== schedule.window.value;
 
-  const checks =
-    schedule.interval.minutes > 0
-      ? `${schedule.interval.label} this store is checked for changes a webhook may have missed` +
-        (schedule.nextCheckAt ? `; next check due ${formatDateTime(schedule.nextCheckAt)}.` : ".")
-      : "Scheduled checks are off: only webhooks and the syncs you start bring changes in.";
+  const { checks, role } = scheduleChecksText({
+    interval: schedule.interval,
+    nextCheck: schedule.nextCheckAt ? formatDateTime(schedule.nextCheckAt) : null,
+    readOnlyKey: !!props.readOnlyKey,
+  });
   const [from, to] = schedule.window.utc?.split("-") ?? [];
   const nightly = schedule.window.utc
     ? `Every night between ${from} and ${to} UTC the whole store is read again (a full re-sync).`
@@ -44,7 +47,7 @@ export function SyncScheduleCard(props: {
               <Text as="p">{checks}</Text>
               <Text as="p">{nightly}</Text>
               <Text as="p" tone="subdued">
-                Webhooks bring most changes within seconds; these syncs catch what a webhook missed.
+                {role}
               </Text>
             </BlockStack>
             <InlineGrid columns={{ xs: 1, sm: 2 }} gap="300">

@@ -8,12 +8,15 @@ import { webhookActivityNotes } from "./webhook-activity-text";
 export function WebhookActivityCard({
   activity,
   disconnected = false,
+  readOnlyKey = false,
 }: {
   activity: WebhookActivity;
   /** The store is disconnected: its webhooks are refused and no longer checked. */
   disconnected?: boolean;
+  /** The store's WooCommerce key is read-only: its webhooks cannot be created or repaired. */
+  readOnlyKey?: boolean;
 }) {
-  const notes = webhookActivityNotes({ disconnected });
+  const notes = webhookActivityNotes({ disconnected, readOnlyKey });
   // Phones get one stacked block per event: four columns with error details would scroll inside the card.
   const { mdDown } = useBreakpoints();
   const details = (e: WebhookActivity["recent"][number]) =>

@@ -15,4 +15,15 @@ describe("webhookActivityNotes", () => {
     // Not "its webhooks were removed": a disconnect whose store could not be reached leaves them there.
     expect(notes.noEvents).not.toMatch(/removed/);
   });
+
+  it("promises nothing of webhooks for a store with a read-only key", () => {
+    const notes = webhookActivityNotes({ disconnected: false, readOnlyKey: true });
+    expect(notes.noEvents).not.toMatch(/within seconds/);
+    expect(notes.noEvents).toMatch(/scheduled checks/);
+    expect(notes.noRepairs).not.toMatch(/in place at every check/);
+    // Disconnected comes first.
+    expect(webhookActivityNotes({ disconnected: true, readOnlyKey: true })).toEqual(
+      webhookActivityNotes({ disconnected: true }),
+    );
+  });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../tests/setup/db";
 import { withWooSettings } from "../platforms/woocommerce/settings";
 import type { AppDb } from "../sync/platform";
-import { listOwnerStores, ownerStoreDetail } from "./woocommerce-status.server";
+import { hasReadOnlyKey, listOwnerStores, ownerStoreDetail } from "./woocommerce-status.server";
 
 describe.each(DATABASE_KINDS)("WooCommerce owner status pages on %s", (kind) => {
   let t: TestDatabase;
@@ -48,6 +48,12 @@ describe.each(DATABASE_KINDS)("WooCommerce owner status pages on %s", (kind) => 
     expect(stores.map((s) => [s.name, s.counts.orders, s.readOnly, s.currency])).toEqual([
       ["mine store", 12, true, "EUR"],
     ]);
+  });
+
+  it("tells a store page whether the store's key is read-only, for the organization's own stores only", async () => {
+    expect(await hasReadOnlyKey(db, ids.myOrg, ids.mine)).toBe(true);
+    expect(await hasReadOnlyKey(db, ids.theirOrg, ids.theirs)).toBe(false);
+    expect(await hasReadOnlyKey(db, ids.theirOrg, ids.mine)).toBe(false);
   });
 
   it("shows a store's syncs and webhook activity, and another organization's store as not found", async () => {

@@ -86,6 +86,23 @@ function summary(row: Row): OwnerStoreSummary {
   };
 }
 
+/**
+ * Whether the organization's store is a WooCommerce store connected with a read-only key (false for any other store,
+ * or another organization's): its page then says so once (the embedded store page; the owner's reads it from
+ * `ownerStoreDetail`).
+ */
+export async function hasReadOnlyKey(
+  db: AppDb,
+  organizationId: string,
+  integrationId: string,
+): Promise<boolean> {
+  const row = await db.integration.findFirst({
+    where: { id: integrationId, organizationId, platform: "woocommerce" },
+    select: { settings: true },
+  });
+  return !!row && wooSettingsOf(row.settings).readOnly === true;
+}
+
 /** The organization's WooCommerce stores (connected first, then by name). */
 export async function listOwnerStores(db: AppDb, organizationId: string): Promise<OwnerStoreSummary[]> {
   const rows = await db.integration.findMany({

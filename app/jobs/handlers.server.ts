@@ -13,7 +13,7 @@ import { RESOURCES, type Resource, type SyncKind, type SyncRunSummary } from "..
 import { complianceHandlers, type ComplianceOperations } from "./compliance-handlers.server";
 import { isPermanentFailure } from "./enqueue.server";
 import type { JobQueue } from "./queue.server";
-import { flagWebhookProblems, maintainWebhooks } from "./reconcile.server";
+import { flagWebhookProblems, maintainWebhooks, problemsToFlag } from "./reconcile.server";
 import {
   DeferJobError,
   PermanentJobError,
@@ -142,6 +142,6 @@ async function runReconcileJob(deps: JobDeps, payload: SyncJobPayload, ctx: JobC
       ? { ...outcome, webhooks: { repaired: report.repaired.length, problems: report.problems } }
       : outcome;
   } finally {
-    if (report) await flagWebhookProblems(db, payload.integrationId, report.problems);
+    if (report) await flagWebhookProblems(db, payload.integrationId, problemsToFlag(report));
   }
 }

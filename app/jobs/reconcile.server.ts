@@ -44,7 +44,11 @@ export async function maintainWebhooks(
   }
 
   const health: WebhookHealth = { ...report, checkedAt: new Date().toISOString() };
-  const changed = report.repaired.length > 0 || report.problems.length > 0;
+  // An accepted state (a read-only key) found again is not news: only the check that first finds it is audited.
+  const before = (integration.webhookHealth as { problems?: unknown } | null | undefined)?.problems;
+  const known = (problem: string) =>
+    (report.accepted ?? []).includes(problem) && Array.isArray(before) && before.includes(problem);
+  const changed = report.repaired.length > 0 || report.problems.some((problem) => !known(problem));
   await db.$transaction([
     db.integration.update({
       where: { id: integration.id },
@@ -71,9 +75,15 @@ export async function maintainWebhooks(
   return report;
 }
 
+/** The problems of a maintenance report that need the merchant's attention (not the states they accepted). */
+export function problemsToFlag(report: WebhookMaintenanceReport): string[] {
+  return report.problems.filter((problem) => !(report.accepted ?? []).includes(problem));
+}
+
 /**
  * After the reconcile's sync: webhook problems put the integration in `needs_attention` with the problems as the
- * reason (appended to a sync failure's reason when there is one). A disconnected integration is left alone.
+ * reason (appended to a sync failure's reason when there is one). A disconnected integration is left alone. Callers
+ * pass `problemsToFlag(report)`: an accepted state (a read-only key) is shown on the store's page, not flagged.
  */
 export async function flagWebhookProblems(
   db: AppDb,

@@ -124,6 +124,28 @@ describe.each(DATABASE_KINDS)("scheduled reconcile on %s", (kind) => {
     expect(next.integration).toMatchObject({ status: "connected", statusReason: null });
   });
 
+  it("keeps a state the merchant accepted (a read-only key) in the report, never flags it, and audits it only when new", async () => {
+    const id = await store();
+    const readOnly = "The store's API key is read-only, so webhooks cannot be created.";
+    const audits = () => t.db.auditLog.count({ where: { integrationId: id, action: "webhooks.maintained" } });
+    const accepted = async () => healthy({ healthy: [], problems: [readOnly], accepted: [readOnly] });
+    const first = await reconcile(id, accepted);
+    expect(first.integration).toMatchObject({ status: "connected", statusReason: null });
+    expect(first.integration.webhookHealth).toMatchObject({ problems: [readOnly], accepted: [readOnly] });
+    expect(await audits()).toBe(1);
+    // Found again at the next checks: nothing new to record, still not flagged.
+    await reconcile(id, accepted);
+    const third = await reconcile(id, accepted);
+    expect(third.integration).toMatchObject({ status: "connected", statusReason: null });
+    expect(await audits()).toBe(1);
+    // Beside a problem that is not accepted, only that one is flagged.
+    const broken = "Commerce Sync could not check this store's webhook subscriptions: 503";
+    const both = await reconcile(id, async () =>
+      healthy({ problems: [readOnly, broken], accepted: [readOnly] }),
+    );
+    expect(both.integration).toMatchObject({ status: "needs_attention", statusReason: broken });
+  });
+
   it("records a check that failed as a problem and still syncs", async () => {
     const id = await store();
     const { integration, order } = await reconcile(id, async () => {

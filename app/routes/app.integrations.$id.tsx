@@ -8,6 +8,7 @@ import { getPlatforms } from "../platforms.server";
 import { statusContext, getIntegration, syncHistory } from "../integrations/integrations-view.server";
 import { webhookActivity } from "../integrations/webhook-activity.server";
 import { syncScheduleView } from "../integrations/sync-schedule.server";
+import { hasReadOnlyKey } from "../integrations/woocommerce-status.server";
 import { IntegrationDetailView } from "../components/IntegrationDetailView";
 import { PageError } from "../components/PageError";
 import { reconnectWooCommerceUrl } from "../components/links";
@@ -20,13 +21,14 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     organizationId: organization.organizationId,
     integrationId: id,
   });
-  const [integration, history, webhooks, schedule] = await Promise.all([
+  const [integration, history, webhooks, schedule, readOnlyKey] = await Promise.all([
     getIntegration(db, organization.organizationId, id, context),
     syncHistory(db, organization.organizationId, id, { limit: 20 }),
     webhookActivity(db, organization.organizationId, id),
     syncScheduleView(db, organization.organizationId, id),
+    hasReadOnlyKey(db, organization.organizationId, id),
   ]).catch(rethrowAsResponse);
-  return json({ integration, runs: history.runs, webhooks, schedule });
+  return json({ integration, runs: history.runs, webhooks, schedule, readOnlyKey });
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -45,7 +47,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 
 /** One store: status, live sync progress, "Sync now", sync history, webhook activity, automatic syncs, disconnect. */
 export default function IntegrationDetail() {
-  const { integration, runs, webhooks, schedule } = useLoaderData<typeof loader>();
+  const { integration, runs, webhooks, schedule, readOnlyKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <IntegrationDetailView
@@ -59,6 +61,7 @@ export default function IntegrationDetail() {
       reconnectUrl={
         integration.platform === "woocommerce" ? reconnectWooCommerceUrl(integration.storeKey) : undefined
       }
+      readOnlyKey={readOnlyKey}
     />
   );
 }

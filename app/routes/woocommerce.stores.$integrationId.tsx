@@ -88,6 +88,16 @@ export default function StoreStatus() {
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const disconnected = integration.status === "disconnected";
+  // A read-only key: what the owner just did is said in the read-only banner, which is the page's one statement of
+  // the store's state (a success banner of its own would promise webhooks the key cannot keep).
+  const readOnly = facts.readOnly && !disconnected;
+  const lead = signedIn
+    ? "You are signed in, and the store’s new key is saved."
+    : justConnected
+      ? `Your store is connected. ${firstSyncNote(integration)}`
+      : reconnected
+        ? "Your store is connected again. A full sync reads the store again; its progress and result show below."
+        : null;
   return (
     <IntegrationDetailView
       integration={integration}
@@ -98,31 +108,23 @@ export default function StoreStatus() {
       backAction={{ content: "Your stores", url: "/woocommerce" }}
       actionData={actionData}
       reconnectUrl={`/woocommerce/connect?store=${encodeURIComponent(facts.url)}`}
+      readOnlyKey={facts.readOnly}
+      readOnlyLead={lead}
       banners={
         <>
-          {signedIn && !disconnected && (
+          {signedIn && !disconnected && !readOnly && (
             <Banner tone="success" title="You are signed in">
               <p>The store's new key is saved; syncs and webhooks carry on with it.</p>
             </Banner>
           )}
-          {justConnected && !disconnected && (
+          {justConnected && !disconnected && !readOnly && (
             <Banner tone="success" title="Your store is connected">
               <p>{firstSyncNote(integration)}</p>
             </Banner>
           )}
-          {reconnected && !disconnected && (
+          {reconnected && !disconnected && !readOnly && (
             <Banner tone="success" title="Your store is connected again">
               <p>A full sync reads the store again; its progress and result show below.</p>
-            </Banner>
-          )}
-          {facts.readOnly && !disconnected && (
-            <Banner tone="warning" title="Read-only key: no real-time updates">
-              <p>
-                {schedule.interval.minutes > 0
-                  ? `WooCommerce cannot send webhooks with a read-only key, so changes arrive with the scheduled checks (${schedule.interval.label.toLowerCase()}).`
-                  : "WooCommerce cannot send webhooks with a read-only key, and scheduled checks are off: changes arrive only when you sync. Turn checks on under Automatic syncs."}{" "}
-                Reconnect with a Read/Write key for real-time updates.
-              </p>
             </Banner>
           )}
           {!disconnected &&

@@ -72,6 +72,12 @@ export interface WebhookMaintenanceReport {
   gapSuspected: boolean;
   /** Problems a merchant should read (e.g. read-only keys cannot create webhooks). */
   problems: string[];
+  /**
+   * Those of `problems` that describe a state the merchant accepted rather than something broken (a WooCommerce
+   * store connected with a read-only key: it syncs, with the scheduled checks): shown on the store's page, never
+   * flagged as needing attention, and audited only when new.
+   */
+  accepted?: string[];
 }
 
 /** A webhook as stored by the ingest route, before processing. */

@@ -146,6 +146,40 @@ test("pasting keys opens the store's status page, filled by the first sync", asy
   expect(missing?.status()).toBe(404);
 });
 
+test("a read-only key replacing a Read/Write key: the store page says once what that means", async ({
+  page,
+}) => {
+  // The store is connected with a Read/Write key and synced (the test above). The owner pastes a read-only key.
+  await page.goto("/woocommerce/connect");
+  await pasteKeys(page, woo().url, await newKey("read"));
+  const continueReadOnly = page.getByRole("button", { name: "Continue read-only" });
+  await expect(continueReadOnly).toBeVisible({ timeout: 30_000 });
+  await continueReadOnly.click();
+  await expect(page).toHaveURL(/\/woocommerce\/stores\//, { timeout: 30_000 });
+  await expect(page.getByRole("heading", { name: "E2E Woo Store" })).toBeVisible();
+  const banners = page.locator(".Polaris-Banner");
+  await expect(banners.first()).toBeVisible();
+  const said = await banners.allInnerTexts();
+  await page.screenshot({ path: "test-results/woocommerce-store-read-only.png", fullPage: true });
+  // One statement of the store's state: read-only, changes with the scheduled checks, how to get live updates.
+  expect(said, said.join("\n---\n")).toHaveLength(1);
+  expect(said[0]).toMatch(/read-only/i);
+  expect(said[0]).toMatch(/scheduled checks/);
+  expect(said[0]).toMatch(/Read\/Write/);
+  // Nothing on the page promises webhooks the key cannot keep.
+  await expect(page.getByText(/webhooks carry on/)).toHaveCount(0);
+  await expect(page.getByText(/Webhooks bring most changes within seconds/)).toHaveCount(0);
+  await expect(page.getByText("Needs attention")).toHaveCount(0);
+  await expectAccessible(page, "a WooCommerce store with a read-only key");
+
+  // A Read/Write key again: real-time updates are back, and the read-only statement is gone.
+  await page.goto("/woocommerce/connect");
+  await pasteKeys(page, woo().url, await newKey("read_write"));
+  await expect(page).toHaveURL(/\/woocommerce\/stores\//, { timeout: 30_000 });
+  await expect(page.getByText("You are signed in")).toBeVisible();
+  await expect(page.getByText(/read-only/i)).toHaveCount(0);
+});
+
 test("a sync the store refuses shows as a failed attempt, not as the last sync", async ({ page }) => {
   // The store revokes every key: the next sync is refused (the approval below makes a new one).
   const keys = (await (await fetch(`${woo().url}/_emulator/keys`)).json()) as Array<{ key_id: number }>;

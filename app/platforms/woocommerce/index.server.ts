@@ -212,8 +212,16 @@ export function createWooCommercePlatform(
       decideWebhook(event, losslessBody(event.payload, body), ctx, { expandProduct, readUser }),
     async maintainWebhooks(ctx, signal) {
       const settings = wooSettingsOf(ctx.integration.settings);
+      // A read-only key is the owner's choice (or their change to the key in WooCommerce): the store syncs with the
+      // scheduled checks, its pages say so once, and it is never flagged as needing attention (ADR 0050 addendum).
       if (settings.readOnly)
-        return { healthy: [], repaired: [], gapSuspected: false, problems: [READ_ONLY_PROBLEM] };
+        return {
+          healthy: [],
+          repaired: [],
+          gapSuspected: false,
+          problems: [READ_ONLY_PROBLEM],
+          accepted: [READ_ONLY_PROBLEM],
+        };
       if (!ctx.webhookSecret) {
         return {
           healthy: [],
@@ -231,10 +239,12 @@ export function createWooCommercePlatform(
         signal,
       });
       if (report.problems.includes(READ_ONLY_PROBLEM)) {
-        // The key lost write access since connect: remember it so upkeep stops trying every reconcile.
+        // The key lost write access since connect: remember it so upkeep stops trying every reconcile. From now on the
+        // store is a read-only one, shown as such (this first finding is audited by the reconcile).
         await updateIntegrationSettings(ctx.db, ctx.integration.id, (current) =>
           withWooSettings(current, { readOnly: true }),
         );
+        return { ...report, accepted: [READ_ONLY_PROBLEM] };
       }
       return report;
     },

@@ -178,6 +178,8 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
       new AbortController().signal,
     );
     expect(report.problems).toEqual([READ_ONLY_PROBLEM]);
+    // A state the owner's key puts the store in, not a breakage: shown, never flagged as needing attention.
+    expect(report.accepted).toEqual([READ_ONLY_PROBLEM]);
     expect(ours("int-d")).toHaveLength(0);
     expect(written).toEqual([
       {
@@ -188,6 +190,27 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
         },
       },
     ]);
+  });
+
+  it("asks nothing of a store already known to have a read-only key, and reports the accepted state", async () => {
+    const ctx = context("int-ro", "read");
+    const calls: string[] = [];
+    const report = await platform.maintainWebhooks!(
+      {
+        ...ctx,
+        integration: { ...ctx.integration, settings: { woocommerce: { readOnly: true } } },
+        recordCall: (call) => calls.push(call.operation),
+      },
+      new AbortController().signal,
+    );
+    expect(report).toEqual({
+      healthy: [],
+      repaired: [],
+      gapSuspected: false,
+      problems: [READ_ONLY_PROBLEM],
+      accepted: [READ_ONLY_PROBLEM],
+    });
+    expect(calls).toEqual([]);
   });
 
   it("removes only this integration's webhooks on disconnect, and says so when the store is dead", async () => {
