@@ -36,6 +36,7 @@ async function main() {
     clientDir: existsSync(build.assetsBuildDirectory) ? path.resolve(build.assetsBuildDirectory) : null,
     mode: process.env.NODE_ENV,
     logger,
+    trustProxy: env.TRUST_PROXY,
   });
   const host = env.HOST;
   try {

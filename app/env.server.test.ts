@@ -80,6 +80,25 @@ describe("environment validation", () => {
     expect(parseEnv({ ...VALID, RECONCILE_INTERVAL_MINUTES: "0" }).RECONCILE_INTERVAL_MINUTES).toBe(0);
   });
 
+  it("limits connect attempts to 10 per address per 10 minutes and 30 per organization per hour, trusting no proxy", () => {
+    expect(parseEnv(VALID)).toMatchObject({
+      TRUST_PROXY: 0,
+      CONNECT_LIMIT_PER_IP: 10,
+      CONNECT_LIMIT_PER_IP_WINDOW_SECONDS: 600,
+      CONNECT_LIMIT_PER_ORGANIZATION: 30,
+      CONNECT_LIMIT_PER_ORGANIZATION_WINDOW_SECONDS: 3600,
+    });
+    // Express's `trust proxy = true` trusts every hop (a client could name any address): here it is a count.
+    expect(
+      errorOf({ ...VALID, TRUST_PROXY: "true", CONNECT_LIMIT_PER_IP: "0" })
+        .message.split("\n")
+        .sort(),
+    ).toEqual([
+      "Invalid environment: CONNECT_LIMIT_PER_IP must be a whole number of attempts from 1 to 100000 (got 0)",
+      'Invalid environment: TRUST_PROXY must be a whole number of proxies from 0 to 10 (got "true")',
+    ]);
+  });
+
   it("accepts a hex key and rejects a 31-byte key", () => {
     expect(parseEnv({ ...VALID, ENCRYPTION_KEY: "ab".repeat(32) }).ENCRYPTION_KEY).toHaveLength(64);
     expect(

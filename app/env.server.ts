@@ -104,6 +104,22 @@ export const envSchema = z
     WOOCOMMERCE_PAGE_CONCURRENCY: wholeNumber({ min: 1, max: 16, unit: "pages" }, 4),
     /** How long one store request (Shopify GraphQL, a WooCommerce page) may take before it is retried. */
     STORE_REQUEST_TIMEOUT_MS: wholeNumber({ min: 100, max: 600_000, unit: "milliseconds" }, 30_000),
+    /**
+     * Reverse proxies in front of the app whose X-Forwarded-For entry names the client (ADR 0057). 0: the header is
+     * ignored and the client is the connection's address; 1: the last entry (the one the proxy added); n: the n-th
+     * from the end. Set it only to the number of proxies that really append to the header, or clients choose their
+     * own address.
+     */
+    TRUST_PROXY: wholeNumber({ min: 0, max: 10, unit: "proxies" }, 0),
+    /** WooCommerce connect attempts (a store asked with typed keys, a key approval started) per client address. */
+    CONNECT_LIMIT_PER_IP: wholeNumber({ min: 1, max: 100_000, unit: "attempts" }, 10),
+    CONNECT_LIMIT_PER_IP_WINDOW_SECONDS: wholeNumber({ min: 1, max: 86_400, unit: "seconds" }, 600),
+    /** The same attempts per organization (Shopify merchant, signed-in store owner, API token). */
+    CONNECT_LIMIT_PER_ORGANIZATION: wholeNumber({ min: 1, max: 100_000, unit: "attempts" }, 30),
+    CONNECT_LIMIT_PER_ORGANIZATION_WINDOW_SECONDS: wholeNumber(
+      { min: 1, max: 86_400, unit: "seconds" },
+      3_600,
+    ),
     /** Lowest level the app, the job runner and the worker log (app/lib/logger.ts). */
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   })

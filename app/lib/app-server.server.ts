@@ -12,6 +12,8 @@
  *   answered 413 before Remix runs; a chunked body that grows past it is cut off and answered 413 too.
  * - One log line per request through the project logger: method, redacted target (app/lib/request-log.ts), status,
  *   milliseconds. No header, no body.
+ * - Remix's load context carries the client's address (`clientIp`, app/lib/client-address.ts): the connection's
+ *   own, or X-Forwarded-For's entry of the `trustProxy`-th proxy when proxies are trusted (ADR 0057).
  */
 import { createReadStream, readdirSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -23,6 +25,7 @@ import {
   writeReadableStreamToWritable,
   type ServerBuild,
 } from "@remix-run/node";
+import { clientAddress } from "./client-address";
 import type { Logger } from "./logger";
 import { redactRequestTarget } from "./request-log";
 import type { WebhookAnswer, WebhookDelivery } from "./webhook-delivery";
@@ -37,6 +40,18 @@ export interface AppServerOptions {
   mode: string;
   logger: Logger;
   maxBodyBytes?: number;
+  /** Reverse proxies whose X-Forwarded-For entry names the client (TRUST_PROXY); 0 or absent: none. */
+  trustProxy?: number;
+}
+
+declare module "@remix-run/node" {
+  interface AppLoadContext {
+    /**
+     * The client's address as the production server saw it. Absent where no such server runs (`remix vite:dev`,
+     * tests that call a route module directly).
+     */
+    clientIp?: string;
+  }
 }
 
 interface StaticFile {
@@ -164,6 +179,7 @@ export function createAppServer(options: AppServerOptions): Server {
     typeof entry.webhookIntake === "function" ? (entry.webhookIntake as WebhookIntake) : null;
   const staticFiles = options.clientDir ? indexStaticFiles(options.clientDir) : new Map<string, StaticFile>();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const trustProxy = options.trustProxy ?? 0;
   const log = options.logger;
 
   const server = createServer((req, res) => {
@@ -245,7 +261,9 @@ export function createAppServer(options: AppServerOptions): Server {
       init.duplex = "half";
     }
     const request = new Request(url.href, init);
-    const response = await handle(request);
+    const response = await handle(request, {
+      clientIp: clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustProxy),
+    });
     if (tooLarge) {
       await response.body?.cancel().catch(() => {});
       return plain(res, 413, `Request body too large: the limit is ${maxBodyBytes} bytes.`);

@@ -10,6 +10,7 @@ import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import type { ServerBuild } from "@remix-run/node";
 import { createServer as createViteServer, type ViteDevServer } from "vite";
+import { parseEnv } from "../../app/env.server";
 import { closeGracefully, createAppServer, listen } from "../../app/lib/app-server.server";
 import { createLogger } from "../../app/lib/logger";
 import { createJobQueue, type JobQueue } from "../../app/jobs/queue.server";
@@ -100,7 +101,14 @@ export async function startHttpApp(
     logLevel: "silent",
   });
   const build = (await vite.ssrLoadModule("virtual:remix/server-build")) as ServerBuild;
-  const server = createAppServer({ build, clientDir: options.clientDir ?? null, mode: "production", logger });
+  // As server.ts does: the proxies to trust come from the environment (TRUST_PROXY).
+  const server = createAppServer({
+    build,
+    clientDir: options.clientDir ?? null,
+    mode: "production",
+    logger,
+    trustProxy: parseEnv(process.env).TRUST_PROXY,
+  });
   await listen(server, port, "127.0.0.1");
   return {
     url,
