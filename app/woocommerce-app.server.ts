@@ -1,10 +1,12 @@
 /**
  * The web process's WooCommerce wiring for routes: the platform module from `getPlatforms()`, the app's database,
- * keyring, job queue and the owner cookies — gathered once so every WooCommerce route stays thin.
+ * keyring, job queue, the owner cookies and the process's connect limits — gathered once so every WooCommerce route
+ * stays thin.
  */
 import { appKeyring } from "./crypto/keyring.server";
 import prisma from "./db.server";
-import { loadEnv } from "./env.server";
+import { loadEnv, type Env } from "./env.server";
+import { createConnectLimits, type ConnectAttempter, type ConnectLimits } from "./lib/connect-limits.server";
 import { AppError } from "./lib/errors";
 import { enqueueSync } from "./jobs/enqueue.server";
 import { getPlatforms } from "./platforms.server";
@@ -18,9 +20,18 @@ import {
 import type { ApprovalDeps } from "./integrations/woocommerce-approval.server";
 import { wooCookies, type WooCookies } from "./integrations/woocommerce-session.server";
 
+declare global {
+  var __commerceSyncConnectLimits: ConnectLimits | undefined;
+}
+
 export interface WooApp extends ApprovalDeps {
   platform: WooCommercePlatform;
   cookies: WooCookies;
+  /**
+   * The `beforeStoreRequest` of a connect or key approval start by this client address and organization: counts the
+   * attempt against the process's connect limits (ADR 0057), refusing it when over one.
+   */
+  connectLimit(attempter: ConnectAttempter): () => Promise<void>;
   /** Disconnects one of the organization's stores (webhooks removed from the store first). */
   disconnect(input: DisconnectInput): ReturnType<typeof disconnectIntegration>;
 }
@@ -30,6 +41,18 @@ function wooPlatform(): WooCommercePlatform {
   if (!platform.connector)
     throw new AppError("platform_setup_failed", "The WooCommerce module is not set up.");
   return platform as WooCommercePlatform;
+}
+
+/** The process's connect limits (kept on globalThis across development reloads), sized by the environment. */
+function connectLimits(env: Env): ConnectLimits {
+  global.__commerceSyncConnectLimits ??= createConnectLimits({
+    perIp: { attempts: env.CONNECT_LIMIT_PER_IP, windowSeconds: env.CONNECT_LIMIT_PER_IP_WINDOW_SECONDS },
+    perOrganization: {
+      attempts: env.CONNECT_LIMIT_PER_ORGANIZATION,
+      windowSeconds: env.CONNECT_LIMIT_PER_ORGANIZATION_WINDOW_SECONDS,
+    },
+  });
+  return global.__commerceSyncConnectLimits;
 }
 
 /** Everything a WooCommerce route needs. */
@@ -43,6 +66,7 @@ export function wooApp(): WooApp {
     platform,
     connector: platform.connector,
     cookies: wooCookies(keyring, env.SHOPIFY_APP_URL),
+    connectLimit: (attempter) => () => connectLimits(env).take(attempter),
     enqueueSync: async (integrationId, options) =>
       enqueueSync(await getJobQueue(), {
         integrationId,

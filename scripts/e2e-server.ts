@@ -56,7 +56,12 @@ async function main() {
   writeFileSync("tmp/e2e/woocommerce.json", JSON.stringify({ url: woo.url }));
   // The app's every log line goes to tmp/e2e/app.log: scripts/test.sh scans it for secrets after the e2e run.
   const server = startAppServer(
-    localAppEnv({ appPort, databaseUrl, shopifyEmulatorUrl: shopify.url, secrets }),
+    {
+      ...localAppEnv({ appPort, databaseUrl, shopifyEmulatorUrl: shopify.url, secrets }),
+      // Every spec connects from 127.0.0.1, many times a run: the connect limits (ADR 0057) are tested elsewhere.
+      CONNECT_LIMIT_PER_IP: "10000",
+      CONNECT_LIMIT_PER_ORGANIZATION: "10000",
+    },
     { logFile: "tmp/e2e/app.log" },
   );
   const stop = async () => {

@@ -6,6 +6,7 @@ import { startWooEmulator, type WooEmulator } from "../../emulators/woocommerce/
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../tests/setup/db";
 import { keyringFrom } from "../crypto/encryption.server";
 import { openCredentials } from "../crypto/integration-secrets.server";
+import { ConnectLimitedError } from "../lib/connect-limits.server";
 import type { WooCommercePlatform } from "../platforms/woocommerce/index.server";
 import { testPlatform } from "../platforms/woocommerce/testing/harness";
 import type { WooCredentials } from "../platforms/woocommerce/types";
@@ -292,6 +293,32 @@ describe.each(DATABASE_KINDS)("WooCommerce key approval on %s", (kind) => {
       headers: { "Content-Type": "application/json" },
       body: '{"mode":"approve"}',
     });
+  });
+
+  it("starts no approval over the connect limit: no attempt recorded, the store not asked", async () => {
+    let asked = 0;
+    const beforeStoreRequest = async () => {
+      asked++;
+      throw new ConnectLimitedError("organization", 61_000);
+    };
+    const malformed = await startKeyApproval(deps, { storeUrl: "not a url", beforeStoreRequest });
+    expect(malformed).toMatchObject({ success: false, error: { field: "storeUrl" } });
+    expect(asked).toBe(0);
+
+    const attempts = await t.db.wooConnectAttempt.count();
+    const storeRequests = woo.context.load.snapshot().requests;
+    const limited = await startKeyApproval(deps, { storeUrl: woo.url, beforeStoreRequest });
+    expect(limited).toEqual({
+      success: false,
+      error: {
+        code: "rate_limited",
+        message: "Too many connection attempts for this Commerce Sync account. Try again in 2 minutes.",
+      },
+      retryAfterSeconds: 61,
+    });
+    expect(asked).toBe(1);
+    expect(await t.db.wooConnectAttempt.count()).toBe(attempts);
+    expect(woo.context.load.snapshot().requests).toBe(storeRequests);
   });
 
   it("cannot start an approval for an address that is not a WooCommerce store", async () => {

@@ -2,7 +2,7 @@
  * One-click key approval: the owner is sent to the store's `/wc-auth/v1/authorize` (the store may ask them to log in
  * first), approves, and the store POSTs a fresh key to this app's callback before sending the owner back.
  *
- * - `startKeyApproval` finds the store, records a pending attempt (random id, expiry) and a nonce for the starting
+ * - `startKeyApproval` checks the caller's connect limit (ADR 0057), finds the store, records a pending attempt (random id, expiry) and a nonce for the starting
  *   browser's cookie, and builds the authorize URL. The attempt id is in the callback URL and is the `user_id` the
  *   store echoes.
  * - `receiveApprovedKeys` (the store's server → callback) accepts one key per pending, unexpired attempt; unknown,
@@ -11,7 +11,9 @@
  *   it then connects with the key exactly like a pasted one, once.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { ConnectLimitedError } from "../lib/connect-limits.server";
 import { isAppError } from "../lib/errors";
+import { normalizeStoreUrl } from "../platforms/woocommerce/store-url";
 import type { WooKeyPermissions } from "../platforms/woocommerce/types";
 import { connectWooCommerce, type WooConnectDeps, type WooConnectResult } from "./woocommerce-connect.server";
 import { openAttemptKey, sealAttemptKey } from "./woocommerce-secrets.server";
@@ -35,17 +37,39 @@ export type ReturnTo = "standalone" | "embedded";
 
 export type StartApprovalResult =
   | { success: true; attemptId: string; browserNonce: string; authorizeUrl: string; expiresAt: Date }
-  | { success: false; error: { code: string; message: string; field?: "storeUrl" } };
+  | {
+      success: false;
+      error: { code: string; message: string; field?: "storeUrl" };
+      /** Over a connect limit (code `rate_limited`): seconds until the next attempt is allowed. */
+      retryAfterSeconds?: number;
+    };
 
 /** Starts an approval for the store at `storeUrl`. */
 export async function startKeyApproval(
   deps: ApprovalDeps,
-  input: { storeUrl: string; organizationId?: string | null; returnTo?: ReturnTo; signal?: AbortSignal },
+  input: {
+    storeUrl: string;
+    organizationId?: string | null;
+    returnTo?: ReturnTo;
+    signal?: AbortSignal;
+    /** The caller's connect limit, run before the store is asked (as `WooConnectInput.beforeStoreRequest`). */
+    beforeStoreRequest?: () => Promise<void>;
+  },
 ): Promise<StartApprovalResult> {
   let storeUrl: string;
   try {
+    // A malformed address is refused as before, without counting as an attempt: no request would be made.
+    normalizeStoreUrl(input.storeUrl);
+    await input.beforeStoreRequest?.();
     storeUrl = (await deps.connector.discover(input.storeUrl, input.signal)).url.url;
   } catch (error) {
+    if (error instanceof ConnectLimitedError) {
+      return {
+        success: false,
+        error: { code: error.code, message: error.message },
+        retryAfterSeconds: error.retryAfterSeconds,
+      };
+    }
     if (isAppError(error))
       return { success: false, error: { code: error.code, message: error.message, field: "storeUrl" } };
     throw error;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startWooEmulator, type WooEmulator } from "../../emulators/woocommerce/server";
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../tests/setup/db";
 import { keyringFrom, open } from "../crypto/encryption.server";
+import { ConnectLimitedError } from "../lib/connect-limits.server";
 import { wooSettingsOf } from "../platforms/woocommerce/settings";
 import { testPlatform } from "../platforms/woocommerce/testing/harness";
 import type { WooCommercePlatform } from "../platforms/woocommerce/index.server";
@@ -277,6 +278,47 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
       success: false,
       error: { field: "consumerKey", message: expect.stringMatching(/swapped/) },
     });
+  });
+
+  it("asks the connect limit once the input is well-formed, and asks the store nothing when it refuses", async () => {
+    const k = key();
+    let asked = 0;
+    const refuse = async () => {
+      asked++;
+      throw new ConnectLimitedError("address", 540_000);
+    };
+    const malformed = await connectWooCommerce(deps, {
+      storeUrl: woo.url,
+      consumerKey: "not-a-key",
+      consumerSecret: k.consumerSecret,
+      actor: "woo-owner",
+      beforeStoreRequest: refuse,
+    });
+    expect(malformed).toMatchObject({ success: false, error: { code: "invalid_key" } });
+    expect(asked).toBe(0);
+
+    const before = {
+      integrations: await t.db.integration.count(),
+      storeRequests: woo.context.load.snapshot(),
+    };
+    const limited = await connectWooCommerce(deps, {
+      storeUrl: woo.url,
+      ...k,
+      actor: "woo-owner",
+      beforeStoreRequest: refuse,
+    });
+    expect(asked).toBe(1);
+    expect(limited).toEqual({
+      success: false,
+      error: {
+        code: "rate_limited",
+        message: "Too many connection attempts from this address. Try again in 9 minutes.",
+      },
+      retryAfterSeconds: 540,
+    });
+    expect(woo.context.load.snapshot().requests).toBe(before.storeRequests.requests);
+    expect(await t.db.integration.count()).toBe(before.integrations);
+    expect(queued).toEqual([]);
   });
 
   it("names a missing store address first when the whole form is empty", async () => {

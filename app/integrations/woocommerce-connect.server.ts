@@ -3,7 +3,9 @@
  * after the owner approved a key (woocommerce-approval.server.ts). Used by the standalone page, the embedded app, the
  * integrations API and `npm run demo` (callable without a browser).
  *
- * Order of work: the connection test (SSRF guard, WordPress + WooCommerce found, key accepted) → the eleven webhooks
+ * Order of work: the input's form (store address, key shapes) → the caller's connect limit (`beforeStoreRequest`, ADR
+ * 0057: a refused attempt asks the store nothing) → the connection test (SSRF guard, WordPress + WooCommerce found, key
+ * accepted) → the eleven webhooks
  * registered with this integration's secret (a read-only key cannot: the owner is asked whether to continue
  * read-only) → organization and integration written with the key and secret sealed, audited → first sync queued.
  * Nothing is written when the test fails; webhooks created for a store whose row could not be written are removed.
@@ -11,6 +13,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Keyring } from "../crypto/encryption.server";
 import { updateIntegrationSettings } from "../db/integration-settings.server";
+import { ConnectLimitedError, retryAfterHeader } from "../lib/connect-limits.server";
 import { AppError, isAppError, oneOffMessage } from "../lib/errors";
 import type { WooConnector } from "../platforms/woocommerce/index.server";
 import type { StoreFacts } from "../platforms/woocommerce/probe.server";
@@ -46,6 +49,11 @@ export interface WooConnectInput {
   /** Who asked, for the audit trail ("woo-owner", "merchant:<shop>", "api-token:<id>", "demo"). */
   actor: string;
   signal?: AbortSignal;
+  /**
+   * Runs once the input is well-formed, before the first request to the store: the connect limit of the person or
+   * token asking (ADR 0057). It throws a ConnectLimitedError to refuse; nothing is then asked or written.
+   */
+  beforeStoreRequest?: () => Promise<void>;
 }
 
 export type WooConnectField = "storeUrl" | "consumerKey" | "consumerSecret";
@@ -69,6 +77,8 @@ export type WooConnectResult =
       /** The key is read-only: ask the owner, then call again with `allowReadOnly: true`. */
       needsReadOnlyConfirmation?: boolean;
       store?: StoreFacts;
+      /** Over a connect limit (code `rate_limited`): seconds until the next attempt is allowed. */
+      retryAfterSeconds?: number;
     };
 
 /** Connects (or reconnects) a store. Returns a failure the owner can act on; throws only for unexpected errors. */
@@ -97,6 +107,7 @@ async function connect(
     consumerSecret: checkKey(input.consumerSecret, "cs_", "consumerSecret"),
     keyPermissions: input.keyPermissions ?? null,
   };
+  if (round === 0) await input.beforeStoreRequest?.();
   const discovered = await connector.discover(input.storeUrl, input.signal);
   const store = await connector.testKey(discovered, key, input.signal).catch((error: unknown) => {
     // A key pasted a moment ago and refused was most likely copied wrong; one the store just approved was not.
@@ -257,10 +268,28 @@ async function connect(
 }
 
 /**
- * The integrations API's answer for a connect: 201 (new store) or 200 (reconnected) with the store; 409 when the
- * store belongs to another organization; 422 for anything else the store or key refused, naming the field.
+ * A connect page's answer to a failed attempt (a connect or a key approval start): 429 with Retry-After when it was
+ * over a connect limit, otherwise 400.
  */
-export function wooConnectApiAnswer(result: WooConnectResult): { status: number; body: unknown } {
+export function connectFailureInit(failure: { error: { code: string }; retryAfterSeconds?: number }): {
+  status: number;
+  headers: Record<string, string>;
+} {
+  return failure.error.code === "rate_limited"
+    ? { status: 429, headers: retryAfterHeader(failure) }
+    : { status: 400, headers: {} };
+}
+
+/**
+ * The integrations API's answer for a connect: 201 (new store) or 200 (reconnected) with the store; 409 when the
+ * store belongs to another organization; 429 with Retry-After when over a connect limit; 422 for anything else the
+ * store or key refused, naming the field.
+ */
+export function wooConnectApiAnswer(result: WooConnectResult): {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+} {
   if (result.success) {
     return {
       status: result.created ? 201 : 200,
@@ -274,11 +303,13 @@ export function wooConnectApiAnswer(result: WooConnectResult): { status: number;
         webhooks: result.webhooks,
         initialSync: result.initialSync,
       },
+      headers: {},
     };
   }
   const { code, message, field } = result.error;
   return {
-    status: code === "store_in_other_organization" ? 409 : 422,
+    status: code === "store_in_other_organization" ? 409 : code === "rate_limited" ? 429 : 422,
+    headers: retryAfterHeader(result),
     body: {
       error: {
         code,
@@ -333,7 +364,11 @@ function failure(error: AppError): WooConnectResult {
           : undefined;
   // A person waits for this one attempt: nothing tries it again on its own, so they are told to.
   const message = error.retryNote ? `${oneOffMessage(error)} Try again in a moment.` : error.message;
-  return { success: false, error: { code: error.code, message, ...(field ? { field } : {}) } };
+  return {
+    success: false,
+    error: { code: error.code, message, ...(field ? { field } : {}) },
+    ...(error instanceof ConnectLimitedError ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+  };
 }
 
 async function hasData(db: AppDb, integrationId: string): Promise<boolean> {

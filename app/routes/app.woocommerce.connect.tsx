@@ -3,7 +3,7 @@
  * organization, so its customers merge with the Shopify ones by email. Pasted keys connect here; the key approval
  * needs a top-level window (WordPress's login page cannot be framed), so it opens the standalone connect page with a
  * short-lived grant for this organization. After a connect, the banner links to the new store's page and the pasted
- * key and secret are cleared from the form.
+ * key and secret are cleared from the form. Connects count against the connect limits (ADR 0057).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
@@ -18,7 +18,7 @@ import { WooKeyForm } from "../components/woocommerce-key-form";
 import { wooApp } from "../woocommerce-app.server";
 import { loadEnv } from "../env.server";
 import { approvalCallbackRefused } from "../integrations/woocommerce-approval.server";
-import { connectWooCommerce } from "../integrations/woocommerce-connect.server";
+import { connectFailureInit, connectWooCommerce } from "../integrations/woocommerce-connect.server";
 import { signOrganizationGrant } from "../integrations/woocommerce-session.server";
 import { authenticate } from "../shopify.server";
 
@@ -44,7 +44,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   });
 };
 
-export const action = async ({ request }: ActionFunctionArgs) => {
+export const action = async ({ request, context }: ActionFunctionArgs) => {
   const { app, shop, organizationId } = await shopOrganization(request);
   const form = await request.formData();
   const field = (name: string) => String(form.get(name) ?? "");
@@ -55,8 +55,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     allowReadOnly: field("allowReadOnly") === "1",
     organizationId,
     actor: `merchant:${shop}`,
+    beforeStoreRequest: app.connectLimit({ clientIp: context.clientIp, organizationId }),
   });
-  return json(result, { status: result.success ? 200 : 400 });
+  return json(result, result.success ? { status: 200 } : connectFailureInit(result));
 };
 
 export default function EmbeddedConnectWooCommerce() {

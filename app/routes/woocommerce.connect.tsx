@@ -1,7 +1,8 @@
 /**
  * `/woocommerce/connect`: connect a WooCommerce store (or sign back in) — approve a key in the store's WP admin, or
  * paste REST keys. A successful connect signs this browser in to the store's account and opens its status page.
- * `?grant=…` (from the embedded app) connects into the Shopify merchant's organization.
+ * `?grant=…` (from the embedded app) connects into the Shopify merchant's organization. Each attempt that would ask
+ * the store counts against the connect limits (ADR 0057): over one, the form's banner says when to try again (429).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
@@ -13,7 +14,11 @@ import { WooKeyForm } from "../components/woocommerce-key-form";
 import { loadEnv } from "../env.server";
 import { approvalCallbackRefused, startKeyApproval } from "../integrations/woocommerce-approval.server";
 import { wooApp } from "../woocommerce-app.server";
-import { connectWooCommerce, type WooConnectResult } from "../integrations/woocommerce-connect.server";
+import {
+  connectFailureInit,
+  connectWooCommerce,
+  type WooConnectResult,
+} from "../integrations/woocommerce-connect.server";
 import {
   assertSameOrigin,
   createOwnerSession,
@@ -45,7 +50,7 @@ type ActionData =
   | { intent: "approve"; error: { code: string; message: string }; values: { storeUrl: string } }
   | (Extract<WooConnectResult, { success: false }> & { intent: "keys"; values: { storeUrl: string } });
 
-export const action = async ({ request }: ActionFunctionArgs) => {
+export const action = async ({ request, context }: ActionFunctionArgs) => {
   assertSameOrigin(request, loadEnv().SHOPIFY_APP_URL);
   const app = wooApp();
   const form = await request.formData();
@@ -56,17 +61,19 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const token = (await app.cookies.session.parse(request.headers.get("Cookie"))) as string | null;
   const session = await readOwnerSession(app.db, token);
   const organizationId = grantOrg ?? session?.organizationId ?? null;
+  const beforeStoreRequest = app.connectLimit({ clientIp: context.clientIp, organizationId });
 
   if (field("intent") === "approve") {
     const started = await startKeyApproval(app, {
       storeUrl,
       organizationId,
       returnTo: grantOrg ? "embedded" : "standalone",
+      beforeStoreRequest,
     });
     if (!started.success) {
       return json<ActionData>(
         { intent: "approve", error: started.error, values: { storeUrl } },
-        { status: 400 },
+        connectFailureInit(started),
       );
     }
     return redirect(started.authorizeUrl, {
@@ -81,9 +88,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     allowReadOnly: field("allowReadOnly") === "1",
     organizationId,
     actor: grantOrg ? "merchant:woocommerce-connect" : "woo-owner",
+    beforeStoreRequest,
   });
   if (!result.success) {
-    return json<ActionData>({ ...result, intent: "keys", values: { storeUrl } }, { status: 400 });
+    return json<ActionData>({ ...result, intent: "keys", values: { storeUrl } }, connectFailureInit(result));
   }
   const sessionToken = await createOwnerSession(app.db, {
     organizationId: result.organizationId,

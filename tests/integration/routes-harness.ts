@@ -82,6 +82,7 @@ export async function loadRoutes(t: TestDatabase): Promise<RouteHarness> {
       await queue.close();
       global.__commerceSyncJobQueue = undefined;
       global.__commerceSyncPrisma = undefined;
+      global.__commerceSyncConnectLimits = undefined;
     },
   };
 }

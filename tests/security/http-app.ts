@@ -89,6 +89,12 @@ export async function startHttpApp(
     ENCRYPTION_KEY: HTTP_APP.encryptionKey,
     DATABASE_URL: t.url,
     LOG_LEVEL: "debug",
+    // The suites send many connect attempts from 127.0.0.1 on purpose; the limits' own tests set theirs.
+    TRUST_PROXY: "0",
+    CONNECT_LIMIT_PER_IP: "10000",
+    CONNECT_LIMIT_PER_IP_WINDOW_SECONDS: "600",
+    CONNECT_LIMIT_PER_ORGANIZATION: "10000",
+    CONNECT_LIMIT_PER_ORGANIZATION_WINDOW_SECONDS: "3600",
     ...extraEnv,
   });
   const queue = await createJobQueue(t.db, { databaseUrl: t.url });

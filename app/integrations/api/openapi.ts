@@ -38,6 +38,9 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   413: "Request body too large",
   415: "Body is not JSON",
   422: "The store refused the connection (wrong keys, not WooCommerce, …)",
+  429:
+    "Too many connect attempts from this address or for this organization (`rate_limited`): the store was not " +
+    "asked; the `Retry-After` header says in how many seconds to try again",
   500: "Unexpected error",
 };
 
@@ -93,10 +96,11 @@ export const API_OPERATIONS: ApiOperation[] = [
     summary: "Connect a WooCommerce store with a REST API key (Read/Write)",
     description:
       "Tests the key against the store, registers webhooks and queues the first full sync. 201 for a new store, " +
-      "200 when it was connected already (the key is replaced).",
+      "200 when it was connected already (the key is replaced). Attempts are limited per client address and per " +
+      "organization (429).",
     body: s.woocommerceConnectBody,
     success: { status: 201, description: "Connected", schema: s.woocommerceConnectResult },
-    errors: [409, 413, 415, 422],
+    errors: [409, 413, 415, 422, 429],
   },
   {
     method: "post",
@@ -190,6 +194,16 @@ export function openApiDocument(serverUrl: string) {
             status,
             {
               description: ERROR_DESCRIPTIONS[status],
+              ...(status === 429
+                ? {
+                    headers: {
+                      "Retry-After": {
+                        description: "Seconds until the next attempt is allowed",
+                        schema: { type: "integer" as const },
+                      },
+                    },
+                  }
+                : {}),
               content: { "application/json": { schema: errorSchema } },
             },
           ]),
