@@ -5,7 +5,7 @@
  * short-lived grant for this organization. After a connect, the banner links to the new store's page and the pasted
  * key and secret are cleared from the form. Connects count against the connect limits (ADR 0057).
  */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Box, Button, Card, Layout, Page, Text } from "@shopify/polaris";
@@ -20,6 +20,7 @@ import { loadEnv } from "../env.server";
 import { approvalCallbackRefused } from "../integrations/woocommerce-approval.server";
 import { connectFailureInit, connectWooCommerce } from "../integrations/woocommerce-connect.server";
 import { signOrganizationGrant } from "../integrations/woocommerce-session.server";
+import { boundary } from "@shopify/shopify-app-remix/server";
 import { authenticate } from "../shopify.server";
 
 async function shopOrganization(request: Request) {
@@ -33,6 +34,9 @@ async function shopOrganization(request: Request) {
     throw new Response("This shop has no Commerce Sync account yet. Reload the app.", { status: 409 });
   return { app, shop: session.shop, organizationId: shop.organizationId };
 }
+
+/** As the embedded layout's, plus this action's headers: a refused attempt's Retry-After reaches the response. */
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { app, organizationId } = await shopOrganization(request);

@@ -4,7 +4,7 @@
  * `?grant=…` (from the embedded app) connects into the Shopify merchant's organization. Each attempt that would ask
  * the store counts against the connect limits (ADR 0057): over one, the form's banner says when to try again (429).
  */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Box, Button, Card, Layout, List, Page, Text, TextField } from "@shopify/polaris";
@@ -26,6 +26,14 @@ import {
   readOwnerSession,
 } from "../integrations/woocommerce-session.server";
 import { ownerStorePageAfterConnect } from "../components/links";
+
+/** A refused attempt's Retry-After reaches the page's response (Remix keeps only cookies from an action's headers). */
+export const headers: HeadersFunction = ({ actionHeaders, parentHeaders }) => {
+  const headers = new Headers(parentHeaders);
+  const retryAfter = actionHeaders.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const app = wooApp();
