@@ -4,6 +4,10 @@
  * asserts the status, the message the sender reads, and that the database is byte-for-byte what it was before
  * (every row of every table), unless the case names the one bookkeeping change it makes and why.
  * All log lines written meanwhile are scanned for the secrets used here (see the last test).
+ *
+ * Every case is its own client: the app trusts one proxy (TRUST_PROXY=1) and each request carries its own address in
+ * X-Forwarded-For, so the connect limits (ADR 0057, default sizes) count each case on its own; the limit cases below
+ * first use up the attempts of an address of their own.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -21,6 +25,7 @@ import { HTTP_APP, startHttpApp, type HttpApp } from "./http-app";
 import { findSecrets, snapshotDatabase } from "./db-snapshot";
 
 interface Ctx {
+  appUrl: string;
   m: MerchantFixture;
   shop: string;
   wooSecret: string;
@@ -175,6 +180,27 @@ function api(
 }
 
 const sync = (c: Ctx) => `/api/integrations/${c.m.shopifyId}/sync`;
+
+/**
+ * `address` once it has made its 10 connect attempts of the window (ADR 0057's default), each to a private store
+ * address: counted, refused by the SSRF guard, nothing written.
+ */
+async function overConnectLimit(c: Ctx, address: string): Promise<string> {
+  for (let i = 0; i < 10; i++) {
+    const r = connectForm({ storeUrl: "http://10.0.0.5" });
+    const res = await fetch(`${c.appUrl}${r.path}`, {
+      method: "POST",
+      headers: { ...r.headers, "X-Forwarded-For": address },
+      body: r.body,
+    });
+    await res.text();
+    if (res.status !== 400)
+      throw new Error(`connect attempt ${i + 1} from ${address} answered ${res.status}`);
+  }
+  return address;
+}
+
+const ADDRESS_LIMITED = /Too many connection attempts from this address\. Try again in 10 minutes\./;
 
 const CASES: Case[] = [
   // ── Shopify webhooks ──────────────────────────────────────────────────────────────────────────────────
@@ -570,6 +596,79 @@ const CASES: Case[] = [
     message: /Cross-site requests are not accepted/,
   },
 
+  // ── Connect limits (ADR 0057): a client that used up its attempts; the store is not asked ──────────────
+  {
+    name: "11th connect attempt from one client within 10 minutes",
+    request: async (c) => {
+      const r = connectForm({ storeUrl: "https://store.example.com" });
+      return { ...r, headers: { ...r.headers, "X-Forwarded-For": await overConnectLimit(c, "198.19.1.1") } };
+    },
+    status: 429,
+    message: ADDRESS_LIMITED,
+  },
+  {
+    name: "key approval started by a client over the connect limit",
+    request: async (c) => ({
+      ...connectForm({}),
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Forwarded-For": await overConnectLimit(c, "198.19.1.2"),
+      },
+      body: new URLSearchParams({ intent: "approve", storeUrl: "https://store.example.com" }).toString(),
+    }),
+    status: 429,
+    message: ADDRESS_LIMITED,
+  },
+  {
+    name: "client over the connect limit writing another address before the proxy's",
+    request: async (c) => {
+      const r = connectForm({ storeUrl: "https://store.example.com" });
+      const address = await overConnectLimit(c, "198.19.1.3");
+      return { ...r, headers: { ...r.headers, "X-Forwarded-For": `198.51.100.77, ${address}` } };
+    },
+    status: 429,
+    message: ADDRESS_LIMITED,
+  },
+  {
+    name: "embedded connect by a client over the connect limit",
+    request: async (c) => ({
+      method: "POST",
+      path: "/app/woocommerce/connect",
+      headers: {
+        Authorization: `Bearer ${await pendingToken(c, {})}`,
+        "Content-Type": "application/x-www-form-urlencoded",
+        // shopify-app-remix answers 410 to a bot's user agent (fetch's "node" is one) before the route runs.
+        "User-Agent":
+          "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
+        "X-Forwarded-For": await overConnectLimit(c, "198.19.1.4"),
+      },
+      body: new URLSearchParams({
+        storeUrl: "https://store.example.com",
+        consumerKey: `ck_${"1".repeat(40)}`,
+        consumerSecret: `cs_${"2".repeat(40)}`,
+      }).toString(),
+    }),
+    status: 429,
+    message: ADDRESS_LIMITED,
+  },
+  {
+    name: "API connect by a client over the connect limit",
+    request: async (c) => {
+      const r = api(c, {
+        method: "POST",
+        path: "/api/integrations/woocommerce/connect",
+        body: JSON.stringify({
+          storeUrl: "https://store.example.com",
+          consumerKey: `ck_${"1".repeat(40)}`,
+          consumerSecret: `cs_${"2".repeat(40)}`,
+        }),
+      });
+      return { ...r, headers: { ...r.headers, "X-Forwarded-For": await overConnectLimit(c, "198.19.1.5") } };
+    },
+    status: 429,
+    message: /"code":"rate_limited".*Too many connection attempts from this address/,
+  },
+
   // ── Integrations API (tokens, ids, bodies) ────────────────────────────────────────────────────────────
   {
     name: "API without a token",
@@ -746,7 +845,14 @@ describe.each(DATABASE_KINDS)("bad-input corpus over HTTP (%s)", (kind) => {
 
   beforeAll(async () => {
     t = await createTestDatabase(kind);
-    app = await startHttpApp(t);
+    // One trusted proxy and the default connect limits (blank = not set): see the header comment.
+    app = await startHttpApp(t, {
+      TRUST_PROXY: "1",
+      CONNECT_LIMIT_PER_IP: "",
+      CONNECT_LIMIT_PER_IP_WINDOW_SECONDS: "",
+      CONNECT_LIMIT_PER_ORGANIZATION: "",
+      CONNECT_LIMIT_PER_ORGANIZATION_WINDOW_SECONDS: "",
+    });
     const m = await seedMerchant(t.db);
     const keyring = keyringFrom(HTTP_APP.encryptionKey);
     const shop = (await t.db.integration.findUniqueOrThrow({ where: { id: m.shopifyId } })).storeKey;
@@ -787,6 +893,7 @@ describe.each(DATABASE_KINDS)("bad-input corpus over HTTP (%s)", (kind) => {
     session.scope = "read_customers";
     await new EncryptedSessionStorage(t.db, keyring).storeSession(session);
     c = {
+      appUrl: app.url,
       m,
       shop,
       wooSecret,
@@ -813,13 +920,15 @@ describe.each(DATABASE_KINDS)("bad-input corpus over HTTP (%s)", (kind) => {
     expect(CASES.length).toBeGreaterThanOrEqual(40);
   });
 
-  it.each(CASES.map((k) => [k.name, k] as const))("%s", async (_name, k) => {
+  it.each(CASES.map((k, i) => [k.name, k, i] as const))("%s", async (_name, k, index) => {
     const before = await snapshotDatabase(t.db);
     const r = await k.request(c);
     rememberSentSecrets(r);
+    // Each case its own client (the trusted proxy's entry), unless the case names one.
+    const client = `198.18.${Math.floor(index / 250)}.${(index % 250) + 1}`;
     const res = await fetch(`${app.url}${r.path}`, {
       method: r.method ?? "GET",
-      headers: r.headers,
+      headers: { "X-Forwarded-For": client, ...r.headers },
       body: typeof r.body === "string" || r.body === undefined ? r.body : new Uint8Array(r.body),
       redirect: "manual",
     });
