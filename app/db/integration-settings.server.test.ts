@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
 import { isAppError } from "../lib/errors";
+import { refreshIntegrationCounters } from "../sync/run-records.server";
 import { seedOrganization } from "../sync/testing/fixtures";
 import { updateIntegrationSettings, type IntegrationSettings } from "./integration-settings.server";
 
@@ -82,6 +83,41 @@ describe.each(DATABASE_KINDS)("updateIntegrationSettings on %s", (kind) => {
     expect(calls).toBe(2);
     expect(row.status).toBe("syncing");
     expect(row.settings).toEqual({ enabled: ["orders"], a: 1 });
+  });
+
+  it("keeps a key written in between when a later write of another column puts updatedAt back to the value read", async () => {
+    // Writers of other columns (the sync's counters and status, Prisma's @updatedAt) stamp updatedAt with their own
+    // clock, not past the settings writer's read + 1 ms: in the same millisecond (or from a host whose clock is
+    // behind) the stamp can equal the updatedAt this writer read, although the settings changed since.
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-12-01T00:00:00.000Z") });
+    try {
+      await refreshIntegrationCounters(t.db, t.db, id);
+      let calls = 0;
+      await updateIntegrationSettings(t.db, id, async (s) => {
+        if (calls++ === 0) {
+          await updateIntegrationSettings(t.db, id, (other) => ({ ...other, b: "other writer" }));
+          await refreshIntegrationCounters(t.db, t.db, id);
+        }
+        return { ...s, a: "this writer" };
+      });
+      expect(calls).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await stored()).toEqual({ enabled: ["orders"], a: "this writer", b: "other writer" });
+  });
+
+  it("writes settings stored as other JSON text than Prisma's (by hand), which the stored-value guard cannot match", async () => {
+    await t.db.$executeRawUnsafe(
+      kind === "sqlite"
+        ? `UPDATE "Integration" SET "settings" = ? WHERE "id" = ?`
+        : `UPDATE "Integration" SET "settings" = $1::jsonb WHERE "id" = $2`,
+      '{ "enabled": [ "orders" ], "n": 1.0 }',
+      id,
+    );
+    const result = await updateIntegrationSettings(t.db, id, (s) => ({ ...s, a: 1 }));
+    expect(result?.written).toBe(true);
+    expect(await stored()).toEqual({ enabled: ["orders"], n: 1, a: 1 });
   });
 
   it("gives up with a conflict error when every attempt loses", async () => {

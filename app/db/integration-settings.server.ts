@@ -3,9 +3,13 @@
  * shop's details, WooCommerce's connection facts, missing scopes, when access came back). Each writer reads the
  * object, changes its own keys and writes the whole object back; two writers at once (the merchant saving the
  * schedule while a reconnect or an install writes its keys) would lose one of the changes. Here the write only lands
- * if the row was not written since it was read — `WHERE id = ? AND updatedAt = <read value>`, a compare-and-swap
- * that works the same on SQLite and PostgreSQL, inside or outside a transaction — and a lost race reads again and
- * re-applies the change (docs/decisions/0056-integration-settings-updates.md).
+ * if the row was not written since it was read — `WHERE id = ? AND updatedAt = <read value> AND settings = <read
+ * value>`, a compare-and-swap that works the same on SQLite and PostgreSQL, inside or outside a transaction — and a
+ * lost race reads again and re-applies the change (docs/decisions/0056-integration-settings-updates.md).
+ *
+ * `updatedAt` alone is not enough: the writers of other columns (the sync's counters and status, Prisma's
+ * `@updatedAt`) stamp it with their own clock, so within one millisecond, or from a host whose clock is behind, a
+ * later write can put back the very value a settings writer read after another settings write landed.
  */
 import type { Prisma } from "@prisma/client";
 import { AppError } from "../lib/errors";
@@ -52,18 +56,33 @@ export async function updateIntegrationSettings(
   options: SettingsUpdateOptions = {},
 ): Promise<SettingsUpdate | null> {
   const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
+  // The stored settings are compared as read (PostgreSQL compares jsonb values; SQLite the column's text, which
+  // Prisma writes as JSON.stringify does). Text written otherwise (by hand, `{"a": 1}`) never equals what is sent
+  // back: a lost race after which the row reads exactly as before is that, and the next attempts guard by updatedAt
+  // alone (and store the text in Prisma's form).
+  let compareSettings = true;
+  let lastRead: string | null = null;
   for (let attempt = 1; ; attempt++) {
     const row = await db.integration.findUnique({
       where: { id: integrationId },
       select: { settings: true, updatedAt: true },
     });
     if (!row) return null;
+    const read = `${row.updatedAt.getTime()} ${JSON.stringify(row.settings)}`;
+    if (read === lastRead) compareSettings = false;
+    lastRead = read;
     const previous: IntegrationSettings = jsonObject(row.settings);
     const next = await change(structuredClone(previous));
     if (JSON.stringify(next) === JSON.stringify(previous))
       return { previous, settings: previous, written: false };
     const written = await db.integration.updateMany({
-      where: { id: integrationId, updatedAt: row.updatedAt },
+      where: {
+        id: integrationId,
+        updatedAt: row.updatedAt,
+        ...(compareSettings && row.settings !== null
+          ? { settings: { equals: row.settings as Prisma.InputJsonValue } }
+          : {}),
+      },
       data: {
         settings: next as Prisma.InputJsonObject,
         // Strictly later than the value read, even within the same millisecond (or behind another host's clock),

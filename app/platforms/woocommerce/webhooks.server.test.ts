@@ -183,7 +183,7 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
     expect(ours("int-d")).toHaveLength(0);
     expect(written).toEqual([
       {
-        where: { id: "int-d", updatedAt },
+        where: { id: "int-d", updatedAt, settings: { equals: { reconcileIntervalMinutes: 15 } } },
         data: {
           settings: { reconcileIntervalMinutes: 15, woocommerce: { readOnly: true } },
           updatedAt: expect.any(Date),
