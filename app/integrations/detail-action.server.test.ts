@@ -4,8 +4,8 @@ import { createJobQueue, type JobQueue } from "../jobs/queue.server";
 import { runDetailAction } from "./detail-action.server";
 import { seedMerchant, type MerchantFixture } from "./testing/merchant";
 
-/** "Sync now" on a store's page says what happened: started, already waiting, or a waiting retry brought forward. */
-describe("the store page's Sync now (embedded queue)", () => {
+/** The store page's actions, on one merchant's stores (SQLite, embedded queue). */
+describe("the store page's actions", () => {
   let t: TestDatabase;
   let m: MerchantFixture;
   let queue: JobQueue;
@@ -19,78 +19,68 @@ describe("the store page's Sync now (embedded queue)", () => {
     await t?.cleanup();
   });
 
-  const syncNow = () => {
-    const form = new FormData();
-    form.set("intent", "sync");
-    form.set("kind", "incremental");
-    return runDetailAction(
-      { db: t.db, queue, cleanupStore: async () => undefined },
-      { organizationId: m.organizationId, integrationId: m.wooId, actor: "merchant:test", form },
-    );
-  };
+  /** "Sync now" on a store's page says what happened: started, already waiting, or a waiting retry brought forward. */
+  describe("the store page's Sync now (embedded queue)", () => {
+    const syncNow = () => {
+      const form = new FormData();
+      form.set("intent", "sync");
+      form.set("kind", "incremental");
+      return runDetailAction(
+        { db: t.db, queue, cleanupStore: async () => undefined },
+        { organizationId: m.organizationId, integrationId: m.wooId, actor: "merchant:test", form },
+      );
+    };
 
-  it("starts a sync, then says one is waiting, then says a waiting retry starts now", async () => {
-    expect((await syncNow()).message).toBe("Incremental sync started");
-    expect((await syncNow()).message).toBe("A sync of this store is already waiting to run");
-    // The waiting job failed once and waits out its backoff (what a worker leaves after the store was down).
-    const inAnHour = new Date(Date.now() + 60 * 60_000);
-    const moved = await t.db.job.updateMany({
-      where: { kind: "sync.incremental", status: "queued" },
-      data: { attempts: 1, runAt: inAnHour, lastError: "the store is down" },
-    });
-    expect(moved.count).toBe(1);
-    expect((await syncNow()).message).toBe("The sync that was waiting to retry after a failure starts now");
-    const job = await t.db.job.findFirstOrThrow({ where: { kind: "sync.incremental", status: "queued" } });
-    expect(job.runAt.getTime()).toBeLessThan(inAnHour.getTime());
-  });
-});
-
-/** Saving the automatic syncs while other writes to the store's settings keep landing first (ADR 0056). */
-describe("the store page's schedule save, overtaken every time", () => {
-  let t: TestDatabase;
-  let m: MerchantFixture;
-  let queue: JobQueue;
-  beforeAll(async () => {
-    t = await createTestDatabase("sqlite");
-    m = await seedMerchant(t.db);
-    queue = await createJobQueue(t.db, { databaseUrl: t.url });
-  });
-  afterAll(async () => {
-    await queue?.close();
-    await t?.cleanup();
-  });
-
-  it("says so on the page, to try again, and saves nothing", async () => {
-    // Every guarded settings write finds the row already changed, as if another writer always came first.
-    const overtaken = <T extends object>(client: T): T =>
-      new Proxy(client, {
-        get(target, key, receiver) {
-          if (key === "integration") {
-            const integration = Reflect.get(target, key, receiver) as object;
-            return new Proxy(integration, {
-              get: (i, k, r) => (k === "updateMany" ? async () => ({ count: 0 }) : Reflect.get(i, k, r)),
-            });
-          }
-          if (key === "$transaction")
-            return (fn: (tx: T) => Promise<unknown>) =>
-              (t.db.$transaction as unknown as (f: (tx: T) => Promise<unknown>) => Promise<unknown>)((tx) =>
-                fn(overtaken(tx)),
-              );
-          return Reflect.get(target, key, receiver);
-        },
+    it("starts a sync, then says one is waiting, then says a waiting retry starts now", async () => {
+      expect((await syncNow()).message).toBe("Incremental sync started");
+      expect((await syncNow()).message).toBe("A sync of this store is already waiting to run");
+      // The waiting job failed once and waits out its backoff (what a worker leaves after the store was down).
+      const inAnHour = new Date(Date.now() + 60 * 60_000);
+      const moved = await t.db.job.updateMany({
+        where: { kind: "sync.incremental", status: "queued" },
+        data: { attempts: 1, runAt: inAnHour, lastError: "the store is down" },
       });
-    const form = new FormData();
-    form.set("intent", "schedule");
-    form.set("interval", "30");
-    const result = await runDetailAction(
-      { db: overtaken(t.db), queue, cleanupStore: async () => undefined },
-      { organizationId: m.organizationId, integrationId: m.wooId, actor: "merchant:test", form },
-    );
-    expect(result).toMatchObject({ ok: false, status: 409 });
-    expect(result.message).toMatch(/kept changing while they were being saved .*Try again/);
-    const row = await t.db.integration.findUniqueOrThrow({ where: { id: m.wooId } });
-    expect(JSON.stringify(row.settings ?? {})).not.toContain('"reconcileIntervalMinutes":30');
-    // The audit entry went back with the transaction: the trail never says a change that did not happen.
-    expect(await t.db.auditLog.count({ where: { action: "integration.schedule_changed" } })).toBe(0);
+      expect(moved.count).toBe(1);
+      expect((await syncNow()).message).toBe("The sync that was waiting to retry after a failure starts now");
+      const job = await t.db.job.findFirstOrThrow({ where: { kind: "sync.incremental", status: "queued" } });
+      expect(job.runAt.getTime()).toBeLessThan(inAnHour.getTime());
+    });
+  });
+
+  /** Saving the automatic syncs while other writes to the store's settings keep landing first (ADR 0056). */
+  describe("the store page's schedule save, overtaken every time", () => {
+    it("says so on the page, to try again, and saves nothing", async () => {
+      // Every guarded settings write finds the row already changed, as if another writer always came first.
+      const overtaken = <T extends object>(client: T): T =>
+        new Proxy(client, {
+          get(target, key, receiver) {
+            if (key === "integration") {
+              const integration = Reflect.get(target, key, receiver) as object;
+              return new Proxy(integration, {
+                get: (i, k, r) => (k === "updateMany" ? async () => ({ count: 0 }) : Reflect.get(i, k, r)),
+              });
+            }
+            if (key === "$transaction")
+              return (fn: (tx: T) => Promise<unknown>) =>
+                (t.db.$transaction as unknown as (f: (tx: T) => Promise<unknown>) => Promise<unknown>)((tx) =>
+                  fn(overtaken(tx)),
+                );
+            return Reflect.get(target, key, receiver);
+          },
+        });
+      const form = new FormData();
+      form.set("intent", "schedule");
+      form.set("interval", "30");
+      const result = await runDetailAction(
+        { db: overtaken(t.db), queue, cleanupStore: async () => undefined },
+        { organizationId: m.organizationId, integrationId: m.wooId, actor: "merchant:test", form },
+      );
+      expect(result).toMatchObject({ ok: false, status: 409 });
+      expect(result.message).toMatch(/kept changing while they were being saved .*Try again/);
+      const row = await t.db.integration.findUniqueOrThrow({ where: { id: m.wooId } });
+      expect(JSON.stringify(row.settings ?? {})).not.toContain('"reconcileIntervalMinutes":30');
+      // The audit entry went back with the transaction: the trail never says a change that did not happen.
+      expect(await t.db.auditLog.count({ where: { action: "integration.schedule_changed" } })).toBe(0);
+    });
   });
 });
