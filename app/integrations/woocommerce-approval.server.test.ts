@@ -8,12 +8,12 @@ import { keyringFrom } from "../crypto/encryption.server";
 import { openCredentials } from "../crypto/integration-secrets.server";
 import { ConnectLimitedError } from "../lib/connect-limits.server";
 import type { WooCommercePlatform } from "../platforms/woocommerce/index.server";
-import { testPlatform } from "../platforms/woocommerce/testing/harness";
+import { storeSource, testPlatform } from "../platforms/woocommerce/testing/harness";
 import type { WooCredentials } from "../platforms/woocommerce/types";
 import { runSync } from "../sync/engine.server";
 import type { AppDb } from "../sync/platform";
 import { getIntegration } from "./integrations-view.server";
-import { ingestWooWebhook } from "./woocommerce-webhooks.server";
+import { answerWooWebhook } from "./testing/woo-intake";
 import {
   approvalCallbackRefused,
   finishKeyApproval,
@@ -33,15 +33,7 @@ async function callbackServer(deps: () => ApprovalDeps) {
     req.on("end", () => {
       if ((req.url ?? "").startsWith("/api/webhooks/woocommerce")) {
         // The webhook address: the store's creation pings are recorded (the store reaches the app).
-        const { db } = deps();
-        const integrationId = new URL(req.url ?? "/", "http://x").searchParams.get("integration");
-        void ingestWooWebhook(
-          { db, keyring, enqueue: async () => undefined },
-          { integrationId, headers: req.headers, rawBody: Buffer.concat(chunks) },
-        ).then(
-          (answer) => res.writeHead(answer.status).end(answer.body),
-          () => res.writeHead(500).end(),
-        );
+        answerWooWebhook({ db: deps().db, keyring }, req, Buffer.concat(chunks), res);
         return;
       }
       const attemptId = decodeURIComponent((req.url ?? "").replace(/^\/wc-auth\/callback\//, ""));
@@ -163,14 +155,7 @@ describe.each(DATABASE_KINDS)("WooCommerce key approval on %s", (kind) => {
     const failed = await runSync(db, {
       integrationId: row.id,
       kind: "incremental",
-      source: await platform.createSource({
-        db,
-        integration: { ...row, settings: row.settings as unknown },
-        credentials,
-        webhookSecret: null,
-        recordCall: () => undefined,
-        saveCredentials: async () => undefined,
-      }),
+      source: await storeSource(platform, db, row, credentials),
     });
     expect(failed.status).toBe("failed");
     expect((await getIntegration(db, row.organizationId, row.id)).status).toBe("needs_attention");

@@ -8,7 +8,7 @@ import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../tes
 import { keyringFrom, open } from "../crypto/encryption.server";
 import { ConnectLimitedError } from "../lib/connect-limits.server";
 import { wooSettingsOf } from "../platforms/woocommerce/settings";
-import { testPlatform } from "../platforms/woocommerce/testing/harness";
+import { storeSource, testPlatform } from "../platforms/woocommerce/testing/harness";
 import type { WooCommercePlatform } from "../platforms/woocommerce/index.server";
 import { WEBHOOK_TOPICS } from "../platforms/woocommerce/webhooks.server";
 import type { AppDb, StoreCall } from "../sync/platform";
@@ -17,7 +17,7 @@ import { runSync } from "../sync/engine.server";
 import { accessRestoredAt } from "./display-status";
 import { getIntegration, listIntegrations } from "./integrations-view.server";
 import { updateSyncSchedule } from "./sync-schedule.server";
-import { ingestWooWebhook } from "./woocommerce-webhooks.server";
+import { answerWooWebhook } from "./testing/woo-intake";
 
 const keyring = keyringFrom(randomBytes(32).toString("base64"));
 
@@ -29,16 +29,7 @@ async function startAppIntake(db: AppDb): Promise<{ url: string; close(): Promis
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const integrationId = new URL(req.url ?? "/", "http://x").searchParams.get("integration");
-      void ingestWooWebhook(
-        { db, keyring, enqueue: async () => undefined },
-        { integrationId, headers: req.headers, rawBody: Buffer.concat(chunks) },
-      ).then(
-        (answer) => res.writeHead(answer.status).end(answer.body),
-        () => res.writeHead(500).end(),
-      );
-    });
+    req.on("end", () => answerWooWebhook({ db, keyring }, req, Buffer.concat(chunks), res));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -407,14 +398,7 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
     };
     const sync = async (credentials: { consumerKey: string; consumerSecret: string }) => {
       const row = await t.db.integration.findFirstOrThrow({ where: { storeKey: revokedStore.url } });
-      const source = await platform.createSource({
-        db,
-        integration: { ...row, settings: row.settings as unknown },
-        credentials,
-        webhookSecret: null,
-        recordCall: () => undefined,
-        saveCredentials: async () => undefined,
-      });
+      const source = await storeSource(platform, db, row, credentials);
       return runSync(db, { integrationId: row.id, kind: "incremental", source });
     };
     const revoke = async (key: { consumerKey: string }) => {
@@ -577,14 +561,13 @@ describe.each([
     );
 
     const calls: StoreCall[] = [];
-    const source = await platform.createSource({
+    const source = await storeSource(
+      platform,
       db,
-      integration: { ...row, settings: row.settings as unknown },
-      credentials: { consumerKey: k.consumer_key, consumerSecret: k.consumer_secret },
-      webhookSecret: null,
-      recordCall: (call) => calls.push(call),
-      saveCredentials: async () => undefined,
-    });
+      row,
+      { consumerKey: k.consumer_key, consumerSecret: k.consumer_secret },
+      (call) => calls.push(call),
+    );
     let customers = 0;
     for await (const page of source.readers.customers!.read(null, new AbortController().signal))
       customers += page.records.length;
@@ -636,13 +619,9 @@ describe("WooCommerce connect to a store installed in a sub-directory", () => {
     const row = await t.db.integration.findUniqueOrThrow({ where: { id: result.integrationId } });
     expect(row.storeKey).toBe(`${woo.url}/shop`);
 
-    const source = await platform.createSource({
-      db,
-      integration: { ...row, settings: row.settings as unknown },
-      credentials: { consumerKey: k.consumer_key, consumerSecret: k.consumer_secret },
-      webhookSecret: null,
-      recordCall: () => undefined,
-      saveCredentials: async () => undefined,
+    const source = await storeSource(platform, db, row, {
+      consumerKey: k.consumer_key,
+      consumerSecret: k.consumer_secret,
     });
     let customers = 0;
     for await (const page of source.readers.customers!.read(null, new AbortController().signal))

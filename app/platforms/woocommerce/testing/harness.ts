@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Db } from "../../../db/client.server";
 import type { AppDb, IntegrationRow, PlatformContext, StoreCall } from "../../../sync/platform";
+import type { SyncSource } from "../../../sync/types";
 import {
   createWooCommercePlatform,
   type WooCommercePlatform,
@@ -67,6 +68,27 @@ export async function seedWooStore(
     },
   };
   return { organizationId, integration, credentials, webhookSecret, calls, ctx };
+}
+
+/**
+ * The sync source of a stored WooCommerce integration row with `credentials` (in the clear), as a job would build
+ * it; `recordCall` sees the store calls.
+ */
+export async function storeSource(
+  platform: WooCommercePlatform,
+  db: AppDb,
+  row: Omit<IntegrationRow, "settings"> & { settings: unknown },
+  credentials: WooCredentials,
+  recordCall: (call: StoreCall) => void = () => undefined,
+): Promise<SyncSource> {
+  return platform.createSource({
+    db,
+    integration: { ...row, settings: row.settings },
+    credentials,
+    webhookSecret: null,
+    recordCall,
+    saveCredentials: async () => undefined,
+  });
 }
 
 /** Whether an emulator user is a customer by the reader's rule (roles.ts), given the facts REST would show. */
