@@ -3,6 +3,8 @@
  * capability) and a 403 from something in front of it (a security plugin, a firewall) need different fixes.
  */
 import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWooEmulator, type WooEmulator } from "../../../emulators/woocommerce/server";
 import { oneOffMessage } from "../../lib/errors";
@@ -236,5 +238,66 @@ describe("a key the store refuses (401)", () => {
       5_000,
     );
     expect(pastedKeyError(unreachable)).toBe(unreachable);
+  });
+});
+
+describe("a store behind its web server's own password (a staging site with HTTP Basic authentication)", () => {
+  let server: Server;
+  let url: string;
+  const seen: Array<{ path: string; authorization: string | undefined }> = [];
+  beforeAll(async () => {
+    // What Apache or nginx answer in front of WordPress when `auth_basic` is on: 401, a challenge, an HTML page.
+    server = createServer((req, res) => {
+      seen.push({ path: req.url ?? "", authorization: req.headers.authorization });
+      res.writeHead(401, {
+        "WWW-Authenticate": 'Basic realm="Staging <b>area</b>"',
+        "Content-Type": "text/html",
+      });
+      res.end("<html><head><title>401 Authorization Required</title></head><body>401</body></html>");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("says the web server asked for its own login and the key never reached WooCommerce, at connect and at sync", async () => {
+    const platform = testPlatform();
+    const client = platform.connector.client(url, {
+      consumerKey: "ck_" + "a".repeat(40),
+      consumerSecret: "cs_x",
+    });
+    const error = await client.get("customers").then(
+      () => null,
+      (e: unknown) => e,
+    );
+    platform.close();
+    expect(seen.length).toBeGreaterThan(0);
+    expect(error).toMatchObject({ code: "woocommerce_auth", siteLogin: true, status: 401 });
+    const expected =
+      "The store's web server asked for its own user name and password before WordPress could answer (401, HTTP " +
+      'Basic authentication, "Staging area"), so the API key never reached WooCommerce. This is usual on a ' +
+      "password-protected staging site. Let /wp-json/ through that protection (in the host's panel or the " +
+      "server's configuration), or connect the live store.";
+    expect((error as Error).message).toBe(expected);
+    // The connect's first test of a pasted key: not a copy mistake either.
+    expect(pastedKeyError(error)).toBe(error);
+  });
+
+  it("keeps the refused-key wording for a 401 without a login challenge", () => {
+    const error = errorFromResponse(401, "<html>401</html>", {}, "GET /wc/v3/orders");
+    expect(error.siteLogin).toBe(false);
+    expect(error.message).toMatch(/^The store refused Commerce Sync's API key \(401\)/);
+    // A WooCommerce answer with a challenge header (some hosts add one) is still WooCommerce's.
+    const woo = errorFromResponse(
+      401,
+      {
+        code: "woocommerce_rest_cannot_view",
+        message: "Sorry, you cannot list resources.",
+        data: { status: 401 },
+      },
+      { "www-authenticate": 'Basic realm="WordPress"' },
+      "GET /wc/v3/orders",
+    );
+    expect(woo.siteLogin).toBe(false);
   });
 });

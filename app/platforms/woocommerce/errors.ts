@@ -57,6 +57,8 @@ export class WooRequestError extends AppError {
    * message then ends with RETRIED_LATER, which `oneOffMessage` leaves out where nothing retries.
    */
   readonly retryable: boolean;
+  /** A 401 from the web server's own login in front of WordPress (HTTP authentication), not from WooCommerce. */
+  readonly siteLogin: boolean;
 
   constructor(
     kind: WooFailureKind,
@@ -67,6 +69,7 @@ export class WooRequestError extends AppError {
       wooMessage?: string | null;
       location?: string | null;
       retryable?: boolean;
+      siteLogin?: boolean;
       cause?: unknown;
     } = {},
   ) {
@@ -81,6 +84,7 @@ export class WooRequestError extends AppError {
     this.wooMessage = details.wooMessage ?? null;
     this.location = details.location ?? null;
     this.retryable = details.retryable ?? false;
+    this.siteLogin = details.siteLogin ?? false;
   }
 }
 
@@ -121,6 +125,12 @@ export function errorFromResponse(
         "store server's clock right (automatic time/NTP); the key itself was not refused.",
       details,
     );
+  }
+  if (status === 401 && !wp && siteLoginScheme(headers)) {
+    // The web server in front of WordPress asked for its own user name and password (a staging site behind HTTP
+    // Basic authentication, a host's password protection): the key never reached WooCommerce, so neither a revoked
+    // key nor a copy mistake explains it, and a new key would be refused the same way.
+    return new WooRequestError("auth", siteLoginMessage(headers), { ...details, siteLogin: true });
   }
   if (status === 401) {
     // A key that worked (a sync, the webhook upkeep, a disconnect's cleanup) and is refused now: nobody copied it
@@ -188,6 +198,22 @@ export function errorFromResponse(
   );
 }
 
+/** The scheme of a `WWW-Authenticate` challenge asking for a user name and password (Basic, Digest), else null. */
+function siteLoginScheme(headers: Record<string, string>): string | null {
+  const match = /^\s*(basic|digest)\b/i.exec(headers["www-authenticate"] ?? "");
+  return match ? match[1][0].toUpperCase() + match[1].slice(1).toLowerCase() : null;
+}
+
+function siteLoginMessage(headers: Record<string, string>): string {
+  const realm = /realm="([^"]{1,80})"/i.exec(headers["www-authenticate"] ?? "")?.[1];
+  return (
+    `The store's web server asked for its own user name and password before WordPress could answer (401, HTTP ` +
+    `${siteLoginScheme(headers)} authentication${realm ? `, "${stripTags(realm)}"` : ""}), so the API key never ` +
+    "reached WooCommerce. This is usual on a password-protected staging site. Let /wp-json/ through that " +
+    "protection (in the host's panel or the server's configuration), or connect the live store."
+  );
+}
+
 /**
  * How the store refused a key (401), from WooCommerce's answer (WC_REST_Authentication in 11.x):
  * - "unknown": the store does not know the key. Over an OAuth 1.0a signature (plain http, and the client's last
@@ -219,7 +245,7 @@ export function keyRefusalOf(
  * cut short, a key of another store), and the owner is told so. Any other error is returned as it is.
  */
 export function pastedKeyError<E>(error: E): E | WooRequestError {
-  if (!(error instanceof WooRequestError) || error.kind !== "auth") return error;
+  if (!(error instanceof WooRequestError) || error.kind !== "auth" || error.siteLogin) return error;
   const said = error.wooCode ? ` WooCommerce said: "${error.wooMessage ?? ""}" (${error.wooCode}).` : "";
   const refusal = keyRefusalOf(error);
   const message =
