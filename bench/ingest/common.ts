@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { createPrismaClient } from "../../app/db/client.server";
 import { sqlDate } from "../../app/db/sql-date";
-import { newId } from "../../app/sync/ids";
+import { orderedId } from "../../app/db/ordered-id";
 import type { Column } from "../../app/sync/sql.server";
 import type { ContactRecord, OrderRecord, ProductRecord, ResourceReader } from "../../app/sync/types";
 import { CONTACT_COLUMNS, CONTACT_SOURCE_COLUMNS } from "../../app/sync/writer/contacts.server";
@@ -83,7 +83,7 @@ export async function produceRows(run: IngestRun, ctx: BenchTarget, sink: RowSin
   for await (const page of mappedPages(run)) {
     if (page.resource === "customers") {
       for (const c of page.records as ContactRecord[]) {
-        const id = newId();
+        const id = orderedId();
         const email = normalizeEmail(c.email);
         if (email) contacts.byEmail.set(email, id);
         contacts.bySource.set(c.externalId, id);
@@ -104,12 +104,20 @@ export async function produceRows(run: IngestRun, ctx: BenchTarget, sink: RowSin
           now,
           now,
         ]);
-        await sink.source([newId(), id, ctx.integrationId, c.externalId, d(c.externalUpdatedAt), now, now]);
+        await sink.source([
+          orderedId(),
+          id,
+          ctx.integrationId,
+          c.externalId,
+          d(c.externalUpdatedAt),
+          now,
+          now,
+        ]);
         rows += 2;
       }
     } else if (page.resource === "orders") {
       for (const o of page.records as OrderRecord[]) {
-        const { email, contactId, newContact, newSourceKey } = orderContact(o, contacts, newId);
+        const { email, contactId, newContact, newSourceKey } = orderContact(o, contacts, orderedId);
         if (newContact)
           await sink.contact([
             contactId,
@@ -129,10 +137,10 @@ export async function produceRows(run: IngestRun, ctx: BenchTarget, sink: RowSin
             now,
           ]);
         if (newSourceKey) {
-          await sink.source([newId(), contactId, ctx.integrationId, newSourceKey, null, now, now]);
+          await sink.source([orderedId(), contactId, ctx.integrationId, newSourceKey, null, now, now]);
           rows += 2;
         }
-        const orderId = newId();
+        const orderId = orderedId();
         await sink.order([
           orderId,
           ctx.organizationId,

@@ -7,7 +7,7 @@
  * version not newer than the deletion changes nothing; a newer one, or a sync, links it again. Runs inside the
  * caller's transaction and throws on failure (the caller retries record by record).
  */
-import { newId } from "../ids";
+import { orderedId } from "../../db/ordered-id";
 import { insertRows, selectIn, type Column, type SqlExecutor } from "../sql.server";
 import { UNKNOWN_CONSENT, type ContactRecord } from "../types";
 import { sqlDate } from "../../db/sql-date";
@@ -139,7 +139,8 @@ export async function writeContacts(
     const email = normalizeEmail(record.email);
     // The email's owner wins over an older link: a customer who changed their email to one we already know is
     // that person. Otherwise keep the contact this store's customer id is (or, deleted, was) linked to, or create one.
-    const contactId = (email && byEmail.get(email)) || bySource.get(record.externalId)?.contactId || newId();
+    const contactId =
+      (email && byEmail.get(email)) || bySource.get(record.externalId)?.contactId || orderedId();
     if (email) byEmail.set(email, contactId);
     const updatedAt = sqlDate(dialect.kind, record.externalUpdatedAt);
     const row = [
@@ -163,7 +164,7 @@ export async function writeContacts(
     const seen = contactRows.get(contactId);
     const time = record.externalUpdatedAt.getTime();
     if (!seen || time >= seen.updatedAt) contactRows.set(contactId, { row, updatedAt: time });
-    sourceRows.push([newId(), contactId, ctx.integrationId, record.externalId, updatedAt, now, now]);
+    sourceRows.push([orderedId(), contactId, ctx.integrationId, record.externalId, updatedAt, now, now]);
   }
 
   const newer = `("Contact"."externalUpdatedAt" IS NULL OR excluded."externalUpdatedAt" >= "Contact"."externalUpdatedAt")`;

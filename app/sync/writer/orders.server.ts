@@ -6,7 +6,7 @@
  * stays. An order of a redacted customer read before the redaction is kept without its buyer (ADR 0048). Runs inside
  * the caller's transaction and throws on failure.
  */
-import { newId } from "../ids";
+import { orderedId } from "../../db/ordered-id";
 import { executeIn, insertRows, type Column, type SqlExecutor } from "../sql.server";
 import type { OrderRecord } from "../types";
 import { sqlDate } from "../../db/sql-date";
@@ -61,7 +61,7 @@ async function resolveOrderContacts(
       const email = normalizeEmail(order.email);
       contactId = email ? byEmail.get(email) : undefined;
       if (!contactId) {
-        contactId = newId();
+        contactId = orderedId();
         if (email) byEmail.set(email, contactId);
         // externalUpdatedAt stays null: the customer record, when it arrives, always fills the contact in.
         newContacts.push([
@@ -84,7 +84,7 @@ async function resolveOrderContacts(
       }
       bySource.set(key, { contactId, deletedAt: null });
       // Linked with a null updated-at so the real customer record (if any) overwrites nothing it shouldn't.
-      newSources.push([newId(), contactId, ctx.integrationId, key, null, now, now]);
+      newSources.push([orderedId(), contactId, ctx.integrationId, key, null, now, now]);
     }
     result.set(order.externalId, contactId);
   }
@@ -154,7 +154,7 @@ export function orderItemRow(
   position: number,
 ): unknown[] {
   return [
-    newId(),
+    orderedId(),
     orderId,
     item.externalId,
     item.productExternalId,
@@ -195,7 +195,7 @@ export async function writeOrders(tx: SqlExecutor, ctx: WriteContext, input: Ord
   const contacts = await resolveOrderContacts(tx, ctx, orders);
   const now = sqlDate(dialect.kind, ctx.now);
   const rows = orders.map((o) => [
-    newId(),
+    orderedId(),
     ctx.organizationId,
     ctx.integrationId,
     contacts.get(o.externalId) ?? null,

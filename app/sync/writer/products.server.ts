@@ -3,7 +3,7 @@
  * are removed. Newest wins (`excluded.externalUpdatedAt >= current`). Runs inside the caller's transaction and
  * throws on failure.
  */
-import { newId } from "../ids";
+import { orderedId } from "../../db/ordered-id";
 import { executeIn, insertRows, selectIn, type Column, type SqlExecutor } from "../sql.server";
 import type { ProductRecord } from "../types";
 import { sqlDate } from "../../db/sql-date";
@@ -51,7 +51,7 @@ export function productRow(
   now: unknown,
 ): unknown[] {
   return [
-    newId(),
+    orderedId(),
     ctx.organizationId,
     ctx.integrationId,
     p.externalId,
@@ -80,7 +80,7 @@ export function variantRow(
   externalUpdatedAt: unknown,
 ): unknown[] {
   return [
-    newId(),
+    orderedId(),
     productId,
     ctx.integrationId,
     v.externalId,
