@@ -116,14 +116,13 @@ describe("Shopify emulator: what reconciling deletions needs", () => {
     expect((await counted(`id:>=${next}`)).count).toBe(1);
     expect(await listed(`id:>=${ids[590]} id:<=${big}`)).toEqual(ids.slice(590, 599));
     expect((await counted(`id:>${next}`)).count).toBe(0);
-    // With the window of a token without read_all_orders (created_at), both terms hold.
+    // With the window of a token without read_all_orders (created_at), both terms hold. Ids grow with creation
+    // time, so the recent orders are the last rows: the range takes older and recent ones.
     const from = new Date(clock.now().getTime() - 50 * 86_400_000);
-    const recent = orders
-      .slice(100, 400)
-      .filter((o) => o.createdAt >= from)
-      .map((o) => o.id);
-    expect(recent.length).toBeGreaterThan(10);
-    const windowed = `created_at:>='${from.toISOString()}' id:>=${ids[100]} id:<=${ids[399]}`;
+    const inRange = orders.slice(300, 590);
+    const recent = inRange.filter((o) => o.createdAt >= from).map((o) => o.id);
+    expect([recent.length > 10, recent.length < inRange.length]).toEqual([true, true]);
+    const windowed = `created_at:>='${from.toISOString()}' id:>=${ids[300]} id:<=${ids[589]}`;
     expect((await counted(windowed)).count).toBe(recent.length);
     expect(await listed(windowed)).toEqual(recent);
     const log = await requests();

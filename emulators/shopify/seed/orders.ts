@@ -79,7 +79,7 @@ export function orderRows(options: OrderSeed): { rows: GeneratedRows<EmuOrder>; 
 
   function orderCore(row: number): OrderCore {
     const prng = prngOf(row);
-    const dates = orderDates(prng, options.nowMs);
+    orderDates(prng, options.nowMs); // the dates are in the key arrays (in creation order); keep the draw order
     const guest = options.customerCount === 0 || prng.chance(0.15);
     const customerRow = guest ? -1 : prng.int(0, options.customerCount - 1);
     const lineCount = options.productCount === 0 ? 1 : Number(prng.weighted(LINE_COUNTS));
@@ -106,8 +106,8 @@ export function orderRows(options: OrderSeed): { rows: GeneratedRows<EmuOrder>; 
     const presentmentCurrency = prng.weighted(PRESENTMENT_CURRENCIES);
     // No spread here: spreading into a literal this size makes V8 build a slow dictionary object.
     return {
-      createdS: dates.createdS,
-      updatedS: dates.updatedS,
+      createdS: createdS[row]!,
+      updatedS: updatedS[row]!,
       customerRow,
       lines,
       subtotalCents,

@@ -8,7 +8,7 @@ import { centsToDecimal } from "../store/money";
 import type { GeneratedRows } from "../store/table";
 import { PRODUCT_TAGS, PRODUCT_TYPES } from "./catalog";
 import type { ShopIds } from "./ids";
-import { rowPrngs, spreadDates } from "./rows";
+import { inCreationOrder, rowPrngs, spreadDates } from "./rows";
 import type { Prng } from "../../shared/prng";
 
 /** Weights of the seeded distributions (module constants: the generator caches their sums). */
@@ -50,17 +50,19 @@ export function productRows(options: ProductSeed): {
     basePriceCents: new Int32Array(options.count),
     variantCount: new Uint8Array(options.count),
   };
-  const createdS = new Uint32Array(options.count);
-  const updatedS = new Uint32Array(options.count);
+  const drawnCreated = new Uint32Array(options.count);
+  const drawnUpdated = new Uint32Array(options.count);
   for (let row = 0; row < options.count; row++) {
     const prng = prngOf(row);
     const p = drawPricing(prng);
     pricing.basePriceCents[row] = p.basePriceCents;
     pricing.variantCount[row] = p.variantCount;
     const dates = spreadDates(prng, options.nowMs);
-    createdS[row] = dates.createdS;
-    updatedS[row] = dates.updatedS;
+    drawnCreated[row] = dates.createdS;
+    drawnUpdated[row] = dates.updatedS;
   }
+  // Row order (= id order) is creation order, as on Shopify (rows.ts).
+  const { createdS, updatedS } = inCreationOrder(drawnCreated, drawnUpdated);
   const ids = options.ids;
   // Orders reach the same products again and again (line items, product and variant fields): keep the last few
   // thousand generated. Records are never mutated, so sharing them is safe.

@@ -32,18 +32,40 @@ export function orderDates(prng: Prng, nowMs: number): { createdS: number; updat
   return { createdS: toSeconds(createdMs), updatedS: toSeconds(updatedMs) };
 }
 
-/** Fills the key arrays of `count` rows from their first draws. */
+/**
+ * Fills the key arrays of `count` rows from their first draws, then hands the drawn (created, updated) pairs to the
+ * rows in creation order: row r is the r-th record created, and ids grow with rows (ids.ts; except the rows given
+ * ids above 2^53 on purpose), as on Shopify, where a shop's ids grow with time (order #1001 is its oldest). Each
+ * pair keeps its own update, so `updatedS` stays ≥ `createdS` row by row.
+ */
 export function keyArrays(
   count: number,
   prngOf: (row: number) => Prng,
   dates: (prng: Prng) => { createdS: number; updatedS: number },
 ): { createdS: Uint32Array; updatedS: Uint32Array } {
-  const createdS = new Uint32Array(count);
-  const updatedS = new Uint32Array(count);
+  const drawnCreated = new Uint32Array(count);
+  const drawnUpdated = new Uint32Array(count);
   for (let row = 0; row < count; row++) {
     const d = dates(prngOf(row));
-    createdS[row] = d.createdS;
-    updatedS[row] = d.updatedS;
+    drawnCreated[row] = d.createdS;
+    drawnUpdated[row] = d.updatedS;
   }
-  return { createdS, updatedS };
+  return inCreationOrder(drawnCreated, drawnUpdated);
+}
+
+/** The (created, updated) pairs sorted by creation time (ties in drawing order), as two new arrays. */
+export function inCreationOrder(
+  createdS: Uint32Array,
+  updatedS: Uint32Array,
+): { createdS: Uint32Array; updatedS: Uint32Array } {
+  const order = new Uint32Array(createdS.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  order.sort((a, b) => createdS[a]! - createdS[b]! || a - b);
+  const created = new Uint32Array(createdS.length);
+  const updated = new Uint32Array(createdS.length);
+  for (let row = 0; row < order.length; row++) {
+    created[row] = createdS[order[row]!]!;
+    updated[row] = updatedS[order[row]!]!;
+  }
+  return { createdS: created, updatedS: updated };
 }

@@ -55,6 +55,20 @@ describe("seed data", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it("GIVEN a generated shop THEN ids grow with creation time, as on Shopify, and each update follows its creation", () => {
+    const shop = seedShop(options);
+    const BIG = 2n ** 53n;
+    for (const kind of ["customers", "orders", "products"] as const) {
+      const records = [...shop[kind].values()]
+        .filter((r) => r.id < BIG) // the few rows given ids above 2^53 on purpose
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const created = records.map((r) => r.createdAt.getTime());
+      expect(created, kind).toEqual([...created].sort((a, b) => a - b));
+      expect(new Set(created).size, kind).toBeGreaterThan(records.length / 2);
+      expect(records.every((r) => r.updatedAt.getTime() >= r.createdAt.getTime())).toBe(true);
+    }
+  });
+
   it("GIVEN two shops of one seed WHEN generated THEN some emails appear in both", () => {
     const a = seedShop(options);
     const b = seedShop({ ...options, domain: "second.myshopify.com" }, options.customers);
