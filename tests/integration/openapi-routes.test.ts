@@ -75,4 +75,15 @@ describe("the OpenAPI document and the API routes", () => {
         expect(entry.parameters.map((p: { name: string }) => p.name)).toContain("id");
     }
   });
+
+  it("documents the sync body as the route validates it: known resources, each at most once", async () => {
+    const doc = await (await api.call("api.openapi[.]json.tsx", { path: "/api/openapi.json" })).json();
+    const body = doc.paths["/api/integrations/{id}/sync"].post.requestBody.content["application/json"].schema;
+    expect(body.properties.resources).toMatchObject({
+      type: "array",
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: "string", enum: ["customers", "orders", "products"] },
+    });
+  });
 });
