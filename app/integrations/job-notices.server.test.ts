@@ -237,13 +237,19 @@ describe.each(DATABASE_KINDS)(
     /** Jobs enqueued from now on are strictly newer (the Job table's times are in milliseconds). */
     const afterThisMillisecond = () => new Promise((resolve) => setTimeout(resolve, 5));
 
-    /** A sync of the store that failed for good, as a worker ends it. */
-    async function failedSync(integrationId: string, error: string): Promise<void> {
-      const { id } = await backend.enqueue(
-        "sync.full",
-        { integrationId },
-        { concurrencyKey: syncLockKey(integrationId), maxAttempts: 1 },
-      );
+    /**
+     * A sync of the store that failed for good, as a worker ends it. `payload` defaults to one naming the store; the
+     * job's lock key always does.
+     */
+    async function failedSync(
+      integrationId: string,
+      error: string,
+      payload: object = { integrationId },
+    ): Promise<void> {
+      const { id } = await backend.enqueue("sync.full", payload, {
+        concurrencyKey: syncLockKey(integrationId),
+        maxAttempts: 1,
+      });
       const claimed = await backend.claim(["sync.full"], "test-worker");
       expect(claimed?.id).toBe(id);
       expect(await backend.fail(claimed!, "test-worker", error, false)).toBe("failed");
@@ -339,6 +345,31 @@ describe.each(DATABASE_KINDS)(
 
       // No stores shown: no notices (not the whole queue's).
       expect(await jobNotices(queue, [])).toEqual({ failedJobs: [], waitingJobs: [], queuedSyncs: [] });
+    });
+
+    it("shows a failed sync that names its store only by its lock key, as the queue's filter selected it", async () => {
+      await failedSync(m.shopifyId, "The shop is closed (423)", {});
+      // The queue's filter reads the job's store from its lock key (sync:<id>) when the payload names none.
+      expect(await queue.failedJobs(50, { integrationIds: [m.shopifyId] })).toMatchObject([
+        { kind: "sync.full", payload: {}, concurrencyKey: syncLockKey(m.shopifyId) },
+      ]);
+
+      const notices = await jobNotices(queue, [m.shopifyId]);
+      expect(notices.failedJobs).toEqual([
+        {
+          integrationId: m.shopifyId,
+          kind: "sync.full",
+          error: "Attempt 1/1: The shop is closed (423)",
+          finishedAt: expect.any(Date),
+        },
+      ]);
+      // The store's status from its failures alone (its sync left waiting by an earlier test would come first).
+      const [shopify] = await listIntegrations(t.db, m.organizationId, { failedJobs: notices.failedJobs });
+      expect(shopify).toMatchObject({
+        status: "needs_attention",
+        statusReason:
+          "A scheduled full sync failed before it could run: Attempt 1/1: The shop is closed (423)",
+      });
     });
   },
 );

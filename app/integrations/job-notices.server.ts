@@ -118,14 +118,23 @@ export async function jobNotices(
 const SYNC_JOB = /^(sync\.|reconcile)/;
 const SYNC_JOB_KINDS_LISTED: string[] = JOB_KINDS.filter((kind) => SYNC_JOB.test(kind));
 
-/** Failed jobs of the queue that name an integration, as status notices. */
+/**
+ * Failed sync jobs of the queue that name an integration, as status notices. A job's store is read as the queue's
+ * `integrationIds` filter selects it (`jobIntegrationId`): its payload's, else its concurrency key's.
+ */
 export function failedJobNotices(
-  jobs: Array<{ kind: string; payload: unknown; lastError: string | null; finishedAt: Date | null }>,
+  jobs: Array<{
+    kind: string;
+    payload: unknown;
+    concurrencyKey?: string | null;
+    lastError: string | null;
+    finishedAt: Date | null;
+  }>,
 ): FailedJobNotice[] {
   const notices: FailedJobNotice[] = [];
   for (const job of jobs) {
-    const integrationId = (job.payload as { integrationId?: unknown } | null)?.integrationId;
-    if (typeof integrationId !== "string" || !SYNC_JOB.test(job.kind)) continue;
+    const integrationId = jobIntegrationId(job);
+    if (integrationId === null || !SYNC_JOB.test(job.kind)) continue;
     notices.push({ integrationId, kind: job.kind, error: job.lastError, finishedAt: job.finishedAt });
   }
   return notices;
