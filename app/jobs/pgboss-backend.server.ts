@@ -265,6 +265,7 @@ export function createPgBossBackend(databaseUrl: string, options: PgBossBackendO
     async listJobs(filter: ListJobsFilter): Promise<JobInfo[]> {
       const integrationIds = filter.integrationIds;
       if (integrationIds && integrationIds.length === 0) return [];
+      // pg-boss's job states (its `job_state` enum) of each of ours.
       const states: Record<JobStatus, string[]> = {
         queued: ["created", "retry"],
         running: ["active"],
@@ -284,11 +285,14 @@ export function createPgBossBackend(databaseUrl: string, options: PgBossBackendO
         completed_on: Date | null;
         lease_until: Date | null;
       }>(
+        // $2 is typed as pg-boss's enum, not text: the planner then sees constant states and can use pg-boss's
+        // partial index of waiting jobs (`state < 'active'`). `state::text`, or a text array cast to the enum
+        // (a cast not folded at planning), reads every row of the queues listed. ADR 0049, queue reads addendum.
         `SELECT id, name, state::text AS state, data, retry_count, output, start_after, created_on, completed_on,
                 CASE WHEN state = 'active' THEN started_on + expire_in END AS lease_until
          FROM ${PGBOSS_SCHEMA}.job
          WHERE ($1::text[] IS NULL OR name = ANY($1::text[]))
-           AND ($2::text[] IS NULL OR state::text = ANY($2::text[]))
+           AND ($2::${PGBOSS_SCHEMA}.job_state[] IS NULL OR state = ANY($2::${PGBOSS_SCHEMA}.job_state[]))
            AND ($4::text IS NULL OR singleton_key = $4::text)
            AND ($5::text[] IS NULL OR data->'payload'->>'integrationId' = ANY($5::text[])
                 OR (data->'payload'->>'integrationId' IS NULL AND data->'meta'->>'concurrencyKey' = ANY($6::text[])))

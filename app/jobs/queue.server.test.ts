@@ -3,6 +3,7 @@ import { DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
 import { createJobsTestDatabase as createTestDatabase } from "./testing/database";
 import { createEmbeddedBackend } from "./embedded-backend.server";
 import { createPgBossBackend } from "./pgboss-backend.server";
+import type { ListJobsFilter } from "./backend";
 import { createJobQueue, type JobQueue, type JobQueueOptions } from "./queue.server";
 import { DeferJobError, PermanentJobError, type JobContext } from "./types";
 
@@ -340,6 +341,69 @@ describe.each(DATABASE_KINDS)("job queue on %s", (kind) => {
     });
     expect(await q.listJobs({ integrationIds: ["store-a"], status: "queued" })).toEqual([]);
     await q.close();
+  });
+
+  it("lists by status exactly the jobs in those states, with and without the integration filter", async () => {
+    const KIND = "test.states";
+    const backend =
+      kind === "sqlite"
+        ? createEmbeddedBackend(t.db)
+        : createPgBossBackend(t.url, { maintenanceIntervalSeconds: 3600, extraKinds: [KIND] });
+    await backend.start();
+    try {
+      const store = { integrationId: "store-s" };
+      /** Enqueues job `n` and claims it (it is the only one that can run). */
+      const claimed = async (n: number, payload: object = { ...store, n }, maxAttempts = 1) => {
+        const { id } = await backend.enqueue(KIND, payload, {
+          maxAttempts,
+          concurrencyKey: "sync:store-s",
+          backoff: { initialDelayMs: 60_000 },
+        });
+        const job = await backend.claim([KIND], "w");
+        expect(job?.id).toBe(id);
+        return job!;
+      };
+      await backend.complete(await claimed(1), "w"); // succeeded
+      await backend.fail(await claimed(2), "w", "down", false); // failed
+      await backend.fail(await claimed(8, { n: 8 }), "w", "down", false); // failed, its store named by its lock key
+      await backend.fail(await claimed(3, { ...store, n: 3 }, 3), "w", "down", true); // queued: a retry backing off
+      await backend.defer(await claimed(4), "w", 60_000); // queued: its continuation (the deferred run is not listed)
+      await claimed(5); // running
+      await backend.enqueue(KIND, { ...store, n: 6 }, {}); // queued
+      await backend.enqueue(KIND, { integrationId: "store-other", n: 7 }, {}); // queued, another store
+
+      /** The jobs listed, by their payload's n. */
+      const listed = async (filter: ListJobsFilter) =>
+        (await backend.listJobs({ kinds: [KIND], limit: 100, ...filter }))
+          .map((j) => (j.payload as { n: number }).n)
+          .sort();
+      const mine = { integrationIds: ["store-s"] };
+      expect(await listed({ status: "queued" })).toEqual([3, 4, 6, 7]);
+      expect(await listed({ status: "queued", ...mine })).toEqual([3, 4, 6]);
+      expect(await listed({ status: "running", ...mine })).toEqual([5]);
+      expect(await listed({ status: "succeeded", ...mine })).toEqual([1]);
+      expect(await listed({ status: "failed", ...mine })).toEqual([2, 8]);
+      expect(await listed({ status: "cancelled" })).toEqual([]);
+      expect(await listed({})).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(await listed(mine)).toEqual([1, 2, 3, 4, 5, 6, 8]);
+      expect(await listed({ status: "failed", integrationIds: ["store-other"] })).toEqual([]);
+      // The statuses read as listed.
+      const byN = new Map(
+        (await backend.listJobs({ kinds: [KIND] })).map((j) => [(j.payload as { n: number }).n, j]),
+      );
+      expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => byN.get(n)?.status)).toEqual([
+        "succeeded",
+        "failed",
+        "queued",
+        "queued",
+        "running",
+        "queued",
+        "queued",
+        "failed",
+      ]);
+    } finally {
+      await backend.close();
+    }
   });
 
   it("puts a job interrupted by shutdown back without using an attempt, and defers on request", async () => {
