@@ -1,0 +1,239 @@
+/**
+ * Answers of WordPress sites that print PHP messages into REST answers (display_errors / WP_DEBUG_DISPLAY on): the
+ * JSON after the messages is read, and nothing else is ever read as data. The prefixes are PHP 8's own formats
+ * (main.c php_error_cb) with messages real plugins and WordPress 6.7+ print.
+ */
+import { describe, expect, it } from "vitest";
+import { parseJsonLossless } from "../../lib/json-lossless";
+import { readStoreBody } from "./php-output";
+
+const ORDERS =
+  '[{"id":101,"status":"processing","total":"29.99"},{"id":102,"status":"completed","total":"5.00"}]';
+
+/** PHP 8.2's deprecation of a plugin's dynamic property, as html_errors prints it. */
+const HTML_DEPRECATED =
+  "<br />\n<b>Deprecated</b>:  Creation of dynamic property WC_Legacy_Shipping::$zones is deprecated in " +
+  "<b>/var/www/vhosts/shop.example.com/httpdocs/wp-content/plugins/legacy-shipping/includes/class-legacy.php</b> " +
+  "on line <b>48</b><br />\n";
+
+/** WordPress 6.7's notice for a plugin loading its translations too early (its message holds HTML of its own). */
+const HTML_TEXTDOMAIN_NOTICE =
+  "<br />\n<b>Notice</b>:  Function _load_textdomain_just_in_time was called <strong>incorrectly</strong>. " +
+  "Translation loading for the <code>woo-gift-cards</code> domain was triggered too early. This is usually an " +
+  "indicator for some code in the plugin or theme running too early. Translations should be loaded at the " +
+  '<code>init</code> action or later. Please see <a href="https://developer.wordpress.org/advanced-administration/' +
+  'debug/debug-wordpress/">Debugging in WordPress</a> for more information. (This message was added in version ' +
+  "6.7.0.) in <b>/var/www/html/wp-includes/functions.php</b> on line <b>6114</b><br />\n";
+
+/** What follows the first message when nothing buffers the output: WordPress can no longer send its headers. */
+const HTML_HEADERS_SENT =
+  "<br />\n<b>Warning</b>:  Cannot modify header information - headers already sent by (output started at " +
+  "/var/www/html/wp-includes/functions.php:6114) in <b>/var/www/html/wp-includes/rest-api/class-wp-rest-server.php" +
+  "</b> on line <b>1902</b><br />\n";
+
+const HTML_FATAL =
+  "<br />\n<b>Fatal error</b>:  Uncaught Error: Call to undefined function wc_get_legacy_order() in " +
+  "/var/www/html/wp-content/plugins/old-invoices/old-invoices.php:88\nStack trace:\n" +
+  "#0 /var/www/html/wp-includes/class-wp-hook.php(324): old_invoices_init('')\n#1 {main}\n  thrown in " +
+  "<b>/var/www/html/wp-content/plugins/old-invoices/old-invoices.php</b> on line <b>88</b><br />\n";
+
+/** WordPress's own answer for a REST request that hit a fatal error (WP_Fatal_Error_Handler, wp_die as JSON). */
+const WP_CRITICAL_ERROR_JSON =
+  '{"code":"internal_server_error","message":"<p>There has been a critical error on this website.<\\/p>",' +
+  '"data":{"status":500},"additional_errors":[]}';
+
+const LOGIN_PAGE =
+  '<!DOCTYPE html>\n<html lang="en-US">\n<head>\n<meta http-equiv="Content-Type" content="text/html; ' +
+  'charset=UTF-8" />\n<title>Log In &lsaquo; Example Shop &#8212; WordPress</title>\n</head>\n' +
+  '<body class="login no-js login-action-login wp-core-ui"><form name="loginform" id="loginform" ' +
+  'action="https://shop.example.com/wp-login.php" method="post"><input type="text" name="log" id="user_login" />' +
+  "</form></body>\n</html>\n";
+
+describe("readStoreBody", () => {
+  it("GIVEN a notice printed as HTML before a list WHEN read THEN the list is read and the notice named", () => {
+    const body = readStoreBody(`${HTML_DEPRECATED}${ORDERS}`);
+    expect(body).toEqual({
+      kind: "json",
+      value: JSON.parse(ORDERS),
+      printed: [
+        {
+          text:
+            "Deprecated: Creation of dynamic property WC_Legacy_Shipping::$zones is deprecated in " +
+            "wp-content/plugins/legacy-shipping/includes/class-legacy.php on line 48",
+          fatal: false,
+        },
+      ],
+    });
+  });
+
+  it("GIVEN plain-text notices (html_errors off, and as logged with 'PHP ') WHEN read THEN the JSON after them is read", () => {
+    const text =
+      '\nWarning: Undefined array key "tab" in /var/www/html/wp-content/plugins/shop-tabs/admin.php on line 31\n' +
+      "PHP Notice:  Undefined index: shipping_zone in " +
+      "/home/shop/public_html/wp-content/themes/storefront-child/functions.php on line 212\n" +
+      '{"id":7,"email":"ada@example.com"}';
+    const body = readStoreBody(text);
+    expect(body.kind).toBe("json");
+    expect(body.kind === "json" && body.value).toEqual({ id: 7, email: "ada@example.com" });
+    expect(body.printed.map((m) => m.text)).toEqual([
+      'Warning: Undefined array key "tab" in wp-content/plugins/shop-tabs/admin.php on line 31',
+      "Notice: Undefined index: shipping_zone in wp-content/themes/storefront-child/functions.php on line 212",
+    ]);
+  });
+
+  it("GIVEN several notices and the warnings they cause WHEN read THEN each is named in order, tags and links gone", () => {
+    const body = readStoreBody(`${HTML_TEXTDOMAIN_NOTICE}${HTML_HEADERS_SENT}${HTML_HEADERS_SENT}${ORDERS}`);
+    expect(body.kind).toBe("json");
+    expect(body.kind === "json" && body.value).toEqual(JSON.parse(ORDERS));
+    expect(body.printed).toHaveLength(3);
+    expect(body.printed[0].text).toMatch(
+      /^Notice: Function _load_textdomain_just_in_time was called incorrectly\. Translation loading for the woo-gift-cards domain/,
+    );
+    expect(body.printed[0].text.length).toBeLessThanOrEqual(200);
+    expect(body.printed[1].text).toBe(
+      "Warning: Cannot modify header information - headers already sent by (output started at " +
+        "wp-includes/functions.php:6114) in wp-includes/rest-api/class-wp-rest-server.php on line 1902",
+    );
+  });
+
+  it("GIVEN BOMs of included files and a notice before the JSON WHEN read THEN the JSON is read", () => {
+    const body = readStoreBody(`\uFEFF\uFEFF${HTML_DEPRECATED}${ORDERS}`);
+    expect(body.kind).toBe("json");
+    expect(body.kind === "json" && body.value).toEqual(JSON.parse(ORDERS));
+    expect(body.printed).toHaveLength(1);
+  });
+
+  it("GIVEN only a BOM before the JSON WHEN read THEN the JSON is read with no message", () => {
+    expect(readStoreBody(`\uFEFF${ORDERS}`)).toEqual({
+      kind: "json",
+      value: JSON.parse(ORDERS),
+      printed: [],
+    });
+  });
+
+  it("GIVEN a WordPress database error holding brackets before the JSON WHEN read THEN the JSON is read", () => {
+    const text =
+      '<div id="error"><p class="wpdberror"><strong>WordPress database error:</strong> [Table ' +
+      "'shop.wp_wc_legacy_rates' doesn't exist]<br /><code>SELECT rate FROM wp_wc_legacy_rates WHERE id = 3</code></p></div>" +
+      ORDERS;
+    const body = readStoreBody(text);
+    expect(body.kind).toBe("json");
+    expect(body.kind === "json" && body.value).toEqual(JSON.parse(ORDERS));
+    expect(body.printed[0].text).toBe(
+      "WordPress database error: [Table 'shop.wp_wc_legacy_rates' doesn't exist]",
+    );
+  });
+
+  it("GIVEN Xdebug's message table (its call stack holds {main}) before the JSON WHEN read THEN the JSON is read", () => {
+    const text =
+      "<br />\n<font size='1'><table class='xdebug-error xe-warning' dir='ltr' border='1' cellspacing='0' " +
+      "cellpadding='1'>\n<tr><th align='left' bgcolor='#f57900' colspan=\"5\"><span style='background-color: " +
+      "#cc0000; color: #fce94f; font-size: x-large;'>( ! )</span> Warning: Undefined variable $rate in " +
+      "/var/www/html/wp-content/plugins/rates/rates.php on line <i>12</i></th></tr>\n<tr><th align='left' " +
+      "bgcolor='#e9b96e' colspan='5'>Call Stack</th></tr>\n<tr><td bgcolor='#eeeeec' align='center'>1</td><td " +
+      "bgcolor='#eeeeec' align='left'>{main}(  )</td></tr>\n</table></font>\n" +
+      ORDERS;
+    const body = readStoreBody(text);
+    expect(body.kind).toBe("json");
+    expect(body.printed.map((m) => m.text)).toEqual([
+      "Warning: Undefined variable $rate in wp-content/plugins/rates/rates.php on line 12",
+    ]);
+  });
+
+  it("GIVEN a notice printed at shutdown, after the JSON WHEN read THEN the JSON is read", () => {
+    const text =
+      `${ORDERS}<br />\n<b>Notice</b>:  ob_end_flush(): Failed to send buffer of zlib output compression (0) in ` +
+      "<b>/var/www/html/wp-includes/functions.php</b> on line <b>5464</b><br />\n";
+    const body = readStoreBody(text);
+    expect(body.kind).toBe("json");
+    expect(body.kind === "json" && body.value).toEqual(JSON.parse(ORDERS));
+    expect(body.printed[0].text).toMatch(/^Notice: ob_end_flush\(\)/);
+  });
+
+  it("GIVEN ids above 2^53 after a notice WHEN read THEN they arrive as exact strings", () => {
+    const body = readStoreBody(
+      `${HTML_DEPRECATED}[{"id":9007199254740993,"customer_id":18446744073709551615}]`,
+    );
+    expect(body.kind === "json" && body.value).toEqual([
+      { id: "9007199254740993", customer_id: "18446744073709551615" },
+    ]);
+  });
+
+  it("GIVEN a fatal error and nothing after it WHEN read THEN it is a PHP error quoting its first line, short path", () => {
+    expect(readStoreBody(HTML_FATAL)).toEqual({
+      kind: "php_error",
+      printed: [
+        {
+          text:
+            "Fatal error: Uncaught Error: Call to undefined function wc_get_legacy_order() in " +
+            "wp-content/plugins/old-invoices/old-invoices.php:88",
+          fatal: true,
+        },
+      ],
+    });
+  });
+
+  it("GIVEN a fatal error and WordPress's critical-error JSON after it WHEN read THEN it is a PHP error, not data", () => {
+    const body = readStoreBody(`${HTML_DEPRECATED}${HTML_FATAL}${WP_CRITICAL_ERROR_JSON}`);
+    expect(body.kind).toBe("php_error");
+    expect(body.printed.map((m) => m.fatal)).toEqual([false, true]);
+  });
+
+  it("GIVEN a plain-text fatal error outside WordPress's folders WHEN read THEN a long path is cut to its last parts", () => {
+    const body = readStoreBody(
+      "PHP Fatal error:  Allowed memory size of 134217728 bytes exhausted (tried to allocate 20480 bytes) in " +
+        "/opt/bitnami/apps/shared/php-libraries/vendor/guzzle/src/Handler/CurlFactory.php on line 591\n",
+    );
+    expect(body).toEqual({
+      kind: "php_error",
+      printed: [
+        {
+          text:
+            "Fatal error: Allowed memory size of 134217728 bytes exhausted (tried to allocate 20480 bytes) in " +
+            "…/Handler/CurlFactory.php on line 591",
+          fatal: true,
+        },
+      ],
+    });
+  });
+
+  it("GIVEN WordPress's login page WHEN read THEN it is text, nothing read as data", () => {
+    expect(readStoreBody(LOGIN_PAGE)).toEqual({ kind: "text", printed: [] });
+  });
+
+  it("GIVEN a notice then a theme's 404 page WHEN read THEN it is text (the page), with the notice seen", () => {
+    const body = readStoreBody(
+      `${HTML_DEPRECATED}<!DOCTYPE html><html><body><h1>Page not found</h1></body></html>`,
+    );
+    expect(body.kind).toBe("text");
+    expect(body.printed).toHaveLength(1);
+  });
+
+  it("GIVEN something else printed before the JSON (a plugin's echo, a bare <br />) WHEN read THEN it is text", () => {
+    expect(readStoreBody(`debug: here${ORDERS}`)).toEqual({ kind: "text", printed: [] });
+    expect(readStoreBody(`<br />\n${ORDERS}`)).toEqual({ kind: "text", printed: [] });
+  });
+
+  it("GIVEN a notice then a list cut short WHEN read THEN it is text, never the list's last object alone", () => {
+    const body = readStoreBody(`${HTML_DEPRECATED}[{"id":101,"status":"processing"},{"id":102}`);
+    expect(body.kind).toBe("text");
+    expect(body.printed).toHaveLength(1);
+  });
+
+  it("GIVEN JSON bodies starting with [ or { WHEN read THEN they are read exactly as parseJsonLossless reads them", () => {
+    for (const text of [ORDERS, '{"environment":{"version":"11.0.1"}}', "[]", ' \n{"id":9007199254740993}']) {
+      expect(readStoreBody(text)).toEqual({ kind: "json", value: parseJsonLossless(text), printed: [] });
+    }
+  });
+
+  it("GIVEN a JSON string holding PHP's notice markup WHEN read THEN the value is not altered", () => {
+    const text =
+      '[{"id":5,"name":"<br />\\n<b>Notice</b>:  Undefined index in <b>/x.php</b> on line <b>1</b><br />",' +
+      '"description":"<b>Warning</b>: fragile"}]';
+    expect(readStoreBody(text)).toEqual({ kind: "json", value: JSON.parse(text), printed: [] });
+  });
+
+  it("GIVEN an empty body WHEN read THEN it is text", () => {
+    expect(readStoreBody("")).toEqual({ kind: "text", printed: [] });
+  });
+});
