@@ -351,7 +351,7 @@ class FieldError extends AppError {
 }
 
 const STORE_URL_CODES =
-  /^(store_|woocommerce_(not_found|tls|timeout|host_not_found|unreachable|redirect|not_json|server|forbidden))/;
+  /^(store_|woocommerce_(not_found|tls|timeout|host_not_found|unreachable|redirect|not_json|php_error|server|forbidden))/;
 
 function failure(error: AppError): WooConnectResult {
   const field: WooConnectField | undefined =

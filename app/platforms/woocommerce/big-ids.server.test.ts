@@ -43,8 +43,9 @@ describe("ids above 2^53 from a WooCommerce store", () => {
 
   beforeAll(async () => {
     bodies["/wp-json/wc/v3/orders"] = `[${orderText()}]`;
-    // A PHP notice printed before the JSON (a plugin's warning with display_errors on): not JSON at all.
-    bodies["/wp-json/wc/v3/customers"] = `<br />\n<b>Notice</b>: Undefined index in x.php<br />\n[]`;
+    // A PHP notice printed before JSON that was cut short: no whole JSON to read after the notice (ADR 0058).
+    bodies["/wp-json/wc/v3/customers"] =
+      `<br />\n<b>Notice</b>:  Undefined index: zone in <b>/var/www/x.php</b> on line <b>3</b><br />\n[{"id":`;
     server = createServer((req, res) => {
       const body = bodies[new URL(req.url ?? "/", "http://x").pathname];
       res.writeHead(body ? 200 : 404, { "Content-Type": "application/json; charset=UTF-8" });
@@ -83,7 +84,7 @@ describe("ids above 2^53 from a WooCommerce store", () => {
       code: "woocommerce_not_json",
       status: 200,
       message: expect.stringMatching(
-        /^The store's answer was not readable JSON while reading customers: .*PHP notice/,
+        /^The store's answer was not readable JSON while reading customers: PHP printed "Notice: Undefined index: zone in \/var\/www\/x\.php on line 3" into it, and what followed was not whole JSON\./,
       ),
     });
   });

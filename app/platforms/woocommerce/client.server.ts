@@ -16,6 +16,9 @@
  *   checks OAuth 1.0a signed over the site's http:// address). The request is repeated once signed that way and still
  *   sent over https (`oauthOverHttps`, saved at connect). An unknown key then gets WooCommerce's own words for it
  *   ("Consumer key is invalid.") instead of an anonymous refusal.
+ * - answers are read as text and then as JSON (`readStoreBody`): ids above 2^53 stay exact, and the JSON of a store
+ *   whose PHP prints notices into its answers is read after them (counted in `phpOutput`, never logged per answer);
+ *   a PHP fatal error fails the request saying so (ADR 0058).
  */
 import http from "node:http";
 import https from "node:https";
@@ -23,7 +26,6 @@ import { isIP } from "node:net";
 import { rootCertificates } from "node:tls";
 import WooModule from "@woocommerce/woocommerce-rest-api";
 import axios, { type AxiosAdapter, type InternalAxiosRequestConfig } from "axios";
-import { parseJsonLossless } from "../../lib/json-lossless";
 import type { AddressPolicy } from "../../lib/network-guard.server";
 import { AddressRefusedError } from "../../lib/network-guard.server";
 import { abortableSleep, parseRetryAfterMs } from "../../lib/retry-timing";
@@ -31,10 +33,12 @@ import type { StoreCallRecorder } from "../../sync/platform";
 import {
   WooRequestError,
   errorFromNotJson,
+  errorFromPhpError,
   errorFromResponse,
   errorFromTransport,
   wordpressError,
 } from "./errors";
+import { readStoreBody } from "./php-output";
 
 type OfficialClient = import("@woocommerce/woocommerce-rest-api").default;
 type OfficialOptions = import("@woocommerce/woocommerce-rest-api").IWooCommerceRestApiOptions;
@@ -120,6 +124,16 @@ export interface WooResponse<T> {
 
 export type Params = Record<string, string | number | boolean | undefined>;
 
+/** What a client's answers held besides their JSON (`WooClient.phpOutput`). */
+export interface PhpOutputTally {
+  /** Successful answers read as JSON with nothing printed around them. */
+  clean: number;
+  /** Answers whose JSON was read after (or before) PHP messages the store printed into them. */
+  printed: number;
+  /** The first such message (its first line, server paths shortened), or null. */
+  firstMessage: string | null;
+}
+
 export interface RequestOptions {
   signal?: AbortSignal;
   /** Statuses the caller handles itself (returned, not thrown), e.g. 404 when probing. */
@@ -138,6 +152,7 @@ export class WooClient {
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly tally: PhpOutputTally = { clean: 0, printed: 0, firstMessage: null };
 
   constructor(private readonly options: WooClientOptions) {
     this.storeUrl = options.storeUrl.replace(/\/+$/, "");
@@ -171,6 +186,14 @@ export class WooClient {
   /** True when an https store is signed for over its http:// address (WordPress does not see the https). */
   get oauthOverHttps(): boolean {
     return this.https && this.transport === "oauth";
+  }
+
+  /**
+   * How many answers came clean and how many with PHP messages printed into them (display_errors on at the store),
+   * for the store's owner to hear about once (ADR 0058).
+   */
+  get phpOutput(): PhpOutputTally {
+    return { ...this.tally };
   }
 
   get<T>(endpoint: string, params: Params = {}, options: RequestOptions = {}) {
@@ -208,11 +231,14 @@ export class WooClient {
         const response = await this.send(method, endpoint, cleanParams, body, options.signal);
         const headers = lowerCaseHeaders(response.headers);
         const ok = response.status >= 200 && response.status < 300;
+        const text = typeof response.data === "string" ? response.data : "";
+        const read = readStoreBody(text);
+        const data = read.kind === "json" ? read.value : text;
         const next =
           response.status === 401 && this.https
-            ? unseenKey(response.data)
+            ? unseenKey(data)
               ? this.fallback()
-              : this.signedForHttpInVain(response.data)
+              : this.signedForHttpInVain(data)
             : null;
         if (next) {
           // The store saw no key: its web server may drop the Authorization header (then the query works), or WordPress
@@ -224,14 +250,19 @@ export class WooClient {
         }
         // A fallback that did not help: the key itself is refused, so the usual way stays the way to send it.
         if (response.status === 401 && this.transport !== startedWith) this.transport = startedWith;
-        if (ok && typeof response.data === "string" && response.data.trim() !== "") {
-          // JSON is parsed by now: text is a page someone else answered with, never an empty list.
-          failure = errorFromNotJson(response.status, headers, operation);
+        if (read.kind === "json" && (ok || read.printed.length > 0))
+          this.count(read.printed.map((m) => m.text));
+        if (read.kind === "php_error") {
+          // PHP stopped before the answer was written, whatever the status (200 when the message went out first).
+          failure = errorFromPhpError(response.status, read.printed, operation);
+        } else if (ok && read.kind === "text" && text.trim() !== "") {
+          // Text is a page someone else answered with (or JSON cut short), never an empty list.
+          failure = errorFromNotJson(response.status, headers, operation, read.printed);
         } else if (ok || options.accept?.includes(response.status)) {
           this.record(operation, "ok", started, attempt, response.status);
-          return { status: response.status, data: response.data as T, headers };
+          return { status: response.status, data: data as T, headers };
         } else {
-          failure = errorFromResponse(response.status, response.data, headers, operation);
+          failure = errorFromResponse(response.status, data, headers, operation);
           retryAfterMs = parseRetryAfterMs(headers["retry-after"]);
         }
       } catch (error) {
@@ -253,6 +284,16 @@ export class WooClient {
       this.record(operation, "retried", started, attempt, failure.status ?? undefined, failure.message);
       await this.sleep(delayMs, options.signal);
     }
+  }
+
+  /** Counts an answer read as JSON, with the messages PHP printed around it (none: a clean one). */
+  private count(printed: string[]) {
+    if (printed.length === 0) {
+      this.tally.clean += 1;
+      return;
+    }
+    this.tally.printed += 1;
+    this.tally.firstMessage ??= printed[0];
   }
 
   /** The next way to send the key after the store saw none, or null when every way was tried. */
@@ -309,7 +350,8 @@ export class WooClient {
         maxContentLength: 64 * 1024 * 1024,
         validateStatus: () => true,
         transitional: { clarifyTimeoutError: true, silentJSONParsing: true },
-        transformResponse: [parseStoreBody],
+        // The text as received: request() reads it (readStoreBody), which axios's JSON parsing would round ids for.
+        transformResponse: [(data: unknown) => data],
       },
     });
     const stringParams = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
@@ -345,20 +387,6 @@ export class WooClient {
     } catch {
       // The audit trail must never break a sync.
     }
-  }
-}
-
-/**
- * The store's answer as axios would parse it (JSON when it is JSON, else the text as received: a PHP notice printed
- * before the JSON stays readable for the error message), except that ids above 2^53 (WooCommerce ids are MySQL
- * `BIGINT UNSIGNED`) arrive as exact decimal strings instead of rounded numbers.
- */
-function parseStoreBody(data: unknown): unknown {
-  if (typeof data !== "string" || data === "") return data;
-  try {
-    return parseJsonLossless(data);
-  } catch {
-    return data;
   }
 }
 

@@ -4,6 +4,7 @@
  * owner would see in their WP admin.
  */
 import { AppError, RETRIED_LATER } from "../../lib/errors";
+import type { PhpMessage } from "./php-output";
 
 export type WooFailureKind =
   | "auth"
@@ -19,6 +20,7 @@ export type WooFailureKind =
   | "unreachable"
   | "redirect"
   | "not_json"
+  | "php_error"
   | "bad_request";
 
 const HTTP_STATUS_OF: Record<WooFailureKind, number> = {
@@ -35,6 +37,7 @@ const HTTP_STATUS_OF: Record<WooFailureKind, number> = {
   unreachable: 502,
   redirect: 502,
   not_json: 502,
+  php_error: 502,
   bad_request: 400,
 };
 
@@ -275,17 +278,39 @@ export function errorFromNotJson(
   status: number,
   headers: Record<string, string>,
   operation: string,
+  printed: PhpMessage[] = [],
 ): WooRequestError {
   const type = headers["content-type"]?.split(";")[0]?.trim() || "no content type";
   const doing = requestWords(operation);
+  const first = printed[0]?.text;
   return new WooRequestError(
     "not_json",
     /json/i.test(type)
-      ? `The store's answer was not readable JSON while ${doing}: something was printed before or inside it, ` +
-          "often a PHP notice or warning from a plugin. Set WP_DEBUG_DISPLAY to false in wp-config.php."
+      ? `The store's answer was not readable JSON while ${doing}: ` +
+          (first
+            ? `PHP printed "${first}" into it, and what followed was not whole JSON. `
+            : "something was printed before or inside it, often a PHP notice or warning from a plugin. ") +
+          "Set WP_DEBUG_DISPLAY to false in wp-config.php."
       : `The store answered with a web page (${type}) instead of WooCommerce's data while ${doing}. A caching, ` +
           "security or maintenance plugin may be answering for the REST API (/wp-json/), or the store's address " +
           "may now lead to another site.",
+    { status, retryable: true },
+  );
+}
+
+/**
+ * PHP stopped with a fatal error while the store answered (`readStoreBody` found it): a plugin, a theme or the site's
+ * PHP setup failed. The error is quoted (its first line, server paths shortened) because it names the plugin; the
+ * details are in the site's PHP error log. Retried: a fatal error can pass (memory, time limits).
+ */
+export function errorFromPhpError(status: number, printed: PhpMessage[], operation: string): WooRequestError {
+  const error = printed.find((m) => m.fatal) ?? printed[0];
+  return new WooRequestError(
+    "php_error",
+    `The store printed a PHP error instead of WooCommerce's data while ${requestWords(operation)} (HTTP ` +
+      `${status}): "${error?.text ?? "unknown error"}". A plugin, the theme or the site's PHP setup failed there: ` +
+      "the site's PHP error log has the details (with WP_DEBUG_LOG on, WordPress writes it to " +
+      "wp-content/debug.log). Set WP_DEBUG_DISPLAY to false in wp-config.php so PHP errors stay out of API answers.",
     { status, retryable: true },
   );
 }

@@ -12,11 +12,14 @@
  *    address when it is the same site). Over https the client falls back from HTTP Basic to query parameters when
  *    the store's web server drops the Authorization header, then to an OAuth signature over the http:// address when
  *    WordPress does not know it is served over https; the store's facts say so (`authInQuery`, `oauthOverHttps`).
+ *    A store that prints PHP notices into its answers is read all the same; the facts name the first one
+ *    (`phpNotice`, ADR 0058).
  */
 import axios from "axios";
 import type { AddressKind } from "../../lib/network-guard.server";
 import { WooClient, type WooAgents } from "./client.server";
 import { WooRequestError, errorFromResponse, errorFromTransport } from "./errors";
+import { readStoreBody } from "./php-output";
 import { normalizeStoreUrl, sameSite, StoreUrlError, type StoreUrl } from "./store-url";
 import type { WooSystemStatus, WpIndex } from "./types";
 
@@ -37,6 +40,11 @@ export interface StoreFacts {
   authInQuery?: true;
   /** Present (true) when the store only read an OAuth signature over http://: WordPress does not see its https. */
   oauthOverHttps?: true;
+  /**
+   * Present when the store printed PHP messages (notices, warnings, deprecations) into its answer: the first one's
+   * first line. The answer was read all the same; the owner is told once (ADR 0058).
+   */
+  phpNotice?: string;
 }
 
 /** The store as found before any key is used. */
@@ -138,6 +146,7 @@ export async function testKey(
     currency: data?.settings?.currency?.toUpperCase() ?? null,
     ...(client.authInQuery ? { authInQuery: true as const } : {}),
     ...(client.oauthOverHttps ? { oauthOverHttps: true as const } : {}),
+    ...(client.phpOutput.firstMessage ? { phpNotice: client.phpOutput.firstMessage } : {}),
   };
 }
 
@@ -219,14 +228,9 @@ async function getFollowing(
       continue;
     }
     const text = typeof response.data === "string" ? response.data : "";
-    let json: unknown = null;
-    if (/json/i.test(headers["content-type"] ?? "")) {
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = null;
-      }
-    }
+    // Whatever the content type: PHP output printed before WordPress's headers leaves a JSON answer as text/html.
+    const body = readStoreBody(text);
+    const json = body.kind === "json" ? body.value : null;
     return { status: response.status, headers, text, json, base };
   }
 }

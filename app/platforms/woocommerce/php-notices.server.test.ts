@@ -1,0 +1,159 @@
+/**
+ * A WordPress site with display_errors / WP_DEBUG_DISPLAY on prints PHP notices into its REST answers before the
+ * JSON. Through the real client over loopback HTTP, against a server answering as such a site does: the records
+ * arrive (ids above 2^53 exact), WooCommerce's own error bodies are still read, the connection test names the
+ * notice, and a fatal error fails saying what PHP printed (ADR 0058).
+ */
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAddressPolicy } from "../../lib/network-guard.server";
+import { WooClient, createWooAgents, type WooAgents } from "./client.server";
+import { testKey } from "./probe.server";
+import { normalizeStoreUrl } from "./store-url";
+import type { WooOrder, WooSystemStatus } from "./types";
+
+const NOTICE =
+  "<br />\n<b>Deprecated</b>:  Creation of dynamic property WC_Legacy_Shipping::$zones is deprecated in " +
+  "<b>/var/www/vhosts/shop.example.com/httpdocs/wp-content/plugins/legacy-shipping/includes/class-legacy.php</b> " +
+  "on line <b>48</b><br />\n";
+const NOTICE_LINE =
+  "Deprecated: Creation of dynamic property WC_Legacy_Shipping::$zones is deprecated in " +
+  "wp-content/plugins/legacy-shipping/includes/class-legacy.php on line 48";
+/** Printed before WordPress sent its headers (no output buffering): the rest of its headers could not follow. */
+const HEADERS_SENT =
+  "<br />\n<b>Warning</b>:  Cannot modify header information - headers already sent by (output started at " +
+  "/var/www/html/wp-content/plugins/legacy-shipping/includes/class-legacy.php:48) in " +
+  "<b>/var/www/html/wp-includes/rest-api/class-wp-rest-server.php</b> on line <b>1902</b><br />\n";
+const FATAL =
+  "<br />\n<b>Fatal error</b>:  Uncaught Error: Call to undefined function wc_get_legacy_order() in " +
+  "/var/www/html/wp-content/plugins/old-invoices/old-invoices.php:88\nStack trace:\n#0 {main}\n  thrown in " +
+  "<b>/var/www/html/wp-content/plugins/old-invoices/old-invoices.php</b> on line <b>88</b><br />\n";
+
+const BIG_ORDER_ID = "9007199254740993";
+
+function fixture(name: string): unknown {
+  return JSON.parse(readFileSync(new URL(`./fixtures/real-11.0.1/${name}`, import.meta.url), "utf8"));
+}
+
+/** A captured answer's body (the capture holds its headers too). */
+function fixtureBody(name: string): unknown {
+  return (fixture(name) as { body: unknown }).body;
+}
+
+/** The real 11.0.1 `system_status` (its environment part, as captured). */
+const SYSTEM_STATUS = fixture("system-status-environment.json") as WooSystemStatus;
+
+/** Two real 11.0.1 orders, the first with an id above 2^53 (written into the JSON text). */
+function ordersText(): string {
+  const orders = (fixtureBody("orders-list.json") as WooOrder[]).slice(0, 2);
+  return JSON.stringify([{ ...orders[0], id: -1 }, orders[1] ?? orders[0]]).replace(
+    '"id":-1',
+    `"id":${BIG_ORDER_ID}`,
+  );
+}
+
+describe("a store printing PHP notices into its REST answers", () => {
+  let server: Server;
+  let agents: WooAgents;
+  let storeUrl: string;
+  const client = () =>
+    new WooClient({
+      storeUrl,
+      consumerKey: "ck_0123456789abcdef0123456789abcdef01234567",
+      consumerSecret: "cs_0123456789abcdef0123456789abcdef01234567",
+      agents,
+      retry: { maxAttempts: 1 },
+    });
+
+  beforeAll(async () => {
+    const answers: Record<string, { status: number; type: string; body: string }> = {
+      // Nothing buffered the output: PHP's text/html went out with the notice, WordPress's headers never did.
+      "/wp-json/wc/v3/orders": {
+        status: 200,
+        type: "text/html; charset=UTF-8",
+        body: NOTICE + HEADERS_SENT + ordersText(),
+      },
+      "/wp-json/wc/v3/system_status": {
+        status: 200,
+        type: "application/json; charset=UTF-8",
+        body: NOTICE + JSON.stringify(SYSTEM_STATUS),
+      },
+      "/wp-json/wc/v3/webhooks": {
+        status: 401,
+        type: "application/json; charset=UTF-8",
+        body: NOTICE + JSON.stringify(fixtureBody("error-wrong-secret.json")),
+      },
+      "/wp-json/wc/v3/customers": { status: 200, type: "text/html; charset=UTF-8", body: FATAL },
+    };
+    server = createServer((req, res) => {
+      const answer = answers[new URL(req.url ?? "/", "http://x").pathname];
+      res.writeHead(answer?.status ?? 404, { "Content-Type": answer?.type ?? "application/json" });
+      res.end(answer?.body ?? `{"code":"rest_no_route","message":"No route.","data":{"status":404}}`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    storeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    agents = createWooAgents(createAddressPolicy({ allowPrivate: true }));
+  });
+  afterAll(async () => {
+    agents.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("GIVEN a list page after notices WHEN read THEN its records arrive, ids exact, and such answers are counted", async () => {
+    const c = client();
+    const { status, data } = await c.get<WooOrder[]>("orders", { page: 1, per_page: 100 });
+    expect(status).toBe(200);
+    expect(data.map((o) => String(o.id))).toEqual([
+      BIG_ORDER_ID,
+      String((fixtureBody("orders-list.json") as WooOrder[])[1].id),
+    ]);
+    expect(data[0].line_items?.length).toBeGreaterThan(0);
+    await c.get<WooOrder[]>("orders", { page: 2, per_page: 100 });
+    expect(c.phpOutput).toEqual({ clean: 0, printed: 2, firstMessage: NOTICE_LINE });
+  });
+
+  it("GIVEN the connection test's system_status after a notice WHEN tested THEN the store's facts come with the notice", async () => {
+    const facts = await testKey(
+      { url: normalizeStoreUrl(storeUrl), name: "Legacy Shop" },
+      {
+        consumerKey: "ck_0123456789abcdef0123456789abcdef01234567",
+        consumerSecret: "cs_0123456789abcdef0123456789abcdef01234567",
+      },
+      { agents, timeoutMs: 5_000 },
+    );
+    expect(facts).toMatchObject({
+      name: "Legacy Shop",
+      wooCommerceVersion: "11.0.1",
+      wordPressVersion: "7.1",
+      phpNotice: NOTICE_LINE,
+    });
+  });
+
+  it("GIVEN WooCommerce's own error after a notice WHEN read THEN its code and message are read", async () => {
+    await expect(client().get("webhooks")).rejects.toMatchObject({
+      code: "woocommerce_auth",
+      wooCode: "woocommerce_rest_authentication_error",
+      wooMessage: "Invalid signature - provided signature does not match.",
+    });
+  });
+
+  it("GIVEN a fatal error and no JSON WHEN read THEN it fails quoting PHP's first line and where to look", async () => {
+    const failure = await client()
+      .get("customers")
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
+    expect(failure).toMatchObject({ code: "woocommerce_php_error", status: 200, retryable: true });
+    expect((failure as Error).message).toBe(
+      "The store printed a PHP error instead of WooCommerce's data while reading customers (HTTP 200): " +
+        '"Fatal error: Uncaught Error: Call to undefined function wc_get_legacy_order() in ' +
+        "wp-content/plugins/old-invoices/old-invoices.php:88\". A plugin, the theme or the site's PHP setup failed " +
+        "there: the site's PHP error log has the details (with WP_DEBUG_LOG on, WordPress writes it to " +
+        "wp-content/debug.log). Set WP_DEBUG_DISPLAY to false in wp-config.php so PHP errors stay out of API " +
+        "answers. Commerce Sync will try again later.",
+    );
+  });
+});
