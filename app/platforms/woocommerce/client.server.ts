@@ -230,12 +230,17 @@ export class WooClient {
       try {
         const response = await this.send(method, endpoint, cleanParams, body, options.signal);
         const headers = lowerCaseHeaders(response.headers);
-        const ok = response.status >= 200 && response.status < 300;
         const text = typeof response.data === "string" ? response.data : "";
         const read = readStoreBody(text);
         const data = read.kind === "json" ? read.value : text;
+        // PHP output sent before WordPress's headers leaves PHP's 200 on the answer: WordPress's error body says more.
+        const status =
+          read.kind === "json" && read.printed.length > 0
+            ? (errorStatusIn(data) ?? response.status)
+            : response.status;
+        const ok = status >= 200 && status < 300;
         const next =
-          response.status === 401 && this.https
+          status === 401 && this.https
             ? unseenKey(data)
               ? this.fallback()
               : this.signedForHttpInVain(data)
@@ -249,20 +254,20 @@ export class WooClient {
           continue;
         }
         // A fallback that did not help: the key itself is refused, so the usual way stays the way to send it.
-        if (response.status === 401 && this.transport !== startedWith) this.transport = startedWith;
+        if (status === 401 && this.transport !== startedWith) this.transport = startedWith;
         if (read.kind === "json" && (ok || read.printed.length > 0))
           this.count(read.printed.map((m) => m.text));
         if (read.kind === "php_error") {
           // PHP stopped before the answer was written, whatever the status (200 when the message went out first).
-          failure = errorFromPhpError(response.status, read.printed, operation);
+          failure = errorFromPhpError(status, read.printed, operation);
         } else if (ok && read.kind === "text" && text.trim() !== "") {
           // Text is a page someone else answered with (or JSON cut short), never an empty list.
-          failure = errorFromNotJson(response.status, headers, operation, read.printed);
-        } else if (ok || options.accept?.includes(response.status)) {
-          this.record(operation, "ok", started, attempt, response.status);
-          return { status: response.status, data: data as T, headers };
+          failure = errorFromNotJson(status, headers, operation, read.printed);
+        } else if (ok || options.accept?.includes(status)) {
+          this.record(operation, "ok", started, attempt, status);
+          return { status, data: data as T, headers };
         } else {
-          failure = errorFromResponse(response.status, data, headers, operation);
+          failure = errorFromResponse(status, data, headers, operation);
           retryAfterMs = parseRetryAfterMs(headers["retry-after"]);
         }
       } catch (error) {
@@ -403,6 +408,15 @@ const overHttps: AxiosAdapter = (config: InternalAxiosRequestConfig) =>
 function unseenKey(data: unknown): boolean {
   const code = (data as { code?: unknown } | null)?.code;
   return typeof code === "string" && /^woocommerce_rest_cannot_/.test(code);
+}
+
+/** The status of a WordPress error body (`{code, message, data: {status}}`), when it names a 4xx or 5xx one. */
+function errorStatusIn(data: unknown): number | null {
+  if (!wordpressError(data)) return null;
+  const status = (data as { data?: { status?: unknown } }).data?.status;
+  return typeof status === "number" && Number.isInteger(status) && status >= 400 && status <= 599
+    ? status
+    : null;
 }
 
 /** The SSRF refusal behind a transport error (axios wraps what the agent's lookup raised). */

@@ -8,9 +8,12 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startWooEmulator, type WooEmulator } from "../../../emulators/woocommerce/server";
 import { createAddressPolicy } from "../../lib/network-guard.server";
 import { WooClient, createWooAgents, type WooAgents } from "./client.server";
 import { testKey } from "./probe.server";
+import { createWooSource } from "./source.server";
+import { testPlatform } from "./testing/harness";
 import { normalizeStoreUrl } from "./store-url";
 import type { WooOrder, WooSystemStatus } from "./types";
 
@@ -155,5 +158,56 @@ describe("a store printing PHP notices into its REST answers", () => {
         "wp-content/debug.log). Set WP_DEBUG_DISPLAY to false in wp-config.php so PHP errors stay out of API " +
         "answers. Commerce Sync will try again later.",
     );
+  });
+});
+
+describe("the emulator printing PHP notices before its JSON (php-notice fault)", () => {
+  let woo: WooEmulator;
+  const platform = testPlatform();
+  beforeAll(async () => {
+    woo = await startWooEmulator({ counts: { customers: 3, orders: 230, products: 2 }, autoDeliver: false });
+  });
+  afterAll(async () => {
+    platform.close();
+    await woo.close();
+  });
+  const client = () => {
+    const key = woo.createKey("read");
+    return platform.connector.client(woo.url, {
+      consumerKey: key.consumer_key,
+      consumerSecret: key.consumer_secret,
+    });
+  };
+
+  it("GIVEN notices printed unbuffered on every answer (200 text/html, no X-WP headers) WHEN the orders are read THEN every order arrives", async () => {
+    woo.addFault({ type: "php-notice", unbuffered: true, persistent: true });
+    try {
+      const c = client();
+      const reader = createWooSource({ client: c, pageConcurrency: 2, currency: "USD" }).readers.orders!;
+      const ids: string[] = [];
+      for await (const page of reader.read(null, new AbortController().signal)) {
+        ids.push(...page.records.map((o) => String((o as WooOrder).id)));
+      }
+      const live = [...woo.store.orders.values()].filter(
+        (o) => o.status !== "trash" && o.status !== "checkout-draft",
+      );
+      expect(ids.sort()).toEqual(live.map((o) => String(o.id)).sort());
+      expect(c.phpOutput.clean).toBe(0);
+      expect(c.phpOutput.printed).toBeGreaterThanOrEqual(3);
+      expect(c.phpOutput.firstMessage).toMatch(
+        /^Notice: Function _load_textdomain_just_in_time was called incorrectly\./,
+      );
+    } finally {
+      woo.clearFaults();
+    }
+  });
+
+  it("GIVEN WordPress's 404 after an unbuffered notice (sent as 200) WHEN an order is read THEN it is not found, not data", async () => {
+    woo.addFault({ type: "php-notice", format: "text", unbuffered: true });
+    await expect(client().get("orders/999999")).rejects.toMatchObject({
+      code: "woocommerce_not_found",
+      status: 404,
+      wooCode: "woocommerce_rest_shop_order_invalid_id",
+    });
   });
 });

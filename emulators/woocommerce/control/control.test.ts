@@ -82,6 +82,49 @@ describe("WooCommerce emulator control API and faults", () => {
     expect((await wooClient(emulator.url, key).get("system_status")).status).toBe(200);
   });
 
+  it("can print a PHP notice before the JSON: buffered (WordPress's headers kept) or not (200 text/html)", async () => {
+    const raw = wooClient(emulator.url, key, {
+      axiosConfig: { transformResponse: [(data: unknown) => data] },
+    });
+    const clean = (await raw.get("orders")) as { data: string; headers: Record<string, string> };
+    await postJson(`${emulator.url}/_emulator/faults`, {
+      type: "php-notice",
+      pathPrefix: "/wp-json/wc/v3/orders",
+    });
+    expect((await raw.get("customers")).data).toMatch(/^\[\{"id":/);
+    const noticed = (await raw.get("orders")) as {
+      status: number;
+      data: string;
+      headers: Record<string, string>;
+    };
+    expect(noticed.status).toBe(200);
+    expect(noticed.headers["x-wp-total"]).toBe(clean.headers["x-wp-total"]);
+    expect(noticed.data).toMatch(
+      /^<br \/>\n<b>Notice<\/b>: {2}Function _load_textdomain_just_in_time was called <strong>incorrectly<\/strong>\. .* on line <b>6121<\/b><br \/>\n\[\{"id":/s,
+    );
+    expect(noticed.data.slice(noticed.data.indexOf("[{"))).toBe(clean.data);
+    expect((await raw.get("orders")).data).toBe(clean.data);
+
+    await postJson(`${emulator.url}/_emulator/faults`, {
+      type: "php-notice",
+      format: "text",
+      unbuffered: true,
+    });
+    const unbuffered = (await raw.get("orders/999999")) as {
+      status: number;
+      data: string;
+      headers: Record<string, string>;
+    };
+    expect(unbuffered.status).toBe(200);
+    expect(unbuffered.headers["content-type"]).toBe("text/html; charset=UTF-8");
+    expect(unbuffered.headers["x-wp-total"]).toBeUndefined();
+    expect(unbuffered.data).toMatch(
+      /^\nDeprecated: Creation of dynamic property .* on line 48\n\nWarning: Cannot modify header information - headers already sent .* on line 1902\n\{"code":"woocommerce_rest_shop_order_invalid_id"/s,
+    );
+    const refused = await postJson(`${emulator.url}/_emulator/faults`, { type: "php-notice", format: "xml" });
+    expect(refused.status).toBe(400);
+  });
+
   it("mutates records through the control API and resets to the seeded store", async () => {
     const created = await postJson(`${emulator.url}/_emulator/customers`, {
       email: "control@example.test",
