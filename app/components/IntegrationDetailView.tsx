@@ -13,6 +13,7 @@ import { SyncProgress } from "./SyncProgress";
 import { SyncScheduleCard } from "./SyncScheduleCard";
 import { WebhookActivityCard } from "./WebhookActivityCard";
 import { formatCount, lastSyncText, platformLabel, STORE_CONTACTS_LABEL } from "./format";
+import { phpNoticeBanner } from "./php-notice-text";
 import { readOnlyKeyNotice } from "./read-only-key-text";
 
 const PROGRESS_POLL_MS = 1_000;
@@ -85,6 +86,11 @@ export interface IntegrationDetailViewProps {
   readOnlyKey?: boolean;
   /** What the owner just did (connected, signed in…), said first in the read-only banner instead of a banner of its own. */
   readOnlyLead?: string | null;
+  /**
+   * The WooCommerce store prints PHP messages into its API answers (the first one seen): one banner says syncing
+   * carries on and how to stop them (ADR 0058).
+   */
+  phpNotice?: { message: string } | null;
 }
 
 /**
@@ -115,6 +121,7 @@ export function IntegrationDetailView(props: IntegrationDetailViewProps) {
   const readOnly = readOnlyKey
     ? readOnlyKeyNotice({ interval: props.schedule.interval, lead: props.readOnlyLead })
     : null;
+  const phpNotice = props.phpNotice && !disconnected ? phpNoticeBanner(props.phpNotice) : null;
 
   const body = (
     <BlockStack gap="400">
@@ -203,6 +210,15 @@ export function IntegrationDetailView(props: IntegrationDetailViewProps) {
           <Banner tone="warning" title={readOnly.title} action={reconnect}>
             <BlockStack gap="200">
               {readOnly.paragraphs.map((paragraph) => (
+                <p key={paragraph}>{paragraph}</p>
+              ))}
+            </BlockStack>
+          </Banner>
+        )}
+        {phpNotice && (
+          <Banner tone="warning" title={phpNotice.title}>
+            <BlockStack gap="200">
+              {phpNotice.paragraphs.map((paragraph) => (
                 <p key={paragraph}>{paragraph}</p>
               ))}
             </BlockStack>

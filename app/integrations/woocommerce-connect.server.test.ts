@@ -186,6 +186,34 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
     expect(queued).toEqual([{ integrationId: again.integrationId, full: true }]); // never synced yet
   });
 
+  it("connects a store printing PHP notices before every answer's headers: facts, webhooks and a notice; a clean reconnect clears it", async () => {
+    woo.addFault({ type: "php-notice", unbuffered: true, persistent: true });
+    const noisy = await connectWooCommerce(deps, { storeUrl: woo.url, ...key(), actor: "woo-owner" }).finally(
+      () => woo.clearFaults(),
+    );
+    if (!noisy.success) throw new Error(noisy.error.message);
+    expect(noisy).toMatchObject({
+      store: { name: "Acme Store", wooCommerceVersion: "11.0.1", currency: "USD" },
+      webhooks: { active: WEBHOOK_TOPICS.length, problems: [] },
+    });
+    expect(noisy.store.phpNotice).toMatch(
+      /^Notice: Function _load_textdomain_just_in_time was called incorrectly\./,
+    );
+    const settings = async () =>
+      wooSettingsOf(
+        (await t.db.integration.findUniqueOrThrow({ where: { id: noisy.integrationId } })).settings,
+      );
+    expect((await settings()).phpNotice).toEqual({
+      message: noisy.store.phpNotice,
+      since: expect.any(String),
+    });
+
+    const clean = await connectWooCommerce(deps, { storeUrl: woo.url, ...key(), actor: "woo-owner" });
+    if (!clean.success) throw new Error(clean.error.message);
+    expect(clean.store.phpNotice).toBeUndefined();
+    expect((await settings()).phpNotice).toBeNull();
+  });
+
   it("keeps a schedule the merchant saved while a reconnect was asking the store", async () => {
     const existing = await t.db.integration.findUniqueOrThrow({
       where: { platform_storeKey: { platform: "woocommerce", storeKey: woo.url } },

@@ -177,6 +177,8 @@ async function connect(
     keyPermissions: key.keyPermissions ?? (readOnly ? "read" : "read_write"),
     authInQuery: store.authInQuery ?? false,
     oauthOverHttps: store.oauthOverHttps ?? false,
+    // PHP messages in the store's answers: its pages say so until a sync reads it clean (ADR 0058).
+    phpNotice: store.phpNotice ? { message: store.phpNotice, since: new Date().toISOString() } : null,
   };
   const row = {
     name: store.name,

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../tests/setup/db";
 import { withWooSettings } from "../platforms/woocommerce/settings";
 import type { AppDb } from "../sync/platform";
-import { hasReadOnlyKey, listOwnerStores, ownerStoreDetail } from "./woocommerce-status.server";
+import {
+  hasReadOnlyKey,
+  listOwnerStores,
+  ownerStoreDetail,
+  storePhpNotice,
+} from "./woocommerce-status.server";
 
 describe.each(DATABASE_KINDS)("WooCommerce owner status pages on %s", (kind) => {
   let t: TestDatabase;
@@ -20,7 +25,14 @@ describe.each(DATABASE_KINDS)("WooCommerce owner status pages on %s", (kind) => 
           name: `${who} store`,
           storeKey: `https://${who}.example`,
           syncedOrders: who === "mine" ? 12 : 99,
-          settings: withWooSettings({}, { currency: "EUR", readOnly: who === "mine" }) as object,
+          settings: withWooSettings(
+            {},
+            {
+              currency: "EUR",
+              readOnly: who === "mine",
+              phpNotice: { message: `Notice: ${who}`, since: "2026-12-01T10:00:00.000Z" },
+            },
+          ) as object,
         },
       });
       ids[who] = row.id;
@@ -54,6 +66,15 @@ describe.each(DATABASE_KINDS)("WooCommerce owner status pages on %s", (kind) => 
     expect(await hasReadOnlyKey(db, ids.myOrg, ids.mine)).toBe(true);
     expect(await hasReadOnlyKey(db, ids.theirOrg, ids.theirs)).toBe(false);
     expect(await hasReadOnlyKey(db, ids.theirOrg, ids.mine)).toBe(false);
+  });
+
+  it("tells a store page the PHP notices its store prints, for the organization's own stores only", async () => {
+    expect(await storePhpNotice(db, ids.myOrg, ids.mine)).toEqual({
+      message: "Notice: mine",
+      since: "2026-12-01T10:00:00.000Z",
+    });
+    expect(await storePhpNotice(db, ids.theirOrg, ids.mine)).toBeNull();
+    expect((await ownerStoreDetail(db, ids.myOrg, ids.mine)).phpNotice?.message).toBe("Notice: mine");
   });
 
   it("shows a store's syncs and webhook activity, and another organization's store as not found", async () => {

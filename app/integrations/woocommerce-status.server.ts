@@ -3,7 +3,7 @@
  * id is "not found", never data.
  */
 import { AppError } from "../lib/errors";
-import { wooSettingsOf } from "../platforms/woocommerce/settings";
+import { wooSettingsOf, type PhpNoticeSeen } from "../platforms/woocommerce/settings";
 import { WEBHOOK_TOPICS } from "../platforms/woocommerce/webhooks.server";
 import type { AppDb } from "../sync/platform";
 
@@ -26,6 +26,8 @@ export interface OwnerStoreSummary {
   readOnly: boolean;
   wooCommerceVersion: string | null;
   currency: string | null;
+  /** The store prints PHP messages into its API answers: the first one seen and since when (ADR 0058). */
+  phpNotice: PhpNoticeSeen | null;
 }
 
 export interface OwnerStoreDetail extends OwnerStoreSummary {
@@ -83,6 +85,7 @@ function summary(row: Row): OwnerStoreSummary {
     readOnly: settings.readOnly === true,
     wooCommerceVersion: settings.wooCommerceVersion ?? null,
     currency: settings.currency ?? null,
+    phpNotice: settings.phpNotice ?? null,
   };
 }
 
@@ -101,6 +104,22 @@ export async function hasReadOnlyKey(
     select: { settings: true },
   });
   return !!row && wooSettingsOf(row.settings).readOnly === true;
+}
+
+/**
+ * The PHP messages the organization's WooCommerce store prints into its API answers, as last recorded (null for any
+ * other store, or another organization's): its page then says so once (ADR 0058).
+ */
+export async function storePhpNotice(
+  db: AppDb,
+  organizationId: string,
+  integrationId: string,
+): Promise<PhpNoticeSeen | null> {
+  const row = await db.integration.findFirst({
+    where: { id: integrationId, organizationId, platform: "woocommerce" },
+    select: { settings: true },
+  });
+  return row ? (wooSettingsOf(row.settings).phpNotice ?? null) : null;
 }
 
 /** The organization's WooCommerce stores (connected first, then by name). */

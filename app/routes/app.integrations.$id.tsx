@@ -8,7 +8,7 @@ import { getPlatforms } from "../platforms.server";
 import { statusContext, getIntegration, syncHistory } from "../integrations/integrations-view.server";
 import { webhookActivity } from "../integrations/webhook-activity.server";
 import { syncScheduleView } from "../integrations/sync-schedule.server";
-import { hasReadOnlyKey } from "../integrations/woocommerce-status.server";
+import { hasReadOnlyKey, storePhpNotice } from "../integrations/woocommerce-status.server";
 import { IntegrationDetailView } from "../components/IntegrationDetailView";
 import { PageError } from "../components/PageError";
 import { reconnectWooCommerceUrl } from "../components/links";
@@ -21,14 +21,15 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     organizationId: organization.organizationId,
     integrationId: id,
   });
-  const [integration, history, webhooks, schedule, readOnlyKey] = await Promise.all([
+  const [integration, history, webhooks, schedule, readOnlyKey, phpNotice] = await Promise.all([
     getIntegration(db, organization.organizationId, id, context),
     syncHistory(db, organization.organizationId, id, { limit: 20 }),
     webhookActivity(db, organization.organizationId, id),
     syncScheduleView(db, organization.organizationId, id),
     hasReadOnlyKey(db, organization.organizationId, id),
+    storePhpNotice(db, organization.organizationId, id),
   ]).catch(rethrowAsResponse);
-  return json({ integration, runs: history.runs, webhooks, schedule, readOnlyKey });
+  return json({ integration, runs: history.runs, webhooks, schedule, readOnlyKey, phpNotice });
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -47,7 +48,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 
 /** One store: status, live sync progress, "Sync now", sync history, webhook activity, automatic syncs, disconnect. */
 export default function IntegrationDetail() {
-  const { integration, runs, webhooks, schedule, readOnlyKey } = useLoaderData<typeof loader>();
+  const { integration, runs, webhooks, schedule, readOnlyKey, phpNotice } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <IntegrationDetailView
@@ -62,6 +63,7 @@ export default function IntegrationDetail() {
         integration.platform === "woocommerce" ? reconnectWooCommerceUrl(integration.storeKey) : undefined
       }
       readOnlyKey={readOnlyKey}
+      phpNotice={phpNotice}
     />
   );
 }

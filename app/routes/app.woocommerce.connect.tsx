@@ -98,6 +98,9 @@ export default function EmbeddedConnectWooCommerce() {
                   {connectSyncNote(result)} (follow it on the store&rsquo;s details); its customers merge with
                   your Shopify contacts by email.
                   {result.readOnly ? " Read-only key: changes arrive with the scheduled syncs." : ""}
+                  {result.store.phpNotice
+                    ? " The store prints PHP notices into its API answers; its details say what to change."
+                    : ""}
                 </p>
               </Banner>
             )}

@@ -52,6 +52,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     facts: {
       url: store.url,
       readOnly: store.readOnly,
+      phpNotice: store.phpNotice,
       wooCommerceVersion: store.wooCommerceVersion,
       currency: store.currency,
       connectedAt: store.connectedAt,
@@ -110,6 +111,7 @@ export default function StoreStatus() {
       reconnectUrl={`/woocommerce/connect?store=${encodeURIComponent(facts.url)}`}
       readOnlyKey={facts.readOnly}
       readOnlyLead={lead}
+      phpNotice={facts.phpNotice}
       banners={
         <>
           {signedIn && !disconnected && !readOnly && (

@@ -6,6 +6,7 @@
  */
 import { updateIntegrationSettings } from "../../db/integration-settings.server";
 import type { Env } from "../../env.server";
+import type { Logger } from "../../lib/logger";
 import { createAddressPolicy, type ResolveFn } from "../../lib/network-guard.server";
 import type {
   PlatformContext,
@@ -17,6 +18,7 @@ import { AppError } from "../../lib/errors";
 import { WooClient, createWooAgents, type RetryPolicy, type WooAgents } from "./client.server";
 import { discoverStore, testKey, type DiscoveredStore, type StoreFacts } from "./probe.server";
 import { keyTransportOf, wooSettingsOf, withWooSettings, type KeyTransportOptions } from "./settings";
+import { rememberPhpOutput } from "./php-notices.server";
 import { FIELDS, PER_PAGE, createWooSource } from "./source.server";
 import type {
   WooCredentials,
@@ -44,6 +46,8 @@ export const DEFAULT_PAGE_CONCURRENCY = 4;
 export interface WooPlatformDeps {
   env: Pick<Env, "SHOPIFY_APP_URL" | "ALLOW_PRIVATE_STORE_URLS"> &
     Partial<Pick<Env, "WOOCOMMERCE_PAGE_CONCURRENCY" | "STORE_REQUEST_TIMEOUT_MS">>;
+  /** The process's logger (`PlatformDeps.logger`); tests may leave it out. */
+  logger?: Logger;
 }
 
 /** Knobs for tests, benchmarks and scripts; production uses the defaults and the environment. */
@@ -197,16 +201,42 @@ export function createWooCommercePlatform(
     return { product, variations, currency: settings.currency ?? null };
   }
 
+  /**
+   * After a sync: PHP messages its answers held become the store's one notice, a sync read clean removes it
+   * (ADR 0058). Logged once, when first seen (no message text: it is the store's output). Never throws: the sync's
+   * outcome is not this.
+   */
+  async function notePhpOutput(ctx: PlatformContext, client: WooClient): Promise<void> {
+    const tally = client.phpOutput;
+    try {
+      const change = await rememberPhpOutput(ctx.db, ctx.integration.id, tally);
+      if (change === "noticed") {
+        deps.logger?.("warn", "WooCommerce store prints PHP notices into its REST answers; read past them", {
+          integrationId: ctx.integration.id,
+          answersWithNotices: tally.printed,
+          cleanAnswers: tally.clean,
+        });
+      }
+    } catch (error) {
+      deps.logger?.("warn", "Could not record a WooCommerce store's PHP notices", {
+        integrationId: ctx.integration.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
   return {
     platform: "woocommerce",
     connector,
     createSource(ctx) {
       const settings = wooSettingsOf(ctx.integration.settings);
-      return createWooSource({
-        client: clientFor(ctx),
+      const client = clientFor(ctx);
+      const source = createWooSource({
+        client,
         pageConcurrency: settings.pageConcurrency ?? pageConcurrency,
         currency: settings.currency ?? null,
       });
+      return { ...source, close: () => notePhpOutput(ctx, client) };
     },
     handleWebhook: (event, body, ctx) =>
       decideWebhook(event, losslessBody(event.payload, body), ctx, { expandProduct, readUser }),

@@ -2,18 +2,24 @@
  * A WordPress site with display_errors / WP_DEBUG_DISPLAY on prints PHP notices into its REST answers before the
  * JSON. Through the real client over loopback HTTP, against a server answering as such a site does: the records
  * arrive (ids above 2^53 exact), WooCommerce's own error bodies are still read, the connection test names the
- * notice, and a fatal error fails saying what PHP printed (ADR 0058).
+ * notice, and a fatal error fails saying what PHP printed. Against the emulator's php-notice fault, a sync reads
+ * everything and the store's owner is told once, until a sync reads the store clean (ADR 0058).
  */
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWooEmulator, type WooEmulator } from "../../../emulators/woocommerce/server";
+import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../../tests/setup/db";
+import type { LogLevel } from "../../lib/logger";
 import { createAddressPolicy } from "../../lib/network-guard.server";
+import { runSync } from "../../sync/engine.server";
+import type { AppDb } from "../../sync/platform";
 import { WooClient, createWooAgents, type WooAgents } from "./client.server";
 import { testKey } from "./probe.server";
+import { wooSettingsOf } from "./settings";
 import { createWooSource } from "./source.server";
-import { testPlatform } from "./testing/harness";
+import { seedWooStore, testPlatform, type TestStore } from "./testing/harness";
 import { normalizeStoreUrl } from "./store-url";
 import type { WooOrder, WooSystemStatus } from "./types";
 
@@ -209,5 +215,72 @@ describe("the emulator printing PHP notices before its JSON (php-notice fault)",
       status: 404,
       wooCode: "woocommerce_rest_shop_order_invalid_id",
     });
+  });
+});
+
+describe.each(DATABASE_KINDS)("syncing a store that prints PHP notices on %s", (kind) => {
+  let t: TestDatabase;
+  let woo: WooEmulator;
+  let store: TestStore;
+  const logged: Array<{ level: LogLevel; message: string; fields?: Record<string, unknown> }> = [];
+  const platform = testPlatform({
+    logger: (level, message, fields) => logged.push({ level, message, fields }),
+  });
+  const sync = async () =>
+    runSync(t.db as never, {
+      integrationId: store.integration.id,
+      kind: "full",
+      source: await platform.createSource(store.ctx),
+    });
+  const noticeOf = async () =>
+    wooSettingsOf(
+      (await t.db.integration.findUniqueOrThrow({ where: { id: store.integration.id } })).settings,
+    ).phpNotice ?? null;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(kind);
+    woo = await startWooEmulator({ counts: { customers: 30, orders: 140, products: 6 }, autoDeliver: false });
+    store = await seedWooStore(t.db as unknown as AppDb, woo.url, woo.createKey("read_write"));
+  });
+  afterAll(async () => {
+    platform.close();
+    await woo?.close();
+    await t?.cleanup();
+  });
+
+  it("GIVEN notices on every answer WHEN synced twice THEN everything arrives and the owner is told once, then no more once clean", async () => {
+    woo.addFault({ type: "php-notice", persistent: true });
+    const first = await sync();
+    const orders = [...woo.store.orders.values()].filter(
+      (o) => o.status !== "trash" && o.status !== "checkout-draft",
+    );
+    expect(first.status).toBe("succeeded");
+    expect(first.resources.orders).toMatchObject({ synced: orders.length, failed: 0 });
+    expect(await t.db.order.count({ where: { integrationId: store.integration.id } })).toBe(orders.length);
+    const notice = await noticeOf();
+    expect(notice?.message).toMatch(
+      /^Notice: Function _load_textdomain_just_in_time was called incorrectly\./,
+    );
+    expect(logged.filter((l) => /PHP notices/.test(l.message))).toEqual([
+      {
+        level: "warn",
+        message: "WooCommerce store prints PHP notices into its REST answers; read past them",
+        fields: {
+          integrationId: store.integration.id,
+          answersWithNotices: expect.any(Number),
+          cleanAnswers: 0,
+        },
+      },
+    ]);
+
+    // Seen again: the same notice, from the same time, and nothing logged again.
+    expect((await sync()).status).toBe("succeeded");
+    expect(await noticeOf()).toEqual(notice);
+    expect(logged.filter((l) => /PHP notices/.test(l.message))).toHaveLength(1);
+
+    // The owner turned WP_DEBUG_DISPLAY off: the next sync reads the store clean and the notice goes.
+    woo.clearFaults();
+    expect((await sync()).status).toBe("succeeded");
+    expect(await noticeOf()).toBeNull();
   });
 });

@@ -18,6 +18,19 @@ export interface WooSettings {
   oauthOverHttps?: boolean;
   /** Overrides the deployment's page concurrency for this store (a slow host). */
   pageConcurrency?: number;
+  /**
+   * The store prints PHP messages into its REST answers (display_errors / WP_DEBUG_DISPLAY on): they are read past,
+   * and its pages say so once until a sync reads it clean (ADR 0058). Null or absent: none seen.
+   */
+  phpNotice?: PhpNoticeSeen | null;
+}
+
+/** PHP output seen in a store's answers (`WooSettings.phpNotice`). */
+export interface PhpNoticeSeen {
+  /** The first message's first line (tags gone, server paths shortened), as `readStoreBody` names it. */
+  message: string;
+  /** When it was first seen (ISO 8601); kept while later syncs still see messages. */
+  since: string;
 }
 
 /** How a client sends the key to this store over https (client.server.ts), as the connect found it. */

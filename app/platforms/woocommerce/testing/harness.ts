@@ -4,6 +4,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Db } from "../../../db/client.server";
+import type { Logger } from "../../../lib/logger";
 import type { AppDb, IntegrationRow, PlatformContext, StoreCall } from "../../../sync/platform";
 import type { SyncSource } from "../../../sync/types";
 import {
@@ -17,11 +18,11 @@ import type { WooCredentials } from "../types";
 
 /** The platform as a development deployment builds it (private store URLs allowed), with quick retries. */
 export function testPlatform(
-  options: WooPlatformOptions & { allowPrivate?: boolean } = {},
+  options: WooPlatformOptions & { allowPrivate?: boolean; logger?: Logger } = {},
 ): WooCommercePlatform {
-  const { allowPrivate = true, ...rest } = options;
+  const { allowPrivate = true, logger, ...rest } = options;
   return createWooCommercePlatform(
-    { env: { SHOPIFY_APP_URL: "http://127.0.0.1:9", ALLOW_PRIVATE_STORE_URLS: allowPrivate } },
+    { env: { SHOPIFY_APP_URL: "http://127.0.0.1:9", ALLOW_PRIVATE_STORE_URLS: allowPrivate }, logger },
     { retry: { baseDelayMs: 5, maxDelayMs: 20 }, timeoutMs: 5_000, probeTimeoutMs: 5_000, ...rest },
   );
 }
