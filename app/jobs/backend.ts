@@ -20,7 +20,10 @@ export interface ClaimedJob {
 export interface ListJobsFilter {
   status?: JobStatus;
   kinds?: string[];
-  /** Jobs enqueued with this dedupe key, whatever their state (scheduler idempotency). */
+  /**
+   * Jobs enqueued with this dedupe key, whatever their state (scheduler idempotency). Name `kinds` with it: pg-boss
+   * keeps each kind's jobs apart and indexes the key of waiting jobs only, so a key alone reads every kind's jobs.
+   */
   dedupeKey?: string;
   /**
    * Only jobs of these integrations (a view of some stores): the payload's `integrationId`, or, for a payload that

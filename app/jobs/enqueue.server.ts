@@ -14,7 +14,14 @@
 import { isAppError } from "../lib/errors";
 import type { Resource, SyncKind } from "../sync/types";
 import type { JobQueue } from "./queue.server";
-import type { BackoffOptions, EnqueueOptions, EnqueueResult, JobPayloads, SyncJobPayload } from "./types";
+import type {
+  BackoffOptions,
+  EnqueueOptions,
+  EnqueueResult,
+  JobInfo,
+  JobPayloads,
+  SyncJobPayload,
+} from "./types";
 
 /** The lock key of everything that bulk-writes an integration's data. */
 export function syncLockKey(integrationId: string): string {
@@ -126,6 +133,20 @@ export function enqueueSync(queue: JobQueue, request: SyncRequest): Promise<Enqu
     ...(request.runAt ? { runAt: request.runAt } : {}),
     ...syncRetry(request),
   });
+}
+
+/**
+ * The newest job `enqueueSync` made for this request, whatever its state (waiting, running, retrying, succeeded,
+ * failed), or null: the scheduler's once-per-slot check. It asks by the request's job kind as well as its dedupe
+ * key, so pg-boss reads that kind's queue only instead of every queue's (ADR 0049, slot check addendum).
+ */
+export async function latestSyncJob(queue: JobQueue, request: SyncRequest): Promise<JobInfo | null> {
+  const [job] = await queue.listJobs({
+    kinds: [SYNC_JOB_KINDS[request.kind]],
+    dedupeKey: syncDedupeKey(request),
+    limit: 1,
+  });
+  return job ?? null;
 }
 
 /** Enqueues processing of a stored WebhookEvent (call right after inserting it). */

@@ -14,7 +14,7 @@
 import type { AppDb } from "../db/client.server";
 import type { Logger } from "../lib/logger";
 import { findInterruptedRuns } from "../sync/run-records.server";
-import { enqueueSync, syncDedupeKey, type SyncRequest } from "./enqueue.server";
+import { enqueueSync, latestSyncJob, type SyncRequest } from "./enqueue.server";
 import type { JobQueue } from "./queue.server";
 import { effectiveSchedule, reconcileDueAt, windowStartContaining } from "./schedule";
 import { describeError } from "./types";
@@ -73,18 +73,13 @@ export async function schedulerTick(
           select: { id: true },
         });
         if (!fullSince) {
-          const existing = await queue.listJobs({ dedupeKey: syncDedupeKey(request), limit: 1 });
-          if (existing.length === 0) {
+          const existing = await latestSyncJob(queue, request);
+          if (!existing) {
             const job = await enqueueSync(queue, request);
             if (job.created) result.fullResync.push(integration.id);
           }
           // Until the full re-sync has started, a reconcile would only repeat part of it.
-          if (
-            existing.length === 0 ||
-            existing.some((j) => j.status === "queued" || j.status === "running")
-          ) {
-            continue;
-          }
+          if (!existing || existing.status === "queued" || existing.status === "running") continue;
         }
       }
     }
@@ -106,7 +101,7 @@ export async function schedulerTick(
       triggeredBy: "schedule",
     };
     // One reconcile per slot, even if it already ran and failed before creating a run.
-    if ((await queue.listJobs({ dedupeKey: syncDedupeKey(request), limit: 1 })).length > 0) continue;
+    if (await latestSyncJob(queue, request)) continue;
     const job = await enqueueSync(queue, request);
     if (job.created) result.reconcile.push(integration.id);
   }
