@@ -180,6 +180,48 @@ test("a read-only key replacing a Read/Write key: the store page says once what 
   await expect(page.getByText(/read-only/i)).toHaveCount(0);
 });
 
+test("a store printing PHP notices into its answers: the sync carries on, the page says once what to change", async ({
+  page,
+}) => {
+  // The signed-in owner's store (tests above). The site starts printing a PHP notice before every REST answer.
+  const fault = await fetch(`${woo().url}/_emulator/faults`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ type: "php-notice", persistent: true }),
+  });
+  expect(fault.status).toBeLessThan(300);
+  try {
+    // The owner signs in by pasting a key (the connection test reads through the notice), then syncs.
+    await page.goto("/woocommerce/connect");
+    await pasteKeys(page, woo().url, await newKey("read_write"));
+    await expect(page).toHaveURL(/\/woocommerce\/stores\//, { timeout: 30_000 });
+    await expect(page.getByRole("heading", { name: "E2E Woo Store" })).toBeVisible();
+    await page.getByRole("button", { name: "Sync now" }).click();
+    await expect(page.getByText("Incremental sync started")).toBeVisible();
+    const banner = page.locator(".Polaris-Banner", { hasText: "PHP notices" });
+    await expect(async () => {
+      await page.reload();
+      await expect(banner).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
+    // The sync read through the notices: it succeeded, and nothing says the store needs attention.
+    await expect(page.locator("text=Succeeded").first()).toBeVisible();
+    await expect(page.getByText("Needs attention")).toHaveCount(0);
+    await expect(banner).toContainText("syncing carries on");
+    await expect(banner).toContainText("WP_DEBUG_DISPLAY");
+    await expect(page.locator(".Polaris-Banner", { hasText: "PHP notices" })).toHaveCount(1);
+    await page.screenshot({ path: "test-results/woocommerce-store-php-notice.png", fullPage: true });
+    await expectAccessible(page, "a WooCommerce store printing PHP notices");
+  } finally {
+    await fetch(`${woo().url}/_emulator/faults`, { method: "DELETE" });
+  }
+  // Fixed on the site: the next sync reads clean answers and the statement goes.
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText(/PHP notices/)).toHaveCount(0, { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+});
+
 test("a sync the store refuses shows as a failed attempt, not as the last sync", async ({ page }) => {
   // The store revokes every key: the next sync is refused (the approval below makes a new one).
   const keys = (await (await fetch(`${woo().url}/_emulator/keys`)).json()) as Array<{ key_id: number }>;
