@@ -33,6 +33,7 @@ import type { StoreCallRecorder } from "../../sync/platform";
 import {
   WooRequestError,
   errorFromNotJson,
+  errorFromNotList,
   errorFromPhpError,
   errorFromResponse,
   errorFromTransport,
@@ -138,6 +139,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Statuses the caller handles itself (returned, not thrown), e.g. 404 when probing. */
   accept?: number[];
+  /** The answer must be a JSON list (a list endpoint's page); anything else fails instead of reading as empty. */
+  list?: boolean;
 }
 
 type Method = "get" | "post" | "put" | "delete";
@@ -198,6 +201,10 @@ export class WooClient {
 
   get<T>(endpoint: string, params: Params = {}, options: RequestOptions = {}) {
     return this.request<T>("get", endpoint, params, undefined, options);
+  }
+  /** A page of a list endpoint: a 200 answer that is not a JSON list fails (errorFromNotList), never reads as empty. */
+  list<T>(endpoint: string, params: Params = {}, options: RequestOptions = {}) {
+    return this.request<T[]>("get", endpoint, params, undefined, { ...options, list: true });
   }
   post<T>(endpoint: string, body: unknown, options: RequestOptions = {}) {
     return this.request<T>("post", endpoint, {}, body, options);
@@ -263,6 +270,8 @@ export class WooClient {
         } else if (ok && read.kind === "text" && text.trim() !== "") {
           // Text is a page someone else answered with (or JSON cut short), never an empty list.
           failure = errorFromNotJson(status, headers, operation, read.printed);
+        } else if (ok && options.list && !Array.isArray(data)) {
+          failure = errorFromNotList(status, data, operation);
         } else if (ok || options.accept?.includes(status)) {
           this.record(operation, "ok", started, attempt, status);
           return { status, data: data as T, headers };

@@ -5,6 +5,9 @@
  */
 import { AppError, RETRIED_LATER } from "../../lib/errors";
 import type { PhpMessage } from "./php-output";
+import { requestWords } from "./request-words";
+
+export { requestWords };
 
 export type WooFailureKind =
   | "auth"
@@ -270,6 +273,25 @@ export function pastedKeyError<E>(error: E): E | WooRequestError {
 }
 
 /**
+ * A page of a list endpoint answered 200 with JSON that is not a list (a plugin rewriting REST answers, WordPress's
+ * "critical error" object, a translation or membership plugin's own object). Never read as an empty page: the sync
+ * would miss the store's records and a deletion check would take them all for gone.
+ */
+export function errorFromNotList(status: number, data: unknown, operation: string): WooRequestError {
+  const body = data !== null && typeof data === "object" ? (data as Record<string, unknown>) : null;
+  const said = typeof body?.message === "string" ? stripTags(body.message) : null;
+  const code = typeof body?.code === "string" ? body.code : null;
+  const shape = body ? "an object" : data === null ? "null" : `a ${typeof data}`;
+  return new WooRequestError(
+    "not_json",
+    `The store answered with ${said ? `"${said}"${code ? ` (${code})` : ""}` : shape} instead of a list while ` +
+      `${requestWords(operation)}. A caching, security or translation plugin may be rewriting the REST API's ` +
+      "answers (/wp-json/wc/v3/); WooCommerce → Status → Logs may say which.",
+    { status, wooCode: code, wooMessage: said, retryable: true },
+  );
+}
+
+/**
  * A 2xx answer that is not WooCommerce's JSON: a caching, security or maintenance plugin's page, or another site at
  * the store's address. Read as data it would be an empty list (a sync with no changes, over a store that is not
  * answering).
@@ -404,39 +426,6 @@ export function errorFromTransport(error: unknown, operation: string, timeoutMs:
     retryable: false,
     cause: error,
   });
-}
-
-const ONE_OF: Record<string, string> = {
-  customers: "a customer",
-  orders: "an order",
-  products: "a product",
-  webhooks: "a webhook",
-  refunds: "a refund",
-  variations: "a variation",
-};
-const one = (collection: string) => ONE_OF[collection] ?? `one of its ${collection.replace(/_/g, " ")}`;
-const many = (collection: string) =>
-  collection === "system_status" ? "the store's status" : collection.replace(/_/g, " ");
-
-/**
- * What a request was doing, in a store owner's words: the client's operation names (`GET /wc/v3/orders/{id}`) stay
- * in the logs; messages say "reading customers", "removing a webhook". Anything else (the connection test's own
- * words) is kept as given.
- */
-export function requestWords(operation: string): string {
-  const match = /^(GET|POST|PUT|PATCH|DELETE) \/wc\/v3\/([^?]+)$/.exec(operation);
-  if (!match) return operation;
-  const [, method, path] = match;
-  const parts = path.split("/").filter(Boolean);
-  const last = parts[parts.length - 1]!;
-  const item = last === "{id}";
-  const collection = item ? parts[parts.length - 2]! : last;
-  // A nested list (orders/{id}/refunds) belongs to one of its parent's records.
-  const owner = !item && parts.length >= 3 ? `${one(parts[parts.length - 3]!)}'s ` : "";
-  if (method === "GET") return `reading ${item ? one(collection) : `${owner}${many(collection)}`}`;
-  if (method === "DELETE") return `removing ${one(collection)}`;
-  if (method === "POST" && !item) return `creating ${one(collection)}`;
-  return `updating ${one(collection)}`;
 }
 
 function stripTags(text: string): string {

@@ -188,12 +188,11 @@ export function createWooCommercePlatform(
     const variations: WooVariation[] = [];
     if (product.type === "variable") {
       for (let page = 1; ; page++) {
-        const { data } = await c.get<WooVariation[]>(`products/${product.id}/variations`, {
+        const { data: list } = await c.list<WooVariation>(`products/${product.id}/variations`, {
           per_page: PER_PAGE,
           page,
           _fields: FIELDS.variations,
         });
-        const list = Array.isArray(data) ? data : [];
         variations.push(...list);
         if (list.length < PER_PAGE) break;
       }

@@ -52,7 +52,7 @@ async function liveTotal(
   listFilter: Record<string, string> | undefined,
   signal: AbortSignal,
 ): Promise<number | null> {
-  const response = await client.get<unknown[]>(
+  const response = await client.list<unknown>(
     endpoint,
     { ...listFilter, per_page: 1, _fields: "id" },
     { signal },
@@ -78,14 +78,13 @@ export async function* missingRecords(options: MissingRecordsOptions): AsyncGene
   const fields = leftOut ? `id,${leftOut.fields}` : "id";
   const pages = streamPages(
     async (page, pageSignal) => {
-      const response = await client.get<Record<string, unknown>[]>(
+      const response = await client.list<Record<string, unknown>>(
         endpoint,
         { ...listFilter, _fields: fields, orderby: "id", order: "asc", per_page: options.perPage, page },
         { signal: pageSignal },
       );
-      const records = Array.isArray(response.data) ? response.data : [];
       return {
-        records,
+        records: response.data,
         totalPages: countHeader(response.headers["x-wp-totalpages"]),
         total: null,
         date: undefined,

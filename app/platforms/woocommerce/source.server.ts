@@ -83,10 +83,9 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
 
   const list = <T>(endpoint: string, params: Record<string, string>) => {
     return async (page: number, signal: AbortSignal): Promise<FetchedPage<T>> => {
-      const response = await client.get<T[]>(endpoint, { ...params, page, per_page: PER_PAGE }, { signal });
-      const data = Array.isArray(response.data) ? response.data : [];
+      const response = await client.list<T>(endpoint, { ...params, page, per_page: PER_PAGE }, { signal });
       return {
-        records: data,
+        records: response.data,
         totalPages: countHeader(response.headers["x-wp-totalpages"]),
         total: countHeader(response.headers["x-wp-total"]),
         date: response.headers.date,
@@ -247,14 +246,13 @@ export function createWooSource(options: WooSourceOptions): SyncSource {
     if (product.type !== "variable") return [];
     const all: WooVariation[] = [];
     for (let page = 1; ; page++) {
-      const response = await client.get<WooVariation[]>(
+      const response = await client.list<WooVariation>(
         `products/${product.id}/variations`,
         { per_page: PER_PAGE, page, _fields: FIELDS.variations, orderby: "id", order: "asc" },
         { signal },
       );
-      const data = Array.isArray(response.data) ? response.data : [];
-      all.push(...data);
-      if (data.length < PER_PAGE) return all;
+      all.push(...response.data);
+      if (response.data.length < PER_PAGE) return all;
     }
   }
 

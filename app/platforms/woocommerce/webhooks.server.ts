@@ -58,14 +58,13 @@ export const READ_ONLY_PROBLEM =
 export async function listStoreWebhooks(client: WooClient, signal?: AbortSignal): Promise<WooWebhook[]> {
   const all: WooWebhook[] = [];
   for (let page = 1; ; page++) {
-    const response = await client.get<WooWebhook[]>(
+    const response = await client.list<WooWebhook>(
       "webhooks",
       { per_page: 100, page, orderby: "id", order: "asc" },
       { signal },
     );
-    const data = Array.isArray(response.data) ? response.data : [];
-    all.push(...data);
-    if (data.length < 100) return all;
+    all.push(...response.data);
+    if (response.data.length < 100) return all;
   }
 }
 
