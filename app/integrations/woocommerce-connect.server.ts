@@ -302,6 +302,9 @@ export function wooConnectApiAnswer(result: WooConnectResult): {
         storeName: result.store.name,
         storeUrl: result.store.url,
         readOnly: result.readOnly,
+        // The first PHP message the store printed into its answers (ADR 0058), or null: syncing works, but the owner
+        // should turn WP_DEBUG_DISPLAY off.
+        phpNotice: result.store.phpNotice ?? null,
         webhooks: result.webhooks,
         initialSync: result.initialSync,
       },

@@ -231,6 +231,7 @@ describe.each(DATABASE_KINDS)("integrations API connect endpoints on %s", (kind)
         storeName: "Acme Woo",
         storeUrl: woo.url,
         readOnly: false,
+        phpNotice: null,
         // Nothing answers at the harness's app address (its routes are called in the test process): the store's
         // creation pings go nowhere, and the answer says so.
         webhooks: {
@@ -248,6 +249,25 @@ describe.each(DATABASE_KINDS)("integrations API connect endpoints on %s", (kind)
       const again = await connect({ storeUrl: `${woo.url}/`, ...key() });
       expect(again.status).toBe(200);
       expect((await again.json()).integrationId).toBe(body.integrationId);
+    });
+
+    it("says which PHP notice a store prints into its answers (connected all the same)", async () => {
+      await fetch(`${woo.url}/_emulator/faults`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ type: "php-notice", persistent: true }),
+      });
+      try {
+        const res = await connect({ storeUrl: woo.url, ...key() });
+        expect(res.status).toBeLessThan(300);
+        const body = await res.json();
+        expect(body.success).toBe(true);
+        expect(body.phpNotice).toMatch(
+          /^Notice: Function _load_textdomain_just_in_time was called incorrectly\./,
+        );
+      } finally {
+        await fetch(`${woo.url}/_emulator/faults`, { method: "DELETE" });
+      }
     });
 
     it("answers 422 naming body.consumerKey when the store refuses the key, and writes nothing", async () => {

@@ -257,6 +257,11 @@ export const woocommerceConnectResult = z.object({
   storeName: z.string(),
   storeUrl: z.string(),
   readOnly: z.boolean(),
+  /**
+   * The first PHP message the store printed into its API answers (WP_DEBUG_DISPLAY on; ADR 0058), or null. Syncing
+   * reads past it; the store's owner should turn the display off.
+   */
+  phpNotice: z.string().nullable(),
   webhooks: z.object({ active: z.number().int(), problems: z.array(z.string()) }),
   initialSync: z.enum(["full", "incremental"]),
 });
