@@ -3,13 +3,11 @@
  * JavaScript number cannot hold (above 2^53). Such ids must reach the database exactly: through the REST client (a
  * real order body served as raw text by a local server) and through webhook bodies.
  */
-import { createServer, type Server } from "node:http";
 import { readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAddressPolicy } from "../../lib/network-guard.server";
-import { WooClient, createWooAgents, type WooAgents } from "./client.server";
+import type { WooClient } from "./client.server";
 import { mapOrder } from "./mapping";
+import { NO_ROUTE, startLoopbackStore, type LoopbackStore } from "./testing/loopback-store";
 import type { WooOrder } from "./types";
 import { losslessBody, resourceIdOf } from "./webhook-events.server";
 
@@ -36,8 +34,7 @@ function orderText(): string {
 }
 
 describe("ids above 2^53 from a WooCommerce store", () => {
-  let server: Server;
-  let agents: WooAgents;
+  let store: LoopbackStore;
   let client: WooClient;
   const bodies: Record<string, string> = {};
 
@@ -46,25 +43,14 @@ describe("ids above 2^53 from a WooCommerce store", () => {
     // A PHP notice printed before JSON that was cut short: no whole JSON to read after the notice (ADR 0058).
     bodies["/wp-json/wc/v3/customers"] =
       `<br />\n<b>Notice</b>:  Undefined index: zone in <b>/var/www/x.php</b> on line <b>3</b><br />\n[{"id":`;
-    server = createServer((req, res) => {
+    store = await startLoopbackStore((req, res) => {
       const body = bodies[new URL(req.url ?? "/", "http://x").pathname];
       res.writeHead(body ? 200 : 404, { "Content-Type": "application/json; charset=UTF-8" });
-      res.end(body ?? `{"code":"rest_no_route","message":"No route.","data":{"status":404}}`);
+      res.end(body ?? NO_ROUTE);
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    agents = createWooAgents(createAddressPolicy({ allowPrivate: true }));
-    client = new WooClient({
-      storeUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      consumerKey: "ck_0123456789abcdef0123456789abcdef01234567",
-      consumerSecret: "cs_0123456789abcdef0123456789abcdef01234567",
-      agents,
-      retry: { maxAttempts: 1 },
-    });
+    client = store.client();
   });
-  afterAll(async () => {
-    agents.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => store.close());
 
   it("GIVEN an order list with 64-bit ids WHEN read and mapped THEN every id is exact", async () => {
     const { data } = await client.get<WooOrder[]>("orders");

@@ -4,29 +4,17 @@
  * with a message a store owner can act on. Before, such a page read as empty, so a sync stopped early and looked
  * complete.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAddressPolicy } from "../../lib/network-guard.server";
-import { WooClient, createWooAgents, type WooAgents } from "./client.server";
 import { WooRequestError } from "./errors";
 import { createWooSource } from "./source.server";
+import { NO_ROUTE, startLoopbackStore, type LoopbackStore } from "./testing/loopback-store";
 
 /** What a plugin's cache answered for the list, with WordPress's list headers still on it. */
 const CACHED = { code: "cache_hit", message: "Served from <b>cache</b>", data: { status: 200 } };
 
 describe("a list endpoint answering with something other than a list", () => {
-  let server: Server;
-  let agents: WooAgents;
-  let storeUrl: string;
-  const client = () =>
-    new WooClient({
-      storeUrl,
-      consumerKey: "ck_0123456789abcdef0123456789abcdef01234567",
-      consumerSecret: "cs_0123456789abcdef0123456789abcdef01234567",
-      agents,
-      retry: { maxAttempts: 1 },
-    });
+  let store: LoopbackStore;
+  const client = () => store.client();
 
   beforeAll(async () => {
     const bodies: Record<string, unknown> = {
@@ -35,25 +23,17 @@ describe("a list endpoint answering with something other than a list", () => {
       "/wp-json/wc/v3/products": null,
       "/wp-json/wc/v3/webhooks": [],
     };
-    server = createServer((req, res) => {
+    store = await startLoopbackStore((req, res) => {
       const path = new URL(req.url ?? "/", "http://x").pathname;
       res.writeHead(path in bodies ? 200 : 404, {
         "Content-Type": "application/json; charset=UTF-8",
         "X-WP-Total": "250",
         "X-WP-TotalPages": "3",
       });
-      res.end(
-        JSON.stringify(path in bodies ? bodies[path] : { code: "rest_no_route", message: "No route." }),
-      );
+      res.end(path in bodies ? JSON.stringify(bodies[path]) : NO_ROUTE);
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    storeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    agents = createWooAgents(createAddressPolicy({ allowPrivate: true }));
   });
-  afterAll(async () => {
-    agents.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => store.close());
 
   it("GIVEN an object with a message WHEN a list page is read THEN it fails quoting it, never as an empty page", async () => {
     const failure = await client()

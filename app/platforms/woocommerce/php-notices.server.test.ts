@@ -6,19 +6,16 @@
  * everything and the store's owner is told once, until a sync reads the store clean (ADR 0058).
  */
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWooEmulator, type WooEmulator } from "../../../emulators/woocommerce/server";
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../../tests/setup/db";
 import type { LogLevel } from "../../lib/logger";
-import { createAddressPolicy } from "../../lib/network-guard.server";
 import { runSync } from "../../sync/engine.server";
 import type { AppDb } from "../../sync/platform";
-import { WooClient, createWooAgents, type WooAgents } from "./client.server";
 import { testKey } from "./probe.server";
 import { wooSettingsOf } from "./settings";
 import { createWooSource } from "./source.server";
+import { NO_ROUTE, startLoopbackStore, type LoopbackStore } from "./testing/loopback-store";
 import { seedWooStore, testPlatform, type TestStore } from "./testing/harness";
 import { normalizeStoreUrl } from "./store-url";
 import type { WooOrder, WooSystemStatus } from "./types";
@@ -64,17 +61,10 @@ function ordersText(): string {
 }
 
 describe("a store printing PHP notices into its REST answers", () => {
-  let server: Server;
-  let agents: WooAgents;
+  let store: LoopbackStore;
   let storeUrl: string;
-  const client = () =>
-    new WooClient({
-      storeUrl,
-      consumerKey: "ck_0123456789abcdef0123456789abcdef01234567",
-      consumerSecret: "cs_0123456789abcdef0123456789abcdef01234567",
-      agents,
-      retry: { maxAttempts: 1 },
-    });
+  let agents: LoopbackStore["agents"];
+  const client = () => store.client();
 
   beforeAll(async () => {
     const answers: Record<string, { status: number; type: string; body: string }> = {
@@ -96,19 +86,14 @@ describe("a store printing PHP notices into its REST answers", () => {
       },
       "/wp-json/wc/v3/customers": { status: 200, type: "text/html; charset=UTF-8", body: FATAL },
     };
-    server = createServer((req, res) => {
+    store = await startLoopbackStore((req, res) => {
       const answer = answers[new URL(req.url ?? "/", "http://x").pathname];
       res.writeHead(answer?.status ?? 404, { "Content-Type": answer?.type ?? "application/json" });
-      res.end(answer?.body ?? `{"code":"rest_no_route","message":"No route.","data":{"status":404}}`);
+      res.end(answer?.body ?? NO_ROUTE);
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    storeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    agents = createWooAgents(createAddressPolicy({ allowPrivate: true }));
+    ({ url: storeUrl, agents } = store);
   });
-  afterAll(async () => {
-    agents.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => store.close());
 
   it("GIVEN a list page after notices WHEN read THEN its records arrive, ids exact, and such answers are counted", async () => {
     const c = client();
