@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
-import { createJobsTestDatabase as createTestDatabase } from "./testing/database";
+import { createJobsTestDatabase as createTestDatabase, testQueues } from "./testing/database";
 import { testPlatform, testPlatforms } from "../platforms/testing/test-platforms";
 import type { Platforms, StorePlatform, WebhookDecision } from "../sync/platform";
 import {
@@ -20,7 +20,7 @@ import {
 import type { Resource, SyncSource } from "../sync/types";
 import { enqueueCompliance, enqueueSync, enqueueWebhookEvent } from "./enqueue.server";
 import { createJobHandlers } from "./handlers.server";
-import { createJobQueue, type JobQueue } from "./queue.server";
+import type { JobQueue } from "./queue.server";
 import { drainWebhookEvents } from "./webhook-drain.server";
 import { enqueueInterruptedRuns, schedulerTick } from "./scheduler.server";
 
@@ -81,7 +81,8 @@ function gatedSource(inner: SyncSource, before: () => Promise<void>): SyncSource
 
 describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
   let t: TestDatabase;
-  const queues: JobQueue[] = [];
+  const queues = testQueues(() => t);
+  const queue = queues.open;
   /** The platform modules the workers run with (each test sets the ones it needs). */
   let platforms: Platforms = testPlatforms([]);
   let exportDir = join(tmpdir(), "exports-unused");
@@ -92,17 +93,6 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
   /** The test platform with a source built by `createSource` and webhooks decided by `handleWebhook`. */
   function memory(parts: Parameters<typeof testPlatform>[1]) {
     serve(testPlatform(PLATFORM, parts));
-  }
-
-  async function queue(): Promise<JobQueue> {
-    const q = await createJobQueue(t.db, {
-      databaseUrl: t.url,
-      leaseMs: 2_000,
-      busyRetryDelayMs: 30,
-      pgBoss: { maintenanceIntervalSeconds: 5 },
-    });
-    queues.push(q);
-    return q;
   }
 
   async function worker(q: JobQueue, workerId: string, concurrency = 2) {
@@ -141,7 +131,7 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
     t = await createTestDatabase(kind);
   });
   afterEach(async () => {
-    for (const q of queues.splice(0)) await q.close();
+    await queues.closeAll();
     platforms = testPlatforms([]);
   });
   afterAll(async () => {

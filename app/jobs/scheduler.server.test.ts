@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
-import { createJobQueue, type JobQueue } from "./queue.server";
+import type { JobQueue } from "./queue.server";
 import { schedulerTick } from "./scheduler.server";
-import { createJobsTestDatabase } from "./testing/database";
+import { createJobsTestDatabase, testQueues } from "./testing/database";
 import { PermanentJobError, type JobHandler, type JobStatus, type SyncJobPayload } from "./types";
 
 async function until(check: () => Promise<boolean>, everyMs = 20): Promise<void> {
@@ -12,14 +12,12 @@ async function until(check: () => Promise<boolean>, everyMs = 20): Promise<void>
 
 describe.each(DATABASE_KINDS)("scheduler's once-per-slot check on %s", (kind) => {
   let t: TestDatabase;
-  const queues: JobQueue[] = [];
+  const queues = testQueues(() => t);
 
   beforeAll(async () => {
     t = await createJobsTestDatabase(kind);
   });
-  afterEach(async () => {
-    for (const q of queues.splice(0)) await q.close();
-  });
+  afterEach(() => queues.closeAll());
   afterAll(async () => {
     await t?.cleanup();
   });
@@ -61,13 +59,7 @@ describe.each(DATABASE_KINDS)("scheduler's once-per-slot check on %s", (kind) =>
 
   it("counts a slot's job in every state: a reconcile or nightly re-sync that succeeded, failed or waits to be retried is not enqueued again in its slot", async () => {
     const [ok, broken, flaky] = await seedStores(["ok", "broken", "flaky"]);
-    const q = await createJobQueue(t.db, {
-      databaseUrl: t.url,
-      leaseMs: 2_000,
-      busyRetryDelayMs: 30,
-      pgBoss: { maintenanceIntervalSeconds: 5 },
-    });
-    queues.push(q);
+    const q = await queues.open();
     // The jobs end without a sync run (as a job that fails before creating one): only the queue remembers the slot.
     const run: JobHandler<SyncJobPayload> = async ({ integrationId }) => {
       if (integrationId === broken) throw new PermanentJobError("The store refused the request");
