@@ -153,8 +153,8 @@ export function createEmbeddedBackend(db: AppDb, options: EmbeddedBackendOptions
         ...dedupedJobParams(id, kind, payload, { ...opts, dedupeKey: opts.dedupeKey }, at),
       );
       if (inserted === 1) return { id, created: true };
-      // A job waiting out a failed attempt's backoff runs when asked for again: on pg-boss such a job (state retry)
-      // holds back no new one. A merchant who fixed the store and pressed "Sync now" does not wait up to an hour.
+      // A job waiting out a failed attempt's backoff runs when asked for again, as on pg-boss (bringRetryForward):
+      // a merchant who fixed the store and pressed "Sync now" does not wait up to an hour.
       const forward = await db.job.updateMany({
         where: { dedupeKey: opts.dedupeKey, status: "queued", attempts: { gt: 0 }, runAt: { gt: runAt } },
         data: { runAt },

@@ -5,7 +5,8 @@
  * Mapping of the queue contract onto pg-boss:
  * - one pg-boss queue per job kind, policy `short`: at most one *created* job per singleton key. Every job gets a
  *   singleton key — its dedupe key, or a fresh UUID when it has none (under `short`, jobs without a key would all
- *   share the empty key).
+ *   share the empty key). A job with the key in state `retry` (which `short` does not count) answers for it too,
+ *   brought forward when asked for sooner, as on the embedded queue.
  * - `concurrencyKey`: pg-boss's `singleton`/`stately` policies make a fetch fail as a whole when the oldest waiting
  *   job's key is active (the UPDATE hits their unique index and pg-boss returns no job), which would stall every
  *   other integration behind one long sync. Instead the runner takes a PostgreSQL advisory lock on the key
@@ -145,6 +146,33 @@ export function createPgBossBackend(databaseUrl: string, options: PgBossBackendO
     };
   }
 
+  /**
+   * A job with this dedupe key waiting out a failed attempt's backoff (pg-boss state `retry`, which the `short`
+   * policy does not count as waiting) answers for it, as on the embedded queue: it runs at `runAt` if that is sooner
+   * (a merchant who fixed the store and pressed "Sync now" does not wait up to an hour), and no second job is made
+   * beside it to run again when its backoff ends.
+   */
+  async function bringRetryForward(
+    kind: string,
+    singletonKey: string,
+    runAt: Date,
+  ): Promise<EnqueueResult | null> {
+    const found = await sql.query<{ id: string; later: boolean }>(
+      `SELECT id, start_after > $3 AS later FROM ${PGBOSS_SCHEMA}.job
+        WHERE name = $1 AND singleton_key = $2 AND state = 'retry' LIMIT 1`,
+      [kind, singletonKey, runAt],
+    );
+    const job = found.rows[0];
+    if (!job) return null;
+    if (!job.later) return { id: job.id, created: false };
+    const moved = await sql.query(
+      `UPDATE ${PGBOSS_SCHEMA}.job SET start_after = $3 WHERE name = $1 AND id = $2 AND state = 'retry'`,
+      [kind, job.id, runAt],
+    );
+    // Picked up (or ended) in between: it runs now either way.
+    return { id: job.id, created: false, ...(moved.rowCount ? { broughtForward: true } : {}) };
+  }
+
   async function findWaiting(kind: string, singletonKey: string): Promise<string | null> {
     const result = await sql.query<{ id: string }>(
       `SELECT id FROM ${PGBOSS_SCHEMA}.job WHERE name = $1 AND singleton_key = $2 AND state = 'created' LIMIT 1`,
@@ -173,6 +201,10 @@ export function createPgBossBackend(databaseUrl: string, options: PgBossBackendO
         priorAttempts: 0,
       };
       const singletonKey = opts.dedupeKey ?? randomUUID();
+      if (opts.dedupeKey) {
+        const retrying = await bringRetryForward(kind, singletonKey, opts.runAt ?? new Date());
+        if (retrying) return retrying;
+      }
       // A refused send means a job with this dedupe key is waiting; if it got picked up meanwhile, send again.
       for (let i = 0; i < 3; i++) {
         const id = await boss.send(
