@@ -2,12 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../tests/setup/db";
 import { withWooSettings } from "../platforms/woocommerce/settings";
 import type { AppDb } from "../sync/platform";
-import {
-  hasReadOnlyKey,
-  listOwnerStores,
-  ownerStoreDetail,
-  storePhpNotice,
-} from "./woocommerce-status.server";
+import { listOwnerStores, ownerStoreDetail, wooStoreNotes } from "./woocommerce-status.server";
 
 describe.each(DATABASE_KINDS)("WooCommerce owner status pages on %s", (kind) => {
   let t: TestDatabase;
@@ -63,17 +58,17 @@ describe.each(DATABASE_KINDS)("WooCommerce owner status pages on %s", (kind) => 
   });
 
   it("tells a store page whether the store's key is read-only, for the organization's own stores only", async () => {
-    expect(await hasReadOnlyKey(db, ids.myOrg, ids.mine)).toBe(true);
-    expect(await hasReadOnlyKey(db, ids.theirOrg, ids.theirs)).toBe(false);
-    expect(await hasReadOnlyKey(db, ids.theirOrg, ids.mine)).toBe(false);
+    expect((await wooStoreNotes(db, ids.myOrg, ids.mine)).readOnlyKey).toBe(true);
+    expect((await wooStoreNotes(db, ids.theirOrg, ids.theirs)).readOnlyKey).toBe(false);
+    expect((await wooStoreNotes(db, ids.theirOrg, ids.mine)).readOnlyKey).toBe(false);
   });
 
   it("tells a store page the PHP notices its store prints, for the organization's own stores only", async () => {
-    expect(await storePhpNotice(db, ids.myOrg, ids.mine)).toEqual({
+    expect((await wooStoreNotes(db, ids.myOrg, ids.mine)).phpNotice).toEqual({
       message: "Notice: mine",
       since: "2026-12-01T10:00:00.000Z",
     });
-    expect(await storePhpNotice(db, ids.theirOrg, ids.mine)).toBeNull();
+    expect((await wooStoreNotes(db, ids.theirOrg, ids.mine)).phpNotice).toBeNull();
     expect((await ownerStoreDetail(db, ids.myOrg, ids.mine)).phpNotice?.message).toBe("Notice: mine");
   });
 

@@ -90,36 +90,21 @@ function summary(row: Row): OwnerStoreSummary {
 }
 
 /**
- * Whether the organization's store is a WooCommerce store connected with a read-only key (false for any other store,
- * or another organization's): its page then says so once (the embedded store page; the owner's reads it from
- * `ownerStoreDetail`).
+ * What the embedded store page says once about the organization's WooCommerce store (the owner's page reads the
+ * same from `ownerStoreDetail`): whether its key is read-only, and the PHP messages it prints into its API answers
+ * as last recorded (ADR 0058). Nothing for any other store, or another organization's.
  */
-export async function hasReadOnlyKey(
+export async function wooStoreNotes(
   db: AppDb,
   organizationId: string,
   integrationId: string,
-): Promise<boolean> {
+): Promise<{ readOnlyKey: boolean; phpNotice: PhpNoticeSeen | null }> {
   const row = await db.integration.findFirst({
     where: { id: integrationId, organizationId, platform: "woocommerce" },
     select: { settings: true },
   });
-  return !!row && wooSettingsOf(row.settings).readOnly === true;
-}
-
-/**
- * The PHP messages the organization's WooCommerce store prints into its API answers, as last recorded (null for any
- * other store, or another organization's): its page then says so once (ADR 0058).
- */
-export async function storePhpNotice(
-  db: AppDb,
-  organizationId: string,
-  integrationId: string,
-): Promise<PhpNoticeSeen | null> {
-  const row = await db.integration.findFirst({
-    where: { id: integrationId, organizationId, platform: "woocommerce" },
-    select: { settings: true },
-  });
-  return row ? (wooSettingsOf(row.settings).phpNotice ?? null) : null;
+  const settings = row ? wooSettingsOf(row.settings) : null;
+  return { readOnlyKey: settings?.readOnly === true, phpNotice: settings?.phpNotice ?? null };
 }
 
 /** The organization's WooCommerce stores (connected first, then by name). */

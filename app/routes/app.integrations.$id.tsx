@@ -8,7 +8,7 @@ import { getPlatforms } from "../platforms.server";
 import { statusContext, getIntegration, syncHistory } from "../integrations/integrations-view.server";
 import { webhookActivity } from "../integrations/webhook-activity.server";
 import { syncScheduleView } from "../integrations/sync-schedule.server";
-import { hasReadOnlyKey, storePhpNotice } from "../integrations/woocommerce-status.server";
+import { wooStoreNotes } from "../integrations/woocommerce-status.server";
 import { IntegrationDetailView } from "../components/IntegrationDetailView";
 import { PageError } from "../components/PageError";
 import { reconnectWooCommerceUrl } from "../components/links";
@@ -21,15 +21,14 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     organizationId: organization.organizationId,
     integrationId: id,
   });
-  const [integration, history, webhooks, schedule, readOnlyKey, phpNotice] = await Promise.all([
+  const [integration, history, webhooks, schedule, notes] = await Promise.all([
     getIntegration(db, organization.organizationId, id, context),
     syncHistory(db, organization.organizationId, id, { limit: 20 }),
     webhookActivity(db, organization.organizationId, id),
     syncScheduleView(db, organization.organizationId, id),
-    hasReadOnlyKey(db, organization.organizationId, id),
-    storePhpNotice(db, organization.organizationId, id),
+    wooStoreNotes(db, organization.organizationId, id),
   ]).catch(rethrowAsResponse);
-  return json({ integration, runs: history.runs, webhooks, schedule, readOnlyKey, phpNotice });
+  return json({ integration, runs: history.runs, webhooks, schedule, ...notes });
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
