@@ -148,14 +148,18 @@ const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|te
  * A form a browser posted from another site (the only cross-site write a browser sends without a CORS preflight):
  * its Origin names another host than the request's. Remix refuses these too, but as a bare 500 with an error log;
  * here they get a 403 that says why. JSON API calls (bearer tokens, preflighted) and server-to-server webhooks
- * (no Origin) are not concerned.
+ * (no Origin) are not concerned. The request's host is `Host`, or `X-Forwarded-Host` only behind trusted proxies
+ * (`trustProxy` > 0, as for X-Forwarded-For): anyone can send that header to an app no proxy fronts.
  */
-function isCrossSiteFormPost(req: IncomingMessage): boolean {
+export function isCrossSiteFormPost(
+  req: Pick<IncomingMessage, "method" | "headers">,
+  trustProxy: number,
+): boolean {
   const origin = req.headers.origin;
   if (!origin || !UNSAFE_METHODS.has(req.method ?? "")) return false;
   const type = req.headers["content-type"];
   if (type && !FORM_TYPES.test(type)) return false;
-  const forwarded = req.headers["x-forwarded-host"];
+  const forwarded = trustProxy > 0 ? req.headers["x-forwarded-host"] : undefined;
   const host = (typeof forwarded === "string" ? forwarded.split(",")[0].trim() : "") || req.headers.host;
   let originHost: string;
   try {
@@ -214,7 +218,7 @@ export function createAppServer(options: AppServerOptions): Server {
       req.resume();
       return plain(res, 413, `Request body too large: the limit is ${maxBodyBytes} bytes.`);
     }
-    if (isCrossSiteFormPost(req)) {
+    if (isCrossSiteFormPost(req, trustProxy)) {
       req.resume();
       return plain(
         res,
