@@ -2,7 +2,7 @@ import { BlockStack, Box, Card, DataTable, InlineStack, List, Text, useBreakpoin
 import type { WebhookActivity } from "../integrations/webhook-activity.server";
 import { formatCount, formatDateTime } from "./format";
 import { WebhookStatusBadge } from "./StatusBadge";
-import { webhookActivityNotes } from "./webhook-activity-text";
+import { webhookActivityNotes, webhookRecordLabel } from "./webhook-activity-text";
 
 /** Recent webhook events, failures over the last day and repaired subscriptions. */
 export function WebhookActivityCard({
@@ -22,7 +22,7 @@ export function WebhookActivityCard({
   const details = (e: WebhookActivity["recent"][number]) =>
     e.nextAttemptAt
       ? `${e.lastError ?? "Failed"} — trying again ${formatDateTime(e.nextAttemptAt)} (attempt ${e.attempts + 1})`
-      : (e.lastError ?? (e.resourceId ? `Record ${e.resourceId}` : ""));
+      : (e.lastError ?? webhookRecordLabel(e.topic, e.resourceId));
   return (
     <Card padding="0">
       <Box padding="400">

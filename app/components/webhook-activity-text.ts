@@ -26,3 +26,21 @@ export function webhookActivityNotes(options: { disconnected: boolean; readOnlyK
         noRepairs: "None needed: the store’s webhook subscriptions were in place at every check.",
       };
 }
+
+const WOO_RECORD_KINDS: Record<string, string> = { customer: "Customer", order: "Order", product: "Product" };
+
+/**
+ * The record a webhook event is about, as a merchant reads it: "Customer 13956000000027" rather than Shopify's
+ * `gid://shopify/Customer/13956000000027`; WooCommerce bodies carry a bare id, named by the topic ("order.updated"
+ * → "Order 1203"). Anything else keeps the id as it came ("Record …").
+ */
+export function webhookRecordLabel(topic: string, resourceId: string | null): string {
+  if (!resourceId) return "";
+  const gid = /^gid:\/\/shopify\/([A-Za-z]+)\/([^/?]+)$/.exec(resourceId);
+  if (gid) {
+    const kind = gid[1].replace(/(?<=[a-z])([A-Z])/g, " $1");
+    return `${kind.charAt(0)}${kind.slice(1).toLowerCase()} ${gid[2]}`;
+  }
+  const wooKind = WOO_RECORD_KINDS[topic.split(".")[0]];
+  return wooKind ? `${wooKind} ${resourceId}` : `Record ${resourceId}`;
+}
