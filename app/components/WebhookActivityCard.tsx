@@ -22,7 +22,7 @@ export function WebhookActivityCard({
   const details = (e: WebhookActivity["recent"][number]) =>
     e.nextAttemptAt
       ? `${e.lastError ?? "Failed"} — trying again ${formatDateTime(e.nextAttemptAt)} (attempt ${e.attempts + 1})`
-      : (e.lastError ?? webhookRecordLabel(e.topic, e.resourceId));
+      : (e.lastError ?? webhookRecordLabel(e.resourceId));
   return (
     <Card padding="0">
       <Box padding="400">

@@ -30,25 +30,20 @@ describe("webhookActivityNotes", () => {
 
 describe("webhookRecordLabel", () => {
   it("names a Shopify record by its kind and number, not its GID", () => {
-    expect(webhookRecordLabel("customers/update", "gid://shopify/Customer/13956000000027")).toBe(
-      "Customer 13956000000027",
-    );
-    expect(webhookRecordLabel("orders/create", "gid://shopify/Order/9007199254740993")).toBe(
-      "Order 9007199254740993",
-    );
-    expect(webhookRecordLabel("bulk_operations/finish", "gid://shopify/BulkOperation/1")).toBe(
-      "Bulk operation 1",
-    );
+    expect(webhookRecordLabel("gid://shopify/Customer/13956000000027")).toBe("Customer 13956000000027");
+    expect(webhookRecordLabel("gid://shopify/Order/9007199254740993")).toBe("Order 9007199254740993");
+    expect(webhookRecordLabel("gid://shopify/BulkOperation/1")).toBe("Bulk operation 1");
   });
 
-  it("names a WooCommerce record by its topic", () => {
-    expect(webhookRecordLabel("order.updated", "1203")).toBe("Order 1203");
-    expect(webhookRecordLabel("customer.deleted", "77")).toBe("Customer 77");
-    expect(webhookRecordLabel("product.created", "15")).toBe("Product 15");
+  it("names a WooCommerce record as the intake stores it (kind:id)", () => {
+    expect(webhookRecordLabel("order:3184")).toBe("Order 3184");
+    expect(webhookRecordLabel("customer:1208")).toBe("Customer 1208");
+    expect(webhookRecordLabel("product:15")).toBe("Product 15");
   });
 
   it("keeps anything else as it came, and says nothing without an id", () => {
-    expect(webhookRecordLabel("action.woocommerce_x", "5")).toBe("Record 5");
-    expect(webhookRecordLabel("app/uninstalled", null)).toBe("");
+    expect(webhookRecordLabel("coupon:5")).toBe("Record coupon:5");
+    expect(webhookRecordLabel("5")).toBe("Record 5");
+    expect(webhookRecordLabel(null)).toBe("");
   });
 });

@@ -31,16 +31,17 @@ const WOO_RECORD_KINDS: Record<string, string> = { customer: "Customer", order: 
 
 /**
  * The record a webhook event is about, as a merchant reads it: "Customer 13956000000027" rather than Shopify's
- * `gid://shopify/Customer/13956000000027`; WooCommerce bodies carry a bare id, named by the topic ("order.updated"
- * → "Order 1203"). Anything else keeps the id as it came ("Record …").
+ * `gid://shopify/Customer/13956000000027`, "Order 3184" rather than the WooCommerce intake's `order:3184`
+ * (app/integrations/woocommerce-webhooks.server.ts). Anything else keeps the id as it came ("Record …").
  */
-export function webhookRecordLabel(topic: string, resourceId: string | null): string {
+export function webhookRecordLabel(resourceId: string | null): string {
   if (!resourceId) return "";
   const gid = /^gid:\/\/shopify\/([A-Za-z]+)\/([^/?]+)$/.exec(resourceId);
   if (gid) {
     const kind = gid[1].replace(/(?<=[a-z])([A-Z])/g, " $1");
     return `${kind.charAt(0)}${kind.slice(1).toLowerCase()} ${gid[2]}`;
   }
-  const wooKind = WOO_RECORD_KINDS[topic.split(".")[0]];
-  return wooKind ? `${wooKind} ${resourceId}` : `Record ${resourceId}`;
+  const woo = /^([a-z_]+):(.+)$/.exec(resourceId);
+  const wooKind = woo ? WOO_RECORD_KINDS[woo[1]] : undefined;
+  return woo && wooKind ? `${wooKind} ${woo[2]}` : `Record ${resourceId}`;
 }
