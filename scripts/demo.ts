@@ -100,7 +100,15 @@ async function main() {
     });
     cleanups.push(() => shopify.close());
     // Its history reaches today, as the Shopify shop's does (the emulator's default ends on a fixed date, for tests).
-    const woo = await startWooEmulator({ port: wooPort, seed: 42, counts: SEED, seedEndMs: Date.now() });
+    const woo = await startWooEmulator({
+      port: wooPort,
+      seed: 42,
+      counts: SEED,
+      seedEndMs: Date.now(),
+      // The demo's app is on plain http: its store accepts the key approval's http callback, so the owner can sign in
+      // again through the store once the printed link is used. A real store requires an https callback.
+      allowHttpAuthCallback: true,
+    });
     cleanups.push(() => woo.close());
     // Created records' ids carry on from the last demo's (the stores start again from their seed; ids never repeat).
     const storeIds = { shopify: shopify.context.shops.get(SHOP)!, woo: woo.store.ids };
