@@ -1,7 +1,8 @@
 /**
  * Answers of WordPress sites that print PHP messages into REST answers (display_errors / WP_DEBUG_DISPLAY on): the
  * JSON after the messages is read, and nothing else is ever read as data. The prefixes are PHP 8's own formats
- * (main.c php_error_cb) with messages real plugins and WordPress 6.7+ print.
+ * (main.c php_error_cb) and Xdebug's (its HTML table; html_errors off, its text `Call Stack:`, and the `PHP Stack
+ * trace:` of PHP's log), with messages real plugins and WordPress 6.7+ print.
  */
 import { describe, expect, it } from "vitest";
 import { parseJsonLossless } from "../../lib/json-lossless";
@@ -48,6 +49,37 @@ const LOGIN_PAGE =
   '<body class="login no-js login-action-login wp-core-ui"><form name="loginform" id="loginform" ' +
   'action="https://shop.example.com/wp-login.php" method="post"><input type="text" name="log" id="user_login" />' +
   "</form></body>\n</html>\n";
+
+/**
+ * Xdebug 3 with html_errors off (text mode, as on many local and staging sites): a blank line, the message, then
+ * `\nCall Stack:\n` and a line per frame (`%10.4F %10ld %3d. function(args) file:line`), then a blank line.
+ */
+const XDEBUG_TEXT_WARNING =
+  '\nWarning: Undefined array key "shipping_zone" in ' +
+  "/var/www/html/wp-content/plugins/legacy-shipping/includes/class-legacy.php on line 48\n" +
+  "\nCall Stack:\n" +
+  "    0.0002     398480   1. {main}() /var/www/html/index.php:0\n" +
+  "    0.0003     398832   2. require('/var/www/html/wp-blog-header.php') /var/www/html/index.php:17\n" +
+  "    0.0521    4561234   3. wp($query_vars = '') /var/www/html/wp-blog-header.php:16\n" +
+  "    0.0523    4563784   4. WP->parse_request($extra_query_vars = '') /var/www/html/wp-includes/class-wp.php:808\n" +
+  "    0.0524    4563784   5. do_action_ref_array($hook_name = 'parse_request', $args = [0 => class WP { " +
+  "public $public_query_vars = [...]; public $query_vars = [...] }]) /var/www/html/wp-includes/class-wp.php:416\n" +
+  "    0.0611    5012448   6. WP_REST_Server->serve_request($path = '/wc/v3/orders') " +
+  "/var/www/html/wp-includes/rest-api.php:428\n" +
+  "    0.0702    5623176   7. Legacy_Shipping->zone_for($order = class WC_Order { protected $id = 101 }) " +
+  "/var/www/html/wp-content/plugins/legacy-shipping/includes/class-legacy.php:31\n" +
+  "\n";
+
+/** Xdebug's message and stack as PHP's log writes them (`log_errors` on, the log going where the answer goes). */
+const XDEBUG_LOGGED_WARNING =
+  'PHP Warning:  Undefined array key "shipping_zone" in ' +
+  "/var/www/html/wp-content/plugins/legacy-shipping/includes/class-legacy.php on line 48\n" +
+  "PHP Stack trace:\n" +
+  "PHP   1. {main}() /var/www/html/index.php:0\n" +
+  "PHP   2. require() /var/www/html/index.php:17\n" +
+  "PHP   3. wp($query_vars = '') /var/www/html/wp-blog-header.php:16\n" +
+  "PHP   4. Legacy_Shipping->zone_for($order = class WC_Order { protected $id = 101 }) " +
+  "/var/www/html/wp-content/plugins/legacy-shipping/includes/class-legacy.php:31\n";
 
 describe("readStoreBody", () => {
   it("GIVEN a notice printed as HTML before a list WHEN read THEN the list is read and the notice named", () => {
@@ -137,6 +169,68 @@ describe("readStoreBody", () => {
     expect(body.kind).toBe("json");
     expect(body.printed.map((m) => m.text)).toEqual([
       "Warning: Undefined variable $rate in wp-content/plugins/rates/rates.php on line 12",
+    ]);
+  });
+
+  it("GIVEN Xdebug's text notices with their call stacks (html_errors off) WHEN read THEN the JSON after them is read", () => {
+    const headersSent =
+      "\nWarning: Cannot modify header information - headers already sent by (output started at " +
+      "/var/www/html/wp-content/plugins/legacy-shipping/includes/class-legacy.php:48) in " +
+      "/var/www/html/wp-includes/rest-api/class-wp-rest-server.php on line 1902\n\nCall Stack:\n" +
+      "    0.0002     398480   1. {main}() /var/www/html/index.php:0\n" +
+      "    0.0811    5710032   2. WP_REST_Server->send_header($key = 'X-WP-Total', $value = '140') " +
+      "/var/www/html/wp-includes/rest-api/class-wp-rest-server.php:1902\n" +
+      "    0.0811    5710032   3. header($header = 'X-WP-Total: 140', $replace = TRUE) " +
+      "/var/www/html/wp-includes/rest-api/class-wp-rest-server.php:1902\n\n";
+    const body = readStoreBody(`${XDEBUG_TEXT_WARNING}${headersSent}${ORDERS}`);
+    expect(body.kind).toBe("json");
+    expect(body.kind === "json" && body.value).toEqual(JSON.parse(ORDERS));
+    expect(body.printed).toHaveLength(2);
+    expect(body.printed[0]).toEqual({
+      text:
+        'Warning: Undefined array key "shipping_zone" in ' +
+        "wp-content/plugins/legacy-shipping/includes/class-legacy.php on line 48",
+      fatal: false,
+    });
+    expect(body.printed[1].text).toMatch(
+      /^Warning: Cannot modify header information - headers already sent by \(output started at wp-content\//,
+    );
+    // A call stack belongs to the message before it: alone, or before a page, it is not read past.
+    const stackAlone = XDEBUG_TEXT_WARNING.slice(XDEBUG_TEXT_WARNING.indexOf("\nCall Stack:"));
+    expect(readStoreBody(`${stackAlone}${ORDERS}`)).toEqual({ kind: "text", printed: [] });
+    expect(
+      readStoreBody(`${XDEBUG_TEXT_WARNING}<!DOCTYPE html><html><body>Not found</body></html>`).kind,
+    ).toBe("text");
+  });
+
+  it("GIVEN Xdebug's stack as PHP logs it (PHP Stack trace:) WHEN read THEN the JSON after it is read", () => {
+    const body = readStoreBody(
+      `${XDEBUG_LOGGED_WARNING}${XDEBUG_TEXT_WARNING}{"id":7,"email":"ada@example.com"}`,
+    );
+    expect(body.kind).toBe("json");
+    expect(body.kind === "json" && body.value).toEqual({ id: 7, email: "ada@example.com" });
+    expect(body.printed.map((m) => m.text)).toEqual([
+      'Warning: Undefined array key "shipping_zone" in wp-content/plugins/legacy-shipping/includes/class-legacy.php on line 48',
+      'Warning: Undefined array key "shipping_zone" in wp-content/plugins/legacy-shipping/includes/class-legacy.php on line 48',
+    ]);
+  });
+
+  it("GIVEN Xdebug's text notice with its stack printed at shutdown, after the JSON WHEN read THEN the JSON is read", () => {
+    const shutdown =
+      "\nNotice: ob_end_flush(): Failed to send buffer of zlib output compression (0) in " +
+      "/var/www/html/wp-includes/functions.php on line 5464\n\nCall Stack:\n" +
+      "    0.2101    4563784   1. shutdown_action_hook() /var/www/html/wp-includes/load.php:0\n" +
+      "    0.2101    4563784   2. do_action($hook_name = 'shutdown') /var/www/html/wp-includes/load.php:1280\n" +
+      "    0.2101    4563784   3. WP_Hook->do_action($args = [0 => '']) /var/www/html/wp-includes/plugin.php:517\n" +
+      "    0.2102    4563784   4. WP_Hook->apply_filters($value = '', $args = [0 => '']) " +
+      "/var/www/html/wp-includes/class-wp-hook.php:348\n" +
+      "    0.2102    4563784   5. wp_ob_end_flush_all('') /var/www/html/wp-includes/class-wp-hook.php:324\n" +
+      "    0.2102    4563808   6. ob_end_flush() /var/www/html/wp-includes/functions.php:5464\n\n";
+    const body = readStoreBody(`${ORDERS}${shutdown}`);
+    expect(body.kind).toBe("json");
+    expect(body.kind === "json" && body.value).toEqual(JSON.parse(ORDERS));
+    expect(body.printed.map((m) => m.text)).toEqual([
+      "Notice: ob_end_flush(): Failed to send buffer of zlib output compression (0) in wp-includes/functions.php on line 5464",
     ]);
   });
 

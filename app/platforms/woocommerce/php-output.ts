@@ -3,8 +3,9 @@
  * `WP_DEBUG_DISPLAY` on, PHP prints every notice, warning and deprecation into the answer as it happens — before
  * the REST server echoes its JSON — as HTML (`<br />\n<b>Notice</b>:  … in <b>/path/file.php</b> on line
  * <b>12</b><br />\n`) or as text (`\nNotice: … on line 12\n`, `PHP Notice:  …` when logged to the output), with
- * Xdebug's table form, WordPress's own database errors (`<div id="error"><p class="wpdberror">…`) and the UTF-8
- * BOMs of PHP files saved with one. The JSON after such a prefix is whole; only the prefix is in the way.
+ * Xdebug's table form (or, html_errors off, its `Call Stack:` lines after the message), WordPress's own database
+ * errors (`<div id="error"><p class="wpdberror">…`) and the UTF-8 BOMs of PHP files saved with one. The JSON after
+ * such a prefix is whole; only the prefix is in the way.
  *
  * The prefix is taken apart message by message, from the first byte: anything that is not PHP's or WordPress's
  * output stops it, and what follows must then be one JSON object or array to the end of the body (or to PHP output
@@ -47,6 +48,21 @@ const HTML_MESSAGE = new RegExp(
 /** `Notice: message in /path/file.php on line 12` (html_errors off), or `PHP Notice:  …` as logged. */
 const TEXT_MESSAGE = new RegExp(
   String.raw`(?:PHP )?${LEVEL}:[ \t]+([\s\S]{0,${MAX_MESSAGE}}?) on line (\d+)(?=[ \t]*(?:\r?\n|<br|$))`,
+  "y",
+);
+/**
+ * The call stack Xdebug prints after a text message (html_errors off): `\nCall Stack:\n`, then a line per frame
+ * (`%10.4F %10ld %3d. function(args) file:line`: `    0.0002     398480   1. {main}() /var/www/html/index.php:0`).
+ * Read only right after its message; a frame's arguments are on its line.
+ */
+const XDEBUG_FRAME = String.raw`[ \t]*\d+\.\d+[ \t]+\d+[ \t]+\d+\.[ \t][^\r\n]*:\d+[ \t]*(?:\r?\n|$)`;
+const XDEBUG_TEXT_STACK = new RegExp(
+  String.raw`[ \t]*\r?\n(?:[ \t]*\r?\n)?Call Stack:\r?\n(?:${XDEBUG_FRAME})*`,
+  "y",
+);
+/** The same stack as PHP's log writes it after `PHP Warning:  …`: `PHP Stack trace:`, `PHP   1. {main}() /…:0`. */
+const LOGGED_STACK = new RegExp(
+  String.raw`[ \t]*\r?\nPHP Stack trace:\r?\n(?:PHP[ \t]+\d+\.[ \t][^\r\n]*:\d+[ \t]*(?:\r?\n|$))*`,
   "y",
 );
 /** Xdebug's message table (`<font size='1'><table class='xdebug-error xe-notice' …>…</table></font>`). */
@@ -133,7 +149,12 @@ function readMessage(text: string, at: number): { message: PhpMessage; end: numb
   const html = matchAt(HTML_MESSAGE, text, at);
   if (html) return found(html, `${html[1]}: ${html[2]} on line ${html[3]}`, html[1], at);
   const plain = matchAt(TEXT_MESSAGE, text, at);
-  if (plain) return found(plain, `${plain[1]}: ${plain[2]} on line ${plain[3]}`, plain[1], at);
+  if (plain) {
+    const message = found(plain, `${plain[1]}: ${plain[2]} on line ${plain[3]}`, plain[1], at);
+    // Xdebug's call stack after it is part of the message, not a message of its own.
+    const stack = matchAt(XDEBUG_TEXT_STACK, text, message.end) ?? matchAt(LOGGED_STACK, text, message.end);
+    return stack ? { ...message, end: message.end + stack[0].length } : message;
+  }
   const xdebug = matchAt(XDEBUG_TABLE, text, at);
   if (xdebug) {
     // The table's heading row holds the message: `( ! ) Notice: … in /path on line <i>12</i>`.
