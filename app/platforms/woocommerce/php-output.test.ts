@@ -156,19 +156,54 @@ describe("readStoreBody", () => {
     );
   });
 
-  it("GIVEN Xdebug's message table (its call stack holds {main}) before the JSON WHEN read THEN the JSON is read", () => {
+  it("GIVEN Xdebug's message tables (their call stacks hold {main} and [...]) around the JSON WHEN read THEN the JSON is read", () => {
+    // As Xdebug 3 prints them with html_errors on (src/develop/stack.c html_formats): heading, column headings, a row
+    // per frame (arguments in spans, the location's title the full path).
+    const table = (level: string, message: string, frames: string[]) =>
+      `<br />\n<font size='1'><table class='xdebug-error xe-${level.toLowerCase()}' dir='ltr' border='1' ` +
+      "cellspacing='0' cellpadding='1'>\n<tr><th align='left' bgcolor='#f57900' colspan=\"5\"><span " +
+      `style='background-color: #cc0000; color: #fce94f; font-size: x-large;'>( ! )</span> ${level}: ${message}` +
+      "</th></tr>\n<tr><th align='left' bgcolor='#e9b96e' colspan='5'>Call Stack</th></tr>\n<tr><th " +
+      "align='center' bgcolor='#eeeeec'>#</th><th align='left' bgcolor='#eeeeec'>Time</th><th align='left' " +
+      "bgcolor='#eeeeec'>Memory</th><th align='left' bgcolor='#eeeeec'>Function</th><th align='left' " +
+      "bgcolor='#eeeeec'>Location</th></tr>\n" +
+      frames
+        .map(
+          (frame, i) =>
+            `<tr><td bgcolor='#eeeeec' align='center'>${i + 1}</td><td bgcolor='#eeeeec' align='center'>0.0${i}02` +
+            `</td><td bgcolor='#eeeeec' align='right'>39848${i}</td><td bgcolor='#eeeeec'>${frame}</td></tr>\n`,
+        )
+        .join("") +
+      "</table></font>\n";
+    const location = (path: string, line: number) =>
+      `</td><td title='/var/www/html/${path}' bgcolor='#eeeeec'>.../${path.split("/").pop()}<b>:</b>${line}`;
     const text =
-      "<br />\n<font size='1'><table class='xdebug-error xe-warning' dir='ltr' border='1' cellspacing='0' " +
-      "cellpadding='1'>\n<tr><th align='left' bgcolor='#f57900' colspan=\"5\"><span style='background-color: " +
-      "#cc0000; color: #fce94f; font-size: x-large;'>( ! )</span> Warning: Undefined variable $rate in " +
-      "/var/www/html/wp-content/plugins/rates/rates.php on line <i>12</i></th></tr>\n<tr><th align='left' " +
-      "bgcolor='#e9b96e' colspan='5'>Call Stack</th></tr>\n<tr><td bgcolor='#eeeeec' align='center'>1</td><td " +
-      "bgcolor='#eeeeec' align='left'>{main}(  )</td></tr>\n</table></font>\n" +
-      ORDERS;
+      table(
+        "Warning",
+        "Undefined variable $rate in /var/www/html/wp-content/plugins/rates/rates.php on line <i>12</i>",
+        [
+          `{main}(  )${location("index.php", 0)}`,
+          `require( <font color='#00bb00'>'/var/www/html/wp-blog-header.php</font> )${location("index.php", 17)}`,
+          "do_action_ref_array( <span>$hook_name = </span><span>&#39;parse_request&#39;</span>, <span>$args = " +
+            `</span><span>[0 =&gt; class WP { public $query_vars = [...] }]</span> )${location("wp-includes/class-wp.php", 416)}`,
+        ],
+      ) +
+      ORDERS +
+      table(
+        "Notice",
+        "ob_end_flush(): Failed to send buffer of zlib output compression (0) in " +
+          "/var/www/html/wp-includes/functions.php on line <i>5464</i>",
+        [
+          `WP_Hook->do_action( <span>$args = </span><span>[0 =&gt; &#39;&#39;]</span> )${location("wp-includes/plugin.php", 517)}`,
+          `ob_end_flush(  )${location("wp-includes/functions.php", 5464)}`,
+        ],
+      );
     const body = readStoreBody(text);
     expect(body.kind).toBe("json");
+    expect(body.kind === "json" && body.value).toEqual(JSON.parse(ORDERS));
     expect(body.printed.map((m) => m.text)).toEqual([
       "Warning: Undefined variable $rate in wp-content/plugins/rates/rates.php on line 12",
+      "Notice: ob_end_flush(): Failed to send buffer of zlib output compression (0) in wp-includes/functions.php on line 5464",
     ]);
   });
 
