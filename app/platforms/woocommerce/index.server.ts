@@ -18,7 +18,7 @@ import { AppError } from "../../lib/errors";
 import { WooClient, createWooAgents, type RetryPolicy, type WooAgents } from "./client.server";
 import { discoverStore, testKey, type DiscoveredStore, type StoreFacts } from "./probe.server";
 import { keyTransportOf, wooSettingsOf, withWooSettings, type KeyTransportOptions } from "./settings";
-import { rememberPhpOutput } from "./php-notices.server";
+import { rememberPhpOutput, type RememberOptions } from "./php-notices.server";
 import { FIELDS, PER_PAGE, createWooSource } from "./source.server";
 import type {
   WooCredentials,
@@ -166,11 +166,8 @@ export function createWooCommercePlatform(
 
   /** A user as the store shows it now (any role: `customers/{id}` reads them all), or null when it is gone. */
   async function readUser(id: string, ctx: PlatformContext): Promise<WooCustomer | null> {
-    const user = await recordById(
-      clientFor(ctx),
-      "customers",
-      id,
-      `${CUSTOMER_RULE_FIELDS},date_modified_gmt`,
+    const user = await readingStore(ctx, (c) =>
+      recordById(c, "customers", id, `${CUSTOMER_RULE_FIELDS},date_modified_gmt`),
     );
     if (user === undefined)
       throw new Error(`WooCommerce answered 404 for user ${id} without saying it does not exist.`);
@@ -179,36 +176,41 @@ export function createWooCommercePlatform(
 
   async function expandProduct(body: WooProduct, ctx: PlatformContext): Promise<WooProductWithVariations> {
     const settings = wooSettingsOf(ctx.integration.settings);
-    const c = clientFor(ctx);
-    // A variation's change arrives as `product.updated` with the variation's body: apply its product instead.
-    const product =
-      body.type === "variation" && body.parent_id
-        ? (await c.get<WooProduct>(`products/${body.parent_id}`, { _fields: FIELDS.products })).data
-        : body;
-    const variations: WooVariation[] = [];
-    if (product.type === "variable") {
-      for (let page = 1; ; page++) {
-        const { data: list } = await c.list<WooVariation>(`products/${product.id}/variations`, {
-          per_page: PER_PAGE,
-          page,
-          _fields: FIELDS.variations,
-        });
-        variations.push(...list);
-        if (list.length < PER_PAGE) break;
+    return readingStore(ctx, async (c) => {
+      // A variation's change arrives as `product.updated` with the variation's body: apply its product instead.
+      const product =
+        body.type === "variation" && body.parent_id
+          ? (await c.get<WooProduct>(`products/${body.parent_id}`, { _fields: FIELDS.products })).data
+          : body;
+      const variations: WooVariation[] = [];
+      if (product.type === "variable") {
+        for (let page = 1; ; page++) {
+          const { data: list } = await c.list<WooVariation>(`products/${product.id}/variations`, {
+            per_page: PER_PAGE,
+            page,
+            _fields: FIELDS.variations,
+          });
+          variations.push(...list);
+          if (list.length < PER_PAGE) break;
+        }
       }
-    }
-    return { product, variations, currency: settings.currency ?? null };
+      return { product, variations, currency: settings.currency ?? null };
+    });
   }
 
   /**
    * After a sync: PHP messages its answers held become the store's one notice, a sync read clean removes it
-   * (ADR 0058). Logged once, when first seen (no message text: it is the store's output). Never throws: the sync's
-   * outcome is not this.
+   * (ADR 0058); after other reads (`readingStore`), messages record it but clean answers leave it. Logged once, when
+   * first seen (no message text: it is the store's output). Never throws: the outcome of the reads is not this.
    */
-  async function notePhpOutput(ctx: PlatformContext, client: WooClient): Promise<void> {
+  async function notePhpOutput(
+    ctx: PlatformContext,
+    client: WooClient,
+    options: RememberOptions = {},
+  ): Promise<void> {
     const tally = client.phpOutput;
     try {
-      const change = await rememberPhpOutput(ctx.db, ctx.integration.id, tally);
+      const change = await rememberPhpOutput(ctx.db, ctx.integration.id, tally, options);
       if (change === "noticed") {
         deps.logger?.("warn", "WooCommerce store prints PHP notices into its REST answers; read past them", {
           integrationId: ctx.integration.id,
@@ -221,6 +223,20 @@ export function createWooCommercePlatform(
         integrationId: ctx.integration.id,
         error: error instanceof Error ? error.message : String(error),
       });
+    }
+  }
+
+  /**
+   * `read` with a client of the store, outside a sync (webhook processing, webhook upkeep): PHP messages its answers
+   * held record the store's notice as a sync's do, whether `read` succeeds or fails; clean answers do not remove it,
+   * which only a sync's reads of every endpoint decide (ADR 0058 addendum).
+   */
+  async function readingStore<T>(ctx: PlatformContext, read: (client: WooClient) => Promise<T>): Promise<T> {
+    const client = clientFor(ctx);
+    try {
+      return await read(client);
+    } finally {
+      await notePhpOutput(ctx, client, { clears: false });
     }
   }
 
@@ -259,14 +275,17 @@ export function createWooCommercePlatform(
           problems: ["No webhook secret is stored for this store: reconnect it to receive webhooks again."],
         };
       }
-      const report = await connector.ensureWebhooks(clientFor(ctx), {
-        integrationId: ctx.integration.id,
-        secret: ctx.webhookSecret,
-        pingSince: (since) => webhookPingSince(ctx.db, ctx.integration.id, since),
-        // The store could not reach the app last time: learn again whether it can (one webhook re-created).
-        recheckReachability: unreachableProblemIn(ctx.integration.webhookHealth) !== null,
-        signal,
-      });
+      const secret = ctx.webhookSecret;
+      const report = await readingStore(ctx, (c) =>
+        connector.ensureWebhooks(c, {
+          integrationId: ctx.integration.id,
+          secret,
+          pingSince: (since) => webhookPingSince(ctx.db, ctx.integration.id, since),
+          // The store could not reach the app last time: learn again whether it can (one webhook re-created).
+          recheckReachability: unreachableProblemIn(ctx.integration.webhookHealth) !== null,
+          signal,
+        }),
+      );
       if (report.problems.includes(READ_ONLY_PROBLEM)) {
         // The key lost write access since connect: remember it so upkeep stops trying every reconcile. From now on the
         // store is a read-only one, shown as such (this first finding is audited by the reconcile).

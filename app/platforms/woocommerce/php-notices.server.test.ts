@@ -11,14 +11,15 @@ import { startWooEmulator, type WooEmulator } from "../../../emulators/woocommer
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../../tests/setup/db";
 import type { LogLevel } from "../../lib/logger";
 import { runSync } from "../../sync/engine.server";
-import type { AppDb } from "../../sync/platform";
+import type { AppDb, StoredWebhookEvent } from "../../sync/platform";
 import { testKey } from "./probe.server";
 import { wooSettingsOf } from "./settings";
 import { createWooSource } from "./source.server";
 import { NO_ROUTE, startLoopbackStore, type LoopbackStore } from "./testing/loopback-store";
 import { seedWooStore, testPlatform, type TestStore } from "./testing/harness";
 import { normalizeStoreUrl } from "./store-url";
-import type { WooOrder, WooSystemStatus } from "./types";
+import { WEBHOOK_TOPICS } from "./webhooks.server";
+import type { WooOrder, WooProduct, WooProductWithVariations, WooSystemStatus } from "./types";
 
 const NOTICE =
   "<br />\n<b>Deprecated</b>:  Creation of dynamic property WC_Legacy_Shipping::$zones is deprecated in " +
@@ -267,5 +268,62 @@ describe.each(DATABASE_KINDS)("syncing a store that prints PHP notices on %s", (
     woo.clearFaults();
     expect((await sync()).status).toBe("succeeded");
     expect(await noticeOf()).toBeNull();
+  });
+
+  const noticeLogs = () => logged.filter((l) => /PHP notices/.test(l.message));
+
+  it("GIVEN notices only where a webhook's processing reads (a variable product's variations) WHEN processed THEN the notice is recorded once; a clean delivery leaves it, a clean sync removes it", async () => {
+    const product = [...woo.store.products.values()].find((p) => p.type === "variable")!;
+    const { data: body } = await platform.connector
+      .client(woo.url, store.credentials)
+      .get<WooProduct>(`products/${product.id}`);
+    const delivery = (n: number): StoredWebhookEvent => ({
+      id: `delivery-${n}`,
+      integrationId: store.integration.id,
+      platform: "woocommerce",
+      topic: "product.updated",
+      dedupeKey: `woocommerce:php-notice-${n}`,
+      storeKey: woo.url,
+      resourceId: String(product.id),
+      payload: JSON.stringify(body),
+      receivedAt: new Date(),
+    });
+    expect(await noticeOf()).toBeNull();
+    const logsBefore = noticeLogs().length;
+
+    woo.addFault({
+      type: "php-notice",
+      format: "text",
+      persistent: true,
+      pathPrefix: `/wp-json/wc/v3/products/${product.id}/variations`,
+    });
+    const noisy = await platform.handleWebhook(delivery(1), body, store.ctx).finally(() => woo.clearFaults());
+    expect(noisy).toMatchObject({ action: "apply", resource: "products" });
+    const [expanded] = (noisy as { remote: WooProductWithVariations[] }).remote;
+    expect(expanded.variations.map((v) => v.id).sort()).toEqual([...product.variationIds].sort());
+    const notice = await noticeOf();
+    expect(notice?.message).toMatch(
+      /^Deprecated: Creation of dynamic property Emulated_Legacy_Shipping::\$zones/,
+    );
+    expect(noticeLogs()).toHaveLength(logsBefore + 1);
+
+    // A clean delivery reads too little to say the store stopped printing: the notice stands until a sync says so.
+    expect(await platform.handleWebhook(delivery(2), body, store.ctx)).toMatchObject({ action: "apply" });
+    expect(await noticeOf()).toEqual(notice);
+    expect((await sync()).status).toBe("succeeded");
+    expect(await noticeOf()).toBeNull();
+  });
+
+  it("GIVEN notices only in the webhook endpoints' answers WHEN the webhook upkeep runs THEN the notice is recorded", async () => {
+    expect(await noticeOf()).toBeNull();
+    woo.addFault({ type: "php-notice", persistent: true, pathPrefix: "/wp-json/wc/v3/webhooks" });
+    await platform.maintainWebhooks!(store.ctx, new AbortController().signal).finally(() =>
+      woo.clearFaults(),
+    );
+    // The webhooks were created through the notices (the app's address, port 9, is one the store cannot call).
+    expect([...woo.store.webhooks.values()].map((w) => w.topic).sort()).toEqual([...WEBHOOK_TOPICS].sort());
+    expect((await noticeOf())?.message).toMatch(
+      /^Notice: Function _load_textdomain_just_in_time was called incorrectly\./,
+    );
   });
 });

@@ -11,19 +11,28 @@ import { withWooSettings, wooSettingsOf, type PhpNoticeSeen } from "./settings";
 /** What `rememberPhpOutput` changed: the notice was new, or gone, or nothing changed. */
 export type PhpNoticeChange = "noticed" | "cleared" | null;
 
+export interface RememberOptions {
+  /**
+   * Whether answers that were all clean remove the notice: yes for a sync's reads (every endpoint), no for the few
+   * reads of webhook processing and upkeep, which can record a notice but say too little to remove one.
+   */
+  clears?: boolean;
+  now?: Date;
+}
+
 /**
  * Keeps what a client's answers held in the store's settings: a first answer with PHP messages records the notice
- * (with its first message and time), answers that were all clean remove it, anything else (no answer read, or
- * messages seen again) writes nothing.
+ * (with its first message and time), answers that were all clean remove it (unless `clears` is false), anything else
+ * (no answer read, or messages seen again) writes nothing.
  */
 export async function rememberPhpOutput(
   db: SettingsDb,
   integrationId: string,
   tally: PhpOutputTally,
-  now: Date = new Date(),
+  { clears = true, now = new Date() }: RememberOptions = {},
 ): Promise<PhpNoticeChange> {
   const seen = phpNoticeFrom(tally, now);
-  if (seen === undefined) return null;
+  if (seen === undefined || (seen === null && !clears)) return null;
   const update = await updateIntegrationSettings(db, integrationId, (current) => {
     const before = wooSettingsOf(current).phpNotice ?? null;
     // Seen again: the notice stands as first recorded (its date says since when).
