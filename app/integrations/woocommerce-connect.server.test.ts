@@ -186,7 +186,7 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
     expect(queued).toEqual([{ integrationId: again.integrationId, full: true }]); // never synced yet
   });
 
-  it("connects a store printing PHP notices before every answer's headers: facts, webhooks and a notice; a clean reconnect clears it", async () => {
+  it("connects a store printing PHP notices before every answer's headers: facts, webhooks and a notice; a clean reconnect clears it; notices only in the webhook registration's answers are saved too", async () => {
     woo.addFault({ type: "php-notice", unbuffered: true, persistent: true });
     const noisy = await connectWooCommerce(deps, { storeUrl: woo.url, ...key(), actor: "woo-owner" }).finally(
       () => woo.clearFaults(),
@@ -212,6 +212,22 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
     if (!clean.success) throw new Error(clean.error.message);
     expect(clean.store.phpNotice).toBeUndefined();
     expect((await settings()).phpNotice).toBeNull();
+
+    // Notices only where the connect registers webhooks (its connection test read clean): saved all the same.
+    woo.addFault({
+      type: "php-notice",
+      format: "text",
+      persistent: true,
+      pathPrefix: "/wp-json/wc/v3/webhooks",
+    });
+    const webhooksOnly = await connectWooCommerce(deps, {
+      storeUrl: woo.url,
+      ...key(),
+      actor: "woo-owner",
+    }).finally(() => woo.clearFaults());
+    if (!webhooksOnly.success) throw new Error(webhooksOnly.error.message);
+    expect(webhooksOnly.store.phpNotice).toMatch(/^Deprecated: Creation of dynamic property /);
+    expect((await settings()).phpNotice?.message).toBe(webhooksOnly.store.phpNotice);
   });
 
   it("keeps a schedule the merchant saved while a reconnect was asking the store", async () => {

@@ -149,11 +149,14 @@ async function connect(
           signal: input.signal,
         });
   const readOnly = webhooks.problems.includes(READ_ONLY_PROBLEM);
+  // PHP messages in the connection test's answers, or else in the webhook registration's (ADR 0058).
+  const phpNotice = store.phpNotice ?? client.phpOutput.firstMessage ?? undefined;
+  const facts = phpNotice ? { ...store, phpNotice } : store;
   if (readOnly && !input.allowReadOnly) {
     return {
       success: false,
       needsReadOnlyConfirmation: true,
-      store,
+      store: facts,
       error: {
         code: "read_only_key",
         field: "consumerKey",
@@ -178,7 +181,7 @@ async function connect(
     authInQuery: store.authInQuery ?? false,
     oauthOverHttps: store.oauthOverHttps ?? false,
     // PHP messages in the store's answers: its pages say so until a sync reads it clean (ADR 0058).
-    phpNotice: store.phpNotice ? { message: store.phpNotice, since: new Date().toISOString() } : null,
+    phpNotice: phpNotice ? { message: phpNotice, since: new Date().toISOString() } : null,
   };
   const row = {
     name: store.name,
@@ -259,7 +262,7 @@ async function connect(
     integrationId,
     organizationId,
     created: !existing,
-    store,
+    store: facts,
     readOnly,
     webhooks: {
       active: readOnly ? 0 : webhooks.healthy.length + webhooks.repaired.length,
