@@ -1,5 +1,6 @@
 /**
- * Seeded orders: 1–4 line items, 15% guest orders (no customer, with email), presentment in six currencies, eight
+ * Seeded orders: 1–4 line items, 15% guest orders (no customer, with email), each other order placed by a customer
+ * created at or before it (an order older than every customer is a guest's), presentment in six currencies, eight
  * financial statuses, refunds, cancellations, several fulfillment statuses, a sixth in the last 60 days. The draws of
  * row `r` are fixed, so `orderCore` (what totals and counts need) is computed without generating the customer or
  * the products, and `generate` adds their names.
@@ -42,7 +43,8 @@ export interface OrderSeed {
   nowMs: number;
   currencyCode: string;
   ids: ShopIds;
-  customerCount: number;
+  /** The seeded customers' creation times (seconds), one per row, in creation order (rows.ts `keyArrays`). */
+  customerCreatedS: Uint32Array;
   productCount: number;
   pricing: ProductPricing;
   customer(row: number): EmuCustomer;
@@ -76,12 +78,31 @@ export function orderRows(options: OrderSeed): { rows: GeneratedRows<EmuOrder>; 
   const prngOf = rowPrngs(options.seed, options.domain, "order");
   const { createdS, updatedS } = keyArrays(options.count, prngOf, (p) => orderDates(p, options.nowMs));
   const ids = options.ids;
+  const customerCreatedS = options.customerCreatedS;
+  const customerCount = customerCreatedS.length;
+
+  /**
+   * The customer who placed an order created at `orderS`, from one draw `u` in [0, 1): one of the customers created
+   * by then, as in a real shop, where a customer exists before their orders. Customer rows are in creation order, so
+   * they are a prefix of the rows, found by binary search (no per-order memory, O(log n)). An order older than every
+   * customer is a guest's (-1); the draw is taken either way, so the row's later draws do not move.
+   */
+  function customerAt(orderS: number, u: number): number {
+    let lo = 0;
+    let hi = customerCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (customerCreatedS[mid]! <= orderS) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? -1 : Math.floor(u * lo);
+  }
 
   function orderCore(row: number): OrderCore {
     const prng = prngOf(row);
     orderDates(prng, options.nowMs); // the dates are in the key arrays (in creation order); keep the draw order
-    const guest = options.customerCount === 0 || prng.chance(0.15);
-    const customerRow = guest ? -1 : prng.int(0, options.customerCount - 1);
+    const guest = customerCount === 0 || prng.chance(0.15);
+    const customerRow = guest ? -1 : customerAt(createdS[row]!, prng.next());
     const lineCount = options.productCount === 0 ? 1 : Number(prng.weighted(LINE_COUNTS));
     const lines: OrderCore["lines"] = [];
     let subtotalCents = 0;

@@ -69,6 +69,27 @@ describe("seed data", () => {
     }
   });
 
+  it("GIVEN a generated shop THEN every order's customer was created at or before the order, as in a real shop", () => {
+    const shop = seedShop(options);
+    const orders = [...shop.orders.values()];
+    const late = orders.filter((o) => {
+      if (o.customerId === null) return false;
+      const customer = shop.customers.get(o.customerId);
+      return !customer || customer.createdAt.getTime() > o.createdAt.getTime();
+    });
+    expect({ late: late.length, first: late.slice(0, 3).map((o) => o.name) }).toEqual({ late: 0, first: [] });
+    // Still mostly customers' orders, spread over many customers; the facts behind per-customer totals (orders
+    // count, amount spent, last order) link each order to the customer its record names.
+    const withCustomer = orders.filter((o) => o.customerId !== null);
+    expect(withCustomer.length).toBeGreaterThan(orders.length * 0.8);
+    expect(new Set(withCustomer.map((o) => o.customerId)).size).toBeGreaterThan(options.customers / 2);
+    const facts = shop.seeded!.orderFacts();
+    const linked = (o: (typeof orders)[number]) =>
+      facts.customerRow[shop.orders.rowOfId(o.id)] ===
+      (o.customerId === null ? -1 : shop.customers.rowOfId(o.customerId));
+    expect(orders.every(linked)).toBe(true);
+  });
+
   it("GIVEN two shops of one seed WHEN generated THEN some emails appear in both", () => {
     const a = seedShop(options);
     const b = seedShop({ ...options, domain: "second.myshopify.com" }, options.customers);

@@ -78,7 +78,7 @@ export function seedShop(options: SeedShopOptions, poolOffset = 0): EmuShop {
     ...common,
     count: options.orders,
     currencyCode: shop.currencyCode,
-    customerCount: options.customers,
+    customerCreatedS: customers.createdS,
     productCount: options.products,
     pricing: products.pricing,
     customer: (row) => customers.generate(row),
