@@ -45,6 +45,20 @@ describe("WooCommerce emulator seeding", () => {
     expect(modified.length).toBeGreaterThan(0);
   });
 
+  it("gives every order a customer created at or before it, as in a real store", () => {
+    const store = seedStore(11, { customers: 2_000, orders: 4_000, products: 30 });
+    const orders = [...store.orders.values()];
+    const late = orders.filter((o) => {
+      if (o.customerId === 0) return false;
+      const customer = store.customers.get(o.customerId);
+      return !customer || customer.createdMs > o.createdMs;
+    });
+    expect({ late: late.length, first: late.slice(0, 3).map((o) => o.id) }).toEqual({ late: 0, first: [] });
+    const withCustomer = orders.filter((o) => o.customerId !== 0);
+    expect(withCustomer.length).toBeGreaterThan(orders.length * 0.7);
+    expect(new Set(withCustomer.map((o) => o.customerId)).size).toBeGreaterThan(1_000);
+  });
+
   it("ends its history on the fixed date by default and on the end it is given (the demo's today)", () => {
     const dates = (store: WooStore) =>
       [...store.orders.values()].flatMap((o) => [

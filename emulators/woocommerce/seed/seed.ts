@@ -1,8 +1,9 @@
 /**
  * Deterministic seed data: same seed and counts → the same records, ids and dates, whatever the wall clock says.
  * Products first (≈30 % variable with Color × Size variations), then the shop's staff (the administrator is user
- * 1) and customers, then orders (≈20 % guests, some with a registered customer's email in other letter case;
- * several statuses; full and partial refunds). Records are lean so 100,000 customers and orders seed in seconds.
+ * 1) and customers, then orders (≈20 % guests, some with a registered customer's email in other letter case; the
+ * others placed by a customer registered by then; several statuses; full and partial refunds). Records are lean so
+ * 100,000 customers and orders seed in seconds.
  */
 import {
   CITIES,
@@ -311,11 +312,14 @@ function seedOrders(
     const p = store.products.get(id)!;
     return p.type === "variable" ? p.variationIds.length > 0 : p.regularPriceCents !== null;
   });
+  // Customers were seeded in creation order (`spread`): those created by a time are a prefix of `customerIds`.
+  const customerCreatedMs = customerIds.map((id) => store.customers.get(id)!.createdMs);
   for (let i = 0; i < count; i++) {
     const createdMs = spread(i, count);
     const status = prng.weighted(ORDER_STATUS_WEIGHTS);
     const guest = customerIds.length === 0 || prng.chance(0.2);
-    const customer = guest ? undefined : store.customers.get(prng.pick(customerIds));
+    const customerId = guest ? 0 : customerAt(customerIds, customerCreatedMs, createdMs, prng.next());
+    const customer = customerId === 0 ? undefined : store.customers.get(customerId);
     const billing = customer
       ? { ...customer.billing }
       : guestBilling(store, prng, customerIds, guestPool, guestPoolSize);
@@ -374,6 +378,22 @@ function seedOrders(
     }
     if (customer && paid) customer.isPayingCustomer = true;
   }
+}
+
+/**
+ * The customer who placed an order created at `orderMs`, from one draw `u` in [0, 1): one of the customers registered
+ * by then, as in a real store, where an account exists before its orders; 0 (a guest order) when the order is older
+ * than every customer. `createdMs` (per customer, ascending) is searched by bisection.
+ */
+function customerAt(customerIds: number[], createdMs: number[], orderMs: number, u: number): number {
+  let lo = 0;
+  let hi = createdMs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (createdMs[mid]! <= orderMs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? 0 : customerIds[Math.floor(u * lo)]!;
 }
 
 function seedLineItems(
