@@ -87,17 +87,21 @@ export async function recordShopifyInstall(db: Db, input: InstallInput): Promise
     if (input.organizationId && input.organizationId !== existing.organizationId) {
       throw new ShopifyShopClaimedError(input.shop);
     }
-    let reconnected = false;
-    if (existing.status === "disconnected") {
-      // Only one of two concurrent reinstalls flips the status (and writes the audit entry).
-      const flipped = await db.integration.updateMany({
-        where: { id: existing.id, status: "disconnected" },
-        data: { status: "connected", statusReason: null, disconnectedAt: null },
-      });
-      if (flipped.count === 1) {
-        reconnected = true;
-        await db.auditLog.create({ data: installAudit(input, existing, "integration.reconnected") });
-      }
+    // An app/uninstalled processed right now (the merchant uninstalled and installed again within seconds) disconnects
+    // only a row unchanged since it read it (ADR 0054 addendum): the stamp is the change it sees. An uninstall that
+    // disconnected the row before the stamp is undone just below, so the flip is tried whatever `existing` said.
+    await db.integration.update({
+      where: { id: existing.id },
+      data: { updatedAt: new Date(Math.max(Date.now(), existing.updatedAt.getTime() + 1)) },
+    });
+    // Only one of two concurrent reinstalls flips the status (and writes the audit entry).
+    const flipped = await db.integration.updateMany({
+      where: { id: existing.id, status: "disconnected" },
+      data: { status: "connected", statusReason: null, disconnectedAt: null },
+    });
+    const reconnected = flipped.count === 1;
+    if (reconnected) {
+      await db.auditLog.create({ data: installAudit(input, existing, "integration.reconnected") });
     }
     return {
       organizationId: existing.organizationId,

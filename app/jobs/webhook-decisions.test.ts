@@ -169,6 +169,43 @@ describe.each(DATABASE_KINDS)("webhook decisions on %s", (kind) => {
     expect(integration.status).not.toBe("disconnected");
   });
 
+  it("leaves a store reinstalled while its uninstall was processed connected: the row was written after it was read (the install's stamp) and the platform then sees the new access", async () => {
+    const { integrationId } = await syncedStore();
+    const reason = "The app was reinstalled while this uninstall was processed: the store stays connected.";
+    let installed = false;
+    let asked = 0;
+    decide = () => ({
+      action: "uninstalled",
+      reinstalled: async () => {
+        asked += 1;
+        if (installed) return reason;
+        // The reinstall lands just after this answer: new access stored, the row stamped by the install.
+        installed = true;
+        const { updatedAt } = await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
+        await t.db.integration.update({
+          where: { id: integrationId },
+          data: { updatedAt: new Date(updatedAt.getTime() + 1) },
+        });
+        return null;
+      },
+    });
+    const lines: string[] = [];
+    const uninstall = await event(integrationId, "app/uninstalled");
+    const outcome = await processWebhookJob(
+      { ...deps(), logger: (_level, message) => void lines.push(message) },
+      { webhookEventId: uninstall.id },
+      jobContext(),
+    );
+    expect(outcome).toEqual({ status: "ignored", reason });
+    expect(asked).toBe(2);
+    expect(lines).toEqual(["Webhook ignored"]);
+    const integration = await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
+    expect(integration).toMatchObject({ status: "connected", disconnectedAt: null });
+    expect(await t.db.auditLog.count({ where: { integrationId, action: "integration.disconnected" } })).toBe(
+      0,
+    );
+  });
+
   it("runs compliance requests as compliance jobs, once per event, audited", async () => {
     const { integrationId, organizationId } = await syncedStore();
     decide = (topic) => {

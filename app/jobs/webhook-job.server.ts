@@ -8,8 +8,9 @@
  * event no store matched, and jobs queued before the drain existed.
  *
  * Decisions: `apply` / `delete` go through the engine (newest wins); `ignore` and `done` only close the event;
- * `uninstalled` disconnects the integration (data kept until the store asks for its deletion); `compliance`
- * enqueues the matching compliance job (deduplicated on the event); `sync` enqueues a deduplicated sync.
+ * `uninstalled` disconnects the integration (data kept until the store asks for its deletion) unless it was
+ * reinstalled meanwhile (`disconnectUninstalled`); `compliance` enqueues the matching compliance job (deduplicated
+ * on the event); `sync` enqueues a deduplicated sync.
  */
 import type { AppDb } from "../db/client.server";
 import type { Logger } from "../lib/logger";
@@ -248,16 +249,7 @@ async function carryOut(
   const { db, queue } = deps;
   switch (decision.action) {
     case "ignore":
-      // Worth a line: an ignored event is rare and can hide a store problem (or, for a late app/uninstalled, show
-      // why a store that was reinstalled stayed connected).
-      deps.logger?.("info", "Webhook ignored", {
-        webhookEventId: event.id,
-        platform: event.platform,
-        topic: event.topic,
-        storeKey: event.storeKey,
-        reason: decision.reason,
-      });
-      return { status: "ignored", reason: decision.reason };
+      return ignoredAndLogged(deps, event, decision.reason);
     case "done":
       return { status: "processed", reason: decision.note };
   }
@@ -265,7 +257,7 @@ async function carryOut(
 
   switch (decision.action) {
     case "uninstalled":
-      return disconnectUninstalled(db, integration, event.topic);
+      return disconnectUninstalled(deps, event, integration, decision);
     case "compliance": {
       const job = await enqueueComplianceRequest(queue, integration.id, decision.request, event);
       return { status: "processed", reason: `Queued ${job.kind} (job ${job.id}).` };
@@ -315,31 +307,85 @@ async function carryOut(
   }
 }
 
-/** `uninstalled`: the integration is disconnected (schedules skip it), its data kept; idempotent. */
+/**
+ * Worth a line: an ignored event is rare and can hide a store problem (or, for a late app/uninstalled, show why a
+ * store that was reinstalled stayed connected).
+ */
+function ignoredAndLogged(deps: WebhookJobDeps, event: WebhookRow, reason: string): Outcome {
+  deps.logger?.("info", "Webhook ignored", {
+    webhookEventId: event.id,
+    platform: event.platform,
+    topic: event.topic,
+    storeKey: event.storeKey,
+    reason,
+  });
+  return { status: "ignored", reason };
+}
+
+/** Disconnect tries before the event is tried again later (the store's row kept changing in between). */
+const DISCONNECT_TRIES = 3;
+
+/**
+ * `uninstalled`: the integration is disconnected (schedules skip it), its data kept; idempotent. A reinstall may race
+ * the uninstall (ADR 0054 addendum), so the row is disconnected only if it is still as read before the decision
+ * (`updatedAt`; the install stamps the row first thing), and only after the platform says the store was not installed
+ * again since (`reinstalled`: then the event is ignored with its reason and the store stays connected). A row that
+ * changed for another reason (a sync noting refused access) is read again and the same questions asked again.
+ */
 async function disconnectUninstalled(
-  db: AppDb,
+  deps: WebhookJobDeps,
+  event: WebhookRow,
   integration: IntegrationRow,
-  topic: string,
+  decision: Extract<WebhookDecision, { action: "uninstalled" }>,
 ): Promise<Outcome> {
-  if (integration.status === "disconnected") {
-    return { status: "processed", reason: "The store was already disconnected." };
+  const { db } = deps;
+  let row: IntegrationRow | null = integration;
+  for (let attempt = 1; ; attempt++) {
+    if (!row) return { status: "ignored", reason: `No connected store matches ${event.storeKey}.` };
+    if (row.status === "disconnected") {
+      return { status: "processed", reason: "The store was already disconnected." };
+    }
+    const reinstalled = await decision.reinstalled?.();
+    if (reinstalled) return ignoredAndLogged(deps, event, reinstalled);
+    if (row.updatedAt) {
+      if (await disconnectIfUnchanged(db, row, row.updatedAt, event.topic)) {
+        return { status: "processed", reason: "The store uninstalled the app: disconnected, data kept." };
+      }
+      if (attempt >= DISCONNECT_TRIES) {
+        throw new Error(
+          `The store's record kept changing while its uninstall was processed (${DISCONNECT_TRIES} tries).`,
+        );
+      }
+    }
+    // Changed since it was read (or read without its write time): read it again.
+    row = await db.integration.findUnique({ where: { id: row.id } });
   }
-  await db.$transaction([
-    db.integration.update({
-      where: { id: integration.id },
+}
+
+/** Disconnects the row (and audits it) if it was not written since `readAt`; false when it was. */
+async function disconnectIfUnchanged(
+  db: AppDb,
+  row: IntegrationRow,
+  readAt: Date,
+  topic: string,
+): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.integration.updateMany({
+      where: { id: row.id, updatedAt: readAt },
       data: { status: "disconnected", statusReason: UNINSTALLED_REASON, disconnectedAt: new Date() },
-    }),
-    db.auditLog.create({
+    });
+    if (count === 0) return false;
+    await tx.auditLog.create({
       data: {
-        organizationId: integration.organizationId,
-        integrationId: integration.id,
+        organizationId: row.organizationId,
+        integrationId: row.id,
         actor: `webhook:${topic}`,
         action: "integration.disconnected",
-        detail: { platform: integration.platform, reason: "uninstalled" },
+        detail: { platform: row.platform, reason: "uninstalled" },
       },
-    }),
-  ]);
-  return { status: "processed", reason: "The store uninstalled the app: disconnected, data kept." };
+    });
+    return true;
+  });
 }
 
 /** `compliance`: the matching compliance job, deduplicated on the webhook event (a redelivery enqueues nothing). */

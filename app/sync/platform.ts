@@ -29,6 +29,8 @@ export interface IntegrationRow {
   settings: unknown;
   /** The last webhook maintenance's report as stored (`Integration.webhookHealth`), when loaded. */
   webhookHealth?: unknown;
+  /** When the row was last written, as read (the uninstall step disconnects only a row still as read). */
+  updatedAt?: Date;
 }
 
 /** One HTTP call to a store, as counted in the audit trail. Never holds tokens, keys, secrets or bodies. */
@@ -128,8 +130,12 @@ export type WebhookDecision =
    * The store removed the app (Shopify app/uninstalled): the job marks the integration `disconnected` with a reason
    * (schedules skip it), audits it and keeps its data until the store asks for deletion. Platform-side state (e.g.
    * Shopify sessions) is the platform's to remove before it returns this decision.
+   *
+   * The job disconnects only a row unchanged since it read it, and asks `reinstalled` first (again after each change
+   * it finds): a reason means the store was installed again since the decision (a reinstall racing the uninstall,
+   * ADR 0054 addendum), and the event ends `ignored` with it, the store connected. Only stored state, no store call.
    */
-  | { action: "uninstalled" }
+  | { action: "uninstalled"; reinstalled?: () => Promise<string | null> }
   /**
    * A data-protection request: enqueued as the matching compliance job, deduplicated on the webhook event
    * (idempotent; the operations audit what they did). Ignored when no integration matches (nothing is held).

@@ -30,6 +30,45 @@ describe.each(DATABASE_KINDS)("Shopify install on %s", (kind) => {
     expect(row.status).toBe("connected");
   });
 
+  it("stamps a connected shop's row on every install, so an uninstall being processed sees the reinstall", async () => {
+    const { integrationId } = await recordShopifyInstall(t.db, { shop: "stamp.myshopify.com" });
+    const before = await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
+    await recordShopifyInstall(t.db, { shop: "stamp.myshopify.com" });
+    const after = await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
+    expect(after.updatedAt.getTime()).toBeGreaterThan(before.updatedAt.getTime());
+    expect(after.status).toBe("connected");
+  });
+
+  it("reconnects a shop an uninstall disconnected after the install read its row as connected", async () => {
+    const { integrationId } = await recordShopifyInstall(t.db, { shop: "late.myshopify.com" });
+    let disconnectAfterRead = true;
+    const racing = Object.assign(
+      t.db.$extends({
+        query: {
+          integration: {
+            async findUnique({ args, query }) {
+              const row = await query(args);
+              if (disconnectAfterRead) {
+                disconnectAfterRead = false;
+                await t.db.integration.update({
+                  where: { id: integrationId },
+                  data: { status: "disconnected" },
+                });
+              }
+              return row;
+            },
+          },
+        },
+      }),
+      { $kind: t.db.$kind },
+    ) as unknown as typeof t.db;
+    const record = await recordShopifyInstall(racing, { shop: "late.myshopify.com" });
+    expect(disconnectAfterRead).toBe(false);
+    expect(record.reconnected).toBe(true);
+    const row = await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
+    expect(row.status).toBe("connected");
+  });
+
   it("shows a shop only its own organization's data", async () => {
     const mine = await recordShopifyInstall(t.db, { shop: "mine.myshopify.com" });
     const theirs = await recordShopifyInstall(t.db, { shop: "theirs.myshopify.com" });

@@ -23,7 +23,12 @@ import { BulkOperations } from "./bulk/operation.server";
 import { ShopifyGraphqlClient } from "./client.server";
 import { shopifyFetch } from "./config.server";
 import { createShopifySource } from "./readers/source.server";
-import { EncryptedSessionStorage } from "./session-storage.server";
+import {
+  countShopSessions,
+  EncryptedSessionStorage,
+  readShopSessions,
+  removeUnchangedSessions,
+} from "./session-storage.server";
 import { fetchShopInfo, saveShopInfo, storedShopInfo, type ShopInfo } from "./shop-info.server";
 import { ShopifyThrottle } from "./throttle";
 import { decideWebhook } from "./webhooks.server";
@@ -31,7 +36,10 @@ import { ensureWebhookSubscriptions, removeWebhookSubscriptions } from "./webhoo
 
 /** Options beyond the process deps (tests, measurements). */
 export interface ShopifyPlatformOptions {
-  /** The session storage holding each shop's offline token, per database (default: encrypted Prisma sessions). */
+  /**
+   * The session storage holding each shop's offline token, per database (default: encrypted Prisma sessions). An
+   * app/uninstalled removes sessions from the database's Session table itself (a compare-and-delete), whatever this is.
+   */
   sessionsFor?: (db: AppDb) => SessionStorage;
   /** HTTP client for every Shopify call (default: the emulator redirect when SHOPIFY_EMULATOR_URL is set). */
   fetch?: typeof fetch;
@@ -178,11 +186,9 @@ export function createShopifyPlatform(
         {
           clientFor,
           shopCurrency: async (c) => (await shopInfo(c)).currencyCode,
-          removeSessions: async (db, shop) => {
-            const storage = sessionsFor(db);
-            const sessions = await storage.findSessionsByShop(shop);
-            if (sessions.length > 0) await storage.deleteSessions(sessions.map((s) => s.id));
-          },
+          readSessions: readShopSessions,
+          removeSessions: removeUnchangedSessions,
+          countSessions: countShopSessions,
         },
         event,
         ctx,

@@ -1,7 +1,7 @@
 import { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
-import type { PrismaClient } from "@prisma/client";
+import type { Prisma, PrismaClient } from "@prisma/client";
 import { isSealed, open, seal, type Keyring } from "../../crypto/encryption.server";
 
 /**
@@ -67,4 +67,42 @@ export class EncryptedSessionStorage implements SessionStorage {
     }
     return new Session(params);
   }
+}
+
+/** A stored session row as read: its id and its sealed access token (a new token, or the same one sealed again, differs). */
+export interface StoredSessionRow {
+  id: string;
+  accessToken: string;
+}
+
+type SessionTable = Pick<Prisma.TransactionClient, "session">;
+
+/**
+ * What an uninstall removes works on the session table itself (the table this storage and shopify-app-remix write),
+ * not through the SessionStorage interface, which cannot delete on a condition.
+ */
+export function readShopSessions(db: SessionTable, shop: string): Promise<StoredSessionRow[]> {
+  return db.session.findMany({ where: { shop }, select: { id: true, accessToken: true } });
+}
+
+/**
+ * Compare-and-delete: removes each session still holding the token read in `rows`, and returns how many sessions the
+ * shop has left — a session stored since the read (a reinstall's new token, a refresh) is kept, and counted.
+ */
+export async function removeUnchangedSessions(
+  db: SessionTable,
+  shop: string,
+  rows: StoredSessionRow[],
+): Promise<number> {
+  if (rows.length > 0) {
+    await db.session.deleteMany({
+      where: { shop, OR: rows.map((r) => ({ id: r.id, accessToken: r.accessToken })) },
+    });
+  }
+  return countShopSessions(db, shop);
+}
+
+/** How many sessions (offline and online) the shop has stored. */
+export function countShopSessions(db: SessionTable, shop: string): Promise<number> {
+  return db.session.count({ where: { shop } });
 }

@@ -61,13 +61,21 @@ function event(topic: string, payload: string): StoredWebhookEvent {
   };
 }
 
-/** Deps over a stub client; `access` is what Shopify answers a call with the stored token ("ok" or an error). */
-function harness(access: "ok" | Error = "ok") {
+/**
+ * Deps over a stub client and an in-memory session table (id → sealed token); `access` is what Shopify answers a call
+ * with the stored token ("ok" or an error), and `during` runs inside that call (a reinstall racing the check).
+ */
+function harness(access: "ok" | Error = "ok", during?: (sessions: Map<string, string>) => void) {
   const graphqlReads: unknown[] = [];
   const removedSessions: string[] = [];
+  const sessions = new Map([
+    [`offline_${SHOP}`, "sealed-offline"],
+    [`${SHOP}_42`, "sealed-online"],
+  ]);
   const client = {
     request: async (operation: string, _query: string, variables: { id?: string }) => {
       graphqlReads.push(variables.id ?? operation);
+      during?.(sessions);
       if (access !== "ok") throw access;
       return { customer: null, product: null, shop: { id: "gid://shopify/Shop/1" } };
     },
@@ -75,13 +83,22 @@ function harness(access: "ok" | Error = "ok") {
   const deps: WebhookDeps = {
     clientFor: () => client,
     shopCurrency: async () => "USD",
-    removeSessions: async (_db, shop) => void removedSessions.push(shop),
+    readSessions: async () => [...sessions].map(([id, accessToken]) => ({ id, accessToken })),
+    removeSessions: async (_db, _shop, read) => {
+      for (const { id, accessToken } of read) {
+        if (sessions.get(id) !== accessToken) continue;
+        sessions.delete(id);
+        removedSessions.push(id);
+      }
+      return sessions.size;
+    },
+    countSessions: async () => sessions.size,
   };
   const ctx = {
     db: {},
     integration: { id: "int1", storeKey: SHOP, status: "connected", platform: "shopify" },
   } as unknown as PlatformContext;
-  return { deps, ctx, graphqlReads, removedSessions };
+  return { deps, ctx, graphqlReads, removedSessions, sessions };
 }
 
 type Apply = Extract<WebhookDecision, { action: "apply" }>;
@@ -176,17 +193,35 @@ describe("carriesEveryVariant", () => {
 describe("Shopify topics with the same body in every captured version", () => {
   it("GIVEN app/uninstalled and Shopify refusing the stored token WHEN decided THEN the shop's sessions go and the store is marked uninstalled", async () => {
     const h = harness(new ShopifyAuthError(SHOP, 401));
-    expect(await decideWebhook(h.deps, event("app/uninstalled", SHARED.uninstalled), h.ctx)).toEqual({
-      action: "uninstalled",
-    });
+    const decision = await decideWebhook(h.deps, event("app/uninstalled", SHARED.uninstalled), h.ctx);
+    expect(decision).toMatchObject({ action: "uninstalled" });
     expect(h.graphqlReads).toEqual(["ShopAccess"]);
-    expect(h.removedSessions).toEqual([SHOP]);
+    expect(h.removedSessions).toEqual([`offline_${SHOP}`, `${SHOP}_42`]);
+    // Asked again by the job just before it disconnects: nothing stored since, still uninstalled.
+    const { reinstalled } = decision as { reinstalled: () => Promise<string | null> };
+    expect(await reinstalled()).toBeNull();
+    h.sessions.set(`offline_${SHOP}`, "sealed-new");
+    expect(await reinstalled()).toMatch(/reinstalled while this uninstall was processed/);
   });
 
   it("GIVEN app/uninstalled and no stored token WHEN decided THEN the store is marked uninstalled", async () => {
     const h = harness(new ShopifyNotInstalledError(SHOP));
+    h.sessions.clear();
     const decision = await decideWebhook(h.deps, event("app/uninstalled", SHARED.uninstalled), h.ctx);
-    expect(decision).toEqual({ action: "uninstalled" });
+    expect(decision).toMatchObject({ action: "uninstalled" });
+  });
+
+  it("GIVEN app/uninstalled, Shopify refusing the stored token and a reinstall storing a new token meanwhile WHEN decided THEN only the refused sessions go and it is ignored", async () => {
+    const h = harness(new ShopifyAuthError(SHOP, 401), (sessions) =>
+      sessions.set(`offline_${SHOP}`, "sealed-new"),
+    );
+    const decision = await decideWebhook(h.deps, event("app/uninstalled", SHARED.uninstalled), h.ctx);
+    expect(decision).toEqual({
+      action: "ignore",
+      reason: expect.stringMatching(/reinstalled while this uninstall was processed/),
+    });
+    expect(h.removedSessions).toEqual([`${SHOP}_42`]);
+    expect(h.sessions.get(`offline_${SHOP}`)).toBe("sealed-new");
   });
 
   it("GIVEN a late app/uninstalled and Shopify accepting the stored token (reinstalled) WHEN decided THEN it is ignored and the sessions stay", async () => {

@@ -10,7 +10,9 @@
  * - app/uninstalled: Shopify may deliver it late — retried or delayed past a reinstall. So the stored token is tried
  *   first: if Shopify still accepts it, the app is installed again and the event is stale (ignored). Otherwise the
  *   shop's sessions are removed here (tokens are dead); the runner disconnects the integration and keeps its data
- *   until shop/redact.
+ *   until shop/redact. A reinstall can also land while this runs: only the sessions read before the check, still
+ *   holding the same token, are removed; a session stored since means the app is installed again (ignored), and the
+ *   runner asks that again just before it disconnects (ADR 0054 addendum).
  * - Compliance topics: forwarded to the compliance operations, with ids as GIDs.
  */
 import type { AppDb, PlatformContext, StoredWebhookEvent, WebhookDecision } from "../../sync/platform";
@@ -32,13 +34,25 @@ import { PRODUCT_QUERY } from "./queries/products";
 import { SHOP_ACCESS_QUERY } from "./queries/shop";
 import { completeChildren } from "./readers/pages.server";
 import { RESOURCE_SPECS } from "./readers/specs";
+import type { StoredSessionRow } from "./session-storage.server";
 
 export interface WebhookDeps {
   clientFor(ctx: PlatformContext): ShopifyGraphqlClient;
   shopCurrency(ctx: PlatformContext, client: ShopifyGraphqlClient): Promise<string>;
-  /** Removes every stored session of the shop (offline and online). */
-  removeSessions(db: AppDb, shop: string): Promise<void>;
+  /** The shop's stored sessions (offline and online) as they are now: ids and sealed tokens. */
+  readSessions(db: AppDb, shop: string): Promise<StoredSessionRow[]>;
+  /**
+   * Removes the sessions still as read (same id, same sealed token) and returns how many the shop has left: any left
+   * was stored since the read.
+   */
+  removeSessions(db: AppDb, shop: string, read: StoredSessionRow[]): Promise<number>;
+  /** How many sessions the shop has stored. */
+  countSessions(db: AppDb, shop: string): Promise<number>;
 }
+
+/** Why an app/uninstalled leaves the store connected when the app was installed again while it was processed. */
+export const REINSTALLED_WHILE_UNINSTALLING =
+  "The app was reinstalled while this uninstall was processed (Shopify granted new access): the store stays connected.";
 
 type Body = Record<string, unknown> & { id?: string | number; admin_graphql_api_id?: string };
 
@@ -119,17 +133,7 @@ export async function decideWebhook(
     case "shop/redact":
       return complianceDecision(topic, body as ComplianceBody);
     case "app/uninstalled":
-      if (ctx && (await storedTokenWorks(deps.clientFor(ctx)))) {
-        return {
-          action: "ignore",
-          reason:
-            "A late app/uninstalled: the app was reinstalled since (Shopify still accepts its access), so the " +
-            "store stays connected.",
-        };
-      }
-      // The tokens died with the install; a reinstall stores new ones.
-      if (ctx) await deps.removeSessions(ctx.db, event.storeKey);
-      return { action: "uninstalled" };
+      return ctx ? decideUninstalled(deps, event.storeKey, ctx) : { action: "uninstalled" };
     case "bulk_operations/finish":
       // The waiting reader looks for this event itself (it is stored under the operation's id).
       return {
@@ -200,6 +204,37 @@ export async function decideWebhook(
     default:
       return { action: "ignore", reason: `Commerce Sync does not use ${topic} webhooks.` };
   }
+}
+
+/**
+ * app/uninstalled. The sessions are read before the token check, so that only what Shopify refused is removed: a
+ * reinstall that stores a new token after the check (the merchant uninstalls and installs again within seconds) makes
+ * another ciphertext, which stays — and is the sign the app is installed again. The runner asks once more just before
+ * it disconnects the store (`reinstalled`), for a reinstall landing after the removal.
+ */
+async function decideUninstalled(
+  deps: WebhookDeps,
+  shop: string,
+  ctx: PlatformContext,
+): Promise<WebhookDecision> {
+  const read = await deps.readSessions(ctx.db, shop);
+  if (await storedTokenWorks(deps.clientFor(ctx))) {
+    return {
+      action: "ignore",
+      reason:
+        "A late app/uninstalled: the app was reinstalled since (Shopify still accepts its access), so the " +
+        "store stays connected.",
+    };
+  }
+  // The tokens died with the install; a reinstall stores new ones.
+  if ((await deps.removeSessions(ctx.db, shop, read)) > 0) {
+    return { action: "ignore", reason: REINSTALLED_WHILE_UNINSTALLING };
+  }
+  return {
+    action: "uninstalled",
+    reinstalled: async () =>
+      (await deps.countSessions(ctx.db, shop)) > 0 ? REINSTALLED_WHILE_UNINSTALLING : null,
+  };
 }
 
 /**
