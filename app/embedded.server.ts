@@ -16,6 +16,8 @@ export { rethrowAsResponse };
 export interface EmbeddedContext {
   db: typeof prisma;
   shop: string;
+  /** The scopes the session's shop granted (the reconnect's install records them and notes missing ones). */
+  scope: string | null;
   organization: ShopOrganization;
   /** For the audit trail. */
   actor: string;
@@ -29,6 +31,7 @@ export async function embeddedContext(request: Request): Promise<EmbeddedContext
   return {
     db: prisma,
     shop: session.shop,
+    scope: session.scope ?? null,
     organization,
     actor: `merchant:${session.shop}`,
     queue: getJobQueue,

@@ -37,11 +37,19 @@ export function DisconnectModal({
     >
       <Modal.Section>
         <BlockStack gap="300">
-          <Text as="p">
-            Syncing stops and Commerce Sync forgets this store’s credentials
-            {platform === "woocommerce" ? " and removes its webhooks from the store" : ""}. You can connect it
-            again later.
-          </Text>
+          {platform === "shopify" ? (
+            // The shop's access is kept (its session): the store's page reconnects it (ADR 0059).
+            <Text as="p">
+              Syncing stops and Commerce Sync removes its webhooks from the shop. You can reconnect it later
+              from this page.
+            </Text>
+          ) : (
+            <Text as="p">
+              Syncing stops and Commerce Sync forgets this store’s credentials
+              {platform === "woocommerce" ? " and removes its webhooks from the store" : ""}. You can connect
+              it again later.
+            </Text>
+          )}
           <ChoiceList
             title="Synced contacts, orders and products"
             choices={[

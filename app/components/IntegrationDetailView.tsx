@@ -80,6 +80,13 @@ export interface IntegrationDetailViewProps {
    */
   reconnectUrl?: string;
   /**
+   * A disconnected Shopify store of the shop whose admin this is (embedded app): the banner's Reconnect submits
+   * `intent=reconnect` on this page.
+   */
+  reconnectInPlace?: boolean;
+  /** Said in the disconnected banner when no reconnect is offered here (another shop's Shopify store: where to go). */
+  reconnectNote?: string | null;
+  /**
    * The store's WooCommerce key is read-only: one banner says what that means (changes with the scheduled checks) and
    * how to get real-time updates, and the other cards promise nothing of webhooks.
    */
@@ -96,9 +103,10 @@ export interface IntegrationDetailViewProps {
 /**
  * One store, as the embedded app and the WooCommerce owner's pages show it: status with its reason, counts, last
  * sync, the integration id, "Sync now" (incremental) and "Full re-sync", live progress, history with error
- * drill-down, webhook activity, automatic syncs, and Disconnect behind a confirmation (keep or delete the data). The
- * page's action receives `intent=sync&kind=…`, `intent=schedule&interval=…&window=…` or
- * `intent=disconnect&keepData=true|false`.
+ * drill-down, webhook activity, automatic syncs, Disconnect behind a confirmation (keep or delete the data), and
+ * Reconnect once disconnected. The page's action (app/integrations/detail-action.server.ts) receives
+ * `intent=sync&kind=…`, `intent=schedule&interval=…&window=…`, `intent=disconnect&keepData=true|false` or
+ * `intent=reconnect` (only with `reconnectInPlace`; otherwise Reconnect links to `reconnectUrl`).
  */
 export function IntegrationDetailView(props: IntegrationDetailViewProps) {
   const { runs, webhooks, actionData } = props;
@@ -117,6 +125,15 @@ export function IntegrationDetailView(props: IntegrationDetailViewProps) {
   const disconnected = integration.status === "disconnected";
   const syncNow = (kind: "full" | "incremental") => submit({ intent: "sync", kind }, { method: "post" });
   const reconnect = props.reconnectUrl ? { content: "Reconnect", url: props.reconnectUrl } : undefined;
+  const reconnectHere = disconnected && !!props.reconnectInPlace;
+  const disconnectedAction = reconnectHere
+    ? {
+        content: "Reconnect",
+        loading: busyIntent === "reconnect",
+        disabled: !!busyIntent,
+        onAction: () => submit({ intent: "reconnect" }, { method: "post" }),
+      }
+    : reconnect;
   const readOnlyKey = !!props.readOnlyKey && !disconnected;
   const readOnly = readOnlyKey
     ? readOnlyKeyNotice({ interval: props.schedule.interval, lead: props.readOnlyLead })
@@ -235,8 +252,9 @@ export function IntegrationDetailView(props: IntegrationDetailViewProps) {
           </Banner>
         )}
         {disconnected && (
-          <Banner tone="info" title="This store no longer syncs" action={reconnect}>
+          <Banner tone="info" title="This store no longer syncs" action={disconnectedAction}>
             <p>{integration.statusReason ?? "This store no longer syncs."}</p>
+            {!disconnectedAction && props.reconnectNote && <p>{props.reconnectNote}</p>}
           </Banner>
         )}
         {/* One column: beside a side column the sync history's seven columns would scroll sideways inside its card

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tests/setup/db";
 import { createJobQueue, type JobQueue } from "../jobs/queue.server";
-import { runDetailAction } from "./detail-action.server";
+import { runDetailAction, type ReconnectOutcome } from "./detail-action.server";
+import { reconnectShopifyStore, type ShopifyReconnectDeps } from "./shopify-reconnect.server";
 import { seedMerchant, type MerchantFixture } from "./testing/merchant";
 
 /** The store page's actions, on one merchant's stores (SQLite, embedded queue). */
@@ -81,6 +82,138 @@ describe("the store page's actions", () => {
       expect(JSON.stringify(row.settings ?? {})).not.toContain('"reconcileIntervalMinutes":30');
       // The audit entry went back with the transaction: the trail never says a change that did not happen.
       expect(await t.db.auditLog.count({ where: { action: "integration.schedule_changed" } })).toBe(0);
+    });
+  });
+
+  /** Reconnect (`intent=reconnect`): only where the page supplies it (the embedded app's Shopify stores). */
+  describe("the store page's Reconnect", () => {
+    const reconnectForm = () => {
+      const form = new FormData();
+      form.set("intent", "reconnect");
+      return form;
+    };
+    const installed = (outcome: Partial<ReconnectOutcome> = {}) => ({
+      organizationId: m.organizationId,
+      integrationId: m.shopifyId,
+      created: false,
+      reconnected: true,
+      webhooks: null,
+      fullSyncEnqueued: true,
+      problems: [],
+      accessRefused: false,
+      ...outcome,
+    });
+    const installs: Parameters<ShopifyReconnectDeps["install"]>[0][] = [];
+    const reconnect = (
+      integrationId: string,
+      options: { shop?: string; outcome?: Partial<ReconnectOutcome>; organizationId?: string } = {},
+    ) =>
+      runDetailAction(
+        {
+          db: t.db,
+          queue,
+          cleanupStore: async () => undefined,
+          reconnect: () =>
+            reconnectShopifyStore(
+              {
+                db: t.db,
+                install: async (input) => {
+                  installs.push(input);
+                  return installed(options.outcome);
+                },
+              },
+              {
+                organizationId: options.organizationId ?? m.organizationId,
+                integrationId,
+                shop: options.shop ?? shopifyShop,
+                scope: "read_orders",
+                actor: "merchant:test",
+              },
+            ),
+        },
+        {
+          organizationId: options.organizationId ?? m.organizationId,
+          integrationId,
+          actor: "merchant:test",
+          form: reconnectForm(),
+        },
+      );
+    let shopifyShop = "";
+    beforeAll(async () => {
+      const row = await t.db.integration.update({
+        where: { id: m.shopifyId },
+        data: { status: "disconnected", statusReason: "Disconnected.", disconnectedAt: new Date() },
+      });
+      shopifyShop = row.storeKey;
+    });
+
+    it("is not available without the page's reconnect (the WooCommerce owner's pages)", async () => {
+      const result = await runDetailAction(
+        { db: t.db, queue, cleanupStore: async () => undefined },
+        {
+          organizationId: m.organizationId,
+          integrationId: m.wooId,
+          actor: "merchant:test",
+          form: reconnectForm(),
+        },
+      );
+      expect(result).toEqual({ ok: false, status: 400, message: "That action is not available." });
+    });
+
+    it("reconnects the session's own disconnected Shopify store through the install, and says a full sync started", async () => {
+      installs.length = 0;
+      expect(await reconnect(m.shopifyId)).toEqual({
+        ok: true,
+        status: 200,
+        message: "Store reconnected; a full sync started.",
+      });
+      expect(installs).toEqual([
+        {
+          shop: shopifyShop,
+          scope: "read_orders",
+          organizationId: m.organizationId,
+          actor: "merchant:test",
+        },
+      ]);
+    });
+
+    it("says what the install found wrong instead of a healthy message, and a refused access as a failure", async () => {
+      const missing = "Shopify did not grant read_all_orders: orders older than 60 days are not synced.";
+      const partial = await reconnect(m.shopifyId, { outcome: { problems: [missing] } });
+      expect(partial).toMatchObject({ ok: true, status: 200 });
+      expect(partial.message).toBe(`Store reconnected; a full sync started. It needs attention: ${missing}`);
+      const refused = "Shopify refused Commerce Sync's access to the shop (401).";
+      const failed = await reconnect(m.shopifyId, { outcome: { problems: [refused], accessRefused: true } });
+      expect(failed).toEqual({
+        ok: false,
+        status: 502,
+        message: `The store could not be reconnected. ${refused}`,
+      });
+    });
+
+    it("refuses another shop's store, a store that is not disconnected and a WooCommerce store, installing nothing", async () => {
+      installs.length = 0;
+      expect(await reconnect(m.shopifyId, { shop: "other-shop.myshopify.com" })).toEqual({
+        ok: false,
+        status: 409,
+        message: `Open Commerce Sync from ${shopifyShop}'s Shopify admin to reconnect it.`,
+      });
+      await t.db.integration.update({ where: { id: m.shopifyId }, data: { status: "connected" } });
+      try {
+        const connected = await reconnect(m.shopifyId);
+        expect(connected).toMatchObject({ ok: false, status: 409 });
+        expect(connected.message).toMatch(/already connected: only a disconnected store can be reconnected/);
+      } finally {
+        await t.db.integration.update({ where: { id: m.shopifyId }, data: { status: "disconnected" } });
+      }
+      expect(await reconnect(m.wooId)).toEqual({
+        ok: false,
+        status: 400,
+        message: "That action is not available.",
+      });
+      // Another organization's store is not found (thrown on, as for the other intents).
+      await expect(reconnect(m.otherIntegrationId)).rejects.toMatchObject({ code: "integration_not_found" });
+      expect(installs).toEqual([]);
     });
   });
 });

@@ -1,20 +1,26 @@
 /**
- * The store detail page's actions, shared by the embedded app and the WooCommerce owner's pages: "Sync now" / "Full
- * re-sync" (`intent=sync&kind=incremental|full`), the store's automatic syncs (`intent=schedule&interval=…&window=…`)
- * and Disconnect (`intent=disconnect&keepData=true|false`). The
- * answer is a merchant-readable message; a 404 (another organization's store) is thrown as the AppError it is.
+ * The store detail page's actions, shared by the embedded app and the WooCommerce owner's pages:
+ * - "Sync now" / "Full re-sync": `intent=sync&kind=incremental|full`;
+ * - the store's automatic syncs: `intent=schedule&interval=…&window=…`;
+ * - Disconnect: `intent=disconnect&keepData=true|false`;
+ * - Reconnect a disconnected store: `intent=reconnect`, only where the page supplies the `reconnect` dep (the embedded
+ *   app, for a Shopify store: app/integrations/shopify-reconnect.server.ts); elsewhere it is not available (400), as
+ *   an unknown intent.
+ * The answer is a merchant-readable message; a 404 (another organization's store) is thrown as the AppError it is.
  */
 import { z } from "zod";
 import type { JobQueue } from "../jobs/queue.server";
 import { isAppError } from "../lib/errors";
 import type { AppDb } from "../sync/platform";
 import { disconnectIntegration, type DisconnectDeps } from "./disconnect.server";
+import { installProblemsInWords } from "./shopify-install.server";
 import { requestSync } from "./sync-request.server";
 import { DEFAULT_CHOICE, updateSyncSchedule } from "./sync-schedule.server";
 
 const detailInput = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("sync"), kind: z.enum(["full", "incremental"]) }),
   z.object({ intent: z.literal("disconnect"), keepData: z.enum(["true", "false"]) }),
+  z.object({ intent: z.literal("reconnect") }),
   // What the merchant changed: a field not sent stays as it is.
   z.object({
     intent: z.literal("schedule"),
@@ -31,12 +37,43 @@ export interface DetailActionResult {
   disconnected?: boolean;
 }
 
+/** What a reconnect did (the Shopify install's outcome): whether it flipped the store, its full sync, its problems. */
+export interface ReconnectOutcome {
+  /** False when another request reconnected the store first. */
+  reconnected: boolean;
+  fullSyncEnqueued: boolean;
+  /** What the store-side steps found wrong (missing scopes, webhooks not registered…): the store needs attention. */
+  problems: string[];
+  /** The store refused the stored access: nothing can be read from it. */
+  accessRefused: boolean;
+}
+
+/** AppErrors a reconnect answers on the page (a 404 is thrown on, as for the other intents). */
+const RECONNECT_REFUSALS = [
+  "reconnect_not_available",
+  "shopify_other_shop",
+  "integration_not_disconnected",
+  "shopify_shop_claimed",
+];
+
+const NOT_AVAILABLE: DetailActionResult = {
+  ok: false,
+  message: "That action is not available.",
+  status: 400,
+};
+
 export async function runDetailAction(
-  deps: { db: AppDb; queue: JobQueue; cleanupStore: DisconnectDeps["cleanupStore"] },
+  deps: {
+    db: AppDb;
+    queue: JobQueue;
+    cleanupStore: DisconnectDeps["cleanupStore"];
+    /** Reconnects this page's disconnected store; absent where the page offers no reconnect (WooCommerce pages). */
+    reconnect?: () => Promise<ReconnectOutcome>;
+  },
   input: { organizationId: string; integrationId: string; actor: string; form: FormData },
 ): Promise<DetailActionResult> {
   const parsed = detailInput.safeParse(Object.fromEntries(input.form));
-  if (!parsed.success) return { ok: false, message: "That action is not available.", status: 400 };
+  if (!parsed.success) return NOT_AVAILABLE;
   const base = {
     organizationId: input.organizationId,
     integrationId: input.integrationId,
@@ -86,6 +123,16 @@ export async function runDetailAction(
       throw error;
     }
   }
+  if (parsed.data.intent === "reconnect") {
+    if (!deps.reconnect) return NOT_AVAILABLE;
+    try {
+      return reconnectAnswer(await deps.reconnect());
+    } catch (error) {
+      if (isAppError(error) && RECONNECT_REFUSALS.includes(error.code))
+        return { ok: false, message: error.message, status: error.httpStatus };
+      throw error;
+    }
+  }
   const result = await disconnectIntegration(
     { db: deps.db, queue: deps.queue, cleanupStore: deps.cleanupStore },
     { ...base, keepData: parsed.data.keepData === "true" },
@@ -101,4 +148,20 @@ export async function runDetailAction(
       ? " Its webhooks are still on the store: see the page for what to do."
       : "";
   return { ok: true, status: 200, disconnected: true, message: `Store disconnected; ${data}.${cleanup}` };
+}
+
+/**
+ * The page's answer to a reconnect. The install's problems are said, never a healthy message over them: a refused
+ * access is a failure (nothing can be read: the page shows it as an error); other problems (missing scopes, webhooks
+ * Shopify refused) leave the store reconnected but needing attention, which the answer and the reloaded page say.
+ */
+function reconnectAnswer(outcome: ReconnectOutcome): DetailActionResult {
+  const problems = outcome.problems.length > 0 ? installProblemsInWords(outcome.problems) : "";
+  if (outcome.accessRefused)
+    return { ok: false, status: 502, message: `The store could not be reconnected. ${problems}` };
+  const sync = outcome.fullSyncEnqueued ? "; a full sync started" : "";
+  const done = outcome.reconnected
+    ? `Store reconnected${sync}.`
+    : `The store was already reconnected${sync}.`;
+  return { ok: true, status: 200, message: problems ? `${done} It needs attention: ${problems}` : done };
 }

@@ -9,7 +9,7 @@
  */
 import type { Db } from "../db/client.server";
 import { updateIntegrationSettings } from "../db/integration-settings.server";
-import { AppError } from "../lib/errors";
+import { AppError, isAppError } from "../lib/errors";
 import type { AppDb, PlatformContext, StoreCall, WebhookMaintenanceReport } from "../sync/platform";
 import type { ShopifyPlatform } from "../platforms/shopify/index.server";
 import { fetchShopInfo, saveShopInfo } from "../platforms/shopify/shop-info.server";
@@ -180,6 +180,11 @@ export interface InstallOutcome extends InstallRecord {
   fullSyncEnqueued: boolean;
   /** What went wrong with the store-side steps (the install itself stands; the merchant sees the reason). */
   problems: string[];
+  /**
+   * Shopify refused the shop's stored token (or none is stored): the app was uninstalled meanwhile or its access
+   * revoked, so nothing could be read. One of `problems` says so.
+   */
+  accessRefused: boolean;
 }
 
 /**
@@ -217,6 +222,7 @@ export async function completeShopifyInstall(
     newlyGranted = previouslyMissing.some((s) => !missing.includes(s));
   }
   let webhooks: WebhookMaintenanceReport | null = null;
+  let accessRefused = false;
   try {
     const client = platform.clientFor(ctx);
     const info = await fetchShopInfo(client);
@@ -227,6 +233,7 @@ export async function completeShopifyInstall(
     webhooks = await platform.maintainWebhooks!(ctx, new AbortController().signal);
     problems.push(...webhooks.problems);
   } catch (error) {
+    accessRefused = isAppError(error, "shopify_access_revoked") || isAppError(error, "shopify_not_installed");
     problems.push(error instanceof Error ? error.message : String(error));
   }
 
@@ -282,7 +289,7 @@ export async function completeShopifyInstall(
       },
     },
   });
-  return { ...record, webhooks, fullSyncEnqueued, problems };
+  return { ...record, webhooks, fullSyncEnqueued, problems, accessRefused };
 }
 
 /**

@@ -423,7 +423,7 @@ test("a store's automatic syncs are changed on its detail page, saved and shown 
   });
 });
 
-test("a store's detail page disconnects it behind a confirmation that keeps the data", async ({ page }) => {
+test("a store's detail page disconnects it (keeping the data) and reconnects it", async ({ page }) => {
   const app = await openApp(page);
   await expectPage(app, "Overview");
   await app.getByRole("link", { name: "View details" }).first().click();
@@ -443,4 +443,12 @@ test("a store's detail page disconnects it behind a confirmation that keeps the 
   await expect(app.getByRole("button", { name: "Sync now" })).toBeDisabled();
   await screenshot(page, "detail-disconnected");
   await expectAccessible(page, "a disconnected store");
+  // The shop's session outlives a disconnect: the page reconnects the store in place (ADR 0059).
+  await app.getByRole("button", { name: "Reconnect" }).click();
+  const reconnected = app.getByText("Store reconnected; a full sync started.").first();
+  await expect(reconnected).toBeVisible({ timeout: 30_000 });
+  await expect(app.getByText("This store no longer syncs")).toHaveCount(0);
+  await expect(app.getByText("Connected", { exact: true }).first()).toBeVisible({ timeout: 30_000 });
+  await expect(app.getByRole("button", { name: "Sync now" })).toBeEnabled();
+  await screenshot(page, "detail-reconnected");
 });

@@ -1,0 +1,90 @@
+/**
+ * Reconnecting a disconnected Shopify store from its page in the embedded app (ADR 0059). A disconnect keeps the
+ * shop's offline session, so opening the app again runs no token exchange and no afterAuth: without this the merchant
+ * could only uninstall and reinstall the app. The reconnect runs the same install bookkeeping a reinstall runs
+ * (`completeShopifyInstall`: disconnected → connected with an `integration.reconnected` audit entry, webhooks made to
+ * exist through the platform, a full sync queued), with the stored session's token.
+ *
+ * Only the shop whose admin the merchant is in can be reconnected this way: the session is that shop's.
+ */
+import { AppError } from "../lib/errors";
+import type { AppDb } from "../sync/platform";
+import { IntegrationNotFoundError } from "./disconnect.server";
+import type { InstallOutcome } from "./shopify-install.server";
+
+export interface ShopifyReconnectDeps {
+  db: AppDb;
+  /** The process's install bookkeeping (`shopifyServices().install`). */
+  install(input: {
+    shop: string;
+    scope: string | null;
+    organizationId: string;
+    actor: string;
+  }): Promise<InstallOutcome>;
+}
+
+export interface ShopifyReconnectInput {
+  organizationId: string;
+  integrationId: string;
+  /** The shop of the embedded app's session, and its granted scopes. */
+  shop: string;
+  scope: string | null;
+  actor: string;
+}
+
+/** The store is not one this page can reconnect (a WooCommerce store is connected again on its connect page). */
+export class ReconnectNotAvailableError extends AppError {
+  constructor() {
+    super("reconnect_not_available", "That action is not available.", { httpStatus: 400 });
+  }
+}
+
+/** Another shop's Shopify store: only that shop's session can reconnect it. */
+export class ShopifyOtherShopError extends AppError {
+  constructor(readonly shop: string) {
+    super("shopify_other_shop", otherShopSentence(shop), { httpStatus: 409 });
+  }
+}
+
+/** The store is not disconnected: there is nothing to reconnect. */
+export class IntegrationNotDisconnectedError extends AppError {
+  constructor(status: string) {
+    super(
+      "integration_not_disconnected",
+      status === "needs_attention"
+        ? "This store is still connected: it needs attention, and its status says what to do."
+        : "This store is already connected: only a disconnected store can be reconnected.",
+      { httpStatus: 409 },
+    );
+  }
+}
+
+/** What the page says of another shop's disconnected Shopify store (the answer to a reconnect of it, too). */
+export function otherShopSentence(shop: string): string {
+  return `Open Commerce Sync from ${shop}'s Shopify admin to reconnect it.`;
+}
+
+/**
+ * Reconnects the organization's disconnected Shopify store of the session's shop. Another organization's store is
+ * not found (404); another shop's store, a store that is not disconnected or a non-Shopify store are refused with the
+ * reason. What the install found wrong (missing scopes, webhooks Shopify refused, a refused token) is in the outcome.
+ */
+export async function reconnectShopifyStore(
+  deps: ShopifyReconnectDeps,
+  input: ShopifyReconnectInput,
+): Promise<InstallOutcome> {
+  const integration = await deps.db.integration.findFirst({
+    where: { id: input.integrationId, organizationId: input.organizationId },
+    select: { platform: true, storeKey: true, status: true },
+  });
+  if (!integration) throw new IntegrationNotFoundError();
+  if (integration.platform !== "shopify") throw new ReconnectNotAvailableError();
+  if (integration.storeKey !== input.shop) throw new ShopifyOtherShopError(integration.storeKey);
+  if (integration.status !== "disconnected") throw new IntegrationNotDisconnectedError(integration.status);
+  return deps.install({
+    shop: input.shop,
+    scope: input.scope,
+    organizationId: input.organizationId,
+    actor: input.actor,
+  });
+}
