@@ -25,6 +25,8 @@ export interface ShopifyServices {
     organizationId?: string;
     actor?: string;
     calls?: Parameters<ShopifyOAuthDeps["install"]>[0]["calls"];
+    /** Who the full sync it queues is shown as started by (default "install"). */
+    syncTriggeredBy?: string;
   }): Promise<InstallOutcome>;
   /** Settings of the authorization-code grant (beginShopifyAuthorization / completeShopifyAuthorization). */
   oauth: ShopifyOAuthDeps;
@@ -46,8 +48,12 @@ export function shopifyServices(): ShopifyServices {
         {
           db: prisma,
           platform,
-          enqueueFullSync: async (integrationId) =>
-            enqueueSync(await getJobQueue(), { integrationId, kind: "full", triggeredBy: "install" }),
+          enqueueFullSync: async (integrationId, triggeredBy) =>
+            enqueueSync(await getJobQueue(), {
+              integrationId,
+              kind: "full",
+              triggeredBy: triggeredBy ?? "install",
+            }),
           enqueueCatchUpSync: async (integrationId) =>
             enqueueSync(await getJobQueue(), { integrationId, kind: "incremental", triggeredBy: "install" }),
         },

@@ -173,6 +173,7 @@ describe("the store page's actions", () => {
           scope: "read_orders",
           organizationId: m.organizationId,
           actor: "merchant:test",
+          syncTriggeredBy: "merchant:test",
         },
       ]);
     });

@@ -24,6 +24,8 @@ type InstallInput = {
   organizationId?: string;
   /** Store calls already made for this install (the authorization-code exchange), for the audit entry. */
   calls?: StoreCall[];
+  /** Who the full sync it queues is shown as started by (default "install"; a reconnect: the merchant). */
+  syncTriggeredBy?: string;
 };
 
 export interface InstallRecord {
@@ -167,7 +169,7 @@ export interface ShopifyInstallDeps {
   db: AppDb;
   platform: ShopifyPlatform;
   /** Enqueues the first full sync (deduplicated by the queue). */
-  enqueueFullSync(integrationId: string): Promise<unknown>;
+  enqueueFullSync(integrationId: string, triggeredBy?: string): Promise<unknown>;
   /**
    * Enqueues an incremental sync of a store whose access came back (it needed attention and the install found
    * nothing wrong): what its failed syncs missed is read now, not at the next scheduled check.
@@ -247,7 +249,7 @@ export async function completeShopifyInstall(
     })) === 0;
   let fullSyncEnqueued = false;
   if (needsFirstSync) {
-    await deps.enqueueFullSync(integration.id);
+    await deps.enqueueFullSync(integration.id, input.syncTriggeredBy);
     fullSyncEnqueued = true;
   }
   if (webhooks) {

@@ -20,6 +20,7 @@ export interface ShopifyReconnectDeps {
     scope: string | null;
     organizationId: string;
     actor: string;
+    syncTriggeredBy: string;
   }): Promise<InstallOutcome>;
 }
 
@@ -86,5 +87,7 @@ export async function reconnectShopifyStore(
     scope: input.scope,
     organizationId: input.organizationId,
     actor: input.actor,
+    // The sync history says the merchant started it ("Full · by the merchant"), not "on install".
+    syncTriggeredBy: input.actor,
   });
 }

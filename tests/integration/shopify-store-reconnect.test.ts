@@ -153,7 +153,10 @@ describe.each(DATABASE_KINDS)("reconnecting a disconnected Shopify store from it
         .map((s) => s.topic)
         .sort(),
     ).toEqual(webhookTopics);
+    const [fullSync] = await queuedFullSyncs();
     expect(await queuedFullSyncs()).toHaveLength(1);
+    // The history shows it started by the merchant ("Full · by the merchant"), not "on install".
+    expect((fullSync.payload as { triggeredBy?: string }).triggeredBy).toBe(`merchant:${SHOP}`);
     // Once more: the store is connected now.
     expect((await post({ intent: "reconnect" })).status).toBe(409);
   });
