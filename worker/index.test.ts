@@ -58,15 +58,27 @@ describe("worker process", () => {
     expect(result.stdout).toContain('"message":"Worker stopped"');
   });
 
-  it("is started with Node flags this Node accepts, the same for the worker and the web process", () => {
-    // ADR 0036: the memory flags are part of how the product runs; a Node that drops one refuses to start at all.
+  it("is started with Node flags this Node accepts and the same environment, for the worker and the web process", () => {
+    // ADR 0036: the memory flags and the malloc arena limit are part of how the product runs; a Node that drops a
+    // flag refuses to start at all.
     const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> })
       .scripts;
     const nodeFlags = (script: string) =>
       script.split(/\s+/).filter((token) => token.startsWith("--") && token !== "--import");
+    // The script's leading `NAME=value` words: the environment both processes start with (glibc reads
+    // MALLOC_ARENA_MAX once, when the process starts, so it cannot be set from inside).
+    const envWords = (script: string) => {
+      const words = script.split(/\s+/);
+      return words.slice(
+        0,
+        words.findIndex((word) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)),
+      );
+    };
     const workerFlags = nodeFlags(scripts.worker);
     expect(workerFlags).toContain("--heap-growing-percent=50");
     expect(nodeFlags(scripts.start)).toEqual(workerFlags);
+    expect(envWords(scripts.worker)).toContain("MALLOC_ARENA_MAX=2");
+    expect(envWords(scripts.start)).toEqual(envWords(scripts.worker));
     const result = spawnSync(process.execPath, [...workerFlags, "-e", "process.exit(0)"], {
       encoding: "utf8",
     });

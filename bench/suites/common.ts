@@ -92,15 +92,34 @@ export async function openDatabases(kind: DatabaseKind, label: string): Promise<
   };
 }
 
+/** package.json's "worker" script (`npm run worker`), split into its tokens. */
+function workerScriptTokens(): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(resolve("package.json"), "utf8")) as { scripts: Record<string, string> }
+  ).scripts;
+  return scripts.worker.split(/\s+/).filter(Boolean);
+}
+
 /**
  * The Node flags `npm run worker` starts the job runtime with (package.json's "worker" script, e.g.
  * `--max-semi-space-size=8 --heap-growing-percent=50`): a child that measures the product's sync starts with the same ones.
  */
 export function workerNodeFlags(): string[] {
-  const scripts = (
-    JSON.parse(readFileSync(resolve("package.json"), "utf8")) as { scripts: Record<string, string> }
-  ).scripts;
-  return scripts.worker.split(/\s+/).filter((token) => token.startsWith("--"));
+  return workerScriptTokens().filter((token) => token.startsWith("--"));
+}
+
+/**
+ * The environment `npm run worker` sets before its command (the script's leading `NAME=value` words, e.g.
+ * `MALLOC_ARENA_MAX=2`, ADR 0036): a child that measures the product's sync gets the same.
+ */
+export function workerEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const token of workerScriptTokens()) {
+    const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(token);
+    if (!assignment) break;
+    env[assignment[1]] = assignment[2];
+  }
+  return env;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   QUICK,
   runChild,
   startEmulator,
+  workerEnv,
   workerNodeFlags,
   type DatabaseKind,
 } from "./common";
@@ -90,9 +91,12 @@ export async function shopifyFullSync(kinds: DatabaseKind[]): Promise<SuiteResul
             const result = await runChild<Measured>(
               "bench/suites/shopify-child.ts",
               [mode, await dbs[kind].fresh(), emulator.url, JSON.stringify(options)],
-              // The engine runs as `npm run worker` runs it (same Node flags); the floor is not the product.
-              // BENCH_SHOPIFY_NODE_FLAGS adds flags to the engine child (e.g. `--cpu-prof --cpu-prof-dir=…`).
-              { nodeFlags: mode === "engine" ? [...workerNodeFlags(), ...shopifyChildExtraFlags()] : [] },
+              // The engine runs as `npm run worker` runs it (same Node flags and environment, e.g. MALLOC_ARENA_MAX);
+              // the floor is not the product. BENCH_SHOPIFY_NODE_FLAGS adds flags to the engine child (e.g.
+              // `--cpu-prof --cpu-prof-dir=…`).
+              mode === "engine"
+                ? { nodeFlags: [...workerNodeFlags(), ...shopifyChildExtraFlags()], env: workerEnv() }
+                : { nodeFlags: [] },
             );
             const emulatorCpuAfter = processCpuSeconds(emulator.child.pid);
             if (emulatorCpuBefore !== null && emulatorCpuAfter !== null)

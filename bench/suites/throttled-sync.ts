@@ -5,7 +5,15 @@
  * full bucket + 100 × emulated seconds) ÷ emulated seconds: the most any client could have spent in that time.
  */
 import { BENCH_API_KEY, BENCH_API_SECRET, type ChildOptions } from "./shopify-shared";
-import { openDatabases, PORT_BASE, QUICK, runChild, startEmulator, workerNodeFlags } from "./common";
+import {
+  openDatabases,
+  PORT_BASE,
+  QUICK,
+  runChild,
+  startEmulator,
+  workerEnv,
+  workerNodeFlags,
+} from "./common";
 import { ratio, type SuiteResult } from "./figures";
 
 interface Throttled {
@@ -62,7 +70,7 @@ export async function throttledSync(): Promise<SuiteResult> {
     result = await runChild<Throttled>(
       "bench/suites/shopify-child.ts",
       ["throttled", await dbs.fresh(), emulator.url, JSON.stringify(options)],
-      { nodeFlags: workerNodeFlags() },
+      { nodeFlags: workerNodeFlags(), env: workerEnv() },
     );
     console.log(
       `${result.achieved_points_per_s} of ${result.allowed_points_per_s} points/s over ${result.emulated_seconds} emulated s`,
