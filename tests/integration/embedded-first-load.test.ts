@@ -10,7 +10,7 @@ import { SHOPIFY_SCOPES } from "../../app/env.server";
 import { offlineSessionId } from "../../app/platforms/shopify/access-token.server";
 import { startShopifyEmulator, type RunningShopifyEmulator } from "../../emulators/shopify/server";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../setup/db";
-import { loadRoutes, TEST_APP, type RouteHarness } from "./routes-harness";
+import { loadRoutes, TEST_APP, type RouteHarness, forgetShopifyServices } from "./routes-harness";
 
 const SHOP = "first-open.myshopify.com";
 const OTHER_SHOP = "second-open.myshopify.com";
@@ -66,9 +66,7 @@ describe.each(DATABASE_KINDS)("the first opening of the embedded app on %s", (ki
     proxy = await slowGraphqlProxy(shopify.url);
     Object.assign(process.env, { SHOPIFY_EMULATOR_URL: proxy.url, SCOPES: SHOPIFY_SCOPES.join(",") });
     // The process's services are built once per process from the environment: start from scratch.
-    global.__commerceSyncPlatforms = undefined;
-    global.__commerceSyncShopifyServices = undefined;
-    global.__commerceSyncShopifySessions = undefined;
+    forgetShopifyServices();
     api = await loadRoutes(t);
   });
   afterAll(async () => {
@@ -76,9 +74,7 @@ describe.each(DATABASE_KINDS)("the first opening of the embedded app on %s", (ki
     proxy?.server.closeAllConnections();
     proxy?.server.close();
     await shopify?.close();
-    global.__commerceSyncPlatforms = undefined;
-    global.__commerceSyncShopifyServices = undefined;
-    global.__commerceSyncShopifySessions = undefined;
+    forgetShopifyServices();
     delete process.env.SHOPIFY_EMULATOR_URL;
     await t?.cleanup();
   });

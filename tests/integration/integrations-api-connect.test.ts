@@ -10,7 +10,7 @@ import { createApiToken, revokeApiToken } from "../../app/integrations/api-token
 import { startShopifyEmulator, type RunningShopifyEmulator } from "../../emulators/shopify/server";
 import { startWooEmulator, type WooEmulator } from "../../emulators/woocommerce/server";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../setup/db";
-import { loadRoutes, TEST_APP, type RouteHarness } from "./routes-harness";
+import { loadRoutes, TEST_APP, type RouteHarness, forgetShopifyServices } from "./routes-harness";
 
 const SHOPIFY_CONNECT = "api.integrations.shopify.connect.tsx";
 const SHOPIFY_CALLBACK = "api.integrations.shopify.callback.tsx";
@@ -49,18 +49,14 @@ describe.each(DATABASE_KINDS)("integrations API connect endpoints on %s", (kind)
       SCOPES: SHOPIFY_SCOPES.join(","),
     });
     // The process's services are built once per process from the environment: start from scratch.
-    global.__commerceSyncPlatforms = undefined;
-    global.__commerceSyncShopifyServices = undefined;
-    global.__commerceSyncShopifySessions = undefined;
+    forgetShopifyServices();
     api = await loadRoutes(t);
   });
   afterAll(async () => {
     await api?.close();
     // The WooCommerce module keeps keep-alive agents: let them go with the emulators.
     for (const p of global.__commerceSyncPlatforms?.list() ?? []) (p as { close?: () => void }).close?.();
-    global.__commerceSyncPlatforms = undefined;
-    global.__commerceSyncShopifyServices = undefined;
-    global.__commerceSyncShopifySessions = undefined;
+    forgetShopifyServices();
     delete process.env.SHOPIFY_EMULATOR_URL;
     delete process.env.ALLOW_PRIVATE_STORE_URLS;
     await shopify?.close();

@@ -103,3 +103,13 @@ export async function sessionToken(
     .setExpirationTime(now + (options.expiresInS ?? 60))
     .sign(new TextEncoder().encode(options.secret ?? TEST_APP.apiSecret));
 }
+
+/**
+ * Forgets the process's Shopify wiring (platforms, Shopify services, session storage), which is built once per
+ * process from the environment: call it after pointing SHOPIFY_EMULATOR_URL at a test's emulator and again after.
+ */
+export function forgetShopifyServices(): void {
+  global.__commerceSyncPlatforms = undefined;
+  global.__commerceSyncShopifyServices = undefined;
+  global.__commerceSyncShopifySessions = undefined;
+}

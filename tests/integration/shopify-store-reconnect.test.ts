@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SHOPIFY_SCOPES } from "../../app/env.server";
 import { startShopifyEmulator, type RunningShopifyEmulator } from "../../emulators/shopify/server";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../setup/db";
-import { loadRoutes, TEST_APP, type RouteHarness } from "./routes-harness";
+import { loadRoutes, TEST_APP, type RouteHarness, forgetShopifyServices } from "./routes-harness";
 
 const SHOP = "reconnect.myshopify.com";
 const OTHER_SHOP = "other-reconnect.myshopify.com";
@@ -31,17 +31,13 @@ describe.each(DATABASE_KINDS)("reconnecting a disconnected Shopify store from it
     });
     Object.assign(process.env, { SHOPIFY_EMULATOR_URL: shopify.url, SCOPES: SHOPIFY_SCOPES.join(",") });
     // The process's services are built once per process from the environment: start from scratch.
-    global.__commerceSyncPlatforms = undefined;
-    global.__commerceSyncShopifyServices = undefined;
-    global.__commerceSyncShopifySessions = undefined;
+    forgetShopifyServices();
     api = await loadRoutes(t);
   });
   afterAll(async () => {
     await api?.close();
     await shopify?.close();
-    global.__commerceSyncPlatforms = undefined;
-    global.__commerceSyncShopifyServices = undefined;
-    global.__commerceSyncShopifySessions = undefined;
+    forgetShopifyServices();
     delete process.env.SHOPIFY_EMULATOR_URL;
     await t?.cleanup();
   });
