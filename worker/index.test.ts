@@ -58,9 +58,9 @@ describe("worker process", () => {
     expect(result.stdout).toContain('"message":"Worker stopped"');
   });
 
-  it("is started with Node flags this Node accepts and the same environment, for the worker and the web process", () => {
+  it("is started with Node flags this Node accepts and the same environment, for the worker, the web process and the CLI sync", () => {
     // ADR 0036: the memory flags and the malloc arena limit are part of how the product runs; a Node that drops a
-    // flag refuses to start at all.
+    // flag refuses to start at all. `npm run sync` runs the same engine in-process, so it gets the same settings.
     const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> })
       .scripts;
     const nodeFlags = (script: string) =>
@@ -77,8 +77,10 @@ describe("worker process", () => {
     const workerFlags = nodeFlags(scripts.worker);
     expect(workerFlags).toContain("--heap-growing-percent=50");
     expect(nodeFlags(scripts.start)).toEqual(workerFlags);
+    expect(nodeFlags(scripts.sync)).toEqual(workerFlags);
     expect(envWords(scripts.worker)).toContain("MALLOC_ARENA_MAX=2");
     expect(envWords(scripts.start)).toEqual(envWords(scripts.worker));
+    expect(envWords(scripts.sync)).toEqual(envWords(scripts.worker));
     const result = spawnSync(process.execPath, [...workerFlags, "-e", "process.exit(0)"], {
       encoding: "utf8",
     });
