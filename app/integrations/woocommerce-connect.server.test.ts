@@ -230,6 +230,25 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
     expect((await settings()).phpNotice?.message).toBe(webhooksOnly.store.phpNotice);
   });
 
+  it("saves a PHP notice printed only into the keyless discovery's answer (/wp-json/), and names it", async () => {
+    // One answer with a notice, unbuffered: a connect's first request, /wp-json/ before any key (the emulator has no
+    // REST index there: WordPress's no-route JSON, read past the notice, and the discovery goes on to the home page).
+    woo.addFault({ type: "php-notice", format: "text", unbuffered: true, count: 1, pathPrefix: "/wp-json/" });
+    const result = await connectWooCommerce(deps, {
+      storeUrl: woo.url,
+      ...key(),
+      actor: "woo-owner",
+    }).finally(() => woo.clearFaults());
+    if (!result.success) throw new Error(result.error.message);
+    expect(result.store).toMatchObject({ name: "Acme Store", currency: "USD" });
+    expect(result.store.phpNotice).toMatch(/^Deprecated: Creation of dynamic property /);
+    const row = await t.db.integration.findUniqueOrThrow({ where: { id: result.integrationId } });
+    expect(wooSettingsOf(row.settings).phpNotice).toEqual({
+      message: result.store.phpNotice,
+      since: expect.any(String),
+    });
+  });
+
   it("keeps a schedule the merchant saved while a reconnect was asking the store", async () => {
     const existing = await t.db.integration.findUniqueOrThrow({
       where: { platform_storeKey: { platform: "woocommerce", storeKey: woo.url } },

@@ -149,8 +149,9 @@ async function connect(
           signal: input.signal,
         });
   const readOnly = webhooks.problems.includes(READ_ONLY_PROBLEM);
-  // PHP messages in the connection test's answers, or else in the webhook registration's (ADR 0058).
-  const phpNotice = store.phpNotice ?? client.phpOutput.firstMessage ?? undefined;
+  // The first PHP message the store printed into an answer: the keyless discovery's, the key test's or the webhook
+  // registration's (ADR 0058).
+  const phpNotice = discovered.phpNotice ?? store.phpNotice ?? client.phpOutput.firstMessage ?? undefined;
   const facts = phpNotice ? { ...store, phpNotice } : store;
   if (readOnly && !input.allowReadOnly) {
     return {

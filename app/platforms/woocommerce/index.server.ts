@@ -227,9 +227,9 @@ export function createWooCommercePlatform(
   }
 
   /**
-   * `read` with a client of the store, outside a sync (webhook processing, webhook upkeep): PHP messages its answers
-   * held record the store's notice as a sync's do, whether `read` succeeds or fails; clean answers do not remove it,
-   * which only a sync's reads of every endpoint decide (ADR 0058 addendum).
+   * `read` with a client of the store, outside a sync (webhook processing and upkeep, the disconnect's webhook
+   * deletion): PHP messages its answers held record the store's notice as a sync's do, whether `read` succeeds or
+   * fails; clean answers do not remove it, which only a sync's reads of every endpoint decide (ADR 0058 addenda).
    */
   async function readingStore<T>(ctx: PlatformContext, read: (client: WooClient) => Promise<T>): Promise<T> {
     const client = clientFor(ctx);
@@ -297,8 +297,9 @@ export function createWooCommercePlatform(
       return report;
     },
     async disconnect(ctx, signal) {
-      // A store that is gone or a revoked key throws here: the disconnect service records it and goes on.
-      await connector.deleteWebhooks(clientFor(ctx), ctx.integration.id, signal);
+      // A store that is gone or a revoked key throws here: the disconnect service records it and goes on. PHP
+      // messages in the deletion's answers record the store's notice as any other read outside a sync does.
+      await readingStore(ctx, (c) => connector.deleteWebhooks(c, ctx.integration.id, signal));
     },
     close: () => agents.destroy(),
   };

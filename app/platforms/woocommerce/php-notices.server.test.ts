@@ -12,7 +12,7 @@ import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../../
 import type { LogLevel } from "../../lib/logger";
 import { runSync } from "../../sync/engine.server";
 import type { AppDb, StoredWebhookEvent } from "../../sync/platform";
-import { testKey } from "./probe.server";
+import { discoverStore, testKey } from "./probe.server";
 import { wooSettingsOf } from "./settings";
 import { createWooSource } from "./source.server";
 import { NO_ROUTE, startLoopbackStore, type LoopbackStore } from "./testing/loopback-store";
@@ -69,6 +69,12 @@ describe("a store printing PHP notices into its REST answers", () => {
 
   beforeAll(async () => {
     const answers: Record<string, { status: number; type: string; body: string }> = {
+      // The keyless REST index, printed into the same way.
+      "/wp-json/": {
+        status: 200,
+        type: "text/html; charset=UTF-8",
+        body: NOTICE + HEADERS_SENT + JSON.stringify({ name: "Legacy Shop", namespaces: ["wp/v2", "wc/v3"] }),
+      },
       // Nothing buffered the output: PHP's text/html went out with the notice, WordPress's headers never did.
       "/wp-json/wc/v3/orders": {
         status: 200,
@@ -107,6 +113,11 @@ describe("a store printing PHP notices into its REST answers", () => {
     expect(data[0].line_items?.length).toBeGreaterThan(0);
     await c.get<WooOrder[]>("orders", { page: 2, per_page: 100 });
     expect(c.phpOutput).toEqual({ clean: 0, printed: 2, firstMessage: NOTICE_LINE });
+  });
+
+  it("GIVEN the REST index after a notice WHEN the store is discovered (no key) THEN it is found, with the notice", async () => {
+    const found = await discoverStore(storeUrl, { agents, timeoutMs: 5_000 });
+    expect(found).toEqual({ url: normalizeStoreUrl(storeUrl), name: "Legacy Shop", phpNotice: NOTICE_LINE });
   });
 
   it("GIVEN the connection test's system_status after a notice WHEN tested THEN the store's facts come with the notice", async () => {
@@ -325,5 +336,26 @@ describe.each(DATABASE_KINDS)("syncing a store that prints PHP notices on %s", (
     expect((await noticeOf())?.message).toMatch(
       /^Notice: Function _load_textdomain_just_in_time was called incorrectly\./,
     );
+  });
+
+  it("GIVEN notices only in the webhook endpoints' answers WHEN the store is disconnected THEN its webhooks are deleted and the notice is recorded", async () => {
+    expect((await sync()).status).toBe("succeeded");
+    expect(await noticeOf()).toBeNull();
+    await platform.maintainWebhooks!(store.ctx, new AbortController().signal);
+    expect(woo.store.webhooks.size).toBe(WEBHOOK_TOPICS.length);
+    const logsBefore = noticeLogs().length;
+
+    woo.addFault({
+      type: "php-notice",
+      format: "text",
+      persistent: true,
+      pathPrefix: "/wp-json/wc/v3/webhooks",
+    });
+    await platform.disconnect!(store.ctx, new AbortController().signal).finally(() => woo.clearFaults());
+    expect(woo.store.webhooks.size).toBe(0);
+    expect((await noticeOf())?.message).toMatch(
+      /^Deprecated: Creation of dynamic property Emulated_Legacy_Shipping::\$zones/,
+    );
+    expect(noticeLogs()).toHaveLength(logsBefore + 1);
   });
 });

@@ -52,6 +52,12 @@ export interface DiscoveredStore {
   url: StoreUrl;
   /** The site's name from its REST index, when it has one. */
   name: string | null;
+  /**
+   * Present when the store printed PHP messages into its REST index's answer (the index itself, or WordPress's JSON
+   * error where there is none): the first one's first line. The answer was read all the same; the connect saves it
+   * as it saves the key test's (ADR 0058).
+   */
+  phpNotice?: string;
 }
 
 const MAX_REDIRECTS = 5;
@@ -71,6 +77,7 @@ export async function discoverStore(
   );
   base = index.base;
   const body = index.json as WpIndex | null;
+  const printed = index.phpNotice ? { phpNotice: index.phpNotice } : {};
   if (index.status === 200 && body && Array.isArray(body.namespaces)) {
     if (!body.namespaces.includes("wc/v3")) {
       throw new WooRequestError(
@@ -79,7 +86,7 @@ export async function discoverStore(
           "installed and active.",
       );
     }
-    return { url: base, name: body.name?.trim() || null };
+    return { url: base, name: body.name?.trim() || null, ...printed };
   }
   // No REST index at /wp-json/: ask the home page where WordPress keeps its API.
   const home = await getFollowing(`${base.url}/`, {}, deps, signal);
@@ -104,7 +111,7 @@ export async function discoverStore(
     );
   }
   const discovered = await checkAddress(normalizeStoreUrl(apiRoot.replace(/\/wp-json\/?.*$/, "")), deps);
-  return { url: discovered, name: htmlTitle(home.text) };
+  return { url: discovered, name: htmlTitle(home.text), ...printed };
 }
 
 /** Step 3: the key on `system_status`. Throws WooRequestError (auth, forbidden, …) as the store answered. */
@@ -171,6 +178,8 @@ interface Fetched {
   headers: Record<string, string>;
   text: string;
   json: unknown;
+  /** The first PHP message printed around the JSON that was read, if any (ADR 0058). */
+  phpNotice?: string;
   /** The store base the final answer came from (changed by redirects). */
   base: StoreUrl;
 }
@@ -231,7 +240,8 @@ async function getFollowing(
     // Whatever the content type: PHP output printed before WordPress's headers leaves a JSON answer as text/html.
     const body = readStoreBody(text);
     const json = body.kind === "json" ? body.value : null;
-    return { status: response.status, headers, text, json, base };
+    const phpNotice = body.kind === "json" ? body.printed[0]?.text : undefined;
+    return { status: response.status, headers, text, json, base, ...(phpNotice ? { phpNotice } : {}) };
   }
 }
 
