@@ -1,5 +1,5 @@
 /** Helpers for driving the embedded app inside the Shopify emulator's mini admin. */
-import { expect, type FrameLocator, type Page } from "@playwright/test";
+import { expect, test, type FrameLocator, type Page } from "@playwright/test";
 
 export const SHOPIFY = `http://127.0.0.1:${process.env.E2E_SHOPIFY_PORT || 4310}`;
 export const SHOP = "demo.myshopify.com";
@@ -38,6 +38,18 @@ export function recordOffHostRequests(page: Page): string[] {
     if (url.hostname !== "127.0.0.1" && url.hostname !== "localhost") external.push(req.url());
   });
   return external;
+}
+
+/**
+ * For every test of the spec file that calls it: no page loads anything from off this machine (no Shopify CDN, fonts,
+ * admin.shopify.com).
+ */
+export function expectNoOffHostRequests(): void {
+  let offHost: string[] = [];
+  test.beforeEach(({ page }) => {
+    offHost = recordOffHostRequests(page);
+  });
+  test.afterEach(() => expect(offHost, "requests that left 127.0.0.1").toEqual([]));
 }
 
 /** The page (or the app's frame inside the admin) is no wider than the window: no horizontal scrolling. */
