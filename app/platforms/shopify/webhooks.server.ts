@@ -18,7 +18,6 @@
 import type { AppDb, PlatformContext, StoredWebhookEvent, WebhookDecision } from "../../sync/platform";
 import type { ShopifyGraphqlClient } from "./client.server";
 import { parseJsonLossless } from "../../lib/json-lossless";
-import { ShopifyAuthError, ShopifyNotInstalledError } from "./errors";
 import { gidOf, optionalGidOf, type ShopifyIdType } from "./mapping/ids";
 import { mapCustomerNode } from "./mapping/customers";
 import { mapOrderWebhook } from "./mapping/orders";
@@ -31,8 +30,8 @@ import type {
 } from "./mapping/types";
 import { CUSTOMER_QUERY } from "./queries/customers";
 import { PRODUCT_QUERY } from "./queries/products";
-import { SHOP_ACCESS_QUERY } from "./queries/shop";
 import { completeChildren } from "./readers/pages.server";
+import { storedAccessRefusal } from "./stored-access.server";
 import { RESOURCE_SPECS } from "./readers/specs";
 import type { StoredSessionRow } from "./session-storage.server";
 
@@ -238,18 +237,12 @@ async function decideUninstalled(
 }
 
 /**
- * Whether Shopify still accepts the shop's stored access token (one 1-point call). A refused or missing token means
- * the app is not installed; any other failure (network, 5xx, throttling past the retries) is thrown, so the event
- * is tried again rather than disconnecting a store that may well be installed.
+ * Whether Shopify still accepts the shop's stored access token. A refused or missing token means the app is not
+ * installed; any other failure is thrown, so the event is tried again rather than disconnecting a store that may well
+ * be installed.
  */
 async function storedTokenWorks(client: ShopifyGraphqlClient): Promise<boolean> {
-  try {
-    await client.request("ShopAccess", SHOP_ACCESS_QUERY, {});
-    return true;
-  } catch (error) {
-    if (error instanceof ShopifyAuthError || error instanceof ShopifyNotInstalledError) return false;
-    throw error;
-  }
+  return (await storedAccessRefusal(client)) === null;
 }
 
 /** One product through GraphQL with every variant (the first page, then the rest as a page read completes them). */
