@@ -27,6 +27,8 @@ export interface ShopifyServices {
     calls?: Parameters<ShopifyOAuthDeps["install"]>[0]["calls"];
     /** Who the full sync it queues is shown as started by (default "install"). */
     syncTriggeredBy?: string;
+    /** A reconnect: a disconnected store stays disconnected unless Shopify accepts its kept token. */
+    requireWorkingAccess?: boolean;
   }): Promise<InstallOutcome>;
   /** Settings of the authorization-code grant (beginShopifyAuthorization / completeShopifyAuthorization). */
   oauth: ShopifyOAuthDeps;

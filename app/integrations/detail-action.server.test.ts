@@ -101,6 +101,7 @@ describe("the store page's actions", () => {
       fullSyncEnqueued: true,
       problems: [],
       accessRefused: false,
+      withheld: false,
       ...outcome,
     });
     const installs: Parameters<ShopifyReconnectDeps["install"]>[0][] = [];
@@ -174,6 +175,7 @@ describe("the store page's actions", () => {
           organizationId: m.organizationId,
           actor: "merchant:test",
           syncTriggeredBy: "merchant:test",
+          requireWorkingAccess: true,
         },
       ]);
     });
@@ -190,6 +192,23 @@ describe("the store page's actions", () => {
         status: 502,
         message: `The store could not be reconnected. ${refused}`,
       });
+    });
+
+    it("says why a store the install left disconnected was not reconnected, and what to do, as a failure", async () => {
+      const sentence =
+        "Shopify no longer accepts Commerce Sync's access to the shop (401), so the store was not reconnected. " +
+        "Reload Commerce Sync from the Shopify admin: Shopify then gives the app new access and the store " +
+        "reconnects (a full sync starts).";
+      const withheld = await reconnect(m.shopifyId, {
+        outcome: {
+          reconnected: false,
+          fullSyncEnqueued: false,
+          problems: [sentence],
+          accessRefused: true,
+          withheld: true,
+        },
+      });
+      expect(withheld).toEqual({ ok: false, status: 502, message: sentence });
     });
 
     it("refuses another shop's store, a store that is not disconnected and a WooCommerce store, installing nothing", async () => {

@@ -46,6 +46,11 @@ export interface ReconnectOutcome {
   problems: string[];
   /** The store refused the stored access: nothing can be read from it. */
   accessRefused: boolean;
+  /**
+   * The store was left disconnected (its kept access refused, or the store could not be asked): `problems` says why
+   * and what to do.
+   */
+  withheld: boolean;
 }
 
 /** AppErrors a reconnect answers on the page (a 404 is thrown on, as for the other intents). */
@@ -151,12 +156,15 @@ export async function runDetailAction(
 }
 
 /**
- * The page's answer to a reconnect. The install's problems are said, never a healthy message over them: a refused
- * access is a failure (nothing can be read: the page shows it as an error); other problems (missing scopes, webhooks
- * Shopify refused) leave the store reconnected but needing attention, which the answer and the reloaded page say.
+ * The page's answer to a reconnect. The install's problems are said, never a healthy message over them: a store left
+ * disconnected (its kept access refused) is a failure whose reason says what to do; a refused access after the store
+ * was turned on (it was refused in between) too (nothing can be read: the page shows it as an error); other problems
+ * (missing scopes, webhooks Shopify refused) leave the store reconnected but needing attention, which the answer and
+ * the reloaded page say.
  */
 function reconnectAnswer(outcome: ReconnectOutcome): DetailActionResult {
   const problems = outcome.problems.length > 0 ? installProblemsInWords(outcome.problems) : "";
+  if (outcome.withheld) return { ok: false, status: 502, message: problems };
   if (outcome.accessRefused)
     return { ok: false, status: 502, message: `The store could not be reconnected. ${problems}` };
   const sync = outcome.fullSyncEnqueued ? "; a full sync started" : "";

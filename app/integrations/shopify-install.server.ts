@@ -15,6 +15,7 @@ import type { ShopifyPlatform } from "../platforms/shopify/index.server";
 import { fetchShopInfo, saveShopInfo } from "../platforms/shopify/shop-info.server";
 import { missingScopes, scopeProblems, SYNC_SCOPES } from "../platforms/shopify/access-scopes";
 import { SHOP_ACCESS_QUERY } from "../platforms/shopify/queries/shop";
+import { checkReconnectAccess } from "./shopify-reconnect-access.server";
 
 type InstallInput = {
   shop: string;
@@ -26,6 +27,11 @@ type InstallInput = {
   calls?: StoreCall[];
   /** Who the full sync it queues is shown as started by (default "install"; a reconnect: the merchant). */
   syncTriggeredBy?: string;
+  /**
+   * A reconnect from the store's page, with the token kept since the disconnect (ADR 0059 addendum): a disconnected
+   * store is only turned back on if Shopify accepts that token; otherwise it is left as it was (`withheld`).
+   */
+  requireWorkingAccess?: boolean;
 };
 
 export interface InstallRecord {
@@ -187,21 +193,32 @@ export interface InstallOutcome extends InstallRecord {
    * revoked, so nothing could be read. One of `problems` says so.
    */
   accessRefused: boolean;
+  /**
+   * A reconnect (`requireWorkingAccess`) left the disconnected store as it was: Shopify refused the stored token
+   * (`accessRefused`; the refused session was removed) or could not be asked. `problems` holds the one sentence to show.
+   */
+  withheld: boolean;
 }
 
 /**
  * Everything after a shop granted access (its offline token is already in the session storage): bookkeeping, the
  * shop's identity, webhook subscriptions, the first full sync. Store-side failures never undo the install: they
- * move the integration to `needs_attention` with the reason, and the next reconcile repairs the subscriptions.
+ * move the integration to `needs_attention` with the reason, and the next reconcile repairs the subscriptions. A
+ * reconnect from the store's page (`requireWorkingAccess`) first checks Shopify accepts the kept token, and leaves a
+ * disconnected store as it was if not (`withheld`).
  */
 export async function completeShopifyInstall(
   deps: ShopifyInstallDeps,
   input: InstallInput,
 ): Promise<InstallOutcome> {
   const { db, platform } = deps;
+  const calls: StoreCall[] = [...(input.calls ?? [])];
+  if (input.requireWorkingAccess) {
+    const withheld = await withheldReconnect(deps, input, calls);
+    if (withheld) return withheld;
+  }
   const record = await recordShopifyInstall(db, input);
   const integration = await db.integration.findUniqueOrThrow({ where: { id: record.integrationId } });
-  const calls: StoreCall[] = [...(input.calls ?? [])];
   const ctx: PlatformContext = {
     db,
     integration,
@@ -291,7 +308,41 @@ export async function completeShopifyInstall(
       },
     },
   });
-  return { ...record, webhooks, fullSyncEnqueued, problems, accessRefused };
+  return { ...record, webhooks, fullSyncEnqueued, problems, accessRefused, withheld: false };
+}
+
+/**
+ * A reconnect that must not happen (`requireWorkingAccess`, see app/integrations/shopify-reconnect-access.server.ts):
+ * audited with the calls made, and answered with the reason; nothing else is written. Null when the install goes on.
+ */
+async function withheldReconnect(
+  deps: ShopifyInstallDeps,
+  input: InstallInput,
+  calls: StoreCall[],
+): Promise<InstallOutcome | null> {
+  const check = await checkReconnectAccess(deps, input.shop, (call) => calls.push(call));
+  if (!check) return null;
+  const { integration, accessRefused, sessionRemoved, problem } = check;
+  await deps.db.auditLog.create({
+    data: {
+      organizationId: integration.organizationId,
+      integrationId: integration.id,
+      actor: input.actor ?? `merchant:${input.shop}`,
+      action: "shopify.reconnect.failed",
+      detail: { shop: input.shop, accessRefused, sessionRemoved, problem, calls: summarizeCalls(calls) },
+    },
+  });
+  return {
+    organizationId: integration.organizationId,
+    integrationId: integration.id,
+    created: false,
+    reconnected: false,
+    webhooks: null,
+    fullSyncEnqueued: false,
+    problems: [problem],
+    accessRefused,
+    withheld: true,
+  };
 }
 
 /**

@@ -3,7 +3,9 @@
  * shop's offline session, so opening the app again runs no token exchange and no afterAuth: without this the merchant
  * could only uninstall and reinstall the app. The reconnect runs the same install bookkeeping a reinstall runs
  * (`completeShopifyInstall`: disconnected → connected with an `integration.reconnected` audit entry, webhooks made to
- * exist through the platform, a full sync queued), with the stored session's token.
+ * exist through the platform, a full sync queued), with the stored session's token — once Shopify accepted that token:
+ * a refused one leaves the store disconnected and its session removed, and the answer says to reload the app, which
+ * asks Shopify for new access (app/integrations/shopify-reconnect-access.server.ts, ADR 0059 addendum).
  *
  * Only the shop whose admin the merchant is in can be reconnected this way: the session is that shop's.
  */
@@ -21,6 +23,7 @@ export interface ShopifyReconnectDeps {
     organizationId: string;
     actor: string;
     syncTriggeredBy: string;
+    requireWorkingAccess: boolean;
   }): Promise<InstallOutcome>;
 }
 
@@ -68,7 +71,8 @@ export function otherShopSentence(shop: string): string {
 /**
  * Reconnects the organization's disconnected Shopify store of the session's shop. Another organization's store is
  * not found (404); another shop's store, a store that is not disconnected or a non-Shopify store are refused with the
- * reason. What the install found wrong (missing scopes, webhooks Shopify refused, a refused token) is in the outcome.
+ * reason. What the install found wrong (missing scopes, webhooks Shopify refused) is in the outcome; a kept token
+ * Shopify refuses (or Shopify not answering) leaves the store disconnected, `withheld` with the sentence to show.
  */
 export async function reconnectShopifyStore(
   deps: ShopifyReconnectDeps,
@@ -89,5 +93,7 @@ export async function reconnectShopifyStore(
     actor: input.actor,
     // The sync history says the merchant started it ("Full · by the merchant"), not "on install".
     syncTriggeredBy: input.actor,
+    // The kept token may have been refused since the disconnect: then the store stays disconnected (ADR 0059 addendum).
+    requireWorkingAccess: true,
   });
 }

@@ -179,24 +179,60 @@ describe.each(DATABASE_KINDS)("reconnecting a disconnected Shopify store from it
     expect((await store(other.id)).status).toBe("disconnected");
   });
 
-  it("GIVEN the app uninstalled meanwhile (Shopify refuses the kept token) WHEN Reconnect is used THEN the page says it could not be reconnected", async () => {
+  it("GIVEN Shopify refuses the kept token (access revoked) WHEN Reconnect is used THEN the store stays disconnected, the refused session is removed and the page says to reload the app", async () => {
+    await runQueuedFullSyncs();
     await post({ intent: "disconnect", keepData: "true" });
+    const before = await store();
+    const reconnectedAudits = () =>
+      t.db.auditLog.count({ where: { integrationId, action: "integration.reconnected" } });
+    const auditsBefore = await reconnectedAudits();
     const revoked = await fetch(`${shopify.url}/_emulator/tokens/revoke`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ shop: SHOP }),
     });
     expect(revoked.status).toBe(200);
+
     const answer = await post({ intent: "reconnect" });
-    expect(answer.status).toBe(502);
-    expect(answer.body.ok).toBe(false);
-    expect(answer.body.message).toMatch(
-      /^The store could not be reconnected\. Shopify refused Commerce Sync's access to reconnect\.myshopify\.com/,
-    );
-    // The store says why it needs attention; reloading the app asks Shopify for a new token (recheckShopAccess).
-    expect(await store()).toMatchObject({
-      status: "needs_attention",
-      statusReason: expect.stringMatching(/Shopify refused Commerce Sync's access/),
+    expect(answer).toEqual({
+      status: 502,
+      body: {
+        ok: false,
+        message:
+          `Shopify no longer accepts Commerce Sync's access to ${SHOP} (401), so the store was not reconnected. ` +
+          "Reload Commerce Sync from the Shopify admin: Shopify then gives the app new access and the store " +
+          "reconnects (a full sync starts).",
+      },
     });
+    // Nothing of a reconnect happened: still disconnected as before, no "reconnected" entry, no sync, no webhooks.
+    expect(await store()).toMatchObject({
+      status: "disconnected",
+      statusReason: before.statusReason,
+      disconnectedAt: before.disconnectedAt,
+    });
+    expect(await reconnectedAudits()).toBe(auditsBefore);
+    expect(await queuedFullSyncs()).toEqual([]);
+    expect(subscriptions()).toEqual([]);
+    // The refused session is gone, so the next load of the app asks Shopify for a new token.
+    expect(await t.db.session.count({ where: { shop: SHOP } })).toBe(0);
+    expect(
+      await t.db.auditLog.findFirst({ where: { integrationId, action: "shopify.reconnect.failed" } }),
+    ).toMatchObject({
+      actor: `merchant:${SHOP}`,
+      detail: expect.objectContaining({ shop: SHOP, accessRefused: true, sessionRemoved: true }),
+    });
+
+    // What the answer says: a load of the app (id_token in the URL, as the admin opens it) exchanges the session
+    // token for new access; afterAuth's install reconnects the store and queues its full sync.
+    const host = Buffer.from(`${SHOP}/admin`).toString("base64").replace(/=+$/, "");
+    const layout = await api.call("app.tsx", {
+      path: `/app?embedded=1&shop=${SHOP}&host=${host}&id_token=${await token()}`,
+    });
+    expect(layout.status).toBe(200);
+    expect(await t.db.session.count({ where: { shop: SHOP } })).toBe(1);
+    expect(await store()).toMatchObject({ status: "connected", statusReason: null, disconnectedAt: null });
+    expect(await reconnectedAudits()).toBe(auditsBefore + 1);
+    expect(await queuedFullSyncs()).toHaveLength(1);
+    expect(subscriptions().length).toBeGreaterThanOrEqual(10);
   });
 });
