@@ -22,6 +22,11 @@ export interface EmbeddedContext {
   /** For the audit trail. */
   actor: string;
   queue: typeof getJobQueue;
+  /**
+   * Authenticates the request again. Without a stored session (a reconnect removed the one Shopify refused),
+   * shopify-app-remix exchanges the request's session token for new access and runs afterAuth (the install) first.
+   */
+  renewAccess(): Promise<void>;
 }
 
 /** Authenticates an embedded-app request and resolves the shop's organization. */
@@ -35,6 +40,10 @@ export async function embeddedContext(request: Request): Promise<EmbeddedContext
     organization,
     actor: `merchant:${session.shop}`,
     queue: getJobQueue,
+    renewAccess: async () => {
+      // Its URL and headers (the session token) without the body, which the route has read by then.
+      await authenticate.admin(new Request(request.url, { headers: request.headers }));
+    },
   };
 }
 

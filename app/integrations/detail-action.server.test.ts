@@ -102,12 +102,18 @@ describe("the store page's actions", () => {
       problems: [],
       accessRefused: false,
       withheld: false,
+      sessionRemoved: false,
       ...outcome,
     });
     const installs: Parameters<ShopifyReconnectDeps["install"]>[0][] = [];
     const reconnect = (
       integrationId: string,
-      options: { shop?: string; outcome?: Partial<ReconnectOutcome>; organizationId?: string } = {},
+      options: {
+        shop?: string;
+        outcome?: Partial<ReconnectOutcome> & { sessionRemoved?: boolean };
+        organizationId?: string;
+        renewAccess?: ShopifyReconnectDeps["renewAccess"];
+      } = {},
     ) =>
       runDetailAction(
         {
@@ -122,6 +128,7 @@ describe("the store page's actions", () => {
                   installs.push(input);
                   return installed(options.outcome);
                 },
+                renewAccess: options.renewAccess,
               },
               {
                 organizationId: options.organizationId ?? m.organizationId,
@@ -209,6 +216,75 @@ describe("the store page's actions", () => {
         },
       });
       expect(withheld).toEqual({ ok: false, status: 502, message: sentence });
+    });
+
+    describe("when Shopify refused the kept token and its session was removed", () => {
+      const sentence = "Shopify no longer accepts Commerce Sync's access to the shop (401), so …";
+      const refusedOutcome = {
+        reconnected: false,
+        fullSyncEnqueued: false,
+        problems: [sentence],
+        accessRefused: true,
+        withheld: true,
+        sessionRemoved: true,
+      };
+      const setStatus = (status: string, statusReason: string | null) =>
+        t.db.integration.update({ where: { id: m.shopifyId }, data: { status, statusReason } });
+
+      it("asks Shopify for new access at once and answers with the store as afterAuth's install left it", async () => {
+        let renewals = 0;
+        try {
+          const answer = await reconnect(m.shopifyId, {
+            outcome: refusedOutcome,
+            // What the library's token exchange and afterAuth do: the install reconnects the store.
+            renewAccess: async () => {
+              renewals += 1;
+              await setStatus("connected", null);
+            },
+          });
+          expect(renewals).toBe(1);
+          expect(answer).toEqual({
+            ok: true,
+            status: 200,
+            message:
+              "Store reconnected with new access from Shopify, which no longer accepted the access kept since the " +
+              "disconnect; a full sync started.",
+          });
+          await setStatus("disconnected", "Disconnected.");
+          const reason = "Shopify did not grant read_all_orders: orders older than 60 days are not synced.";
+          const attention = await reconnect(m.shopifyId, {
+            outcome: refusedOutcome,
+            renewAccess: async () => void (await setStatus("needs_attention", reason)),
+          });
+          expect(attention).toMatchObject({ ok: true, status: 200 });
+          expect(attention.message).toMatch(
+            /^Store reconnected with new access from Shopify.* It needs attention: /,
+          );
+          expect(attention.message).toContain(reason);
+        } finally {
+          await setStatus("disconnected", "Disconnected.");
+        }
+      });
+
+      it("says the refusal (reload the app) when Shopify gives no new access, or without a way to ask", async () => {
+        const failed = await reconnect(m.shopifyId, {
+          outcome: refusedOutcome,
+          // shopify-app-remix answers a failed token exchange with a Response.
+          renewAccess: async () => {
+            throw new Response(null, { status: 500 });
+          },
+        });
+        expect(failed).toEqual({ ok: false, status: 502, message: sentence });
+        expect(await reconnect(m.shopifyId, { outcome: refusedOutcome })).toEqual(failed);
+        await expect(
+          reconnect(m.shopifyId, {
+            outcome: refusedOutcome,
+            renewAccess: async () => {
+              throw new Error("the database is gone");
+            },
+          }),
+        ).rejects.toThrow("the database is gone");
+      });
     });
 
     it("refuses another shop's store, a store that is not disconnected and a WooCommerce store, installing nothing", async () => {

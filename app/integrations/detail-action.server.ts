@@ -51,6 +51,8 @@ export interface ReconnectOutcome {
    * and what to do.
    */
   withheld: boolean;
+  /** Shopify refused the kept access and gave new access during the reconnect: the store came back with it. */
+  renewedAccess: boolean;
 }
 
 /** AppErrors a reconnect answers on the page (a 404 is thrown on, as for the other intents). */
@@ -168,8 +170,10 @@ function reconnectAnswer(outcome: ReconnectOutcome): DetailActionResult {
   if (outcome.accessRefused)
     return { ok: false, status: 502, message: `The store could not be reconnected. ${problems}` };
   const sync = outcome.fullSyncEnqueued ? "; a full sync started" : "";
-  const done = outcome.reconnected
-    ? `Store reconnected${sync}.`
-    : `The store was already reconnected${sync}.`;
+  const done = outcome.renewedAccess
+    ? `Store reconnected with new access from Shopify, which no longer accepted the access kept since the disconnect${sync}.`
+    : outcome.reconnected
+      ? `Store reconnected${sync}.`
+      : `The store was already reconnected${sync}.`;
   return { ok: true, status: 200, message: problems ? `${done} It needs attention: ${problems}` : done };
 }

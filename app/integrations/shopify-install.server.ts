@@ -195,9 +195,11 @@ export interface InstallOutcome extends InstallRecord {
   accessRefused: boolean;
   /**
    * A reconnect (`requireWorkingAccess`) left the disconnected store as it was: Shopify refused the stored token
-   * (`accessRefused`; the refused session was removed) or could not be asked. `problems` holds the one sentence to show.
+   * (`accessRefused`) or could not be asked. `problems` holds the one sentence to show.
    */
   withheld: boolean;
+  /** With `withheld`: the refused offline session was removed, so the library's token exchange can replace it. */
+  sessionRemoved: boolean;
 }
 
 /**
@@ -308,7 +310,15 @@ export async function completeShopifyInstall(
       },
     },
   });
-  return { ...record, webhooks, fullSyncEnqueued, problems, accessRefused, withheld: false };
+  return {
+    ...record,
+    webhooks,
+    fullSyncEnqueued,
+    problems,
+    accessRefused,
+    withheld: false,
+    sessionRemoved: false,
+  };
 }
 
 /**
@@ -328,7 +338,7 @@ async function withheldReconnect(
       organizationId: integration.organizationId,
       integrationId: integration.id,
       actor: input.actor ?? `merchant:${input.shop}`,
-      action: "shopify.reconnect.failed",
+      action: "shopify.reconnect.withheld",
       detail: { shop: input.shop, accessRefused, sessionRemoved, problem, calls: summarizeCalls(calls) },
     },
   });
@@ -342,6 +352,7 @@ async function withheldReconnect(
     problems: [problem],
     accessRefused,
     withheld: true,
+    sessionRemoved,
   };
 }
 

@@ -98,7 +98,7 @@ describe("a reconnect's install when Shopify refuses the kept token", () => {
     await unchanged();
     expect(await t.db.session.count({ where: { shop } })).toBe(0);
     const audit = await t.db.auditLog.findFirstOrThrow({
-      where: { integrationId, action: "shopify.reconnect.failed" },
+      where: { integrationId, action: "shopify.reconnect.withheld" },
       orderBy: { createdAt: "desc" },
     });
     expect(audit.detail).toMatchObject({ shop, accessRefused: true, sessionRemoved: true });

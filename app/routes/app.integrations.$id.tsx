@@ -38,7 +38,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { db, organization, queue, actor, shop, scope } = await embeddedContext(request);
+  const { db, organization, queue, actor, shop, scope, renewAccess } = await embeddedContext(request);
   const base = { organizationId: organization.organizationId, integrationId: params.id ?? "", actor };
   const result = await runDetailAction(
     {
@@ -47,7 +47,10 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       cleanupStore: platformCleanup(getPlatforms(), db),
       // Refuses another shop's store, a connected one, a WooCommerce one (reconnected on its connect page).
       reconnect: () =>
-        reconnectShopifyStore({ db, install: shopifyServices().install }, { ...base, shop, scope }),
+        reconnectShopifyStore(
+          { db, install: shopifyServices().install, renewAccess },
+          { ...base, shop, scope },
+        ),
     },
     { ...base, form: await request.formData() },
   ).catch(rethrowAsResponse);
