@@ -1,11 +1,13 @@
 /**
  * The web process's WooCommerce wiring for routes: the platform module from `getPlatforms()`, the app's database,
- * keyring, job queue, the owner cookies and the process's connect limits — gathered once so every WooCommerce route
+ * keyring, job queue, the owner cookies and the connect limits — gathered once so every WooCommerce route
  * stays thin.
  */
+import type { Keyring } from "./crypto/encryption.server";
 import { appKeyring } from "./crypto/keyring.server";
 import prisma from "./db.server";
 import { loadEnv, type Env } from "./env.server";
+import { createRateLimitCounters } from "./db/rate-limit-counters.server";
 import { createConnectLimits, type ConnectAttempter, type ConnectLimits } from "./lib/connect-limits.server";
 import { AppError } from "./lib/errors";
 import { enqueueSync } from "./jobs/enqueue.server";
@@ -20,16 +22,12 @@ import {
 import type { ApprovalDeps } from "./integrations/woocommerce-approval.server";
 import { wooCookies, type WooCookies } from "./integrations/woocommerce-session.server";
 
-declare global {
-  var __commerceSyncConnectLimits: ConnectLimits | undefined;
-}
-
 export interface WooApp extends ApprovalDeps {
   platform: WooCommercePlatform;
   cookies: WooCookies;
   /**
    * The `beforeStoreRequest` of a connect or key approval start by this client address and organization: counts the
-   * attempt against the process's connect limits (ADR 0057), refusing it when over one.
+   * attempt against the connect limits (ADR 0057), refusing it when over one.
    */
   connectLimit(attempter: ConnectAttempter): () => Promise<void>;
   /** Disconnects one of the organization's stores (webhooks removed from the store first). */
@@ -43,16 +41,21 @@ function wooPlatform(): WooCommercePlatform {
   return platform as WooCommercePlatform;
 }
 
-/** The process's connect limits (kept on globalThis across development reloads), sized by the environment. */
-function connectLimits(env: Env): ConnectLimits {
-  global.__commerceSyncConnectLimits ??= createConnectLimits({
-    perIp: { attempts: env.CONNECT_LIMIT_PER_IP, windowSeconds: env.CONNECT_LIMIT_PER_IP_WINDOW_SECONDS },
-    perOrganization: {
-      attempts: env.CONNECT_LIMIT_PER_ORGANIZATION,
-      windowSeconds: env.CONNECT_LIMIT_PER_ORGANIZATION_WINDOW_SECONDS,
+/**
+ * The connect limits, sized by the environment. Their counters are rows in the app's database (ADR 0057 addendum):
+ * every web process shares them and nothing is kept in this one, so they are built where used.
+ */
+function connectLimits(env: Env, keyring: Keyring): ConnectLimits {
+  return createConnectLimits(
+    {
+      perIp: { attempts: env.CONNECT_LIMIT_PER_IP, windowSeconds: env.CONNECT_LIMIT_PER_IP_WINDOW_SECONDS },
+      perOrganization: {
+        attempts: env.CONNECT_LIMIT_PER_ORGANIZATION,
+        windowSeconds: env.CONNECT_LIMIT_PER_ORGANIZATION_WINDOW_SECONDS,
+      },
     },
-  });
-  return global.__commerceSyncConnectLimits;
+    { counters: createRateLimitCounters(prisma), keyring },
+  );
 }
 
 /** Everything a WooCommerce route needs. */
@@ -66,7 +69,7 @@ export function wooApp(): WooApp {
     platform,
     connector: platform.connector,
     cookies: wooCookies(keyring, env.SHOPIFY_APP_URL),
-    connectLimit: (attempter) => () => connectLimits(env).take(attempter),
+    connectLimit: (attempter) => () => connectLimits(env, keyring).take(attempter),
     enqueueSync: async (integrationId, options) =>
       enqueueSync(await getJobQueue(), {
         integrationId,

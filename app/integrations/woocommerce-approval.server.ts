@@ -11,7 +11,7 @@
  *   it then connects with the key exactly like a pasted one, once.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { ConnectLimitedError } from "../lib/connect-limits.server";
+import { isConnectRefusal } from "../lib/connect-limits.server";
 import { isAppError } from "../lib/errors";
 import { normalizeStoreUrl } from "../platforms/woocommerce/store-url";
 import type { WooKeyPermissions } from "../platforms/woocommerce/types";
@@ -40,7 +40,7 @@ export type StartApprovalResult =
   | {
       success: false;
       error: { code: string; message: string; field?: "storeUrl" };
-      /** Over a connect limit (code `rate_limited`): seconds until the next attempt is allowed. */
+      /** Refused by the connect limits (`rate_limited`, `connect_limit_unavailable`): seconds to wait. */
       retryAfterSeconds?: number;
     };
 
@@ -63,7 +63,7 @@ export async function startKeyApproval(
     await input.beforeStoreRequest?.();
     storeUrl = (await deps.connector.discover(input.storeUrl, input.signal)).url.url;
   } catch (error) {
-    if (error instanceof ConnectLimitedError) {
+    if (isConnectRefusal(error)) {
       return {
         success: false,
         error: { code: error.code, message: error.message },

@@ -7,9 +7,9 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { startWooEmulator } from "../../emulators/woocommerce/server";
 import { DATABASE_KINDS } from "../../tests/setup/db";
-import { ConnectLimitedError } from "../lib/connect-limits.server";
+import { ConnectLimitedError, ConnectLimitUnavailableError } from "../lib/connect-limits.server";
 import { testPlatform } from "../platforms/woocommerce/testing/harness";
-import { connectWooCommerce } from "./woocommerce-connect.server";
+import { connectFailureInit, connectWooCommerce, wooConnectApiAnswer } from "./woocommerce-connect.server";
 import { useConnectFixture } from "./testing/woo-connect";
 
 describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
@@ -119,6 +119,41 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
     expect(fx.woo.context.load.snapshot().requests).toBe(before.storeRequests.requests);
     expect(await fx.t.db.integration.count()).toBe(before.integrations);
     expect(queued).toEqual([]);
+  });
+
+  it("refuses with 503 and Retry-After, asking the store nothing, when the limits cannot count the attempt", async () => {
+    const before = {
+      integrations: await fx.t.db.integration.count(),
+      storeRequests: fx.woo.context.load.snapshot(),
+    };
+    const unavailable = await connectWooCommerce(fx.deps, {
+      storeUrl: fx.woo.url,
+      ...key(),
+      actor: "woo-owner",
+      beforeStoreRequest: async () => {
+        throw new ConnectLimitUnavailableError(new Error("connect ECONNREFUSED 127.0.0.1:5432"));
+      },
+    });
+    expect(unavailable).toEqual({
+      success: false,
+      error: {
+        code: "connect_limit_unavailable",
+        message:
+          "Commerce Sync cannot take connection attempts right now (its database is not answering). Try again in a minute.",
+      },
+      retryAfterSeconds: 60,
+    });
+    expect(connectFailureInit(unavailable as { error: { code: string } })).toEqual({
+      status: 503,
+      headers: { "Retry-After": "60" },
+    });
+    expect(wooConnectApiAnswer(unavailable)).toMatchObject({
+      status: 503,
+      headers: { "Retry-After": "60" },
+      body: { error: { code: "connect_limit_unavailable" } },
+    });
+    expect(fx.woo.context.load.snapshot().requests).toBe(before.storeRequests.requests);
+    expect(await fx.t.db.integration.count()).toBe(before.integrations);
   });
 
   it("names a missing store address first when the whole form is empty", async () => {

@@ -13,7 +13,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Keyring } from "../crypto/encryption.server";
 import { updateIntegrationSettings } from "../db/integration-settings.server";
-import { ConnectLimitedError, retryAfterHeader } from "../lib/connect-limits.server";
+import { connectRefusalStatus, isConnectRefusal, retryAfterHeader } from "../lib/connect-limits.server";
 import { AppError, isAppError, oneOffMessage } from "../lib/errors";
 import type { WooConnector } from "../platforms/woocommerce/index.server";
 import type { StoreFacts } from "../platforms/woocommerce/probe.server";
@@ -77,7 +77,7 @@ export type WooConnectResult =
       /** The key is read-only: ask the owner, then call again with `allowReadOnly: true`. */
       needsReadOnlyConfirmation?: boolean;
       store?: StoreFacts;
-      /** Over a connect limit (code `rate_limited`): seconds until the next attempt is allowed. */
+      /** Refused by the connect limits (`rate_limited`, `connect_limit_unavailable`): seconds to wait. */
       retryAfterSeconds?: number;
     };
 
@@ -275,21 +275,20 @@ async function connect(
 
 /**
  * A connect page's answer to a failed attempt (a connect or a key approval start): 429 with Retry-After when it was
- * over a connect limit, otherwise 400.
+ * over a connect limit, 503 with Retry-After when the limits could not count it, otherwise 400.
  */
 export function connectFailureInit(failure: { error: { code: string }; retryAfterSeconds?: number }): {
   status: number;
   headers: Record<string, string>;
 } {
-  return failure.error.code === "rate_limited"
-    ? { status: 429, headers: retryAfterHeader(failure) }
-    : { status: 400, headers: {} };
+  const refused = connectRefusalStatus(failure.error.code);
+  return refused ? { status: refused, headers: retryAfterHeader(failure) } : { status: 400, headers: {} };
 }
 
 /**
  * The integrations API's answer for a connect: 201 (new store) or 200 (reconnected) with the store; 409 when the
- * store belongs to another organization; 429 with Retry-After when over a connect limit; 422 for anything else the
- * store or key refused, naming the field.
+ * store belongs to another organization; 429 with Retry-After when over a connect limit, 503 with Retry-After when
+ * the limits could not count the attempt; 422 for anything else the store or key refused, naming the field.
  */
 export function wooConnectApiAnswer(result: WooConnectResult): {
   status: number;
@@ -317,7 +316,7 @@ export function wooConnectApiAnswer(result: WooConnectResult): {
   }
   const { code, message, field } = result.error;
   return {
-    status: code === "store_in_other_organization" ? 409 : code === "rate_limited" ? 429 : 422,
+    status: code === "store_in_other_organization" ? 409 : (connectRefusalStatus(code) ?? 422),
     headers: retryAfterHeader(result),
     body: {
       error: {
@@ -376,7 +375,7 @@ function failure(error: AppError): WooConnectResult {
   return {
     success: false,
     error: { code: error.code, message, ...(field ? { field } : {}) },
-    ...(error instanceof ConnectLimitedError ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+    ...(isConnectRefusal(error) ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
   };
 }
 

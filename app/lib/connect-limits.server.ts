@@ -4,12 +4,17 @@
  * address the visitor typed and tries the keys they pasted against it: without a limit anyone could make the server
  * fetch public hosts as fast as they can post, or try keys against a store without end.
  *
- * Two fixed windows (rate-limiter-flexible's memory store, one process): per client address, and per organization
- * when the attempt has one (a Shopify merchant, a signed-in owner, an API token, an organization grant). The address
- * is counted first; an attempt refused for its address does not use up the organization's attempts.
+ * Two fixed windows: per client address, and per organization when the attempt has one (a Shopify merchant, a
+ * signed-in owner, an API token, an organization grant). The address is counted first; an attempt refused for its
+ * address does not use up the organization's attempts. The counters are rows in the app's database (ADR 0057
+ * addendum), so every web process counts together and a restart forgets nothing; an address is stored only as a
+ * keyed HMAC. When the database cannot count, the attempt is refused ("try again shortly"), never let through.
  */
+import { createHmac, hkdfSync } from "node:crypto";
 import { isIP } from "node:net";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import type { Keyring } from "../crypto/encryption.server";
+import type { RateLimitCounters } from "../db/rate-limit-counters.server";
+import { isTransientDatabaseError } from "../db/transient-errors";
 import { AppError } from "./errors";
 
 export interface ConnectLimitWindow {
@@ -54,42 +59,82 @@ export class ConnectLimitedError extends AppError {
   }
 }
 
+/** How long a client is asked to wait when the database could not count its attempt. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 60;
+
+/**
+ * The connect limits could not count an attempt: the database did not answer (busy, restarting, unreachable). The
+ * attempt is refused, not let through (ADR 0057 addendum): code `connect_limit_unavailable`, HTTP 503, Retry-After.
+ */
+export class ConnectLimitUnavailableError extends AppError {
+  readonly retryAfterSeconds = UNAVAILABLE_RETRY_AFTER_SECONDS;
+
+  constructor(cause: unknown) {
+    super(
+      "connect_limit_unavailable",
+      "Commerce Sync cannot take connection attempts right now (its database is not answering). Try again in a " +
+        "minute.",
+      { httpStatus: 503, cause },
+    );
+  }
+}
+
+/** A connect attempt the limits refused: over a limit, or not countable now. */
+export type ConnectRefusal = ConnectLimitedError | ConnectLimitUnavailableError;
+
+export function isConnectRefusal(error: unknown): error is ConnectRefusal {
+  return error instanceof ConnectLimitedError || error instanceof ConnectLimitUnavailableError;
+}
+
+/** The HTTP status of a connect refused by the limits, by its error code (undefined for any other failure). */
+export function connectRefusalStatus(code: string): 429 | 503 | undefined {
+  return code === "rate_limited" ? 429 : code === "connect_limit_unavailable" ? 503 : undefined;
+}
+
 /** The `Retry-After` header of a refused attempt (an AppError of any module copy with `retryAfterSeconds`). */
 export function retryAfterHeader(error: { retryAfterSeconds?: number }): Record<string, string> {
   return error.retryAfterSeconds ? { "Retry-After": String(error.retryAfterSeconds) } : {};
 }
 
 export interface ConnectLimits {
-  /** Counts one connect attempt; throws ConnectLimitedError when the address or the organization is over its limit. */
+  /**
+   * Counts one connect attempt; throws ConnectLimitedError when the address or the organization is over its limit,
+   * ConnectLimitUnavailableError when the database could not count it.
+   */
   take(attempter: ConnectAttempter): Promise<void>;
 }
 
-/** The process's connect limits, in memory. */
-export function createConnectLimits(settings: ConnectLimitSettings): ConnectLimits {
-  const perIp = new RateLimiterMemory({
-    keyPrefix: "connect-ip",
-    points: settings.perIp.attempts,
-    duration: settings.perIp.windowSeconds,
-  });
-  const perOrganization = new RateLimiterMemory({
-    keyPrefix: "connect-org",
-    points: settings.perOrganization.attempts,
-    duration: settings.perOrganization.windowSeconds,
-  });
-  const consume = async (limiter: RateLimiterMemory, key: string, scope: ConnectLimitScope) => {
+export interface ConnectLimitStore {
+  /** The shared counters (app/db/rate-limit-counters.server.ts). */
+  counters: RateLimitCounters;
+  /** The app's keyring: client addresses are stored as an HMAC under a key derived from ENCRYPTION_KEY. */
+  keyring: Keyring;
+}
+
+/** Connect limits counted in the database, shared by every process that uses it. */
+export function createConnectLimits(settings: ConnectLimitSettings, store: ConnectLimitStore): ConnectLimits {
+  const macKey = Buffer.from(
+    hkdfSync("sha256", store.keyring.current, Buffer.alloc(0), "commerce-sync connect-limit address", 32),
+  );
+  const count = async (key: string, limit: ConnectLimitWindow, scope: ConnectLimitScope) => {
+    let counted;
     try {
-      await limiter.consume(key);
-    } catch (refusal) {
-      // The library rejects with a RateLimiterRes when the key is over its points (its stores also reject with
-      // their own errors, which the memory store never has).
-      if (refusal instanceof RateLimiterRes) throw new ConnectLimitedError(scope, refusal.msBeforeNext);
-      throw refusal;
+      counted = await store.counters.increment(key, limit.windowSeconds * 1000);
+    } catch (error) {
+      if (isTransientDatabaseError(error)) throw new ConnectLimitUnavailableError(error);
+      throw error;
+    }
+    if (counted.count > limit.attempts) {
+      throw new ConnectLimitedError(scope, counted.windowMsLeft);
     }
   };
   return {
     async take({ clientIp, organizationId }) {
-      if (clientIp) await consume(perIp, addressKey(clientIp), "address");
-      if (organizationId) await consume(perOrganization, organizationId, "organization");
+      if (clientIp) {
+        const digest = createHmac("sha256", macKey).update(addressKey(clientIp)).digest("base64url");
+        await count(`connect-ip:${digest}`, settings.perIp, "address");
+      }
+      if (organizationId) await count(`connect-org:${organizationId}`, settings.perOrganization, "organization");
     },
   };
 }

@@ -82,7 +82,6 @@ export async function loadRoutes(t: TestDatabase): Promise<RouteHarness> {
       await queue.close();
       global.__commerceSyncJobQueue = undefined;
       global.__commerceSyncPrisma = undefined;
-      global.__commerceSyncConnectLimits = undefined;
     },
   };
 }

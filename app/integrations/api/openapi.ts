@@ -42,6 +42,9 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
     "Too many connect attempts from this address or for this organization (`rate_limited`): the store was not " +
     "asked; the `Retry-After` header says in how many seconds to try again",
   500: "Unexpected error",
+  503:
+    "The connect attempt could not be counted against the limits (the database is not answering) and was refused " +
+    "(`connect_limit_unavailable`): the store was not asked; try again after the `Retry-After` seconds",
 };
 
 export const API_OPERATIONS: ApiOperation[] = [
@@ -100,7 +103,7 @@ export const API_OPERATIONS: ApiOperation[] = [
       "organization (429).",
     body: s.woocommerceConnectBody,
     success: { status: 201, description: "Connected", schema: s.woocommerceConnectResult },
-    errors: [409, 413, 415, 422, 429],
+    errors: [409, 413, 415, 422, 429, 503],
   },
   {
     method: "post",
@@ -195,7 +198,7 @@ export function openApiDocument(serverUrl: string) {
             status,
             {
               description: ERROR_DESCRIPTIONS[status],
-              ...(status === 429
+              ...(status === 429 || status === 503
                 ? {
                     headers: {
                       "Retry-After": {
