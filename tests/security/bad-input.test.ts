@@ -52,6 +52,9 @@ interface Case {
   mayChange?: { table: string; why: string };
 }
 
+/** A connect attempt that reached the limits: its count is written (a keyed digest of the address, ADR 0057). */
+const COUNTED = { table: "RateLimitCounter", why: "the attempt is counted against the connect limits" };
+
 const b64 = (key: string, body: string | Buffer) => createHmac("sha256", key).update(body).digest("base64");
 const OTHER_SECRET = "not-the-app-secret-0123456789";
 const ORDER = JSON.stringify({
@@ -507,42 +510,49 @@ const CASES: Case[] = [
     request: () => connectForm({ storeUrl: "http://10.0.0.5" }),
     status: 400,
     message: /private network/,
+    mayChange: COUNTED,
   },
   {
     name: "connect to the IPv6 loopback",
     request: () => connectForm({ storeUrl: "http://[::1]:8080" }),
     status: 400,
     message: /loopback/,
+    mayChange: COUNTED,
   },
   {
     name: "connect to an IPv4-mapped IPv6 loopback",
     request: () => connectForm({ storeUrl: "http://[::ffff:127.0.0.1]/" }),
     status: 400,
     message: /loopback/,
+    mayChange: COUNTED,
   },
   {
     name: "connect to a DNS name that resolves to loopback",
     request: () => connectForm({ storeUrl: "http://localhost:4200" }),
     status: 400,
     message: /loopback/,
+    mayChange: COUNTED,
   },
   {
     name: "connect to the cloud metadata address",
     request: () => connectForm({ storeUrl: "http://169.254.169.254/latest/meta-data" }),
     status: 400,
     message: /metadata|link-local/,
+    mayChange: COUNTED,
   },
   {
     name: "connect to a decimal-encoded loopback address",
     request: () => connectForm({ storeUrl: "http://2130706433/" }),
     status: 400,
     message: /loopback/,
+    mayChange: COUNTED,
   },
   {
     name: "connect to the unspecified address",
     request: () => connectForm({ storeUrl: "http://0.0.0.0:80" }),
     status: 400,
     message: /unspecified|loopback/,
+    mayChange: COUNTED,
   },
   {
     name: "key approval started for a private store URL",
@@ -552,6 +562,7 @@ const CASES: Case[] = [
     }),
     status: 400,
     message: /private network/,
+    mayChange: COUNTED,
   },
   {
     name: "connect with a store URL that is not a URL",
@@ -605,6 +616,7 @@ const CASES: Case[] = [
     },
     status: 429,
     message: ADDRESS_LIMITED,
+    mayChange: COUNTED,
   },
   {
     name: "key approval started by a client over the connect limit",
@@ -618,6 +630,7 @@ const CASES: Case[] = [
     }),
     status: 429,
     message: ADDRESS_LIMITED,
+    mayChange: COUNTED,
   },
   {
     name: "client over the connect limit writing another address before the proxy's",
@@ -628,6 +641,7 @@ const CASES: Case[] = [
     },
     status: 429,
     message: ADDRESS_LIMITED,
+    mayChange: COUNTED,
   },
   {
     name: "embedded connect by a client over the connect limit",
@@ -650,6 +664,7 @@ const CASES: Case[] = [
     }),
     status: 429,
     message: ADDRESS_LIMITED,
+    mayChange: COUNTED,
   },
   {
     name: "API connect by a client over the connect limit",
@@ -667,6 +682,7 @@ const CASES: Case[] = [
     },
     status: 429,
     message: /"code":"rate_limited".*Too many connection attempts from this address/,
+    mayChange: COUNTED,
   },
 
   // ── Integrations API (tokens, ids, bodies) ────────────────────────────────────────────────────────────
@@ -939,6 +955,8 @@ describe.each(DATABASE_KINDS)("bad-input corpus over HTTP (%s)", (kind) => {
     // Let anything the request started (a queued job, a late write) land before comparing.
     await new Promise((resolve) => setTimeout(resolve, 50));
     const after = await snapshotDatabase(t.db);
+    // The counters hold no client address, only its keyed digest.
+    expect(after.RateLimitCounter).not.toMatch(/"connect-ip:[^"]*\d+\.\d+\.\d+\.\d+/);
     for (const table of Object.keys(before)) {
       if (k.mayChange?.table === table) continue;
       expect(after[table], `table ${table} changed`).toEqual(before[table]);
