@@ -51,12 +51,17 @@ export function createRateLimitCounters(db: AppDb, options: RateLimitCounterOpti
   };
 }
 
-/** Deletes the counters whose window ended before `at`. */
+/**
+ * Deletes the counters whose window ended before `at`. On PostgreSQL rows another process is counting right now are
+ * skipped (SKIP LOCKED): the cleanup never waits for a lock, so it cannot deadlock with a count, and the next
+ * attempt deletes what it skipped.
+ */
 export async function deleteEnded(db: AppDb, at: Date): Promise<number> {
   return db.$kind === "sqlite"
     ? db.$executeRawUnsafe(`DELETE FROM "RateLimitCounter" WHERE "expiresAt" <= ?`, sqlDate("sqlite", at))
     : db.$executeRawUnsafe(
-        `DELETE FROM "RateLimitCounter" WHERE "expiresAt" <= $1::timestamp(3)`,
+        `DELETE FROM "RateLimitCounter" WHERE "key" IN (
+           SELECT "key" FROM "RateLimitCounter" WHERE "expiresAt" <= $1::timestamp(3) FOR UPDATE SKIP LOCKED)`,
         sqlDate("postgres", at),
       );
 }
