@@ -134,7 +134,8 @@ describe.each(DATABASE_KINDS)("connect limits on %s", (kind) => {
       expect((await refusal(second, { clientIp: "203.0.113.5" }))?.scope).toBe("address");
       // A process started afterwards (new limits, new connections) sees the same counts.
       expect((await refusal(limitsOn(t.db), { clientIp: "203.0.113.5" }))?.scope).toBe("address");
-      for (let i = 0; i < 20; i++) await second.take({ clientIp: `198.51.100.${i}`, organizationId: "org-a" });
+      for (let i = 0; i < 20; i++)
+        await second.take({ clientIp: `198.51.100.${i}`, organizationId: "org-a" });
       expect((await refusal(first, { clientIp: "198.51.100.99", organizationId: "org-a" }))?.scope).toBe(
         "organization",
       );
@@ -184,7 +185,9 @@ describe("connect limits when the database cannot count", () => {
   const failing = (error: unknown): RateLimitCounters => ({ increment: () => Promise.reject(error) });
 
   it("refuses the attempt with a try-again-shortly answer when the database is unreachable or busy", async () => {
-    const unreachable = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+    const unreachable = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), {
+      code: "ECONNREFUSED",
+    });
     const busy = Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
     for (const error of [unreachable, busy]) {
       const limits = createConnectLimits(SETTINGS, { counters: failing(error), keyring });
@@ -207,7 +210,9 @@ describe("connect limits when the database cannot count", () => {
     });
     try {
       const limits = createConnectLimits(SETTINGS, { counters: createRateLimitCounters(down), keyring });
-      await expect(limits.take({ clientIp: "203.0.113.5" })).rejects.toBeInstanceOf(ConnectLimitUnavailableError);
+      await expect(limits.take({ clientIp: "203.0.113.5" })).rejects.toBeInstanceOf(
+        ConnectLimitUnavailableError,
+      );
     } finally {
       await down.$disconnect();
     }

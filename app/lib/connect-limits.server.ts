@@ -134,7 +134,8 @@ export function createConnectLimits(settings: ConnectLimitSettings, store: Conne
         const digest = createHmac("sha256", macKey).update(addressKey(clientIp)).digest("base64url");
         await count(`connect-ip:${digest}`, settings.perIp, "address");
       }
-      if (organizationId) await count(`connect-org:${organizationId}`, settings.perOrganization, "organization");
+      if (organizationId)
+        await count(`connect-org:${organizationId}`, settings.perOrganization, "organization");
     },
   };
 }
