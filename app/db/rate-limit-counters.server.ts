@@ -4,7 +4,7 @@
  * forgets nothing.
  *
  * One row per key. A window starts at the key's first attempt and lasts `windowMs`; the next attempt after it starts
- * a new one (the same fixed windows as rate-limiter-flexible's stores). Counting is one statement,
+ * a new one (the fixed windows the in-memory limiter of ADR 0057 had). Counting is one statement,
  * `INSERT … ON CONFLICT ("key") DO UPDATE … RETURNING`: PostgreSQL locks the row for the update (a concurrent
  * insert of the same key waits and then takes the update branch), SQLite has one writer at a time, so two processes
  * counting at once always get two different counts and cannot both slip under a limit.
