@@ -39,6 +39,28 @@ export function listWords(items: readonly string[]): string {
   return `${items.slice(0, -1).join(", ")}, and ${items[items.length - 1]}`;
 }
 
+/** One invalid argument as WordPress reports it under `data.details`. */
+export type ParamDetail = { code: string; message: string; data: null };
+
+/**
+ * WordPress's 400 `rest_invalid_param` (WP_REST_Request::has_valid_params), listing each invalid parameter with its
+ * message (`params`) and its error code (`details`): both, whichever argument failed.
+ */
+export function invalidParams(details: Record<string, ParamDetail>): RestError {
+  const names = Object.keys(details);
+  const params = Object.fromEntries(names.map((name) => [name, details[name].message]));
+  return new RestError(400, "rest_invalid_param", `Invalid parameter(s): ${names.join(", ")}`, {
+    params,
+    details,
+  });
+}
+
+/** The 400 for a value outside an argument's `enum` (`rest_not_in_enum`), as WordPress's schema check words it. */
+export function notInEnum(name: string, values: readonly string[]): RestError {
+  const message = `${name} is not one of ${listWords(values)}.`;
+  return invalidParams({ [name]: { code: "rest_not_in_enum", message, data: null } });
+}
+
 /** WordPress's 400 for required arguments that are missing (`rest_missing_callback_param`). */
 export function missingParams(names: string[]): RestError {
   return new RestError(400, "rest_missing_callback_param", `Missing parameter(s): ${names.join(", ")}`, {

@@ -60,8 +60,11 @@ export async function handleRestRequest(
     const rawBody = wireMethod === "GET" || wireMethod === "HEAD" ? "" : await readBody(req);
     const contentType = String(req.headers["content-type"] ?? "");
     const rawQuery = url.search.slice(1);
-    const restPath =
-      restRoute !== null && !path.startsWith("/wp-json/") ? restRoute : path.slice("/wp-json".length);
+    // rest_api_loaded() serves untrailingslashit(rest_route): `/wc/v3/orders/` is `/wc/v3/orders`. The signature
+    // still covers the path as sent (authenticate gets `path`).
+    const restPath = untrailingslashit(
+      restRoute !== null && !path.startsWith("/wp-json/") ? restRoute : path.slice("/wp-json".length),
+    );
     let key: EmulatedWooApiKey | null = null;
     // Only /wp-json/wc/... requests are authenticated (WC_REST_Authentication::is_request_to_rest_api).
     if (path.startsWith("/wp-json/wc/")) {
@@ -96,6 +99,11 @@ export async function handleRestRequest(
     sendRest(res, ctx.siteUrl, { status: error.status, body: error.body() }, head);
     return error.status;
   }
+}
+
+/** WordPress's `untrailingslashit()` as rest_api_loaded() applies it, "/" for an empty route. */
+function untrailingslashit(route: string): string {
+  return route.replace(/[/\\]+$/, "") || "/";
 }
 
 /**

@@ -2,7 +2,7 @@
  * WordPress REST argument validation for list endpoints, with WordPress's exact messages
  * (`rest_invalid_param` with `params` and `details`), and date parsing for the date filters.
  */
-import { RestError, listWords } from "../errors";
+import { invalidParams, listWords, type ParamDetail } from "../errors";
 import { isEmail } from "../php";
 
 export type ArgSpec =
@@ -57,7 +57,7 @@ export function validateArgs(
   raw: Record<string, unknown>,
 ): Record<string, ArgValue> {
   const out: Record<string, ArgValue> = {};
-  const details: Record<string, { code: string; message: string; data: null }> = {};
+  const details: Record<string, ParamDetail> = {};
   const fail = (name: string, code: string, message: string) => {
     details[name] = { code, message, data: null };
   };
@@ -127,24 +127,12 @@ export function validateArgs(
   return out;
 }
 
-/** WordPress's 400 `rest_invalid_param`, listing each invalid parameter with its message and error code. */
-export function invalidParams(
-  details: Record<string, { code: string; message: string; data: null }>,
-): RestError {
-  const names = Object.keys(details);
-  const params = Object.fromEntries(names.map((name) => [name, details[name].message]));
-  return new RestError(400, "rest_invalid_param", `Invalid parameter(s): ${names.join(", ")}`, {
-    params,
-    details,
-  });
-}
-
 /**
  * The `format: email` check WordPress runs on arguments before the handler: a non-empty `email` (and
  * `billing.email`, reported as `billing`) must pass is_email(). Empty strings pass: the fields are not required.
  */
 export function validateEmailArgs(raw: Record<string, unknown>): void {
-  const details: Record<string, { code: string; message: string; data: null }> = {};
+  const details: Record<string, ParamDetail> = {};
   const bad = (value: unknown) => typeof value === "string" && value !== "" && !isEmail(value.trim());
   if (bad(raw.email)) details.email = INVALID_EMAIL;
   const billing = raw.billing as Record<string, unknown> | undefined;

@@ -76,7 +76,7 @@ function listProducts(ctx: WooEmulatorContext, req: RestRequest): RestResult {
     (p) => p.modifiedMs,
   );
   const ids = includeExclude<{ id: number }>(req.params);
-  const skus = typeof args.sku === "string" ? new Set(args.sku.split(",")) : null;
+  const skus = skuFilter(args.sku);
   const statusMatches = (s: string) => (status === "any" ? s !== "trash" : s === status);
   const list = ctx.lists.filtered<Listed>("products", args, () => {
     const products = ctx.lists
@@ -192,4 +192,15 @@ export function variationsResource(ctx: WooEmulatorContext, productId: number): 
       return before;
     },
   };
+}
+
+/**
+ * WooCommerce's `sku` filter: none when the value is PHP-empty ("" or "0"); otherwise each comma-separated SKU,
+ * plus the whole string when there is more than one (a SKU may itself contain a comma).
+ */
+function skuFilter(value: unknown): Set<string> | null {
+  if (typeof value !== "string" || value === "" || value === "0") return null;
+  const skus = value.split(",");
+  if (skus.length > 1) skus.push(value);
+  return new Set(skus);
 }

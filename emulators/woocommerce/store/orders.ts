@@ -3,7 +3,7 @@
  * refunds with WooCommerce's rules. Paying reduces managed stock, which is a product update on a real store.
  */
 import { randomInt } from "node:crypto";
-import { RestError, bareStatusError, listWords } from "../errors";
+import { RestError, bareStatusError, notInEnum } from "../errors";
 import { applyMeta, emitCreated, mergeAddress, str, trash } from "./input";
 import {
   emptyAddress,
@@ -106,9 +106,7 @@ function lineItemFromInput(store: WooStore, item: StoreInput): EmulatedWooLineIt
 
 function assertOrderStatus(status: string): void {
   if (!ORDER_STATUSES.includes(status)) {
-    throw new RestError(400, "rest_invalid_param", "Invalid parameter(s): status", {
-      params: { status: `status is not one of ${listWords(ORDER_STATUSES)}.` },
-    });
+    throw notInEnum("status", ORDER_STATUSES);
   }
 }
 

@@ -4,7 +4,7 @@
  * orders' dates do not move.
  */
 import { slugify } from "../../shared/names";
-import { RestError } from "../errors";
+import { RestError, notInEnum } from "../errors";
 import { applyMeta, emitCreated, str, trash } from "./input";
 import { parseCents, wcFormatDecimal, type EmulatedWooProduct, type EmulatedWooVariation } from "./records";
 import type { StoreInput, WooStore } from "./store";
@@ -50,9 +50,7 @@ export function createProduct(store: WooStore, input: StoreInput): EmulatedWooPr
     throw new RestError(400, "woocommerce_rest_product_exists", "Cannot create existing product.");
   const type = str(input.type, "simple");
   if (type !== "simple" && type !== "variable") {
-    throw new RestError(400, "rest_invalid_param", "Invalid parameter(s): type", {
-      params: { type: "type is not one of simple, grouped, external, and variable." },
-    });
+    throw notInEnum("type", ["simple", "grouped", "external", "variable"]);
   }
   const sku = str(input.sku);
   assertSkuFree(store, sku, 0);

@@ -3,7 +3,7 @@
  * when none is given (the REST API never returns a secret), the failure count reset on re-activation.
  */
 import { randomInt } from "node:crypto";
-import { RestError } from "../errors";
+import { RestError, notInEnum } from "../errors";
 import { str } from "./input";
 import type { EmulatedWooWebhook, WebhookStatus } from "./records";
 import type { StoreInput, WooStore } from "./store";
@@ -63,9 +63,7 @@ function invalidDeliveryUrl(): RestError {
 
 function assertWebhookStatus(status: string): asserts status is WebhookStatus {
   if (!WEBHOOK_STATUSES.includes(status as WebhookStatus)) {
-    throw new RestError(400, "rest_invalid_param", "Invalid parameter(s): status", {
-      params: { status: "status is not one of active, paused, and disabled." },
-    });
+    throw notInEnum("status", WEBHOOK_STATUSES);
   }
 }
 
@@ -90,7 +88,7 @@ export function createWebhook(store: WooStore, input: StoreInput, userId: number
   const now = store.nowMs();
   const webhook: EmulatedWooWebhook = {
     id: store.ids.webhook++,
-    name: str(input.name) || `Webhook created on ${new Date(now).toUTCString()}`,
+    name: str(input.name) || defaultWebhookName(now),
     status,
     topic,
     deliveryUrl,
@@ -140,4 +138,18 @@ export function deleteWebhook(store: WooStore, id: number): EmulatedWooWebhook {
   store.webhooks.delete(id);
   store.version++;
   return webhook;
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/**
+ * The name the REST controller gives a webhook created without one: "Webhook created on " and PHP's
+ * `(new DateTime('now'))->format('M d, Y @ h:i A')`, in UTC (WordPress sets PHP's default time zone to UTC).
+ */
+export function defaultWebhookName(nowMs: number): string {
+  const d = new Date(nowMs);
+  const two = (n: number) => String(n).padStart(2, "0");
+  const hours = d.getUTCHours();
+  const stamp = `${MONTHS[d.getUTCMonth()]} ${two(d.getUTCDate())}, ${d.getUTCFullYear()} @ ${two(hours % 12 || 12)}:${two(d.getUTCMinutes())} ${hours < 12 ? "AM" : "PM"}`;
+  return `Webhook created on ${stamp}`;
 }
