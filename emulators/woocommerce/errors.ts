@@ -39,8 +39,11 @@ export function listWords(items: readonly string[]): string {
   return `${items.slice(0, -1).join(", ")}, and ${items[items.length - 1]}`;
 }
 
-/** One invalid argument as WordPress reports it under `data.details`. */
-export type ParamDetail = { code: string; message: string; data: null };
+/**
+ * One invalid argument as WordPress reports it under `data.details`: a type error carries `{param}` (the argument,
+ * or the item: `include[2]`), the other schema errors no data.
+ */
+export type ParamDetail = { code: string; message: string; data: null | { param: string } };
 
 /**
  * WordPress's 400 `rest_invalid_param` (WP_REST_Request::has_valid_params), listing each invalid parameter with its

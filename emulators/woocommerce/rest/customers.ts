@@ -9,7 +9,7 @@ import { RestError, missingParams } from "../errors";
 import { renderCustomer } from "../render/customer";
 import { unknownUser } from "../store/customers";
 import type { EmulatedWooCustomer } from "../store/records";
-import { includeExclude, paginate, PAGING_ARGS } from "./list";
+import { inIncludeOrder, includeExclude, paginate, PAGING_ARGS } from "./list";
 import { validateArgs, validateEmailArgs } from "./params";
 import type { RestRequest, RestResult } from "./request";
 import type { RestResource } from "./resource";
@@ -44,19 +44,21 @@ function listCustomers(ctx: WooEmulatorContext, req: RestRequest): RestResult {
   const sortKey = (c: EmulatedWooCustomer) =>
     orderby === "name" ? c.username : orderby === "registered_date" ? c.createdMs : c.id;
   const { store } = ctx;
-  const list = ctx.lists.filtered("customers", args, () =>
+  const list = ctx.lists.filtered("customers", args, () => {
     // Customers are many and cached; the few staff users join only when the role asks for them.
-    (role === "customer"
-      ? ctx.lists.sorted("customers", store.customers, orderby, order, sortKey)
-      : ctx.lists.sorted("users", new Map([...store.customers, ...store.staff]), orderby, order, sortKey)
+    const matching = (
+      role === "customer"
+        ? ctx.lists.sorted("customers", store.customers, orderby, order, sortKey)
+        : ctx.lists.sorted("users", new Map([...store.customers, ...store.staff]), orderby, order, sortKey)
     ).filter(
       (c) =>
         (role === "all" || c.role === role) &&
         (!email || c.email.toLowerCase() === email) &&
         ids(c) &&
         (!search || c.email.toLowerCase().includes(search) || c.username.toLowerCase().includes(search)),
-    ),
-  );
+    );
+    return orderby === "include" ? inIncludeOrder(req.params, matching, order === "desc") : matching;
+  });
   return paginate(ctx.siteUrl, req, args, list, (c) => renderCustomer(c, ctx.render), "customers", false);
 }
 

@@ -14,8 +14,8 @@ export const PAGING_ARGS: Record<string, ArgSpec> = {
   per_page: { type: "integer", minimum: 1, maximum: 100, default: 10 },
   offset: { type: "integer" },
   search: { type: "string" },
-  include: { type: "string" },
-  exclude: { type: "string" },
+  include: { type: "integer-array" },
+  exclude: { type: "integer-array" },
 };
 
 export const DATE_ARGS: Record<string, ArgSpec> = {
@@ -119,6 +119,22 @@ export function includeExclude<T extends { id: number }>(raw: Record<string, unk
   const include = new Set(idList(raw.include));
   const exclude = new Set(idList(raw.exclude));
   return (r: T) => (include.size === 0 || include.has(r.id)) && !exclude.has(r.id);
+}
+
+/**
+ * `orderby=include`: the records in the order of the `include` list (SQL `FIELD(id, …)`). HPOS orders and products
+ * (WP_Query `post__in`) give FIELD no direction; customers (WP_User_Query) add `order`, so `desc` reverses the list.
+ * Without an `include` list the order stays as it is.
+ */
+export function inIncludeOrder<T extends { id: number }>(
+  raw: Record<string, unknown>,
+  list: T[],
+  reversed = false,
+): T[] {
+  const position = new Map(idList(raw.include).map((id, index) => [id, index] as const));
+  if (position.size === 0) return list;
+  const dir = reversed ? -1 : 1;
+  return [...list].sort((a, b) => ((position.get(a.id) ?? 0) - (position.get(b.id) ?? 0)) * dir);
 }
 
 /**

@@ -8,7 +8,15 @@ import { setQueryEntry } from "../php";
 import { renderOrder, renderRefund } from "../render/order";
 import { ORDER_STATUSES } from "../store/orders";
 import type { EmulatedWooOrder } from "../store/records";
-import { DATE_ARGS, ORDER_ARG, PAGING_ARGS, dateFilter, includeExclude, paginate } from "./list";
+import {
+  DATE_ARGS,
+  ORDER_ARG,
+  PAGING_ARGS,
+  dateFilter,
+  inIncludeOrder,
+  includeExclude,
+  paginate,
+} from "./list";
 import { validateArgs, validateEmailArgs } from "./params";
 import { requireUser, type RestRequest, type RestResult } from "./request";
 import type { RestResource } from "./resource";
@@ -43,8 +51,8 @@ function listOrders(ctx: WooEmulatorContext, req: RestRequest): RestResult {
   );
   const ids = includeExclude<EmulatedWooOrder>(req.params);
   const orderby = args.orderby as string;
-  const list = ctx.lists.filtered("orders", args, () =>
-    ctx.lists
+  const list = ctx.lists.filtered("orders", args, () => {
+    const matching = ctx.lists
       .sorted("orders", ctx.store.orders, orderby, args.order as "asc" | "desc", (o) =>
         orderby === "modified" ? o.modifiedMs : orderby === "date" ? o.createdMs : o.id,
       )
@@ -60,8 +68,9 @@ function listOrders(ctx: WooEmulatorContext, req: RestRequest): RestResult {
             (o.billing.email ?? "").toLowerCase().includes(search) ||
             `${o.billing.first_name} ${o.billing.last_name}`.toLowerCase().includes(search) ||
             o.lineItems.some((li) => li.name.toLowerCase().includes(search))),
-      ),
-  );
+      );
+    return orderby === "include" ? inIncludeOrder(req.params, matching) : matching;
+  });
   setQueryEntry(req.query, "status", statuses);
   setQueryEntry(req.query, "dp", String(args.dp));
   setQueryEntry(req.query, "context", String(args.context));

@@ -11,6 +11,8 @@ export type ArgSpec =
   | { type: "boolean"; default?: boolean }
   | { type: "date-time" }
   | { type: "string" }
+  /** An array of integers (`include`, `exclude`): a comma list or `a[]=`; each item must be an integer. */
+  | { type: "integer-array" }
   | { type: "enum-array"; values: string[]; default?: string[] };
 
 export type ArgValue = number | string | boolean | string[] | undefined;
@@ -44,6 +46,11 @@ export function dateFilterMs(value: string, datesAreGmt: boolean, utcOffsetMinut
   return datesAreGmt ? parsed.localMs : parsed.localMs - utcOffsetMinutes * 60_000;
 }
 
+/** PHP 8's `is_numeric()` on a string: optional whitespace around a decimal number with an optional exponent. */
+function isNumeric(text: string): boolean {
+  return /^[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?[ \t\n\r\v\f]*$/.test(text);
+}
+
 function isBooleanLike(value: unknown): boolean {
   return ["", "false", "0", "true", "1"].includes(String(value).toLowerCase());
 }
@@ -61,6 +68,14 @@ export function validateArgs(
   const fail = (name: string, code: string, message: string) => {
     details[name] = { code, message, data: null };
   };
+  // rest_validate_{number,integer,boolean}_value_from_schema: `rest_invalid_type` with `array( 'param' => $param )`.
+  const notOfType = (name: string, param: string, type: string) => {
+    details[name] = {
+      code: "rest_invalid_type",
+      message: `${param} is not of type ${type}.`,
+      data: { param },
+    };
+  };
   for (const [name, spec] of Object.entries(specs)) {
     const value = raw[name];
     if (value === undefined) {
@@ -69,12 +84,12 @@ export function validateArgs(
     }
     switch (spec.type) {
       case "integer": {
-        const text = Array.isArray(value) ? "" : String(value).trim();
-        if (!/^-?\d+(\.0+)?$/.test(text)) {
-          fail(name, "rest_invalid_type", `${name} is not of type integer.`);
+        // is_numeric, then the bounds, then rest_is_integer: "150.5" is out of bounds before it is not an integer.
+        if (Array.isArray(value) || !isNumeric(String(value))) {
+          notOfType(name, name, "integer");
           break;
         }
-        const n = Math.trunc(Number(text));
+        const n = Number(String(value).trim());
         const { minimum, maximum } = spec;
         if (minimum !== undefined && maximum !== undefined && (n < minimum || n > maximum)) {
           fail(
@@ -86,7 +101,8 @@ export function validateArgs(
           fail(name, "rest_out_of_bounds", `${name} must be greater than or equal to ${minimum}`);
         } else if (maximum !== undefined && n > maximum) {
           fail(name, "rest_out_of_bounds", `${name} must be less than or equal to ${maximum}`);
-        } else out[name] = n;
+        } else if (!Number.isInteger(n)) notOfType(name, name, "integer");
+        else out[name] = n;
         break;
       }
       case "enum": {
@@ -97,7 +113,7 @@ export function validateArgs(
         break;
       }
       case "boolean":
-        if (!isBooleanLike(value)) fail(name, "rest_invalid_type", `${name} is not of type boolean.`);
+        if (!isBooleanLike(value)) notOfType(name, name, "boolean");
         else out[name] = ["true", "1"].includes(String(value).toLowerCase());
         break;
       case "date-time":
@@ -108,6 +124,18 @@ export function validateArgs(
       case "string":
         out[name] = Array.isArray(value) ? value.join(",") : String(value);
         break;
+      case "integer-array": {
+        // rest_sanitize_array (wp_parse_list), then each item against `items: {type: integer}`.
+        const items = Array.isArray(value)
+          ? value.map(String)
+          : String(value)
+              .split(/[,\s]+/)
+              .filter(Boolean);
+        const bad = items.findIndex((item) => !isNumeric(item) || !Number.isInteger(Number(item.trim())));
+        if (bad !== -1) notOfType(name, `${name}[${bad}]`, "integer");
+        else out[name] = items.join(",");
+        break;
+      }
       case "enum-array": {
         // WordPress turns "a,b" and a[]=… alike into a list.
         const items = Array.isArray(value)

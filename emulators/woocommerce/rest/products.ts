@@ -6,7 +6,15 @@ import type { WooEmulatorContext } from "../context";
 import { RestError } from "../errors";
 import { renderProduct, renderVariation, renderVariationAsProduct } from "../render/product";
 import type { EmulatedWooProduct, EmulatedWooVariation } from "../store/records";
-import { DATE_ARGS, ORDER_ARG, PAGING_ARGS, dateFilter, includeExclude, paginate } from "./list";
+import {
+  DATE_ARGS,
+  ORDER_ARG,
+  PAGING_ARGS,
+  dateFilter,
+  inIncludeOrder,
+  includeExclude,
+  paginate,
+} from "./list";
 import { validateArgs } from "./params";
 import type { RestRequest, RestResult } from "./request";
 import type { RestResource } from "./resource";
@@ -91,7 +99,8 @@ function listProducts(ctx: WooEmulatorContext, req: RestRequest): RestResult {
           ids(p) &&
           (!search || p.name.toLowerCase().includes(search)),
       );
-    let listed: Listed[] = products.map((record) => ({ kind: "product", record }));
+    const ordered = orderby === "include" ? inIncludeOrder(req.params, products) : products;
+    let listed: Listed[] = ordered.map((record) => ({ kind: "product", record }));
     if (skus && args.type === undefined && args.featured !== true) {
       const variations = [...ctx.store.variations.values()].filter(
         (v) => skus.has(v.sku) && statusMatches(v.status) && inDates(v) && ids(v) && !search,
