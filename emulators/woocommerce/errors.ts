@@ -1,6 +1,9 @@
 /** WordPress REST errors as WooCommerce answers them: `{code, message, data: {status, ...}}`. */
 
 export class RestError extends Error {
+  /** Headers the answer carries besides WordPress's usual ones (the matched route's `Allow`). */
+  readonly headers: Record<string, string> = {};
+
   /**
    * @param extraData merged into `data` beside `status`.
    * @param bareData when set, `data` is this bare number instead of an object — WooCommerce passes a bare status to

@@ -96,7 +96,7 @@ export async function handleRestRequest(
     return result.status;
   } catch (error) {
     if (!(error instanceof RestError)) throw error;
-    sendRest(res, ctx.siteUrl, { status: error.status, body: error.body() }, head);
+    sendRest(res, ctx.siteUrl, { status: error.status, body: error.body(), headers: error.headers }, head);
     return error.status;
   }
 }

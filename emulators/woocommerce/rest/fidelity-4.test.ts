@@ -159,6 +159,23 @@ describe("fixed in audit 4", () => {
     expect(ids(exponent)).toHaveLength(10);
   });
 
+  // WP_REST_Server::respond_to_request sets the matched route on errors too, and rest_send_allow_header (on
+  // rest_post_dispatch) lists the methods whose permission callback passes.
+  it("sends the matched route's Allow on its errors and refund answers, and none without a route or a user", async () => {
+    const allow = async (method: string, path: string, body?: unknown) =>
+      (await call(method, path, body)).headers.get("allow");
+    expect(await allow("GET", "orders/999999")).toBe("GET, POST, PUT, PATCH, DELETE");
+    expect(await allow("GET", "orders?page=0")).toBe("GET, POST");
+    const tooMany = { create: Array.from({ length: 101 }, () => ({ email: "x@example.test" })) };
+    expect(await allow("POST", "customers/batch", tooMany)).toBe("POST, PUT, PATCH");
+    const order = [...woo.store.orders.values()][0];
+    expect(await allow("GET", `orders/${order.id}/refunds`)).toBe("GET, POST");
+    expect(await allow("GET", "coupons")).toBeNull();
+    const anonymous = await fetch(`${woo.url}/wp-json/wc/v3/orders/999999`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("allow")).toBeNull();
+  });
+
   // WC_REST_Webhooks_V1_Controller::prepare_item_for_database: ( new DateTime( 'now' ) )->format( 'M d, Y @ h:i A' ).
   it("names a webhook created without a name the way WooCommerce's REST controller does", async () => {
     const answer = await call("POST", "webhooks", {

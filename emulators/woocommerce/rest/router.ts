@@ -1,6 +1,6 @@
 /** REST v3 routing: which handler answers `/wp-json/wc/v3/<route>` for a method. */
 import type { WooEmulatorContext } from "../context";
-import { noRoute } from "../errors";
+import { RestError, noRoute } from "../errors";
 import { customersResource } from "./customers";
 import { ordersResource, refundsRoute } from "./orders";
 import { productsResource, variationsResource } from "./products";
@@ -16,8 +16,46 @@ const RESOURCES: Record<string, RestResource> = {
   webhooks: webhooksResource,
 };
 
-/** Routes one authenticated (or anonymous) request; throws RestError for every error answer. */
+/** The methods each REST v3 route registers, as WordPress's `Allow` header lists them. */
+const ROUTE_METHODS: Array<[RegExp, string]> = [
+  [/^\/system_status$/, "GET"],
+  [/^\/(customers|orders|products|webhooks)$/, "GET, POST"],
+  [/^\/products\/\d+\/variations$/, "GET, POST"],
+  [/^\/orders\/\d+\/refunds$/, "GET, POST"],
+  [/^\/orders\/\d+\/refunds\/\d+$/, "GET, DELETE"],
+  [/^\/(customers|orders|products|webhooks|products\/\d+\/variations)\/batch$/, "POST, PUT, PATCH"],
+  [
+    /^\/(customers|orders|products|webhooks|products\/\d+\/variations)\/\d+$/,
+    "GET, POST, PUT, PATCH, DELETE",
+  ],
+];
+
+/**
+ * Routes one authenticated (or anonymous) request; throws RestError for every error answer. WordPress's
+ * `rest_send_allow_header` runs on every answer of a matched route, errors too: an authenticated request that fails
+ * in the route (an argument, an unknown id, a batch too large) still says which methods the route takes. It stays
+ * off for no route, for authentication errors (before dispatch) and for an anonymous caller, whose permission
+ * callbacks allow no method.
+ */
 export async function dispatchRest(ctx: WooEmulatorContext, req: RestRequest): Promise<RestResult> {
+  const allow = ROUTE_METHODS.find(([pattern]) => pattern.test(req.route))?.[1];
+  try {
+    const result = await dispatchRoute(ctx, req);
+    return allow ? { ...result, headers: { Allow: allow, ...result.headers } } : result;
+  } catch (error) {
+    if (
+      allow &&
+      req.key &&
+      error instanceof RestError &&
+      error.code !== "rest_no_route" &&
+      error.status !== 401
+    )
+      error.headers.Allow = allow;
+    throw error;
+  }
+}
+
+async function dispatchRoute(ctx: WooEmulatorContext, req: RestRequest): Promise<RestResult> {
   const { method, route } = req;
   let m: RegExpExecArray | null;
 
