@@ -2,7 +2,7 @@
  * `npm run emulator -- woocommerce [options]`: serves the WooCommerce emulator on 127.0.0.1 until SIGINT/SIGTERM.
  * `--help` prints the options.
  */
-import { startWooEmulator, type WcAuthMode, type WooEmulatorOptions } from "./server";
+import { startWooEmulator, type AnonymousRest, type WcAuthMode, type WooEmulatorOptions } from "./server";
 
 export const USAGE = `Usage: npm run emulator -- woocommerce [options]
 
@@ -28,6 +28,8 @@ Options:
                               (no private/loopback address of another host; ports 80, 443, 8080)
   --wc-auth MODE              key approval: prompt (default), approve or deny
   --allow-http-auth-callback  accept http:// callback URLs in the key approval flow
+  --anonymous-rest MODE       REST requests without a key (the /wp-json/ index too): open (default), or
+                              refused as a security plugin does: not-logged-in (401) or disabled (404)
   --help, -h                  show this help
 
 Then: POST <url>/_emulator/keys for an API key. See emulators/woocommerce/README.md.`;
@@ -118,6 +120,12 @@ export function parseArgs(argv: string[]): WooEmulatorOptions {
         break;
       case "--allow-http-auth-callback":
         options.allowHttpAuthCallback = true;
+        break;
+      case "--anonymous-rest":
+        if (!["open", "not-logged-in", "disabled"].includes(String(value)))
+          throw new Error(`--anonymous-rest needs open|not-logged-in|disabled.\n${SEE_HELP}`);
+        options.anonymousRest = value as AnonymousRest;
+        i++;
         break;
       default:
         throw new Error(`Unknown option ${flag}.\n${SEE_HELP}`);

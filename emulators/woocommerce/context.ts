@@ -15,6 +15,11 @@ import { DeliveryQueue } from "./webhooks/delivery-queue";
 import { webhookPayload } from "./webhooks/payload";
 
 export type WcAuthMode = "prompt" | "approve" | "deny";
+/**
+ * REST requests without a logged-in user (the index, `/wc/` without a valid key): `open` (WordPress's default) or
+ * refused by a security plugin, as `not-logged-in` (401 `rest_not_logged_in`) or `disabled` (404 `rest_disabled`).
+ */
+export type AnonymousRest = "open" | "not-logged-in" | "disabled";
 export type { Fault } from "./control/faults";
 
 export interface WooEmulatorOptions {
@@ -80,6 +85,12 @@ export interface WooEmulatorOptions {
    * port mean a plugin filter allowed them).
    */
   safeRemoteRequests?: boolean;
+  /**
+   * A security plugin that refuses REST requests nobody is logged in for (`not-logged-in`: 401
+   * `rest_not_logged_in`; `disabled`: 404 `rest_disabled`), the public index included; a valid key still works.
+   * Default `open`.
+   */
+  anonymousRest?: AnonymousRest;
   /** Extra time before every REST list page is answered (real stores take hundreds of ms). Default 0. */
   latencyMs?: number;
   /** Where to write one line per 404 or 5xx answer (the command line passes console.log). Default: silent. */
@@ -135,6 +146,8 @@ export interface WooEmulatorContext {
   counts: SeedCounts;
   clockOffsetMs: number;
   wcAuthMode: WcAuthMode;
+  /** Whether REST requests without a logged-in user are answered (`POST /_emulator/rest-access` changes it). */
+  anonymousRest: AnonymousRest;
   /** The nonce the approve link carries (wc_auth_nonce). */
   readonly wcAuthNonce: string;
 }
@@ -189,6 +202,7 @@ export function createWooContext(options: WooEmulatorOptions): WooEmulatorContex
     counts: { ...DEFAULT_COUNTS, ...options.counts },
     clockOffsetMs: 0,
     wcAuthMode: options.wcAuthMode ?? "prompt",
+    anonymousRest: options.anonymousRest ?? "open",
     wcAuthNonce: randomBytes(5).toString("hex"),
   };
   store.seed(ctx.seed, ctx.counts, ctx.config.seedEndMs);

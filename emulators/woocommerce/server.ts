@@ -25,7 +25,7 @@ import { handleWcAuth } from "./wc-auth/routes";
 export { RestError } from "./errors";
 export { WooStore } from "./store/store";
 export type { Clock } from "./store/records";
-export type { Fault, WcAuthMode, WooEmulator, WooEmulatorContext, WooEmulatorOptions } from "./context";
+export type { AnonymousRest, Fault, WcAuthMode, WooEmulator, WooEmulatorContext, WooEmulatorOptions } from "./context";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url);
 
@@ -77,7 +77,10 @@ async function handle(
     return res.statusCode;
   }
   if (!isRest) {
-    sendHtml(res, 200, storefrontHtml(ctx.config.siteName, ctx.siteUrl));
+    // WordPress's rest_output_link_header: every front-end page names the REST API root.
+    sendHtml(res, 200, storefrontHtml(ctx.config.siteName, ctx.siteUrl), {
+      Link: `<${ctx.siteUrl}/wp-json/>; rel="https://api.w.org/"`,
+    });
     return 200;
   }
   return handleRestRequest(ctx, req, res, { url, method, wireMethod, restRoute });

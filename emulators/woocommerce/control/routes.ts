@@ -4,7 +4,7 @@
  */
 import type http from "node:http";
 import { readJsonObject, sendJson } from "../../shared/http";
-import type { WcAuthMode, WooEmulatorContext } from "../context";
+import type { AnonymousRest, WcAuthMode, WooEmulatorContext } from "../context";
 import { RestError } from "../errors";
 import { WC_VERSION, WP_VERSION } from "../render/common";
 import { renderWebhook } from "../render/webhook";
@@ -159,6 +159,15 @@ function settings(
       throw new ControlError('mode must be "prompt", "approve" or "deny"');
     ctx.wcAuthMode = mode as WcAuthMode;
     return { status: 200, body: { mode } };
+  }
+  if (route === "/rest-access" && method === "GET")
+    return { status: 200, body: { anonymous: ctx.anonymousRest } };
+  if (route === "/rest-access" && method === "POST") {
+    const anonymous = String(body.anonymous);
+    if (!["open", "not-logged-in", "disabled"].includes(anonymous))
+      throw new ControlError('anonymous must be "open", "not-logged-in" or "disabled"');
+    ctx.anonymousRest = anonymous as AnonymousRest;
+    return { status: 200, body: { anonymous } };
   }
   if (route === "/latency" && method === "GET")
     return { status: 200, body: { latency_ms: ctx.load.latencyMs } };

@@ -1,6 +1,8 @@
 /**
  * One REST request, start to finish, as WordPress + WC_REST_Authentication handle it: only `/wp-json/wc/...` paths
- * are authenticated (`?rest_route=` requests stay anonymous), then the route, then `_fields`, then the answer.
+ * are authenticated (`?rest_route=` requests stay anonymous), then a security plugin's refusal of anonymous
+ * requests (when the emulator plays one), then the route — the public index at `/`, WooCommerce's v3 routes —
+ * then `_fields`, then the answer.
  */
 import type http from "node:http";
 import { readBody } from "../../shared/http";
@@ -12,6 +14,7 @@ import { filterFields, parseFieldList } from "../rest/fields";
 import type { RestRequest } from "../rest/request";
 import { dispatchRest } from "../rest/router";
 import type { EmulatedWooApiKey } from "../store/records";
+import { anonymousRestRefusal, restIndexBody } from "./rest-index";
 import { sendRest } from "./rest-response";
 
 function parseBody(raw: string, contentType: string): Record<string, unknown> {
@@ -65,7 +68,9 @@ export async function handleRestRequest(
     const restPath = untrailingslashit(
       restRoute !== null && !path.startsWith("/wp-json/") ? restRoute : path.slice("/wp-json".length),
     );
+    const https = wordPressSeesHttps(ctx, req);
     let key: EmulatedWooApiKey | null = null;
+    let authError: RestError | null = null;
     // Only /wp-json/wc/... requests are authenticated (WC_REST_Authentication::is_request_to_rest_api).
     if (path.startsWith("/wp-json/wc/")) {
       const outcome = authenticate(
@@ -76,22 +81,32 @@ export async function handleRestRequest(
           rawQuery,
           rawFormBody: contentType.includes("application/x-www-form-urlencoded") ? rawBody : "",
           authorization: ctx.config.stripsAuthorizationHeader ? undefined : req.headers.authorization,
-          https: wordPressSeesHttps(ctx, req),
+          https,
           siteUrl: ctx.siteUrl,
           nowMs: ctx.clock.now(),
         },
         ctx.store.keys,
       );
-      if ("error" in outcome) throw outcome.error;
-      key = outcome.key;
+      if ("error" in outcome) authError = outcome.error;
+      else key = outcome.key;
     }
-    if (!restPath.startsWith("/wc/v3/") && restPath !== "/wc/v3") throw noRoute();
+    // A plugin on rest_authentication_errors (priority 10) speaks before WooCommerce's own error (priority 15).
+    const refusal = key ? null : anonymousRestRefusal(ctx);
+    if (refusal) throw refusal;
+    if (authError) throw authError;
     const query = parsePhpQuery(rawQuery).filter((e) => e.key !== "rest_route");
     const params: Record<string, unknown> = Object.fromEntries(query.map((e) => [e.key, e.value]));
+    const fields = parseFieldList(params._fields);
+    if (restPath === "/" || restPath === "") {
+      if (method !== "GET" && method !== "HEAD") throw noRoute();
+      const body = filterFields(restIndexBody(ctx, fields, https), fields);
+      sendRest(res, ctx.siteUrl, { status: 200, body, headers: { Allow: "GET" } }, head);
+      return 200;
+    }
+    if (!restPath.startsWith("/wc/v3/") && restPath !== "/wc/v3") throw noRoute();
     Object.assign(params, parseBody(rawBody, contentType));
     const restRequest: RestRequest = { method, route: restPath.slice("/wc/v3".length), query, params, key };
     const result = await dispatchRest(ctx, restRequest);
-    const fields = parseFieldList(params._fields);
     sendRest(res, ctx.siteUrl, { ...result, body: filterFields(result.body, fields) }, head);
     return result.status;
   } catch (error) {
