@@ -185,8 +185,8 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
   });
 
   it("saves a PHP notice printed only into the keyless discovery's answer (/wp-json/), and names it", async () => {
-    // One answer with a notice, unbuffered: a connect's first request, /wp-json/ before any key (the emulator has no
-    // REST index there: WordPress's no-route JSON, read past the notice, and the discovery goes on to the home page).
+    // One answer with a notice, unbuffered: a connect's first request, the REST index at /wp-json/ before any key
+    // (200 text/html once the notice went out first; the index is read past it and names the store).
     fx.woo.addFault({
       type: "php-notice",
       format: "text",

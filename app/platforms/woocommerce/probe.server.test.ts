@@ -124,7 +124,9 @@ describe("connection test against the emulator", () => {
   });
 
   it("reports the store's name, WooCommerce version and currency for a good key", async () => {
+    // Found through the REST index, whose name WordPress keeps HTML-escaped ("Acme &amp; Co").
     const store = await platform.connector.discover(`${woo.url}/wp-admin/`);
+    expect(store.name).toBe("Acme & Co");
     const key = woo.createKey("read_write");
     const facts = await platform.connector.testKey(store, {
       consumerKey: key.consumer_key,
@@ -137,6 +139,28 @@ describe("connection test against the emulator", () => {
       wordPressVersion: "7.1",
       currency: "USD",
     });
+  });
+
+  // A security plugin that hides the REST API from visitors (the index included) but lets keys through: the home
+  // page's Link header says where the API is, and the key test reads the store as usual.
+  it.each([
+    ["not-logged-in", 401],
+    ["disabled", 404],
+  ] as const)("finds the store from its home page when the REST index answers %s (%i)", async (mode, status) => {
+    woo.context.anonymousRest = mode;
+    try {
+      expect((await fetch(`${woo.url}/wp-json/`)).status).toBe(status);
+      const store = await platform.connector.discover(woo.url);
+      expect([store.url.url, store.name]).toEqual([woo.url, "Acme & Co"]);
+      const key = woo.createKey("read");
+      const facts = await platform.connector.testKey(store, {
+        consumerKey: key.consumer_key,
+        consumerSecret: key.consumer_secret,
+      });
+      expect(facts).toMatchObject({ url: woo.url, name: "Acme & Co", wooCommerceVersion: "11.0.1" });
+    } finally {
+      woo.context.anonymousRest = "open";
+    }
   });
 
   it("says the key was rejected when the secret is wrong", async () => {

@@ -86,7 +86,7 @@ export async function discoverStore(
           "installed and active.",
       );
     }
-    return { url: base, name: body.name?.trim() || null, ...printed };
+    return { url: base, name: typeof body.name === "string" ? siteName(body.name) : null, ...printed };
   }
   // No REST index at /wp-json/: ask the home page where WordPress keeps its API.
   const home = await getFollowing(`${base.url}/`, {}, deps, signal);
@@ -257,15 +257,22 @@ export function apiLinkOf(linkHeader: string | undefined, html: string): string 
 /** The page title, entities decoded: a WordPress home page's title is the site name (and maybe its tagline). */
 export function htmlTitle(html: string): string | null {
   const match = /<title[^>]*>([^<]*)<\/title>/i.exec(html);
-  if (!match) return null;
-  const text = match[1]
+  return match ? siteName(match[1]) : null;
+}
+
+/**
+ * A site name as the merchant typed it. WordPress saves the name through `esc_html`, so the REST index's `name`
+ * carries HTML entities ("Bob&#039;s Tools &amp; Co") just as the page title does: decoded, trimmed, shortened.
+ */
+export function siteName(raw: string): string | null {
+  const text = raw
     .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
     .replace(/&#x([0-9a-f]+);/gi, (_, n: string) => String.fromCodePoint(parseInt(n, 16)))
-    .replace(/&amp;/g, "&")
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&quot;/g, '"')
     .replace(/&#039;|&apos;/g, "'")
+    .replace(/&amp;/g, "&")
     .trim();
   return text ? shortName(text) : null;
 }
