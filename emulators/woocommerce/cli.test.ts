@@ -37,6 +37,12 @@ describe("npm run emulator -- woocommerce", () => {
     const before = Date.now();
     expect(parseArgs(["--seed-end", "now"]).seedEndMs).toBeGreaterThanOrEqual(before);
     expect(() => parseArgs(["--seed-end", "yesterday"])).toThrow(/--seed-end needs an ISO date/);
+    expect(parseArgs(["--anonymous-rest", "not-logged-in"])).toMatchObject({
+      anonymousRest: "not-logged-in",
+    });
+    expect(() => parseArgs(["--anonymous-rest", "closed"])).toThrow(
+      /--anonymous-rest needs open\|not-logged-in\|disabled/,
+    );
     expect(() => parseArgs(["--bogus"])).toThrow(/Unknown option --bogus/);
     expect(() => parseArgs(["--customers", "many"])).toThrow(/--customers needs a non-negative number/);
   });

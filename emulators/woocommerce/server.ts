@@ -25,7 +25,14 @@ import { handleWcAuth } from "./wc-auth/routes";
 export { RestError } from "./errors";
 export { WooStore } from "./store/store";
 export type { Clock } from "./store/records";
-export type { AnonymousRest, Fault, WcAuthMode, WooEmulator, WooEmulatorContext, WooEmulatorOptions } from "./context";
+export type {
+  AnonymousRest,
+  Fault,
+  WcAuthMode,
+  WooEmulator,
+  WooEmulatorContext,
+  WooEmulatorOptions,
+} from "./context";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url);
 

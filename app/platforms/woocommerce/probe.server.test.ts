@@ -146,22 +146,25 @@ describe("connection test against the emulator", () => {
   it.each([
     ["not-logged-in", 401],
     ["disabled", 404],
-  ] as const)("finds the store from its home page when the REST index answers %s (%i)", async (mode, status) => {
-    woo.context.anonymousRest = mode;
-    try {
-      expect((await fetch(`${woo.url}/wp-json/`)).status).toBe(status);
-      const store = await platform.connector.discover(woo.url);
-      expect([store.url.url, store.name]).toEqual([woo.url, "Acme & Co"]);
-      const key = woo.createKey("read");
-      const facts = await platform.connector.testKey(store, {
-        consumerKey: key.consumer_key,
-        consumerSecret: key.consumer_secret,
-      });
-      expect(facts).toMatchObject({ url: woo.url, name: "Acme & Co", wooCommerceVersion: "11.0.1" });
-    } finally {
-      woo.context.anonymousRest = "open";
-    }
-  });
+  ] as const)(
+    "finds the store from its home page when the REST index answers %s (%i)",
+    async (mode, status) => {
+      woo.context.anonymousRest = mode;
+      try {
+        expect((await fetch(`${woo.url}/wp-json/`)).status).toBe(status);
+        const store = await platform.connector.discover(woo.url);
+        expect([store.url.url, store.name]).toEqual([woo.url, "Acme & Co"]);
+        const key = woo.createKey("read");
+        const facts = await platform.connector.testKey(store, {
+          consumerKey: key.consumer_key,
+          consumerSecret: key.consumer_secret,
+        });
+        expect(facts).toMatchObject({ url: woo.url, name: "Acme & Co", wooCommerceVersion: "11.0.1" });
+      } finally {
+        woo.context.anonymousRest = "open";
+      }
+    },
+  );
 
   it("says the key was rejected when the secret is wrong", async () => {
     const store = await platform.connector.discover(woo.url);

@@ -70,13 +70,19 @@ describe("WooCommerce emulator: WordPress's REST index (GET /wp-json/)", () => {
       namespace: "wc/v3",
       methods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
       endpoints: [
-        { methods: ["GET"], args: expect.objectContaining({ id: expect.any(Object), context: expect.any(Object) }) },
+        {
+          methods: ["GET"],
+          args: expect.objectContaining({ id: expect.any(Object), context: expect.any(Object) }),
+        },
         { methods: ["POST", "PUT", "PATCH"], args: { id: expect.any(Object) } },
         { methods: ["DELETE"], args: { id: expect.any(Object), force: expect.any(Object) } },
       ],
     });
     // A route without variables links to itself; one with variables does not.
-    expect(index.routes["/wc/v3/customers"]).toHaveProperty("_links.self.0.href", `${woo.url}/wp-json/wc/v3/customers`);
+    expect(index.routes["/wc/v3/customers"]).toHaveProperty(
+      "_links.self.0.href",
+      `${woo.url}/wp-json/wc/v3/customers`,
+    );
     expect(index.routes["/wc/v3/customers/(?P<id>[\\d]+)"]).not.toHaveProperty("_links");
   });
 
@@ -186,7 +192,11 @@ describe("WooCommerce emulator: the REST index of other sites", () => {
     try {
       expect(await get("/wp-json/")).toEqual({
         status: 401,
-        body: { code: "rest_not_logged_in", message: "You are not currently logged in.", data: { status: 401 } },
+        body: {
+          code: "rest_not_logged_in",
+          message: "You are not currently logged in.",
+          data: { status: 401 },
+        },
       });
       expect((await get("/wp-json/wc/v3/customers")).status).toBe(401);
       const key = woo.createKey("read");
@@ -196,7 +206,11 @@ describe("WooCommerce emulator: the REST index of other sites", () => {
       woo.context.anonymousRest = "disabled";
       expect(await get("/?rest_route=/")).toEqual({
         status: 404,
-        body: { code: "rest_disabled", message: "The REST API is disabled on this site.", data: { status: 404 } },
+        body: {
+          code: "rest_disabled",
+          message: "The REST API is disabled on this site.",
+          data: { status: 404 },
+        },
       });
     } finally {
       await woo.close();
@@ -214,7 +228,9 @@ describe("WooCommerce emulator: the REST index of other sites", () => {
         });
       expect((await set("disabled")).status).toBe(200);
       expect((await fetch(`${woo.url}/wp-json/`)).status).toBe(404);
-      expect(await (await fetch(`${woo.url}/_emulator/rest-access`)).json()).toEqual({ anonymous: "disabled" });
+      expect(await (await fetch(`${woo.url}/_emulator/rest-access`)).json()).toEqual({
+        anonymous: "disabled",
+      });
       expect((await set("open")).status).toBe(200);
       expect((await fetch(`${woo.url}/wp-json/`)).status).toBe(200);
       expect((await set("sometimes")).status).toBe(400);

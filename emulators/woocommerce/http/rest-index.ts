@@ -136,7 +136,9 @@ function gmtOffset(minutes: number): string {
 function authentication(siteUrl: string, https: boolean): Record<string, unknown> | [] {
   if (!https) return [];
   return {
-    "application-passwords": { endpoints: { authorization: `${siteUrl}/wp-admin/authorize-application.php` } },
+    "application-passwords": {
+      endpoints: { authorization: `${siteUrl}/wp-admin/authorize-application.php` },
+    },
   };
 }
 
