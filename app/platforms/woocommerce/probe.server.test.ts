@@ -4,7 +4,7 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWooEmulator, type WooEmulator } from "../../../emulators/woocommerce/server";
-import { apiLinkOf, htmlTitle } from "./probe.server";
+import { apiLinkOf, htmlTitle, siteName } from "./probe.server";
 import { testPlatform } from "./testing/harness";
 
 const TLS_DIR = new URL("../../../emulators/woocommerce/fixtures/tls/", import.meta.url);
@@ -311,6 +311,19 @@ describe("store pages without a REST index", () => {
     expect(htmlTitle(`<title>${long}</title>`)).toBe(
       "Boutique Élégance des Artisans Réunis de la Vallée de la Loire — Maison Fondée en 1887, Vins, Fromages et Produits du…",
     );
+  });
+
+  it("decodes a site name's character references once, and one that names no character does not stop discovery", () => {
+    // "&#38;lt;b&#38;gt;" is the text "&lt;b&gt;": the "&" a reference gives does not start another one.
+    expect(siteName("&#38;lt;b&#38;gt; Tools")).toBe("&lt;b&gt; Tools");
+    expect(siteName("Tom &#x26;amp; Jerry")).toBe("Tom &amp; Jerry");
+    expect(siteName("Tom &amp;amp; Jerry")).toBe("Tom &amp; Jerry");
+    expect(htmlTitle("<title>&#38;#60;b&#38;#62;</title>")).toBe("&#60;b&#62;");
+    // Past U+10FFFF, a surrogate or NUL: U+FFFD, as a browser reads it (String.fromCodePoint would throw).
+    expect(siteName("Shop &#99999999999; &#x110000; &#xD800; &#0; end")).toBe(
+      "Shop \uFFFD \uFFFD \uFFFD \uFFFD end",
+    );
+    expect(htmlTitle("<title>Acme &#1114112;</title>")).toBe("Acme \uFFFD");
   });
 });
 

@@ -265,16 +265,27 @@ export function htmlTitle(html: string): string | null {
  * carries HTML entities ("Bob&#039;s Tools &amp; Co") just as the page title does: decoded, trimmed, shortened.
  */
 export function siteName(raw: string): string | null {
-  const text = raw
-    .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
-    .replace(/&#x([0-9a-f]+);/gi, (_, n: string) => String.fromCodePoint(parseInt(n, 16)))
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#039;|&apos;/g, "'")
-    .replace(/&amp;/g, "&")
-    .trim();
+  const text = decodeReferences(raw).trim();
   return text ? shortName(text) : null;
+}
+
+const NAMED_REFERENCES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+/**
+ * The character references esc_html and a page title use, in one pass: the "&" a reference gives never starts
+ * another ("&#38;lt;" is the text "&lt;"). A number that names no character (NUL, a surrogate, past U+10FFFF) is
+ * U+FFFD, as a browser reads it.
+ */
+function decodeReferences(text: string): string {
+  return text.replace(
+    /&(?:#(\d+)|#[xX]([0-9a-fA-F]+)|(amp|lt|gt|quot|apos));/g,
+    (whole, decimal: string | undefined, hex: string | undefined, name: string | undefined) => {
+      if (name) return NAMED_REFERENCES[name] ?? whole;
+      const code = decimal !== undefined ? Number(decimal) : parseInt(hex ?? "", 16);
+      const noCharacter = code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff);
+      return noCharacter ? "\uFFFD" : String.fromCodePoint(code);
+    },
+  );
 }
 
 /** At most 120 characters, cut between words with an ellipsis rather than mid-word ("…Produits du Te"). */
