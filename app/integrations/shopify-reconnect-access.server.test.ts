@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tests/setup/db";
 import type { ShopifyGraphqlClient } from "../platforms/shopify/client.server";
-import { ShopifyAuthError, ShopifyTimeoutError } from "../platforms/shopify/errors";
+import {
+  ShopifyAuthError,
+  ShopifyHttpError,
+  ShopifyThrottledError,
+  ShopifyTimeoutError,
+} from "../platforms/shopify/errors";
 import type { ShopifyPlatform } from "../platforms/shopify/index.server";
 import { seedOrganization } from "../sync/testing/fixtures";
 import { completeShopifyInstall } from "./shopify-install.server";
@@ -135,5 +140,43 @@ describe("a reconnect's install when Shopify refuses the kept token", () => {
     ]);
     await unchanged();
     expect(await t.db.session.count({ where: { shop } })).toBe(1);
+  });
+
+  it("GIVEN Shopify failing or throttling the check WHEN reconnecting THEN the answer says to try Reconnect again, not that a sync will", async () => {
+    const failures: Array<[Error, string]> = [
+      [
+        new ShopifyHttpError("ShopAccess", 503, "Shopify is having trouble; the next sync will retry"),
+        "Shopify answered 503",
+      ],
+      [new ShopifyThrottledError("ShopAccess", 12_000), "Shopify kept throttling the app's requests"],
+      [new ShopifyHttpError("ShopAccess", 0, "fetch failed"), "Shopify could not be reached"],
+    ];
+    for (const [error, why] of failures) {
+      answer = async () => {
+        throw error;
+      };
+      const outcome = await reconnect();
+      expect(outcome).toMatchObject({ accessRefused: false, withheld: true });
+      expect(outcome.problems).toEqual([
+        `Shopify could not be asked whether Commerce Sync's access to ${shop} still works, so the store was not ` +
+          `reconnected: ${why}. Try Reconnect again in a moment.`,
+      ]);
+      await unchanged();
+      expect(await t.db.session.count({ where: { shop } })).toBe(1);
+    }
+  });
+
+  it("throws a failure that is not Shopify's answer (a fault to fix, e.g. a token that cannot be opened) rather than asking to try again", async () => {
+    const fault = new Error("Unsupported state or unable to authenticate data");
+    answer = async () => {
+      throw fault;
+    };
+    const withheldEntries = () =>
+      t.db.auditLog.count({ where: { integrationId, action: "shopify.reconnect.withheld" } });
+    const before = await withheldEntries();
+    await expect(reconnect()).rejects.toBe(fault);
+    await unchanged();
+    expect(await t.db.session.count({ where: { shop } })).toBe(1);
+    expect(await withheldEntries()).toBe(before);
   });
 });

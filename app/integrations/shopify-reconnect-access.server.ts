@@ -11,6 +11,7 @@
 import type { AppDb, PlatformContext, StoreCallRecorder } from "../sync/platform";
 import type { ShopifyPlatform } from "../platforms/shopify/index.server";
 import { offlineSessionId } from "../platforms/shopify/access-token.server";
+import { ShopifyHttpError, ShopifyThrottledError, ShopifyTimeoutError } from "../platforms/shopify/errors";
 import { readShopSessions, removeUnchangedSessions } from "../platforms/shopify/session-storage.server";
 import { storedAccessRefusal } from "../platforms/shopify/stored-access.server";
 
@@ -54,14 +55,17 @@ export async function checkReconnectAccess(
   try {
     refusal = await storedAccessRefusal(platform.clientFor(ctx));
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // Only Shopify not answering is "try again"; anything else (a token that cannot be opened, the database, a bug)
+    // is a fault to fix, thrown on like any unexpected error of the page (nothing has been written yet).
+    const why = notAnsweringInWords(error);
+    if (!why) throw error;
     return {
       ...withheld,
       accessRefused: false,
       sessionRemoved: false,
       problem:
         `Shopify could not be asked whether Commerce Sync's access to ${shop} still works, so the store was not ` +
-        `reconnected: ${reason} Try Reconnect again in a moment.`,
+        `reconnected: ${why}. Try Reconnect again in a moment.`,
     };
   }
   if (!refusal) return null;
@@ -78,6 +82,21 @@ export async function checkReconnectAccess(
       newAccessStored,
     ),
   };
+}
+
+/**
+ * Why Shopify gave no verdict on the kept token (network, 5xx, timeout, throttling past the retries), in a reconnect's
+ * words: the errors' own messages speak of the next sync, which a disconnected store does not have. Null for any
+ * other failure.
+ */
+function notAnsweringInWords(error: unknown): string | null {
+  if (error instanceof ShopifyTimeoutError) return error.message.replace(/\.$/, "");
+  if (error instanceof ShopifyThrottledError) return "Shopify kept throttling the app's requests";
+  if (error instanceof ShopifyHttpError)
+    return error.responseStatus === 0
+      ? "Shopify could not be reached"
+      : `Shopify answered ${error.responseStatus}`;
+  return null;
 }
 
 /** What the merchant reads when the kept token of the store they reconnect is refused (or gone). */
