@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../tests/setup/db";
 import { keyringFrom, type Keyring } from "../crypto/encryption.server";
@@ -169,9 +169,15 @@ describe.each(DATABASE_KINDS)("connect limits on %s", (kind) => {
     expect(keys).toContain("connect-org:org-a");
     const addressKeys = keys.filter((key) => key.startsWith("connect-ip:"));
     expect(addressKeys).toHaveLength(2);
+    const unkeyed = ["203.0.113.5", "2001:db8:1:2::/64"].map((a) =>
+      createHash("sha256").update(a).digest("base64url"),
+    );
     for (const key of addressKeys) {
       expect(key).toMatch(/^connect-ip:[A-Za-z0-9_-]{43}$/);
-      expect(key).not.toMatch(/203|2001|db8/);
+      // Not the address's text, nor its unkeyed hash (which anyone could compute for every IPv4 address). A random
+      // digest may well hold "203" or "db8": only the address's own text counts.
+      expect(key).not.toMatch(/203\.0\.113|2001:db8/i);
+      expect(unkeyed).not.toContain(key.slice("connect-ip:".length));
     }
     // Another app secret, other digests: a database dump alone cannot be matched against a list of addresses.
     keyring = keyringFrom(randomBytes(32).toString("base64"));
