@@ -325,6 +325,15 @@ describe("store pages without a REST index", () => {
     );
     expect(htmlTitle("<title>Acme &#1114112;</title>")).toBe("Acme \uFFFD");
   });
+
+  it("keeps a site name whole text: a long name is not cut inside an emoji, and a lone surrogate is U+FFFD", () => {
+    // Half an emoji cannot be saved in PostgreSQL's JSON settings: the connect failed there.
+    expect(siteName("🌸".repeat(70))).toBe(`${"🌸".repeat(59)}…`);
+    expect(htmlTitle(`<title>${"🌸".repeat(70)}</title>`)).toBe(`${"🌸".repeat(59)}…`);
+    // The REST index is JSON, and JSON may spell half a pair ("\ud83c").
+    expect(siteName(JSON.parse('"Acme \\ud83c Co \\udf38"') as string)).toBe("Acme \uFFFD Co \uFFFD");
+    expect(siteName("Acme 🌸 Co")).toBe("Acme 🌸 Co");
+  });
 });
 
 describe("connection test over https when the store's web server drops the Authorization header", () => {

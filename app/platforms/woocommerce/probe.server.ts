@@ -260,12 +260,16 @@ export function htmlTitle(html: string): string | null {
   return match ? siteName(match[1]) : null;
 }
 
+/** Half a surrogate pair, alone. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /**
  * A site name as the merchant typed it. WordPress saves the name through `esc_html`, so the REST index's `name`
  * carries HTML entities ("Bob&#039;s Tools &amp; Co") just as the page title does: decoded, trimmed, shortened.
  */
 export function siteName(raw: string): string | null {
-  const text = decodeReferences(raw).trim();
+  // Half a surrogate pair (JSON may spell one: "\ud83c") cannot be saved in PostgreSQL's JSON settings.
+  const text = decodeReferences(raw.replace(LONE_SURROGATE, "\uFFFD")).trim();
   return text ? shortName(text) : null;
 }
 
@@ -291,7 +295,8 @@ function decodeReferences(text: string): string {
 /** At most 120 characters, cut between words with an ellipsis rather than mid-word ("…Produits du Te"). */
 function shortName(text: string, max = 120): string {
   if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
+  // Never inside a surrogate pair (an emoji): its first half alone is not text.
+  const cut = text.slice(0, /[\uD800-\uDBFF]/.test(text[max - 2]) ? max - 2 : max - 1);
   const lastSpace = cut.lastIndexOf(" ");
   return `${(lastSpace > max / 2 ? cut.slice(0, lastSpace) : cut).replace(/[\s,;:–—-]+$/, "")}…`;
 }
