@@ -98,6 +98,17 @@ describe("readStoreBody", () => {
     });
   });
 
+  it("GIVEN a long notice with an emoji where it is cut WHEN read THEN the shortened text holds no half of it", () => {
+    // 198 characters before the emoji: a cut at 199 would keep only its first half (a lone surrogate).
+    const said = `Warning: ${"x".repeat(189)}\u{1F6D2} cart plugin failed in /var/www/html/wp-content/plugins/cart/cart.php on line 9`;
+    const body = readStoreBody(`\n${said}\n{"id":7}`);
+    expect(body.kind).toBe("json");
+    const text = body.printed[0].text;
+    expect(text).toBe(`Warning: ${"x".repeat(189)}…`);
+    expect(text.length).toBeLessThanOrEqual(200);
+    expect(/[\uD800-\uDFFF]/.test(text)).toBe(false);
+  });
+
   it("GIVEN plain-text notices (html_errors off, and as logged with 'PHP ') WHEN read THEN the JSON after them is read", () => {
     const text =
       '\nWarning: Undefined array key "tab" in /var/www/html/wp-content/plugins/shop-tabs/admin.php on line 31\n' +

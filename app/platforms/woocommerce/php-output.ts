@@ -183,7 +183,10 @@ function matchAt(pattern: RegExp, text: string, at: number): RegExpExecArray | n
 /** A message's first line for a person: no tags or entities, server paths shortened, at most ~200 characters. */
 function firstLine(said: string): string {
   const line = plainText(said.split(/\r?\n/)[0]).replace(SERVER_PATH, shortPath);
-  return line.length > 200 ? `${line.slice(0, 199).trimEnd()}…` : line;
+  if (line.length <= 200) return line;
+  // Never cut inside a surrogate pair (an emoji): half a pair is not text, and PostgreSQL's JSON refuses it.
+  const end = /[\uD800-\uDBFF]/.test(line[198]) ? 198 : 199;
+  return `${line.slice(0, end).trimEnd()}…`;
 }
 
 function plainText(html: string): string {
