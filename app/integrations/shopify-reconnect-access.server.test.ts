@@ -136,7 +136,8 @@ describe("a reconnect's install when Shopify refuses the kept token", () => {
     expect(outcome).toMatchObject({ accessRefused: false, withheld: true, fullSyncEnqueued: false });
     expect(outcome.problems).toEqual([
       `Shopify could not be asked whether Commerce Sync's access to ${shop} still works, so the store was not ` +
-        "reconnected: Shopify did not answer ShopAccess within 30 s. Try Reconnect again in a moment.",
+        "reconnected: Shopify did not answer within 30 s while checking the app's access to the store (ShopAccess). " +
+        "Try Reconnect again in a moment.",
     ]);
     await unchanged();
     expect(await t.db.session.count({ where: { shop } })).toBe(1);

@@ -1,8 +1,11 @@
 /**
  * Errors the Shopify platform raises on purpose. Messages are written for the merchant or developer who reads them
  * (they end up as a run's error or an integration's status reason) and never contain a token or a request body.
+ * A call is named in words, its operation name in brackets for support ("while reading orders (OrdersPage)", see
+ * queries/operations.ts); the `operation` field keeps the bare name for logs and the API.
  */
 import { AppError } from "../../lib/errors";
+import { whileRunning } from "./queries/operations";
 
 /** Shopify answered with an HTTP status the client could not recover from (after retries where they help). */
 export class ShopifyHttpError extends AppError {
@@ -13,7 +16,8 @@ export class ShopifyHttpError extends AppError {
   ) {
     super(
       "shopify_http_error",
-      `Shopify answered ${responseStatus} to ${operation}${detail ? `: ${detail}` : ""}.`,
+      `${responseStatus === 0 ? "Shopify could not be reached" : `Shopify answered ${responseStatus}`} ` +
+        `${whileRunning(operation)}${detail ? `: ${detail}` : ""}.`,
       { httpStatus: 502 },
     );
   }
@@ -53,7 +57,8 @@ export class ShopifyThrottledError extends AppError {
   ) {
     super(
       "shopify_throttled",
-      `Shopify kept throttling ${operation} after waiting ${Math.round(waitedMs / 1000)} s for its rate limit; the next sync will continue.`,
+      `Shopify kept throttling the app's requests ${whileRunning(operation)}, after waiting ` +
+        `${Math.round(waitedMs / 1000)} s for its rate limit; the next sync will continue.`,
       { httpStatus: 503 },
     );
   }
@@ -65,9 +70,11 @@ export class ShopifyTimeoutError extends AppError {
     readonly operation: string,
     readonly timeoutMs: number,
   ) {
-    super("shopify_timeout", `Shopify did not answer ${operation} within ${timeoutMs / 1000} s.`, {
-      httpStatus: 504,
-    });
+    super(
+      "shopify_timeout",
+      `Shopify did not answer within ${timeoutMs / 1000} s ${whileRunning(operation)}.`,
+      { httpStatus: 504 },
+    );
   }
 }
 
@@ -80,7 +87,8 @@ export class ShopifyQueryCostError extends AppError {
   ) {
     super(
       "shopify_query_too_costly",
-      `${operation} asks for ${requestedCostPoints ?? "more than"} points; Shopify accepts at most ${maxCostPoints} per query.`,
+      `Shopify refused a query too costly ${whileRunning(operation)}: it asks for ` +
+        `${requestedCostPoints ?? `more than ${maxCostPoints}`} points; Shopify accepts at most ${maxCostPoints} per query.`,
     );
   }
 }
@@ -93,7 +101,8 @@ export class ShopifyAccessDeniedError extends AppError {
   ) {
     super(
       "shopify_access_denied",
-      `Shopify denied ${operation}: ${detail} Reinstall the app from the Shopify admin to grant the missing access.`,
+      `Shopify denied access ${whileRunning(operation)}: ${detail} Reinstall the app from the Shopify admin to ` +
+        `grant the missing access.`,
       { httpStatus: 502 },
     );
   }
@@ -123,7 +132,11 @@ export class ShopifyGraphqlError extends AppError {
     readonly errorCodes: string[],
     firstMessage: string,
   ) {
-    super("shopify_graphql_error", `Shopify rejected ${operation}: ${firstMessage}`, { httpStatus: 502 });
+    super(
+      "shopify_graphql_error",
+      `Shopify rejected the request ${whileRunning(operation)}: ${firstMessage}`,
+      { httpStatus: 502 },
+    );
   }
 }
 
@@ -135,7 +148,7 @@ export class ShopifyUserError extends AppError {
   ) {
     super(
       "shopify_user_error",
-      `Shopify refused ${operation}: ${userErrors.map((e) => e.message).join("; ")}`,
+      `Shopify refused the request ${whileRunning(operation)}: ${userErrors.map((e) => e.message).join("; ")}`,
       { httpStatus: 502 },
     );
   }
