@@ -5,9 +5,9 @@
 import { expect, test } from "@playwright/test";
 import {
   expectNoHorizontalOverflow,
+  expectNoOffHostRequests,
   expectNothingClipped,
   expectPage,
-  recordOffHostRequests,
   screenshot,
   SHOPIFY,
 } from "./support/admin";
@@ -15,11 +15,7 @@ import { expectAccessible } from "./support/a11y";
 
 const EMPTY_SHOP = "empty-e2e.myshopify.com";
 
-let offHost: string[] = [];
-test.beforeEach(({ page }) => {
-  offHost = recordOffHostRequests(page);
-});
-test.afterEach(() => expect(offHost, "requests that left 127.0.0.1").toEqual([]));
+expectNoOffHostRequests();
 
 test("a shop with no customers, orders or products: its overview at desktop and phone width", async ({
   page,

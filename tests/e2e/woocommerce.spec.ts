@@ -4,15 +4,10 @@
  */
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { expectNothingClipped, recordOffHostRequests } from "./support/admin";
+import { expectNoOffHostRequests, expectNothingClipped } from "./support/admin";
 import { expectAccessible } from "./support/a11y";
 
-// No page loads anything from off this machine (no Shopify CDN, fonts, admin.shopify.com).
-let offHost: string[] = [];
-test.beforeEach(({ page }) => {
-  offHost = recordOffHostRequests(page);
-});
-test.afterEach(() => expect(offHost, "requests that left 127.0.0.1").toEqual([]));
+expectNoOffHostRequests();
 
 const woo = () => JSON.parse(readFileSync("tmp/e2e/woocommerce.json", "utf8")) as { url: string };
 
