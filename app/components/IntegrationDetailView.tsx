@@ -14,6 +14,7 @@ import { SyncScheduleCard } from "./SyncScheduleCard";
 import { WebhookActivityCard } from "./WebhookActivityCard";
 import { formatCount, lastSyncText, platformLabel, STORE_CONTACTS_LABEL } from "./format";
 import { phpNoticeBanner } from "./php-notice-text";
+import { followsLiveProgress, queuedSyncText } from "./queued-sync";
 import { readOnlyKeyNotice } from "./read-only-key-text";
 
 const PROGRESS_POLL_MS = 1_000;
@@ -33,8 +34,8 @@ function useLiveProgress(progressUrl: string, initial: IntegrationListItem): Int
     if (fetcher.data) setPolled(fetcher.data);
   }, [fetcher.data]);
   const live = { ...initial, ...(polled ?? {}) };
-  // A queued first sync is followed too, so the page sees it start.
-  const active = !!live.activeRun || (!!live.queuedSync && !live.lastRun);
+  // A queued sync is followed too (the first one, or one Sync now just queued), so the page sees it start.
+  const active = followsLiveProgress(live, Date.now());
   const wasActive = useRef(active);
   useEffect(() => {
     if (!active) return;
@@ -139,6 +140,7 @@ export function IntegrationDetailView(props: IntegrationDetailViewProps) {
     ? readOnlyKeyNotice({ interval: props.schedule.interval, lead: props.readOnlyLead })
     : null;
   const phpNotice = props.phpNotice && !disconnected ? phpNoticeBanner(props.phpNotice) : null;
+  const queuedLine = disconnected ? null : queuedSyncText(integration, Date.now());
 
   const body = (
     <BlockStack gap="400">
@@ -168,6 +170,16 @@ export function IntegrationDetailView(props: IntegrationDetailViewProps) {
           <CopyableId id={integration.id} />
         </BlockStack>
       </Card>
+      {queuedLine && (
+        <Card>
+          <BlockStack gap="200">
+            <Text as="h2" variant="headingMd">
+              Sync queued
+            </Text>
+            <Text as="p">{queuedLine}</Text>
+          </BlockStack>
+        </Card>
+      )}
       {integration.activeRun && (
         <Card>
           <BlockStack gap="300">

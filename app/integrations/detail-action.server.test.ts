@@ -20,7 +20,7 @@ describe("the store page's actions", () => {
     await t?.cleanup();
   });
 
-  /** "Sync now" on a store's page says what happened: started, already waiting, or a waiting retry brought forward. */
+  /** "Sync now" on a store's page says what happened: queued, already waiting, or a waiting retry brought forward. */
   describe("the store page's Sync now (embedded queue)", () => {
     const syncNow = () => {
       const form = new FormData();
@@ -32,8 +32,8 @@ describe("the store page's actions", () => {
       );
     };
 
-    it("starts a sync, then says one is waiting, then says a waiting retry starts now", async () => {
-      expect((await syncNow()).message).toBe("Incremental sync started");
+    it("queues a sync, then says one is waiting, then says a waiting retry starts now", async () => {
+      expect((await syncNow()).message).toBe("Incremental sync queued");
       expect((await syncNow()).message).toBe("A sync of this store is already waiting to run");
       // The waiting job failed once and waits out its backoff (what a worker leaves after the store was down).
       const inAnHour = new Date(Date.now() + 60 * 60_000);

@@ -94,7 +94,7 @@ export async function runDetailAction(
         ok: true,
         status: 200,
         message: result.queued
-          ? `${kind === "full" ? "Full" : "Incremental"} sync started`
+          ? `${kind === "full" ? "Full" : "Incremental"} sync queued`
           : result.startsNow
             ? "The sync that was waiting to retry after a failure starts now"
             : "A sync of this store is already waiting to run",

@@ -43,7 +43,7 @@ test("install → counts → sync now → progress → history → connect WooCo
   await app.getByRole("link", { name: "View details" }).first().click();
   await expect(app.getByRole("heading", { name: "Sync history" })).toBeVisible({ timeout: 30_000 });
   await app.getByRole("button", { name: "Sync now" }).click();
-  await expect(app.getByText("Incremental sync started")).toBeVisible();
+  await expect(app.getByText("Incremental sync queued")).toBeVisible();
   await expect(app.getByRole("cell", { name: "Incremental" }).first()).toBeVisible({ timeout: 30_000 });
   await screenshot(page, "journey-2-shopify-detail");
 

@@ -98,7 +98,7 @@ test("pasting keys opens the store's status page, filled by the first sync", asy
   await expect(page.getByRole("heading", { name: "Webhook activity" })).toBeVisible();
   await expect(page.getByText("Integration id")).toBeVisible();
   await page.getByRole("button", { name: "Sync now" }).click();
-  await expect(page.getByText("Incremental sync started")).toBeVisible();
+  await expect(page.getByText("Incremental sync queued")).toBeVisible();
   await expect(page.getByRole("cell", { name: "Incremental" }).first()).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: "test-results/woocommerce-store-status.png", fullPage: true });
   // The pointer rests on "Sync now" after its click, and Polaris shows its help text in a tooltip then (a failed CI
@@ -192,7 +192,7 @@ test("a store printing PHP notices into its answers: the sync carries on, the pa
     await expect(page).toHaveURL(/\/woocommerce\/stores\//, { timeout: 30_000 });
     await expect(page.getByRole("heading", { name: "E2E Woo Store" })).toBeVisible();
     await page.getByRole("button", { name: "Sync now" }).click();
-    await expect(page.getByText("Incremental sync started")).toBeVisible();
+    await expect(page.getByText("Incremental sync queued")).toBeVisible();
     const banner = page.locator(".Polaris-Banner", { hasText: "PHP notices" });
     await expect(async () => {
       await page.reload();

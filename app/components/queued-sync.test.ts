@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { followsLiveProgress, queuedSyncText } from "./queued-sync";
+
+const NOW = Date.parse("2026-12-03T13:25:00Z");
+const lastRun = { id: "r1", status: "succeeded", finishedAt: "2026-12-03T13:20:00Z", errorMessage: null };
+
+describe("followsLiveProgress", () => {
+  it("GIVEN a running sync THEN the page follows it", () => {
+    expect(followsLiveProgress({ activeRun: { id: "r2" }, queuedSync: null, lastRun }, NOW)).toBe(true);
+  });
+
+  it("GIVEN Sync now queued a sync on a store that synced before THEN the page follows it until it starts", () => {
+    const queuedSync = { kind: "sync.incremental", runAt: "2026-12-03T13:24:59Z" };
+    expect(followsLiveProgress({ activeRun: null, queuedSync, lastRun }, NOW)).toBe(true);
+  });
+
+  it("GIVEN the first sync is queued (no run yet) THEN the page follows it", () => {
+    const queuedSync = { kind: "sync.full", runAt: "2026-12-03T13:24:59Z" };
+    expect(followsLiveProgress({ activeRun: null, queuedSync, lastRun: null }, NOW)).toBe(true);
+  });
+
+  it("GIVEN only a failed sync's retry waiting out its backoff THEN the page does not poll every second for it", () => {
+    const queuedSync = { kind: "sync.incremental", runAt: "2026-12-03T13:40:00Z" };
+    expect(followsLiveProgress({ activeRun: null, queuedSync, lastRun }, NOW)).toBe(false);
+  });
+
+  it("GIVEN nothing runs or waits THEN the page does not poll", () => {
+    expect(followsLiveProgress({ activeRun: null, queuedSync: null, lastRun }, NOW)).toBe(false);
+  });
+});
+
+describe("queuedSyncText", () => {
+  it("GIVEN a due sync waits and none runs THEN it says what waits and since when", () => {
+    const queuedSync = { kind: "sync.full", runAt: "2026-12-03T13:24:00Z" };
+    expect(queuedSyncText({ activeRun: null, queuedSync }, NOW)).toBe(
+      "A full sync is queued since Dec 3, 2026, 1:24 PM UTC and starts as soon as a worker picks it up.",
+    );
+    expect(
+      queuedSyncText({ activeRun: null, queuedSync: { ...queuedSync, kind: "sync.incremental" } }, NOW),
+    ).toMatch(/^A sync of what changed is queued since/);
+  });
+
+  it("GIVEN a sync runs, nothing waits, or only a later retry waits THEN there is no queued line", () => {
+    const due = { kind: "sync.incremental", runAt: "2026-12-03T13:24:00Z" };
+    expect(queuedSyncText({ activeRun: { id: "r2" }, queuedSync: due }, NOW)).toBeNull();
+    expect(queuedSyncText({ activeRun: null, queuedSync: null }, NOW)).toBeNull();
+    expect(
+      queuedSyncText({ activeRun: null, queuedSync: { ...due, runAt: "2026-12-03T13:40:00Z" } }, NOW),
+    ).toBeNull();
+  });
+});
