@@ -79,4 +79,22 @@ describe.skipIf(!existsSync(CHROMIUM))("mini admin in Chromium", () => {
     });
     expect(payload.dest).toBe("https://demo.myshopify.com");
   });
+
+  it("GIVEN a phone-wide window (390 px) THEN the app's navigation stays reachable and opens the app's page", async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 800 } });
+    await page.goto(`${h.baseUrl}/admin/apps/commerce-sync`);
+    // The App Bridge stand-in posts the app's ui-nav-menu to the admin, which lists it beside its own links.
+    const settings = page.locator("#app-nav a", { hasText: "Settings" });
+    await expect.poll(async () => settings.count(), { timeout: 20_000 }).toBe(1);
+    expect(await settings.isVisible()).toBe(true);
+    const box = await settings.boundingBox();
+    expect(box && box.width > 0 && box.x >= 0 && box.y >= 0).toBe(true);
+    // The framed app keeps most of the screen.
+    const frameBox = await page.locator("#app-iframe").boundingBox();
+    expect(frameBox!.width).toBeGreaterThanOrEqual(380);
+    expect(frameBox!.height).toBeGreaterThan(600);
+    await settings.click();
+    await page.waitForURL(/\/admin\/apps\/commerce-sync\/settings/);
+    await page.close();
+  });
 });

@@ -139,7 +139,17 @@ function adminPage(ctx: EmulatorContext, shop: EmuShop, iframeSrc: string): stri
   nav a.active{background:#fff;font-weight:600}
   main{flex:1;padding:8px 8px 0 0}
   iframe{width:100%;height:100%;border:0;border-radius:12px 12px 0 0;background:#fff}
-  @media (max-width: 768px){nav{display:none}main{padding:0}iframe{border-radius:0}}
+  /* Phones: as Shopify's mobile admin keeps the app's menu one tap away, the app's links become one strip above the
+     app (scrolled sideways when they do not fit); the admin's own links are left out. */
+  @media (max-width: 768px){
+    .layout{flex-direction:column}
+    nav{width:auto;padding:4px 8px;display:flex;align-items:center;overflow-x:auto;white-space:nowrap;flex:none}
+    nav > a:not(.active){display:none}
+    #app-nav{display:flex}
+    #app-nav a{padding-left:8px !important}
+    main{padding:0;min-height:0}
+    iframe{border-radius:0}
+  }
 </style>
 </head>
 <body>
