@@ -78,12 +78,13 @@ export function nextAttemptSentence(next: NextAttempt): string {
   return `Automatic syncs are off for this store, so nothing tries again on its own: use Sync now${next.onStorePage ? "" : " on the store's page"}.`;
 }
 
+/** What waits, with its verb ("has" / "have": the store's webhook deliveries wait as one drain job). */
 const WAITING_WORK: Record<string, string> = {
-  "sync.full": "A full sync",
-  "sync.incremental": "A sync",
-  reconcile: "A scheduled check for changes",
-  "webhook.process": "A change sent by the store",
-  "webhook.drain": "Changes sent by the store",
+  "sync.full": "A full sync has",
+  "sync.incremental": "A sync has",
+  reconcile: "A scheduled check for changes has",
+  "webhook.process": "A change sent by the store has",
+  "webhook.drain": "Changes sent by the store have",
 };
 
 /**
@@ -136,12 +137,12 @@ function statusOf(
     };
   }
   if (waitingJob) {
-    const what = WAITING_WORK[waitingJob.kind] ?? "A data-protection request";
+    const what = WAITING_WORK[waitingJob.kind] ?? "A data-protection request has";
     const since = utcDateTime(waitingJob.dueAt);
     return {
       status: "needs_attention",
       statusReason:
-        `${what} has been waiting since ${since} and no background worker is running jobs, so nothing syncs. ` +
+        `${what} been waiting since ${since} and no background worker is running jobs, so nothing syncs. ` +
         "Whoever runs Commerce Sync: start the worker (npm run worker), or set RUN_JOBS_IN_PROCESS=true on the web app.",
     };
   }

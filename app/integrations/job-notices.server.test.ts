@@ -410,6 +410,10 @@ describe("status of a store with work no worker picks up", () => {
     expect(displayStatus(connected, null, null, null, waiting("webhook.process")).statusReason).toMatch(
       /^A change sent by the store has been waiting/,
     );
+    // Webhook deliveries wait as one drain job per store: the sentence is plural there.
+    expect(displayStatus(connected, null, null, null, waiting("webhook.drain")).statusReason).toMatch(
+      /^Changes sent by the store have been waiting since Dec 2, 2026, 7:31 AM UTC and no background/,
+    );
     expect(
       displayStatus(connected, null, null, null, waiting("compliance.customer_redact")).statusReason,
     ).toMatch(/^A data-protection request has been waiting/);
