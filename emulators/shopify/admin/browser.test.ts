@@ -95,6 +95,10 @@ describe.skipIf(!existsSync(CHROMIUM))("mini admin in Chromium", () => {
     expect(frameBox!.height).toBeGreaterThan(600);
     await settings.click();
     await page.waitForURL(/\/admin\/apps\/commerce-sync\/settings/);
+    // The current page's link is marked and in sight.
+    const current = page.locator("#app-nav a.active", { hasText: "Settings" });
+    await expect.poll(async () => current.count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(async () => current.isVisible()).toBe(true);
     await page.close();
   });
 });

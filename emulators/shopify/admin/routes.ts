@@ -184,6 +184,9 @@ function adminPage(ctx: EmulatorContext, shop: EmuShop, iframeSrc: string): stri
       if (current === appPath + item.href) a.className = "active";
       nav.appendChild(a);
     });
+    // On a phone the links are one strip: the current page's is scrolled into sight.
+    var active = nav.querySelector("a.active");
+    if (active && nav.scrollWidth > nav.clientWidth) active.scrollIntoView({ block: "nearest", inline: "nearest" });
   });
 })();
 </script>
