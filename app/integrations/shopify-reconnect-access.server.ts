@@ -8,6 +8,7 @@
  * compare-and-delete, as app/uninstalled does): without a session, the next load of the app from the Shopify admin
  * exchanges its session token for new access, and afterAuth's install reconnects the store.
  */
+import { withoutRetryNote } from "../lib/errors";
 import type { AppDb, PlatformContext, StoreCallRecorder } from "../sync/platform";
 import type { ShopifyPlatform } from "../platforms/shopify/index.server";
 import { offlineSessionId } from "../platforms/shopify/access-token.server";
@@ -90,7 +91,7 @@ export async function checkReconnectAccess(
  * other failure.
  */
 function notAnsweringInWords(error: unknown): string | null {
-  if (error instanceof ShopifyTimeoutError) return error.message.replace(/\.$/, "");
+  if (error instanceof ShopifyTimeoutError) return withoutRetryNote(error.message).text.replace(/\.$/, "");
   if (error instanceof ShopifyThrottledError) return "Shopify kept throttling the app's requests";
   if (error instanceof ShopifyHttpError)
     return error.responseStatus === 0

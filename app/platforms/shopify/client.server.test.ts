@@ -4,6 +4,7 @@
  * against the emulator in tests/integration/shopify-*.
  */
 import { describe, expect, it } from "vitest";
+import { RETRIED_LATER } from "../../lib/errors";
 import type { StoreCall } from "../../sync/platform";
 import { ShopifyGraphqlClient, type AccessTokenSource } from "./client.server";
 import {
@@ -109,6 +110,26 @@ describe("ShopifyGraphqlClient", () => {
     expect(error).toBeInstanceOf(ShopifyHttpError);
     expect((error as ShopifyHttpError).responseStatus).toBe(502);
     expect(h.calls.at(-1)).toMatchObject({ outcome: "error", httpStatus: 502, attempt: 3 });
+    // The retry note the store's status replaces with when the next attempt really is (display-status.ts).
+    expect((error as ShopifyHttpError).message).toBe(
+      "Shopify answered 502 while running Op: Shopify is having trouble. Commerce Sync will try again later.",
+    );
+    expect((error as ShopifyHttpError).retryNote).toBe(RETRIED_LATER);
+  });
+
+  it('GIVEN Shopify cannot be reached WHEN the attempts run out THEN the error says so, not "answered 0"', async () => {
+    const h = harness([
+      new TypeError("fetch failed"),
+      new TypeError("fetch failed"),
+      new TypeError("fetch failed"),
+    ]);
+    const error = await h.client.request("Op", "{ ok }").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShopifyHttpError);
+    expect((error as ShopifyHttpError).responseStatus).toBe(0);
+    expect((error as ShopifyHttpError).message).toBe(
+      "Shopify could not be reached while running Op: fetch failed. Commerce Sync will try again later.",
+    );
+    expect((error as ShopifyHttpError).retryNote).toBe(RETRIED_LATER);
   });
 
   it("GIVEN no answer in time WHEN every attempt times out THEN ShopifyTimeoutError says how long it waited", async () => {
@@ -120,6 +141,7 @@ describe("ShopifyGraphqlClient", () => {
     const error = await h.client.request("Op", "{ ok }").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShopifyTimeoutError);
     expect((error as ShopifyTimeoutError).timeoutMs).toBe(50);
+    expect((error as ShopifyTimeoutError).retryNote).toBe(RETRIED_LATER);
   });
 
   it("GIVEN an expired token WHEN Shopify answers 401 THEN the token is refreshed once and the request retried", async () => {

@@ -123,7 +123,7 @@ export class ShopifyGraphqlClient {
           record("error", undefined, detail);
           throw timedOut
             ? new ShopifyTimeoutError(operation, this.timeoutMs)
-            : new ShopifyHttpError(operation, 0, (error as Error).message);
+            : new ShopifyHttpError(operation, 0, (error as Error).message, { retryable: true });
         }
         record("retried", undefined, detail);
         await this.sleep(backoffDelayMs(failures), signal);
@@ -169,11 +169,7 @@ export class ShopifyGraphqlClient {
         failures += 1;
         if (failures >= this.maxAttempts) {
           record("error", status, "server error");
-          throw new ShopifyHttpError(
-            operation,
-            status,
-            "Shopify is having trouble; the next sync will retry",
-          );
+          throw new ShopifyHttpError(operation, status, "Shopify is having trouble", { retryable: true });
         }
         record("retried", status, "server error");
         await this.sleep(backoffDelayMs(failures), signal);

@@ -16,10 +16,10 @@ import {
 describe("Shopify error messages", () => {
   it.each([
     [
-      new ShopifyHttpError("OrdersPage", 503, "Shopify is having trouble; the next sync will retry"),
+      new ShopifyHttpError("OrdersPage", 503, "Shopify is having trouble", { retryable: true }),
       "shopify_http_error",
       502,
-      "Shopify answered 503 while reading orders (OrdersPage): Shopify is having trouble; the next sync will retry.",
+      "Shopify answered 503 while reading orders (OrdersPage): Shopify is having trouble. Commerce Sync will try again later.",
     ],
     [
       new ShopifyHttpError("bulk:download", 0, "fetch failed"),
@@ -37,7 +37,7 @@ describe("Shopify error messages", () => {
       new ShopifyTimeoutError("ShopAccess", 30_000),
       "shopify_timeout",
       504,
-      "Shopify did not answer within 30 s while checking the app's access to the store (ShopAccess).",
+      "Shopify did not answer within 30 s while checking the app's access to the store (ShopAccess). Commerce Sync will try again later.",
     ],
     [
       new ShopifyThrottledError("CustomersPage", 12_400),

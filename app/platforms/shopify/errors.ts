@@ -4,21 +4,26 @@
  * A call is named in words, its operation name in brackets for support ("while reading orders (OrdersPage)", see
  * queries/operations.ts); the `operation` field keeps the bare name for logs and the API.
  */
-import { AppError } from "../../lib/errors";
+import { AppError, RETRIED_LATER } from "../../lib/errors";
 import { whileRunning } from "./queries/operations";
 
-/** Shopify answered with an HTTP status the client could not recover from (after retries where they help). */
+/**
+ * Shopify answered with an HTTP status the client could not recover from (after retries where they help), or, with
+ * `responseStatus` 0, could not be reached at all. `retryable` (server errors, network failures) ends the message
+ * with RETRIED_LATER, which a store's status replaces with when the next attempt really is.
+ */
 export class ShopifyHttpError extends AppError {
   constructor(
     readonly operation: string,
     readonly responseStatus: number,
     detail = "",
+    options: { retryable?: boolean } = {},
   ) {
     super(
       "shopify_http_error",
       `${responseStatus === 0 ? "Shopify could not be reached" : `Shopify answered ${responseStatus}`} ` +
         `${whileRunning(operation)}${detail ? `: ${detail}` : ""}.`,
-      { httpStatus: 502 },
+      { httpStatus: 502, ...(options.retryable ? { retryNote: RETRIED_LATER } : {}) },
     );
   }
 }
@@ -73,7 +78,10 @@ export class ShopifyTimeoutError extends AppError {
     super(
       "shopify_timeout",
       `Shopify did not answer within ${timeoutMs / 1000} s ${whileRunning(operation)}.`,
-      { httpStatus: 504 },
+      {
+        httpStatus: 504,
+        retryNote: RETRIED_LATER,
+      },
     );
   }
 }
