@@ -186,7 +186,7 @@ function adminPage(ctx: EmulatorContext, shop: EmuShop, iframeSrc: string): stri
     });
     // On a phone the links are one strip: the current page's is scrolled into sight.
     var active = nav.querySelector("a.active");
-    if (active && nav.scrollWidth > nav.clientWidth) active.scrollIntoView({ block: "nearest", inline: "nearest" });
+    if (active) active.scrollIntoView({ block: "nearest", inline: "nearest" });
   });
 })();
 </script>
