@@ -13,6 +13,7 @@ const INTEGRATION_TONE: Record<string, Tone> = {
 const RUN_TONE: Record<string, Tone> = {
   succeeded: "success",
   running: "info",
+  stopped: "warning",
   queued: undefined,
   partial: "warning",
   failed: "critical",

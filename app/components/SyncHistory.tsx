@@ -22,6 +22,7 @@ import {
   RUN_CUSTOMERS_LABEL,
   runResourceNotes,
   runResourceText,
+  shownRunStatus,
   triggerLabel,
 } from "./format";
 import { runErrorLines } from "./run-errors";
@@ -146,7 +147,7 @@ function RunList({ runs }: { runs: SyncRunView[] }) {
               <Text as="span" fontWeight="semibold">
                 {kindOf(run)}
               </Text>
-              <RunStatusBadge status={run.active ? "running" : run.status} />
+              <RunStatusBadge status={shownRunStatus(run)} />
             </InlineStack>
             <Text as="span" tone="subdued" variant="bodySm">
               {formatDateTime(run.startedAt)} · {durationOf(run)}
@@ -199,7 +200,7 @@ export function SyncHistory({
               rows={runs.map((run) => [
                 formatDateTime(run.startedAt),
                 kindOf(run),
-                <RunStatusBadge key={run.id} status={run.active ? "running" : run.status} />,
+                <RunStatusBadge key={run.id} status={shownRunStatus(run)} />,
                 <CountsCell key="customers" run={run} resource="customers" />,
                 <CountsCell key="orders" run={run} resource="orders" />,
                 <CountsCell key="products" run={run} resource="products" />,

@@ -9,6 +9,7 @@ import {
   runResourceNotes,
   narrowNote,
   resourceProgressText,
+  shownRunStatus,
   runResourceText,
   triggerLabel,
 } from "./format";
@@ -159,5 +160,18 @@ describe("resourceProgressText", () => {
     expect(resourceProgressText({ phase: "done", synced: 1273, failed: 0, total: 1275 })).toBe(
       "1,273 · done",
     );
+  });
+});
+
+describe("shownRunStatus", () => {
+  it("GIVEN a run still marked running whose worker stopped beating THEN the history shows it stopped, not running", () => {
+    expect(shownRunStatus({ status: "running", active: false })).toBe("stopped");
+  });
+
+  it("GIVEN a live run or a finished one THEN its own status is shown", () => {
+    expect(shownRunStatus({ status: "running", active: true })).toBe("running");
+    expect(shownRunStatus({ status: "succeeded", active: false })).toBe("succeeded");
+    expect(shownRunStatus({ status: "partial", active: false })).toBe("partial");
+    expect(shownRunStatus({ status: "failed", active: false })).toBe("failed");
   });
 });

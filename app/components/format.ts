@@ -77,6 +77,16 @@ export function formatCount(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+/**
+ * The status a sync run is shown with in the history: the engine's, except a run still marked running whose worker
+ * stopped beating (killed, or stopped before it could finish), which is "stopped" until a worker carries it on: never
+ * "running" beside a store status that says it stopped.
+ */
+export function shownRunStatus(run: { status: string; active: boolean }): string {
+  if (run.active) return "running";
+  return run.status === "running" ? "stopped" : run.status;
+}
+
 /** "needs_attention" → "Needs attention". */
 export function humanize(value: string): string {
   return value.replace(/[_.]/g, " ").replace(/^./, (c) => c.toUpperCase());
