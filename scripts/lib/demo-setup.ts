@@ -33,12 +33,25 @@ export async function installIntoShop(db: AppDb, adminUrl: string, shop: string,
   throw new Error(`The app did not record the install of ${shop} within ${timeoutMs / 1000} s.`);
 }
 
-/** A fresh API token for the demo organization (earlier demo tokens are revoked). */
+/**
+ * The demo organization's API token, new on every start. The tokens earlier demos created are deleted rather than
+ * revoked: revoked ones stay listed in Settings, so each restart would add a dead token to the merchant's list.
+ * Tokens the merchant created are left alone.
+ */
 export async function demoApiToken(db: AppDb, organizationId: string): Promise<string> {
-  await db.apiToken.updateMany({
-    where: { organizationId, createdBy: "demo", revokedAt: null },
-    data: { revokedAt: new Date() },
+  const earlier = await db.apiToken.findMany({
+    where: { organizationId, createdBy: "demo" },
+    select: { id: true },
   });
+  if (earlier.length > 0) {
+    const ids = earlier.map((row) => row.id);
+    await db.$transaction([
+      db.apiToken.deleteMany({ where: { id: { in: ids } } }),
+      db.auditLog.create({
+        data: { organizationId, actor: "demo", action: "api_token.deleted", detail: { tokenIds: ids } },
+      }),
+    ]);
+  }
   return (await createApiToken(db, { organizationId, name: "Demo", createdBy: "demo" })).token;
 }
 
