@@ -100,6 +100,11 @@ export const envSchema = z
     APP_BRIDGE_URL: optionalUrl,
     /** Allow store URLs on loopback/private networks (local WooCommerce emulator). Never in production. */
     ALLOW_PRIVATE_STORE_URLS: booleanFlag.default("false"),
+    /**
+     * The demo's local WooCommerce store, which (unlike a real one) accepts the key approval's http callback: the
+     * connect pages' https warning says so for it. Demo only.
+     */
+    DEMO_WOOCOMMERCE_URL: optionalUrl,
     /** WooCommerce list pages read at once per store after the first (1 = one page at a time). */
     WOOCOMMERCE_PAGE_CONCURRENCY: wholeNumber({ min: 1, max: 16, unit: "pages" }, 4),
     /** How long one store request (Shopify GraphQL, a WooCommerce page) may take before it is retried. */

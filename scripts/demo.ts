@@ -119,7 +119,11 @@ async function main() {
 
     console.log(`==> Starting Commerce Sync (log: ${dataDir}/app.log)`);
     const server = startAppServer(
-      localAppEnv({ appPort, databaseUrl, shopifyEmulatorUrl: shopify.url, secrets }),
+      // The connect pages then say that this store, unlike a real one, accepts the approval's http callback.
+      {
+        ...localAppEnv({ appPort, databaseUrl, shopifyEmulatorUrl: shopify.url, secrets }),
+        DEMO_WOOCOMMERCE_URL: woo.url,
+      },
       {
         logFile: join(dataDir, "app.log"),
       },

@@ -1,17 +1,19 @@
 /**
  * The warning both WooCommerce connect pages (standalone and embedded) show beside "Approve in WooCommerce" when
- * Commerce Sync runs on plain http: a real store refuses to send the approved key there.
+ * Commerce Sync runs on plain http: a real store refuses to send the approved key there (words in
+ * woocommerce-approval-https-text.ts).
  */
 import { Banner } from "@shopify/polaris";
+import type { ApprovalHttpsWarning } from "../integrations/woocommerce-approval.server";
+import { approvalHttpsWarningText } from "./woocommerce-approval-https-text";
 
-export function ApprovalNeedsHttpsBanner({ appUrl }: { appUrl: string }) {
+export function ApprovalNeedsHttpsBanner({ warning }: { warning: ApprovalHttpsWarning }) {
+  const text = approvalHttpsWarningText(warning);
   return (
-    <Banner tone="warning" title="Approval needs Commerce Sync on https">
-      <p>
-        WooCommerce sends an approved key only to an https address, and Commerce Sync runs at {appUrl}: a real
-        store answers “The callback_url needs to be over SSL”. Paste REST API keys below instead, or serve
-        Commerce Sync over https.
-      </p>
+    <Banner tone="warning" title={text.title}>
+      {text.paragraphs.map((paragraph) => (
+        <p key={paragraph}>{paragraph}</p>
+      ))}
     </Banner>
   );
 }

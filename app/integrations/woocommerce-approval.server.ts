@@ -33,6 +33,22 @@ export function approvalCallbackRefused(appUrl: string): string | null {
   return /^https:/i.test(appUrl) ? null : appUrl;
 }
 
+/** What the connect pages warn about when a real store would refuse the approval's callback. */
+export interface ApprovalHttpsWarning {
+  appUrl: string;
+  /** The demo's local store, which (unlike a real one) accepts the http callback; null outside the demo. */
+  demoStoreUrl: string | null;
+}
+
+/** The connect pages' https warning for key approval, or null when the app is on https. */
+export function approvalHttpsWarning(env: {
+  SHOPIFY_APP_URL: string;
+  DEMO_WOOCOMMERCE_URL?: string;
+}): ApprovalHttpsWarning | null {
+  const appUrl = approvalCallbackRefused(env.SHOPIFY_APP_URL);
+  return appUrl ? { appUrl, demoStoreUrl: env.DEMO_WOOCOMMERCE_URL ?? null } : null;
+}
+
 export type ReturnTo = "standalone" | "embedded";
 
 export type StartApprovalResult =

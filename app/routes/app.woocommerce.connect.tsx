@@ -17,7 +17,7 @@ import { ApprovalNeedsHttpsBanner } from "../components/woocommerce-approval-htt
 import { WooKeyForm } from "../components/woocommerce-key-form";
 import { wooApp } from "../woocommerce-app.server";
 import { loadEnv } from "../env.server";
-import { approvalCallbackRefused } from "../integrations/woocommerce-approval.server";
+import { approvalHttpsWarning } from "../integrations/woocommerce-approval.server";
 import { connectFailureInit, connectWooCommerce } from "../integrations/woocommerce-connect.server";
 import { signOrganizationGrant } from "../integrations/woocommerce-session.server";
 import { boundary } from "@shopify/shopify-app-remix/server";
@@ -42,7 +42,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { app, organizationId } = await shopOrganization(request);
   return json({
     approveUrl: `/woocommerce/connect?grant=${signOrganizationGrant(app.keyring, organizationId)}`,
-    httpAppUrl: approvalCallbackRefused(loadEnv().SHOPIFY_APP_URL),
+    httpsWarning: approvalHttpsWarning(loadEnv()),
     // A store's "Reconnect" (it needs attention) opens this page with its address.
     storeUrl: new URL(request.url).searchParams.get("store") ?? "",
   });
@@ -65,7 +65,7 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
 };
 
 export default function EmbeddedConnectWooCommerce() {
-  const { approveUrl, httpAppUrl, storeUrl: initialStoreUrl } = useLoaderData<typeof loader>();
+  const { approveUrl, httpsWarning, storeUrl: initialStoreUrl } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const [storeUrl, setStoreUrl] = useState(initialStoreUrl);
@@ -113,7 +113,7 @@ export default function EmbeddedConnectWooCommerce() {
                   Opens a new tab where you enter your store's address, log in to WordPress and approve a key;
                   the tab then shows the store's status page.
                 </Text>
-                {httpAppUrl && <ApprovalNeedsHttpsBanner appUrl={httpAppUrl} />}
+                {httpsWarning && <ApprovalNeedsHttpsBanner warning={httpsWarning} />}
                 <Box>
                   <Button url={approveUrl} target="_blank" variant="primary">
                     Approve in WooCommerce

@@ -12,7 +12,7 @@ import { useState } from "react";
 import { ApprovalNeedsHttpsBanner } from "../components/woocommerce-approval-https";
 import { WooKeyForm } from "../components/woocommerce-key-form";
 import { loadEnv } from "../env.server";
-import { approvalCallbackRefused, startKeyApproval } from "../integrations/woocommerce-approval.server";
+import { approvalHttpsWarning, startKeyApproval } from "../integrations/woocommerce-approval.server";
 import { wooApp } from "../woocommerce-app.server";
 import {
   connectFailureInit,
@@ -42,7 +42,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const session = await readOwnerSession(app.db, token);
   const grant = url.searchParams.get("grant");
   const grantValid = !!readOrganizationGrant(app.keyring, grant);
-  const appUrl = loadEnv().SHOPIFY_APP_URL;
   return json({
     signedIn: !!session,
     signIn: url.searchParams.has("signin") && !session,
@@ -50,7 +49,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     grant: grantValid ? grant : null,
     grantExpired: !!grant && !grantValid,
     storeUrl: url.searchParams.get("store") ?? "",
-    httpAppUrl: approvalCallbackRefused(appUrl),
+    httpsWarning: approvalHttpsWarning(loadEnv()),
   });
 };
 
@@ -157,7 +156,7 @@ export default function ConnectWooCommerce() {
                     You will be sent to your store to log in and approve a Read/Write key for Commerce Sync.
                     Nothing to copy.
                   </Text>
-                  {loaded.httpAppUrl && <ApprovalNeedsHttpsBanner appUrl={loaded.httpAppUrl} />}
+                  {loaded.httpsWarning && <ApprovalNeedsHttpsBanner warning={loaded.httpsWarning} />}
                   {approveError && (
                     <Banner tone="critical" title="We could not start the approval">
                       <p>{approveError.message}</p>
