@@ -4,15 +4,11 @@
  * the other specs' stores are untouched.
  */
 import { expect, test } from "@playwright/test";
-import { expectPage, recordOffHostRequests, screenshot, SHOPIFY } from "./support/admin";
+import { expectNoOffHostRequests, expectPage, screenshot, SHOPIFY } from "./support/admin";
 
 const REFUSED_SHOP = "reconnect-refused-e2e.myshopify.com";
 
-let offHost: string[] = [];
-test.beforeEach(({ page }) => {
-  offHost = recordOffHostRequests(page);
-});
-test.afterEach(() => expect(offHost, "requests that left 127.0.0.1").toEqual([]));
+expectNoOffHostRequests();
 
 test("Reconnect of a store whose kept access Shopify refused gets new access and reconnects it", async ({
   page,
