@@ -95,7 +95,11 @@ export function redirect(res: ServerResponse, location: string, status = 302): v
   sendText(res, status, "", { Location: location });
 }
 
-/** HTML-escapes text the way WordPress's esc_html does (single quote as &#039;). */
+/**
+ * HTML-escapes every `&<>"'` (single quote as &#039;, as WordPress writes it). It encodes entities the text
+ * already holds again; the WooCommerce emulator's `escHtml` (woocommerce/http/esc-html.ts) is WordPress's esc_html,
+ * which does not.
+ */
 export function escapeHtml(text: string): string {
   return text.replace(
     /[&<>"']/g,

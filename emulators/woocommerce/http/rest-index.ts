@@ -3,9 +3,9 @@
  * names the site and lists the namespaces a stock WordPress 7.1 + WooCommerce 11.0.1 registers; `routes` holds
  * only the routes this emulator serves (a real store lists hundreds), in WordPress's route-data shape.
  */
-import { escapeHtml } from "../../shared/http";
 import type { WooEmulatorContext } from "../context";
 import { RestError } from "../errors";
+import { escHtml } from "./esc-html";
 
 /**
  * Namespaces of a stock store, in the order they register on `rest_api_init` (WooCommerce's before core's
@@ -154,8 +154,9 @@ export function restIndexBody(
 ): Record<string, unknown> {
   const home = ctx.siteUrl;
   const body: Record<string, unknown> = {
-    // get_option('blogname') as saved: sanitize_option runs esc_html on it, so "Acme & Co" reads "Acme &amp; Co".
-    name: escapeHtml(ctx.config.siteName),
+    // get_option('blogname') as saved: sanitize_option runs esc_html on it, so "Acme & Co" reads "Acme &amp; Co"
+    // and an entity already typed ("Caf&eacute;") is kept, not encoded again.
+    name: escHtml(ctx.config.siteName),
     // New installs since WordPress 6.1 have an empty tagline.
     description: "",
     url: home,
