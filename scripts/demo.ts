@@ -5,13 +5,15 @@
  * Prints the URLs to open and one line `DEMO_READY {json}` (appUrl, adminUrl, wooUrl, apiToken).
  *
  * Flags: --app-port (3000), --shopify-port (4100), --woo-port (4200), --data-dir (data), --activity-ms (4000),
- * --customers/--orders/--products (seed sizes per store), --rebuild (fresh production build). Fails, exit 1, when a port is taken or another demo uses the data folder.
+ * --customers/--orders/--products (seed sizes per store), --rebuild (fresh production build), --help. Fails, exit 1,
+ * when a port is taken, another demo uses the data folder or a flag is unknown (scripts/lib/demo-args.ts).
  */
 import { join } from "node:path";
 import { createPrismaClient } from "../app/db/client.server";
 import { SHOPIFY_SCOPES } from "../app/env.server";
 import { startShopifyEmulator } from "../emulators/shopify/server";
 import { startWooEmulator } from "../emulators/woocommerce/server";
+import { checkDemoArgs, demoUsage } from "./lib/demo-args";
 import { keepStoreIds, restoreStoreIds } from "./lib/demo-store-ids";
 import { startActivity } from "./lib/demo-activity";
 import { assertPortFree, DemoSetupError, demoDatabaseUrl, lockDataDir } from "./lib/demo-guards";
@@ -204,7 +206,15 @@ Press Ctrl-C to stop. Data stays in ${dataDir}/.`);
   }
 }
 
-main().catch((error) => {
-  console.error(`Demo failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+const args = checkDemoArgs(process.argv.slice(2));
+if (args.kind === "help") {
+  console.log(demoUsage());
+} else if (args.kind === "error") {
+  console.error(`Demo not started: ${args.message}`);
+  process.exitCode = 1;
+} else {
+  main().catch((error) => {
+    console.error(`Demo failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
