@@ -16,6 +16,7 @@ import { formatCount, lastSyncText, platformLabel, STORE_CONTACTS_LABEL } from "
 import { phpNoticeBanner } from "./php-notice-text";
 import { followsLiveProgress, queuedSyncText } from "./queued-sync";
 import { readOnlyKeyNotice } from "./read-only-key-text";
+import { reconnectMayHelp } from "../lib/attention-cause";
 
 const PROGRESS_POLL_MS = 1_000;
 
@@ -76,8 +77,9 @@ export interface IntegrationDetailViewProps {
   /** Store facts and actions shown above the numbers (the store's address, reconnect). */
   aside?: ReactNode;
   /**
-   * Where the store can be connected again (a new key, a new address): offered when it needs attention (a revoked or
-   * changed key is mended only there) and once it is disconnected.
+   * Where the store can be connected again (a new key, a new address): offered when it needs attention for a failure
+   * of the store's own (a revoked or changed key is mended only there; not a stopped worker or undeliverable webhooks,
+   * `reconnectMayHelp`) and once it is disconnected.
    */
   reconnectUrl?: string;
   /**
@@ -259,7 +261,11 @@ export function IntegrationDetailView(props: IntegrationDetailViewProps) {
           </Banner>
         )}
         {integration.status === "needs_attention" && (
-          <Banner tone="critical" title="This store needs attention" action={reconnect}>
+          <Banner
+            tone="critical"
+            title="This store needs attention"
+            action={reconnectMayHelp(integration.attentionCause) ? reconnect : undefined}
+          >
             <p>{integration.statusReason}</p>
           </Banner>
         )}

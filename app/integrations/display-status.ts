@@ -5,12 +5,15 @@
  * access came back (`settings.accessRestoredAt`) no longer describes it.
  */
 import { settingsObject } from "../jobs/schedule";
+import type { AttentionCause } from "../lib/attention-cause";
 import { withoutRetryNote } from "../lib/errors";
 import { utcDateTime } from "../lib/utc-time";
 import { unreachableProblemIn } from "../platforms/woocommerce/webhook-pings.server";
 import type { SyncRunView } from "./sync-runs.server";
 
 export type DisplayStatus = "connected" | "syncing" | "needs_attention" | "disconnected";
+
+export type { AttentionCause };
 
 /**
  * A job of a store that has been due for a while (WAITING_GRACE_MS) and that no worker picked up, while no job ran
@@ -100,13 +103,20 @@ export function displayStatus(
   waitingJob: WaitingJobNotice | null = null,
   stalledRun: SyncRunView | null = null,
   next: NextAttempt | null = null,
-): { status: DisplayStatus; statusReason: string | null } {
+): Shown {
   const shown = statusOf(row, activeRun, lastRun, failedJob, waitingJob, stalledRun);
   // A store failure that may pass ends "Commerce Sync will try again later.": say when, as things stand (a failed
   // sync's job is retried a few times, minutes apart; a partial one is not: the next scheduled check reads again).
   if (!next || !shown.statusReason) return shown;
   const { text, hadNote } = withoutRetryNote(shown.statusReason);
   return hadNote ? { ...shown, statusReason: `${text} ${nextAttemptSentence(next)}` } : shown;
+}
+
+/** The status with its reason and, when it needs attention, why (`AttentionCause`). */
+export interface Shown {
+  status: DisplayStatus;
+  statusReason: string | null;
+  attentionCause: AttentionCause | null;
 }
 
 function statusOf(
@@ -116,15 +126,16 @@ function statusOf(
   failedJob: FailedJobNotice | null,
   waitingJob: WaitingJobNotice | null,
   stalledRun: SyncRunView | null,
-): { status: DisplayStatus; statusReason: string | null } {
-  if (row.status === "disconnected") return { status: "disconnected", statusReason: row.statusReason };
+): Shown {
+  if (row.status === "disconnected")
+    return { status: "disconnected", statusReason: row.statusReason, attentionCause: null };
   // What failed while the store's access was gone says nothing about it now (its catch-up sync is queued).
   const restoredAt = accessRestoredAt(row.settings)?.getTime() ?? null;
   const beforeRestore = (at: string | Date | null | undefined) =>
     restoredAt !== null && !!at && new Date(at).getTime() <= restoredAt;
   if (lastRun && lastRun.status !== "succeeded" && beforeRestore(lastRun.finishedAt)) lastRun = null;
   if (failedJob && beforeRestore(failedJob.finishedAt)) failedJob = null;
-  if (activeRun) return { status: "syncing", statusReason: null };
+  if (activeRun) return { status: "syncing", statusReason: null, attentionCause: null };
   // A stopped run a newer finished run has superseded says nothing about the store now.
   if (stalledRun && !(lastRun && lastRun.startedAt > stalledRun.startedAt)) {
     const started = utcDateTime(stalledRun.startedAt);
@@ -134,6 +145,7 @@ function statusOf(
         `The sync started ${started} stopped before it finished (its worker stopped, or lost the database) and ` +
         "has not resumed yet. It carries on from where it stopped when a worker picks it up; if this lasts, check " +
         "that a worker runs (npm run worker, or the web app with RUN_JOBS_IN_PROCESS=true).",
+      attentionCause: "worker_stopped",
     };
   }
   if (waitingJob) {
@@ -144,23 +156,31 @@ function statusOf(
       statusReason:
         `${what} been waiting since ${since} and no background worker is running jobs, so nothing syncs. ` +
         "Whoever runs Commerce Sync: start the worker (npm run worker), or set RUN_JOBS_IN_PROCESS=true on the web app.",
+      attentionCause: "no_worker",
     };
   }
   if (row.status === "needs_attention")
-    return { status: "needs_attention", statusReason: row.statusReason ?? "The last sync could not finish." };
+    return {
+      status: "needs_attention",
+      statusReason: row.statusReason ?? "The last sync could not finish.",
+      attentionCause: "store",
+    };
   // Webhooks the store cannot deliver: a sync that succeeded since does not make them work.
   const unreachable = unreachableProblemIn(row.webhookHealth);
-  if (unreachable) return { status: "needs_attention", statusReason: unreachable };
+  if (unreachable)
+    return { status: "needs_attention", statusReason: unreachable, attentionCause: "webhooks_unreachable" };
   if (lastRun?.status === "failed")
     return {
       status: "needs_attention",
       statusReason: `The last sync failed: ${lastRun.errorMessage ?? "see its errors in the sync history."}`,
+      attentionCause: "store",
     };
   const lastFinishedAt = lastRun?.finishedAt ? new Date(lastRun.finishedAt).getTime() : 0;
   if (failedJob && (failedJob.finishedAt?.getTime() ?? Date.now()) > lastFinishedAt) {
     return {
       status: "needs_attention",
       statusReason: `A scheduled ${failedJob.kind.replace(/^sync\./, "")} sync failed before it could run: ${failedJob.error ?? "unknown error"}`,
+      attentionCause: "store",
     };
   }
   if (lastRun?.status === "partial")
@@ -170,6 +190,7 @@ function statusOf(
         lastRun.failed > 0
           ? `The last sync skipped ${lastRun.failed.toLocaleString("en-US")} record(s) it could not save.`
           : `The last sync could not read everything: ${lastRun.resources.find((r) => r.error)?.error ?? "see the sync history."}`,
+      attentionCause: lastRun.failed > 0 ? "records_skipped" : "store",
     };
-  return { status: "connected", statusReason: null };
+  return { status: "connected", statusReason: null, attentionCause: null };
 }

@@ -9,7 +9,7 @@ import type { AppDb } from "../sync/platform";
 import { IntegrationNotFoundError } from "./disconnect.server";
 import { describeRun, type SyncRunView } from "./sync-runs.server";
 import { effectiveSchedule, nextCheckAt, type ScheduleDefaults } from "../jobs/schedule";
-import { displayStatus, type NextAttempt, type DisplayStatus } from "./display-status";
+import { displayStatus, type AttentionCause, type NextAttempt, type DisplayStatus } from "./display-status";
 
 export {
   failedJobNotices,
@@ -37,6 +37,8 @@ export interface IntegrationListItem {
   storeKey: string;
   status: DisplayStatus;
   statusReason: string | null;
+  /** Why it needs attention (`AttentionCause`), null otherwise: the page offers Reconnect only where that can help. */
+  attentionCause: AttentionCause | null;
   lastSyncAt: string | null;
   syncedContacts: number;
   syncedOrders: number;
@@ -266,6 +268,7 @@ export type LiveProgress = Pick<
   IntegrationListItem,
   | "status"
   | "statusReason"
+  | "attentionCause"
   | "activeRun"
   | "syncedContacts"
   | "syncedOrders"
@@ -280,6 +283,7 @@ export function liveProgress(integration: IntegrationListItem): LiveProgress {
   return {
     status: integration.status,
     statusReason: integration.statusReason,
+    attentionCause: integration.attentionCause,
     activeRun: integration.activeRun,
     syncedContacts: integration.syncedContacts,
     syncedOrders: integration.syncedOrders,

@@ -388,6 +388,7 @@ describe("status of a store with work no worker picks up", () => {
     expect(displayStatus(row, null, null, null)).toEqual({
       status: "needs_attention",
       statusReason: unreachable,
+      attentionCause: "webhooks_unreachable",
     });
     // Other maintenance problems are the reconcile's to flag (a read-only key is the owner's choice).
     expect(
@@ -397,7 +398,7 @@ describe("status of a store with work no worker picks up", () => {
         null,
         null,
       ),
-    ).toEqual({ status: "connected", statusReason: null });
+    ).toEqual({ status: "connected", statusReason: null, attentionCause: null });
     expect(
       displayStatus({ ...row, status: "disconnected", statusReason: "Bye" }, null, null, null).status,
     ).toBe("disconnected");
@@ -419,7 +420,7 @@ describe("status of a store with work no worker picks up", () => {
     ).toMatch(/^A data-protection request has been waiting/);
     expect(
       displayStatus({ status: "disconnected", statusReason: "Bye" }, null, null, null, waiting("reconcile")),
-    ).toEqual({ status: "disconnected", statusReason: "Bye" });
+    ).toEqual({ status: "disconnected", statusReason: "Bye", attentionCause: null });
     // The stored reason of a store that needs attention gives way: nothing can be fixed until jobs run.
     expect(
       displayStatus(

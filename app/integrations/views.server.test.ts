@@ -3,6 +3,7 @@ import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tes
 import { searchContacts } from "./contacts-view.server";
 import { displayStatus, listIntegrations } from "./integrations-view.server";
 import { listOrders, ordersPerDay, withOtherStores } from "./orders-view.server";
+import { reconnectMayHelp } from "../lib/attention-cause";
 import { describeRun } from "./sync-runs.server";
 import { seedMerchant, type MerchantFixture } from "./testing/merchant";
 import { webhookActivity } from "./webhook-activity.server";
@@ -311,6 +312,7 @@ describe("status shown for a store", () => {
     ).toEqual({
       status: "needs_attention",
       statusReason: "The last sync failed: 401 from the store",
+      attentionCause: "store",
     });
     expect(displayStatus(connected, null, run("partial", { ordersFailed: 2 }), null).statusReason).toBe(
       "The last sync skipped 2 record(s) it could not save.",
@@ -318,7 +320,29 @@ describe("status shown for a store", () => {
     expect(displayStatus(connected, null, run("succeeded"), null)).toEqual({
       status: "connected",
       statusReason: null,
+      attentionCause: null,
     });
+  });
+
+  it("says why a store needs attention, and only a store's own failure may be mended by reconnecting it", () => {
+    const stalled = run("running", { heartbeatAt: new Date("2026-01-01T00:00:05Z"), finishedAt: null });
+    const waiting = { integrationId: "i", kind: "reconcile", dueAt: new Date("2026-01-01T00:00:00Z") };
+    const cases: Array<[ReturnType<typeof displayStatus>, string | null, boolean]> = [
+      [displayStatus(connected, null, null, null, null, stalled), "worker_stopped", false],
+      [displayStatus(connected, null, null, null, waiting), "no_worker", false],
+      [displayStatus(connected, null, run("partial", { ordersFailed: 2 }), null), "records_skipped", false],
+      [
+        displayStatus({ status: "needs_attention", statusReason: "Key revoked" }, null, null, null),
+        "store",
+        true,
+      ],
+      [displayStatus(connected, null, run("failed", { errorMessage: "401" }), null), "store", true],
+      [displayStatus(connected, null, run("succeeded"), null), null, false],
+    ];
+    for (const [shown, cause, offered] of cases) {
+      expect(shown.attentionCause).toBe(cause);
+      expect(reconnectMayHelp(shown.attentionCause)).toBe(offered);
+    }
   });
 
   it("ignores a failed job older than the last finished run", () => {
