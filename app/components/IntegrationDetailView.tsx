@@ -14,11 +14,9 @@ import { SyncScheduleCard } from "./SyncScheduleCard";
 import { WebhookActivityCard } from "./WebhookActivityCard";
 import { formatCount, lastSyncText, platformLabel, STORE_CONTACTS_LABEL } from "./format";
 import { phpNoticeBanner } from "./php-notice-text";
-import { followsLiveProgress, queuedSyncText } from "./queued-sync";
+import { liveProgressInterval, queuedSyncText } from "./queued-sync";
 import { readOnlyKeyNotice } from "./read-only-key-text";
 import { reconnectMayHelp } from "../lib/attention-cause";
-
-const PROGRESS_POLL_MS = 1_000;
 
 /** The live part of a store: polls `progressUrl` while a run is active, and reloads the page once it ends. */
 function useLiveProgress(progressUrl: string, initial: IntegrationListItem): IntegrationListItem {
@@ -35,21 +33,23 @@ function useLiveProgress(progressUrl: string, initial: IntegrationListItem): Int
     if (fetcher.data) setPolled(fetcher.data);
   }, [fetcher.data]);
   const live = { ...initial, ...(polled ?? {}) };
-  // A queued sync is followed too (the first one, or one Sync now just queued), so the page sees it start.
-  const active = followsLiveProgress(live, Date.now());
-  const wasActive = useRef(active);
+  // A queued sync is followed too (the first one, or one Sync now just queued), so the page sees it start; a run
+  // whose worker stopped, or work no worker picks up, is checked more slowly, so the page sees a worker come back.
+  const interval = liveProgressInterval(live, Date.now());
+  const wasFollowing = useRef(interval !== null);
   useEffect(() => {
-    if (!active) return;
+    if (interval === null) return;
     const timer = setInterval(() => {
       if (document.visibilityState === "visible" && fetcher.state === "idle") fetcher.load(progressUrl);
-    }, PROGRESS_POLL_MS);
+    }, interval);
     return () => clearInterval(timer);
-  }, [active, progressUrl, fetcher]);
+  }, [interval, progressUrl, fetcher]);
   useEffect(() => {
-    // The run just finished: reload history and webhook activity once.
-    if (wasActive.current && !active && revalidator.state === "idle") revalidator.revalidate();
-    wasActive.current = active;
-  }, [active, revalidator]);
+    // The run finished, or the worker came back and nothing is pending: reload history and webhook activity once.
+    const following = interval !== null;
+    if (wasFollowing.current && !following && revalidator.state === "idle") revalidator.revalidate();
+    wasFollowing.current = following;
+  }, [interval, revalidator]);
   return live;
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { followsLiveProgress, queuedSyncText } from "./queued-sync";
+import {
+  followsLiveProgress,
+  liveProgressInterval,
+  PROGRESS_POLL_MS,
+  queuedSyncText,
+  WORKER_WAIT_POLL_MS,
+} from "./queued-sync";
 
 const NOW = Date.parse("2026-12-03T13:25:00Z");
 const lastRun = { id: "r1", status: "succeeded", finishedAt: "2026-12-03T13:20:00Z", errorMessage: null };
@@ -26,6 +32,37 @@ describe("followsLiveProgress", () => {
 
   it("GIVEN nothing runs or waits THEN the page does not poll", () => {
     expect(followsLiveProgress({ activeRun: null, queuedSync: null, lastRun }, NOW)).toBe(false);
+  });
+});
+
+describe("liveProgressInterval", () => {
+  const idle = { activeRun: null, queuedSync: null, lastRun };
+
+  it("GIVEN a running sync or a due queued one THEN the page polls every second", () => {
+    expect(liveProgressInterval({ ...idle, activeRun: { id: "r2" } }, NOW)).toBe(PROGRESS_POLL_MS);
+    const queuedSync = { kind: "sync.incremental", runAt: "2026-12-03T13:24:59Z" };
+    expect(liveProgressInterval({ ...idle, queuedSync, attentionCause: "no_worker" }, NOW)).toBe(
+      PROGRESS_POLL_MS,
+    );
+  });
+
+  it("GIVEN a run whose worker stopped, or work no worker picks up THEN the page keeps checking, more slowly", () => {
+    for (const attentionCause of ["worker_stopped", "no_worker"] as const) {
+      expect(liveProgressInterval({ ...idle, status: "needs_attention", attentionCause }, NOW)).toBe(
+        WORKER_WAIT_POLL_MS,
+      );
+    }
+    expect(WORKER_WAIT_POLL_MS).toBeGreaterThan(PROGRESS_POLL_MS);
+  });
+
+  it("GIVEN nothing pending (healthy, a store failure, records skipped, disconnected) THEN the page does not poll", () => {
+    expect(liveProgressInterval({ ...idle, status: "connected", attentionCause: null }, NOW)).toBeNull();
+    for (const attentionCause of ["store", "records_skipped", "webhooks_unreachable"] as const) {
+      expect(liveProgressInterval({ ...idle, status: "needs_attention", attentionCause }, NOW)).toBeNull();
+    }
+    expect(
+      liveProgressInterval({ ...idle, status: "disconnected", attentionCause: "worker_stopped" }, NOW),
+    ).toBeNull();
   });
 });
 

@@ -4,6 +4,7 @@
  * runs). Until a run starts, the page says what waits and since when, and keeps polling so it sees the run start
  * (and, when no worker takes it, the status that says so).
  */
+import type { AttentionCause } from "../lib/attention-cause";
 import { utcDateTime } from "../lib/utc-time";
 
 export interface QueuedSyncView {
@@ -28,6 +29,35 @@ export function followsLiveProgress(
   if (live.activeRun) return true;
   if (!live.queuedSync) return false;
   return !live.lastRun || isDue(live.queuedSync, nowMs);
+}
+
+/** How often the page polls while a sync runs or a due one waits. */
+export const PROGRESS_POLL_MS = 1_000;
+/**
+ * How often the page checks again while what it shows waits on a worker (a run whose worker stopped, work no worker
+ * picks up): nothing moves until someone starts one, but the page should turn healthy on its own when it does.
+ */
+export const WORKER_WAIT_POLL_MS = 10_000;
+
+/**
+ * How often the store page polls its live progress, or null when nothing it shows is pending: every second while a
+ * sync runs or a due one waits (`followsLiveProgress`), every WORKER_WAIT_POLL_MS while the status says a run's
+ * worker stopped or no worker runs jobs.
+ */
+export function liveProgressInterval(
+  live: {
+    activeRun: unknown;
+    queuedSync: QueuedSyncView | null;
+    lastRun: unknown;
+    status?: string;
+    attentionCause?: AttentionCause | null;
+  },
+  nowMs: number,
+): number | null {
+  if (followsLiveProgress(live, nowMs)) return PROGRESS_POLL_MS;
+  if (live.status === "disconnected") return null;
+  const waitsOnWorker = live.attentionCause === "worker_stopped" || live.attentionCause === "no_worker";
+  return waitsOnWorker ? WORKER_WAIT_POLL_MS : null;
 }
 
 const QUEUED_WORK: Record<string, string> = {
