@@ -6,6 +6,7 @@
 import prisma from "./db.server";
 import { authenticate } from "./shopify.server";
 import { getJobQueue } from "./queue.server";
+import { asRequestedInstall } from "./install-requester.server";
 import { rethrowAsResponse } from "./lib/error-response.server";
 import { loadEnv } from "./env.server";
 import { recheckShopAccess } from "./integrations/shopify-install.server";
@@ -33,16 +34,20 @@ export interface EmbeddedContext {
 export async function embeddedContext(request: Request): Promise<EmbeddedContext> {
   const { session } = await authenticate.admin(request);
   const organization = await requireShopOrganization(prisma, session.shop).catch(rethrowAsResponse);
+  const actor = `merchant:${session.shop}`;
   return {
     db: prisma,
     shop: session.shop,
     scope: session.scope ?? null,
     organization,
-    actor: `merchant:${session.shop}`,
+    actor,
     queue: getJobQueue,
     renewAccess: async () => {
-      // Its URL and headers (the session token) without the body, which the route has read by then.
-      await authenticate.admin(new Request(request.url, { headers: request.headers }));
+      // Its URL and headers (the session token) without the body, which the route has read by then. The install the
+      // new access runs (afterAuth) queues the merchant's full sync, not one "on install".
+      await asRequestedInstall({ shop: session.shop, syncTriggeredBy: actor }, () =>
+        authenticate.admin(new Request(request.url, { headers: request.headers })),
+      );
     },
   };
 }

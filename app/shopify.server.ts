@@ -7,6 +7,7 @@ import { appSessionStorage } from "./shopify-sessions.server";
 import { shopifyServices } from "./shopify-services.server";
 import { emulatedAdminThrown } from "./emulated-admin.server";
 import { shopInstalls } from "./shop-installs.server";
+import { installRequestedBy } from "./install-requester.server";
 
 const env = loadEnv();
 
@@ -40,7 +41,12 @@ const shopify = shopifyApp({
   hooks: {
     afterAuth: async ({ session }) => {
       // The token exchange itself was made (and succeeded) inside shopify-app-remix just before this hook.
-      await shopifyServices().install({ shop: session.shop, scope: session.scope ?? null });
+      // A reconnect that asked for new access (install-requester.server.ts) shows its full sync as the merchant's.
+      await shopifyServices().install({
+        shop: session.shop,
+        scope: session.scope ?? null,
+        syncTriggeredBy: installRequestedBy(session.shop),
+      });
     },
   },
   ...(env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [env.SHOP_CUSTOM_DOMAIN] } : {}),

@@ -107,6 +107,9 @@ describe.each(DATABASE_KINDS)("reconnecting a disconnected Shopify store from it
     ).id;
     expect((await store()).status).toBe("connected");
     expect(subscriptions().length).toBeGreaterThanOrEqual(10);
+    // A real install's first full sync is still the install's.
+    const [firstSync] = await queuedFullSyncs();
+    expect((firstSync.payload as { triggeredBy?: string }).triggeredBy).toBe("install");
     expect(await page()).toMatchObject({ ownShop: true, reconnectNote: null });
   });
 
@@ -217,7 +220,9 @@ describe.each(DATABASE_KINDS)("reconnecting a disconnected Shopify store from it
     expect(sessions[0].accessToken).not.toBe(refusedSession.accessToken);
     expect(await store()).toMatchObject({ status: "connected", statusReason: null, disconnectedAt: null });
     expect(await reconnectedAudits()).toBe(auditsBefore + 1);
-    expect(await queuedFullSyncs()).toHaveLength(1);
+    // Started by the merchant who pressed Reconnect (as a reconnect with a working token records it), not "on install".
+    const [fullSync] = await queuedFullSyncs();
+    expect((fullSync.payload as { triggeredBy?: string }).triggeredBy).toBe(`merchant:${SHOP}`);
     expect(subscriptions().length).toBeGreaterThanOrEqual(10);
   });
 });
