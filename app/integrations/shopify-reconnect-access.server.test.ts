@@ -144,13 +144,18 @@ describe("a reconnect's install when Shopify refuses the kept token", () => {
   });
 
   it("GIVEN Shopify failing or throttling the check WHEN reconnecting THEN the answer says to try Reconnect again, not that a sync will", async () => {
+    // The call named in words, as Shopify's errors name it (queries/operations.ts).
+    const CHECKING = "while checking the app's access to the store (ShopAccess)";
     const failures: Array<[Error, string]> = [
       [
         new ShopifyHttpError("ShopAccess", 503, "Shopify is having trouble; the next sync will retry"),
-        "Shopify answered 503",
+        `Shopify answered 503 ${CHECKING}`,
       ],
-      [new ShopifyThrottledError("ShopAccess", 12_000), "Shopify kept throttling the app's requests"],
-      [new ShopifyHttpError("ShopAccess", 0, "fetch failed"), "Shopify could not be reached"],
+      [
+        new ShopifyThrottledError("ShopAccess", 12_000),
+        `Shopify kept throttling the app's requests ${CHECKING}`,
+      ],
+      [new ShopifyHttpError("ShopAccess", 0, "fetch failed"), `Shopify could not be reached ${CHECKING}`],
     ];
     for (const [error, why] of failures) {
       answer = async () => {

@@ -14,6 +14,7 @@ import type { ShopifyPlatform } from "../platforms/shopify/index.server";
 import { offlineSessionId } from "../platforms/shopify/access-token.server";
 import { ShopifyHttpError, ShopifyThrottledError, ShopifyTimeoutError } from "../platforms/shopify/errors";
 import { readShopSessions, removeUnchangedSessions } from "../platforms/shopify/session-storage.server";
+import { whileRunning } from "../platforms/shopify/queries/operations";
 import { storedAccessRefusal } from "../platforms/shopify/stored-access.server";
 
 export interface WithheldReconnect {
@@ -92,11 +93,11 @@ export async function checkReconnectAccess(
  */
 function notAnsweringInWords(error: unknown): string | null {
   if (error instanceof ShopifyTimeoutError) return withoutRetryNote(error.message).text.replace(/\.$/, "");
-  if (error instanceof ShopifyThrottledError) return "Shopify kept throttling the app's requests";
+  // The call named as the errors name it ("while checking the app's access to the store (ShopAccess)").
+  if (error instanceof ShopifyThrottledError)
+    return `Shopify kept throttling the app's requests ${whileRunning(error.operation)}`;
   if (error instanceof ShopifyHttpError)
-    return error.responseStatus === 0
-      ? "Shopify could not be reached"
-      : `Shopify answered ${error.responseStatus}`;
+    return `${error.responseStatus === 0 ? "Shopify could not be reached" : `Shopify answered ${error.responseStatus}`} ${whileRunning(error.operation)}`;
   return null;
 }
 
