@@ -5,7 +5,7 @@
  * access came back (`settings.accessRestoredAt`) no longer describes it.
  */
 import { settingsObject } from "../jobs/schedule";
-import type { AttentionCause } from "../lib/attention-cause";
+import { storeFailureCause, type AttentionCause } from "../lib/attention-cause";
 import { withoutRetryNote } from "../lib/errors";
 import { utcDateTime } from "../lib/utc-time";
 import { unreachableProblemIn } from "../platforms/woocommerce/webhook-pings.server";
@@ -163,7 +163,12 @@ function statusOf(
     return {
       status: "needs_attention",
       statusReason: row.statusReason ?? "The last sync could not finish.",
-      attentionCause: "store",
+      // The stored reason is the last run's failure when it is that run's message: its code says what it was.
+      attentionCause: storeFailureCause(
+        lastRun && lastRun.errorMessage !== null && lastRun.errorMessage === row.statusReason
+          ? lastRun.failureCode
+          : null,
+      ),
     };
   // Webhooks the store cannot deliver: a sync that succeeded since does not make them work.
   const unreachable = unreachableProblemIn(row.webhookHealth);
@@ -173,7 +178,7 @@ function statusOf(
     return {
       status: "needs_attention",
       statusReason: `The last sync failed: ${lastRun.errorMessage ?? "see its errors in the sync history."}`,
-      attentionCause: "store",
+      attentionCause: storeFailureCause(lastRun.failureCode),
     };
   const lastFinishedAt = lastRun?.finishedAt ? new Date(lastRun.finishedAt).getTime() : 0;
   if (failedJob && (failedJob.finishedAt?.getTime() ?? Date.now()) > lastFinishedAt) {
@@ -190,7 +195,7 @@ function statusOf(
         lastRun.failed > 0
           ? `The last sync skipped ${lastRun.failed.toLocaleString("en-US")} record(s) it could not save.`
           : `The last sync could not read everything: ${lastRun.resources.find((r) => r.error)?.error ?? "see the sync history."}`,
-      attentionCause: lastRun.failed > 0 ? "records_skipped" : "store",
+      attentionCause: lastRun.failed > 0 ? "records_skipped" : storeFailureCause(lastRun.failureCode),
     };
   return { status: "connected", statusReason: null, attentionCause: null };
 }

@@ -60,6 +60,11 @@ export interface SyncRunView {
   failed: number;
   errorCount: number;
   errorMessage: string | null;
+  /**
+   * The stable code of what stopped the run (its own failure, else the first resource whose read failed), when it had
+   * one: how the store's status tells a refused key from a site that is down.
+   */
+  failureCode: string | null;
   errors: Array<{ resource: string; externalId: string | null; message: string; at: string }>;
 }
 
@@ -99,10 +104,12 @@ type StoredCheckpoint = {
         deleted?: number;
         total?: number | null;
         error?: string;
+        errorCode?: string;
       }
     >
   >;
   errorCount?: number;
+  failureCode?: string;
 };
 
 /** Describes one stored run. */
@@ -145,6 +152,8 @@ export function describeRun(run: SyncRunRow, now: Date = new Date()): SyncRunVie
     failed: resources.reduce((n, r) => n + r.failed, 0),
     errorCount: Math.max(checkpoint.errorCount ?? 0, errors.length),
     errorMessage: run.errorMessage,
+    failureCode:
+      checkpoint.failureCode ?? listed.map((r) => checkpoint.resources?.[r]?.errorCode).find(Boolean) ?? null,
     errors,
   };
 }

@@ -20,6 +20,8 @@ export interface ResourceCheckpoint {
   total: number | null;
   /** Reader failure that stopped this resource, if any. */
   error?: string;
+  /** Its stable code (an AppError's `code`, e.g. "woocommerce_auth"), when it had one. */
+  errorCode?: string;
 }
 
 export interface Checkpoint {
@@ -27,6 +29,8 @@ export interface Checkpoint {
   resources: Partial<Record<Resource, ResourceCheckpoint>>;
   /** Every error counted, including those beyond the stored list. */
   errorCount: number;
+  /** The stable code of the failure that stopped the whole run (an AppError's `code`), when it had one. */
+  failureCode?: string;
 }
 
 export function emptyCheckpoint(): Checkpoint {

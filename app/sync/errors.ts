@@ -2,7 +2,7 @@
  * Errors the sync engine raises on purpose. Each is an AppError with a stable code; messages speak to the merchant
  * or operator who reads them and never contain credentials.
  */
-import { AppError } from "../lib/errors";
+import { AppError, isAppError } from "../lib/errors";
 
 /** Another run of the same integration is alive (its heartbeat is fresh). */
 export class SyncAlreadyRunningError extends AppError {
@@ -57,6 +57,11 @@ export function isResumableAbort(reason: unknown): boolean {
     reason instanceof SyncInterruptedError ||
     (typeof reason === "object" && reason !== null && (reason as { resumable?: unknown }).resumable === true)
   );
+}
+
+/** The stable code of anything thrown (an AppError's `code`), or undefined: what the status classifies by. */
+export function errorCode(error: unknown): string | undefined {
+  return isAppError(error) ? error.code : undefined;
 }
 
 /** The message of anything thrown, for run records and statuses. */

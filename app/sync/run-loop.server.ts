@@ -5,7 +5,7 @@
  */
 import type { AppDb } from "../db/client.server";
 import { progressSnapshot, type ResourceCheckpoint } from "./checkpoint";
-import { DatabaseUnavailableError, errorMessage, isResumableAbort } from "./errors";
+import { DatabaseUnavailableError, errorCode, errorMessage, isResumableAbort } from "./errors";
 import {
   MAX_STORED_ERRORS,
   recordIntegrationOutcome,
@@ -114,7 +114,10 @@ export class RunLoop {
       }
     } catch (error) {
       if (error instanceof DatabaseUnavailableError) databaseUnavailable = error;
-      else fatal = errorMessage(error);
+      else {
+        fatal = errorMessage(error);
+        this.state.checkpoint.failureCode = errorCode(error);
+      }
     } finally {
       clearInterval(heartbeat);
     }
@@ -142,6 +145,7 @@ export class RunLoop {
     this.state.currentResource = resource;
     rc.phase = "running";
     rc.error = undefined;
+    rc.errorCode = undefined;
     if (rc.total === null && source.count) {
       rc.total = (await source.count(resource, signal).catch(() => undefined)) ?? null;
     }
@@ -172,6 +176,7 @@ export class RunLoop {
       if (error instanceof DatabaseUnavailableError) throw error;
       rc.phase = "failed";
       rc.error = errorMessage(error);
+      rc.errorCode = errorCode(error);
       this.addError({ resource, externalId: null, message: `Reading ${resource} stopped: ${rc.error}` });
       await this.serial(() => this.writeState(this.db));
       return "next";

@@ -88,7 +88,7 @@ export interface MemorySourceOptions {
   /** Awaited before each page (simulates a slow store; tests use it to kill a process mid-run). */
   pageDelayMs?: number;
   /** Throws from the reader of `resource` after it yielded `afterPages` pages (simulated crash). */
-  failAfter?: { resource: Resource; afterPages: number; message?: string };
+  failAfter?: { resource: Resource; afterPages: number; message?: string; error?: () => Error };
   /** Called before each page is yielded (tests: abort, count pages). */
   onPage?: (resource: Resource, pageIndex: number) => void;
   /** Report `estimatedTotal` on pages (default true). */
@@ -215,8 +215,9 @@ function reader<T, R extends Resource>(
       while (index < sizeOf(data)) {
         if (signal.aborted) return;
         if (options.failAfter?.resource === resource && pages >= options.failAfter.afterPages) {
-          throw new Error(
-            options.failAfter.message ?? `Simulated crash reading ${resource} after ${pages} pages`,
+          throw (
+            options.failAfter.error?.() ??
+            new Error(options.failAfter.message ?? `Simulated crash reading ${resource} after ${pages} pages`)
           );
         }
         if (options.pageDelayMs) await new Promise((r) => setTimeout(r, options.pageDelayMs));
