@@ -42,9 +42,10 @@ test("Reconnect of a store whose kept access Shopify refused gets new access and
   await expect(app.getByText("That did not work")).toHaveCount(0);
   await expect(app.getByText("Connected", { exact: true }).first()).toBeVisible({ timeout: 30_000 });
   await expect(app.getByRole("button", { name: "Sync now" })).toBeEnabled();
-  // Working, not only flipped: the full sync the reconnect queued (afterAuth's install, hence "on install") reads the
-  // shop with the new access.
-  await expect(app.getByText("Full · on install")).toHaveCount(2, { timeout: 30_000 });
+  // Working, not only flipped: the full sync the reconnect queued reads the shop with the new access, and the history
+  // says the merchant started it (afterAuth is told who asked: ADR 0059 addendum), below the first install's.
+  await expect(app.getByText("Full · by the merchant")).toHaveCount(1, { timeout: 30_000 });
+  await expect(app.getByText("Full · on install")).toHaveCount(1);
   await expect(app.getByText("Succeeded", { exact: true })).toHaveCount(2, { timeout: 30_000 });
   await expect(app.getByText("This store needs attention")).toHaveCount(0);
   await screenshot(page, "detail-reconnected-with-new-access");
