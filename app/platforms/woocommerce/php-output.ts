@@ -16,6 +16,7 @@
  * failure whatever else the body holds. Pure. ADR 0058.
  */
 import { parseJsonLossless } from "../../lib/json-lossless";
+import { sliceWhole } from "../../lib/text";
 
 /** One message PHP (or WordPress) printed into an answer. */
 export interface PhpMessage {
@@ -183,10 +184,7 @@ function matchAt(pattern: RegExp, text: string, at: number): RegExpExecArray | n
 /** A message's first line for a person: no tags or entities, server paths shortened, at most ~200 characters. */
 function firstLine(said: string): string {
   const line = plainText(said.split(/\r?\n/)[0]).replace(SERVER_PATH, shortPath);
-  if (line.length <= 200) return line;
-  // Never cut inside a surrogate pair (an emoji): half a pair is not text, and PostgreSQL's JSON refuses it.
-  const end = /[\uD800-\uDBFF]/.test(line[198]) ? 198 : 199;
-  return `${line.slice(0, end).trimEnd()}…`;
+  return line.length > 200 ? `${sliceWhole(line, 199).trimEnd()}…` : line;
 }
 
 function plainText(html: string): string {

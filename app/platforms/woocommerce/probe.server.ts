@@ -17,6 +17,7 @@
  */
 import axios from "axios";
 import type { AddressKind } from "../../lib/network-guard.server";
+import { sliceWhole } from "../../lib/text";
 import { WooClient, type WooAgents } from "./client.server";
 import { WooRequestError, errorFromResponse, errorFromTransport } from "./errors";
 import { readStoreBody } from "./php-output";
@@ -295,8 +296,7 @@ function decodeReferences(text: string): string {
 /** At most 120 characters, cut between words with an ellipsis rather than mid-word ("…Produits du Te"). */
 function shortName(text: string, max = 120): string {
   if (text.length <= max) return text;
-  // Never inside a surrogate pair (an emoji): its first half alone is not text.
-  const cut = text.slice(0, /[\uD800-\uDBFF]/.test(text[max - 2]) ? max - 2 : max - 1);
+  const cut = sliceWhole(text, max - 1);
   const lastSpace = cut.lastIndexOf(" ");
   return `${(lastSpace > max / 2 ? cut.slice(0, lastSpace) : cut).replace(/[\s,;:–—-]+$/, "")}…`;
 }
