@@ -7,8 +7,9 @@
  * Format: `<keyId>:<base64url HMAC>`. `keyId` names the derived key, so a digest made before a rotation of
  * ENCRYPTION_KEY is still recognised while the old key stays in ENCRYPTION_KEYS_OLD (`candidateDigests`).
  */
-import { createHash, createHmac, hkdfSync } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { Keyring } from "./encryption.server";
+import { derivedDigestKey, keyedDigest } from "./keyed-digest.server";
 
 export interface EmailDigestKey {
   id: string;
@@ -22,9 +23,7 @@ export interface EmailDigestKeys {
 }
 
 function derive(encryptionKey: Buffer): EmailDigestKey {
-  const key = Buffer.from(
-    hkdfSync("sha256", encryptionKey, Buffer.alloc(0), "commerce-sync email-digest v1", 32),
-  );
+  const key = derivedDigestKey(encryptionKey, "commerce-sync email-digest v1");
   return { id: createHash("sha256").update(key).digest("hex").slice(0, 8), key };
 }
 
@@ -34,10 +33,7 @@ export function emailDigestKeysFrom(keyring: Keyring): EmailDigestKeys {
 }
 
 function digestWith(key: EmailDigestKey, scope: string, normalizedEmail: string): string {
-  const mac = createHmac("sha256", key.key)
-    .update(`${scope}\n${normalizedEmail}`, "utf8")
-    .digest("base64url");
-  return `${key.id}:${mac}`;
+  return `${key.id}:${keyedDigest(key.key, `${scope}\n${normalizedEmail}`)}`;
 }
 
 /**

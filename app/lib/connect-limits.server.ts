@@ -10,9 +10,9 @@
  * addendum), so every web process counts together and a restart forgets nothing; an address is stored only as a
  * keyed HMAC. When the database cannot count, the attempt is refused ("try again shortly"), never let through.
  */
-import { createHmac, hkdfSync } from "node:crypto";
 import { isIP } from "node:net";
 import type { Keyring } from "../crypto/encryption.server";
+import { derivedDigestKey, keyedDigest } from "../crypto/keyed-digest.server";
 import type { RateLimitCounters } from "../db/rate-limit-counters.server";
 import { isTransientDatabaseError } from "../db/transient-errors";
 import { AppError } from "./errors";
@@ -113,9 +113,7 @@ export interface ConnectLimitStore {
 
 /** Connect limits counted in the database, shared by every process that uses it. */
 export function createConnectLimits(settings: ConnectLimitSettings, store: ConnectLimitStore): ConnectLimits {
-  const macKey = Buffer.from(
-    hkdfSync("sha256", store.keyring.current, Buffer.alloc(0), "commerce-sync connect-limit address", 32),
-  );
+  const macKey = derivedDigestKey(store.keyring.current, "commerce-sync connect-limit address");
   const count = async (key: string, limit: ConnectLimitWindow, scope: ConnectLimitScope) => {
     let counted;
     try {
@@ -131,7 +129,7 @@ export function createConnectLimits(settings: ConnectLimitSettings, store: Conne
   return {
     async take({ clientIp, organizationId }) {
       if (clientIp) {
-        const digest = createHmac("sha256", macKey).update(addressKey(clientIp)).digest("base64url");
+        const digest = keyedDigest(macKey, addressKey(clientIp));
         await count(`connect-ip:${digest}`, settings.perIp, "address");
       }
       if (organizationId)
