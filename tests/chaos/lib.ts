@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect } from "vitest";
 import { TEST_ENV } from "../../app/platforms/testing/test-platforms";
+import { isTransientDatabaseError } from "../../app/db/transient-errors";
 import type { AppDb } from "../../app/sync/platform";
 
 /** Fixed loopback ports of this suite (6100–6199); scenarios run one at a time. */
@@ -107,7 +108,11 @@ export function appProcess(name: string, env: Record<string, string>): ChaosProc
   return new ChaosProcess(name, ["--import", tsx, "server.ts"], env);
 }
 
-/** Polls `probe` until it returns a value that is not null/false, or throws naming `what`. */
+/**
+ * Polls `probe` until it returns a value that is not null/false, or throws naming `what`. A probe that fails with a
+ * transient database error is polled again: the suite's own connections die with the worker's when a scenario
+ * terminates the database's backends (a pooled idle connection can be handed out before its close is noticed).
+ */
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | null | false | undefined>,
@@ -116,7 +121,13 @@ export async function waitFor<T>(
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await probe();
+    let value: T | null | false | undefined;
+    try {
+      value = await probe();
+    } catch (error) {
+      if (!isTransientDatabaseError(error) || Date.now() > deadline) throw error;
+      value = null;
+    }
     if (value !== null && value !== false && value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
