@@ -6,13 +6,27 @@
 import type http from "node:http";
 import { escapeHtml, redirect, sendHtml } from "../../shared/http";
 import type { WooEmulatorContext } from "../context";
+import { escHtml } from "../http/esc-html";
 import { phpJsonEncode } from "../php";
 import { WP_VERSION, wpDate } from "../render/common";
 import type { KeyPermissions } from "../store/records";
 import { post } from "../webhooks/post";
 
 const SCOPES = ["read", "write", "read_write"];
-const SCOPE_VERBS: Record<string, string> = { read: "View", write: "Create", read_write: "View and manage" };
+/** `WC_Auth::get_i18n_scope()`: the scope as the approval page names it. */
+const SCOPE_LABELS: Record<string, string> = { read: "Read", write: "Write", read_write: "Read/Write" };
+/** `WC_Auth::get_permissions_in_scope()`: the list under "which will allow it to:". */
+const SCOPE_PERMISSIONS: Record<string, string[]> = {
+  read: ["View coupons", "View customers", "View orders and sales reports", "View products"],
+  write: ["Create webhooks", "Create coupons", "Create customers", "Create orders", "Create products"],
+  read_write: [
+    "Create webhooks",
+    "View and manage coupons",
+    "View and manage customers",
+    "View and manage orders and sales reports",
+    "View and manage products",
+  ],
+};
 
 /** wp_die() as the wc-auth endpoints use it. */
 function authDie(res: http.ServerResponse, status: number, message: string): void {
@@ -47,17 +61,19 @@ function invalidRequest(ctx: WooEmulatorContext, p: (name: string) => string): s
   return null;
 }
 
+/**
+ * `auth/form-grant-access.php`: the app name and the scope go through `esc_html` once (entities already in the name
+ * stay as they are, as WordPress's `esc_html` does not encode twice), each inside `<strong>` in the second line.
+ */
 function approvalPage(ctx: WooEmulatorContext, url: URL, denyUrl: string): string {
   const p = (name: string) => url.searchParams.get(name) ?? "";
   const grant = new URL(`${ctx.siteUrl}/wc-auth/v1/access_granted`);
   for (const [name, value] of url.searchParams) grant.searchParams.set(name, value);
   grant.searchParams.set("wc_auth_nonce", ctx.wcAuthNonce);
-  const verb = SCOPE_VERBS[p("scope")];
-  const app = escapeHtml(p("app_name"));
-  const items = ["coupons", "customers", "orders", "products", "reports"]
-    .map((r) => `<li>${verb} ${r}</li>`)
-    .join("");
-  return `<!DOCTYPE html>\n<html lang="en-US">\n<head><meta charset="UTF-8"><title>Application authentication request</title></head>\n<body class="wc-auth">\n<h1>${app} would like to connect to your store</h1>\n<p>This will give "${app}" <strong>${escapeHtml(p("scope"))}</strong> access which will allow it to:</p>\n<ul class="wc-auth-permissions">${items}</ul>\n<p class="wc-auth-actions"><a href="${escapeHtml(grant.toString())}" class="button button-primary wc-auth-approve">Approve</a> <a href="${escapeHtml(denyUrl)}" class="button wc-auth-deny">Deny</a></p>\n</body>\n</html>\n`;
+  const app = escHtml(p("app_name"));
+  const scope = escHtml(SCOPE_LABELS[p("scope")]!);
+  const items = SCOPE_PERMISSIONS[p("scope")]!.map((item) => `<li>${escHtml(item)}</li>`).join("");
+  return `<!DOCTYPE html>\n<html lang="en-US">\n<head><meta charset="UTF-8"><title>Application authentication request</title></head>\n<body class="wc-auth">\n<h1>${app} would like to connect to your store</h1>\n<p>This will give "<strong>${app}</strong>" <strong>${scope}</strong> access which will allow it to:</p>\n<ul class="wc-auth-permissions">${items}</ul>\n<p class="wc-auth-actions"><a href="${escapeHtml(grant.toString())}" class="button button-primary wc-auth-approve">Approve</a> <a href="${escapeHtml(denyUrl)}" class="button wc-auth-deny">Deny</a></p>\n</body>\n</html>\n`;
 }
 
 /** Answers `/wc-auth/v1/authorize` and `/wc-auth/v1/access_granted`. */

@@ -116,6 +116,50 @@ describe("WooCommerce emulator key approval flow (/wc-auth/v1/authorize)", () =>
     expect((JSON.parse(callback.received[0].body) as Consumer).key_permissions).toBe("read");
   });
 
+  it("prints the app name once through esc_html, as form-grant-access.php does (no &amp;amp;)", async () => {
+    await setMode("prompt");
+    const cases: Array<[string, string]> = [
+      ["Sync & Co", "Sync &amp; Co"],
+      ["Sync &amp; Co", "Sync &amp; Co"],
+      ['Caf&eacute; "Sync"', "Caf&eacute; &quot;Sync&quot;"],
+    ];
+    for (const [name, printed] of cases) {
+      const html = await (await fetch(authorizeUrl({ app_name: name }))).text();
+      expect(html).toContain(`<h1>${printed} would like to connect to your store</h1>`);
+      expect(html).toContain(
+        `This will give "<strong>${printed}</strong>" <strong>Read/Write</strong> access`,
+      );
+      expect(html).not.toContain("&amp;amp;");
+    }
+  });
+
+  it("names the scope and lists its permissions as WC_Auth does", async () => {
+    await setMode("prompt");
+    const expected: Record<string, [string, string[]]> = {
+      read: ["Read", ["View coupons", "View customers", "View orders and sales reports", "View products"]],
+      write: [
+        "Write",
+        ["Create webhooks", "Create coupons", "Create customers", "Create orders", "Create products"],
+      ],
+      read_write: [
+        "Read/Write",
+        [
+          "Create webhooks",
+          "View and manage coupons",
+          "View and manage customers",
+          "View and manage orders and sales reports",
+          "View and manage products",
+        ],
+      ],
+    };
+    for (const [scope, [label, permissions]] of Object.entries(expected)) {
+      const html = await (await fetch(authorizeUrl({ scope }))).text();
+      expect(html).toContain(`<strong>${label}</strong> access which will allow it to:`);
+      const items = [...html.matchAll(/<li>([^<]*)<\/li>/g)].map((m) => m[1]);
+      expect(items).toEqual(permissions);
+    }
+  });
+
   it("requires every parameter and a valid scope", async () => {
     await setMode("approve");
     const missing = await fetch(`${emulator.url}/wc-auth/v1/authorize?app_name=x`);
