@@ -15,6 +15,7 @@ import type { RestRequest } from "../rest/request";
 import { dispatchRest } from "../rest/router";
 import type { EmulatedWooApiKey } from "../store/records";
 import { anonymousRestRefusal, restIndexBody } from "./rest-index";
+import { optionsAnswer } from "./rest-options";
 import { sendRest } from "./rest-response";
 
 function parseBody(raw: string, contentType: string): Record<string, unknown> {
@@ -97,6 +98,11 @@ export async function handleRestRequest(
     const query = parsePhpQuery(rawQuery).filter((e) => e.key !== "rest_route");
     const params: Record<string, unknown> = Object.fromEntries(query.map((e) => [e.key, e.value]));
     const fields = parseFieldList(params._fields);
+    if (method === "OPTIONS") {
+      const result = optionsAnswer(ctx.siteUrl, restPath, key !== null);
+      sendRest(res, ctx.siteUrl, { ...result, body: filterFields(result.body, fields) }, head);
+      return result.status;
+    }
     if (restPath === "/" || restPath === "") {
       if (method !== "GET" && method !== "HEAD") throw noRoute();
       const body = filterFields(restIndexBody(ctx, fields, https), fields);

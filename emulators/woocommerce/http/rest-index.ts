@@ -105,8 +105,12 @@ function routeData(siteUrl: string, route: string, namespace: string, groups: st
   return data;
 }
 
-function indexRoutes(siteUrl: string): Record<string, unknown> {
-  const routes: Record<string, unknown> = {
+/**
+ * The routes the emulator serves, as `register_rest_route` names them, each with its route data
+ * (`get_data_for_route`): the index's `routes`, and the body of an `OPTIONS` request to the route.
+ */
+export function emulatedRoutes(siteUrl: string): Record<string, Record<string, unknown>> {
+  const routes: Record<string, Record<string, unknown>> = {
     "/": {
       namespace: "",
       methods: ["GET"],
@@ -168,7 +172,7 @@ export function restIndexBody(
     show_on_front: "posts",
     namespaces: [...INDEX_NAMESPACES],
     authentication: authentication(home, https),
-    routes: indexRoutes(home),
+    routes: emulatedRoutes(home),
     site_logo: 0,
     site_icon: 0,
     site_icon_url: "",

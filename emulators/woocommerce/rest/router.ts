@@ -30,6 +30,11 @@ const ROUTE_METHODS: Array<[RegExp, string]> = [
   ],
 ];
 
+/** The `Allow` of a v3 route (without its `/wc/v3` prefix) for a caller whose permission checks pass. */
+export function routeAllow(route: string): string | undefined {
+  return ROUTE_METHODS.find(([pattern]) => pattern.test(route))?.[1];
+}
+
 /**
  * Routes one authenticated (or anonymous) request; throws RestError for every error answer. WordPress's
  * `rest_send_allow_header` runs on every answer of a matched route, errors too: an authenticated request that fails
@@ -38,7 +43,7 @@ const ROUTE_METHODS: Array<[RegExp, string]> = [
  * callbacks allow no method.
  */
 export async function dispatchRest(ctx: WooEmulatorContext, req: RestRequest): Promise<RestResult> {
-  const allow = ROUTE_METHODS.find(([pattern]) => pattern.test(req.route))?.[1];
+  const allow = routeAllow(req.route);
   try {
     const result = await dispatchRoute(ctx, req);
     return allow ? { ...result, headers: { Allow: allow, ...result.headers } } : result;
