@@ -24,6 +24,14 @@ function roleValues(ctx: WooEmulatorContext): string[] {
   return ["all", ...roles];
 }
 
+/** A string as utf8mb4_unicode_520_ci compares it, near enough: letter case and accents ignored. */
+function collationKey(text: string): string {
+  return text
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase();
+}
+
 function listCustomers(ctx: WooEmulatorContext, req: RestRequest): RestResult {
   const args = validateArgs(
     {
@@ -41,8 +49,10 @@ function listCustomers(ctx: WooEmulatorContext, req: RestRequest): RestResult {
   const search = typeof args.search === "string" ? args.search.toLowerCase().replace(/^\*|\*$/g, "") : "";
   const email = typeof args.email === "string" ? args.email.toLowerCase() : "";
   const ids = includeExclude<EmulatedWooCustomer>(req.params);
+  // WC_REST_Customers_V2_Controller maps orderby name to WP_User_Query's display_name, registered_date to
+  // registered; MySQL compares display_name under WordPress's case- and accent-insensitive collation.
   const sortKey = (c: EmulatedWooCustomer) =>
-    orderby === "name" ? c.username : orderby === "registered_date" ? c.createdMs : c.id;
+    orderby === "name" ? collationKey(c.displayName) : orderby === "registered_date" ? c.createdMs : c.id;
   const { store } = ctx;
   const list = ctx.lists.filtered("customers", args, () => {
     // Customers are many and cached; the few staff users join only when the role asks for them.

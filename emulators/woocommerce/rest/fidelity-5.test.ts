@@ -1,5 +1,5 @@
 /**
- * Fidelity audit 5 (ADR 0061): `OPTIONS` on REST routes, answered as WordPress 7.1 +
+ * Fidelity audit 5 (ADR 0061): `OPTIONS` on REST routes and `/customers?orderby=name`, answered as WordPress 7.1 +
  * WooCommerce 11.0.1 answer them. No capture covers either; the facts come from WordPress's and WooCommerce's own
  * code, named in each test.
  */
@@ -113,5 +113,65 @@ describe("OPTIONS on a REST route", () => {
     const answer = await call("OPTIONS", "orders", undefined, { ...key, consumer_secret: "cs_wrong" });
     expect(answer.status).toBe(401);
     expect((answer.body as { code: string }).code).toBe("woocommerce_rest_authentication_error");
+  });
+});
+
+interface Customer {
+  id: number;
+  username: string;
+  first_name: string;
+  last_name: string;
+}
+
+/**
+ * WC_REST_Customers_V2_Controller::get_items maps orderby name to WP_User_Query's `display_name`. A user created
+ * with first and last name gets "First Last" from wp_insert_user; a customer created through the REST API gets its
+ * login (WC_Customer_Data_Store::create updates it with an empty display_name, which wp_insert_user fills with the
+ * login on an update). MySQL compares under a case-insensitive collation.
+ */
+describe("/customers?orderby=name sorts by display_name", () => {
+  let createdId = 0;
+
+  /** The display name WordPress gave each user: the REST-created one its login, the others their names. */
+  const display = (c: Customer) =>
+    c.id === createdId
+      ? c.username
+      : c.first_name && c.last_name
+        ? `${c.first_name} ${c.last_name}`
+        : c.first_name || c.last_name || c.username;
+  const byDisplay = (a: Customer, b: Customer) => {
+    const [ka, kb] = [display(a).toLowerCase(), display(b).toLowerCase()];
+    return ka < kb ? -1 : ka > kb ? 1 : a.id - b.id;
+  };
+
+  beforeAll(async () => {
+    const created = await call("POST", "customers", {
+      email: "zed.rest@example.test",
+      username: "Zed",
+      first_name: "Aaron",
+      last_name: "Able",
+    });
+    expect(created.status).toBe(201);
+    createdId = (created.body as Customer).id;
+  });
+
+  it("sorts seeded customers by 'First Last' and a REST-created one by its login, ignoring letter case", async () => {
+    const listed = (await call("GET", "customers?orderby=name&order=asc&per_page=100")).body as Customer[];
+    expect(listed.length).toBe(15);
+    expect(listed.map((c) => c.id)).toEqual([...listed].sort(byDisplay).map((c) => c.id));
+    // By login, "Zed" (capital Z) would sort before every lower-case login; by display name it is "zed", and
+    // by its first name "Aaron" it would come first.
+    expect(listed[0].id).not.toBe(createdId);
+
+    const byDefault = (await call("GET", "customers?per_page=100")).body as Customer[];
+    expect(byDefault.map((c) => c.id)).toEqual(listed.map((c) => c.id));
+    const desc = (await call("GET", "customers?orderby=name&order=desc&per_page=100")).body as Customer[];
+    expect(desc.map((c) => display(c))).toEqual(listed.map((c) => display(c)).reverse());
+  });
+
+  it("sorts staff by their display names too with role=all (admin has no names: its login)", async () => {
+    const all = (await call("GET", "customers?role=all&orderby=name&per_page=100")).body as Customer[];
+    expect(all.map((c) => c.username)).toEqual(expect.arrayContaining(["admin", "shopmanager"]));
+    expect(all.map((c) => c.id)).toEqual([...all].sort(byDisplay).map((c) => c.id));
   });
 });

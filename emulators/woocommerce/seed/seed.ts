@@ -17,6 +17,7 @@ import {
 } from "../../shared/names";
 import { createPrng, type Prng } from "../../shared/prng";
 import { buildLineItem, orderKey, orderTotals } from "../store/orders";
+import { wpDisplayName } from "../store/customers";
 import {
   emptyAddress,
   type EmulatedWooAddress,
@@ -200,6 +201,7 @@ function staffUser(
     firstName: first,
     lastName: last,
     username,
+    displayName: wpDisplayName(username, first, last),
     role,
     billing: emptyAddress(true),
     shipping: emptyAddress(false),
@@ -252,6 +254,8 @@ function seedCustomers(store: WooStore, prng: Prng, span: SeedSpan, count: numbe
       firstName: first,
       lastName: last,
       username: localPart,
+      // Seeded customers registered with their names (at checkout, or added in WP admin).
+      displayName: wpDisplayName(localPart, first, last),
       role: "customer",
       billing,
       shipping,

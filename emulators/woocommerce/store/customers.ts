@@ -57,7 +57,20 @@ function assertUsernameFree(store: WooStore, username: string): void {
   }
 }
 
-/** Registers a customer (`wc_create_new_customer`); fires customer.created and customer.updated. */
+/**
+ * The `display_name` `wp_insert_user` gives a new user created with these names: "First Last", else the one name
+ * given, else the login.
+ */
+export function wpDisplayName(username: string, first: string, last: string): string {
+  if (first && last) return `${first} ${last}`;
+  return first || last || username;
+}
+
+/**
+ * Registers a customer (`wc_create_new_customer`); fires customer.created and customer.updated. Its display name is
+ * the username: WC_Customer_Data_Store::create registers the login without names, then calls `wp_update_user` with
+ * the customer's empty `display_name`, and `wp_insert_user` on an update fills an empty one with the login.
+ */
 export function createCustomer(store: WooStore, input: StoreInput): EmulatedWooCustomer {
   if (input.id)
     throw new RestError(400, "woocommerce_rest_customer_exists", "Cannot create existing resource.");
@@ -80,6 +93,7 @@ export function createCustomer(store: WooStore, input: StoreInput): EmulatedWooC
     firstName: str(input.first_name),
     lastName: str(input.last_name),
     username,
+    displayName: username,
     role: "customer",
     billing: emptyAddress(true),
     shipping: emptyAddress(false),

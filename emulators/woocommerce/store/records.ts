@@ -39,6 +39,11 @@ export interface EmulatedWooCustomer {
   firstName: string;
   lastName: string;
   username: string;
+  /**
+   * WordPress's `display_name`, which `/customers?orderby=name` sorts by (not shown in the REST body). Set once when
+   * the user is created (`wpDisplayName`); a REST edit keeps it.
+   */
+  displayName: string;
   role: string;
   billing: EmulatedWooAddress;
   shipping: EmulatedWooAddress;
