@@ -16,6 +16,7 @@ import {
   syntheticOrder,
   syntheticProduct,
 } from "../sync/testing/memory-source";
+import { flagWebhookProblems } from "../jobs/reconcile.server";
 import { getIntegration, listIntegrations } from "./integrations-view.server";
 
 describe.each(DATABASE_KINDS)("why a store needs attention, on %s", (kind) => {
@@ -36,23 +37,26 @@ describe.each(DATABASE_KINDS)("why a store needs attention, on %s", (kind) => {
       () => new WooRequestError("php_error", "The store's PHP stopped with a fatal error."),
       "store_unavailable",
       false,
+      "woocommerce_php_error",
     ],
     [
       "a site that timed out",
       () => new WooRequestError("timeout", "The store did not answer in time.", { retryable: true }),
       "store_unavailable",
       false,
+      "woocommerce_timeout",
     ],
     [
       "a refused key",
       () => new WooRequestError("auth", "The store refused the API key (401)."),
       "store",
       true,
+      "woocommerce_auth",
     ],
-    ["a failure without a code", () => new Error("Something else"), "store", true],
+    ["a failure without a code", () => new Error("Something else"), "store", true, "sync_failed"],
   ] as const)(
     "GIVEN a sync stopped by %s THEN the status says so by its code, and Reconnect is offered only where it helps",
-    async (_what, error, cause, reconnect) => {
+    async (_what, error, cause, reconnect, code) => {
       await freshDb();
       const {
         organizationId,
@@ -60,6 +64,11 @@ describe.each(DATABASE_KINDS)("why a store needs attention, on %s", (kind) => {
       } = await seedOrganization(t.db);
       const summary = await runSync(t.db, { integrationId, kind: "full", source: failingWith(error) });
       expect(summary.status).toBe("partial");
+      // The run's end keeps the failure's code with the reason.
+      expect(await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).toMatchObject({
+        status: "needs_attention",
+        statusCode: code,
+      });
       const [listed] = await listIntegrations(t.db, organizationId);
       const page = await getIntegration(t.db, organizationId, integrationId);
       for (const shown of [listed, page]) {
@@ -67,6 +76,26 @@ describe.each(DATABASE_KINDS)("why a store needs attention, on %s", (kind) => {
         expect(shown.attentionCause).toBe(cause);
         expect(reconnectMayHelp(shown.attentionCause)).toBe(reconnect);
       }
+    },
+  );
+
+  it.each([
+    ["the store cannot reach the webhook address", "webhooks_unreachable", "webhooks_unreachable", false],
+    ["Shopify refused a webhook subscription", "webhooks_unregistered", "store", true],
+  ] as const)(
+    "GIVEN a status written outside a run, for %s, THEN the store's page says why by its code, and Reconnect follows it",
+    async (_what, code, cause, reconnect) => {
+      await freshDb();
+      const {
+        organizationId,
+        integrationIds: [integrationId],
+      } = await seedOrganization(t.db);
+      const problem = "A webhook problem in words.";
+      await flagWebhookProblems(t.db, integrationId, [problem], { [problem]: code });
+      const page = await getIntegration(t.db, organizationId, integrationId);
+      expect(page).toMatchObject({ status: "needs_attention", statusReason: problem, attentionCause: cause });
+      // What the store's page (IntegrationDetailView) offers Reconnect by.
+      expect(reconnectMayHelp(page.attentionCause)).toBe(reconnect);
     },
   );
 });

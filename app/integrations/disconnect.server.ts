@@ -117,6 +117,7 @@ export async function disconnectIntegration(
       data: {
         status: "disconnected",
         statusReason: reason,
+        statusCode: null,
         credentials: null,
         webhookSecret: null,
         ...(alreadyDisconnected ? {} : { disconnectedAt: new Date() }),

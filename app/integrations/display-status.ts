@@ -5,7 +5,7 @@
  * access came back (`settings.accessRestoredAt`) no longer describes it.
  */
 import { settingsObject } from "../jobs/schedule";
-import { storeFailureCause, type AttentionCause } from "../lib/attention-cause";
+import { statusCodeCause, storeFailureCause, type AttentionCause } from "../lib/attention-cause";
 import { withoutRetryNote } from "../lib/errors";
 import { utcDateTime } from "../lib/utc-time";
 import { unreachableProblemIn } from "../platforms/woocommerce/webhook-pings.server";
@@ -33,6 +33,8 @@ export interface FailedJobNotice {
   integrationId: string;
   kind: string;
   error: string | null;
+  /** The stable code of the job's error, when the queue recorded one (it keeps only the message today). */
+  errorCode?: string | null;
   finishedAt: Date | null;
 }
 
@@ -40,6 +42,8 @@ export interface FailedJobNotice {
 export interface StatusFacts {
   status: string;
   statusReason: string | null;
+  /** `Integration.statusCode`: the stable code of `statusReason` (null before the column existed). */
+  statusCode?: string | null;
   /** The last webhook maintenance's report (`Integration.webhookHealth`). */
   webhookHealth?: unknown;
   /** `Integration.settings`: `accessRestoredAt` (ISO) is when the store's access last came back. */
@@ -163,11 +167,13 @@ function statusOf(
     return {
       status: "needs_attention",
       statusReason: row.statusReason ?? "The last sync could not finish.",
-      // The stored reason is the last run's failure when it is that run's message: its code says what it was.
-      attentionCause: storeFailureCause(
-        lastRun && lastRun.errorMessage !== null && lastRun.errorMessage === row.statusReason
-          ? lastRun.failureCode
-          : null,
+      // The code stored with the reason says what it was. A row flagged before the column existed has none: its
+      // reason is the last run's failure when it is that run's message, and that run's code says what it was.
+      attentionCause: statusCodeCause(
+        row.statusCode ??
+          (lastRun && lastRun.errorMessage !== null && lastRun.errorMessage === row.statusReason
+            ? lastRun.failureCode
+            : null),
       ),
     };
   // Webhooks the store cannot deliver: a sync that succeeded since does not make them work.
@@ -185,7 +191,8 @@ function statusOf(
     return {
       status: "needs_attention",
       statusReason: `A scheduled ${failedJob.kind.replace(/^sync\./, "")} sync failed before it could run: ${failedJob.error ?? "unknown error"}`,
-      attentionCause: "store",
+      // The job's error code when the queue recorded one; else not known, so the store's (Reconnect offered).
+      attentionCause: statusCodeCause(failedJob.errorCode),
     };
   }
   if (lastRun?.status === "partial")

@@ -84,6 +84,8 @@ type IntegrationRowForList = {
   storeKey: string;
   status: string;
   statusReason: string | null;
+  /** `Integration.statusCode`: the stable code of the reason. */
+  statusCode?: string | null;
   lastSyncAt: Date | null;
   syncedContacts: number;
   syncedOrders: number;

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tests/setup/db";
-import type { AppDb } from "../sync/platform";
-import { installProblemsInWords, recheckShopAccess } from "./shopify-install.server";
+import { SYNC_SCOPES } from "../platforms/shopify/access-scopes";
+import { ShopifyHttpError } from "../platforms/shopify/errors";
+import type { ShopifyPlatform } from "../platforms/shopify/index.server";
+import type { AppDb, WebhookMaintenanceReport } from "../sync/platform";
+import { completeShopifyInstall, installProblemsInWords, recheckShopAccess } from "./shopify-install.server";
 import { seedMerchant, type MerchantFixture } from "./testing/merchant";
 
 describe("install problems in the store's status", () => {
@@ -61,5 +64,84 @@ describe("opening the app rechecks a refused shop's access", () => {
         }),
       ).resolves.toBeUndefined();
     }
+  });
+});
+
+describe("an install's problems keep their code (Integration.statusCode), and a clean install clears it", () => {
+  let t: TestDatabase;
+  let shop: string;
+  let integrationId: string;
+  /** What the stand-in Shopify answers the shop's identity call and the webhook check. */
+  let shopInfo: () => Promise<unknown>;
+  let webhooks: () => Promise<WebhookMaintenanceReport>;
+  const platform = {
+    clientFor: () => ({ request: async () => shopInfo() }),
+    maintainWebhooks: async () => webhooks(),
+  } as unknown as ShopifyPlatform;
+  const install = (scope: string) =>
+    completeShopifyInstall({ db: db(), platform, enqueueFullSync: async () => undefined }, { shop, scope });
+  const db = () => t.db as unknown as AppDb;
+  const row = () => t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
+  const allScopes = SYNC_SCOPES.join(",");
+  const shopNode = { shop: { name: "Acme", currencyCode: "USD", ianaTimezone: "UTC" } };
+  const clean = async (): Promise<WebhookMaintenanceReport> => ({
+    healthy: ["orders/updated"],
+    repaired: [],
+    gapSuspected: false,
+    problems: [],
+  });
+
+  beforeAll(async () => {
+    t = await createTestDatabase("sqlite");
+    const m = await seedMerchant(db());
+    integrationId = m.shopifyId;
+    shop = (await row()).storeKey;
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  it.each([
+    [
+      "Shopify answering a server error",
+      () => Promise.reject(new ShopifyHttpError("ShopInfo", 503)),
+      clean,
+      "shopify_http_error",
+    ],
+    [
+      "a failure without a code",
+      () => Promise.reject(new Error("socket hang up")),
+      clean,
+      "install_incomplete",
+    ],
+    [
+      "a refused webhook subscription",
+      async () => shopNode,
+      async (): Promise<WebhookMaintenanceReport> => ({
+        ...(await clean()),
+        problems: ["Shopify refused the orders/updated webhook subscription: access denied."],
+        problemCodes: {
+          "Shopify refused the orders/updated webhook subscription: access denied.": "webhooks_unregistered",
+        },
+      }),
+      "webhooks_unregistered",
+    ],
+  ] as const)("GIVEN %s THEN the store needs attention with that code", async (_what, info, hooks, code) => {
+    shopInfo = info;
+    webhooks = hooks;
+    await install(allScopes);
+    expect(await row()).toMatchObject({ status: "needs_attention", statusCode: code });
+    // Installed again without a problem: connected, reason and code cleared.
+    shopInfo = async () => shopNode;
+    webhooks = clean;
+    await install(allScopes);
+    expect(await row()).toMatchObject({ status: "connected", statusReason: null, statusCode: null });
+  });
+
+  it("of a missing scope and a site error, keeps the one Reconnect may mend (approving the access again)", async () => {
+    shopInfo = () => Promise.reject(new ShopifyHttpError("ShopInfo", 503));
+    webhooks = clean;
+    await install("read_orders");
+    expect(await row()).toMatchObject({ status: "needs_attention", statusCode: "shopify_scopes_missing" });
   });
 });

@@ -10,6 +10,7 @@
 import type { Db } from "../db/client.server";
 import { updateIntegrationSettings } from "../db/integration-settings.server";
 import { AppError, isAppError } from "../lib/errors";
+import { leadingStatusCode } from "../lib/attention-cause";
 import type { AppDb, PlatformContext, StoreCall, WebhookMaintenanceReport } from "../sync/platform";
 import type { ShopifyPlatform } from "../platforms/shopify/index.server";
 import { fetchShopInfo, saveShopInfo } from "../platforms/shopify/shop-info.server";
@@ -105,7 +106,7 @@ export async function recordShopifyInstall(db: Db, input: InstallInput): Promise
     // Only one of two concurrent reinstalls flips the status (and writes the audit entry).
     const flipped = await db.integration.updateMany({
       where: { id: existing.id, status: "disconnected" },
-      data: { status: "connected", statusReason: null, disconnectedAt: null },
+      data: { status: "connected", statusReason: null, statusCode: null, disconnectedAt: null },
     });
     const reconnected = flipped.count === 1;
     if (reconnected) {
@@ -230,10 +231,15 @@ export async function completeShopifyInstall(
     saveCredentials: async () => undefined,
   };
   const problems: string[] = [];
+  // The stable code of each problem (Integration.statusCode, app/lib/attention-cause.ts).
+  const codes: string[] = [];
   // Scopes Shopify did not grant (e.g. read_all_orders: older orders would be missing without any error).
   const missing = missingScopes(input.scope, SYNC_SCOPES);
   let newlyGranted = false;
-  problems.push(...scopeProblems(missing));
+  for (const problem of scopeProblems(missing)) {
+    problems.push(problem);
+    codes.push("shopify_scopes_missing");
+  }
   if (input.scope != null) {
     const update = await updateIntegrationSettings(db, integration.id, (settings) => ({
       ...settings,
@@ -253,9 +259,11 @@ export async function completeShopifyInstall(
     }
     webhooks = await platform.maintainWebhooks!(ctx, new AbortController().signal);
     problems.push(...webhooks.problems);
+    codes.push(...webhooks.problems.map((problem) => webhooks!.problemCodes?.[problem] ?? "webhook_problem"));
   } catch (error) {
     accessRefused = isAppError(error, "shopify_access_revoked") || isAppError(error, "shopify_not_installed");
     problems.push(error instanceof Error ? error.message : String(error));
+    codes.push(isAppError(error) ? error.code : "install_incomplete");
   }
 
   const needsFirstSync =
@@ -284,12 +292,16 @@ export async function completeShopifyInstall(
   if (problems.length > 0) {
     await db.integration.update({
       where: { id: integration.id },
-      data: { status: "needs_attention", statusReason: installProblemsInWords(problems) },
+      data: {
+        status: "needs_attention",
+        statusReason: installProblemsInWords(problems),
+        statusCode: leadingStatusCode(codes),
+      },
     });
   } else if (integration.status === "needs_attention") {
     await db.integration.update({
       where: { id: integration.id },
-      data: { status: "connected", statusReason: null },
+      data: { status: "connected", statusReason: null, statusCode: null },
     });
     if (!fullSyncEnqueued) await deps.enqueueCatchUpSync?.(integration.id);
   }

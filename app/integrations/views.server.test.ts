@@ -345,6 +345,77 @@ describe("status shown for a store", () => {
     }
   });
 
+  it("says why by the code stored with the reason (Integration.statusCode), and offers Reconnect only where it helps", () => {
+    const flagged = (statusCode: string | null) =>
+      displayStatus({ status: "needs_attention", statusReason: "Why", statusCode }, null, null, null);
+    const cases: Array<[string | null, string, boolean]> = [
+      ["webhooks_unreachable", "webhooks_unreachable", false],
+      ["webhook_address_refused", "webhooks_unreachable", false],
+      ["webhook_change_failed", "change_not_applied", false],
+      ["woocommerce_server", "store_unavailable", false],
+      ["shopify_throttled", "store_unavailable", false],
+      ["webhooks_unregistered", "store", true],
+      ["webhook_secret_missing", "store", true],
+      ["shopify_scopes_missing", "store", true],
+      ["install_incomplete", "store", true],
+      ["sync_start_failed", "store", true],
+      ["sync_failed", "store", true],
+      ["webhook_problem", "store", true],
+      ["webhooks_check_failed", "store", true],
+      ["woocommerce_auth", "store", true],
+      ["a_code_nobody_wrote", "store", true],
+      [null, "store", true],
+    ];
+    for (const [code, cause, offered] of cases) {
+      const shown = flagged(code);
+      expect({ code, status: shown.status, reason: shown.statusReason, cause: shown.attentionCause }).toEqual(
+        {
+          code,
+          status: "needs_attention",
+          reason: "Why",
+          cause,
+        },
+      );
+      expect(reconnectMayHelp(shown.attentionCause)).toBe(offered);
+    }
+  });
+
+  it("reads the code of a reason stored before the column from the last run whose message it is, never over a stored code", () => {
+    const failed = run("failed", {
+      errorMessage: "The store answered 500.",
+      checkpoint: { failureCode: "woocommerce_server", resources: {} },
+    });
+    const row = (statusReason: string, statusCode: string | null = null) => ({
+      status: "needs_attention",
+      statusReason,
+      statusCode,
+    });
+    expect(displayStatus(row("The store answered 500."), null, failed, null).attentionCause).toBe(
+      "store_unavailable",
+    );
+    // Another reason than the run's message: not known.
+    expect(displayStatus(row("Something else."), null, failed, null).attentionCause).toBe("store");
+    // A stored code says what the reason is, whatever the run.
+    expect(
+      displayStatus(row("The store answered 500.", "webhook_change_failed"), null, failed, null)
+        .attentionCause,
+    ).toBe("change_not_applied");
+  });
+
+  it("says why a job failed before it ran by its error's code when the queue recorded one, else the store's", () => {
+    const job = (errorCode?: string) => ({
+      integrationId: "i",
+      kind: "sync.incremental",
+      error: "The store did not answer in time.",
+      ...(errorCode ? { errorCode } : {}),
+      finishedAt: new Date("2026-01-02T00:00:00Z"),
+    });
+    const timedOut = displayStatus(connected, null, run("succeeded"), job("woocommerce_timeout"));
+    expect(timedOut).toMatchObject({ status: "needs_attention", attentionCause: "store_unavailable" });
+    expect(reconnectMayHelp(timedOut.attentionCause)).toBe(false);
+    expect(displayStatus(connected, null, run("succeeded"), job()).attentionCause).toBe("store");
+  });
+
   it("ignores a failed job older than the last finished run", () => {
     const old = {
       integrationId: "i",

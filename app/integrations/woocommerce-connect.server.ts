@@ -188,6 +188,7 @@ async function connect(
     name: store.name,
     status: "connected",
     statusReason: readOnly ? "Read-only key: no webhooks, changes arrive with the scheduled syncs." : null,
+    statusCode: null,
     credentials: sealCredentials(keyring, integrationId, key),
     webhookSecret: sealWebhookSecret(keyring, integrationId, secret),
     // What the store's page shows until the first scheduled check (as that check keeps it).

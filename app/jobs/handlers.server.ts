@@ -142,6 +142,7 @@ async function runReconcileJob(deps: JobDeps, payload: SyncJobPayload, ctx: JobC
       ? { ...outcome, webhooks: { repaired: report.repaired.length, problems: report.problems } }
       : outcome;
   } finally {
-    if (report) await flagWebhookProblems(db, payload.integrationId, problemsToFlag(report));
+    if (report)
+      await flagWebhookProblems(db, payload.integrationId, problemsToFlag(report), report.problemCodes);
   }
 }

@@ -7,7 +7,8 @@
  */
 import type { Prisma } from "@prisma/client";
 import type { AppDb } from "../db/client.server";
-import { errorMessage } from "../sync/errors";
+import { leadingStatusCode } from "../lib/attention-cause";
+import { errorCode, errorMessage } from "../sync/errors";
 import type { IntegrationRow, Platforms, WebhookMaintenanceReport } from "../sync/platform";
 
 /** `Integration.webhookHealth`: the latest webhook maintenance report and when it ran. */
@@ -33,11 +34,13 @@ export async function maintainWebhooks(
     context = await platforms.contextFor(db, integration);
     report = await platform.maintainWebhooks(context, signal);
   } catch (error) {
+    const problem = `Commerce Sync could not check this store's webhook subscriptions: ${errorMessage(error)}`;
     report = {
       healthy: [],
       repaired: [],
       gapSuspected: false,
-      problems: [`Commerce Sync could not check this store's webhook subscriptions: ${errorMessage(error)}`],
+      problems: [problem],
+      problemCodes: { [problem]: errorCode(error) ?? "webhooks_check_failed" },
     };
   } finally {
     await context?.close();
@@ -83,25 +86,35 @@ export function problemsToFlag(report: WebhookMaintenanceReport): string[] {
 /**
  * After the reconcile's sync: webhook problems put the integration in `needs_attention` with the problems as the
  * reason (appended to a sync failure's reason when there is one). A disconnected integration is left alone. Callers
- * pass `problemsToFlag(report)`: an accepted state (a read-only key) is shown on the store's page, not flagged.
+ * pass `problemsToFlag(report)`: an accepted state (a read-only key) is shown on the store's page, not flagged; and
+ * the report's `problemCodes`. The status code is the one of all (the sync failure's, the problems') Reconnect may
+ * mend, else the first (`leadingStatusCode`); a problem without a code is `webhook_problem` (not known).
  */
 export async function flagWebhookProblems(
   db: AppDb,
   integrationId: string,
   problems: string[],
+  problemCodes: Readonly<Record<string, string>> = {},
 ): Promise<void> {
   if (problems.length === 0) return;
   const current = await db.integration.findUnique({
     where: { id: integrationId },
-    select: { status: true, statusReason: true },
+    select: { status: true, statusReason: true, statusCode: true },
   });
   if (!current || current.status === "disconnected") return;
-  const reasons = [
-    ...(current.status === "needs_attention" && current.statusReason ? [current.statusReason] : []),
-    ...problems,
+  const flagged = current.status === "needs_attention" && !!current.statusReason;
+  const reasons = [...(flagged ? [current.statusReason] : []), ...problems];
+  const codes = [
+    // A reason flagged before the column existed has no code: not known, like a problem without one.
+    ...(flagged ? [current.statusCode ?? "webhook_problem"] : []),
+    ...problems.map((problem) => problemCodes[problem] ?? "webhook_problem"),
   ];
   await db.integration.update({
     where: { id: integrationId },
-    data: { status: "needs_attention", statusReason: reasons.join(" ") },
+    data: {
+      status: "needs_attention",
+      statusReason: reasons.join(" "),
+      statusCode: leadingStatusCode(codes),
+    },
   });
 }

@@ -118,10 +118,34 @@ describe.each(DATABASE_KINDS)("scheduled reconcile on %s", (kind) => {
     const problem = "The REST key is read-only: Commerce Sync cannot create webhooks. Use a Read/Write key.";
     const { integration, order } = await reconcile(id, async () => healthy({ problems: [problem] }));
     expect(order).toEqual(["maintain", "sync"]);
-    expect(integration).toMatchObject({ status: "needs_attention", statusReason: problem });
-    // Fixed on the store: the next reconcile brings it back to connected.
+    // A problem its platform gave no code: not known.
+    expect(integration).toMatchObject({
+      status: "needs_attention",
+      statusReason: problem,
+      statusCode: "webhook_problem",
+    });
+    // Fixed on the store: the next reconcile brings it back to connected, without a code.
     const next = await reconcile(id, async () => healthy());
-    expect(next.integration).toMatchObject({ status: "connected", statusReason: null });
+    expect(next.integration).toMatchObject({ status: "connected", statusReason: null, statusCode: null });
+  });
+
+  it("keeps the code of each problem, and of several the one Reconnect may mend", async () => {
+    const id = await store();
+    const unreachable = "The store cannot reach Commerce Sync's webhook address.";
+    const refused = "Shopify refused the orders/updated webhook subscription: access denied.";
+    const codes = { [unreachable]: "webhooks_unreachable", [refused]: "webhooks_unregistered" };
+    const first = await reconcile(id, async () => healthy({ problems: [unreachable], problemCodes: codes }));
+    expect(first.integration).toMatchObject({
+      status: "needs_attention",
+      statusCode: "webhooks_unreachable",
+    });
+    const both = await reconcile(id, async () =>
+      healthy({ problems: [unreachable, refused], problemCodes: codes }),
+    );
+    expect(both.integration).toMatchObject({
+      statusReason: `${unreachable} ${refused}`,
+      statusCode: "webhooks_unregistered",
+    });
   });
 
   it("keeps a state the merchant accepted (a read-only key) in the report, never flags it, and audits it only when new", async () => {
@@ -143,7 +167,11 @@ describe.each(DATABASE_KINDS)("scheduled reconcile on %s", (kind) => {
     const both = await reconcile(id, async () =>
       healthy({ problems: [readOnly, broken], accepted: [readOnly] }),
     );
-    expect(both.integration).toMatchObject({ status: "needs_attention", statusReason: broken });
+    expect(both.integration).toMatchObject({
+      status: "needs_attention",
+      statusReason: broken,
+      statusCode: "webhook_problem",
+    });
   });
 
   it("records a check that failed as a problem and still syncs", async () => {
@@ -155,6 +183,7 @@ describe.each(DATABASE_KINDS)("scheduled reconcile on %s", (kind) => {
     expect(integration.statusReason).toBe(
       "Commerce Sync could not check this store's webhook subscriptions: Shopify answered 503",
     );
+    expect(integration.statusCode).toBe("webhooks_check_failed");
     expect(await t.db.syncRun.count({ where: { integrationId: id, status: "succeeded" } })).toBe(1);
   });
 

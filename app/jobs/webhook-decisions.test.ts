@@ -325,12 +325,16 @@ describe.each(DATABASE_KINDS)("webhook decisions on %s", (kind) => {
     expect(await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).toMatchObject({
       status: "needs_attention",
       statusReason: "A change sent by the store could not be applied: The store answered 503",
+      // An error without a code: the change itself, which reconnecting cannot mend.
+      statusCode: "webhook_change_failed",
     });
-    // The next clean sync brings it back.
+    // The next clean sync brings it back, and clears the code with the reason.
     await runSync(t.db, { integrationId, kind: "incremental", sources: platforms });
-    expect((await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).status).toBe(
-      "connected",
-    );
+    expect(await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).toMatchObject({
+      status: "connected",
+      statusReason: null,
+      statusCode: null,
+    });
   });
 
   it("fails at once, and flags the store, when its credentials cannot be read", async () => {
@@ -349,6 +353,8 @@ describe.each(DATABASE_KINDS)("webhook decisions on %s", (kind) => {
     const integration = await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
     expect(integration.status).toBe("needs_attention");
     expect(integration.statusReason).toMatch(/store credentials of this store cannot be read/);
+    // The code of the error under the job's "do not retry" (new keys mend it: Reconnect is offered).
+    expect(integration.statusCode).toBe("credentials_unreadable");
   });
   it("a customers/update or orders/updated made before a redaction and delivered after it stores nothing personal", async () => {
     const { organizationId, integrationId } = await syncedStore();

@@ -15,7 +15,7 @@
 import type { AppDb } from "../db/client.server";
 import type { Logger } from "../lib/logger";
 import { applyDeletions, applyRecords } from "../sync/apply.server";
-import { errorMessage } from "../sync/errors";
+import { errorCode, errorMessage } from "../sync/errors";
 import type {
   ComplianceRequest,
   IntegrationRow,
@@ -137,7 +137,7 @@ export async function settleFailure(
   }
   await finishEvent(db, event.id, "failed", reason);
   if (integration && (permanent || retry.final)) {
-    await flagWebhookFailure(db, integration.id, errorMessage(error));
+    await flagWebhookFailure(db, integration.id, error);
   }
   return { status: "failed", reason };
 }
@@ -372,7 +372,12 @@ async function disconnectIfUnchanged(
   return db.$transaction(async (tx) => {
     const { count } = await tx.integration.updateMany({
       where: { id: row.id, updatedAt: readAt },
-      data: { status: "disconnected", statusReason: UNINSTALLED_REASON, disconnectedAt: new Date() },
+      data: {
+        status: "disconnected",
+        statusReason: UNINSTALLED_REASON,
+        statusCode: null,
+        disconnectedAt: new Date(),
+      },
     });
     if (count === 0) return false;
     await tx.auditLog.create({
@@ -426,13 +431,20 @@ async function enqueueComplianceRequest(
   return { kind: "compliance.customer_data_request", id: job.id };
 }
 
-/** A webhook that could not be processed (for good) puts the store in `needs_attention`, in merchant words. */
-async function flagWebhookFailure(db: AppDb, integrationId: string, cause: string): Promise<void> {
+/**
+ * A webhook that could not be processed (for good) puts the store in `needs_attention`, in merchant words, with the
+ * error's code (a refused key is the store's access; a site that stayed down is the site) or, without one,
+ * `webhook_change_failed` (the change itself: reconnecting cannot help, app/lib/attention-cause.ts).
+ */
+async function flagWebhookFailure(db: AppDb, integrationId: string, error: unknown): Promise<void> {
+  // A PermanentJobError only says "do not retry": the code is its cause's.
+  const code = errorCode(error instanceof PermanentJobError ? error.cause : error);
   await db.integration.updateMany({
     where: { id: integrationId, status: { not: "disconnected" } },
     data: {
       status: "needs_attention",
-      statusReason: `A change sent by the store could not be applied: ${cause}`,
+      statusReason: `A change sent by the store could not be applied: ${errorMessage(error)}`,
+      statusCode: code ?? "webhook_change_failed",
     },
   });
 }

@@ -168,6 +168,8 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
       status: "needs_attention",
       statusReason:
         'Commerce Sync could not start syncing this store: Commerce Sync cannot connect to "nowhere" stores: this server knows no store platform.',
+      // The error's code, kept with the reason (app/lib/attention-cause.ts).
+      statusCode: "unknown_platform",
     });
     expect(await t.db.syncRun.findFirstOrThrow({ where: { integrationId } })).toMatchObject({
       status: "failed",
@@ -199,10 +201,11 @@ describe.each(DATABASE_KINDS)("sync engine on %s", (kind) => {
     expect((await runSync(t.db, { integrationId, kind: "full", sources })).resources.customers?.synced).toBe(
       1,
     );
-    // A clean run brings the store back to connected.
+    // A clean run brings the store back to connected, its reason and code cleared.
     expect(await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).toMatchObject({
       status: "connected",
       statusReason: null,
+      statusCode: null,
     });
   });
 });

@@ -9,7 +9,7 @@
 import type { EmailDigestKeys } from "../crypto/email-digest.server";
 import type { AppDb } from "../db/client.server";
 import { writeContextFor } from "./apply.server";
-import { errorMessage, SyncAlreadyRunningError, SyncTargetNotFoundError } from "./errors";
+import { errorCode, errorMessage, SyncAlreadyRunningError, SyncTargetNotFoundError } from "./errors";
 import type { SourceProvider } from "./platform";
 import { RunLoop } from "./run-loop.server";
 import {
@@ -90,7 +90,8 @@ export async function runSync(db: AppDb, options: RunSyncOptions): Promise<SyncR
     else if (options.sources) source = await options.sources.sourceFor(db, integration);
     else throw new Error("runSync needs a source or a source provider.");
   } catch (error) {
-    await recordStartFailure(db, options, existing?.id ?? null, errorMessage(error), clock());
+    const cause = errorMessage(error);
+    await recordStartFailure(db, options, existing?.id ?? null, cause, clock(), errorCode(error));
     throw error;
   }
   try {
@@ -100,7 +101,7 @@ export async function runSync(db: AppDb, options: RunSyncOptions): Promise<SyncR
     if (integration.status !== "disconnected") {
       await db.integration.update({
         where: { id: integration.id },
-        data: { status: "syncing", statusReason: null },
+        data: { status: "syncing", statusReason: null, statusCode: null },
       });
     }
     const loop = new RunLoop(db, state, {

@@ -80,6 +80,18 @@ export interface WebhookMaintenanceReport {
    * flagged as needing attention, and audited only when new.
    */
   accepted?: string[];
+  /**
+   * The stable code of each of `problems`, by its text (Integration.statusCode when it is flagged, see
+   * app/lib/attention-cause.ts): e.g. "webhooks_unreachable", "webhooks_unregistered". A problem without one is
+   * not known (`webhook_problem`).
+   */
+  problemCodes?: Record<string, string>;
+}
+
+/** Adds a problem to a maintenance report with its stable code. */
+export function addProblem(report: WebhookMaintenanceReport, problem: string, code: string): void {
+  report.problems.push(problem);
+  report.problemCodes = { ...report.problemCodes, [problem]: code };
 }
 
 /** A webhook as stored by the ingest route, before processing. */

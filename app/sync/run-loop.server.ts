@@ -304,7 +304,7 @@ export class RunLoop {
         await this.writeState(tx, { workerId: null, heartbeatAt: new Date(0) });
         await tx.integration.updateMany({
           where: { id: this.state.integrationId, status: "syncing" },
-          data: { status: "connected" },
+          data: { status: "connected", statusCode: null },
         });
       }, TX_OPTIONS),
     );
@@ -332,7 +332,8 @@ export class RunLoop {
     this.status = status;
     this.state.currentResource = null;
     const finishedAt = this.options.clock();
-    const readFailure = rcs.find((c) => c.phase === "failed")?.error;
+    const failedRead = rcs.find((c) => c.phase === "failed");
+    const readFailure = failedRead?.error;
     const message = this.disconnected.signal.aborted
       ? STOPPED_BY_DISCONNECT
       : (fatal ?? (readFailure ? `A store read failed: ${readFailure}` : null));
@@ -350,7 +351,14 @@ export class RunLoop {
           lastSyncAt: status === "cancelled" ? undefined : finishedAt,
           ...(current?.status === "disconnected"
             ? {}
-            : { status: healthy ? "connected" : "needs_attention", statusReason: healthy ? null : message }),
+            : {
+                status: healthy ? "connected" : "needs_attention",
+                statusReason: healthy ? null : message,
+                // The code of the failure the reason tells (the fatal error's, else the failed read's).
+                statusCode: healthy
+                  ? null
+                  : ((fatal ? checkpoint.failureCode : failedRead?.errorCode) ?? "sync_failed"),
+              }),
         };
         // Counted at the end of the last resource and nothing written since: the three COUNTs would read the same.
         if (this.countersCurrent) await recordIntegrationOutcome(tx, this.db, integrationId, outcome);

@@ -91,6 +91,8 @@ export interface IntegrationOutcome {
   lastSyncAt?: Date;
   status?: string;
   statusReason?: string | null;
+  /** The stable code of `statusReason` (`Integration.statusCode`); written, null when absent, with `status`. */
+  statusCode?: string | null;
 }
 
 /**
@@ -153,6 +155,7 @@ async function updateIntegration(
   if (extra?.status) {
     values.push(["status", extra.status, "text"]);
     values.push(["statusReason", extra.statusReason ?? null, "text"]);
+    values.push(["statusCode", extra.statusCode ?? null, "text"]);
   }
   const sets = values.map(([column, , type], i) => `"${column}" = ${dialect.param(i + 1, type)}`);
   await tx.$executeRawUnsafe(
@@ -276,6 +279,7 @@ export async function recordStartFailure(
   runId: string | null,
   cause: string,
   now: Date,
+  code: string = "sync_start_failed",
 ) {
   const message = `Commerce Sync could not start syncing this store: ${cause}`;
   await db.$transaction(async (tx) => {
@@ -302,7 +306,7 @@ export async function recordStartFailure(
     }
     await tx.integration.updateMany({
       where: { id: options.integrationId, status: { not: "disconnected" } },
-      data: { status: "needs_attention", statusReason: message },
+      data: { status: "needs_attention", statusReason: message, statusCode: code },
     });
   }, TX_OPTIONS);
 }

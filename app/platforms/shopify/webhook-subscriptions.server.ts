@@ -7,7 +7,7 @@
  * uninstall and after 8 consecutive failed deliveries. A delivery that arrives through both is stored once (same
  * X-Shopify-Event-Id). Checked at install and before every scheduled reconcile; see ADR 0017.
  */
-import type { WebhookMaintenanceReport } from "../../sync/platform";
+import { addProblem, type WebhookMaintenanceReport } from "../../sync/platform";
 import type { ShopifyGraphqlClient } from "./client.server";
 import { ShopifyProtectedDataError } from "./errors";
 import {
@@ -80,15 +80,23 @@ async function listSubscriptions(
   }
 }
 
-/** A userError in words a merchant (or the person deploying the app) can act on. */
-function problemOf(topic: string, message: string): string {
+/** A userError in words a merchant (or the person deploying the app) can act on, with its stable code. */
+function problemOf(topic: string, message: string): { problem: string; code: string } {
   if (/protected customer data|not approved/i.test(message)) {
-    return new ShopifyProtectedDataError(`the ${topic} webhook`).message;
+    const error = new ShopifyProtectedDataError(`the ${topic} webhook`);
+    return { problem: error.message, code: error.code };
   }
   if (/protocol/i.test(message)) {
-    return `Shopify refused the webhook address for ${topic}: ${message} The app's public URL (SHOPIFY_APP_URL) must start with https://.`;
+    return {
+      problem: `Shopify refused the webhook address for ${topic}: ${message} The app's public URL (SHOPIFY_APP_URL) must start with https://.`,
+      code: "webhook_address_refused",
+    };
   }
-  return `Shopify refused the ${topic} webhook subscription: ${message}`;
+  // Most often a topic whose access scope the shop did not grant: approving the app's access again mends it.
+  return {
+    problem: `Shopify refused the ${topic} webhook subscription: ${message}`,
+    code: "webhooks_unregistered",
+  };
 }
 
 /** Makes every data-topic subscription exist at `${appUrl}/api/webhooks/shopify`; reports what it found and did. */
@@ -120,7 +128,8 @@ export async function ensureWebhookSubscriptions(
     );
     const errors = data.webhookSubscriptionCreate.userErrors;
     if (errors.length > 0 || !data.webhookSubscriptionCreate.webhookSubscription) {
-      report.problems.push(problemOf(topic, errors[0]?.message ?? "no subscription was created"));
+      const { problem, code } = problemOf(topic, errors[0]?.message ?? "no subscription was created");
+      addProblem(report, problem, code);
       continue;
     }
     // A subscription of this topic pointing elsewhere (an old app URL) is replaced by the new one.

@@ -268,11 +268,13 @@ export function createWooCommercePlatform(
           accepted: [READ_ONLY_PROBLEM],
         };
       if (!ctx.webhookSecret) {
+        const problem = "No webhook secret is stored for this store: reconnect it to receive webhooks again.";
         return {
           healthy: [],
           repaired: [],
           gapSuspected: false,
-          problems: ["No webhook secret is stored for this store: reconnect it to receive webhooks again."],
+          problems: [problem],
+          problemCodes: { [problem]: "webhook_secret_missing" },
         };
       }
       const secret = ctx.webhookSecret;

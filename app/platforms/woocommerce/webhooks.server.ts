@@ -9,7 +9,7 @@
  * repeated failed deliveries and never retries them), re-creates missing ones, points stray ones back at the current
  * address, and removes duplicates. Anything absent or inactive means deliveries were lost: `gapSuspected`.
  */
-import type { WebhookMaintenanceReport } from "../../sync/platform";
+import { addProblem, type WebhookMaintenanceReport } from "../../sync/platform";
 import type { WooClient } from "./client.server";
 import { WooRequestError } from "./errors";
 import type { WooId, WooWebhook } from "./types";
@@ -111,7 +111,7 @@ export async function ensureWebhooks(
       if (error instanceof WooRequestError && error.kind === "read_only") {
         // A read-only key answers 401 "does not have write permissions" to any write.
         readOnly = true;
-        report.problems.push(READ_ONLY_PROBLEM);
+        addProblem(report, READ_ONLY_PROBLEM, "woocommerce_read_only");
         return false;
       }
       throw error;
@@ -179,7 +179,7 @@ export async function ensureWebhooks(
   // The store pings a webhook's address before it answers the creation: a creation without any ping means the store
   // cannot reach the app, and no delivery will either.
   if (created && options.pingSince && !(await options.pingSince(started))) {
-    report.problems.push(unreachableProblem(options.deliveryUrl));
+    addProblem(report, unreachableProblem(options.deliveryUrl), "webhooks_unreachable");
   }
   return report;
 }
