@@ -26,6 +26,11 @@ describe.each(DATABASE_KINDS)("disconnecting a store on %s", (kind) => {
   });
 
   it("keeps the synced data, forgets the credentials, cleans up the store first and audits it", async () => {
+    // A store that needed attention: its reason's code goes with it.
+    await t.db.integration.update({
+      where: { id: m.wooId },
+      data: { status: "needs_attention", statusReason: "Key refused", statusCode: "woocommerce_auth" },
+    });
     const seen: Array<string | null> = [];
     const result = await disconnectIntegration(
       { db: t.db, cleanupStore: async (integration) => void seen.push(integration.credentials) },
@@ -41,7 +46,12 @@ describe.each(DATABASE_KINDS)("disconnecting a store on %s", (kind) => {
     // The platform saw the credentials before they were forgotten.
     expect(seen).toEqual(["sealed-credentials"]);
     const row = await t.db.integration.findUniqueOrThrow({ where: { id: m.wooId } });
-    expect(row).toMatchObject({ status: "disconnected", credentials: null, webhookSecret: null });
+    expect(row).toMatchObject({
+      status: "disconnected",
+      statusCode: null,
+      credentials: null,
+      webhookSecret: null,
+    });
     expect(row.disconnectedAt).toBeInstanceOf(Date);
     expect(row.syncedOrders).toBe(3);
     expect(await t.db.order.count({ where: { integrationId: m.wooId } })).toBe(3);

@@ -5,7 +5,7 @@
  * access came back (`settings.accessRestoredAt`) no longer describes it.
  */
 import { settingsObject } from "../jobs/schedule";
-import { statusCodeCause, storeFailureCause, type AttentionCause } from "../lib/attention-cause";
+import { statusCodeCause, type AttentionCause } from "../lib/attention-cause";
 import { withoutRetryNote } from "../lib/errors";
 import { utcDateTime } from "../lib/utc-time";
 import { unreachableProblemIn } from "../platforms/woocommerce/webhook-pings.server";
@@ -184,7 +184,7 @@ function statusOf(
     return {
       status: "needs_attention",
       statusReason: `The last sync failed: ${lastRun.errorMessage ?? "see its errors in the sync history."}`,
-      attentionCause: storeFailureCause(lastRun.failureCode),
+      attentionCause: statusCodeCause(lastRun.failureCode),
     };
   const lastFinishedAt = lastRun?.finishedAt ? new Date(lastRun.finishedAt).getTime() : 0;
   if (failedJob && (failedJob.finishedAt?.getTime() ?? Date.now()) > lastFinishedAt) {
@@ -202,7 +202,7 @@ function statusOf(
         lastRun.failed > 0
           ? `The last sync skipped ${lastRun.failed.toLocaleString("en-US")} record(s) it could not save.`
           : `The last sync could not read everything: ${lastRun.resources.find((r) => r.error)?.error ?? "see the sync history."}`,
-      attentionCause: lastRun.failed > 0 ? "records_skipped" : storeFailureCause(lastRun.failureCode),
+      attentionCause: lastRun.failed > 0 ? "records_skipped" : statusCodeCause(lastRun.failureCode),
     };
   return { status: "connected", statusReason: null, attentionCause: null };
 }

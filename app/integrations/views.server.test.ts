@@ -350,7 +350,8 @@ describe("status shown for a store", () => {
       displayStatus({ status: "needs_attention", statusReason: "Why", statusCode }, null, null, null);
     const cases: Array<[string | null, string, boolean]> = [
       ["webhooks_unreachable", "webhooks_unreachable", false],
-      ["webhook_address_refused", "webhooks_unreachable", false],
+      ["webhook_address_refused", "app_setup", false],
+      ["shopify_protected_customer_data", "app_setup", false],
       ["webhook_change_failed", "change_not_applied", false],
       ["woocommerce_server", "store_unavailable", false],
       ["shopify_throttled", "store_unavailable", false],

@@ -290,6 +290,10 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
         /^A store read failed: The store refused Commerce Sync's API key \(401\)\. WooCommerce said: "Consumer key is invalid\." \(woocommerce_rest_authentication_error\)\. The key may have been revoked or deleted in WooCommerce → Settings → Advanced → REST API\./,
       );
       expect(refused.statusReason).not.toMatch(/copied/);
+      const code = async () =>
+        (await fx.t.db.integration.findUniqueOrThrow({ where: { id: integrationId } })).statusCode;
+      // Kept with its code: a refused key, which a new key mends (Reconnect is offered).
+      expect(await code()).toBe("woocommerce_auth");
 
       // Reconnected with a new key: the store accepted it, so the old key's failure no longer describes the store.
       const second = pasted("read_write");
@@ -301,6 +305,7 @@ describe.each(DATABASE_KINDS)("WooCommerce connect by key on %s", (kind) => {
       if (!again.success) throw new Error(again.error.message);
       expect(again.integrationId).toBe(integrationId);
       expect(await shown()).toEqual({ status: "connected", statusReason: null });
+      expect(await code()).toBeNull();
       // No sync ran since: the history keeps the failed run.
       expect(await fx.t.db.syncRun.count({ where: { integrationId, status: "failed" } })).toBe(1);
       const row = await fx.t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });

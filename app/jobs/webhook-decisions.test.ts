@@ -102,6 +102,11 @@ describe.each(DATABASE_KINDS)("webhook decisions on %s", (kind) => {
 
   it("disconnects an uninstalled store once, keeps its data and stops scheduling it", async () => {
     const { integrationId } = await syncedStore();
+    // It needed attention: the reason's code goes with the reason.
+    await t.db.integration.update({
+      where: { id: integrationId },
+      data: { status: "needs_attention", statusReason: "Key refused", statusCode: "shopify_access_revoked" },
+    });
     decide = (topic) =>
       topic === "app/uninstalled" ? { action: "uninstalled" } : { action: "ignore", reason: "" };
     const first = await event(integrationId, "app/uninstalled");
@@ -109,7 +114,11 @@ describe.each(DATABASE_KINDS)("webhook decisions on %s", (kind) => {
       status: "processed",
     });
     const integration = await t.db.integration.findUniqueOrThrow({ where: { id: integrationId } });
-    expect(integration).toMatchObject({ status: "disconnected", statusReason: UNINSTALLED_REASON });
+    expect(integration).toMatchObject({
+      status: "disconnected",
+      statusReason: UNINSTALLED_REASON,
+      statusCode: null,
+    });
     expect(integration.disconnectedAt).toBeInstanceOf(Date);
     expect(await t.db.contactSource.count({ where: { integrationId } })).toBe(5);
     expect(await t.db.order.count({ where: { integrationId } })).toBe(4);

@@ -13,6 +13,8 @@
  *   error, not JSON, rate limits, a clock minutes off), known by the failure's code (`STORE_UNAVAILABLE_CODES`);
  * - `change_not_applied`: a change the store sent (a webhook) could not be applied for good: the data, not the
  *   store's access, is at fault;
+ * - `app_setup`: the app's own setup stands in the way (its public URL is not https, Shopify has not approved it for
+ *   protected customer data): whoever runs Commerce Sync fixes it, then a sync reads what was missed;
  * - `store`: any other failure of the store's own (a refused or revoked key, missing permissions, an https or
  *   address problem, or a failure whose code is not known), which connecting the store again may mend.
  * Null when the store does not need attention. Only `store` can be mended by connecting the store again (a new key,
@@ -25,6 +27,7 @@ export type AttentionCause =
   | "records_skipped"
   | "store_unavailable"
   | "change_not_applied"
+  | "app_setup"
   | "store";
 
 /**
@@ -70,7 +73,9 @@ export function storeFailureCause(code: string | null | undefined): "store_unava
  * - `webhooks_unreachable`: the store cannot deliver webhooks to the app's address (the deployment's public URL or
  *   a firewall, not the key): `webhooks_unreachable`, no Reconnect.
  * - `webhook_address_refused`: Shopify refused the app's webhook address (not https): the deployment's URL, not
- *   the shop's access: `webhooks_unreachable`, no Reconnect.
+ *   the shop's access: `app_setup`, no Reconnect.
+ * - `shopify_protected_customer_data` (an AppError code): Shopify has not approved the app for protected customer
+ *   data; the developer requests it in the Partner Dashboard, reinstalling cannot grant it: `app_setup`.
  * - `webhook_change_failed`: a change the store sent could not be applied for good (its data): `change_not_applied`,
  *   no Reconnect (the next scheduled check reads the record again).
  * Any other code is an AppError `code` (`storeFailureCause`).
@@ -85,7 +90,8 @@ export const STATUS_CODE_CAUSES: Readonly<Record<string, AttentionCause>> = {
   webhooks_check_failed: "store",
   webhook_problem: "store",
   webhooks_unreachable: "webhooks_unreachable",
-  webhook_address_refused: "webhooks_unreachable",
+  webhook_address_refused: "app_setup",
+  shopify_protected_customer_data: "app_setup",
   webhook_change_failed: "change_not_applied",
 };
 

@@ -82,6 +82,8 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
       expect.stringMatching(/^The store could not reach Commerce Sync at http:\/\/127\.0\.0\.1:9: /),
     ]);
     expect(first.problems[0]).toContain("changes arrive only with the scheduled checks");
+    // Its code, for the store's status: the app's address, which reconnecting the store cannot mend.
+    expect(first.problemCodes).toEqual({ [first.problems[0]]: "webhooks_unreachable" });
     // Nothing created, nothing pinged: a check alone cannot tell, so it re-creates one webhook when the last one
     // found the store unreachable.
     const ids = ours("int-far").map((w) => w.id);
@@ -178,6 +180,7 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
       new AbortController().signal,
     );
     expect(report.problems).toEqual([READ_ONLY_PROBLEM]);
+    expect(report.problemCodes).toEqual({ [READ_ONLY_PROBLEM]: "woocommerce_read_only" });
     // A state the owner's key puts the store in, not a breakage: shown, never flagged as needing attention.
     expect(report.accepted).toEqual([READ_ONLY_PROBLEM]);
     expect(ours("int-d")).toHaveLength(0);
@@ -190,6 +193,17 @@ describe("WooCommerce webhook upkeep against the emulator", () => {
         },
       },
     ]);
+  });
+
+  it("reports a missing webhook secret, with the code that lets the store's page offer Reconnect", async () => {
+    const ctx = context("int-ns");
+    const report = await platform.maintainWebhooks!(
+      { ...ctx, webhookSecret: null },
+      new AbortController().signal,
+    );
+    expect(report.problems).toEqual([expect.stringMatching(/^No webhook secret is stored for this store/)]);
+    expect(report.problemCodes).toEqual({ [report.problems[0]]: "webhook_secret_missing" });
+    expect(ours("int-ns")).toHaveLength(0);
   });
 
   it("asks nothing of a store already known to have a read-only key, and reports the accepted state", async () => {
