@@ -433,8 +433,7 @@ async function enqueueComplianceRequest(
 
 /**
  * A webhook that could not be processed (for good) puts the store in `needs_attention`, in merchant words, with the
- * error's code (a refused key is the store's access; a site that stayed down is the site) or, without one,
- * `webhook_change_failed` (the change itself: reconnecting cannot help, app/lib/attention-cause.ts).
+ * error's code or, without one, `webhook_change_failed` (the change itself: app/lib/attention-cause.ts).
  */
 async function flagWebhookFailure(db: AppDb, integrationId: string, error: unknown): Promise<void> {
   // A PermanentJobError only says "do not retry": the code is its cause's.
