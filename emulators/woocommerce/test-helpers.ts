@@ -130,6 +130,41 @@ export function signUrl(
   return target.toString();
 }
 
+/** A REST answer read whole: status, headers and the JSON body (null when empty). */
+export interface RestAnswer {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+/**
+ * `call(method, path, body?, signer?)`: one OAuth-signed request to `/wp-json/wc/v3/<path>` over plain http, as the
+ * official client sends it, timestamped by the emulator's clock.
+ */
+export function signedRestCaller(
+  woo: Pick<WooEmulator, "url">,
+  clock: { now(): number },
+  key: { consumer_key: string; consumer_secret: string },
+) {
+  return async (
+    method: string,
+    path: string,
+    body?: unknown,
+    signer: { consumer_key: string; consumer_secret: string } = key,
+  ): Promise<RestAnswer> => {
+    const url = signUrl(method, `${woo.url}/wp-json/wc/v3/${path}`, signer, {
+      timestampSeconds: Math.floor(clock.now() / 1000),
+    });
+    const response = await fetch(url, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+  };
+}
+
 /** POST /_emulator/keys through HTTP, as an outside process would. */
 export async function createKeyOverHttp(
   emulator: Pick<WooEmulator, "url">,

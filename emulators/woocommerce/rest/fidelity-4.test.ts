@@ -6,11 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWooEmulator, type WooEmulator } from "../server";
-import { ManualClock, fixture, signUrl } from "../test-helpers";
+import { ManualClock, fixture, signedRestCaller, type RestAnswer } from "../test-helpers";
 
 const clock = new ManualClock(Date.UTC(2026, 11, 3, 13, 5, 9));
 let woo: WooEmulator;
 let key: { consumer_key: string; consumer_secret: string };
+/** One OAuth-signed request over plain http, as the official client sends it. */
+let call: ReturnType<typeof signedRestCaller>;
 
 beforeAll(async () => {
   woo = await startWooEmulator({
@@ -20,30 +22,11 @@ beforeAll(async () => {
     autoDeliver: false,
   });
   key = woo.createKey("read_write");
+  call = signedRestCaller(woo, clock, key);
 });
 afterAll(() => woo.close());
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: unknown;
-}
-
-/** One OAuth-signed request over plain http, as the official client sends it. */
-async function call(method: string, path: string, body?: unknown): Promise<Answer> {
-  const url = signUrl(method, `${woo.url}/wp-json/wc/v3/${path}`, key, {
-    timestampSeconds: Math.floor(clock.now() / 1000),
-  });
-  const response = await fetch(url, {
-    method,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
-}
-
-const ids = (answer: Answer) => (answer.body as { id: number }[]).map((r) => r.id);
+const ids = (answer: RestAnswer) => (answer.body as { id: number }[]).map((r) => r.id);
 
 describe("fixed in audit 4", () => {
   // wp-includes/rest-api.php rest_api_loaded(): $route = untrailingslashit( rest_route ).

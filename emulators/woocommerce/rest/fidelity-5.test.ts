@@ -5,11 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWooEmulator, type WooEmulator } from "../server";
-import { ManualClock, signUrl } from "../test-helpers";
+import { ManualClock, signedRestCaller, type RestAnswer } from "../test-helpers";
 
 const clock = new ManualClock(Date.UTC(2026, 11, 3, 16, 0, 0));
 let woo: WooEmulator;
 let key: { consumer_key: string; consumer_secret: string };
+/** One OAuth-signed request over plain http, as the official client sends it. */
+let call: ReturnType<typeof signedRestCaller>;
 
 beforeAll(async () => {
   woo = await startWooEmulator({
@@ -19,35 +21,11 @@ beforeAll(async () => {
     autoDeliver: false,
   });
   key = woo.createKey("read_write");
+  call = signedRestCaller(woo, clock, key);
 });
 afterAll(() => woo.close());
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: unknown;
-}
-
-/** One OAuth-signed request over plain http, as the official client sends it. */
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  signer: { consumer_key: string; consumer_secret: string } = key,
-): Promise<Answer> {
-  const url = signUrl(method, `${woo.url}/wp-json/wc/v3/${path}`, signer, {
-    timestampSeconds: Math.floor(clock.now() / 1000),
-  });
-  const response = await fetch(url, {
-    method,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
-}
-
-async function anonymous(method: string, path: string): Promise<Answer> {
+async function anonymous(method: string, path: string): Promise<RestAnswer> {
   const response = await fetch(`${woo.url}${path}`, { method });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
