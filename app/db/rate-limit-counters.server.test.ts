@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from "../../tests/setup/db";
 import { createPrismaClient, type AppDb } from "./client.server";
-import { createRateLimitCounters, deleteEnded } from "./rate-limit-counters.server";
+import { createRateLimitCounters, deleteEnded, pruneEndedCounters } from "./rate-limit-counters.server";
+import { sqlDate } from "./sql-date";
 
 const START = Date.parse("2026-12-03T10:00:00Z");
 const TEN_MINUTES_MS = 600_000;
@@ -11,6 +12,20 @@ async function rows(db: AppDb) {
     `SELECT "key", "count" FROM "RateLimitCounter" ORDER BY "key"`,
   );
   return found.map((row) => ({ key: row.key, count: Number(row.count) }));
+}
+
+/** `count` rows whose windows ended at `endedAt`, written directly (as many clients that stopped at once leave them). */
+async function seedEnded(db: AppDb, count: number, endedAt: Date) {
+  for (let start = 0; start < count; start += 200) {
+    const keys = Array.from({ length: Math.min(200, count - start) }, (_, i) => `k:ended-${start + i}`);
+    const values = keys.map((_, i) =>
+      db.$kind === "sqlite" ? "(?, 3, ?)" : `($${2 * i + 1}, 3, $${2 * i + 2}::timestamp(3))`,
+    );
+    await db.$executeRawUnsafe(
+      `INSERT INTO "RateLimitCounter" ("key", "count", "expiresAt") VALUES ${values.join(", ")}`,
+      ...keys.flatMap((key) => [key, sqlDate(db.$kind, endedAt)]),
+    );
+  }
 }
 
 describe.each(DATABASE_KINDS)("rate limit counters on %s", (kind) => {
@@ -71,6 +86,41 @@ describe.each(DATABASE_KINDS)("rate limit counters on %s", (kind) => {
     ]);
     expect(await deleteEnded(t.db, new Date(START + 2 * TEN_MINUTES_MS))).toBe(2);
     expect(await rows(t.db)).toEqual([]);
+  });
+
+  it("prunes every ended window in bounded batches, keeps the live ones, and the limits go on counting", async () => {
+    const counters = createRateLimitCounters(t.db, { now });
+    await counters.increment("k:live", TEN_MINUTES_MS);
+    await counters.increment("k:live", TEN_MINUTES_MS);
+    await counters.increment("k:short", 60_000);
+    await seedEnded(t.db, 1_234, new Date(START - 1));
+    clock = START + 60_000; // k:short's window ends now; k:live's runs for nine more minutes
+
+    // One statement deletes one batch at most, however many windows have ended.
+    expect(await deleteEnded(t.db, now(), 100)).toBe(100);
+    expect(await pruneEndedCounters(t.db, { now: now(), batchSize: 100 })).toBe(1_134 + 1);
+    expect(await rows(t.db)).toEqual([{ key: "k:live", count: 2 }]);
+    expect(await pruneEndedCounters(t.db, { now: now() })).toBe(0);
+
+    // The live window goes on counting where it was; a pruned key starts a new window.
+    expect(await counters.increment("k:live", TEN_MINUTES_MS)).toMatchObject({
+      count: 3,
+      windowEndsAt: new Date(START + TEN_MINUTES_MS),
+    });
+    expect(await counters.increment("k:short", 60_000)).toEqual({
+      count: 1,
+      windowEndsAt: new Date(clock + 60_000),
+      windowMsLeft: 60_000,
+    });
+  });
+
+  it("deletes one bounded batch of ended windows per attempt, leaving the rest to the scheduler", async () => {
+    await seedEnded(t.db, 1_234, new Date(START - 1));
+    const counters = createRateLimitCounters(t.db, { now });
+    expect((await counters.increment("k:a", TEN_MINUTES_MS)).count).toBe(1);
+    expect(await rows(t.db)).toHaveLength(1_234 - 500 + 1);
+    expect(await pruneEndedCounters(t.db, { now: now() })).toBe(1_234 - 500);
+    expect(await rows(t.db)).toEqual([{ key: "k:a", count: 1 }]);
   });
 
   it("gives every one of many concurrent attempts from two processes its own count", async () => {

@@ -40,7 +40,8 @@ export function createRateLimitCounters(db: AppDb, options: RateLimitCounterOpti
     async increment(key, windowMs) {
       const at = now();
       // Rows of windows that have ended: nothing reads them again (the next attempt of their key would restart the
-      // window anyway), so the table holds only the keys of current windows, whatever the number of clients.
+      // window anyway). One bounded batch here; the scheduler's tick deletes the rest (`pruneEndedCounters`), so the
+      // table holds about the keys of current windows even when no attempt comes.
       await deleteEnded(db, at);
       const rows = await upsert(db, key, at, new Date(at.getTime() + windowMs));
       const row = rows[0];
@@ -52,18 +53,56 @@ export function createRateLimitCounters(db: AppDb, options: RateLimitCounterOpti
 }
 
 /**
- * Deletes the counters whose window ended before `at`. On PostgreSQL rows another process is counting right now are
- * skipped (SKIP LOCKED): the cleanup never waits for a lock, so it cannot deadlock with a count, and the next
- * attempt deletes what it skipped.
+ * Rows deleted per statement, both when an attempt is counted and when the scheduler prunes: a short write, so a
+ * connect attempt never pays for a large backlog of ended windows (many clients that stopped at once) and the cleanup
+ * never holds the table for long.
  */
-export async function deleteEnded(db: AppDb, at: Date): Promise<number> {
+export const ENDED_COUNTERS_PER_STATEMENT = 500;
+
+/**
+ * Deletes at most `limit` counters whose window ended at or before `at` (one statement; the `expiresAt` index finds
+ * them). On PostgreSQL rows another process is counting right now are skipped (SKIP LOCKED): the cleanup never waits
+ * for a lock, so it cannot deadlock with a count, and a later cleanup deletes what it skipped. Returns how many went.
+ */
+export async function deleteEnded(
+  db: AppDb,
+  at: Date,
+  limit: number = ENDED_COUNTERS_PER_STATEMENT,
+): Promise<number> {
   return db.$kind === "sqlite"
-    ? db.$executeRawUnsafe(`DELETE FROM "RateLimitCounter" WHERE "expiresAt" <= ?`, sqlDate("sqlite", at))
+    ? db.$executeRawUnsafe(
+        `DELETE FROM "RateLimitCounter" WHERE "key" IN (
+           SELECT "key" FROM "RateLimitCounter" WHERE "expiresAt" <= ? LIMIT ?)`,
+        sqlDate("sqlite", at),
+        limit,
+      )
     : db.$executeRawUnsafe(
         `DELETE FROM "RateLimitCounter" WHERE "key" IN (
-           SELECT "key" FROM "RateLimitCounter" WHERE "expiresAt" <= $1::timestamp(3) FOR UPDATE SKIP LOCKED)`,
+           SELECT "key" FROM "RateLimitCounter" WHERE "expiresAt" <= $1::timestamp(3) LIMIT $2
+           FOR UPDATE SKIP LOCKED)`,
         sqlDate("postgres", at),
+        limit,
       );
+}
+
+/**
+ * Deletes every counter whose window has ended by `now`, a bounded batch per statement (the scheduler's tick,
+ * app/jobs/scheduler.server.ts): without it the rows of clients that never come back stayed until some later attempt
+ * was counted, however long that took. Rows skipped because a count holds them are left for the next tick. Returns
+ * how many went.
+ */
+export async function pruneEndedCounters(
+  db: AppDb,
+  options: { now?: Date; batchSize?: number } = {},
+): Promise<number> {
+  const at = options.now ?? new Date();
+  const batchSize = options.batchSize ?? ENDED_COUNTERS_PER_STATEMENT;
+  let deleted = 0;
+  for (;;) {
+    const batch = await deleteEnded(db, at, batchSize);
+    deleted += batch;
+    if (batch < batchSize) return deleted;
+  }
 }
 
 type CounterRow = { count: number | bigint; expiresAt: Date | string };

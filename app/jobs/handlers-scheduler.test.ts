@@ -28,7 +28,13 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
     expect(tick.fullResync).toEqual([]);
     // A second worker ticking in the same slot adds nothing.
     tick = await schedulerTick(t.db, q, options);
-    expect(tick).toEqual({ reconcile: [], fullResync: [], resumed: [], webhookEventsPruned: 0 });
+    expect(tick).toEqual({
+      reconcile: [],
+      fullResync: [],
+      resumed: [],
+      webhookEventsPruned: 0,
+      rateLimitCountersPruned: 0,
+    });
     // The custom 30-minute interval is due again in its next slot; the 60-minute one is not.
     now = new Date("2026-05-10T01:40:00Z");
     tick = await schedulerTick(t.db, q, options);

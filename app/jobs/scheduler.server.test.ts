@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DATABASE_KINDS, type TestDatabase } from "../../tests/setup/db";
+import { createRateLimitCounters } from "../db/rate-limit-counters.server";
+import type { LogLevel } from "../lib/logger";
 import type { JobQueue } from "./queue.server";
-import { schedulerTick } from "./scheduler.server";
+import { schedulerTick, startScheduler } from "./scheduler.server";
 import { createJobsTestDatabase, testQueues } from "./testing/database";
 import { PermanentJobError, type JobHandler, type JobStatus, type SyncJobPayload } from "./types";
 
@@ -72,7 +74,13 @@ describe.each(DATABASE_KINDS)("scheduler's once-per-slot check on %s", (kind) =>
     );
     let now = new Date("2026-05-10T01:10:00Z");
     const options = { reconcileIntervalMinutes: 60, fullResyncWindowUtc: "02:00-04:00", now: () => now };
-    const nothing = { reconcile: [], fullResync: [], resumed: [], webhookEventsPruned: 0 };
+    const nothing = {
+      reconcile: [],
+      fullResync: [],
+      resumed: [],
+      webhookEventsPruned: 0,
+      rateLimitCountersPruned: 0,
+    };
 
     let tick = await schedulerTick(t.db, q, options);
     expect(tick.reconcile.sort()).toEqual([ok, broken, flaky].sort());
@@ -103,5 +111,43 @@ describe.each(DATABASE_KINDS)("scheduler's once-per-slot check on %s", (kind) =>
     expect(await q.listJobs({ kinds: ["sync.full"], limit: 100 })).toHaveLength(3);
     now = new Date("2026-05-10T03:00:00Z");
     expect((await schedulerTick(t.db, q, options)).fullResync).toEqual([]);
+  });
+
+  it("deletes the connect rate-limit counters whose window has ended at every tick, says how many, and keeps the live ones", async () => {
+    let now = new Date("2026-05-10T01:10:00Z");
+    const counters = createRateLimitCounters(t.db, { now: () => now });
+    for (let i = 0; i < 7; i++) await counters.increment(`connect-ip:ended-${i}`, 60_000);
+    await counters.increment("connect-org:live", 3600_000);
+    await counters.increment("connect-org:live", 3600_000);
+    const q = await queues.open();
+    const options = { reconcileIntervalMinutes: 0, pruneWebhookEvents: false, now: () => now };
+
+    // Still inside every window: nothing goes.
+    expect((await schedulerTick(t.db, q, options)).rateLimitCountersPruned).toBe(0);
+    now = new Date(now.getTime() + 60_000);
+    expect((await schedulerTick(t.db, q, options)).rateLimitCountersPruned).toBe(7);
+    expect(await t.db.$queryRawUnsafe(`SELECT "key" FROM "RateLimitCounter"`)).toEqual([
+      { key: "connect-org:live" },
+    ]);
+    // The live window counts on from where it was.
+    expect((await counters.increment("connect-org:live", 3600_000)).count).toBe(3);
+
+    // The running scheduler logs the figure.
+    for (let i = 0; i < 3; i++) await counters.increment(`connect-ip:later-${i}`, 1_000);
+    now = new Date(now.getTime() + 1_000);
+    const logged: Array<{ level: LogLevel; message: string; fields?: Record<string, unknown> }> = [];
+    const scheduler = startScheduler(t.db, q, {
+      ...options,
+      tickMs: 3600_000,
+      logger: (level, message, fields) => logged.push({ level, message, fields }),
+    });
+    await scheduler.stop();
+    expect(logged).toEqual([
+      {
+        level: "info",
+        message: "Pruned old webhook deliveries and ended rate-limit counters",
+        fields: { webhookEventsPruned: 0, rateLimitCountersPruned: 3 },
+      },
+    ]);
   });
 });

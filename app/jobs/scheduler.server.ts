@@ -7,11 +7,12 @@
  *   e.g. "02:00-04:00", may wrap past midnight; "off" = none for that store) enqueues one nightly full re-sync per
  *   integration, so heavy reads happen off-peak. How settings and defaults combine: schedule.ts;
  * - re-enqueues runs a dead worker left behind (resume from checkpoint);
- * - prunes old finished jobs from the embedded Job table, and (hourly) old finished webhook deliveries
- *   (webhook-retention.server.ts).
+ * - prunes old finished jobs from the embedded Job table, the connect rate-limit counters whose window has ended
+ *   (app/db/rate-limit-counters.server.ts), and (hourly) old finished webhook deliveries (webhook-retention.server.ts).
  * Dedupe keys name the time slot, so several workers ticking at once enqueue each job once.
  */
 import type { AppDb } from "../db/client.server";
+import { pruneEndedCounters } from "../db/rate-limit-counters.server";
 import type { Logger } from "../lib/logger";
 import { findInterruptedRuns } from "../sync/run-records.server";
 import { enqueueSync, latestSyncJob, type SyncRequest } from "./enqueue.server";
@@ -39,6 +40,8 @@ export interface TickResult {
   resumed: string[];
   /** Webhook deliveries deleted by their retention this tick. */
   webhookEventsPruned: number;
+  /** Connect rate-limit counters deleted this tick because their window had ended. */
+  rateLimitCountersPruned: number;
 }
 
 /** One scheduler pass. Safe to run concurrently on several workers. */
@@ -48,7 +51,13 @@ export async function schedulerTick(
   options: SchedulerOptions,
 ): Promise<TickResult> {
   const now = (options.now ?? (() => new Date()))();
-  const result: TickResult = { reconcile: [], fullResync: [], resumed: [], webhookEventsPruned: 0 };
+  const result: TickResult = {
+    reconcile: [],
+    fullResync: [],
+    resumed: [],
+    webhookEventsPruned: 0,
+    rateLimitCountersPruned: 0,
+  };
   const integrations = await db.integration.findMany({
     where: { status: { not: "disconnected" } },
     select: { id: true, settings: true },
@@ -108,6 +117,8 @@ export async function schedulerTick(
 
   result.resumed = await enqueueInterruptedRuns(db, queue, { now });
   await queue.prune({ now });
+  // Every tick: one indexed delete that finds nothing most of the time, and the windows are minutes long.
+  result.rateLimitCountersPruned = await pruneEndedCounters(db, { now });
   if (options.pruneWebhookEvents !== false)
     result.webhookEventsPruned = await pruneWebhookEvents(db, { now });
   return result;
@@ -131,8 +142,11 @@ export function startScheduler(
       (r) => {
         if (r.reconcile.length || r.fullResync.length || r.resumed.length) {
           options.logger?.("info", "Scheduled sync jobs", { ...r });
-        } else if (r.webhookEventsPruned > 0) {
-          options.logger?.("info", "Pruned old webhook deliveries", { deleted: r.webhookEventsPruned });
+        } else if (r.webhookEventsPruned > 0 || r.rateLimitCountersPruned > 0) {
+          options.logger?.("info", "Pruned old webhook deliveries and ended rate-limit counters", {
+            webhookEventsPruned: r.webhookEventsPruned,
+            rateLimitCountersPruned: r.rateLimitCountersPruned,
+          });
         }
       },
       (error) => options.logger?.("warn", "Scheduler tick failed", { error: describeError(error) }),
