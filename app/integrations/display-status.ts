@@ -33,7 +33,10 @@ export interface FailedJobNotice {
   integrationId: string;
   kind: string;
   error: string | null;
-  /** The stable code of the job's error, when the queue recorded one (it keeps only the message today). */
+  /**
+   * The stable code of the job's error as the queue recorded it (JobInfo.lastErrorCode, both backends): null when the
+   * error had none or the job failed before codes were kept.
+   */
   errorCode?: string | null;
   finishedAt: Date | null;
 }

@@ -238,13 +238,13 @@ describe.each(DATABASE_KINDS)(
     const afterThisMillisecond = () => new Promise((resolve) => setTimeout(resolve, 5));
 
     /**
-     * A sync of the store that failed for good, as a worker ends it. `payload` defaults to one naming the store; the
-     * job's lock key always does.
+     * A sync of the store that failed for good, as a worker ends it, with the error's code if it had one. `payload`
+     * defaults to one naming the store; the job's lock key always does.
      */
     async function failedSync(
       integrationId: string,
       error: string,
-      payload: object = { integrationId },
+      { payload = { integrationId }, code = null }: { payload?: object; code?: string | null } = {},
     ): Promise<void> {
       const { id } = await backend.enqueue("sync.full", payload, {
         concurrencyKey: syncLockKey(integrationId),
@@ -252,11 +252,11 @@ describe.each(DATABASE_KINDS)(
       });
       const claimed = await backend.claim(["sync.full"], "test-worker");
       expect(claimed?.id).toBe(id);
-      expect(await backend.fail(claimed!, "test-worker", error, false)).toBe("failed");
+      expect(await backend.fail(claimed!, "test-worker", { message: error, code }, false)).toBe("failed");
     }
 
     it("shows a store's failed sync older than 50+ failures of another organization's stores", async () => {
-      await failedSync(m.wooId, "The store refused the key (401)");
+      await failedSync(m.wooId, "The store refused the key (401)", { code: "woocommerce_auth" });
       await afterThisMillisecond();
       for (let i = 0; i < 55; i++) await failedSync(others[i % others.length], `Other store down ${i}`);
       // What the whole queue's newest 50 failures hold: none of this organization's.
@@ -268,6 +268,7 @@ describe.each(DATABASE_KINDS)(
           integrationId: m.wooId,
           kind: "sync.full",
           error: "Attempt 1/1: The store refused the key (401)",
+          errorCode: "woocommerce_auth",
           finishedAt: expect.any(Date),
         },
       ]);
@@ -348,7 +349,7 @@ describe.each(DATABASE_KINDS)(
     });
 
     it("shows a failed sync that names its store only by its lock key, as the queue's filter selected it", async () => {
-      await failedSync(m.shopifyId, "The shop is closed (423)", {});
+      await failedSync(m.shopifyId, "The shop is closed (423)", { payload: {} });
       // The queue's filter reads the job's store from its lock key (sync:<id>) when the payload names none.
       expect(await queue.failedJobs(50, { integrationIds: [m.shopifyId] })).toMatchObject([
         { kind: "sync.full", payload: {}, concurrencyKey: syncLockKey(m.shopifyId) },
@@ -360,6 +361,7 @@ describe.each(DATABASE_KINDS)(
           integrationId: m.shopifyId,
           kind: "sync.full",
           error: "Attempt 1/1: The shop is closed (423)",
+          errorCode: null,
           finishedAt: expect.any(Date),
         },
       ]);

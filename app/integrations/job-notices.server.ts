@@ -120,7 +120,8 @@ const SYNC_JOB_KINDS_LISTED: string[] = JOB_KINDS.filter((kind) => SYNC_JOB.test
 
 /**
  * Failed sync jobs of the queue that name an integration, as status notices. A job's store is read as the queue's
- * `integrationIds` filter selects it (`jobIntegrationId`): its payload's, else its concurrency key's.
+ * `integrationIds` filter selects it (`jobIntegrationId`): its payload's, else its concurrency key's. Each carries its
+ * error's code as the queue recorded it (both backends), so the status says what the failure was.
  */
 export function failedJobNotices(
   jobs: Array<{
@@ -128,6 +129,7 @@ export function failedJobNotices(
     payload: unknown;
     concurrencyKey?: string | null;
     lastError: string | null;
+    lastErrorCode?: string | null;
     finishedAt: Date | null;
   }>,
 ): FailedJobNotice[] {
@@ -135,7 +137,13 @@ export function failedJobNotices(
   for (const job of jobs) {
     const integrationId = jobIntegrationId(job);
     if (integrationId === null || !SYNC_JOB.test(job.kind)) continue;
-    notices.push({ integrationId, kind: job.kind, error: job.lastError, finishedAt: job.finishedAt });
+    notices.push({
+      integrationId,
+      kind: job.kind,
+      error: job.lastError,
+      errorCode: job.lastErrorCode ?? null,
+      finishedAt: job.finishedAt,
+    });
   }
   return notices;
 }

@@ -3,7 +3,7 @@
  * (SQLite) and pg-boss (PostgreSQL).
  */
 import type { LockProvider } from "./locks.server";
-import type { BackoffOptions, EnqueueOptions, EnqueueResult, JobInfo, JobStatus } from "./types";
+import type { BackoffOptions, EnqueueOptions, EnqueueResult, JobFailure, JobInfo, JobStatus } from "./types";
 
 export interface ClaimedJob {
   id: string;
@@ -15,6 +15,11 @@ export interface ClaimedJob {
   concurrencyKey: string | null;
   dedupeKey: string | null;
   backoff: BackoffOptions | undefined;
+  /**
+   * The code of the previous attempt's error as the embedded backend keeps it (in the payload column): a deferral
+   * that rewrites the payload carries it on. Not read on pg-boss, whose job output holds it.
+   */
+  lastErrorCode?: string | null;
 }
 
 export interface ListJobsFilter {
@@ -50,8 +55,16 @@ export interface QueueBackend {
   /** Keeps a running job's claim alive; false when it was lost (another worker re-claimed it). */
   renew(job: ClaimedJob, workerId: string): Promise<boolean>;
   complete(job: ClaimedJob, workerId: string): Promise<void>;
-  /** Records the error; retries with backoff when `retryable` and attempts remain, else ends the job as failed. */
-  fail(job: ClaimedJob, workerId: string, error: string, retryable: boolean): Promise<"retrying" | "failed">;
+  /**
+   * Records the error (its message as `lastError`, its code as `lastErrorCode`); retries with backoff when
+   * `retryable` and attempts remain, else ends the job as failed.
+   */
+  fail(
+    job: ClaimedJob,
+    workerId: string,
+    failure: JobFailure,
+    retryable: boolean,
+  ): Promise<"retrying" | "failed">;
   /** Puts the job back without using an attempt. `payload` replaces the stored one when given. */
   defer(job: ClaimedJob, workerId: string, delayMs: number, payload?: unknown): Promise<void>;
   listJobs(filter: ListJobsFilter): Promise<JobInfo[]>;

@@ -24,10 +24,24 @@ import {
   type JobStatus,
 } from "./types";
 
-/** What the payload column holds: the caller's payload plus the options the runner needs later. */
+/** What the payload column holds: the caller's payload plus what the runner keeps about the job beside it. */
 interface StoredPayload {
   data: unknown;
   backoff?: BackoffOptions;
+  /**
+   * The stable code of `lastError` (JobInfo.lastErrorCode), written with it by `fail`: here rather than in a column of
+   * its own, so no migration, and never inside `lastError`, which merchants read (ADR 0005, error codes addendum).
+   */
+  errorCode?: string;
+}
+
+/** The payload column's value for a job: its data, its backoff, and the code of its last error when it has one. */
+function storedPayload(
+  data: unknown,
+  backoff: BackoffOptions | undefined,
+  errorCode?: string | null,
+): object {
+  return { data, ...(backoff ? { backoff } : {}), ...(errorCode ? { errorCode } : {}) };
 }
 
 interface JobRow {
@@ -79,6 +93,7 @@ function toClaimed(row: JobRow): ClaimedJob {
     concurrencyKey: row.concurrencyKey,
     dedupeKey: row.dedupeKey,
     backoff: stored.backoff,
+    lastErrorCode: stored.errorCode ?? null,
   };
 }
 
@@ -174,12 +189,15 @@ export function createEmbeddedBackend(db: AppDb, options: EmbeddedBackendOptions
       if (kinds.length === 0) return null;
       const at = now();
       const atText = sqlDate("sqlite", at);
-      // A job whose worker vanished on its last attempt must not run again: fail it, naming why.
+      // A job whose worker vanished on its last attempt must not run again: fail it, naming why. What ended it has
+      // no code (the previous attempt's code no longer describes the job's last error), as on pg-boss.
       await db.$executeRawUnsafe(
         `UPDATE "Job" SET "status" = 'failed', "finishedAt" = ?, "lockedBy" = NULL, "lockedUntil" = NULL,
                 "lastError" = 'Attempt ' || "attempts" || '/' || "maxAttempts" ||
                               ': the worker stopped (crash or kill) while running it and its lease expired'
-                              || COALESCE(char(10) || 'Previous error: ' || "lastError", '')
+                              || COALESCE(char(10) || 'Previous error: ' || "lastError", ''),
+                "payload" = CASE WHEN json_valid("payload") AND json_type("payload", '$.errorCode') IS NOT NULL
+                                 THEN json_remove("payload", '$.errorCode') ELSE "payload" END
          WHERE "status" = 'running' AND "kind" <> ? AND "lockedUntil" < ? AND "attempts" >= "maxAttempts"`,
         atText,
         LOCK_JOB_KIND,
@@ -225,9 +243,11 @@ export function createEmbeddedBackend(db: AppDb, options: EmbeddedBackendOptions
       });
     },
 
-    async fail(job, workerId, error, retryable) {
+    async fail(job, workerId, failure, retryable) {
       const at = now();
-      const lastError = `Attempt ${job.attempt}/${job.maxAttempts}: ${error}`;
+      const lastError = `Attempt ${job.attempt}/${job.maxAttempts}: ${failure.message}`;
+      // The code goes with the message it belongs to, in the same write (none: the previous attempt's is removed).
+      const payload = storedPayload(job.payload, job.backoff, failure.code);
       const retrying = retryable && job.attempt < job.maxAttempts;
       await db.job.updateMany({
         where: { id: job.id, lockedBy: workerId, status: "running" },
@@ -238,8 +258,9 @@ export function createEmbeddedBackend(db: AppDb, options: EmbeddedBackendOptions
               lockedBy: null,
               lockedUntil: null,
               lastError,
+              payload,
             }
-          : { status: "failed", finishedAt: at, lockedBy: null, lockedUntil: null, lastError },
+          : { status: "failed", finishedAt: at, lockedBy: null, lockedUntil: null, lastError, payload },
       });
       return retrying ? "retrying" : "failed";
     },
@@ -255,7 +276,7 @@ export function createEmbeddedBackend(db: AppDb, options: EmbeddedBackendOptions
           lockedUntil: null,
           ...(payload === undefined
             ? {}
-            : { payload: { data: payload, ...(job.backoff ? { backoff: job.backoff } : {}) } as object }),
+            : { payload: storedPayload(payload, job.backoff, job.lastErrorCode) }),
         },
       });
     },
@@ -300,21 +321,25 @@ export function createEmbeddedBackend(db: AppDb, options: EmbeddedBackendOptions
          LIMIT ?`,
         ...params,
       );
-      return rows.map((row) => ({
-        id: row.id,
-        kind: row.kind,
-        status: row.status as JobStatus,
-        payload: parseStored(row.payload).data,
-        attempts: row.attempts,
-        maxAttempts: row.maxAttempts,
-        lastError: row.lastError,
-        concurrencyKey: row.concurrencyKey,
-        dedupeKey: row.dedupeKey,
-        runAt: row.runAt,
-        createdAt: row.createdAt,
-        finishedAt: row.finishedAt,
-        leaseExpiresAt: row.status === "running" ? row.lockedUntil : null,
-      }));
+      return rows.map((row) => {
+        const stored = parseStored(row.payload);
+        return {
+          id: row.id,
+          kind: row.kind,
+          status: row.status as JobStatus,
+          payload: stored.data,
+          attempts: row.attempts,
+          maxAttempts: row.maxAttempts,
+          lastError: row.lastError,
+          lastErrorCode: stored.errorCode ?? null,
+          concurrencyKey: row.concurrencyKey,
+          dedupeKey: row.dedupeKey,
+          runAt: row.runAt,
+          createdAt: row.createdAt,
+          finishedAt: row.finishedAt,
+          leaseExpiresAt: row.status === "running" ? row.lockedUntil : null,
+        };
+      });
     },
 
     async prune({ finishedBefore, failedBefore }) {

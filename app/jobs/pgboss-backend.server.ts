@@ -91,6 +91,12 @@ function errorFromOutput(output: unknown): string | null {
   return null;
 }
 
+/** The stable code `fail` stores beside the message in the job's output (none in pg-boss's own, e.g. an expiry). */
+function errorCodeFromOutput(output: unknown): string | null {
+  const code = (output as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code !== "" ? code : null;
+}
+
 /** The pg-boss backend. `databaseUrl` is the application's own PostgreSQL database. */
 export function createPgBossBackend(databaseUrl: string, options: PgBossBackendOptions = {}): QueueBackend {
   const boss = new PgBoss({
@@ -257,7 +263,7 @@ export function createPgBossBackend(databaseUrl: string, options: PgBossBackendO
       await boss.complete(job.kind, job.id);
     },
 
-    async fail(job, _workerId, error, retryable) {
+    async fail(job, _workerId, failure, retryable) {
       // Lost to maintenance (its lease ran out): pg-boss already counted that attempt and put it back.
       if (!(await stillActive(job))) return "retrying";
       const retrying = retryable && job.attempt < job.maxAttempts;
@@ -269,7 +275,8 @@ export function createPgBossBackend(databaseUrl: string, options: PgBossBackendO
         );
       }
       await boss.fail(job.kind, job.id, {
-        message: `Attempt ${job.attempt}/${job.maxAttempts}: ${error}`,
+        message: `Attempt ${job.attempt}/${job.maxAttempts}: ${failure.message}`,
+        ...(failure.code ? { code: failure.code } : {}),
       });
       return retrying ? "retrying" : "failed";
     },
@@ -352,6 +359,7 @@ export function createPgBossBackend(databaseUrl: string, options: PgBossBackendO
           attempts: (meta?.priorAttempts ?? 0) + (started ? row.retry_count + 1 : row.retry_count),
           maxAttempts: meta?.maxAttempts ?? 1,
           lastError: status === "succeeded" ? null : errorFromOutput(row.output),
+          lastErrorCode: status === "succeeded" ? null : errorCodeFromOutput(row.output),
           concurrencyKey: meta?.concurrencyKey ?? null,
           dedupeKey: meta?.dedupeKey ?? null,
           runAt: row.start_after,

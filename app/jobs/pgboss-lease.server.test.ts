@@ -57,7 +57,7 @@ describe("pg-boss job lease", () => {
 
     // The old claim is gone: renewing says so (the runner aborts the handler), and its outcome is not recorded.
     expect(await backend.renew(job, "w1")).toBe(false);
-    expect(await backend.fail(job, "w1", "too late", true)).toBe("retrying");
+    expect(await backend.fail(job, "w1", { message: "too late", code: null }, true)).toBe("retrying");
     await backend.defer(job, "w1", 0);
     await backend.complete(job, "w1");
     expect(await backend.listJobs({ kinds: [KIND] })).toEqual([

@@ -51,7 +51,7 @@ describe("embedded backend with an injected clock", () => {
         const job = await backend.claim(["k"], "w");
         expect(job?.attempt).toBe(i + 1);
         expect(await backend.claim(["k"], "w")).toBeNull();
-        const outcome = await backend.fail(job!, "w", "boom", true);
+        const outcome = await backend.fail(job!, "w", { message: "boom", code: null }, true);
         expect(outcome).toBe(i < 2 ? "retrying" : "failed");
         const row = await t.db.job.findUniqueOrThrow({ where: { id } });
         runAts.push(row.runAt.getTime() - nowMs);

@@ -110,9 +110,9 @@ describe.each(DATABASE_KINDS)("job queue on %s", (kind) => {
         return job!;
       };
       await backend.complete(await claimed(1), "w"); // succeeded
-      await backend.fail(await claimed(2), "w", "down", false); // failed
-      await backend.fail(await claimed(8, { n: 8 }), "w", "down", false); // failed, its store named by its lock key
-      await backend.fail(await claimed(3, { ...store, n: 3 }, 3), "w", "down", true); // queued: a retry backing off
+      await backend.fail(await claimed(2), "w", { message: "down", code: null }, false); // failed
+      await backend.fail(await claimed(8, { n: 8 }), "w", { message: "down", code: null }, false); // failed, its store named by its lock key
+      await backend.fail(await claimed(3, { ...store, n: 3 }, 3), "w", { message: "down", code: null }, true); // queued: a retry backing off
       await backend.defer(await claimed(4), "w", 60_000); // queued: its continuation (the deferred run is not listed)
       await claimed(5); // running
       await backend.enqueue(KIND, { ...store, n: 6 }, {}); // queued

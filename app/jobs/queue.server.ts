@@ -18,6 +18,7 @@ import {
   DeferJobError,
   PermanentJobError,
   describeError,
+  jobErrorCode,
   type ConcurrencyLock,
   type EnqueueOptions,
   type EnqueueResult,
@@ -268,16 +269,17 @@ class Runner<P extends object> implements JobQueue<P> {
           this.log("info", "Job interrupted by shutdown; put back", fields);
           await this.store.defer(job, workerId, 0);
         } else {
-          const message = describeError(error);
+          const failure = { message: describeError(error), code: jobErrorCode(error) };
           const outcome = await this.store.fail(
             job,
             workerId,
-            message,
+            failure,
             !(error instanceof PermanentJobError),
           );
           this.log("warn", outcome === "failed" ? "Job failed" : "Job failed; will retry", {
             ...fields,
-            error: message,
+            error: failure.message,
+            code: failure.code,
           });
         }
         return;

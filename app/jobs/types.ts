@@ -2,7 +2,7 @@
  * The job queue's public shapes, shared by both backends (embedded Job table on SQLite, pg-boss on PostgreSQL),
  * the handlers, the worker and the UI. No I/O here.
  */
-import { AppError } from "../lib/errors";
+import { AppError, isAppError } from "../lib/errors";
 import type { CustomerSelector } from "../sync/compliance.server";
 import type { Resource } from "../sync/types";
 
@@ -114,6 +114,12 @@ export interface JobInfo {
   attempts: number;
   maxAttempts: number;
   lastError: string | null;
+  /**
+   * The stable code of the error `lastError` tells (`jobErrorCode`), for what the status offers (app/lib/
+   * attention-cause.ts): null when that error had none, or the queue recorded none (a worker that stopped, a job that
+   * failed before codes were kept). Never shown to merchants; `lastError` stays the message alone.
+   */
+  lastErrorCode?: string | null;
   concurrencyKey: string | null;
   dedupeKey: string | null;
   runAt: Date;
@@ -168,11 +174,39 @@ export class DeferJobError extends AppError {
   }
 }
 
+const PERMANENT_JOB_ERROR_CODE = "job_failed_permanently";
+
 /** Thrown by a handler when retrying cannot help (bad payload, unknown platform): the job fails at once. */
 export class PermanentJobError extends AppError {
   constructor(message: string, options: { cause?: unknown } = {}) {
-    super("job_failed_permanently", message, { httpStatus: 422, cause: options.cause });
+    super(PERMANENT_JOB_ERROR_CODE, message, { httpStatus: 422, cause: options.cause });
   }
+}
+
+/** A failed attempt as the runner hands it to the backend: the message (`describeError`) and its code. */
+export interface JobFailure {
+  message: string;
+  /** `jobErrorCode` of the error: null when it has none. */
+  code: string | null;
+}
+
+/**
+ * The stable code kept with a failed job's error: an AppError's `code`. A wrapper gives its cause's code: a
+ * PermanentJobError made from another error (it says only "do not retry", not what went wrong) or an error without a
+ * code around one that has. A PermanentJobError of its own (a payload naming no store) keeps its code. Null when
+ * nothing in the chain has one.
+ */
+export function jobErrorCode(error: unknown): string | null {
+  let wrapperCode: string | null = null;
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
+    if (isAppError(current)) {
+      if (current.code !== PERMANENT_JOB_ERROR_CODE) return current.code;
+      wrapperCode ??= current.code;
+    }
+    current = current.cause;
+  }
+  return wrapperCode;
 }
 
 /** A held concurrency lock (see locks.server.ts). */
