@@ -62,8 +62,11 @@ function invalidRequest(ctx: WooEmulatorContext, p: (name: string) => string): s
 }
 
 /**
- * `auth/form-grant-access.php`: the app name and the scope go through `esc_html` once (entities already in the name
- * stay as they are, as WordPress's `esc_html` does not encode twice), each inside `<strong>` in the second line.
+ * `auth/form-grant-access.php` inside `auth/header.php` / `auth/footer.php`: the app name and the scope go through
+ * `esc_html` once (entities already in the name stay as they are, as WordPress's `esc_html` does not encode twice),
+ * each inside `<strong>` in the second line; "Logged in as" names the store's administrator (user 1), the one the
+ * emulator acts as (it has no wp-login step). The look approximates `wc-auth.css` inline (the emulator serves no
+ * assets): a grey page, the WooCommerce wordmark, a white box, WordPress's buttons.
  */
 function approvalPage(ctx: WooEmulatorContext, url: URL, denyUrl: string): string {
   const p = (name: string) => url.searchParams.get(name) ?? "";
@@ -73,8 +76,35 @@ function approvalPage(ctx: WooEmulatorContext, url: URL, denyUrl: string): strin
   const app = escHtml(p("app_name"));
   const scope = escHtml(SCOPE_LABELS[p("scope")]!);
   const items = SCOPE_PERMISSIONS[p("scope")]!.map((item) => `<li>${escHtml(item)}</li>`).join("");
-  return `<!DOCTYPE html>\n<html lang="en-US">\n<head><meta charset="UTF-8"><title>Application authentication request</title></head>\n<body class="wc-auth">\n<h1>${app} would like to connect to your store</h1>\n<p>This will give "<strong>${app}</strong>" <strong>${scope}</strong> access which will allow it to:</p>\n<ul class="wc-auth-permissions">${items}</ul>\n<p class="wc-auth-actions"><a href="${escapeHtml(grant.toString())}" class="button button-primary wc-auth-approve">Approve</a> <a href="${escapeHtml(denyUrl)}" class="button wc-auth-deny">Deny</a></p>\n</body>\n</html>\n`;
+  const admin = ctx.store.staff.get(1);
+  const loggedIn = admin
+    ? `<div class="wc-auth-logged-in-as">\n<p>Logged in as ${escHtml(admin.displayName)} <a href="${escapeHtml(`${ctx.siteUrl}/wp-login.php?action=logout`)}" class="wc-auth-logout">Logout</a></p>\n</div>\n`
+    : "";
+  return (
+    `<!DOCTYPE html>\n<html lang="en-US">\n<head><meta charset="UTF-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<title>Application authentication request</title><style>${AUTH_PAGE_STYLE}</style></head>\n<body class="wc-auth wp-core-ui">\n` +
+    `<h1 id="wc-logo">WooCommerce</h1>\n<div class="wc-auth-content">\n` +
+    `<h1>${app} would like to connect to your store</h1>\n` +
+    `<p>This will give "<strong>${app}</strong>" <strong>${scope}</strong> access which will allow it to:</p>\n` +
+    `<ul class="wc-auth-permissions">${items}</ul>\n${loggedIn}` +
+    `<p class="wc-auth-actions"><a href="${escapeHtml(grant.toString())}" class="button button-primary wc-auth-approve">Approve</a> <a href="${escapeHtml(denyUrl)}" class="button wc-auth-deny">Deny</a></p>\n` +
+    `</div>\n</body>\n</html>\n`
+  );
 }
+
+/** An approximation of WooCommerce's `assets/css/auth.css` on WordPress's admin buttons. */
+const AUTH_PAGE_STYLE = [
+  "body{background:#f1f1f1;margin:0;padding:48px 16px;color:#444;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,sans-serif;font-size:14px;line-height:1.5}",
+  "#wc-logo{margin:0 auto 24px;text-align:center;color:#7f54b3;font-size:28px;letter-spacing:-.5px}",
+  ".wc-auth-content{background:#fff;max-width:500px;margin:0 auto;padding:24px 24px 0;box-shadow:0 1px 3px rgba(0,0,0,.13);box-sizing:border-box}",
+  ".wc-auth-content h1{font-size:20px;margin:0 0 16px;color:#1d2327}",
+  ".wc-auth-permissions{list-style:none;margin:0 0 16px;padding:0;border-top:1px solid #eee}",
+  ".wc-auth-permissions li{padding:8px 0;border-bottom:1px solid #eee}",
+  ".wc-auth-logged-in-as{background:#f5f5f5;margin:0 -24px;padding:8px 24px;border-top:1px solid #eee}",
+  ".wc-auth-actions{display:flex;gap:8px;margin:0 -24px;padding:16px 24px;background:#f5f5f5;border-top:1px solid #eee}",
+  ".button{display:inline-block;padding:6px 16px;border:1px solid #2271b1;border-radius:3px;color:#2271b1;background:#f6f7f7;text-decoration:none}",
+  ".button-primary{background:#2271b1;color:#fff}",
+].join("");
 
 /** Answers `/wc-auth/v1/authorize` and `/wc-auth/v1/access_granted`. */
 export async function handleWcAuth(

@@ -105,6 +105,9 @@ describe("WooCommerce emulator key approval flow (/wc-auth/v1/authorize)", () =>
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain("Commerce Sync would like to connect to your store");
+    // auth/form-grant-access.php inside auth/header.php: the box, and the administrator the emulator acts as.
+    expect(html).toContain('<div class="wc-auth-content">');
+    expect(html).toMatch(/<p>Logged in as admin <a href="[^"]+" class="wc-auth-logout">Logout<\/a><\/p>/);
     const approve = /href="([^"]+)" class="button button-primary wc-auth-approve"/
       .exec(html)![1]
       .replace(/&amp;/g, "&");
