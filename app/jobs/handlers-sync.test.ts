@@ -126,25 +126,42 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
     await t.db.webhookEvent.deleteMany();
   });
 
+  /** A customers-only run a dead worker left `running` at `at` (its heartbeat and start), with its checkpoint. */
+  function deadWorkerRun(
+    integrationId: string,
+    kind: "full" | "incremental",
+    at: Date,
+    extra: { customers?: object; contactsSynced?: number } = {},
+  ) {
+    return t.db.syncRun.create({
+      data: {
+        integrationId,
+        kind,
+        status: "running",
+        resources: JSON.stringify(["customers"]),
+        ...(extra.customers
+          ? {
+              checkpoint: JSON.stringify({
+                version: 1,
+                resources: { customers: extra.customers },
+                errorCount: 0,
+              }),
+            }
+          : {}),
+        ...(extra.contactsSynced === undefined ? {} : { contactsSynced: extra.contactsSynced }),
+        heartbeatAt: at,
+        startedAt: at,
+        workerId: "dead",
+      },
+    });
+  }
+
   it("resumes a run left running by a dead worker from its checkpoint", async () => {
     const { ids } = await seed(t);
     memory({ createSource: () => smallSource() });
     const stale = new Date(Date.now() - 10 * 60_000);
-    const run = await t.db.syncRun.create({
-      data: {
-        integrationId: ids[0],
-        kind: "full",
-        status: "running",
-        resources: JSON.stringify(["customers"]),
-        checkpoint: JSON.stringify({
-          version: 1,
-          resources: { customers: { phase: "running", cursor: null, synced: 0, failed: 0, total: null } },
-          errorCount: 0,
-        }),
-        heartbeatAt: stale,
-        startedAt: stale,
-        workerId: "dead",
-      },
+    const run = await deadWorkerRun(ids[0], "full", stale, {
+      customers: { phase: "running", cursor: null, synced: 0, failed: 0, total: null },
     });
     const q = await queue();
     expect(await enqueueInterruptedRuns(t.db, q)).toEqual([run.id]);
@@ -182,37 +199,13 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
       },
     });
     const stale = new Date(Date.now() - 10 * 60_000);
-    const checkpoint = (customers: string) =>
-      JSON.stringify({
-        version: 1,
-        resources: { customers: JSON.parse(customers) },
-        errorCount: 0,
-      });
     // An older interrupted incremental run of the same store, and the full run the job's first attempt opened.
-    const other = await t.db.syncRun.create({
-      data: {
-        integrationId: ids[0],
-        kind: "incremental",
-        status: "running",
-        resources: JSON.stringify(["customers"]),
-        checkpoint: checkpoint('{"phase":"running","cursor":null,"synced":0,"failed":0,"total":null}'),
-        heartbeatAt: new Date(stale.getTime() - 60_000),
-        startedAt: new Date(stale.getTime() - 60_000),
-        workerId: "dead",
-      },
+    const other = await deadWorkerRun(ids[0], "incremental", new Date(stale.getTime() - 60_000), {
+      customers: { phase: "running", cursor: null, synced: 0, failed: 0, total: null },
     });
-    const run = await t.db.syncRun.create({
-      data: {
-        integrationId: ids[0],
-        kind: "full",
-        status: "running",
-        resources: JSON.stringify(["customers"]),
-        checkpoint: checkpoint('{"phase":"running","cursor":"10","synced":10,"failed":0,"total":30}'),
-        contactsSynced: 10,
-        heartbeatAt: stale,
-        startedAt: stale,
-        workerId: "dead",
-      },
+    const run = await deadWorkerRun(ids[0], "full", stale, {
+      customers: { phase: "running", cursor: "10", synced: 10, failed: 0, total: 30 },
+      contactsSynced: 10,
     });
     const q = await queue();
     const handlers = h.handlers(q);
@@ -245,17 +238,7 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
     const handlers = h.handlers(q);
     const signal = new AbortController().signal;
     const stale = new Date(Date.now() - 10 * 60_000);
-    const incremental = await t.db.syncRun.create({
-      data: {
-        integrationId: ids[0],
-        kind: "incremental",
-        status: "running",
-        resources: JSON.stringify(["customers"]),
-        heartbeatAt: stale,
-        startedAt: stale,
-        workerId: "dead",
-      },
-    });
+    const incremental = await deadWorkerRun(ids[0], "incremental", stale);
     const outcome = (await handlers["sync.full"]!(
       { integrationId: ids[0], resources: ["customers"], triggeredBy: "test" },
       { jobId: "j", kind: "sync.full", attempt: 3, maxAttempts: 5, workerId: "w", signal },
