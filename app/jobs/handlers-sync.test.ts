@@ -4,10 +4,16 @@ import { describe, expect, it } from "vitest";
 import { DATABASE_KINDS } from "../../tests/setup/db";
 import type { WebhookDecision } from "../sync/platform";
 import { mapMemoryOrder, syntheticOrder } from "../sync/testing/memory-source";
-import type { Resource, SyncSource } from "../sync/types";
 import { enqueueSync, enqueueWebhookEvent } from "./enqueue.server";
 import { enqueueInterruptedRuns } from "./scheduler.server";
-import { gatedSource, PLATFORM, seed, smallSource, useHandlerFixture } from "./testing/handlers";
+import {
+  gatedSource,
+  PLATFORM,
+  seed,
+  smallSource,
+  sourceBeforeReads,
+  useHandlerFixture,
+} from "./testing/handlers";
 import { until } from "./testing/until";
 
 describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
@@ -180,23 +186,10 @@ describe.each(DATABASE_KINDS)("job handlers on %s", (kind) => {
     const { ids } = await seed(t);
     const reads: Array<string | null> = [];
     memory({
-      createSource: () => {
-        const inner = smallSource();
-        const readers: SyncSource["readers"] = {};
-        for (const [resource, reader] of Object.entries(inner.readers) as [
-          Resource,
-          NonNullable<SyncSource["readers"][Resource]>,
-        ][]) {
-          readers[resource] = {
-            map: reader.map as never,
-            read(cursor: string | null, signal: AbortSignal) {
-              reads.push(`${resource}:${cursor ?? "start"}`);
-              return reader.read(cursor, signal);
-            },
-          } as never;
-        }
-        return { ...inner, readers };
-      },
+      createSource: () =>
+        sourceBeforeReads(smallSource(), (resource, cursor) => {
+          reads.push(`${resource}:${cursor ?? "start"}`);
+        }),
     });
     const stale = new Date(Date.now() - 10 * 60_000);
     // An older interrupted incremental run of the same store, and the full run the job's first attempt opened.

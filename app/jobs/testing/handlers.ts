@@ -55,8 +55,11 @@ export function smallSource(extra: Parameters<typeof createMemorySource>[0] = {}
   });
 }
 
-/** Wraps a source so each read first awaits `before(integrationId)` (to prove two syncs run at the same time). */
-export function gatedSource(inner: SyncSource, before: () => Promise<void>): SyncSource {
+/** Wraps a source so each read of a resource first awaits `before(resource, cursor)`. */
+export function sourceBeforeReads(
+  inner: SyncSource,
+  before: (resource: Resource, cursor: string | null) => void | Promise<void>,
+): SyncSource {
   const readers: SyncSource["readers"] = {};
   for (const [resource, reader] of Object.entries(inner.readers) as [
     Resource,
@@ -65,12 +68,17 @@ export function gatedSource(inner: SyncSource, before: () => Promise<void>): Syn
     readers[resource] = {
       map: reader.map as never,
       async *read(cursor: string | null, signal: AbortSignal) {
-        await before();
+        await before(resource, cursor);
         yield* reader.read(cursor, signal);
       },
     } as never;
   }
   return { ...inner, readers };
+}
+
+/** Wraps a source so each read first awaits `before()` (to prove two syncs run at the same time). */
+export function gatedSource(inner: SyncSource, before: () => Promise<void>): SyncSource {
+  return sourceBeforeReads(inner, () => before());
 }
 
 /**
