@@ -16,6 +16,7 @@ import { lockKeysOf } from "./enqueue.server";
 import { LOCK_JOB_KIND, createSqliteLockProvider } from "./locks.server";
 import {
   DEFAULT_MAX_ATTEMPTS,
+  JOB_WORKER_LOST,
   backoffDelayMs,
   type BackoffOptions,
   type EnqueueOptions,
@@ -81,6 +82,19 @@ function parseStored(value: unknown): StoredPayload {
 const PAYLOAD_TEXT_SQL = `json_extract("payload", '$')`;
 const PAYLOAD_INTEGRATION_SQL = `(CASE WHEN json_valid("payload") AND json_valid(${PAYLOAD_TEXT_SQL}) THEN COALESCE(
   json_extract(${PAYLOAD_TEXT_SQL}, '$.data.integrationId'), json_extract(${PAYLOAD_TEXT_SQL}, '$.integrationId')) END)`;
+
+/**
+ * SQL for the payload column with the error code `?` (its one parameter, given twice) in the envelope, as `fail`
+ * writes it: set in a stored envelope; a row holding the payload itself (`parseStored`) is wrapped as `{ data }`
+ * first, so the code never becomes part of the caller's payload. A payload that is not JSON is left as it is.
+ */
+const WITH_ERROR_CODE_SQL = `(CASE
+  WHEN json_valid("payload") AND json_valid(${PAYLOAD_TEXT_SQL}) AND json_type(${PAYLOAD_TEXT_SQL}) = 'object'
+       AND json_type(${PAYLOAD_TEXT_SQL}, '$.data') IS NOT NULL
+    THEN json_set(${PAYLOAD_TEXT_SQL}, '$.errorCode', ?)
+  WHEN json_valid("payload") AND json_valid(${PAYLOAD_TEXT_SQL})
+    THEN json_object('data', json(${PAYLOAD_TEXT_SQL}), 'errorCode', ?)
+  ELSE "payload" END)`;
 
 function toClaimed(row: JobRow): ClaimedJob {
   const stored = parseStored(row.payload);
@@ -189,17 +203,19 @@ export function createEmbeddedBackend(db: AppDb, options: EmbeddedBackendOptions
       if (kinds.length === 0) return null;
       const at = now();
       const atText = sqlDate("sqlite", at);
-      // A job whose worker vanished on its last attempt must not run again: fail it, naming why. What ended it has
-      // no code (the previous attempt's code no longer describes the job's last error), as on pg-boss.
+      // A job whose worker vanished on its last attempt must not run again: fail it, naming why, with the code of
+      // that (JOB_WORKER_LOST, in place of the previous attempt's, which no longer tells why the job ended), as
+      // pg-boss's expiry reads. An earlier attempt's expired lease is simply claimed again below.
       await db.$executeRawUnsafe(
         `UPDATE "Job" SET "status" = 'failed', "finishedAt" = ?, "lockedBy" = NULL, "lockedUntil" = NULL,
                 "lastError" = 'Attempt ' || "attempts" || '/' || "maxAttempts" ||
                               ': the worker stopped (crash or kill) while running it and its lease expired'
                               || COALESCE(char(10) || 'Previous error: ' || "lastError", ''),
-                "payload" = CASE WHEN json_valid("payload") AND json_type("payload", '$.errorCode') IS NOT NULL
-                                 THEN json_remove("payload", '$.errorCode') ELSE "payload" END
+                "payload" = ${WITH_ERROR_CODE_SQL}
          WHERE "status" = 'running' AND "kind" <> ? AND "lockedUntil" < ? AND "attempts" >= "maxAttempts"`,
         atText,
+        JOB_WORKER_LOST,
+        JOB_WORKER_LOST,
         LOCK_JOB_KIND,
         atText,
       );

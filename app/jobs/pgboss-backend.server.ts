@@ -19,6 +19,8 @@
  *   that deadline to now + lease. A worker that died (`kill -9`, OOM, lost machine) stops renewing: its job is
  *   retried within the lease plus one maintenance interval, and readers see when its claim ends (`leaseExpiresAt`),
  *   as on the embedded queue. A job this worker lost that way is never completed, failed or deferred by it again.
+ *   pg-boss records that expiry in the job's output with a message of its own and no code; `listJobs` reads it as
+ *   `JOB_WORKER_LOST` (`errorCodeFromOutput`), the code the embedded queue writes when it fails such a job.
  */
 import { randomUUID } from "node:crypto";
 import pg from "pg";
@@ -30,6 +32,7 @@ import {
   DEFAULT_BACKOFF,
   DEFAULT_MAX_ATTEMPTS,
   JOB_KINDS,
+  JOB_WORKER_LOST,
   type BackoffOptions,
   type EnqueueOptions,
   type EnqueueResult,
@@ -91,10 +94,21 @@ function errorFromOutput(output: unknown): string | null {
   return null;
 }
 
-/** The stable code `fail` stores beside the message in the job's output (none in pg-boss's own, e.g. an expiry). */
-function errorCodeFromOutput(output: unknown): string | null {
-  const code = (output as { code?: unknown } | null)?.code;
-  return typeof code === "string" && code !== "" ? code : null;
+/**
+ * The output pg-boss 10's maintenance writes on an `active` job whose `started_on + expire_in` has passed (its
+ * `failJobsByTimeout`, node_modules/pg-boss/src/plans.js): `{ value: { message } }` with this message, whether it
+ * puts the job back for another attempt (state `retry`) or fails it for good (`failed`, retries used up).
+ */
+export const PGBOSS_EXPIRED_MESSAGE = "job failed by timeout in active state";
+
+/**
+ * The stable code of a job's output: the one `fail` stores beside the message, or `JOB_WORKER_LOST` for pg-boss's
+ * own expiry (the worker stopped renewing the lease: crash, kill), which has none. Null otherwise.
+ */
+export function errorCodeFromOutput(output: unknown): string | null {
+  const o = output as { code?: unknown; value?: { message?: unknown } | null } | null;
+  if (typeof o?.code === "string" && o.code !== "") return o.code;
+  return o?.value?.message === PGBOSS_EXPIRED_MESSAGE ? JOB_WORKER_LOST : null;
 }
 
 /** The pg-boss backend. `databaseUrl` is the application's own PostgreSQL database. */

@@ -4,12 +4,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { DATABASE_KINDS } from "../../tests/setup/db";
+import type { AppDb } from "../db/client.server";
 import { AppError } from "../lib/errors";
+import type { QueueBackend } from "./backend";
 import { createEmbeddedBackend } from "./embedded-backend.server";
 import { createJobsTestDatabase } from "./testing/database";
 import { FAST, useQueueFixture } from "./testing/queue";
 import { until } from "./testing/until";
-import { DeferJobError, jobErrorCode, PermanentJobError, type JobContext } from "./types";
+import { DeferJobError, JOB_WORKER_LOST, jobErrorCode, PermanentJobError, type JobContext } from "./types";
 
 const timedOut = () => new AppError("woocommerce_timeout", "The store did not answer in time.");
 const refused = () => new AppError("woocommerce_auth", "WooCommerce rejected the consumer key (401).");
@@ -130,12 +132,23 @@ describe.each(DATABASE_KINDS)("a failed job's error code on %s", (kind) => {
   });
 });
 
-describe("embedded backend: a job whose worker stopped on its last attempt", () => {
-  it("fails without the previous attempt's code, which no longer tells why it ended", async () => {
+describe("embedded backend: a job whose worker stopped", () => {
+  /** A backend on a jobs test database whose clock the test moves (leases of 1 s). */
+  async function withBackend(
+    test: (backend: QueueBackend, later: (ms: number) => void, db: AppDb) => Promise<void>,
+  ) {
     const t = await createJobsTestDatabase("sqlite");
     try {
       let nowMs = Date.parse("2026-01-01T00:00:00Z");
       const backend = createEmbeddedBackend(t.db, { leaseMs: 1000, now: () => new Date(nowMs) });
+      await test(backend, (ms) => (nowMs += ms), t.db);
+    } finally {
+      await t.cleanup();
+    }
+  }
+
+  it("on its last attempt fails with JOB_WORKER_LOST in place of the previous attempt's code", async () => {
+    await withBackend(async (backend, later) => {
       const { id } = await backend.enqueue("k", { n: 1 }, { maxAttempts: 2, backoff: { initialDelayMs: 0 } });
       const first = await backend.claim(["k"], "w1");
       const failure = { message: "The store did not answer in time.", code: "woocommerce_timeout" };
@@ -146,15 +159,59 @@ describe("embedded backend: a job whose worker stopped on its last attempt", () 
         payload: { n: 1 },
       });
       expect((await backend.claim(["k"], "w2"))?.lastErrorCode).toBe("woocommerce_timeout");
-      nowMs += 2000; // worker 2 died on the last attempt
+      later(999); // worker 2's lease still runs: nothing happens to its job
+      expect(await backend.claim(["k"], "w3")).toBeNull();
+      expect((await backend.listJobs({ kinds: ["k"] }))[0]).toMatchObject({ status: "running" });
+      later(1001); // worker 2 died on the last attempt
       expect(await backend.claim(["k"], "w3")).toBeNull();
       const [job] = await backend.listJobs({ kinds: ["k"] });
-      expect(job).toMatchObject({ id, status: "failed", lastErrorCode: null, payload: { n: 1 } });
+      expect(job).toMatchObject({ id, status: "failed", lastErrorCode: JOB_WORKER_LOST, payload: { n: 1 } });
       expect(job.lastError).toMatch(
         /^Attempt 2\/2: the worker stopped.*\nPrevious error: Attempt 1\/2: The store/s,
       );
-    } finally {
-      await t.cleanup();
-    }
+    });
+  });
+
+  it("on an earlier attempt is claimed again as the next attempt, with no code of its own", async () => {
+    await withBackend(async (backend, later) => {
+      const { id } = await backend.enqueue("k", { n: 2 }, { maxAttempts: 3 });
+      expect(await backend.claim(["k"], "w1")).toMatchObject({ id, attempt: 1, lastErrorCode: null });
+      later(2000); // worker 1 died on attempt 1 of 3
+      const again = await backend.claim(["k"], "w2");
+      expect(again).toMatchObject({ id, attempt: 2, payload: { n: 2 }, lastErrorCode: null });
+      expect((await backend.listJobs({ kinds: ["k"] }))[0]).toMatchObject({
+        status: "running",
+        lastError: null,
+        lastErrorCode: null,
+      });
+      await backend.complete(again!, "w2");
+      expect((await backend.listJobs({ kinds: ["k"] }))[0]).toMatchObject({ status: "succeeded" });
+    });
+  });
+
+  it("keeps the caller's payload apart from the code, on a row holding the payload itself or its JSON text", async () => {
+    await withBackend(async (backend, later, db) => {
+      // Rows as older code, or a hand, wrote them: the payload without the envelope, and an envelope as JSON text.
+      const left = {
+        status: "running",
+        attempts: 1,
+        maxAttempts: 1,
+        lockedBy: "killed",
+        lockedUntil: new Date(0),
+      };
+      await db.job.create({ data: { id: "bare", kind: "k", payload: { integrationId: "s1" }, ...left } });
+      await db.job.create({
+        data: { id: "text", kind: "k", payload: JSON.stringify({ data: { n: 3 }, errorCode: "x" }), ...left },
+      });
+      later(1);
+      expect(await backend.claim(["k"], "w")).toBeNull();
+      const jobs = await backend.listJobs({ kinds: ["k"] });
+      expect(Object.fromEntries(jobs.map((j) => [j.id, [j.status, j.payload, j.lastErrorCode]]))).toEqual({
+        bare: ["failed", { integrationId: "s1" }, JOB_WORKER_LOST],
+        text: ["failed", { n: 3 }, JOB_WORKER_LOST],
+      });
+      // Still read as its store's job.
+      expect((await backend.listJobs({ integrationIds: ["s1"] })).map((j) => j.id)).toEqual(["bare"]);
+    });
   });
 });

@@ -116,8 +116,9 @@ export interface JobInfo {
   lastError: string | null;
   /**
    * The stable code of the error `lastError` tells (`jobErrorCode`), for what the status offers (app/lib/
-   * attention-cause.ts): null when that error had none, or the queue recorded none (a worker that stopped, a job that
-   * failed before codes were kept). Never shown to merchants; `lastError` stays the message alone.
+   * attention-cause.ts): null when that error had none, or the queue recorded none (a job that failed before codes
+   * were kept). A worker that stopped while running the job is `JOB_WORKER_LOST`. Never shown to merchants;
+   * `lastError` stays the message alone.
    */
   lastErrorCode?: string | null;
   concurrencyKey: string | null;
@@ -182,6 +183,15 @@ export class PermanentJobError extends AppError {
     super(PERMANENT_JOB_ERROR_CODE, message, { httpStatus: 422, cause: options.cause });
   }
 }
+
+/**
+ * The code of a job the queue itself failed because the worker running it stopped (a crash, a kill, an OOM kill, a
+ * deploy that outlived its grace period) and its lease expired: on the last attempt the job fails with it (the
+ * embedded queue's claim; pg-boss's maintenance, read by the pg-boss backend), and pg-boss also keeps it on a job it
+ * put back for another attempt that way. No error was thrown, so no handler's code can say it. A store's status reads
+ * it as a stopped worker, not as the store's failure (app/lib/attention-cause.ts): new keys cannot mend it.
+ */
+export const JOB_WORKER_LOST = "job_worker_lost";
 
 /** A failed attempt as the runner hands it to the backend: the message (`describeError`) and its code. */
 export interface JobFailure {
