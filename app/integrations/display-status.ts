@@ -97,6 +97,27 @@ const WAITING_WORK: Record<string, string> = {
   "webhook.drain": "Changes sent by the store have",
 };
 
+/** A sync job's work, as a status reason opens with it. */
+const SYNC_WORK: Record<string, string> = {
+  "sync.full": "A full sync",
+  "sync.incremental": "A sync",
+  reconcile: "A scheduled check for changes",
+};
+
+/**
+ * The reason for a sync job the queue failed because the worker running it stopped on its last attempt (its error's
+ * code `job_worker_lost`): nothing retries it, Sync now runs it again, and a worker that keeps stopping is for whoever
+ * runs Commerce Sync to look at. Reconnecting cannot help and is not suggested.
+ */
+export function workerLostReason(kind: string): string {
+  return (
+    `${SYNC_WORK[kind] ?? "A sync"} stopped before it finished: the background worker running it stopped (it crashed, ` +
+    "was killed or ran out of memory) and it had no attempts left. Use Sync now to run it again. If syncs keep " +
+    "stopping, whoever runs Commerce Sync should check that the worker runs and stays up (npm run worker, or the " +
+    "web app with RUN_JOBS_IN_PROCESS=true) and has enough memory."
+  );
+}
+
 /**
  * The status a merchant sees. Order of precedence: disconnected; a live run (syncing); a run whose worker stopped;
  * work no worker picks up; the stored needs_attention; a failed last run; a failed job newer than the last finished
@@ -191,11 +212,16 @@ function statusOf(
     };
   const lastFinishedAt = lastRun?.finishedAt ? new Date(lastRun.finishedAt).getTime() : 0;
   if (failedJob && (failedJob.finishedAt?.getTime() ?? Date.now()) > lastFinishedAt) {
+    const attentionCause = statusCodeCause(failedJob.errorCode);
+    // It ran, and what ended it was the worker, not the store: say so, and what helps (the queue's words are not
+    // for merchants, and pg-boss's are its own).
+    if (attentionCause === "worker_stopped")
+      return { status: "needs_attention", statusReason: workerLostReason(failedJob.kind), attentionCause };
     return {
       status: "needs_attention",
       statusReason: `A scheduled ${failedJob.kind.replace(/^sync\./, "")} sync failed before it could run: ${failedJob.error ?? "unknown error"}`,
       // The job's error code when the queue recorded one; else not known, so the store's (Reconnect offered).
-      attentionCause: statusCodeCause(failedJob.errorCode),
+      attentionCause,
     };
   }
   if (lastRun?.status === "partial")

@@ -5,7 +5,8 @@
 
 /**
  * Why a store needs attention, as far as the status knows it without reading its words:
- * - `worker_stopped`: a run whose worker stopped (stale heartbeat) has not resumed;
+ * - `worker_stopped`: a run whose worker stopped (stale heartbeat) has not resumed, or a sync job failed because the
+ *   worker running it stopped on its last attempt (`job_worker_lost`);
  * - `no_worker`: work is due and no background worker runs jobs;
  * - `webhooks_unreachable`: the store cannot deliver its webhooks to Commerce Sync;
  * - `records_skipped`: the last sync saved everything it read but some records (a partial run);
@@ -78,6 +79,10 @@ export function storeFailureCause(code: string | null | undefined): "store_unava
  *   data; the developer requests it in the Partner Dashboard, reinstalling cannot grant it: `app_setup`.
  * - `webhook_change_failed`: a change the store sent could not be applied for good (its data): `change_not_applied`,
  *   no Reconnect (the next scheduled check reads the record again).
+ * - `job_worker_lost` (the queue's `JOB_WORKER_LOST`, app/jobs/types.ts, on a failed job): the background worker
+ *   running the job stopped (crash, kill, out of memory) on its last attempt and its lease expired. The deployment's
+ *   worker, not the store's access: `worker_stopped`, no Reconnect (Sync now runs it again; whoever runs Commerce
+ *   Sync checks the worker).
  * Any other code is an AppError `code` (`storeFailureCause`).
  */
 export const STATUS_CODE_CAUSES: Readonly<Record<string, AttentionCause>> = {
@@ -93,6 +98,7 @@ export const STATUS_CODE_CAUSES: Readonly<Record<string, AttentionCause>> = {
   webhook_address_refused: "app_setup",
   shopify_protected_customer_data: "app_setup",
   webhook_change_failed: "change_not_applied",
+  job_worker_lost: "worker_stopped",
 };
 
 /** The cause of a stored status code (`Integration.statusCode`; null or undefined: not known, so `store`). */
