@@ -12,6 +12,7 @@
  * delivery stored while a drain waits adds no job, so the queue gets a row per drain, not per delivery (ADR 0035).
  */
 import { isAppError } from "../lib/errors";
+import type { ComplianceRequest } from "../sync/platform";
 import type { Resource, SyncKind } from "../sync/types";
 import type { JobQueue } from "./queue.server";
 import type {
@@ -235,4 +236,45 @@ export function enqueueCompliance<K extends ComplianceJobKind>(
     ...(options.dedupeKey ? { dedupeKey: options.dedupeKey } : {}),
     ...RETRY.compliance,
   });
+}
+
+/**
+ * Enqueues the compliance job a platform's data-protection request (a webhook's `compliance` decision) asks for,
+ * deduplicated on the webhook event that carried it, so a redelivery enqueues nothing new.
+ */
+export async function enqueueComplianceRequest(
+  queue: JobQueue,
+  integrationId: string,
+  request: ComplianceRequest,
+  event: { topic: string; dedupeKey: string },
+): Promise<{ kind: ComplianceJobKind; id: string }> {
+  const actor = `webhook:${event.topic}`;
+  const dedupeKey = `compliance:${event.dedupeKey}`;
+  if (request.kind === "shop_redact") {
+    const job = await enqueueCompliance(
+      queue,
+      "compliance.shop_redact",
+      { integrationId, actor },
+      { dedupeKey },
+    );
+    return { kind: "compliance.shop_redact", id: job.id };
+  }
+  const selector = {
+    integrationId,
+    customerExternalId: request.customerExternalId,
+    email: request.email,
+    orderExternalIds: request.orderExternalIds,
+    actor,
+  };
+  if (request.kind === "customer_redact") {
+    const job = await enqueueCompliance(queue, "compliance.customer_redact", selector, { dedupeKey });
+    return { kind: "compliance.customer_redact", id: job.id };
+  }
+  const job = await enqueueCompliance(
+    queue,
+    "compliance.customer_data_request",
+    { ...selector, dataRequestId: request.dataRequestId },
+    { dedupeKey },
+  );
+  return { kind: "compliance.customer_data_request", id: job.id };
 }

@@ -17,7 +17,6 @@ import type { Logger } from "../lib/logger";
 import { applyDeletions, applyRecords } from "../sync/apply.server";
 import { errorCode, errorMessage } from "../sync/errors";
 import type {
-  ComplianceRequest,
   IntegrationRow,
   OpenedPlatformContext,
   Platforms,
@@ -25,7 +24,7 @@ import type {
   WebhookDecision,
 } from "../sync/platform";
 import type { RecordOutcome } from "../sync/types";
-import { enqueueCompliance, enqueueSync, isPermanentFailure } from "./enqueue.server";
+import { enqueueComplianceRequest, enqueueSync, isPermanentFailure } from "./enqueue.server";
 import type { JobQueue } from "./queue.server";
 import { PermanentJobError, describeError, type JobContext, type WebhookJobPayload } from "./types";
 
@@ -391,44 +390,6 @@ async function disconnectIfUnchanged(
     });
     return true;
   });
-}
-
-/** `compliance`: the matching compliance job, deduplicated on the webhook event (a redelivery enqueues nothing). */
-async function enqueueComplianceRequest(
-  queue: JobQueue,
-  integrationId: string,
-  request: ComplianceRequest,
-  event: WebhookRow,
-): Promise<{ kind: string; id: string }> {
-  const actor = `webhook:${event.topic}`;
-  const dedupeKey = `compliance:${event.dedupeKey}`;
-  if (request.kind === "shop_redact") {
-    const job = await enqueueCompliance(
-      queue,
-      "compliance.shop_redact",
-      { integrationId, actor },
-      { dedupeKey },
-    );
-    return { kind: "compliance.shop_redact", id: job.id };
-  }
-  const selector = {
-    integrationId,
-    customerExternalId: request.customerExternalId,
-    email: request.email,
-    orderExternalIds: request.orderExternalIds,
-    actor,
-  };
-  if (request.kind === "customer_redact") {
-    const job = await enqueueCompliance(queue, "compliance.customer_redact", selector, { dedupeKey });
-    return { kind: "compliance.customer_redact", id: job.id };
-  }
-  const job = await enqueueCompliance(
-    queue,
-    "compliance.customer_data_request",
-    { ...selector, dataRequestId: request.dataRequestId },
-    { dedupeKey },
-  );
-  return { kind: "compliance.customer_data_request", id: job.id };
 }
 
 /**
