@@ -13,6 +13,7 @@ import { inIncludeOrder, includeExclude, paginate, PAGING_ARGS } from "./list";
 import { validateArgs, validateEmailArgs } from "./params";
 import type { RestRequest, RestResult } from "./request";
 import type { RestResource } from "./resource";
+import { collationKey, customerSearch } from "./user-search";
 
 /** WordPress core's roles and WooCommerce's; a plugin's role (`wholesale_customer`) exists once a user holds it. */
 const ROLES = ["administrator", "editor", "author", "contributor", "subscriber", "customer", "shop_manager"];
@@ -22,14 +23,6 @@ function roleValues(ctx: WooEmulatorContext): string[] {
   const roles = new Set(ROLES);
   for (const user of ctx.store.staff.values()) roles.add(user.role);
   return ["all", ...roles];
-}
-
-/** A string as utf8mb4_unicode_520_ci compares it, near enough: letter case and accents ignored. */
-function collationKey(text: string): string {
-  return text
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase();
 }
 
 function listCustomers(ctx: WooEmulatorContext, req: RestRequest): RestResult {
@@ -46,8 +39,10 @@ function listCustomers(ctx: WooEmulatorContext, req: RestRequest): RestResult {
   const orderby = args.orderby as string;
   const order = args.order as "asc" | "desc";
   const role = args.role as string;
-  const search = typeof args.search === "string" ? args.search.toLowerCase().replace(/^\*|\*$/g, "") : "";
-  const email = typeof args.email === "string" ? args.email.toLowerCase() : "";
+  const search = customerSearch(
+    typeof args.search === "string" ? args.search : undefined,
+    typeof args.email === "string" ? args.email : undefined,
+  );
   const ids = includeExclude<EmulatedWooCustomer>(req.params);
   // WC_REST_Customers_V2_Controller maps orderby name to WP_User_Query's display_name, registered_date to
   // registered; MySQL compares display_name under WordPress's case- and accent-insensitive collation.
@@ -60,13 +55,7 @@ function listCustomers(ctx: WooEmulatorContext, req: RestRequest): RestResult {
       role === "customer"
         ? ctx.lists.sorted("customers", store.customers, orderby, order, sortKey)
         : ctx.lists.sorted("users", new Map([...store.customers, ...store.staff]), orderby, order, sortKey)
-    ).filter(
-      (c) =>
-        (role === "all" || c.role === role) &&
-        (!email || c.email.toLowerCase() === email) &&
-        ids(c) &&
-        (!search || c.email.toLowerCase().includes(search) || c.username.toLowerCase().includes(search)),
-    );
+    ).filter((c) => (role === "all" || c.role === role) && ids(c) && (!search || search(c)));
     return orderby === "include" ? inIncludeOrder(req.params, matching, order === "desc") : matching;
   });
   return paginate(ctx.siteUrl, req, args, list, (c) => renderCustomer(c, ctx.render), "customers", false);

@@ -67,6 +67,25 @@ export function wpDisplayName(username: string, first: string, last: string): st
 }
 
 /**
+ * The `user_nicename` `wp_insert_user` gives a user with this login: `sanitize_title` of its first 50 characters
+ * (accents removed, lower case, dots and spaces to hyphens, other characters dropped, hyphens folded). WordPress
+ * adds "-2", "-3"… when another user holds the same nicename; the emulator does not.
+ */
+export function wpNicename(username: string): string {
+  return [...username]
+    .slice(0, 50)
+    .join("")
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/\./g, "-")
+    .replace(/[^a-z0-9 _-]/g, "")
+    .replace(/\s+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+/**
  * Registers a customer (`wc_create_new_customer`); fires customer.created and customer.updated. Its display name is
  * the username: WC_Customer_Data_Store::create registers the login without names, then calls `wp_update_user` with
  * the customer's empty `display_name`, and `wp_insert_user` on an update fills an empty one with the login.
