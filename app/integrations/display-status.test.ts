@@ -7,30 +7,9 @@ import { describe, expect, it } from "vitest";
 import { JOB_WORKER_LOST } from "../jobs/types";
 import { reconnectMayHelp } from "../lib/attention-cause";
 import { displayStatus, workerLostReason, type FailedJobNotice } from "./display-status";
-import { describeRun } from "./sync-runs.server";
+import { runView } from "./testing/run-view";
 
-const succeeded = describeRun({
-  id: "r",
-  kind: "incremental",
-  status: "succeeded",
-  triggeredBy: "system",
-  resources: ["orders"],
-  checkpoint: { resources: { orders: { phase: "done", synced: 1, failed: 0, total: 1 } } },
-  errors: [],
-  errorMessage: null,
-  currentResource: null,
-  progressDone: 1,
-  progressTotal: 1,
-  heartbeatAt: new Date("2026-01-01T00:01:00Z"),
-  startedAt: new Date("2026-01-01T00:00:00Z"),
-  finishedAt: new Date("2026-01-01T00:01:00Z"),
-  contactsSynced: 0,
-  contactsFailed: 0,
-  ordersSynced: 1,
-  ordersFailed: 0,
-  productsSynced: 0,
-  productsFailed: 0,
-});
+const succeeded = runView("succeeded");
 const connected = { status: "connected", statusReason: null };
 const EMBEDDED_WORDS =
   "Attempt 3/3: the worker stopped (crash or kill) while running it and its lease expired\n" +

@@ -4,8 +4,8 @@ import { searchContacts } from "./contacts-view.server";
 import { displayStatus, listIntegrations } from "./integrations-view.server";
 import { listOrders, ordersPerDay, withOtherStores } from "./orders-view.server";
 import { reconnectMayHelp } from "../lib/attention-cause";
-import { describeRun } from "./sync-runs.server";
 import { seedMerchant, type MerchantFixture } from "./testing/merchant";
+import { runView } from "./testing/run-view";
 import { webhookActivity } from "./webhook-activity.server";
 
 describe.each(DATABASE_KINDS)("the merchant's views on %s", (kind) => {
@@ -257,34 +257,10 @@ describe.each(DATABASE_KINDS)("the merchant's views on %s", (kind) => {
 });
 
 describe("status shown for a store", () => {
-  const run = (status: string, extra: Partial<Parameters<typeof describeRun>[0]> = {}) =>
-    describeRun({
-      id: "r",
-      kind: "incremental",
-      status,
-      triggeredBy: "system",
-      resources: ["orders"],
-      checkpoint: { resources: { orders: { phase: "done", synced: 1, failed: 0, total: 1 } } },
-      errors: [],
-      errorMessage: null,
-      currentResource: null,
-      progressDone: 1,
-      progressTotal: 1,
-      heartbeatAt: new Date(),
-      startedAt: new Date("2026-01-01T00:00:00Z"),
-      finishedAt: new Date("2026-01-01T00:01:00Z"),
-      contactsSynced: 0,
-      contactsFailed: 0,
-      ordersSynced: 1,
-      ordersFailed: 0,
-      productsSynced: 0,
-      productsFailed: 0,
-      ...extra,
-    });
   const connected = { status: "connected", statusReason: null };
 
   it("reports per resource the records removed because the store deleted them (0 when none)", () => {
-    const view = run("succeeded", {
+    const view = runView("succeeded", {
       resources: ["customers", "orders"],
       checkpoint: {
         resources: {
@@ -301,23 +277,23 @@ describe("status shown for a store", () => {
 
   it("is disconnected before anything else, then syncing while a run is live", () => {
     expect(
-      displayStatus({ status: "disconnected", statusReason: "Bye" }, run("running"), null, null).status,
+      displayStatus({ status: "disconnected", statusReason: "Bye" }, runView("running"), null, null).status,
     ).toBe("disconnected");
-    expect(displayStatus(connected, run("running"), run("failed"), null).status).toBe("syncing");
+    expect(displayStatus(connected, runView("running"), runView("failed"), null).status).toBe("syncing");
   });
 
   it("needs attention after a failed or partial run, with the reason", () => {
     expect(
-      displayStatus(connected, null, run("failed", { errorMessage: "401 from the store" }), null),
+      displayStatus(connected, null, runView("failed", { errorMessage: "401 from the store" }), null),
     ).toEqual({
       status: "needs_attention",
       statusReason: "The last sync failed: 401 from the store",
       attentionCause: "store",
     });
-    expect(displayStatus(connected, null, run("partial", { ordersFailed: 2 }), null).statusReason).toBe(
+    expect(displayStatus(connected, null, runView("partial", { ordersFailed: 2 }), null).statusReason).toBe(
       "The last sync skipped 2 record(s) it could not save.",
     );
-    expect(displayStatus(connected, null, run("succeeded"), null)).toEqual({
+    expect(displayStatus(connected, null, runView("succeeded"), null)).toEqual({
       status: "connected",
       statusReason: null,
       attentionCause: null,
@@ -325,19 +301,23 @@ describe("status shown for a store", () => {
   });
 
   it("says why a store needs attention, and only a store's own failure may be mended by reconnecting it", () => {
-    const stalled = run("running", { heartbeatAt: new Date("2026-01-01T00:00:05Z"), finishedAt: null });
+    const stalled = runView("running", { heartbeatAt: new Date("2026-01-01T00:00:05Z"), finishedAt: null });
     const waiting = { integrationId: "i", kind: "reconcile", dueAt: new Date("2026-01-01T00:00:00Z") };
     const cases: Array<[ReturnType<typeof displayStatus>, string | null, boolean]> = [
       [displayStatus(connected, null, null, null, null, stalled), "worker_stopped", false],
       [displayStatus(connected, null, null, null, waiting), "no_worker", false],
-      [displayStatus(connected, null, run("partial", { ordersFailed: 2 }), null), "records_skipped", false],
+      [
+        displayStatus(connected, null, runView("partial", { ordersFailed: 2 }), null),
+        "records_skipped",
+        false,
+      ],
       [
         displayStatus({ status: "needs_attention", statusReason: "Key revoked" }, null, null, null),
         "store",
         true,
       ],
-      [displayStatus(connected, null, run("failed", { errorMessage: "401" }), null), "store", true],
-      [displayStatus(connected, null, run("succeeded"), null), null, false],
+      [displayStatus(connected, null, runView("failed", { errorMessage: "401" }), null), "store", true],
+      [displayStatus(connected, null, runView("succeeded"), null), null, false],
     ];
     for (const [shown, cause, offered] of cases) {
       expect(shown.attentionCause).toBe(cause);
@@ -382,7 +362,7 @@ describe("status shown for a store", () => {
   });
 
   it("reads the code of a reason stored before the column from the last run whose message it is, never over a stored code", () => {
-    const failed = run("failed", {
+    const failed = runView("failed", {
       errorMessage: "The store answered 500.",
       checkpoint: { failureCode: "woocommerce_server", resources: {} },
     });
@@ -411,10 +391,10 @@ describe("status shown for a store", () => {
       ...(errorCode ? { errorCode } : {}),
       finishedAt: new Date("2026-01-02T00:00:00Z"),
     });
-    const timedOut = displayStatus(connected, null, run("succeeded"), job("woocommerce_timeout"));
+    const timedOut = displayStatus(connected, null, runView("succeeded"), job("woocommerce_timeout"));
     expect(timedOut).toMatchObject({ status: "needs_attention", attentionCause: "store_unavailable" });
     expect(reconnectMayHelp(timedOut.attentionCause)).toBe(false);
-    expect(displayStatus(connected, null, run("succeeded"), job()).attentionCause).toBe("store");
+    expect(displayStatus(connected, null, runView("succeeded"), job()).attentionCause).toBe("store");
   });
 
   it("ignores a failed job older than the last finished run", () => {
@@ -424,6 +404,6 @@ describe("status shown for a store", () => {
       error: "x",
       finishedAt: new Date("2025-12-31T00:00:00Z"),
     };
-    expect(displayStatus(connected, null, run("succeeded"), old).status).toBe("connected");
+    expect(displayStatus(connected, null, runView("succeeded"), old).status).toBe("connected");
   });
 });
