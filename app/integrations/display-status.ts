@@ -88,20 +88,16 @@ export function nextAttemptSentence(next: NextAttempt): string {
   return `Automatic syncs are off for this store, so nothing tries again on its own: use Sync now${next.onStorePage ? "" : " on the store's page"}.`;
 }
 
-/** What waits, with its verb ("has" / "have": the store's webhook deliveries wait as one drain job). */
-const WAITING_WORK: Record<string, string> = {
-  "sync.full": "A full sync has",
-  "sync.incremental": "A sync has",
-  reconcile: "A scheduled check for changes has",
-  "webhook.process": "A change sent by the store has",
-  "webhook.drain": "Changes sent by the store have",
-};
-
-/** A sync job's work, as a status reason opens with it. */
-const SYNC_WORK: Record<string, string> = {
-  "sync.full": "A full sync",
-  "sync.incremental": "A sync",
-  reconcile: "A scheduled check for changes",
+/**
+ * What a job does, as a status reason opens with it; `plural` for the store's webhook deliveries, which wait as one
+ * drain job ("Changes sent by the store have").
+ */
+const JOB_WORK: Record<string, { what: string; plural?: true }> = {
+  "sync.full": { what: "A full sync" },
+  "sync.incremental": { what: "A sync" },
+  reconcile: { what: "A scheduled check for changes" },
+  "webhook.process": { what: "A change sent by the store" },
+  "webhook.drain": { what: "Changes sent by the store", plural: true },
 };
 
 /**
@@ -111,7 +107,7 @@ const SYNC_WORK: Record<string, string> = {
  */
 export function workerLostReason(kind: string): string {
   return (
-    `${SYNC_WORK[kind] ?? "A sync"} stopped before it finished: the background worker running it stopped (it crashed, ` +
+    `${JOB_WORK[kind]?.what ?? "A sync"} stopped before it finished: the background worker running it stopped (it crashed, ` +
     "was killed or ran out of memory) and it had no attempts left. Use Sync now to run it again. If syncs keep " +
     "stopping, whoever runs Commerce Sync should check that the worker runs and stays up (npm run worker, or the " +
     "web app with RUN_JOBS_IN_PROCESS=true) and has enough memory."
@@ -177,7 +173,8 @@ function statusOf(
     };
   }
   if (waitingJob) {
-    const what = WAITING_WORK[waitingJob.kind] ?? "A data-protection request has";
+    const work = JOB_WORK[waitingJob.kind];
+    const what = work ? `${work.what} ${work.plural ? "have" : "has"}` : "A data-protection request has";
     const since = utcDateTime(waitingJob.dueAt);
     return {
       status: "needs_attention",
