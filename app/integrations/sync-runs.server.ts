@@ -2,6 +2,7 @@
  * Sync runs as the merchant's views and the integrations API show them: per-resource counts and progress read from
  * the run's stored checkpoint, duration, and the stored errors for the drill-down. Read-only.
  */
+import { parseJsonValue } from "../lib/json";
 import { RESOURCES, type Resource } from "../sync/types";
 
 /** What a run row needs to be described (a SyncRun row satisfies it). */
@@ -80,19 +81,6 @@ const COUNTERS: Record<
   products: ["productsSynced", "productsFailed"],
 };
 
-/** Json columns arrive parsed (Prisma) or as text (rows written with raw SQL). */
-export function jsonOf<T>(value: unknown, fallback: T): T {
-  if (value === null || value === undefined) return fallback;
-  if (typeof value === "string") {
-    try {
-      return JSON.parse(value) as T;
-    } catch {
-      return fallback;
-    }
-  }
-  return value as T;
-}
-
 type StoredCheckpoint = {
   resources?: Partial<
     Record<
@@ -114,8 +102,8 @@ type StoredCheckpoint = {
 
 /** Describes one stored run. */
 export function describeRun(run: SyncRunRow, now: Date = new Date()): SyncRunView {
-  const checkpoint = jsonOf<StoredCheckpoint>(run.checkpoint, {});
-  const listed = jsonOf<string[]>(run.resources, []).filter((r): r is Resource =>
+  const checkpoint = parseJsonValue<StoredCheckpoint>(run.checkpoint, {});
+  const listed = parseJsonValue<string[]>(run.resources, []).filter((r): r is Resource =>
     (RESOURCES as readonly string[]).includes(r),
   );
   const resources: ResourceProgress[] = listed.map((resource) => {
@@ -131,7 +119,7 @@ export function describeRun(run: SyncRunRow, now: Date = new Date()): SyncRunVie
       error: c.error ?? null,
     };
   });
-  const errors = jsonOf<SyncRunView["errors"]>(run.errors, []);
+  const errors = parseJsonValue<SyncRunView["errors"]>(run.errors, []);
   const active =
     run.status === "running" &&
     !!run.heartbeatAt &&

@@ -2,9 +2,9 @@
  * Webhook activity of one store for the detail page: the latest events with their outcome, how many arrived and
  * failed over the last day, and the subscription repairs the reconcile job recorded in the audit trail.
  */
+import { parseJsonValue } from "../lib/json";
 import type { AppDb } from "../sync/platform";
 import { IntegrationNotFoundError } from "./disconnect.server";
-import { jsonOf } from "./sync-runs.server";
 
 export interface WebhookActivity {
   recent: Array<{
@@ -84,7 +84,7 @@ export async function webhookActivity(
 
 /** "orders/create created (missing)" lines from a maintenance report stored as audit detail. */
 function repairSummary(detail: unknown): string {
-  const d = jsonOf<{
+  const d = parseJsonValue<{
     repaired?: Array<{ topic?: string; action?: string; reason?: string }>;
     problems?: string[];
   }>(detail, {});
