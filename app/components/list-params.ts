@@ -4,9 +4,17 @@
  */
 import { useSearchParams, useSubmit } from "@remix-run/react";
 
+/** Records per page of every list. */
+export const PAGE_SIZE = 25;
+
 /** `?page=N` as a page number from 1 (anything else is page 1). */
 export function pageNumberOf(url: URL): number {
   return Math.max(1, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1);
+}
+
+/** `?q=` as a search, at most 200 characters ("" for none). */
+export function searchQueryOf(url: URL): string {
+  return (url.searchParams.get("q") ?? "").slice(0, 200);
 }
 
 export function useListParams() {

@@ -1,28 +1,15 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import {
-  Badge,
-  BlockStack,
-  Box,
-  Card,
-  EmptyState,
-  IndexTable,
-  InlineGrid,
-  InlineStack,
-  Page,
-  Select,
-  Text,
-  useBreakpoints,
-} from "@shopify/polaris";
+import { Badge, BlockStack, InlineGrid, InlineStack, Text } from "@shopify/polaris";
 import { embeddedContext } from "../embedded.server";
 import { listOrders } from "../integrations/orders-view.server";
-import { ListFooter } from "../components/ListFooter";
-import { filterChoices, pageNumberOf, useListParams } from "../components/list-params";
+import { FacetFilter, StoreFilter } from "../components/ListFilters";
+import { ListPage } from "../components/ListPage";
+import { PAGE_SIZE, pageNumberOf } from "../components/list-params";
 import { PageError } from "../components/PageError";
+import { RecordTable, type RecordColumn } from "../components/RecordTable";
 import { formatDate, formatMoney, humanize } from "../components/format";
-
-const PAGE_SIZE = 25;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { db, organization } = await embeddedContext(request);
@@ -90,196 +77,110 @@ function OrderTotal({ order }: { order: OrderRow }) {
 
 const customerOf = (o: OrderRow) => o.customerName ?? o.email ?? "Guest";
 
-/**
- * Seven columns need the width of a desktop window. Below Polaris's md breakpoint (phones) the IndexTable is
- * condensed, one stacked row per order; between md and lg (tablets, narrow windows) the order's date and customer
- * sit under its number and both statuses share a column. Every field stays visible at every width.
- */
-function OrdersTable({ orders }: { orders: OrderRow[] }) {
-  const { mdDown, lgDown } = useBreakpoints();
-  const resourceName = { singular: "order", plural: "orders" };
-  if (mdDown)
-    return (
-      <IndexTable
-        condensed
-        resourceName={resourceName}
-        itemCount={orders.length}
-        selectable={false}
-        headings={[{ title: "Order" }]}
-      >
-        {orders.map((o, index) => (
-          <IndexTable.Row id={o.id} key={o.id} position={index}>
-            <Box padding="300" width="100%">
-              <BlockStack gap="100">
-                <InlineStack align="space-between" blockAlign="center" gap="200" wrap={false}>
-                  <OrderNumber order={o} />
-                  <OrderTotal order={o} />
-                </InlineStack>
-                <Text as="span" tone="subdued" variant="bodySm" breakWord>
-                  {formatDate(o.orderDate)} · {o.storeName} · {customerOf(o)}
-                </Text>
-                <InlineStack gap="100">
-                  <PaymentBadge order={o} />
-                  <FulfillmentBadge order={o} />
-                </InlineStack>
-              </BlockStack>
-            </Box>
-          </IndexTable.Row>
-        ))}
-      </IndexTable>
-    );
-  if (lgDown)
-    return (
-      <IndexTable
-        resourceName={resourceName}
-        itemCount={orders.length}
-        selectable={false}
-        headings={[
-          { title: "Order" },
-          { title: "Store" },
-          { title: "Status" },
-          { title: "Total", alignment: "end" },
-        ]}
-      >
-        {orders.map((o, index) => (
-          <IndexTable.Row id={o.id} key={o.id} position={index}>
-            <IndexTable.Cell>
-              <BlockStack gap="050">
-                <OrderNumber order={o} />
-                <Text as="span" tone="subdued" variant="bodySm" breakWord>
-                  {formatDate(o.orderDate)} · {customerOf(o)}
-                </Text>
-              </BlockStack>
-            </IndexTable.Cell>
-            <IndexTable.Cell>{o.storeName}</IndexTable.Cell>
-            <IndexTable.Cell>
-              <InlineStack gap="100">
-                <PaymentBadge order={o} />
-                <FulfillmentBadge order={o} />
-              </InlineStack>
-            </IndexTable.Cell>
-            <IndexTable.Cell>
-              <OrderTotal order={o} />
-            </IndexTable.Cell>
-          </IndexTable.Row>
-        ))}
-      </IndexTable>
-    );
+function Statuses({ order }: { order: OrderRow }) {
   return (
-    <IndexTable
-      resourceName={resourceName}
-      itemCount={orders.length}
-      selectable={false}
-      headings={[
-        { title: "Order" },
-        { title: "Date" },
-        { title: "Customer" },
-        { title: "Store" },
-        { title: "Payment" },
-        { title: "Fulfillment" },
-        { title: "Total", alignment: "end" },
-      ]}
-    >
-      {orders.map((o, index) => (
-        <IndexTable.Row id={o.id} key={o.id} position={index}>
-          <IndexTable.Cell>
-            <OrderNumber order={o} />
-          </IndexTable.Cell>
-          <IndexTable.Cell>{formatDate(o.orderDate)}</IndexTable.Cell>
-          <IndexTable.Cell>{customerOf(o)}</IndexTable.Cell>
-          <IndexTable.Cell>{o.storeName}</IndexTable.Cell>
-          <IndexTable.Cell>
-            <PaymentBadge order={o} />
-          </IndexTable.Cell>
-          <IndexTable.Cell>
-            <FulfillmentBadge order={o} />
-          </IndexTable.Cell>
-          <IndexTable.Cell>
-            <OrderTotal order={o} />
-          </IndexTable.Cell>
-        </IndexTable.Row>
-      ))}
-    </IndexTable>
+    <InlineStack gap="100">
+      <PaymentBadge order={order} />
+      <FulfillmentBadge order={order} />
+    </InlineStack>
   );
 }
+
+/** Phones: one stacked row per order. */
+function stackedOrder(o: OrderRow) {
+  return (
+    <BlockStack gap="100">
+      <InlineStack align="space-between" blockAlign="center" gap="200" wrap={false}>
+        <OrderNumber order={o} />
+        <OrderTotal order={o} />
+      </InlineStack>
+      <Text as="span" tone="subdued" variant="bodySm" breakWord>
+        {formatDate(o.orderDate)} · {o.storeName} · {customerOf(o)}
+      </Text>
+      <Statuses order={o} />
+    </BlockStack>
+  );
+}
+
+/** Tablets and narrow windows: the order's date and customer under its number; both statuses share a column. */
+const TABLET_COLUMNS: RecordColumn<OrderRow>[] = [
+  {
+    title: "Order",
+    cell: (o) => (
+      <BlockStack gap="050">
+        <OrderNumber order={o} />
+        <Text as="span" tone="subdued" variant="bodySm" breakWord>
+          {formatDate(o.orderDate)} · {customerOf(o)}
+        </Text>
+      </BlockStack>
+    ),
+  },
+  { title: "Store", cell: (o) => o.storeName },
+  { title: "Status", cell: (o) => <Statuses order={o} /> },
+  { title: "Total", alignment: "end", cell: (o) => <OrderTotal order={o} /> },
+];
+
+/** Seven columns need the width of a desktop window. */
+const COLUMNS: RecordColumn<OrderRow>[] = [
+  { title: "Order", cell: (o) => <OrderNumber order={o} /> },
+  { title: "Date", cell: (o) => formatDate(o.orderDate) },
+  { title: "Customer", cell: customerOf },
+  { title: "Store", cell: (o) => o.storeName },
+  { title: "Payment", cell: (o) => <PaymentBadge order={o} /> },
+  { title: "Fulfillment", cell: (o) => <FulfillmentBadge order={o} /> },
+  { title: "Total", alignment: "end", cell: (o) => <OrderTotal order={o} /> },
+];
 
 /** Orders from every store, filtered by store, financial status and fulfillment status. */
 export default function Orders() {
   const { orders, total, page, facets, filters } = useLoaderData<typeof loader>();
-  const { pageUrl, applyFilter: apply } = useListParams();
   const filtered = !!(filters.integrationId || filters.financialStatus || filters.fulfillmentStatus);
   return (
-    <Page
+    <ListPage
       title="Orders"
       subtitle="Orders from all your stores, newest first. Amounts are shown in each order’s currency."
+      filters={
+        <Form method="get">
+          <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
+            <StoreFilter stores={facets.stores} value={filters.integrationId} />
+            <FacetFilter
+              label="Payment status"
+              name="financial"
+              values={facets.financialStatuses}
+              labelOf={humanize}
+              value={filters.financialStatus}
+            />
+            <FacetFilter
+              label="Fulfillment status"
+              name="fulfillment"
+              values={facets.fulfillmentStatuses}
+              labelOf={humanize}
+              value={filters.fulfillmentStatus}
+            />
+          </InlineGrid>
+          <noscript>
+            <button type="submit">Apply filters</button>
+          </noscript>
+        </Form>
+      }
+      rowCount={orders.length}
+      empty={
+        filtered
+          ? { heading: "No order matches these filters", text: "Try another store or status." }
+          : { heading: "No orders yet", text: "Orders appear here once a store has synced them." }
+      }
+      total={total}
+      noun="order"
+      page={page}
     >
-      <BlockStack gap="400">
-        <Card>
-          <Form method="get">
-            <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
-              <Select
-                label="Store"
-                name="store"
-                value={filters.integrationId ?? ""}
-                onChange={(v) => apply("store", v)}
-                options={filterChoices(
-                  "All stores",
-                  facets.stores.map((s) => ({ label: s.name, value: s.id })),
-                  filters.integrationId,
-                  () => "Unknown store",
-                )}
-              />
-              <Select
-                label="Payment status"
-                name="financial"
-                value={filters.financialStatus ?? ""}
-                onChange={(v) => apply("financial", v)}
-                options={filterChoices(
-                  "Any",
-                  facets.financialStatuses.map((s) => ({ label: humanize(s), value: s })),
-                  filters.financialStatus,
-                  humanize,
-                )}
-              />
-              <Select
-                label="Fulfillment status"
-                name="fulfillment"
-                value={filters.fulfillmentStatus ?? ""}
-                onChange={(v) => apply("fulfillment", v)}
-                options={filterChoices(
-                  "Any",
-                  facets.fulfillmentStatuses.map((s) => ({ label: humanize(s), value: s })),
-                  filters.fulfillmentStatus,
-                  humanize,
-                )}
-              />
-            </InlineGrid>
-            <noscript>
-              <button type="submit">Apply filters</button>
-            </noscript>
-          </Form>
-        </Card>
-        <Card padding="0">
-          {orders.length === 0 ? (
-            <EmptyState
-              heading={filtered ? "No order matches these filters" : "No orders yet"}
-              image="/not-found.svg"
-            >
-              <p>
-                {filtered
-                  ? "Try another store or status."
-                  : "Orders appear here once a store has synced them."}
-              </p>
-            </EmptyState>
-          ) : (
-            <OrdersTable orders={orders} />
-          )}
-          {total > 0 && (
-            <ListFooter total={total} noun="order" page={page} pageSize={PAGE_SIZE} pageUrl={pageUrl} />
-          )}
-        </Card>
-      </BlockStack>
-    </Page>
+      <RecordTable
+        rows={orders}
+        resourceName={{ singular: "order", plural: "orders" }}
+        stacked={stackedOrder}
+        tablet={TABLET_COLUMNS}
+        columns={COLUMNS}
+      />
+    </ListPage>
   );
 }
 
